@@ -1,0 +1,140 @@
+//! Access and identity (ACC-1 … ACC-6): who is signed in, how they got there, and what
+//! their logins look like.
+
+pub mod history;
+pub mod login;
+pub mod passwords;
+pub mod recovery;
+pub mod registration;
+pub mod sessions;
+pub mod throttle;
+pub mod tokens;
+pub mod users;
+
+use kabinet_core::access::{CustomerRole, Role, StaffRole};
+use kabinet_store::entities::user;
+
+use crate::i18n::Lang;
+
+/// Which door a person came through. Staff sign in to the back office, customers to the
+/// cabinet; the API accepts both.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Face {
+    Cabinet,
+    Crm,
+    Api,
+}
+
+impl Face {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Face::Cabinet => "cabinet",
+            Face::Crm => "crm",
+            Face::Api => "api",
+        }
+    }
+
+    /// Whether a user with `role` may sign in through this face.
+    pub fn admits(self, role: Role) -> bool {
+        match self {
+            Face::Cabinet => !role.is_staff(),
+            Face::Crm => role.is_staff(),
+            Face::Api => true,
+        }
+    }
+}
+
+/// The signed-in user of one request.
+#[derive(Debug, Clone)]
+pub struct Identity {
+    pub user_id: i64,
+    pub login: String,
+    pub display_name: String,
+    pub role: Role,
+    pub customer_id: Option<i64>,
+    pub partner_id: Option<i64>,
+    pub language: Lang,
+    pub must_change_password: bool,
+    /// The session the request came with (browser), if any.
+    pub session_id: Option<String>,
+    /// The API token the request came with, if any.
+    pub token_id: Option<i64>,
+}
+
+/// The role stored on a user row; `None` for a row that holds no valid role (never admitted).
+pub fn role_of(u: &user::Model) -> Option<Role> {
+    match (&u.staff_role, &u.customer_role) {
+        (Some(s), None) => s.parse::<StaffRole>().ok().map(Role::Staff),
+        (None, Some(c)) if u.customer_id.is_some() => {
+            c.parse::<CustomerRole>().ok().map(Role::Customer)
+        }
+        _ => None,
+    }
+}
+
+impl Identity {
+    pub fn from_user(u: &user::Model) -> Option<Identity> {
+        Some(Identity {
+            user_id: u.id,
+            login: u.login.clone(),
+            display_name: u.display_name.clone(),
+            role: role_of(u)?,
+            customer_id: u.customer_id,
+            partner_id: u.partner_id,
+            language: Lang::parse(&u.language).unwrap_or_default(),
+            must_change_password: u.must_change_password,
+            session_id: None,
+            token_id: None,
+        })
+    }
+
+    pub fn is_staff(&self) -> bool {
+        self.role.is_staff()
+    }
+
+    pub fn is_partner(&self) -> bool {
+        self.role == Role::Staff(StaffRole::Partner)
+    }
+}
+
+/// Who did something, for the audit log.
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub label: String,
+    pub ip: Option<String>,
+}
+
+impl Actor {
+    pub fn system() -> Actor {
+        Actor {
+            user_id: None,
+            label: "system".into(),
+            ip: None,
+        }
+    }
+
+    pub fn user(identity: &Identity, ip: Option<String>) -> Actor {
+        Actor {
+            user_id: Some(identity.user_id),
+            label: identity.login.clone(),
+            ip,
+        }
+    }
+
+    /// A person who is not signed in (registration, recovery), known only by address.
+    pub fn anonymous(ip: &str) -> Actor {
+        Actor {
+            user_id: None,
+            label: "anonymous".into(),
+            ip: Some(ip.to_owned()),
+        }
+    }
+}
+
+/// Where a request came from, for login history and audit.
+#[derive(Debug, Clone, Default)]
+pub struct ClientInfo {
+    pub ip: String,
+    pub user_agent: String,
+}

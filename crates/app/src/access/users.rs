@@ -1,0 +1,613 @@
+//! Logins: staff users managed by admins, cabinet users managed by staff (a partner only for
+//! its own customers), and what every user does to their own login.
+
+use kabinet_core::access::{CustomerRole, Role, StaffRole};
+use kabinet_core::{email::Email, phone::Phone, text};
+use kabinet_store::entities::user::{self, Entity as User};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder,
+};
+use serde_json::json;
+
+use super::{Actor, Identity, passwords, sessions};
+use crate::audit::{self, Page};
+use crate::i18n::Lang;
+use crate::notify::{OutgoingMessage, enqueue};
+use crate::{App, AppError, AppResult, FieldErrors, customers};
+
+/// What a form or the CLI submits to create a login.
+#[derive(Debug, Clone, Default)]
+pub struct NewUser {
+    pub login: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// `None`: generate one to hand over.
+    pub password: Option<String>,
+    pub role: String,
+    pub language: Option<String>,
+    /// For a partner staff user: the partner it acts for.
+    pub partner_id: Option<i64>,
+    /// Whether the user must choose a new password at first login (on when someone else
+    /// chose or generated it).
+    pub must_change_password: bool,
+    /// A ready argon2id hash of `password`, when the caller already has one (the demo loader
+    /// hashes its one password once instead of once per user).
+    pub password_hash: Option<String>,
+}
+
+pub struct CreatedUser {
+    pub user: user::Model,
+    /// The generated password, when none was given: shown once to hand over.
+    pub generated_password: Option<String>,
+}
+
+struct CheckedUser {
+    password_hash: Option<String>,
+    login: String,
+    display_name: String,
+    email: Option<String>,
+    phone: Option<String>,
+    password: Option<String>,
+    language: Lang,
+}
+
+fn check_common(new: &NewUser, errors: &mut FieldErrors) -> CheckedUser {
+    let login = text::login_name(&new.login)
+        .map_err(|p| errors.add("login", &format!("login-{}", p.code().replace('_', "-"))))
+        .unwrap_or_default();
+    let display_name = text::one_line(&new.display_name, text::limits::NAME, true)
+        .map_err(|p| {
+            errors.add(
+                "display_name",
+                &format!("text-{}", p.code().replace('_', "-")),
+            )
+        })
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let email = new
+        .email
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .and_then(|e| {
+            Email::parse(e)
+                .map(|e| e.as_str().to_owned())
+                .map_err(|p| errors.add("email", &format!("email-{}", p.code().replace('_', "-"))))
+                .ok()
+        });
+    let phone = new
+        .phone
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .and_then(|p| {
+            Phone::parse(p)
+                .map(|p| p.as_str().to_owned())
+                .map_err(|e| errors.add("phone", &format!("phone-{}", e.code().replace('_', "-"))))
+                .ok()
+        });
+    let password = new
+        .password
+        .as_deref()
+        .filter(|p| !p.is_empty())
+        .map(str::to_owned);
+    if let Some(p) = &password {
+        let mut context = vec![login.as_str(), display_name.as_str()];
+        if let Some(e) = &email {
+            context.push(e.as_str());
+        }
+        if let Err(AppError::Validation(v)) = passwords::check_policy(p, &context, "password") {
+            errors.0.extend(v.0);
+        }
+    }
+    let language = match new.language.as_deref().filter(|l| !l.is_empty()) {
+        Some(l) => Lang::parse(l).unwrap_or_else(|| {
+            errors.add("language", "invalid-choice");
+            Lang::Ru
+        }),
+        None => Lang::Ru,
+    };
+    CheckedUser {
+        password_hash: new.password_hash.clone(),
+        login,
+        display_name,
+        email,
+        phone,
+        password,
+        language,
+    }
+}
+
+fn unique_violation_field(e: &kabinet_store::DbErr) -> Option<(&'static str, &'static str)> {
+    if !kabinet_store::is_unique_violation(e) {
+        return None;
+    }
+    let msg = e.to_string();
+    Some(if msg.contains("email") {
+        ("email", "email-taken")
+    } else if msg.contains("phone") {
+        ("phone", "phone-taken")
+    } else {
+        ("login", "login-taken")
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn insert(
+    app: &App,
+    actor: &Actor,
+    checked: CheckedUser,
+    role: Role,
+    customer_id: Option<i64>,
+    partner_id: Option<i64>,
+    must_change: bool,
+    messages: Vec<OutgoingMessage>,
+) -> AppResult<CreatedUser> {
+    let generated = checked.password.is_none().then(passwords::generate);
+    let password = checked
+        .password
+        .clone()
+        .or_else(|| generated.clone())
+        .unwrap_or_default();
+    let hash = match checked.password_hash.clone() {
+        Some(h) => h,
+        None => passwords::hash(&password).await?,
+    };
+    let now = kabinet_store::now();
+    let (staff_role, customer_role) = match role {
+        Role::Staff(r) => (Some(r.as_str().to_owned()), None),
+        Role::Customer(r) => (None, Some(r.as_str().to_owned())),
+    };
+    let txn = app.db.write().await?;
+    let created = user::ActiveModel {
+        login: Set(checked.login),
+        email: Set(checked.email),
+        phone: Set(checked.phone),
+        display_name: Set(checked.display_name),
+        password_hash: Set(hash),
+        staff_role: Set(staff_role),
+        customer_id: Set(customer_id),
+        customer_role: Set(customer_role),
+        partner_id: Set(partner_id),
+        language: Set(checked.language.code().to_owned()),
+        status: Set("active".into()),
+        must_change_password: Set(must_change || generated.is_some()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        password_changed_at: Set(now),
+        last_login_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| match unique_violation_field(&e) {
+        Some((field, code)) => FieldErrors::single(field, code),
+        None => e.into(),
+    })?;
+    audit::record(
+        &txn,
+        actor,
+        "user.create",
+        "user",
+        Some(created.id),
+        json!({"login": created.login, "role": role.as_str(), "customer_id": customer_id, "partner_id": partner_id, "email": created.email, "phone": created.phone}),
+    )
+    .await?;
+    let queued = !messages.is_empty();
+    for mut m in messages {
+        m.user_id = Some(created.id);
+        enqueue(&txn, m).await?;
+    }
+    txn.commit().await?;
+    if queued {
+        app.outbox_wake.notify_one();
+    }
+    Ok(CreatedUser {
+        user: created,
+        generated_password: generated,
+    })
+}
+
+/// Creates a staff user (admins only; the route checks the permission).
+pub async fn create_staff(app: &App, actor: &Actor, new: NewUser) -> AppResult<CreatedUser> {
+    let mut errors = FieldErrors::new();
+    let checked = check_common(&new, &mut errors);
+    let role = new
+        .role
+        .parse::<StaffRole>()
+        .map_err(|_| errors.add("role", "invalid-choice"))
+        .ok();
+    if role == Some(StaffRole::Partner) && new.partner_id.is_none() {
+        errors.add("partner_id", "partner-required");
+    }
+    errors.into_result()?;
+    let role = role.expect("checked above");
+    let partner_id = if role == StaffRole::Partner {
+        new.partner_id
+    } else {
+        None
+    };
+    insert(
+        app,
+        actor,
+        checked,
+        Role::Staff(role),
+        None,
+        partner_id,
+        new.must_change_password,
+        vec![],
+    )
+    .await
+}
+
+/// Creates a cabinet login for a customer `who` may see.
+pub async fn create_for_customer(
+    app: &App,
+    who: &Identity,
+    actor: &Actor,
+    customer_id: i64,
+    new: NewUser,
+) -> AppResult<CreatedUser> {
+    customers::get_visible(app, who, customer_id).await?;
+    let mut errors = FieldErrors::new();
+    let checked = check_common(&new, &mut errors);
+    let role = new
+        .role
+        .parse::<CustomerRole>()
+        .map_err(|_| errors.add("role", "invalid-choice"))
+        .ok();
+    errors.into_result()?;
+    insert(
+        app,
+        actor,
+        checked,
+        Role::Customer(role.expect("checked above")),
+        Some(customer_id),
+        None,
+        true,
+        vec![],
+    )
+    .await
+}
+
+/// Creates a cabinet login without a caller to scope by (self-registration), queueing
+/// `messages` to it in the same transaction.
+pub async fn create_self_registered(
+    app: &App,
+    actor: &Actor,
+    customer_id: i64,
+    new: NewUser,
+    messages: Vec<OutgoingMessage>,
+) -> AppResult<CreatedUser> {
+    let mut errors = FieldErrors::new();
+    let checked = check_common(&new, &mut errors);
+    let role = new
+        .role
+        .parse::<CustomerRole>()
+        .map_err(|_| errors.add("role", "invalid-choice"))
+        .ok();
+    errors.into_result()?;
+    insert(
+        app,
+        actor,
+        checked,
+        Role::Customer(role.expect("checked above")),
+        Some(customer_id),
+        None,
+        true,
+        messages,
+    )
+    .await
+}
+
+/// A user `who` may manage: admins any staff user; staff with the customer-users permission
+/// the cabinet users of customers they see. Anything else is "not found".
+pub async fn get_manageable(app: &App, who: &Identity, user_id: i64) -> AppResult<user::Model> {
+    let target = User::find_by_id(user_id)
+        .one(&app.db.conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if target.id == who.user_id {
+        // Nobody disables, demotes or resets themselves through management screens.
+        return Err(AppError::Refused("cannot-manage-self"));
+    }
+    match target.customer_id {
+        Some(cid) => {
+            customers::get_visible(app, who, cid).await?;
+        }
+        None => {
+            if who.role != Role::Staff(StaffRole::Admin) {
+                return Err(AppError::NotFound);
+            }
+        }
+    }
+    Ok(target)
+}
+
+/// Disables or re-enables a login; disabling ends its sessions at once.
+pub async fn set_active(
+    app: &App,
+    who: &Identity,
+    actor: &Actor,
+    user_id: i64,
+    active: bool,
+) -> AppResult<user::Model> {
+    let target = get_manageable(app, who, user_id).await?;
+    let before = target.status.clone();
+    let after = if active { "active" } else { "disabled" };
+    let txn = app.db.write().await?;
+    let mut m: user::ActiveModel = target.into();
+    m.status = Set(after.into());
+    m.updated_at = Set(kabinet_store::now());
+    let updated = m.update(&txn).await?;
+    if !active {
+        sessions::end_others(&txn, user_id, None).await?;
+    }
+    audit::record(
+        &txn,
+        actor,
+        if active {
+            "user.enable"
+        } else {
+            "user.disable"
+        },
+        "user",
+        Some(user_id),
+        audit::diff(&[("status", json!(before), json!(after))]),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Changes a staff user's role (admins only).
+pub async fn change_staff_role(
+    app: &App,
+    who: &Identity,
+    actor: &Actor,
+    user_id: i64,
+    role: &str,
+    partner_id: Option<i64>,
+) -> AppResult<user::Model> {
+    let target = get_manageable(app, who, user_id).await?;
+    if target.customer_id.is_some() {
+        return Err(AppError::NotFound);
+    }
+    let role = role
+        .parse::<StaffRole>()
+        .map_err(|_| FieldErrors::single("role", "invalid-choice"))?;
+    if role == StaffRole::Partner && partner_id.is_none() {
+        return Err(FieldErrors::single("partner_id", "partner-required"));
+    }
+    let before = (target.staff_role.clone(), target.partner_id);
+    let txn = app.db.write().await?;
+    let mut m: user::ActiveModel = target.into();
+    m.staff_role = Set(Some(role.as_str().into()));
+    m.partner_id = Set(if role == StaffRole::Partner {
+        partner_id
+    } else {
+        None
+    });
+    m.updated_at = Set(kabinet_store::now());
+    let updated = m.update(&txn).await?;
+    // A new role means new rights: sessions opened under the old one end.
+    sessions::end_others(&txn, user_id, None).await?;
+    audit::record(
+        &txn,
+        actor,
+        "user.change_role",
+        "user",
+        Some(user_id),
+        audit::diff(&[
+            ("role", json!(before.0), json!(role.as_str())),
+            ("partner_id", json!(before.1), json!(updated.partner_id)),
+        ]),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Sets a new generated password to hand over, forces a change at next login and ends the
+/// user's sessions. Returns the password.
+pub async fn reset_password(
+    app: &App,
+    who: &Identity,
+    actor: &Actor,
+    user_id: i64,
+) -> AppResult<String> {
+    let target = get_manageable(app, who, user_id).await?;
+    let password = passwords::generate();
+    set_password_hash(
+        app,
+        actor,
+        target,
+        &password,
+        true,
+        "user.reset_password",
+        None,
+    )
+    .await?;
+    Ok(password)
+}
+
+async fn set_password_hash(
+    app: &App,
+    actor: &Actor,
+    target: user::Model,
+    password: &str,
+    must_change: bool,
+    action: &str,
+    keep_session: Option<&str>,
+) -> AppResult<()> {
+    let hash = passwords::hash(password).await?;
+    let user_id = target.id;
+    let now = kabinet_store::now();
+    let txn = app.db.write().await?;
+    let mut m: user::ActiveModel = target.into();
+    m.password_hash = Set(hash);
+    m.must_change_password = Set(must_change);
+    m.password_changed_at = Set(now);
+    m.updated_at = Set(now);
+    m.update(&txn).await?;
+    sessions::end_others(&txn, user_id, keep_session).await?;
+    audit::record(
+        &txn,
+        actor,
+        action,
+        "user",
+        Some(user_id),
+        json!({"must_change_password": must_change}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Changes the caller's own password. The current password is required, except in the forced
+/// change right after a login with a handed-over password or a recovery code, where the fresh
+/// session is the proof. Every other session of the user ends.
+pub async fn change_own_password(
+    app: &App,
+    who: &Identity,
+    actor: &Actor,
+    current: &str,
+    new: &str,
+    confirm: &str,
+) -> AppResult<()> {
+    let me = User::find_by_id(who.user_id)
+        .one(&app.db.conn)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let mut errors = FieldErrors::new();
+    if !me.must_change_password && !passwords::verify(Some(me.password_hash.clone()), current).await
+    {
+        errors.add("current_password", "password-current-wrong");
+    }
+    let mut context = vec![me.login.as_str(), me.display_name.as_str()];
+    if let Some(e) = &me.email {
+        context.push(e.as_str());
+    }
+    if let Err(AppError::Validation(v)) = passwords::check_policy(new, &context, "new_password") {
+        errors.0.extend(v.0);
+    } else if new != confirm {
+        errors.add("confirm_password", "password-mismatch");
+    }
+    if errors.is_empty() && passwords::verify(Some(me.password_hash.clone()), new).await {
+        errors.add("new_password", "password-same-as-old");
+    }
+    errors.into_result()?;
+    set_password_hash(
+        app,
+        actor,
+        me,
+        new,
+        false,
+        "user.change_password",
+        who.session_id.as_deref(),
+    )
+    .await
+}
+
+/// Updates the caller's own contact phone (the one piece of personal data a customer edits).
+pub async fn update_own_phone(
+    app: &App,
+    who: &Identity,
+    actor: &Actor,
+    phone: &str,
+) -> AppResult<user::Model> {
+    let phone = match phone.trim() {
+        "" => None,
+        p => Some(
+            Phone::parse(p)
+                .map_err(|e| {
+                    FieldErrors::single("phone", &format!("phone-{}", e.code().replace('_', "-")))
+                })?
+                .as_str()
+                .to_owned(),
+        ),
+    };
+    let me = User::find_by_id(who.user_id)
+        .one(&app.db.conn)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let before = me.phone.clone();
+    let txn = app.db.write().await?;
+    let mut m: user::ActiveModel = me.into();
+    m.phone = Set(phone.clone());
+    m.updated_at = Set(kabinet_store::now());
+    let updated = m
+        .update(&txn)
+        .await
+        .map_err(|e| match unique_violation_field(&e) {
+            Some(_) => FieldErrors::single("phone", "phone-taken"),
+            None => e.into(),
+        })?;
+    audit::record(
+        &txn,
+        actor,
+        "user.change_phone",
+        "user",
+        Some(who.user_id),
+        audit::diff(&[("phone", json!(before), json!(phone))]),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// Remembers the caller's language choice.
+pub async fn set_language(app: &App, who: &Identity, lang: Lang) -> AppResult<()> {
+    User::update_many()
+        .col_expr(
+            user::Column::Language,
+            sea_orm::sea_query::Expr::value(lang.code()),
+        )
+        .filter(user::Column::Id.eq(who.user_id))
+        .exec(&app.db.conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn get(app: &App, user_id: i64) -> AppResult<user::Model> {
+    User::find_by_id(user_id)
+        .one(&app.db.conn)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Staff users, optionally filtered by role and a search over login and name.
+pub async fn list_staff(
+    app: &App,
+    role: Option<&str>,
+    search: Option<&str>,
+    page: u64,
+    per_page: u64,
+) -> AppResult<Page<user::Model>> {
+    let mut q = User::find().filter(user::Column::StaffRole.is_not_null());
+    if let Some(r) = role.filter(|r| !r.is_empty()) {
+        q = q.filter(user::Column::StaffRole.eq(r));
+    }
+    if let Some(s) = search.map(str::trim).filter(|s| !s.is_empty()) {
+        let s = text::truncate(&s.to_lowercase(), 64);
+        q = q.filter(
+            Condition::any()
+                .add(user::Column::Login.contains(&s))
+                .add(user::Column::DisplayName.contains(&s)),
+        );
+    }
+    let paginator = q
+        .order_by_asc(user::Column::Login)
+        .paginate(&app.db.conn, per_page);
+    let total = paginator.num_items().await?;
+    let items = paginator.fetch_page(page.saturating_sub(1)).await?;
+    Ok(Page {
+        items,
+        total,
+        page: page.max(1),
+        per_page,
+    })
+}

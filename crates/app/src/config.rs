@@ -1,0 +1,110 @@
+//! Configuration of a Kabinet node. Read by the binary from defaults, an optional
+//! `kabinet.toml` and `KABINET_*` environment variables (plus `DATABASE_URL`).
+
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Config {
+    /// `postgres://…` or a SQLite file path / `sqlite://…` URL.
+    pub database_url: String,
+    pub db_max_connections: u32,
+    /// Address the HTTP server binds.
+    pub listen: String,
+    /// The address people use to reach the product; links in messages start with it, and an
+    /// `https://` base makes session cookies `Secure`.
+    pub public_base_url: String,
+    /// Take the client address from `X-Forwarded-For` (only behind a trusted reverse proxy).
+    pub trust_forwarded_for: bool,
+    /// Time zone in which the back office and cabinet show times.
+    pub display_time_zone: String,
+    /// Largest request body accepted, in bytes.
+    pub body_limit_bytes: usize,
+    /// Minutes without activity after which a session ends.
+    pub session_idle_minutes: i64,
+    /// Hours after login at which a session ends whatever the activity.
+    pub session_absolute_hours: i64,
+    /// Failed logins allowed per account (and 4× that per IP address) in the window.
+    pub login_failures_allowed: i64,
+    pub login_window_minutes: i64,
+    /// The provider's own name and phone, shown to customers (e.g. when registration fails).
+    pub provider_name: String,
+    pub provider_phone: String,
+    pub email: EmailConfig,
+    pub sms: SmsConfig,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EmailConfig {
+    /// `fake` keeps messages in the outbox only (demo, tests); `smtp` delivers them.
+    pub transport: String,
+    /// `smtp://host:port` (STARTTLS when offered is not forced), `smtp+starttls://…` or
+    /// `smtps://host:port` (implicit TLS).
+    pub smtp_url: String,
+    pub smtp_username: Option<String>,
+    pub smtp_password: Option<String>,
+    pub from: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SmsConfig {
+    /// `fake` keeps messages in the outbox only; `smsru` sends through SMS.ru's HTTP API.
+    pub transport: String,
+    pub smsru_base_url: String,
+    pub smsru_api_id: Option<String>,
+    /// Sender name registered with the provider, if any.
+    pub sender: Option<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            database_url: "kabinet.db".into(),
+            db_max_connections: 16,
+            listen: "127.0.0.1:8080".into(),
+            public_base_url: "http://127.0.0.1:8080".into(),
+            trust_forwarded_for: false,
+            display_time_zone: "Europe/Moscow".into(),
+            body_limit_bytes: 1024 * 1024,
+            session_idle_minutes: 30,
+            session_absolute_hours: 12,
+            login_failures_allowed: 5,
+            login_window_minutes: 15,
+            provider_name: "Kabinet".into(),
+            provider_phone: "+7 800 000-00-00".into(),
+            email: EmailConfig::default(),
+            sms: SmsConfig::default(),
+        }
+    }
+}
+
+impl Default for EmailConfig {
+    fn default() -> Self {
+        EmailConfig {
+            transport: "fake".into(),
+            smtp_url: "smtp://127.0.0.1:25".into(),
+            smtp_username: None,
+            smtp_password: None,
+            from: "Kabinet <no-reply@kabinet.local>".into(),
+        }
+    }
+}
+
+impl Default for SmsConfig {
+    fn default() -> Self {
+        SmsConfig {
+            transport: "fake".into(),
+            smsru_base_url: "https://sms.ru".into(),
+            smsru_api_id: None,
+            sender: None,
+        }
+    }
+}
+
+impl Config {
+    pub fn cookies_secure(&self) -> bool {
+        self.public_base_url.starts_with("https://")
+    }
+}

@@ -1,0 +1,270 @@
+//! The demo dataset: one provider's staff (one user per role), two partners, six customers of
+//! every kind and support group with cabinet users of every role. All names are made up.
+
+use kabinet_store::entities::user::{self, Entity as User};
+use sea_orm::{EntityTrait, PaginatorTrait};
+
+use crate::access::Actor;
+use crate::access::users::{self, NewUser};
+use crate::customers::{self, NewCustomer};
+use crate::{App, AppResult};
+
+/// The one password of every demo login, printed by `serve --demo`.
+pub const DEMO_PASSWORD: &str = "Kabinet-demo-2026";
+
+#[derive(Debug, Clone)]
+pub struct DemoLogin {
+    pub login: String,
+    pub role: String,
+    pub face: &'static str,
+    pub who: String,
+}
+
+struct DemoCustomer {
+    kind: &'static str,
+    name: &'static str,
+    contract: &'static str,
+    phone: &'static str,
+    email: &'static str,
+    city: &'static str,
+    partner: Option<usize>,
+    language: &'static str,
+    /// Cabinet users: (login, name, role, phone).
+    users: &'static [(&'static str, &'static str, &'static str, &'static str)],
+}
+
+const STAFF: &[(&str, &str, &str)] = &[
+    ("admin", "Ольга Сергеевна Белова", "admin"),
+    ("manager", "Игорь Павлович Сомов", "manager"),
+    ("support", "Анна Викторовна Ракитина", "support"),
+    ("technician", "Денис Олегович Гуров", "technician"),
+    ("accountant", "Нина Андреевна Крылова", "accountant"),
+];
+
+const PARTNERS: &[(&str, &str, &str)] = &[
+    ("ООО «Сеть-Партнёр»", "partner1", "Роман Ильич Ветров"),
+    (
+        "ИП Назарова В. К.",
+        "partner2",
+        "Вера Константиновна Назарова",
+    ),
+];
+
+const CUSTOMERS: &[DemoCustomer] = &[
+    DemoCustomer {
+        kind: "legal_entity",
+        name: "Кафе «Ромашка-плюс» на Садовой/ООО «Вектор»",
+        contract: "KB-2026-0001",
+        phone: "+79990000101",
+        email: "office@vector-cafe.example",
+        city: "Казань",
+        partner: None,
+        language: "ru",
+        users: &[
+            (
+                "vector.coord",
+                "Светлана Юрьевна Лаптева",
+                "coordinator",
+                "+79990000111",
+            ),
+            (
+                "vector.assist",
+                "Михаил Ренатович Сафин",
+                "assistant",
+                "+79990000112",
+            ),
+            (
+                "vector.lines",
+                "Ильдар Маратович Галиев",
+                "line_manager",
+                "+79990000113",
+            ),
+            (
+                "vector.view",
+                "Алсу Рашитовна Хабибуллина",
+                "viewer",
+                "+79990000114",
+            ),
+        ],
+    },
+    DemoCustomer {
+        kind: "legal_entity",
+        name: "Сеть пекарен «Колосок»/АО «Злак»",
+        contract: "KB-2026-0002",
+        phone: "+79990000201",
+        email: "it@zlak.example",
+        city: "Самара",
+        partner: Some(0),
+        language: "ru",
+        users: &[(
+            "kolosok.coord",
+            "Павел Игоревич Мельников",
+            "coordinator",
+            "+79990000211",
+        )],
+    },
+    DemoCustomer {
+        kind: "sole_proprietor",
+        name: "Гостевой дом «Тихая заводь»/ИП Орлова Е. С.",
+        contract: "KB-2026-0003",
+        phone: "+79990000301",
+        email: "orlova@zavod.example",
+        city: "Сочи",
+        partner: Some(1),
+        language: "ru",
+        users: &[(
+            "zavod.coord",
+            "Елена Станиславовна Орлова",
+            "coordinator",
+            "+79990000311",
+        )],
+    },
+    DemoCustomer {
+        kind: "individual",
+        name: "Кузнецов Артём Валерьевич",
+        contract: "KB-2026-0004",
+        phone: "+79990000401",
+        email: "artem.k@mail.example",
+        city: "Москва",
+        partner: None,
+        language: "ru",
+        users: &[(
+            "kuznetsov",
+            "Артём Валерьевич Кузнецов",
+            "coordinator",
+            "+79990000411",
+        )],
+    },
+    DemoCustomer {
+        kind: "individual",
+        name: "رضا کاظمی‌نیا",
+        contract: "KB-2026-0005",
+        phone: "+989120000501",
+        email: "reza.k@mail.example",
+        city: "Тегеран",
+        partner: None,
+        language: "fa",
+        users: &[("reza.k", "رضا کاظمی‌نیا", "coordinator", "+989120000511")],
+    },
+    DemoCustomer {
+        kind: "individual",
+        name: "Соколова Дарья Петровна",
+        contract: "KB-2026-0006",
+        // No cabinet login yet: the registration demo uses this contract and phone.
+        phone: "+79990000601",
+        email: "dasha.s@mail.example",
+        city: "Пермь",
+        partner: None,
+        language: "ru",
+        users: &[],
+    },
+];
+
+/// Loads the demo dataset unless the database already has users. Returns the logins.
+pub async fn load(app: &App) -> AppResult<Vec<DemoLogin>> {
+    let actor = Actor::system();
+    if User::find().count(&app.db.conn).await? == 0 {
+        let hash = crate::access::passwords::hash(DEMO_PASSWORD).await?;
+        for (login, name, role) in STAFF {
+            users::create_staff(app, &actor, demo_user(login, name, role, None, None, &hash))
+                .await?;
+        }
+        let mut partner_ids = Vec::new();
+        for (name, login, person) in PARTNERS {
+            let p = customers::create_partner(app, &actor, name).await?;
+            users::create_staff(
+                app,
+                &actor,
+                demo_user(login, person, "partner", None, Some(p.id), &hash),
+            )
+            .await?;
+            partner_ids.push(p.id);
+        }
+        for c in CUSTOMERS {
+            let created = customers::create(
+                app,
+                &actor,
+                NewCustomer {
+                    kind: c.kind.into(),
+                    name: c.name.into(),
+                    contract_number: c.contract.into(),
+                    phone: Some(c.phone.into()),
+                    email: Some(c.email.into()),
+                    city: Some(c.city.into()),
+                    partner_id: c.partner.map(|i| partner_ids[i]),
+                    language: c.language.into(),
+                },
+            )
+            .await?;
+            let admin =
+                crate::access::Identity::from_user(&users::get(app, 1).await?).expect("demo admin");
+            for (login, name, role, phone) in c.users {
+                let mut new = demo_user(login, name, role, Some(phone), None, &hash);
+                new.language = Some(c.language.into());
+                let made = users::create_for_customer(app, &admin, &actor, created.id, new).await?;
+                clear_must_change(app, made.user).await?;
+            }
+        }
+    }
+    logins(app).await
+}
+
+fn demo_user(
+    login: &str,
+    name: &str,
+    role: &str,
+    phone: Option<&str>,
+    partner_id: Option<i64>,
+    hash: &str,
+) -> NewUser {
+    NewUser {
+        login: login.into(),
+        display_name: name.into(),
+        email: Some(format!("{login}@demo.kabinet.example")),
+        phone: phone.map(str::to_owned),
+        password: Some(DEMO_PASSWORD.into()),
+        role: role.into(),
+        language: None,
+        partner_id,
+        must_change_password: false,
+        password_hash: Some(hash.to_owned()),
+    }
+}
+
+/// Demo customers sign in straight away, without the first-login password change.
+async fn clear_must_change(app: &App, u: user::Model) -> AppResult<()> {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let mut m: user::ActiveModel = u.into();
+    m.must_change_password = Set(false);
+    m.update(&app.db.conn).await?;
+    Ok(())
+}
+
+/// Every demo login with its role, in a stable order.
+pub async fn logins(app: &App) -> AppResult<Vec<DemoLogin>> {
+    let all = User::find().all(&app.db.conn).await?;
+    let mut out: Vec<DemoLogin> = all
+        .into_iter()
+        .filter(|u| {
+            u.email
+                .as_deref()
+                .is_some_and(|e| e.ends_with("@demo.kabinet.example"))
+        })
+        .map(|u| DemoLogin {
+            role: u
+                .staff_role
+                .clone()
+                .or(u.customer_role.clone())
+                .unwrap_or_default(),
+            face: if u.staff_role.is_some() {
+                "crm"
+            } else {
+                "cabinet"
+            },
+            who: u.display_name.clone(),
+            login: u.login,
+        })
+        .collect();
+    out.sort_by(|a, b| a.face.cmp(b.face).then(a.login.cmp(&b.login)));
+    Ok(out)
+}

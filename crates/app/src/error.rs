@@ -1,0 +1,92 @@
+//! The one error type of the use cases. The web layer maps each kind to an HTTP status and a
+//! localised message; internal causes are logged there and never shown.
+
+use std::fmt;
+
+/// Problems with named input fields; each code is a message key the web layer translates.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldErrors(pub Vec<(String, String)>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        FieldErrors(Vec::new())
+    }
+    pub fn add(&mut self, field: &str, code: &str) {
+        self.0.push((field.to_owned(), code.to_owned()));
+    }
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(f, _)| f == field)
+            .map(|(_, c)| c.as_str())
+    }
+    /// `Err(Validation)` when any problem was added.
+    pub fn into_result(self) -> AppResult<()> {
+        if self.is_empty() {
+            Ok(())
+        } else {
+            Err(AppError::Validation(self))
+        }
+    }
+    pub fn single(field: &str, code: &str) -> AppError {
+        let mut e = FieldErrors::new();
+        e.add(field, code);
+        AppError::Validation(e)
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("invalid input")]
+    Validation(FieldErrors),
+    /// A refusal that is not about one field; the code is a message key.
+    #[error("refused: {0}")]
+    Refused(&'static str),
+    #[error("not signed in")]
+    Unauthorized,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    #[error("too many attempts")]
+    Throttled { retry_after_secs: u64 },
+    #[error("internal error: {0}")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<kabinet_store::DbErr> for AppError {
+    fn from(e: kabinet_store::DbErr) -> Self {
+        AppError::Internal(anyhow::Error::new(e))
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::Validation(_) => "validation",
+            AppError::Refused(c) => c,
+            AppError::Unauthorized => "unauthorized",
+            AppError::Forbidden => "forbidden",
+            AppError::NotFound => "not_found",
+            AppError::Conflict(c) => c,
+            AppError::Throttled { .. } => "throttled",
+            AppError::Internal(_) => "internal",
+        }
+    }
+}
+
+impl fmt::Display for FieldErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (field, code) in &self.0 {
+            write!(f, "{field}: {code}; ")?;
+        }
+        Ok(())
+    }
+}

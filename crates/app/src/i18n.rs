@@ -1,0 +1,116 @@
+//! Languages of the product (Russian by default, English, Persian right-to-left) and the
+//! Fluent translation files every visible string and every outgoing message comes from.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use fluent_templates::fluent_bundle::FluentValue;
+use fluent_templates::{Loader, static_loader};
+use unic_langid::{LanguageIdentifier, langid};
+
+static_loader! {
+    static LOCALES = {
+        locales: "./locales",
+        fallback_language: "ru",
+        // Unicode isolation marks around arguments would show up in SMS and e-mail text.
+        customise: |bundle| bundle.set_use_isolating(false),
+    };
+}
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    #[default]
+    Ru,
+    En,
+    Fa,
+}
+
+static RU: LanguageIdentifier = langid!("ru");
+static EN: LanguageIdentifier = langid!("en");
+static FA: LanguageIdentifier = langid!("fa");
+
+impl Lang {
+    pub const ALL: [Lang; 3] = [Lang::Ru, Lang::En, Lang::Fa];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Ru => "ru",
+            Lang::En => "en",
+            Lang::Fa => "fa",
+        }
+    }
+
+    /// Parses a stored or submitted language code; anything unknown is `None`.
+    pub fn parse(code: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|l| l.code() == code)
+    }
+
+    /// The first supported language of an `Accept-Language` header.
+    pub fn from_accept_language(header: &str) -> Option<Lang> {
+        header
+            .split(',')
+            .filter_map(|part| part.split(';').next())
+            .map(|tag| {
+                tag.trim()
+                    .split('-')
+                    .next()
+                    .unwrap_or("")
+                    .to_ascii_lowercase()
+            })
+            .find_map(|primary| Lang::parse(&primary))
+    }
+
+    pub fn is_rtl(self) -> bool {
+        self == Lang::Fa
+    }
+
+    pub fn dir(self) -> &'static str {
+        if self.is_rtl() { "rtl" } else { "ltr" }
+    }
+
+    /// The language's own name, for the language switch.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::Ru => "Русский",
+            Lang::En => "English",
+            Lang::Fa => "فارسی",
+        }
+    }
+
+    fn id(self) -> &'static LanguageIdentifier {
+        match self {
+            Lang::Ru => &RU,
+            Lang::En => &EN,
+            Lang::Fa => &FA,
+        }
+    }
+
+    /// The text of `key`; a missing key shows as the key itself so it is noticed (a test
+    /// checks that every key exists in every language).
+    pub fn t(self, key: &str) -> String {
+        LOCALES
+            .try_lookup(self.id(), key)
+            .unwrap_or_else(|| key.to_owned())
+    }
+
+    /// The text of `key` with named arguments.
+    pub fn t_args(self, key: &str, args: &[(&'static str, String)]) -> String {
+        let map: HashMap<Cow<'static, str>, FluentValue> = args
+            .iter()
+            .map(|(k, v)| (Cow::Borrowed(*k), FluentValue::from(v.clone())))
+            .collect();
+        LOCALES
+            .try_lookup_with_args(self.id(), key, &map)
+            .unwrap_or_else(|| key.to_owned())
+    }
+
+    /// Whether `key` exists in this language's own file (not through the fallback).
+    pub fn has(self, key: &str) -> bool {
+        LOCALES
+            .lookup_single_language::<&str>(self.id(), key, None)
+            .is_ok()
+    }
+}

@@ -1,0 +1,41 @@
+//! Use cases of Kabinet, one module per context, and the ports to the outside world.
+//!
+//! Every use case takes the [`App`] (database, configuration, adapters), validates its input
+//! with the rules of `kabinet-core`, writes through `kabinet-store` in one transaction together
+//! with its audit record and outgoing messages, and returns plain data for the web layer.
+
+pub mod access;
+pub mod audit;
+pub mod config;
+pub mod customers;
+pub mod demo;
+pub mod error;
+pub mod i18n;
+pub mod notify;
+
+use std::sync::Arc;
+
+pub use config::Config;
+pub use error::{AppError, AppResult, FieldErrors};
+use kabinet_store::Db;
+
+/// Everything a use case needs. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub channels: notify::Channels,
+    /// Woken when a message is queued, so an in-process worker delivers it at once.
+    pub outbox_wake: Arc<tokio::sync::Notify>,
+}
+
+impl App {
+    pub fn new(db: Db, config: Config, channels: notify::Channels) -> App {
+        App {
+            db,
+            config: Arc::new(config),
+            channels,
+            outbox_wake: Arc::new(tokio::sync::Notify::new()),
+        }
+    }
+}

@@ -1,0 +1,105 @@
+//! E-mail over SMTP (lettre), and a fake that keeps what it was asked to send.
+
+use std::sync::{Arc, Mutex};
+
+use lettre::message::{Mailbox, header::ContentType};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
+
+use super::DeliveryError;
+use crate::config::EmailConfig;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Email {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+#[async_trait::async_trait]
+pub trait EmailSender: Send + Sync {
+    /// Sends one message; returns the provider's id of it when there is one.
+    async fn send(&self, email: &Email) -> Result<Option<String>, DeliveryError>;
+}
+
+pub struct SmtpEmail {
+    transport: AsyncSmtpTransport<Tokio1Executor>,
+    from: Mailbox,
+}
+
+impl SmtpEmail {
+    pub fn new(cfg: &EmailConfig) -> anyhow::Result<SmtpEmail> {
+        let url = cfg.smtp_url.replace("smtp+starttls://", "smtp://");
+        let mut builder = if cfg.smtp_url.starts_with("smtp+starttls://") {
+            let host_port = url.trim_start_matches("smtp://");
+            let (host, port) = split_host_port(host_port, 587)?;
+            AsyncSmtpTransport::<Tokio1Executor>::starttls_relay(host)?.port(port)
+        } else if let Some(rest) = url.strip_prefix("smtps://") {
+            let (host, port) = split_host_port(rest, 465)?;
+            AsyncSmtpTransport::<Tokio1Executor>::relay(host)?.port(port)
+        } else if let Some(rest) = url.strip_prefix("smtp://") {
+            let (host, port) = split_host_port(rest, 25)?;
+            AsyncSmtpTransport::<Tokio1Executor>::builder_dangerous(host).port(port)
+        } else {
+            anyhow::bail!("e-mail smtp_url must start with smtp://, smtp+starttls:// or smtps://");
+        };
+        if let (Some(user), Some(pass)) = (&cfg.smtp_username, &cfg.smtp_password) {
+            builder = builder.credentials(Credentials::new(user.clone(), pass.clone()));
+        }
+        let from: Mailbox = cfg
+            .from
+            .parse()
+            .map_err(|e| anyhow::anyhow!("e-mail from {:?}: {e}", cfg.from))?;
+        Ok(SmtpEmail {
+            transport: builder
+                .timeout(Some(std::time::Duration::from_secs(20)))
+                .build(),
+            from,
+        })
+    }
+}
+
+fn split_host_port(s: &str, default_port: u16) -> anyhow::Result<(&str, u16)> {
+    let s = s.trim_end_matches('/');
+    match s.rsplit_once(':') {
+        Some((host, port)) => Ok((host, port.parse()?)),
+        None => Ok((s, default_port)),
+    }
+}
+
+#[async_trait::async_trait]
+impl EmailSender for SmtpEmail {
+    async fn send(&self, email: &Email) -> Result<Option<String>, DeliveryError> {
+        let to: Mailbox = email
+            .to
+            .parse()
+            .map_err(|e| DeliveryError::Permanent(format!("recipient: {e}")))?;
+        let message = Message::builder()
+            .from(self.from.clone())
+            .to(to)
+            .subject(email.subject.clone())
+            .header(ContentType::TEXT_PLAIN)
+            .body(email.body.clone())
+            .map_err(|e| DeliveryError::Permanent(format!("message: {e}")))?;
+        match self.transport.send(message).await {
+            Ok(response) => Ok(response.message().next().map(str::to_owned)),
+            Err(e) if e.is_permanent() => Err(DeliveryError::Permanent(e.to_string())),
+            Err(e) => Err(DeliveryError::Temporary(e.to_string())),
+        }
+    }
+}
+
+/// Keeps messages in memory; the demo and the tests read them back.
+#[derive(Clone, Default)]
+pub struct FakeEmail {
+    pub sent: Arc<Mutex<Vec<Email>>>,
+}
+
+#[async_trait::async_trait]
+impl EmailSender for FakeEmail {
+    async fn send(&self, email: &Email) -> Result<Option<String>, DeliveryError> {
+        let mut sent = self.sent.lock().expect("fake mailbox");
+        sent.push(email.clone());
+        Ok(Some(format!("fake-{}", sent.len())))
+    }
+}

@@ -1,0 +1,55 @@
+//! Queueing messages in the outbox inside the caller's transaction.
+
+use kabinet_store::ConnectionTrait;
+use kabinet_store::entities::outbox_message;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+
+use crate::AppResult;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    Email,
+    Sms,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Email => "email",
+            Channel::Sms => "sms",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct OutgoingMessage {
+    pub channel: Channel,
+    pub recipient: String,
+    pub subject: Option<String>,
+    pub body: String,
+    pub user_id: Option<i64>,
+    /// A key that makes queueing the same message twice a no-op.
+    pub idempotency_key: Option<String>,
+}
+
+pub async fn enqueue<C: ConnectionTrait>(
+    txn: &C,
+    m: OutgoingMessage,
+) -> AppResult<outbox_message::Model> {
+    let now = kabinet_store::now();
+    Ok(outbox_message::ActiveModel {
+        created_at: Set(now),
+        channel: Set(m.channel.as_str().to_owned()),
+        recipient: Set(m.recipient),
+        subject: Set(m.subject),
+        body: Set(m.body),
+        status: Set("pending".into()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        user_id: Set(m.user_id),
+        idempotency_key: Set(m.idempotency_key),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?)
+}

@@ -1,0 +1,156 @@
+//! The delivery worker: claims due messages, hands them to the channel adapters, and records
+//! the outcome — sent, retried later with exponential backoff, or dead after the last try.
+
+use chrono::Duration;
+use kabinet_store::entities::outbox_message::{self, Entity as OutboxMessage};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+
+use super::{DeliveryError, email::Email};
+use crate::{App, AppResult};
+
+/// Tries per message before it is declared dead.
+pub const MAX_ATTEMPTS: i32 = 8;
+const BATCH: u64 = 20;
+const LEASE: Duration = Duration::minutes(5);
+
+/// Delay before try number `attempt + 1`: 30 s, 1 min, 2 min … capped at 6 h.
+pub fn backoff(attempt: i32) -> Duration {
+    let secs = 30i64.saturating_mul(1i64 << attempt.clamp(0, 20).saturating_sub(1).max(0));
+    Duration::seconds(secs.min(6 * 3600))
+}
+
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct RoundReport {
+    pub sent: u32,
+    pub retried: u32,
+    pub dead: u32,
+}
+
+/// Delivers one batch of due messages.
+pub async fn run_once(app: &App) -> AppResult<RoundReport> {
+    let now = kabinet_store::now();
+    let txn = app.db.write().await?;
+    let claimed = kabinet_store::outbox::claim_due(&txn, now, now + LEASE, BATCH).await?;
+    txn.commit().await?;
+    let mut report = RoundReport::default();
+    for m in claimed {
+        let result = match m.channel.as_str() {
+            "email" => {
+                let email = Email {
+                    to: m.recipient.clone(),
+                    subject: m.subject.clone().unwrap_or_default(),
+                    body: m.body.clone(),
+                };
+                app.channels.email.send(&email).await
+            }
+            "sms" => app.channels.sms.send(&m.recipient, &m.body).await,
+            other => Err(DeliveryError::Permanent(format!("unknown channel {other}"))),
+        };
+        let attempts = m.attempts;
+        let mut active: outbox_message::ActiveModel = m.into();
+        active.locked_until = Set(None);
+        match result {
+            Ok(provider_id) => {
+                active.status = Set("sent".into());
+                active.sent_at = Set(Some(kabinet_store::now()));
+                active.provider_id = Set(provider_id);
+                active.last_error = Set(None);
+                report.sent += 1;
+            }
+            Err(DeliveryError::Temporary(why)) if attempts < MAX_ATTEMPTS => {
+                tracing::warn!(error = %why, attempts, "delivery failed, will retry");
+                active.status = Set("pending".into());
+                active.next_attempt_at = Set(kabinet_store::now() + backoff(attempts));
+                active.last_error = Set(Some(why));
+                report.retried += 1;
+            }
+            Err(DeliveryError::Temporary(why) | DeliveryError::Permanent(why)) => {
+                tracing::error!(error = %why, attempts, "delivery failed for good");
+                active.status = Set("dead".into());
+                active.last_error = Set(Some(why));
+                report.dead += 1;
+            }
+        }
+        active.update(&app.db.conn).await?;
+    }
+    Ok(report)
+}
+
+/// Runs until `shutdown` resolves: a round whenever a message is queued in this process, and
+/// at least every `poll` otherwise (messages queued by other nodes, retries coming due).
+pub async fn run(
+    app: App,
+    poll: std::time::Duration,
+    shutdown: impl std::future::Future<Output = ()>,
+) {
+    tokio::pin!(shutdown);
+    let mut housekeeping = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        match run_once(&app).await {
+            Ok(r) if r.sent + r.retried + r.dead > 0 => {
+                tracing::info!(
+                    sent = r.sent,
+                    retried = r.retried,
+                    dead = r.dead,
+                    "outbox round"
+                );
+                continue;
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "outbox round failed"),
+        }
+        tokio::select! {
+            _ = &mut shutdown => break,
+            _ = app.outbox_wake.notified() => {}
+            _ = tokio::time::sleep(poll) => {}
+            _ = housekeeping.tick() => {
+                let cutoff = kabinet_store::now() - Duration::days(2);
+                if let Err(e) = kabinet_store::rate::prune(&app.db.conn, cutoff).await {
+                    tracing::error!(error = %e, "pruning rate events failed");
+                }
+            }
+        }
+    }
+}
+
+/// The newest messages, for the back-office outbox page.
+pub async fn recent(app: &App, limit: u64) -> AppResult<Vec<outbox_message::Model>> {
+    Ok(OutboxMessage::find()
+        .order_by_desc(outbox_message::Column::Id)
+        .limit(limit)
+        .all(&app.db.conn)
+        .await?)
+}
+
+/// Messages for one recipient, newest first (the demo shows a person their own codes).
+pub async fn for_recipient(
+    app: &App,
+    recipient: &str,
+    limit: u64,
+) -> AppResult<Vec<outbox_message::Model>> {
+    Ok(OutboxMessage::find()
+        .filter(outbox_message::Column::Recipient.eq(recipient))
+        .order_by_desc(outbox_message::Column::Id)
+        .limit(limit)
+        .all(&app.db.conn)
+        .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert_eq!(backoff(1), Duration::seconds(30));
+        assert_eq!(backoff(2), Duration::seconds(60));
+        assert_eq!(backoff(3), Duration::seconds(120));
+        assert!(backoff(30) <= Duration::hours(6));
+        for a in 1..20 {
+            assert!(backoff(a + 1) >= backoff(a));
+        }
+    }
+}

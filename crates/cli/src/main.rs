@@ -1,0 +1,393 @@
+//! `kabinet`: the one binary of the product — the web server, the background worker,
+//! migrations, administration and tools.
+
+mod config;
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use kabinet_app::access::{Actor, users};
+use kabinet_app::{App, notify};
+use kabinet_store::{Db, StoreConfig};
+
+/// Kabinet — customer cabinet and back-office CRM for subscription and contract services.
+///
+/// Configuration comes from defaults, then an optional `kabinet.toml` in the working
+/// directory (or the file named by --config / KABINET_CONFIG), then environment variables:
+///
+///   DATABASE_URL                 postgres://user@host/db, or a SQLite file (default kabinet.db)
+///   KABINET_DB_MAX_CONNECTIONS   pool size (default 16)
+///   KABINET_LISTEN               address to bind (default 127.0.0.1:8080)
+///   KABINET_PUBLIC_BASE_URL      address people use; https:// makes cookies Secure
+///   KABINET_BODY_LIMIT_BYTES     largest request body (default 1048576)
+///   KABINET_SESSION_IDLE_MINUTES, KABINET_SESSION_ABSOLUTE_HOURS   session lifetimes (30, 12)
+///   KABINET_LOGIN_FAILURES_ALLOWED, KABINET_LOGIN_WINDOW_MINUTES   login throttling (5 per 15)
+///   KABINET_TRUST_FORWARDED_FOR  take client addresses from X-Forwarded-For (false)
+///   KABINET_DISPLAY_TIME_ZONE    time zone for shown times (Europe/Moscow)
+///   KABINET_PROVIDER_NAME, KABINET_PROVIDER_PHONE   the provider as customers see it
+///   KABINET_EMAIL__TRANSPORT     fake | smtp;  KABINET_EMAIL__SMTP_URL  smtp://host:25,
+///                                smtp+starttls://host:587 or smtps://host:465;
+///   KABINET_EMAIL__SMTP_USERNAME, KABINET_EMAIL__SMTP_PASSWORD, KABINET_EMAIL__FROM
+///   KABINET_SMS__TRANSPORT       fake | smsru;  KABINET_SMS__SMSRU_API_ID, KABINET_SMS__SMSRU_BASE_URL,
+///                                KABINET_SMS__SENDER
+///   KABINET_LOG_FORMAT           json for structured logs; RUST_LOG sets the level
+#[derive(Parser)]
+#[command(name = "kabinet", version, verbatim_doc_comment)]
+struct Cli {
+    /// A TOML configuration file (default: kabinet.toml when it exists).
+    #[arg(long, global = true, env = "KABINET_CONFIG")]
+    config: Option<std::path::PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the HTTP server (and, unless --no-worker, the background worker in-process).
+    /// Applies pending migrations first.
+    Serve {
+        /// Address to bind, e.g. 0.0.0.0:8080 (overrides KABINET_LISTEN).
+        #[arg(long)]
+        listen: Option<String>,
+        /// Load the demo dataset when the database is empty and print the demo logins.
+        #[arg(long)]
+        demo: bool,
+        /// Do not run the background worker in this process.
+        #[arg(long)]
+        no_worker: bool,
+    },
+    /// Run only the background worker (outbox delivery), e.g. on other nodes.
+    Worker,
+    /// Apply pending database migrations; running it again changes nothing.
+    Migrate,
+    /// Manage staff logins from the command line.
+    Admin {
+        #[command(subcommand)]
+        command: AdminCommand,
+    },
+    /// Load the demo dataset into the configured database (idempotent).
+    Demo,
+    /// Audit log tools.
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Print the OpenAPI document of the JSON API.
+    Openapi,
+}
+
+#[derive(Subcommand)]
+enum AdminCommand {
+    /// Create a staff user; prints the generated password when --password is not given.
+    Create {
+        #[arg(long)]
+        login: String,
+        /// admin, manager, support, technician, accountant or partner.
+        #[arg(long)]
+        role: String,
+        #[arg(long)]
+        password: Option<String>,
+        /// Full name (default: the login).
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        email: Option<String>,
+        /// For the partner role: the partner's id.
+        #[arg(long)]
+        partner_id: Option<i64>,
+    },
+    /// Set a new generated password (printed), force a change at next login, end sessions.
+    ResetPassword {
+        #[arg(long)]
+        login: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the audit hash chain; exit status 1 and the first broken record on tampering.
+    Verify,
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    init_logging();
+    match run(cli).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::from(2)
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into());
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    if std::env::var("KABINET_LOG_FORMAT").as_deref() == Ok("json") {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn open(config: &kabinet_app::Config) -> anyhow::Result<App> {
+    let store = StoreConfig {
+        url: config.database_url.clone(),
+        max_connections: config.db_max_connections,
+        min_connections: 1,
+    };
+    let db = Db::connect(&store).await.with_context(|| {
+        format!(
+            "connecting to the database ({})",
+            redact(&config.database_url)
+        )
+    })?;
+    db.migrate().await.context("applying migrations")?;
+    let channels = notify::Channels::from_config(config)?;
+    Ok(App::new(db, config.clone(), channels))
+}
+
+/// The database URL without its password, for messages.
+fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(s), Some(at)) if at > s => {
+            let creds = &url[s + 3..at];
+            match creds.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..s + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
+    let started = Instant::now();
+    let mut config = config::load(cli.config.as_deref())?;
+    match cli.command {
+        Command::Serve {
+            listen,
+            demo,
+            no_worker,
+        } => {
+            if let Some(l) = listen {
+                config.listen = l;
+            }
+            // Without an explicit public address, people reach the server where it listens.
+            if config.public_base_url == kabinet_app::Config::default().public_base_url {
+                config.public_base_url = format!("http://{}", config.listen);
+            }
+            let app = open(&config).await?;
+            if demo {
+                let logins = kabinet_app::demo::load(&app).await?;
+                print_demo_logins(&app, &logins);
+            }
+            serve(app, !no_worker, started).await?;
+        }
+        Command::Worker => {
+            let app = open(&config).await?;
+            tracing::info!("worker started");
+            kabinet_app::notify::worker::run(app, Duration::from_secs(2), shutdown_signal()).await;
+        }
+        Command::Migrate => {
+            open(&config).await?;
+            println!("migrations applied");
+        }
+        Command::Admin { command } => return admin(&config, command).await,
+        Command::Demo => {
+            let app = open(&config).await?;
+            let logins = kabinet_app::demo::load(&app).await?;
+            print_demo_logins(&app, &logins);
+        }
+        Command::Audit {
+            command: AuditCommand::Verify,
+        } => {
+            let app = open(&config).await?;
+            let v = kabinet_app::audit::verify(&app).await?;
+            return Ok(match v.first_broken {
+                None => {
+                    println!("audit chain intact: {} records", v.checked);
+                    std::process::ExitCode::SUCCESS
+                }
+                Some((seq, why)) => {
+                    println!(
+                        "audit chain broken at record {seq}: {why} ({} records before it are intact)",
+                        v.checked
+                    );
+                    std::process::ExitCode::from(1)
+                }
+            });
+        }
+        Command::Openapi => println!("{}", kabinet_web::api::openapi_json_text()),
+    }
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
+async fn admin(
+    config: &kabinet_app::Config,
+    command: AdminCommand,
+) -> anyhow::Result<std::process::ExitCode> {
+    let app = open(config).await?;
+    let actor = Actor {
+        user_id: None,
+        label: "cli".into(),
+        ip: None,
+    };
+    let result = match command {
+        AdminCommand::Create {
+            login,
+            role,
+            password,
+            name,
+            email,
+            partner_id,
+        } => {
+            let given = password.is_some();
+            users::create_staff(
+                &app,
+                &actor,
+                users::NewUser {
+                    display_name: name.unwrap_or_else(|| login.clone()),
+                    login,
+                    email,
+                    phone: None,
+                    password,
+                    role,
+                    language: None,
+                    partner_id,
+                    must_change_password: !given,
+                    password_hash: None,
+                },
+            )
+            .await
+            .map(|c| match c.generated_password {
+                Some(p) => println!(
+                    "created {} ({}); password: {p}",
+                    c.user.login,
+                    c.user.staff_role.unwrap_or_default()
+                ),
+                None => println!(
+                    "created {} ({})",
+                    c.user.login,
+                    c.user.staff_role.unwrap_or_default()
+                ),
+            })
+        }
+        AdminCommand::ResetPassword { login } => {
+            let Some(u) =
+                kabinet_app::access::login::find_by_identifier(&app.db.conn, &login).await?
+            else {
+                eprintln!("no user with login {login:?}");
+                return Ok(std::process::ExitCode::from(1));
+            };
+            let system = kabinet_app::access::Identity {
+                user_id: 0,
+                login: "cli".into(),
+                display_name: "cli".into(),
+                role: kabinet_core::access::Role::Staff(kabinet_core::access::StaffRole::Admin),
+                customer_id: None,
+                partner_id: None,
+                language: Default::default(),
+                must_change_password: false,
+                session_id: None,
+                token_id: None,
+            };
+            users::reset_password(&app, &system, &actor, u.id)
+                .await
+                .map(|p| {
+                    println!(
+                        "new password for {}: {p} (to be changed at next login)",
+                        u.login
+                    )
+                })
+        }
+    };
+    match result {
+        Ok(()) => Ok(std::process::ExitCode::SUCCESS),
+        Err(kabinet_app::AppError::Validation(errors)) => {
+            for (field, code) in errors.0 {
+                eprintln!(
+                    "{field}: {}",
+                    kabinet_app::i18n::Lang::En.t(&format!("err-{code}"))
+                );
+            }
+            Ok(std::process::ExitCode::from(1))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn print_demo_logins(app: &App, logins: &[kabinet_app::demo::DemoLogin]) {
+    let base = app.config.public_base_url.trim_end_matches('/');
+    println!(
+        "Demo logins (password for all: {}):",
+        kabinet_app::demo::DEMO_PASSWORD
+    );
+    for l in logins {
+        let url = if l.face == "crm" {
+            format!("{base}/crm/login")
+        } else {
+            format!("{base}/login")
+        };
+        println!("  {:<16} {:<13} {}  — {}", l.login, l.role, url, l.who);
+    }
+}
+
+async fn serve(app: App, with_worker: bool, started: Instant) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(&app.config.listen)
+        .await
+        .with_context(|| format!("binding {}", app.config.listen))?;
+    let addr = listener.local_addr()?;
+    let worker = with_worker.then(|| {
+        let app = app.clone();
+        tokio::spawn(kabinet_app::notify::worker::run(
+            app,
+            Duration::from_secs(2),
+            shutdown_signal(),
+        ))
+    });
+    let router = kabinet_web::router(app.clone());
+    println!(
+        "Kabinet is listening on http://{addr} (public address {}), started in {} ms",
+        app.config.public_base_url,
+        started.elapsed().as_millis()
+    );
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    if let Some(w) = worker {
+        let _ = tokio::time::timeout(Duration::from_secs(10), w).await;
+    }
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}

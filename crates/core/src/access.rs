@@ -1,0 +1,313 @@
+//! Roles and the one role → permission table (ACC-1, ACC-2).
+//!
+//! Every route of the web layer declares one [`Permission`]; whether a signed-in user may pass
+//! is decided here and nowhere else, so the whole access policy of the product can be read in
+//! [`PERMISSION_TABLE`].
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// Roles of the provider's own people and of its dealers (ACC-1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StaffRole {
+    Admin,
+    Manager,
+    Support,
+    Technician,
+    Accountant,
+    /// A dealer: sees only the customers it created and pays from its own balance.
+    Partner,
+}
+
+/// Roles of a customer's own cabinet logins (ACC-2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CustomerRole {
+    /// Everything, including managing the customer's other logins.
+    Coordinator,
+    /// Everything but access management.
+    Assistant,
+    /// Only the lines and assets assigned to them.
+    LineManager,
+    /// Read only.
+    Viewer,
+}
+
+/// A user's role: either a staff role or a role inside one customer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    Staff(StaffRole),
+    Customer(CustomerRole),
+}
+
+impl StaffRole {
+    pub const ALL: [StaffRole; 6] = [
+        StaffRole::Admin,
+        StaffRole::Manager,
+        StaffRole::Support,
+        StaffRole::Technician,
+        StaffRole::Accountant,
+        StaffRole::Partner,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StaffRole::Admin => "admin",
+            StaffRole::Manager => "manager",
+            StaffRole::Support => "support",
+            StaffRole::Technician => "technician",
+            StaffRole::Accountant => "accountant",
+            StaffRole::Partner => "partner",
+        }
+    }
+}
+
+impl CustomerRole {
+    pub const ALL: [CustomerRole; 4] = [
+        CustomerRole::Coordinator,
+        CustomerRole::Assistant,
+        CustomerRole::LineManager,
+        CustomerRole::Viewer,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CustomerRole::Coordinator => "coordinator",
+            CustomerRole::Assistant => "assistant",
+            CustomerRole::LineManager => "line_manager",
+            CustomerRole::Viewer => "viewer",
+        }
+    }
+}
+
+impl Role {
+    /// Every role there is, staff first; used by tests that walk the permission table.
+    pub fn all() -> impl Iterator<Item = Role> {
+        StaffRole::ALL
+            .into_iter()
+            .map(Role::Staff)
+            .chain(CustomerRole::ALL.into_iter().map(Role::Customer))
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Staff(r) => r.as_str(),
+            Role::Customer(r) => r.as_str(),
+        }
+    }
+
+    pub fn is_staff(self) -> bool {
+        matches!(self, Role::Staff(_))
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A role name that is not one of ours.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown role: {0}")]
+pub struct UnknownRole(pub String);
+
+impl FromStr for StaffRole {
+    type Err = UnknownRole;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        StaffRole::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| UnknownRole(s.to_owned()))
+    }
+}
+
+impl FromStr for CustomerRole {
+    type Err = UnknownRole;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        CustomerRole::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s)
+            .ok_or_else(|| UnknownRole(s.to_owned()))
+    }
+}
+
+/// What a route needs. Grouped by face: anyone, any signed-in user, the cabinet, the back office.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Permission {
+    /// Login pages, recovery, registration, health checks, static assets.
+    Public,
+    /// Things every signed-in user does to their own login: profile, password, sessions,
+    /// API tokens, own login history.
+    OwnAccount,
+    /// Read the signed-in customer's own data in the cabinet.
+    CabinetView,
+    /// Edit the customer's own contact data (contact phone).
+    CabinetEditContacts,
+    /// Manage the customer's own cabinet logins (access management).
+    CabinetManageUsers,
+    /// Enter the back office at all.
+    BackOffice,
+    /// Read customers (a partner only its own).
+    CustomersRead,
+    /// Create, disable and reset cabinet logins of a customer.
+    CustomerUsersManage,
+    /// Create staff users, change roles, disable, reset passwords.
+    StaffUsersManage,
+    /// Read any user's login history.
+    LoginHistoryRead,
+    /// Read the audit log.
+    AuditRead,
+    /// Read the outgoing message queue.
+    OutboxRead,
+}
+
+use CustomerRole as C;
+use StaffRole as S;
+
+const ALL_STAFF: &[Role] = &[
+    Role::Staff(S::Admin),
+    Role::Staff(S::Manager),
+    Role::Staff(S::Support),
+    Role::Staff(S::Technician),
+    Role::Staff(S::Accountant),
+    Role::Staff(S::Partner),
+];
+const ALL_CUSTOMER: &[Role] = &[
+    Role::Customer(C::Coordinator),
+    Role::Customer(C::Assistant),
+    Role::Customer(C::LineManager),
+    Role::Customer(C::Viewer),
+];
+
+/// The whole access policy: which roles hold each permission. `Public` and `OwnAccount` are
+/// decided before this table (anyone / anyone signed in).
+pub const PERMISSION_TABLE: &[(Permission, &[Role])] = &[
+    (Permission::CabinetView, ALL_CUSTOMER),
+    (
+        Permission::CabinetEditContacts,
+        &[
+            Role::Customer(C::Coordinator),
+            Role::Customer(C::Assistant),
+            Role::Customer(C::LineManager),
+        ],
+    ),
+    (
+        Permission::CabinetManageUsers,
+        &[Role::Customer(C::Coordinator)],
+    ),
+    (Permission::BackOffice, ALL_STAFF),
+    (Permission::CustomersRead, ALL_STAFF),
+    (
+        Permission::CustomerUsersManage,
+        &[
+            Role::Staff(S::Admin),
+            Role::Staff(S::Manager),
+            Role::Staff(S::Support),
+            Role::Staff(S::Partner),
+        ],
+    ),
+    (Permission::StaffUsersManage, &[Role::Staff(S::Admin)]),
+    (
+        Permission::LoginHistoryRead,
+        &[
+            Role::Staff(S::Admin),
+            Role::Staff(S::Manager),
+            Role::Staff(S::Support),
+        ],
+    ),
+    (Permission::AuditRead, &[Role::Staff(S::Admin)]),
+    (
+        Permission::OutboxRead,
+        &[Role::Staff(S::Admin), Role::Staff(S::Support)],
+    ),
+];
+
+/// Whether a user with `role` (or an anonymous visitor, `None`) holds `permission`.
+pub fn allows(role: Option<Role>, permission: Permission) -> bool {
+    match (permission, role) {
+        (Permission::Public, _) => true,
+        (_, None) => false,
+        (Permission::OwnAccount, Some(_)) => true,
+        (p, Some(role)) => PERMISSION_TABLE
+            .iter()
+            .any(|(perm, roles)| *perm == p && roles.contains(&role)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn anonymous_only_reaches_public() {
+        assert!(allows(None, Permission::Public));
+        for (perm, _) in PERMISSION_TABLE {
+            assert!(!allows(None, *perm), "{perm:?}");
+        }
+        assert!(!allows(None, Permission::OwnAccount));
+    }
+
+    #[test]
+    fn customers_never_enter_the_back_office() {
+        for role in ALL_CUSTOMER {
+            for p in [
+                Permission::BackOffice,
+                Permission::CustomersRead,
+                Permission::CustomerUsersManage,
+                Permission::StaffUsersManage,
+                Permission::AuditRead,
+                Permission::LoginHistoryRead,
+                Permission::OutboxRead,
+            ] {
+                assert!(!allows(Some(*role), p), "{role:?} {p:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn staff_never_act_as_a_customer() {
+        for role in ALL_STAFF {
+            assert!(!allows(Some(*role), Permission::CabinetView));
+            assert!(!allows(Some(*role), Permission::CabinetManageUsers));
+        }
+    }
+
+    #[test]
+    fn only_admin_manages_staff_and_reads_audit() {
+        for role in Role::all() {
+            let is_admin = role == Role::Staff(S::Admin);
+            assert_eq!(allows(Some(role), Permission::StaffUsersManage), is_admin);
+            assert_eq!(allows(Some(role), Permission::AuditRead), is_admin);
+        }
+    }
+
+    #[test]
+    fn viewer_reads_but_does_not_edit() {
+        let viewer = Some(Role::Customer(C::Viewer));
+        assert!(allows(viewer, Permission::CabinetView));
+        assert!(!allows(viewer, Permission::CabinetEditContacts));
+        assert!(!allows(viewer, Permission::CabinetManageUsers));
+    }
+
+    #[test]
+    fn every_role_has_own_account() {
+        for role in Role::all() {
+            assert!(allows(Some(role), Permission::OwnAccount));
+        }
+    }
+
+    #[test]
+    fn role_names_round_trip() {
+        for r in StaffRole::ALL {
+            assert_eq!(r.as_str().parse::<StaffRole>().unwrap(), r);
+        }
+        for r in CustomerRole::ALL {
+            assert_eq!(r.as_str().parse::<CustomerRole>().unwrap(), r);
+        }
+        assert!("root".parse::<StaffRole>().is_err());
+        assert!("Admin".parse::<StaffRole>().is_err());
+    }
+}

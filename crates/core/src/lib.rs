@@ -1,0 +1,8 @@
+//! The pure domain of Kabinet: rules that need no database, network or clock of their own.
+
+pub mod access;
+pub mod audit;
+pub mod email;
+pub mod password_policy;
+pub mod phone;
+pub mod text;

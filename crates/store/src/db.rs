@@ -1,0 +1,112 @@
+//! Connecting to the database and running migrations.
+
+use sea_orm::{
+    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait,
+};
+use sea_orm::{SqliteTransactionMode, TransactionOptions};
+use sea_orm_migration::MigratorTrait;
+use std::time::Duration;
+
+use crate::migrations::Migrator;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+#[derive(Debug, Clone)]
+pub struct StoreConfig {
+    /// `sqlite://path?mode=rwc` or `postgres://…`; a bare path means a SQLite file.
+    pub url: String,
+    pub max_connections: u32,
+    pub min_connections: u32,
+}
+
+impl StoreConfig {
+    pub fn new(url: impl Into<String>) -> Self {
+        StoreConfig {
+            url: url.into(),
+            max_connections: 16,
+            min_connections: 1,
+        }
+    }
+}
+
+/// The database handle every use case gets.
+#[derive(Clone, Debug)]
+pub struct Db {
+    pub conn: DatabaseConnection,
+    pub backend: Backend,
+}
+
+/// Turns what a person may type as `DATABASE_URL` into a URL sqlx understands.
+pub fn normalise_url(url: &str) -> String {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        url.to_owned()
+    } else if let Some(rest) = url.strip_prefix("sqlite:") {
+        let path = rest.trim_start_matches("//");
+        if path.contains('?') {
+            format!("sqlite://{path}")
+        } else {
+            format!("sqlite://{path}?mode=rwc")
+        }
+    } else {
+        format!("sqlite://{url}?mode=rwc")
+    }
+}
+
+impl Db {
+    pub async fn connect(config: &StoreConfig) -> Result<Db, DbErr> {
+        let url = normalise_url(&config.url);
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else {
+            Backend::Postgres
+        };
+        let mut options = ConnectOptions::new(url);
+        options
+            .max_connections(config.max_connections)
+            .min_connections(config.min_connections)
+            .connect_timeout(Duration::from_secs(10))
+            .acquire_timeout(Duration::from_secs(10))
+            // A ping before every query costs a round trip per request; a dead connection
+            // fails its query and the pool replaces it instead.
+            .test_before_acquire(false)
+            .sqlx_logging(false);
+        if backend == Backend::Sqlite {
+            options.map_sqlx_sqlite_opts(|o| {
+                use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
+                o.journal_mode(SqliteJournalMode::Wal)
+                    .synchronous(SqliteSynchronous::Normal)
+                    .busy_timeout(Duration::from_secs(10))
+                    .foreign_keys(true)
+                    .create_if_missing(true)
+            });
+        }
+        let conn = Database::connect(options).await?;
+        Ok(Db { conn, backend })
+    }
+
+    /// Applies every pending migration; running it twice changes nothing.
+    pub async fn migrate(&self) -> Result<(), DbErr> {
+        Migrator::up(&self.conn, None).await
+    }
+
+    /// Starts a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so two writers queue on the busy timeout instead of one failing
+    /// with "database is locked" when it upgrades a read lock.
+    pub async fn write(&self) -> Result<DatabaseTransaction, DbErr> {
+        let options = TransactionOptions {
+            sqlite_transaction_mode: (self.backend == Backend::Sqlite)
+                .then_some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        };
+        self.conn.begin_with_options(options).await
+    }
+
+    /// Whether the database answers (for `/readyz`).
+    pub async fn ping(&self) -> bool {
+        self.conn.ping().await.is_ok()
+    }
+}

@@ -1,0 +1,22 @@
+use sea_orm::entity::prelude::*;
+
+/// A browser session. `id` is the SHA-256 of the cookie value, so a stolen database copy does
+/// not hold usable cookies.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "sessions")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: String,
+    pub user_id: i64,
+    pub created_at: DateTimeUtc,
+    pub last_seen_at: DateTimeUtc,
+    /// The absolute end of the session, whatever the activity.
+    pub expires_at: DateTimeUtc,
+    pub ip: String,
+    pub user_agent: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

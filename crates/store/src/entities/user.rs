@@ -1,0 +1,32 @@
+use sea_orm::entity::prelude::*;
+
+/// A login of either kind: staff (with `staff_role`, and `partner_id` for a partner) or a
+/// customer's cabinet user (with `customer_id` and `customer_role`).
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "users")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub login: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub display_name: String,
+    pub password_hash: String,
+    pub staff_role: Option<String>,
+    pub customer_id: Option<i64>,
+    pub customer_role: Option<String>,
+    pub partner_id: Option<i64>,
+    pub language: String,
+    /// active or disabled.
+    pub status: String,
+    pub must_change_password: bool,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+    pub password_changed_at: DateTimeUtc,
+    pub last_login_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

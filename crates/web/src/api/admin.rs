@@ -1,0 +1,263 @@
+//! Back-office resources over the API: staff users, a customer's cabinet logins, any user's
+//! login history and the audit log — each behind the same permission as its page.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, Utc};
+use kabinet_app::access::users::{self, NewUser};
+use kabinet_app::audit::{self, AuditFilter};
+use kabinet_app::{App, AppError, customers};
+use kabinet_store::entities::{audit_record, user};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::access::{HistoryDto, HistoryQuery, history_json};
+use super::{ErrorBody, Paged};
+use crate::error::{WebError, WebResult};
+use crate::extract::{Ctx, JsonBody, QueryParams as Query};
+
+#[derive(Serialize, ToSchema)]
+pub struct UserDto {
+    pub id: i64,
+    pub login: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    pub role: String,
+    pub customer_id: Option<i64>,
+    pub partner_id: Option<i64>,
+    /// active or disabled.
+    pub status: String,
+    pub must_change_password: bool,
+    pub last_login_at: Option<DateTime<Utc>>,
+}
+
+impl From<user::Model> for UserDto {
+    fn from(u: user::Model) -> Self {
+        UserDto {
+            id: u.id,
+            role: u
+                .staff_role
+                .clone()
+                .or(u.customer_role.clone())
+                .unwrap_or_default(),
+            login: u.login,
+            display_name: u.display_name,
+            email: u.email,
+            phone: u.phone,
+            customer_id: u.customer_id,
+            partner_id: u.partner_id,
+            status: u.status,
+            must_change_password: u.must_change_password,
+            last_login_at: u.last_login_at,
+        }
+    }
+}
+
+fn id_of(raw: &str) -> Result<i64, WebError> {
+    raw.parse().map_err(|_| WebError::App(AppError::NotFound))
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct StaffQuery {
+    pub role: Option<String>,
+    /// Search in login and name.
+    pub q: Option<String>,
+    pub page: Option<u64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/staff-users", tag = "admin", params(StaffQuery),
+    responses((status = 200, body = Paged<UserDto>), (status = 403, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+pub async fn list_staff(
+    State(app): State<App>,
+    Query(q): Query<StaffQuery>,
+) -> WebResult<Json<Paged<UserDto>>> {
+    let page = users::list_staff(
+        &app,
+        q.role.as_deref(),
+        q.q.as_deref(),
+        q.page.unwrap_or(1).clamp(1, 100_000),
+        50,
+    )
+    .await?;
+    Ok(Json(Paged {
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+        items: page.items.into_iter().map(UserDto::from).collect(),
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewUserRequest {
+    pub login: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// Leave out to have one generated and returned once.
+    pub password: Option<String>,
+    pub role: String,
+    /// ru, en or fa.
+    pub language: Option<String>,
+    /// Required for the partner role.
+    pub partner_id: Option<i64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CreatedUserDto {
+    pub user: UserDto,
+    /// The generated password to hand over, when none was given.
+    pub generated_password: Option<String>,
+}
+
+fn new_user(req: NewUserRequest) -> NewUser {
+    NewUser {
+        login: req.login,
+        display_name: req.display_name,
+        email: req.email,
+        phone: req.phone,
+        password: req.password,
+        role: req.role,
+        language: req.language,
+        partner_id: req.partner_id,
+        must_change_password: true,
+        password_hash: None,
+    }
+}
+
+fn created(c: users::CreatedUser) -> Response {
+    (
+        StatusCode::CREATED,
+        Json(CreatedUserDto {
+            user: c.user.into(),
+            generated_password: c.generated_password,
+        }),
+    )
+        .into_response()
+}
+
+#[utoipa::path(post, path = "/api/v1/staff-users", tag = "admin", request_body = NewUserRequest,
+    responses((status = 201, body = CreatedUserDto), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+pub async fn create_staff(
+    State(app): State<App>,
+    ctx: Ctx,
+    JsonBody(req): JsonBody<NewUserRequest>,
+) -> WebResult<Response> {
+    Ok(created(
+        users::create_staff(&app, &ctx.actor()?, new_user(req)).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/customers/{id}/users", tag = "admin", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<UserDto>), (status = 404, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+pub async fn customer_users(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> WebResult<Json<Vec<UserDto>>> {
+    let customer = customers::get_visible(&app, ctx.user()?, id_of(&id)?).await?;
+    Ok(Json(
+        customers::users_of(&app, customer.id)
+            .await?
+            .into_iter()
+            .map(UserDto::from)
+            .collect(),
+    ))
+}
+
+#[utoipa::path(post, path = "/api/v1/customers/{id}/users", tag = "admin", params(("id" = i64, Path)), request_body = NewUserRequest,
+    responses((status = 201, body = CreatedUserDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+pub async fn create_customer_user(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<NewUserRequest>,
+) -> WebResult<Response> {
+    Ok(created(
+        users::create_for_customer(&app, ctx.user()?, &ctx.actor()?, id_of(&id)?, new_user(req))
+            .await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/users/{id}/login-history", tag = "admin", params(("id" = i64, Path), HistoryQuery),
+    responses((status = 200, body = HistoryDto), (status = 404, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+pub async fn user_login_history(
+    State(app): State<App>,
+    Path(id): Path<String>,
+    Query(q): Query<HistoryQuery>,
+) -> WebResult<Json<HistoryDto>> {
+    let u = users::get(&app, id_of(&id)?).await?;
+    history_json(&app, u.id, &q).await
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct AuditQuery {
+    /// Actions starting with this text, e.g. `user.`.
+    pub action: Option<String>,
+    pub actor: Option<String>,
+    pub object_type: Option<String>,
+    pub object_id: Option<String>,
+    pub from: Option<DateTime<Utc>>,
+    pub to: Option<DateTime<Utc>>,
+    pub page: Option<u64>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AuditDto {
+    pub seq: i64,
+    pub at: DateTime<Utc>,
+    pub actor_user_id: Option<i64>,
+    pub actor: String,
+    pub ip: Option<String>,
+    pub action: String,
+    pub object_type: String,
+    pub object_id: Option<String>,
+    pub changes: serde_json::Value,
+    pub hash: String,
+}
+
+impl From<audit_record::Model> for AuditDto {
+    fn from(r: audit_record::Model) -> Self {
+        AuditDto {
+            seq: r.seq,
+            at: r.at,
+            actor_user_id: r.actor_user_id,
+            actor: r.actor,
+            ip: r.ip,
+            action: r.action,
+            object_type: r.object_type,
+            object_id: r.object_id,
+            changes: serde_json::from_str(&r.changes).unwrap_or(serde_json::Value::Null),
+            hash: r.hash,
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/audit", tag = "admin", params(AuditQuery),
+    responses((status = 200, body = Paged<AuditDto>), (status = 403, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+pub async fn audit(
+    State(app): State<App>,
+    Query(q): Query<AuditQuery>,
+) -> WebResult<Json<Paged<AuditDto>>> {
+    let cut = |s: Option<String>| {
+        s.map(|s| kabinet_core::text::truncate(s.trim(), 100))
+            .filter(|s| !s.is_empty())
+    };
+    let filter = AuditFilter {
+        action: cut(q.action),
+        actor: cut(q.actor),
+        object_type: cut(q.object_type),
+        object_id: cut(q.object_id),
+        from: q.from,
+        to: q.to,
+    };
+    let page = audit::search(&app, &filter, q.page.unwrap_or(1).clamp(1, 1_000_000), 100).await?;
+    Ok(Json(Paged {
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+        items: page.items.into_iter().map(AuditDto::from).collect(),
+    }))
+}

@@ -1,0 +1,84 @@
+//! The OpenAPI document and its browsable page (Swagger UI, embedded, works offline).
+
+use std::sync::{Arc, LazyLock};
+
+use axum::extract::Path;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+
+use super::{access, admin};
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Kabinet API", description = "Customer cabinet and back office of Kabinet. Authenticate with a personal token (`Authorization: Bearer kbt_…`) or the cabinet's session cookie."),
+    paths(
+        access::login, access::logout, access::me, access::change_password, access::sessions, access::end_other_sessions,
+        access::list_tokens, access::create_token, access::revoke_token, access::own_login_history,
+        admin::list_staff, admin::create_staff, admin::customer_users, admin::create_customer_user, admin::user_login_history, admin::audit,
+    ),
+    modifiers(&Security),
+    tags((name = "access", description = "The caller's own login"), (name = "admin", description = "Back-office resources"))
+)]
+pub struct ApiDoc;
+
+struct Security;
+
+impl Modify for Security {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::new(
+                crate::guard::SESSION_COOKIE,
+            ))),
+        );
+    }
+}
+
+static DOCUMENT: LazyLock<String> = LazyLock::new(super::openapi_json_text);
+
+pub async fn openapi_json() -> Response {
+    (
+        [(header::CONTENT_TYPE, "application/json")],
+        DOCUMENT.as_str(),
+    )
+        .into_response()
+}
+
+pub async fn docs_index() -> Redirect {
+    Redirect::permanent("/api/docs/")
+}
+
+static SWAGGER: LazyLock<Arc<utoipa_swagger_ui::Config<'static>>> =
+    LazyLock::new(|| Arc::new(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")));
+
+pub async fn docs_file(Path(tail): Path<String>) -> Response {
+    match utoipa_swagger_ui::serve(&tail, SWAGGER.clone()) {
+        Ok(Some(file)) => {
+            let mut res = (StatusCode::OK, file.bytes.into_owned()).into_response();
+            let h = res.headers_mut();
+            h.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_str(&file.content_type)
+                    .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+            );
+            if file.gzpipped {
+                h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            }
+            // Swagger UI sets inline styles; the page holds no user data.
+            h.insert("content-security-policy", HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; script-src 'self'; frame-ancestors 'none'"));
+            res
+        }
+        Ok(None) => (StatusCode::NOT_FOUND, "not found").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "swagger ui");
+            (StatusCode::INTERNAL_SERVER_ERROR, "docs unavailable").into_response()
+        }
+    }
+}

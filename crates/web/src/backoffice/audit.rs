@@ -1,0 +1,122 @@
+//! The audit log page (admins) and any user's login history (staff with the permission).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use kabinet_app::App;
+use kabinet_app::access::users;
+use kabinet_app::audit::{self, AuditFilter};
+use kabinet_store::entities::audit_record;
+use serde::Deserialize;
+
+use super::path_id;
+use crate::cabinet::account::{OkQuery, history_page, parse_day};
+use crate::error::WebResult;
+use crate::extract::{Ctx, QueryParams as Query};
+use crate::pages::Chrome;
+
+#[derive(Deserialize, Default)]
+pub struct AuditQuery {
+    action: Option<String>,
+    actor: Option<String>,
+    object_type: Option<String>,
+    object_id: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    page: Option<u64>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "crm_audit.html")]
+pub struct AuditPage {
+    c: Chrome,
+    records: Vec<audit_record::Model>,
+    q: AuditQueryEcho,
+    total: u64,
+    page: u64,
+    pages: u64,
+    base: String,
+}
+
+/// The filter values shown back in the form.
+pub struct AuditQueryEcho {
+    action: String,
+    actor: String,
+    object_type: String,
+    object_id: String,
+    from: String,
+    to: String,
+}
+
+fn clean(s: &Option<String>) -> Option<String> {
+    s.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| kabinet_core::text::truncate(s, 100))
+}
+
+pub async fn log(
+    State(app): State<App>,
+    ctx: Ctx,
+    Query(q): Query<AuditQuery>,
+) -> WebResult<Response> {
+    let filter = AuditFilter {
+        action: clean(&q.action),
+        actor: clean(&q.actor),
+        object_type: clean(&q.object_type),
+        object_id: clean(&q.object_id),
+        from: parse_day(q.from.as_deref()),
+        to: parse_day(q.to.as_deref()).map(|t| t + chrono::Duration::days(1)),
+    };
+    let page = q.page.unwrap_or(1).clamp(1, 1_000_000);
+    let found = audit::search(&app, &filter, page, 50).await?;
+    let echo = AuditQueryEcho {
+        action: filter.action.clone().unwrap_or_default(),
+        actor: filter.actor.clone().unwrap_or_default(),
+        object_type: filter.object_type.clone().unwrap_or_default(),
+        object_id: filter.object_id.clone().unwrap_or_default(),
+        from: filter
+            .from
+            .map(|d| d.format("%Y-%m-%d").to_string())
+            .unwrap_or_default(),
+        to: q
+            .to
+            .clone()
+            .filter(|_| filter.to.is_some())
+            .unwrap_or_default(),
+    };
+    let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    let base = format!(
+        "/crm/audit?action={}&actor={}&object_type={}&object_id={}&from={}&to={}&",
+        enc(&echo.action),
+        enc(&echo.actor),
+        enc(&echo.object_type),
+        enc(&echo.object_id),
+        echo.from,
+        echo.to
+    );
+    let pages = found.pages();
+    Ok(AuditPage {
+        c: Chrome::new(&ctx.0, "/crm/audit", &app.config.display_time_zone),
+        records: found.items,
+        q: echo,
+        total: found.total,
+        page: found.page,
+        pages,
+        base,
+    }
+    .into_response())
+}
+
+pub async fn user_login_history(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<OkQuery>,
+) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    let subject = users::get(&app, id).await?;
+    let path = format!("/crm/users/{id}/login-history");
+    history_page(&app, &ctx, id, Some(subject), &q, &path).await
+}

@@ -1,0 +1,77 @@
+//! The back office: what the provider's staff and partners see at `/crm`.
+
+mod audit;
+mod customers;
+mod home;
+mod outbox;
+mod staff;
+
+use kabinet_core::access::Permission as P;
+
+use crate::cabinet::{account, auth};
+use crate::guard::Routes;
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/crm/login", P::Public, auth::login_form)
+        .post("/crm/login", P::Public, auth::login_submit)
+        .post("/crm/logout", P::OwnAccount, auth::logout)
+        .get("/crm", P::BackOffice, home::home)
+        .get("/crm/profile", P::OwnAccount, account::profile)
+        .get("/crm/password", P::OwnAccount, account::password_form)
+        .post("/crm/password", P::OwnAccount, account::password_submit)
+        .get("/crm/sessions", P::OwnAccount, account::sessions)
+        .post(
+            "/crm/sessions/logout-others",
+            P::OwnAccount,
+            account::logout_others,
+        )
+        .get("/crm/staff", P::StaffUsersManage, staff::list)
+        .post("/crm/staff", P::StaffUsersManage, staff::create)
+        .get("/crm/staff/{id}", P::StaffUsersManage, staff::detail)
+        .post(
+            "/crm/staff/{id}/reset-password",
+            P::StaffUsersManage,
+            staff::reset_password,
+        )
+        .post(
+            "/crm/staff/{id}/toggle-active",
+            P::StaffUsersManage,
+            staff::toggle_active,
+        )
+        .post(
+            "/crm/staff/{id}/role",
+            P::StaffUsersManage,
+            staff::change_role,
+        )
+        .get("/crm/customers", P::CustomersRead, customers::list)
+        .get("/crm/customers/{id}", P::CustomersRead, customers::card)
+        .post(
+            "/crm/customers/{id}/users",
+            P::CustomerUsersManage,
+            customers::create_user,
+        )
+        .post(
+            "/crm/customer-users/{id}/reset-password",
+            P::CustomerUsersManage,
+            customers::reset_user_password,
+        )
+        .post(
+            "/crm/customer-users/{id}/toggle-active",
+            P::CustomerUsersManage,
+            customers::toggle_user_active,
+        )
+        .get(
+            "/crm/users/{id}/login-history",
+            P::LoginHistoryRead,
+            audit::user_login_history,
+        )
+        .get("/crm/audit", P::AuditRead, audit::log)
+        .get("/crm/outbox", P::OutboxRead, outbox::list)
+}
+
+/// Parses a numeric path id; anything else is "not found".
+pub(crate) fn path_id(raw: &str) -> Result<i64, crate::error::WebError> {
+    raw.parse::<i64>()
+        .map_err(|_| crate::error::WebError::App(kabinet_app::AppError::NotFound))
+}

@@ -1,0 +1,273 @@
+//! Staff user management (admins): list, create, disable, change role, reset password.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use kabinet_app::access::users::{self, NewUser};
+use kabinet_app::{App, customers};
+use kabinet_core::access::StaffRole;
+use kabinet_store::entities::{partner, user};
+use serde::Deserialize;
+
+use super::path_id;
+use crate::cabinet::account::OkQuery;
+use crate::error::WebResult;
+use crate::extract::{Ctx, FormData, QueryParams as Query};
+use crate::form::{FormState, field_errors};
+use crate::pages::Chrome;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "crm_staff.html")]
+pub struct StaffListPage {
+    c: Chrome,
+    users: Vec<user::Model>,
+    f: FormState,
+    roles: Vec<(String, String)>,
+    partners: Vec<(String, String)>,
+    generated: Option<(String, String)>,
+    q: String,
+    role_filter: String,
+    page: u64,
+    pages: u64,
+    base: String,
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    q: Option<String>,
+    role: Option<String>,
+    page: Option<u64>,
+}
+
+fn role_options(c: &Chrome) -> Vec<(String, String)> {
+    StaffRole::ALL
+        .iter()
+        .map(|r| (r.as_str().to_owned(), c.t(&format!("role-{}", r.as_str()))))
+        .collect()
+}
+
+fn partner_options(c: &Chrome, partners: &[partner::Model]) -> Vec<(String, String)> {
+    std::iter::once((String::new(), c.t("none")))
+        .chain(partners.iter().map(|p| (p.id.to_string(), p.name.clone())))
+        .collect()
+}
+
+/// Secrets shown once must not stay in caches.
+pub(crate) fn no_store(mut res: Response) -> Response {
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+async fn list_page(
+    app: &App,
+    ctx: &Ctx,
+    q: &ListQuery,
+    f: FormState,
+    generated: Option<(String, String)>,
+) -> WebResult<StaffListPage> {
+    let c = Chrome::new(&ctx.0, "/crm/staff", &app.config.display_time_zone);
+    let page = q.page.unwrap_or(1).clamp(1, 100_000);
+    let found = users::list_staff(app, q.role.as_deref(), q.q.as_deref(), page, 50).await?;
+    let partners = customers::partners(app).await?;
+    let pages = found.pages();
+    let q_s = q.q.clone().unwrap_or_default();
+    let role_s = q.role.clone().unwrap_or_default();
+    let base = format!(
+        "/crm/staff?q={}&role={}&",
+        form_urlencoded::byte_serialize(q_s.as_bytes()).collect::<String>(),
+        role_s
+    );
+    Ok(StaffListPage {
+        roles: role_options(&c),
+        partners: partner_options(&c, &partners),
+        c,
+        users: found.items,
+        f,
+        generated,
+        q: q_s,
+        role_filter: role_s,
+        page: found.page,
+        pages,
+        base,
+    })
+}
+
+pub async fn list(
+    State(app): State<App>,
+    ctx: Ctx,
+    Query(q): Query<ListQuery>,
+) -> WebResult<Response> {
+    let f = FormState::empty().with_value("role", "support");
+    Ok(list_page(&app, &ctx, &q, f, None).await?.into_response())
+}
+
+pub async fn create(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
+    let partner_id = form.opt("partner_id").and_then(|p| p.parse::<i64>().ok());
+    let new = NewUser {
+        login: form.get("login").into(),
+        display_name: form.get("display_name").into(),
+        email: form.opt("email"),
+        phone: form.opt("phone"),
+        password: form.opt("password"),
+        role: form.get("role").into(),
+        language: form.opt("language"),
+        partner_id,
+        must_change_password: true,
+        password_hash: None,
+    };
+    match users::create_staff(&app, &ctx.actor()?, new).await {
+        Ok(created) => {
+            let generated = created
+                .generated_password
+                .map(|p| (created.user.login.clone(), p));
+            let f = FormState::empty().with_value("role", "support");
+            let mut page = list_page(&app, &ctx, &ListQuery::default(), f, generated).await?;
+            page.c.flash = Some(ctx.0.lang.t("flash-user-created"));
+            Ok(no_store(page.into_response()))
+        }
+        Err(e) => {
+            let errors = field_errors(e)?;
+            let f = FormState::from_data(&form)
+                .with_errors(ctx.0.lang, &errors)
+                .with_general(ctx.0.lang.t("err-form-has-errors"));
+            let mut res = list_page(&app, &ctx, &ListQuery::default(), f, None)
+                .await?
+                .into_response();
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(res)
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "crm_staff_user.html")]
+pub struct StaffUserPage {
+    c: Chrome,
+    u: user::Model,
+    f: FormState,
+    roles: Vec<(String, String)>,
+    partners: Vec<(String, String)>,
+    generated: Option<String>,
+}
+
+async fn user_page(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    f: Option<FormState>,
+    generated: Option<String>,
+    flash: Option<&str>,
+) -> WebResult<StaffUserPage> {
+    let who = ctx.user()?;
+    let u = users::get_manageable(app, who, id)
+        .await
+        .or_else(|e| match e {
+            kabinet_app::AppError::Refused(_) => Err(kabinet_app::AppError::NotFound),
+            other => Err(other),
+        })?;
+    if u.customer_id.is_some() {
+        return Err(kabinet_app::AppError::NotFound.into());
+    }
+    let c = Chrome::new(&ctx.0, "/crm/staff", &app.config.display_time_zone).with_flash(flash);
+    let partners = customers::partners(app).await?;
+    let f = f.unwrap_or_else(|| {
+        FormState::empty()
+            .with_value("role", u.staff_role.clone().unwrap_or_default())
+            .with_value(
+                "partner_id",
+                u.partner_id.map(|p| p.to_string()).unwrap_or_default(),
+            )
+    });
+    Ok(StaffUserPage {
+        roles: role_options(&c),
+        partners: partner_options(&c, &partners),
+        c,
+        u,
+        f,
+        generated,
+    })
+}
+
+pub async fn detail(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<OkQuery>,
+) -> WebResult<Response> {
+    Ok(
+        user_page(&app, &ctx, path_id(&id)?, None, None, q.ok.as_deref())
+            .await?
+            .into_response(),
+    )
+}
+
+pub async fn reset_password(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    let password = users::reset_password(&app, ctx.user()?, &ctx.actor()?, id).await?;
+    Ok(no_store(
+        user_page(&app, &ctx, id, None, Some(password), Some("password-reset"))
+            .await?
+            .into_response(),
+    ))
+}
+
+pub async fn toggle_active(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    let who = ctx.user()?;
+    let target = users::get_manageable(&app, who, id).await?;
+    let activate = target.status != "active";
+    users::set_active(&app, who, &ctx.actor()?, id, activate).await?;
+    Ok(Redirect::to(&format!(
+        "/crm/staff/{id}?ok={}",
+        if activate {
+            "user-enabled"
+        } else {
+            "user-disabled"
+        }
+    ))
+    .into_response())
+}
+
+pub async fn change_role(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    let partner_id = form.opt("partner_id").and_then(|p| p.parse::<i64>().ok());
+    match users::change_staff_role(
+        &app,
+        ctx.user()?,
+        &ctx.actor()?,
+        id,
+        form.get("role"),
+        partner_id,
+    )
+    .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/crm/staff/{id}?ok=role-changed")).into_response()),
+        Err(e) => {
+            let errors = field_errors(e)?;
+            let f = FormState::from_data(&form)
+                .with_errors(ctx.0.lang, &errors)
+                .with_general(ctx.0.lang.t("err-form-has-errors"));
+            let mut res = user_page(&app, &ctx, id, Some(f), None, None)
+                .await?
+                .into_response();
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(res)
+        }
+    }
+}

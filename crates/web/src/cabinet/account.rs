@@ -1,0 +1,259 @@
+//! What every signed-in user does to their own login: profile, contact phone, password,
+//! sessions and login history. The back office reuses these pages under `/crm`.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use kabinet_app::App;
+use kabinet_app::access::{history, sessions, users};
+use kabinet_store::entities::{login_attempt, session, user};
+use serde::Deserialize;
+
+use crate::error::WebResult;
+use crate::extract::{Ctx, FormData, QueryParams as Query};
+use crate::form::{FormState, field_errors};
+use crate::guard::FaceOf;
+use crate::pages::Chrome;
+
+#[derive(Deserialize, Default)]
+pub struct OkQuery {
+    pub ok: Option<String>,
+    pub page: Option<u64>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+}
+
+fn prefix(ctx: &Ctx) -> &'static str {
+    if ctx.0.face == FaceOf::Crm {
+        "/crm"
+    } else {
+        ""
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "profile.html")]
+pub struct ProfilePage {
+    c: Chrome,
+    me: user::Model,
+    f: FormState,
+    can_edit_phone: bool,
+    prefix: &'static str,
+}
+
+pub async fn profile(
+    State(app): State<App>,
+    ctx: Ctx,
+    Query(q): Query<OkQuery>,
+) -> WebResult<Response> {
+    let who = ctx.user()?;
+    let me = users::get(&app, who.user_id).await?;
+    let can_edit_phone = kabinet_core::access::allows(
+        Some(who.role),
+        kabinet_core::access::Permission::CabinetEditContacts,
+    );
+    let f = FormState::empty().with_value("phone", me.phone.clone().unwrap_or_default());
+    let path = format!("{}/profile", prefix(&ctx));
+    Ok(ProfilePage {
+        c: Chrome::new(&ctx.0, &path, &app.config.display_time_zone).with_flash(q.ok.as_deref()),
+        me,
+        f,
+        can_edit_phone,
+        prefix: prefix(&ctx),
+    }
+    .into_response())
+}
+
+pub async fn phone_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
+    let who = ctx.user()?;
+    match users::update_own_phone(&app, who, &ctx.actor()?, form.get("phone")).await {
+        Ok(_) => Ok(Redirect::to("/profile?ok=phone-saved").into_response()),
+        Err(e) => {
+            let errors = field_errors(e)?;
+            let me = users::get(&app, who.user_id).await?;
+            let f = FormState::from_data(&form).with_errors(ctx.0.lang, &errors);
+            let mut res = ProfilePage {
+                c: Chrome::new(&ctx.0, "/profile", &app.config.display_time_zone),
+                me,
+                f,
+                can_edit_phone: true,
+                prefix: "",
+            }
+            .into_response();
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(res)
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "password.html")]
+pub struct PasswordPage {
+    c: Chrome,
+    f: FormState,
+    forced: bool,
+    action: String,
+}
+
+pub async fn password_form(State(app): State<App>, ctx: Ctx) -> WebResult<Response> {
+    let who = ctx.user()?;
+    let action = format!("{}/password", prefix(&ctx));
+    Ok(PasswordPage {
+        c: Chrome::new(&ctx.0, &action, &app.config.display_time_zone),
+        f: FormState::empty(),
+        forced: who.must_change_password,
+        action,
+    }
+    .into_response())
+}
+
+pub async fn password_submit(
+    State(app): State<App>,
+    ctx: Ctx,
+    form: FormData,
+) -> WebResult<Response> {
+    let who = ctx.user()?;
+    let result = users::change_own_password(
+        &app,
+        who,
+        &ctx.actor()?,
+        form.get("current_password"),
+        form.get("new_password"),
+        form.get("confirm_password"),
+    )
+    .await;
+    let home = if ctx.0.face == FaceOf::Crm {
+        "/crm"
+    } else {
+        "/"
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("{home}?ok=password-changed")).into_response()),
+        Err(e) => {
+            let errors = field_errors(e)?;
+            let action = format!("{}/password", prefix(&ctx));
+            let f = FormState::from_data(&form)
+                .with_errors(ctx.0.lang, &errors)
+                .with_general(ctx.0.lang.t("err-form-has-errors"));
+            let mut res = PasswordPage {
+                c: Chrome::new(&ctx.0, &action, &app.config.display_time_zone),
+                f,
+                forced: who.must_change_password,
+                action,
+            }
+            .into_response();
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(res)
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "sessions.html")]
+pub struct SessionsPage {
+    c: Chrome,
+    sessions: Vec<session::Model>,
+    current: String,
+    prefix: &'static str,
+}
+
+pub async fn sessions(
+    State(app): State<App>,
+    ctx: Ctx,
+    Query(q): Query<OkQuery>,
+) -> WebResult<Response> {
+    let who = ctx.user()?;
+    let list = sessions::list(&app, who.user_id).await?;
+    let path = format!("{}/sessions", prefix(&ctx));
+    Ok(SessionsPage {
+        c: Chrome::new(&ctx.0, &path, &app.config.display_time_zone).with_flash(q.ok.as_deref()),
+        sessions: list,
+        current: who.session_id.clone().unwrap_or_default(),
+        prefix: prefix(&ctx),
+    }
+    .into_response())
+}
+
+pub async fn logout_others(State(app): State<App>, ctx: Ctx) -> WebResult<Response> {
+    let who = ctx.user()?;
+    let ended = sessions::end_others(&app.db.conn, who.user_id, who.session_id.as_deref()).await?;
+    let txn = app.db.write().await?;
+    kabinet_app::audit::record(
+        &txn,
+        &ctx.actor()?,
+        "session.logout_others",
+        "user",
+        Some(who.user_id),
+        serde_json::json!({"ended": ended}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Redirect::to(&format!("{}/sessions?ok=others-logged-out", prefix(&ctx))).into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login_history.html")]
+pub struct HistoryPage {
+    pub c: Chrome,
+    pub subject: Option<user::Model>,
+    pub attempts: Vec<login_attempt::Model>,
+    pub active_days: usize,
+    pub total: u64,
+    pub page: u64,
+    pub pages: u64,
+    pub from: String,
+    pub to: String,
+    pub base: String,
+}
+
+/// Parses `YYYY-MM-DD` as the start of that day in UTC.
+pub fn parse_day(s: Option<&str>) -> Option<chrono::DateTime<chrono::Utc>> {
+    let d = chrono::NaiveDate::parse_from_str(s?.trim(), "%Y-%m-%d").ok()?;
+    Some(d.and_hms_opt(0, 0, 0)?.and_utc())
+}
+
+pub async fn history_page(
+    app: &App,
+    ctx: &Ctx,
+    user_id: i64,
+    subject: Option<user::Model>,
+    q: &OkQuery,
+    path: &str,
+) -> WebResult<Response> {
+    let from = parse_day(q.from.as_deref());
+    let to = parse_day(q.to.as_deref()).map(|t| t + chrono::Duration::days(1));
+    let page = q.page.unwrap_or(1).clamp(1, 100_000);
+    let h = history::for_user(app, user_id, from, to, page, 50).await?;
+    let pages = h.page.pages();
+    let from_s = q
+        .from
+        .clone()
+        .filter(|_| from.is_some())
+        .unwrap_or_default();
+    let to_s = q.to.clone().filter(|_| to.is_some()).unwrap_or_default();
+    let base = format!("{path}?from={from_s}&to={to_s}&");
+    Ok(HistoryPage {
+        c: Chrome::new(&ctx.0, path, &app.config.display_time_zone),
+        subject,
+        attempts: h.page.items,
+        active_days: h.active_days,
+        total: h.page.total,
+        page: h.page.page,
+        pages,
+        from: from_s,
+        to: to_s,
+        base,
+    }
+    .into_response())
+}
+
+pub async fn login_history(
+    State(app): State<App>,
+    ctx: Ctx,
+    Query(q): Query<OkQuery>,
+) -> WebResult<Response> {
+    let who = ctx.user()?.clone();
+    history_page(&app, &ctx, who.user_id, None, &q, "/login-history").await
+}

@@ -1,0 +1,192 @@
+//! Signing in and out, and choosing the language — shared by the cabinet and the back office.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use kabinet_app::App;
+use kabinet_app::access::login::{LoginFailure, LoginFailureOr, sign_in};
+use kabinet_app::access::{Face, sessions, users};
+use kabinet_app::i18n::Lang;
+use serde::Deserialize;
+
+use crate::error::{WebError, WebResult};
+use crate::extract::{Ctx, FormData, QueryParams as Query};
+use crate::form::FormState;
+use crate::guard::{FaceOf, LANG_COOKIE, SESSION_COOKIE};
+use crate::pages::Chrome;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    pub c: Chrome,
+    pub f: FormState,
+    pub action: &'static str,
+    pub next: String,
+    pub cabinet: bool,
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+    ok: Option<String>,
+}
+
+/// A local path to go to after login; anything else (another host, `//host`) is ignored.
+pub fn safe_next(next: Option<&str>, fallback: &str) -> String {
+    match next {
+        Some(n)
+            if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() < 500 =>
+        {
+            n.to_owned()
+        }
+        _ => fallback.to_owned(),
+    }
+}
+
+pub fn session_cookie(app: &App, token: &str) -> HeaderValue {
+    let secure = if app.config.cookies_secure() {
+        "; Secure"
+    } else {
+        ""
+    };
+    let max_age = app.config.session_absolute_hours * 3600;
+    HeaderValue::from_str(&format!(
+        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))
+    .expect("cookie is ASCII")
+}
+
+pub fn clear_session_cookie() -> HeaderValue {
+    HeaderValue::from_static("kabinet_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+}
+
+fn face_of(ctx: &Ctx) -> (Face, &'static str, &'static str) {
+    match ctx.0.face {
+        FaceOf::Crm => (Face::Crm, "/crm/login", "/crm"),
+        _ => (Face::Cabinet, "/login", "/"),
+    }
+}
+
+pub async fn login_form(State(app): State<App>, ctx: Ctx, Query(q): Query<NextQuery>) -> Response {
+    let (_, action, home) = face_of(&ctx);
+    if ctx.0.identity.is_some() {
+        return Redirect::to(home).into_response();
+    }
+    LoginPage {
+        c: Chrome::new(&ctx.0, action, &app.config.display_time_zone).with_flash(q.ok.as_deref()),
+        f: FormState::empty(),
+        action,
+        next: safe_next(q.next.as_deref(), home),
+        cabinet: ctx.0.face != FaceOf::Crm,
+    }
+    .into_response()
+}
+
+pub async fn login_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
+    let (face, action, home) = face_of(&ctx);
+    let lang = ctx.0.lang;
+    let identifier = form.get("identifier");
+    let page = |status: StatusCode, message: String| {
+        let f = FormState::from_data(&form).with_general(message);
+        let mut res = LoginPage {
+            c: Chrome::new(&ctx.0, action, &app.config.display_time_zone),
+            f,
+            action,
+            next: safe_next(Some(form.get("next")), home),
+            cabinet: face == Face::Cabinet,
+        }
+        .into_response();
+        *res.status_mut() = status;
+        res
+    };
+    if identifier.trim().is_empty() || form.get("password").is_empty() {
+        return Ok(page(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            lang.t("err-login-empty"),
+        ));
+    }
+    if identifier.chars().count() > 254 || form.get("password").chars().count() > 1024 {
+        return Ok(page(
+            StatusCode::UNAUTHORIZED,
+            lang.t("err-bad-credentials"),
+        ));
+    }
+    match sign_in(&app, identifier, form.get("password"), face, &ctx.0.client).await {
+        Ok(signed) => {
+            let target = if signed.identity.must_change_password {
+                if face == Face::Crm {
+                    "/crm/password".to_owned()
+                } else {
+                    "/password".to_owned()
+                }
+            } else {
+                safe_next(Some(form.get("next")), home)
+            };
+            let mut res = Redirect::to(&target).into_response();
+            res.headers_mut().append(
+                header::SET_COOKIE,
+                session_cookie(&app, &signed.session_token),
+            );
+            Ok(res)
+        }
+        Err(LoginFailureOr::Failure(LoginFailure::BadCredentials)) => Ok(page(
+            StatusCode::UNAUTHORIZED,
+            lang.t("err-bad-credentials"),
+        )),
+        Err(LoginFailureOr::Failure(LoginFailure::Disabled)) => {
+            Ok(page(StatusCode::FORBIDDEN, lang.t("err-account-disabled")))
+        }
+        Err(LoginFailureOr::Failure(LoginFailure::Throttled { retry_after_secs })) => {
+            let minutes = retry_after_secs.div_ceil(60).max(1).to_string();
+            let mut res = page(
+                StatusCode::TOO_MANY_REQUESTS,
+                lang.t_args("err-throttled", &[("minutes", minutes)]),
+            );
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+            Ok(res)
+        }
+        Err(LoginFailureOr::Error(e)) => Err(WebError::App(e)),
+    }
+}
+
+pub async fn logout(State(app): State<App>, ctx: Ctx) -> WebResult<Response> {
+    if let Some(token) = &ctx.0.session_token {
+        sessions::end(&app, token).await?;
+    }
+    let target = if ctx.0.face == FaceOf::Crm {
+        "/crm/login?ok=logged-out"
+    } else {
+        "/login?ok=logged-out"
+    };
+    let mut res = Redirect::to(target).into_response();
+    res.headers_mut()
+        .append(header::SET_COOKIE, clear_session_cookie());
+    Ok(res)
+}
+
+/// Remembers the language in a cookie (and on the user, when signed in) and goes back.
+pub async fn switch_language(
+    State(app): State<App>,
+    ctx: Ctx,
+    form: FormData,
+) -> WebResult<Response> {
+    let lang = Lang::parse(form.get("lang"))
+        .ok_or_else(|| WebError::App(kabinet_app::FieldErrors::single("lang", "invalid-choice")))?;
+    if let Some(i) = &ctx.0.identity {
+        users::set_language(&app, i, lang).await?;
+    }
+    let back = safe_next(Some(form.get("next")), "/");
+    let mut res = Redirect::to(&back).into_response();
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000",
+        lang.code()
+    );
+    res.headers_mut().append(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&cookie).expect("ASCII"),
+    );
+    Ok(res)
+}

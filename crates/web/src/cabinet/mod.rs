@@ -1,0 +1,48 @@
+//! The cabinet: what a customer's people see at `/`.
+
+pub(crate) mod account;
+pub(crate) mod auth;
+mod dashboard;
+mod recovery;
+
+use kabinet_core::access::Permission as P;
+
+use crate::guard::Routes;
+
+pub use account::{password_form, password_submit};
+pub use auth::{LoginPage, clear_session_cookie, safe_next, session_cookie};
+
+pub fn routes() -> Routes {
+    Routes::new()
+        .get("/login", P::Public, auth::login_form)
+        .post("/login", P::Public, auth::login_submit)
+        .post("/logout", P::OwnAccount, auth::logout)
+        .post("/lang", P::Public, auth::switch_language)
+        .get("/forgot", P::Public, recovery::forgot_form)
+        .post("/forgot", P::Public, recovery::forgot_submit)
+        .get("/forgot/verify", P::Public, recovery::verify_form)
+        .post("/forgot/verify", P::Public, recovery::verify_submit)
+        .get("/register", P::Public, recovery::register_form)
+        .post("/register", P::Public, recovery::register_submit)
+        .get("/", P::CabinetView, dashboard::dashboard)
+        .get(
+            "/customer-users/{id}",
+            P::CabinetView,
+            dashboard::customer_user,
+        )
+        .get("/profile", P::OwnAccount, account::profile)
+        .post(
+            "/profile/phone",
+            P::CabinetEditContacts,
+            account::phone_submit,
+        )
+        .get("/password", P::OwnAccount, account::password_form)
+        .post("/password", P::OwnAccount, account::password_submit)
+        .get("/sessions", P::OwnAccount, account::sessions)
+        .post(
+            "/sessions/logout-others",
+            P::OwnAccount,
+            account::logout_others,
+        )
+        .get("/login-history", P::OwnAccount, account::login_history)
+}

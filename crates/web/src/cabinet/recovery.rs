@@ -1,0 +1,247 @@
+//! Password recovery by one-time code, and self-registration by contract number.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use kabinet_app::access::recovery;
+use kabinet_app::access::registration::{self, Registration};
+use kabinet_app::notify::Channel;
+use kabinet_app::{App, AppError};
+use serde::Deserialize;
+
+use super::auth::session_cookie;
+use crate::error::{WebError, WebResult};
+use crate::extract::{Ctx, FormData, QueryParams as Query};
+use crate::form::{FormState, field_errors};
+use crate::pages::Chrome;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "forgot.html")]
+pub struct ForgotPage {
+    c: Chrome,
+    f: FormState,
+}
+
+pub async fn forgot_form(State(app): State<App>, ctx: Ctx) -> Response {
+    let f = FormState::empty().with_value("channel", "sms");
+    ForgotPage {
+        c: Chrome::new(&ctx.0, "/forgot", &app.config.display_time_zone),
+        f,
+    }
+    .into_response()
+}
+
+fn throttled_form(lang: kabinet_app::i18n::Lang, e: &AppError) -> Option<String> {
+    match e {
+        AppError::Throttled { retry_after_secs } => Some(lang.t_args(
+            "err-throttled",
+            &[("minutes", retry_after_secs.div_ceil(60).max(1).to_string())],
+        )),
+        _ => None,
+    }
+}
+
+pub async fn forgot_submit(
+    State(app): State<App>,
+    ctx: Ctx,
+    form: FormData,
+) -> WebResult<Response> {
+    let lang = ctx.0.lang;
+    let channel = match form.get("channel") {
+        "sms" | "" => Channel::Sms,
+        "email" => Channel::Email,
+        _ => {
+            return Err(WebError::App(kabinet_app::FieldErrors::single(
+                "channel",
+                "invalid-choice",
+            )));
+        }
+    };
+    let identifier = form.get("identifier").trim().to_owned();
+    match recovery::request(&app, &identifier, channel, &ctx.0.client).await {
+        Ok(()) => {
+            let q = form_urlencoded::Serializer::new(String::new())
+                .append_pair("identifier", &identifier)
+                .finish();
+            Ok(Redirect::to(&format!("/forgot/verify?{q}&ok=code-sent")).into_response())
+        }
+        Err(e) => {
+            let status = if matches!(e, AppError::Throttled { .. }) {
+                StatusCode::TOO_MANY_REQUESTS
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let f = match throttled_form(lang, &e) {
+                Some(msg) => FormState::from_data(&form).with_general(msg),
+                None => FormState::from_data(&form)
+                    .with_errors(lang, &field_errors(e)?)
+                    .with_general(lang.t("err-form-has-errors")),
+            };
+            let mut res = ForgotPage {
+                c: Chrome::new(&ctx.0, "/forgot", &app.config.display_time_zone),
+                f,
+            }
+            .into_response();
+            *res.status_mut() = status;
+            Ok(res)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+pub struct VerifyQuery {
+    identifier: Option<String>,
+    ok: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "forgot_verify.html")]
+pub struct VerifyPage {
+    c: Chrome,
+    f: FormState,
+}
+
+pub async fn verify_form(
+    State(app): State<App>,
+    ctx: Ctx,
+    Query(q): Query<VerifyQuery>,
+) -> Response {
+    let identifier = q
+        .identifier
+        .unwrap_or_default()
+        .chars()
+        .take(254)
+        .collect::<String>();
+    let f = FormState::empty().with_value("identifier", identifier);
+    VerifyPage {
+        c: Chrome::new(&ctx.0, "/forgot/verify", &app.config.display_time_zone)
+            .with_flash(q.ok.as_deref()),
+        f,
+    }
+    .into_response()
+}
+
+pub async fn verify_submit(
+    State(app): State<App>,
+    ctx: Ctx,
+    form: FormData,
+) -> WebResult<Response> {
+    let lang = ctx.0.lang;
+    match recovery::verify(
+        &app,
+        form.get("identifier"),
+        form.get("code"),
+        &ctx.0.client,
+    )
+    .await
+    {
+        Ok((token, _)) => {
+            let mut res = Redirect::to("/password").into_response();
+            res.headers_mut()
+                .append(header::SET_COOKIE, session_cookie(&app, &token));
+            Ok(res)
+        }
+        Err(e) => {
+            let status = if matches!(e, AppError::Throttled { .. }) {
+                StatusCode::TOO_MANY_REQUESTS
+            } else {
+                StatusCode::UNPROCESSABLE_ENTITY
+            };
+            let f = match throttled_form(lang, &e) {
+                Some(msg) => FormState::from_data(&form).with_general(msg),
+                None => {
+                    let errors = field_errors(e)?;
+                    let general = errors
+                        .0
+                        .first()
+                        .map(|(_, code)| lang.t(&format!("err-{code}")))
+                        .unwrap_or_default();
+                    FormState::from_data(&form)
+                        .with_errors(lang, &errors)
+                        .with_general(general)
+                }
+            };
+            let mut res = VerifyPage {
+                c: Chrome::new(&ctx.0, "/forgot/verify", &app.config.display_time_zone),
+                f,
+            }
+            .into_response();
+            *res.status_mut() = status;
+            Ok(res)
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "register.html")]
+pub struct RegisterPage {
+    c: Chrome,
+    f: FormState,
+    success: Option<String>,
+}
+
+pub async fn register_form(State(app): State<App>, ctx: Ctx) -> Response {
+    RegisterPage {
+        c: Chrome::new(&ctx.0, "/register", &app.config.display_time_zone),
+        f: FormState::empty(),
+        success: None,
+    }
+    .into_response()
+}
+
+pub async fn register_submit(
+    State(app): State<App>,
+    ctx: Ctx,
+    form: FormData,
+) -> WebResult<Response> {
+    let lang = ctx.0.lang;
+    let c = Chrome::new(&ctx.0, "/register", &app.config.display_time_zone);
+    let result = registration::register(
+        &app,
+        form.get("contract_number"),
+        form.get("email"),
+        form.get("phone"),
+        lang,
+        &ctx.0.client,
+    )
+    .await;
+    let (status, f, success) = match result {
+        Ok(Registration::PasswordSent { login }) => (
+            StatusCode::OK,
+            FormState::empty(),
+            Some(lang.t_args("register-sent", &[("login", login)])),
+        ),
+        Ok(Registration::PhoneMismatch) => (
+            StatusCode::UNPROCESSABLE_ENTITY,
+            FormState::from_data(&form).with_general(lang.t_args(
+                "register-phone-mismatch",
+                &[("phone", app.config.provider_phone.clone())],
+            )),
+            None,
+        ),
+        Ok(Registration::AlreadyRegistered) => (
+            StatusCode::CONFLICT,
+            FormState::from_data(&form).with_general(lang.t("register-already")),
+            None,
+        ),
+        Err(e) => match throttled_form(lang, &e) {
+            Some(msg) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                FormState::from_data(&form).with_general(msg),
+                None,
+            ),
+            None => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                FormState::from_data(&form)
+                    .with_errors(lang, &field_errors(e)?)
+                    .with_general(lang.t("err-form-has-errors")),
+                None,
+            ),
+        },
+    };
+    let mut res = RegisterPage { c, f, success }.into_response();
+    *res.status_mut() = status;
+    Ok(res)
+}

@@ -1,0 +1,173 @@
+//! Turning failures into answers: a localised HTML page for the cabinet and back office, and
+//! `{"error":{"code","message","fields"}}` for the API. Internal causes are logged, never shown.
+
+use askama::Template;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Response};
+use kabinet_app::AppError;
+use kabinet_app::i18n::Lang;
+
+use crate::guard::FaceOf;
+
+/// An error on its way out, attached to an empty response as an extension; the gate renders
+/// it in the caller's language and face.
+#[derive(Debug, Clone)]
+pub struct ErrorInfo {
+    pub status: StatusCode,
+    /// Message key (`err-<code>` in the translation files) and API error code.
+    pub code: String,
+    pub retry_after_secs: Option<u64>,
+    /// Field → message key.
+    pub fields: Vec<(String, String)>,
+}
+
+impl ErrorInfo {
+    pub fn status(status: StatusCode, code: &str) -> ErrorInfo {
+        ErrorInfo {
+            status,
+            code: code.to_owned(),
+            retry_after_secs: None,
+            fields: Vec::new(),
+        }
+    }
+}
+
+/// The error type of handlers: anything from the use cases, or a problem with the request.
+#[derive(Debug)]
+pub enum WebError {
+    App(AppError),
+    BadRequest(&'static str),
+    TooLarge,
+}
+
+impl From<AppError> for WebError {
+    fn from(e: AppError) -> Self {
+        WebError::App(e)
+    }
+}
+
+impl From<kabinet_store::DbErr> for WebError {
+    fn from(e: kabinet_store::DbErr) -> Self {
+        WebError::App(e.into())
+    }
+}
+
+pub type WebResult<T> = Result<T, WebError>;
+
+impl WebError {
+    pub fn info(&self) -> ErrorInfo {
+        match self {
+            WebError::BadRequest(code) => ErrorInfo::status(StatusCode::BAD_REQUEST, code),
+            WebError::TooLarge => {
+                ErrorInfo::status(StatusCode::PAYLOAD_TOO_LARGE, "body-too-large")
+            }
+            WebError::App(e) => {
+                let status = match e {
+                    AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                    AppError::Refused("bad_credentials") => StatusCode::UNAUTHORIZED,
+                    AppError::Refused("account_disabled") => StatusCode::FORBIDDEN,
+                    AppError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
+                    AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+                    AppError::Forbidden => StatusCode::FORBIDDEN,
+                    AppError::NotFound => StatusCode::NOT_FOUND,
+                    AppError::Conflict(_) => StatusCode::CONFLICT,
+                    AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+                    AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+                };
+                let code = match e {
+                    AppError::NotFound => "not-found".to_owned(),
+                    AppError::Validation(_) => "validation".to_owned(),
+                    other => other.code().replace('_', "-"),
+                };
+                let mut info = ErrorInfo::status(status, &code);
+                if let AppError::Throttled { retry_after_secs } = e {
+                    info.retry_after_secs = Some(*retry_after_secs);
+                }
+                if let AppError::Validation(f) = e {
+                    info.fields = f.0.clone();
+                }
+                info
+            }
+        }
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        if let WebError::App(AppError::Internal(cause)) = &self {
+            tracing::error!(error = %cause, "internal error");
+        }
+        let info = self.info();
+        let mut res = info.status.into_response();
+        res.extensions_mut().insert(info);
+        res
+    }
+}
+
+/// An internal error found by the gate itself.
+pub fn internal(face: FaceOf, lang: Lang, e: AppError) -> Response {
+    tracing::error!(error = %e, "internal error");
+    render_error(
+        face,
+        lang,
+        ErrorInfo::status(StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+    )
+}
+
+#[derive(Template)]
+#[template(path = "error.html")]
+struct ErrorPage {
+    c: crate::pages::Chrome,
+    status: u16,
+    message: String,
+    home: &'static str,
+}
+
+/// The message of an error in `lang`, with the wait spelled out for throttling.
+pub fn message(lang: Lang, info: &ErrorInfo) -> String {
+    match info.retry_after_secs {
+        Some(secs) => lang.t_args(
+            "err-throttled",
+            &[("minutes", secs.div_ceil(60).max(1).to_string())],
+        ),
+        None => lang.t(&format!("err-{}", info.code)),
+    }
+}
+
+pub fn render_error(face: FaceOf, lang: Lang, info: ErrorInfo) -> Response {
+    let text = message(lang, &info);
+    let mut res = match face {
+        FaceOf::Api => {
+            let fields: serde_json::Map<String, serde_json::Value> = info
+                .fields
+                .iter()
+                .map(|(f, code)| {
+                    (
+                        f.clone(),
+                        serde_json::Value::String(lang.t(&format!("err-{code}"))),
+                    )
+                })
+                .collect();
+            let body = serde_json::json!({"error": {"code": info.code.replace('-', "_"), "message": text, "fields": fields}});
+            (info.status, axum::Json(body)).into_response()
+        }
+        _ => {
+            let page = ErrorPage {
+                c: crate::pages::Chrome::bare(lang, face),
+                status: info.status.as_u16(),
+                message: text,
+                home: if face == FaceOf::Crm { "/crm" } else { "/" },
+            };
+            match page.render() {
+                Ok(html) => (info.status, Html(html)).into_response(),
+                Err(_) => info.status.into_response(),
+            }
+        }
+    };
+    if let Some(secs) = info.retry_after_secs {
+        if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+            res.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+    }
+    res
+}

@@ -1,0 +1,125 @@
+//! Request extractors that never answer with a bare framework error: a broken form, invalid
+//! UTF-8, malformed JSON or an oversized body becomes a localised 4xx through [`WebError`].
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use kabinet_app::AppError;
+use kabinet_app::access::Identity;
+use serde::de::DeserializeOwned;
+
+use crate::error::WebError;
+use crate::guard::RequestContext;
+
+/// What the gate learned about the caller.
+pub struct Ctx(pub RequestContext);
+
+impl<S: Send + Sync> FromRequestParts<S> for Ctx {
+    type Rejection = WebError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<RequestContext>()
+            .cloned()
+            .map(Ctx)
+            .ok_or(WebError::App(AppError::Unauthorized))
+    }
+}
+
+impl Ctx {
+    /// The signed-in user; routes with a permission other than `Public` always have one.
+    pub fn user(&self) -> Result<&Identity, WebError> {
+        self.0
+            .identity
+            .as_ref()
+            .ok_or(WebError::App(AppError::Unauthorized))
+    }
+
+    pub fn actor(&self) -> Result<kabinet_app::access::Actor, WebError> {
+        Ok(kabinet_app::access::Actor::user(
+            self.user()?,
+            Some(self.0.client.ip.clone()),
+        ))
+    }
+}
+
+async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, WebError> {
+    Bytes::from_request(req, state).await.map_err(|rejection| {
+        if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+            WebError::TooLarge
+        } else {
+            WebError::BadRequest("bad-request")
+        }
+    })
+}
+
+/// An `application/x-www-form-urlencoded` body as name → value pairs. Missing fields read as
+/// empty; the use cases decide what is required.
+pub struct FormData(pub Vec<(String, String)>);
+
+impl FormData {
+    pub fn get(&self, name: &str) -> &str {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+
+    pub fn opt(&self, name: &str) -> Option<String> {
+        Some(self.get(name).trim())
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for FormData {
+    type Rejection = WebError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = body_bytes(req, state).await?;
+        // Percent-decoding may yield invalid UTF-8: refuse it rather than guess.
+        let mut pairs = Vec::new();
+        for (k, v) in form_urlencoded::parse(&bytes) {
+            if k.contains('\u{FFFD}') || v.contains('\u{FFFD}') {
+                return Err(WebError::BadRequest("invalid-utf8"));
+            }
+            pairs.push((k.into_owned(), v.into_owned()));
+        }
+        if std::str::from_utf8(&bytes).is_err() {
+            return Err(WebError::BadRequest("invalid-utf8"));
+        }
+        Ok(FormData(pairs))
+    }
+}
+
+/// A JSON body; syntax errors are 400 `malformed_json`, wrong types or unknown values 422.
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = WebError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = body_bytes(req, state).await?;
+        serde_json::from_slice(&bytes)
+            .map(JsonBody)
+            .map_err(|e| match e.classify() {
+                serde_json::error::Category::Data => WebError::App(
+                    kabinet_app::FieldErrors::single("body", "json-invalid-value"),
+                ),
+                _ => WebError::BadRequest("malformed-json"),
+            })
+    }
+}
+
+/// Query-string parameters; a malformed one (a page number that is not a number) is a
+/// localised 400 instead of the framework's plain-text answer.
+pub struct QueryParams<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParams<T> {
+    type Rejection = WebError;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let query = parts.uri.query().unwrap_or("");
+        serde_urlencoded::from_str(query)
+            .map(QueryParams)
+            .map_err(|_| WebError::BadRequest("bad-query"))
+    }
+}

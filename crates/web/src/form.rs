@@ -1,0 +1,90 @@
+//! The state of an HTML form being shown again: what was typed and what was wrong with it.
+
+use kabinet_app::i18n::Lang;
+use kabinet_app::{AppError, FieldErrors};
+
+use crate::error::WebError;
+use crate::extract::FormData;
+
+#[derive(Debug, Clone, Default)]
+pub struct FormState {
+    values: Vec<(String, String)>,
+    /// Field → translated message.
+    errors: Vec<(String, String)>,
+    /// A message about the whole form (translated).
+    pub general: Option<String>,
+}
+
+impl FormState {
+    pub fn empty() -> FormState {
+        FormState::default()
+    }
+
+    pub fn from_data(data: &FormData) -> FormState {
+        FormState {
+            values: data.0.clone(),
+            errors: Vec::new(),
+            general: None,
+        }
+    }
+
+    pub fn with_value(mut self, name: &str, value: impl Into<String>) -> FormState {
+        self.values.retain(|(k, _)| k != name);
+        self.values.push((name.to_owned(), value.into()));
+        self
+    }
+
+    pub fn with_errors(mut self, lang: Lang, errors: &FieldErrors) -> FormState {
+        for (field, code) in &errors.0 {
+            self.errors
+                .push((field.clone(), lang.t(&format!("err-{code}"))));
+        }
+        self
+    }
+
+    pub fn with_general(mut self, message: String) -> FormState {
+        self.general = Some(message);
+        self
+    }
+
+    /// The typed value, never for a password field.
+    pub fn value(&self, name: &str) -> &str {
+        if name.contains("password") {
+            return "";
+        }
+        self.values
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+
+    pub fn is(&self, name: &str, value: &str) -> bool {
+        self.values.iter().any(|(k, v)| k == name && v == value)
+    }
+
+    pub fn has_error(&self, name: &str) -> bool {
+        self.errors.iter().any(|(k, _)| k == name)
+    }
+
+    pub fn error(&self, name: &str) -> &str {
+        self.errors
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .unwrap_or("")
+    }
+
+    pub fn has_errors(&self) -> bool {
+        !self.errors.is_empty() || self.general.is_some()
+    }
+}
+
+/// Splits a use-case error into "show the form again with these field errors" and
+/// everything else, which goes up as a page error.
+pub fn field_errors(e: AppError) -> Result<FieldErrors, WebError> {
+    match e {
+        AppError::Validation(f) => Ok(f),
+        other => Err(WebError::App(other)),
+    }
+}

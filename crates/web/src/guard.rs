@@ -1,0 +1,427 @@
+//! The one gate every routed request passes: who is calling (session cookie or API token),
+//! whether an unsafe browser request comes from our own origin (CSRF), in which language to
+//! answer, and whether the caller holds the permission the route declared.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::handler::Handler;
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::MethodRouter;
+use kabinet_app::App;
+use kabinet_app::access::{ClientInfo, Identity, sessions, tokens};
+use kabinet_app::i18n::Lang;
+use kabinet_core::access::{Permission, allows};
+
+use crate::error::{ErrorInfo, render_error};
+
+pub const SESSION_COOKIE: &str = "kabinet_session";
+pub const LANG_COOKIE: &str = "kabinet_lang";
+
+/// One row of the route table.
+#[derive(Debug, Clone)]
+pub struct RouteSpec {
+    pub method: Method,
+    pub path: &'static str,
+    pub permission: Permission,
+}
+
+/// Routes with their permissions. The router is built from this table only, and the gate
+/// refuses any matched route that has no row in it.
+#[derive(Default)]
+pub struct Routes {
+    router: Router<App>,
+    specs: Vec<RouteSpec>,
+}
+
+impl Routes {
+    pub fn new() -> Routes {
+        Routes::default()
+    }
+
+    fn add(
+        mut self,
+        method: Method,
+        path: &'static str,
+        permission: Permission,
+        handler: MethodRouter<App>,
+    ) -> Routes {
+        self.router = self.router.route(path, handler);
+        self.specs.push(RouteSpec {
+            method,
+            path,
+            permission,
+        });
+        self
+    }
+
+    pub fn get<H: Handler<T, App>, T: 'static>(
+        self,
+        path: &'static str,
+        permission: Permission,
+        h: H,
+    ) -> Routes {
+        self.add(Method::GET, path, permission, axum::routing::get(h))
+    }
+
+    pub fn post<H: Handler<T, App>, T: 'static>(
+        self,
+        path: &'static str,
+        permission: Permission,
+        h: H,
+    ) -> Routes {
+        self.add(Method::POST, path, permission, axum::routing::post(h))
+    }
+
+    pub fn put<H: Handler<T, App>, T: 'static>(
+        self,
+        path: &'static str,
+        permission: Permission,
+        h: H,
+    ) -> Routes {
+        self.add(Method::PUT, path, permission, axum::routing::put(h))
+    }
+
+    pub fn patch<H: Handler<T, App>, T: 'static>(
+        self,
+        path: &'static str,
+        permission: Permission,
+        h: H,
+    ) -> Routes {
+        self.add(Method::PATCH, path, permission, axum::routing::patch(h))
+    }
+
+    pub fn delete<H: Handler<T, App>, T: 'static>(
+        self,
+        path: &'static str,
+        permission: Permission,
+        h: H,
+    ) -> Routes {
+        self.add(Method::DELETE, path, permission, axum::routing::delete(h))
+    }
+
+    pub fn merge(mut self, other: Routes) -> Routes {
+        self.router = self.router.merge(other.router);
+        self.specs.extend(other.specs);
+        self
+    }
+
+    pub fn specs(&self) -> &[RouteSpec] {
+        &self.specs
+    }
+
+    /// The router with the gate in front of every route and the not-found page behind.
+    pub fn into_router(self, app: App) -> Router<App> {
+        let table: HashMap<(Method, &'static str), Permission> = self
+            .specs
+            .iter()
+            .map(|s| ((s.method.clone(), s.path), s.permission))
+            .collect();
+        let gate = Gate {
+            app,
+            table: Arc::new(table),
+        };
+        self.router
+            .route_layer(axum::middleware::from_fn_with_state(gate, authorize))
+            .fallback(not_found)
+    }
+}
+
+#[derive(Clone)]
+struct Gate {
+    app: App,
+    table: Arc<HashMap<(Method, &'static str), Permission>>,
+}
+
+/// Which face a path belongs to; decides login redirects and error formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaceOf {
+    Cabinet,
+    Crm,
+    Api,
+}
+
+impl FaceOf {
+    pub fn of_path(path: &str) -> FaceOf {
+        if path.starts_with("/api/") {
+            FaceOf::Api
+        } else if path == "/crm" || path.starts_with("/crm/") {
+            FaceOf::Crm
+        } else {
+            FaceOf::Cabinet
+        }
+    }
+
+    pub fn login_path(self) -> &'static str {
+        match self {
+            FaceOf::Crm => "/crm/login",
+            _ => "/login",
+        }
+    }
+
+    pub fn password_path(self) -> &'static str {
+        match self {
+            FaceOf::Crm => "/crm/password",
+            _ => "/password",
+        }
+    }
+}
+
+/// What the gate learned about the request, for handlers.
+#[derive(Clone)]
+pub struct RequestContext {
+    pub identity: Option<Identity>,
+    pub lang: Lang,
+    pub client: ClientInfo,
+    pub face: FaceOf,
+    /// The session cookie value, when the caller came with one (needed to log out).
+    pub session_token: Option<String>,
+}
+
+fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v)
+}
+
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)?
+        .to_str()
+        .ok()?
+        .strip_prefix("Bearer ")
+        .map(str::trim)
+}
+
+/// The language of an anonymous request: cookie, then `Accept-Language`, then Russian.
+pub fn anonymous_lang(headers: &HeaderMap) -> Lang {
+    cookie(headers, LANG_COOKIE)
+        .and_then(Lang::parse)
+        .or_else(|| {
+            headers
+                .get(header::ACCEPT_LANGUAGE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(Lang::from_accept_language)
+        })
+        .unwrap_or_default()
+}
+
+fn client_info(req: &Request, trust_forwarded: bool) -> ClientInfo {
+    let forwarded = trust_forwarded
+        .then(|| {
+            req.headers()
+                .get("x-forwarded-for")?
+                .to_str()
+                .ok()?
+                .split(',')
+                .next()
+                .map(|s| s.trim().to_owned())
+        })
+        .flatten();
+    let ip = forwarded
+        .or_else(|| {
+            req.extensions()
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip().to_string())
+        })
+        .unwrap_or_else(|| "0.0.0.0".into());
+    let user_agent = req
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_owned();
+    ClientInfo { ip, user_agent }
+}
+
+/// CSRF defence for browser requests: an unsafe method must come from a page of our own
+/// origin, which browsers tell with `Sec-Fetch-Site` or `Origin`. Requests with an API token
+/// carry no ambient credentials and skip the check.
+fn same_origin(headers: &HeaderMap, public_base_url: &str) -> bool {
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return site == "same-origin" || site == "none";
+    }
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let base = public_base_url.trim_end_matches('/');
+    origin == base || origin == format!("http://{host}") || origin == format!("https://{host}")
+}
+
+/// Paths a user who must change their password may still reach.
+fn allowed_during_forced_change(path: &str) -> bool {
+    matches!(
+        path,
+        "/password"
+            | "/crm/password"
+            | "/logout"
+            | "/crm/logout"
+            | "/lang"
+            | "/api/v1/me"
+            | "/api/v1/me/password"
+    )
+}
+
+async fn authorize(State(gate): State<Gate>, mut req: Request, next: Next) -> Response {
+    let path = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_owned())
+        .unwrap_or_default();
+    let face = FaceOf::of_path(&path);
+    let method = req.method().clone();
+    let lookup_method = if method == Method::HEAD {
+        Method::GET
+    } else {
+        method.clone()
+    };
+    let Some(&permission) = gate.table.get(&(lookup_method, path.as_str())) else {
+        tracing::error!(%path, %method, "route without a declared permission refused");
+        return render_error(
+            face,
+            anonymous_lang(req.headers()),
+            ErrorInfo::status(StatusCode::FORBIDDEN, "forbidden"),
+        );
+    };
+    let headers = req.headers().clone();
+    let client = client_info(&req, gate.app.config.trust_forwarded_for);
+
+    let token = bearer(&headers).map(str::to_owned);
+    let session_token = cookie(&headers, SESSION_COOKIE).map(str::to_owned);
+    let identity = if let Some(t) = &token {
+        match tokens::authenticate(&gate.app, t).await {
+            Ok(Some(i)) => Some(i),
+            Ok(None) => {
+                return render_error(
+                    face,
+                    anonymous_lang(&headers),
+                    ErrorInfo::status(StatusCode::UNAUTHORIZED, "token-invalid"),
+                );
+            }
+            Err(e) => return crate::error::internal(face, anonymous_lang(&headers), e),
+        }
+    } else if let Some(s) = &session_token {
+        match sessions::authenticate(&gate.app, s).await {
+            Ok(i) => i,
+            Err(e) => return crate::error::internal(face, anonymous_lang(&headers), e),
+        }
+    } else {
+        None
+    };
+    let lang = identity
+        .as_ref()
+        .map(|i| i.language)
+        .unwrap_or_else(|| anonymous_lang(&headers));
+
+    let unsafe_method = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
+    if unsafe_method && token.is_none() && !same_origin(&headers, &gate.app.config.public_base_url)
+    {
+        return render_error(face, lang, ErrorInfo::status(StatusCode::FORBIDDEN, "csrf"));
+    }
+
+    if !allows(identity.as_ref().map(|i| i.role), permission) {
+        return match (&identity, face) {
+            (None, FaceOf::Api) => render_error(
+                face,
+                lang,
+                ErrorInfo::status(StatusCode::UNAUTHORIZED, "unauthorized"),
+            ),
+            (None, _) if method == Method::GET => {
+                let next_url = req
+                    .uri()
+                    .path_and_query()
+                    .map(|p| p.as_str())
+                    .unwrap_or("/");
+                let target = format!(
+                    "{}?next={}",
+                    face.login_path(),
+                    form_urlencoded::byte_serialize(next_url.as_bytes()).collect::<String>()
+                );
+                Redirect::to(&target).into_response()
+            }
+            (None, _) => render_error(
+                face,
+                lang,
+                ErrorInfo::status(StatusCode::UNAUTHORIZED, "unauthorized"),
+            ),
+            (Some(_), _) => render_error(
+                face,
+                lang,
+                ErrorInfo::status(StatusCode::FORBIDDEN, "forbidden"),
+            ),
+        };
+    }
+    if let Some(i) = &identity {
+        if i.must_change_password
+            && permission != kabinet_core::access::Permission::Public
+            && !allowed_during_forced_change(&path)
+        {
+            return match face {
+                FaceOf::Api => render_error(
+                    face,
+                    lang,
+                    ErrorInfo::status(StatusCode::FORBIDDEN, "password-change-required"),
+                ),
+                _ => Redirect::to(face.password_path()).into_response(),
+            };
+        }
+    }
+
+    req.extensions_mut().insert(RequestContext {
+        identity,
+        lang,
+        client,
+        face,
+        session_token,
+    });
+    let response = next.run(req).await;
+    match response.extensions().get::<ErrorInfo>().cloned() {
+        Some(info) if response.headers().get(header::CONTENT_TYPE).is_none() => {
+            render_error(face, lang, info)
+        }
+        _ => response,
+    }
+}
+
+async fn not_found(req: Request) -> Response {
+    let face = FaceOf::of_path(req.uri().path());
+    render_error(
+        face,
+        anonymous_lang(req.headers()),
+        ErrorInfo::status(StatusCode::NOT_FOUND, "not-found"),
+    )
+}
+
+/// Headers every answer carries: no sniffing, no framing, no referrer leaks, and a content
+/// security policy that allows only our own scripts, styles and fonts.
+pub async fn security_headers(req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    let h = res.headers_mut();
+    h.insert(
+        "x-content-type-options",
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
+    if !h.contains_key("content-security-policy") {
+        h.insert(
+            "content-security-policy",
+            HeaderValue::from_static("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
+        );
+    }
+    res
+}

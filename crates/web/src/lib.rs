@@ -1,0 +1,48 @@
+//! The HTTP faces of Kabinet on one axum router: the cabinet for customers (`/`), the back
+//! office for staff (`/crm`), the JSON API (`/api/v1`), and operations endpoints.
+//!
+//! Every route is declared in a [`guard::Routes`] table together with the permission it needs;
+//! one middleware resolves the caller, checks CSRF and the permission, and renders errors, so
+//! handlers only parse, call a use case and render.
+
+pub mod api;
+pub mod assets;
+pub mod backoffice;
+pub mod cabinet;
+pub mod error;
+pub mod extract;
+pub mod form;
+pub mod guard;
+pub mod metrics;
+pub mod ops;
+pub mod pages;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use kabinet_app::App;
+
+pub use guard::{RouteSpec, Routes};
+
+/// Every route of the product with the permission it needs.
+pub fn routes() -> Routes {
+    Routes::new()
+        .merge(ops::routes())
+        .merge(assets::routes())
+        .merge(cabinet::routes())
+        .merge(backoffice::routes())
+        .merge(api::routes())
+}
+
+/// The whole application router.
+pub fn router(app: App) -> Router {
+    let body_limit = app.config.body_limit_bytes;
+    routes()
+        .into_router(app.clone())
+        .layer(DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::from_fn(guard::security_headers))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            metrics::track,
+        ))
+        .with_state(app)
+}

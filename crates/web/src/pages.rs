@@ -1,0 +1,176 @@
+//! What every HTML page shares: the language, direction, navigation and the signed-in user,
+//! plus formatting helpers the templates call.
+
+use chrono::{DateTime, Utc};
+use kabinet_app::access::Identity;
+use kabinet_app::i18n::Lang;
+use kabinet_core::access::{Permission, allows};
+
+use crate::guard::{FaceOf, RequestContext};
+
+/// A link in the navigation bar.
+#[derive(Debug, Clone)]
+pub struct NavItem {
+    pub href: &'static str,
+    pub label: String,
+    pub active: bool,
+}
+
+/// The frame around every page.
+#[derive(Debug, Clone)]
+pub struct Chrome {
+    pub lang: Lang,
+    pub face: FaceOf,
+    /// The path of this page, to come back to after switching language.
+    pub path: String,
+    pub user_name: Option<String>,
+    pub user_role: Option<String>,
+    pub nav: Vec<NavItem>,
+    /// A success message (already translated).
+    pub flash: Option<String>,
+    pub time_zone: String,
+}
+
+const CABINET_NAV: &[(&str, &str, Permission)] = &[
+    ("/", "nav-dashboard", Permission::CabinetView),
+    ("/profile", "nav-profile", Permission::OwnAccount),
+    ("/sessions", "nav-sessions", Permission::OwnAccount),
+    (
+        "/login-history",
+        "nav-login-history",
+        Permission::OwnAccount,
+    ),
+];
+
+const CRM_NAV: &[(&str, &str, Permission)] = &[
+    ("/crm", "nav-home", Permission::BackOffice),
+    ("/crm/customers", "nav-customers", Permission::CustomersRead),
+    ("/crm/staff", "nav-staff", Permission::StaffUsersManage),
+    ("/crm/audit", "nav-audit", Permission::AuditRead),
+    ("/crm/outbox", "nav-outbox", Permission::OutboxRead),
+    ("/crm/profile", "nav-profile", Permission::OwnAccount),
+];
+
+impl Chrome {
+    /// A frame with no user and no navigation (error and login pages).
+    pub fn bare(lang: Lang, face: FaceOf) -> Chrome {
+        Chrome {
+            lang,
+            face,
+            path: String::new(),
+            user_name: None,
+            user_role: None,
+            nav: Vec::new(),
+            flash: None,
+            time_zone: "Europe/Moscow".into(),
+        }
+    }
+
+    pub fn new(ctx: &RequestContext, path: &str, time_zone: &str) -> Chrome {
+        let mut c = Chrome::bare(ctx.lang, ctx.face);
+        c.path = path.to_owned();
+        c.time_zone = time_zone.to_owned();
+        if let Some(i) = &ctx.identity {
+            c.user_name = Some(i.display_name.clone());
+            c.user_role = Some(ctx.lang.t(&format!("role-{}", i.role.as_str())));
+            c.nav = nav_for(i, ctx.face, ctx.lang, path);
+        }
+        c
+    }
+
+    pub fn with_flash(mut self, key: Option<&str>) -> Chrome {
+        self.flash = key
+            .filter(|k| k.len() < 40 && k.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'))
+            .map(|k| format!("flash-{k}"))
+            .filter(|k| self.lang.has(k))
+            .map(|k| self.lang.t(&k));
+        self
+    }
+
+    pub fn t(&self, key: &str) -> String {
+        self.lang.t(key)
+    }
+
+    /// The text of the key `prefix` + `value` (enum values such as roles and statuses).
+    pub fn tk(&self, prefix: &str, value: &str) -> String {
+        self.lang.t(&format!("{prefix}{value}"))
+    }
+
+    pub fn dir(&self) -> &'static str {
+        self.lang.dir()
+    }
+
+    pub fn lang_code(&self) -> &'static str {
+        self.lang.code()
+    }
+
+    pub fn langs(&self) -> Vec<(&'static str, &'static str, bool)> {
+        Lang::ALL
+            .iter()
+            .map(|l| (l.code(), l.native_name(), *l == self.lang))
+            .collect()
+    }
+
+    pub fn is_crm(&self) -> bool {
+        self.face == FaceOf::Crm
+    }
+
+    pub fn logout_action(&self) -> &'static str {
+        if self.is_crm() {
+            "/crm/logout"
+        } else {
+            "/logout"
+        }
+    }
+
+    /// A moment in the page's time zone, `YYYY-MM-DD HH:MM`.
+    pub fn time(&self, at: &DateTime<Utc>) -> String {
+        format_time(at, &self.time_zone)
+    }
+
+    pub fn time_opt(&self, at: &Option<DateTime<Utc>>) -> String {
+        at.as_ref()
+            .map(|a| self.time(a))
+            .unwrap_or_else(|| "—".into())
+    }
+}
+
+pub fn format_time(at: &DateTime<Utc>, time_zone: &str) -> String {
+    let Ok(ts) = jiff::Timestamp::from_microsecond(at.timestamp_micros()) else {
+        return at.to_rfc3339();
+    };
+    let tz = jiff::tz::TimeZone::get(time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    ts.to_zoned(tz).strftime("%Y-%m-%d %H:%M").to_string()
+}
+
+fn nav_for(i: &Identity, face: FaceOf, lang: Lang, path: &str) -> Vec<NavItem> {
+    let table = if face == FaceOf::Crm {
+        CRM_NAV
+    } else {
+        CABINET_NAV
+    };
+    table
+        .iter()
+        .filter(|(_, _, p)| allows(Some(i.role), *p))
+        .map(|(href, key, _)| NavItem {
+            href,
+            label: lang.t(key),
+            active: if *href == "/" || *href == "/crm" {
+                path == *href
+            } else {
+                path.starts_with(href)
+            },
+        })
+        .collect()
+}
+
+/// Page numbers for a pager: (number, is current).
+pub fn pager(
+    page: impl std::borrow::Borrow<u64>,
+    pages: impl std::borrow::Borrow<u64>,
+) -> Vec<(u64, bool)> {
+    let (page, pages) = (*page.borrow(), *pages.borrow());
+    let first = page.saturating_sub(3).max(1);
+    let last = (page + 3).min(pages);
+    (first..=last).map(|p| (p, p == page)).collect()
+}

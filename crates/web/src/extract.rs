@@ -66,6 +66,16 @@ impl FormData {
             .unwrap_or("")
     }
 
+    /// A field the form always sends; its absence means the request did not come from our
+    /// form, and nothing is done.
+    pub fn required(&self, name: &str) -> Result<&str, WebError> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .ok_or(WebError::BadRequest("bad-request"))
+    }
+
     pub fn opt(&self, name: &str) -> Option<String> {
         Some(self.get(name).trim())
             .filter(|s| !s.is_empty())

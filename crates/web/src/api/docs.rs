@@ -58,8 +58,16 @@ pub async fn docs_index() -> Redirect {
 static SWAGGER: LazyLock<Arc<utoipa_swagger_ui::Config<'static>>> =
     LazyLock::new(|| Arc::new(utoipa_swagger_ui::Config::from("/api/v1/openapi.json")));
 
+pub async fn docs_root() -> Response {
+    swagger_file("")
+}
+
 pub async fn docs_file(Path(tail): Path<String>) -> Response {
-    match utoipa_swagger_ui::serve(&tail, SWAGGER.clone()) {
+    swagger_file(&tail)
+}
+
+fn swagger_file(tail: &str) -> Response {
+    match utoipa_swagger_ui::serve(tail, SWAGGER.clone()) {
         Ok(Some(file)) => {
             let mut res = (StatusCode::OK, file.bytes.into_owned()).into_response();
             let h = res.headers_mut();

@@ -71,6 +71,7 @@ pub fn routes() -> Routes {
         .get("/api/v1/audit", P::AuditRead, admin::audit)
         .get("/api/v1/openapi.json", P::Public, docs::openapi_json)
         .get("/api/docs", P::Public, docs::docs_index)
+        .get("/api/docs/", P::Public, docs::docs_root)
         .get("/api/docs/{*tail}", P::Public, docs::docs_file)
 }
 

@@ -68,7 +68,8 @@ pub async fn profile(
 
 pub async fn phone_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
     let who = ctx.user()?;
-    match users::update_own_phone(&app, who, &ctx.actor()?, form.get("phone")).await {
+    let phone = form.required("phone")?;
+    match users::update_own_phone(&app, who, &ctx.actor()?, phone).await {
         Ok(_) => Ok(Redirect::to("/profile?ok=phone-saved").into_response()),
         Err(e) => {
             let errors = field_errors(e)?;

@@ -217,7 +217,7 @@ pub async fn register_submit(
             StatusCode::UNPROCESSABLE_ENTITY,
             FormState::from_data(&form).with_general(lang.t_args(
                 "register-phone-mismatch",
-                &[("phone", app.config.provider_phone.clone())],
+                &[("phone", app.config.provider_phone.replace(' ', "\u{a0}"))],
             )),
             None,
         ),

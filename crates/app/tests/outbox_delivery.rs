@@ -1,0 +1,178 @@
+//! The outbox worker delivers over real SMTP and the SMS.ru HTTP protocol, retries
+//! temporary failures with backoff and gives up on permanent ones.
+
+use std::sync::Arc;
+
+use kabinet_app::App;
+use kabinet_app::config::{EmailConfig, SmsConfig};
+use kabinet_app::notify::{Channel, Channels, OutgoingMessage, SmsRu, SmtpEmail, enqueue, worker};
+use kabinet_store::Db;
+use kabinet_store::entities::outbox_message::{self, Entity as Outbox};
+use kabinet_testkit::both_databases;
+use kabinet_testkit::smsru::FakeSmsRu;
+use kabinet_testkit::smtp::SmtpSink;
+use sea_orm::{EntityTrait, QueryOrder};
+
+async fn real_channels(db: Db) -> (App, SmtpSink, FakeSmsRu) {
+    let (sink, port) = SmtpSink::start().await;
+    let (gateway, url) = FakeSmsRu::start("secret-api-id").await;
+    let email = SmtpEmail::new(&EmailConfig {
+        transport: "smtp".into(),
+        smtp_url: format!("smtp://127.0.0.1:{port}"),
+        smtp_username: None,
+        smtp_password: None,
+        from: "Kabinet <no-reply@kabinet.test>".into(),
+    })
+    .unwrap();
+    let sms = SmsRu::new(&SmsConfig {
+        transport: "smsru".into(),
+        smsru_base_url: url,
+        smsru_api_id: Some("secret-api-id".into()),
+        sender: None,
+    })
+    .unwrap();
+    let app = App::new(
+        db,
+        kabinet_testkit::config(),
+        Channels {
+            email: Arc::new(email),
+            sms: Arc::new(sms),
+        },
+    );
+    (app, sink, gateway)
+}
+
+async fn queue(app: &App, channel: Channel, recipient: &str, body: &str) {
+    let txn = app.db.write().await.unwrap();
+    enqueue(
+        &txn,
+        OutgoingMessage {
+            channel,
+            recipient: recipient.into(),
+            subject: Some("Тема письма".into()),
+            body: body.into(),
+            user_id: None,
+            idempotency_key: None,
+        },
+    )
+    .await
+    .unwrap();
+    txn.commit().await.unwrap();
+}
+
+async fn all(app: &App) -> Vec<outbox_message::Model> {
+    Outbox::find()
+        .order_by_asc(outbox_message::Column::Id)
+        .all(&app.db.conn)
+        .await
+        .unwrap()
+}
+
+async fn delivers_email_and_sms(db: Db) {
+    let (app, sink, gateway) = real_channels(db).await;
+    queue(
+        &app,
+        Channel::Email,
+        "anna@example.test",
+        "Здравствуйте! Код: 123456",
+    )
+    .await;
+    queue(&app, Channel::Sms, "+79990001122", "Код: 654321").await;
+    let report = worker::run_once(&app).await.unwrap();
+    assert_eq!(report.sent, 2, "{report:?}");
+
+    let mails = sink.received.lock().unwrap().clone();
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].to, vec!["anna@example.test".to_owned()]);
+    assert!(mails[0].data.contains("Subject:"), "{}", mails[0].data);
+    assert_eq!(
+        gateway.sent.lock().unwrap().as_slice(),
+        &[("79990001122".to_owned(), "Код: 654321".to_owned())]
+    );
+
+    let rows = all(&app).await;
+    assert!(
+        rows.iter()
+            .all(|r| r.status == "sent" && r.sent_at.is_some() && r.attempts == 1)
+    );
+    assert_eq!(rows[1].provider_id.as_deref(), Some("000-1"));
+    // Nothing is delivered twice.
+    assert_eq!(worker::run_once(&app).await.unwrap().sent, 0);
+}
+
+async fn retries_temporary_failures_then_succeeds(db: Db) {
+    let (app, _sink, gateway) = real_channels(db).await;
+    *gateway.fail_with.lock().unwrap() = Some(220); // "service temporarily unavailable"
+    queue(&app, Channel::Sms, "+79990001122", "Код: 111111").await;
+    let report = worker::run_once(&app).await.unwrap();
+    assert_eq!(report.retried, 1);
+    let row = &all(&app).await[0];
+    assert_eq!(row.status, "pending");
+    assert!(
+        row.next_attempt_at > kabinet_store::now(),
+        "backoff pushes the next try into the future"
+    );
+    assert!(row.last_error.as_deref().unwrap().contains("220"));
+    // Not due yet: the next round leaves it alone.
+    assert_eq!(
+        worker::run_once(&app).await.unwrap(),
+        worker::RoundReport::default()
+    );
+    // Make it due and let the gateway recover.
+    Outbox::update_many()
+        .col_expr(
+            outbox_message::Column::NextAttemptAt,
+            sea_orm::sea_query::Expr::value(kabinet_store::now()),
+        )
+        .exec(&app.db.conn)
+        .await
+        .unwrap();
+    *gateway.fail_with.lock().unwrap() = None;
+    assert_eq!(worker::run_once(&app).await.unwrap().sent, 1);
+    let row = &all(&app).await[0];
+    assert_eq!((row.status.as_str(), row.attempts), ("sent", 2));
+}
+
+async fn permanent_failures_go_dead(db: Db) {
+    let (app, sink, gateway) = real_channels(db).await;
+    *gateway.fail_with.lock().unwrap() = Some(202); // wrong recipient number
+    *sink.reject_recipients.lock().unwrap() = true;
+    queue(&app, Channel::Sms, "+79990001122", "x").await;
+    queue(&app, Channel::Email, "nobody@example.test", "x").await;
+    let report = worker::run_once(&app).await.unwrap();
+    assert_eq!(report.dead, 2, "{report:?}");
+    assert!(
+        all(&app)
+            .await
+            .iter()
+            .all(|r| r.status == "dead" && r.last_error.is_some())
+    );
+}
+
+async fn an_expired_claim_is_taken_over(db: Db) {
+    let (app, _sink, gateway) = real_channels(db).await;
+    queue(&app, Channel::Sms, "+79990001122", "once").await;
+    // A worker claimed it and died: the lease is in the past.
+    let past = kabinet_store::now() - chrono::Duration::minutes(10);
+    Outbox::update_many()
+        .col_expr(
+            outbox_message::Column::Status,
+            sea_orm::sea_query::Expr::value("sending"),
+        )
+        .col_expr(
+            outbox_message::Column::LockedUntil,
+            sea_orm::sea_query::Expr::value(past),
+        )
+        .exec(&app.db.conn)
+        .await
+        .unwrap();
+    assert_eq!(worker::run_once(&app).await.unwrap().sent, 1);
+    assert_eq!(gateway.sent.lock().unwrap().len(), 1);
+}
+
+both_databases!(
+    delivers_email_and_sms,
+    retries_temporary_failures_then_succeeds,
+    permanent_failures_go_dead,
+    an_expired_claim_is_taken_over
+);

@@ -1,0 +1,147 @@
+//! Test support shared by the integration tests of every crate.
+//!
+//! Every test gets a database of its own: a SQLite file in a temporary folder, or — when
+//! `KABINET_TEST_POSTGRES_URL` names a PostgreSQL server — a new database created on it and
+//! dropped afterwards. The [`both_databases!`] macro turns one test body into a SQLite and a
+//! PostgreSQL test.
+
+pub mod smsru;
+pub mod smtp;
+
+use kabinet_app::notify::{Channels, FakeEmail, FakeSms};
+use kabinet_app::{App, Config};
+use kabinet_store::{Db, StoreConfig};
+use rand::Rng;
+use sea_orm::{ConnectionTrait, Database};
+
+/// The environment variable that turns PostgreSQL tests on.
+pub const POSTGRES_ENV: &str = "KABINET_TEST_POSTGRES_URL";
+
+pub struct TestDb {
+    pub db: Db,
+    dir: Option<std::path::PathBuf>,
+    postgres: Option<(String, String)>,
+}
+
+fn unique_name() -> String {
+    let n: u64 = rand::rng().random();
+    format!("kabinet_test_{:016x}", n)
+}
+
+/// A fresh, migrated SQLite database in its own temporary folder.
+pub async fn sqlite() -> TestDb {
+    let dir = std::env::temp_dir().join(unique_name());
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("kabinet.db");
+    let db = Db::connect(&StoreConfig::new(path.to_string_lossy().to_string()))
+        .await
+        .expect("sqlite connects");
+    db.migrate().await.expect("migrations apply");
+    TestDb {
+        db,
+        dir: Some(dir),
+        postgres: None,
+    }
+}
+
+/// A fresh, migrated PostgreSQL database, or `None` when no server is configured.
+pub async fn postgres() -> Option<TestDb> {
+    let admin_url = std::env::var(POSTGRES_ENV).ok().filter(|u| !u.is_empty())?;
+    let name = unique_name();
+    let admin = Database::connect(admin_url.as_str())
+        .await
+        .expect("PostgreSQL admin connection");
+    admin
+        .execute_unprepared(&format!("CREATE DATABASE {name}"))
+        .await
+        .expect("create test database");
+    admin.close().await.ok();
+    let url = match admin_url.rfind('/') {
+        Some(i) if admin_url[..i].contains("://") && i > admin_url.find("://").unwrap() + 2 => {
+            format!("{}/{name}", &admin_url[..i])
+        }
+        _ => format!("{}/{name}", admin_url.trim_end_matches('/')),
+    };
+    let mut cfg = StoreConfig::new(url);
+    cfg.max_connections = 8;
+    let db = Db::connect(&cfg).await.expect("test database connects");
+    db.migrate().await.expect("migrations apply");
+    Some(TestDb {
+        db,
+        dir: None,
+        postgres: Some((admin_url, name)),
+    })
+}
+
+impl TestDb {
+    /// Removes the database (best effort).
+    pub async fn cleanup(self) {
+        let _ = self.db.conn.close().await;
+        if let Some(dir) = self.dir {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+        if let Some((admin_url, name)) = self.postgres {
+            if let Ok(admin) = Database::connect(admin_url.as_str()).await {
+                let _ = admin
+                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                    .await;
+                let _ = admin.close().await;
+            }
+        }
+    }
+}
+
+/// Configuration for tests: fake channels, a fixed public address.
+pub fn config() -> Config {
+    Config {
+        public_base_url: "http://kabinet.test".into(),
+        ..Config::default()
+    }
+}
+
+/// An application on `db` with fake delivery channels that the test can read.
+pub struct TestApp {
+    pub app: App,
+    pub email: FakeEmail,
+    pub sms: FakeSms,
+}
+
+pub fn app(db: Db) -> TestApp {
+    app_with(db, config())
+}
+
+pub fn app_with(db: Db, config: Config) -> TestApp {
+    let (channels, email, sms) = Channels::fakes();
+    TestApp {
+        app: App::new(db, config, channels),
+        email,
+        sms,
+    }
+}
+
+/// Runs one async test body against SQLite, and against PostgreSQL when configured.
+/// `both_databases!(name)` expects `async fn name(db: kabinet_store::Db)` in scope and
+/// generates the tests `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! both_databases {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let t = $crate::sqlite().await;
+                super::$name(t.db.clone()).await;
+                t.cleanup().await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some(t) = $crate::postgres().await else {
+                    eprintln!("PostgreSQL not configured ({}); the SQLite run covers this test", $crate::POSTGRES_ENV);
+                    return;
+                };
+                super::$name(t.db.clone()).await;
+                t.cleanup().await;
+            }
+        }
+    )+};
+}

@@ -1,0 +1,192 @@
+//! In-process HTTP client for the router: requests go through the whole middleware stack
+//! without a socket; cookies are handled by hand so tests see exactly what is set.
+#![allow(dead_code)]
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use kabinet_app::access::{ClientInfo, sessions};
+use kabinet_store::Db;
+use kabinet_testkit::TestApp;
+use tower::ServiceExt;
+
+pub const ORIGIN: &str = "http://kabinet.test";
+
+pub struct Web {
+    pub t: TestApp,
+    pub router: Router,
+}
+
+pub struct Resp {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Resp {
+    /// The value a `Set-Cookie` header gives `name`, if any.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.set_cookie_header(name).and_then(|h| {
+            h.split(';')
+                .next()
+                .and_then(|kv| kv.split_once('='))
+                .map(|(_, v)| v.to_owned())
+        })
+    }
+
+    pub fn set_cookie_header(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with(&format!("{name}=")))
+            .map(str::to_owned)
+    }
+
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
+    }
+}
+
+impl Web {
+    pub async fn new(db: Db) -> Web {
+        let t = kabinet_testkit::app(db);
+        let router = kabinet_web::router(t.app.clone());
+        Web { t, router }
+    }
+
+    /// A web app on `db` with the demo dataset loaded.
+    pub async fn demo(db: Db) -> Web {
+        let w = Web::new(db).await;
+        kabinet_app::demo::load(&w.t.app).await.unwrap();
+        w
+    }
+
+    pub async fn send(&self, req: Request<Body>) -> Resp {
+        let res = self.router.clone().oneshot(req).await.unwrap();
+        let status = res.status();
+        let headers = res.headers().clone();
+        let bytes = res.into_body().collect().await.unwrap().to_bytes();
+        Resp {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    fn request(method: &str, path: &str, cookie: Option<&str>) -> axum::http::request::Builder {
+        let mut b = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::ORIGIN, ORIGIN)
+            .header(header::USER_AGENT, "kabinet-tests");
+        if let Some(c) = cookie {
+            b = b.header(header::COOKIE, format!("kabinet_session={c}"));
+        }
+        b
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Resp {
+        self.send(
+            Self::request("GET", path, cookie)
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn post_form(
+        &self,
+        path: &str,
+        cookie: Option<&str>,
+        pairs: &[(&str, &str)],
+    ) -> Resp {
+        let body = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(pairs)
+            .finish();
+        self.send(
+            Self::request("POST", path, cookie)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn api(
+        &self,
+        method: &str,
+        path: &str,
+        bearer: Option<&str>,
+        json: Option<serde_json::Value>,
+    ) -> Resp {
+        let mut b = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::USER_AGENT, "kabinet-tests");
+        if let Some(t) = bearer {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let body = match json {
+            Some(j) => {
+                b = b.header(header::CONTENT_TYPE, "application/json");
+                Body::from(j.to_string())
+            }
+            None => Body::empty(),
+        };
+        self.send(b.body(body).unwrap()).await
+    }
+
+    /// Signs in through the login form and returns the session cookie value.
+    pub async fn login(&self, login_path: &str, login: &str, password: &str) -> String {
+        let r = self
+            .post_form(
+                login_path,
+                None,
+                &[("identifier", login), ("password", password)],
+            )
+            .await;
+        assert_eq!(
+            r.status,
+            StatusCode::SEE_OTHER,
+            "login of {login} failed: {}",
+            r.body
+        );
+        r.cookie("kabinet_session").expect("session cookie")
+    }
+
+    /// A session for `login` created directly (no password hashing): for tests that need
+    /// many sessions.
+    pub async fn session_for(&self, login: &str) -> String {
+        let u = kabinet_app::access::login::find_by_identifier(&self.t.app.db.conn, login)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("{login} exists"));
+        sessions::create(
+            &self.t.app,
+            u.id,
+            &ClientInfo {
+                ip: "127.0.0.1".into(),
+                user_agent: "tests".into(),
+            },
+        )
+        .await
+        .unwrap()
+    }
+
+    pub async fn user_id(&self, login: &str) -> i64 {
+        kabinet_app::access::login::find_by_identifier(&self.t.app.db.conn, login)
+            .await
+            .unwrap()
+            .unwrap()
+            .id
+    }
+}

@@ -17,6 +17,9 @@ use crate::audit::{self, Page};
 use crate::{App, AppError, AppResult, FieldErrors};
 
 pub const KINDS: [&str; 3] = ["individual", "sole_proprietor", "legal_entity"];
+/// Support groups: A — large image clients and chains, B — clients with growth potential,
+/// C — single venues.
+pub const SUPPORT_GROUPS: [&str; 3] = ["A", "B", "C"];
 
 /// The customer `id` if `who` may see it; anything else is "not found", so ids of other
 /// customers cannot be probed.
@@ -92,6 +95,8 @@ pub struct NewCustomer {
     pub email: Option<String>,
     pub city: Option<String>,
     pub partner_id: Option<i64>,
+    /// A, B or C.
+    pub support_group: Option<String>,
     pub language: String,
 }
 
@@ -99,6 +104,13 @@ pub async fn create(app: &App, actor: &Actor, new: NewCustomer) -> AppResult<cus
     let mut errors = FieldErrors::new();
     if !KINDS.contains(&new.kind.as_str()) {
         errors.add("kind", "invalid-choice");
+    }
+    if new
+        .support_group
+        .as_deref()
+        .is_some_and(|g| !SUPPORT_GROUPS.contains(&g))
+    {
+        errors.add("support_group", "invalid-choice");
     }
     let name = text::one_line(&new.name, text::limits::NAME, true)
         .map_err(|p| errors.add("name", &format!("text-{}", p.code().replace('_', "-"))))
@@ -158,6 +170,7 @@ pub async fn create(app: &App, actor: &Actor, new: NewCustomer) -> AppResult<cus
         email: Set(email),
         city: Set(city),
         partner_id: Set(new.partner_id),
+        support_group: Set(new.support_group.clone()),
         language: Set(crate::i18n::Lang::parse(&new.language)
             .unwrap_or_default()
             .code()
@@ -177,7 +190,7 @@ pub async fn create(app: &App, actor: &Actor, new: NewCustomer) -> AppResult<cus
             e.into()
         }
     })?;
-    audit::record(&txn, actor, "customer.create", "customer", Some(created.id), json!({"name": created.name, "contract_number": created.contract_number, "kind": created.kind})).await?;
+    audit::record(&txn, actor, "customer.create", "customer", Some(created.id), json!({"name": created.name, "contract_number": created.contract_number, "kind": created.kind, "support_group": created.support_group, "partner_id": created.partner_id})).await?;
     txn.commit().await?;
     Ok(created)
 }

@@ -28,6 +28,7 @@ struct DemoCustomer {
     email: &'static str,
     city: &'static str,
     partner: Option<usize>,
+    group: &'static str,
     language: &'static str,
     /// Cabinet users: (login, name, role, phone).
     users: &'static [(&'static str, &'static str, &'static str, &'static str)],
@@ -59,6 +60,7 @@ const CUSTOMERS: &[DemoCustomer] = &[
         email: "office@vector-cafe.example",
         city: "Казань",
         partner: None,
+        group: "B",
         language: "ru",
         users: &[
             (
@@ -95,6 +97,7 @@ const CUSTOMERS: &[DemoCustomer] = &[
         email: "it@zlak.example",
         city: "Самара",
         partner: Some(0),
+        group: "A",
         language: "ru",
         users: &[(
             "kolosok.coord",
@@ -111,6 +114,7 @@ const CUSTOMERS: &[DemoCustomer] = &[
         email: "orlova@zavod.example",
         city: "Сочи",
         partner: Some(1),
+        group: "B",
         language: "ru",
         users: &[(
             "zavod.coord",
@@ -127,6 +131,7 @@ const CUSTOMERS: &[DemoCustomer] = &[
         email: "artem.k@mail.example",
         city: "Москва",
         partner: None,
+        group: "C",
         language: "ru",
         users: &[(
             "kuznetsov",
@@ -143,6 +148,7 @@ const CUSTOMERS: &[DemoCustomer] = &[
         email: "reza.k@mail.example",
         city: "Тегеран",
         partner: None,
+        group: "C",
         language: "fa",
         users: &[("reza.k", "رضا کاظمی‌نیا", "coordinator", "+989120000511")],
     },
@@ -155,6 +161,7 @@ const CUSTOMERS: &[DemoCustomer] = &[
         email: "dasha.s@mail.example",
         city: "Пермь",
         partner: None,
+        group: "C",
         language: "ru",
         users: &[],
     },
@@ -192,6 +199,7 @@ pub async fn load(app: &App) -> AppResult<Vec<DemoLogin>> {
                     email: Some(c.email.into()),
                     city: Some(c.city.into()),
                     partner_id: c.partner.map(|i| partner_ids[i]),
+                    support_group: Some(c.group.into()),
                     language: c.language.into(),
                 },
             )

@@ -109,8 +109,13 @@ impl Lang {
 
     /// Whether `key` exists in this language's own file (not through the fallback).
     pub fn has(self, key: &str) -> bool {
+        // Messages with variables only format when given them.
+        let args: HashMap<&str, FluentValue> = ["code", "minutes", "login", "password", "phone"]
+            .into_iter()
+            .map(|k| (k, FluentValue::from("x")))
+            .collect();
         LOCALES
-            .lookup_single_language::<&str>(self.id(), key, None)
+            .lookup_single_language(self.id(), key, Some(&args))
             .is_ok()
     }
 }

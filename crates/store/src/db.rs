@@ -38,6 +38,8 @@ impl StoreConfig {
 pub struct Db {
     pub conn: DatabaseConnection,
     pub backend: Backend,
+    /// The URL it was opened with (tests hand it to the binary).
+    pub url: String,
 }
 
 /// Turns what a person may type as `DATABASE_URL` into a URL sqlx understands.
@@ -64,7 +66,7 @@ impl Db {
         } else {
             Backend::Postgres
         };
-        let mut options = ConnectOptions::new(url);
+        let mut options = ConnectOptions::new(url.clone());
         options
             .max_connections(config.max_connections)
             .min_connections(config.min_connections)
@@ -85,7 +87,7 @@ impl Db {
             });
         }
         let conn = Database::connect(options).await?;
-        Ok(Db { conn, backend })
+        Ok(Db { conn, backend, url })
     }
 
     /// Applies every pending migration; running it twice changes nothing.

@@ -657,7 +657,61 @@ async fn hostile_text_is_escaped(db: Db) {
     assert!(r.body.contains("Слишком длинное значение"));
 }
 
+async fn tokens_in_the_browser(db: Db) {
+    let w = Web::demo(db).await;
+    let cookie = w.session_for("support").await;
+    let bad = w
+        .post_form(
+            "/crm/tokens",
+            Some(&cookie),
+            &[("name", ""), ("expires_in_days", "abc")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad.body.matches("field-error").count(), 2);
+    let made = w
+        .post_form(
+            "/crm/tokens",
+            Some(&cookie),
+            &[("name", "Отчёты"), ("expires_in_days", "30")],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::OK);
+    let at = made.body.find(r#"id="token-secret">"#).unwrap() + r#"id="token-secret">"#.len();
+    let secret = made.body[at..].split('<').next().unwrap().to_owned();
+    assert!(secret.starts_with("kbt_"));
+    assert_eq!(
+        w.api("GET", "/api/v1/me", Some(&secret), None).await.json()["login"],
+        "support"
+    );
+    let list = w.get("/crm/tokens", Some(&cookie)).await;
+    assert!(list.body.contains("Отчёты") && !list.body.contains(&secret));
+    let id = tokens_id(&list.body);
+    let revoked = w
+        .post_form(&format!("/crm/tokens/{id}/revoke"), Some(&cookie), &[])
+        .await;
+    assert_eq!(revoked.location(), "/crm/tokens?ok=token-revoked");
+    assert_eq!(
+        w.api("GET", "/api/v1/me", Some(&secret), None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    // Another user cannot revoke it (not found), and nothing breaks.
+    let other = w.session_for("manager").await;
+    assert_eq!(
+        w.post_form(&format!("/crm/tokens/{id}/revoke"), Some(&other), &[])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+fn tokens_id(body: &str) -> String {
+    let at = body.find("/tokens/").unwrap() + "/tokens/".len();
+    body[at..].split('/').next().unwrap().to_owned()
+}
+
 both_databases!(
+    tokens_in_the_browser,
     sign_in_and_out,
     next_parameter_stays_on_this_site,
     cross_site_posts_are_refused,

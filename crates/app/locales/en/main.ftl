@@ -26,6 +26,21 @@ enable = Enable
 reset-password = Reset password
 change-role = Change role
 
+tokens-title = API tokens
+tokens-hint = Personal tokens for integrations and apps: the header "Authorization: Bearer …". A token is shown once.
+api-docs = API reference
+col-prefix = Starts with
+col-expires = Expires
+col-last-used = Last used
+token-revoked = Revoked
+revoke = Revoke
+token-create = New token
+token-shown-once = Copy the token now — it will not be shown again:
+field-expires-in-days = Lifetime in days (empty — no expiry)
+flash-token-created = Token created.
+flash-token-revoked = Token revoked.
+nav-tokens = API tokens
+
 login-title = Sign in to your account
 login-title-crm = Back office sign in
 login-submit = Sign in
@@ -70,6 +85,10 @@ role-viewer = Viewer
 
 status-active = Active
 status-disabled = Disabled
+field-support-group = Support group
+group-A = A — large image clients and chains
+group-B = B — clients with growth potential
+group-C = C — single venues
 kind-individual = Individual
 kind-sole_proprietor = Sole proprietor
 kind-legal_entity = Legal entity

@@ -26,6 +26,21 @@ enable = فعال کردن
 reset-password = بازنشانی گذرواژه
 change-role = تغییر نقش
 
+tokens-title = کلیدهای API
+tokens-hint = کلیدهای شخصی برای یکپارچه‌سازی و برنامه‌ها: سرآیند «Authorization: Bearer …». کلید فقط یک بار نشان داده می‌شود.
+api-docs = راهنمای API
+col-prefix = آغاز کلید
+col-expires = اعتبار تا
+col-last-used = آخرین استفاده
+token-revoked = لغو شده
+revoke = لغو
+token-create = کلید جدید
+token-shown-once = کلید را همین حالا کپی کنید — دوباره نشان داده نمی‌شود:
+field-expires-in-days = مدت اعتبار به روز (خالی — بی‌پایان)
+flash-token-created = کلید ساخته شد.
+flash-token-revoked = کلید لغو شد.
+nav-tokens = کلیدهای API
+
 login-title = ورود به حساب کاربری
 login-title-crm = ورود به پنل کارکنان
 login-submit = ورود
@@ -70,6 +85,10 @@ role-viewer = فقط مشاهده
 
 status-active = فعال
 status-disabled = غیرفعال
+field-support-group = گروه پشتیبانی
+group-A = A — مشتریان بزرگ و زنجیره‌ای
+group-B = B — مشتریان با ظرفیت رشد
+group-C = C — واحدهای تکی
 kind-individual = شخص حقیقی
 kind-sole_proprietor = کسب‌وکار انفرادی
 kind-legal_entity = شخص حقوقی

@@ -26,6 +26,21 @@ enable = Включить
 reset-password = Сбросить пароль
 change-role = Сменить роль
 
+tokens-title = Ключи API
+tokens-hint = Личные ключи для интеграций и приложений: заголовок «Authorization: Bearer …». Ключ показывается один раз.
+api-docs = Описание API
+col-prefix = Начало ключа
+col-expires = Действует до
+col-last-used = Использован
+token-revoked = Отозван
+revoke = Отозвать
+token-create = Новый ключ
+token-shown-once = Скопируйте ключ сейчас — больше он показан не будет:
+field-expires-in-days = Срок, дней (пусто — бессрочно)
+flash-token-created = Ключ создан.
+flash-token-revoked = Ключ отозван.
+nav-tokens = Ключи API
+
 login-title = Вход в личный кабинет
 login-title-crm = Вход в бэк-офис
 login-submit = Войти
@@ -70,6 +85,10 @@ role-viewer = Только просмотр
 
 status-active = Активен
 status-disabled = Отключён
+field-support-group = Группа поддержки
+group-A = A — крупные имиджевые клиенты и сети
+group-B = B — клиенты с потенциалом роста
+group-C = C — единичные заведения
 kind-individual = Физическое лицо
 kind-sole_proprietor = ИП
 kind-legal_entity = Юридическое лицо

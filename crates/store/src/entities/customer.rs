@@ -15,6 +15,8 @@ pub struct Model {
     pub city: Option<String>,
     pub address: Option<String>,
     pub partner_id: Option<i64>,
+    /// A: large image clients and chains, B: clients with growth potential, C: single venues.
+    pub support_group: Option<String>,
     pub language: String,
     pub time_zone: String,
     pub status: String,

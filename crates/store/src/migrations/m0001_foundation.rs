@@ -31,6 +31,7 @@ enum Customers {
     City,
     Address,
     PartnerId,
+    SupportGroup,
     Language,
     TimeZone,
     Status,
@@ -206,6 +207,7 @@ impl MigrationTrait for Migration {
                 .col(string_len_null(Customers::City, 100))
                 .col(string_len_null(Customers::Address, 500))
                 .col(big_integer_null(Customers::PartnerId))
+                .col(string_len_null(Customers::SupportGroup, 1))
                 .col(string_len(Customers::Language, 5).default("ru"))
                 .col(string_len(Customers::TimeZone, 64).default("Europe/Moscow"))
                 .col(string_len(Customers::Status, 16).default("active"))

@@ -8,8 +8,9 @@ mod staff;
 
 use kabinet_core::access::Permission as P;
 
-use crate::cabinet::{account, auth};
+use crate::cabinet::{account, auth, tokens};
 use crate::guard::Routes;
+pub(crate) use staff::no_store;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -26,6 +27,9 @@ pub fn routes() -> Routes {
             P::OwnAccount,
             account::logout_others,
         )
+        .get("/crm/tokens", P::OwnAccount, tokens::list)
+        .post("/crm/tokens", P::OwnAccount, tokens::create)
+        .post("/crm/tokens/{id}/revoke", P::OwnAccount, tokens::revoke)
         .get("/crm/staff", P::StaffUsersManage, staff::list)
         .post("/crm/staff", P::StaffUsersManage, staff::create)
         .get("/crm/staff/{id}", P::StaffUsersManage, staff::detail)

@@ -4,6 +4,7 @@ pub(crate) mod account;
 pub(crate) mod auth;
 mod dashboard;
 mod recovery;
+pub(crate) mod tokens;
 
 use kabinet_core::access::Permission as P;
 
@@ -45,4 +46,7 @@ pub fn routes() -> Routes {
             account::logout_others,
         )
         .get("/login-history", P::OwnAccount, account::login_history)
+        .get("/tokens", P::OwnAccount, tokens::list)
+        .post("/tokens", P::OwnAccount, tokens::create)
+        .post("/tokens/{id}/revoke", P::OwnAccount, tokens::revoke)
 }

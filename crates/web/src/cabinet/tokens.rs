@@ -1,0 +1,111 @@
+//! Personal API tokens in the browser: list, create (shown once), revoke. The back office
+//! reuses these pages under `/crm`.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use kabinet_app::App;
+use kabinet_app::access::tokens;
+use kabinet_store::entities::api_token;
+
+use super::account::OkQuery;
+use crate::backoffice::no_store;
+use crate::error::{WebError, WebResult};
+use crate::extract::{Ctx, FormData, QueryParams as Query};
+use crate::form::{FormState, field_errors};
+use crate::guard::FaceOf;
+use crate::pages::Chrome;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "tokens.html")]
+pub struct TokensPage {
+    c: Chrome,
+    tokens: Vec<api_token::Model>,
+    f: FormState,
+    secret: Option<String>,
+    prefix: &'static str,
+}
+
+fn prefix(ctx: &Ctx) -> &'static str {
+    if ctx.0.face == FaceOf::Crm {
+        "/crm"
+    } else {
+        ""
+    }
+}
+
+async fn page(
+    app: &App,
+    ctx: &Ctx,
+    f: FormState,
+    secret: Option<String>,
+    flash: Option<&str>,
+) -> WebResult<TokensPage> {
+    let who = ctx.user()?;
+    let list = tokens::list(app, who.user_id).await?;
+    let path = format!("{}/tokens", prefix(ctx));
+    Ok(TokensPage {
+        c: Chrome::new(&ctx.0, &path, &app.config.display_time_zone).with_flash(flash),
+        tokens: list,
+        f,
+        secret,
+        prefix: prefix(ctx),
+    })
+}
+
+pub async fn list(
+    State(app): State<App>,
+    ctx: Ctx,
+    Query(q): Query<OkQuery>,
+) -> WebResult<Response> {
+    let f = FormState::empty().with_value("expires_in_days", "90");
+    Ok(page(&app, &ctx, f, None, q.ok.as_deref())
+        .await?
+        .into_response())
+}
+
+pub async fn create(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
+    let days = match form.get("expires_in_days").trim() {
+        "" => None,
+        d => match d.parse::<i64>() {
+            Ok(n) => Some(n),
+            Err(_) => Some(0),
+        },
+    };
+    match tokens::create(&app, ctx.user()?, &ctx.actor()?, form.get("name"), days).await {
+        Ok(made) => Ok(no_store(
+            page(
+                &app,
+                &ctx,
+                FormState::empty().with_value("expires_in_days", "90"),
+                Some(made.secret),
+                Some("token-created"),
+            )
+            .await?
+            .into_response(),
+        )),
+        Err(e) => {
+            let errors = field_errors(e)?;
+            let f = FormState::from_data(&form)
+                .with_errors(ctx.0.lang, &errors)
+                .with_general(ctx.0.lang.t("err-form-has-errors"));
+            let mut res = page(&app, &ctx, f, None, None).await?.into_response();
+            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+            Ok(res)
+        }
+    }
+}
+
+pub async fn revoke(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
+    let id: i64 = id
+        .parse()
+        .map_err(|_| WebError::App(kabinet_app::AppError::NotFound))?;
+    tokens::revoke(&app, ctx.user()?, &ctx.actor()?, id).await?;
+    Ok(Redirect::to(&format!("{}/tokens?ok=token-revoked", prefix(&ctx))).into_response())
+}

@@ -1,0 +1,170 @@
+//! Every text the product shows exists in Russian, English and Persian: the three files hold
+//! the same keys, and every key the templates and the code ask for is there.
+
+use kabinet_app::i18n::Lang;
+use kabinet_core::access::{CustomerRole, StaffRole};
+
+fn keys_of(file: &str) -> Vec<String> {
+    let mut keys: Vec<String> = file
+        .lines()
+        .filter(|l| l.chars().next().is_some_and(|c| c.is_ascii_alphabetic()))
+        .filter_map(|l| l.split_once(" =").map(|(k, _)| k.trim().to_owned()))
+        .collect();
+    keys.sort();
+    keys
+}
+
+fn read(rel: &str) -> String {
+    std::fs::read_to_string(format!("{}/{rel}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+}
+
+#[test]
+fn the_three_languages_hold_the_same_keys() {
+    let ru = keys_of(&read("../app/locales/ru/main.ftl"));
+    let en = keys_of(&read("../app/locales/en/main.ftl"));
+    let fa = keys_of(&read("../app/locales/fa/main.ftl"));
+    assert!(ru.len() > 150);
+    assert_eq!(ru, en, "ru and en differ");
+    assert_eq!(ru, fa, "ru and fa differ");
+}
+
+/// Keys written literally in templates (`c.t("…")`) and code (`.t("…")`, `"err-…"` codes).
+fn literal_keys() -> Vec<String> {
+    let mut sources = Vec::new();
+    for dir in [
+        "templates",
+        "src",
+        "src/cabinet",
+        "src/backoffice",
+        "src/api",
+        "../app/src",
+        "../app/src/access",
+    ] {
+        for entry in std::fs::read_dir(format!("{}/{dir}", env!("CARGO_MANIFEST_DIR"))).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_file() {
+                sources.push(std::fs::read_to_string(path).unwrap());
+            }
+        }
+    }
+    let mut keys = Vec::new();
+    for s in &sources {
+        for marker in [".t(\"", ".t_args(\"", "c.t(\""] {
+            for part in s.split(marker).skip(1) {
+                let key: String = part
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+                    .collect();
+                if key.contains('-') {
+                    keys.push(key);
+                }
+            }
+        }
+        // Field error codes become `err-<code>`.
+        for marker in ["single(\"", "add(\""] {
+            for part in s.split(marker).skip(1) {
+                if let Some(code) = part.split('"').nth(2) {
+                    if !code.is_empty() && !code.contains('{') {
+                        keys.push(format!("err-{code}"));
+                    }
+                }
+            }
+        }
+    }
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+#[test]
+fn every_key_in_use_exists_in_every_language() {
+    let mut keys = literal_keys();
+    assert!(keys.len() > 80, "found {} keys", keys.len());
+    for r in StaffRole::ALL {
+        keys.push(format!("role-{}", r.as_str()));
+    }
+    for r in CustomerRole::ALL {
+        keys.push(format!("role-{}", r.as_str()));
+    }
+    for s in [
+        "status-active",
+        "status-disabled",
+        "outbox-pending",
+        "outbox-sending",
+        "outbox-sent",
+        "outbox-dead",
+        "channel-sms",
+        "channel-email",
+        "group-A",
+        "group-B",
+        "group-C",
+    ] {
+        keys.push(s.into());
+    }
+    for k in kabinet_app::customers::KINDS {
+        keys.push(format!("kind-{k}"));
+    }
+    for o in [
+        "success",
+        "bad_password",
+        "unknown_user",
+        "disabled",
+        "throttled",
+    ] {
+        keys.push(format!("outcome-{o}"));
+    }
+    for code in [
+        "not-found",
+        "forbidden",
+        "unauthorized",
+        "internal",
+        "csrf",
+        "token-invalid",
+        "password-change-required",
+        "bad-request",
+        "invalid-utf8",
+        "malformed-json",
+        "bad-query",
+        "body-too-large",
+        "validation",
+        "cannot-manage-self",
+    ] {
+        keys.push(format!("err-{code}"));
+    }
+    for problem in [
+        "too-short",
+        "too-long",
+        "too-common",
+        "contains-personal-data",
+        "too-simple",
+    ] {
+        keys.push(format!("err-password-{problem}"));
+    }
+    for p in [
+        "empty",
+        "invalid-characters",
+        "wrong-length",
+        "unknown-format",
+    ] {
+        keys.push(format!("err-phone-{p}"));
+    }
+    for p in ["empty", "too-long", "invalid"] {
+        keys.push(format!("err-email-{p}"));
+    }
+    for p in ["empty", "too-long", "control-characters"] {
+        keys.push(format!("err-text-{p}"));
+    }
+    for p in ["too-short", "too-long", "invalid-characters"] {
+        keys.push(format!("err-login-{p}"));
+    }
+    let missing: Vec<String> = keys
+        .iter()
+        .flat_map(|k| {
+            Lang::ALL
+                .into_iter()
+                .filter(|l| !l.has(k))
+                .map(move |l| format!("{}:{k}", l.code()))
+        })
+        .collect();
+    assert!(missing.is_empty(), "missing translations: {missing:?}");
+}

@@ -118,12 +118,7 @@ impl<T> Page<T> {
     }
 }
 
-pub async fn search(
-    app: &App,
-    f: &AuditFilter,
-    page: u64,
-    per_page: u64,
-) -> AppResult<Page<AuditModel>> {
+pub async fn search(app: &App, f: &AuditFilter, page: u64, per_page: u64) -> AppResult<Page<AuditModel>> {
     let mut q = AuditRecord::find();
     if let Some(a) = &f.action {
         q = q.filter(audit_record::Column::Action.starts_with(a.as_str()));

@@ -7,8 +7,7 @@ use kabinet_store::entities::customer::{self, Entity as Customer};
 use kabinet_store::entities::partner::{self, Entity as Partner};
 use kabinet_store::entities::user::{self, Entity as User};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
 use serde_json::json;
 
@@ -35,11 +34,7 @@ pub async fn get_visible(app: &App, who: &Identity, id: i64) -> AppResult<custom
     } else {
         who.customer_id == Some(c.id)
     };
-    if visible {
-        Ok(c)
-    } else {
-        Err(AppError::NotFound)
-    }
+    if visible { Ok(c) } else { Err(AppError::NotFound) }
 }
 
 /// Customers `who` may see, optionally filtered by a search over name and contract number.
@@ -64,9 +59,7 @@ pub async fn list_visible(
                 .add(customer::Column::ContractNumber.contains(&s)),
         );
     }
-    let paginator = q
-        .order_by_asc(customer::Column::Name)
-        .paginate(&app.db.conn, per_page);
+    let paginator = q.order_by_asc(customer::Column::Name).paginate(&app.db.conn, per_page);
     let total = paginator.num_items().await?;
     let items = paginator.fetch_page(page.saturating_sub(1)).await?;
     Ok(Page {
@@ -117,20 +110,10 @@ pub async fn create(app: &App, actor: &Actor, new: NewCustomer) -> AppResult<cus
         .ok()
         .flatten();
     let contract = text::one_line(&new.contract_number, 50, true)
-        .map_err(|p| {
-            errors.add(
-                "contract_number",
-                &format!("text-{}", p.code().replace('_', "-")),
-            )
-        })
+        .map_err(|p| errors.add("contract_number", &format!("text-{}", p.code().replace('_', "-"))))
         .ok()
         .flatten();
-    let phone = match new
-        .phone
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
+    let phone = match new.phone.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(p) => kabinet_core::phone::Phone::parse(p)
             .map(|p| Some(p.as_str().to_owned()))
             .unwrap_or_else(|e| {
@@ -139,12 +122,7 @@ pub async fn create(app: &App, actor: &Actor, new: NewCustomer) -> AppResult<cus
             }),
         None => None,
     };
-    let email = match new
-        .email
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-    {
+    let email = match new.email.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(e) => kabinet_core::email::Email::parse(e)
             .map(|e| Some(e.as_str().to_owned()))
             .unwrap_or_else(|e| {

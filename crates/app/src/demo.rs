@@ -44,11 +44,7 @@ const STAFF: &[(&str, &str, &str)] = &[
 
 const PARTNERS: &[(&str, &str, &str)] = &[
     ("ООО «Сеть-Партнёр»", "partner1", "Роман Ильич Ветров"),
-    (
-        "ИП Назарова В. К.",
-        "partner2",
-        "Вера Константиновна Назарова",
-    ),
+    ("ИП Назарова В. К.", "partner2", "Вера Константиновна Назарова"),
 ];
 
 const CUSTOMERS: &[DemoCustomer] = &[
@@ -69,24 +65,14 @@ const CUSTOMERS: &[DemoCustomer] = &[
                 "coordinator",
                 "+79990000111",
             ),
-            (
-                "vector.assist",
-                "Михаил Ренатович Сафин",
-                "assistant",
-                "+79990000112",
-            ),
+            ("vector.assist", "Михаил Ренатович Сафин", "assistant", "+79990000112"),
             (
                 "vector.lines",
                 "Ильдар Маратович Галиев",
                 "line_manager",
                 "+79990000113",
             ),
-            (
-                "vector.view",
-                "Алсу Рашитовна Хабибуллина",
-                "viewer",
-                "+79990000114",
-            ),
+            ("vector.view", "Алсу Рашитовна Хабибуллина", "viewer", "+79990000114"),
         ],
     },
     DemoCustomer {
@@ -133,12 +119,7 @@ const CUSTOMERS: &[DemoCustomer] = &[
         partner: None,
         group: "C",
         language: "ru",
-        users: &[(
-            "kuznetsov",
-            "Артём Валерьевич Кузнецов",
-            "coordinator",
-            "+79990000411",
-        )],
+        users: &[("kuznetsov", "Артём Валерьевич Кузнецов", "coordinator", "+79990000411")],
     },
     DemoCustomer {
         kind: "individual",
@@ -173,8 +154,7 @@ pub async fn load(app: &App) -> AppResult<Vec<DemoLogin>> {
     if User::find().count(&app.db.conn).await? == 0 {
         let hash = crate::access::passwords::hash(DEMO_PASSWORD).await?;
         for (login, name, role) in STAFF {
-            users::create_staff(app, &actor, demo_user(login, name, role, None, None, &hash))
-                .await?;
+            users::create_staff(app, &actor, demo_user(login, name, role, None, None, &hash)).await?;
         }
         let mut partner_ids = Vec::new();
         for (name, login, person) in PARTNERS {
@@ -204,8 +184,7 @@ pub async fn load(app: &App) -> AppResult<Vec<DemoLogin>> {
                 },
             )
             .await?;
-            let admin =
-                crate::access::Identity::from_user(&users::get(app, 1).await?).expect("demo admin");
+            let admin = crate::access::Identity::from_user(&users::get(app, 1).await?).expect("demo admin");
             for (login, name, role, phone) in c.users {
                 let mut new = demo_user(login, name, role, Some(phone), None, &hash);
                 new.language = Some(c.language.into());
@@ -217,14 +196,7 @@ pub async fn load(app: &App) -> AppResult<Vec<DemoLogin>> {
     logins(app).await
 }
 
-fn demo_user(
-    login: &str,
-    name: &str,
-    role: &str,
-    phone: Option<&str>,
-    partner_id: Option<i64>,
-    hash: &str,
-) -> NewUser {
+fn demo_user(login: &str, name: &str, role: &str, phone: Option<&str>, partner_id: Option<i64>, hash: &str) -> NewUser {
     NewUser {
         login: login.into(),
         display_name: name.into(),
@@ -253,22 +225,10 @@ pub async fn logins(app: &App) -> AppResult<Vec<DemoLogin>> {
     let all = User::find().all(&app.db.conn).await?;
     let mut out: Vec<DemoLogin> = all
         .into_iter()
-        .filter(|u| {
-            u.email
-                .as_deref()
-                .is_some_and(|e| e.ends_with("@demo.kabinet.example"))
-        })
+        .filter(|u| u.email.as_deref().is_some_and(|e| e.ends_with("@demo.kabinet.example")))
         .map(|u| DemoLogin {
-            role: u
-                .staff_role
-                .clone()
-                .or(u.customer_role.clone())
-                .unwrap_or_default(),
-            face: if u.staff_role.is_some() {
-                "crm"
-            } else {
-                "cabinet"
-            },
+            role: u.staff_role.clone().or(u.customer_role.clone()).unwrap_or_default(),
+            face: if u.staff_role.is_some() { "crm" } else { "cabinet" },
             who: u.display_name.clone(),
             login: u.login,
         })

@@ -18,10 +18,7 @@ impl FieldErrors {
         self.0.is_empty()
     }
     pub fn get(&self, field: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(f, _)| f == field)
-            .map(|(_, c)| c.as_str())
+        self.0.iter().find(|(f, _)| f == field).map(|(_, c)| c.as_str())
     }
     /// `Err(Validation)` when any problem was added.
     pub fn into_result(self) -> AppResult<()> {

@@ -17,9 +17,7 @@ static_loader! {
     };
 }
 
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Lang {
     #[default]
@@ -53,13 +51,7 @@ impl Lang {
         header
             .split(',')
             .filter_map(|part| part.split(';').next())
-            .map(|tag| {
-                tag.trim()
-                    .split('-')
-                    .next()
-                    .unwrap_or("")
-                    .to_ascii_lowercase()
-            })
+            .map(|tag| tag.trim().split('-').next().unwrap_or("").to_ascii_lowercase())
             .find_map(|primary| Lang::parse(&primary))
     }
 
@@ -91,9 +83,7 @@ impl Lang {
     /// The text of `key`; a missing key shows as the key itself so it is noticed (a test
     /// checks that every key exists in every language).
     pub fn t(self, key: &str) -> String {
-        LOCALES
-            .try_lookup(self.id(), key)
-            .unwrap_or_else(|| key.to_owned())
+        LOCALES.try_lookup(self.id(), key).unwrap_or_else(|| key.to_owned())
     }
 
     /// The text of `key` with named arguments.
@@ -114,8 +104,6 @@ impl Lang {
             .into_iter()
             .map(|k| (k, FluentValue::from("x")))
             .collect();
-        LOCALES
-            .lookup_single_language(self.id(), key, Some(&args))
-            .is_ok()
+        LOCALES.lookup_single_language(self.id(), key, Some(&args)).is_ok()
     }
 }

@@ -94,31 +94,19 @@ async fn throttles_per_account_and_tells_when(db: Db) {
     ));
     // Another account from another address is not affected.
     assert!(
-        sign_in(
-            &t.app,
-            "support",
-            demo::DEMO_PASSWORD,
-            Face::Crm,
-            &client("10.3.3.3")
-        )
-        .await
-        .is_ok()
+        sign_in(&t.app, "support", demo::DEMO_PASSWORD, Face::Crm, &client("10.3.3.3"))
+            .await
+            .is_ok()
     );
 }
 
 async fn disabled_users_lose_their_sessions(db: Db) {
     let t = demo_app(db).await;
     let admin = identity(&t, "admin").await;
-    let signed = sign_in(
-        &t.app,
-        "support",
-        demo::DEMO_PASSWORD,
-        Face::Crm,
-        &client("10.4.4.4"),
-    )
-    .await
-    .ok()
-    .unwrap();
+    let signed = sign_in(&t.app, "support", demo::DEMO_PASSWORD, Face::Crm, &client("10.4.4.4"))
+        .await
+        .ok()
+        .unwrap();
     users::set_active(
         &t.app,
         &admin,
@@ -135,26 +123,12 @@ async fn disabled_users_lose_their_sessions(db: Db) {
             .is_none()
     );
     assert!(matches!(
-        sign_in(
-            &t.app,
-            "support",
-            demo::DEMO_PASSWORD,
-            Face::Crm,
-            &client("10.4.4.4")
-        )
-        .await,
+        sign_in(&t.app, "support", demo::DEMO_PASSWORD, Face::Crm, &client("10.4.4.4")).await,
         Err(LoginFailureOr::Failure(LoginFailure::Disabled))
     ));
     // Nobody disables themselves.
     assert!(matches!(
-        users::set_active(
-            &t.app,
-            &admin,
-            &Actor::user(&admin, None),
-            admin.user_id,
-            false
-        )
-        .await,
+        users::set_active(&t.app, &admin, &Actor::user(&admin, None), admin.user_id, false).await,
         Err(AppError::Refused("cannot-manage-self"))
     ));
 }
@@ -193,19 +167,10 @@ async fn password_change_rules(db: Db) {
     )
     .await
     .unwrap_err();
-    assert!(
-        matches!(&err, AppError::Validation(f) if f.get("current_password") == Some("password-current-wrong"))
-    );
-    let err = users::change_own_password(
-        &t.app,
-        &me,
-        &actor,
-        demo::DEMO_PASSWORD,
-        "qwerty123",
-        "qwerty123",
-    )
-    .await
-    .unwrap_err();
+    assert!(matches!(&err, AppError::Validation(f) if f.get("current_password") == Some("password-current-wrong")));
+    let err = users::change_own_password(&t.app, &me, &actor, demo::DEMO_PASSWORD, "qwerty123", "qwerty123")
+        .await
+        .unwrap_err();
     assert!(
         matches!(&err, AppError::Validation(f) if f.get("new_password") == Some("password-too-common")),
         "{err:?}"
@@ -220,9 +185,7 @@ async fn password_change_rules(db: Db) {
     )
     .await
     .unwrap_err();
-    assert!(
-        matches!(&err, AppError::Validation(f) if f.get("confirm_password") == Some("password-mismatch"))
-    );
+    assert!(matches!(&err, AppError::Validation(f) if f.get("confirm_password") == Some("password-mismatch")));
     users::change_own_password(
         &t.app,
         &me,
@@ -267,36 +230,18 @@ async fn tokens_authenticate_until_revoked(db: Db) {
         .await
         .unwrap();
     assert!(made.secret.starts_with("kbt_"));
-    assert_ne!(
-        made.token.token_hash, made.secret,
-        "only the hash is stored"
-    );
-    let who = tokens::authenticate(&t.app, &made.secret)
-        .await
-        .unwrap()
-        .unwrap();
+    assert_ne!(made.token.token_hash, made.secret, "only the hash is stored");
+    let who = tokens::authenticate(&t.app, &made.secret).await.unwrap().unwrap();
     assert_eq!(who.user_id, me.user_id);
-    assert!(
-        tokens::authenticate(&t.app, "kbt_not-a-token")
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(tokens::authenticate(&t.app, "kbt_not-a-token").await.unwrap().is_none());
     // Someone else's token cannot be revoked by id.
     let other = identity(&t, "kuznetsov").await;
     assert!(matches!(
         tokens::revoke(&t.app, &other, &Actor::user(&other, None), made.token.id).await,
         Err(AppError::NotFound)
     ));
-    tokens::revoke(&t.app, &me, &actor, made.token.id)
-        .await
-        .unwrap();
-    assert!(
-        tokens::authenticate(&t.app, &made.secret)
-            .await
-            .unwrap()
-            .is_none()
-    );
+    tokens::revoke(&t.app, &me, &actor, made.token.id).await.unwrap();
+    assert!(tokens::authenticate(&t.app, &made.secret).await.unwrap().is_none());
     assert!(matches!(
         tokens::create(&t.app, &me, &actor, "", None).await,
         Err(AppError::Validation(_))
@@ -319,16 +264,10 @@ fn last_code(t: &TestApp) -> String {
 async fn recovery_by_sms_code(db: Db) {
     let t = demo_app(db).await;
     let c = client("10.6.6.6");
-    let old = sign_in(
-        &t.app,
-        "vector.view",
-        demo::DEMO_PASSWORD,
-        Face::Cabinet,
-        &c,
-    )
-    .await
-    .ok()
-    .unwrap();
+    let old = sign_in(&t.app, "vector.view", demo::DEMO_PASSWORD, Face::Cabinet, &c)
+        .await
+        .ok()
+        .unwrap();
     // Unknown accounts get the same answer and nothing is sent.
     recovery::request(&t.app, "no-such-user", Channel::Sms, &c)
         .await
@@ -346,9 +285,7 @@ async fn recovery_by_sms_code(db: Db) {
     assert!(
         matches!(recovery::verify(&t.app, "vector.view", wrong, &c).await, Err(AppError::Validation(f)) if f.get("code") == Some("code-wrong"))
     );
-    let (token, who) = recovery::verify(&t.app, "vector.view", &code, &c)
-        .await
-        .unwrap();
+    let (token, who) = recovery::verify(&t.app, "vector.view", &code, &c).await.unwrap();
     assert!(who.must_change_password);
     assert!(
         sessions::authenticate(&t.app, &token)
@@ -365,28 +302,18 @@ async fn recovery_by_sms_code(db: Db) {
         "other sessions ended"
     );
     // Single use.
-    assert!(
-        recovery::verify(&t.app, "vector.view", &code, &c)
-            .await
-            .is_err()
-    );
+    assert!(recovery::verify(&t.app, "vector.view", &code, &c).await.is_err());
 }
 
 async fn recovery_code_allows_five_tries(db: Db) {
     let t = demo_app(db).await;
     let c = client("10.7.7.7");
-    recovery::request(&t.app, "kuznetsov", Channel::Sms, &c)
-        .await
-        .unwrap();
+    recovery::request(&t.app, "kuznetsov", Channel::Sms, &c).await.unwrap();
     worker::run_once(&t.app).await.unwrap();
     let code = last_code(&t);
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for _ in 0..5 {
-        assert!(
-            recovery::verify(&t.app, "kuznetsov", wrong, &c)
-                .await
-                .is_err()
-        );
+        assert!(recovery::verify(&t.app, "kuznetsov", wrong, &c).await.is_err());
     }
     assert!(
         matches!(recovery::verify(&t.app, "kuznetsov", &code, &c).await, Err(AppError::Validation(f)) if f.get("code") == Some("code-too-many-tries"))
@@ -437,29 +364,15 @@ async fn self_registration(db: Db) {
     );
     // A phone that is not the contract's, or an unknown contract: the same mismatch answer.
     assert_eq!(
-        registration::register(
-            &t.app,
-            "KB-2026-0004",
-            "a@b.example",
-            "+79990009999",
-            Lang::Ru,
-            &c
-        )
-        .await
-        .unwrap(),
+        registration::register(&t.app, "KB-2026-0004", "a@b.example", "+79990009999", Lang::Ru, &c)
+            .await
+            .unwrap(),
         Registration::PhoneMismatch
     );
     assert_eq!(
-        registration::register(
-            &t.app,
-            "NO-SUCH",
-            "a@b.example",
-            "+79990009999",
-            Lang::Ru,
-            &c
-        )
-        .await
-        .unwrap(),
+        registration::register(&t.app, "NO-SUCH", "a@b.example", "+79990009999", Lang::Ru, &c)
+            .await
+            .unwrap(),
         Registration::PhoneMismatch
     );
     assert!(
@@ -476,10 +389,9 @@ async fn partners_manage_only_their_customers(db: Db) {
         .unwrap();
     assert_eq!(own.total, 1);
     let own_id = own.items[0].id;
-    let all =
-        kabinet_app::customers::list_visible(&t.app, &identity(&t, "manager").await, None, 1, 50)
-            .await
-            .unwrap();
+    let all = kabinet_app::customers::list_visible(&t.app, &identity(&t, "manager").await, None, 1, 50)
+        .await
+        .unwrap();
     let foreign = all.items.iter().find(|c| c.id != own_id).unwrap().id;
     let new = |login: &str| NewUser {
         login: login.into(),

@@ -46,24 +46,15 @@ async fn a_rolled_back_change_leaves_no_record(db: Db) {
     let t = kabinet_testkit::app(db);
     write_one(&t.app, 1).await;
     let txn = t.app.db.write().await.unwrap();
-    audit::record(
-        &txn,
-        &Actor::system(),
-        "test.rolled_back",
-        "thing",
-        None,
-        json!({}),
-    )
-    .await
-    .unwrap();
+    audit::record(&txn, &Actor::system(), "test.rolled_back", "thing", None, json!({}))
+        .await
+        .unwrap();
     txn.rollback().await.unwrap();
     write_one(&t.app, 2).await;
     let v = audit::verify(&t.app).await.unwrap();
     assert_eq!(v.checked, 2);
     assert_eq!(v.first_broken, None);
-    let page = audit::search(&t.app, &Default::default(), 1, 10)
-        .await
-        .unwrap();
+    let page = audit::search(&t.app, &Default::default(), 1, 10).await.unwrap();
     assert!(page.items.iter().all(|r| r.action != "test.rolled_back"));
 }
 
@@ -79,10 +70,7 @@ async fn tampering_is_found(db: Db) {
         .await
         .unwrap();
     let v = audit::verify(&t.app).await.unwrap();
-    assert_eq!(
-        v.first_broken,
-        Some((3, "record content does not match its hash"))
-    );
+    assert_eq!(v.first_broken, Some((3, "record content does not match its hash")));
     assert_eq!(v.checked, 2);
 
     let t2 = kabinet_testkit::app(t.app.db.clone());

@@ -70,13 +70,7 @@ async fn all(app: &App) -> Vec<outbox_message::Model> {
 
 async fn delivers_email_and_sms(db: Db) {
     let (app, sink, gateway) = real_channels(db).await;
-    queue(
-        &app,
-        Channel::Email,
-        "anna@example.test",
-        "Здравствуйте! Код: 123456",
-    )
-    .await;
+    queue(&app, Channel::Email, "anna@example.test", "Здравствуйте! Код: 123456").await;
     queue(&app, Channel::Sms, "+79990001122", "Код: 654321").await;
     let report = worker::run_once(&app).await.unwrap();
     assert_eq!(report.sent, 2, "{report:?}");
@@ -114,10 +108,7 @@ async fn retries_temporary_failures_then_succeeds(db: Db) {
     );
     assert!(row.last_error.as_deref().unwrap().contains("220"));
     // Not due yet: the next round leaves it alone.
-    assert_eq!(
-        worker::run_once(&app).await.unwrap(),
-        worker::RoundReport::default()
-    );
+    assert_eq!(worker::run_once(&app).await.unwrap(), worker::RoundReport::default());
     // Make it due and let the gateway recover.
     Outbox::update_many()
         .col_expr(

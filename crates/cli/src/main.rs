@@ -125,8 +125,8 @@ async fn main() -> std::process::ExitCode {
 }
 
 fn init_logging() {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into());
+    let filter =
+        tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info,sqlx=warn,sea_orm=warn".into());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr);
@@ -143,12 +143,9 @@ async fn open(config: &kabinet_app::Config) -> anyhow::Result<App> {
         max_connections: config.db_max_connections,
         min_connections: 1,
     };
-    let db = Db::connect(&store).await.with_context(|| {
-        format!(
-            "connecting to the database ({})",
-            redact(&config.database_url)
-        )
-    })?;
+    let db = Db::connect(&store)
+        .await
+        .with_context(|| format!("connecting to the database ({})", redact(&config.database_url)))?;
     db.migrate().await.context("applying migrations")?;
     let channels = notify::Channels::from_config(config)?;
     Ok(App::new(db, config.clone(), channels))
@@ -230,10 +227,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     Ok(std::process::ExitCode::SUCCESS)
 }
 
-async fn admin(
-    config: &kabinet_app::Config,
-    command: AdminCommand,
-) -> anyhow::Result<std::process::ExitCode> {
+async fn admin(config: &kabinet_app::Config, command: AdminCommand) -> anyhow::Result<std::process::ExitCode> {
     let app = open(config).await?;
     let actor = Actor {
         user_id: None,
@@ -273,17 +267,11 @@ async fn admin(
                     c.user.login,
                     c.user.staff_role.unwrap_or_default()
                 ),
-                None => println!(
-                    "created {} ({})",
-                    c.user.login,
-                    c.user.staff_role.unwrap_or_default()
-                ),
+                None => println!("created {} ({})", c.user.login, c.user.staff_role.unwrap_or_default()),
             })
         }
         AdminCommand::ResetPassword { login } => {
-            let Some(u) =
-                kabinet_app::access::login::find_by_identifier(&app.db.conn, &login).await?
-            else {
+            let Some(u) = kabinet_app::access::login::find_by_identifier(&app.db.conn, &login).await? else {
                 eprintln!("no user with login {login:?}");
                 return Ok(std::process::ExitCode::from(1));
             };
@@ -301,22 +289,14 @@ async fn admin(
             };
             users::reset_password(&app, &system, &actor, u.id)
                 .await
-                .map(|p| {
-                    println!(
-                        "new password for {}: {p} (to be changed at next login)",
-                        u.login
-                    )
-                })
+                .map(|p| println!("new password for {}: {p} (to be changed at next login)", u.login))
         }
     };
     match result {
         Ok(()) => Ok(std::process::ExitCode::SUCCESS),
         Err(kabinet_app::AppError::Validation(errors)) => {
             for (field, code) in errors.0 {
-                eprintln!(
-                    "{field}: {}",
-                    kabinet_app::i18n::Lang::En.t(&format!("err-{code}"))
-                );
+                eprintln!("{field}: {}", kabinet_app::i18n::Lang::En.t(&format!("err-{code}")));
             }
             Ok(std::process::ExitCode::from(1))
         }
@@ -326,10 +306,7 @@ async fn admin(
 
 fn print_demo_logins(app: &App, logins: &[kabinet_app::demo::DemoLogin]) {
     let base = app.config.public_base_url.trim_end_matches('/');
-    println!(
-        "Demo logins (password for all: {}):",
-        kabinet_app::demo::DEMO_PASSWORD
-    );
+    println!("Demo logins (password for all: {}):", kabinet_app::demo::DEMO_PASSWORD);
     for l in logins {
         let url = if l.face == "crm" {
             format!("{base}/crm/login")
@@ -359,12 +336,9 @@ async fn serve(app: App, with_worker: bool, started: Instant) -> anyhow::Result<
         app.config.public_base_url,
         started.elapsed().as_millis()
     );
-    axum::serve(
-        listener,
-        router.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await?;
+    axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     if let Some(w) = worker {
         let _ = tokio::time::timeout(Duration::from_secs(10), w).await;
     }
@@ -379,8 +353,7 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-        {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
             s.recv().await;
         }
     };

@@ -40,25 +40,14 @@ async fn migrate_twice_and_manage_staff(db: Db) {
     );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let out = stdout(&o);
-    assert!(
-        out.contains("created ops.lead (support); password: "),
-        "{out}"
-    );
+    assert!(out.contains("created ops.lead (support); password: "), "{out}");
     let password = out.trim().rsplit(' ').next().unwrap().to_owned();
     assert_eq!(password.len(), 14);
 
-    let again = kabinet(
-        &db,
-        &[
-            "admin", "create", "--login", "OPS.LEAD", "--role", "support",
-        ],
-    );
+    let again = kabinet(&db, &["admin", "create", "--login", "OPS.LEAD", "--role", "support"]);
     assert_eq!(again.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&again.stderr).contains("login: This login is taken."));
-    let bad_role = kabinet(
-        &db,
-        &["admin", "create", "--login", "someone", "--role", "root"],
-    );
+    let bad_role = kabinet(&db, &["admin", "create", "--login", "someone", "--role", "root"]);
     assert_eq!(bad_role.status.code(), Some(1));
     let weak = kabinet(
         &db,
@@ -85,22 +74,14 @@ async fn migrate_twice_and_manage_staff(db: Db) {
 
 async fn demo_is_idempotent_and_audit_verify_finds_tampering(db: Db) {
     let first = kabinet(&db, &["demo"]);
-    assert!(
-        first.status.success(),
-        "{}",
-        String::from_utf8_lossy(&first.stderr)
-    );
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
     let second = kabinet(&db, &["demo"]);
     assert_eq!(stdout(&first), stdout(&second));
     assert!(stdout(&first).contains("admin") && stdout(&first).contains("vector.coord"));
 
     let ok = kabinet(&db, &["audit", "verify"]);
     assert!(ok.status.success());
-    assert!(
-        stdout(&ok).starts_with("audit chain intact: "),
-        "{}",
-        stdout(&ok)
-    );
+    assert!(stdout(&ok).starts_with("audit chain intact: "), "{}", stdout(&ok));
 
     db.conn
         .execute_unprepared("UPDATE audit_log SET actor = 'mallory' WHERE seq = 4")
@@ -108,11 +89,7 @@ async fn demo_is_idempotent_and_audit_verify_finds_tampering(db: Db) {
         .unwrap();
     let broken = kabinet(&db, &["audit", "verify"]);
     assert_eq!(broken.status.code(), Some(1));
-    assert!(
-        stdout(&broken).contains("broken at record 4"),
-        "{}",
-        stdout(&broken)
-    );
+    assert!(stdout(&broken).contains("broken at record 4"), "{}", stdout(&broken));
 }
 
 both_databases!(

@@ -194,10 +194,7 @@ pub const PERMISSION_TABLE: &[(Permission, &[Role])] = &[
             Role::Customer(C::LineManager),
         ],
     ),
-    (
-        Permission::CabinetManageUsers,
-        &[Role::Customer(C::Coordinator)],
-    ),
+    (Permission::CabinetManageUsers, &[Role::Customer(C::Coordinator)]),
     (Permission::BackOffice, ALL_STAFF),
     (Permission::CustomersRead, ALL_STAFF),
     (
@@ -212,11 +209,7 @@ pub const PERMISSION_TABLE: &[(Permission, &[Role])] = &[
     (Permission::StaffUsersManage, &[Role::Staff(S::Admin)]),
     (
         Permission::LoginHistoryRead,
-        &[
-            Role::Staff(S::Admin),
-            Role::Staff(S::Manager),
-            Role::Staff(S::Support),
-        ],
+        &[Role::Staff(S::Admin), Role::Staff(S::Manager), Role::Staff(S::Support)],
     ),
     (Permission::AuditRead, &[Role::Staff(S::Admin)]),
     (

@@ -31,12 +31,7 @@ pub fn chain_hash(f: &ChainFields<'_>) -> String {
     };
     field(&f.seq.to_be_bytes());
     field(&f.at_micros.to_be_bytes());
-    field(
-        f.actor_user_id
-            .map(|id| id.to_string())
-            .unwrap_or_default()
-            .as_bytes(),
-    );
+    field(f.actor_user_id.map(|id| id.to_string()).unwrap_or_default().as_bytes());
     field(f.actor.as_bytes());
     field(f.ip.unwrap_or("").as_bytes());
     field(f.action.as_bytes());

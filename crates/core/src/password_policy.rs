@@ -133,19 +133,14 @@ pub fn check(password: &str, context: &[&str]) -> Result<(), PasswordProblem> {
 
 /// Lowercase, with Persian and Arabic-Indic digits made ASCII, for comparing.
 fn fold(s: &str) -> String {
-    s.to_lowercase()
-        .chars()
-        .map(|c| ascii_digit(c).unwrap_or(c))
-        .collect()
+    s.to_lowercase().chars().map(|c| ascii_digit(c).unwrap_or(c)).collect()
 }
 
 /// Only whitespace, or one character repeated (`aaaaaaaa`, and in its folded
 /// form `AaAaAaAa`). Both forms are looked at because lowercasing can turn one
 /// character into two (`İ` becomes `i` and a combining dot).
 fn is_too_simple(password: &str, folded: &str) -> bool {
-    password.chars().all(char::is_whitespace)
-        || is_one_repeated(password)
-        || is_one_repeated(folded)
+    password.chars().all(char::is_whitespace) || is_one_repeated(password) || is_one_repeated(folded)
 }
 
 fn is_one_repeated(s: &str) -> bool {
@@ -158,9 +153,9 @@ fn is_one_repeated(s: &str) -> bool {
 
 fn contains_personal_data(folded_password: &str, context: &[&str]) -> bool {
     context.iter().any(|item| {
-        personal_fragments(item).iter().any(|fragment| {
-            folded_password.contains(fragment.as_str()) || fragment.contains(folded_password)
-        })
+        personal_fragments(item)
+            .iter()
+            .any(|fragment| folded_password.contains(fragment.as_str()) || fragment.contains(folded_password))
     })
 }
 
@@ -266,11 +261,7 @@ mod tests {
             ("ivan_petrov", ContainsPersonalData),
         ];
         for (password, expected) in cases {
-            assert_eq!(
-                check(password, CONTEXT),
-                Err(expected),
-                "password {password:?}"
-            );
+            assert_eq!(check(password, CONTEXT), Err(expected), "password {password:?}");
         }
         assert_eq!(check(&"a".repeat(129), &[]), Err(TooLong));
         assert_eq!(check(&"яю".repeat(65), &[]), Err(TooLong));
@@ -325,27 +316,13 @@ mod tests {
         let mut seen = HashSet::new();
         for line in &lines {
             assert_eq!(*line, line.trim(), "{line:?} has surrounding space");
-            assert_eq!(
-                *line,
-                fold(line),
-                "{line:?} is not lowercase with ASCII digits"
-            );
+            assert_eq!(*line, fold(line), "{line:?} is not lowercase with ASCII digits");
             let len = line.chars().count();
-            assert!(
-                (MIN_LEN..=MAX_LEN).contains(&len),
-                "{line:?} can never match"
-            );
+            assert!((MIN_LEN..=MAX_LEN).contains(&len), "{line:?} can never match");
             assert!(seen.insert(*line), "{line:?} is listed twice");
         }
         assert_eq!(COMMON.len(), lines.len());
-        for expected in [
-            "password",
-            "12345678",
-            "qwerty123",
-            "iloveyou",
-            "йцукенгш",
-            "пароль123",
-        ] {
+        for expected in ["password", "12345678", "qwerty123", "iloveyou", "йцукенгш", "пароль123"] {
             assert!(COMMON.contains(expected), "{expected:?} is missing");
         }
     }
@@ -355,10 +332,7 @@ mod tests {
         for common in COMMON.iter() {
             let refused = check(common, &[]);
             assert!(
-                matches!(
-                    refused,
-                    Err(PasswordProblem::TooCommon | PasswordProblem::TooSimple)
-                ),
+                matches!(refused, Err(PasswordProblem::TooCommon | PasswordProblem::TooSimple)),
                 "{common:?} gave {refused:?}"
             );
             let shouted = common.to_uppercase();
@@ -372,10 +346,7 @@ mod tests {
             (PasswordProblem::TooShort, "too_short"),
             (PasswordProblem::TooLong, "too_long"),
             (PasswordProblem::TooCommon, "too_common"),
-            (
-                PasswordProblem::ContainsPersonalData,
-                "contains_personal_data",
-            ),
+            (PasswordProblem::ContainsPersonalData, "contains_personal_data"),
             (PasswordProblem::TooSimple, "too_simple"),
         ];
         for (problem, code) in cases {

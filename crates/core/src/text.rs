@@ -35,11 +35,7 @@ pub mod limits {
 pub fn one_line(input: &str, max: usize, required: bool) -> Result<Option<String>, TextProblem> {
     let trimmed = input.trim();
     if trimmed.is_empty() {
-        return if required {
-            Err(TextProblem::Empty)
-        } else {
-            Ok(None)
-        };
+        return if required { Err(TextProblem::Empty) } else { Ok(None) };
     }
     if trimmed.chars().count() > max {
         return Err(TextProblem::TooLong { max });
@@ -106,14 +102,8 @@ mod tests {
         assert_eq!(one_line("  a ", 5, true), Ok(Some("a".into())));
         assert_eq!(one_line("   ", 5, true), Err(TextProblem::Empty));
         assert_eq!(one_line("", 5, false), Ok(None));
-        assert_eq!(
-            one_line("абвгде", 5, true),
-            Err(TextProblem::TooLong { max: 5 })
-        );
-        assert_eq!(
-            one_line("a\nb", 5, true),
-            Err(TextProblem::ControlCharacters)
-        );
+        assert_eq!(one_line("абвгде", 5, true), Err(TextProblem::TooLong { max: 5 }));
+        assert_eq!(one_line("a\nb", 5, true), Err(TextProblem::ControlCharacters));
         assert_eq!(one_line("пять!", 5, true), Ok(Some("пять!".into())));
     }
 
@@ -122,14 +112,8 @@ mod tests {
         assert_eq!(login_name(" Ivanov "), Ok("ivanov".into()));
         assert_eq!(login_name("мария.п"), Ok("мария.п".into()));
         assert_eq!(login_name("ab"), Err(LoginNameProblem::TooShort));
-        assert_eq!(
-            login_name("a b c"),
-            Err(LoginNameProblem::InvalidCharacters)
-        );
-        assert_eq!(
-            login_name("<script>"),
-            Err(LoginNameProblem::InvalidCharacters)
-        );
+        assert_eq!(login_name("a b c"), Err(LoginNameProblem::InvalidCharacters));
+        assert_eq!(login_name("<script>"), Err(LoginNameProblem::InvalidCharacters));
         assert_eq!(login_name(&"x".repeat(65)), Err(LoginNameProblem::TooLong));
     }
 

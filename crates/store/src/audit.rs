@@ -1,8 +1,8 @@
 //! Appending to and reading the audit hash chain (PRV-1).
 
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait,
-    QueryFilter, QueryOrder, QuerySelect, Statement,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Statement,
 };
 
 use crate::entities::audit_record::{self, Entity as AuditRecord, Model as AuditModel};
@@ -22,10 +22,7 @@ pub struct NewAuditRecord {
 /// Appends one record inside the caller's transaction. Claiming the next sequence number
 /// updates the single chain-head row first, which makes concurrent appenders wait for each
 /// other until commit, so the chain never forks.
-pub async fn append<C: ConnectionTrait>(
-    txn: &C,
-    record: NewAuditRecord,
-) -> Result<AuditModel, DbErr> {
+pub async fn append<C: ConnectionTrait>(txn: &C, record: NewAuditRecord) -> Result<AuditModel, DbErr> {
     let backend = txn.get_database_backend();
     txn.execute_raw(Statement::from_string(
         backend,
@@ -74,9 +71,7 @@ pub async fn append<C: ConnectionTrait>(
     txn.execute_raw(Statement::from_sql_and_values(
         backend,
         match backend {
-            sea_orm::DatabaseBackend::Postgres => {
-                "UPDATE audit_head SET last_hash = $1 WHERE id = 1"
-            }
+            sea_orm::DatabaseBackend::Postgres => "UPDATE audit_head SET last_hash = $1 WHERE id = 1",
             _ => "UPDATE audit_head SET last_hash = ? WHERE id = 1",
         },
         [hash.into()],
@@ -86,11 +81,7 @@ pub async fn append<C: ConnectionTrait>(
 }
 
 /// Records with a sequence number above `after_seq`, oldest first; for walking the chain.
-pub async fn page_after<C: ConnectionTrait>(
-    db: &C,
-    after_seq: i64,
-    limit: u64,
-) -> Result<Vec<AuditModel>, DbErr> {
+pub async fn page_after<C: ConnectionTrait>(db: &C, after_seq: i64, limit: u64) -> Result<Vec<AuditModel>, DbErr> {
     AuditRecord::find()
         .filter(audit_record::Column::Seq.gt(after_seq))
         .order_by_asc(audit_record::Column::Seq)

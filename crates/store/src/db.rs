@@ -1,8 +1,6 @@
 //! Connecting to the database and running migrations.
 
-use sea_orm::{
-    ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait,
-};
+use sea_orm::{ConnectOptions, Database, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
 use sea_orm::{SqliteTransactionMode, TransactionOptions};
 use sea_orm_migration::MigratorTrait;
 use std::time::Duration;
@@ -100,8 +98,7 @@ impl Db {
     /// with "database is locked" when it upgrades a read lock.
     pub async fn write(&self) -> Result<DatabaseTransaction, DbErr> {
         let options = TransactionOptions {
-            sqlite_transaction_mode: (self.backend == Backend::Sqlite)
-                .then_some(SqliteTransactionMode::Immediate),
+            sqlite_transaction_mode: (self.backend == Backend::Sqlite).then_some(SqliteTransactionMode::Immediate),
             ..Default::default()
         };
         self.conn.begin_with_options(options).await

@@ -13,9 +13,7 @@ pub mod rate;
 
 pub use db::{Backend, Db, StoreConfig};
 pub use sea_orm;
-pub use sea_orm::{
-    ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait,
-};
+pub use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbErr, TransactionTrait};
 
 /// The current time cut to microseconds, the precision both databases keep, so that a value
 /// read back equals the value written (the audit chain hashes timestamps).
@@ -26,8 +24,5 @@ pub fn now() -> chrono::DateTime<chrono::Utc> {
 
 /// Whether a database error is a unique-constraint violation (a duplicate login, contract, …).
 pub fn is_unique_violation(err: &DbErr) -> bool {
-    matches!(
-        err.sql_err(),
-        Some(sea_orm::SqlErr::UniqueConstraintViolation(_))
-    )
+    matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))
 }

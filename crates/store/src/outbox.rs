@@ -32,17 +32,10 @@ pub async fn claim_due<C: ConnectionTrait>(
     let stmt = statement(
         b,
         &sql,
-        vec![
-            lease_until.into(),
-            now.into(),
-            now.into(),
-            (limit as i64).into(),
-        ],
+        vec![lease_until.into(), now.into(), now.into(), (limit as i64).into()],
     );
     let rows = db.query_all_raw(stmt).await?;
-    rows.iter()
-        .map(|r| OutboxModel::from_query_result(r, ""))
-        .collect()
+    rows.iter().map(|r| OutboxModel::from_query_result(r, "")).collect()
 }
 
 /// Number of messages per status, for the operations page and metrics.
@@ -56,11 +49,6 @@ pub async fn count_by_status<C: ConnectionTrait>(db: &C) -> Result<Vec<(String, 
         ))
         .await?;
     rows.iter()
-        .map(|r| {
-            Ok((
-                r.try_get::<String>("", "status")?,
-                r.try_get::<i64>("", "n")?,
-            ))
-        })
+        .map(|r| Ok((r.try_get::<String>("", "status")?, r.try_get::<i64>("", "n")?)))
         .collect()
 }

@@ -28,11 +28,7 @@ pub fn statement(backend: sea_orm::DatabaseBackend, sql: &str, values: Vec<Value
     Statement::from_sql_and_values(backend, placeholders(backend, sql), values)
 }
 
-pub async fn record<C: ConnectionTrait>(
-    db: &C,
-    bucket: &str,
-    at: DateTime<Utc>,
-) -> Result<(), DbErr> {
+pub async fn record<C: ConnectionTrait>(db: &C, bucket: &str, at: DateTime<Utc>) -> Result<(), DbErr> {
     let b = db.get_database_backend();
     db.execute_raw(statement(
         b,
@@ -43,11 +39,7 @@ pub async fn record<C: ConnectionTrait>(
     Ok(())
 }
 
-pub async fn count_since<C: ConnectionTrait>(
-    db: &C,
-    bucket: &str,
-    since: DateTime<Utc>,
-) -> Result<i64, DbErr> {
+pub async fn count_since<C: ConnectionTrait>(db: &C, bucket: &str, since: DateTime<Utc>) -> Result<i64, DbErr> {
     let b = db.get_database_backend();
     let row = db
         .query_one_raw(statement(
@@ -56,10 +48,7 @@ pub async fn count_since<C: ConnectionTrait>(
             vec![bucket.into(), since.into()],
         ))
         .await?;
-    Ok(row
-        .map(|r| r.try_get::<i64>("", "n"))
-        .transpose()?
-        .unwrap_or(0))
+    Ok(row.map(|r| r.try_get::<i64>("", "n")).transpose()?.unwrap_or(0))
 }
 
 /// Forgets events older than `before`; the worker calls it now and then.

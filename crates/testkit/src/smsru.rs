@@ -15,10 +15,7 @@ pub struct FakeSmsRu {
     pub expected_api_id: String,
 }
 
-async fn send(
-    State(s): State<FakeSmsRu>,
-    Form(form): Form<Vec<(String, String)>>,
-) -> Json<serde_json::Value> {
+async fn send(State(s): State<FakeSmsRu>, Form(form): Form<Vec<(String, String)>>) -> Json<serde_json::Value> {
     let get = |k: &str| {
         form.iter()
             .find(|(n, _)| n == k)
@@ -26,14 +23,10 @@ async fn send(
             .unwrap_or_default()
     };
     if get("api_id") != s.expected_api_id {
-        return Json(
-            serde_json::json!({"status": "ERROR", "status_code": 200, "status_text": "wrong api_id"}),
-        );
+        return Json(serde_json::json!({"status": "ERROR", "status_code": 200, "status_text": "wrong api_id"}));
     }
     if let Some(code) = *s.fail_with.lock().unwrap() {
-        return Json(
-            serde_json::json!({"status": "ERROR", "status_code": code, "status_text": "failure"}),
-        );
+        return Json(serde_json::json!({"status": "ERROR", "status_code": code, "status_text": "failure"}));
     }
     let to = get("to");
     let msg = get("msg");
@@ -53,9 +46,7 @@ impl FakeSmsRu {
             expected_api_id: api_id.to_owned(),
             ..Default::default()
         };
-        let router = Router::new()
-            .route("/sms/send", post(send))
-            .with_state(fake.clone());
+        let router = Router::new().route("/sms/send", post(send)).with_state(fake.clone());
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
             .expect("bind fake sms.ru");

@@ -23,9 +23,7 @@ pub struct SmtpSink {
 impl SmtpSink {
     /// Starts the sink on a free port of 127.0.0.1 and returns it with the port.
     pub async fn start() -> (SmtpSink, u16) {
-        let listener = TcpListener::bind("127.0.0.1:0")
-            .await
-            .expect("bind smtp sink");
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind smtp sink");
         let port = listener.local_addr().expect("addr").port();
         let sink = SmtpSink::default();
         let s = sink.clone();
@@ -49,25 +47,15 @@ impl SmtpSink {
         while let Some(line) = lines.next_line().await? {
             let upper = line.to_ascii_uppercase();
             if upper.starts_with("EHLO") || upper.starts_with("HELO") {
-                write
-                    .write_all(b"250-sink.test\r\n250 8BITMIME\r\n")
-                    .await?;
+                write.write_all(b"250-sink.test\r\n250 8BITMIME\r\n").await?;
             } else if upper.starts_with("MAIL FROM:") {
-                from = line[10..]
-                    .trim()
-                    .trim_matches(|c| c == '<' || c == '>')
-                    .to_owned();
+                from = line[10..].trim().trim_matches(|c| c == '<' || c == '>').to_owned();
                 write.write_all(b"250 OK\r\n").await?;
             } else if upper.starts_with("RCPT TO:") {
                 if *self.reject_recipients.lock().unwrap() {
                     write.write_all(b"550 no such user\r\n").await?;
                 } else {
-                    to.push(
-                        line[8..]
-                            .trim()
-                            .trim_matches(|c| c == '<' || c == '>')
-                            .to_owned(),
-                    );
+                    to.push(line[8..].trim().trim_matches(|c| c == '<' || c == '>').to_owned());
                     write.write_all(b"250 OK\r\n").await?;
                 }
             } else if upper == "DATA" {

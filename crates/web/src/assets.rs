@@ -35,13 +35,9 @@ fn serve(path: &str) -> Response {
             let h = res.headers_mut();
             h.insert(
                 header::CONTENT_TYPE,
-                HeaderValue::from_str(mime.as_ref())
-                    .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+                HeaderValue::from_str(mime.as_ref()).unwrap_or(HeaderValue::from_static("application/octet-stream")),
             );
-            h.insert(
-                header::CACHE_CONTROL,
-                HeaderValue::from_static("public, max-age=86400"),
-            );
+            h.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=86400"));
             res
         }
         None => (StatusCode::NOT_FOUND, "not found").into_response(),

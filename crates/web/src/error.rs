@@ -58,9 +58,7 @@ impl WebError {
     pub fn info(&self) -> ErrorInfo {
         match self {
             WebError::BadRequest(code) => ErrorInfo::status(StatusCode::BAD_REQUEST, code),
-            WebError::TooLarge => {
-                ErrorInfo::status(StatusCode::PAYLOAD_TOO_LARGE, "body-too-large")
-            }
+            WebError::TooLarge => ErrorInfo::status(StatusCode::PAYLOAD_TOO_LARGE, "body-too-large"),
             WebError::App(e) => {
                 let status = match e {
                     AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
@@ -126,10 +124,7 @@ struct ErrorPage {
 /// The message of an error in `lang`, with the wait spelled out for throttling.
 pub fn message(lang: Lang, info: &ErrorInfo) -> String {
     match info.retry_after_secs {
-        Some(secs) => lang.t_args(
-            "err-throttled",
-            &[("minutes", secs.div_ceil(60).max(1).to_string())],
-        ),
+        Some(secs) => lang.t_args("err-throttled", &[("minutes", secs.div_ceil(60).max(1).to_string())]),
         None => lang.t(&format!("err-{}", info.code)),
     }
 }
@@ -141,14 +136,10 @@ pub fn render_error(face: FaceOf, lang: Lang, info: ErrorInfo) -> Response {
             let fields: serde_json::Map<String, serde_json::Value> = info
                 .fields
                 .iter()
-                .map(|(f, code)| {
-                    (
-                        f.clone(),
-                        serde_json::Value::String(lang.t(&format!("err-{code}"))),
-                    )
-                })
+                .map(|(f, code)| (f.clone(), serde_json::Value::String(lang.t(&format!("err-{code}")))))
                 .collect();
-            let body = serde_json::json!({"error": {"code": info.code.replace('-', "_"), "message": text, "fields": fields}});
+            let body =
+                serde_json::json!({"error": {"code": info.code.replace('-', "_"), "message": text, "fields": fields}});
             (info.status, axum::Json(body)).into_response()
         }
         _ => {

@@ -29,10 +29,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Ctx {
 impl Ctx {
     /// The signed-in user; routes with a permission other than `Public` always have one.
     pub fn user(&self) -> Result<&Identity, WebError> {
-        self.0
-            .identity
-            .as_ref()
-            .ok_or(WebError::App(AppError::Unauthorized))
+        self.0.identity.as_ref().ok_or(WebError::App(AppError::Unauthorized))
     }
 
     pub fn actor(&self) -> Result<kabinet_app::access::Actor, WebError> {
@@ -77,9 +74,7 @@ impl FormData {
     }
 
     pub fn opt(&self, name: &str) -> Option<String> {
-        Some(self.get(name).trim())
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
+        Some(self.get(name).trim()).filter(|s| !s.is_empty()).map(str::to_owned)
     }
 }
 
@@ -112,9 +107,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
         serde_json::from_slice(&bytes)
             .map(JsonBody)
             .map_err(|e| match e.classify() {
-                serde_json::error::Category::Data => WebError::App(
-                    kabinet_app::FieldErrors::single("body", "json-invalid-value"),
-                ),
+                serde_json::error::Category::Data => {
+                    WebError::App(kabinet_app::FieldErrors::single("body", "json-invalid-value"))
+                }
                 _ => WebError::BadRequest("malformed-json"),
             })
     }

@@ -36,8 +36,7 @@ impl FormState {
 
     pub fn with_errors(mut self, lang: Lang, errors: &FieldErrors) -> FormState {
         for (field, code) in &errors.0 {
-            self.errors
-                .push((field.clone(), lang.t(&format!("err-{code}"))));
+            self.errors.push((field.clone(), lang.t(&format!("err-{code}"))));
         }
         self
     }
@@ -78,6 +77,25 @@ impl FormState {
     pub fn has_errors(&self) -> bool {
         !self.errors.is_empty() || self.general.is_some()
     }
+}
+
+/// The form shown again after a use case refused its input: the typed values, a message next
+/// to each field and one above the form. Errors that are not about fields go up as pages.
+pub fn refused(form: &FormData, lang: Lang, e: AppError) -> Result<FormState, WebError> {
+    let errors = field_errors(e)?;
+    Ok(FormState::from_data(form)
+        .with_errors(lang, &errors)
+        .with_general(lang.t("err-form-has-errors")))
+}
+
+/// A page answered with `status` (a form shown again with errors is 422, not 200).
+pub fn with_status(
+    status: axum::http::StatusCode,
+    page: impl axum::response::IntoResponse,
+) -> axum::response::Response {
+    let mut res = page.into_response();
+    *res.status_mut() = status;
+    res
 }
 
 /// Splits a use-case error into "show the form again with these field errors" and

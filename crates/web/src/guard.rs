@@ -44,13 +44,7 @@ impl Routes {
         Routes::default()
     }
 
-    fn add(
-        mut self,
-        method: Method,
-        path: &'static str,
-        permission: Permission,
-        handler: MethodRouter<App>,
-    ) -> Routes {
+    fn add(mut self, method: Method, path: &'static str, permission: Permission, handler: MethodRouter<App>) -> Routes {
         self.router = self.router.route(path, handler);
         self.specs.push(RouteSpec {
             method,
@@ -60,48 +54,23 @@ impl Routes {
         self
     }
 
-    pub fn get<H: Handler<T, App>, T: 'static>(
-        self,
-        path: &'static str,
-        permission: Permission,
-        h: H,
-    ) -> Routes {
+    pub fn get<H: Handler<T, App>, T: 'static>(self, path: &'static str, permission: Permission, h: H) -> Routes {
         self.add(Method::GET, path, permission, axum::routing::get(h))
     }
 
-    pub fn post<H: Handler<T, App>, T: 'static>(
-        self,
-        path: &'static str,
-        permission: Permission,
-        h: H,
-    ) -> Routes {
+    pub fn post<H: Handler<T, App>, T: 'static>(self, path: &'static str, permission: Permission, h: H) -> Routes {
         self.add(Method::POST, path, permission, axum::routing::post(h))
     }
 
-    pub fn put<H: Handler<T, App>, T: 'static>(
-        self,
-        path: &'static str,
-        permission: Permission,
-        h: H,
-    ) -> Routes {
+    pub fn put<H: Handler<T, App>, T: 'static>(self, path: &'static str, permission: Permission, h: H) -> Routes {
         self.add(Method::PUT, path, permission, axum::routing::put(h))
     }
 
-    pub fn patch<H: Handler<T, App>, T: 'static>(
-        self,
-        path: &'static str,
-        permission: Permission,
-        h: H,
-    ) -> Routes {
+    pub fn patch<H: Handler<T, App>, T: 'static>(self, path: &'static str, permission: Permission, h: H) -> Routes {
         self.add(Method::PATCH, path, permission, axum::routing::patch(h))
     }
 
-    pub fn delete<H: Handler<T, App>, T: 'static>(
-        self,
-        path: &'static str,
-        permission: Permission,
-        h: H,
-    ) -> Routes {
+    pub fn delete<H: Handler<T, App>, T: 'static>(self, path: &'static str, permission: Permission, h: H) -> Routes {
         self.add(Method::DELETE, path, permission, axum::routing::delete(h))
     }
 
@@ -254,10 +223,7 @@ fn same_origin(headers: &HeaderMap, public_base_url: &str) -> bool {
     let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) else {
         return false;
     };
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
     let base = public_base_url.trim_end_matches('/');
     origin == base || origin == format!("http://{host}") || origin == format!("https://{host}")
 }
@@ -272,11 +238,7 @@ fn preflighted(face: FaceOf, method: &Method, headers: &HeaderMap) -> bool {
     let json = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| {
-            ct.trim_start()
-                .to_ascii_lowercase()
-                .starts_with("application/json")
-        });
+        .is_some_and(|ct| ct.trim_start().to_ascii_lowercase().starts_with("application/json"));
     json || matches!(*method, Method::PUT | Method::PATCH | Method::DELETE)
 }
 
@@ -284,13 +246,7 @@ fn preflighted(face: FaceOf, method: &Method, headers: &HeaderMap) -> bool {
 fn allowed_during_forced_change(path: &str) -> bool {
     matches!(
         path,
-        "/password"
-            | "/crm/password"
-            | "/logout"
-            | "/crm/logout"
-            | "/lang"
-            | "/api/v1/me"
-            | "/api/v1/me/password"
+        "/password" | "/crm/password" | "/logout" | "/crm/logout" | "/lang" | "/api/v1/me" | "/api/v1/me/password"
     )
 }
 
@@ -356,17 +312,11 @@ async fn authorize(State(gate): State<Gate>, mut req: Request, next: Next) -> Re
 
     if !allows(identity.as_ref().map(|i| i.role), permission) {
         return match (&identity, face) {
-            (None, FaceOf::Api) => render_error(
-                face,
-                lang,
-                ErrorInfo::status(StatusCode::UNAUTHORIZED, "unauthorized"),
-            ),
+            (None, FaceOf::Api) => {
+                render_error(face, lang, ErrorInfo::status(StatusCode::UNAUTHORIZED, "unauthorized"))
+            }
             (None, _) if method == Method::GET => {
-                let next_url = req
-                    .uri()
-                    .path_and_query()
-                    .map(|p| p.as_str())
-                    .unwrap_or("/");
+                let next_url = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
                 let target = format!(
                     "{}?next={}",
                     face.login_path(),
@@ -374,16 +324,8 @@ async fn authorize(State(gate): State<Gate>, mut req: Request, next: Next) -> Re
                 );
                 Redirect::to(&target).into_response()
             }
-            (None, _) => render_error(
-                face,
-                lang,
-                ErrorInfo::status(StatusCode::UNAUTHORIZED, "unauthorized"),
-            ),
-            (Some(_), _) => render_error(
-                face,
-                lang,
-                ErrorInfo::status(StatusCode::FORBIDDEN, "forbidden"),
-            ),
+            (None, _) => render_error(face, lang, ErrorInfo::status(StatusCode::UNAUTHORIZED, "unauthorized")),
+            (Some(_), _) => render_error(face, lang, ErrorInfo::status(StatusCode::FORBIDDEN, "forbidden")),
         };
     }
     if let Some(i) = &identity {
@@ -411,9 +353,7 @@ async fn authorize(State(gate): State<Gate>, mut req: Request, next: Next) -> Re
     });
     let response = next.run(req).await;
     match response.extensions().get::<ErrorInfo>().cloned() {
-        Some(info) if response.headers().get(header::CONTENT_TYPE).is_none() => {
-            render_error(face, lang, info)
-        }
+        Some(info) if response.headers().get(header::CONTENT_TYPE).is_none() => render_error(face, lang, info),
         _ => response,
     }
 }
@@ -432,10 +372,7 @@ async fn not_found(req: Request) -> Response {
 pub async fn security_headers(req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
-    h.insert(
-        "x-content-type-options",
-        HeaderValue::from_static("nosniff"),
-    );
+    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));
     if !h.contains_key("content-security-policy") {

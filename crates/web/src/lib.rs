@@ -39,10 +39,9 @@ pub fn router(app: App) -> Router {
     routes()
         .into_router(app.clone())
         .layer(DefaultBodyLimit::max(body_limit))
+        // A bug in a handler answers 500 for that request instead of taking the worker down.
+        .layer(tower_http::catch_panic::CatchPanicLayer::new())
         .layer(axum::middleware::from_fn(guard::security_headers))
-        .layer(axum::middleware::from_fn_with_state(
-            app.clone(),
-            metrics::track,
-        ))
+        .layer(axum::middleware::from_fn_with_state(app.clone(), metrics::track))
         .with_state(app)
 }

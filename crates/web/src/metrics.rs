@@ -11,9 +11,7 @@ use axum::response::Response;
 use kabinet_app::App;
 
 /// Upper bounds of the latency buckets, in seconds.
-const BUCKETS: [f64; 12] = [
-    0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0,
-];
+const BUCKETS: [f64; 12] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0];
 
 #[derive(Default, Clone)]
 struct Series {
@@ -23,8 +21,7 @@ struct Series {
 }
 
 /// (method, route, status class) → latency series.
-static SERIES: LazyLock<Mutex<BTreeMap<(String, String, u16), Series>>> =
-    LazyLock::new(Default::default);
+static SERIES: LazyLock<Mutex<BTreeMap<(String, String, u16), Series>>> = LazyLock::new(Default::default);
 
 pub async fn track(State(_app): State<App>, req: Request, next: Next) -> Response {
     let started = Instant::now();
@@ -89,11 +86,7 @@ pub fn render(pool: &[(&str, u64)]) -> String {
             "kabinet_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
             s.count
         );
-        let _ = writeln!(
-            out,
-            "kabinet_http_request_duration_seconds_sum{{{labels}}} {}",
-            s.sum
-        );
+        let _ = writeln!(out, "kabinet_http_request_duration_seconds_sum{{{labels}}} {}", s.sum);
         let _ = writeln!(
             out,
             "kabinet_http_request_duration_seconds_count{{{labels}}} {}",

@@ -35,11 +35,7 @@ const CABINET_NAV: &[(&str, &str, Permission)] = &[
     ("/", "nav-dashboard", Permission::CabinetView),
     ("/profile", "nav-profile", Permission::OwnAccount),
     ("/sessions", "nav-sessions", Permission::OwnAccount),
-    (
-        "/login-history",
-        "nav-login-history",
-        Permission::OwnAccount,
-    ),
+    ("/login-history", "nav-login-history", Permission::OwnAccount),
 ];
 
 const CRM_NAV: &[(&str, &str, Permission)] = &[
@@ -116,11 +112,7 @@ impl Chrome {
     }
 
     pub fn logout_action(&self) -> &'static str {
-        if self.is_crm() {
-            "/crm/logout"
-        } else {
-            "/logout"
-        }
+        if self.is_crm() { "/crm/logout" } else { "/logout" }
     }
 
     /// A moment in the page's time zone, `YYYY-MM-DD HH:MM`.
@@ -129,9 +121,7 @@ impl Chrome {
     }
 
     pub fn time_opt(&self, at: &Option<DateTime<Utc>>) -> String {
-        at.as_ref()
-            .map(|a| self.time(a))
-            .unwrap_or_else(|| "—".into())
+        at.as_ref().map(|a| self.time(a)).unwrap_or_else(|| "—".into())
     }
 }
 
@@ -144,11 +134,7 @@ pub fn format_time(at: &DateTime<Utc>, time_zone: &str) -> String {
 }
 
 fn nav_for(i: &Identity, face: FaceOf, lang: Lang, path: &str) -> Vec<NavItem> {
-    let table = if face == FaceOf::Crm {
-        CRM_NAV
-    } else {
-        CABINET_NAV
-    };
+    let table = if face == FaceOf::Crm { CRM_NAV } else { CABINET_NAV };
     table
         .iter()
         .filter(|(_, _, p)| allows(Some(i.role), *p))
@@ -165,10 +151,7 @@ fn nav_for(i: &Identity, face: FaceOf, lang: Lang, path: &str) -> Vec<NavItem> {
 }
 
 /// Page numbers for a pager: (number, is current).
-pub fn pager(
-    page: impl std::borrow::Borrow<u64>,
-    pages: impl std::borrow::Borrow<u64>,
-) -> Vec<(u64, bool)> {
+pub fn pager(page: impl std::borrow::Borrow<u64>, pages: impl std::borrow::Borrow<u64>) -> Vec<(u64, bool)> {
     let (page, pages) = (*page.borrow(), *pages.borrow());
     let first = page.saturating_sub(3).max(1);
     let last = (page + 3).min(pages);

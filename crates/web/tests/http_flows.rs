@@ -23,22 +23,13 @@ async fn sign_in_and_out(db: Db) {
         .post_form(
             "/login",
             None,
-            &[
-                ("identifier", "vector.coord"),
-                ("password", "wrong-password"),
-            ],
+            &[("identifier", "vector.coord"), ("password", "wrong-password")],
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNAUTHORIZED);
-    assert!(
-        bad.cookie("kabinet_session").is_none(),
-        "no session on failure"
-    );
+    assert!(bad.cookie("kabinet_session").is_none(), "no session on failure");
     assert!(bad.body.contains("alert-error") && bad.body.contains("Неверный логин или пароль"));
-    assert!(
-        bad.body.contains(r#"value="vector.coord""#),
-        "the typed login is kept"
-    );
+    assert!(bad.body.contains(r#"value="vector.coord""#), "the typed login is kept");
 
     let ok = w
         .post_form(
@@ -59,19 +50,12 @@ async fn sign_in_and_out(db: Db) {
     let dash = w.get("/", Some(&cookie)).await;
     assert_eq!(dash.status, StatusCode::OK);
     assert!(dash.body.contains("ООО «Вектор»") && dash.body.contains("KB-2026-0001"));
-    assert!(
-        dash.body.contains("vector.view"),
-        "the customer's users are listed"
-    );
+    assert!(dash.body.contains("vector.view"), "the customer's users are listed");
     assert_eq!(dash.headers.get("x-frame-options").unwrap(), "DENY");
 
     let out = w.post_form("/logout", Some(&cookie), &[]).await;
     assert_eq!(out.status, StatusCode::SEE_OTHER);
-    assert!(
-        out.set_cookie_header("kabinet_session")
-            .unwrap()
-            .contains("Max-Age=0")
-    );
+    assert!(out.set_cookie_header("kabinet_session").unwrap().contains("Max-Age=0"));
     let after = w.get("/", Some(&cookie)).await;
     assert_eq!(after.status, StatusCode::SEE_OTHER);
     assert!(after.location().starts_with("/login?next="));
@@ -108,10 +92,7 @@ async fn next_parameter_stays_on_this_site(db: Db) {
 async fn cross_site_posts_are_refused(db: Db) {
     let w = Web::demo(db).await;
     let cookie = w.session_for("vector.coord").await;
-    for (name, value) in [
-        ("origin", "http://evil.example"),
-        ("sec-fetch-site", "cross-site"),
-    ] {
+    for (name, value) in [("origin", "http://evil.example"), ("sec-fetch-site", "cross-site")] {
         let req = axum::http::Request::builder()
             .method("POST")
             .uri("/profile/phone")
@@ -173,8 +154,7 @@ async fn forced_change_after_a_staff_reset(db: Db) {
         .await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(page.headers.get(header::CACHE_CONTROL).unwrap(), "no-store");
-    let start = page.body.find(r#"id="generated-password">"#).unwrap()
-        + r#"id="generated-password">"#.len();
+    let start = page.body.find(r#"id="generated-password">"#).unwrap() + r#"id="generated-password">"#.len();
     let password = &page.body[start..start + 14];
 
     let login = w
@@ -187,10 +167,7 @@ async fn forced_change_after_a_staff_reset(db: Db) {
     assert_eq!(login.location(), "/password");
     let cookie = login.cookie("kabinet_session").unwrap();
     let dash = w.get("/", Some(&cookie)).await;
-    assert_eq!(
-        (dash.status, dash.location()),
-        (StatusCode::SEE_OTHER, "/password")
-    );
+    assert_eq!((dash.status, dash.location()), (StatusCode::SEE_OTHER, "/password"));
     let form = w.get("/password", Some(&cookie)).await;
     assert!(form.body.contains("forced-change") && !form.body.contains("current_password"));
     let short = w
@@ -218,31 +195,18 @@ async fn forced_change_after_a_staff_reset(db: Db) {
     assert!(dash.body.contains("alert-success"));
     // The reset and the change are in the audit log.
     let audit = w.get("/crm/audit?action=user.", Some(&admin)).await;
-    assert!(
-        audit.body.contains("user.reset_password") && audit.body.contains("user.change_password")
-    );
+    assert!(audit.body.contains("user.reset_password") && audit.body.contains("user.change_password"));
 }
 
 async fn recovery_over_http(db: Db) {
     let w = Web::demo(db).await;
     let r = w
-        .post_form(
-            "/forgot",
-            None,
-            &[("identifier", "vector.view"), ("channel", "sms")],
-        )
+        .post_form("/forgot", None, &[("identifier", "vector.view"), ("channel", "sms")])
         .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
-    assert!(
-        r.location()
-            .starts_with("/forgot/verify?identifier=vector.view")
-    );
+    assert!(r.location().starts_with("/forgot/verify?identifier=vector.view"));
     let unknown = w
-        .post_form(
-            "/forgot",
-            None,
-            &[("identifier", "nobody-here"), ("channel", "sms")],
-        )
+        .post_form("/forgot", None, &[("identifier", "nobody-here"), ("channel", "sms")])
         .await;
     assert_eq!(
         (unknown.status, unknown.location().contains("ok=code-sent")),
@@ -306,11 +270,7 @@ async fn registration_over_http(db: Db) {
         .post_form(
             "/register",
             None,
-            &[
-                ("contract_number", ""),
-                ("email", "not mail"),
-                ("phone", "12"),
-            ],
+            &[("contract_number", ""), ("email", "not mail"), ("phone", "12")],
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -332,9 +292,7 @@ async fn registration_over_http(db: Db) {
 
 async fn languages_and_direction(db: Db) {
     let w = Web::demo(db).await;
-    let r = w
-        .post_form("/lang", None, &[("lang", "fa"), ("next", "/login")])
-        .await;
+    let r = w.post_form("/lang", None, &[("lang", "fa"), ("next", "/login")]).await;
     assert_eq!(r.location(), "/login");
     let lang = r.cookie("kabinet_lang").unwrap();
     let req = axum::http::Request::builder()
@@ -350,33 +308,16 @@ async fn languages_and_direction(db: Db) {
         .header(header::ACCEPT_LANGUAGE, "en-GB,en;q=0.9")
         .body(axum::body::Body::empty())
         .unwrap();
-    assert!(
-        w.send(req)
-            .await
-            .body
-            .contains(r#"<html lang="en" dir="ltr">"#)
-    );
+    assert!(w.send(req).await.body.contains(r#"<html lang="en" dir="ltr">"#));
     // A signed-in user's choice is stored on the user.
     let cookie = w.session_for("reza.k").await;
-    assert!(
-        w.get("/", Some(&cookie))
-            .await
-            .body
-            .contains(r#"dir="rtl""#)
-    );
+    assert!(w.get("/", Some(&cookie)).await.body.contains(r#"dir="rtl""#));
     w.post_form("/lang", Some(&cookie), &[("lang", "en"), ("next", "/")])
         .await;
     let fresh = w.session_for("reza.k").await;
-    assert!(
-        w.get("/", Some(&fresh))
-            .await
-            .body
-            .contains(r#"<html lang="en""#)
-    );
+    assert!(w.get("/", Some(&fresh)).await.body.contains(r#"<html lang="en""#));
     assert_eq!(
-        w.post_form("/lang", None, &[("lang", "klingon")])
-            .await
-            .status,
+        w.post_form("/lang", None, &[("lang", "klingon")]).await.status,
         StatusCode::UNPROCESSABLE_ENTITY
     );
 }
@@ -386,13 +327,9 @@ async fn customers_are_isolated(db: Db) {
     let other = w.user_id("kuznetsov").await;
     let own = w.user_id("vector.view").await;
     let cookie = w.session_for("vector.coord").await;
-    let mine = w
-        .get(&format!("/customer-users/{own}"), Some(&cookie))
-        .await;
+    let mine = w.get(&format!("/customer-users/{own}"), Some(&cookie)).await;
     assert_eq!(mine.status, StatusCode::OK);
-    let theirs = w
-        .get(&format!("/customer-users/{other}"), Some(&cookie))
-        .await;
+    let theirs = w.get(&format!("/customer-users/{other}"), Some(&cookie)).await;
     assert_eq!(theirs.status, StatusCode::NOT_FOUND);
     assert!(!theirs.body.contains("Кузнецов") && !theirs.body.contains("kuznetsov"));
     assert_eq!(
@@ -468,19 +405,12 @@ async fn api_with_tokens_and_error_format(db: Db) {
         list.body.contains("kbt_") && !list.body.contains(&token),
         "the token is never shown again"
     );
-    let history = w
-        .api("GET", "/api/v1/me/login-history", Some(&token), None)
-        .await;
+    let history = w.api("GET", "/api/v1/me/login-history", Some(&token), None).await;
     assert!(history.json()["attempts"]["total"].as_u64().unwrap() >= 2);
     assert_eq!(
-        w.api(
-            "GET",
-            "/api/v1/me/login-history?from=yesterday",
-            Some(&token),
-            None
-        )
-        .await
-        .status,
+        w.api("GET", "/api/v1/me/login-history?from=yesterday", Some(&token), None)
+            .await
+            .status,
         StatusCode::UNPROCESSABLE_ENTITY
     );
 
@@ -508,12 +438,7 @@ async fn api_with_tokens_and_error_format(db: Db) {
     assert_eq!(malformed.json()["error"]["code"], "malformed_json");
 
     let revoked = w
-        .api(
-            "DELETE",
-            &format!("/api/v1/me/tokens/{token_id}"),
-            Some(&token),
-            None,
-        )
+        .api("DELETE", &format!("/api/v1/me/tokens/{token_id}"), Some(&token), None)
         .await;
     assert_eq!(revoked.status, StatusCode::NO_CONTENT);
     let after = w.api("GET", "/api/v1/me", Some(&token), None).await;
@@ -531,15 +456,14 @@ async fn admin_api_scopes_and_creates(db: Db) {
             .header(header::ORIGIN, support::ORIGIN)
             .header(header::COOKIE, format!("kabinet_session={admin}"))
             .header(header::CONTENT_TYPE, "application/json")
-            .body(axum::body::Body::from(json!({"login": "new.support", "display_name": "Новый Сотрудник", "role": "support"}).to_string()))
+            .body(axum::body::Body::from(
+                json!({"login": "new.support", "display_name": "Новый Сотрудник", "role": "support"}).to_string(),
+            ))
             .unwrap();
         w.send(req).await
     };
     assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
-    assert_eq!(
-        made.json()["generated_password"].as_str().unwrap().len(),
-        14
-    );
+    assert_eq!(made.json()["generated_password"].as_str().unwrap().len(), 14);
     assert_eq!(made.json()["user"]["must_change_password"], true);
     let unknown_role = {
         let req = axum::http::Request::builder()
@@ -598,7 +522,13 @@ async fn operations_endpoints(db: Db) {
     assert_eq!(w.get("/readyz", None).await.status, StatusCode::OK);
     w.get("/login", None).await;
     let metrics = w.get("/metrics", None).await;
-    assert!(metrics.body.contains(r#"kabinet_http_request_duration_seconds_count{method="GET",route="/login",status="200"}"#), "{}", metrics.body);
+    assert!(
+        metrics
+            .body
+            .contains(r#"kabinet_http_request_duration_seconds_count{method="GET",route="/login",status="200"}"#),
+        "{}",
+        metrics.body
+    );
     assert!(metrics.body.contains("kabinet_db_pool_connections"));
     let doc = w.get("/api/v1/openapi.json", None).await;
     assert_eq!(doc.json()["openapi"], "3.1.0");
@@ -607,10 +537,7 @@ async fn operations_endpoints(db: Db) {
     assert!(docs.body.contains("swagger"));
     let css = w.get("/assets/app.css", None).await;
     assert_eq!(css.headers.get(header::CONTENT_TYPE).unwrap(), "text/css");
-    assert_eq!(
-        w.get("/assets/nope.js", None).await.status,
-        StatusCode::NOT_FOUND
-    );
+    assert_eq!(w.get("/assets/nope.js", None).await.status, StatusCode::NOT_FOUND);
     let missing = w.get("/no/such/page", None).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert!(missing.body.contains("alert-error"));
@@ -637,20 +564,13 @@ async fn hostile_text_is_escaped(db: Db) {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert!(!r.body.contains("<script>alert(1)</script>"));
-    assert!(
-        r.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;")
-            || r.body.contains("&#60;script&#62;")
-    );
+    assert!(r.body.contains("&lt;script&gt;alert(1)&lt;/script&gt;") || r.body.contains("&#60;script&#62;"));
     let long = "я".repeat(201);
     let r = w
         .post_form(
             &format!("/crm/customers/{customer_id}/users"),
             Some(&admin),
-            &[
-                ("login", "long.user"),
-                ("display_name", &long),
-                ("role", "viewer"),
-            ],
+            &[("login", "long.user"), ("display_name", &long), ("role", "viewer")],
         )
         .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);

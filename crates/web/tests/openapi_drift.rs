@@ -17,8 +17,7 @@ fn committed_openapi_matches_the_code() {
 
 #[test]
 fn every_api_route_is_documented() {
-    let doc: serde_json::Value =
-        serde_json::from_str(&kabinet_web::api::openapi_json_text()).unwrap();
+    let doc: serde_json::Value = serde_json::from_str(&kabinet_web::api::openapi_json_text()).unwrap();
     for spec in kabinet_web::routes().specs() {
         if !spec.path.starts_with("/api/v1/") || spec.path == "/api/v1/openapi.json" {
             continue;

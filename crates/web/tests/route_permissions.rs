@@ -67,11 +67,7 @@ fn empty_body(path: &str) -> (Body, &'static str) {
 async fn every_route_checks_its_permission(db: Db) {
     let w = Web::demo(db).await;
     let specs = kabinet_web::routes().specs().to_vec();
-    assert!(
-        specs.len() > 40,
-        "the table holds the routes ({})",
-        specs.len()
-    );
+    assert!(specs.len() > 40, "the table holds the routes ({})", specs.len());
     let mut checked = 0;
     for spec in &specs {
         let path = concrete(spec.path);
@@ -145,9 +141,7 @@ async fn garbage_bodies_are_refused_and_change_nothing(db: Db) {
     let before = count(&w).await;
     let big = vec![b'a'; 2 * 1024 * 1024];
     // Routes that take no body at all: garbage in the body cannot matter to them.
-    let bodyless = |p: &str| {
-        p.ends_with("/logout") || p.ends_with("logout-others") || p.ends_with("/sessions/others")
-    };
+    let bodyless = |p: &str| p.ends_with("/logout") || p.ends_with("logout-others") || p.ends_with("/sessions/others");
     for spec in kabinet_web::routes()
         .specs()
         .iter()
@@ -165,10 +159,7 @@ async fn garbage_bodies_are_refused_and_change_nothing(db: Db) {
             "vector.coord"
         };
         let bodies: Vec<(Vec<u8>, &str)> = vec![
-            (
-                vec![0xff, 0xfe, b'=', 0xc3],
-                "application/x-www-form-urlencoded",
-            ),
+            (vec![0xff, 0xfe, b'=', 0xc3], "application/x-www-form-urlencoded"),
             (
                 b"login=%ff%fe&password=%c3".to_vec(),
                 "application/x-www-form-urlencoded",

@@ -104,13 +104,7 @@ fn every_key_in_use_exists_in_every_language() {
     for k in kabinet_app::customers::KINDS {
         keys.push(format!("kind-{k}"));
     }
-    for o in [
-        "success",
-        "bad_password",
-        "unknown_user",
-        "disabled",
-        "throttled",
-    ] {
+    for o in ["success", "bad_password", "unknown_user", "disabled", "throttled"] {
         keys.push(format!("outcome-{o}"));
     }
     for code in [
@@ -140,12 +134,7 @@ fn every_key_in_use_exists_in_every_language() {
     ] {
         keys.push(format!("err-password-{problem}"));
     }
-    for p in [
-        "empty",
-        "invalid-characters",
-        "wrong-length",
-        "unknown-format",
-    ] {
+    for p in ["empty", "invalid-characters", "wrong-length", "unknown-format"] {
         keys.push(format!("err-phone-{p}"));
     }
     for p in ["empty", "too-long", "invalid"] {

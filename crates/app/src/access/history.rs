@@ -73,10 +73,7 @@ mod tests {
     #[test]
     fn active_days_are_distinct_dates() {
         let t = |d, h| Utc.with_ymd_and_hms(2026, 11, d, h, 0, 0).unwrap();
-        assert_eq!(
-            count_active_days(&[t(1, 9), t(1, 18), t(3, 0), t(5, 23)]),
-            3
-        );
+        assert_eq!(count_active_days(&[t(1, 9), t(1, 18), t(3, 0), t(5, 23)]), 3);
         assert_eq!(count_active_days(&[]), 0);
     }
 }

@@ -25,17 +25,10 @@ pub enum LoginFailure {
 }
 
 /// The user a typed identifier names: a login name, else an e-mail, else a phone number.
-pub async fn find_by_identifier<C: ConnectionTrait>(
-    db: &C,
-    identifier: &str,
-) -> AppResult<Option<user::Model>> {
+pub async fn find_by_identifier<C: ConnectionTrait>(db: &C, identifier: &str) -> AppResult<Option<user::Model>> {
     let typed = identifier.trim();
     if let Ok(login) = text::login_name(typed) {
-        if let Some(u) = User::find()
-            .filter(user::Column::Login.eq(login))
-            .one(db)
-            .await?
-        {
+        if let Some(u) = User::find().filter(user::Column::Login.eq(login)).one(db).await? {
             return Ok(Some(u));
         }
     }
@@ -101,23 +94,14 @@ pub async fn sign_in(
     let cfg = &app.config;
     let now = kabinet_store::now();
     let window = Duration::minutes(cfg.login_window_minutes);
-    if let Err(AppError::Throttled { retry_after_secs }) = throttle::check_login(
-        &app.db.conn,
-        &key,
-        &client.ip,
-        cfg.login_failures_allowed,
-        window,
-        now,
-    )
-    .await
+    if let Err(AppError::Throttled { retry_after_secs }) =
+        throttle::check_login(&app.db.conn, &key, &client.ip, cfg.login_failures_allowed, window, now).await
     {
         record_attempt(&app.db, None, &key, client, "throttled", face).await?;
         return Err(LoginFailure::Throttled { retry_after_secs }.into());
     }
     let found = find_by_identifier(&app.db.conn, identifier).await?;
-    let admitted = found
-        .as_ref()
-        .filter(|u| role_of(u).is_some_and(|r| face.admits(r)));
+    let admitted = found.as_ref().filter(|u| role_of(u).is_some_and(|r| face.admits(r)));
     let ok = passwords::verify(admitted.map(|u| u.password_hash.clone()), password).await;
     let user = match admitted {
         Some(u) if ok => u.clone(),

@@ -65,9 +65,7 @@ pub struct Identity {
 pub fn role_of(u: &user::Model) -> Option<Role> {
     match (&u.staff_role, &u.customer_role) {
         (Some(s), None) => s.parse::<StaffRole>().ok().map(Role::Staff),
-        (None, Some(c)) if u.customer_id.is_some() => {
-            c.parse::<CustomerRole>().ok().map(Role::Customer)
-        }
+        (None, Some(c)) if u.customer_id.is_some() => c.parse::<CustomerRole>().ok().map(Role::Customer),
         _ => None,
     }
 }

@@ -49,9 +49,7 @@ pub async fn verify(stored: Option<String>, password: &str) -> bool {
     tokio::task::spawn_blocking(move || {
         let stored = stored.unwrap_or_else(|| DUMMY_HASH.clone());
         match PasswordHash::new(&stored) {
-            Ok(parsed) => hasher()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok(),
+            Ok(parsed) => hasher().verify_password(password.as_bytes(), &parsed).is_ok(),
             Err(_) => false,
         }
     })
@@ -61,9 +59,8 @@ pub async fn verify(stored: Option<String>, password: &str) -> bool {
 
 /// Checks a new password against the policy; `field` names the form field for the message.
 pub fn check_policy(password: &str, context: &[&str], field: &str) -> AppResult<()> {
-    kabinet_core::password_policy::check(password, context).map_err(|p| {
-        FieldErrors::single(field, &format!("password-{}", p.code().replace('_', "-")))
-    })
+    kabinet_core::password_policy::check(password, context)
+        .map_err(|p| FieldErrors::single(field, &format!("password-{}", p.code().replace('_', "-"))))
 }
 
 /// A password for staff to hand over: 14 characters from an alphabet without look-alikes.

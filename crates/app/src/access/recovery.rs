@@ -6,9 +6,7 @@ use chrono::Duration;
 use kabinet_store::entities::one_time_code::{self, Entity as OneTimeCode};
 use kabinet_store::entities::user;
 use rand::Rng;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
 use super::{Actor, ClientInfo, Identity, login, passwords, sessions, throttle};
@@ -26,12 +24,7 @@ fn code_hash(user_id: i64, code: &str) -> String {
 
 /// Sends a code when the account exists and has an address on the chosen channel. Returns
 /// nothing either way.
-pub async fn request(
-    app: &App,
-    identifier: &str,
-    channel: Channel,
-    client: &ClientInfo,
-) -> AppResult<()> {
+pub async fn request(app: &App, identifier: &str, channel: Channel, client: &ClientInfo) -> AppResult<()> {
     if identifier.trim().is_empty() || identifier.chars().count() > 254 {
         return Err(FieldErrors::single("identifier", "text-empty"));
     }
@@ -43,13 +36,7 @@ pub async fn request(
     )
     .await?;
     let key = kabinet_core::text::truncate(&identifier.trim().to_lowercase(), 100);
-    throttle::hit(
-        &app.db.conn,
-        &format!("recovery-id:{key}"),
-        5,
-        Duration::hours(1),
-    )
-    .await?;
+    throttle::hit(&app.db.conn, &format!("recovery-id:{key}"), 5, Duration::hours(1)).await?;
     let Some(u) = login::find_by_identifier(&app.db.conn, identifier).await? else {
         return Ok(());
     };
@@ -69,10 +56,7 @@ pub async fn request(
     let txn = app.db.write().await?;
     // A new code replaces any earlier one.
     OneTimeCode::update_many()
-        .col_expr(
-            one_time_code::Column::UsedAt,
-            sea_orm::sea_query::Expr::value(now),
-        )
+        .col_expr(one_time_code::Column::UsedAt, sea_orm::sea_query::Expr::value(now))
         .filter(one_time_code::Column::UserId.eq(u.id))
         .filter(one_time_code::Column::Purpose.eq(PURPOSE))
         .filter(one_time_code::Column::UsedAt.is_null())
@@ -99,10 +83,7 @@ pub async fn request(
             subject: Some(lang.t("msg-recovery-subject")),
             body: lang.t_args(
                 "msg-recovery-code",
-                &[
-                    ("code", code),
-                    ("minutes", CODE_LIFETIME.num_minutes().to_string()),
-                ],
+                &[("code", code), ("minutes", CODE_LIFETIME.num_minutes().to_string())],
             ),
             user_id: Some(u.id),
             idempotency_key: None,
@@ -125,12 +106,7 @@ pub async fn request(
 
 /// Checks a code. On success every session of the user ends, a fresh one opens with the
 /// "must change password" flag, and its cookie value is returned.
-pub async fn verify(
-    app: &App,
-    identifier: &str,
-    code: &str,
-    client: &ClientInfo,
-) -> AppResult<(String, Identity)> {
+pub async fn verify(app: &App, identifier: &str, code: &str, client: &ClientInfo) -> AppResult<(String, Identity)> {
     throttle::hit(
         &app.db.conn,
         &format!("recovery-verify-ip:{}", client.ip),

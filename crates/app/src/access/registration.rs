@@ -35,12 +35,7 @@ pub async fn register(
 ) -> AppResult<Registration> {
     let mut errors = FieldErrors::new();
     let contract = text::one_line(contract_number, 50, true)
-        .map_err(|p| {
-            errors.add(
-                "contract_number",
-                &format!("text-{}", p.code().replace('_', "-")),
-            )
-        })
+        .map_err(|p| errors.add("contract_number", &format!("text-{}", p.code().replace('_', "-"))))
         .ok()
         .flatten();
     let email = Email::parse(email)
@@ -97,10 +92,7 @@ pub async fn register(
         subject: None,
         body: lang.t_args(
             "msg-registration-password",
-            &[
-                ("login", email.as_str().to_owned()),
-                ("password", password.clone()),
-            ],
+            &[("login", email.as_str().to_owned()), ("password", password.clone())],
         ),
         user_id: None,
         idempotency_key: None,

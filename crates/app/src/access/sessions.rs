@@ -6,10 +6,7 @@ use chrono::{DateTime, Duration, Utc};
 use kabinet_core::text;
 use kabinet_store::entities::session::{self, Entity as Session};
 use kabinet_store::entities::user::Entity as User;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter,
-    QueryOrder,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 use super::{ClientInfo, Identity, passwords};
 use crate::{App, AppResult};
@@ -82,11 +79,7 @@ pub async fn end(app: &App, token: &str) -> AppResult<()> {
 }
 
 /// Ends every session of `user_id` but `keep` (a session id); returns how many ended.
-pub async fn end_others<C: ConnectionTrait>(
-    db: &C,
-    user_id: i64,
-    keep: Option<&str>,
-) -> AppResult<u64> {
+pub async fn end_others<C: ConnectionTrait>(db: &C, user_id: i64, keep: Option<&str>) -> AppResult<u64> {
     let mut q = Session::delete_many().filter(session::Column::UserId.eq(user_id));
     if let Some(keep) = keep {
         q = q.filter(session::Column::Id.ne(keep));

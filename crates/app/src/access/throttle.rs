@@ -10,12 +10,7 @@ use crate::{AppError, AppResult};
 
 /// Seconds until the oldest of the `allowed` most recent events leaves the window, when
 /// `allowed` or more fell inside it; `None` when the caller may go on.
-pub fn retry_after(
-    recent: &[DateTime<Utc>],
-    allowed: usize,
-    window: Duration,
-    now: DateTime<Utc>,
-) -> Option<u64> {
+pub fn retry_after(recent: &[DateTime<Utc>], allowed: usize, window: Duration, now: DateTime<Utc>) -> Option<u64> {
     if allowed == 0 || recent.len() < allowed {
         return None;
     }
@@ -50,26 +45,17 @@ pub async fn check_login<C: ConnectionTrait>(
     };
     let by_login = failures(login_attempt::Column::Login, login.to_owned(), allowed).await?;
     if let Some(secs) = retry_after(&by_login, allowed as usize, window, now) {
-        return Err(AppError::Throttled {
-            retry_after_secs: secs,
-        });
+        return Err(AppError::Throttled { retry_after_secs: secs });
     }
     let by_ip = failures(login_attempt::Column::Ip, ip.to_owned(), allowed * 4).await?;
     if let Some(secs) = retry_after(&by_ip, (allowed * 4) as usize, window, now) {
-        return Err(AppError::Throttled {
-            retry_after_secs: secs,
-        });
+        return Err(AppError::Throttled { retry_after_secs: secs });
     }
     Ok(())
 }
 
 /// Counts one event in `bucket` and refuses when more than `allowed` happened in the window.
-pub async fn hit<C: ConnectionTrait>(
-    db: &C,
-    bucket: &str,
-    allowed: i64,
-    window: Duration,
-) -> AppResult<()> {
+pub async fn hit<C: ConnectionTrait>(db: &C, bucket: &str, allowed: i64, window: Duration) -> AppResult<()> {
     let now = kabinet_store::now();
     let n = rate::count_since(db, bucket, now - window).await?;
     if n >= allowed {

@@ -5,9 +5,7 @@ use chrono::Duration;
 use kabinet_core::text;
 use kabinet_store::entities::api_token::{self, Entity as ApiToken};
 use kabinet_store::entities::user::Entity as User;
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
 use super::{Actor, Identity, passwords};
@@ -93,15 +91,7 @@ pub async fn revoke(app: &App, who: &Identity, actor: &Actor, token_id: i64) -> 
     let mut active: api_token::ActiveModel = token.into();
     active.revoked_at = Set(Some(kabinet_store::now()));
     active.update(&txn).await?;
-    audit::record(
-        &txn,
-        actor,
-        "api_token.revoke",
-        "api_token",
-        Some(token_id),
-        json!({}),
-    )
-    .await?;
+    audit::record(&txn, actor, "api_token.revoke", "api_token", Some(token_id), json!({})).await?;
     txn.commit().await?;
     Ok(())
 }

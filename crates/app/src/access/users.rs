@@ -5,8 +5,7 @@ use kabinet_core::access::{CustomerRole, Role, StaffRole};
 use kabinet_core::{email::Email, phone::Phone, text};
 use kabinet_store::entities::user::{self, Entity as User};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait,
-    QueryFilter, QueryOrder,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
 use serde_json::json;
 
@@ -58,12 +57,7 @@ fn check_common(new: &NewUser, errors: &mut FieldErrors) -> CheckedUser {
         .map_err(|p| errors.add("login", &format!("login-{}", p.code().replace('_', "-"))))
         .unwrap_or_default();
     let display_name = text::one_line(&new.display_name, text::limits::NAME, true)
-        .map_err(|p| {
-            errors.add(
-                "display_name",
-                &format!("text-{}", p.code().replace('_', "-")),
-            )
-        })
+        .map_err(|p| errors.add("display_name", &format!("text-{}", p.code().replace('_', "-"))))
         .ok()
         .flatten()
         .unwrap_or_default();
@@ -89,11 +83,7 @@ fn check_common(new: &NewUser, errors: &mut FieldErrors) -> CheckedUser {
                 .map_err(|e| errors.add("phone", &format!("phone-{}", e.code().replace('_', "-"))))
                 .ok()
         });
-    let password = new
-        .password
-        .as_deref()
-        .filter(|p| !p.is_empty())
-        .map(str::to_owned);
+    let password = new.password.as_deref().filter(|p| !p.is_empty()).map(str::to_owned);
     if let Some(p) = &password {
         let mut context = vec![login.as_str(), display_name.as_str()];
         if let Some(e) = &email {
@@ -349,11 +339,7 @@ pub async fn set_active(
     audit::record(
         &txn,
         actor,
-        if active {
-            "user.enable"
-        } else {
-            "user.disable"
-        },
+        if active { "user.enable" } else { "user.disable" },
         "user",
         Some(user_id),
         audit::diff(&[("status", json!(before), json!(after))]),
@@ -386,11 +372,7 @@ pub async fn change_staff_role(
     let txn = app.db.write().await?;
     let mut m: user::ActiveModel = target.into();
     m.staff_role = Set(Some(role.as_str().into()));
-    m.partner_id = Set(if role == StaffRole::Partner {
-        partner_id
-    } else {
-        None
-    });
+    m.partner_id = Set(if role == StaffRole::Partner { partner_id } else { None });
     m.updated_at = Set(kabinet_store::now());
     let updated = m.update(&txn).await?;
     // A new role means new rights: sessions opened under the old one end.
@@ -413,24 +395,10 @@ pub async fn change_staff_role(
 
 /// Sets a new generated password to hand over, forces a change at next login and ends the
 /// user's sessions. Returns the password.
-pub async fn reset_password(
-    app: &App,
-    who: &Identity,
-    actor: &Actor,
-    user_id: i64,
-) -> AppResult<String> {
+pub async fn reset_password(app: &App, who: &Identity, actor: &Actor, user_id: i64) -> AppResult<String> {
     let target = get_manageable(app, who, user_id).await?;
     let password = passwords::generate();
-    set_password_hash(
-        app,
-        actor,
-        target,
-        &password,
-        true,
-        "user.reset_password",
-        None,
-    )
-    .await?;
+    set_password_hash(app, actor, target, &password, true, "user.reset_password", None).await?;
     Ok(password)
 }
 
@@ -483,8 +451,7 @@ pub async fn change_own_password(
         .await?
         .ok_or(AppError::Unauthorized)?;
     let mut errors = FieldErrors::new();
-    if !me.must_change_password && !passwords::verify(Some(me.password_hash.clone()), current).await
-    {
+    if !me.must_change_password && !passwords::verify(Some(me.password_hash.clone()), current).await {
         errors.add("current_password", "password-current-wrong");
     }
     let mut context = vec![me.login.as_str(), me.display_name.as_str()];
@@ -513,19 +480,12 @@ pub async fn change_own_password(
 }
 
 /// Updates the caller's own contact phone (the one piece of personal data a customer edits).
-pub async fn update_own_phone(
-    app: &App,
-    who: &Identity,
-    actor: &Actor,
-    phone: &str,
-) -> AppResult<user::Model> {
+pub async fn update_own_phone(app: &App, who: &Identity, actor: &Actor, phone: &str) -> AppResult<user::Model> {
     let phone = match phone.trim() {
         "" => None,
         p => Some(
             Phone::parse(p)
-                .map_err(|e| {
-                    FieldErrors::single("phone", &format!("phone-{}", e.code().replace('_', "-")))
-                })?
+                .map_err(|e| FieldErrors::single("phone", &format!("phone-{}", e.code().replace('_', "-"))))?
                 .as_str()
                 .to_owned(),
         ),
@@ -539,13 +499,10 @@ pub async fn update_own_phone(
     let mut m: user::ActiveModel = me.into();
     m.phone = Set(phone.clone());
     m.updated_at = Set(kabinet_store::now());
-    let updated = m
-        .update(&txn)
-        .await
-        .map_err(|e| match unique_violation_field(&e) {
-            Some(_) => FieldErrors::single("phone", "phone-taken"),
-            None => e.into(),
-        })?;
+    let updated = m.update(&txn).await.map_err(|e| match unique_violation_field(&e) {
+        Some(_) => FieldErrors::single("phone", "phone-taken"),
+        None => e.into(),
+    })?;
     audit::record(
         &txn,
         actor,
@@ -562,10 +519,7 @@ pub async fn update_own_phone(
 /// Remembers the caller's language choice.
 pub async fn set_language(app: &App, who: &Identity, lang: Lang) -> AppResult<()> {
     User::update_many()
-        .col_expr(
-            user::Column::Language,
-            sea_orm::sea_query::Expr::value(lang.code()),
-        )
+        .col_expr(user::Column::Language, sea_orm::sea_query::Expr::value(lang.code()))
         .filter(user::Column::Id.eq(who.user_id))
         .exec(&app.db.conn)
         .await?;
@@ -599,9 +553,7 @@ pub async fn list_staff(
                 .add(user::Column::DisplayName.contains(&s)),
         );
     }
-    let paginator = q
-        .order_by_asc(user::Column::Login)
-        .paginate(&app.db.conn, per_page);
+    let paginator = q.order_by_asc(user::Column::Login).paginate(&app.db.conn, per_page);
     let total = paginator.num_items().await?;
     let items = paginator.fetch_page(page.saturating_sub(1)).await?;
     Ok(Page {

@@ -51,9 +51,7 @@ impl SmtpEmail {
             .parse()
             .map_err(|e| anyhow::anyhow!("e-mail from {:?}: {e}", cfg.from))?;
         Ok(SmtpEmail {
-            transport: builder
-                .timeout(Some(std::time::Duration::from_secs(20)))
-                .build(),
+            transport: builder.timeout(Some(std::time::Duration::from_secs(20))).build(),
             from,
         })
     }

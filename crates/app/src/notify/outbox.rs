@@ -32,10 +32,7 @@ pub struct OutgoingMessage {
     pub idempotency_key: Option<String>,
 }
 
-pub async fn enqueue<C: ConnectionTrait>(
-    txn: &C,
-    m: OutgoingMessage,
-) -> AppResult<outbox_message::Model> {
+pub async fn enqueue<C: ConnectionTrait>(txn: &C, m: OutgoingMessage) -> AppResult<outbox_message::Model> {
     let now = kabinet_store::now();
     Ok(outbox_message::ActiveModel {
         created_at: Set(now),

@@ -23,9 +23,10 @@ pub struct SmsRu {
 
 impl SmsRu {
     pub fn new(cfg: &SmsConfig) -> anyhow::Result<SmsRu> {
-        let api_id = cfg.smsru_api_id.clone().ok_or_else(|| {
-            anyhow::anyhow!("sms.smsru_api_id is required for the smsru transport")
-        })?;
+        let api_id = cfg
+            .smsru_api_id
+            .clone()
+            .ok_or_else(|| anyhow::anyhow!("sms.smsru_api_id is required for the smsru transport"))?;
         Ok(SmsRu {
             client: reqwest::Client::builder()
                 .timeout(std::time::Duration::from_secs(20))
@@ -87,21 +88,14 @@ impl SmsSender for SmsRu {
             .await
             .map_err(|e| DeliveryError::Temporary(format!("request: {e}")))?;
         if !response.status().is_success() {
-            return Err(DeliveryError::Temporary(format!(
-                "HTTP {}",
-                response.status()
-            )));
+            return Err(DeliveryError::Temporary(format!("HTTP {}", response.status())));
         }
         let body: SendResponse = response
             .json()
             .await
             .map_err(|e| DeliveryError::Temporary(format!("response: {e}")))?;
         if body.status != "OK" {
-            let why = format!(
-                "{} {}",
-                body.status_code,
-                body.status_text.unwrap_or_default()
-            );
+            let why = format!("{} {}", body.status_code, body.status_text.unwrap_or_default());
             return Err(if is_permanent(body.status_code) {
                 DeliveryError::Permanent(why)
             } else {
@@ -111,11 +105,7 @@ impl SmsSender for SmsRu {
         match body.sms.get(number) {
             Some(p) if p.status == "OK" => Ok(p.sms_id.clone()),
             Some(p) => {
-                let why = format!(
-                    "{} {}",
-                    p.status_code,
-                    p.status_text.clone().unwrap_or_default()
-                );
+                let why = format!("{} {}", p.status_code, p.status_text.clone().unwrap_or_default());
                 Err(if is_permanent(p.status_code) {
                     DeliveryError::Permanent(why)
                 } else {

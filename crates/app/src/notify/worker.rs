@@ -3,10 +3,7 @@
 
 use chrono::Duration;
 use kabinet_store::entities::outbox_message::{self, Entity as OutboxMessage};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder,
-    QuerySelect,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::{DeliveryError, email::Email};
 use crate::{App, AppResult};
@@ -81,22 +78,13 @@ pub async fn run_once(app: &App) -> AppResult<RoundReport> {
 
 /// Runs until `shutdown` resolves: a round whenever a message is queued in this process, and
 /// at least every `poll` otherwise (messages queued by other nodes, retries coming due).
-pub async fn run(
-    app: App,
-    poll: std::time::Duration,
-    shutdown: impl std::future::Future<Output = ()>,
-) {
+pub async fn run(app: App, poll: std::time::Duration, shutdown: impl std::future::Future<Output = ()>) {
     tokio::pin!(shutdown);
     let mut housekeeping = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         match run_once(&app).await {
             Ok(r) if r.sent + r.retried + r.dead > 0 => {
-                tracing::info!(
-                    sent = r.sent,
-                    retried = r.retried,
-                    dead = r.dead,
-                    "outbox round"
-                );
+                tracing::info!(sent = r.sent, retried = r.retried, dead = r.dead, "outbox round");
                 continue;
             }
             Ok(_) => {}
@@ -126,11 +114,7 @@ pub async fn recent(app: &App, limit: u64) -> AppResult<Vec<outbox_message::Mode
 }
 
 /// Messages for one recipient, newest first (the demo shows a person their own codes).
-pub async fn for_recipient(
-    app: &App,
-    recipient: &str,
-    limit: u64,
-) -> AppResult<Vec<outbox_message::Model>> {
+pub async fn for_recipient(app: &App, recipient: &str, limit: u64) -> AppResult<Vec<outbox_message::Model>> {
     Ok(OutboxMessage::find()
         .filter(outbox_message::Column::Recipient.eq(recipient))
         .order_by_desc(outbox_message::Column::Id)

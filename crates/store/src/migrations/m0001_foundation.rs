@@ -257,12 +257,7 @@ impl MigrationTrait for Migration {
                     Customers::Table,
                     Customers::Id,
                 ))
-                .foreign_key(&mut fk(
-                    Users::Table,
-                    Users::PartnerId,
-                    Partners::Table,
-                    Partners::Id,
-                ))
+                .foreign_key(&mut fk(Users::Table, Users::PartnerId, Partners::Table, Partners::Id))
                 .take(),
         )
         .await?;
@@ -374,14 +369,9 @@ impl MigrationTrait for Migration {
                 .col(integer(OneTimeCodes::Attempts).default(0))
                 .col(timestamp_with_time_zone_null(OneTimeCodes::UsedAt))
                 .foreign_key(
-                    &mut fk(
-                        OneTimeCodes::Table,
-                        OneTimeCodes::UserId,
-                        Users::Table,
-                        Users::Id,
-                    )
-                    .on_delete(ForeignKeyAction::Cascade)
-                    .take(),
+                    &mut fk(OneTimeCodes::Table, OneTimeCodes::UserId, Users::Table, Users::Id)
+                        .on_delete(ForeignKeyAction::Cascade)
+                        .take(),
                 )
                 .take(),
         )

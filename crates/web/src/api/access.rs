@@ -61,29 +61,15 @@ impl From<&Identity> for Me {
 /// personal tokens instead.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "access", request_body = LoginRequest,
     responses((status = 200, body = Me), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
-pub async fn login(
-    State(app): State<App>,
-    ctx: Ctx,
-    JsonBody(req): JsonBody<LoginRequest>,
-) -> WebResult<Response> {
+pub async fn login(State(app): State<App>, ctx: Ctx, JsonBody(req): JsonBody<LoginRequest>) -> WebResult<Response> {
     if req.identifier.chars().count() > 254 || req.password.chars().count() > 1024 {
         return Err(WebError::App(AppError::Refused("bad_credentials")));
     }
-    match sign_in(
-        &app,
-        &req.identifier,
-        &req.password,
-        Face::Api,
-        &ctx.0.client,
-    )
-    .await
-    {
+    match sign_in(&app, &req.identifier, &req.password, Face::Api, &ctx.0.client).await {
         Ok(signed) => {
             let mut res = Json(Me::from(&signed.identity)).into_response();
-            res.headers_mut().append(
-                header::SET_COOKIE,
-                session_cookie(&app, &signed.session_token),
-            );
+            res.headers_mut()
+                .append(header::SET_COOKIE, session_cookie(&app, &signed.session_token));
             Ok(res)
         }
         Err(LoginFailureOr::Failure(LoginFailure::BadCredentials)) => Err(bad_credentials()),
@@ -107,8 +93,7 @@ pub async fn logout(State(app): State<App>, ctx: Ctx) -> WebResult<Response> {
         sessions::end(&app, token).await?;
     }
     let mut res = StatusCode::NO_CONTENT.into_response();
-    res.headers_mut()
-        .append(header::SET_COOKIE, clear_session_cookie());
+    res.headers_mut().append(header::SET_COOKIE, clear_session_cookie());
     Ok(res)
 }
 
@@ -256,14 +241,7 @@ pub async fn create_token(
     ctx: Ctx,
     JsonBody(req): JsonBody<NewTokenRequest>,
 ) -> WebResult<Response> {
-    let made = tokens::create(
-        &app,
-        ctx.user()?,
-        &ctx.actor()?,
-        &req.name,
-        req.expires_in_days,
-    )
-    .await?;
+    let made = tokens::create(&app, ctx.user()?, &ctx.actor()?, &req.name, req.expires_in_days).await?;
     let mut res = (
         StatusCode::CREATED,
         Json(NewTokenDto {
@@ -272,20 +250,14 @@ pub async fn create_token(
         }),
     )
         .into_response();
-    res.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("no-store"),
-    );
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, header::HeaderValue::from_static("no-store"));
     Ok(res)
 }
 
 #[utoipa::path(delete, path = "/api/v1/me/tokens/{id}", tag = "access", params(("id" = i64, Path)),
     responses((status = 204), (status = 404, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
-pub async fn revoke_token(
-    State(app): State<App>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> WebResult<StatusCode> {
+pub async fn revoke_token(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<StatusCode> {
     let id: i64 = id.parse().map_err(|_| WebError::App(AppError::NotFound))?;
     tokens::revoke(&app, ctx.user()?, &ctx.actor()?, id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -317,19 +289,13 @@ pub struct HistoryDto {
     pub attempts: Paged<AttemptDto>,
 }
 
-pub async fn history_json(
-    app: &App,
-    user_id: i64,
-    q: &HistoryQuery,
-) -> WebResult<Json<HistoryDto>> {
+pub async fn history_json(app: &App, user_id: i64, q: &HistoryQuery) -> WebResult<Json<HistoryDto>> {
     let day = |s: Option<&str>| -> WebResult<Option<DateTime<Utc>>> {
         match s.map(str::trim).filter(|s| !s.is_empty()) {
             None => Ok(None),
             Some(s) => crate::cabinet::account::parse_day(Some(s))
                 .map(Some)
-                .ok_or_else(|| {
-                    WebError::App(kabinet_app::FieldErrors::single("from", "date-format"))
-                }),
+                .ok_or_else(|| WebError::App(kabinet_app::FieldErrors::single("from", "date-format"))),
         }
     };
     let from = day(q.from.as_deref())?;

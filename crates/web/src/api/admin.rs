@@ -38,11 +38,7 @@ impl From<user::Model> for UserDto {
     fn from(u: user::Model) -> Self {
         UserDto {
             id: u.id,
-            role: u
-                .staff_role
-                .clone()
-                .or(u.customer_role.clone())
-                .unwrap_or_default(),
+            role: u.staff_role.clone().or(u.customer_role.clone()).unwrap_or_default(),
             login: u.login,
             display_name: u.display_name,
             email: u.email,
@@ -70,10 +66,7 @@ pub struct StaffQuery {
 
 #[utoipa::path(get, path = "/api/v1/staff-users", tag = "admin", params(StaffQuery),
     responses((status = 200, body = Paged<UserDto>), (status = 403, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
-pub async fn list_staff(
-    State(app): State<App>,
-    Query(q): Query<StaffQuery>,
-) -> WebResult<Json<Paged<UserDto>>> {
+pub async fn list_staff(State(app): State<App>, Query(q): Query<StaffQuery>) -> WebResult<Json<Paged<UserDto>>> {
     let page = users::list_staff(
         &app,
         q.role.as_deref(),
@@ -145,18 +138,12 @@ pub async fn create_staff(
     ctx: Ctx,
     JsonBody(req): JsonBody<NewUserRequest>,
 ) -> WebResult<Response> {
-    Ok(created(
-        users::create_staff(&app, &ctx.actor()?, new_user(req)).await?,
-    ))
+    Ok(created(users::create_staff(&app, &ctx.actor()?, new_user(req)).await?))
 }
 
 #[utoipa::path(get, path = "/api/v1/customers/{id}/users", tag = "admin", params(("id" = i64, Path)),
     responses((status = 200, body = Vec<UserDto>), (status = 404, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
-pub async fn customer_users(
-    State(app): State<App>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> WebResult<Json<Vec<UserDto>>> {
+pub async fn customer_users(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Json<Vec<UserDto>>> {
     let customer = customers::get_visible(&app, ctx.user()?, id_of(&id)?).await?;
     Ok(Json(
         customers::users_of(&app, customer.id)
@@ -176,8 +163,7 @@ pub async fn create_customer_user(
     JsonBody(req): JsonBody<NewUserRequest>,
 ) -> WebResult<Response> {
     Ok(created(
-        users::create_for_customer(&app, ctx.user()?, &ctx.actor()?, id_of(&id)?, new_user(req))
-            .await?,
+        users::create_for_customer(&app, ctx.user()?, &ctx.actor()?, id_of(&id)?, new_user(req)).await?,
     ))
 }
 
@@ -237,10 +223,7 @@ impl From<audit_record::Model> for AuditDto {
 
 #[utoipa::path(get, path = "/api/v1/audit", tag = "admin", params(AuditQuery),
     responses((status = 200, body = Paged<AuditDto>), (status = 403, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
-pub async fn audit(
-    State(app): State<App>,
-    Query(q): Query<AuditQuery>,
-) -> WebResult<Json<Paged<AuditDto>>> {
+pub async fn audit(State(app): State<App>, Query(q): Query<AuditQuery>) -> WebResult<Json<Paged<AuditDto>>> {
     let cut = |s: Option<String>| {
         s.map(|s| kabinet_core::text::truncate(s.trim(), 100))
             .filter(|s| !s.is_empty())

@@ -20,44 +20,16 @@ pub fn routes() -> Routes {
         .post("/api/v1/auth/login", P::Public, access::login)
         .post("/api/v1/auth/logout", P::OwnAccount, access::logout)
         .get("/api/v1/me", P::OwnAccount, access::me)
-        .put(
-            "/api/v1/me/password",
-            P::OwnAccount,
-            access::change_password,
-        )
+        .put("/api/v1/me/password", P::OwnAccount, access::change_password)
         .get("/api/v1/me/sessions", P::OwnAccount, access::sessions)
-        .delete(
-            "/api/v1/me/sessions/others",
-            P::OwnAccount,
-            access::end_other_sessions,
-        )
+        .delete("/api/v1/me/sessions/others", P::OwnAccount, access::end_other_sessions)
         .get("/api/v1/me/tokens", P::OwnAccount, access::list_tokens)
         .post("/api/v1/me/tokens", P::OwnAccount, access::create_token)
-        .delete(
-            "/api/v1/me/tokens/{id}",
-            P::OwnAccount,
-            access::revoke_token,
-        )
-        .get(
-            "/api/v1/me/login-history",
-            P::OwnAccount,
-            access::own_login_history,
-        )
-        .get(
-            "/api/v1/staff-users",
-            P::StaffUsersManage,
-            admin::list_staff,
-        )
-        .post(
-            "/api/v1/staff-users",
-            P::StaffUsersManage,
-            admin::create_staff,
-        )
-        .get(
-            "/api/v1/customers/{id}/users",
-            P::CustomersRead,
-            admin::customer_users,
-        )
+        .delete("/api/v1/me/tokens/{id}", P::OwnAccount, access::revoke_token)
+        .get("/api/v1/me/login-history", P::OwnAccount, access::own_login_history)
+        .get("/api/v1/staff-users", P::StaffUsersManage, admin::list_staff)
+        .post("/api/v1/staff-users", P::StaffUsersManage, admin::create_staff)
+        .get("/api/v1/customers/{id}/users", P::CustomersRead, admin::customer_users)
         .post(
             "/api/v1/customers/{id}/users",
             P::CustomerUsersManage,
@@ -102,7 +74,5 @@ pub struct Paged<T: ToSchema> {
 
 /// The generated OpenAPI document as pretty JSON (committed as `docs/openapi.json`).
 pub fn openapi_json_text() -> String {
-    ApiDoc::openapi()
-        .to_pretty_json()
-        .expect("OpenAPI document serialises")
+    ApiDoc::openapi().to_pretty_json().expect("OpenAPI document serialises")
 }

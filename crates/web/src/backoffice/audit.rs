@@ -56,11 +56,7 @@ fn clean(s: &Option<String>) -> Option<String> {
         .map(|s| kabinet_core::text::truncate(s, 100))
 }
 
-pub async fn log(
-    State(app): State<App>,
-    ctx: Ctx,
-    Query(q): Query<AuditQuery>,
-) -> WebResult<Response> {
+pub async fn log(State(app): State<App>, ctx: Ctx, Query(q): Query<AuditQuery>) -> WebResult<Response> {
     let filter = AuditFilter {
         action: clean(&q.action),
         actor: clean(&q.actor),
@@ -80,11 +76,7 @@ pub async fn log(
             .from
             .map(|d| d.format("%Y-%m-%d").to_string())
             .unwrap_or_default(),
-        to: q
-            .to
-            .clone()
-            .filter(|_| filter.to.is_some())
-            .unwrap_or_default(),
+        to: q.to.clone().filter(|_| filter.to.is_some()).unwrap_or_default(),
     };
     let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
     let base = format!(

@@ -17,7 +17,7 @@ use super::staff::no_store;
 use crate::cabinet::account::OkQuery;
 use crate::error::WebResult;
 use crate::extract::{Ctx, FormData, QueryParams as Query};
-use crate::form::{FormState, field_errors};
+use crate::form::{FormState, refused, with_status};
 use crate::pages::Chrome;
 
 #[derive(Template, WebTemplate)]
@@ -38,11 +38,7 @@ pub struct ListQuery {
     page: Option<u64>,
 }
 
-pub async fn list(
-    State(app): State<App>,
-    ctx: Ctx,
-    Query(q): Query<ListQuery>,
-) -> WebResult<Response> {
+pub async fn list(State(app): State<App>, ctx: Ctx, Query(q): Query<ListQuery>) -> WebResult<Response> {
     let who = ctx.user()?;
     let page = q.page.unwrap_or(1).clamp(1, 1_000_000);
     let found = customers::list_visible(&app, who, q.q.as_deref(), page, 50).await?;
@@ -113,11 +109,9 @@ pub async fn card(
     Query(q): Query<OkQuery>,
 ) -> WebResult<Response> {
     let f = FormState::empty().with_value("role", "viewer");
-    Ok(
-        card_page(&app, &ctx, path_id(&id)?, f, None, q.ok.as_deref())
-            .await?
-            .into_response(),
-    )
+    Ok(card_page(&app, &ctx, path_id(&id)?, f, None, q.ok.as_deref())
+        .await?
+        .into_response())
 }
 
 pub async fn create_user(
@@ -141,32 +135,22 @@ pub async fn create_user(
     };
     match users::create_for_customer(&app, ctx.user()?, &ctx.actor()?, id, new).await {
         Ok(created) => {
-            let generated = created
-                .generated_password
-                .map(|p| (created.user.login.clone(), p));
+            let generated = created.generated_password.map(|p| (created.user.login.clone(), p));
             let f = FormState::empty().with_value("role", "viewer");
             let page = card_page(&app, &ctx, id, f, generated, Some("user-created")).await?;
             Ok(no_store(page.into_response()))
         }
         Err(e) => {
-            let errors = field_errors(e)?;
-            let f = FormState::from_data(&form)
-                .with_errors(ctx.0.lang, &errors)
-                .with_general(ctx.0.lang.t("err-form-has-errors"));
-            let mut res = card_page(&app, &ctx, id, f, None, None)
-                .await?
-                .into_response();
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
+            let f = refused(&form, ctx.0.lang, e)?;
+            Ok(with_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                card_page(&app, &ctx, id, f, None, None).await?,
+            ))
         }
     }
 }
 
-pub async fn reset_user_password(
-    State(app): State<App>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> WebResult<Response> {
+pub async fn reset_user_password(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
     let id = path_id(&id)?;
     let who = ctx.user()?;
     let target = users::get_manageable(&app, who, id).await?;
@@ -185,11 +169,7 @@ pub async fn reset_user_password(
     Ok(no_store(page.into_response()))
 }
 
-pub async fn toggle_user_active(
-    State(app): State<App>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> WebResult<Response> {
+pub async fn toggle_user_active(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
     let id = path_id(&id)?;
     let who = ctx.user()?;
     let target = users::get_manageable(&app, who, id).await?;
@@ -198,11 +178,7 @@ pub async fn toggle_user_active(
     users::set_active(&app, who, &ctx.actor()?, id, activate).await?;
     Ok(Redirect::to(&format!(
         "/crm/customers/{customer_id}?ok={}",
-        if activate {
-            "user-enabled"
-        } else {
-            "user-disabled"
-        }
+        if activate { "user-enabled" } else { "user-disabled" }
     ))
     .into_response())
 }

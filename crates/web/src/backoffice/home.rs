@@ -18,11 +18,7 @@ pub struct HomePage {
     outbox: Vec<(String, i64)>,
 }
 
-pub async fn home(
-    State(app): State<App>,
-    ctx: Ctx,
-    Query(q): Query<OkQuery>,
-) -> WebResult<Response> {
+pub async fn home(State(app): State<App>, ctx: Ctx, Query(q): Query<OkQuery>) -> WebResult<Response> {
     let outbox = kabinet_store::outbox::count_by_status(&app.db.conn).await?;
     Ok(HomePage {
         c: Chrome::new(&ctx.0, "/crm", &app.config.display_time_zone).with_flash(q.ok.as_deref()),

@@ -22,11 +22,7 @@ pub fn routes() -> Routes {
         .get("/crm/password", P::OwnAccount, account::password_form)
         .post("/crm/password", P::OwnAccount, account::password_submit)
         .get("/crm/sessions", P::OwnAccount, account::sessions)
-        .post(
-            "/crm/sessions/logout-others",
-            P::OwnAccount,
-            account::logout_others,
-        )
+        .post("/crm/sessions/logout-others", P::OwnAccount, account::logout_others)
         .get("/crm/tokens", P::OwnAccount, tokens::list)
         .post("/crm/tokens", P::OwnAccount, tokens::create)
         .post("/crm/tokens/{id}/revoke", P::OwnAccount, tokens::revoke)
@@ -43,11 +39,7 @@ pub fn routes() -> Routes {
             P::StaffUsersManage,
             staff::toggle_active,
         )
-        .post(
-            "/crm/staff/{id}/role",
-            P::StaffUsersManage,
-            staff::change_role,
-        )
+        .post("/crm/staff/{id}/role", P::StaffUsersManage, staff::change_role)
         .get("/crm/customers", P::CustomersRead, customers::list)
         .get("/crm/customers/{id}", P::CustomersRead, customers::card)
         .post(

@@ -15,7 +15,7 @@ use super::path_id;
 use crate::cabinet::account::OkQuery;
 use crate::error::WebResult;
 use crate::extract::{Ctx, FormData, QueryParams as Query};
-use crate::form::{FormState, field_errors};
+use crate::form::{FormState, refused, with_status};
 use crate::pages::Chrome;
 
 #[derive(Template, WebTemplate)]
@@ -95,11 +95,7 @@ async fn list_page(
     })
 }
 
-pub async fn list(
-    State(app): State<App>,
-    ctx: Ctx,
-    Query(q): Query<ListQuery>,
-) -> WebResult<Response> {
+pub async fn list(State(app): State<App>, ctx: Ctx, Query(q): Query<ListQuery>) -> WebResult<Response> {
     let f = FormState::empty().with_value("role", "support");
     Ok(list_page(&app, &ctx, &q, f, None).await?.into_response())
 }
@@ -120,24 +116,18 @@ pub async fn create(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResu
     };
     match users::create_staff(&app, &ctx.actor()?, new).await {
         Ok(created) => {
-            let generated = created
-                .generated_password
-                .map(|p| (created.user.login.clone(), p));
+            let generated = created.generated_password.map(|p| (created.user.login.clone(), p));
             let f = FormState::empty().with_value("role", "support");
             let mut page = list_page(&app, &ctx, &ListQuery::default(), f, generated).await?;
             page.c.flash = Some(ctx.0.lang.t("flash-user-created"));
             Ok(no_store(page.into_response()))
         }
         Err(e) => {
-            let errors = field_errors(e)?;
-            let f = FormState::from_data(&form)
-                .with_errors(ctx.0.lang, &errors)
-                .with_general(ctx.0.lang.t("err-form-has-errors"));
-            let mut res = list_page(&app, &ctx, &ListQuery::default(), f, None)
-                .await?
-                .into_response();
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
+            let f = refused(&form, ctx.0.lang, e)?;
+            Ok(with_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                list_page(&app, &ctx, &ListQuery::default(), f, None).await?,
+            ))
         }
     }
 }
@@ -162,12 +152,10 @@ async fn user_page(
     flash: Option<&str>,
 ) -> WebResult<StaffUserPage> {
     let who = ctx.user()?;
-    let u = users::get_manageable(app, who, id)
-        .await
-        .or_else(|e| match e {
-            kabinet_app::AppError::Refused(_) => Err(kabinet_app::AppError::NotFound),
-            other => Err(other),
-        })?;
+    let u = users::get_manageable(app, who, id).await.or_else(|e| match e {
+        kabinet_app::AppError::Refused(_) => Err(kabinet_app::AppError::NotFound),
+        other => Err(other),
+    })?;
     if u.customer_id.is_some() {
         return Err(kabinet_app::AppError::NotFound.into());
     }
@@ -176,10 +164,7 @@ async fn user_page(
     let f = f.unwrap_or_else(|| {
         FormState::empty()
             .with_value("role", u.staff_role.clone().unwrap_or_default())
-            .with_value(
-                "partner_id",
-                u.partner_id.map(|p| p.to_string()).unwrap_or_default(),
-            )
+            .with_value("partner_id", u.partner_id.map(|p| p.to_string()).unwrap_or_default())
     });
     Ok(StaffUserPage {
         roles: role_options(&c),
@@ -197,18 +182,12 @@ pub async fn detail(
     Path(id): Path<String>,
     Query(q): Query<OkQuery>,
 ) -> WebResult<Response> {
-    Ok(
-        user_page(&app, &ctx, path_id(&id)?, None, None, q.ok.as_deref())
-            .await?
-            .into_response(),
-    )
+    Ok(user_page(&app, &ctx, path_id(&id)?, None, None, q.ok.as_deref())
+        .await?
+        .into_response())
 }
 
-pub async fn reset_password(
-    State(app): State<App>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> WebResult<Response> {
+pub async fn reset_password(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
     let id = path_id(&id)?;
     let password = users::reset_password(&app, ctx.user()?, &ctx.actor()?, id).await?;
     Ok(no_store(
@@ -218,11 +197,7 @@ pub async fn reset_password(
     ))
 }
 
-pub async fn toggle_active(
-    State(app): State<App>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> WebResult<Response> {
+pub async fn toggle_active(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
     let id = path_id(&id)?;
     let who = ctx.user()?;
     let target = users::get_manageable(&app, who, id).await?;
@@ -230,11 +205,7 @@ pub async fn toggle_active(
     users::set_active(&app, who, &ctx.actor()?, id, activate).await?;
     Ok(Redirect::to(&format!(
         "/crm/staff/{id}?ok={}",
-        if activate {
-            "user-enabled"
-        } else {
-            "user-disabled"
-        }
+        if activate { "user-enabled" } else { "user-disabled" }
     ))
     .into_response())
 }
@@ -247,27 +218,14 @@ pub async fn change_role(
 ) -> WebResult<Response> {
     let id = path_id(&id)?;
     let partner_id = form.opt("partner_id").and_then(|p| p.parse::<i64>().ok());
-    match users::change_staff_role(
-        &app,
-        ctx.user()?,
-        &ctx.actor()?,
-        id,
-        form.get("role"),
-        partner_id,
-    )
-    .await
-    {
+    match users::change_staff_role(&app, ctx.user()?, &ctx.actor()?, id, form.get("role"), partner_id).await {
         Ok(_) => Ok(Redirect::to(&format!("/crm/staff/{id}?ok=role-changed")).into_response()),
         Err(e) => {
-            let errors = field_errors(e)?;
-            let f = FormState::from_data(&form)
-                .with_errors(ctx.0.lang, &errors)
-                .with_general(ctx.0.lang.t("err-form-has-errors"));
-            let mut res = user_page(&app, &ctx, id, Some(f), None, None)
-                .await?
-                .into_response();
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
+            let f = refused(&form, ctx.0.lang, e)?;
+            Ok(with_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                user_page(&app, &ctx, id, Some(f), None, None).await?,
+            ))
         }
     }
 }

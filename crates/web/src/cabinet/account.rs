@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use crate::error::WebResult;
 use crate::extract::{Ctx, FormData, QueryParams as Query};
-use crate::form::{FormState, field_errors};
+use crate::form::{FormState, field_errors, refused, with_status};
 use crate::guard::FaceOf;
 use crate::pages::Chrome;
 
@@ -26,11 +26,7 @@ pub struct OkQuery {
 }
 
 fn prefix(ctx: &Ctx) -> &'static str {
-    if ctx.0.face == FaceOf::Crm {
-        "/crm"
-    } else {
-        ""
-    }
+    if ctx.0.face == FaceOf::Crm { "/crm" } else { "" }
 }
 
 #[derive(Template, WebTemplate)]
@@ -43,17 +39,11 @@ pub struct ProfilePage {
     prefix: &'static str,
 }
 
-pub async fn profile(
-    State(app): State<App>,
-    ctx: Ctx,
-    Query(q): Query<OkQuery>,
-) -> WebResult<Response> {
+pub async fn profile(State(app): State<App>, ctx: Ctx, Query(q): Query<OkQuery>) -> WebResult<Response> {
     let who = ctx.user()?;
     let me = users::get(&app, who.user_id).await?;
-    let can_edit_phone = kabinet_core::access::allows(
-        Some(who.role),
-        kabinet_core::access::Permission::CabinetEditContacts,
-    );
+    let can_edit_phone =
+        kabinet_core::access::allows(Some(who.role), kabinet_core::access::Permission::CabinetEditContacts);
     let f = FormState::empty().with_value("phone", me.phone.clone().unwrap_or_default());
     let path = format!("{}/profile", prefix(&ctx));
     Ok(ProfilePage {
@@ -75,16 +65,16 @@ pub async fn phone_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> W
             let errors = field_errors(e)?;
             let me = users::get(&app, who.user_id).await?;
             let f = FormState::from_data(&form).with_errors(ctx.0.lang, &errors);
-            let mut res = ProfilePage {
-                c: Chrome::new(&ctx.0, "/profile", &app.config.display_time_zone),
-                me,
-                f,
-                can_edit_phone: true,
-                prefix: "",
-            }
-            .into_response();
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
+            Ok(with_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ProfilePage {
+                    c: Chrome::new(&ctx.0, "/profile", &app.config.display_time_zone),
+                    me,
+                    f,
+                    can_edit_phone: true,
+                    prefix: "",
+                },
+            ))
         }
     }
 }
@@ -110,11 +100,7 @@ pub async fn password_form(State(app): State<App>, ctx: Ctx) -> WebResult<Respon
     .into_response())
 }
 
-pub async fn password_submit(
-    State(app): State<App>,
-    ctx: Ctx,
-    form: FormData,
-) -> WebResult<Response> {
+pub async fn password_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
     let who = ctx.user()?;
     let result = users::change_own_password(
         &app,
@@ -125,28 +111,21 @@ pub async fn password_submit(
         form.get("confirm_password"),
     )
     .await;
-    let home = if ctx.0.face == FaceOf::Crm {
-        "/crm"
-    } else {
-        "/"
-    };
+    let home = if ctx.0.face == FaceOf::Crm { "/crm" } else { "/" };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("{home}?ok=password-changed")).into_response()),
         Err(e) => {
-            let errors = field_errors(e)?;
+            let f = refused(&form, ctx.0.lang, e)?;
             let action = format!("{}/password", prefix(&ctx));
-            let f = FormState::from_data(&form)
-                .with_errors(ctx.0.lang, &errors)
-                .with_general(ctx.0.lang.t("err-form-has-errors"));
-            let mut res = PasswordPage {
-                c: Chrome::new(&ctx.0, &action, &app.config.display_time_zone),
-                f,
-                forced: who.must_change_password,
-                action,
-            }
-            .into_response();
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
+            Ok(with_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                PasswordPage {
+                    c: Chrome::new(&ctx.0, &action, &app.config.display_time_zone),
+                    f,
+                    forced: who.must_change_password,
+                    action,
+                },
+            ))
         }
     }
 }
@@ -160,11 +139,7 @@ pub struct SessionsPage {
     prefix: &'static str,
 }
 
-pub async fn sessions(
-    State(app): State<App>,
-    ctx: Ctx,
-    Query(q): Query<OkQuery>,
-) -> WebResult<Response> {
+pub async fn sessions(State(app): State<App>, ctx: Ctx, Query(q): Query<OkQuery>) -> WebResult<Response> {
     let who = ctx.user()?;
     let list = sessions::list(&app, who.user_id).await?;
     let path = format!("{}/sessions", prefix(&ctx));
@@ -228,11 +203,7 @@ pub async fn history_page(
     let page = q.page.unwrap_or(1).clamp(1, 100_000);
     let h = history::for_user(app, user_id, from, to, page, 50).await?;
     let pages = h.page.pages();
-    let from_s = q
-        .from
-        .clone()
-        .filter(|_| from.is_some())
-        .unwrap_or_default();
+    let from_s = q.from.clone().filter(|_| from.is_some()).unwrap_or_default();
     let to_s = q.to.clone().filter(|_| to.is_some()).unwrap_or_default();
     let base = format!("{path}?from={from_s}&to={to_s}&");
     Ok(HistoryPage {
@@ -250,11 +221,7 @@ pub async fn history_page(
     .into_response())
 }
 
-pub async fn login_history(
-    State(app): State<App>,
-    ctx: Ctx,
-    Query(q): Query<OkQuery>,
-) -> WebResult<Response> {
+pub async fn login_history(State(app): State<App>, ctx: Ctx, Query(q): Query<OkQuery>) -> WebResult<Response> {
     let who = ctx.user()?.clone();
     history_page(&app, &ctx, who.user_id, None, &q, "/login-history").await
 }

@@ -36,21 +36,13 @@ pub struct NextQuery {
 /// A local path to go to after login; anything else (another host, `//host`) is ignored.
 pub fn safe_next(next: Option<&str>, fallback: &str) -> String {
     match next {
-        Some(n)
-            if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() < 500 =>
-        {
-            n.to_owned()
-        }
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() < 500 => n.to_owned(),
         _ => fallback.to_owned(),
     }
 }
 
 pub fn session_cookie(app: &App, token: &str) -> HeaderValue {
-    let secure = if app.config.cookies_secure() {
-        "; Secure"
-    } else {
-        ""
-    };
+    let secure = if app.config.cookies_secure() { "; Secure" } else { "" };
     let max_age = app.config.session_absolute_hours * 3600;
     HeaderValue::from_str(&format!(
         "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
@@ -102,16 +94,10 @@ pub async fn login_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> W
         res
     };
     if identifier.trim().is_empty() || form.get("password").is_empty() {
-        return Ok(page(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            lang.t("err-login-empty"),
-        ));
+        return Ok(page(StatusCode::UNPROCESSABLE_ENTITY, lang.t("err-login-empty")));
     }
     if identifier.chars().count() > 254 || form.get("password").chars().count() > 1024 {
-        return Ok(page(
-            StatusCode::UNAUTHORIZED,
-            lang.t("err-bad-credentials"),
-        ));
+        return Ok(page(StatusCode::UNAUTHORIZED, lang.t("err-bad-credentials")));
     }
     match sign_in(&app, identifier, form.get("password"), face, &ctx.0.client).await {
         Ok(signed) => {
@@ -125,16 +111,13 @@ pub async fn login_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> W
                 safe_next(Some(form.get("next")), home)
             };
             let mut res = Redirect::to(&target).into_response();
-            res.headers_mut().append(
-                header::SET_COOKIE,
-                session_cookie(&app, &signed.session_token),
-            );
+            res.headers_mut()
+                .append(header::SET_COOKIE, session_cookie(&app, &signed.session_token));
             Ok(res)
         }
-        Err(LoginFailureOr::Failure(LoginFailure::BadCredentials)) => Ok(page(
-            StatusCode::UNAUTHORIZED,
-            lang.t("err-bad-credentials"),
-        )),
+        Err(LoginFailureOr::Failure(LoginFailure::BadCredentials)) => {
+            Ok(page(StatusCode::UNAUTHORIZED, lang.t("err-bad-credentials")))
+        }
         Err(LoginFailureOr::Failure(LoginFailure::Disabled)) => {
             Ok(page(StatusCode::FORBIDDEN, lang.t("err-account-disabled")))
         }
@@ -162,17 +145,12 @@ pub async fn logout(State(app): State<App>, ctx: Ctx) -> WebResult<Response> {
         "/login?ok=logged-out"
     };
     let mut res = Redirect::to(target).into_response();
-    res.headers_mut()
-        .append(header::SET_COOKIE, clear_session_cookie());
+    res.headers_mut().append(header::SET_COOKIE, clear_session_cookie());
     Ok(res)
 }
 
 /// Remembers the language in a cookie (and on the user, when signed in) and goes back.
-pub async fn switch_language(
-    State(app): State<App>,
-    ctx: Ctx,
-    form: FormData,
-) -> WebResult<Response> {
+pub async fn switch_language(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
     let lang = Lang::parse(form.get("lang"))
         .ok_or_else(|| WebError::App(kabinet_app::FieldErrors::single("lang", "invalid-choice")))?;
     if let Some(i) = &ctx.0.identity {
@@ -180,13 +158,8 @@ pub async fn switch_language(
     }
     let back = safe_next(Some(form.get("next")), "/");
     let mut res = Redirect::to(&back).into_response();
-    let cookie = format!(
-        "{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000",
-        lang.code()
-    );
-    res.headers_mut().append(
-        header::SET_COOKIE,
-        HeaderValue::from_str(&cookie).expect("ASCII"),
-    );
+    let cookie = format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000", lang.code());
+    res.headers_mut()
+        .append(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("ASCII"));
     Ok(res)
 }

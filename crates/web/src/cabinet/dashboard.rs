@@ -21,16 +21,10 @@ pub struct DashboardPage {
 }
 
 fn own_customer_id(ctx: &Ctx) -> Result<i64, WebError> {
-    ctx.user()?
-        .customer_id
-        .ok_or(WebError::App(AppError::Forbidden))
+    ctx.user()?.customer_id.ok_or(WebError::App(AppError::Forbidden))
 }
 
-pub async fn dashboard(
-    State(app): State<App>,
-    ctx: Ctx,
-    Query(q): Query<OkQuery>,
-) -> WebResult<Response> {
+pub async fn dashboard(State(app): State<App>, ctx: Ctx, Query(q): Query<OkQuery>) -> WebResult<Response> {
     let who = ctx.user()?;
     let customer = customers::get_visible(&app, who, own_customer_id(&ctx)?).await?;
     let users = customers::users_of(&app, customer.id).await?;
@@ -50,11 +44,7 @@ pub struct CustomerUserPage {
 }
 
 /// One login of the caller's own customer; any other id is "not found".
-pub async fn customer_user(
-    State(app): State<App>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> WebResult<Response> {
+pub async fn customer_user(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
     let id: i64 = id.parse().map_err(|_| WebError::App(AppError::NotFound))?;
     let customer_id = own_customer_id(&ctx)?;
     let u = kabinet_app::access::users::get(&app, id).await?;

@@ -26,25 +26,13 @@ pub fn routes() -> Routes {
         .get("/register", P::Public, recovery::register_form)
         .post("/register", P::Public, recovery::register_submit)
         .get("/", P::CabinetView, dashboard::dashboard)
-        .get(
-            "/customer-users/{id}",
-            P::CabinetView,
-            dashboard::customer_user,
-        )
+        .get("/customer-users/{id}", P::CabinetView, dashboard::customer_user)
         .get("/profile", P::OwnAccount, account::profile)
-        .post(
-            "/profile/phone",
-            P::CabinetEditContacts,
-            account::phone_submit,
-        )
+        .post("/profile/phone", P::CabinetEditContacts, account::phone_submit)
         .get("/password", P::OwnAccount, account::password_form)
         .post("/password", P::OwnAccount, account::password_submit)
         .get("/sessions", P::OwnAccount, account::sessions)
-        .post(
-            "/sessions/logout-others",
-            P::OwnAccount,
-            account::logout_others,
-        )
+        .post("/sessions/logout-others", P::OwnAccount, account::logout_others)
         .get("/login-history", P::OwnAccount, account::login_history)
         .get("/tokens", P::OwnAccount, tokens::list)
         .post("/tokens", P::OwnAccount, tokens::create)

@@ -43,11 +43,7 @@ fn throttled_form(lang: kabinet_app::i18n::Lang, e: &AppError) -> Option<String>
     }
 }
 
-pub async fn forgot_submit(
-    State(app): State<App>,
-    ctx: Ctx,
-    form: FormData,
-) -> WebResult<Response> {
+pub async fn forgot_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
     let lang = ctx.0.lang;
     let channel = match form.get("channel") {
         "sms" | "" => Channel::Sms,
@@ -103,40 +99,19 @@ pub struct VerifyPage {
     f: FormState,
 }
 
-pub async fn verify_form(
-    State(app): State<App>,
-    ctx: Ctx,
-    Query(q): Query<VerifyQuery>,
-) -> Response {
-    let identifier = q
-        .identifier
-        .unwrap_or_default()
-        .chars()
-        .take(254)
-        .collect::<String>();
+pub async fn verify_form(State(app): State<App>, ctx: Ctx, Query(q): Query<VerifyQuery>) -> Response {
+    let identifier = q.identifier.unwrap_or_default().chars().take(254).collect::<String>();
     let f = FormState::empty().with_value("identifier", identifier);
     VerifyPage {
-        c: Chrome::new(&ctx.0, "/forgot/verify", &app.config.display_time_zone)
-            .with_flash(q.ok.as_deref()),
+        c: Chrome::new(&ctx.0, "/forgot/verify", &app.config.display_time_zone).with_flash(q.ok.as_deref()),
         f,
     }
     .into_response()
 }
 
-pub async fn verify_submit(
-    State(app): State<App>,
-    ctx: Ctx,
-    form: FormData,
-) -> WebResult<Response> {
+pub async fn verify_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
     let lang = ctx.0.lang;
-    match recovery::verify(
-        &app,
-        form.get("identifier"),
-        form.get("code"),
-        &ctx.0.client,
-    )
-    .await
-    {
+    match recovery::verify(&app, form.get("identifier"), form.get("code"), &ctx.0.client).await {
         Ok((token, _)) => {
             let mut res = Redirect::to("/password").into_response();
             res.headers_mut()
@@ -191,11 +166,7 @@ pub async fn register_form(State(app): State<App>, ctx: Ctx) -> Response {
     .into_response()
 }
 
-pub async fn register_submit(
-    State(app): State<App>,
-    ctx: Ctx,
-    form: FormData,
-) -> WebResult<Response> {
+pub async fn register_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
     let lang = ctx.0.lang;
     let c = Chrome::new(&ctx.0, "/register", &app.config.display_time_zone);
     let result = registration::register(

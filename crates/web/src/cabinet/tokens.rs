@@ -14,7 +14,7 @@ use super::account::OkQuery;
 use crate::backoffice::no_store;
 use crate::error::{WebError, WebResult};
 use crate::extract::{Ctx, FormData, QueryParams as Query};
-use crate::form::{FormState, field_errors};
+use crate::form::{FormState, refused, with_status};
 use crate::guard::FaceOf;
 use crate::pages::Chrome;
 
@@ -29,11 +29,7 @@ pub struct TokensPage {
 }
 
 fn prefix(ctx: &Ctx) -> &'static str {
-    if ctx.0.face == FaceOf::Crm {
-        "/crm"
-    } else {
-        ""
-    }
+    if ctx.0.face == FaceOf::Crm { "/crm" } else { "" }
 }
 
 async fn page(
@@ -55,15 +51,9 @@ async fn page(
     })
 }
 
-pub async fn list(
-    State(app): State<App>,
-    ctx: Ctx,
-    Query(q): Query<OkQuery>,
-) -> WebResult<Response> {
+pub async fn list(State(app): State<App>, ctx: Ctx, Query(q): Query<OkQuery>) -> WebResult<Response> {
     let f = FormState::empty().with_value("expires_in_days", "90");
-    Ok(page(&app, &ctx, f, None, q.ok.as_deref())
-        .await?
-        .into_response())
+    Ok(page(&app, &ctx, f, None, q.ok.as_deref()).await?.into_response())
 }
 
 pub async fn create(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
@@ -87,25 +77,17 @@ pub async fn create(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResu
             .into_response(),
         )),
         Err(e) => {
-            let errors = field_errors(e)?;
-            let f = FormState::from_data(&form)
-                .with_errors(ctx.0.lang, &errors)
-                .with_general(ctx.0.lang.t("err-form-has-errors"));
-            let mut res = page(&app, &ctx, f, None, None).await?.into_response();
-            *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(res)
+            let f = refused(&form, ctx.0.lang, e)?;
+            Ok(with_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                page(&app, &ctx, f, None, None).await?,
+            ))
         }
     }
 }
 
-pub async fn revoke(
-    State(app): State<App>,
-    ctx: Ctx,
-    Path(id): Path<String>,
-) -> WebResult<Response> {
-    let id: i64 = id
-        .parse()
-        .map_err(|_| WebError::App(kabinet_app::AppError::NotFound))?;
+pub async fn revoke(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
+    let id: i64 = id.parse().map_err(|_| WebError::App(kabinet_app::AppError::NotFound))?;
     tokens::revoke(&app, ctx.user()?, &ctx.actor()?, id).await?;
     Ok(Redirect::to(&format!("{}/tokens?ok=token-revoked", prefix(&ctx))).into_response())
 }

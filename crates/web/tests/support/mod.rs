@@ -95,20 +95,11 @@ impl Web {
     }
 
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> Resp {
-        self.send(
-            Self::request("GET", path, cookie)
-                .body(Body::empty())
-                .unwrap(),
-        )
-        .await
+        self.send(Self::request("GET", path, cookie).body(Body::empty()).unwrap())
+            .await
     }
 
-    pub async fn post_form(
-        &self,
-        path: &str,
-        cookie: Option<&str>,
-        pairs: &[(&str, &str)],
-    ) -> Resp {
+    pub async fn post_form(&self, path: &str, cookie: Option<&str>, pairs: &[(&str, &str)]) -> Resp {
         let body = form_urlencoded::Serializer::new(String::new())
             .extend_pairs(pairs)
             .finish();
@@ -121,13 +112,7 @@ impl Web {
         .await
     }
 
-    pub async fn api(
-        &self,
-        method: &str,
-        path: &str,
-        bearer: Option<&str>,
-        json: Option<serde_json::Value>,
-    ) -> Resp {
+    pub async fn api(&self, method: &str, path: &str, bearer: Option<&str>, json: Option<serde_json::Value>) -> Resp {
         let mut b = Request::builder()
             .method(method)
             .uri(path)
@@ -148,18 +133,9 @@ impl Web {
     /// Signs in through the login form and returns the session cookie value.
     pub async fn login(&self, login_path: &str, login: &str, password: &str) -> String {
         let r = self
-            .post_form(
-                login_path,
-                None,
-                &[("identifier", login), ("password", password)],
-            )
+            .post_form(login_path, None, &[("identifier", login), ("password", password)])
             .await;
-        assert_eq!(
-            r.status,
-            StatusCode::SEE_OTHER,
-            "login of {login} failed: {}",
-            r.body
-        );
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "login of {login} failed: {}", r.body);
         r.cookie("kabinet_session").expect("session cookie")
     }
 

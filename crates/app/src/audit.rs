@@ -8,6 +8,7 @@ use kabinet_store::entities::audit_record::{self, Entity as AuditRecord, Model a
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 use crate::access::Actor;
+use crate::listing::Page;
 use crate::{App, AppResult};
 
 /// Appends one record inside `txn`.
@@ -103,19 +104,6 @@ pub struct AuditFilter {
     pub object_id: Option<String>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
-}
-
-pub struct Page<T> {
-    pub items: Vec<T>,
-    pub total: u64,
-    pub page: u64,
-    pub per_page: u64,
-}
-
-impl<T> Page<T> {
-    pub fn pages(&self) -> u64 {
-        self.total.div_ceil(self.per_page).max(1)
-    }
 }
 
 pub async fn search(app: &App, f: &AuditFilter, page: u64, per_page: u64) -> AppResult<Page<AuditModel>> {

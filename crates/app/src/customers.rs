@@ -12,7 +12,8 @@ use sea_orm::{
 use serde_json::json;
 
 use crate::access::{Actor, Identity};
-use crate::audit::{self, Page};
+use crate::audit;
+use crate::listing::{Page, Sort};
 use crate::{App, AppError, AppResult, FieldErrors};
 
 pub const KINDS: [&str; 3] = ["individual", "sole_proprietor", "legal_entity"];
@@ -38,10 +39,14 @@ pub async fn get_visible(app: &App, who: &Identity, id: i64) -> AppResult<custom
 }
 
 /// Customers `who` may see, optionally filtered by a search over name and contract number.
+/// Columns the customer list sorts by.
+pub const SORTS: [&str; 4] = ["name", "contract", "city", "created"];
+
 pub async fn list_visible(
     app: &App,
     who: &Identity,
     search: Option<&str>,
+    sort: &Sort,
     page: u64,
     per_page: u64,
 ) -> AppResult<Page<customer::Model>> {
@@ -59,7 +64,17 @@ pub async fn list_visible(
                 .add(customer::Column::ContractNumber.contains(&s)),
         );
     }
-    let paginator = q.order_by_asc(customer::Column::Name).paginate(&app.db.conn, per_page);
+    let column = match sort.key {
+        "contract" => customer::Column::ContractNumber,
+        "city" => customer::Column::City,
+        "created" => customer::Column::CreatedAt,
+        _ => customer::Column::Name,
+    };
+    // The id breaks ties so that pages never overlap.
+    let paginator = q
+        .order_by(column, sort.order())
+        .order_by_asc(customer::Column::Id)
+        .paginate(&app.db.conn, per_page);
     let total = paginator.num_items().await?;
     let items = paginator.fetch_page(page.saturating_sub(1)).await?;
     Ok(Page {

@@ -11,6 +11,7 @@ pub mod customers;
 pub mod demo;
 pub mod error;
 pub mod i18n;
+pub mod listing;
 pub mod notify;
 
 use std::sync::Arc;

@@ -384,14 +384,28 @@ async fn partners_manage_only_their_customers(db: Db) {
     let t = demo_app(db).await;
     let partner = identity(&t, "partner1").await;
     let actor = Actor::user(&partner, None);
-    let own = kabinet_app::customers::list_visible(&t.app, &partner, None, 1, 50)
-        .await
-        .unwrap();
+    let own = kabinet_app::customers::list_visible(
+        &t.app,
+        &partner,
+        None,
+        &kabinet_app::listing::Sort::parse(None, None, &kabinet_app::customers::SORTS),
+        1,
+        50,
+    )
+    .await
+    .unwrap();
     assert_eq!(own.total, 1);
     let own_id = own.items[0].id;
-    let all = kabinet_app::customers::list_visible(&t.app, &identity(&t, "manager").await, None, 1, 50)
-        .await
-        .unwrap();
+    let all = kabinet_app::customers::list_visible(
+        &t.app,
+        &identity(&t, "manager").await,
+        None,
+        &kabinet_app::listing::Sort::parse(None, None, &kabinet_app::customers::SORTS),
+        1,
+        50,
+    )
+    .await
+    .unwrap();
     let foreign = all.items.iter().find(|c| c.id != own_id).unwrap().id;
     let new = |login: &str| NewUser {
         login: login.into(),

@@ -157,3 +157,55 @@ pub fn pager(page: impl std::borrow::Borrow<u64>, pages: impl std::borrow::Borro
     let last = (page + 3).min(pages);
     (first..=last).map(|p| (p, p == page)).collect()
 }
+
+/// Links of sortable column headers: clicking a column sorts by it, clicking it again turns
+/// the direction. `base` holds the list's other parameters and ends with `?` or `&`.
+pub struct SortLinks {
+    base: String,
+    key: &'static str,
+    descending: bool,
+}
+
+impl SortLinks {
+    pub fn new(base: &str, sort: &kabinet_app::listing::Sort) -> SortLinks {
+        SortLinks {
+            base: base.to_owned(),
+            key: sort.key,
+            descending: sort.descending,
+        }
+    }
+
+    pub fn href(&self, key: &str) -> String {
+        let descending = key == self.key && !self.descending;
+        format!(
+            "{}sort={key}&dir={}",
+            self.base,
+            if descending { "desc" } else { "asc" }
+        )
+    }
+
+    pub fn mark(&self, key: &str) -> &'static str {
+        match (key == self.key, self.descending) {
+            (true, false) => "▲",
+            (true, true) => "▼",
+            _ => "",
+        }
+    }
+
+    pub fn aria(&self, key: &str) -> &'static str {
+        match (key == self.key, self.descending) {
+            (true, false) => "ascending",
+            (true, true) => "descending",
+            _ => "none",
+        }
+    }
+
+    /// The current order as query parameters, for pager links.
+    pub fn query(&self) -> String {
+        format!(
+            "sort={}&dir={}&",
+            self.key,
+            if self.descending { "desc" } else { "asc" }
+        )
+    }
+}

@@ -500,6 +500,7 @@ async fn admin_api_scopes_and_creates(db: Db) {
         )
         .unwrap(),
         None,
+        &kabinet_app::listing::Sort::parse(None, None, &kabinet_app::customers::SORTS),
         1,
         10,
     )
@@ -577,6 +578,24 @@ async fn hostile_text_is_escaped(db: Db) {
     assert!(r.body.contains("Слишком длинное значение"));
 }
 
+async fn lists_sort_by_column(db: Db) {
+    let w = Web::demo(db).await;
+    let admin = w.session_for("admin").await;
+    let asc = w.get("/crm/staff?sort=login&dir=asc", Some(&admin)).await;
+    let desc = w.get("/crm/staff?sort=login&dir=desc", Some(&admin)).await;
+    let pos = |body: &str, s: &str| body.find(s).unwrap();
+    assert!(pos(&asc.body, ">accountant<") < pos(&asc.body, ">technician<"));
+    assert!(pos(&desc.body, ">accountant<") > pos(&desc.body, ">technician<"));
+    assert!(desc.body.contains(r#"aria-sort="descending""#));
+    let by_contract = w.get("/crm/customers?sort=contract&dir=desc", Some(&admin)).await;
+    assert!(pos(&by_contract.body, "KB-2026-0006") < pos(&by_contract.body, "KB-2026-0001"));
+    // An unknown column falls back to the default order instead of failing.
+    assert_eq!(
+        w.get("/crm/customers?sort=password_hash", Some(&admin)).await.status,
+        StatusCode::OK
+    );
+}
+
 async fn tokens_in_the_browser(db: Db) {
     let w = Web::demo(db).await;
     let cookie = w.session_for("support").await;
@@ -631,6 +650,7 @@ fn tokens_id(body: &str) -> String {
 }
 
 both_databases!(
+    lists_sort_by_column,
     tokens_in_the_browser,
     sign_in_and_out,
     next_parameter_stays_on_this_site,

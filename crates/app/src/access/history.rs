@@ -6,7 +6,7 @@ use kabinet_store::entities::login_attempt::{self, Entity as LoginAttempt};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::collections::BTreeSet;
 
-use crate::audit::Page;
+use crate::listing::Page;
 use crate::{App, AppResult};
 
 pub struct History {

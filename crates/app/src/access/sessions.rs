@@ -45,7 +45,12 @@ pub async fn authenticate(app: &App, token: &str) -> AppResult<Option<Identity>>
         return Ok(None);
     }
     let id = passwords::sha256_hex(token);
-    let Some(s) = Session::find_by_id(id.clone()).one(&app.db.conn).await? else {
+    // One query for the session and its user: this runs on every signed-in request.
+    let Some((s, user)) = Session::find_by_id(id.clone())
+        .find_also_related(User)
+        .one(&app.db.conn)
+        .await?
+    else {
         return Ok(None);
     };
     let now = kabinet_store::now();
@@ -53,7 +58,7 @@ pub async fn authenticate(app: &App, token: &str) -> AppResult<Option<Identity>>
         Session::delete_by_id(id).exec(&app.db.conn).await?;
         return Ok(None);
     }
-    let Some(user) = User::find_by_id(s.user_id).one(&app.db.conn).await? else {
+    let Some(user) = user else {
         return Ok(None);
     };
     if user.status != "active" {

@@ -10,8 +10,9 @@ use sea_orm::{
 use serde_json::json;
 
 use super::{Actor, Identity, passwords, sessions};
-use crate::audit::{self, Page};
+use crate::audit;
 use crate::i18n::Lang;
+use crate::listing::{Page, Sort};
 use crate::notify::{OutgoingMessage, enqueue};
 use crate::{App, AppError, AppResult, FieldErrors, customers};
 
@@ -534,10 +535,14 @@ pub async fn get(app: &App, user_id: i64) -> AppResult<user::Model> {
 }
 
 /// Staff users, optionally filtered by role and a search over login and name.
+/// Columns the staff list sorts by.
+pub const STAFF_SORTS: [&str; 4] = ["login", "name", "role", "last_login"];
+
 pub async fn list_staff(
     app: &App,
     role: Option<&str>,
     search: Option<&str>,
+    sort: &Sort,
     page: u64,
     per_page: u64,
 ) -> AppResult<Page<user::Model>> {
@@ -553,7 +558,16 @@ pub async fn list_staff(
                 .add(user::Column::DisplayName.contains(&s)),
         );
     }
-    let paginator = q.order_by_asc(user::Column::Login).paginate(&app.db.conn, per_page);
+    let column = match sort.key {
+        "name" => user::Column::DisplayName,
+        "role" => user::Column::StaffRole,
+        "last_login" => user::Column::LastLoginAt,
+        _ => user::Column::Login,
+    };
+    let paginator = q
+        .order_by(column, sort.order())
+        .order_by_asc(user::Column::Id)
+        .paginate(&app.db.conn, per_page);
     let total = paginator.num_items().await?;
     let items = paginator.fetch_page(page.saturating_sub(1)).await?;
     Ok(Page {

@@ -59,6 +59,10 @@ fn id_of(raw: &str) -> Result<i64, WebError> {
 #[derive(Deserialize, IntoParams)]
 pub struct StaffQuery {
     pub role: Option<String>,
+    /// login, name, role or last_login.
+    pub sort: Option<String>,
+    /// asc or desc.
+    pub dir: Option<String>,
     /// Search in login and name.
     pub q: Option<String>,
     pub page: Option<u64>,
@@ -67,10 +71,12 @@ pub struct StaffQuery {
 #[utoipa::path(get, path = "/api/v1/staff-users", tag = "admin", params(StaffQuery),
     responses((status = 200, body = Paged<UserDto>), (status = 403, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
 pub async fn list_staff(State(app): State<App>, Query(q): Query<StaffQuery>) -> WebResult<Json<Paged<UserDto>>> {
+    let sort = kabinet_app::listing::Sort::parse(q.sort.as_deref(), q.dir.as_deref(), &users::STAFF_SORTS);
     let page = users::list_staff(
         &app,
         q.role.as_deref(),
         q.q.as_deref(),
+        &sort,
         q.page.unwrap_or(1).clamp(1, 100_000),
         50,
     )

@@ -18,7 +18,8 @@ use crate::cabinet::account::OkQuery;
 use crate::error::WebResult;
 use crate::extract::{Ctx, FormData, QueryParams as Query};
 use crate::form::{FormState, refused, with_status};
-use crate::pages::Chrome;
+use crate::pages::{Chrome, SortLinks};
+use kabinet_app::listing::Sort;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "crm_customers.html")]
@@ -30,24 +31,30 @@ pub struct CustomersPage {
     page: u64,
     pages: u64,
     base: String,
+    s: SortLinks,
 }
 
 #[derive(Deserialize)]
 pub struct ListQuery {
     q: Option<String>,
     page: Option<u64>,
+    sort: Option<String>,
+    dir: Option<String>,
 }
 
 pub async fn list(State(app): State<App>, ctx: Ctx, Query(q): Query<ListQuery>) -> WebResult<Response> {
     let who = ctx.user()?;
     let page = q.page.unwrap_or(1).clamp(1, 1_000_000);
-    let found = customers::list_visible(&app, who, q.q.as_deref(), page, 50).await?;
+    let sort = Sort::parse(q.sort.as_deref(), q.dir.as_deref(), &customers::SORTS);
+    let found = customers::list_visible(&app, who, q.q.as_deref(), &sort, page, 50).await?;
     let q_s = q.q.unwrap_or_default();
     let base = format!(
         "/crm/customers?q={}&",
         form_urlencoded::byte_serialize(q_s.as_bytes()).collect::<String>()
     );
     let pages = found.pages();
+    let s = SortLinks::new(&base, &sort);
+    let base = format!("{base}{}", s.query());
     Ok(CustomersPage {
         c: Chrome::new(&ctx.0, "/crm/customers", &app.config.display_time_zone),
         customers: found.items,
@@ -56,6 +63,7 @@ pub async fn list(State(app): State<App>, ctx: Ctx, Query(q): Query<ListQuery>) 
         page: found.page,
         pages,
         base,
+        s,
     }
     .into_response())
 }

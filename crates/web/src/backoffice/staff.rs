@@ -16,7 +16,8 @@ use crate::cabinet::account::OkQuery;
 use crate::error::WebResult;
 use crate::extract::{Ctx, FormData, QueryParams as Query};
 use crate::form::{FormState, refused, with_status};
-use crate::pages::Chrome;
+use crate::pages::{Chrome, SortLinks};
+use kabinet_app::listing::Sort;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "crm_staff.html")]
@@ -32,6 +33,7 @@ pub struct StaffListPage {
     page: u64,
     pages: u64,
     base: String,
+    s: SortLinks,
 }
 
 #[derive(Deserialize, Default)]
@@ -39,6 +41,8 @@ pub struct ListQuery {
     q: Option<String>,
     role: Option<String>,
     page: Option<u64>,
+    sort: Option<String>,
+    dir: Option<String>,
 }
 
 fn role_options(c: &Chrome) -> Vec<(String, String)> {
@@ -70,7 +74,8 @@ async fn list_page(
 ) -> WebResult<StaffListPage> {
     let c = Chrome::new(&ctx.0, "/crm/staff", &app.config.display_time_zone);
     let page = q.page.unwrap_or(1).clamp(1, 100_000);
-    let found = users::list_staff(app, q.role.as_deref(), q.q.as_deref(), page, 50).await?;
+    let sort = Sort::parse(q.sort.as_deref(), q.dir.as_deref(), &users::STAFF_SORTS);
+    let found = users::list_staff(app, q.role.as_deref(), q.q.as_deref(), &sort, page, 50).await?;
     let partners = customers::partners(app).await?;
     let pages = found.pages();
     let q_s = q.q.clone().unwrap_or_default();
@@ -78,9 +83,12 @@ async fn list_page(
     let base = format!(
         "/crm/staff?q={}&role={}&",
         form_urlencoded::byte_serialize(q_s.as_bytes()).collect::<String>(),
-        role_s
+        form_urlencoded::byte_serialize(role_s.as_bytes()).collect::<String>()
     );
+    let s = SortLinks::new(&base, &sort);
+    let base = format!("{base}{}", s.query());
     Ok(StaffListPage {
+        s,
         roles: role_options(&c),
         partners: partner_options(&c, &partners),
         c,

@@ -1,0 +1,94 @@
+//! Pages and sort orders shared by every list of the product.
+
+/// One page of a longer list.
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub total: u64,
+    /// 1-based.
+    pub page: u64,
+    pub per_page: u64,
+}
+
+impl<T> Page<T> {
+    pub fn pages(&self) -> u64 {
+        self.total.div_ceil(self.per_page).max(1)
+    }
+}
+
+/// A sort order chosen by a person: a column key from an allowed list and a direction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Sort {
+    pub key: &'static str,
+    pub descending: bool,
+}
+
+impl Sort {
+    /// The requested key if it is one of `allowed` (else the first of them), and the
+    /// direction `desc` or ascending.
+    pub fn parse(key: Option<&str>, direction: Option<&str>, allowed: &[&'static str]) -> Sort {
+        let key = key
+            .and_then(|k| allowed.iter().copied().find(|a| *a == k))
+            .unwrap_or(allowed[0]);
+        Sort {
+            key,
+            descending: direction == Some("desc"),
+        }
+    }
+
+    pub fn order(&self) -> sea_orm::Order {
+        if self.descending {
+            sea_orm::Order::Desc
+        } else {
+            sea_orm::Order::Asc
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_fall_back_to_the_default() {
+        let allowed = ["name", "contract"];
+        assert_eq!(
+            Sort::parse(Some("contract"), Some("desc"), &allowed),
+            Sort {
+                key: "contract",
+                descending: true
+            }
+        );
+        assert_eq!(
+            Sort::parse(Some("password_hash"), None, &allowed),
+            Sort {
+                key: "name",
+                descending: false
+            }
+        );
+        assert_eq!(
+            Sort::parse(None, Some("sideways"), &allowed),
+            Sort {
+                key: "name",
+                descending: false
+            }
+        );
+    }
+
+    #[test]
+    fn page_count() {
+        let p = Page::<()> {
+            items: vec![],
+            total: 101,
+            page: 1,
+            per_page: 50,
+        };
+        assert_eq!(p.pages(), 3);
+        let empty = Page::<()> {
+            items: vec![],
+            total: 0,
+            page: 1,
+            per_page: 50,
+        };
+        assert_eq!(empty.pages(), 1);
+    }
+}

@@ -25,7 +25,8 @@ pid=""
 stop() { [[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; pid=""; }
 trap stop EXIT
 
-# Starts the server on a fresh database; prints the milliseconds until /readyz answered 200.
+# Starts the server on `url`; sets $pid, $port and $started_ms (milliseconds from launch to
+# the first 200 on /readyz).
 start() {
   local url=$1
   port=$(free_port)
@@ -35,7 +36,7 @@ start() {
   pid=$!
   until curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; do sleep 0.005; done
   t1=$(date +%s%N)
-  echo $(((t1 - t0) / 1000000))
+  started_ms=$(((t1 - t0) / 1000000))
 }
 
 session() {
@@ -56,9 +57,8 @@ load() {
 
 bench_db() {
   local label=$1 url=$2
-  local ms
-  ms=$(start "$url")
-  echo "[$label] serve --demo to first /readyz 200: ${ms} ms"
+  start "$url"
+  echo "[$label] serve --demo to first /readyz 200: ${started_ms} ms"
   sleep 2
   echo "[$label] idle RSS: $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status)"
   local cookie
@@ -78,8 +78,8 @@ bench_db sqlite "sqlite://$tmp/bench.db"
 rm -rf "$tmp"; tmp=$(mktemp -d)
 for i in 1 2 3 4 5; do
   rm -f "$tmp"/*.db*
-  ms=$(start "sqlite://$tmp/bench.db"); stop
-  echo "cold start $i (new SQLite file, migrations + demo data): ${ms} ms"
+  start "sqlite://$tmp/bench.db"; stop
+  echo "cold start $i (new SQLite file, migrations + demo data): ${started_ms} ms"
 done
 rm -rf "$tmp"
 

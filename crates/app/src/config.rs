@@ -24,6 +24,9 @@ pub struct Config {
     pub session_idle_minutes: i64,
     /// Hours after login at which a session ends whatever the activity.
     pub session_absolute_hours: i64,
+    /// How long a node trusts a session it has looked up, in milliseconds (0: look it up on
+    /// every request). A session ended on another node stops working here within this time.
+    pub session_cache_millis: u64,
     /// Failed logins allowed per account (and 4× that per IP address) in the window.
     pub login_failures_allowed: i64,
     pub login_window_minutes: i64,
@@ -70,6 +73,7 @@ impl Default for Config {
             body_limit_bytes: 1024 * 1024,
             session_idle_minutes: 30,
             session_absolute_hours: 12,
+            session_cache_millis: 2000,
             login_failures_allowed: 5,
             login_window_minutes: 15,
             provider_name: "Kabinet".into(),

@@ -28,15 +28,19 @@ pub struct App {
     pub channels: notify::Channels,
     /// Woken when a message is queued, so an in-process worker delivers it at once.
     pub outbox_wake: Arc<tokio::sync::Notify>,
+    /// Sessions looked up in the last moments (see `access::sessions::SessionCache`).
+    pub sessions: Arc<access::sessions::SessionCache>,
 }
 
 impl App {
     pub fn new(db: Db, config: Config, channels: notify::Channels) -> App {
+        let ttl = std::time::Duration::from_millis(config.session_cache_millis);
         App {
             db,
             config: Arc::new(config),
             channels,
             outbox_wake: Arc::new(tokio::sync::Notify::new()),
+            sessions: Arc::new(access::sessions::SessionCache::new(ttl)),
         }
     }
 }

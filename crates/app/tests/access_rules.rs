@@ -107,6 +107,13 @@ async fn disabled_users_lose_their_sessions(db: Db) {
         .await
         .ok()
         .unwrap();
+    // Looked up once, so this node holds it in its session cache.
+    assert!(
+        sessions::authenticate(&t.app, &signed.session_token)
+            .await
+            .unwrap()
+            .is_some()
+    );
     users::set_active(
         &t.app,
         &admin,
@@ -469,7 +476,54 @@ async fn duplicate_login_is_a_field_error_and_writes_nothing(db: Db) {
     );
 }
 
+async fn another_node_sees_an_ended_session_within_the_cache_time(db: Db) {
+    let mut config = kabinet_testkit::config();
+    config.session_cache_millis = 300;
+    let node_a = kabinet_testkit::app_with(db.clone(), config.clone());
+    let node_b = kabinet_testkit::app_with(db, config);
+    demo::load(&node_a.app).await.unwrap();
+    let signed = sign_in(
+        &node_a.app,
+        "kuznetsov",
+        demo::DEMO_PASSWORD,
+        Face::Cabinet,
+        &client("10.9.9.9"),
+    )
+    .await
+    .ok()
+    .unwrap();
+    assert!(
+        sessions::authenticate(&node_a.app, &signed.session_token)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        sessions::authenticate(&node_b.app, &signed.session_token)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    // Logging out on node B ends it there at once …
+    sessions::end(&node_b.app, &signed.session_token).await.unwrap();
+    assert!(
+        sessions::authenticate(&node_b.app, &signed.session_token)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // … and on node A once its cached copy is older than the cache time.
+    tokio::time::sleep(std::time::Duration::from_millis(350)).await;
+    assert!(
+        sessions::authenticate(&node_a.app, &signed.session_token)
+            .await
+            .unwrap()
+            .is_none()
+    );
+}
+
 both_databases!(
+    another_node_sees_an_ended_session_within_the_cache_time,
     login_by_login_email_or_phone,
     throttles_per_account_and_tells_when,
     disabled_users_lose_their_sessions,

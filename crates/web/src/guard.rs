@@ -271,27 +271,31 @@ async fn authorize(State(gate): State<Gate>, mut req: Request, next: Next) -> Re
             ErrorInfo::status(StatusCode::FORBIDDEN, "forbidden"),
         );
     };
-    let headers = req.headers().clone();
+    let headers = req.headers();
     let client = client_info(&req, gate.app.config.trust_forwarded_for);
 
-    let token = bearer(&headers).map(str::to_owned);
-    let session_token = cookie(&headers, SESSION_COOKIE).map(str::to_owned);
+    // Health checks and static files never need to know the caller.
+    let anonymous_route = path.starts_with("/assets/") || matches!(path.as_str(), "/healthz" | "/readyz" | "/metrics");
+    let token = bearer(headers).filter(|_| !anonymous_route).map(str::to_owned);
+    let session_token = cookie(headers, SESSION_COOKIE)
+        .filter(|_| !anonymous_route)
+        .map(str::to_owned);
     let identity = if let Some(t) = &token {
         match tokens::authenticate(&gate.app, t).await {
             Ok(Some(i)) => Some(i),
             Ok(None) => {
                 return render_error(
                     face,
-                    anonymous_lang(&headers),
+                    anonymous_lang(headers),
                     ErrorInfo::status(StatusCode::UNAUTHORIZED, "token-invalid"),
                 );
             }
-            Err(e) => return crate::error::internal(face, anonymous_lang(&headers), e),
+            Err(e) => return crate::error::internal(face, anonymous_lang(headers), e),
         }
     } else if let Some(s) = &session_token {
         match sessions::authenticate(&gate.app, s).await {
             Ok(i) => i,
-            Err(e) => return crate::error::internal(face, anonymous_lang(&headers), e),
+            Err(e) => return crate::error::internal(face, anonymous_lang(headers), e),
         }
     } else {
         None
@@ -299,13 +303,13 @@ async fn authorize(State(gate): State<Gate>, mut req: Request, next: Next) -> Re
     let lang = identity
         .as_ref()
         .map(|i| i.language)
-        .unwrap_or_else(|| anonymous_lang(&headers));
+        .unwrap_or_else(|| anonymous_lang(headers));
 
     let unsafe_method = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
     if unsafe_method
         && token.is_none()
-        && !preflighted(face, &method, &headers)
-        && !same_origin(&headers, &gate.app.config.public_base_url)
+        && !preflighted(face, &method, headers)
+        && !same_origin(headers, &gate.app.config.public_base_url)
     {
         return render_error(face, lang, ErrorInfo::status(StatusCode::FORBIDDEN, "csrf"));
     }

@@ -170,6 +170,7 @@ pub async fn verify(app: &App, identifier: &str, code: &str, client: &ClientInfo
     )
     .await?;
     txn.commit().await?;
+    app.sessions.forget_user(u.id);
     if u.status != "active" {
         return Err(AppError::Forbidden);
     }

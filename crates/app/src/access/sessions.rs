@@ -11,6 +11,67 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, 
 use super::{ClientInfo, Identity, passwords};
 use crate::{App, AppResult};
 
+/// Sessions this node looked up recently. Every signed-in request needs its session and user;
+/// keeping them for a moment (`session_cache_seconds`, 2 s by default) takes that query off
+/// most requests. Changes made on this node forget the user's entries at once; a session
+/// ended on another node stops working here within the cache time.
+#[derive(Default)]
+pub struct SessionCache {
+    ttl: std::time::Duration,
+    entries: std::sync::Mutex<std::collections::HashMap<String, Cached>>,
+}
+
+#[derive(Clone)]
+struct Cached {
+    identity: Identity,
+    last_seen_at: DateTime<Utc>,
+    expires_at: DateTime<Utc>,
+    fetched: std::time::Instant,
+}
+
+/// Entries kept at most; past that the cache starts over rather than grow.
+const CACHE_LIMIT: usize = 50_000;
+
+impl SessionCache {
+    pub fn new(ttl: std::time::Duration) -> SessionCache {
+        SessionCache {
+            ttl,
+            entries: Default::default(),
+        }
+    }
+
+    fn get(&self, id: &str) -> Option<Cached> {
+        if self.ttl.is_zero() {
+            return None;
+        }
+        let entries = self.entries.lock().expect("session cache");
+        entries.get(id).filter(|c| c.fetched.elapsed() < self.ttl).cloned()
+    }
+
+    fn put(&self, id: String, cached: Cached) {
+        if self.ttl.is_zero() {
+            return;
+        }
+        let mut entries = self.entries.lock().expect("session cache");
+        if entries.len() >= CACHE_LIMIT {
+            entries.clear();
+        }
+        entries.insert(id, cached);
+    }
+
+    fn forget(&self, id: &str) {
+        self.entries.lock().expect("session cache").remove(id);
+    }
+
+    /// Forgets every session of `user_id` (after the user or their sessions changed).
+    pub fn forget_user(&self, user_id: i64) {
+        self.entries
+            .lock()
+            .expect("session cache")
+            .retain(|_, c| c.identity.user_id != user_id);
+    }
+}
+
 /// How often `last_seen_at` is written: writing it on every request would turn every page
 /// view into a database write.
 const TOUCH_EVERY: Duration = Duration::seconds(60);
@@ -45,16 +106,25 @@ pub async fn authenticate(app: &App, token: &str) -> AppResult<Option<Identity>>
         return Ok(None);
     }
     let id = passwords::sha256_hex(token);
-    // One query for the session and its user: this runs on every signed-in request.
+    let now = kabinet_store::now();
+    let idle = Duration::minutes(app.config.session_idle_minutes);
+    if let Some(c) = app.sessions.get(&id) {
+        let alive = c.expires_at > now && c.last_seen_at + idle > now;
+        if alive && now - c.last_seen_at <= TOUCH_EVERY {
+            return Ok(Some(c.identity));
+        }
+    }
+    // One query for the session and its user.
     let Some((s, user)) = Session::find_by_id(id.clone())
         .find_also_related(User)
         .one(&app.db.conn)
         .await?
     else {
+        app.sessions.forget(&id);
         return Ok(None);
     };
-    let now = kabinet_store::now();
-    if !is_alive(&s, Duration::minutes(app.config.session_idle_minutes), now) {
+    if !is_alive(&s, idle, now) {
+        app.sessions.forget(&id);
         Session::delete_by_id(id).exec(&app.db.conn).await?;
         return Ok(None);
     }
@@ -64,22 +134,35 @@ pub async fn authenticate(app: &App, token: &str) -> AppResult<Option<Identity>>
     if user.status != "active" {
         return Ok(None);
     }
+    let expires_at = s.expires_at;
+    let mut last_seen_at = s.last_seen_at;
     if now - s.last_seen_at > TOUCH_EVERY {
         let mut active: session::ActiveModel = s.into();
         active.last_seen_at = Set(now);
         active.update(&app.db.conn).await?;
+        last_seen_at = now;
     }
-    Ok(Identity::from_user(&user).map(|mut i| {
-        i.session_id = Some(id);
-        i
-    }))
+    let Some(mut identity) = Identity::from_user(&user) else {
+        return Ok(None);
+    };
+    identity.session_id = Some(id.clone());
+    app.sessions.put(
+        id,
+        Cached {
+            identity: identity.clone(),
+            last_seen_at,
+            expires_at,
+            fetched: std::time::Instant::now(),
+        },
+    );
+    Ok(Some(identity))
 }
 
 /// Ends the session of this cookie.
 pub async fn end(app: &App, token: &str) -> AppResult<()> {
-    Session::delete_by_id(passwords::sha256_hex(token))
-        .exec(&app.db.conn)
-        .await?;
+    let id = passwords::sha256_hex(token);
+    app.sessions.forget(&id);
+    Session::delete_by_id(id).exec(&app.db.conn).await?;
     Ok(())
 }
 

@@ -347,6 +347,7 @@ pub async fn set_active(
     )
     .await?;
     txn.commit().await?;
+    app.sessions.forget_user(user_id);
     Ok(updated)
 }
 
@@ -391,6 +392,7 @@ pub async fn change_staff_role(
     )
     .await?;
     txn.commit().await?;
+    app.sessions.forget_user(user_id);
     Ok(updated)
 }
 
@@ -433,6 +435,7 @@ async fn set_password_hash(
     )
     .await?;
     txn.commit().await?;
+    app.sessions.forget_user(user_id);
     Ok(())
 }
 
@@ -524,6 +527,7 @@ pub async fn set_language(app: &App, who: &Identity, lang: Lang) -> AppResult<()
         .filter(user::Column::Id.eq(who.user_id))
         .exec(&app.db.conn)
         .await?;
+    app.sessions.forget_user(who.user_id);
     Ok(())
 }
 

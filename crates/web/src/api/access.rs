@@ -179,6 +179,7 @@ pub async fn end_other_sessions(State(app): State<App>, ctx: Ctx) -> WebResult<J
     )
     .await?;
     txn.commit().await?;
+    app.sessions.forget_user(who.user_id);
     Ok(Json(Ended { ended }))
 }
 

@@ -166,6 +166,7 @@ pub async fn logout_others(State(app): State<App>, ctx: Ctx) -> WebResult<Respon
     )
     .await?;
     txn.commit().await?;
+    app.sessions.forget_user(who.user_id);
     Ok(Redirect::to(&format!("{}/sessions?ok=others-logged-out", prefix(&ctx))).into_response())
 }
 

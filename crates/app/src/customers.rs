@@ -24,18 +24,34 @@ pub const SUPPORT_GROUPS: [&str; 3] = ["A", "B", "C"];
 /// The customer `id` if `who` may see it; anything else is "not found", so ids of other
 /// customers cannot be probed.
 pub async fn get_visible(app: &App, who: &Identity, id: i64) -> AppResult<customer::Model> {
-    let c = Customer::find_by_id(id)
-        .one(&app.db.conn)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let visible = if who.is_partner() {
+    let c = Customer::find_by_id(id).one(&app.db.conn).await?.ok_or(AppError::NotFound)?;
+    if visible_to(who, &c) { Ok(c) } else { Err(AppError::NotFound) }
+}
+
+/// The customer `id` with its cabinet logins, if `who` may see it — in one query, since the
+/// cabinet dashboard shows both on every visit.
+pub async fn with_users(app: &App, who: &Identity, id: i64) -> AppResult<(customer::Model, Vec<user::Model>)> {
+    let mut found = Customer::find_by_id(id)
+        .find_with_related(User)
+        .order_by_asc(user::Column::Login)
+        .all(&app.db.conn)
+        .await?;
+    let (c, users) = found.pop().ok_or(AppError::NotFound)?;
+    if !visible_to(who, &c) {
+        return Err(AppError::NotFound);
+    }
+    Ok((c, users))
+}
+
+/// Staff see every customer, a partner only those it brought, a customer user only its own.
+fn visible_to(who: &Identity, c: &customer::Model) -> bool {
+    if who.is_partner() {
         c.partner_id.is_some() && c.partner_id == who.partner_id
     } else if who.is_staff() {
         true
     } else {
         who.customer_id == Some(c.id)
-    };
-    if visible { Ok(c) } else { Err(AppError::NotFound) }
+    }
 }
 
 /// Customers `who` may see, optionally filtered by a search over name and contract number.

@@ -26,8 +26,7 @@ fn own_customer_id(ctx: &Ctx) -> Result<i64, WebError> {
 
 pub async fn dashboard(State(app): State<App>, ctx: Ctx, Query(q): Query<OkQuery>) -> WebResult<Response> {
     let who = ctx.user()?;
-    let customer = customers::get_visible(&app, who, own_customer_id(&ctx)?).await?;
-    let users = customers::users_of(&app, customer.id).await?;
+    let (customer, users) = customers::with_users(&app, who, own_customer_id(&ctx)?).await?;
     Ok(DashboardPage {
         c: Chrome::new(&ctx.0, "/", &app.config.display_time_zone).with_flash(q.ok.as_deref()),
         customer,

@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 pub struct Config {
     /// `postgres://…` or a SQLite file path / `sqlite://…` URL.
     pub database_url: String,
+    /// Connections in the pool; 0 picks by database: 4 for SQLite (one writer at a time, and
+    /// each connection is a thread — more only added switching on the measured 2-core machine),
+    /// 16 for PostgreSQL.
     pub db_max_connections: u32,
     /// Address the HTTP server binds.
     pub listen: String,
@@ -65,7 +68,7 @@ impl Default for Config {
     fn default() -> Self {
         Config {
             database_url: "kabinet.db".into(),
-            db_max_connections: 16,
+            db_max_connections: 0,
             listen: "127.0.0.1:8080".into(),
             public_base_url: "http://127.0.0.1:8080".into(),
             trust_forwarded_for: false,

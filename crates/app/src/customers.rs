@@ -24,8 +24,15 @@ pub const SUPPORT_GROUPS: [&str; 3] = ["A", "B", "C"];
 /// The customer `id` if `who` may see it; anything else is "not found", so ids of other
 /// customers cannot be probed.
 pub async fn get_visible(app: &App, who: &Identity, id: i64) -> AppResult<customer::Model> {
-    let c = Customer::find_by_id(id).one(&app.db.conn).await?.ok_or(AppError::NotFound)?;
-    if visible_to(who, &c) { Ok(c) } else { Err(AppError::NotFound) }
+    let c = Customer::find_by_id(id)
+        .one(&app.db.conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if visible_to(who, &c) {
+        Ok(c)
+    } else {
+        Err(AppError::NotFound)
+    }
 }
 
 /// The customer `id` with its cabinet logins, if `who` may see it — in one query, since the

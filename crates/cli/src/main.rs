@@ -23,7 +23,7 @@ use kabinet_store::{Db, StoreConfig};
 /// directory (or the file named by --config / KABINET_CONFIG), then environment variables:
 ///
 ///   DATABASE_URL                 postgres://user@host/db, or a SQLite file (default kabinet.db)
-///   KABINET_DB_MAX_CONNECTIONS   pool size (default 16)
+///   KABINET_DB_MAX_CONNECTIONS   pool size (default 4 on SQLite, 16 on PostgreSQL)
 ///   KABINET_LISTEN               address to bind (default 127.0.0.1:8080)
 ///   KABINET_PUBLIC_BASE_URL      address people use; https:// makes cookies Secure
 ///   KABINET_BODY_LIMIT_BYTES     largest request body (default 1048576)
@@ -116,8 +116,15 @@ enum AuditCommand {
     Verify,
 }
 
+/// mimalloc's `purge_delay` option (the same index in its v2 and v3 headers).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
+    // Hand freed memory back to the system at once: each password hash frees 19 MiB, and an
+    // idle server would otherwise keep it (its resident size went from 28 to 48 MB).
+    // SAFETY: sets a plain integer option of the allocator; no memory is touched.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
     let cli = Cli::parse();
     init_logging();
     match run(cli).await {

@@ -17,6 +17,7 @@ pub enum Backend {
 pub struct StoreConfig {
     /// `sqlite://path?mode=rwc` or `postgres://…`; a bare path means a SQLite file.
     pub url: String,
+    /// 0: 4 for SQLite, 16 for PostgreSQL.
     pub max_connections: u32,
     pub min_connections: u32,
 }
@@ -25,7 +26,7 @@ impl StoreConfig {
     pub fn new(url: impl Into<String>) -> Self {
         StoreConfig {
             url: url.into(),
-            max_connections: 16,
+            max_connections: 0,
             min_connections: 1,
         }
     }
@@ -38,6 +39,7 @@ pub struct Db {
     pub backend: Backend,
     /// The URL it was opened with (tests hand it to the binary).
     pub url: String,
+    pub max_connections: u32,
 }
 
 /// Turns what a person may type as `DATABASE_URL` into a URL sqlx understands.
@@ -64,9 +66,14 @@ impl Db {
         } else {
             Backend::Postgres
         };
+        let max_connections = match (config.max_connections, backend) {
+            (0, Backend::Sqlite) => 4,
+            (0, Backend::Postgres) => 16,
+            (n, _) => n,
+        };
         let mut options = ConnectOptions::new(url.clone());
         options
-            .max_connections(config.max_connections)
+            .max_connections(max_connections)
             .min_connections(config.min_connections)
             .connect_timeout(Duration::from_secs(10))
             .acquire_timeout(Duration::from_secs(10))
@@ -85,7 +92,12 @@ impl Db {
             });
         }
         let conn = Database::connect(options).await?;
-        Ok(Db { conn, backend, url })
+        Ok(Db {
+            conn,
+            backend,
+            url,
+            max_connections,
+        })
     }
 
     /// Applies every pending migration; running it twice changes nothing.

@@ -44,7 +44,7 @@ async fn metrics(State(app): State<App>) -> Response {
     let body = crate::metrics::render(&[
         ("connections", size),
         ("idle_connections", idle),
-        ("max_connections", app.config.db_max_connections as u64),
+        ("max_connections", app.db.max_connections as u64),
     ]);
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }

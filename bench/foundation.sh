@@ -55,6 +55,15 @@ load() {
   printf '%-22s %10s req/s   p50 %-8s p99 %-8s\n' "$name" "$rps" "$p50" "$p99"
 }
 
+# Median requests/s and p99 over the rounds of one measurement.
+median() {
+  local name=$1
+  local rps p99
+  rps=$(for f in "$out/$name"-?.txt; do awk '/Requests\/sec/ {print $2}' "$f"; done | sort -n | sed -n 2p)
+  p99=$(for f in "$out/$name"-?.txt; do awk '$1=="99%" {v=$2; if (v ~ /us$/) {sub(/us/,"",v); v/=1000} else if (v ~ /ms$/) {sub(/ms/,"",v)} else if (v ~ /s$/) {sub(/s/,"",v); v*=1000}; print v}' "$f"; done | sort -n | sed -n 2p)
+  printf '%-22s median %10s req/s   p99 %s ms\n' "$name" "$rps" "$p99"
+}
+
 bench_db() {
   local label=$1 url=$2
   start "$url"
@@ -65,8 +74,13 @@ bench_db() {
   cookie=$(session)
   [[ -n $cookie ]] || { echo "login failed"; cat "$out/server.log"; exit 1; }
   curl -sf -o /dev/null -b "kabinet_session=$cookie" "http://127.0.0.1:$port/" || { echo "dashboard failed"; exit 1; }
-  load "$label-healthz" /healthz "$cookie"
-  load "$label-dashboard" / "$cookie"
+  # Alternate the two pages so that both see the same machine; report each run and the medians.
+  for round in 1 2 3; do
+    load "$label-healthz-$round" /healthz "$cookie"
+    load "$label-dashboard-$round" / "$cookie"
+  done
+  median "$label-healthz"
+  median "$label-dashboard"
   echo "[$label] RSS after load: $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status)"
   stop
 }

@@ -1,11 +1,12 @@
 //! Request counts and latency histograms per route, exposed in the Prometheus text format.
 //! Kept in process memory: each node reports its own, as Prometheus expects.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{LazyLock, Mutex};
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
+use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
 use kabinet_app::App;
@@ -20,39 +21,43 @@ struct Series {
     sum: f64,
 }
 
-/// (method, route, status class) → latency series.
-static SERIES: LazyLock<Mutex<BTreeMap<(String, String, u16), Series>>> = LazyLock::new(Default::default);
+/// route → (method, status class, latency series). Looked up by the borrowed route, so a
+/// request allocates nothing here once its route has been seen.
+type Registry = HashMap<String, Vec<(Method, u16, Series)>>;
+static SERIES: LazyLock<Mutex<Registry>> = LazyLock::new(Default::default);
 
 pub async fn track(State(_app): State<App>, req: Request, next: Next) -> Response {
     let started = Instant::now();
-    let method = req.method().to_string();
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|m| m.as_str().to_owned())
-        .unwrap_or_else(|| "unmatched".into());
+    let method = req.method().clone();
+    // This layer wraps each route, so the matched path is known here; the not-found fallback
+    // has none.
+    let route = req.extensions().get::<MatchedPath>().cloned();
     let response = next.run(req).await;
-    // The matched path is only known after routing, which happens inside `next`; an unmatched
-    // request keeps its "unmatched" label.
-    let route = response
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|m| m.as_str().to_owned())
-        .unwrap_or(route);
+    let route = route.as_ref().map(MatchedPath::as_str).unwrap_or("unmatched");
     observe(
-        &method,
-        &route,
+        method,
+        route,
         response.status().as_u16(),
         started.elapsed().as_secs_f64(),
     );
     response
 }
 
-fn observe(method: &str, route: &str, status: u16, secs: f64) {
+fn observe(method: Method, route: &str, status: u16, secs: f64) {
+    let class = status / 100 * 100;
     let mut all = SERIES.lock().expect("metrics lock");
-    let s = all
-        .entry((method.to_owned(), route.to_owned(), status / 100 * 100))
-        .or_default();
+    if !all.contains_key(route) {
+        all.insert(route.to_owned(), Vec::new());
+    }
+    let per_route = all.get_mut(route).expect("inserted above");
+    let index = match per_route.iter().position(|(m, c, _)| *m == method && *c == class) {
+        Some(i) => i,
+        None => {
+            per_route.push((method, class, Series::default()));
+            per_route.len() - 1
+        }
+    };
+    let s = &mut per_route[index].2;
     for (i, bound) in BUCKETS.iter().enumerate() {
         if secs <= *bound {
             s.counts[i] += 1;
@@ -68,8 +73,17 @@ pub fn render(pool: &[(&str, u64)]) -> String {
     let mut out = String::new();
     out.push_str("# HELP kabinet_http_request_duration_seconds Time to answer an HTTP request.\n");
     out.push_str("# TYPE kabinet_http_request_duration_seconds histogram\n");
-    let all = SERIES.lock().expect("metrics lock").clone();
-    for ((method, route, status), s) in &all {
+    // Sorted, so that the page reads the same from one scrape to the next.
+    let all: BTreeMap<(String, String, u16), Series> = SERIES
+        .lock()
+        .expect("metrics lock")
+        .iter()
+        .flat_map(|(route, v)| {
+            v.iter()
+                .map(move |(m, c, s)| ((route.clone(), m.to_string(), *c), s.clone()))
+        })
+        .collect();
+    for ((route, method, status), s) in &all {
         let labels = format!(
             "method=\"{method}\",route=\"{}\",status=\"{status}\"",
             route.replace('"', "'")

@@ -11,6 +11,11 @@ use kabinet_app::{AppError, demo};
 use kabinet_store::Db;
 use kabinet_testkit::{TestApp, both_databases};
 
+/// Whether the session behind `token` is accepted by `app`.
+async fn is_live(app: &kabinet_app::App, token: &str) -> bool {
+    sessions::authenticate(app, token).await.unwrap().is_some()
+}
+
 fn client(ip: &str) -> ClientInfo {
     ClientInfo {
         ip: ip.into(),
@@ -46,12 +51,7 @@ async fn login_by_login_email_or_phone(db: Db) {
             .await
             .unwrap_or_else(|_| panic!("{id} signs in"));
         assert_eq!(signed.identity.login, "vector.coord");
-        assert!(
-            sessions::authenticate(&t.app, &signed.session_token)
-                .await
-                .unwrap()
-                .is_some()
-        );
+        assert!(is_live(&t.app, &signed.session_token).await);
     }
     // Staff cannot enter the cabinet, customers cannot enter the back office: same answer as
     // a wrong password.
@@ -108,12 +108,7 @@ async fn disabled_users_lose_their_sessions(db: Db) {
         .ok()
         .unwrap();
     // Looked up once, so this node holds it in its session cache.
-    assert!(
-        sessions::authenticate(&t.app, &signed.session_token)
-            .await
-            .unwrap()
-            .is_some()
-    );
+    assert!(is_live(&t.app, &signed.session_token).await);
     users::set_active(
         &t.app,
         &admin,
@@ -123,12 +118,7 @@ async fn disabled_users_lose_their_sessions(db: Db) {
     )
     .await
     .unwrap();
-    assert!(
-        sessions::authenticate(&t.app, &signed.session_token)
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(!is_live(&t.app, &signed.session_token).await);
     assert!(matches!(
         sign_in(&t.app, "support", demo::DEMO_PASSWORD, Face::Crm, &client("10.4.4.4")).await,
         Err(LoginFailureOr::Failure(LoginFailure::Disabled))
@@ -204,18 +194,8 @@ async fn password_change_rules(db: Db) {
     .await
     .unwrap();
     // This session lives on, the other one ended; the new password works.
-    assert!(
-        sessions::authenticate(&t.app, &signed.session_token)
-            .await
-            .unwrap()
-            .is_some()
-    );
-    assert!(
-        sessions::authenticate(&t.app, &other.session_token)
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(is_live(&t.app, &signed.session_token).await);
+    assert!(!is_live(&t.app, &other.session_token).await);
     assert!(
         sign_in(
             &t.app,
@@ -301,13 +281,7 @@ async fn recovery_by_sms_code(db: Db) {
             .unwrap()
             .must_change_password
     );
-    assert!(
-        sessions::authenticate(&t.app, &old.session_token)
-            .await
-            .unwrap()
-            .is_none(),
-        "other sessions ended"
-    );
+    assert!(!is_live(&t.app, &old.session_token).await, "other sessions ended");
     // Single use.
     assert!(recovery::verify(&t.app, "vector.view", &code, &c).await.is_err());
 }
@@ -492,34 +466,14 @@ async fn another_node_sees_an_ended_session_within_the_cache_time(db: Db) {
     .await
     .ok()
     .unwrap();
-    assert!(
-        sessions::authenticate(&node_a.app, &signed.session_token)
-            .await
-            .unwrap()
-            .is_some()
-    );
-    assert!(
-        sessions::authenticate(&node_b.app, &signed.session_token)
-            .await
-            .unwrap()
-            .is_some()
-    );
+    assert!(is_live(&node_a.app, &signed.session_token).await);
+    assert!(is_live(&node_b.app, &signed.session_token).await);
     // Logging out on node B ends it there at once …
     sessions::end(&node_b.app, &signed.session_token).await.unwrap();
-    assert!(
-        sessions::authenticate(&node_b.app, &signed.session_token)
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(!is_live(&node_b.app, &signed.session_token).await);
     // … and on node A once its cached copy is older than the cache time.
     tokio::time::sleep(std::time::Duration::from_millis(350)).await;
-    assert!(
-        sessions::authenticate(&node_a.app, &signed.session_token)
-            .await
-            .unwrap()
-            .is_none()
-    );
+    assert!(!is_live(&node_a.app, &signed.session_token).await);
 }
 
 both_databases!(

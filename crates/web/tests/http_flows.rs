@@ -19,25 +19,13 @@ async fn sign_in_and_out(db: Db) {
     assert!(page.body.contains(r#"<html lang="ru" dir="ltr">"#));
     assert!(page.body.contains(r#"id="login-form""#));
 
-    let bad = w
-        .post_form(
-            "/login",
-            None,
-            &[("identifier", "vector.coord"), ("password", "wrong-password")],
-        )
-        .await;
+    let bad = w.try_login("/login", "vector.coord", "wrong-password").await;
     assert_eq!(bad.status, StatusCode::UNAUTHORIZED);
     assert!(bad.cookie("kabinet_session").is_none(), "no session on failure");
     assert!(bad.body.contains("alert-error") && bad.body.contains("Неверный логин или пароль"));
     assert!(bad.body.contains(r#"value="vector.coord""#), "the typed login is kept");
 
-    let ok = w
-        .post_form(
-            "/login",
-            None,
-            &[("identifier", "vector.coord"), ("password", DEMO_PASSWORD)],
-        )
-        .await;
+    let ok = w.try_login("/login", "vector.coord", DEMO_PASSWORD).await;
     assert_eq!(ok.status, StatusCode::SEE_OTHER);
     assert_eq!(ok.location(), "/");
     let set = ok.set_cookie_header("kabinet_session").unwrap();
@@ -63,30 +51,15 @@ async fn sign_in_and_out(db: Db) {
 
 async fn next_parameter_stays_on_this_site(db: Db) {
     let w = Web::demo(db).await;
-    let ok = w
-        .post_form(
-            "/login",
-            None,
-            &[
-                ("identifier", "kuznetsov"),
-                ("password", DEMO_PASSWORD),
-                ("next", "//evil.example/x"),
-            ],
-        )
-        .await;
-    assert_eq!(ok.location(), "/");
-    let ok = w
-        .post_form(
-            "/login",
-            None,
-            &[
-                ("identifier", "kuznetsov"),
-                ("password", DEMO_PASSWORD),
-                ("next", "/profile"),
-            ],
-        )
-        .await;
-    assert_eq!(ok.location(), "/profile");
+    for (next, lands_on) in [
+        ("//evil.example/x", "/"),
+        ("https://evil.example/", "/"),
+        ("/profile", "/profile"),
+    ] {
+        let form = [("identifier", "kuznetsov"), ("password", DEMO_PASSWORD), ("next", next)];
+        let ok = w.post_form("/login", None, &form).await;
+        assert_eq!(ok.location(), lands_on, "next={next}");
+    }
 }
 
 async fn cross_site_posts_are_refused(db: Db) {
@@ -119,22 +92,10 @@ async fn cross_site_posts_are_refused(db: Db) {
 async fn throttling_answers_429_with_retry_after(db: Db) {
     let w = Web::demo(db).await;
     for _ in 0..5 {
-        let r = w
-            .post_form(
-                "/crm/login",
-                None,
-                &[("identifier", "technician"), ("password", "wrong-password")],
-            )
-            .await;
+        let r = w.try_login("/crm/login", "technician", "wrong-password").await;
         assert_eq!(r.status, StatusCode::UNAUTHORIZED);
     }
-    let r = w
-        .post_form(
-            "/crm/login",
-            None,
-            &[("identifier", "technician"), ("password", DEMO_PASSWORD)],
-        )
-        .await;
+    let r = w.try_login("/crm/login", "technician", DEMO_PASSWORD).await;
     assert_eq!(r.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(r.headers.get(header::RETRY_AFTER).is_some());
     assert!(r.body.contains("Слишком много попыток"));
@@ -157,13 +118,7 @@ async fn forced_change_after_a_staff_reset(db: Db) {
     let start = page.body.find(r#"id="generated-password">"#).unwrap() + r#"id="generated-password">"#.len();
     let password = &page.body[start..start + 14];
 
-    let login = w
-        .post_form(
-            "/login",
-            None,
-            &[("identifier", "vector.assist"), ("password", password)],
-        )
-        .await;
+    let login = w.try_login("/login", "vector.assist", password).await;
     assert_eq!(login.location(), "/password");
     let cookie = login.cookie("kabinet_session").unwrap();
     let dash = w.get("/", Some(&cookie)).await;
@@ -198,6 +153,11 @@ async fn forced_change_after_a_staff_reset(db: Db) {
     assert!(audit.body.contains("user.reset_password") && audit.body.contains("user.change_password"));
 }
 
+async fn verify_code(w: &Web, identifier: &str, code: &str) -> support::Resp {
+    w.post_form("/forgot/verify", None, &[("identifier", identifier), ("code", code)])
+        .await
+}
+
 async fn recovery_over_http(db: Db) {
     let w = Web::demo(db).await;
     let r = w
@@ -224,21 +184,9 @@ async fn recovery_over_http(db: Db) {
             .unwrap()
             .to_owned()
     };
-    let wrong = w
-        .post_form(
-            "/forgot/verify",
-            None,
-            &[("identifier", "vector.view"), ("code", "12345x")],
-        )
-        .await;
+    let wrong = verify_code(&w, "vector.view", "12345x").await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let ok = w
-        .post_form(
-            "/forgot/verify",
-            None,
-            &[("identifier", "vector.view"), ("code", &code)],
-        )
-        .await;
+    let ok = verify_code(&w, "vector.view", &code).await;
     assert_eq!(ok.location(), "/password");
     let cookie = ok.cookie("kabinet_session").unwrap();
     assert_eq!(w.get("/", Some(&cookie)).await.location(), "/password");

@@ -130,6 +130,12 @@ impl Web {
         self.send(b.body(body).unwrap()).await
     }
 
+    /// Submits a login form (`/login` or `/crm/login`) and returns the answer as it is.
+    pub async fn try_login(&self, login_path: &str, login: &str, password: &str) -> Resp {
+        self.post_form(login_path, None, &[("identifier", login), ("password", password)])
+            .await
+    }
+
     /// Signs in through the login form and returns the session cookie value.
     pub async fn login(&self, login_path: &str, login: &str, password: &str) -> String {
         let r = self

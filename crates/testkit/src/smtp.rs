@@ -80,7 +80,7 @@ impl SmtpSink {
             } else if upper == "RSET" || upper == "NOOP" {
                 write.write_all(b"250 OK\r\n").await?;
             } else {
-                write.write_all(b"502 not implemented\r\n").await?;
+                write.write_all(b"502 command not recognised\r\n").await?;
             }
         }
         Ok(())

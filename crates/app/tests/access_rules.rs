@@ -441,6 +441,15 @@ async fn duplicate_login_is_a_field_error_and_writes_nothing(db: Db) {
     )
     .await;
     assert!(matches!(err, Err(AppError::Validation(f)) if f.get("role") == Some("invalid-choice")));
+    let unknown_partner = NewUser {
+        login: "dealer3".into(),
+        display_name: "Дилер".into(),
+        role: "partner".into(),
+        partner_id: Some(999_999),
+        ..Default::default()
+    };
+    let err = users::create_staff(&t.app, &Actor::user(&admin, None), unknown_partner).await;
+    assert!(matches!(err, Err(AppError::Validation(f)) if f.get("partner_id") == Some("partner-required")));
     assert_eq!(
         kabinet_app::audit::search(&t.app, &Default::default(), 1, 1)
             .await

@@ -28,6 +28,7 @@ use kabinet_store::{Db, StoreConfig};
 ///   KABINET_PUBLIC_BASE_URL      address people use; https:// makes cookies Secure
 ///   KABINET_BODY_LIMIT_BYTES     largest request body (default 1048576)
 ///   KABINET_SESSION_IDLE_MINUTES, KABINET_SESSION_ABSOLUTE_HOURS   session lifetimes (30, 12)
+///   KABINET_SESSION_CACHE_MILLIS how long a node trusts a session it looked up (2000; 0 = never)
 ///   KABINET_LOGIN_FAILURES_ALLOWED, KABINET_LOGIN_WINDOW_MINUTES   login throttling (5 per 15)
 ///   KABINET_TRUST_FORWARDED_FOR  take client addresses from X-Forwarded-For (false)
 ///   KABINET_DISPLAY_TIME_ZONE    time zone for shown times (Europe/Moscow)

@@ -124,9 +124,17 @@ struct ErrorPage {
 /// The message of an error in `lang`, with the wait spelled out for throttling.
 pub fn message(lang: Lang, info: &ErrorInfo) -> String {
     match info.retry_after_secs {
-        Some(secs) => lang.t_args("err-throttled", &[("minutes", secs.div_ceil(60).max(1).to_string())]),
+        Some(secs) => throttled_message(lang, secs),
         None => lang.t(&format!("err-{}", info.code)),
     }
+}
+
+/// "Too many attempts, try again in N minutes", rounded up to whole minutes.
+pub fn throttled_message(lang: Lang, retry_after_secs: u64) -> String {
+    lang.t_args(
+        "err-throttled",
+        &[("minutes", retry_after_secs.div_ceil(60).max(1).to_string())],
+    )
 }
 
 pub fn render_error(face: FaceOf, lang: Lang, info: ErrorInfo) -> Response {

@@ -119,7 +119,11 @@ pub async fn verify(app: &App, identifier: &str, code: &str, client: &ClientInfo
         return Err(FieldErrors::single("code", "code-format"));
     }
     let wrong = || FieldErrors::single("code", "code-wrong");
-    let Some(u) = login::find_by_identifier(&app.db.conn, identifier).await? else {
+    // A disabled account gets the answer of a wrong code, and its code stays unused.
+    let Some(u) = login::find_by_identifier(&app.db.conn, identifier)
+        .await?
+        .filter(|u| u.status == "active")
+    else {
         return Err(wrong());
     };
     let now = kabinet_store::now();
@@ -171,9 +175,6 @@ pub async fn verify(app: &App, identifier: &str, code: &str, client: &ClientInfo
     .await?;
     txn.commit().await?;
     app.sessions.forget_user(u.id);
-    if u.status != "active" {
-        return Err(AppError::Forbidden);
-    }
     let token = sessions::create(app, u.id, client).await?;
     let mut identity = Identity::from_user(&u).ok_or(AppError::Forbidden)?;
     identity.session_id = Some(passwords::sha256_hex(&token));

@@ -97,7 +97,7 @@ pub async fn register(
         user_id: None,
         idempotency_key: None,
     };
-    let created = users::create_self_registered(
+    let created = users::create_customer_user(
         app,
         &actor,
         customer.id,

@@ -8,7 +8,7 @@ use kabinet_store::entities::session::{self, Entity as Session};
 use kabinet_store::entities::user::Entity as User;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
-use super::{ClientInfo, Identity, passwords};
+use super::{Actor, ClientInfo, Identity, passwords};
 use crate::{App, AppResult};
 
 /// Sessions this node looked up recently. Every signed-in request needs its session and user;
@@ -173,6 +173,18 @@ pub async fn end_others<C: ConnectionTrait>(db: &C, user_id: i64, keep: Option<&
         q = q.filter(session::Column::Id.ne(keep));
     }
     Ok(q.exec(db).await?.rows_affected)
+}
+
+/// "Log out my other sessions": ends every session of the caller but the current one, with
+/// its audit record in the same transaction. Returns how many ended.
+pub async fn end_own_others(app: &App, who: &Identity, actor: &Actor) -> AppResult<u64> {
+    let txn = app.db.write().await?;
+    let ended = end_others(&txn, who.user_id, who.session_id.as_deref()).await?;
+    let details = serde_json::json!({"ended": ended});
+    crate::audit::record(&txn, actor, "session.logout_others", "user", Some(who.user_id), details).await?;
+    txn.commit().await?;
+    app.sessions.forget_user(who.user_id);
+    Ok(ended)
 }
 
 /// The live sessions of a user, newest first.

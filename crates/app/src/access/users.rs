@@ -202,6 +202,17 @@ async fn insert(
     })
 }
 
+/// Whether `partner_id` names an existing partner (a partner login needs one).
+async fn partner_exists(app: &App, partner_id: Option<i64>) -> AppResult<bool> {
+    let Some(id) = partner_id else {
+        return Ok(false);
+    };
+    Ok(kabinet_store::entities::partner::Entity::find_by_id(id)
+        .one(&app.db.conn)
+        .await?
+        .is_some())
+}
+
 /// Creates a staff user (admins only; the route checks the permission).
 pub async fn create_staff(app: &App, actor: &Actor, new: NewUser) -> AppResult<CreatedUser> {
     let mut errors = FieldErrors::new();
@@ -211,7 +222,7 @@ pub async fn create_staff(app: &App, actor: &Actor, new: NewUser) -> AppResult<C
         .parse::<StaffRole>()
         .map_err(|_| errors.add("role", "invalid-choice"))
         .ok();
-    if role == Some(StaffRole::Partner) && new.partner_id.is_none() {
+    if role == Some(StaffRole::Partner) && !partner_exists(app, new.partner_id).await? {
         errors.add("partner_id", "partner-required");
     }
     errors.into_result()?;
@@ -243,30 +254,13 @@ pub async fn create_for_customer(
     new: NewUser,
 ) -> AppResult<CreatedUser> {
     customers::get_visible(app, who, customer_id).await?;
-    let mut errors = FieldErrors::new();
-    let checked = check_common(&new, &mut errors);
-    let role = new
-        .role
-        .parse::<CustomerRole>()
-        .map_err(|_| errors.add("role", "invalid-choice"))
-        .ok();
-    errors.into_result()?;
-    insert(
-        app,
-        actor,
-        checked,
-        Role::Customer(role.expect("checked above")),
-        Some(customer_id),
-        None,
-        true,
-        vec![],
-    )
-    .await
+    create_customer_user(app, actor, customer_id, new, vec![]).await
 }
 
-/// Creates a cabinet login without a caller to scope by (self-registration), queueing
-/// `messages` to it in the same transaction.
-pub async fn create_self_registered(
+/// Creates a cabinet login of `customer_id` without scoping it to a caller (the callers do:
+/// staff through [`create_for_customer`], self-registration through the contract check),
+/// queueing `messages` to the new user in the same transaction.
+pub async fn create_customer_user(
     app: &App,
     actor: &Actor,
     customer_id: i64,
@@ -281,17 +275,8 @@ pub async fn create_self_registered(
         .map_err(|_| errors.add("role", "invalid-choice"))
         .ok();
     errors.into_result()?;
-    insert(
-        app,
-        actor,
-        checked,
-        Role::Customer(role.expect("checked above")),
-        Some(customer_id),
-        None,
-        true,
-        messages,
-    )
-    .await
+    let role = Role::Customer(role.expect("checked above"));
+    insert(app, actor, checked, role, Some(customer_id), None, true, messages).await
 }
 
 /// A user `who` may manage: admins any staff user; staff with the customer-users permission
@@ -367,7 +352,7 @@ pub async fn change_staff_role(
     let role = role
         .parse::<StaffRole>()
         .map_err(|_| FieldErrors::single("role", "invalid-choice"))?;
-    if role == StaffRole::Partner && partner_id.is_none() {
+    if role == StaffRole::Partner && !partner_exists(app, partner_id).await? {
         return Err(FieldErrors::single("partner_id", "partner-required"));
     }
     let before = (target.staff_role.clone(), target.partner_id);

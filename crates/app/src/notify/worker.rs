@@ -3,7 +3,7 @@
 
 use chrono::Duration;
 use kabinet_store::entities::outbox_message::{self, Entity as OutboxMessage};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, QueryOrder, QuerySelect};
 
 use super::{DeliveryError, email::Email};
 use crate::{App, AppResult};
@@ -107,16 +107,6 @@ pub async fn run(app: App, poll: std::time::Duration, shutdown: impl std::future
 /// The newest messages, for the back-office outbox page.
 pub async fn recent(app: &App, limit: u64) -> AppResult<Vec<outbox_message::Model>> {
     Ok(OutboxMessage::find()
-        .order_by_desc(outbox_message::Column::Id)
-        .limit(limit)
-        .all(&app.db.conn)
-        .await?)
-}
-
-/// Messages for one recipient, newest first (the demo shows a person their own codes).
-pub async fn for_recipient(app: &App, recipient: &str, limit: u64) -> AppResult<Vec<outbox_message::Model>> {
-    Ok(OutboxMessage::find()
-        .filter(outbox_message::Column::Recipient.eq(recipient))
         .order_by_desc(outbox_message::Column::Id)
         .limit(limit)
         .all(&app.db.conn)

@@ -166,20 +166,7 @@ pub struct Ended {
 /// Ends every session of the caller but the current one.
 #[utoipa::path(delete, path = "/api/v1/me/sessions/others", tag = "access", responses((status = 200, body = Ended)), security(("bearer" = []), ("session" = [])))]
 pub async fn end_other_sessions(State(app): State<App>, ctx: Ctx) -> WebResult<Json<Ended>> {
-    let who = ctx.user()?;
-    let txn = app.db.write().await?;
-    let ended = sessions::end_others(&txn, who.user_id, who.session_id.as_deref()).await?;
-    kabinet_app::audit::record(
-        &txn,
-        &ctx.actor()?,
-        "session.logout_others",
-        "user",
-        Some(who.user_id),
-        serde_json::json!({"ended": ended}),
-    )
-    .await?;
-    txn.commit().await?;
-    app.sessions.forget_user(who.user_id);
+    let ended = sessions::end_own_others(&app, ctx.user()?, &ctx.actor()?).await?;
     Ok(Json(Ended { ended }))
 }
 

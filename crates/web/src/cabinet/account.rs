@@ -153,20 +153,7 @@ pub async fn sessions(State(app): State<App>, ctx: Ctx, Query(q): Query<OkQuery>
 }
 
 pub async fn logout_others(State(app): State<App>, ctx: Ctx) -> WebResult<Response> {
-    let who = ctx.user()?;
-    let ended = sessions::end_others(&app.db.conn, who.user_id, who.session_id.as_deref()).await?;
-    let txn = app.db.write().await?;
-    kabinet_app::audit::record(
-        &txn,
-        &ctx.actor()?,
-        "session.logout_others",
-        "user",
-        Some(who.user_id),
-        serde_json::json!({"ended": ended}),
-    )
-    .await?;
-    txn.commit().await?;
-    app.sessions.forget_user(who.user_id);
+    sessions::end_own_others(&app, ctx.user()?, &ctx.actor()?).await?;
     Ok(Redirect::to(&format!("{}/sessions?ok=others-logged-out", prefix(&ctx))).into_response())
 }
 

@@ -122,10 +122,9 @@ pub async fn login_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> W
             Ok(page(StatusCode::FORBIDDEN, lang.t("err-account-disabled")))
         }
         Err(LoginFailureOr::Failure(LoginFailure::Throttled { retry_after_secs })) => {
-            let minutes = retry_after_secs.div_ceil(60).max(1).to_string();
             let mut res = page(
                 StatusCode::TOO_MANY_REQUESTS,
-                lang.t_args("err-throttled", &[("minutes", minutes)]),
+                crate::error::throttled_message(lang, retry_after_secs),
             );
             res.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));

@@ -35,10 +35,7 @@ pub async fn forgot_form(State(app): State<App>, ctx: Ctx) -> Response {
 
 fn throttled_form(lang: kabinet_app::i18n::Lang, e: &AppError) -> Option<String> {
     match e {
-        AppError::Throttled { retry_after_secs } => Some(lang.t_args(
-            "err-throttled",
-            &[("minutes", retry_after_secs.div_ceil(60).max(1).to_string())],
-        )),
+        AppError::Throttled { retry_after_secs } => Some(crate::error::throttled_message(lang, *retry_after_secs)),
         _ => None,
     }
 }

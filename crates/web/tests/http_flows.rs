@@ -331,17 +331,14 @@ async fn api_with_tokens_and_error_format(db: Db) {
     let cookie = login.cookie("kabinet_session").unwrap();
 
     // Create a token with the session (the browser app), then use it alone.
-    let req = axum::http::Request::builder()
-        .method("POST")
-        .uri("/api/v1/me/tokens")
-        .header(header::ORIGIN, support::ORIGIN)
-        .header(header::COOKIE, format!("kabinet_session={cookie}"))
-        .header(header::CONTENT_TYPE, "application/json")
-        .body(axum::body::Body::from(
-            json!({"name": "Интеграция", "expires_in_days": 30}).to_string(),
-        ))
-        .unwrap();
-    let made = w.send(req).await;
+    let made = w
+        .session_json(
+            "POST",
+            "/api/v1/me/tokens",
+            &cookie,
+            json!({"name": "Интеграция", "expires_in_days": 30}),
+        )
+        .await;
     assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
     let token = made.json()["token"].as_str().unwrap().to_owned();
     let token_id = made.json()["id"].as_i64().unwrap();
@@ -397,35 +394,25 @@ async fn api_with_tokens_and_error_format(db: Db) {
 async fn admin_api_scopes_and_creates(db: Db) {
     let w = Web::demo(db).await;
     let admin = w.session_for("admin").await;
-    let made = {
-        let req = axum::http::Request::builder()
-            .method("POST")
-            .uri("/api/v1/staff-users")
-            .header(header::ORIGIN, support::ORIGIN)
-            .header(header::COOKIE, format!("kabinet_session={admin}"))
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(axum::body::Body::from(
-                json!({"login": "new.support", "display_name": "Новый Сотрудник", "role": "support"}).to_string(),
-            ))
-            .unwrap();
-        w.send(req).await
-    };
+    let made = w
+        .session_json(
+            "POST",
+            "/api/v1/staff-users",
+            &admin,
+            json!({"login": "new.support", "display_name": "Новый Сотрудник", "role": "support"}),
+        )
+        .await;
     assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
     assert_eq!(made.json()["generated_password"].as_str().unwrap().len(), 14);
     assert_eq!(made.json()["user"]["must_change_password"], true);
-    let unknown_role = {
-        let req = axum::http::Request::builder()
-            .method("POST")
-            .uri("/api/v1/staff-users")
-            .header(header::ORIGIN, support::ORIGIN)
-            .header(header::COOKIE, format!("kabinet_session={admin}"))
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(axum::body::Body::from(
-                json!({"login": "x.y.z", "display_name": "X", "role": "root"}).to_string(),
-            ))
-            .unwrap();
-        w.send(req).await
-    };
+    let unknown_role = w
+        .session_json(
+            "POST",
+            "/api/v1/staff-users",
+            &admin,
+            json!({"login": "x.y.z", "display_name": "X", "role": "root"}),
+        )
+        .await;
     assert_eq!(unknown_role.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(unknown_role.json()["error"]["fields"]["role"].is_string());
     let audit = w.get("/crm/audit?action=user.create", Some(&admin)).await;

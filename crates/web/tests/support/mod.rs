@@ -130,6 +130,15 @@ impl Web {
         self.send(b.body(body).unwrap()).await
     }
 
+    /// A JSON API call made by the browser app with its session cookie.
+    pub async fn session_json(&self, method: &str, path: &str, cookie: &str, json: serde_json::Value) -> Resp {
+        let req = Self::request(method, path, Some(cookie))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(json.to_string()))
+            .unwrap();
+        self.send(req).await
+    }
+
     /// Submits a login form (`/login` or `/crm/login`) and returns the answer as it is.
     pub async fn try_login(&self, login_path: &str, login: &str, password: &str) -> Resp {
         self.post_form(login_path, None, &[("identifier", login), ("password", password)])

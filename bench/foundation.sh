@@ -16,8 +16,9 @@ out=bench/out
 mkdir -p "$out"
 
 command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-cargo build --release -p kabinet
-bin="$target/release/kabinet"
+# KABINET_BIN measures an already built binary instead of building one.
+if [[ -z ${KABINET_BIN:-} ]]; then cargo build --release -p kabinet; fi
+bin=${KABINET_BIN:-$target/release/kabinet}
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 

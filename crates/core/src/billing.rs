@@ -1,0 +1,247 @@
+//! Rules of the ledger and of recurring charges (BIL-1 … BIL-3), free of storage and clocks.
+
+use jiff::civil::Date;
+use jiff::Span;
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+
+/// What a ledger entry records. Entries are never edited or deleted; a mistake is undone by a
+/// `Reversal` of the entry, carrying the opposite amount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    /// A service was charged (recurring or one-off): the balance goes down.
+    Charge,
+    /// Money came in: the balance goes up.
+    Payment,
+    /// Money went back to the customer: the balance goes down.
+    Refund,
+    /// A correction by staff, either way.
+    Adjustment,
+    /// A bonus credited by the provider: the balance goes up.
+    Cashback,
+    /// Cancels one earlier entry with the opposite amount.
+    Reversal,
+}
+
+/// Which way an entry moves the balance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Credit,
+    Debit,
+    /// Either way; the operation says which.
+    Either,
+}
+
+impl EntryKind {
+    pub const ALL: [EntryKind; 6] = [
+        EntryKind::Charge,
+        EntryKind::Payment,
+        EntryKind::Refund,
+        EntryKind::Adjustment,
+        EntryKind::Cashback,
+        EntryKind::Reversal,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryKind::Charge => "charge",
+            EntryKind::Payment => "payment",
+            EntryKind::Refund => "refund",
+            EntryKind::Adjustment => "adjustment",
+            EntryKind::Cashback => "cashback",
+            EntryKind::Reversal => "reversal",
+        }
+    }
+
+    pub fn direction(self) -> Direction {
+        match self {
+            EntryKind::Payment | EntryKind::Cashback => Direction::Credit,
+            EntryKind::Charge | EntryKind::Refund => Direction::Debit,
+            EntryKind::Adjustment | EntryKind::Reversal => Direction::Either,
+        }
+    }
+
+    /// Whether `signed_amount` (positive credits, negative debits) fits this kind.
+    pub fn accepts(self, signed_amount: i64) -> bool {
+        signed_amount != 0
+            && match self.direction() {
+                Direction::Credit => signed_amount > 0,
+                Direction::Debit => signed_amount < 0,
+                Direction::Either => true,
+            }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown entry kind: {0}")]
+pub struct UnknownEntryKind(pub String);
+
+impl FromStr for EntryKind {
+    type Err = UnknownEntryKind;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        EntryKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| UnknownEntryKind(s.to_owned()))
+    }
+}
+
+/// How long one paid period of a plan lasts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BillingPeriod {
+    Month,
+    Year,
+    TwoYears,
+    ThreeYears,
+}
+
+impl BillingPeriod {
+    pub const ALL: [BillingPeriod; 4] = [
+        BillingPeriod::Month,
+        BillingPeriod::Year,
+        BillingPeriod::TwoYears,
+        BillingPeriod::ThreeYears,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BillingPeriod::Month => "month",
+            BillingPeriod::Year => "year",
+            BillingPeriod::TwoYears => "two_years",
+            BillingPeriod::ThreeYears => "three_years",
+        }
+    }
+
+    pub fn months(self) -> i32 {
+        match self {
+            BillingPeriod::Month => 1,
+            BillingPeriod::Year => 12,
+            BillingPeriod::TwoYears => 24,
+            BillingPeriod::ThreeYears => 36,
+        }
+    }
+}
+
+impl FromStr for BillingPeriod {
+    type Err = UnknownEntryKind;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        BillingPeriod::ALL
+            .into_iter()
+            .find(|p| p.as_str() == s)
+            .ok_or_else(|| UnknownEntryKind(s.to_owned()))
+    }
+}
+
+/// The first day of period number `index` (0 = the subscription's start) of a subscription that
+/// started on `start`. Periods are counted from the start, not from the previous period, so a
+/// subscription started on 31 January is billed on 28/29 February and again on 31 March.
+pub fn period_start(start: Date, period: BillingPeriod, index: i32) -> Date {
+    let months = i64::from(period.months()) * i64::from(index);
+    start
+        .checked_add(Span::new().months(months))
+        .unwrap_or(Date::MAX)
+}
+
+/// The index of the period that contains `day`, or `None` before the start.
+pub fn period_index_on(start: Date, period: BillingPeriod, day: Date) -> Option<i32> {
+    if day < start {
+        return None;
+    }
+    // An estimate from whole months, corrected by at most one step either way.
+    let months = (i32::from(day.year()) - i32::from(start.year())) * 12 + i32::from(day.month())
+        - i32::from(start.month());
+    let mut index = (months / period.months()).max(0);
+    while index > 0 && period_start(start, period, index) > day {
+        index -= 1;
+    }
+    while period_start(start, period, index + 1) <= day {
+        index += 1;
+    }
+    Some(index)
+}
+
+/// The day after the last day of period `index`: where the next one starts.
+pub fn period_end_exclusive(start: Date, period: BillingPeriod, index: i32) -> Date {
+    period_start(start, period, index + 1)
+}
+
+/// "Amount due" (BIL-5): what brings the balance to zero and pays the next charge. Zero when
+/// the balance already covers the next charge.
+pub fn amount_due(balance: i64, next_charge: i64) -> i64 {
+    next_charge.saturating_sub(balance).max(0)
+}
+
+/// Whether a balance move from `before` to `after` crosses the warning threshold downwards
+/// (BIL-3). Staying below it does not count again; rising back above re-arms the warning.
+pub fn crosses_warning(before: i64, after: i64, threshold: i64) -> bool {
+    before >= threshold && after < threshold
+}
+
+/// Checks the debt cap: a balance may not fall below `-credit_limit`. On refusal, returns by how
+/// much the operation is over the cap (a positive amount the customer would have to pay first).
+pub fn check_debt_cap(balance_after: i64, credit_limit: i64) -> Result<(), i64> {
+    let floor = -credit_limit;
+    if balance_after < floor { Err(floor - balance_after) } else { Ok(()) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use jiff::ToSpan;
+    use jiff::civil::date;
+    use proptest::prelude::*;
+
+    #[test]
+    fn entry_kinds_have_a_direction() {
+        assert!(EntryKind::Payment.accepts(100));
+        assert!(!EntryKind::Payment.accepts(-100));
+        assert!(EntryKind::Charge.accepts(-1));
+        assert!(!EntryKind::Charge.accepts(1));
+        assert!(!EntryKind::Adjustment.accepts(0));
+        assert!(EntryKind::Reversal.accepts(5) && EntryKind::Reversal.accepts(-5));
+        for k in EntryKind::ALL {
+            assert_eq!(k.as_str().parse::<EntryKind>(), Ok(k));
+        }
+    }
+
+    #[test]
+    fn periods_count_from_the_start() {
+        let start = date(2026, 1, 31);
+        assert_eq!(period_start(start, BillingPeriod::Month, 1), date(2026, 2, 28));
+        assert_eq!(period_start(start, BillingPeriod::Month, 2), date(2026, 3, 31));
+        assert_eq!(period_start(date(2024, 2, 29), BillingPeriod::Year, 1), date(2025, 2, 28));
+        assert_eq!(period_start(date(2024, 2, 29), BillingPeriod::TwoYears, 2), date(2028, 2, 29));
+        assert_eq!(period_index_on(start, BillingPeriod::Month, date(2026, 2, 27)), Some(0));
+        assert_eq!(period_index_on(start, BillingPeriod::Month, date(2026, 2, 28)), Some(1));
+        assert_eq!(period_index_on(start, BillingPeriod::Month, date(2026, 1, 30)), None);
+        assert_eq!(period_index_on(start, BillingPeriod::ThreeYears, date(2030, 6, 1)), Some(1));
+    }
+
+    #[test]
+    fn amount_due_and_thresholds() {
+        assert_eq!(amount_due(-300, 500), 800);
+        assert_eq!(amount_due(1_000, 500), 0);
+        assert_eq!(amount_due(200, 500), 300);
+        assert!(crosses_warning(100, -1, 0));
+        assert!(!crosses_warning(-5, -10, 0), "already below: no second warning");
+        assert!(!crosses_warning(10, 5, 0));
+        assert_eq!(check_debt_cap(-1_000, 1_000), Ok(()));
+        assert_eq!(check_debt_cap(-1_250, 1_000), Err(250));
+    }
+
+    proptest! {
+        #[test]
+        fn period_index_finds_the_containing_period(
+            y in 2000i16..2090, m in 1i8..=12, d in 1i8..=28, offset in 0i32..5000, p in 0usize..4
+        ) {
+            let start = date(y, m, d);
+            let period = BillingPeriod::ALL[p];
+            let day = start.checked_add(i64::from(offset).days()).unwrap();
+            let i = period_index_on(start, period, day).unwrap();
+            prop_assert!(period_start(start, period, i) <= day);
+            prop_assert!(day < period_end_exclusive(start, period, i));
+        }
+    }
+}

@@ -1,0 +1,398 @@
+//! Money: integer minor units with a currency, never floats (SPEC §0).
+//!
+//! RUB is kept in kopecks. IRR is kept in rial (it has no minor unit in use); Persian-speaking
+//! people think in toman (10 rial), so amounts in IRR are shown and typed in toman when the
+//! reader's language is Persian.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::str::FromStr;
+
+/// The currencies an account can be kept in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "UPPERCASE")]
+pub enum Currency {
+    Rub,
+    Irr,
+}
+
+impl Currency {
+    pub const ALL: [Currency; 2] = [Currency::Rub, Currency::Irr];
+
+    /// ISO 4217 code, as stored.
+    pub fn code(self) -> &'static str {
+        match self {
+            Currency::Rub => "RUB",
+            Currency::Irr => "IRR",
+        }
+    }
+
+    /// Minor units in one major unit: kopecks in a rouble; rial has none in use.
+    pub fn minor_per_major(self) -> i64 {
+        match self {
+            Currency::Rub => 100,
+            Currency::Irr => 1,
+        }
+    }
+}
+
+impl fmt::Display for Currency {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown currency: {0}")]
+pub struct UnknownCurrency(pub String);
+
+impl FromStr for Currency {
+    type Err = UnknownCurrency;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Currency::ALL
+            .into_iter()
+            .find(|c| c.code().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| UnknownCurrency(s.to_owned()))
+    }
+}
+
+/// The unit an amount is shown and typed in: the currency's major unit, or toman for IRR.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DisplayUnit {
+    Rouble,
+    Rial,
+    Toman,
+}
+
+impl DisplayUnit {
+    /// The unit a reader of `language` (`ru`, `en`, `fa`) sees amounts in `currency` in.
+    pub fn for_reader(currency: Currency, language: &str) -> DisplayUnit {
+        match currency {
+            Currency::Rub => DisplayUnit::Rouble,
+            Currency::Irr if language == "fa" => DisplayUnit::Toman,
+            Currency::Irr => DisplayUnit::Rial,
+        }
+    }
+
+    /// Minor units of the account's currency in one display unit.
+    pub fn minor_per_unit(self) -> i64 {
+        match self {
+            DisplayUnit::Rouble => 100,
+            DisplayUnit::Rial => 1,
+            DisplayUnit::Toman => 10,
+        }
+    }
+
+    /// Decimal places a typed amount may have.
+    pub fn decimals(self) -> u32 {
+        match self {
+            DisplayUnit::Rouble => 2,
+            DisplayUnit::Rial | DisplayUnit::Toman => 0,
+        }
+    }
+
+    pub fn currency(self) -> Currency {
+        match self {
+            DisplayUnit::Rouble => Currency::Rub,
+            DisplayUnit::Rial | DisplayUnit::Toman => Currency::Irr,
+        }
+    }
+}
+
+/// The largest amount one operation may carry, in minor units: 10^15 (ten trillion roubles, or
+/// a hundred trillion toman). Anything above is a typing error, and sums of many such amounts
+/// still fit in an i64.
+pub const MAX_AMOUNT: i64 = 1_000_000_000_000_000;
+
+/// Why a typed amount was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum AmountError {
+    #[error("the amount is empty")]
+    Empty,
+    #[error("the amount is not a number")]
+    NotANumber,
+    #[error("the amount must be greater than zero")]
+    NotPositive,
+    #[error("the amount has more decimal places than the currency allows")]
+    TooPrecise,
+    #[error("the amount is too large")]
+    TooLarge,
+}
+
+impl AmountError {
+    /// Stable key for messages and API error codes.
+    pub fn code(self) -> &'static str {
+        match self {
+            AmountError::Empty => "amount-empty",
+            AmountError::NotANumber => "amount-not-a-number",
+            AmountError::NotPositive => "amount-not-positive",
+            AmountError::TooPrecise => "amount-too-precise",
+            AmountError::TooLarge => "amount-too-large",
+        }
+    }
+}
+
+/// Parses an amount a person typed, in `unit`, into minor units of the unit's currency.
+///
+/// Accepts digits with spaces (also no-break and thin spaces) or apostrophes between groups;
+/// `,` and `.` either as the decimal separator or between groups of three: when both occur, the
+/// last one is the decimal separator; one kind repeated separates groups; a single one followed
+/// by exactly three digits separates groups (`1,000` is a thousand), otherwise it is the
+/// decimal separator (`1,5`). Persian and Arabic-Indic digits are read too. Refuses signs, zero,
+/// more decimals than the unit has, and anything above [`MAX_AMOUNT`]. Amounts are always
+/// positive: the operation says which way the money goes.
+pub fn parse_amount(input: &str, unit: DisplayUnit) -> Result<i64, AmountError> {
+    let trimmed = input.trim();
+    if trimmed.is_empty() {
+        return Err(AmountError::Empty);
+    }
+    // Digits and the two separators only; spaces and apostrophes between groups are dropped.
+    let mut chars: Vec<char> = Vec::with_capacity(trimmed.len());
+    for ch in trimmed.chars() {
+        match ch {
+            '0'..='9' => chars.push(ch),
+            '\u{06F0}'..='\u{06F9}' => chars.push(char::from(b'0' + (ch as u32 - 0x06F0) as u8)),
+            '\u{0660}'..='\u{0669}' => chars.push(char::from(b'0' + (ch as u32 - 0x0660) as u8)),
+            ',' | '.' | '\u{066B}' => chars.push(if ch == '.' { '.' } else if ch == ',' { ',' } else { '.' }),
+            ' ' | '\u{00A0}' | '\u{202F}' | '\u{2009}' | '\'' | '\u{066C}' => {}
+            '-' | '\u{2212}' => return Err(AmountError::NotPositive),
+            _ => return Err(AmountError::NotANumber),
+        }
+    }
+    let is_sep = |c: &char| *c == ',' || *c == '.';
+    let commas = chars.iter().filter(|c| **c == ',').count();
+    let dots = chars.iter().filter(|c| **c == '.').count();
+    let decimal_at = match (commas, dots) {
+        (0, 0) => None,
+        (_, 0) | (0, _) if commas + dots > 1 => None,
+        (_, 0) | (0, _) => {
+            let at = chars.iter().position(is_sep).unwrap_or(0);
+            let after = chars.len() - at - 1;
+            let leading_zero = chars.first() == Some(&'0');
+            if after == 3 && at > 0 && !leading_zero { None } else { Some(at) }
+        }
+        _ => chars.iter().rposition(is_sep),
+    };
+    let (int_part, frac_part) = match decimal_at {
+        Some(at) => (&chars[..at], &chars[at + 1..]),
+        None => (&chars[..], &chars[chars.len()..]),
+    };
+    if decimal_at.is_some() && (int_part.is_empty() || frac_part.is_empty() || frac_part.iter().any(is_sep)) {
+        return Err(AmountError::NotANumber);
+    }
+    // Groups after the first have exactly three digits: "1,2,3" is a typing error.
+    let mut groups = int_part.split(is_sep).skip(1);
+    if !groups.all(|g| g.len() == 3) {
+        return Err(AmountError::NotANumber);
+    }
+    let integer: String = int_part.iter().filter(|c| !is_sep(c)).collect();
+    if integer.is_empty() && frac_part.is_empty() {
+        return Err(AmountError::NotANumber);
+    }
+    let fraction: String = frac_part.iter().collect();
+    let fraction = fraction.trim_end_matches('0');
+    if fraction.len() as u32 > unit.decimals() {
+        return Err(AmountError::TooPrecise);
+    }
+    let integer = integer.trim_start_matches('0');
+    // More than 18 digits cannot be below MAX_AMOUNT whatever the unit.
+    if integer.len() > 18 {
+        return Err(AmountError::TooLarge);
+    }
+    let whole: i64 = if integer.is_empty() { 0 } else { integer.parse().map_err(|_| AmountError::TooLarge)? };
+    let mut frac_minor: i64 = 0;
+    if unit.decimals() > 0 {
+        let padded = format!("{fraction:0<width$}", width = unit.decimals() as usize);
+        frac_minor = padded.parse().map_err(|_| AmountError::NotANumber)?;
+    }
+    let minor = whole
+        .checked_mul(unit.minor_per_unit())
+        .and_then(|m| m.checked_add(frac_minor))
+        .ok_or(AmountError::TooLarge)?;
+    if minor == 0 {
+        return Err(AmountError::NotPositive);
+    }
+    if minor > MAX_AMOUNT {
+        return Err(AmountError::TooLarge);
+    }
+    Ok(minor)
+}
+
+/// How a language writes numbers.
+#[derive(Debug, Clone, Copy)]
+pub struct NumberStyle {
+    pub group: char,
+    pub decimal: char,
+    /// Persian digits instead of ASCII ones.
+    pub persian_digits: bool,
+}
+
+impl NumberStyle {
+    pub fn for_language(language: &str) -> NumberStyle {
+        match language {
+            "ru" => NumberStyle {
+                group: '\u{00A0}',
+                decimal: ',',
+                persian_digits: false,
+            },
+            "fa" => NumberStyle {
+                group: '\u{066C}',
+                decimal: '\u{066B}',
+                persian_digits: true,
+            },
+            _ => NumberStyle {
+                group: ',',
+                decimal: '.',
+                persian_digits: false,
+            },
+        }
+    }
+}
+
+/// Writes `minor` units as a number in `unit`, with group separators and the unit's decimals
+/// (trailing `,00` kept, so columns line up). Negative amounts get a leading minus sign.
+/// A toman figure that is not whole (an odd number of rial) keeps one decimal.
+pub fn format_amount(minor: i64, unit: DisplayUnit, style: NumberStyle) -> String {
+    let per_unit = unit.minor_per_unit() as u64;
+    let magnitude = minor.unsigned_abs();
+    let whole = magnitude / per_unit;
+    let rest = magnitude % per_unit;
+    let digits = whole.to_string();
+    let mut out = String::with_capacity(digits.len() + 8);
+    if minor < 0 {
+        out.push('\u{2212}');
+    }
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(style.group);
+        }
+        out.push(ch);
+    }
+    let decimals = match unit {
+        DisplayUnit::Toman if rest != 0 => Some(format!("{rest}")),
+        _ if unit.decimals() > 0 => Some(format!("{rest:0width$}", width = unit.decimals() as usize)),
+        _ => None,
+    };
+    if let Some(d) = decimals {
+        out.push(style.decimal);
+        out.push_str(&d);
+    }
+    if style.persian_digits {
+        out = out
+            .chars()
+            .map(|c| match c.to_digit(10) {
+                Some(d) => char::from_u32(0x06F0 + d).unwrap_or(c),
+                None => c,
+            })
+            .collect();
+    }
+    out
+}
+
+/// Writes `minor` units as a plain machine-readable decimal in the currency's major unit
+/// (`-1234.50`), for exports and the API.
+pub fn plain_decimal(minor: i64, currency: Currency) -> String {
+    let per = currency.minor_per_major() as u64;
+    let magnitude = minor.unsigned_abs();
+    let sign = if minor < 0 { "-" } else { "" };
+    if per == 1 {
+        return format!("{sign}{magnitude}");
+    }
+    format!("{sign}{}.{:02}", magnitude / per, magnitude % per)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn parses_what_people_type() {
+        let r = DisplayUnit::Rouble;
+        let cases: &[(&str, Result<i64, AmountError>)] = &[
+            ("1500", Ok(150_000)),
+            ("1 500,50", Ok(150_050)),
+            ("1\u{00A0}500.5", Ok(150_050)),
+            ("0,01", Ok(1)),
+            ("1'000", Ok(100_000)),
+            ("  42  ", Ok(4_200)),
+            ("10.00", Ok(1_000)),
+            ("0", Err(AmountError::NotPositive)),
+            ("0,00", Err(AmountError::NotPositive)),
+            ("-5", Err(AmountError::NotPositive)),
+            ("1,005", Ok(100_500)),
+            ("1,0055", Err(AmountError::TooPrecise)),
+            ("1,05", Ok(105)),
+            ("12abc", Err(AmountError::NotANumber)),
+            ("1e5", Err(AmountError::NotANumber)),
+            ("1,2,3", Err(AmountError::NotANumber)),
+            ("1,000", Ok(100_000)),
+            ("1,000.5", Ok(100_050)),
+            ("1.000.000,25", Ok(100_000_025)),
+            ("0,001", Err(AmountError::TooPrecise)),
+            ("1,", Err(AmountError::NotANumber)),
+            ("1.,5", Err(AmountError::NotANumber)),
+            (",5", Err(AmountError::NotANumber)),
+            ("", Err(AmountError::Empty)),
+            ("   ", Err(AmountError::Empty)),
+            ("NaN", Err(AmountError::NotANumber)),
+            ("99999999999999999999999", Err(AmountError::TooLarge)),
+            ("10000000000001", Err(AmountError::TooLarge)),
+            ("10000000000000", Ok(MAX_AMOUNT)),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(parse_amount(input, r), *expected, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn toman_and_rial() {
+        assert_eq!(parse_amount("۱۰٬۰۰۰", DisplayUnit::Toman), Ok(100_000));
+        assert_eq!(parse_amount("10000", DisplayUnit::Rial), Ok(10_000));
+        assert_eq!(parse_amount("1.5", DisplayUnit::Toman), Err(AmountError::TooPrecise));
+        assert_eq!(
+            DisplayUnit::for_reader(Currency::Irr, "fa"),
+            DisplayUnit::Toman,
+            "Persian readers see toman"
+        );
+        assert_eq!(DisplayUnit::for_reader(Currency::Irr, "en"), DisplayUnit::Rial);
+    }
+
+    #[test]
+    fn formats_per_language() {
+        let ru = NumberStyle::for_language("ru");
+        let en = NumberStyle::for_language("en");
+        let fa = NumberStyle::for_language("fa");
+        assert_eq!(format_amount(123_456_789, DisplayUnit::Rouble, ru), "1\u{a0}234\u{a0}567,89");
+        assert_eq!(format_amount(-5, DisplayUnit::Rouble, en), "\u{2212}0.05");
+        assert_eq!(format_amount(100_000_000, DisplayUnit::Toman, fa), "۱۰٬۰۰۰٬۰۰۰");
+        assert_eq!(format_amount(15, DisplayUnit::Toman, en), "1.5");
+        assert_eq!(format_amount(0, DisplayUnit::Rial, en), "0");
+        assert_eq!(plain_decimal(-123_450, Currency::Rub), "-1234.50");
+        assert_eq!(plain_decimal(700, Currency::Irr), "700");
+    }
+
+    #[test]
+    fn currency_codes_round_trip() {
+        for c in Currency::ALL {
+            assert_eq!(c.code().parse::<Currency>(), Ok(c));
+        }
+        assert!("USD".parse::<Currency>().is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn formatted_amounts_parse_back(minor in 1i64..=MAX_AMOUNT) {
+            for lang in ["ru", "en", "fa"] {
+                let unit = DisplayUnit::Rouble;
+                let shown = format_amount(minor, unit, NumberStyle::for_language(lang));
+                prop_assert_eq!(parse_amount(&shown, unit), Ok(minor));
+            }
+        }
+
+        #[test]
+        fn never_panics(input in "\\PC{0,40}") {
+            let _ = parse_amount(&input, DisplayUnit::Rouble);
+        }
+    }
+}

@@ -167,6 +167,7 @@ pub async fn load(app: &App) -> AppResult<Vec<DemoLogin>> {
             .await?;
             partner_ids.push(p.id);
         }
+        let mut created_customers = Vec::new();
         for c in CUSTOMERS {
             let created = customers::create(
                 app,
@@ -191,9 +192,126 @@ pub async fn load(app: &App) -> AppResult<Vec<DemoLogin>> {
                 let made = users::create_for_customer(app, &admin, &actor, created.id, new).await?;
                 clear_must_change(app, made.user).await?;
             }
+            created_customers.push((created, c.language));
         }
+        demo_money(app, &created_customers).await?;
     }
     logins(app).await
+}
+
+/// Plans, one account per customer with a subscription started three months ago, a bank
+/// transfer two months ago, and the billing run up to today — so balances, the ledger, the
+/// amount due and (for one customer) a low-balance notice are there to look at.
+async fn demo_money(app: &App, customers: &[(kabinet_store::entities::customer::Model, &str)]) -> AppResult<()> {
+    use crate::billing::{accounts, payments, plans, subscriptions};
+    use kabinet_core::money::Currency;
+    let actor = Actor::system();
+    let admin = crate::access::Identity::from_user(&users::get(app, 1).await?).expect("demo admin");
+    let plan = |name: &str, kind: &str, price: i64, period: &str, currency: Currency| plans::NewPlan {
+        name: name.into(),
+        asset_kind: kind.into(),
+        price,
+        period: period.into(),
+        currency,
+    };
+    let lite = plans::create(
+        app,
+        &actor,
+        plan("Хотспот Lite", "hotspot", 199_000, "month", Currency::Rub),
+    )
+    .await?;
+    plans::create(
+        app,
+        &actor,
+        plan("Хотспот Full", "hotspot", 1_990_000, "year", Currency::Rub),
+    )
+    .await?;
+    plans::create(app, &actor, plan("Радар", "radar", 99_000, "month", Currency::Rub)).await?;
+    plans::create(
+        app,
+        &actor,
+        plan(
+            "Сервисный контракт",
+            "equipment_service",
+            3_600_000,
+            "two_years",
+            Currency::Rub,
+        ),
+    )
+    .await?;
+    let toman = plans::create(
+        app,
+        &actor,
+        plan("هات‌اسپات ماهانه", "hotspot", 25_000_000, "month", Currency::Irr),
+    )
+    .await?;
+    let today = chrono::Utc::now().date_naive();
+    let started = today - chrono::Months::new(3);
+    for (i, (customer, language)) in customers.iter().enumerate() {
+        let persian = *language == "fa";
+        let currency = if persian { Currency::Irr } else { Currency::Rub };
+        let account = accounts::open(
+            app,
+            &actor,
+            accounts::NewAccount {
+                customer_id: Some(customer.id),
+                partner_id: None,
+                title: if persian {
+                    "اصلی".into()
+                } else {
+                    "Основной".into()
+                },
+                currency,
+                // 5,000 ₽ or 10,000,000 toman of allowed debt; warn when the balance goes negative.
+                credit_limit: if persian { 100_000_000 } else { 500_000 },
+                // Set after the run below, so loading the demo sends no warnings.
+                warning_threshold: None,
+                manager_user_id: Some(2),
+            },
+        )
+        .await?;
+        let plan = if persian { &toman } else { &lite };
+        subscriptions::create(
+            app,
+            &actor,
+            &admin,
+            subscriptions::NewSubscription {
+                account_id: account.id,
+                plan_id: plan.id,
+                title: customer.city.clone().unwrap_or_default(),
+                started_on: started,
+            },
+        )
+        .await?;
+        // Every other customer paid for three months in advance; the rest owe.
+        if i % 2 == 0 {
+            payments::register_manual(
+                app,
+                &actor,
+                &admin,
+                payments::ManualPayment {
+                    account_id: account.id,
+                    amount: plan.price * 4,
+                    method: "bank_transfer".into(),
+                    document_number: format!("{}", 1000 + i),
+                    document_date: started,
+                    description: String::new(),
+                    idempotency_key: format!("demo-payment-{i}"),
+                },
+            )
+            .await?;
+        }
+    }
+    crate::billing::run::run(app, Some(today)).await?;
+    for a in crate::billing::accounts::visible(app, &admin, 1_000).await? {
+        let limits = accounts::Limits {
+            credit_limit: a.credit_limit,
+            warning_threshold: Some(0),
+            manager_user_id: a.manager_user_id,
+        };
+        accounts::set_limits(app, &actor, &admin, a.id, limits).await?;
+    }
+    Ok(())
 }
 
 fn demo_user(login: &str, name: &str, role: &str, phone: Option<&str>, partner_id: Option<i64>, hash: &str) -> NewUser {

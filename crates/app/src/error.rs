@@ -50,6 +50,13 @@ pub enum AppError {
     NotFound,
     #[error("conflict: {0}")]
     Conflict(&'static str),
+    /// The operation would take an account's balance past its debt cap; `shortfall` is what
+    /// would have to be paid first (minor units of `currency`).
+    #[error("over the debt cap by {shortfall}")]
+    OverDebtCap {
+        shortfall: i64,
+        currency: kabinet_core::money::Currency,
+    },
     #[error("too many attempts")]
     Throttled { retry_after_secs: u64 },
     #[error("internal error: {0}")]
@@ -73,6 +80,7 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::NotFound => "not_found",
             AppError::Conflict(c) => c,
+            AppError::OverDebtCap { .. } => "over_debt_cap",
             AppError::Throttled { .. } => "throttled",
             AppError::Internal(_) => "internal",
         }

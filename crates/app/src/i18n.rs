@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{Loader, static_loader};
+use kabinet_core::money::{Currency, DisplayUnit, NumberStyle, format_amount};
 use unic_langid::{LanguageIdentifier, langid};
 
 static_loader! {
@@ -97,13 +98,33 @@ impl Lang {
             .unwrap_or_else(|| key.to_owned())
     }
 
+    /// An amount of money as this language writes it, with its unit: `1 234,56 ₽`, `1,234.56 RUB`,
+    /// `۱۲٬۳۴۵ تومان` (IRR is shown in toman to Persian readers).
+    pub fn money(self, minor: i64, currency: Currency) -> String {
+        let unit = DisplayUnit::for_reader(currency, self.code());
+        let number = format_amount(minor, unit, NumberStyle::for_language(self.code()));
+        let unit_key = match unit {
+            DisplayUnit::Rouble => "unit-rouble",
+            DisplayUnit::Rial => "unit-rial",
+            DisplayUnit::Toman => "unit-toman",
+        };
+        format!("{number}\u{a0}{}", self.t(unit_key))
+    }
+
+    /// The unit amounts in `currency` are typed in by readers of this language.
+    pub fn input_unit(self, currency: Currency) -> DisplayUnit {
+        DisplayUnit::for_reader(currency, self.code())
+    }
+
     /// Whether `key` exists in this language's own file (not through the fallback).
     pub fn has(self, key: &str) -> bool {
         // Messages with variables only format when given them.
-        let args: HashMap<&str, FluentValue> = ["code", "minutes", "login", "password", "phone"]
-            .into_iter()
-            .map(|k| (k, FluentValue::from("x")))
-            .collect();
+        let args: HashMap<&str, FluentValue> = [
+            "code", "minutes", "login", "password", "phone", "amount", "date", "account", "number", "count",
+        ]
+        .into_iter()
+        .map(|k| (k, FluentValue::from("x")))
+        .collect();
         LOCALES.lookup_single_language(self.id(), key, Some(&args)).is_ok()
     }
 }

@@ -6,6 +6,7 @@
 
 pub mod access;
 pub mod audit;
+pub mod billing;
 pub mod config;
 pub mod customers;
 pub mod demo;

@@ -80,8 +80,29 @@ enum Command {
         #[command(subcommand)]
         command: AuditCommand,
     },
+    /// Billing tools.
+    Billing {
+        #[command(subcommand)]
+        command: BillingCommand,
+    },
     /// Print the OpenAPI document of the JSON API.
     Openapi,
+}
+
+#[derive(Subcommand)]
+enum BillingCommand {
+    /// Charge every active subscription for each period begun by the date, exactly once;
+    /// running it again for the same date charges nothing. The worker runs it every hour.
+    /// Prints what it did as JSON.
+    Run {
+        /// The day to charge up to, YYYY-MM-DD (default: today in each account's time zone).
+        #[arg(long, value_parser = parse_date)]
+        date: Option<chrono::NaiveDate>,
+    },
+}
+
+fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("not a date in the form YYYY-MM-DD: {s}"))
 }
 
 #[derive(Subcommand)]
@@ -234,6 +255,13 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                     std::process::ExitCode::from(1)
                 }
             });
+        }
+        Command::Billing {
+            command: BillingCommand::Run { date },
+        } => {
+            let app = open(&config).await?;
+            let report = kabinet_app::billing::run::run(&app, date).await?;
+            println!("{}", serde_json::to_string(&report)?);
         }
         Command::Openapi => println!("{}", kabinet_web::api::openapi_json_text()),
     }

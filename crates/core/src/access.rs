@@ -162,6 +162,14 @@ pub enum Permission {
     AuditRead,
     /// Read the outgoing message queue.
     OutboxRead,
+    /// Read accounts, ledgers, payments and plans (a partner only its own and its customers').
+    BillingRead,
+    /// Open accounts, set debt caps and thresholds, subscribe customers to plans.
+    BillingManage,
+    /// Register payments, post adjustments and reversals: the money itself.
+    PaymentsPost,
+    /// Edit the plan catalogue.
+    PlansManage,
 }
 
 use CustomerRole as C;
@@ -216,6 +224,32 @@ pub const PERMISSION_TABLE: &[(Permission, &[Role])] = &[
         Permission::OutboxRead,
         &[Role::Staff(S::Admin), Role::Staff(S::Support)],
     ),
+    (
+        Permission::BillingRead,
+        &[
+            Role::Staff(S::Admin),
+            Role::Staff(S::Manager),
+            Role::Staff(S::Support),
+            Role::Staff(S::Accountant),
+            Role::Staff(S::Partner),
+        ],
+    ),
+    (
+        Permission::BillingManage,
+        &[
+            Role::Staff(S::Admin),
+            Role::Staff(S::Manager),
+            Role::Staff(S::Accountant),
+        ],
+    ),
+    (
+        Permission::PaymentsPost,
+        &[Role::Staff(S::Admin), Role::Staff(S::Accountant)],
+    ),
+    (
+        Permission::PlansManage,
+        &[Role::Staff(S::Admin), Role::Staff(S::Accountant)],
+    ),
 ];
 
 /// Whether a user with `role` (or an anonymous visitor, `None`) holds `permission`.
@@ -254,6 +288,10 @@ mod tests {
                 Permission::AuditRead,
                 Permission::LoginHistoryRead,
                 Permission::OutboxRead,
+                Permission::BillingRead,
+                Permission::BillingManage,
+                Permission::PaymentsPost,
+                Permission::PlansManage,
             ] {
                 assert!(!allows(Some(*role), p), "{role:?} {p:?}");
             }
@@ -274,6 +312,14 @@ mod tests {
             let is_admin = role == Role::Staff(S::Admin);
             assert_eq!(allows(Some(role), Permission::StaffUsersManage), is_admin);
             assert_eq!(allows(Some(role), Permission::AuditRead), is_admin);
+        }
+    }
+
+    #[test]
+    fn only_admin_and_accountant_move_money() {
+        for role in Role::all() {
+            let money = matches!(role, Role::Staff(S::Admin) | Role::Staff(S::Accountant));
+            assert_eq!(allows(Some(role), Permission::PaymentsPost), money, "{role:?}");
         }
     }
 

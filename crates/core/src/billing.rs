@@ -1,7 +1,7 @@
 //! Rules of the ledger and of recurring charges (BIL-1 … BIL-3), free of storage and clocks.
 
-use jiff::civil::Date;
 use jiff::Span;
+use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
@@ -139,9 +139,7 @@ impl FromStr for BillingPeriod {
 /// subscription started on 31 January is billed on 28/29 February and again on 31 March.
 pub fn period_start(start: Date, period: BillingPeriod, index: i32) -> Date {
     let months = i64::from(period.months()) * i64::from(index);
-    start
-        .checked_add(Span::new().months(months))
-        .unwrap_or(Date::MAX)
+    start.checked_add(Span::new().months(months)).unwrap_or(Date::MAX)
 }
 
 /// The index of the period that contains `day`, or `None` before the start.
@@ -150,8 +148,8 @@ pub fn period_index_on(start: Date, period: BillingPeriod, day: Date) -> Option<
         return None;
     }
     // An estimate from whole months, corrected by at most one step either way.
-    let months = (i32::from(day.year()) - i32::from(start.year())) * 12 + i32::from(day.month())
-        - i32::from(start.month());
+    let months =
+        (i32::from(day.year()) - i32::from(start.year())) * 12 + i32::from(day.month()) - i32::from(start.month());
     let mut index = (months / period.months()).max(0);
     while index > 0 && period_start(start, period, index) > day {
         index -= 1;
@@ -183,7 +181,37 @@ pub fn crosses_warning(before: i64, after: i64, threshold: i64) -> bool {
 /// much the operation is over the cap (a positive amount the customer would have to pay first).
 pub fn check_debt_cap(balance_after: i64, credit_limit: i64) -> Result<(), i64> {
     let floor = -credit_limit;
-    if balance_after < floor { Err(floor - balance_after) } else { Ok(()) }
+    if balance_after < floor {
+        Err(floor - balance_after)
+    } else {
+        Ok(())
+    }
+}
+
+/// The Luhn check digit of a string of ASCII digits (account numbers end with one).
+pub fn luhn_check_digit(digits: &str) -> u8 {
+    let sum: u32 = digits
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(i, b)| {
+            let d = u32::from(b.wrapping_sub(b'0') % 10);
+            if i % 2 == 0 {
+                let doubled = d * 2;
+                if doubled > 9 { doubled - 9 } else { doubled }
+            } else {
+                d
+            }
+        })
+        .sum();
+    ((10 - sum % 10) % 10) as u8
+}
+
+/// Whether an account number's last digit is its Luhn check digit.
+pub fn account_number_valid(number: &str) -> bool {
+    number.len() >= 2
+        && number.bytes().all(|b| b.is_ascii_digit())
+        && luhn_check_digit(&number[..number.len() - 1]) == number.as_bytes()[number.len() - 1] - b'0'
 }
 
 #[cfg(test)]
@@ -211,12 +239,21 @@ mod tests {
         let start = date(2026, 1, 31);
         assert_eq!(period_start(start, BillingPeriod::Month, 1), date(2026, 2, 28));
         assert_eq!(period_start(start, BillingPeriod::Month, 2), date(2026, 3, 31));
-        assert_eq!(period_start(date(2024, 2, 29), BillingPeriod::Year, 1), date(2025, 2, 28));
-        assert_eq!(period_start(date(2024, 2, 29), BillingPeriod::TwoYears, 2), date(2028, 2, 29));
+        assert_eq!(
+            period_start(date(2024, 2, 29), BillingPeriod::Year, 1),
+            date(2025, 2, 28)
+        );
+        assert_eq!(
+            period_start(date(2024, 2, 29), BillingPeriod::TwoYears, 2),
+            date(2028, 2, 29)
+        );
         assert_eq!(period_index_on(start, BillingPeriod::Month, date(2026, 2, 27)), Some(0));
         assert_eq!(period_index_on(start, BillingPeriod::Month, date(2026, 2, 28)), Some(1));
         assert_eq!(period_index_on(start, BillingPeriod::Month, date(2026, 1, 30)), None);
-        assert_eq!(period_index_on(start, BillingPeriod::ThreeYears, date(2030, 6, 1)), Some(1));
+        assert_eq!(
+            period_index_on(start, BillingPeriod::ThreeYears, date(2030, 6, 1)),
+            Some(1)
+        );
     }
 
     #[test]
@@ -231,7 +268,23 @@ mod tests {
         assert_eq!(check_debt_cap(-1_250, 1_000), Err(250));
     }
 
+    #[test]
+    fn luhn() {
+        assert_eq!(luhn_check_digit("7992739871"), 3);
+        assert!(account_number_valid("79927398713"));
+        assert!(!account_number_valid("79927398710"));
+        assert!(!account_number_valid("7992739871x"));
+    }
+
     proptest! {
+        #[test]
+        fn one_changed_digit_is_caught(body in "[1-9][0-9]{8}", pos in 0usize..9, delta in 1u8..10) {
+            let number = format!("{body}{}", luhn_check_digit(&body));
+            let mut bytes = number.into_bytes();
+            bytes[pos] = b'0' + (bytes[pos] - b'0' + delta) % 10;
+            prop_assert!(!account_number_valid(&String::from_utf8(bytes).unwrap()));
+        }
+
         #[test]
         fn period_index_finds_the_containing_period(
             y in 2000i16..2090, m in 1i8..=12, d in 1i8..=28, offset in 0i32..5000, p in 0usize..4

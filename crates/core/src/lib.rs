@@ -4,7 +4,7 @@ pub mod access;
 pub mod audit;
 pub mod billing;
 pub mod email;
+pub mod money;
 pub mod password_policy;
 pub mod phone;
-pub mod money;
 pub mod text;

@@ -153,7 +153,13 @@ pub fn parse_amount(input: &str, unit: DisplayUnit) -> Result<i64, AmountError> 
             '0'..='9' => chars.push(ch),
             '\u{06F0}'..='\u{06F9}' => chars.push(char::from(b'0' + (ch as u32 - 0x06F0) as u8)),
             '\u{0660}'..='\u{0669}' => chars.push(char::from(b'0' + (ch as u32 - 0x0660) as u8)),
-            ',' | '.' | '\u{066B}' => chars.push(if ch == '.' { '.' } else if ch == ',' { ',' } else { '.' }),
+            ',' | '.' | '\u{066B}' => chars.push(if ch == '.' {
+                '.'
+            } else if ch == ',' {
+                ','
+            } else {
+                '.'
+            }),
             ' ' | '\u{00A0}' | '\u{202F}' | '\u{2009}' | '\'' | '\u{066C}' => {}
             '-' | '\u{2212}' => return Err(AmountError::NotPositive),
             _ => return Err(AmountError::NotANumber),
@@ -169,7 +175,11 @@ pub fn parse_amount(input: &str, unit: DisplayUnit) -> Result<i64, AmountError> 
             let at = chars.iter().position(is_sep).unwrap_or(0);
             let after = chars.len() - at - 1;
             let leading_zero = chars.first() == Some(&'0');
-            if after == 3 && at > 0 && !leading_zero { None } else { Some(at) }
+            if after == 3 && at > 0 && !leading_zero {
+                None
+            } else {
+                Some(at)
+            }
         }
         _ => chars.iter().rposition(is_sep),
     };
@@ -199,7 +209,11 @@ pub fn parse_amount(input: &str, unit: DisplayUnit) -> Result<i64, AmountError> 
     if integer.len() > 18 {
         return Err(AmountError::TooLarge);
     }
-    let whole: i64 = if integer.is_empty() { 0 } else { integer.parse().map_err(|_| AmountError::TooLarge)? };
+    let whole: i64 = if integer.is_empty() {
+        0
+    } else {
+        integer.parse().map_err(|_| AmountError::TooLarge)?
+    };
     let mut frac_minor: i64 = 0;
     if unit.decimals() > 0 {
         let padded = format!("{fraction:0<width$}", width = unit.decimals() as usize);
@@ -363,7 +377,10 @@ mod tests {
         let ru = NumberStyle::for_language("ru");
         let en = NumberStyle::for_language("en");
         let fa = NumberStyle::for_language("fa");
-        assert_eq!(format_amount(123_456_789, DisplayUnit::Rouble, ru), "1\u{a0}234\u{a0}567,89");
+        assert_eq!(
+            format_amount(123_456_789, DisplayUnit::Rouble, ru),
+            "1\u{a0}234\u{a0}567,89"
+        );
         assert_eq!(format_amount(-5, DisplayUnit::Rouble, en), "\u{2212}0.05");
         assert_eq!(format_amount(100_000_000, DisplayUnit::Toman, fa), "۱۰٬۰۰۰٬۰۰۰");
         assert_eq!(format_amount(15, DisplayUnit::Toman, en), "1.5");

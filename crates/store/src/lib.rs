@@ -7,6 +7,7 @@
 pub mod audit;
 pub mod db;
 pub mod entities;
+pub mod ledger;
 pub mod migrations;
 pub mod outbox;
 pub mod rate;

@@ -19,6 +19,8 @@ pub struct ErrorInfo {
     pub retry_after_secs: Option<u64>,
     /// Field → message key.
     pub fields: Vec<(String, String)>,
+    /// An amount the message names (`{ $amount }`), formatted in the reader's language.
+    pub amount: Option<(i64, kabinet_core::money::Currency)>,
 }
 
 impl ErrorInfo {
@@ -28,6 +30,7 @@ impl ErrorInfo {
             code: code.to_owned(),
             retry_after_secs: None,
             fields: Vec::new(),
+            amount: None,
         }
     }
 }
@@ -69,6 +72,7 @@ impl WebError {
                     AppError::Forbidden => StatusCode::FORBIDDEN,
                     AppError::NotFound => StatusCode::NOT_FOUND,
                     AppError::Conflict(_) => StatusCode::CONFLICT,
+                    AppError::OverDebtCap { .. } => StatusCode::UNPROCESSABLE_ENTITY,
                     AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
                     AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
                 };
@@ -83,6 +87,9 @@ impl WebError {
                 }
                 if let AppError::Validation(f) = e {
                     info.fields = f.0.clone();
+                }
+                if let AppError::OverDebtCap { shortfall, currency } = e {
+                    info.amount = Some((*shortfall, *currency));
                 }
                 info
             }
@@ -123,9 +130,13 @@ struct ErrorPage {
 
 /// The message of an error in `lang`, with the wait spelled out for throttling.
 pub fn message(lang: Lang, info: &ErrorInfo) -> String {
-    match info.retry_after_secs {
-        Some(secs) => throttled_message(lang, secs),
-        None => lang.t(&format!("err-{}", info.code)),
+    match (info.retry_after_secs, info.amount) {
+        (Some(secs), _) => throttled_message(lang, secs),
+        (None, Some((minor, currency))) => lang.t_args(
+            &format!("err-{}", info.code),
+            &[("amount", lang.money(minor, currency))],
+        ),
+        (None, None) => lang.t(&format!("err-{}", info.code)),
     }
 }
 

@@ -82,6 +82,11 @@ impl FormState {
 /// The form shown again after a use case refused its input: the typed values, a message next
 /// to each field and one above the form. Errors that are not about fields go up as pages.
 pub fn refused(form: &FormData, lang: Lang, e: AppError) -> Result<FormState, WebError> {
+    if let AppError::OverDebtCap { .. } = e {
+        // Not about one field: the message names the amount to pay first.
+        let info = WebError::App(e).info();
+        return Ok(FormState::from_data(form).with_general(crate::error::message(lang, &info)));
+    }
     let errors = field_errors(e)?;
     Ok(FormState::from_data(form)
         .with_errors(lang, &errors)

@@ -41,6 +41,7 @@ const CABINET_NAV: &[(&str, &str, Permission)] = &[
 const CRM_NAV: &[(&str, &str, Permission)] = &[
     ("/crm", "nav-home", Permission::BackOffice),
     ("/crm/customers", "nav-customers", Permission::CustomersRead),
+    ("/crm/plans", "nav-plans", Permission::BillingRead),
     ("/crm/staff", "nav-staff", Permission::StaffUsersManage),
     ("/crm/audit", "nav-audit", Permission::AuditRead),
     ("/crm/outbox", "nav-outbox", Permission::OutboxRead),
@@ -122,6 +123,24 @@ impl Chrome {
 
     pub fn time_opt(&self, at: &Option<DateTime<Utc>>) -> String {
         at.as_ref().map(|a| self.time(a)).unwrap_or_else(|| "—".into())
+    }
+
+    /// An amount in minor units of `currency` (a stored code), as the reader's language writes
+    /// it, with its unit.
+    pub fn money(&self, minor: &i64, currency: &str) -> String {
+        match currency.parse::<kabinet_core::money::Currency>() {
+            Ok(c) => self.lang.money(*minor, c),
+            Err(_) => format!("{minor} {currency}"),
+        }
+    }
+
+    /// A calendar date, `YYYY-MM-DD`.
+    pub fn date(&self, d: &chrono::NaiveDate) -> String {
+        d.format("%Y-%m-%d").to_string()
+    }
+
+    pub fn date_opt(&self, d: &Option<chrono::NaiveDate>) -> String {
+        d.as_ref().map(|d| self.date(d)).unwrap_or_else(|| "—".into())
     }
 }
 

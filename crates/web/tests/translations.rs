@@ -14,15 +14,23 @@ fn keys_of(file: &str) -> Vec<String> {
     keys
 }
 
-fn read(rel: &str) -> String {
-    std::fs::read_to_string(format!("{}/{rel}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+/// Every Fluent file of one language, one after the other.
+fn language_files(lang: &str) -> String {
+    let dir = format!("{}/../app/locales/{lang}", env!("CARGO_MANIFEST_DIR"));
+    let mut names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    names.sort();
+    names
+        .iter()
+        .map(|p| std::fs::read_to_string(p).unwrap())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[test]
 fn the_three_languages_hold_the_same_keys() {
-    let ru = keys_of(&read("../app/locales/ru/main.ftl"));
-    let en = keys_of(&read("../app/locales/en/main.ftl"));
-    let fa = keys_of(&read("../app/locales/fa/main.ftl"));
+    let ru = keys_of(&language_files("ru"));
+    let en = keys_of(&language_files("en"));
+    let fa = keys_of(&language_files("fa"));
     assert!(ru.len() > 150);
     assert_eq!(ru, en, "ru and en differ");
     assert_eq!(ru, fa, "ru and fa differ");
@@ -39,6 +47,7 @@ fn literal_keys() -> Vec<String> {
         "src/api",
         "../app/src",
         "../app/src/access",
+        "../app/src/billing",
     ] {
         for entry in std::fs::read_dir(format!("{}/{dir}", env!("CARGO_MANIFEST_DIR"))).unwrap() {
             let path = entry.unwrap().path();
@@ -145,6 +154,68 @@ fn every_key_in_use_exists_in_every_language() {
     }
     for p in ["too-short", "too-long", "invalid-characters"] {
         keys.push(format!("err-login-{p}"));
+    }
+    // Money: amounts, entry kinds, periods, methods, statuses, asset kinds, units, conflicts.
+    use kabinet_core::billing::{BillingPeriod, EntryKind};
+    use kabinet_core::money::AmountError;
+    for e in [
+        AmountError::Empty,
+        AmountError::NotANumber,
+        AmountError::NotPositive,
+        AmountError::TooPrecise,
+        AmountError::TooLarge,
+    ] {
+        keys.push(format!("err-{}", e.code()));
+    }
+    for k in EntryKind::ALL {
+        keys.push(format!("entry-{}", k.as_str()));
+    }
+    for p in BillingPeriod::ALL {
+        keys.push(format!("period-{}", p.as_str()));
+    }
+    for m in ["bank_transfer", "cash", "gateway", "autopay"] {
+        keys.push(format!("method-{m}"));
+    }
+    for st in ["pending", "succeeded", "canceled"] {
+        keys.push(format!("payment-status-{st}"));
+    }
+    for st in ["ended", "paused", "archived", "closed"] {
+        keys.push(format!("status-{st}"));
+    }
+    for k in kabinet_app::billing::plans::ASSET_KINDS {
+        keys.push(format!("asset-{k}"));
+    }
+    for u in ["rouble", "rial", "toman"] {
+        keys.push(format!("unit-{u}"));
+        keys.push(format!("unit-name-{u}"));
+    }
+    for d in ["credit", "debit"] {
+        keys.push(format!("direction-{d}"));
+    }
+    for code in [
+        "over-debt-cap",
+        "partner-account-exists",
+        "idempotency-key-reused",
+        "already-posted",
+        "reversal-of-reversal",
+        "already-reversed",
+        "payment-already-registered",
+        "subscription-ended",
+        "billing-run-raced",
+    ] {
+        keys.push(format!("err-{code}"));
+    }
+    keys.push("notice-low-balance".into());
+    for f in [
+        "payment-registered",
+        "entry-posted",
+        "entry-reversed",
+        "limits-saved",
+        "subscription-created",
+        "account-opened",
+        "plan-created",
+    ] {
+        keys.push(format!("flash-{f}"));
     }
     let missing: Vec<String> = keys
         .iter()

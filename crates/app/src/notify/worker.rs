@@ -80,6 +80,7 @@ pub async fn run_once(app: &App) -> AppResult<RoundReport> {
 /// at least every `poll` otherwise (messages queued by other nodes, retries coming due).
 pub async fn run(app: App, poll: std::time::Duration, shutdown: impl std::future::Future<Output = ()>) {
     tokio::pin!(shutdown);
+    // Hourly chores: pruning rate events and the billing run.
     let mut housekeeping = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         match run_once(&app).await {
@@ -98,6 +99,13 @@ pub async fn run(app: App, poll: std::time::Duration, shutdown: impl std::future
                 let cutoff = kabinet_store::now() - Duration::days(2);
                 if let Err(e) = kabinet_store::rate::prune(&app.db.conn, cutoff).await {
                     tracing::error!(error = %e, "pruning rate events failed");
+                }
+                // The billing run is idempotent; running it every hour charges each account
+                // soon after midnight in its own time zone, and catches up after downtime.
+                match crate::billing::run::run(&app, None).await {
+                    Ok(r) if r.charges > 0 => tracing::info!(charges = r.charges, "billing run"),
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "billing run failed"),
                 }
             }
         }

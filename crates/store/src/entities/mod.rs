@@ -1,11 +1,17 @@
 //! SeaORM entities, one per table.
 
+pub mod account;
 pub mod api_token;
 pub mod audit_record;
 pub mod customer;
+pub mod ledger_entry;
 pub mod login_attempt;
+pub mod notice;
 pub mod one_time_code;
 pub mod outbox_message;
 pub mod partner;
+pub mod payment;
+pub mod plan;
 pub mod session;
+pub mod subscription;
 pub mod user;

@@ -4,12 +4,31 @@
 use sea_orm_migration::prelude::*;
 
 mod m0001_foundation;
+mod m0002_billing;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m0001_foundation::Migration)]
+        vec![
+            Box::new(m0001_foundation::Migration),
+            Box::new(m0002_billing::Migration),
+        ]
     }
+}
+
+/// A foreign key that refuses to delete a referenced row: nothing in Kabinet disappears
+/// silently (SPEC §0); tables that must cascade say so where they use it.
+fn fk(
+    from_table: impl IntoIden,
+    from_col: impl IntoIden,
+    to_table: impl IntoIden,
+    to_col: impl IntoIden,
+) -> ForeignKeyCreateStatement {
+    ForeignKey::create()
+        .from(from_table, from_col)
+        .to(to_table, to_col)
+        .on_delete(ForeignKeyAction::Restrict)
+        .take()
 }

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{access, admin};
+use super::{access, admin, billing};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -17,9 +17,10 @@ use super::{access, admin};
         access::login, access::logout, access::me, access::change_password, access::sessions, access::end_other_sessions,
         access::list_tokens, access::create_token, access::revoke_token, access::own_login_history,
         admin::list_staff, admin::create_staff, admin::customer_users, admin::create_customer_user, admin::user_login_history, admin::audit,
+        billing::own_accounts, billing::account, billing::ledger_page, billing::crm_account, billing::crm_ledger_page, billing::register_payment, billing::post_entry,
     ),
     modifiers(&Security),
-    tags((name = "access", description = "The caller's own login"), (name = "admin", description = "Back-office resources"))
+    tags((name = "access", description = "The caller's own login"), (name = "admin", description = "Back-office resources"), (name = "billing", description = "Accounts, ledger and payments; amounts in minor units"))
 )]
 pub struct ApiDoc;
 

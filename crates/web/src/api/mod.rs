@@ -5,6 +5,7 @@
 
 mod access;
 mod admin;
+mod billing;
 mod docs;
 
 use kabinet_core::access::Permission as P;
@@ -41,6 +42,25 @@ pub fn routes() -> Routes {
             admin::user_login_history,
         )
         .get("/api/v1/audit", P::AuditRead, admin::audit)
+        .get("/api/v1/accounts", P::CabinetView, billing::own_accounts)
+        .get("/api/v1/accounts/{id}", P::CabinetView, billing::account)
+        .get("/api/v1/accounts/{id}/ledger", P::CabinetView, billing::ledger_page)
+        .get("/api/v1/crm/accounts/{id}", P::BillingRead, billing::crm_account)
+        .get(
+            "/api/v1/crm/accounts/{id}/ledger",
+            P::BillingRead,
+            billing::crm_ledger_page,
+        )
+        .post(
+            "/api/v1/crm/accounts/{id}/payments",
+            P::PaymentsPost,
+            billing::register_payment,
+        )
+        .post(
+            "/api/v1/crm/accounts/{id}/entries",
+            P::PaymentsPost,
+            billing::post_entry,
+        )
         .get("/api/v1/openapi.json", P::Public, docs::openapi_json)
         .get("/api/docs", P::Public, docs::docs_index)
         .get("/api/docs/", P::Public, docs::docs_root)

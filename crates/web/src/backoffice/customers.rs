@@ -79,6 +79,9 @@ pub struct CustomerCard {
     generated: Option<(String, String)>,
     can_manage: bool,
     can_read_history: bool,
+    accounts: Vec<kabinet_store::entities::account::Model>,
+    can_read_billing: bool,
+    can_open_account: bool,
 }
 
 async fn card_page(
@@ -107,6 +110,9 @@ async fn card_page(
         generated,
         can_manage: allows(Some(who.role), Permission::CustomerUsersManage),
         can_read_history: allows(Some(who.role), Permission::LoginHistoryRead),
+        accounts: kabinet_app::billing::accounts::of_customer(app, id).await?,
+        can_read_billing: allows(Some(who.role), Permission::BillingRead),
+        can_open_account: allows(Some(who.role), Permission::BillingManage),
     })
 }
 

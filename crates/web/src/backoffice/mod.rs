@@ -1,6 +1,7 @@
 //! The back office: what the provider's staff and partners see at `/crm`.
 
 mod audit;
+mod billing;
 mod customers;
 mod home;
 mod outbox;
@@ -62,6 +63,19 @@ pub fn routes() -> Routes {
             P::LoginHistoryRead,
             audit::user_login_history,
         )
+        .post("/crm/customers/{id}/accounts", P::BillingManage, billing::open_account)
+        .get("/crm/accounts/{id}", P::BillingRead, billing::account)
+        .post(
+            "/crm/accounts/{id}/payments",
+            P::PaymentsPost,
+            billing::register_payment,
+        )
+        .post("/crm/accounts/{id}/entries", P::PaymentsPost, billing::post_entry)
+        .post("/crm/accounts/{id}/limits", P::BillingManage, billing::set_limits)
+        .post("/crm/accounts/{id}/subscriptions", P::BillingManage, billing::subscribe)
+        .post("/crm/ledger/{id}/reverse", P::PaymentsPost, billing::reverse)
+        .get("/crm/plans", P::BillingRead, billing::plans_list)
+        .post("/crm/plans", P::PlansManage, billing::plans_create)
         .get("/crm/audit", P::AuditRead, audit::log)
         .get("/crm/outbox", P::OutboxRead, outbox::list)
 }

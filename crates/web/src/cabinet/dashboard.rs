@@ -4,8 +4,9 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
+use kabinet_app::billing::{accounts, ledger, payments};
 use kabinet_app::{App, AppError, customers};
-use kabinet_store::entities::{customer, user};
+use kabinet_store::entities::{customer, notice, payment, user};
 
 use super::account::OkQuery;
 use crate::error::{WebError, WebResult};
@@ -18,6 +19,10 @@ pub struct DashboardPage {
     c: Chrome,
     customer: customer::Model,
     users: Vec<user::Model>,
+    accounts: Vec<accounts::Summary>,
+    /// Recent payments with the number of the account they went to.
+    payments: Vec<(payment::Model, String)>,
+    notices: Vec<(notice::Model, String)>,
 }
 
 fn own_customer_id(ctx: &Ctx) -> Result<i64, WebError> {
@@ -27,10 +32,27 @@ fn own_customer_id(ctx: &Ctx) -> Result<i64, WebError> {
 pub async fn dashboard(State(app): State<App>, ctx: Ctx, Query(q): Query<OkQuery>) -> WebResult<Response> {
     let who = ctx.user()?;
     let (customer, users) = customers::with_users(&app, who, own_customer_id(&ctx)?).await?;
+    let mut summaries = Vec::new();
+    for a in accounts::of_customer(&app, customer.id).await? {
+        summaries.push(accounts::summary(&app, a).await?);
+    }
+    let payments = payments::recent_of_customer(&app, customer.id, 5).await?;
+    let c = Chrome::new(&ctx.0, "/", &app.config.display_time_zone).with_flash(q.ok.as_deref());
+    let notices = ledger::open_notices(&app, customer.id)
+        .await?
+        .into_iter()
+        .map(|n| {
+            let text = super::billing::notice_text(&c, &n);
+            (n, text)
+        })
+        .collect();
     Ok(DashboardPage {
-        c: Chrome::new(&ctx.0, "/", &app.config.display_time_zone).with_flash(q.ok.as_deref()),
+        c,
         customer,
         users,
+        accounts: summaries,
+        payments,
+        notices,
     }
     .into_response())
 }

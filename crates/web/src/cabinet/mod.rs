@@ -2,6 +2,7 @@
 
 pub(crate) mod account;
 pub(crate) mod auth;
+pub(crate) mod billing;
 mod dashboard;
 mod recovery;
 pub(crate) mod tokens;
@@ -27,6 +28,8 @@ pub fn routes() -> Routes {
         .post("/register", P::Public, recovery::register_submit)
         .get("/", P::CabinetView, dashboard::dashboard)
         .get("/customer-users/{id}", P::CabinetView, dashboard::customer_user)
+        .get("/accounts/{id}", P::CabinetView, billing::account)
+        .post("/notices/{id}/dismiss", P::CabinetView, billing::dismiss_notice)
         .get("/profile", P::OwnAccount, account::profile)
         .post("/profile/phone", P::CabinetEditContacts, account::phone_submit)
         .get("/password", P::OwnAccount, account::password_form)

@@ -1,0 +1,325 @@
+//! Personal accounts (лицевые счета, BIL-1): one or more per customer, one per partner.
+
+use chrono::{DateTime, Utc};
+use kabinet_core::billing::amount_due;
+use kabinet_core::money::{Currency, MAX_AMOUNT};
+use kabinet_core::text;
+use kabinet_store::entities::account::{self, Entity as Account};
+use kabinet_store::entities::customer::Entity as Customer;
+use kabinet_store::entities::ledger_entry::{self, Entity as LedgerEntry};
+use kabinet_store::entities::plan::Entity as Plan;
+use kabinet_store::entities::subscription::{self, Entity as Subscription};
+use kabinet_store::entities::user::Entity as User;
+use rand::Rng;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde_json::json;
+
+use crate::access::{Actor, Identity};
+use crate::{App, AppError, AppResult, FieldErrors, audit};
+
+/// Whether `who` may see `a`: staff all accounts, a partner its own and its customers', a
+/// customer user its own customer's.
+async fn visible_to(app: &App, who: &Identity, a: &account::Model) -> AppResult<bool> {
+    if who.is_partner() {
+        if a.partner_id.is_some() && a.partner_id == who.partner_id {
+            return Ok(true);
+        }
+        let Some(customer_id) = a.customer_id else {
+            return Ok(false);
+        };
+        let c = Customer::find_by_id(customer_id).one(&app.db.conn).await?;
+        return Ok(c.is_some_and(|c| c.partner_id.is_some() && c.partner_id == who.partner_id));
+    }
+    if who.is_staff() {
+        return Ok(true);
+    }
+    Ok(who.customer_id.is_some() && a.customer_id == who.customer_id)
+}
+
+/// The account `id` if `who` may see it; anything else is "not found".
+pub async fn get_visible(app: &App, who: &Identity, id: i64) -> AppResult<account::Model> {
+    let a = Account::find_by_id(id)
+        .one(&app.db.conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if visible_to(app, who, &a).await? {
+        Ok(a)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// The accounts of a customer `who` may see (the caller has checked the customer already).
+pub async fn of_customer(app: &App, customer_id: i64) -> AppResult<Vec<account::Model>> {
+    Ok(Account::find()
+        .filter(account::Column::CustomerId.eq(customer_id))
+        .order_by_asc(account::Column::Id)
+        .all(&app.db.conn)
+        .await?)
+}
+
+/// Accounts visible to `who`: a customer user its customer's, a partner its own and its
+/// customers', other staff every account (up to `limit`).
+pub async fn visible(app: &App, who: &Identity, limit: u64) -> AppResult<Vec<account::Model>> {
+    let mut q = Account::find().order_by_asc(account::Column::Id).limit(limit);
+    if who.is_partner() {
+        let partner = who.partner_id.unwrap_or(-1);
+        let customers: Vec<i64> = Customer::find()
+            .filter(kabinet_store::entities::customer::Column::PartnerId.eq(partner))
+            .select_only()
+            .column(kabinet_store::entities::customer::Column::Id)
+            .into_tuple()
+            .all(&app.db.conn)
+            .await?;
+        q = q.filter(
+            sea_orm::Condition::any()
+                .add(account::Column::PartnerId.eq(partner))
+                .add(account::Column::CustomerId.is_in(customers)),
+        );
+    } else if !who.is_staff() {
+        q = q.filter(account::Column::CustomerId.eq(who.customer_id.unwrap_or(-1)));
+    }
+    Ok(q.all(&app.db.conn).await?)
+}
+
+/// What to open an account with.
+#[derive(Debug, Clone)]
+pub struct NewAccount {
+    pub customer_id: Option<i64>,
+    pub partner_id: Option<i64>,
+    pub title: String,
+    pub currency: Currency,
+    pub credit_limit: i64,
+    pub warning_threshold: Option<i64>,
+    pub manager_user_id: Option<i64>,
+}
+
+/// A random ten-digit account number whose last digit is a Luhn check digit, so a mistyped
+/// number in a bank transfer is caught.
+pub fn new_number() -> String {
+    let mut rng = rand::rng();
+    let body: String = (0..9)
+        .map(|i| {
+            let d = if i == 0 {
+                rng.random_range(1..10)
+            } else {
+                rng.random_range(0..10)
+            };
+            char::from(b'0' + d as u8)
+        })
+        .collect();
+    let check = kabinet_core::billing::luhn_check_digit(&body);
+    format!("{body}{check}")
+}
+
+fn check_limits(errors: &mut FieldErrors, credit_limit: i64, warning_threshold: Option<i64>) {
+    if !(0..=MAX_AMOUNT).contains(&credit_limit) {
+        errors.add("credit_limit", "amount-too-large");
+    }
+    if warning_threshold.is_some_and(|w| w.abs() > MAX_AMOUNT) {
+        errors.add("warning_threshold", "amount-too-large");
+    }
+}
+
+pub async fn open(app: &App, actor: &Actor, new: NewAccount) -> AppResult<account::Model> {
+    let mut errors = FieldErrors::new();
+    let title = text::one_line(&new.title, text::limits::NAME, true)
+        .map_err(|p| errors.add("title", &format!("text-{}", p.code().replace('_', "-"))))
+        .ok()
+        .flatten();
+    check_limits(&mut errors, new.credit_limit, new.warning_threshold);
+    if new.customer_id.is_some() == new.partner_id.is_some() {
+        errors.add("customer_id", "account-owner-required");
+    }
+    if let Some(m) = new.manager_user_id {
+        let staff = User::find_by_id(m).one(&app.db.conn).await?;
+        if !staff.is_some_and(|u| u.staff_role.is_some() && u.staff_role.as_deref() != Some("partner")) {
+            errors.add("manager_user_id", "invalid-choice");
+        }
+    }
+    errors.into_result()?;
+    let time_zone = match new.customer_id {
+        Some(id) => {
+            Customer::find_by_id(id)
+                .one(&app.db.conn)
+                .await?
+                .ok_or_else(|| FieldErrors::single("customer_id", "invalid-choice"))?
+                .time_zone
+        }
+        None => app.config.display_time_zone.clone(),
+    };
+    let now = kabinet_store::now();
+    let txn = app.db.write().await?;
+    // A partner has one account (SPEC BIL-1).
+    if let Some(p) = new.partner_id {
+        let exists = Account::find()
+            .filter(account::Column::PartnerId.eq(p))
+            .one(&txn)
+            .await?
+            .is_some();
+        if exists {
+            return Err(AppError::Conflict("partner-account-exists"));
+        }
+    }
+    let created = account::ActiveModel {
+        number: Set(new_number()),
+        customer_id: Set(new.customer_id),
+        partner_id: Set(new.partner_id),
+        kind: Set(if new.partner_id.is_some() {
+            "partner"
+        } else {
+            "customer"
+        }
+        .into()),
+        title: Set(title.unwrap_or_default()),
+        currency: Set(new.currency.code().into()),
+        balance: Set(0),
+        credit_limit: Set(new.credit_limit),
+        warning_threshold: Set(new.warning_threshold),
+        below_warning: Set(false),
+        time_zone: Set(time_zone),
+        manager_user_id: Set(new.manager_user_id),
+        status: Set("active".into()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        actor,
+        "account.open",
+        "account",
+        Some(created.id),
+        json!({"number": created.number, "customer_id": created.customer_id, "partner_id": created.partner_id,
+               "currency": created.currency, "credit_limit": created.credit_limit,
+               "warning_threshold": created.warning_threshold}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// The debt cap, the warning threshold and the personal manager, set by staff.
+#[derive(Debug, Clone)]
+pub struct Limits {
+    pub credit_limit: i64,
+    pub warning_threshold: Option<i64>,
+    pub manager_user_id: Option<i64>,
+}
+
+pub async fn set_limits(
+    app: &App,
+    actor: &Actor,
+    who: &Identity,
+    id: i64,
+    limits: Limits,
+) -> AppResult<account::Model> {
+    let before = get_visible(app, who, id).await?;
+    let mut errors = FieldErrors::new();
+    check_limits(&mut errors, limits.credit_limit, limits.warning_threshold);
+    errors.into_result()?;
+    let txn = app.db.write().await?;
+    let mut row: account::ActiveModel = before.clone().into();
+    row.credit_limit = Set(limits.credit_limit);
+    row.warning_threshold = Set(limits.warning_threshold);
+    row.manager_user_id = Set(limits.manager_user_id);
+    // A new threshold starts armed or not depending on where the balance is now.
+    row.below_warning = Set(limits.warning_threshold.is_some_and(|w| before.balance < w));
+    row.updated_at = Set(kabinet_store::now());
+    let after = row.update(&txn).await?;
+    audit::record(
+        &txn,
+        actor,
+        "account.limits",
+        "account",
+        Some(id),
+        audit::diff(&[
+            ("credit_limit", json!(before.credit_limit), json!(after.credit_limit)),
+            (
+                "warning_threshold",
+                json!(before.warning_threshold),
+                json!(after.warning_threshold),
+            ),
+            (
+                "manager_user_id",
+                json!(before.manager_user_id),
+                json!(after.manager_user_id),
+            ),
+        ]),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(after)
+}
+
+/// What the dashboard and the account page show about an account.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub account: account::Model,
+    pub currency: Currency,
+    /// The balance at the start of the current calendar month (in the account's time zone).
+    pub previous_period_balance: i64,
+    /// Charges of the current month, as a positive amount.
+    pub accruals_this_period: i64,
+    pub next_charge_on: Option<chrono::NaiveDate>,
+    /// What falls due on `next_charge_on`.
+    pub next_charge: i64,
+    /// What brings the balance to zero and pays the next charge.
+    pub amount_due: i64,
+}
+
+/// The start of the current month in `time_zone`, in UTC.
+pub fn month_start(time_zone: &str, now: DateTime<Utc>) -> DateTime<Utc> {
+    let tz = jiff::tz::TimeZone::get(time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let ts = jiff::Timestamp::from_microsecond(now.timestamp_micros()).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+    let local = ts.to_zoned(tz);
+    let first = local.date().first_of_month();
+    let start = first
+        .to_zoned(local.time_zone().clone())
+        .map(|z| z.timestamp().as_microsecond())
+        .unwrap_or(0);
+    DateTime::from_timestamp_micros(start).unwrap_or(now)
+}
+
+pub async fn summary(app: &App, a: account::Model) -> AppResult<Summary> {
+    let currency = super::currency_of(&a.currency)?;
+    let since = month_start(&a.time_zone, kabinet_store::now());
+    let recent: Vec<(String, i64)> = LedgerEntry::find()
+        .filter(ledger_entry::Column::AccountId.eq(a.id))
+        .filter(ledger_entry::Column::RecordedAt.gte(since))
+        .select_only()
+        .column(ledger_entry::Column::Kind)
+        .column(ledger_entry::Column::Amount)
+        .into_tuple()
+        .all(&app.db.conn)
+        .await?;
+    let moved: i64 = recent.iter().map(|(_, amount)| amount).sum();
+    let accruals: i64 = recent
+        .iter()
+        .filter(|(k, _)| k == "charge")
+        .map(|(_, amount)| -amount)
+        .sum();
+    let due: Vec<(subscription::Model, Option<kabinet_store::entities::plan::Model>)> = Subscription::find()
+        .filter(subscription::Column::AccountId.eq(a.id))
+        .filter(subscription::Column::Status.eq("active"))
+        .find_also_related(Plan)
+        .all(&app.db.conn)
+        .await?;
+    let next_charge_on = due.iter().map(|(s, _)| s.next_charge_on).min();
+    let next_charge: i64 = due
+        .iter()
+        .filter(|(s, _)| Some(s.next_charge_on) == next_charge_on)
+        .filter_map(|(_, p)| p.as_ref().map(|p| p.price))
+        .sum();
+    Ok(Summary {
+        previous_period_balance: a.balance - moved,
+        accruals_this_period: accruals,
+        next_charge_on,
+        next_charge,
+        amount_due: amount_due(a.balance, next_charge),
+        currency,
+        account: a,
+    })
+}

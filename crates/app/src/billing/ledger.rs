@@ -1,0 +1,372 @@
+//! Appending to an account's ledger — the only way a balance changes.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use kabinet_core::billing::{EntryKind, check_debt_cap, crosses_warning};
+use kabinet_core::text;
+use kabinet_store::ConnectionTrait;
+use kabinet_store::entities::account::Entity as Account;
+use kabinet_store::entities::customer::Entity as Customer;
+use kabinet_store::entities::ledger_entry::{self, Entity as LedgerEntry};
+use kabinet_store::entities::notice;
+use kabinet_store::ledger as store;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use serde_json::json;
+
+use crate::access::{Actor, Identity};
+use crate::i18n::Lang;
+use crate::listing::Page;
+use crate::notify::outbox::{self, Channel, OutgoingMessage};
+use crate::{App, AppError, AppResult, FieldErrors, audit};
+
+/// One money movement to append.
+#[derive(Debug, Clone)]
+pub struct Posting {
+    pub account_id: i64,
+    pub kind: EntryKind,
+    /// Signed minor units: credits positive, debits negative.
+    pub amount: i64,
+    pub occurred_at: DateTime<Utc>,
+    pub description: String,
+    /// The same key twice posts once.
+    pub idempotency_key: String,
+    pub payment_id: Option<i64>,
+    pub subscription_id: Option<i64>,
+    pub period_start: Option<NaiveDate>,
+    pub reverses_entry_id: Option<i64>,
+    /// Refuse the posting when it would take the balance past the debt cap.
+    pub enforce_debt_cap: bool,
+}
+
+/// What [`post`] did.
+#[derive(Debug, Clone)]
+pub enum Posted {
+    New(ledger_entry::Model),
+    /// The idempotency key was used before: this is the entry it made.
+    AlreadyPosted(ledger_entry::Model),
+}
+
+impl Posted {
+    pub fn entry(&self) -> &ledger_entry::Model {
+        match self {
+            Posted::New(e) | Posted::AlreadyPosted(e) => e,
+        }
+    }
+}
+
+/// Appends `p` inside `txn`, with its audit record; warns the customer when the balance crosses
+/// the warning threshold. On an error the caller drops `txn`, which undoes the balance move.
+pub async fn post<C: ConnectionTrait>(txn: &C, actor: &Actor, p: Posting) -> AppResult<Posted> {
+    if let Some(done) = LedgerEntry::find()
+        .filter(ledger_entry::Column::IdempotencyKey.eq(&p.idempotency_key))
+        .one(txn)
+        .await?
+    {
+        if done.account_id != p.account_id || done.amount != p.amount {
+            return Err(AppError::Conflict("idempotency-key-reused"));
+        }
+        return Ok(Posted::AlreadyPosted(done));
+    }
+    if !p.kind.accepts(p.amount) {
+        return Err(AppError::Internal(anyhow::anyhow!(
+            "{} of {} posted",
+            p.kind.as_str(),
+            p.amount
+        )));
+    }
+    let now = kabinet_store::now();
+    let moved = store::move_balance(txn, p.account_id, p.amount, now)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let account = Account::find_by_id(p.account_id)
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let currency = super::currency_of(&account.currency)?;
+    if p.enforce_debt_cap && p.amount < 0 {
+        if let Err(shortfall) = check_debt_cap(moved.balance_after, moved.credit_limit) {
+            return Err(AppError::OverDebtCap { shortfall, currency });
+        }
+    }
+    let entry = ledger_entry::ActiveModel {
+        account_id: Set(p.account_id),
+        customer_id: Set(account.customer_id),
+        kind: Set(p.kind.as_str().into()),
+        amount: Set(p.amount),
+        balance_after: Set(moved.balance_after),
+        currency: Set(account.currency.clone()),
+        occurred_at: Set(p.occurred_at),
+        recorded_at: Set(now),
+        description: Set(text::truncate(&p.description, 500)),
+        idempotency_key: Set(p.idempotency_key.clone()),
+        reverses_entry_id: Set(p.reverses_entry_id),
+        payment_id: Set(p.payment_id),
+        subscription_id: Set(p.subscription_id),
+        period_start: Set(p.period_start),
+        created_by: Set(actor.user_id),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await
+    .map_err(|e| {
+        if kabinet_store::is_unique_violation(&e) {
+            // A concurrent twin won; the caller's transaction is spoilt and must be retried.
+            AppError::Conflict("already-posted")
+        } else {
+            e.into()
+        }
+    })?;
+    audit::record(
+        txn,
+        actor,
+        &format!("ledger.{}", p.kind.as_str()),
+        "account",
+        Some(p.account_id),
+        json!({"entry_id": entry.id, "amount": entry.amount, "balance_after": entry.balance_after,
+               "currency": entry.currency, "description": entry.description,
+               "payment_id": entry.payment_id, "subscription_id": entry.subscription_id,
+               "reverses_entry_id": entry.reverses_entry_id}),
+    )
+    .await?;
+    if let Some(threshold) = moved.warning_threshold {
+        let before = moved.balance_before(p.amount);
+        if crosses_warning(before, moved.balance_after, threshold) && !moved.below_warning {
+            store::set_below_warning(txn, p.account_id, true).await?;
+            warn_low_balance(txn, &account, moved.balance_after, entry.id).await?;
+        } else if moved.below_warning && moved.balance_after >= threshold {
+            // Back above the threshold: the next crossing warns again.
+            store::set_below_warning(txn, p.account_id, false).await?;
+        }
+    }
+    Ok(Posted::New(entry))
+}
+
+/// One dashboard notice and one SMS and e-mail to the customer's contacts (BIL-3).
+async fn warn_low_balance<C: ConnectionTrait>(
+    txn: &C,
+    account: &kabinet_store::entities::account::Model,
+    balance: i64,
+    entry_id: i64,
+) -> AppResult<()> {
+    let Some(customer_id) = account.customer_id else {
+        return Ok(());
+    };
+    let Some(customer) = Customer::find_by_id(customer_id).one(txn).await? else {
+        return Ok(());
+    };
+    let currency = super::currency_of(&account.currency)?;
+    notice::ActiveModel {
+        customer_id: Set(customer_id),
+        account_id: Set(Some(account.id)),
+        kind: Set("low-balance".into()),
+        params: Set(json!({"balance": balance, "currency": account.currency, "account": account.number}).to_string()),
+        created_at: Set(kabinet_store::now()),
+        dismissed_at: Set(None),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    let lang = Lang::parse(&customer.language).unwrap_or_default();
+    let args = [
+        ("account", account.number.clone()),
+        ("amount", lang.money(balance, currency)),
+    ];
+    let text = lang.t_args("msg-low-balance", &args);
+    if let Some(phone) = customer.phone.clone() {
+        outbox::enqueue(
+            txn,
+            OutgoingMessage {
+                channel: Channel::Sms,
+                recipient: phone,
+                subject: None,
+                body: text.clone(),
+                user_id: None,
+                idempotency_key: Some(format!("low-balance:sms:{entry_id}")),
+            },
+        )
+        .await?;
+    }
+    if let Some(email) = customer.email.clone() {
+        outbox::enqueue(
+            txn,
+            OutgoingMessage {
+                channel: Channel::Email,
+                recipient: email,
+                subject: Some(lang.t_args("msg-low-balance-subject", &args)),
+                body: text,
+                user_id: None,
+                idempotency_key: Some(format!("low-balance:email:{entry_id}")),
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}
+
+/// An account's entries, newest first.
+pub async fn entries(
+    app: &App,
+    who: &Identity,
+    account_id: i64,
+    page: u64,
+    per_page: u64,
+) -> AppResult<Page<ledger_entry::Model>> {
+    super::accounts::get_visible(app, who, account_id).await?;
+    let q = LedgerEntry::find()
+        .filter(ledger_entry::Column::AccountId.eq(account_id))
+        .order_by_desc(ledger_entry::Column::Id);
+    let total = q.clone().count(&app.db.conn).await?;
+    let items = q
+        .paginate(&app.db.conn, per_page)
+        .fetch_page(page.saturating_sub(1))
+        .await?;
+    Ok(Page {
+        items,
+        total,
+        page: page.max(1),
+        per_page,
+    })
+}
+
+/// A correction by staff (adjustment, cashback or a one-off charge) with its reason.
+#[derive(Debug, Clone)]
+pub struct ManualEntry {
+    pub account_id: i64,
+    pub kind: EntryKind,
+    /// Positive minor units; `kind` and `credit` say which way.
+    pub amount: i64,
+    /// For adjustments: whether the money goes to the customer.
+    pub credit: bool,
+    pub description: String,
+    /// From the form, so a double submit posts once.
+    pub idempotency_key: String,
+}
+
+pub async fn post_manual(app: &App, actor: &Actor, who: &Identity, m: ManualEntry) -> AppResult<ledger_entry::Model> {
+    super::accounts::get_visible(app, who, m.account_id).await?;
+    let mut errors = FieldErrors::new();
+    let credit = match m.kind {
+        EntryKind::Adjustment => m.credit,
+        EntryKind::Cashback => true,
+        EntryKind::Charge => false,
+        _ => {
+            errors.add("kind", "invalid-choice");
+            false
+        }
+    };
+    let description = text::one_line(&m.description, 500, true)
+        .map_err(|p| errors.add("description", &format!("text-{}", p.code().replace('_', "-"))))
+        .ok()
+        .flatten();
+    if m.amount <= 0 || m.amount > kabinet_core::money::MAX_AMOUNT {
+        errors.add("amount", "amount-not-positive");
+    }
+    if !valid_key(&m.idempotency_key) {
+        errors.add("idempotency_key", "bad-request");
+    }
+    errors.into_result()?;
+    let txn = app.db.write().await?;
+    let posted = post(
+        &txn,
+        actor,
+        Posting {
+            account_id: m.account_id,
+            kind: m.kind,
+            amount: if credit { m.amount } else { -m.amount },
+            occurred_at: kabinet_store::now(),
+            description: description.unwrap_or_default(),
+            idempotency_key: format!("manual:{}", m.idempotency_key),
+            payment_id: None,
+            subscription_id: None,
+            period_start: None,
+            reverses_entry_id: None,
+            // A one-off charge is new work: the cap applies. Corrections by staff do not.
+            enforce_debt_cap: m.kind == EntryKind::Charge,
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(posted.entry().clone())
+}
+
+/// Cancels entry `entry_id` with an entry of the opposite amount. An entry is reversed at most
+/// once, and a reversal is never reversed (post a new entry instead).
+pub async fn reverse(
+    app: &App,
+    actor: &Actor,
+    who: &Identity,
+    entry_id: i64,
+    reason: &str,
+) -> AppResult<ledger_entry::Model> {
+    let original = LedgerEntry::find_by_id(entry_id)
+        .one(&app.db.conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    super::accounts::get_visible(app, who, original.account_id).await?;
+    if original.kind == EntryKind::Reversal.as_str() {
+        return Err(AppError::Refused("reversal-of-reversal"));
+    }
+    let reason = text::one_line(reason, 500, true)
+        .map_err(|p| FieldErrors::single("reason", &format!("text-{}", p.code().replace('_', "-"))))?
+        .unwrap_or_default();
+    let txn = app.db.write().await?;
+    let already = LedgerEntry::find()
+        .filter(ledger_entry::Column::ReversesEntryId.eq(entry_id))
+        .one(&txn)
+        .await?;
+    if already.is_some() {
+        return Err(AppError::Conflict("already-reversed"));
+    }
+    let posted = post(
+        &txn,
+        actor,
+        Posting {
+            account_id: original.account_id,
+            kind: EntryKind::Reversal,
+            amount: -original.amount,
+            occurred_at: kabinet_store::now(),
+            description: reason,
+            idempotency_key: format!("reversal:{entry_id}"),
+            payment_id: original.payment_id,
+            subscription_id: original.subscription_id,
+            period_start: original.period_start,
+            reverses_entry_id: Some(entry_id),
+            enforce_debt_cap: false,
+        },
+    )
+    .await?;
+    if let Posted::AlreadyPosted(_) = posted {
+        return Err(AppError::Conflict("already-reversed"));
+    }
+    txn.commit().await?;
+    Ok(posted.entry().clone())
+}
+
+/// Idempotency keys from forms and API clients: 8–64 letters, digits, `-` or `_`.
+pub fn valid_key(key: &str) -> bool {
+    (8..=64).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// Notices a customer has not dismissed yet, newest first.
+pub async fn open_notices(app: &App, customer_id: i64) -> AppResult<Vec<notice::Model>> {
+    Ok(notice::Entity::find()
+        .filter(notice::Column::CustomerId.eq(customer_id))
+        .filter(notice::Column::DismissedAt.is_null())
+        .order_by_desc(notice::Column::Id)
+        .all(&app.db.conn)
+        .await?)
+}
+
+/// Hides a notice from the dashboard.
+pub async fn dismiss_notice(app: &App, who: &Identity, id: i64) -> AppResult<()> {
+    let n = notice::Entity::find_by_id(id)
+        .one(&app.db.conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if who.customer_id != Some(n.customer_id) {
+        return Err(AppError::NotFound);
+    }
+    let mut row: notice::ActiveModel = n.into();
+    row.dismissed_at = Set(Some(kabinet_store::now()));
+    row.update(&app.db.conn).await?;
+    Ok(())
+}

@@ -1,0 +1,100 @@
+//! The plan catalogue (BIL-2): what is sold, for how long, at what price.
+
+use kabinet_core::billing::BillingPeriod;
+use kabinet_core::money::{Currency, MAX_AMOUNT};
+use kabinet_core::text;
+use kabinet_store::entities::plan::{self, Entity as Plan};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, QueryOrder};
+use serde_json::json;
+
+use crate::access::Actor;
+use crate::{App, AppError, AppResult, FieldErrors, audit};
+
+/// Asset kinds a plan can be for (SPEC §3).
+pub const ASSET_KINDS: [&str; 6] = [
+    "hotspot",
+    "radar",
+    "equipment_service",
+    "line",
+    "security",
+    "it_support",
+];
+
+#[derive(Debug, Clone)]
+pub struct NewPlan {
+    pub name: String,
+    pub asset_kind: String,
+    pub price: i64,
+    pub period: String,
+    pub currency: Currency,
+}
+
+pub async fn create(app: &App, actor: &Actor, new: NewPlan) -> AppResult<plan::Model> {
+    let mut errors = FieldErrors::new();
+    let name = text::one_line(&new.name, text::limits::NAME, true)
+        .map_err(|p| errors.add("name", &format!("text-{}", p.code().replace('_', "-"))))
+        .ok()
+        .flatten();
+    if !ASSET_KINDS.contains(&new.asset_kind.as_str()) {
+        errors.add("asset_kind", "invalid-choice");
+    }
+    if new.period.parse::<BillingPeriod>().is_err() {
+        errors.add("period", "invalid-choice");
+    }
+    if new.price <= 0 || new.price > MAX_AMOUNT {
+        errors.add("price", "amount-not-positive");
+    }
+    errors.into_result()?;
+    let txn = app.db.write().await?;
+    let created = plan::ActiveModel {
+        name: Set(name.unwrap_or_default()),
+        asset_kind: Set(new.asset_kind),
+        price: Set(new.price),
+        period: Set(new.period),
+        currency: Set(new.currency.code().into()),
+        status: Set("active".into()),
+        created_at: Set(kabinet_store::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        actor,
+        "plan.create",
+        "plan",
+        Some(created.id),
+        json!({"name": created.name, "asset_kind": created.asset_kind, "price": created.price,
+               "period": created.period, "currency": created.currency}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+pub async fn all(app: &App) -> AppResult<Vec<plan::Model>> {
+    Ok(Plan::find().order_by_asc(plan::Column::Name).all(&app.db.conn).await?)
+}
+
+/// Takes a plan off sale; existing subscriptions keep it.
+pub async fn archive(app: &App, actor: &Actor, id: i64) -> AppResult<plan::Model> {
+    let p = Plan::find_by_id(id)
+        .one(&app.db.conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let txn = app.db.write().await?;
+    let mut row: plan::ActiveModel = p.into();
+    row.status = Set("archived".into());
+    let after = row.update(&txn).await?;
+    audit::record(
+        &txn,
+        actor,
+        "plan.archive",
+        "plan",
+        Some(id),
+        json!({"status": "archived"}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(after)
+}

@@ -1,0 +1,195 @@
+//! The billing run (BIL-2): charges every active subscription for each period that has begun,
+//! exactly once. Run daily by the worker and by `kabinet billing run [--date]`.
+//!
+//! A subscription's `next_charge_on` is the start of its first uncharged period. Each batch of
+//! subscriptions is one transaction that posts the charges and moves `next_charge_on` on, so a
+//! run stopped at any point leaves every subscription either charged and advanced or untouched;
+//! the next run carries on. Two runs at once cannot double a charge: the ledger's idempotency
+//! key (subscription and period) is unique, and `next_charge_on` only moves from the value read.
+//!
+//! Recurring charges are not refused at the debt cap: they pay for a period the contract has
+//! already started. The cap stops new work (one-off charges, pay-per-case tickets, new
+//! licences) instead.
+
+use std::collections::{BTreeMap, HashMap};
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use kabinet_core::billing::{BillingPeriod, EntryKind, period_end_exclusive, period_index_on, period_start};
+use kabinet_store::entities::account::{self, Entity as Account};
+use kabinet_store::entities::plan::{self, Entity as Plan};
+use kabinet_store::entities::subscription::{self, Entity as Subscription};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+
+use super::ledger::{self, Posted, Posting};
+use crate::access::Actor;
+use crate::{App, AppError, AppResult};
+
+/// Subscriptions handled per transaction.
+const BATCH: u64 = 200;
+
+/// What a run did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct RunReport {
+    /// Subscriptions looked at (due by the date).
+    pub due: u64,
+    /// Charges posted by this run.
+    pub charges: u64,
+    /// Charges found posted already (a run that was stopped, or another node).
+    pub already_charged: u64,
+    /// Sum of the posted charges per currency, in minor units (positive).
+    pub charged_total: BTreeMap<String, i64>,
+}
+
+/// "Today" for an account: `date` when the operator gave one, otherwise the calendar date now
+/// in the account's time zone.
+fn today_for(date: Option<NaiveDate>, time_zone: &str) -> NaiveDate {
+    if let Some(d) = date {
+        return d;
+    }
+    let tz = jiff::tz::TimeZone::get(time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let d = jiff::Zoned::now().with_time_zone(tz).date();
+    NaiveDate::from_ymd_opt(i32::from(d.year()), d.month() as u32, d.day() as u32).unwrap_or_default()
+}
+
+fn to_jiff(d: NaiveDate) -> jiff::civil::Date {
+    use chrono::Datelike;
+    jiff::civil::Date::new(d.year() as i16, d.month() as i8, d.day() as i8).unwrap_or(jiff::civil::Date::MIN)
+}
+
+fn from_jiff(d: jiff::civil::Date) -> NaiveDate {
+    NaiveDate::from_ymd_opt(i32::from(d.year()), d.month() as u32, d.day() as u32).unwrap_or(NaiveDate::MAX)
+}
+
+/// Midnight of `day` in `time_zone`, in UTC.
+fn local_midnight(day: NaiveDate, time_zone: &str) -> chrono::DateTime<Utc> {
+    let tz = jiff::tz::TimeZone::get(time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let micros = to_jiff(day)
+        .to_zoned(tz)
+        .map(|z| z.timestamp().as_microsecond())
+        .unwrap_or(0);
+    Utc.timestamp_micros(micros).single().unwrap_or_else(Utc::now)
+}
+
+pub async fn run(app: &App, date: Option<NaiveDate>) -> AppResult<RunReport> {
+    let mut report = RunReport::default();
+    // Every time zone's today is at most one day after UTC's.
+    let horizon = date.unwrap_or_else(|| Utc::now().date_naive() + chrono::Days::new(1));
+    let mut after_id = 0i64;
+    loop {
+        let batch: Vec<(subscription::Model, Option<plan::Model>)> = Subscription::find()
+            .filter(subscription::Column::Status.eq("active"))
+            .filter(subscription::Column::NextChargeOn.lte(horizon))
+            .filter(subscription::Column::Id.gt(after_id))
+            .order_by_asc(subscription::Column::Id)
+            .limit(BATCH)
+            .find_also_related(Plan)
+            .all(&app.db.conn)
+            .await?;
+        let Some(last) = batch.last() else { break };
+        after_id = last.0.id;
+        let account_ids: Vec<i64> = batch.iter().map(|(s, _)| s.account_id).collect();
+        let accounts: HashMap<i64, account::Model> = Account::find()
+            .filter(account::Column::Id.is_in(account_ids))
+            .all(&app.db.conn)
+            .await?
+            .into_iter()
+            .map(|a| (a.id, a))
+            .collect();
+        // A twin run on another node may win a race on one subscription; the batch is then
+        // tried again and finds those charges posted.
+        let mut tries = 0;
+        loop {
+            match charge_batch(app, &batch, &accounts, date).await {
+                Ok(r) => {
+                    report.due += r.due;
+                    report.charges += r.charges;
+                    report.already_charged += r.already_charged;
+                    for (c, v) in r.charged_total {
+                        *report.charged_total.entry(c).or_default() += v;
+                    }
+                    break;
+                }
+                Err(AppError::Conflict(_)) if tries < 3 => tries += 1,
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(report)
+}
+
+async fn charge_batch(
+    app: &App,
+    batch: &[(subscription::Model, Option<plan::Model>)],
+    accounts: &HashMap<i64, account::Model>,
+    date: Option<NaiveDate>,
+) -> AppResult<RunReport> {
+    let actor = Actor::system();
+    let mut report = RunReport::default();
+    let txn = app.db.write().await?;
+    for (sub, plan) in batch {
+        let (Some(plan), Some(account)) = (plan, accounts.get(&sub.account_id)) else {
+            continue;
+        };
+        if account.status != "active" {
+            continue;
+        }
+        let today = today_for(date, &account.time_zone);
+        if sub.next_charge_on > today {
+            continue;
+        }
+        let Ok(period) = plan.period.parse::<BillingPeriod>() else {
+            continue;
+        };
+        report.due += 1;
+        let start = to_jiff(sub.started_on);
+        let mut next = sub.next_charge_on;
+        while next <= today && sub.ended_on.is_none_or(|end| next < end) {
+            let index = period_index_on(start, period, to_jiff(next)).unwrap_or(0);
+            let from = from_jiff(period_start(start, period, index));
+            let until = from_jiff(period_end_exclusive(start, period, index));
+            let last_day = until.pred_opt().unwrap_or(until);
+            let posted = ledger::post(
+                &txn,
+                &actor,
+                Posting {
+                    account_id: account.id,
+                    kind: EntryKind::Charge,
+                    amount: -plan.price,
+                    occurred_at: local_midnight(from, &account.time_zone),
+                    description: format!("{}: {}, {from} – {last_day}", plan.name, sub.title),
+                    idempotency_key: format!("subscription:{}:{from}", sub.id),
+                    payment_id: None,
+                    subscription_id: Some(sub.id),
+                    period_start: Some(from),
+                    reverses_entry_id: None,
+                    enforce_debt_cap: false,
+                },
+            )
+            .await?;
+            match posted {
+                Posted::New(_) => {
+                    report.charges += 1;
+                    *report.charged_total.entry(plan.currency.clone()).or_default() += plan.price;
+                }
+                Posted::AlreadyPosted(_) => report.already_charged += 1,
+            }
+            next = until;
+        }
+        if next != sub.next_charge_on {
+            let moved = Subscription::update_many()
+                .col_expr(subscription::Column::NextChargeOn, Expr::value(next))
+                .col_expr(subscription::Column::UpdatedAt, Expr::value(kabinet_store::now()))
+                .filter(subscription::Column::Id.eq(sub.id))
+                .filter(subscription::Column::NextChargeOn.eq(sub.next_charge_on))
+                .exec(&txn)
+                .await?;
+            if moved.rows_affected == 0 {
+                // Another run advanced it after we read it: start this batch again.
+                return Err(AppError::Conflict("billing-run-raced"));
+            }
+        }
+    }
+    txn.commit().await?;
+    Ok(report)
+}

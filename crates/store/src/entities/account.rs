@@ -1,0 +1,36 @@
+use sea_orm::entity::prelude::*;
+
+/// A personal account (лицевой счёт, BIL-1) of a customer or of a partner.
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "accounts")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    /// What people quote on the phone and in bank transfers.
+    pub number: String,
+    pub customer_id: Option<i64>,
+    pub partner_id: Option<i64>,
+    /// customer or partner.
+    pub kind: String,
+    pub title: String,
+    pub currency: String,
+    /// Sum of the ledger entries, in minor units.
+    pub balance: i64,
+    /// How far below zero the balance may go (the debt cap), in minor units.
+    pub credit_limit: i64,
+    /// The balance below which the customer is warned; none when no warning is wanted.
+    pub warning_threshold: Option<i64>,
+    /// Whether the balance is below the threshold already (so the warning is not repeated).
+    pub below_warning: bool,
+    pub time_zone: String,
+    pub manager_user_id: Option<i64>,
+    /// active or closed.
+    pub status: String,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,35 @@
+use sea_orm::entity::prelude::*;
+
+/// Money a customer paid or is paying: a bank transfer registered by staff, or a payment
+/// through the gateway (pending until the gateway confirms it).
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "payments")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    pub account_id: i64,
+    pub customer_id: Option<i64>,
+    /// bank_transfer, cash, gateway or autopay.
+    pub method: String,
+    /// pending, succeeded or canceled.
+    pub status: String,
+    pub amount: i64,
+    /// How much of it went back to the customer.
+    pub refunded: i64,
+    pub currency: String,
+    pub document_number: Option<String>,
+    pub document_date: Option<Date>,
+    pub gateway_payment_id: Option<String>,
+    pub idempotence_key: String,
+    pub confirmation_url: Option<String>,
+    pub description: String,
+    pub created_by: Option<i64>,
+    pub created_at: DateTimeUtc,
+    pub paid_at: Option<DateTimeUtc>,
+    pub canceled_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

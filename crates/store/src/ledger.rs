@@ -1,0 +1,81 @@
+//! The one statement that moves an account's balance. It runs inside the transaction that
+//! appends the ledger entry: the `UPDATE` takes the account row's lock on PostgreSQL (SQLite
+//! write transactions are serialised already), so concurrent postings to one account queue up
+//! and none is lost or counted twice.
+
+use chrono::{DateTime, Utc};
+use sea_orm::{ConnectionTrait, DbErr};
+
+use crate::rate::statement;
+
+/// An account's state right after its balance moved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moved {
+    pub balance_after: i64,
+    pub credit_limit: i64,
+    pub warning_threshold: Option<i64>,
+    pub below_warning: bool,
+}
+
+impl Moved {
+    pub fn balance_before(&self, amount: i64) -> i64 {
+        self.balance_after - amount
+    }
+}
+
+/// Adds `amount` (signed minor units) to an active account's balance; `None` when there is no
+/// active account `account_id`.
+pub async fn move_balance<C: ConnectionTrait>(
+    txn: &C,
+    account_id: i64,
+    amount: i64,
+    at: DateTime<Utc>,
+) -> Result<Option<Moved>, DbErr> {
+    let b = txn.get_database_backend();
+    let row = txn
+        .query_one_raw(statement(
+            b,
+            "UPDATE accounts SET balance = balance + ?, updated_at = ? WHERE id = ? AND status = 'active' \
+             RETURNING balance, credit_limit, warning_threshold, below_warning",
+            vec![amount.into(), at.into(), account_id.into()],
+        ))
+        .await?;
+    row.map(|r| {
+        Ok(Moved {
+            balance_after: r.try_get_by_index(0)?,
+            credit_limit: r.try_get_by_index(1)?,
+            warning_threshold: r.try_get_by_index(2)?,
+            below_warning: r.try_get_by_index(3)?,
+        })
+    })
+    .transpose()
+}
+
+/// Records whether the account is below its warning threshold now.
+pub async fn set_below_warning<C: ConnectionTrait>(txn: &C, account_id: i64, below: bool) -> Result<(), DbErr> {
+    let b = txn.get_database_backend();
+    txn.execute_raw(statement(
+        b,
+        "UPDATE accounts SET below_warning = ? WHERE id = ?",
+        vec![below.into(), account_id.into()],
+    ))
+    .await?;
+    Ok(())
+}
+
+/// Sum of an account's entries, for checking the kept balance against the ledger.
+pub async fn sum_of_entries<C: ConnectionTrait>(db: &C, account_id: i64) -> Result<i64, DbErr> {
+    let b = db.get_database_backend();
+    let row = db
+        .query_one_raw(statement(
+            b,
+            // PostgreSQL sums BIGINT into NUMERIC; the cast brings it back.
+            "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM ledger_entries WHERE account_id = ?",
+            vec![account_id.into()],
+        ))
+        .await?;
+    match row {
+        Some(r) => r.try_get_by_index::<i64>(0),
+        None => Ok(0),
+    }
+}

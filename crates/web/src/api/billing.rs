@@ -1,0 +1,292 @@
+//! Money over the API: accounts with their balance and amount due, the ledger, and — for
+//! accountants — registering payments and posting corrections. Amounts are integers in minor
+//! units of the account's currency (kopecks, rial).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, NaiveDate, Utc};
+use kabinet_app::billing::accounts::{self, Summary};
+use kabinet_app::billing::ledger::{self, ManualEntry};
+use kabinet_app::billing::payments::{self, ManualPayment};
+use kabinet_app::{App, AppError, FieldErrors};
+use kabinet_core::billing::EntryKind;
+use kabinet_store::entities::{ledger_entry, payment};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{ErrorBody, Paged};
+use crate::error::{WebError, WebResult};
+use crate::extract::{Ctx, JsonBody, QueryParams as Query};
+
+#[derive(Serialize, ToSchema)]
+pub struct AccountDto {
+    pub id: i64,
+    pub number: String,
+    pub title: String,
+    pub customer_id: Option<i64>,
+    pub partner_id: Option<i64>,
+    /// RUB or IRR.
+    pub currency: String,
+    /// Minor units; negative is a debt.
+    pub balance: i64,
+    /// How far below zero the balance may go.
+    pub credit_limit: i64,
+    pub warning_threshold: Option<i64>,
+    pub previous_period_balance: i64,
+    pub accruals_this_period: i64,
+    pub next_charge_on: Option<NaiveDate>,
+    pub next_charge: i64,
+    /// What brings the balance to zero and pays the next charge.
+    pub amount_due: i64,
+    pub status: String,
+}
+
+impl From<Summary> for AccountDto {
+    fn from(s: Summary) -> Self {
+        AccountDto {
+            id: s.account.id,
+            number: s.account.number,
+            title: s.account.title,
+            customer_id: s.account.customer_id,
+            partner_id: s.account.partner_id,
+            currency: s.account.currency,
+            balance: s.account.balance,
+            credit_limit: s.account.credit_limit,
+            warning_threshold: s.account.warning_threshold,
+            previous_period_balance: s.previous_period_balance,
+            accruals_this_period: s.accruals_this_period,
+            next_charge_on: s.next_charge_on,
+            next_charge: s.next_charge,
+            amount_due: s.amount_due,
+            status: s.account.status,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EntryDto {
+    pub id: i64,
+    /// charge, payment, refund, adjustment, cashback or reversal.
+    pub kind: String,
+    /// Signed minor units: credits positive, debits negative.
+    pub amount: i64,
+    pub balance_after: i64,
+    pub currency: String,
+    pub occurred_at: DateTime<Utc>,
+    pub recorded_at: DateTime<Utc>,
+    pub description: String,
+    pub payment_id: Option<i64>,
+    pub subscription_id: Option<i64>,
+    pub reverses_entry_id: Option<i64>,
+}
+
+impl From<ledger_entry::Model> for EntryDto {
+    fn from(e: ledger_entry::Model) -> Self {
+        EntryDto {
+            id: e.id,
+            kind: e.kind,
+            amount: e.amount,
+            balance_after: e.balance_after,
+            currency: e.currency,
+            occurred_at: e.occurred_at,
+            recorded_at: e.recorded_at,
+            description: e.description,
+            payment_id: e.payment_id,
+            subscription_id: e.subscription_id,
+            reverses_entry_id: e.reverses_entry_id,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PaymentDto {
+    pub id: i64,
+    pub account_id: i64,
+    pub method: String,
+    pub status: String,
+    pub amount: i64,
+    pub refunded: i64,
+    pub currency: String,
+    pub document_number: Option<String>,
+    pub document_date: Option<NaiveDate>,
+    pub paid_at: Option<DateTime<Utc>>,
+}
+
+impl From<payment::Model> for PaymentDto {
+    fn from(p: payment::Model) -> Self {
+        PaymentDto {
+            id: p.id,
+            account_id: p.account_id,
+            method: p.method,
+            status: p.status,
+            amount: p.amount,
+            refunded: p.refunded,
+            currency: p.currency,
+            document_number: p.document_number,
+            document_date: p.document_date,
+            paid_at: p.paid_at,
+        }
+    }
+}
+
+fn id_of(raw: &str) -> Result<i64, WebError> {
+    raw.parse().map_err(|_| WebError::App(AppError::NotFound))
+}
+
+#[utoipa::path(get, path = "/api/v1/accounts", tag = "billing",
+    responses((status = 200, body = Vec<AccountDto>), (status = 403, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// The signed-in customer's accounts.
+pub async fn own_accounts(State(app): State<App>, ctx: Ctx) -> WebResult<Json<Vec<AccountDto>>> {
+    let who = ctx.user()?;
+    let customer_id = who.customer_id.ok_or(WebError::App(AppError::Forbidden))?;
+    let mut out = Vec::new();
+    for a in accounts::of_customer(&app, customer_id).await? {
+        out.push(accounts::summary(&app, a).await?.into());
+    }
+    Ok(Json(out))
+}
+
+#[utoipa::path(get, path = "/api/v1/accounts/{id}", tag = "billing", params(("id" = i64, Path)),
+    responses((status = 200, body = AccountDto), (status = 404, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// One of the signed-in customer's accounts.
+pub async fn account(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Json<AccountDto>> {
+    let a = accounts::get_visible(&app, ctx.user()?, id_of(&id)?).await?;
+    Ok(Json(accounts::summary(&app, a).await?.into()))
+}
+
+#[utoipa::path(get, path = "/api/v1/crm/accounts/{id}", tag = "billing", params(("id" = i64, Path)),
+    responses((status = 200, body = AccountDto), (status = 404, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// Any account, for staff (a partner: its own and its customers').
+pub async fn crm_account(app: State<App>, ctx: Ctx, id: Path<String>) -> WebResult<Json<AccountDto>> {
+    account(app, ctx, id).await
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct LedgerQuery {
+    page: Option<u64>,
+    per_page: Option<u64>,
+}
+
+#[utoipa::path(get, path = "/api/v1/accounts/{id}/ledger", tag = "billing", params(("id" = i64, Path), LedgerQuery),
+    responses((status = 200, body = Paged<EntryDto>), (status = 404, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// The ledger of one of the signed-in customer's accounts, newest first.
+pub async fn ledger_page(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<LedgerQuery>,
+) -> WebResult<Json<Paged<EntryDto>>> {
+    let page = ledger::entries(
+        &app,
+        ctx.user()?,
+        id_of(&id)?,
+        q.page.unwrap_or(1).clamp(1, 1_000_000),
+        q.per_page.unwrap_or(50).clamp(1, 500),
+    )
+    .await?;
+    Ok(Json(Paged {
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+        items: page.items.into_iter().map(EntryDto::from).collect(),
+    }))
+}
+
+#[utoipa::path(get, path = "/api/v1/crm/accounts/{id}/ledger", tag = "billing", params(("id" = i64, Path), LedgerQuery),
+    responses((status = 200, body = Paged<EntryDto>), (status = 404, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// Any account's ledger, for staff.
+pub async fn crm_ledger_page(
+    app: State<App>,
+    ctx: Ctx,
+    id: Path<String>,
+    q: Query<LedgerQuery>,
+) -> WebResult<Json<Paged<EntryDto>>> {
+    ledger_page(app, ctx, id, q).await
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ManualPaymentRequest {
+    /// Positive, in minor units of the account's currency.
+    pub amount: i64,
+    /// bank_transfer or cash.
+    pub method: String,
+    #[serde(default)]
+    pub document_number: String,
+    pub document_date: NaiveDate,
+    #[serde(default)]
+    pub description: String,
+    /// 8–64 letters, digits, `-` or `_`; the same key registers the payment once.
+    pub idempotency_key: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/crm/accounts/{id}/payments", tag = "billing", params(("id" = i64, Path)), request_body = ManualPaymentRequest,
+    responses((status = 201, body = PaymentDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// Registers a bank transfer or a cash payment.
+pub async fn register_payment(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<ManualPaymentRequest>,
+) -> WebResult<Response> {
+    let created = payments::register_manual(
+        &app,
+        &ctx.actor()?,
+        ctx.user()?,
+        ManualPayment {
+            account_id: id_of(&id)?,
+            amount: req.amount,
+            method: req.method,
+            document_number: req.document_number,
+            document_date: req.document_date,
+            description: req.description,
+            idempotency_key: req.idempotency_key,
+        },
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(PaymentDto::from(created))).into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ManualEntryRequest {
+    /// adjustment, cashback or charge.
+    pub kind: String,
+    /// Positive, in minor units.
+    pub amount: i64,
+    /// For adjustments: true credits the customer, false debits.
+    #[serde(default)]
+    pub credit: bool,
+    pub description: String,
+    pub idempotency_key: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/crm/accounts/{id}/entries", tag = "billing", params(("id" = i64, Path)), request_body = ManualEntryRequest,
+    responses((status = 201, body = EntryDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// Posts a correction, a cashback or a one-off charge (the debt cap applies to charges).
+pub async fn post_entry(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<ManualEntryRequest>,
+) -> WebResult<Response> {
+    let kind: EntryKind = req
+        .kind
+        .parse()
+        .map_err(|_| WebError::App(FieldErrors::single("kind", "invalid-choice")))?;
+    let entry = ledger::post_manual(
+        &app,
+        &ctx.actor()?,
+        ctx.user()?,
+        ManualEntry {
+            account_id: id_of(&id)?,
+            kind,
+            amount: req.amount,
+            credit: req.credit,
+            description: req.description,
+            idempotency_key: req.idempotency_key,
+        },
+    )
+    .await?;
+    Ok((StatusCode::CREATED, Json(EntryDto::from(entry))).into_response())
+}

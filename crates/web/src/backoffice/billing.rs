@@ -1,0 +1,500 @@
+//! Money in the back office: a customer's accounts, an account's page with its ledger and the
+//! forms that move money (payments, corrections, reversals), limits, subscriptions, and the
+//! plan catalogue.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use kabinet_app::access::passwords::random_secret;
+use kabinet_app::billing::accounts::{self, Limits, NewAccount};
+use kabinet_app::billing::ledger::{self, ManualEntry};
+use kabinet_app::billing::payments::{self, ManualPayment};
+use kabinet_app::billing::plans::{self, NewPlan};
+use kabinet_app::billing::subscriptions::{self, NewSubscription};
+use kabinet_app::billing::typed_amount;
+use kabinet_app::listing::Page;
+use kabinet_app::{App, AppError, FieldErrors};
+use kabinet_core::access::{Permission, allows};
+use kabinet_core::billing::{BillingPeriod, EntryKind};
+use kabinet_core::money::Currency;
+use kabinet_store::entities::{ledger_entry, payment, plan, subscription};
+use serde::Deserialize;
+
+use super::path_id;
+use crate::cabinet::account::OkQuery;
+use crate::error::{WebError, WebResult};
+use crate::extract::{Ctx, FormData, QueryParams as Query};
+use crate::form::{FormState, refused, with_status};
+use crate::pages::Chrome;
+
+/// The form a page shows, with the one whose submission failed filled in again.
+#[derive(Default)]
+pub struct Forms {
+    payment: Option<FormState>,
+    entry: Option<FormState>,
+    limits: Option<FormState>,
+    subscription: Option<FormState>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "crm_account.html")]
+pub struct AccountPage {
+    c: Chrome,
+    s: accounts::Summary,
+    entries: Page<ledger_entry::Model>,
+    subscriptions: Vec<(subscription::Model, plan::Model)>,
+    payments: Vec<payment::Model>,
+    plans: Vec<(String, String)>,
+    base: String,
+    can_post: bool,
+    can_manage: bool,
+    pay: FormState,
+    entry: FormState,
+    limits: FormState,
+    sub: FormState,
+    methods: Vec<(String, String)>,
+    entry_kinds: Vec<(String, String)>,
+    directions: Vec<(String, String)>,
+    /// Field labels with the unit amounts are typed in.
+    amount_label: String,
+    credit_label: String,
+    threshold_label: String,
+}
+
+#[derive(Deserialize)]
+pub struct AccountQuery {
+    page: Option<u64>,
+    ok: Option<String>,
+}
+
+fn fresh_key() -> String {
+    random_secret(16)
+}
+
+/// A typed amount shown back in a form: the stored minor units in the reader's unit.
+fn amount_text(c: &Chrome, minor: i64, currency: Currency) -> String {
+    let unit = c.lang.input_unit(currency);
+    let per = unit.minor_per_unit();
+    if unit.decimals() == 0 {
+        (minor / per).to_string()
+    } else {
+        format!("{}.{:02}", minor / per, (minor % per).abs())
+    }
+}
+
+async fn account_page(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    page: u64,
+    forms: Forms,
+    flash: Option<&str>,
+) -> WebResult<AccountPage> {
+    let who = ctx.user()?;
+    let a = accounts::get_visible(app, who, id).await?;
+    let s = accounts::summary(app, a).await?;
+    let c = Chrome::new(&ctx.0, "/crm/customers", &app.config.display_time_zone).with_flash(flash);
+    let entries = ledger::entries(app, who, id, page, 50).await?;
+    let subscriptions = subscriptions::of_account(app, who, id).await?;
+    let payments = payments::of_account(app, who, id, 20).await?;
+    let plans = plans::all(app)
+        .await?
+        .into_iter()
+        .filter(|p| p.status == "active" && p.currency == s.account.currency)
+        .map(|p| {
+            let label = format!(
+                "{} · {} · {}",
+                p.name,
+                c.money(&p.price, &p.currency),
+                c.tk("period-", &p.period)
+            );
+            (p.id.to_string(), label)
+        })
+        .collect();
+    let today = chrono::Utc::now().date_naive().to_string();
+    let limits = forms.limits.unwrap_or_else(|| {
+        FormState::empty()
+            .with_value("credit_limit", amount_text(&c, s.account.credit_limit, s.currency))
+            .with_value(
+                "warning_threshold",
+                s.account
+                    .warning_threshold
+                    .map(|w| amount_text(&c, w, s.currency))
+                    .unwrap_or_default(),
+            )
+    });
+    let pay = forms.payment.unwrap_or_else(|| {
+        FormState::empty()
+            .with_value("method", "bank_transfer")
+            .with_value("document_date", today.clone())
+    });
+    let entry = forms.entry.unwrap_or_else(|| {
+        FormState::empty()
+            .with_value("kind", "adjustment")
+            .with_value("direction", "credit")
+    });
+    let sub = forms
+        .subscription
+        .unwrap_or_else(|| FormState::empty().with_value("started_on", today));
+    let methods = payments::MANUAL_METHODS
+        .iter()
+        .map(|m| (m.to_string(), c.tk("method-", m)))
+        .collect();
+    let entry_kinds = [EntryKind::Adjustment, EntryKind::Cashback, EntryKind::Charge]
+        .iter()
+        .map(|k| (k.as_str().to_owned(), c.tk("entry-", k.as_str())))
+        .collect();
+    let directions = ["credit", "debit"]
+        .iter()
+        .map(|d| (d.to_string(), c.tk("direction-", d)))
+        .collect();
+    let unit = c.tk(
+        "unit-name-",
+        match c.lang.input_unit(s.currency) {
+            kabinet_core::money::DisplayUnit::Rouble => "rouble",
+            kabinet_core::money::DisplayUnit::Rial => "rial",
+            kabinet_core::money::DisplayUnit::Toman => "toman",
+        },
+    );
+    Ok(AccountPage {
+        base: format!("/crm/accounts/{id}?"),
+        can_post: allows(Some(who.role), Permission::PaymentsPost),
+        can_manage: allows(Some(who.role), Permission::BillingManage),
+        pay: pay.with_value("idempotency_key", fresh_key()),
+        entry: entry.with_value("idempotency_key", fresh_key()),
+        c,
+        s,
+        entries,
+        subscriptions,
+        payments,
+        plans,
+        limits,
+        sub,
+        methods,
+        entry_kinds,
+        directions,
+        amount_label: format!("{} ({unit})", ctx.0.lang.t("field-amount")),
+        credit_label: format!("{} ({unit})", ctx.0.lang.t("field-credit-limit")),
+        threshold_label: format!("{} ({unit})", ctx.0.lang.t("field-warning-threshold")),
+    })
+}
+
+pub async fn account(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<AccountQuery>,
+) -> WebResult<Response> {
+    let page = q.page.unwrap_or(1).clamp(1, 1_000_000);
+    Ok(
+        account_page(&app, &ctx, path_id(&id)?, page, Forms::default(), q.ok.as_deref())
+            .await?
+            .into_response(),
+    )
+}
+
+/// The account's currency and the unit the caller types amounts in.
+async fn unit_for(app: &App, ctx: &Ctx, id: i64) -> WebResult<kabinet_core::money::DisplayUnit> {
+    let a = accounts::get_visible(app, ctx.user()?, id).await?;
+    let currency: Currency = a.currency.parse().map_err(|_| WebError::App(AppError::NotFound))?;
+    Ok(ctx.0.lang.input_unit(currency))
+}
+
+fn date_field(form: &FormData, name: &str) -> Result<NaiveDate, AppError> {
+    NaiveDate::parse_from_str(form.get(name).trim(), "%Y-%m-%d").map_err(|_| FieldErrors::single(name, "date-format"))
+}
+
+/// Shows the account page again with `form` refused into the slot `put` chooses.
+async fn refused_page(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    form: &FormData,
+    e: AppError,
+    put: impl FnOnce(&mut Forms, FormState),
+) -> WebResult<Response> {
+    let state = refused(form, ctx.0.lang, e)?;
+    let mut forms = Forms::default();
+    put(&mut forms, state);
+    Ok(with_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        account_page(app, ctx, id, 1, forms, None).await?,
+    ))
+}
+
+pub async fn register_payment(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    let unit = unit_for(&app, &ctx, id).await?;
+    let (actor, who) = (ctx.actor()?, ctx.user()?);
+    let result = async {
+        let amount = typed_amount("amount", form.get("amount"), unit)?;
+        let document_date = date_field(&form, "document_date")?;
+        payments::register_manual(
+            &app,
+            &actor,
+            who,
+            ManualPayment {
+                account_id: id,
+                amount,
+                method: form.get("method").into(),
+                document_number: form.get("document_number").into(),
+                document_date,
+                description: form.get("description").into(),
+                idempotency_key: form.get("idempotency_key").into(),
+            },
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/crm/accounts/{id}?ok=payment-registered")).into_response()),
+        Err(e) => refused_page(&app, &ctx, id, &form, e, |f, s| f.payment = Some(s)).await,
+    }
+}
+
+pub async fn post_entry(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    let unit = unit_for(&app, &ctx, id).await?;
+    let (actor, who) = (ctx.actor()?, ctx.user()?);
+    let result = async {
+        let amount = typed_amount("amount", form.get("amount"), unit)?;
+        let kind = form
+            .get("kind")
+            .parse::<EntryKind>()
+            .map_err(|_| FieldErrors::single("kind", "invalid-choice"))?;
+        ledger::post_manual(
+            &app,
+            &actor,
+            who,
+            ManualEntry {
+                account_id: id,
+                kind,
+                amount,
+                credit: form.get("direction") == "credit",
+                description: form.get("description").into(),
+                idempotency_key: form.get("idempotency_key").into(),
+            },
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/crm/accounts/{id}?ok=entry-posted")).into_response()),
+        Err(e) => refused_page(&app, &ctx, id, &form, e, |f, s| f.entry = Some(s)).await,
+    }
+}
+
+pub async fn set_limits(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    let unit = unit_for(&app, &ctx, id).await?;
+    let (actor, who) = (ctx.actor()?, ctx.user()?);
+    let result = async {
+        let credit_limit = match form.opt("credit_limit") {
+            None => 0,
+            Some(v) if v.trim() == "0" => 0,
+            Some(v) => typed_amount("credit_limit", &v, unit)?,
+        };
+        // The threshold is a balance level: "-500" warns when the balance falls below −500.
+        let warning_threshold = match form.opt("warning_threshold") {
+            None => None,
+            Some(v) if v.trim() == "0" => Some(0),
+            Some(v) => {
+                let (negative, digits) = match v.trim().strip_prefix(['-', '\u{2212}']) {
+                    Some(rest) => (true, rest.to_owned()),
+                    None => (false, v.clone()),
+                };
+                let n = typed_amount("warning_threshold", &digits, unit)?;
+                Some(if negative { -n } else { n })
+            }
+        };
+        accounts::set_limits(
+            &app,
+            &actor,
+            who,
+            id,
+            Limits {
+                credit_limit,
+                warning_threshold,
+                manager_user_id: None,
+            },
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/crm/accounts/{id}?ok=limits-saved")).into_response()),
+        Err(e) => refused_page(&app, &ctx, id, &form, e, |f, s| f.limits = Some(s)).await,
+    }
+}
+
+pub async fn subscribe(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    let (actor, who) = (ctx.actor()?, ctx.user()?);
+    let result = async {
+        let plan_id = form
+            .get("plan_id")
+            .parse::<i64>()
+            .map_err(|_| FieldErrors::single("plan_id", "invalid-choice"))?;
+        let started_on = date_field(&form, "started_on")?;
+        subscriptions::create(
+            &app,
+            &actor,
+            who,
+            NewSubscription {
+                account_id: id,
+                plan_id,
+                title: form.get("title").into(),
+                started_on,
+            },
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/crm/accounts/{id}?ok=subscription-created")).into_response()),
+        Err(e) => refused_page(&app, &ctx, id, &form, e, |f, s| f.subscription = Some(s)).await,
+    }
+}
+
+pub async fn reverse(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> WebResult<Response> {
+    let entry = ledger::reverse(
+        &app,
+        &ctx.actor()?,
+        ctx.user()?,
+        path_id(&id)?,
+        form.required("reason")?,
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/crm/accounts/{}?ok=entry-reversed", entry.account_id)).into_response())
+}
+
+pub async fn open_account(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    let customer_id = path_id(&id)?;
+    kabinet_app::customers::get_visible(&app, ctx.user()?, customer_id).await?;
+    let currency: Currency = form
+        .get("currency")
+        .parse()
+        .map_err(|_| WebError::App(FieldErrors::single("currency", "invalid-choice")))?;
+    let created = accounts::open(
+        &app,
+        &ctx.actor()?,
+        NewAccount {
+            customer_id: Some(customer_id),
+            partner_id: None,
+            title: form.get("title").into(),
+            currency,
+            credit_limit: 0,
+            warning_threshold: None,
+            manager_user_id: None,
+        },
+    )
+    .await?;
+    Ok(Redirect::to(&format!("/crm/accounts/{}?ok=account-opened", created.id)).into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "crm_plans.html")]
+pub struct PlansPage {
+    c: Chrome,
+    plans: Vec<plan::Model>,
+    f: FormState,
+    can_manage: bool,
+    kinds: Vec<(String, String)>,
+    periods: Vec<(String, String)>,
+    currencies: Vec<(String, String)>,
+}
+
+async fn plans_page(app: &App, ctx: &Ctx, f: FormState, flash: Option<&str>) -> WebResult<PlansPage> {
+    let who = ctx.user()?;
+    let c = Chrome::new(&ctx.0, "/crm/plans", &app.config.display_time_zone).with_flash(flash);
+    let kinds = plans::ASSET_KINDS
+        .iter()
+        .map(|k| (k.to_string(), c.tk("asset-", k)))
+        .collect();
+    let periods = BillingPeriod::ALL
+        .iter()
+        .map(|p| (p.as_str().to_owned(), c.tk("period-", p.as_str())))
+        .collect();
+    let currencies = Currency::ALL
+        .iter()
+        .map(|k| (k.code().to_owned(), k.code().to_owned()))
+        .collect();
+    Ok(PlansPage {
+        plans: plans::all(app).await?,
+        can_manage: allows(Some(who.role), Permission::PlansManage),
+        c,
+        f,
+        kinds,
+        periods,
+        currencies,
+    })
+}
+
+pub async fn plans_list(State(app): State<App>, ctx: Ctx, Query(q): Query<OkQuery>) -> WebResult<Response> {
+    let f = FormState::empty()
+        .with_value("period", "month")
+        .with_value("currency", "RUB");
+    Ok(plans_page(&app, &ctx, f, q.ok.as_deref()).await?.into_response())
+}
+
+pub async fn plans_create(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
+    let actor = ctx.actor()?;
+    let result = async {
+        let currency: Currency = form
+            .get("currency")
+            .parse()
+            .map_err(|_| FieldErrors::single("currency", "invalid-choice"))?;
+        let price = typed_amount("price", form.get("price"), ctx.0.lang.input_unit(currency))?;
+        plans::create(
+            &app,
+            &actor,
+            NewPlan {
+                name: form.get("name").into(),
+                asset_kind: form.get("asset_kind").into(),
+                price,
+                period: form.get("period").into(),
+                currency,
+            },
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to("/crm/plans?ok=plan-created").into_response()),
+        Err(e) => {
+            let f = refused(&form, ctx.0.lang, e)?;
+            Ok(with_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                plans_page(&app, &ctx, f, None).await?,
+            ))
+        }
+    }
+}

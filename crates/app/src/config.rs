@@ -23,6 +23,8 @@ pub struct Config {
     pub display_time_zone: String,
     /// Largest request body accepted, in bytes.
     pub body_limit_bytes: usize,
+    /// Directory for files the product makes (exports, documents); created when missing.
+    pub data_dir: String,
     /// Minutes without activity after which a session ends.
     pub session_idle_minutes: i64,
     /// Hours after login at which a session ends whatever the activity.
@@ -74,6 +76,7 @@ impl Default for Config {
             trust_forwarded_for: false,
             display_time_zone: "Europe/Moscow".into(),
             body_limit_bytes: 1024 * 1024,
+            data_dir: "kabinet-data".into(),
             session_idle_minutes: 30,
             session_absolute_hours: 12,
             session_cache_millis: 2000,

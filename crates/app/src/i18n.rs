@@ -128,3 +128,12 @@ impl Lang {
         LOCALES.lookup_single_language(self.id(), key, Some(&args)).is_ok()
     }
 }
+
+/// A moment in `time_zone`, `YYYY-MM-DD HH:MM` (an unknown zone shows UTC).
+pub fn format_time(at: &chrono::DateTime<chrono::Utc>, time_zone: &str) -> String {
+    let Ok(ts) = jiff::Timestamp::from_microsecond(at.timestamp_micros()) else {
+        return at.to_rfc3339();
+    };
+    let tz = jiff::tz::TimeZone::get(time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    ts.to_zoned(tz).strftime("%Y-%m-%d %H:%M").to_string()
+}

@@ -11,6 +11,7 @@ pub mod config;
 pub mod customers;
 pub mod demo;
 pub mod error;
+pub mod exports;
 pub mod i18n;
 pub mod listing;
 pub mod notify;

@@ -4,6 +4,7 @@ pub mod access;
 pub mod audit;
 pub mod billing;
 pub mod email;
+pub mod export;
 pub mod money;
 pub mod password_policy;
 pub mod phone;

@@ -95,6 +95,10 @@ impl TestDb {
 pub fn config() -> Config {
     Config {
         public_base_url: "http://kabinet.test".into(),
+        data_dir: std::env::temp_dir()
+            .join(format!("kabinet-test-data-{}", std::process::id()))
+            .to_string_lossy()
+            .into_owned(),
         ..Config::default()
     }
 }

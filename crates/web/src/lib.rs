@@ -16,6 +16,7 @@ pub mod guard;
 pub mod metrics;
 pub mod ops;
 pub mod pages;
+pub mod payments_list;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

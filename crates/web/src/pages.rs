@@ -33,6 +33,7 @@ pub struct Chrome {
 
 const CABINET_NAV: &[(&str, &str, Permission)] = &[
     ("/", "nav-dashboard", Permission::CabinetView),
+    ("/payments", "nav-payments", Permission::CabinetView),
     ("/profile", "nav-profile", Permission::OwnAccount),
     ("/sessions", "nav-sessions", Permission::OwnAccount),
     ("/login-history", "nav-login-history", Permission::OwnAccount),
@@ -41,6 +42,7 @@ const CABINET_NAV: &[(&str, &str, Permission)] = &[
 const CRM_NAV: &[(&str, &str, Permission)] = &[
     ("/crm", "nav-home", Permission::BackOffice),
     ("/crm/customers", "nav-customers", Permission::CustomersRead),
+    ("/crm/payments", "nav-payments", Permission::BillingRead),
     ("/crm/plans", "nav-plans", Permission::BillingRead),
     ("/crm/staff", "nav-staff", Permission::StaffUsersManage),
     ("/crm/audit", "nav-audit", Permission::AuditRead),
@@ -144,13 +146,7 @@ impl Chrome {
     }
 }
 
-pub fn format_time(at: &DateTime<Utc>, time_zone: &str) -> String {
-    let Ok(ts) = jiff::Timestamp::from_microsecond(at.timestamp_micros()) else {
-        return at.to_rfc3339();
-    };
-    let tz = jiff::tz::TimeZone::get(time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
-    ts.to_zoned(tz).strftime("%Y-%m-%d %H:%M").to_string()
-}
+pub use kabinet_app::i18n::format_time;
 
 fn nav_for(i: &Identity, face: FaceOf, lang: Lang, path: &str) -> Vec<NavItem> {
     let table = if face == FaceOf::Crm { CRM_NAV } else { CABINET_NAV };

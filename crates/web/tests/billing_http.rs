@@ -209,7 +209,122 @@ async fn api_payments_and_the_debt_cap(db: Db) {
     assert_eq!(account_of(&w, 1).await.balance, now.balance);
 }
 
+/// Waits for an export to finish and returns its page.
+async fn finished_export(w: &Web, path: &str, cookie: &str) -> support::Resp {
+    for _ in 0..200 {
+        let page = w.get(path, Some(cookie)).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        if page.body.contains(r#"data-status="done""#) {
+            return page;
+        }
+        assert!(!page.body.contains(r#"data-status="failed""#), "the export failed");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("the export did not finish");
+}
+
+async fn payments_list_filters_sorts_and_exports(db: Db) {
+    let w = Web::demo(db).await;
+    let vector = account_of(&w, 1).await;
+    let accountant = w.session_for("accountant").await;
+    let path = format!("/api/v1/crm/accounts/{}/payments", vector.id);
+    for (i, (amount, method, doc, description)) in [
+        (10_000, "cash", "C-1", "=HYPERLINK(\"http://x\")"),
+        (20_000, "bank_transfer", "+77", "@SUM(A1)"),
+        (30_000, "bank_transfer", "B-3", "обычный"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let body = json!({"amount": amount, "method": method, "document_number": doc, "document_date": "2026-10-15",
+                          "description": description, "idempotency_key": format!("list-payment-{i:04}")});
+        assert_eq!(
+            w.session_json("POST", &path, &accountant, body).await.status,
+            StatusCode::CREATED
+        );
+    }
+    let coord = w.session_for("vector.coord").await;
+    let all = w.get("/payments", Some(&coord)).await;
+    assert_eq!(all.status, StatusCode::OK);
+    // Demo: one bank transfer three months ago, plus the three above.
+    assert!(all.body.contains("(4)"), "{}", all.body);
+    let cash = w.get("/payments?method=cash", Some(&coord)).await;
+    assert!(cash.body.contains("(1)") && cash.body.contains("C-1"));
+    let range = w
+        .get("/payments?from=2026-10-01&to=2026-10-31&min=150&max=300", Some(&coord))
+        .await;
+    assert!(range.body.contains("(2)"), "two in October between 150 and 300 roubles");
+    let sorted = w
+        .get(
+            "/payments?from=2026-10-01&to=2026-10-31&sort=amount&dir=desc",
+            Some(&coord),
+        )
+        .await;
+    let (big, small) = (sorted.body.find("300,00").unwrap(), sorted.body.find("100,00").unwrap());
+    assert!(big < small, "sorted by amount, largest first");
+    // Bad filters: a message next to the field, an empty list, never an error page.
+    let bad = w
+        .get("/payments?from=31.10.2026&min=abc&method=barter", Some(&coord))
+        .await;
+    assert_eq!(bad.status, StatusCode::OK);
+    assert!(bad.body.contains("field-error"), "{}", bad.body);
+    assert!(bad.body.contains("числом"));
+    // Another customer's payments never show.
+    let kolosok = w.session_for("kolosok.coord").await;
+    assert!(!w.get("/payments", Some(&kolosok)).await.body.contains("C-1"));
+
+    // Export to csv: formulas neutralised, amounts as plain decimals, in list order.
+    let query = [
+        ("query", "from=2026-10-01&to=2026-10-31&sort=amount&dir=asc"),
+        ("format", "csv"),
+    ];
+    let started = w.post_form("/payments/export", Some(&coord), &query).await;
+    assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+    let job = started.location().to_owned();
+    assert!(job.starts_with("/exports/"));
+    let page = finished_export(&w, &job, &coord).await;
+    assert!(page.body.contains("3 / 3"), "{}", page.body);
+    let file = w.get(&format!("{job}/download"), Some(&coord)).await;
+    assert_eq!(file.status, StatusCode::OK);
+    let csv = file.body.clone();
+    assert!(
+        csv.contains("'=HYPERLINK") && csv.contains("'@SUM(A1)") && csv.contains("'+77"),
+        "{csv}"
+    );
+    assert!(csv.contains(";100.00;RUB") && csv.contains(";300.00;RUB"));
+    assert!(
+        csv.find("100.00").unwrap() < csv.find("300.00").unwrap(),
+        "in list order"
+    );
+    // Only its owner sees or downloads an export.
+    assert_eq!(
+        w.get(&format!("{job}/download"), Some(&kolosok)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(w.get(&job, Some(&kolosok)).await.status, StatusCode::NOT_FOUND);
+    // xlsx and txt.
+    for format in ["xlsx", "txt"] {
+        let started = w
+            .post_form("/payments/export", Some(&coord), &[("query", ""), ("format", format)])
+            .await;
+        let job = started.location().to_owned();
+        finished_export(&w, &job, &coord).await;
+        let file = w.get(&format!("{job}/download"), Some(&coord)).await;
+        assert_eq!(file.status, StatusCode::OK);
+        if format == "xlsx" {
+            assert!(file.bytes.starts_with(b"PK"), "an xlsx file is a zip");
+        } else {
+            assert!(file.body.contains("C-1") && file.body.contains("'=HYPERLINK"));
+        }
+    }
+    let bad_format = w
+        .post_form("/payments/export", Some(&coord), &[("query", ""), ("format", "exe")])
+        .await;
+    assert_eq!(bad_format.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
 both_databases!(
     payments_by_accountant_show_in_the_cabinet,
-    api_payments_and_the_debt_cap
+    api_payments_and_the_debt_cap,
+    payments_list_filters_sorts_and_exports
 );

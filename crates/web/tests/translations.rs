@@ -206,6 +206,13 @@ fn every_key_in_use_exists_in_every_language() {
         keys.push(format!("err-{code}"));
     }
     keys.push("notice-low-balance".into());
+    for k in ["customer", "partner"] {
+        keys.push(format!("account-kind-{k}"));
+    }
+    for st in ["running", "done", "failed"] {
+        keys.push(format!("export-status-{st}"));
+    }
+    keys.push("err-export-not-ready".into());
     for f in [
         "payment-registered",
         "entry-posted",

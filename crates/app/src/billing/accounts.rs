@@ -259,7 +259,8 @@ pub async fn set_limits(
 pub struct Summary {
     pub account: account::Model,
     pub currency: Currency,
-    /// The balance at the start of the current calendar month (in the account's time zone).
+    /// The balance at the start of the current calendar month (in the account's time zone),
+    /// by the dates the money moved (a bank transfer counts on its document's date).
     pub previous_period_balance: i64,
     /// Charges of the current month, as a positive amount.
     pub accruals_this_period: i64,
@@ -288,7 +289,7 @@ pub async fn summary(app: &App, a: account::Model) -> AppResult<Summary> {
     let since = month_start(&a.time_zone, kabinet_store::now());
     let recent: Vec<(String, i64)> = LedgerEntry::find()
         .filter(ledger_entry::Column::AccountId.eq(a.id))
-        .filter(ledger_entry::Column::RecordedAt.gte(since))
+        .filter(ledger_entry::Column::OccurredAt.gte(since))
         .select_only()
         .column(ledger_entry::Column::Kind)
         .column(ledger_entry::Column::Amount)

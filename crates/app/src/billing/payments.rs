@@ -107,9 +107,11 @@ pub async fn register_manual(app: &App, actor: &Actor, who: &Identity, p: Manual
             kind: EntryKind::Payment,
             amount: created.amount,
             occurred_at: paid_at,
-            description: match &document_number {
-                Some(n) => format!("{} {n}", created.method),
-                None => created.method.clone(),
+            description: match (&document_number, &description) {
+                (Some(n), Some(d)) => format!("№ {n}. {d}"),
+                (Some(n), None) => format!("№ {n}"),
+                (None, Some(d)) => d.clone(),
+                (None, None) => String::new(),
             },
             idempotency_key: format!("payment:{}", created.id),
             payment_id: Some(created.id),
@@ -163,5 +165,179 @@ pub async fn of_account(app: &App, who: &Identity, account_id: i64, limit: u64) 
         .order_by_desc(payment::Column::Id)
         .limit(limit)
         .all(&app.db.conn)
+        .await?)
+}
+
+/// Columns the payments list sorts by (BIL-4).
+pub const SORTS: [&str; 6] = ["paid_at", "account", "method", "document_number", "status", "amount"];
+
+/// Pages are counted up to this many rows; past it the list says "more than".
+pub const COUNT_CAP: u64 = 10_000;
+
+/// The payments list's filters (BIL-4). Everything optional; the caller's scope always applies.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct PaymentFilter {
+    /// Staff: only this customer's accounts.
+    pub customer_id: Option<i64>,
+    /// Only these accounts (empty: every account in scope).
+    #[serde(default)]
+    pub account_ids: Vec<i64>,
+    /// First and last day, inclusive, in the display time zone.
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// bank_transfer, cash, gateway or autopay.
+    pub method: Option<String>,
+    /// Minor units, inclusive.
+    pub min_amount: Option<i64>,
+    pub max_amount: Option<i64>,
+    /// customer or partner.
+    pub account_kind: Option<String>,
+}
+
+/// One row of the list: the payment with its account's number and kind.
+#[derive(Debug, Clone)]
+pub struct PaymentRow {
+    pub payment: payment::Model,
+    pub account_number: String,
+    pub account_kind: String,
+}
+
+/// The filtered, scoped query behind the list and the exports.
+fn filtered(who: &Identity, f: &PaymentFilter, time_zone: &str) -> sea_orm::Select<Payment> {
+    use sea_orm::{Condition, JoinType, QuerySelect, RelationTrait};
+    let mut q = Payment::find()
+        .join(JoinType::InnerJoin, payment::Relation::Account.def())
+        .filter(payment::Column::Status.eq("succeeded"));
+    if who.is_partner() {
+        let partner = who.partner_id.unwrap_or(-1);
+        let customers = sea_orm::sea_query::Query::select()
+            .column(kabinet_store::entities::customer::Column::Id)
+            .from(kabinet_store::entities::customer::Entity)
+            .and_where(kabinet_store::entities::customer::Column::PartnerId.eq(partner))
+            .to_owned();
+        q = q.filter(
+            Condition::any()
+                .add(account::Column::PartnerId.eq(partner))
+                .add(account::Column::CustomerId.in_subquery(customers)),
+        );
+    } else if !who.is_staff() {
+        q = q.filter(account::Column::CustomerId.eq(who.customer_id.unwrap_or(-1)));
+    }
+    if let Some(c) = f.customer_id {
+        q = q.filter(account::Column::CustomerId.eq(c));
+    }
+    if !f.account_ids.is_empty() {
+        q = q.filter(payment::Column::AccountId.is_in(f.account_ids.clone()));
+    }
+    if let Some(d) = f.from {
+        q = q.filter(payment::Column::PaidAt.gte(super::local_midnight(d, time_zone)));
+    }
+    if let Some(d) = f.to.and_then(|d| d.succ_opt()) {
+        q = q.filter(payment::Column::PaidAt.lt(super::local_midnight(d, time_zone)));
+    }
+    if let Some(m) = &f.method {
+        q = q.filter(payment::Column::Method.eq(m.as_str()));
+    }
+    if let Some(a) = f.min_amount {
+        q = q.filter(payment::Column::Amount.gte(a));
+    }
+    if let Some(a) = f.max_amount {
+        q = q.filter(payment::Column::Amount.lte(a));
+    }
+    if let Some(k) = &f.account_kind {
+        q = q.filter(account::Column::Kind.eq(k.as_str()));
+    }
+    q
+}
+
+fn sorted(q: sea_orm::Select<Payment>, sort: &crate::listing::Sort) -> sea_orm::Select<Payment> {
+    let order = sort.order();
+    let q = match sort.key {
+        "account" => q.order_by(account::Column::Number, order.clone()),
+        "method" => q.order_by(payment::Column::Method, order.clone()),
+        "document_number" => q.order_by(payment::Column::DocumentNumber, order.clone()),
+        "status" => q.order_by(payment::Column::Status, order.clone()),
+        "amount" => q.order_by(payment::Column::Amount, order.clone()),
+        _ => q.order_by(payment::Column::PaidAt, order.clone()),
+    };
+    // Ties keep one order, so pages neither repeat nor skip rows.
+    q.order_by(payment::Column::Id, order)
+}
+
+/// A page of the payments list and the number of matching rows (counted up to [`COUNT_CAP`]).
+pub async fn list(
+    app: &App,
+    who: &Identity,
+    f: &PaymentFilter,
+    sort: &crate::listing::Sort,
+    page: u64,
+    per_page: u64,
+) -> AppResult<crate::listing::Page<PaymentRow>> {
+    use sea_orm::sea_query::{Alias, Expr, Query};
+    use sea_orm::{ConnectionTrait, QueryTrait};
+    let base = filtered(who, f, &app.config.display_time_zone);
+    let capped = base
+        .clone()
+        .select_only()
+        .column(payment::Column::Id)
+        .limit(COUNT_CAP + 1)
+        .into_query();
+    let count = Query::select()
+        .expr(Expr::cust("COUNT(*)"))
+        .from_subquery(capped, Alias::new("capped"))
+        .to_owned();
+    let backend = app.db.conn.get_database_backend();
+    let total: i64 = app
+        .db
+        .conn
+        .query_one_raw(backend.build(&count))
+        .await?
+        .map(|r| r.try_get_by_index(0))
+        .transpose()?
+        .unwrap_or(0);
+    // The filter joined the accounts already; only their columns are added here.
+    let rows = sorted(base, sort)
+        .select_also(Account)
+        .offset(page.saturating_sub(1) * per_page)
+        .limit(per_page)
+        .all(&app.db.conn)
+        .await?;
+    Ok(crate::listing::Page {
+        items: rows.into_iter().map(row).collect(),
+        total: total as u64,
+        page: page.max(1),
+        per_page,
+    })
+}
+
+fn row((payment, account): (payment::Model, Option<account::Model>)) -> PaymentRow {
+    let (account_number, account_kind) = account.map(|a| (a.number, a.kind)).unwrap_or_default();
+    PaymentRow {
+        payment,
+        account_number,
+        account_kind,
+    }
+}
+
+/// Every matching row in list order, read as a stream (constant memory whatever the size).
+pub async fn stream<'a>(
+    app: &'a App,
+    who: &Identity,
+    f: &PaymentFilter,
+    sort: &crate::listing::Sort,
+) -> AppResult<impl futures_core::Stream<Item = AppResult<PaymentRow>> + 'a> {
+    use futures_util::StreamExt;
+    let s = sorted(filtered(who, f, &app.config.display_time_zone), sort)
+        .select_also(Account)
+        .stream(&app.db.conn)
+        .await?;
+    Ok(s.map(|r| r.map(row).map_err(AppError::from)))
+}
+
+/// How many rows match, exactly (for an export's progress).
+pub async fn count(app: &App, who: &Identity, f: &PaymentFilter) -> AppResult<u64> {
+    use sea_orm::PaginatorTrait;
+    Ok(filtered(who, f, &app.config.display_time_zone)
+        .count(&app.db.conn)
         .await?)
 }

@@ -13,7 +13,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use chrono::{NaiveDate, TimeZone, Utc};
+use chrono::{NaiveDate, Utc};
 use kabinet_core::billing::{BillingPeriod, EntryKind, period_end_exclusive, period_index_on, period_start};
 use kabinet_store::entities::account::{self, Entity as Account};
 use kabinet_store::entities::plan::{self, Entity as Plan};
@@ -59,16 +59,6 @@ fn to_jiff(d: NaiveDate) -> jiff::civil::Date {
 
 fn from_jiff(d: jiff::civil::Date) -> NaiveDate {
     NaiveDate::from_ymd_opt(i32::from(d.year()), d.month() as u32, d.day() as u32).unwrap_or(NaiveDate::MAX)
-}
-
-/// Midnight of `day` in `time_zone`, in UTC.
-fn local_midnight(day: NaiveDate, time_zone: &str) -> chrono::DateTime<Utc> {
-    let tz = jiff::tz::TimeZone::get(time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let micros = to_jiff(day)
-        .to_zoned(tz)
-        .map(|z| z.timestamp().as_microsecond())
-        .unwrap_or(0);
-    Utc.timestamp_micros(micros).single().unwrap_or_else(Utc::now)
 }
 
 pub async fn run(app: &App, date: Option<NaiveDate>) -> AppResult<RunReport> {
@@ -156,7 +146,7 @@ async fn charge_batch(
                     account_id: account.id,
                     kind: EntryKind::Charge,
                     amount: -plan.price,
-                    occurred_at: local_midnight(from, &account.time_zone),
+                    occurred_at: super::local_midnight(from, &account.time_zone),
                     description: format!("{}: {}, {from} – {last_day}", plan.name, sub.title),
                     idempotency_key: format!("subscription:{}:{from}", sub.id),
                     payment_id: None,

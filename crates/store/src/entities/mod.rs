@@ -4,6 +4,7 @@ pub mod account;
 pub mod api_token;
 pub mod audit_record;
 pub mod customer;
+pub mod export_job;
 pub mod ledger_entry;
 pub mod login_attempt;
 pub mod notice;

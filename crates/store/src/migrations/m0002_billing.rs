@@ -291,18 +291,18 @@ impl MigrationTrait for Migration {
         .await?;
         m.create_index(
             Index::create()
-                .name("payments_account_created")
+                .name("payments_account_paid")
                 .table(Payments::Table)
                 .col(Payments::AccountId)
-                .col(Payments::CreatedAt)
+                .col(Payments::PaidAt)
                 .take(),
         )
         .await?;
         m.create_index(
             Index::create()
-                .name("payments_created")
+                .name("payments_paid")
                 .table(Payments::Table)
-                .col(Payments::CreatedAt)
+                .col(Payments::PaidAt)
                 .take(),
         )
         .await?;

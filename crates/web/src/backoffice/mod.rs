@@ -74,6 +74,18 @@ pub fn routes() -> Routes {
         .post("/crm/accounts/{id}/limits", P::BillingManage, billing::set_limits)
         .post("/crm/accounts/{id}/subscriptions", P::BillingManage, billing::subscribe)
         .post("/crm/ledger/{id}/reverse", P::PaymentsPost, billing::reverse)
+        .get("/crm/payments", P::BillingRead, crate::payments_list::list)
+        .post("/crm/payments/export", P::BillingRead, crate::payments_list::export)
+        .get(
+            "/crm/exports/{token}",
+            P::OwnAccount,
+            crate::payments_list::export_status,
+        )
+        .get(
+            "/crm/exports/{token}/download",
+            P::OwnAccount,
+            crate::payments_list::download,
+        )
         .get("/crm/plans", P::BillingRead, billing::plans_list)
         .post("/crm/plans", P::PlansManage, billing::plans_create)
         .get("/crm/audit", P::AuditRead, audit::log)

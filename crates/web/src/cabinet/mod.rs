@@ -30,6 +30,14 @@ pub fn routes() -> Routes {
         .get("/customer-users/{id}", P::CabinetView, dashboard::customer_user)
         .get("/accounts/{id}", P::CabinetView, billing::account)
         .post("/notices/{id}/dismiss", P::CabinetView, billing::dismiss_notice)
+        .get("/payments", P::CabinetView, crate::payments_list::list)
+        .post("/payments/export", P::CabinetView, crate::payments_list::export)
+        .get("/exports/{token}", P::OwnAccount, crate::payments_list::export_status)
+        .get(
+            "/exports/{token}/download",
+            P::OwnAccount,
+            crate::payments_list::download,
+        )
         .get("/profile", P::OwnAccount, account::profile)
         .post("/profile/phone", P::CabinetEditContacts, account::phone_submit)
         .get("/password", P::OwnAccount, account::password_form)

@@ -22,6 +22,8 @@ pub struct Resp {
     pub status: StatusCode,
     pub headers: HeaderMap,
     pub body: String,
+    /// The body as it came (files).
+    pub bytes: Vec<u8>,
 }
 
 impl Resp {
@@ -79,6 +81,7 @@ impl Web {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 

@@ -321,6 +321,45 @@ async fn payments_list_filters_sorts_and_exports(db: Db) {
         .post_form("/payments/export", Some(&coord), &[("query", ""), ("format", "exe")])
         .await;
     assert_eq!(bad_format.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The same over the API.
+    let listed = w
+        .session_json("GET", "/api/v1/payments?method=cash&sort=amount", &coord, json!(null))
+        .await;
+    assert_eq!(listed.status, StatusCode::OK);
+    assert_eq!(listed.json()["total"], json!(1));
+    assert_eq!(listed.json()["items"][0]["document_number"], json!("C-1"));
+    let refused = w
+        .session_json("GET", "/api/v1/payments?method=barter", &coord, json!(null))
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let started = w
+        .session_json(
+            "POST",
+            "/api/v1/payments/exports?method=cash",
+            &coord,
+            json!({"format": "csv"}),
+        )
+        .await;
+    assert_eq!(started.status, StatusCode::ACCEPTED, "{}", started.body);
+    let token = started.json()["token"].as_str().unwrap().to_owned();
+    let mut status = json!(null);
+    for _ in 0..200 {
+        status = w
+            .session_json("GET", &format!("/api/v1/exports/{token}"), &coord, json!(null))
+            .await
+            .json();
+        if status["status"] == json!("done") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        (status["status"].clone(), status["rows_total"].clone()),
+        (json!("done"), json!(1))
+    );
+    let file = w.get(&format!("/api/v1/exports/{token}/download"), Some(&coord)).await;
+    assert!(file.body.contains("C-1") && !file.body.contains("B-3"));
 }
 
 both_databases!(

@@ -290,3 +290,196 @@ pub async fn post_entry(
     .await?;
     Ok((StatusCode::CREATED, Json(EntryDto::from(entry))).into_response())
 }
+
+#[derive(Deserialize, IntoParams, ToSchema, Default)]
+pub struct PaymentsQuery {
+    /// First day, YYYY-MM-DD, inclusive.
+    from: Option<NaiveDate>,
+    /// Last day, inclusive.
+    to: Option<NaiveDate>,
+    /// bank_transfer, cash, gateway or autopay.
+    method: Option<String>,
+    /// Minor units, inclusive.
+    min_amount: Option<i64>,
+    max_amount: Option<i64>,
+    /// Account ids, comma-separated.
+    accounts: Option<String>,
+    /// customer or partner.
+    kind: Option<String>,
+    /// Staff: one customer's payments.
+    customer: Option<i64>,
+    /// paid_at, account, method, document_number, status or amount.
+    sort: Option<String>,
+    /// asc or desc.
+    dir: Option<String>,
+    page: Option<u64>,
+    per_page: Option<u64>,
+}
+
+impl PaymentsQuery {
+    fn filter(&self) -> Result<payments::PaymentFilter, WebError> {
+        let mut errors = FieldErrors::new();
+        if self
+            .method
+            .as_deref()
+            .is_some_and(|m| !["bank_transfer", "cash", "gateway", "autopay"].contains(&m))
+        {
+            errors.add("method", "invalid-choice");
+        }
+        if self.kind.as_deref().is_some_and(|k| k != "customer" && k != "partner") {
+            errors.add("kind", "invalid-choice");
+        }
+        let account_ids: Result<Vec<i64>, _> = self
+            .accounts
+            .as_deref()
+            .unwrap_or("")
+            .split(',')
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| s.trim().parse::<i64>())
+            .collect();
+        if account_ids.is_err() {
+            errors.add("accounts", "invalid-choice");
+        }
+        errors.into_result()?;
+        Ok(payments::PaymentFilter {
+            customer_id: self.customer,
+            account_ids: account_ids.unwrap_or_default(),
+            from: self.from,
+            to: self.to,
+            method: self.method.clone(),
+            min_amount: self.min_amount,
+            max_amount: self.max_amount,
+            account_kind: self.kind.clone(),
+        })
+    }
+
+    fn sort(&self) -> kabinet_app::listing::Sort {
+        kabinet_app::listing::Sort::parse(self.sort.as_deref(), self.dir.as_deref(), &payments::SORTS)
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct PaymentRowDto {
+    #[serde(flatten)]
+    pub payment: PaymentDto,
+    pub account_number: String,
+    pub account_kind: String,
+}
+
+#[utoipa::path(get, path = "/api/v1/payments", tag = "billing", params(PaymentsQuery),
+    responses((status = 200, body = Paged<PaymentRowDto>), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// The signed-in customer's payments, filtered and sorted; `total` counts up to 10,000.
+pub async fn list_payments(
+    State(app): State<App>,
+    ctx: Ctx,
+    Query(q): Query<PaymentsQuery>,
+) -> WebResult<Json<Paged<PaymentRowDto>>> {
+    let page = payments::list(
+        &app,
+        ctx.user()?,
+        &q.filter()?,
+        &q.sort(),
+        q.page.unwrap_or(1).clamp(1, 1_000_000),
+        q.per_page.unwrap_or(50).clamp(1, 500),
+    )
+    .await?;
+    Ok(Json(Paged {
+        total: page.total,
+        page: page.page,
+        per_page: page.per_page,
+        items: page
+            .items
+            .into_iter()
+            .map(|r| PaymentRowDto {
+                payment: r.payment.into(),
+                account_number: r.account_number,
+                account_kind: r.account_kind,
+            })
+            .collect(),
+    }))
+}
+
+#[utoipa::path(get, path = "/api/v1/crm/payments", tag = "billing", params(PaymentsQuery),
+    responses((status = 200, body = Paged<PaymentRowDto>), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// Payments across accounts, for staff (a partner: its own and its customers').
+pub async fn crm_list_payments(
+    app: State<App>,
+    ctx: Ctx,
+    q: Query<PaymentsQuery>,
+) -> WebResult<Json<Paged<PaymentRowDto>>> {
+    list_payments(app, ctx, q).await
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct ExportDto {
+    pub token: String,
+    /// running, done or failed.
+    pub status: String,
+    pub format: String,
+    pub rows_done: i64,
+    pub rows_total: i64,
+    pub percent: i64,
+    /// Where to fetch the file once `status` is done.
+    pub download_url: String,
+}
+
+impl From<kabinet_store::entities::export_job::Model> for ExportDto {
+    fn from(j: kabinet_store::entities::export_job::Model) -> Self {
+        ExportDto {
+            percent: kabinet_app::exports::percent(&j),
+            download_url: format!("/api/v1/exports/{}/download", j.token),
+            token: j.token,
+            status: j.status,
+            format: j.format,
+            rows_done: j.rows_done,
+            rows_total: j.rows_total,
+        }
+    }
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ExportRequest {
+    /// csv, xlsx or txt.
+    pub format: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/payments/exports", tag = "billing", params(PaymentsQuery), request_body = ExportRequest,
+    responses((status = 202, body = ExportDto), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// Starts exporting the payments the query selects; poll `/api/v1/exports/{token}`.
+pub async fn export_payments(
+    State(app): State<App>,
+    ctx: Ctx,
+    Query(q): Query<PaymentsQuery>,
+    JsonBody(req): JsonBody<ExportRequest>,
+) -> WebResult<Response> {
+    let job = kabinet_app::exports::start_payments(&app, ctx.user()?, q.filter()?, q.sort(), &req.format).await?;
+    Ok((StatusCode::ACCEPTED, Json(ExportDto::from(job))).into_response())
+}
+
+#[utoipa::path(post, path = "/api/v1/crm/payments/exports", tag = "billing", params(PaymentsQuery), request_body = ExportRequest,
+    responses((status = 202, body = ExportDto), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// The same for staff.
+pub async fn crm_export_payments(
+    app: State<App>,
+    ctx: Ctx,
+    q: Query<PaymentsQuery>,
+    req: JsonBody<ExportRequest>,
+) -> WebResult<Response> {
+    export_payments(app, ctx, q, req).await
+}
+
+#[utoipa::path(get, path = "/api/v1/exports/{token}", tag = "billing", params(("token" = String, Path)),
+    responses((status = 200, body = ExportDto), (status = 404, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// One of the caller's exports and its progress.
+pub async fn export_status(State(app): State<App>, ctx: Ctx, Path(token): Path<String>) -> WebResult<Json<ExportDto>> {
+    Ok(Json(
+        kabinet_app::exports::get_own(&app, ctx.user()?, &token).await?.into(),
+    ))
+}
+
+#[utoipa::path(get, path = "/api/v1/exports/{token}/download", tag = "billing", params(("token" = String, Path)),
+    responses((status = 200, description = "The file"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// The finished file.
+pub async fn export_download(app: State<App>, ctx: Ctx, token: Path<String>) -> WebResult<Response> {
+    crate::payments_list::download(app, ctx, token).await
+}

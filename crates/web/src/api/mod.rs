@@ -61,6 +61,20 @@ pub fn routes() -> Routes {
             P::PaymentsPost,
             billing::post_entry,
         )
+        .get("/api/v1/payments", P::CabinetView, billing::list_payments)
+        .get("/api/v1/crm/payments", P::BillingRead, billing::crm_list_payments)
+        .post("/api/v1/payments/exports", P::CabinetView, billing::export_payments)
+        .post(
+            "/api/v1/crm/payments/exports",
+            P::BillingRead,
+            billing::crm_export_payments,
+        )
+        .get("/api/v1/exports/{token}", P::OwnAccount, billing::export_status)
+        .get(
+            "/api/v1/exports/{token}/download",
+            P::OwnAccount,
+            billing::export_download,
+        )
         .get("/api/v1/openapi.json", P::Public, docs::openapi_json)
         .get("/api/docs", P::Public, docs::docs_index)
         .get("/api/docs/", P::Public, docs::docs_root)

@@ -40,6 +40,47 @@ pub struct Config {
     pub provider_phone: String,
     pub email: EmailConfig,
     pub sms: SmsConfig,
+    pub gateway: GatewayConfig,
+}
+
+/// The payment gateway (BIL-5).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct GatewayConfig {
+    /// `none` (no online payments) or `yookassa` (the YooKassa v3 API at `base_url`).
+    pub kind: String,
+    pub base_url: String,
+    pub shop_id: String,
+    pub secret_key: String,
+    /// A secret the notification URL must carry as `?key=…` (set the same URL in the shop's
+    /// settings); empty: not checked.
+    pub notification_key: String,
+    /// Addresses notifications may come from (CIDR); empty: any. The default is the list
+    /// YooKassa publishes.
+    pub notification_sources: Vec<String>,
+}
+
+impl Default for GatewayConfig {
+    fn default() -> Self {
+        GatewayConfig {
+            kind: "none".into(),
+            base_url: "https://api.yookassa.ru".into(),
+            shop_id: String::new(),
+            secret_key: String::new(),
+            notification_key: String::new(),
+            notification_sources: [
+                "185.71.76.0/27",
+                "185.71.77.0/27",
+                "77.75.153.0/25",
+                "77.75.156.11/32",
+                "77.75.156.35/32",
+                "77.75.154.128/25",
+                "2a02:5180::/32",
+            ]
+            .map(String::from)
+            .to_vec(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -86,6 +127,7 @@ impl Default for Config {
             provider_phone: "+7 800 000-00-00".into(),
             email: EmailConfig::default(),
             sms: SmsConfig::default(),
+            gateway: GatewayConfig::default(),
         }
     }
 }

@@ -32,12 +32,25 @@ pub struct App {
     pub outbox_wake: Arc<tokio::sync::Notify>,
     /// Sessions looked up in the last moments (see `access::sessions::SessionCache`).
     pub sessions: Arc<access::sessions::SessionCache>,
+    /// The payment gateway, when online payments are configured.
+    pub gateway: Option<Arc<dyn billing::gateway::PaymentGateway>>,
 }
 
 impl App {
     pub fn new(db: Db, config: Config, channels: notify::Channels) -> App {
         let ttl = std::time::Duration::from_millis(config.session_cache_millis);
+        let gateway: Option<Arc<dyn billing::gateway::PaymentGateway>> = match config.gateway.kind.as_str() {
+            "yookassa" => match billing::gateway::YooKassa::new(&config.gateway) {
+                Ok(g) => Some(Arc::new(g)),
+                Err(e) => {
+                    tracing::error!(error = %e, "payment gateway client");
+                    None
+                }
+            },
+            _ => None,
+        };
         App {
+            gateway,
             db,
             config: Arc::new(config),
             channels,

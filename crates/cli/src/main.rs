@@ -215,10 +215,22 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             if config.public_base_url == kabinet_app::Config::default().public_base_url {
                 config.public_base_url = format!("http://{}", config.listen);
             }
+            // The demo pays through a fake bank that speaks the YooKassa API on a local port.
+            let _demo_bank = if demo && config.gateway.kind == "none" {
+                Some(start_demo_bank(&mut config).await?)
+            } else {
+                None
+            };
             let app = open(&config).await?;
             if demo {
                 let logins = kabinet_app::demo::load(&app).await?;
                 print_demo_logins(&app, &logins);
+                if let Some(bank) = &_demo_bank {
+                    println!(
+                        "Online payments go to a demo bank at {} (no real money).",
+                        bank.base_url
+                    );
+                }
             }
             serve(app, !no_worker, started).await?;
         }
@@ -385,6 +397,31 @@ async fn serve(app: App, with_worker: bool, started: Instant) -> anyhow::Result<
     }
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Starts the fake YooKassa and points the configuration at it, with notifications coming back
+/// to this server's own address.
+async fn start_demo_bank(
+    config: &mut kabinet_app::Config,
+) -> anyhow::Result<kabinet_web::fakes::yookassa::FakeYooKassa> {
+    let own = match config.listen.parse::<SocketAddr>() {
+        Ok(a) if a.ip().is_unspecified() => format!("127.0.0.1:{}", a.port()),
+        _ => config.listen.clone(),
+    };
+    let key = kabinet_app::access::passwords::random_secret(16);
+    let bank = kabinet_web::fakes::yookassa::FakeYooKassa::start(
+        "127.0.0.1:0",
+        format!("http://{own}/api/v1/gateway/yookassa?key={key}"),
+    )
+    .await
+    .context("starting the demo bank")?;
+    config.gateway.kind = "yookassa".into();
+    config.gateway.base_url = bank.base_url.clone();
+    config.gateway.shop_id = bank.shop_id.clone();
+    config.gateway.secret_key = bank.secret_key.clone();
+    config.gateway.notification_key = key;
+    config.gateway.notification_sources = vec!["127.0.0.0/8".into(), "::1/128".into()];
+    Ok(bank)
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

@@ -148,6 +148,8 @@ pub enum Permission {
     CabinetEditContacts,
     /// Manage the customer's own cabinet logins (access management).
     CabinetManageUsers,
+    /// Pay from the cabinet: top-ups, autopay.
+    CabinetPay,
     /// Enter the back office at all.
     BackOffice,
     /// Read customers (a partner only its own).
@@ -203,6 +205,14 @@ pub const PERMISSION_TABLE: &[(Permission, &[Role])] = &[
         ],
     ),
     (Permission::CabinetManageUsers, &[Role::Customer(C::Coordinator)]),
+    (
+        Permission::CabinetPay,
+        &[
+            Role::Customer(C::Coordinator),
+            Role::Customer(C::Assistant),
+            Role::Customer(C::LineManager),
+        ],
+    ),
     (Permission::BackOffice, ALL_STAFF),
     (Permission::CustomersRead, ALL_STAFF),
     (
@@ -329,6 +339,7 @@ mod tests {
         assert!(allows(viewer, Permission::CabinetView));
         assert!(!allows(viewer, Permission::CabinetEditContacts));
         assert!(!allows(viewer, Permission::CabinetManageUsers));
+        assert!(!allows(viewer, Permission::CabinetPay));
     }
 
     #[test]

@@ -6,6 +6,7 @@ pub mod billing;
 pub mod email;
 pub mod export;
 pub mod money;
+pub mod net;
 pub mod password_policy;
 pub mod phone;
 pub mod text;

@@ -74,6 +74,11 @@ impl FormState {
             .unwrap_or("")
     }
 
+    /// Every field error as (field, message).
+    pub fn all_errors(&self) -> &[(String, String)] {
+        &self.errors
+    }
+
     pub fn has_errors(&self) -> bool {
         !self.errors.is_empty() || self.general.is_some()
     }

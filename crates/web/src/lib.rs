@@ -11,6 +11,7 @@ pub mod backoffice;
 pub mod cabinet;
 pub mod error;
 pub mod extract;
+pub mod fakes;
 pub mod form;
 pub mod guard;
 pub mod metrics;

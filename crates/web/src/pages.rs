@@ -136,6 +136,14 @@ impl Chrome {
         }
     }
 
+    /// An amount as the reader would type it into a form (`1500.50`, toman rounded up).
+    pub fn typed(&self, minor: i64, currency: &str) -> String {
+        match currency.parse::<kabinet_core::money::Currency>() {
+            Ok(c) => crate::cabinet::billing::typed_text(self.lang, minor, c),
+            Err(_) => minor.to_string(),
+        }
+    }
+
     /// A calendar date, `YYYY-MM-DD`.
     pub fn date(&self, d: &chrono::NaiveDate) -> String {
         d.format("%Y-%m-%d").to_string()

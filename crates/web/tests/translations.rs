@@ -213,6 +213,24 @@ fn every_key_in_use_exists_in_every_language() {
         keys.push(format!("export-status-{st}"));
     }
     keys.push("err-export-not-ready".into());
+    for code in [
+        "gateway-unavailable",
+        "gateway-refused",
+        "gateway-not-configured",
+        "gateway-amount-mismatch",
+        "payment-not-refundable",
+    ] {
+        keys.push(format!("err-{code}"));
+    }
+    for f in [
+        "payment-succeeded",
+        "payment-canceled",
+        "payment-pending",
+        "refund-done",
+        "refund-pending",
+    ] {
+        keys.push(format!("flash-{f}"));
+    }
     for f in [
         "payment-registered",
         "entry-posted",

@@ -6,11 +6,13 @@
 //! idempotency key, so that it happens at most once and lands in the audit log with its cause.
 
 pub mod accounts;
+pub mod gateway;
 pub mod ledger;
 pub mod payments;
 pub mod plans;
 pub mod run;
 pub mod subscriptions;
+pub mod topup;
 
 use kabinet_core::money::{Currency, DisplayUnit, parse_amount};
 

@@ -483,3 +483,159 @@ pub async fn export_status(State(app): State<App>, ctx: Ctx, Path(token): Path<S
 pub async fn export_download(app: State<App>, ctx: Ctx, token: Path<String>) -> WebResult<Response> {
     crate::payments_list::download(app, ctx, token).await
 }
+
+#[derive(Deserialize, ToSchema)]
+pub struct GatewayNotification {
+    /// Always `notification`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// payment.succeeded, payment.canceled or refund.succeeded.
+    pub event: String,
+    pub object: NotificationObject,
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NotificationObject {
+    /// The payment's or refund's id at the gateway; everything else in the object is ignored
+    /// and read from the gateway's API instead.
+    pub id: String,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct NotificationQuery {
+    /// The `gateway.notification_key` of the configuration.
+    key: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/gateway/yookassa", tag = "billing", params(NotificationQuery), request_body = GatewayNotification,
+    responses((status = 200, description = "Handled (or handled before)"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 503, body = ErrorBody)))]
+/// Notifications from YooKassa. Checked by key and source address, then confirmed by fetching
+/// the object from the gateway; the same notification any number of times credits once.
+pub async fn yookassa_notification(
+    State(app): State<App>,
+    ctx: Ctx,
+    Query(q): Query<NotificationQuery>,
+    JsonBody(n): JsonBody<GatewayNotification>,
+) -> WebResult<Response> {
+    use kabinet_app::billing::topup;
+    let ip = ctx.0.client.ip.clone();
+    let cfg = &app.config.gateway;
+    let key_ok = cfg.notification_key.is_empty()
+        || q.key.as_deref().is_some_and(|k| {
+            use sha2::Digest;
+            // Compared as hashes so the time taken does not depend on the common prefix.
+            sha2::Sha256::digest(k.as_bytes()) == sha2::Sha256::digest(cfg.notification_key.as_bytes())
+        });
+    let source_ok = kabinet_core::net::allowed(&ip, &cfg.notification_sources);
+    if !key_ok || !source_ok || n.kind != "notification" {
+        let actor = kabinet_app::access::Actor {
+            user_id: None,
+            label: "gateway".into(),
+            ip: Some(ip.clone()),
+        };
+        let why = if !key_ok {
+            "bad-key"
+        } else if !source_ok {
+            "bad-source"
+        } else {
+            "bad-type"
+        };
+        topup::reject(
+            &app,
+            &actor,
+            why,
+            serde_json::json!({"event": n.event, "object_id": n.object.id}),
+        )
+        .await?;
+        return Err(WebError::App(AppError::Forbidden));
+    }
+    let outcome = match topup::notification(&app, &n.event, &n.object.id, &ip).await {
+        Ok(o) => o,
+        Err(AppError::Refused("gateway-unavailable")) => {
+            // The gateway retries a notification that did not get a 2xx.
+            return Ok((
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({"error": "gateway-unavailable"})),
+            )
+                .into_response());
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let result = match outcome {
+        topup::Outcome::Credited(_) => "credited",
+        topup::Outcome::AlreadyDone(_) => "already-done",
+        topup::Outcome::Canceled(_) => "canceled",
+        topup::Outcome::Refunded(_) => "refunded",
+        topup::Outcome::Pending(_) => "pending",
+    };
+    Ok(Json(serde_json::json!({"result": result})).into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct TopupRequest {
+    pub account_id: i64,
+    /// Positive, in minor units.
+    pub amount: i64,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct TopupDto {
+    pub payment_id: i64,
+    /// Send the customer here to confirm the payment with the bank.
+    pub confirmation_url: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/topups", tag = "billing", request_body = TopupRequest,
+    responses((status = 201, body = TopupDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// Starts a top-up of one of the customer's accounts through the gateway.
+pub async fn start_topup(
+    State(app): State<App>,
+    ctx: Ctx,
+    JsonBody(req): JsonBody<TopupRequest>,
+) -> WebResult<Response> {
+    let (p, url) =
+        kabinet_app::billing::topup::start(&app, &ctx.actor()?, ctx.user()?, req.account_id, req.amount).await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(TopupDto {
+            payment_id: p.id,
+            confirmation_url: url,
+        }),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct RefundRequest {
+    /// Positive, in minor units; at most what is left of the payment.
+    pub amount: i64,
+    pub reason: String,
+    pub idempotency_key: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/crm/payments/{id}/refunds", tag = "billing", params(("id" = i64, Path)), request_body = RefundRequest,
+    responses((status = 200, description = "Refunded, or accepted by the gateway"), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// Refunds a payment in full or in part, through the gateway when it came from there.
+pub async fn refund(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<RefundRequest>,
+) -> WebResult<Response> {
+    let outcome = kabinet_app::billing::topup::refund(
+        &app,
+        &ctx.actor()?,
+        ctx.user()?,
+        id_of(&id)?,
+        req.amount,
+        &req.reason,
+        &req.idempotency_key,
+    )
+    .await?;
+    let result = match outcome {
+        kabinet_app::billing::topup::Outcome::Pending(_) => "pending",
+        kabinet_app::billing::topup::Outcome::AlreadyDone(_) => "already-done",
+        _ => "refunded",
+    };
+    Ok(Json(serde_json::json!({"result": result})).into_response())
+}

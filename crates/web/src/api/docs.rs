@@ -19,6 +19,7 @@ use super::{access, admin, billing};
         admin::list_staff, admin::create_staff, admin::customer_users, admin::create_customer_user, admin::user_login_history, admin::audit,
         billing::own_accounts, billing::account, billing::ledger_page, billing::crm_account, billing::crm_ledger_page, billing::register_payment, billing::post_entry,
         billing::list_payments, billing::crm_list_payments, billing::export_payments, billing::crm_export_payments, billing::export_status, billing::export_download,
+        billing::yookassa_notification, billing::start_topup, billing::refund,
     ),
     modifiers(&Security),
     tags((name = "access", description = "The caller's own login"), (name = "admin", description = "Back-office resources"), (name = "billing", description = "Accounts, ledger and payments; amounts in minor units"))

@@ -75,6 +75,9 @@ pub fn routes() -> Routes {
             P::OwnAccount,
             billing::export_download,
         )
+        .post("/api/v1/gateway/yookassa", P::Public, billing::yookassa_notification)
+        .post("/api/v1/topups", P::CabinetPay, billing::start_topup)
+        .post("/api/v1/crm/payments/{id}/refunds", P::PaymentsPost, billing::refund)
         .get("/api/v1/openapi.json", P::Public, docs::openapi_json)
         .get("/api/docs", P::Public, docs::docs_index)
         .get("/api/docs/", P::Public, docs::docs_root)

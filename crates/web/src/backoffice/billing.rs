@@ -37,6 +37,8 @@ pub struct Forms {
     entry: Option<FormState>,
     limits: Option<FormState>,
     subscription: Option<FormState>,
+    /// A refused refund: (payment id, form).
+    refund: Option<(i64, FormState)>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -56,6 +58,8 @@ pub struct AccountPage {
     limits: FormState,
     sub: FormState,
     methods: Vec<(String, String)>,
+    refund_key: String,
+    refund_failed: Option<(i64, FormState)>,
     entry_kinds: Vec<(String, String)>,
     directions: Vec<(String, String)>,
     /// Field labels with the unit amounts are typed in.
@@ -72,17 +76,6 @@ pub struct AccountQuery {
 
 fn fresh_key() -> String {
     random_secret(16)
-}
-
-/// A typed amount shown back in a form: the stored minor units in the reader's unit.
-fn amount_text(c: &Chrome, minor: i64, currency: Currency) -> String {
-    let unit = c.lang.input_unit(currency);
-    let per = unit.minor_per_unit();
-    if unit.decimals() == 0 {
-        (minor / per).to_string()
-    } else {
-        format!("{}.{:02}", minor / per, (minor % per).abs())
-    }
 }
 
 async fn account_page(
@@ -117,12 +110,12 @@ async fn account_page(
     let today = chrono::Utc::now().date_naive().to_string();
     let limits = forms.limits.unwrap_or_else(|| {
         FormState::empty()
-            .with_value("credit_limit", amount_text(&c, s.account.credit_limit, s.currency))
+            .with_value("credit_limit", c.typed(s.account.credit_limit, &s.account.currency))
             .with_value(
                 "warning_threshold",
                 s.account
                     .warning_threshold
-                    .map(|w| amount_text(&c, w, s.currency))
+                    .map(|w| c.typed(w, &s.account.currency))
                     .unwrap_or_default(),
             )
     });
@@ -164,6 +157,8 @@ async fn account_page(
         can_post: allows(Some(who.role), Permission::PaymentsPost),
         can_manage: allows(Some(who.role), Permission::BillingManage),
         pay: pay.with_value("idempotency_key", fresh_key()),
+        refund_key: fresh_key(),
+        refund_failed: forms.refund,
         entry: entry.with_value("idempotency_key", fresh_key()),
         c,
         s,
@@ -495,6 +490,39 @@ pub async fn plans_create(State(app): State<App>, ctx: Ctx, form: FormData) -> W
                 StatusCode::UNPROCESSABLE_ENTITY,
                 plans_page(&app, &ctx, f, None).await?,
             ))
+        }
+    }
+}
+
+pub async fn refund(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> WebResult<Response> {
+    let payment_id = path_id(&id)?;
+    let (actor, who) = (ctx.actor()?, ctx.user()?);
+    let (p, account) = kabinet_app::billing::topup::get_visible(&app, who, payment_id).await?;
+    let currency: Currency = p.currency.parse().map_err(|_| WebError::App(AppError::NotFound))?;
+    let result = async {
+        let amount = typed_amount("amount", form.get("amount"), ctx.0.lang.input_unit(currency))?;
+        kabinet_app::billing::topup::refund(
+            &app,
+            &actor,
+            who,
+            payment_id,
+            amount,
+            form.get("reason"),
+            form.get("idempotency_key"),
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(kabinet_app::billing::topup::Outcome::Pending(_)) => {
+            Ok(Redirect::to(&format!("/crm/accounts/{}?ok=refund-pending", account.id)).into_response())
+        }
+        Ok(_) => Ok(Redirect::to(&format!("/crm/accounts/{}?ok=refund-done", account.id)).into_response()),
+        Err(e) => {
+            refused_page(&app, &ctx, account.id, &form, e, |f, s| {
+                f.refund = Some((payment_id, s))
+            })
+            .await
         }
     }
 }

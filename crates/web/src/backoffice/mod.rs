@@ -75,6 +75,12 @@ pub fn routes() -> Routes {
         .post("/crm/accounts/{id}/subscriptions", P::BillingManage, billing::subscribe)
         .post("/crm/ledger/{id}/reverse", P::PaymentsPost, billing::reverse)
         .get("/crm/payments", P::BillingRead, crate::payments_list::list)
+        .get(
+            "/crm/payments/{id}/receipt",
+            P::BillingRead,
+            crate::cabinet::billing::receipt,
+        )
+        .post("/crm/payments/{id}/refund", P::PaymentsPost, billing::refund)
         .post("/crm/payments/export", P::BillingRead, crate::payments_list::export)
         .get(
             "/crm/exports/{token}",

@@ -70,3 +70,198 @@ pub async fn dismiss_notice(State(app): State<App>, ctx: Ctx, Path(id): Path<Str
     ledger::dismiss_notice(&app, ctx.user()?, path_id(&id)?).await?;
     Ok(Redirect::to("/").into_response())
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "topup.html")]
+pub struct TopupPage {
+    c: Chrome,
+    f: crate::form::FormState,
+    accounts: Vec<(String, String)>,
+    available: bool,
+    amount_label: String,
+}
+
+#[derive(Deserialize)]
+pub struct TopupQuery {
+    account: Option<i64>,
+}
+
+/// The amount a reader types for `minor` units of `currency`: `1500.50` or `15000`.
+pub fn typed_text(lang: kabinet_app::i18n::Lang, minor: i64, currency: kabinet_core::money::Currency) -> String {
+    let unit = lang.input_unit(currency);
+    let per = unit.minor_per_unit();
+    let sign = if minor < 0 { "-" } else { "" };
+    let m = minor.unsigned_abs() as i64;
+    if unit.decimals() == 0 {
+        // A toman amount that is not whole rounds up, so the payment covers what is due.
+        format!("{sign}{}", (m + per - 1) / per)
+    } else {
+        format!("{sign}{}.{:02}", m / per, m % per)
+    }
+}
+
+async fn topup_page(app: &App, ctx: &Ctx, f: crate::form::FormState) -> WebResult<TopupPage> {
+    let who = ctx.user()?;
+    let customer_id = who.customer_id.ok_or(kabinet_app::AppError::Forbidden)?;
+    let own = accounts::of_customer(app, customer_id).await?;
+    let c = Chrome::new(&ctx.0, "/", &app.config.display_time_zone);
+    let currency = own
+        .iter()
+        .find(|a| a.id.to_string() == f.value("account"))
+        .or(own.first())
+        .and_then(|a| a.currency.parse().ok())
+        .unwrap_or(kabinet_core::money::Currency::Rub);
+    let unit = c.tk(
+        "unit-name-",
+        match ctx.0.lang.input_unit(currency) {
+            kabinet_core::money::DisplayUnit::Rouble => "rouble",
+            kabinet_core::money::DisplayUnit::Rial => "rial",
+            kabinet_core::money::DisplayUnit::Toman => "toman",
+        },
+    );
+    Ok(TopupPage {
+        amount_label: format!("{} ({unit})", c.t("field-amount")),
+        accounts: own
+            .iter()
+            .map(|a| (a.id.to_string(), format!("{} · {}", a.number, a.title)))
+            .collect(),
+        available: app.gateway.is_some(),
+        c,
+        f,
+    })
+}
+
+/// The top-up form posts to us and is answered with a redirect to the bank's page on another
+/// origin; browsers apply the page's `form-action` to that redirect, so this page allows the
+/// bank: any https origin (YooKassa's confirmation pages move between its domains), and the
+/// gateway's own address when it is plain http (the demo bank).
+fn with_bank_form_action(app: &App, page: impl IntoResponse) -> Response {
+    let mut res = page.into_response();
+    let mut sources = String::from("'self' https:");
+    let base = &app.config.gateway.base_url;
+    if let Some(rest) = base.strip_prefix("http://") {
+        let host = rest.split('/').next().unwrap_or("");
+        if !host.is_empty() && host.bytes().all(|b| b.is_ascii_alphanumeric() || b".:-[]".contains(&b)) {
+            sources.push_str(&format!(" http://{host}"));
+        }
+    }
+    let policy = format!(
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'; form-action {sources}; base-uri 'none'"
+    );
+    if let Ok(v) = axum::http::HeaderValue::from_str(&policy) {
+        res.headers_mut().insert("content-security-policy", v);
+    }
+    res
+}
+
+/// The top-up form, the amount prefilled with what is due on the chosen account.
+pub async fn topup_form(State(app): State<App>, ctx: Ctx, Query(q): Query<TopupQuery>) -> WebResult<Response> {
+    let who = ctx.user()?;
+    let customer_id = who.customer_id.ok_or(kabinet_app::AppError::Forbidden)?;
+    let own = accounts::of_customer(&app, customer_id).await?;
+    let chosen = own.iter().find(|a| Some(a.id) == q.account).or(own.first()).cloned();
+    let mut f = crate::form::FormState::empty();
+    if let Some(a) = chosen {
+        f = f.with_value("account", a.id.to_string());
+        let s = accounts::summary(&app, a).await?;
+        // Nothing due: offer the next charge, so the form is never prefilled with zero.
+        let suggested = if s.amount_due > 0 { s.amount_due } else { s.next_charge };
+        if suggested > 0 {
+            f = f.with_value("amount", typed_text(ctx.0.lang, suggested, s.currency));
+        }
+    }
+    Ok(with_bank_form_action(&app, topup_page(&app, &ctx, f).await?))
+}
+
+/// Starts the payment and sends the customer to the bank's page.
+pub async fn topup_submit(State(app): State<App>, ctx: Ctx, form: crate::extract::FormData) -> WebResult<Response> {
+    let (who, actor) = (ctx.user()?, ctx.actor()?);
+    let result = async {
+        let account_id: i64 = form
+            .get("account")
+            .parse()
+            .map_err(|_| kabinet_app::FieldErrors::single("account", "invalid-choice"))?;
+        let account = accounts::get_visible(&app, who, account_id).await?;
+        let currency = account.currency.parse().unwrap_or(kabinet_core::money::Currency::Rub);
+        let amount = kabinet_app::billing::typed_amount("amount", form.get("amount"), ctx.0.lang.input_unit(currency))?;
+        kabinet_app::billing::topup::start(&app, &actor, who, account_id, amount).await
+    }
+    .await;
+    match result {
+        Ok((_, url)) => Ok(Redirect::to(&url).into_response()),
+        Err(kabinet_app::AppError::Refused(code)) if code.starts_with("gateway") => {
+            let f = crate::form::FormState::from_data(&form).with_general(ctx.0.lang.t(&format!("err-{code}")));
+            Ok(with_bank_form_action(
+                &app,
+                crate::form::with_status(
+                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
+                    topup_page(&app, &ctx, f).await?,
+                ),
+            ))
+        }
+        Err(e) => {
+            let f = crate::form::refused(&form, ctx.0.lang, e)?;
+            Ok(with_bank_form_action(
+                &app,
+                crate::form::with_status(
+                    axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                    topup_page(&app, &ctx, f).await?,
+                ),
+            ))
+        }
+    }
+}
+
+/// Back from the bank's page: settle with the gateway and show the receipt.
+pub async fn payment_return(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
+    let p = kabinet_app::billing::topup::after_return(&app, ctx.user()?, path_id(&id)?).await?;
+    let flash = match p.status.as_str() {
+        "succeeded" => "payment-succeeded",
+        "canceled" => "payment-canceled",
+        _ => "payment-pending",
+    };
+    Ok(Redirect::to(&format!("/payments/{}/receipt?ok={flash}", p.id)).into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "receipt.html")]
+pub struct ReceiptPage {
+    c: Chrome,
+    p: kabinet_store::entities::payment::Model,
+    a: kabinet_store::entities::account::Model,
+    provider_name: String,
+    provider_phone: String,
+    customer_name: String,
+}
+
+/// The receipt (квитанция) of one payment, printable.
+pub async fn receipt(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<crate::cabinet::account::OkQuery>,
+) -> WebResult<Response> {
+    let who = ctx.user()?;
+    let (p, a) = kabinet_app::billing::topup::get_visible(&app, who, path_id(&id)?).await?;
+    let customer_name = match a.customer_id {
+        Some(cid) => kabinet_app::customers::get_visible(&app, who, cid)
+            .await
+            .map(|c| c.name)
+            .unwrap_or_default(),
+        None => String::new(),
+    };
+    let face_path = if ctx.0.face == crate::guard::FaceOf::Crm {
+        "/crm/payments"
+    } else {
+        "/payments"
+    };
+    Ok(ReceiptPage {
+        c: Chrome::new(&ctx.0, face_path, &app.config.display_time_zone).with_flash(q.ok.as_deref()),
+        provider_name: app.config.provider_name.clone(),
+        provider_phone: app.config.provider_phone.clone(),
+        customer_name,
+        p,
+        a,
+    }
+    .into_response())
+}

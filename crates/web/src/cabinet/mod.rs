@@ -31,6 +31,10 @@ pub fn routes() -> Routes {
         .get("/accounts/{id}", P::CabinetView, billing::account)
         .post("/notices/{id}/dismiss", P::CabinetView, billing::dismiss_notice)
         .get("/payments", P::CabinetView, crate::payments_list::list)
+        .get("/topup", P::CabinetView, billing::topup_form)
+        .post("/topup", P::CabinetPay, billing::topup_submit)
+        .get("/payments/{id}/return", P::CabinetView, billing::payment_return)
+        .get("/payments/{id}/receipt", P::CabinetView, billing::receipt)
         .post("/payments/export", P::CabinetView, crate::payments_list::export)
         .get("/exports/{token}", P::OwnAccount, crate::payments_list::export_status)
         .get(

@@ -60,9 +60,26 @@ impl Resp {
 
 impl Web {
     pub async fn new(db: Db) -> Web {
-        let t = kabinet_testkit::app(db);
+        Web::with_config(db, kabinet_testkit::config()).await
+    }
+
+    pub async fn with_config(db: Db, config: kabinet_app::Config) -> Web {
+        let t = kabinet_testkit::app_with(db, config);
         let router = kabinet_web::router(t.app.clone());
         Web { t, router }
+    }
+
+    /// Serves the same router over real HTTP on `listener` (for callers from outside, such as
+    /// a payment gateway's notifications).
+    pub fn serve_on(&self, listener: tokio::net::TcpListener) {
+        let router = self.router.clone();
+        tokio::spawn(async move {
+            let _ = axum::serve(
+                listener,
+                router.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .await;
+        });
     }
 
     /// A web app on `db` with the demo dataset loaded.

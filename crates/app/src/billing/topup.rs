@@ -1,0 +1,480 @@
+//! Paying online (BIL-5): a top-up through the gateway, the gateway's notifications, the
+//! customer's return from the bank's page, and refunds.
+//!
+//! A payment is credited exactly once whatever the order and number of notifications: the
+//! crediting transaction moves the payment from `pending` to `succeeded` with a guarded update
+//! and posts the ledger entry under the key `payment:{id}`; a second delivery finds the payment
+//! succeeded and does nothing.
+
+use kabinet_core::billing::EntryKind;
+use kabinet_core::money::{Currency, MAX_AMOUNT};
+use kabinet_store::entities::payment::{self, Entity as Payment};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::json;
+
+use super::gateway::{GatewayError, GatewayPayment, NewGatewayPayment, PaymentGateway};
+use super::ledger::{self, Posted, Posting};
+use crate::access::{Actor, Identity};
+use crate::{App, AppError, AppResult, FieldErrors, audit};
+
+fn gateway(app: &App) -> AppResult<&dyn PaymentGateway> {
+    app.gateway
+        .as_deref()
+        .ok_or(AppError::Refused("gateway-not-configured"))
+}
+
+fn unavailable(e: GatewayError) -> AppError {
+    tracing::warn!(error = %e, "payment gateway");
+    match e {
+        GatewayError::Unavailable(_) => AppError::Refused("gateway-unavailable"),
+        GatewayError::Refused(_) => AppError::Refused("gateway-refused"),
+    }
+}
+
+/// Starts a top-up of `account_id` by `amount`; returns the payment and the bank page to send
+/// the customer to.
+pub async fn start(
+    app: &App,
+    actor: &Actor,
+    who: &Identity,
+    account_id: i64,
+    amount: i64,
+) -> AppResult<(payment::Model, String)> {
+    let account = super::accounts::get_visible(app, who, account_id).await?;
+    if amount <= 0 || amount > MAX_AMOUNT {
+        return Err(FieldErrors::single("amount", "amount-not-positive"));
+    }
+    let gw = gateway(app)?;
+    let currency: Currency = super::currency_of(&account.currency)?;
+    let now = kabinet_store::now();
+    let key = crate::access::passwords::random_secret(16);
+    let txn = app.db.write().await?;
+    let created = payment::ActiveModel {
+        account_id: Set(account.id),
+        customer_id: Set(account.customer_id),
+        method: Set("gateway".into()),
+        status: Set("pending".into()),
+        amount: Set(amount),
+        refunded: Set(0),
+        currency: Set(account.currency.clone()),
+        document_number: Set(None),
+        document_date: Set(None),
+        gateway_payment_id: Set(None),
+        idempotence_key: Set(key.clone()),
+        confirmation_url: Set(None),
+        description: Set(String::new()),
+        created_by: Set(actor.user_id),
+        created_at: Set(now),
+        paid_at: Set(None),
+        canceled_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        actor,
+        "payment.start",
+        "payment",
+        Some(created.id),
+        json!({"account_id": account.id, "amount": amount, "currency": account.currency}),
+    )
+    .await?;
+    txn.commit().await?;
+    let request = NewGatewayPayment {
+        amount,
+        currency,
+        description: format!("{} {}", account.number, account.title),
+        return_url: format!(
+            "{}/payments/{}/return",
+            app.config.public_base_url.trim_end_matches('/'),
+            created.id
+        ),
+        payment_id: created.id,
+        idempotence_key: key,
+        save_payment_method: false,
+        payment_method_id: None,
+    };
+    match gw.create_payment(&request).await {
+        Ok(g) => {
+            let mut row: payment::ActiveModel = created.into();
+            row.gateway_payment_id = Set(Some(g.id.clone()));
+            row.confirmation_url = Set(g.confirmation_url.clone());
+            let saved = row.update(&app.db.conn).await?;
+            let url = g.confirmation_url.clone().ok_or(AppError::Refused("gateway-refused"))?;
+            Ok((saved, url))
+        }
+        Err(e) => {
+            // Nothing was taken: the attempt is closed and the customer may try again.
+            let mut row: payment::ActiveModel = created.into();
+            row.status = Set("canceled".into());
+            row.canceled_at = Set(Some(kabinet_store::now()));
+            row.description = Set(e.to_string().chars().take(200).collect());
+            row.update(&app.db.conn).await?;
+            Err(unavailable(e))
+        }
+    }
+}
+
+/// What a notification led to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    Credited(i64),
+    AlreadyDone(i64),
+    Canceled(i64),
+    Refunded(i64),
+    /// The gateway says the payment is still pending: nothing to do yet.
+    Pending(i64),
+}
+
+/// A notification from the gateway (`payment.succeeded`, `payment.canceled`,
+/// `refund.succeeded`). The object is fetched from the API; the notification body itself is
+/// never trusted. Rejections are audited.
+pub async fn notification(app: &App, event: &str, object_id: &str, source_ip: &str) -> AppResult<Outcome> {
+    let gw = gateway(app)?;
+    let actor = Actor {
+        user_id: None,
+        label: "gateway".into(),
+        ip: Some(source_ip.to_owned()),
+    };
+    match event {
+        "payment.succeeded" | "payment.canceled" | "payment.waiting_for_capture" => {
+            let g = match gw.get_payment(object_id).await {
+                Ok(g) => g,
+                Err(GatewayError::Refused(why)) => {
+                    // The gateway does not know it: a forged or mistaken notification.
+                    reject(
+                        app,
+                        &actor,
+                        "unknown-object",
+                        json!({"event": event, "object_id": object_id, "gateway": why}),
+                    )
+                    .await?;
+                    return Err(AppError::NotFound);
+                }
+                Err(e) => return Err(unavailable(e)),
+            };
+            let Some(ours) = Payment::find()
+                .filter(payment::Column::GatewayPaymentId.eq(&g.id))
+                .one(&app.db.conn)
+                .await?
+            else {
+                reject(
+                    app,
+                    &actor,
+                    "unknown-payment",
+                    json!({"event": event, "object_id": object_id}),
+                )
+                .await?;
+                return Err(AppError::NotFound);
+            };
+            settle(app, &actor, ours, &g).await
+        }
+        "refund.succeeded" => {
+            let r = match gw.get_refund(object_id).await {
+                Ok(r) => r,
+                Err(GatewayError::Refused(why)) => {
+                    reject(
+                        app,
+                        &actor,
+                        "unknown-object",
+                        json!({"event": event, "object_id": object_id, "gateway": why}),
+                    )
+                    .await?;
+                    return Err(AppError::NotFound);
+                }
+                Err(e) => return Err(unavailable(e)),
+            };
+            let Some(ours) = Payment::find()
+                .filter(payment::Column::GatewayPaymentId.eq(&r.payment_id))
+                .one(&app.db.conn)
+                .await?
+            else {
+                reject(
+                    app,
+                    &actor,
+                    "unknown-payment",
+                    json!({"event": event, "object_id": object_id}),
+                )
+                .await?;
+                return Err(AppError::NotFound);
+            };
+            if r.status != "succeeded" {
+                return Ok(Outcome::Pending(ours.id));
+            }
+            record_refund(app, &actor, &ours, r.amount, &format!("refund:{}", r.id), "").await
+        }
+        other => {
+            reject(app, &actor, "unknown-event", json!({"event": other})).await?;
+            Err(FieldErrors::single("event", "invalid-choice"))
+        }
+    }
+}
+
+/// Records a refused notification in the audit log.
+pub async fn reject(app: &App, actor: &Actor, why: &str, details: serde_json::Value) -> AppResult<()> {
+    let txn = app.db.write().await?;
+    audit::record(
+        &txn,
+        actor,
+        "gateway.notification-rejected",
+        "payment",
+        None,
+        json!({"reason": why, "details": details}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Brings our payment in line with the gateway's: credits it once, or cancels it.
+async fn settle(app: &App, actor: &Actor, ours: payment::Model, g: &GatewayPayment) -> AppResult<Outcome> {
+    match g.status.as_str() {
+        "succeeded" => {
+            if g.amount != ours.amount || g.currency != ours.currency {
+                reject(
+                    app,
+                    actor,
+                    "amount-mismatch",
+                    json!({"payment_id": ours.id, "ours": ours.amount, "gateway": g.amount, "currency": g.currency}),
+                )
+                .await?;
+                return Err(AppError::Refused("gateway-amount-mismatch"));
+            }
+            credit(app, actor, &ours).await
+        }
+        "canceled" => {
+            let txn = app.db.write().await?;
+            let moved = Payment::update_many()
+                .col_expr(payment::Column::Status, Expr::value("canceled"))
+                .col_expr(payment::Column::CanceledAt, Expr::value(kabinet_store::now()))
+                .filter(payment::Column::Id.eq(ours.id))
+                .filter(payment::Column::Status.eq("pending"))
+                .exec(&txn)
+                .await?;
+            if moved.rows_affected == 1 {
+                audit::record(
+                    &txn,
+                    actor,
+                    "payment.canceled",
+                    "payment",
+                    Some(ours.id),
+                    json!({"gateway_payment_id": g.id}),
+                )
+                .await?;
+            }
+            txn.commit().await?;
+            Ok(Outcome::Canceled(ours.id))
+        }
+        _ => Ok(Outcome::Pending(ours.id)),
+    }
+}
+
+/// Credits a confirmed payment exactly once.
+async fn credit(app: &App, actor: &Actor, ours: &payment::Model) -> AppResult<Outcome> {
+    let txn = app.db.write().await?;
+    let now = kabinet_store::now();
+    let moved = Payment::update_many()
+        .col_expr(payment::Column::Status, Expr::value("succeeded"))
+        .col_expr(payment::Column::PaidAt, Expr::value(now))
+        .filter(payment::Column::Id.eq(ours.id))
+        .filter(payment::Column::Status.eq("pending"))
+        .exec(&txn)
+        .await?;
+    if moved.rows_affected == 0 {
+        // Credited by an earlier delivery (or canceled): nothing more to do.
+        return Ok(Outcome::AlreadyDone(ours.id));
+    }
+    let posted = ledger::post(
+        &txn,
+        actor,
+        Posting {
+            account_id: ours.account_id,
+            kind: EntryKind::Payment,
+            amount: ours.amount,
+            occurred_at: now,
+            description: String::new(),
+            idempotency_key: format!("payment:{}", ours.id),
+            payment_id: Some(ours.id),
+            subscription_id: None,
+            period_start: None,
+            reverses_entry_id: None,
+            enforce_debt_cap: false,
+        },
+    )
+    .await?;
+    audit::record(
+        &txn,
+        actor,
+        "payment.succeeded",
+        "payment",
+        Some(ours.id),
+        json!({"amount": ours.amount, "gateway_payment_id": ours.gateway_payment_id, "entry_id": posted.entry().id}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Outcome::Credited(ours.id))
+}
+
+/// The customer came back from the bank's page: ask the gateway how it went (the notification
+/// may not have arrived yet) and settle. Returns the payment as it stands.
+pub async fn after_return(app: &App, who: &Identity, payment_id: i64) -> AppResult<payment::Model> {
+    let ours = Payment::find_by_id(payment_id)
+        .one(&app.db.conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    super::accounts::get_visible(app, who, ours.account_id).await?;
+    if ours.status == "pending" {
+        if let (Some(gid), Ok(gw)) = (ours.gateway_payment_id.clone(), gateway(app)) {
+            match gw.get_payment(&gid).await {
+                Ok(g) => {
+                    let actor = Actor::user(who, None);
+                    if let Err(e) = settle(app, &actor, ours.clone(), &g).await {
+                        tracing::warn!(error = %e, payment = payment_id, "settling on return");
+                    }
+                }
+                Err(e) => tracing::warn!(error = %e, payment = payment_id, "gateway on return"),
+            }
+        }
+    }
+    Ok(Payment::find_by_id(payment_id)
+        .one(&app.db.conn)
+        .await?
+        .ok_or(AppError::NotFound)?)
+}
+
+/// One payment the caller may see (for its receipt).
+pub async fn get_visible(
+    app: &App,
+    who: &Identity,
+    payment_id: i64,
+) -> AppResult<(payment::Model, kabinet_store::entities::account::Model)> {
+    let p = Payment::find_by_id(payment_id)
+        .one(&app.db.conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let a = super::accounts::get_visible(app, who, p.account_id).await?;
+    Ok((p, a))
+}
+
+/// Returns `amount` of a succeeded payment to the customer (full or partial), through the
+/// gateway when the money came from it. `key` (from the form) makes a double submit refund once.
+pub async fn refund(
+    app: &App,
+    actor: &Actor,
+    who: &Identity,
+    payment_id: i64,
+    amount: i64,
+    reason: &str,
+    key: &str,
+) -> AppResult<Outcome> {
+    let (p, _) = get_visible(app, who, payment_id).await?;
+    if p.status != "succeeded" {
+        return Err(AppError::Refused("payment-not-refundable"));
+    }
+    if !ledger::valid_key(key) {
+        return Err(FieldErrors::single("idempotency_key", "bad-request"));
+    }
+    let reason = kabinet_core::text::one_line(reason, 500, true)
+        .map_err(|e| FieldErrors::single("reason", &format!("text-{}", e.code().replace('_', "-"))))?
+        .unwrap_or_default();
+    if amount <= 0 || amount > p.amount - p.refunded {
+        return Err(FieldErrors::single("amount", "refund-too-large"));
+    }
+    match (&p.gateway_payment_id, p.method.as_str()) {
+        (Some(gid), "gateway" | "autopay") => {
+            let currency: Currency = super::currency_of(&p.currency)?;
+            let r = gateway(app)?
+                .create_refund(gid, amount, currency, &format!("refund-{key}"))
+                .await
+                .map_err(unavailable)?;
+            if r.status == "succeeded" {
+                record_refund(app, actor, &p, r.amount, &format!("refund:{}", r.id), &reason).await
+            } else {
+                // The gateway confirms later with `refund.succeeded`.
+                Ok(Outcome::Pending(p.id))
+            }
+        }
+        _ => record_refund(app, actor, &p, amount, &format!("refund:manual:{key}"), &reason).await,
+    }
+}
+
+/// Posts a refund once (its key) and adds it to the payment's refunded sum. The gateway's
+/// answer and its notification may arrive at the same moment: the one that loses the race for
+/// the key tries again and finds the refund posted.
+async fn record_refund(
+    app: &App,
+    actor: &Actor,
+    p: &payment::Model,
+    amount: i64,
+    key: &str,
+    reason: &str,
+) -> AppResult<Outcome> {
+    let mut tries = 0;
+    loop {
+        match record_refund_once(app, actor, p, amount, key, reason).await {
+            Err(AppError::Conflict("already-posted")) if tries < 3 => tries += 1,
+            other => return other,
+        }
+    }
+}
+
+async fn record_refund_once(
+    app: &App,
+    actor: &Actor,
+    p: &payment::Model,
+    amount: i64,
+    key: &str,
+    reason: &str,
+) -> AppResult<Outcome> {
+    let txn = app.db.write().await?;
+    let posted = ledger::post(
+        &txn,
+        actor,
+        Posting {
+            account_id: p.account_id,
+            kind: EntryKind::Refund,
+            amount: -amount,
+            occurred_at: kabinet_store::now(),
+            description: reason.to_owned(),
+            idempotency_key: key.to_owned(),
+            payment_id: Some(p.id),
+            subscription_id: None,
+            period_start: None,
+            reverses_entry_id: None,
+            enforce_debt_cap: false,
+        },
+    )
+    .await?;
+    if let Posted::AlreadyPosted(_) = posted {
+        return Ok(Outcome::AlreadyDone(p.id));
+    }
+    let moved = Payment::update_many()
+        .col_expr(
+            payment::Column::Refunded,
+            Expr::col(payment::Column::Refunded).add(amount),
+        )
+        .filter(payment::Column::Id.eq(p.id))
+        .filter(
+            Expr::col(payment::Column::Refunded)
+                .add(amount)
+                .lte(Expr::col(payment::Column::Amount)),
+        )
+        .exec(&txn)
+        .await?;
+    if moved.rows_affected == 0 {
+        return Err(FieldErrors::single("amount", "refund-too-large"));
+    }
+    audit::record(
+        &txn,
+        actor,
+        "payment.refund",
+        "payment",
+        Some(p.id),
+        json!({"amount": amount, "key": key, "reason": reason}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Outcome::Refunded(p.id))
+}

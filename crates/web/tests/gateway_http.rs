@@ -1,0 +1,269 @@
+//! Paying online through a gateway that speaks the YooKassa v3 API (the fake one, on a local
+//! port): a top-up, the bank's page, notifications delivered any number of times and in any
+//! order, bad notifications, a gateway outage, and refunds.
+
+mod support;
+
+use axum::http::StatusCode;
+use kabinet_store::Db;
+use kabinet_store::entities::{account, audit_record, ledger_entry, payment};
+use kabinet_store::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use kabinet_testkit::both_databases;
+use kabinet_web::fakes::yookassa::FakeYooKassa;
+use serde_json::json;
+use support::Web;
+
+const KEY: &str = "notify-secret-1";
+
+/// The product on a real port, its gateway the fake, notifications pointed back at it.
+async fn setup(db: Db) -> (Web, FakeYooKassa, String) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let fake = FakeYooKassa::start("127.0.0.1:0", format!("{base}/api/v1/gateway/yookassa?key={KEY}"))
+        .await
+        .unwrap();
+    let mut config = kabinet_testkit::config();
+    config.gateway.kind = "yookassa".into();
+    config.gateway.base_url = fake.base_url.clone();
+    config.gateway.shop_id = fake.shop_id.clone();
+    config.gateway.secret_key = fake.secret_key.clone();
+    config.gateway.notification_key = KEY.into();
+    config.gateway.notification_sources = vec!["127.0.0.1/32".into(), "::1/128".into()];
+    let w = Web::with_config(db, config).await;
+    kabinet_app::demo::load(&w.t.app).await.unwrap();
+    w.serve_on(listener);
+    (w, fake, base)
+}
+
+async fn balance(w: &Web, customer_id: i64) -> (i64, i64) {
+    let a = account::Entity::find()
+        .filter(account::Column::CustomerId.eq(customer_id))
+        .one(&w.t.app.db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    (a.id, a.balance)
+}
+
+async fn wait_for_status(w: &Web, payment_id: i64, status: &str) -> payment::Model {
+    for _ in 0..100 {
+        let p = payment::Entity::find_by_id(payment_id)
+            .one(&w.t.app.db.conn)
+            .await
+            .unwrap()
+            .unwrap();
+        if p.status == status {
+            return p;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("payment {payment_id} never became {status}");
+}
+
+async fn payment_entries(w: &Web, payment_id: i64) -> u64 {
+    ledger_entry::Entity::find()
+        .filter(ledger_entry::Column::PaymentId.eq(payment_id))
+        .count(&w.t.app.db.conn)
+        .await
+        .unwrap()
+}
+
+async fn top_up_through_the_bank_page(db: Db) {
+    let (w, fake, base) = setup(db).await;
+    let coord = w.session_for("vector.coord").await;
+    let (account_id, before) = balance(&w, 1).await;
+
+    // The form is prefilled with the amount due.
+    let form = w.get(&format!("/topup?account={account_id}"), Some(&coord)).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains(r#"id="topup-form""#));
+    let bad = w
+        .post_form(
+            "/topup",
+            Some(&coord),
+            &[("account", &account_id.to_string()), ("amount", "0")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("больше нуля"));
+    // A viewer may look but not pay.
+    let viewer = w.session_for("vector.view").await;
+    let refused = w
+        .post_form(
+            "/topup",
+            Some(&viewer),
+            &[("account", &account_id.to_string()), ("amount", "100")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+
+    let go = w
+        .post_form(
+            "/topup",
+            Some(&coord),
+            &[("account", &account_id.to_string()), ("amount", "1 234,50")],
+        )
+        .await;
+    assert_eq!(go.status, StatusCode::SEE_OTHER, "{}", go.body);
+    let checkout = go.location().to_owned();
+    assert!(checkout.starts_with(&fake.base_url), "to the bank's page: {checkout}");
+    let ours = payment::Entity::find()
+        .filter(payment::Column::AccountId.eq(account_id))
+        .filter(payment::Column::Method.eq("gateway"))
+        .one(&w.t.app.db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!((ours.status.as_str(), ours.amount), ("pending", 123_450));
+    assert_eq!(
+        balance(&w, 1).await.1,
+        before,
+        "nothing credited before the bank confirms"
+    );
+
+    // The customer pays on the bank's page; the fake notifies the product over HTTP.
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let page = client.get(&checkout).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("1234.50"));
+    let paid = client.post(format!("{checkout}/pay")).send().await.unwrap();
+    assert_eq!(paid.status().as_u16(), 303);
+    let back = paid.headers()["location"].to_str().unwrap().to_owned();
+    assert!(back.ends_with(&format!("/payments/{}/return", ours.id)), "{back}");
+    wait_for_status(&w, ours.id, "succeeded").await;
+    assert_eq!(balance(&w, 1).await.1, before + 123_450);
+
+    // Back on the product: the receipt.
+    let ret = w.get(&format!("/payments/{}/return", ours.id), Some(&coord)).await;
+    assert_eq!(ret.status, StatusCode::SEE_OTHER);
+    let receipt = w.get(ret.location(), Some(&coord)).await;
+    assert!(receipt.body.contains(r#"data-status="succeeded""#) && receipt.body.contains("1\u{a0}234,50"));
+    let kolosok = w.session_for("kolosok.coord").await;
+    assert_eq!(
+        w.get(ret.location(), Some(&kolosok)).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // The same notification ten times, and a late `canceled` for the same payment: credited once.
+    let gid = ours.gateway_payment_id.clone().unwrap();
+    let hook = format!("{base}/api/v1/gateway/yookassa?key={KEY}");
+    for event in std::iter::repeat_n("payment.succeeded", 10).chain(["payment.canceled"]) {
+        let r = client
+            .post(&hook)
+            .json(&json!({"type": "notification", "event": event, "object": {"id": gid, "status": "succeeded"}}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status().as_u16(), 200);
+    }
+    assert_eq!(balance(&w, 1).await.1, before + 123_450);
+    assert_eq!(payment_entries(&w, ours.id).await, 1);
+
+    // Bad notifications: wrong key, unknown payment, a tampered amount — refused and audited.
+    let wrong_key = client
+        .post(format!("{base}/api/v1/gateway/yookassa?key=guess"))
+        .json(&json!({"type": "notification", "event": "payment.succeeded", "object": {"id": gid}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(wrong_key.status().as_u16(), 403);
+    let unknown = client
+        .post(&hook)
+        .json(&json!({"type": "notification", "event": "payment.succeeded", "object": {"id": "no-such-payment"}}))
+        .send()
+        .await
+        .unwrap();
+    assert!(unknown.status().is_client_error());
+    let second = w
+        .post_form(
+            "/topup",
+            Some(&coord),
+            &[("account", &account_id.to_string()), ("amount", "10")],
+        )
+        .await;
+    let second_id = second.location().rsplit('/').next().unwrap().to_owned();
+    fake.tamper_amount(&second_id, "99999.00");
+    client
+        .post(format!("{}/checkout/{second_id}/pay", fake.base_url))
+        .send()
+        .await
+        .unwrap();
+    let tampered = client
+        .post(&hook)
+        .json(&json!({"type": "notification", "event": "payment.succeeded", "object": {"id": second_id}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(tampered.status().as_u16(), 422);
+    assert_eq!(
+        balance(&w, 1).await.1,
+        before + 123_450,
+        "nothing credited by bad notifications"
+    );
+    let rejections = audit_record::Entity::find()
+        .filter(audit_record::Column::Action.eq("gateway.notification-rejected"))
+        .count(&w.t.app.db.conn)
+        .await
+        .unwrap();
+    assert!(rejections >= 3, "{rejections} rejections audited");
+
+    // A partial refund by the accountant goes through the gateway and comes back once.
+    let accountant = w.session_for("accountant").await;
+    let refund = w
+        .session_json(
+            "POST",
+            &format!("/api/v1/crm/payments/{}/refunds", ours.id),
+            &accountant,
+            json!({"amount": 23_450, "reason": "Переплата", "idempotency_key": "refund-key-0001"}),
+        )
+        .await;
+    assert_eq!(refund.status, StatusCode::OK, "{}", refund.body);
+    // The gateway's own `refund.succeeded` notification arrives too; it must not refund twice.
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let after = payment::Entity::find_by_id(ours.id)
+        .one(&w.t.app.db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.refunded, 23_450);
+    assert_eq!(balance(&w, 1).await.1, before + 100_000);
+    let too_much = w
+        .session_json(
+            "POST",
+            &format!("/api/v1/crm/payments/{}/refunds", ours.id),
+            &accountant,
+            json!({"amount": 100_001, "reason": "Ещё", "idempotency_key": "refund-key-0002"}),
+        )
+        .await;
+    assert_eq!(too_much.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+async fn gateway_outage_credits_nothing(db: Db) {
+    let (w, fake, _) = setup(db).await;
+    let coord = w.session_for("vector.coord").await;
+    let (account_id, before) = balance(&w, 1).await;
+    fake.set_outage(true);
+    let r = w
+        .post_form(
+            "/topup",
+            Some(&coord),
+            &[("account", &account_id.to_string()), ("amount", "500")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(r.body.contains("недоступна"), "a retryable message");
+    assert_eq!(balance(&w, 1).await.1, before);
+    fake.set_outage(false);
+    let again = w
+        .post_form(
+            "/topup",
+            Some(&coord),
+            &[("account", &account_id.to_string()), ("amount", "500")],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER, "works once the gateway is back");
+}
+
+both_databases!(top_up_through_the_bank_page, gateway_outage_credits_nothing);

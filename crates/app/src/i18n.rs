@@ -120,7 +120,17 @@ impl Lang {
     pub fn has(self, key: &str) -> bool {
         // Messages with variables only format when given them.
         let args: HashMap<&str, FluentValue> = [
-            "code", "minutes", "login", "password", "phone", "amount", "date", "account", "number", "count",
+            "code",
+            "minutes",
+            "login",
+            "password",
+            "phone",
+            "amount",
+            "date",
+            "account",
+            "number",
+            "count",
+            "threshold",
         ]
         .into_iter()
         .map(|k| (k, FluentValue::from("x")))

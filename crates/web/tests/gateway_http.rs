@@ -266,4 +266,135 @@ async fn gateway_outage_credits_nothing(db: Db) {
     assert_eq!(again.status, StatusCode::SEE_OTHER, "works once the gateway is back");
 }
 
-both_databases!(top_up_through_the_bank_page, gateway_outage_credits_nothing);
+async fn autopay_rule(w: &Web) -> Option<kabinet_store::entities::autopay_rule::Model> {
+    kabinet_store::entities::autopay_rule::Entity::find()
+        .one(&w.t.app.db.conn)
+        .await
+        .unwrap()
+}
+
+async fn autopay_from_offer_to_failure(db: Db) {
+    let (w, fake, _) = setup(db).await;
+    let coord = w.session_for("vector.coord").await;
+    let accountant = w.session_for("accountant").await;
+    let (account_id, _) = balance(&w, 1).await;
+
+    // Offered once on the dashboard; "later" hides it; other customers still see theirs.
+    assert!(w.get("/", Some(&coord)).await.body.contains(r#"id="autopay-offer""#));
+    assert_eq!(
+        w.post_form("/autopay/later", Some(&coord), &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert!(!w.get("/", Some(&coord)).await.body.contains(r#"id="autopay-offer""#));
+    let kolosok = w.session_for("kolosok.coord").await;
+    assert!(w.get("/", Some(&kolosok)).await.body.contains(r#"id="autopay-offer""#));
+
+    // Set up: "top up 500 when below 0"; the first payment of 100 saves the card.
+    let bad = w
+        .post_form(
+            "/autopay",
+            Some(&coord),
+            &[
+                ("account", &account_id.to_string()),
+                ("mode", "threshold"),
+                ("threshold", "0"),
+                ("topup_amount", "-5"),
+                ("first_payment", "100"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let go = w
+        .post_form(
+            "/autopay",
+            Some(&coord),
+            &[
+                ("account", &account_id.to_string()),
+                ("mode", "threshold"),
+                ("threshold", "0"),
+                ("topup_amount", "500"),
+                ("first_payment", "100"),
+            ],
+        )
+        .await;
+    assert_eq!(go.status, StatusCode::SEE_OTHER, "{}", go.body);
+    assert_eq!(autopay_rule(&w).await.unwrap().status, "awaiting_card");
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    client.post(format!("{}/pay", go.location())).send().await.unwrap();
+    for _ in 0..100 {
+        if autopay_rule(&w).await.unwrap().status == "active" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let rule = autopay_rule(&w).await.unwrap();
+    assert_eq!(rule.status, "active");
+    assert!(rule.payment_method_id.is_some(), "the card is saved");
+
+    // The balance falls below the threshold: autopay tops up by 500 once a day.
+    let (_, now) = balance(&w, 1).await;
+    let charge = json!({"kind": "charge", "amount": now + 10_000, "description": "Монтаж", "idempotency_key": "autopay-charge-1"});
+    let r = w
+        .session_json(
+            "POST",
+            &format!("/api/v1/crm/accounts/{account_id}/entries"),
+            &accountant,
+            charge,
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let today = chrono::Utc::now().date_naive();
+    let report = kabinet_app::billing::autopay::run(&w.t.app, today).await.unwrap();
+    assert_eq!((report.paid, report.failed), (1, 0));
+    assert_eq!(balance(&w, 1).await.1, -10_000 + 50_000);
+    let again = kabinet_app::billing::autopay::run(&w.t.app, today).await.unwrap();
+    assert_eq!((again.paid, again.failed), (0, 0), "once a day");
+
+    // The next day the gateway is down: the failure is recorded and the customer told.
+    let charge =
+        json!({"kind": "charge", "amount": 50_000, "description": "Выезд", "idempotency_key": "autopay-charge-2"});
+    w.session_json(
+        "POST",
+        &format!("/api/v1/crm/accounts/{account_id}/entries"),
+        &accountant,
+        charge,
+    )
+    .await;
+    fake.set_outage(true);
+    let tomorrow = today.succ_opt().unwrap();
+    let failed = kabinet_app::billing::autopay::run(&w.t.app, tomorrow).await.unwrap();
+    assert_eq!((failed.paid, failed.failed), (0, 1));
+    assert_eq!(balance(&w, 1).await.1, -10_000, "nothing credited");
+    let told = kabinet_store::entities::outbox_message::Entity::find()
+        .filter(kabinet_store::entities::outbox_message::Column::Body.contains("Автоплатёж"))
+        .count(&w.t.app.db.conn)
+        .await
+        .unwrap();
+    assert_eq!(told, 2, "one SMS and one e-mail");
+    assert_eq!(autopay_rule(&w).await.unwrap().failures, 1);
+
+    // Turned off: no more payments, the card forgotten.
+    let rule_id = autopay_rule(&w).await.unwrap().id;
+    let off = w
+        .post_form(&format!("/autopay/{rule_id}/cancel"), Some(&coord), &[])
+        .await;
+    assert_eq!(off.status, StatusCode::SEE_OTHER);
+    let rule = autopay_rule(&w).await.unwrap();
+    assert_eq!((rule.status.as_str(), rule.payment_method_id), ("canceled", None));
+    // Another customer cannot turn it off.
+    assert_eq!(
+        w.post_form(&format!("/autopay/{rule_id}/cancel"), Some(&kolosok), &[])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+both_databases!(
+    top_up_through_the_bank_page,
+    gateway_outage_credits_nothing,
+    autopay_from_offer_to_failure
+);

@@ -6,6 +6,7 @@
 //! idempotency key, so that it happens at most once and lands in the audit log with its cause.
 
 pub mod accounts;
+pub mod autopay;
 pub mod gateway;
 pub mod ledger;
 pub mod payments;

@@ -43,7 +43,7 @@ pub struct RunReport {
 
 /// "Today" for an account: `date` when the operator gave one, otherwise the calendar date now
 /// in the account's time zone.
-fn today_for(date: Option<NaiveDate>, time_zone: &str) -> NaiveDate {
+pub fn today_for(date: Option<NaiveDate>, time_zone: &str) -> NaiveDate {
     if let Some(d) = date {
         return d;
     }

@@ -41,19 +41,26 @@ pub async fn start(
     account_id: i64,
     amount: i64,
 ) -> AppResult<(payment::Model, String)> {
-    let account = super::accounts::get_visible(app, who, account_id).await?;
-    if amount <= 0 || amount > MAX_AMOUNT {
-        return Err(FieldErrors::single("amount", "amount-not-positive"));
-    }
-    let gw = gateway(app)?;
-    let currency: Currency = super::currency_of(&account.currency)?;
+    let (p, url) = start_with(app, actor, who, account_id, amount, false).await?;
+    Ok((p, url.ok_or(AppError::Refused("gateway-refused"))?))
+}
+
+/// A pending payment of ours, written before the gateway is asked, so that whatever the gateway
+/// answers later has a row to land on.
+pub(crate) async fn new_pending(
+    app: &App,
+    actor: &Actor,
+    account: &kabinet_store::entities::account::Model,
+    amount: i64,
+    method: &str,
+    key: &str,
+) -> AppResult<payment::Model> {
     let now = kabinet_store::now();
-    let key = crate::access::passwords::random_secret(16);
     let txn = app.db.write().await?;
     let created = payment::ActiveModel {
         account_id: Set(account.id),
         customer_id: Set(account.customer_id),
-        method: Set("gateway".into()),
+        method: Set(method.into()),
         status: Set("pending".into()),
         amount: Set(amount),
         refunded: Set(0),
@@ -61,7 +68,7 @@ pub async fn start(
         document_number: Set(None),
         document_date: Set(None),
         gateway_payment_id: Set(None),
-        idempotence_key: Set(key.clone()),
+        idempotence_key: Set(key.to_owned()),
         confirmation_url: Set(None),
         description: Set(String::new()),
         created_by: Set(actor.user_id),
@@ -71,17 +78,44 @@ pub async fn start(
         ..Default::default()
     }
     .insert(&txn)
-    .await?;
+    .await
+    .map_err(|e| {
+        if kabinet_store::is_unique_violation(&e) {
+            AppError::Conflict("payment-already-registered")
+        } else {
+            e.into()
+        }
+    })?;
     audit::record(
         &txn,
         actor,
         "payment.start",
         "payment",
         Some(created.id),
-        json!({"account_id": account.id, "amount": amount, "currency": account.currency}),
+        json!({"account_id": account.id, "amount": amount, "currency": account.currency, "method": method}),
     )
     .await?;
     txn.commit().await?;
+    Ok(created)
+}
+
+/// Starts a gateway payment; with `save_card` the gateway keeps the card for autopay.
+pub(crate) async fn start_with(
+    app: &App,
+    actor: &Actor,
+    who: &Identity,
+    account_id: i64,
+    amount: i64,
+    save_card: bool,
+) -> AppResult<(payment::Model, Option<String>)> {
+    let account = super::accounts::get_visible(app, who, account_id).await?;
+    if amount <= 0 || amount > MAX_AMOUNT {
+        return Err(FieldErrors::single("amount", "amount-not-positive"));
+    }
+    let gw = gateway(app)?;
+    let currency: Currency = super::currency_of(&account.currency)?;
+    let key = crate::access::passwords::random_secret(16);
+    let created = new_pending(app, actor, &account, amount, "gateway", &key).await?;
     let request = NewGatewayPayment {
         amount,
         currency,
@@ -93,7 +127,7 @@ pub async fn start(
         ),
         payment_id: created.id,
         idempotence_key: key,
-        save_payment_method: false,
+        save_payment_method: save_card,
         payment_method_id: None,
     };
     match gw.create_payment(&request).await {
@@ -102,8 +136,7 @@ pub async fn start(
             row.gateway_payment_id = Set(Some(g.id.clone()));
             row.confirmation_url = Set(g.confirmation_url.clone());
             let saved = row.update(&app.db.conn).await?;
-            let url = g.confirmation_url.clone().ok_or(AppError::Refused("gateway-refused"))?;
-            Ok((saved, url))
+            Ok((saved, g.confirmation_url))
         }
         Err(e) => {
             // Nothing was taken: the attempt is closed and the customer may try again.
@@ -229,7 +262,7 @@ pub async fn reject(app: &App, actor: &Actor, why: &str, details: serde_json::Va
 }
 
 /// Brings our payment in line with the gateway's: credits it once, or cancels it.
-async fn settle(app: &App, actor: &Actor, ours: payment::Model, g: &GatewayPayment) -> AppResult<Outcome> {
+pub(crate) async fn settle(app: &App, actor: &Actor, ours: payment::Model, g: &GatewayPayment) -> AppResult<Outcome> {
     match g.status.as_str() {
         "succeeded" => {
             if g.amount != ours.amount || g.currency != ours.currency {
@@ -242,7 +275,7 @@ async fn settle(app: &App, actor: &Actor, ours: payment::Model, g: &GatewayPayme
                 .await?;
                 return Err(AppError::Refused("gateway-amount-mismatch"));
             }
-            credit(app, actor, &ours).await
+            credit(app, actor, &ours, g.saved_method_id.as_deref()).await
         }
         "canceled" => {
             let txn = app.db.write().await?;
@@ -271,8 +304,9 @@ async fn settle(app: &App, actor: &Actor, ours: payment::Model, g: &GatewayPayme
     }
 }
 
-/// Credits a confirmed payment exactly once.
-async fn credit(app: &App, actor: &Actor, ours: &payment::Model) -> AppResult<Outcome> {
+/// Credits a confirmed payment exactly once; a card the payment saved activates the account's
+/// autopay waiting for one.
+async fn credit(app: &App, actor: &Actor, ours: &payment::Model, saved_method: Option<&str>) -> AppResult<Outcome> {
     let txn = app.db.write().await?;
     let now = kabinet_store::now();
     let moved = Payment::update_many()
@@ -313,6 +347,9 @@ async fn credit(app: &App, actor: &Actor, ours: &payment::Model) -> AppResult<Ou
         json!({"amount": ours.amount, "gateway_payment_id": ours.gateway_payment_id, "entry_id": posted.entry().id}),
     )
     .await?;
+    if let Some(method) = saved_method {
+        super::autopay::attach_card(&txn, actor, ours.account_id, method).await?;
+    }
     txn.commit().await?;
     Ok(Outcome::Credited(ours.id))
 }

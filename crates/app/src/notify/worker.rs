@@ -80,7 +80,7 @@ pub async fn run_once(app: &App) -> AppResult<RoundReport> {
 /// at least every `poll` otherwise (messages queued by other nodes, retries coming due).
 pub async fn run(app: App, poll: std::time::Duration, shutdown: impl std::future::Future<Output = ()>) {
     tokio::pin!(shutdown);
-    // Hourly chores: pruning rate events and the billing run.
+    // Hourly chores: pruning rate events, the billing run and autopay.
     let mut housekeeping = tokio::time::interval(std::time::Duration::from_secs(3600));
     loop {
         match run_once(&app).await {
@@ -106,6 +106,12 @@ pub async fn run(app: App, poll: std::time::Duration, shutdown: impl std::future
                     Ok(r) if r.charges > 0 => tracing::info!(charges = r.charges, "billing run"),
                     Ok(_) => {}
                     Err(e) => tracing::error!(error = %e, "billing run failed"),
+                }
+                let today = crate::billing::run::today_for(None, &app.config.display_time_zone);
+                match crate::billing::autopay::run(&app, today).await {
+                    Ok(r) if r.paid + r.failed > 0 => tracing::info!(paid = r.paid, failed = r.failed, "autopay"),
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "autopay failed"),
                 }
             }
         }

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod api_token;
 pub mod audit_record;
+pub mod autopay_rule;
 pub mod customer;
 pub mod export_job;
 pub mod ledger_entry;

@@ -6,6 +6,7 @@ use sea_orm_migration::prelude::*;
 mod m0001_foundation;
 mod m0002_billing;
 mod m0003_exports;
+mod m0004_autopay;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0001_foundation::Migration),
             Box::new(m0002_billing::Migration),
             Box::new(m0003_exports::Migration),
+            Box::new(m0004_autopay::Migration),
         ]
     }
 }

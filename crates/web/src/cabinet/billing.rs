@@ -265,3 +265,143 @@ pub async fn receipt(
     }
     .into_response())
 }
+
+#[derive(Template, WebTemplate)]
+#[template(path = "autopay.html")]
+pub struct AutopayPage {
+    c: Chrome,
+    f: crate::form::FormState,
+    accounts: Vec<(String, String)>,
+    /// Each rule with its account's number and what it does, in words.
+    rules: Vec<(kabinet_store::entities::autopay_rule::Model, String, String)>,
+    modes: Vec<(String, String)>,
+    available: bool,
+}
+
+async fn autopay_page(app: &App, ctx: &Ctx, f: crate::form::FormState, flash: Option<&str>) -> WebResult<AutopayPage> {
+    let who = ctx.user()?;
+    let customer_id = who.customer_id.ok_or(kabinet_app::AppError::Forbidden)?;
+    let own = accounts::of_customer(app, customer_id).await?;
+    let c = Chrome::new(&ctx.0, "/", &app.config.display_time_zone).with_flash(flash);
+    let rules = kabinet_app::billing::autopay::of_customer(app, customer_id)
+        .await?
+        .into_iter()
+        .map(|r| {
+            let account = own.iter().find(|a| a.id == r.account_id);
+            let number = account.map(|a| a.number.clone()).unwrap_or_default();
+            let currency = account.map(|a| a.currency.as_str()).unwrap_or("RUB");
+            let what = match (r.threshold, r.topup_amount) {
+                (Some(y), Some(x)) => c.lang.t_args(
+                    "autopay-threshold-rule",
+                    &[("amount", c.money(&x, currency)), ("threshold", c.money(&y, currency))],
+                ),
+                _ => c.tk("autopay-mode-", &r.mode),
+            };
+            (r, number, what)
+        })
+        .collect();
+    Ok(AutopayPage {
+        accounts: own
+            .iter()
+            .map(|a| (a.id.to_string(), format!("{} · {}", a.number, a.title)))
+            .collect(),
+        modes: kabinet_app::billing::autopay::MODES
+            .iter()
+            .map(|m| (m.to_string(), c.tk("autopay-mode-", m)))
+            .collect(),
+        available: app.gateway.is_some(),
+        rules,
+        c,
+        f,
+    })
+}
+
+pub async fn autopay_form(
+    State(app): State<App>,
+    ctx: Ctx,
+    Query(q): Query<crate::cabinet::account::OkQuery>,
+) -> WebResult<Response> {
+    let who = ctx.user()?;
+    let customer_id = who.customer_id.ok_or(kabinet_app::AppError::Forbidden)?;
+    let mut f = crate::form::FormState::empty().with_value("mode", "threshold");
+    if let Some(a) = accounts::of_customer(&app, customer_id).await?.into_iter().next() {
+        let s = accounts::summary(&app, a).await?;
+        f = f.with_value("account", s.account.id.to_string());
+        let first = if s.amount_due > 0 {
+            s.amount_due
+        } else {
+            s.next_charge.max(s.currency.minor_per_major())
+        };
+        f = f.with_value("first_payment", typed_text(ctx.0.lang, first, s.currency));
+        f = f.with_value(
+            "topup_amount",
+            typed_text(ctx.0.lang, s.next_charge.max(s.currency.minor_per_major()), s.currency),
+        );
+        f = f.with_value("threshold", "0");
+    }
+    Ok(with_bank_form_action(
+        &app,
+        autopay_page(&app, &ctx, f, q.ok.as_deref()).await?,
+    ))
+}
+
+/// Saves the rule and sends the customer to the bank for the first payment, which saves the card.
+pub async fn autopay_submit(State(app): State<App>, ctx: Ctx, form: crate::extract::FormData) -> WebResult<Response> {
+    let (who, actor) = (ctx.user()?, ctx.actor()?);
+    let result = async {
+        let account_id: i64 = form
+            .get("account")
+            .parse()
+            .map_err(|_| kabinet_app::FieldErrors::single("account", "invalid-choice"))?;
+        let account = accounts::get_visible(&app, who, account_id).await?;
+        let currency = account.currency.parse().unwrap_or(kabinet_core::money::Currency::Rub);
+        let unit = ctx.0.lang.input_unit(currency);
+        let mode = form.get("mode").to_owned();
+        let amount = |field: &str| kabinet_app::billing::typed_amount(field, form.get(field), unit);
+        let (threshold, topup_amount) = if mode == "threshold" {
+            let t = form.get("threshold").trim();
+            let threshold = if t == "0" { 0 } else { amount("threshold")? };
+            (Some(threshold), Some(amount("topup_amount")?))
+        } else {
+            (None, None)
+        };
+        let first_payment = amount("first_payment")?;
+        kabinet_app::billing::autopay::set_up(
+            &app,
+            &actor,
+            who,
+            kabinet_app::billing::autopay::NewRule {
+                account_id,
+                mode,
+                threshold,
+                topup_amount,
+                first_payment,
+            },
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(url) => Ok(Redirect::to(&url).into_response()),
+        Err(e) => {
+            let f = crate::form::refused(&form, ctx.0.lang, e)?;
+            Ok(with_bank_form_action(
+                &app,
+                crate::form::with_status(
+                    axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                    autopay_page(&app, &ctx, f, None).await?,
+                ),
+            ))
+        }
+    }
+}
+
+pub async fn autopay_later(State(app): State<App>, ctx: Ctx) -> WebResult<Response> {
+    kabinet_app::billing::autopay::decline_offer(&app, ctx.user()?).await?;
+    Ok(Redirect::to("/").into_response())
+}
+
+pub async fn autopay_cancel(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
+    kabinet_app::billing::autopay::cancel(&app, &ctx.actor()?, ctx.user()?, path_id(&id)?).await?;
+    Ok(Redirect::to("/autopay?ok=autopay-canceled").into_response())
+}

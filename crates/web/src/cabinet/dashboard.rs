@@ -23,6 +23,8 @@ pub struct DashboardPage {
     /// Recent payments with the number of the account they went to.
     payments: Vec<(payment::Model, String)>,
     notices: Vec<(notice::Model, String)>,
+    /// Offer autopay (once, until the customer sets it up or says "later").
+    offer_autopay: bool,
 }
 
 fn own_customer_id(ctx: &Ctx) -> Result<i64, WebError> {
@@ -46,7 +48,10 @@ pub async fn dashboard(State(app): State<App>, ctx: Ctx, Query(q): Query<OkQuery
             (n, text)
         })
         .collect();
+    let offer_autopay = kabinet_core::access::allows(Some(who.role), kabinet_core::access::Permission::CabinetPay)
+        && kabinet_app::billing::autopay::should_offer(&app, customer.id).await?;
     Ok(DashboardPage {
+        offer_autopay,
         c,
         customer,
         users,

@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# Money figures (docs/perf.md), on SQLite and on PostgreSQL:
+#   1. a filtered payments page over 1,000,000 payments on 10,000 accounts — p50/p95/p99 under
+#      load (wrk, 16 connections) for the back office (all accounts) and the cabinet (one
+#      customer's accounts);
+#   2. exports of all 1,000,000 payments to csv and xlsx — wall time and the server's peak RSS;
+#   3. 200 concurrent clients posting payments and charges to 50 accounts for 30 s — every
+#      balance must equal the sum of its entries and the clients' own count of what succeeded;
+#   4. a billing run over 100,000 subscriptions, then a second run for the same date.
+# Usage: bench/money.sh [sqlite|postgres|both]  (KABINET_BIN=… measures a built binary)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+which_dbs=${1:-both}
+pg_admin=${KABINET_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+target=${CARGO_TARGET_DIR:-target}
+out=bench/out
+mkdir -p "$out"
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+command -v sqlite3 >/dev/null || { apt-get update -qq && apt-get install -y -qq sqlite3; }
+if [[ -z ${KABINET_BIN:-} ]]; then cargo build --release -p kabinet; fi
+bin=$(realpath "${KABINET_BIN:-$target/release/kabinet}")
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+now_ms() { date +%s%3N; }
+
+pid=""
+stop() { [[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; pid=""; }
+trap stop EXIT
+
+# Runs SQL on the database behind $url.
+sql() {
+  local url=$1
+  if [[ $url == sqlite* ]]; then sqlite3 "${url#sqlite://}"; else psql -q -v ON_ERROR_STOP=1 "$url"; fi
+}
+
+# Generated data: 10,000 customers with one account each (on top of the demo), 1,000,000
+# succeeded payments spread over every account and the last 365 days, 100,000 subscriptions.
+generate() {
+  local url=$1 series
+  if [[ $url == sqlite* ]]; then
+    series() { echo "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < $1)"; }
+    ts() { echo "strftime('%Y-%m-%dT%H:%M:%S.000000+00:00', 'now', $1)"; }
+    dt() { echo "date('now', $1)"; }
+    days() { echo "'-' || ($1) || ' days'"; }
+  else
+    series() { echo "WITH s(i) AS (SELECT generate_series(1, $1))"; }
+    ts() { echo "(now() + ($1)::interval)"; }
+    dt() { echo "(current_date + ($1)::interval)::date"; }
+    days() { echo "'-' || ($1) || ' days'"; }
+  fi
+  local t0; t0=$(now_ms)
+  sql "$url" <<SQL
+BEGIN;
+$(series 10000)
+INSERT INTO customers (kind, name, contract_number, phone, email, city, language, time_zone, status, created_at, updated_at)
+SELECT 'legal_entity', 'Bench customer ' || i, 'BENCH-' || i, NULL, NULL, 'Bench', 'ru', 'Europe/Moscow', 'active', $(ts "'-1 days'"), $(ts "'-1 days'") FROM s;
+INSERT INTO accounts (number, customer_id, kind, title, currency, balance, credit_limit, below_warning, time_zone, status, created_at, updated_at)
+SELECT 'B' || id, id, 'customer', 'Bench', 'RUB', 0, 100000000, false, 'Europe/Moscow', 'active', $(ts "'-1 days'"), $(ts "'-1 days'")
+FROM customers WHERE contract_number LIKE 'BENCH-%';
+COMMIT;
+BEGIN;
+$(series 1000000)
+INSERT INTO payments (account_id, customer_id, method, status, amount, refunded, currency, document_number, document_date, idempotence_key, description, created_at, paid_at)
+SELECT a.id, a.customer_id,
+       CASE i % 4 WHEN 0 THEN 'bank_transfer' WHEN 1 THEN 'gateway' WHEN 2 THEN 'cash' ELSE 'autopay' END,
+       'succeeded', 10000 + (i * 7919) % 5000000, 0, 'RUB', 'D' || i, NULL, 'bench-' || i, 'Bench payment ' || i,
+       $(ts "$(days "i % 365")"), $(ts "$(days "i % 365")")
+FROM s JOIN (SELECT id, customer_id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS n FROM accounts) a ON a.n = i % (SELECT COUNT(*) FROM accounts);
+COMMIT;
+SQL
+  sql "$url" <<SQL
+BEGIN;
+INSERT INTO plans (name, asset_kind, price, period, currency, status, created_at) VALUES ('Bench plan', 'line', 99000, 'month', 'RUB', 'active', $(ts "'-1 days'"));
+$(series 100000)
+INSERT INTO subscriptions (customer_id, account_id, plan_id, title, started_on, next_charge_on, status, created_at, updated_at)
+SELECT a.customer_id, a.id, (SELECT MAX(id) FROM plans), 'Bench line ' || i, $(dt "'-21 days'"), $(dt "'-21 days'"), 'active', $(ts "'-1 days'"), $(ts "'-1 days'")
+FROM s JOIN (SELECT id, customer_id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS n FROM accounts WHERE customer_id IS NOT NULL) a ON a.n = i % 10000;
+COMMIT;
+SQL
+  if [[ $url == sqlite* ]]; then sql "$url" <<<"ANALYZE;"; else sql "$url" <<<"ANALYZE;"; fi
+  echo "generated 10,000 accounts, 1,000,000 payments, 100,000 subscriptions in $(( $(now_ms) - t0 )) ms"
+}
+
+start() {
+  local url=$1
+  port=$(free_port)
+  DATABASE_URL="$url" KABINET_DATA_DIR="$out/data" RUST_LOG=warn "$bin" serve --no-worker --listen "127.0.0.1:$port" >"$out/server.log" 2>&1 &
+  pid=$!
+  until curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; do sleep 0.05; done
+}
+
+session() {
+  local path=$1 login=$2
+  curl -s -D - -o /dev/null -H "Origin: http://127.0.0.1:$port" \
+    --data-urlencode identifier="$login" --data-urlencode password=Kabinet-demo-2026 \
+    "http://127.0.0.1:$port$path" | sed -n 's/^[Ss]et-[Cc]ookie: kabinet_session=\([^;]*\).*/\1/p'
+}
+
+# Latency percentiles of one page under load: wrk with a script that prints p50/p95/p99.
+cat >"$out/percentiles.lua" <<'LUA'
+done = function(summary, latency, requests)
+  io.write(string.format("rps=%.0f p50=%.1fms p95=%.1fms p99=%.1fms errors=%d\n",
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
+    latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout))
+end
+LUA
+
+page() {
+  local label=$1 path=$2 cookie=$3
+  printf '%-44s ' "$label"
+  wrk -t2 -c16 -d10s -s "$out/percentiles.lua" -H "Cookie: kabinet_session=$cookie" "http://127.0.0.1:$port$path" | tail -n1
+}
+
+export_run() {
+  local format=$1 cookie=$2 t0 token status hwm0 hwm1
+  hwm0=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
+  t0=$(now_ms)
+  token=$(curl -sf -X POST -H 'Content-Type: application/json' -b "kabinet_session=$cookie" \
+    -d "{\"format\":\"$format\"}" "http://127.0.0.1:$port/api/v1/crm/payments/exports" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+  while true; do
+    status=$(curl -sf -b "kabinet_session=$cookie" "http://127.0.0.1:$port/api/v1/exports/$token" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["status"], d["rows_done"])')
+    [[ $status == done* || $status == failed* ]] && break
+    sleep 0.2
+  done
+  hwm1=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
+  local size; size=$(ls -l "$out/data/exports/$token.$format" 2>/dev/null | awk '{print $5}')
+  echo "export $format: $status rows in $(( $(now_ms) - t0 )) ms, $((size / 1048576)) MiB, server peak RSS $((hwm0 / 1024)) → $((hwm1 / 1024)) MB"
+}
+
+# 200 clients for 30 s, each request a payment (+100.00) or a charge (−30.00) on one of 50
+# accounts, every request with its own idempotency key; the script counts what succeeded.
+cat >"$out/ledger.lua" <<'LUA'
+local counter = 0
+local threads = {}
+local accounts = {}
+setup = function(thread)
+  thread:set("id", #threads)
+  table.insert(threads, thread)
+end
+init = function(args)
+  for a in string.gmatch(args[1], "[^,]+") do table.insert(accounts, a) end
+  payments, charges, failures = 0, 0, 0
+end
+request = function()
+  counter = counter + 1
+  local account = accounts[(counter % #accounts) + 1]
+  local key = string.format("bench-%d-%d", id, counter)
+  last_kind = (counter % 3 == 0) and "charge" or "payment"
+  if last_kind == "payment" then
+    return wrk.format("POST", "/api/v1/crm/accounts/" .. account .. "/payments", {["Content-Type"] = "application/json"},
+      '{"amount":10000,"method":"bank_transfer","document_number":"' .. key .. '","document_date":"2026-11-01","idempotency_key":"' .. key .. '"}')
+  end
+  return wrk.format("POST", "/api/v1/crm/accounts/" .. account .. "/entries", {["Content-Type"] = "application/json"},
+    '{"kind":"charge","amount":3000,"description":"bench","idempotency_key":"' .. key .. '"}')
+end
+response = function(status, headers, body)
+  if status == 201 then
+    if string.find(body, '"kind":"charge"') then charges = charges + 1 else payments = payments + 1 end
+  else
+    failures = failures + 1
+  end
+end
+done = function(summary, latency, requests)
+  local p, c, f = 0, 0, 0
+  for _, t in ipairs(threads) do
+    p = p + t:get("payments"); c = c + t:get("charges"); f = f + t:get("failures")
+  end
+  io.write(string.format("rps=%.0f p50=%.1fms p99=%.1fms payments=%d charges=%d failures=%d expected_total=%d\n",
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000, latency:percentile(99) / 1000,
+    p, c, f, p * 10000 - c * 3000))
+end
+LUA
+
+bench_db() {
+  local label=$1 url=$2
+  echo "== $label"
+  DATABASE_URL="$url" "$bin" migrate >/dev/null
+  DATABASE_URL="$url" KABINET_DATA_DIR="$out/data" "$bin" demo >/dev/null
+  generate "$url"
+  start "$url"
+  local staff cust
+  staff=$(session /crm/login accountant)
+  cust=$(session /login vector.coord)
+  page "[$label] back office, 1M payments, one month + method" "/crm/payments?from=2026-06-01&to=2026-06-30&method=bank_transfer" "$staff"
+  page "[$label] back office, amount range, sorted by amount" "/crm/payments?min=1000&max=2000&sort=amount&dir=desc" "$staff"
+  page "[$label] back office, first page, no filter" "/crm/payments" "$staff"
+  page "[$label] cabinet, one customer, one quarter" "/payments?from=2026-07-01&to=2026-09-30" "$cust"
+  export_run csv "$staff"
+  export_run xlsx "$staff"
+
+  # The 50 accounts of the ledger test: fresh ones, so their sums are the test's alone.
+  local ids
+  ids=$(sql "$url" <<<"SELECT id FROM accounts WHERE number LIKE 'B%' ORDER BY id LIMIT 50;" | tr -d ' ' | grep -E '^[0-9]+$' | paste -sd, -)
+  local before
+  before=$(sql "$url" <<<"SELECT COALESCE(SUM(balance), 0) FROM accounts WHERE id IN ($ids);" | tr -d ' ' | grep -E '^-?[0-9]+$')
+  printf '[%s] 200 clients, 50 accounts, 30 s: ' "$label"
+  local result
+  result=$(wrk -t2 -c200 -d30s --timeout 10s -s "$out/ledger.lua" -H "Cookie: kabinet_session=$staff" "http://127.0.0.1:$port" -- "$ids" | tail -n1)
+  echo "$result"
+  local expected; expected=$(sed -n 's/.*expected_total=\(-\{0,1\}[0-9]*\).*/\1/p' <<<"$result")
+  sql "$url" <<SQL >"$out/ledger-check.txt"
+SELECT a.id, a.balance, COALESCE((SELECT SUM(e.amount) FROM ledger_entries e WHERE e.account_id = a.id), 0) FROM accounts a WHERE a.id IN ($ids);
+SQL
+  local mismatched total
+  mismatched=$(awk -F'[|[:space:]]+' 'NF>=3 && $2 != $3 {n++} END {print n+0}' <(sed 's/^ *//' "$out/ledger-check.txt"))
+  total=$(sql "$url" <<<"SELECT COALESCE(SUM(balance), 0) FROM accounts WHERE id IN ($ids);" | tr -d ' ' | grep -E '^-?[0-9]+$')
+  echo "[$label] balances that differ from their entries: $mismatched; total moved $((total - before)), the clients expected $expected"
+  stop
+
+  local t0 report
+  t0=$(now_ms)
+  report=$(DATABASE_URL="$url" "$bin" billing run --date "$(date -u +%F)")
+  echo "[$label] billing run over 100,000 subscriptions: $(( $(now_ms) - t0 )) ms $report"
+  t0=$(now_ms)
+  report=$(DATABASE_URL="$url" "$bin" billing run --date "$(date -u +%F)")
+  echo "[$label] second run, same date: $(( $(now_ms) - t0 )) ms $report"
+}
+
+echo "$(nproc) cores; $(date -u +%FT%TZ)"
+if [[ $which_dbs == sqlite || $which_dbs == both ]]; then
+  tmp=$(mktemp -d)
+  bench_db sqlite "sqlite://$tmp/money.db"
+  rm -rf "$tmp"
+fi
+if [[ $which_dbs == postgres || $which_dbs == both ]]; then
+  db="kabinet_money_$$"
+  psql "$pg_admin" -qc "CREATE DATABASE $db"
+  bench_db postgres "${pg_admin%/*}/$db"
+  psql "$pg_admin" -qc "DROP DATABASE $db WITH (FORCE)"
+fi

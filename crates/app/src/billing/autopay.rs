@@ -1,0 +1,363 @@
+//! Autopay (BIL-5): offered once after a customer's first sign-in ("set up" or "later"); the
+//! first payment through the gateway saves the card; then the worker pays with that card —
+//! "top up X when the balance falls below Y", or "pay what is due on the billing day" — at most
+//! once a day per account. Failures are notified; the customer can cancel at any time.
+
+use chrono::NaiveDate;
+use kabinet_core::money::{Currency, MAX_AMOUNT};
+use kabinet_store::entities::account::{self, Entity as Account};
+use kabinet_store::entities::autopay_rule::{self, Entity as AutopayRule};
+use kabinet_store::entities::customer::{self, Entity as Customer};
+use kabinet_store::entities::payment;
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use serde_json::json;
+
+use super::gateway::NewGatewayPayment;
+use crate::access::{Actor, Identity};
+use crate::i18n::Lang;
+use crate::notify::outbox::{self, Channel, OutgoingMessage};
+use crate::{App, AppError, AppResult, FieldErrors, audit};
+
+pub const MODES: [&str; 2] = ["threshold", "billing_day"];
+
+/// Whether the dashboard should offer autopay to this customer now.
+pub async fn should_offer(app: &App, customer_id: i64) -> AppResult<bool> {
+    if app.gateway.is_none() {
+        return Ok(false);
+    }
+    let Some(c) = Customer::find_by_id(customer_id).one(&app.db.conn).await? else {
+        return Ok(false);
+    };
+    if c.autopay_offered_at.is_some() {
+        return Ok(false);
+    }
+    let any = AutopayRule::find()
+        .filter(autopay_rule::Column::CustomerId.eq(customer_id))
+        .one(&app.db.conn)
+        .await?;
+    Ok(any.is_none())
+}
+
+/// "Later": the offer is not shown again (autopay stays available on its page).
+pub async fn decline_offer(app: &App, who: &Identity) -> AppResult<()> {
+    let customer_id = who.customer_id.ok_or(AppError::Forbidden)?;
+    let c = Customer::find_by_id(customer_id)
+        .one(&app.db.conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut row: customer::ActiveModel = c.into();
+    row.autopay_offered_at = Set(Some(kabinet_store::now()));
+    row.update(&app.db.conn).await?;
+    Ok(())
+}
+
+/// The customer's rules, one per account at most.
+pub async fn of_customer(app: &App, customer_id: i64) -> AppResult<Vec<autopay_rule::Model>> {
+    Ok(AutopayRule::find()
+        .filter(autopay_rule::Column::CustomerId.eq(customer_id))
+        .all(&app.db.conn)
+        .await?)
+}
+
+#[derive(Debug, Clone)]
+pub struct NewRule {
+    pub account_id: i64,
+    pub mode: String,
+    pub threshold: Option<i64>,
+    pub topup_amount: Option<i64>,
+    /// The first payment, which saves the card (minor units).
+    pub first_payment: i64,
+}
+
+/// Saves the rule (waiting for a card) and starts the first payment that binds the card;
+/// returns the bank page to send the customer to.
+pub async fn set_up(app: &App, actor: &Actor, who: &Identity, new: NewRule) -> AppResult<String> {
+    let account = super::accounts::get_visible(app, who, new.account_id).await?;
+    let customer_id = account.customer_id.ok_or(AppError::Forbidden)?;
+    let gw = app.gateway.clone().ok_or(AppError::Refused("gateway-not-configured"))?;
+    let mut errors = FieldErrors::new();
+    if !MODES.contains(&new.mode.as_str()) {
+        errors.add("mode", "invalid-choice");
+    }
+    if new.mode == "threshold" {
+        if new.topup_amount.is_none_or(|a| a <= 0 || a > MAX_AMOUNT) {
+            errors.add("topup_amount", "amount-not-positive");
+        }
+        if new.threshold.is_none() {
+            errors.add("threshold", "amount-empty");
+        }
+    }
+    if new.first_payment <= 0 || new.first_payment > MAX_AMOUNT {
+        errors.add("first_payment", "amount-not-positive");
+    }
+    errors.into_result()?;
+    let now = kabinet_store::now();
+    let txn = app.db.write().await?;
+    let existing = AutopayRule::find()
+        .filter(autopay_rule::Column::AccountId.eq(account.id))
+        .one(&txn)
+        .await?;
+    let rule = match existing {
+        Some(r) if r.status == "active" => return Err(AppError::Conflict("autopay-exists")),
+        Some(r) => {
+            let mut row: autopay_rule::ActiveModel = r.into();
+            row.mode = Set(new.mode.clone());
+            row.threshold = Set(new.threshold);
+            row.topup_amount = Set(new.topup_amount);
+            row.payment_method_id = Set(None);
+            row.status = Set("awaiting_card".into());
+            row.failures = Set(0);
+            row.last_error = Set(None);
+            row.updated_at = Set(now);
+            row.update(&txn).await?
+        }
+        None => {
+            autopay_rule::ActiveModel {
+                account_id: Set(account.id),
+                customer_id: Set(customer_id),
+                mode: Set(new.mode.clone()),
+                threshold: Set(new.threshold),
+                topup_amount: Set(new.topup_amount),
+                payment_method_id: Set(None),
+                status: Set("awaiting_card".into()),
+                failures: Set(0),
+                last_error: Set(None),
+                last_run_on: Set(None),
+                created_by: Set(actor.user_id),
+                created_at: Set(now),
+                updated_at: Set(now),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?
+        }
+    };
+    audit::record(
+        &txn,
+        actor,
+        "autopay.set-up",
+        "account",
+        Some(account.id),
+        json!({"rule_id": rule.id, "mode": rule.mode, "threshold": rule.threshold, "topup_amount": rule.topup_amount}),
+    )
+    .await?;
+    txn.commit().await?;
+    drop(gw);
+    let (_, url) = super::topup::start_with(app, actor, who, account.id, new.first_payment, true).await?;
+    url.ok_or(AppError::Refused("gateway-refused"))
+}
+
+/// After a payment that saved a card: the account's rule waiting for a card becomes active.
+pub async fn attach_card<C: sea_orm::ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    account_id: i64,
+    method_id: &str,
+) -> AppResult<()> {
+    let Some(rule) = AutopayRule::find()
+        .filter(autopay_rule::Column::AccountId.eq(account_id))
+        .filter(autopay_rule::Column::Status.eq("awaiting_card"))
+        .one(txn)
+        .await?
+    else {
+        return Ok(());
+    };
+    let id = rule.id;
+    let mut row: autopay_rule::ActiveModel = rule.into();
+    row.payment_method_id = Set(Some(method_id.to_owned()));
+    row.status = Set("active".into());
+    row.updated_at = Set(kabinet_store::now());
+    row.update(txn).await?;
+    audit::record(
+        txn,
+        actor,
+        "autopay.active",
+        "account",
+        Some(account_id),
+        json!({"rule_id": id}),
+    )
+    .await?;
+    Ok(())
+}
+
+pub async fn cancel(app: &App, actor: &Actor, who: &Identity, rule_id: i64) -> AppResult<()> {
+    let rule = AutopayRule::find_by_id(rule_id)
+        .one(&app.db.conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    super::accounts::get_visible(app, who, rule.account_id).await?;
+    let txn = app.db.write().await?;
+    let account_id = rule.account_id;
+    let mut row: autopay_rule::ActiveModel = rule.into();
+    row.status = Set("canceled".into());
+    // The saved card is forgotten with the rule.
+    row.payment_method_id = Set(None);
+    row.updated_at = Set(kabinet_store::now());
+    row.update(&txn).await?;
+    audit::record(
+        &txn,
+        actor,
+        "autopay.cancel",
+        "account",
+        Some(account_id),
+        json!({"rule_id": rule_id}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// What one autopay round did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct AutopayReport {
+    pub paid: u64,
+    pub failed: u64,
+}
+
+/// Pays what the active rules ask for `today` (the worker calls it after the billing run).
+pub async fn run(app: &App, today: NaiveDate) -> AppResult<AutopayReport> {
+    let mut report = AutopayReport::default();
+    let Some(gw) = app.gateway.clone() else {
+        return Ok(report);
+    };
+    let rules = AutopayRule::find()
+        .filter(autopay_rule::Column::Status.eq("active"))
+        .all(&app.db.conn)
+        .await?;
+    for rule in rules {
+        if rule.last_run_on == Some(today) {
+            continue;
+        }
+        let Some(account) = Account::find_by_id(rule.account_id).one(&app.db.conn).await? else {
+            continue;
+        };
+        let Some(amount) = due_amount(app, &rule, &account, today).await? else {
+            continue;
+        };
+        let Some(method) = rule.payment_method_id.clone() else {
+            continue;
+        };
+        let actor = Actor {
+            user_id: None,
+            label: "autopay".into(),
+            ip: None,
+        };
+        let key = format!("autopay-{}-{today}", rule.id);
+        let outcome = pay(app, &actor, &*gw, &account, amount, &method, &key).await;
+        let mut row: autopay_rule::ActiveModel = rule.clone().into();
+        row.last_run_on = Set(Some(today));
+        row.updated_at = Set(kabinet_store::now());
+        match outcome {
+            Ok(()) => {
+                report.paid += 1;
+                row.failures = Set(0);
+                row.last_error = Set(None);
+            }
+            Err(e) => {
+                report.failed += 1;
+                row.failures = Set(rule.failures + 1);
+                row.last_error = Set(Some(e.code().chars().take(300).collect()));
+                notify_failure(app, &account, amount, &key).await?;
+            }
+        }
+        row.update(&app.db.conn).await?;
+    }
+    Ok(report)
+}
+
+/// How much a rule pays today, if anything.
+async fn due_amount(
+    app: &App,
+    rule: &autopay_rule::Model,
+    account: &account::Model,
+    today: NaiveDate,
+) -> AppResult<Option<i64>> {
+    match rule.mode.as_str() {
+        "threshold" => Ok(match (rule.threshold, rule.topup_amount) {
+            (Some(y), Some(x)) if account.balance < y => Some(x),
+            _ => None,
+        }),
+        _ => {
+            // On a billing day (a subscription charged today), pay the debt it left.
+            let charged_today = kabinet_store::entities::ledger_entry::Entity::find()
+                .filter(kabinet_store::entities::ledger_entry::Column::AccountId.eq(account.id))
+                .filter(kabinet_store::entities::ledger_entry::Column::PeriodStart.eq(today))
+                .one(&app.db.conn)
+                .await?
+                .is_some();
+            Ok((charged_today && account.balance < 0).then_some(-account.balance))
+        }
+    }
+}
+
+async fn pay(
+    app: &App,
+    actor: &Actor,
+    gw: &dyn super::gateway::PaymentGateway,
+    account: &account::Model,
+    amount: i64,
+    method: &str,
+    key: &str,
+) -> AppResult<()> {
+    let currency: Currency = super::currency_of(&account.currency)?;
+    let ours = super::topup::new_pending(app, actor, account, amount, "autopay", key).await?;
+    let request = NewGatewayPayment {
+        amount,
+        currency,
+        description: format!("{} {}", account.number, account.title),
+        return_url: app.config.public_base_url.clone(),
+        payment_id: ours.id,
+        idempotence_key: key.to_owned(),
+        save_payment_method: false,
+        payment_method_id: Some(method.to_owned()),
+    };
+    let g = gw.create_payment(&request).await.map_err(|e| {
+        tracing::warn!(error = %e, account = account.id, "autopay");
+        AppError::Refused("gateway-unavailable")
+    })?;
+    let mut row: payment::ActiveModel = ours.clone().into();
+    row.gateway_payment_id = Set(Some(g.id.clone()));
+    let ours = row.update(&app.db.conn).await?;
+    match g.status.as_str() {
+        "succeeded" | "pending" | "waiting_for_capture" => {
+            super::topup::settle(app, actor, ours, &g).await?;
+            Ok(())
+        }
+        _ => Err(AppError::Refused("gateway-refused")),
+    }
+}
+
+async fn notify_failure(app: &App, account: &account::Model, amount: i64, key: &str) -> AppResult<()> {
+    let Some(customer_id) = account.customer_id else {
+        return Ok(());
+    };
+    let Some(c) = Customer::find_by_id(customer_id).one(&app.db.conn).await? else {
+        return Ok(());
+    };
+    let lang = Lang::parse(&c.language).unwrap_or_default();
+    let currency: Currency = super::currency_of(&account.currency)?;
+    let args = [
+        ("account", account.number.clone()),
+        ("amount", lang.money(amount, currency)),
+    ];
+    let text = lang.t_args("msg-autopay-failed", &args);
+    let txn = app.db.write().await?;
+    for (channel, to) in [(Channel::Sms, c.phone.clone()), (Channel::Email, c.email.clone())] {
+        let Some(to) = to else { continue };
+        outbox::enqueue(
+            &txn,
+            OutgoingMessage {
+                channel,
+                recipient: to,
+                subject: (channel == Channel::Email).then(|| lang.t_args("msg-autopay-failed-subject", &args)),
+                body: text.clone(),
+                user_id: None,
+                idempotency_key: Some(format!("{key}:{}", channel.as_str())),
+            },
+        )
+        .await?;
+    }
+    txn.commit().await?;
+    app.outbox_wake.notify_one();
+    Ok(())
+}

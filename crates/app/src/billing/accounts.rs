@@ -324,3 +324,14 @@ pub async fn summary(app: &App, a: account::Model) -> AppResult<Summary> {
         account: a,
     })
 }
+
+/// The unit a reader of `lang` types amounts in for account `id` (which `who` must see).
+pub async fn input_unit(
+    app: &App,
+    who: &Identity,
+    id: i64,
+    lang: crate::i18n::Lang,
+) -> AppResult<kabinet_core::money::DisplayUnit> {
+    let a = get_visible(app, who, id).await?;
+    Ok(lang.input_unit(super::currency_of(&a.currency)?))
+}

@@ -74,7 +74,9 @@ pub struct NewRule {
 pub async fn set_up(app: &App, actor: &Actor, who: &Identity, new: NewRule) -> AppResult<String> {
     let account = super::accounts::get_visible(app, who, new.account_id).await?;
     let customer_id = account.customer_id.ok_or(AppError::Forbidden)?;
-    let gw = app.gateway.clone().ok_or(AppError::Refused("gateway-not-configured"))?;
+    if app.gateway.is_none() {
+        return Err(AppError::Refused("gateway-not-configured"));
+    }
     let mut errors = FieldErrors::new();
     if !MODES.contains(&new.mode.as_str()) {
         errors.add("mode", "invalid-choice");
@@ -142,7 +144,6 @@ pub async fn set_up(app: &App, actor: &Actor, who: &Identity, new: NewRule) -> A
     )
     .await?;
     txn.commit().await?;
-    drop(gw);
     let (_, url) = super::topup::start_with(app, actor, who, account.id, new.first_payment, true).await?;
     url.ok_or(AppError::Refused("gateway-refused"))
 }

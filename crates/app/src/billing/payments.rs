@@ -56,28 +56,21 @@ pub async fn register_manual(app: &App, actor: &Actor, who: &Identity, p: Manual
         errors.add("idempotency_key", "bad-request");
     }
     errors.into_result()?;
-    let now = kabinet_store::now();
     let paid_at = Utc.from_utc_datetime(&p.document_date.and_hms_opt(12, 0, 0).unwrap_or_default());
     let txn = app.db.write().await?;
     let created = payment::ActiveModel {
-        account_id: Set(account.id),
-        customer_id: Set(account.customer_id),
-        method: Set(p.method.clone()),
         status: Set("succeeded".into()),
-        amount: Set(p.amount),
-        refunded: Set(0),
-        currency: Set(account.currency.clone()),
         document_number: Set(document_number.clone()),
         document_date: Set(Some(p.document_date)),
-        gateway_payment_id: Set(None),
-        idempotence_key: Set(format!("manual:{}", p.idempotency_key)),
-        confirmation_url: Set(None),
         description: Set(description.clone().unwrap_or_default()),
-        created_by: Set(actor.user_id),
-        created_at: Set(now),
         paid_at: Set(Some(paid_at)),
-        canceled_at: Set(None),
-        ..Default::default()
+        ..new_row(
+            &account,
+            &p.method,
+            p.amount,
+            format!("manual:{}", p.idempotency_key),
+            actor,
+        )
     }
     .insert(&txn)
     .await
@@ -124,6 +117,37 @@ pub async fn register_manual(app: &App, actor: &Actor, who: &Identity, p: Manual
     .await?;
     txn.commit().await?;
     Ok(created)
+}
+
+/// A payment row on `account` with what every kind of payment sets the same way; the caller
+/// sets the status and what else differs.
+pub(crate) fn new_row(
+    account: &account::Model,
+    method: &str,
+    amount: i64,
+    key: String,
+    actor: &Actor,
+) -> payment::ActiveModel {
+    payment::ActiveModel {
+        account_id: Set(account.id),
+        customer_id: Set(account.customer_id),
+        method: Set(method.to_owned()),
+        status: Set("pending".into()),
+        amount: Set(amount),
+        refunded: Set(0),
+        currency: Set(account.currency.clone()),
+        document_number: Set(None),
+        document_date: Set(None),
+        gateway_payment_id: Set(None),
+        idempotence_key: Set(key),
+        confirmation_url: Set(None),
+        description: Set(String::new()),
+        created_by: Set(actor.user_id),
+        created_at: Set(kabinet_store::now()),
+        paid_at: Set(None),
+        canceled_at: Set(None),
+        ..Default::default()
+    }
 }
 
 /// The latest payments on the accounts of a customer (the dashboard shows a few).

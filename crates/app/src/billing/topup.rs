@@ -55,37 +55,17 @@ pub(crate) async fn new_pending(
     method: &str,
     key: &str,
 ) -> AppResult<payment::Model> {
-    let now = kabinet_store::now();
     let txn = app.db.write().await?;
-    let created = payment::ActiveModel {
-        account_id: Set(account.id),
-        customer_id: Set(account.customer_id),
-        method: Set(method.into()),
-        status: Set("pending".into()),
-        amount: Set(amount),
-        refunded: Set(0),
-        currency: Set(account.currency.clone()),
-        document_number: Set(None),
-        document_date: Set(None),
-        gateway_payment_id: Set(None),
-        idempotence_key: Set(key.to_owned()),
-        confirmation_url: Set(None),
-        description: Set(String::new()),
-        created_by: Set(actor.user_id),
-        created_at: Set(now),
-        paid_at: Set(None),
-        canceled_at: Set(None),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .map_err(|e| {
-        if kabinet_store::is_unique_violation(&e) {
-            AppError::Conflict("payment-already-registered")
-        } else {
-            e.into()
-        }
-    })?;
+    let created = super::payments::new_row(account, method, amount, key.to_owned(), actor)
+        .insert(&txn)
+        .await
+        .map_err(|e| {
+            if kabinet_store::is_unique_violation(&e) {
+                AppError::Conflict("payment-already-registered")
+            } else {
+                e.into()
+            }
+        })?;
     audit::record(
         &txn,
         actor,
@@ -173,66 +153,13 @@ pub async fn notification(app: &App, event: &str, object_id: &str, source_ip: &s
     };
     match event {
         "payment.succeeded" | "payment.canceled" | "payment.waiting_for_capture" => {
-            let g = match gw.get_payment(object_id).await {
-                Ok(g) => g,
-                Err(GatewayError::Refused(why)) => {
-                    // The gateway does not know it: a forged or mistaken notification.
-                    reject(
-                        app,
-                        &actor,
-                        "unknown-object",
-                        json!({"event": event, "object_id": object_id, "gateway": why}),
-                    )
-                    .await?;
-                    return Err(AppError::NotFound);
-                }
-                Err(e) => return Err(unavailable(e)),
-            };
-            let Some(ours) = Payment::find()
-                .filter(payment::Column::GatewayPaymentId.eq(&g.id))
-                .one(&app.db.conn)
-                .await?
-            else {
-                reject(
-                    app,
-                    &actor,
-                    "unknown-payment",
-                    json!({"event": event, "object_id": object_id}),
-                )
-                .await?;
-                return Err(AppError::NotFound);
-            };
+            let g = known(app, &actor, event, object_id, gw.get_payment(object_id).await).await?;
+            let ours = ours_by_gateway_id(app, &actor, &g.id, event).await?;
             settle(app, &actor, ours, &g).await
         }
         "refund.succeeded" => {
-            let r = match gw.get_refund(object_id).await {
-                Ok(r) => r,
-                Err(GatewayError::Refused(why)) => {
-                    reject(
-                        app,
-                        &actor,
-                        "unknown-object",
-                        json!({"event": event, "object_id": object_id, "gateway": why}),
-                    )
-                    .await?;
-                    return Err(AppError::NotFound);
-                }
-                Err(e) => return Err(unavailable(e)),
-            };
-            let Some(ours) = Payment::find()
-                .filter(payment::Column::GatewayPaymentId.eq(&r.payment_id))
-                .one(&app.db.conn)
-                .await?
-            else {
-                reject(
-                    app,
-                    &actor,
-                    "unknown-payment",
-                    json!({"event": event, "object_id": object_id}),
-                )
-                .await?;
-                return Err(AppError::NotFound);
-            };
+            let r = known(app, &actor, event, object_id, gw.get_refund(object_id).await).await?;
+            let ours = ours_by_gateway_id(app, &actor, &r.payment_id, event).await?;
             if r.status != "succeeded" {
                 return Ok(Outcome::Pending(ours.id));
             }
@@ -241,6 +168,47 @@ pub async fn notification(app: &App, event: &str, object_id: &str, source_ip: &s
         other => {
             reject(app, &actor, "unknown-event", json!({"event": other})).await?;
             Err(FieldErrors::single("event", "invalid-choice"))
+        }
+    }
+}
+
+/// What the gateway says about a notification's object, or a rejection when it does not know it.
+async fn known<T>(
+    app: &App,
+    actor: &Actor,
+    event: &str,
+    object_id: &str,
+    fetched: Result<T, GatewayError>,
+) -> AppResult<T> {
+    match fetched {
+        Ok(v) => Ok(v),
+        Err(GatewayError::Refused(why)) => {
+            // A forged or mistaken notification.
+            let details = json!({"event": event, "object_id": object_id, "gateway": why});
+            reject(app, actor, "unknown-object", details).await?;
+            Err(AppError::NotFound)
+        }
+        Err(e) => Err(unavailable(e)),
+    }
+}
+
+/// Our payment behind a gateway payment id; a notification about anyone else's is rejected.
+async fn ours_by_gateway_id(app: &App, actor: &Actor, gateway_id: &str, event: &str) -> AppResult<payment::Model> {
+    match Payment::find()
+        .filter(payment::Column::GatewayPaymentId.eq(gateway_id))
+        .one(&app.db.conn)
+        .await?
+    {
+        Some(p) => Ok(p),
+        None => {
+            reject(
+                app,
+                actor,
+                "unknown-payment",
+                json!({"event": event, "object_id": gateway_id}),
+            )
+            .await?;
+            Err(AppError::NotFound)
         }
     }
 }

@@ -191,15 +191,30 @@ pub async fn account(
     )
 }
 
-/// The account's currency and the unit the caller types amounts in.
+/// The unit the caller types amounts in for account `id`.
 async fn unit_for(app: &App, ctx: &Ctx, id: i64) -> WebResult<kabinet_core::money::DisplayUnit> {
-    let a = accounts::get_visible(app, ctx.user()?, id).await?;
-    let currency: Currency = a.currency.parse().map_err(|_| WebError::App(AppError::NotFound))?;
-    Ok(ctx.0.lang.input_unit(currency))
+    Ok(accounts::input_unit(app, ctx.user()?, id, ctx.0.lang).await?)
 }
 
 fn date_field(form: &FormData, name: &str) -> Result<NaiveDate, AppError> {
     NaiveDate::parse_from_str(form.get(name).trim(), "%Y-%m-%d").map_err(|_| FieldErrors::single(name, "date-format"))
+}
+
+/// The answer to one of the account page's forms: back to the page with `flash`, or the page
+/// again with the form refused into the slot `put` chooses.
+async fn answer<T>(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    form: &FormData,
+    result: Result<T, AppError>,
+    flash: &str,
+    put: impl FnOnce(&mut Forms, FormState),
+) -> WebResult<Response> {
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/crm/accounts/{id}?ok={flash}")).into_response()),
+        Err(e) => refused_page(app, ctx, id, form, e, put).await,
+    }
 }
 
 /// Shows the account page again with `form` refused into the slot `put` chooses.
@@ -249,10 +264,10 @@ pub async fn register_payment(
         .await
     }
     .await;
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/crm/accounts/{id}?ok=payment-registered")).into_response()),
-        Err(e) => refused_page(&app, &ctx, id, &form, e, |f, s| f.payment = Some(s)).await,
-    }
+    answer(&app, &ctx, id, &form, result, "payment-registered", |f, s| {
+        f.payment = Some(s)
+    })
+    .await
 }
 
 pub async fn post_entry(
@@ -286,10 +301,7 @@ pub async fn post_entry(
         .await
     }
     .await;
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/crm/accounts/{id}?ok=entry-posted")).into_response()),
-        Err(e) => refused_page(&app, &ctx, id, &form, e, |f, s| f.entry = Some(s)).await,
-    }
+    answer(&app, &ctx, id, &form, result, "entry-posted", |f, s| f.entry = Some(s)).await
 }
 
 pub async fn set_limits(
@@ -334,10 +346,7 @@ pub async fn set_limits(
         .await
     }
     .await;
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/crm/accounts/{id}?ok=limits-saved")).into_response()),
-        Err(e) => refused_page(&app, &ctx, id, &form, e, |f, s| f.limits = Some(s)).await,
-    }
+    answer(&app, &ctx, id, &form, result, "limits-saved", |f, s| f.limits = Some(s)).await
 }
 
 pub async fn subscribe(
@@ -368,10 +377,10 @@ pub async fn subscribe(
         .await
     }
     .await;
-    match result {
-        Ok(_) => Ok(Redirect::to(&format!("/crm/accounts/{id}?ok=subscription-created")).into_response()),
-        Err(e) => refused_page(&app, &ctx, id, &form, e, |f, s| f.subscription = Some(s)).await,
-    }
+    answer(&app, &ctx, id, &form, result, "subscription-created", |f, s| {
+        f.subscription = Some(s)
+    })
+    .await
 }
 
 pub async fn reverse(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> WebResult<Response> {

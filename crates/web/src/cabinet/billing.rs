@@ -173,17 +173,29 @@ pub async fn topup_form(State(app): State<App>, ctx: Ctx, Query(q): Query<TopupQ
     Ok(with_bank_form_action(&app, topup_page(&app, &ctx, f).await?))
 }
 
+/// The account a cabinet form names (one `who` may see) and the unit its amounts are typed in.
+async fn chosen_account(
+    app: &App,
+    ctx: &Ctx,
+    form: &crate::extract::FormData,
+) -> Result<(i64, kabinet_core::money::DisplayUnit), kabinet_app::AppError> {
+    let account_id: i64 = form
+        .get("account")
+        .parse()
+        .map_err(|_| kabinet_app::FieldErrors::single("account", "invalid-choice"))?;
+    let who = ctx.0.identity.as_ref().ok_or(kabinet_app::AppError::Unauthorized)?;
+    Ok((
+        account_id,
+        accounts::input_unit(app, who, account_id, ctx.0.lang).await?,
+    ))
+}
+
 /// Starts the payment and sends the customer to the bank's page.
 pub async fn topup_submit(State(app): State<App>, ctx: Ctx, form: crate::extract::FormData) -> WebResult<Response> {
     let (who, actor) = (ctx.user()?, ctx.actor()?);
     let result = async {
-        let account_id: i64 = form
-            .get("account")
-            .parse()
-            .map_err(|_| kabinet_app::FieldErrors::single("account", "invalid-choice"))?;
-        let account = accounts::get_visible(&app, who, account_id).await?;
-        let currency = account.currency.parse().unwrap_or(kabinet_core::money::Currency::Rub);
-        let amount = kabinet_app::billing::typed_amount("amount", form.get("amount"), ctx.0.lang.input_unit(currency))?;
+        let (account_id, unit) = chosen_account(&app, &ctx, &form).await?;
+        let amount = kabinet_app::billing::typed_amount("amount", form.get("amount"), unit)?;
         kabinet_app::billing::topup::start(&app, &actor, who, account_id, amount).await
     }
     .await;
@@ -349,13 +361,7 @@ pub async fn autopay_form(
 pub async fn autopay_submit(State(app): State<App>, ctx: Ctx, form: crate::extract::FormData) -> WebResult<Response> {
     let (who, actor) = (ctx.user()?, ctx.actor()?);
     let result = async {
-        let account_id: i64 = form
-            .get("account")
-            .parse()
-            .map_err(|_| kabinet_app::FieldErrors::single("account", "invalid-choice"))?;
-        let account = accounts::get_visible(&app, who, account_id).await?;
-        let currency = account.currency.parse().unwrap_or(kabinet_core::money::Currency::Rub);
-        let unit = ctx.0.lang.input_unit(currency);
+        let (account_id, unit) = chosen_account(&app, &ctx, &form).await?;
         let mode = form.get("mode").to_owned();
         let amount = |field: &str| kabinet_app::billing::typed_amount(field, form.get(field), unit);
         let (threshold, topup_amount) = if mode == "threshold" {

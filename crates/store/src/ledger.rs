@@ -79,3 +79,26 @@ pub async fn sum_of_entries<C: ConnectionTrait>(db: &C, account_id: i64) -> Resu
         None => Ok(0),
     }
 }
+
+/// What moved on an account since `since` (by the dates the money moved): the net sum, and the
+/// charges as a positive amount. One row, however many entries.
+pub async fn totals_since<C: ConnectionTrait>(
+    db: &C,
+    account_id: i64,
+    since: DateTime<Utc>,
+) -> Result<(i64, i64), DbErr> {
+    let b = db.get_database_backend();
+    let row = db
+        .query_one_raw(statement(
+            b,
+            "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT), \
+                    CAST(COALESCE(SUM(CASE WHEN kind = 'charge' THEN -amount ELSE 0 END), 0) AS BIGINT) \
+             FROM ledger_entries WHERE account_id = ? AND occurred_at >= ?",
+            vec![account_id.into(), since.into()],
+        ))
+        .await?;
+    match row {
+        Some(r) => Ok((r.try_get_by_index(0)?, r.try_get_by_index(1)?)),
+        None => Ok((0, 0)),
+    }
+}

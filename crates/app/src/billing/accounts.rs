@@ -6,7 +6,6 @@ use kabinet_core::money::{Currency, MAX_AMOUNT};
 use kabinet_core::text;
 use kabinet_store::entities::account::{self, Entity as Account};
 use kabinet_store::entities::customer::Entity as Customer;
-use kabinet_store::entities::ledger_entry::{self, Entity as LedgerEntry};
 use kabinet_store::entities::plan::Entity as Plan;
 use kabinet_store::entities::subscription::{self, Entity as Subscription};
 use kabinet_store::entities::user::Entity as User;
@@ -287,21 +286,7 @@ pub fn month_start(time_zone: &str, now: DateTime<Utc>) -> DateTime<Utc> {
 pub async fn summary(app: &App, a: account::Model) -> AppResult<Summary> {
     let currency = super::currency_of(&a.currency)?;
     let since = month_start(&a.time_zone, kabinet_store::now());
-    let recent: Vec<(String, i64)> = LedgerEntry::find()
-        .filter(ledger_entry::Column::AccountId.eq(a.id))
-        .filter(ledger_entry::Column::OccurredAt.gte(since))
-        .select_only()
-        .column(ledger_entry::Column::Kind)
-        .column(ledger_entry::Column::Amount)
-        .into_tuple()
-        .all(&app.db.conn)
-        .await?;
-    let moved: i64 = recent.iter().map(|(_, amount)| amount).sum();
-    let accruals: i64 = recent
-        .iter()
-        .filter(|(k, _)| k == "charge")
-        .map(|(_, amount)| -amount)
-        .sum();
+    let (moved, accruals) = kabinet_store::ledger::totals_since(&app.db.conn, a.id, since).await?;
     let due: Vec<(subscription::Model, Option<kabinet_store::entities::plan::Model>)> = Subscription::find()
         .filter(subscription::Column::AccountId.eq(a.id))
         .filter(subscription::Column::Status.eq("active"))

@@ -20,22 +20,10 @@ use crate::{App, AppError, AppResult, FieldErrors, audit};
 
 pub const MODES: [&str; 2] = ["threshold", "billing_day"];
 
-/// Whether the dashboard should offer autopay to this customer now.
-pub async fn should_offer(app: &App, customer_id: i64) -> AppResult<bool> {
-    if app.gateway.is_none() {
-        return Ok(false);
-    }
-    let Some(c) = Customer::find_by_id(customer_id).one(&app.db.conn).await? else {
-        return Ok(false);
-    };
-    if c.autopay_offered_at.is_some() {
-        return Ok(false);
-    }
-    let any = AutopayRule::find()
-        .filter(autopay_rule::Column::CustomerId.eq(customer_id))
-        .one(&app.db.conn)
-        .await?;
-    Ok(any.is_none())
+/// Whether the dashboard should offer autopay to `customer` now: once, until the customer sets
+/// it up or says "later" (both mark the offer as made, so no query is needed here).
+pub fn should_offer(app: &App, customer: &customer::Model) -> bool {
+    app.gateway.is_some() && customer.autopay_offered_at.is_none()
 }
 
 /// "Later": the offer is not shown again (autopay stays available on its page).

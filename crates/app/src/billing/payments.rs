@@ -71,16 +71,8 @@ pub async fn register_manual(app: &App, actor: &Actor, who: &Identity, p: Manual
             format!("manual:{}", p.idempotency_key),
             actor,
         )
-    }
-    .insert(&txn)
-    .await
-    .map_err(|e| {
-        if kabinet_store::is_unique_violation(&e) {
-            AppError::Conflict("payment-already-registered")
-        } else {
-            e.into()
-        }
-    })?;
+    };
+    let created = insert(&txn, created).await?;
     audit::record(
         &txn,
         actor,
@@ -119,6 +111,21 @@ pub async fn register_manual(app: &App, actor: &Actor, who: &Identity, p: Manual
     Ok(created)
 }
 
+/// Inserts a payment row; its idempotence key used before means the payment exists already
+/// (a double submit).
+pub(crate) async fn insert<C: sea_orm::ConnectionTrait>(
+    txn: &C,
+    row: payment::ActiveModel,
+) -> AppResult<payment::Model> {
+    row.insert(txn).await.map_err(|e| {
+        if kabinet_store::is_unique_violation(&e) {
+            AppError::Conflict("payment-already-registered")
+        } else {
+            e.into()
+        }
+    })
+}
+
 /// A payment row on `account` with what every kind of payment sets the same way; the caller
 /// sets the status and what else differs.
 pub(crate) fn new_row(
@@ -150,17 +157,9 @@ pub(crate) fn new_row(
     }
 }
 
-/// The latest payments on the accounts of a customer (the dashboard shows a few).
-pub async fn recent_of_customer(app: &App, customer_id: i64, limit: u64) -> AppResult<Vec<(payment::Model, String)>> {
-    let accounts: Vec<(i64, String)> = Account::find()
-        .filter(account::Column::CustomerId.eq(customer_id))
-        .select_only()
-        .column(account::Column::Id)
-        .column(account::Column::Number)
-        .into_tuple()
-        .all(&app.db.conn)
-        .await?;
-    let ids: Vec<i64> = accounts.iter().map(|(id, _)| *id).collect();
+/// The latest payments on `accounts` (the dashboard shows a few), each with its account's number.
+pub async fn recent_on(app: &App, accounts: &[account::Model], limit: u64) -> AppResult<Vec<(payment::Model, String)>> {
+    let ids: Vec<i64> = accounts.iter().map(|a| a.id).collect();
     let rows = Payment::find()
         .filter(payment::Column::AccountId.is_in(ids))
         .filter(payment::Column::Status.eq("succeeded"))
@@ -173,8 +172,8 @@ pub async fn recent_of_customer(app: &App, customer_id: i64, limit: u64) -> AppR
         .map(|p| {
             let number = accounts
                 .iter()
-                .find(|(id, _)| *id == p.account_id)
-                .map(|(_, n)| n.clone())
+                .find(|a| a.id == p.account_id)
+                .map(|a| a.number.clone())
                 .unwrap_or_default();
             (p, number)
         })

@@ -56,16 +56,11 @@ pub(crate) async fn new_pending(
     key: &str,
 ) -> AppResult<payment::Model> {
     let txn = app.db.write().await?;
-    let created = super::payments::new_row(account, method, amount, key.to_owned(), actor)
-        .insert(&txn)
-        .await
-        .map_err(|e| {
-            if kabinet_store::is_unique_violation(&e) {
-                AppError::Conflict("payment-already-registered")
-            } else {
-                e.into()
-            }
-        })?;
+    let created = super::payments::insert(
+        &txn,
+        super::payments::new_row(account, method, amount, key.to_owned(), actor),
+    )
+    .await?;
     audit::record(
         &txn,
         actor,

@@ -34,11 +34,12 @@ fn own_customer_id(ctx: &Ctx) -> Result<i64, WebError> {
 pub async fn dashboard(State(app): State<App>, ctx: Ctx, Query(q): Query<OkQuery>) -> WebResult<Response> {
     let who = ctx.user()?;
     let (customer, users) = customers::with_users(&app, who, own_customer_id(&ctx)?).await?;
+    let own = accounts::of_customer(&app, customer.id).await?;
+    let payments = payments::recent_on(&app, &own, 5).await?;
     let mut summaries = Vec::new();
-    for a in accounts::of_customer(&app, customer.id).await? {
+    for a in own {
         summaries.push(accounts::summary(&app, a).await?);
     }
-    let payments = payments::recent_of_customer(&app, customer.id, 5).await?;
     let c = Chrome::new(&ctx.0, "/", &app.config.display_time_zone).with_flash(q.ok.as_deref());
     let notices = ledger::open_notices(&app, customer.id)
         .await?
@@ -49,7 +50,7 @@ pub async fn dashboard(State(app): State<App>, ctx: Ctx, Query(q): Query<OkQuery
         })
         .collect();
     let offer_autopay = kabinet_core::access::allows(Some(who.role), kabinet_core::access::Permission::CabinetPay)
-        && kabinet_app::billing::autopay::should_offer(&app, customer.id).await?;
+        && kabinet_app::billing::autopay::should_offer(&app, &customer);
     Ok(DashboardPage {
         offer_autopay,
         c,

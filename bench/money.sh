@@ -66,7 +66,7 @@ SELECT a.id, a.customer_id,
        CASE i % 4 WHEN 0 THEN 'bank_transfer' WHEN 1 THEN 'gateway' WHEN 2 THEN 'cash' ELSE 'autopay' END,
        'succeeded', 10000 + (i * 7919) % 5000000, 0, 'RUB', 'D' || i, NULL, 'bench-' || i, 'Bench payment ' || i,
        $(ts "$(days "i % 365")"), $(ts "$(days "i % 365")")
-FROM s JOIN (SELECT id, customer_id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS n FROM accounts) a ON a.n = i % (SELECT COUNT(*) FROM accounts);
+FROM s JOIN accounts a ON a.id = (SELECT MIN(id) FROM accounts) + i % (SELECT COUNT(*) FROM accounts);
 COMMIT;
 SQL
   sql "$url" <<SQL
@@ -75,7 +75,7 @@ INSERT INTO plans (name, asset_kind, price, period, currency, status, created_at
 $(series 100000)
 INSERT INTO subscriptions (customer_id, account_id, plan_id, title, started_on, next_charge_on, status, created_at, updated_at)
 SELECT a.customer_id, a.id, (SELECT MAX(id) FROM plans), 'Bench line ' || i, $(dt "'-21 days'"), $(dt "'-21 days'"), 'active', $(ts "'-1 days'"), $(ts "'-1 days'")
-FROM s JOIN (SELECT id, customer_id, ROW_NUMBER() OVER (ORDER BY id) - 1 AS n FROM accounts WHERE customer_id IS NOT NULL) a ON a.n = i % 10000;
+FROM s JOIN accounts a ON a.id = (SELECT MIN(id) FROM accounts WHERE number LIKE 'B%') + i % 10000;
 COMMIT;
 SQL
   if [[ $url == sqlite* ]]; then sql "$url" <<<"ANALYZE;"; else sql "$url" <<<"ANALYZE;"; fi
@@ -143,16 +143,23 @@ init = function(args)
   for a in string.gmatch(args[1], "[^,]+") do table.insert(accounts, a) end
   payments, charges, failures = 0, 0, 0
 end
+-- wrk.format replaces the command line's headers (the session cookie) when given its own.
+local function json_headers()
+  local h = {}
+  for k, v in pairs(wrk.headers) do h[k] = v end
+  h["Content-Type"] = "application/json"
+  return h
+end
 request = function()
   counter = counter + 1
   local account = accounts[(counter % #accounts) + 1]
   local key = string.format("bench-%d-%d", id, counter)
   last_kind = (counter % 3 == 0) and "charge" or "payment"
   if last_kind == "payment" then
-    return wrk.format("POST", "/api/v1/crm/accounts/" .. account .. "/payments", {["Content-Type"] = "application/json"},
+    return wrk.format("POST", "/api/v1/crm/accounts/" .. account .. "/payments", json_headers(),
       '{"amount":10000,"method":"bank_transfer","document_number":"' .. key .. '","document_date":"2026-11-01","idempotency_key":"' .. key .. '"}')
   end
-  return wrk.format("POST", "/api/v1/crm/accounts/" .. account .. "/entries", {["Content-Type"] = "application/json"},
+  return wrk.format("POST", "/api/v1/crm/accounts/" .. account .. "/entries", json_headers(),
     '{"kind":"charge","amount":3000,"description":"bench","idempotency_key":"' .. key .. '"}')
 end
 response = function(status, headers, body)

@@ -51,13 +51,16 @@ cleanup() {
   mkdir -p test-results
   cp "$log" "test-results/server-$port.log" 2>/dev/null || true
   rm -f "$log"
+  [[ -n ${data_dir:-} ]] && rm -rf "$data_dir"
   exit "$status"
 }
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-DATABASE_URL="$database_url" KABINET_PUBLIC_BASE_URL="$base_url" \
+# Exports and documents go to a directory of this run's own.
+data_dir=$(mktemp -d "${TMPDIR:-/tmp}/kabinet-e2e-data.XXXXXX")
+DATABASE_URL="$database_url" KABINET_PUBLIC_BASE_URL="$base_url" KABINET_DATA_DIR="$data_dir" \
   "$KABINET_BIN" serve --demo --listen "127.0.0.1:$port" >"$log" 2>&1 &
 server_pid=$!
 

@@ -13,7 +13,7 @@ use kabinet_store::entities::export_job::{self, Entity as ExportJob};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::access::Identity;
-use crate::billing::payments::{self, PaymentFilter, PaymentRow};
+use crate::billing::payments::{self, ExportRow, PaymentFilter};
 use crate::i18n::Lang;
 use crate::listing::Sort;
 use crate::{App, AppError, AppResult};
@@ -157,20 +157,44 @@ struct Line {
     currency: Currency,
 }
 
-fn line(r: PaymentRow, lang: Lang, time_zone: &str) -> Line {
-    let p = r.payment;
-    Line {
-        paid_at: p
+/// Turns rows into lines in the reader's language; translations and the time zone are looked
+/// up once, not per row.
+struct Liner {
+    lang: Lang,
+    tz: jiff::tz::TimeZone,
+    words: std::collections::HashMap<String, String>,
+}
+
+impl Liner {
+    fn new(lang: Lang, time_zone: &str) -> Liner {
+        Liner {
+            lang,
+            tz: jiff::tz::TimeZone::get(time_zone).unwrap_or(jiff::tz::TimeZone::UTC),
+            words: Default::default(),
+        }
+    }
+
+    fn word(&mut self, key: String) -> String {
+        let lang = self.lang;
+        self.words.entry(key).or_insert_with_key(|k| lang.t(k)).clone()
+    }
+
+    fn line(&mut self, r: ExportRow) -> Line {
+        let paid_at = r
             .paid_at
-            .map(|t| crate::i18n::format_time(&t, time_zone))
-            .unwrap_or_default(),
-        account: r.account_number,
-        account_kind: lang.t(&format!("account-kind-{}", r.account_kind)),
-        method: lang.t(&format!("method-{}", p.method)),
-        document_number: p.document_number.unwrap_or_default(),
-        description: p.description,
-        amount: p.amount,
-        currency: p.currency.parse().unwrap_or(Currency::Rub),
+            .and_then(|t| jiff::Timestamp::from_microsecond(t.timestamp_micros()).ok())
+            .map(|ts| ts.to_zoned(self.tz.clone()).strftime("%Y-%m-%d %H:%M").to_string())
+            .unwrap_or_default();
+        Line {
+            paid_at,
+            account: r.account_number,
+            account_kind: self.word(format!("account-kind-{}", r.account_kind)),
+            method: self.word(format!("method-{}", r.method)),
+            document_number: r.document_number.unwrap_or_default(),
+            description: r.description,
+            amount: r.amount,
+            currency: r.currency.parse().unwrap_or(Currency::Rub),
+        }
     }
 }
 
@@ -220,9 +244,9 @@ async fn write_payments(
     let mut rows = payments::stream(app, who, &filter, &sort).await?;
     let mut batch = Vec::with_capacity(BATCH);
     let mut done: i64 = 0;
-    let time_zone = app.config.display_time_zone.clone();
+    let mut liner = Liner::new(lang, &app.config.display_time_zone);
     while let Some(r) = rows.next().await {
-        batch.push(line(r?, lang, &time_zone));
+        batch.push(liner.line(r?));
         done += 1;
         if batch.len() == BATCH {
             if tx

@@ -15,6 +15,8 @@ pub struct Moved {
     pub credit_limit: i64,
     pub warning_threshold: Option<i64>,
     pub below_warning: bool,
+    pub currency: String,
+    pub customer_id: Option<i64>,
 }
 
 impl Moved {
@@ -36,7 +38,7 @@ pub async fn move_balance<C: ConnectionTrait>(
         .query_one_raw(statement(
             b,
             "UPDATE accounts SET balance = balance + ?, updated_at = ? WHERE id = ? AND status = 'active' \
-             RETURNING balance, credit_limit, warning_threshold, below_warning",
+             RETURNING balance, credit_limit, warning_threshold, below_warning, currency, customer_id",
             vec![amount.into(), at.into(), account_id.into()],
         ))
         .await?;
@@ -46,6 +48,8 @@ pub async fn move_balance<C: ConnectionTrait>(
             credit_limit: r.try_get_by_index(1)?,
             warning_threshold: r.try_get_by_index(2)?,
             below_warning: r.try_get_by_index(3)?,
+            currency: r.try_get_by_index(4)?,
+            customer_id: r.try_get_by_index(5)?,
         })
     })
     .transpose()

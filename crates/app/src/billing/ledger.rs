@@ -53,9 +53,30 @@ impl Posted {
     }
 }
 
-/// Appends `p` inside `txn`, with its audit record; warns the customer when the balance crosses
-/// the warning threshold. On an error the caller drops `txn`, which undoes the balance move.
+/// Appends `p` inside `txn` with its own audit record; warns the customer when the balance
+/// crosses the warning threshold. On an error the caller drops `txn`, which undoes the move.
 pub async fn post<C: ConnectionTrait>(txn: &C, actor: &Actor, p: Posting) -> AppResult<Posted> {
+    let posted = append(txn, actor, p).await?;
+    if let Posted::New(entry) = &posted {
+        audit::record(
+            txn,
+            actor,
+            &format!("ledger.{}", entry.kind),
+            "account",
+            Some(entry.account_id),
+            json!({"entry_id": entry.id, "amount": entry.amount, "balance_after": entry.balance_after,
+                   "currency": entry.currency, "description": entry.description,
+                   "payment_id": entry.payment_id, "subscription_id": entry.subscription_id,
+                   "reverses_entry_id": entry.reverses_entry_id}),
+        )
+        .await?;
+    }
+    Ok(posted)
+}
+
+/// [`post`] without the audit record, for a caller that audits a whole batch in one record
+/// (the billing run) in the same transaction.
+pub async fn append<C: ConnectionTrait>(txn: &C, actor: &Actor, p: Posting) -> AppResult<Posted> {
     if let Some(done) = LedgerEntry::find()
         .filter(ledger_entry::Column::IdempotencyKey.eq(&p.idempotency_key))
         .one(txn)
@@ -77,11 +98,7 @@ pub async fn post<C: ConnectionTrait>(txn: &C, actor: &Actor, p: Posting) -> App
     let moved = store::move_balance(txn, p.account_id, p.amount, now)
         .await?
         .ok_or(AppError::NotFound)?;
-    let account = Account::find_by_id(p.account_id)
-        .one(txn)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let currency = super::currency_of(&account.currency)?;
+    let currency = super::currency_of(&moved.currency)?;
     if p.enforce_debt_cap && p.amount < 0 {
         if let Err(shortfall) = check_debt_cap(moved.balance_after, moved.credit_limit) {
             return Err(AppError::OverDebtCap { shortfall, currency });
@@ -89,11 +106,11 @@ pub async fn post<C: ConnectionTrait>(txn: &C, actor: &Actor, p: Posting) -> App
     }
     let entry = ledger_entry::ActiveModel {
         account_id: Set(p.account_id),
-        customer_id: Set(account.customer_id),
+        customer_id: Set(moved.customer_id),
         kind: Set(p.kind.as_str().into()),
         amount: Set(p.amount),
         balance_after: Set(moved.balance_after),
-        currency: Set(account.currency.clone()),
+        currency: Set(moved.currency.clone()),
         occurred_at: Set(p.occurred_at),
         recorded_at: Set(now),
         description: Set(text::truncate(&p.description, 500)),
@@ -115,22 +132,14 @@ pub async fn post<C: ConnectionTrait>(txn: &C, actor: &Actor, p: Posting) -> App
             e.into()
         }
     })?;
-    audit::record(
-        txn,
-        actor,
-        &format!("ledger.{}", p.kind.as_str()),
-        "account",
-        Some(p.account_id),
-        json!({"entry_id": entry.id, "amount": entry.amount, "balance_after": entry.balance_after,
-               "currency": entry.currency, "description": entry.description,
-               "payment_id": entry.payment_id, "subscription_id": entry.subscription_id,
-               "reverses_entry_id": entry.reverses_entry_id}),
-    )
-    .await?;
     if let Some(threshold) = moved.warning_threshold {
         let before = moved.balance_before(p.amount);
         if crosses_warning(before, moved.balance_after, threshold) && !moved.below_warning {
             store::set_below_warning(txn, p.account_id, true).await?;
+            let account = Account::find_by_id(p.account_id)
+                .one(txn)
+                .await?
+                .ok_or(AppError::NotFound)?;
             warn_low_balance(txn, &account, moved.balance_after, entry.id).await?;
         } else if moved.below_warning && moved.balance_after >= threshold {
             // Back above the threshold: the next crossing warns again.

@@ -24,9 +24,10 @@ use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use super::ledger::{self, Posted, Posting};
 use crate::access::Actor;
 use crate::{App, AppError, AppResult};
+use serde_json::json;
 
 /// Subscriptions handled per transaction.
-const BATCH: u64 = 200;
+const BATCH: u64 = 500;
 
 /// What a run did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
@@ -116,6 +117,8 @@ async fn charge_batch(
 ) -> AppResult<RunReport> {
     let actor = Actor::system();
     let mut report = RunReport::default();
+    // One audit record for the batch lists every charge (subscription, entry, amount).
+    let mut charged = Vec::new();
     let txn = app.db.write().await?;
     for (sub, plan) in batch {
         let (Some(plan), Some(account)) = (plan, accounts.get(&sub.account_id)) else {
@@ -139,7 +142,7 @@ async fn charge_batch(
             let from = from_jiff(period_start(start, period, index));
             let until = from_jiff(period_end_exclusive(start, period, index));
             let last_day = until.pred_opt().unwrap_or(until);
-            let posted = ledger::post(
+            let posted = ledger::append(
                 &txn,
                 &actor,
                 Posting {
@@ -158,7 +161,8 @@ async fn charge_batch(
             )
             .await?;
             match posted {
-                Posted::New(_) => {
+                Posted::New(entry) => {
+                    charged.push(json!([sub.id, entry.id, entry.amount]));
                     report.charges += 1;
                     *report.charged_total.entry(plan.currency.clone()).or_default() += plan.price;
                 }
@@ -179,6 +183,17 @@ async fn charge_batch(
                 return Err(AppError::Conflict("billing-run-raced"));
             }
         }
+    }
+    if !charged.is_empty() {
+        crate::audit::record(
+            &txn,
+            &actor,
+            "billing.run",
+            "subscription",
+            None,
+            json!({"charges": charged}),
+        )
+        .await?;
     }
     txn.commit().await?;
     Ok(report)

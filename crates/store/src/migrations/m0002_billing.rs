@@ -298,11 +298,33 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
+        // The payments list always shows succeeded payments; these serve its date range, its
+        // method filter and its amount range and sort without reading the rows themselves.
         m.create_index(
             Index::create()
-                .name("payments_paid")
+                .name("payments_status_paid")
                 .table(Payments::Table)
+                .col(Payments::Status)
                 .col(Payments::PaidAt)
+                .take(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("payments_status_method_paid")
+                .table(Payments::Table)
+                .col(Payments::Status)
+                .col(Payments::Method)
+                .col(Payments::PaidAt)
+                .take(),
+        )
+        .await?;
+        m.create_index(
+            Index::create()
+                .name("payments_status_amount")
+                .table(Payments::Table)
+                .col(Payments::Status)
+                .col(Payments::Amount)
                 .take(),
         )
         .await?;

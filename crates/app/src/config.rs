@@ -41,6 +41,143 @@ pub struct Config {
     pub email: EmailConfig,
     pub sms: SmsConfig,
     pub gateway: GatewayConfig,
+    /// The provider's legal details, printed on invoices, acts and receipts (BIL-6).
+    pub requisites: Requisites,
+    /// The company registry that fills counterparties in by INN (CRM-2).
+    pub registry: RegistryConfig,
+    /// The provider's own lists for customer cards (CRM-1).
+    pub crm: CrmConfig,
+    /// Licences and routers (AST-1, AST-2).
+    pub assets: AssetsConfig,
+}
+
+/// Licences and the routers they run on.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct AssetsConfig {
+    /// The modules a licence may have switched on, in the provider's words.
+    pub modules: Vec<String>,
+    /// Where hotspots' pages live: `{portal_base_url}/{key_id}/identification` and
+    /// `…/authorisation`; firmware points routers here too.
+    pub portal_base_url: String,
+    /// How router commands are sent: `routeros` (the RouterOS API over TCP) or `fake` (only
+    /// recorded, for the demo and tests).
+    pub router_control: String,
+}
+
+impl Default for AssetsConfig {
+    fn default() -> Self {
+        AssetsConfig {
+            modules: [
+                "Авторизация по SMS",
+                "Авторизация по звонку",
+                "Соцсети",
+                "Реклама на странице входа",
+                "Опросы гостей",
+                "Аналитика посещаемости",
+                "SMS-рассылки",
+            ]
+            .map(String::from)
+            .to_vec(),
+            portal_base_url: "https://hotspot.example".into(),
+            router_control: "routeros".into(),
+        }
+    }
+}
+
+/// Lists the provider keeps in its own words, offered on the customer form.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CrmConfig {
+    /// What customers do.
+    pub activities: Vec<String>,
+    /// How much more a customer could buy.
+    pub growth_potentials: Vec<String>,
+}
+
+impl Default for CrmConfig {
+    fn default() -> Self {
+        let list = |items: &[&str]| items.iter().map(|s| s.to_string()).collect();
+        CrmConfig {
+            activities: list(&[
+                "Кафе и рестораны",
+                "Гостиницы",
+                "Торговля",
+                "Фитнес и спорт",
+                "Медицина",
+                "Образование",
+                "Транспорт",
+                "Развлечения",
+                "Другое",
+            ]),
+            growth_potentials: list(&["Высокий", "Средний", "Низкий"]),
+        }
+    }
+}
+
+/// The company registry (CRM-2).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RegistryConfig {
+    /// `none` (no lookup), `dadata` (DaData's API at `base_url`) or `fake` (made-up companies,
+    /// for the demo and tests).
+    pub kind: String,
+    pub base_url: String,
+    /// The API key ("Token …").
+    pub token: String,
+}
+
+impl Default for RegistryConfig {
+    fn default() -> Self {
+        RegistryConfig {
+            kind: "none".into(),
+            base_url: "https://suggestions.dadata.ru".into(),
+            token: String::new(),
+        }
+    }
+}
+
+/// The provider's own legal and bank details for closing documents.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Requisites {
+    /// Full legal name ("ООО «…»"); empty: the provider's name is printed.
+    pub legal_name: String,
+    pub inn: String,
+    pub kpp: String,
+    pub ogrn: String,
+    pub address: String,
+    pub bank_name: String,
+    pub bik: String,
+    /// Settlement account (расчётный счёт).
+    pub settlement_account: String,
+    /// Correspondent account of the bank.
+    pub correspondent_account: String,
+    /// Who signs for the provider.
+    pub director: String,
+    pub chief_accountant: String,
+    /// VAT included in prices, in percent; 0: the provider does not charge VAT ("без НДС").
+    pub vat_rate: u32,
+}
+
+impl Requisites {
+    /// Made-up details for the demo and the tests (check digits valid, no real company).
+    pub fn demo() -> Requisites {
+        Requisites {
+            legal_name: "ООО «Кабинет Демо»".into(),
+            inn: "7719000010".into(),
+            kpp: "771901001".into(),
+            ogrn: "1027700000019".into(),
+            address: "123000, г. Москва, ул. Примерная, д. 1, офис 1".into(),
+            bank_name: "АО «Демобанк», г. Москва".into(),
+            bik: "044525000".into(),
+            settlement_account: "40702810900000000001".into(),
+            correspondent_account: "30101810900000000000".into(),
+            director: "Демидов Д. Д.".into(),
+            chief_accountant: "Бухова Б. Б.".into(),
+            vat_rate: 22,
+        }
+    }
 }
 
 /// The payment gateway (BIL-5).
@@ -128,6 +265,13 @@ impl Default for Config {
             email: EmailConfig::default(),
             sms: SmsConfig::default(),
             gateway: GatewayConfig::default(),
+            requisites: Requisites {
+                vat_rate: 22,
+                ..Requisites::default()
+            },
+            registry: RegistryConfig::default(),
+            crm: CrmConfig::default(),
+            assets: AssetsConfig::default(),
         }
     }
 }

@@ -3,11 +3,13 @@
 //! only its own, a customer user only its own customer.
 
 use kabinet_core::text;
+use kabinet_store::ConnectionTrait;
 use kabinet_store::entities::customer::{self, Entity as Customer};
 use kabinet_store::entities::partner::{self, Entity as Partner};
 use kabinet_store::entities::user::{self, Entity as User};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
 };
 use serde_json::json;
 
@@ -61,14 +63,68 @@ fn visible_to(who: &Identity, c: &customer::Model) -> bool {
     }
 }
 
-/// Customers `who` may see, optionally filtered by a search over name and contract number.
 /// Columns the customer list sorts by.
 pub const SORTS: [&str; 4] = ["name", "contract", "city", "created"];
 
+/// The customer list's search and filters (CRM-3); every field narrows it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CustomerFilter {
+    /// Name, contract number, INN, phone, e-mail or cabinet login.
+    pub q: Option<String>,
+    pub support_group: Option<String>,
+    pub partner_id: Option<i64>,
+    pub status: Option<String>,
+    pub city: Option<String>,
+}
+
+/// What a search text can be, so that each kind is looked up by its own index: a number is a
+/// contract, an INN or a phone; an address is an e-mail; anything else a name, contract or
+/// login.
+fn search_condition(q: &str) -> Condition {
+    use kabinet_store::entities::counterparty;
+    use sea_orm::sea_query::Query;
+    let q = text::truncate(q.trim(), 100);
+    let digits: String = q.chars().filter(char::is_ascii_digit).collect();
+    let only_number = !digits.is_empty() && q.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c));
+    let mut any = Condition::any().add(customer::Column::ContractNumber.starts_with(&q));
+    if only_number {
+        if let Ok(phone) = kabinet_core::phone::Phone::parse(&q) {
+            any = any.add(customer::Column::Phone.eq(phone.as_str()));
+        }
+        if (10..=12).contains(&digits.len()) {
+            let by_inn = Query::select()
+                .column(counterparty::Column::Id)
+                .from(counterparty::Entity)
+                .and_where(counterparty::Column::Inn.starts_with(&digits))
+                .to_owned();
+            any = any.add(customer::Column::CounterpartyId.in_subquery(by_inn));
+        }
+        return any;
+    }
+    if q.contains('@') {
+        let by_login_email = Query::select()
+            .column(user::Column::CustomerId)
+            .from(User)
+            .and_where(user::Column::Email.eq(q.to_lowercase()))
+            .to_owned();
+        return any
+            .add(customer::Column::Email.eq(q.to_lowercase()))
+            .add(customer::Column::Id.in_subquery(by_login_email));
+    }
+    let by_login = Query::select()
+        .column(user::Column::CustomerId)
+        .from(User)
+        .and_where(user::Column::Login.eq(q.to_lowercase()))
+        .to_owned();
+    any.add(customer::Column::Name.contains(&q))
+        .add(customer::Column::Id.in_subquery(by_login))
+}
+
+/// Customers `who` may see through `f`, sorted and paged.
 pub async fn list_visible(
     app: &App,
     who: &Identity,
-    search: Option<&str>,
+    f: &CustomerFilter,
     sort: &Sort,
     page: u64,
     per_page: u64,
@@ -79,13 +135,20 @@ pub async fn list_visible(
     } else if !who.is_staff() {
         q = q.filter(customer::Column::Id.eq(who.customer_id.unwrap_or(-1)));
     }
-    if let Some(s) = search.map(str::trim).filter(|s| !s.is_empty()) {
-        let s = text::truncate(s, 100);
-        q = q.filter(
-            Condition::any()
-                .add(customer::Column::Name.contains(&s))
-                .add(customer::Column::ContractNumber.contains(&s)),
-        );
+    if let Some(s) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        q = q.filter(search_condition(s));
+    }
+    if let Some(g) = &f.support_group {
+        q = q.filter(customer::Column::SupportGroup.eq(g.as_str()));
+    }
+    if let Some(p) = f.partner_id {
+        q = q.filter(customer::Column::PartnerId.eq(p));
+    }
+    if let Some(st) = &f.status {
+        q = q.filter(customer::Column::Status.eq(st.as_str()));
+    }
+    if let Some(c) = &f.city {
+        q = q.filter(customer::Column::City.eq(c.as_str()));
     }
     let column = match sort.key {
         "contract" => customer::Column::ContractNumber,
@@ -117,87 +180,262 @@ pub async fn users_of(app: &App, customer_id: i64) -> AppResult<Vec<user::Model>
         .await?)
 }
 
+/// A customer as typed into the form or sent to the API (CRM-1). Empty optional fields are
+/// `None`.
 #[derive(Debug, Clone, Default)]
 pub struct NewCustomer {
     pub kind: String,
+    /// The internal name: "Trade name/Legal name", e.g. "Cafe on Lenina/LLC Leader".
     pub name: String,
     pub contract_number: String,
+    pub contract_date: Option<chrono::NaiveDate>,
+    pub contact_person: Option<String>,
     pub phone: Option<String>,
     pub email: Option<String>,
+    /// Must match the territory of the contract.
     pub city: Option<String>,
+    /// The full address where the service is installed.
+    pub address: Option<String>,
+    /// The Iranian national id of a person, where used.
+    pub national_id: Option<String>,
     pub partner_id: Option<i64>,
     /// A, B or C.
     pub support_group: Option<String>,
+    /// From the configured list.
+    pub activity: Option<String>,
+    /// From the configured list.
+    pub growth_potential: Option<String>,
+    /// A chain of venues.
+    pub chain: bool,
+    /// The counterparty the contract is with, by its INN (and KPP when the INN has branches).
+    pub counterparty_inn: Option<String>,
+    pub counterparty_kpp: Option<String>,
     pub language: String,
+    /// Default: the display time zone.
+    pub time_zone: Option<String>,
+    /// Default: active.
+    pub status: Option<String>,
 }
 
-pub async fn create(app: &App, actor: &Actor, new: NewCustomer) -> AppResult<customer::Model> {
+pub const STATUSES: [&str; 3] = ["active", "suspended", "closed"];
+
+/// The checked values of a customer, ready to store.
+pub struct CheckedCustomer {
+    kind: String,
+    name: String,
+    contract_number: String,
+    contract_date: Option<chrono::NaiveDate>,
+    contact_person: Option<String>,
+    phone: Option<String>,
+    email: Option<String>,
+    city: Option<String>,
+    address: Option<String>,
+    national_id: Option<String>,
+    partner_id: Option<i64>,
+    support_group: Option<String>,
+    activity: Option<String>,
+    growth_potential: Option<String>,
+    chain: bool,
+    counterparty_id: Option<i64>,
+    language: String,
+    time_zone: String,
+    status: String,
+}
+
+fn text_field(
+    errors: &mut FieldErrors,
+    field: &str,
+    value: Option<&str>,
+    max: usize,
+    required: bool,
+) -> Option<String> {
+    text::one_line(value.unwrap_or(""), max, required)
+        .map_err(|p| errors.add(field, &format!("text-{}", p.code().replace('_', "-"))))
+        .ok()
+        .flatten()
+}
+
+fn blank(v: &Option<String>) -> Option<&str> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// Checks every field of `new` for `who`, collecting every problem at once. A partner's
+/// customer always belongs to that partner.
+pub async fn check(app: &App, who: &Identity, new: &NewCustomer) -> AppResult<CheckedCustomer> {
     let mut errors = FieldErrors::new();
     if !KINDS.contains(&new.kind.as_str()) {
         errors.add("kind", "invalid-choice");
     }
-    if new
-        .support_group
-        .as_deref()
-        .is_some_and(|g| !SUPPORT_GROUPS.contains(&g))
-    {
+    let support_group = blank(&new.support_group).map(str::to_owned);
+    if support_group.as_deref().is_some_and(|g| !SUPPORT_GROUPS.contains(&g)) {
         errors.add("support_group", "invalid-choice");
     }
-    let name = text::one_line(&new.name, text::limits::NAME, true)
-        .map_err(|p| errors.add("name", &format!("text-{}", p.code().replace('_', "-"))))
-        .ok()
-        .flatten();
-    let contract = text::one_line(&new.contract_number, 50, true)
-        .map_err(|p| errors.add("contract_number", &format!("text-{}", p.code().replace('_', "-"))))
-        .ok()
-        .flatten();
-    let phone = match new.phone.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(p) => kabinet_core::phone::Phone::parse(p)
-            .map(|p| Some(p.as_str().to_owned()))
-            .unwrap_or_else(|e| {
-                errors.add("phone", &format!("phone-{}", e.code().replace('_', "-")));
-                None
-            }),
-        None => None,
-    };
-    let email = match new.email.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(e) => kabinet_core::email::Email::parse(e)
-            .map(|e| Some(e.as_str().to_owned()))
-            .unwrap_or_else(|e| {
-                errors.add("email", &format!("email-{}", e.code().replace('_', "-")));
-                None
-            }),
-        None => None,
-    };
-    let city = new.city.as_deref().and_then(|c| {
-        text::one_line(c, text::limits::SHORT, false)
-            .map_err(|p| errors.add("city", &format!("text-{}", p.code().replace('_', "-"))))
+    let name = text_field(&mut errors, "name", Some(&new.name), text::limits::NAME, true);
+    let contract = text_field(&mut errors, "contract_number", Some(&new.contract_number), 50, true);
+    let contact_person = text_field(
+        &mut errors,
+        "contact_person",
+        blank(&new.contact_person),
+        text::limits::NAME,
+        false,
+    );
+    let city = text_field(&mut errors, "city", blank(&new.city), text::limits::SHORT, false);
+    let address = text_field(&mut errors, "address", blank(&new.address), text::limits::LINE, false);
+    let phone = blank(&new.phone).and_then(|p| {
+        kabinet_core::phone::Phone::parse(p)
+            .map(|p| p.as_str().to_owned())
+            .map_err(|e| errors.add("phone", &format!("phone-{}", e.code().replace('_', "-"))))
             .ok()
-            .flatten()
     });
+    let email = blank(&new.email).and_then(|e| {
+        kabinet_core::email::Email::parse(e)
+            .map(|e| e.as_str().to_owned())
+            .map_err(|e| errors.add("email", &format!("email-{}", e.code().replace('_', "-"))))
+            .ok()
+    });
+    let national_id = blank(&new.national_id).and_then(|v| {
+        kabinet_core::legal_ids::national_id(v)
+            .map_err(|e| errors.add("national_id", e.code()))
+            .ok()
+    });
+    let activity = blank(&new.activity).map(str::to_owned);
+    if activity
+        .as_ref()
+        .is_some_and(|a| !app.config.crm.activities.contains(a))
+    {
+        errors.add("activity", "invalid-choice");
+    }
+    let growth_potential = blank(&new.growth_potential).map(str::to_owned);
+    if growth_potential
+        .as_ref()
+        .is_some_and(|g| !app.config.crm.growth_potentials.contains(g))
+    {
+        errors.add("growth_potential", "invalid-choice");
+    }
+    if new
+        .contract_date
+        .is_some_and(|d| d > chrono::Utc::now().date_naive() + chrono::Days::new(1))
+    {
+        errors.add("contract_date", "date-in-future");
+    }
+    let language = match crate::i18n::Lang::parse(&new.language) {
+        Some(l) => l.code().to_owned(),
+        None if new.language.is_empty() => "ru".into(),
+        None => {
+            errors.add("language", "invalid-choice");
+            "ru".into()
+        }
+    };
+    let time_zone = match blank(&new.time_zone) {
+        Some(tz) if jiff::tz::TimeZone::get(tz).is_ok() => tz.to_owned(),
+        Some(_) => {
+            errors.add("time_zone", "invalid-time-zone");
+            String::new()
+        }
+        None => app.config.display_time_zone.clone(),
+    };
+    let status = blank(&new.status).unwrap_or("active").to_owned();
+    if !STATUSES.contains(&status.as_str()) {
+        errors.add("status", "invalid-choice");
+    }
+    let partner_id = if who.is_partner() {
+        who.partner_id
+    } else {
+        match new.partner_id {
+            Some(id) if Partner::find_by_id(id).one(&app.db.conn).await?.is_none() => {
+                errors.add("partner_id", "invalid-choice");
+                None
+            }
+            other => other,
+        }
+    };
+    let counterparty_id = match blank(&new.counterparty_inn) {
+        Some(inn) => {
+            let mut q = kabinet_store::entities::counterparty::Entity::find()
+                .filter(kabinet_store::entities::counterparty::Column::Inn.eq(inn));
+            if let Some(kpp) = blank(&new.counterparty_kpp) {
+                q = q.filter(kabinet_store::entities::counterparty::Column::Kpp.eq(kpp));
+            }
+            if who.is_partner() {
+                q = q.filter(kabinet_store::entities::counterparty::Column::PartnerId.eq(who.partner_id.unwrap_or(-1)));
+            }
+            let found = q.limit(2).all(&app.db.conn).await?;
+            match found.as_slice() {
+                [one] => Some(one.id),
+                [] => {
+                    errors.add("counterparty_inn", "counterparty-unknown");
+                    None
+                }
+                _ => {
+                    errors.add("counterparty_kpp", "counterparty-kpp-needed");
+                    None
+                }
+            }
+        }
+        None => None,
+    };
     errors.into_result()?;
+    Ok(CheckedCustomer {
+        kind: new.kind.clone(),
+        name: name.unwrap_or_default(),
+        contract_number: contract.unwrap_or_default(),
+        contract_date: new.contract_date,
+        contact_person,
+        phone,
+        email,
+        city,
+        address,
+        national_id,
+        partner_id,
+        support_group,
+        activity,
+        growth_potential,
+        chain: new.chain,
+        counterparty_id,
+        language,
+        time_zone,
+        status,
+    })
+}
+
+fn audit_fields(c: &customer::Model) -> serde_json::Value {
+    json!({"name": c.name, "contract_number": c.contract_number, "contract_date": c.contract_date,
+           "kind": c.kind, "contact_person": c.contact_person, "phone": c.phone, "email": c.email,
+           "city": c.city, "address": c.address, "national_id": c.national_id,
+           "support_group": c.support_group, "activity": c.activity,
+           "growth_potential": c.growth_potential, "chain": c.chain, "partner_id": c.partner_id,
+           "counterparty_id": c.counterparty_id, "language": c.language, "time_zone": c.time_zone,
+           "status": c.status})
+}
+
+/// Inserts a checked customer inside the caller's transaction, with its audit record.
+pub async fn insert<C: ConnectionTrait>(txn: &C, actor: &Actor, c: CheckedCustomer) -> AppResult<customer::Model> {
     let now = kabinet_store::now();
-    let txn = app.db.write().await?;
     let created = customer::ActiveModel {
-        kind: Set(new.kind.clone()),
-        name: Set(name.unwrap_or_default()),
-        contract_number: Set(contract.unwrap_or_default()),
-        phone: Set(phone),
-        email: Set(email),
-        city: Set(city),
-        partner_id: Set(new.partner_id),
-        support_group: Set(new.support_group.clone()),
-        language: Set(crate::i18n::Lang::parse(&new.language)
-            .unwrap_or_default()
-            .code()
-            .to_owned()),
-        time_zone: Set("Europe/Moscow".into()),
-        status: Set("active".into()),
+        kind: Set(c.kind),
+        name: Set(c.name),
+        contract_number: Set(c.contract_number),
+        contract_date: Set(c.contract_date),
+        contact_person: Set(c.contact_person),
+        phone: Set(c.phone),
+        email: Set(c.email),
+        city: Set(c.city),
+        address: Set(c.address),
+        national_id: Set(c.national_id),
+        partner_id: Set(c.partner_id),
+        support_group: Set(c.support_group),
+        activity: Set(c.activity),
+        growth_potential: Set(c.growth_potential),
+        chain: Set(c.chain),
+        counterparty_id: Set(c.counterparty_id),
+        language: Set(c.language),
+        time_zone: Set(c.time_zone),
+        status: Set(c.status),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await
     .map_err(|e| {
         if kabinet_store::is_unique_violation(&e) {
@@ -206,9 +444,276 @@ pub async fn create(app: &App, actor: &Actor, new: NewCustomer) -> AppResult<cus
             e.into()
         }
     })?;
-    audit::record(&txn, actor, "customer.create", "customer", Some(created.id), json!({"name": created.name, "contract_number": created.contract_number, "kind": created.kind, "support_group": created.support_group, "partner_id": created.partner_id})).await?;
+    audit::record(
+        txn,
+        actor,
+        "customer.create",
+        "customer",
+        Some(created.id),
+        audit_fields(&created),
+    )
+    .await?;
+    Ok(created)
+}
+
+/// Creates a customer (the demo and the tools; people use [`open`]).
+pub async fn create(app: &App, actor: &Actor, new: NewCustomer) -> AppResult<customer::Model> {
+    let system = crate::access::Identity::system_admin();
+    let checked = check(app, &system, &new).await?;
+    let txn = app.db.write().await?;
+    let created = insert(&txn, actor, checked).await?;
     txn.commit().await?;
     Ok(created)
+}
+
+/// Everything one form opens for a new customer (as the source's "add a client" form does).
+pub struct Opening {
+    pub customer: NewCustomer,
+    /// The first cabinet login to hand over; its password is generated when none is given.
+    pub first_login: Option<crate::access::users::NewUser>,
+    /// The first personal account.
+    pub currency: kabinet_core::money::Currency,
+    pub account_title: String,
+    /// The first point and its licence (its `customer_id` is ignored).
+    pub first_licence: Option<crate::assets::licences::NewLicence>,
+}
+
+/// What [`open`] made.
+pub struct Opened {
+    pub customer: customer::Model,
+    pub login: Option<crate::access::users::CreatedUser>,
+    pub account: kabinet_store::entities::account::Model,
+    pub licence: Option<crate::assets::licences::Created>,
+    /// The counterparty the form registered from the company registry, if it did.
+    pub registered_counterparty: Option<kabinet_store::entities::counterparty::Model>,
+}
+
+/// An INN the caller cannot find among its counterparties, looked up in the company registry
+/// so that the form can register it too. `None` when the INN is blank or already known.
+async fn counterparty_to_register(
+    app: &App,
+    who: &Identity,
+    new: &NewCustomer,
+) -> AppResult<Option<crate::crm::counterparties::Checked>> {
+    use crate::crm::counterparties;
+    let Some(inn) = blank(&new.counterparty_inn) else {
+        return Ok(None);
+    };
+    let mut known = kabinet_store::entities::counterparty::Entity::find()
+        .filter(kabinet_store::entities::counterparty::Column::Inn.eq(inn));
+    if who.is_partner() {
+        known = known.filter(kabinet_store::entities::counterparty::Column::PartnerId.eq(who.partner_id.unwrap_or(-1)));
+    }
+    if known.count(&app.db.conn).await? > 0 {
+        return Ok(None);
+    }
+    let mut found = counterparties::lookup(app, inn).await.map_err(|e| match e {
+        AppError::Validation(f) => AppError::Validation(FieldErrors(
+            f.0.into_iter().map(|(_, c)| ("counterparty_inn".into(), c)).collect(),
+        )),
+        AppError::Refused(code) => FieldErrors::single("counterparty_inn", code),
+        other => other,
+    })?;
+    if let Some(kpp) = blank(&new.counterparty_kpp) {
+        found.kpp = kpp.to_owned();
+    }
+    counterparties::check(&found).map(Some).map_err(|f| {
+        AppError::Validation(FieldErrors(
+            f.0.into_iter().map(|(k, c)| (format!("counterparty_{k}"), c)).collect(),
+        ))
+    })
+}
+
+/// Creates the customer, its first personal account, its first cabinet login and its first
+/// point with a licence in one transaction: all of them or none. An INN no counterparty has
+/// yet is fetched from the company registry and registered in the same transaction.
+pub async fn open(app: &App, actor: &Actor, who: &Identity, o: Opening) -> AppResult<Opened> {
+    let mut errors = FieldErrors::new();
+    let to_register = match counterparty_to_register(app, who, &o.customer).await {
+        Ok(r) => r,
+        Err(AppError::Validation(e)) => {
+            errors.0.extend(e.0);
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    let mut customer_fields = o.customer.clone();
+    if to_register.is_some() || errors.get("counterparty_inn").is_some() {
+        // Checked above; the customer is linked once the counterparty is written.
+        customer_fields.counterparty_inn = None;
+    }
+    let checked = check(app, who, &customer_fields).await;
+    let partner_of_new = if who.is_partner() {
+        who.partner_id
+    } else {
+        o.customer.partner_id
+    };
+    let licence = match &o.first_licence {
+        Some(l) => match crate::assets::licences::draft(app, who, None, partner_of_new, l).await {
+            Ok(d) => Some(d),
+            Err(AppError::Validation(e)) => {
+                errors
+                    .0
+                    .extend(e.0.into_iter().map(|(f, c)| (format!("licence_{f}"), c)));
+                None
+            }
+            Err(e) => return Err(e),
+        },
+        None => None,
+    };
+    let prepared = match &o.first_login {
+        Some(l) => {
+            // The login is the contact person's, or the customer's own when it is a person.
+            let mut l = l.clone();
+            if l.display_name.trim().is_empty() {
+                l.display_name = o
+                    .customer
+                    .contact_person
+                    .clone()
+                    .filter(|p| !p.trim().is_empty())
+                    .unwrap_or_else(|| o.customer.name.clone());
+            }
+            Some(crate::access::users::prepare_customer_user(&l).await)
+        }
+        None => None,
+    };
+    // Every problem of every part at once, the login's and licence's fields prefixed.
+    let checked = match checked {
+        Ok(c) => Some(c),
+        Err(AppError::Validation(e)) => {
+            errors.0.extend(e.0);
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    let prepared = match prepared {
+        Some(Ok(p)) => Some(p),
+        Some(Err(AppError::Validation(e))) => {
+            errors.0.extend(e.0.into_iter().map(|(f, c)| (format!("user_{f}"), c)));
+            None
+        }
+        Some(Err(e)) => return Err(e),
+        None => None,
+    };
+    errors.into_result()?;
+    let mut checked = checked.expect("checked above");
+    let time_zone = checked.time_zone.clone();
+    let txn = app.db.write().await?;
+    let registered_counterparty = match to_register {
+        Some(c) => {
+            let saved = crate::crm::counterparties::insert_in(&txn, actor, who, c)
+                .await
+                .map_err(|e| match e {
+                    AppError::Validation(f) => AppError::Validation(FieldErrors(
+                        f.0.into_iter().map(|(k, c)| (format!("counterparty_{k}"), c)).collect(),
+                    )),
+                    other => other,
+                })?;
+            checked.counterparty_id = Some(saved.id);
+            Some(saved)
+        }
+        None => None,
+    };
+    let customer = insert(&txn, actor, checked).await?;
+    let account = crate::billing::accounts::open_in(
+        &txn,
+        actor,
+        crate::billing::accounts::NewAccount {
+            customer_id: Some(customer.id),
+            partner_id: None,
+            title: o.account_title,
+            currency: o.currency,
+            credit_limit: 0,
+            warning_threshold: None,
+            manager_user_id: None,
+        },
+        &time_zone,
+    )
+    .await?;
+    let login = match prepared {
+        Some(p) => Some(
+            crate::access::users::insert_prepared(&txn, actor, p, Some(customer.id), None, true, vec![])
+                .await
+                .map_err(|e| match e {
+                    AppError::Validation(f) => AppError::Validation(FieldErrors(
+                        f.0.into_iter().map(|(k, c)| (format!("user_{k}"), c)).collect(),
+                    )),
+                    other => other,
+                })?,
+        ),
+        None => None,
+    };
+    let licence = match licence {
+        Some(d) => Some(
+            crate::assets::licences::insert_in(&txn, actor, &customer, d, Some(&account))
+                .await
+                .map_err(|e| match e {
+                    AppError::Validation(f) => AppError::Validation(FieldErrors(
+                        f.0.into_iter().map(|(k, c)| (format!("licence_{k}"), c)).collect(),
+                    )),
+                    other => other,
+                })?,
+        ),
+        None => None,
+    };
+    txn.commit().await?;
+    Ok(Opened {
+        customer,
+        login,
+        account,
+        licence,
+        registered_counterparty,
+    })
+}
+
+/// Changes a customer's details; the audit record lists what changed.
+pub async fn update(app: &App, actor: &Actor, who: &Identity, id: i64, new: NewCustomer) -> AppResult<customer::Model> {
+    let before = get_visible(app, who, id).await?;
+    let mut new = new;
+    if who.is_partner() {
+        new.partner_id = before.partner_id;
+    }
+    let c = check(app, who, &new).await?;
+    let mut row: customer::ActiveModel = before.clone().into();
+    row.kind = Set(c.kind);
+    row.name = Set(c.name);
+    row.contract_number = Set(c.contract_number);
+    row.contract_date = Set(c.contract_date);
+    row.contact_person = Set(c.contact_person);
+    row.phone = Set(c.phone);
+    row.email = Set(c.email);
+    row.city = Set(c.city);
+    row.address = Set(c.address);
+    row.national_id = Set(c.national_id);
+    row.partner_id = Set(c.partner_id);
+    row.support_group = Set(c.support_group);
+    row.activity = Set(c.activity);
+    row.growth_potential = Set(c.growth_potential);
+    row.chain = Set(c.chain);
+    row.counterparty_id = Set(c.counterparty_id);
+    row.language = Set(c.language);
+    row.time_zone = Set(c.time_zone);
+    row.status = Set(c.status);
+    row.updated_at = Set(kabinet_store::now());
+    let txn = app.db.write().await?;
+    let saved = row.update(&txn).await.map_err(|e| {
+        if kabinet_store::is_unique_violation(&e) {
+            FieldErrors::single("contract_number", "contract-taken")
+        } else {
+            e.into()
+        }
+    })?;
+    let (b, a) = (audit_fields(&before), audit_fields(&saved));
+    let changes: Vec<(&str, serde_json::Value, serde_json::Value)> = a
+        .as_object()
+        .map(|m| m.keys().map(|k| (k.as_str(), b[k].clone(), a[k].clone())).collect())
+        .unwrap_or_default();
+    let diff = audit::diff(&changes);
+    if diff.as_object().is_some_and(|m| !m.is_empty()) {
+        audit::record(&txn, actor, "customer.update", "customer", Some(id), diff).await?;
+    }
+    txn.commit().await?;
+    Ok(saved)
 }
 
 pub async fn create_partner(app: &App, actor: &Actor, name: &str) -> AppResult<partner::Model> {

@@ -2,7 +2,7 @@
 //! every kind and support group with cabinet users of every role. All names are made up.
 
 use kabinet_store::entities::user::{self, Entity as User};
-use sea_orm::{EntityTrait, PaginatorTrait};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::access::Actor;
 use crate::access::users::{self, NewUser};
@@ -167,8 +167,10 @@ pub async fn load(app: &App) -> AppResult<Vec<DemoLogin>> {
             .await?;
             partner_ids.push(p.id);
         }
+        let vector_party = demo_counterparty(app, "1655000010").await?;
+        let guest_house_party = demo_counterparty(app, "231500000083").await?;
         let mut created_customers = Vec::new();
-        for c in CUSTOMERS {
+        for (i, c) in CUSTOMERS.iter().enumerate() {
             let created = customers::create(
                 app,
                 &actor,
@@ -182,6 +184,12 @@ pub async fn load(app: &App) -> AppResult<Vec<DemoLogin>> {
                     partner_id: c.partner.map(|i| partner_ids[i]),
                     support_group: Some(c.group.into()),
                     language: c.language.into(),
+                    counterparty_inn: match i {
+                        0 => Some(vector_party.inn.clone()),
+                        2 => Some(guest_house_party.inn.clone()),
+                        _ => None,
+                    },
+                    ..Default::default()
                 },
             )
             .await?;
@@ -195,6 +203,7 @@ pub async fn load(app: &App) -> AppResult<Vec<DemoLogin>> {
             created_customers.push((created, c.language));
         }
         demo_money(app, &created_customers).await?;
+        demo_assets(app, &created_customers, &partner_ids).await?;
     }
     logins(app).await
 }
@@ -312,6 +321,196 @@ async fn demo_money(app: &App, customers: &[(kabinet_store::entities::customer::
         accounts::set_limits(app, &actor, &admin, a.id, limits).await?;
     }
     Ok(())
+}
+
+/// A customer's legal entity, as the made-up company registry knows it, with bank details.
+async fn demo_counterparty(app: &App, inn: &str) -> AppResult<kabinet_store::entities::counterparty::Model> {
+    use crate::crm::counterparties::{self, CounterpartyInput};
+    use crate::crm::registry::{CompanyRegistry, FakeRegistry};
+    // From the made-up registry itself: the demo works whichever registry is configured.
+    let known = FakeRegistry::demo()
+        .find_by_inn(inn)
+        .await
+        .ok()
+        .flatten()
+        .expect("the demo registry knows the demo customers");
+    let mut party = CounterpartyInput::from(known);
+    party.bank_name = "ПАО «Демо-Банк»".into();
+    party.bik = "044525225".into();
+    party.bank_account = "40702810638050013199".into();
+    party.correspondent_account = "30101810400000000225".into();
+    counterparties::create(app, &Actor::system(), &crate::access::Identity::system_admin(), party).await
+}
+
+/// Guests made up for a demo point: `count` phones seen over the last weeks.
+fn demo_guests(count: usize, seed: u64) -> Vec<crate::assets::guests::GuestReport> {
+    let now = chrono::Utc::now();
+    (0..count as u64)
+        .map(|i| {
+            let n = (i * 7_919 + seed * 104_729) % 10_000_000;
+            let first = now - chrono::Duration::hours(((i * 37 + seed) % 900) as i64 + 24);
+            crate::assets::guests::GuestReport {
+                phone: format!("+7999{n:07}"),
+                first_seen: first,
+                last_seen: first + chrono::Duration::hours(((i * 13) % 23) as i64),
+                visits: 1 + (i % 9) as i32,
+            }
+        })
+        .collect()
+}
+
+/// The counterparty of the first customer, partner accounts, licences with points and
+/// guests: a yearly hotspot linked to a radar whose guest export is already allowed, a
+/// partner's demo licence, and a partner-paid hotspot still waiting for its verification.
+async fn demo_assets(
+    app: &App,
+    customers: &[(kabinet_store::entities::customer::Model, &str)],
+    partner_ids: &[i64],
+) -> AppResult<()> {
+    use crate::assets::{guests, licences, verification};
+    use crate::billing::{accounts, payments, plans};
+    use kabinet_core::money::Currency;
+    let actor = Actor::system();
+    let admin = crate::access::Identity::from_user(&users::get(app, 1).await?).expect("demo admin");
+    let vector = &customers[0].0;
+    // Partners buy the licences they resell from their own accounts.
+    for (i, partner_id) in partner_ids.iter().enumerate() {
+        let account = accounts::open(
+            app,
+            &actor,
+            accounts::NewAccount {
+                customer_id: None,
+                partner_id: Some(*partner_id),
+                title: "Партнёрский".into(),
+                currency: Currency::Rub,
+                credit_limit: 0,
+                warning_threshold: None,
+                manager_user_id: Some(2),
+            },
+        )
+        .await?;
+        payments::register_manual(
+            app,
+            &actor,
+            &admin,
+            payments::ManualPayment {
+                account_id: account.id,
+                amount: 5_000_000,
+                method: "bank_transfer".into(),
+                document_number: format!("{}", 2000 + i),
+                document_date: chrono::Utc::now().date_naive(),
+                description: String::new(),
+                idempotency_key: format!("demo-partner-payment-{i}"),
+            },
+        )
+        .await?;
+    }
+    let all_plans = plans::all(app).await?;
+    let plan = |kind: &str, period: &str| {
+        all_plans
+            .iter()
+            .find(|p| p.asset_kind == kind && p.period == period && p.currency == "RUB")
+            .map(|p| p.id)
+    };
+    // The first customer pays a year ahead for its hotspot, plus its radar.
+    let vector_account = accounts::of_customer(app, vector.id).await?.remove(0);
+    payments::register_manual(
+        app,
+        &actor,
+        &admin,
+        payments::ManualPayment {
+            account_id: vector_account.id,
+            amount: 2_200_000,
+            method: "bank_transfer".into(),
+            document_number: "1100".into(),
+            document_date: chrono::Utc::now().date_naive(),
+            description: String::new(),
+            idempotency_key: "demo-payment-licences".into(),
+        },
+    )
+    .await?;
+    let licence =
+        |customer_id: i64, kind: &str, point: &str, cabinet: &str, period: &str, demo: bool| licences::NewLicence {
+            customer_id,
+            kind: kind.into(),
+            point_name: point.into(),
+            point_address: None,
+            cabinet_type: cabinet.into(),
+            period: period.into(),
+            router_ownership: "provider".into(),
+            demo,
+            plan_id: if demo { None } else { plan(kind, period) },
+            account_id: None,
+            modules: app.config.assets.modules.iter().take(2).cloned().collect(),
+            request_token: None,
+        };
+    let hotspot = licences::create(
+        app,
+        &actor,
+        &admin,
+        licence(vector.id, "hotspot", "Кафе «Ромашка-плюс»", "full", "year", false),
+    )
+    .await?;
+    let radar = licences::create(
+        app,
+        &actor,
+        &admin,
+        licence(vector.id, "radar", "Кафе «Ромашка-плюс»", "full", "month", false),
+    )
+    .await?;
+    licences::link(app, &actor, &admin, hotspot.licence.id, radar.licence.id).await?;
+    guests::ingest(app, &hotspot.licence, &demo_guests(240, 1)).await?;
+    // Its guest export is allowed: every verification step is taken.
+    let coordinator = identity_of(app, "vector.coord").await?;
+    let coord_actor = Actor::user(&coordinator, None);
+    verification::customer_confirms(app, &coord_actor, &coordinator, hotspot.licence.id).await?;
+    verification::staff_verify(app, &actor, &admin, hotspot.licence.id).await?;
+    verification::contact_confirms(
+        app,
+        &coord_actor,
+        &coordinator,
+        hotspot.licence.id,
+        "Светлана Юрьевна Лаптева",
+        "+79990000111",
+        "vector.coord@demo.kabinet.example",
+    )
+    .await?;
+    // The first partner's never-billed demo licence, on its bakery chain.
+    let partner1 = identity_of(app, "partner1").await?;
+    licences::create(
+        app,
+        &Actor::user(&partner1, None),
+        &partner1,
+        licence(customers[1].0.id, "hotspot", "Пекарня «Колосок»", "lite", "month", true),
+    )
+    .await?;
+    // The second partner's guest house: paid from the partner's account, not verified yet.
+    let partner2 = identity_of(app, "partner2").await?;
+    let guest_house = licences::create(
+        app,
+        &Actor::user(&partner2, None),
+        &partner2,
+        licence(
+            customers[2].0.id,
+            "hotspot",
+            "Гостевой дом «Тихая заводь»",
+            "lite",
+            "month",
+            false,
+        ),
+    )
+    .await?;
+    guests::ingest(app, &guest_house.licence, &demo_guests(60, 2)).await?;
+    Ok(())
+}
+
+async fn identity_of(app: &App, login: &str) -> AppResult<crate::access::Identity> {
+    let u = User::find()
+        .filter(user::Column::Login.eq(login))
+        .one(&app.db.conn)
+        .await?
+        .ok_or(crate::AppError::NotFound)?;
+    Ok(crate::access::Identity::from_user(&u).expect("active demo user"))
 }
 
 fn demo_user(login: &str, name: &str, role: &str, phone: Option<&str>, partner_id: Option<i64>, hash: &str) -> NewUser {

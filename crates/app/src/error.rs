@@ -57,6 +57,13 @@ pub enum AppError {
         shortfall: i64,
         currency: kabinet_core::money::Currency,
     },
+    /// The paying account's balance does not cover what must be paid first (the first charge
+    /// of a commercial licence); `shortfall` is what is missing.
+    #[error("short of {shortfall}")]
+    InsufficientFunds {
+        shortfall: i64,
+        currency: kabinet_core::money::Currency,
+    },
     #[error("too many attempts")]
     Throttled { retry_after_secs: u64 },
     #[error("internal error: {0}")]
@@ -65,6 +72,11 @@ pub enum AppError {
 
 impl From<kabinet_store::DbErr> for AppError {
     fn from(e: kabinet_store::DbErr) -> Self {
+        if kabinet_store::is_contention(&e) {
+            // Nothing was written (the transaction is rolled back); the person may try again.
+            tracing::warn!(error = %e, "database contention");
+            return AppError::Conflict("busy-try-again");
+        }
         AppError::Internal(anyhow::Error::new(e))
     }
 }
@@ -81,6 +93,7 @@ impl AppError {
             AppError::NotFound => "not_found",
             AppError::Conflict(c) => c,
             AppError::OverDebtCap { .. } => "over_debt_cap",
+            AppError::InsufficientFunds { .. } => "insufficient_funds",
             AppError::Throttled { .. } => "throttled",
             AppError::Internal(_) => "internal",
         }

@@ -41,30 +41,8 @@ pub async fn start_payments(
     sort: Sort,
     format: &str,
 ) -> AppResult<export_job::Model> {
-    if !FORMATS.contains(&format) {
-        return Err(crate::FieldErrors::single("format", "invalid-choice"));
-    }
-    let now = kabinet_store::now();
     let spec = serde_json::json!({"filter": filter, "sort": sort.key, "desc": sort.descending});
-    let job = export_job::ActiveModel {
-        token: Set(crate::access::passwords::random_secret(16)),
-        user_id: Set(who.user_id),
-        kind: Set("payments".into()),
-        format: Set(format.into()),
-        filter: Set(spec.to_string()),
-        status: Set("running".into()),
-        rows_done: Set(0),
-        rows_total: Set(0),
-        file_name: Set(Some(format!("payments-{}.{format}", now.format("%Y%m%d-%H%M")))),
-        bytes: Set(0),
-        error: Set(None),
-        created_at: Set(now),
-        updated_at: Set(now),
-        finished_at: Set(None),
-        ..Default::default()
-    }
-    .insert(&app.db.conn)
-    .await?;
+    let job = new_job(app, who, "payments", format, spec).await?;
     let (app2, who2, job2) = (app.clone(), who.clone(), job.clone());
     tokio::spawn(async move {
         let result = write_payments(&app2, &who2, &job2, filter, sort).await;
@@ -73,6 +51,39 @@ pub async fn start_payments(
         }
     });
     Ok(job)
+}
+
+/// Records a new export of `kind` for `who`; the caller starts the writing.
+pub(crate) async fn new_job(
+    app: &App,
+    who: &Identity,
+    kind: &str,
+    format: &str,
+    spec: serde_json::Value,
+) -> AppResult<export_job::Model> {
+    if !FORMATS.contains(&format) {
+        return Err(crate::FieldErrors::single("format", "invalid-choice"));
+    }
+    let now = kabinet_store::now();
+    Ok(export_job::ActiveModel {
+        token: Set(crate::access::passwords::random_secret(16)),
+        user_id: Set(who.user_id),
+        kind: Set(kind.into()),
+        format: Set(format.into()),
+        filter: Set(spec.to_string()),
+        status: Set("running".into()),
+        rows_done: Set(0),
+        rows_total: Set(0),
+        file_name: Set(Some(format!("{kind}-{}.{format}", now.format("%Y%m%d-%H%M")))),
+        bytes: Set(0),
+        error: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+        finished_at: Set(None),
+        ..Default::default()
+    }
+    .insert(&app.db.conn)
+    .await?)
 }
 
 /// The caller's own job by its token; anyone else's is "not found".
@@ -118,7 +129,7 @@ pub fn percent(job: &export_job::Model) -> i64 {
     }
 }
 
-async fn finish(app: &App, job: &export_job::Model, result: AppResult<(i64, i64)>) -> AppResult<()> {
+pub(crate) async fn finish(app: &App, job: &export_job::Model, result: AppResult<(i64, i64)>) -> AppResult<()> {
     let now = kabinet_store::now();
     let mut row: export_job::ActiveModel = ExportJob::find_by_id(job.id)
         .one(&app.db.conn)
@@ -145,29 +156,36 @@ async fn finish(app: &App, job: &export_job::Model, result: AppResult<(i64, i64)
     Ok(())
 }
 
-/// One exported line, already in the reader's language.
-struct Line {
-    paid_at: String,
-    account: String,
-    account_kind: String,
-    method: String,
-    document_number: String,
-    description: String,
-    amount: i64,
-    currency: Currency,
+/// One cell of an exported row.
+#[derive(Debug, Clone)]
+pub enum Cell {
+    Text(String),
+    /// An amount with its currency: a number in spreadsheets, formatted in text files.
+    Money(i64, Currency),
+    /// A whole number.
+    Count(i64),
 }
 
-/// Turns rows into lines in the reader's language; translations and the time zone are looked
-/// up once, not per row.
-struct Liner {
+/// The columns of an export: titles (in the reader's language) and widths (characters).
+#[derive(Debug, Clone)]
+pub struct Columns {
+    pub titles: Vec<String>,
+    pub widths: Vec<usize>,
+    /// The title of the currency column that follows a money column in csv and xlsx.
+    pub currency_title: Option<String>,
+}
+
+/// Turns payment rows into cells in the reader's language; translations and the time zone are
+/// looked up once, not per row.
+struct PaymentCells {
     lang: Lang,
     tz: jiff::tz::TimeZone,
     words: std::collections::HashMap<String, String>,
 }
 
-impl Liner {
-    fn new(lang: Lang, time_zone: &str) -> Liner {
-        Liner {
+impl PaymentCells {
+    fn new(lang: Lang, time_zone: &str) -> PaymentCells {
+        PaymentCells {
             lang,
             tz: jiff::tz::TimeZone::get(time_zone).unwrap_or(jiff::tz::TimeZone::UTC),
             words: Default::default(),
@@ -179,39 +197,46 @@ impl Liner {
         self.words.entry(key).or_insert_with_key(|k| lang.t(k)).clone()
     }
 
-    fn line(&mut self, r: ExportRow) -> Line {
-        let paid_at = r
-            .paid_at
-            .and_then(|t| jiff::Timestamp::from_microsecond(t.timestamp_micros()).ok())
-            .map(|ts| ts.to_zoned(self.tz.clone()).strftime("%Y-%m-%d %H:%M").to_string())
-            .unwrap_or_default();
-        Line {
-            paid_at,
-            account: r.account_number,
-            account_kind: self.word(format!("account-kind-{}", r.account_kind)),
-            method: self.word(format!("method-{}", r.method)),
-            document_number: r.document_number.unwrap_or_default(),
-            description: r.description,
-            amount: r.amount,
-            currency: r.currency.parse().unwrap_or(Currency::Rub),
+    fn cells(&mut self, r: ExportRow) -> Vec<Cell> {
+        let currency: Currency = r.currency.parse().unwrap_or(Currency::Rub);
+        vec![
+            Cell::Text(local_time(&self.tz, r.paid_at)),
+            Cell::Text(r.account_number),
+            Cell::Text(self.word(format!("account-kind-{}", r.account_kind))),
+            Cell::Text(self.word(format!("method-{}", r.method))),
+            Cell::Text(r.document_number.unwrap_or_default()),
+            Cell::Text(r.description),
+            Cell::Money(r.amount, currency),
+        ]
+    }
+
+    fn columns(lang: Lang) -> Columns {
+        Columns {
+            titles: [
+                "field-date",
+                "field-account",
+                "field-account-kind",
+                "field-method",
+                "field-document-number",
+                "field-description",
+                "field-amount",
+            ]
+            .iter()
+            .map(|k| lang.t(k))
+            .collect(),
+            widths: vec![17, 12, 12, 20, 18, 30, 20],
+            currency_title: Some(lang.t("field-currency")),
         }
     }
 }
 
-fn headers(lang: Lang) -> [String; 7] {
-    [
-        "field-date",
-        "field-account",
-        "field-account-kind",
-        "field-method",
-        "field-document-number",
-        "field-description",
-        "field-amount",
-    ]
-    .map(|k| lang.t(k))
+/// `YYYY-MM-DD HH:MM` of a moment in `tz`; empty for none.
+pub(crate) fn local_time(tz: &jiff::tz::TimeZone, at: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    at.and_then(|t| jiff::Timestamp::from_microsecond(t.timestamp_micros()).ok())
+        .map(|ts| ts.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string())
+        .unwrap_or_default()
 }
 
-/// Streams the rows into the file through a writer on a blocking thread; returns rows and bytes.
 async fn write_payments(
     app: &App,
     who: &Identity,
@@ -220,6 +245,22 @@ async fn write_payments(
     sort: Sort,
 ) -> AppResult<(i64, i64)> {
     let total = payments::count(app, who, &filter).await? as i64;
+    let rows = payments::stream(app, who, &filter, &sort).await?;
+    let mut cells = PaymentCells::new(who.language, &app.config.display_time_zone);
+    let rows = rows.map(move |r| r.map(|r| cells.cells(r)));
+    write_rows(app, job, total, rows, PaymentCells::columns(who.language), who.language).await
+}
+
+/// Streams rows into the job's file through a writer on a blocking thread, a batch at a time,
+/// updating the progress the page shows; returns rows and bytes written.
+pub(crate) async fn write_rows(
+    app: &App,
+    job: &export_job::Model,
+    total: i64,
+    rows: impl futures_core::Stream<Item = AppResult<Vec<Cell>>>,
+    columns: Columns,
+    lang: Lang,
+) -> AppResult<(i64, i64)> {
     ExportJob::update_many()
         .col_expr(export_job::Column::RowsTotal, sea_orm::sea_query::Expr::value(total))
         .filter(export_job::Column::Id.eq(job.id))
@@ -228,34 +269,31 @@ async fn write_payments(
     std::fs::create_dir_all(dir(app)).map_err(|e| AppError::Internal(e.into()))?;
     let final_path = path_of(app, job);
     let part = final_path.with_extension("part");
-    let lang = who.language;
-    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Line>>(4);
+    let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Vec<Cell>>>(4);
     let format = job.format.clone();
     let part2 = part.clone();
     let writer = tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-        let mut sink = Sink::open(&format, &part2, lang)?;
+        let mut sink = Sink::open(&format, &part2, &columns)?;
         while let Some(batch) = rx.blocking_recv() {
-            for l in &batch {
-                sink.write(l, lang)?;
+            for row in &batch {
+                sink.write(row, lang)?;
             }
         }
         sink.finish()
     });
-    let mut rows = payments::stream(app, who, &filter, &sort).await?;
+    let mut rows = std::pin::pin!(rows);
     let mut batch = Vec::with_capacity(BATCH);
     let mut done: i64 = 0;
-    let mut liner = Liner::new(lang, &app.config.display_time_zone);
     while let Some(r) = rows.next().await {
-        batch.push(liner.line(r?));
+        batch.push(r?);
         done += 1;
-        if batch.len() == BATCH {
-            if tx
+        if batch.len() == BATCH
+            && tx
                 .send(std::mem::replace(&mut batch, Vec::with_capacity(BATCH)))
                 .await
                 .is_err()
-            {
-                break;
-            }
+        {
+            break;
         }
         if done % PROGRESS_EVERY == 0 {
             ExportJob::update_many()
@@ -269,7 +307,6 @@ async fn write_payments(
                 .await?;
         }
     }
-    drop(rows);
     if !batch.is_empty() {
         let _ = tx.send(batch).await;
     }
@@ -283,14 +320,14 @@ async fn write_payments(
     Ok((done, bytes))
 }
 
-/// Where exported lines go, per format.
-enum Sink {
-    Csv(csv::Writer<std::io::BufWriter<std::fs::File>>),
-    Txt(std::io::BufWriter<std::fs::File>),
+/// Where exported rows go, per format.
+pub(crate) enum Sink {
+    Csv(Box<csv::Writer<std::io::BufWriter<std::fs::File>>>),
+    Txt(std::io::BufWriter<std::fs::File>, Vec<usize>),
     Xlsx(Box<XlsxSink>),
 }
 
-struct XlsxSink {
+pub(crate) struct XlsxSink {
     workbook: rust_xlsxwriter::Workbook,
     path: PathBuf,
     row: u32,
@@ -298,11 +335,8 @@ struct XlsxSink {
     whole: rust_xlsxwriter::Format,
 }
 
-/// Column widths of the txt layout (the amount is right-aligned in the last).
-const TXT_WIDTHS: [usize; 6] = [17, 12, 12, 20, 18, 30];
-
 impl Sink {
-    fn open(format: &str, path: &std::path::Path, lang: Lang) -> anyhow::Result<Sink> {
+    pub(crate) fn open(format: &str, path: &std::path::Path, columns: &Columns) -> anyhow::Result<Sink> {
         let file = std::fs::File::create(path)?;
         Ok(match format {
             "csv" => {
@@ -310,27 +344,18 @@ impl Sink {
                 // A byte-order mark makes spreadsheet programs read the file as UTF-8.
                 buf.write_all("\u{feff}".as_bytes())?;
                 let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(buf);
-                let mut h: Vec<String> = headers(lang).to_vec();
-                h.push(lang.t("field-currency"));
-                w.write_record(&h)?;
-                Sink::Csv(w)
+                let mut titles = columns.titles.clone();
+                titles.extend(columns.currency_title.clone());
+                w.write_record(&titles)?;
+                Sink::Csv(Box::new(w))
             }
             "txt" => {
                 let mut w = std::io::BufWriter::new(file);
-                let h = headers(lang);
-                let mut line = String::new();
-                for (i, width) in TXT_WIDTHS.iter().enumerate() {
-                    line.push_str(&pad(&h[i], *width));
-                    line.push(' ');
-                }
-                line.push_str(&format!("{:>20}", h[6]));
-                writeln!(w, "{}", line.trim_end())?;
-                writeln!(
-                    w,
-                    "{}",
-                    "-".repeat(TXT_WIDTHS.iter().sum::<usize>() + TXT_WIDTHS.len() + 20)
-                )?;
-                Sink::Txt(w)
+                let widths = columns.widths.clone();
+                let line = txt_line(columns.titles.iter().map(String::as_str), &widths);
+                writeln!(w, "{line}")?;
+                writeln!(w, "{}", "-".repeat(widths.iter().sum::<usize>() + widths.len()))?;
+                Sink::Txt(w, widths)
             }
             _ => {
                 drop(file);
@@ -340,12 +365,12 @@ impl Sink {
                 }
                 let bold = rust_xlsxwriter::Format::new().set_bold();
                 let sheet = workbook.add_worksheet_with_constant_memory();
-                for (col, h) in headers(lang).iter().enumerate() {
-                    sheet.write_string_with_format(0, col as u16, h, &bold)?;
+                for (col, (title, width)) in columns.titles.iter().zip(&columns.widths).enumerate() {
+                    sheet.write_string_with_format(0, col as u16, title, &bold)?;
+                    sheet.set_column_width(col as u16, (*width).max(8) as f64)?;
                 }
-                sheet.write_string_with_format(0, 7, lang.t("field-currency"), &bold)?;
-                for (col, width) in [17.0, 12.0, 12.0, 20.0, 18.0, 40.0, 16.0, 8.0].iter().enumerate() {
-                    sheet.set_column_width(col as u16, *width)?;
+                if let Some(title) = &columns.currency_title {
+                    sheet.write_string_with_format(0, columns.titles.len() as u16, title, &bold)?;
                 }
                 Sink::Xlsx(Box::new(XlsxSink {
                     workbook,
@@ -358,58 +383,95 @@ impl Sink {
         })
     }
 
-    fn write(&mut self, l: &Line, lang: Lang) -> anyhow::Result<()> {
-        let text = [
-            &l.paid_at,
-            &l.account,
-            &l.account_kind,
-            &l.method,
-            &l.document_number,
-            &l.description,
-        ]
-        .map(|t| neutralise_formula(t).into_owned());
+    pub(crate) fn write(&mut self, row: &[Cell], lang: Lang) -> anyhow::Result<()> {
         match self {
             Sink::Csv(w) => {
-                let amount = plain_decimal(l.amount, l.currency);
-                let mut rec: Vec<&str> = text.iter().map(String::as_str).collect();
-                rec.push(&amount);
-                rec.push(l.currency.code());
+                let mut rec: Vec<String> = Vec::with_capacity(row.len() + 1);
+                let mut currency = None;
+                for c in row {
+                    rec.push(match c {
+                        Cell::Text(t) => neutralise_formula(t).into_owned(),
+                        Cell::Money(m, cur) => {
+                            currency = Some(*cur);
+                            plain_decimal(*m, *cur)
+                        }
+                        Cell::Count(n) => n.to_string(),
+                    });
+                }
+                // A money column is followed by its currency.
+                if let Some(cur) = currency {
+                    rec.push(cur.code().to_owned());
+                }
                 w.write_record(&rec)?;
             }
-            Sink::Txt(w) => {
-                let mut line = String::new();
-                for (i, width) in TXT_WIDTHS.iter().enumerate() {
-                    line.push_str(&pad(&text[i], *width));
-                    line.push(' ');
-                }
-                line.push_str(&format!("{:>20}", lang.money(l.amount, l.currency)));
-                writeln!(w, "{}", line.trim_end())?;
+            Sink::Txt(w, widths) => {
+                let texts: Vec<String> = row
+                    .iter()
+                    .map(|c| match c {
+                        Cell::Text(t) => neutralise_formula(t).into_owned(),
+                        Cell::Money(m, cur) => lang.money(*m, *cur),
+                        Cell::Count(n) => n.to_string(),
+                    })
+                    .collect();
+                writeln!(w, "{}", txt_line(texts.iter().map(String::as_str), widths))?;
             }
             Sink::Xlsx(x) => {
-                let row = x.row;
+                let r = x.row;
                 let sheet = x.workbook.worksheet_from_index(0)?;
-                for (col, t) in text.iter().enumerate() {
-                    sheet.write_string(row, col as u16, t)?;
+                let mut currency = None;
+                for (col, c) in row.iter().enumerate() {
+                    let col = col as u16;
+                    match c {
+                        Cell::Text(t) => {
+                            sheet.write_string(r, col, neutralise_formula(t))?;
+                        }
+                        Cell::Money(m, cur) => {
+                            let per = cur.minor_per_major();
+                            let fmt = if per == 1 { &x.whole } else { &x.money };
+                            sheet.write_number_with_format(r, col, *m as f64 / per as f64, fmt)?;
+                            currency = Some((*cur, col + 1));
+                        }
+                        Cell::Count(n) => {
+                            sheet.write_number_with_format(r, col, *n as f64, &x.whole)?;
+                        }
+                    }
                 }
-                let per = l.currency.minor_per_major();
-                let value = l.amount as f64 / per as f64;
-                let fmt = if per == 1 { &x.whole } else { &x.money };
-                sheet.write_number_with_format(row, 6, value, fmt)?;
-                sheet.write_string(row, 7, l.currency.code())?;
+                if let Some((cur, col)) = currency {
+                    sheet.write_string(r, col, cur.code())?;
+                }
                 x.row += 1;
             }
         }
         Ok(())
     }
 
-    fn finish(self) -> anyhow::Result<()> {
+    pub(crate) fn finish(self) -> anyhow::Result<()> {
         match self {
             Sink::Csv(mut w) => w.flush()?,
-            Sink::Txt(mut w) => w.flush()?,
+            Sink::Txt(mut w, _) => w.flush()?,
             Sink::Xlsx(mut x) => x.workbook.save(&x.path)?,
         }
         Ok(())
     }
+}
+
+/// A line of the txt layout: each column cut or padded to its width; the last one, an
+/// amount, right-aligned.
+fn txt_line<'a>(texts: impl Iterator<Item = &'a str>, widths: &[usize]) -> String {
+    let texts: Vec<&str> = texts.collect();
+    let mut line = String::new();
+    for (i, t) in texts.iter().enumerate() {
+        let width = widths.get(i).copied().unwrap_or(12);
+        if i + 1 == texts.len() {
+            let n = t.chars().count();
+            line.extend(std::iter::repeat_n(' ', width.saturating_sub(n)));
+            line.push_str(t);
+        } else {
+            line.push_str(&pad(t, width));
+            line.push(' ');
+        }
+    }
+    line.trim_end().to_owned()
 }
 
 /// `text` cut or padded with spaces to `width` characters.

@@ -116,6 +116,43 @@ impl Lang {
         DisplayUnit::for_reader(currency, self.code())
     }
 
+    /// ASCII digits written the way this language writes them (Persian digits in Persian).
+    pub fn digits(self, text: &str) -> String {
+        if self != Lang::Fa {
+            return text.to_owned();
+        }
+        text.chars()
+            .map(|c| match c.to_digit(10) {
+                Some(d) => char::from_u32(0x06F0 + d).unwrap_or(c),
+                None => c,
+            })
+            .collect()
+    }
+
+    /// A date as documents write it: "24 ноября 2026 г.", "24 November 2026", "۲۴ نوامبر ۲۰۲۶".
+    pub fn long_date(self, d: chrono::NaiveDate) -> String {
+        use chrono::Datelike;
+        self.t_args(
+            "date-long",
+            &[
+                ("day", self.digits(&d.day().to_string())),
+                ("month", self.t(&format!("month-of-{}", d.month()))),
+                ("year", self.digits(&d.year().to_string())),
+            ],
+        )
+    }
+
+    /// A month with its year: "октябрь 2026 г.", "October 2026".
+    pub fn month_year(self, m: kabinet_core::documents::Month) -> String {
+        self.t_args(
+            "month-year",
+            &[
+                ("month", self.t(&format!("month-{}", m.month))),
+                ("year", self.digits(&m.year.to_string())),
+            ],
+        )
+    }
+
     /// Whether `key` exists in this language's own file (not through the fallback).
     pub fn has(self, key: &str) -> bool {
         // Messages with variables only format when given them.
@@ -131,6 +168,22 @@ impl Lang {
             "number",
             "count",
             "threshold",
+            "day",
+            "month",
+            "year",
+            "from",
+            "to",
+            "rate",
+            "words",
+            "party",
+            "contract",
+            "service",
+            "product",
+            "kind",
+            "link",
+            "done",
+            "email",
+            "key",
         ]
         .into_iter()
         .map(|k| (k, FluentValue::from("x")))

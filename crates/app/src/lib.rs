@@ -5,11 +5,14 @@
 //! with its audit record and outgoing messages, and returns plain data for the web layer.
 
 pub mod access;
+pub mod assets;
 pub mod audit;
 pub mod billing;
 pub mod config;
+pub mod crm;
 pub mod customers;
 pub mod demo;
+pub mod documents;
 pub mod error;
 pub mod exports;
 pub mod i18n;
@@ -28,12 +31,17 @@ pub struct App {
     pub db: Db,
     pub config: Arc<Config>,
     pub channels: notify::Channels,
-    /// Woken when a message is queued, so an in-process worker delivers it at once.
-    pub outbox_wake: Arc<tokio::sync::Notify>,
+    /// Woken when a message or a document order is queued, so an in-process worker takes it
+    /// at once.
+    pub worker_wake: Arc<tokio::sync::Notify>,
     /// Sessions looked up in the last moments (see `access::sessions::SessionCache`).
     pub sessions: Arc<access::sessions::SessionCache>,
     /// The payment gateway, when online payments are configured.
     pub gateway: Option<Arc<dyn billing::gateway::PaymentGateway>>,
+    /// The company registry, when lookups by INN are configured.
+    pub registry: Option<Arc<dyn crm::registry::CompanyRegistry>>,
+    /// Commands to routers (AST-2).
+    pub router: Arc<dyn assets::router::RouterControl>,
 }
 
 impl App {
@@ -49,12 +57,29 @@ impl App {
             },
             _ => None,
         };
+        let registry: Option<Arc<dyn crm::registry::CompanyRegistry>> = match config.registry.kind.as_str() {
+            "dadata" => match crm::registry::DaData::new(&config.registry) {
+                Ok(r) => Some(Arc::new(r)),
+                Err(e) => {
+                    tracing::error!(error = %e, "company registry client");
+                    None
+                }
+            },
+            "fake" => Some(Arc::new(crm::registry::FakeRegistry::demo())),
+            _ => None,
+        };
+        let router: Arc<dyn assets::router::RouterControl> = match config.assets.router_control.as_str() {
+            "fake" => Arc::new(assets::router::FakeRouterControl::default()),
+            _ => Arc::new(assets::router::RouterOsApi::default()),
+        };
         App {
             gateway,
+            registry,
+            router,
             db,
             config: Arc::new(config),
             channels,
-            outbox_wake: Arc::new(tokio::sync::Notify::new()),
+            worker_wake: Arc::new(tokio::sync::Notify::new()),
             sessions: Arc::new(access::sessions::SessionCache::new(ttl)),
         }
     }

@@ -368,7 +368,7 @@ async fn partners_manage_only_their_customers(db: Db) {
     let own = kabinet_app::customers::list_visible(
         &t.app,
         &partner,
-        None,
+        &Default::default(),
         &kabinet_app::listing::Sort::parse(None, None, &kabinet_app::customers::SORTS),
         1,
         50,
@@ -380,7 +380,7 @@ async fn partners_manage_only_their_customers(db: Db) {
     let all = kabinet_app::customers::list_visible(
         &t.app,
         &identity(&t, "manager").await,
-        None,
+        &Default::default(),
         &kabinet_app::listing::Sort::parse(None, None, &kabinet_app::customers::SORTS),
         1,
         50,

@@ -29,7 +29,19 @@ async fn chain_holds_under_concurrent_writers(db: Db) {
         let app = t.app.clone();
         handles.push(tokio::spawn(async move { write_one(&app, n).await }));
     }
-    for h in handles {
+    // Two sealers (two nodes) run while the changes are being written: they take turns.
+    let sealers: Vec<_> = (0..2)
+        .map(|_| {
+            let app = t.app.clone();
+            tokio::spawn(async move {
+                for _ in 0..20 {
+                    audit::seal_pending(&app).await.unwrap();
+                    tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+                }
+            })
+        })
+        .collect();
+    for h in handles.into_iter().chain(sealers) {
         h.await.unwrap();
     }
     let v = audit::verify(&t.app).await.unwrap();
@@ -63,6 +75,7 @@ async fn tampering_is_found(db: Db) {
     for n in 0..5 {
         write_one(&t.app, n).await;
     }
+    assert_eq!(audit::seal_pending(&t.app).await.unwrap(), 5);
     t.app
         .db
         .conn

@@ -53,6 +53,7 @@ async fn queue(app: &App, channel: Channel, recipient: &str, body: &str) {
             body: body.into(),
             user_id: None,
             idempotency_key: None,
+            attachments: Vec::new(),
         },
     )
     .await

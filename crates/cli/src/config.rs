@@ -37,6 +37,8 @@ mod tests {
         assert_eq!(config.email.transport, "smtp");
         assert_eq!(config.sms.transport, "smsru");
         assert!(config.cookies_secure());
+        assert_eq!(config.requisites.vat_rate, 22);
+        assert!(!config.requisites.inn.is_empty());
     }
 
     #[test]

@@ -133,3 +133,49 @@ fn openapi_prints_the_document() {
     let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     assert_eq!(doc["openapi"], "3.1.0");
 }
+
+#[test]
+fn validate_says_whether_a_number_is_valid_and_why_not() {
+    let run = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_kabinet"))
+            .arg("validate")
+            .args(args)
+            .current_dir(std::env::temp_dir())
+            .output()
+            .unwrap();
+        (
+            o.status.code(),
+            stdout(&o),
+            String::from_utf8_lossy(&o.stderr).into_owned(),
+        )
+    };
+    let cases: &[(&[&str], i32, &str)] = &[
+        (
+            &["inn", "7707083893"],
+            0,
+            "valid: 7707083893 is a correct INN of an organisation",
+        ),
+        (&["inn", "500100732259"], 0, "INN of a person or sole proprietor"),
+        (&["inn", "7707083894"], 1, "invalid inn: check digit is 4, expected 3"),
+        (&["inn", "77070838"], 1, "wrong length: 8 characters, expected 10 or 12"),
+        (&["inn", "77O7083893"], 1, "only digits are allowed"),
+        (&["kpp", "773601001"], 0, "valid"),
+        (&["kpp", "77360100x"], 1, "invalid kpp: wrong format"),
+        (&["ogrn", "1027700132195"], 0, "correct OGRN"),
+        (&["ogrn", "1027700132194"], 1, "check digit is 4, expected 5"),
+        (&["ogrnip", "304500116000157"], 0, "correct OGRNIP"),
+        (&["ogrnip", "104500116000157"], 1, "the first digit 1 is not used"),
+        (&["national-id", "0013542419"], 0, "correct Iranian national id"),
+        (&["national-id", "۰۰۱۳۵۴۲۴۱۹"], 0, "0013542419"),
+        (&["national-id", "1111111111"], 1, "all digits are the same"),
+        (&["national-id", "0013542418"], 1, "check digit is 8, expected 9"),
+    ];
+    for (args, code, text) in cases {
+        let (status, out, err) = run(args);
+        assert_eq!(status, Some(*code), "{args:?}: {out}{err}");
+        assert!(out.contains(text), "{args:?}: {out}");
+    }
+    let (status, _, err) = run(&["passport", "123"]);
+    assert_eq!(status, Some(2), "an unknown kind is a usage error");
+    assert!(err.contains("inn") && err.contains("national-id"), "{err}");
+}

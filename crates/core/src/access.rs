@@ -150,6 +150,11 @@ pub enum Permission {
     CabinetManageUsers,
     /// Pay from the cabinet: top-ups, autopay.
     CabinetPay,
+    /// Order closing documents (invoices, acts, reconciliation acts) for the customer.
+    CabinetDocuments,
+    /// Confirm the legal entity and one's contacts for the personal-data verification, and
+    /// export hotspot guests once it is complete.
+    CabinetGuestData,
     /// Enter the back office at all.
     BackOffice,
     /// Read customers (a partner only its own).
@@ -172,6 +177,22 @@ pub enum Permission {
     PaymentsPost,
     /// Edit the plan catalogue.
     PlansManage,
+    /// Issue closing documents to a customer.
+    DocumentsIssue,
+    /// Register and edit counterparties (a partner only its own).
+    CounterpartiesManage,
+    /// Create customers and change their details (a partner only its own).
+    CustomersManage,
+    /// Delete a comment left on a customer.
+    CommentsDelete,
+    /// Create licences, switch modules, link and split them (a partner its own customers').
+    LicencesManage,
+    /// Delete a licence for good.
+    LicencesDelete,
+    /// Router actions: settings, firmware, reboot.
+    RoutersControl,
+    /// Confirm customers' legal entities in the personal-data verification queue.
+    VerificationManage,
 }
 
 use CustomerRole as C;
@@ -212,6 +233,14 @@ pub const PERMISSION_TABLE: &[(Permission, &[Role])] = &[
             Role::Customer(C::Assistant),
             Role::Customer(C::LineManager),
         ],
+    ),
+    (
+        Permission::CabinetDocuments,
+        &[Role::Customer(C::Coordinator), Role::Customer(C::Assistant)],
+    ),
+    (
+        Permission::CabinetGuestData,
+        &[Role::Customer(C::Coordinator), Role::Customer(C::Assistant)],
     ),
     (Permission::BackOffice, ALL_STAFF),
     (Permission::CustomersRead, ALL_STAFF),
@@ -259,6 +288,60 @@ pub const PERMISSION_TABLE: &[(Permission, &[Role])] = &[
     (
         Permission::PlansManage,
         &[Role::Staff(S::Admin), Role::Staff(S::Accountant)],
+    ),
+    (
+        Permission::CounterpartiesManage,
+        &[
+            Role::Staff(S::Admin),
+            Role::Staff(S::Manager),
+            Role::Staff(S::Support),
+            Role::Staff(S::Partner),
+        ],
+    ),
+    (
+        Permission::CustomersManage,
+        &[
+            Role::Staff(S::Admin),
+            Role::Staff(S::Manager),
+            Role::Staff(S::Support),
+            Role::Staff(S::Partner),
+        ],
+    ),
+    (Permission::CommentsDelete, &[Role::Staff(S::Admin)]),
+    (
+        Permission::LicencesManage,
+        &[
+            Role::Staff(S::Admin),
+            Role::Staff(S::Manager),
+            Role::Staff(S::Support),
+            Role::Staff(S::Partner),
+        ],
+    ),
+    (
+        Permission::LicencesDelete,
+        &[Role::Staff(S::Admin), Role::Staff(S::Manager)],
+    ),
+    (
+        Permission::RoutersControl,
+        &[
+            Role::Staff(S::Admin),
+            Role::Staff(S::Manager),
+            Role::Staff(S::Support),
+            Role::Staff(S::Technician),
+            Role::Staff(S::Partner),
+        ],
+    ),
+    (
+        Permission::VerificationManage,
+        &[Role::Staff(S::Admin), Role::Staff(S::Manager), Role::Staff(S::Support)],
+    ),
+    (
+        Permission::DocumentsIssue,
+        &[
+            Role::Staff(S::Admin),
+            Role::Staff(S::Manager),
+            Role::Staff(S::Accountant),
+        ],
     ),
 ];
 

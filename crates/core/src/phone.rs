@@ -208,10 +208,10 @@ fn domestic(digits: &str) -> Result<String, PhoneError> {
             12 if digits.starts_with("98") => iranian(&digits[2..]),
             _ => Err(PhoneError::WrongLength),
         }
-    } else if digits.starts_with('0') {
+    } else if let Some(national) = digits.strip_prefix('0') {
         // 0 is the Iranian trunk prefix ("00" was handled by the caller).
         if len == 11 {
-            iranian(&digits[1..])
+            iranian(national)
         } else {
             Err(PhoneError::WrongLength)
         }

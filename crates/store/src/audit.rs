@@ -5,6 +5,7 @@ use sea_orm::{
     QuerySelect, Statement,
 };
 
+use crate::entities::audit_pending::{self, Entity as AuditPending};
 use crate::entities::audit_record::{self, Entity as AuditRecord, Model as AuditModel};
 
 /// What a caller records; sequence, time and hashes are added here.
@@ -19,65 +20,105 @@ pub struct NewAuditRecord {
     pub changes: serde_json::Value,
 }
 
-/// Appends one record inside the caller's transaction. Claiming the next sequence number
-/// updates the single chain-head row first, which makes concurrent appenders wait for each
-/// other until commit, so the chain never forks.
-pub async fn append<C: ConnectionTrait>(txn: &C, record: NewAuditRecord) -> Result<AuditModel, DbErr> {
-    let backend = txn.get_database_backend();
-    txn.execute_raw(Statement::from_string(
-        backend,
-        "UPDATE audit_head SET seq = seq + 1 WHERE id = 1",
-    ))
-    .await?;
-    let row = txn
-        .query_one_raw(Statement::from_string(
-            backend,
-            "SELECT seq, last_hash FROM audit_head WHERE id = 1",
-        ))
-        .await?
-        .ok_or_else(|| DbErr::RecordNotFound("audit_head".into()))?;
-    let seq: i64 = row.try_get("", "seq")?;
-    let prev_hash: String = row.try_get("", "last_hash")?;
-    let at = crate::now();
-    let changes = record.changes.to_string();
-    let hash = kabinet_core::audit::chain_hash(&kabinet_core::audit::ChainFields {
-        seq,
-        at_micros: at.timestamp_micros(),
-        actor_user_id: record.actor_user_id,
-        actor: &record.actor,
-        ip: record.ip.as_deref(),
-        action: &record.action,
-        object_type: &record.object_type,
-        object_id: record.object_id.as_deref(),
-        changes: &changes,
-        prev_hash: &prev_hash,
-    });
-    let model = audit_record::ActiveModel {
-        seq: Set(seq),
-        at: Set(at),
+/// Writes one record inside the caller's transaction, to be sealed into the chain by
+/// [`seal`] once the transaction has committed. Takes no lock that other changes share, so
+/// concurrent changes never wait for each other here.
+pub async fn append<C: ConnectionTrait>(txn: &C, record: NewAuditRecord) -> Result<(), DbErr> {
+    audit_pending::ActiveModel {
+        at: Set(crate::now()),
         actor_user_id: Set(record.actor_user_id),
         actor: Set(record.actor),
         ip: Set(record.ip),
         action: Set(record.action),
         object_type: Set(record.object_type),
         object_id: Set(record.object_id),
-        changes: Set(changes),
-        prev_hash: Set(prev_hash),
-        hash: Set(hash.clone()),
+        changes: Set(record.changes.to_string()),
         ..Default::default()
     }
     .insert(txn)
     .await?;
+    Ok(())
+}
+
+/// Seals up to `limit` committed pending records, oldest first, into the hash chain, inside
+/// `txn` (a write transaction of the caller's). The chain head is locked first, so sealers
+/// on several nodes take turns and the chain never forks; the pending rows are moved, not
+/// copied. Returns how many were sealed.
+pub async fn seal<C: ConnectionTrait>(txn: &C, limit: u64) -> Result<usize, DbErr> {
+    let backend = txn.get_database_backend();
+    // An update that changes nothing still takes the row lock (PostgreSQL); on SQLite the
+    // write transaction holds the database already.
+    let head = txn
+        .query_one_raw(Statement::from_string(
+            backend,
+            "UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, last_hash",
+        ))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("audit_head".into()))?;
+    let mut seq: i64 = head.try_get("", "seq")?;
+    let mut prev_hash: String = head.try_get("", "last_hash")?;
+    let pending = AuditPending::find()
+        .order_by_asc(audit_pending::Column::Id)
+        .limit(limit)
+        .all(txn)
+        .await?;
+    if pending.is_empty() {
+        return Ok(0);
+    }
+    let mut sealed = Vec::with_capacity(pending.len());
+    for p in &pending {
+        seq += 1;
+        let hash = kabinet_core::audit::chain_hash(&kabinet_core::audit::ChainFields {
+            seq,
+            at_micros: p.at.timestamp_micros(),
+            actor_user_id: p.actor_user_id,
+            actor: &p.actor,
+            ip: p.ip.as_deref(),
+            action: &p.action,
+            object_type: &p.object_type,
+            object_id: p.object_id.as_deref(),
+            changes: &p.changes,
+            prev_hash: &prev_hash,
+        });
+        sealed.push(audit_record::ActiveModel {
+            seq: Set(seq),
+            at: Set(p.at),
+            actor_user_id: Set(p.actor_user_id),
+            actor: Set(p.actor.clone()),
+            ip: Set(p.ip.clone()),
+            action: Set(p.action.clone()),
+            object_type: Set(p.object_type.clone()),
+            object_id: Set(p.object_id.clone()),
+            changes: Set(p.changes.clone()),
+            prev_hash: Set(prev_hash.clone()),
+            hash: Set(hash.clone()),
+            ..Default::default()
+        });
+        prev_hash = hash;
+    }
+    let count = sealed.len();
+    for chunk in sealed.chunks(200) {
+        AuditRecord::insert_many(chunk.to_vec()).exec(txn).await?;
+    }
+    AuditPending::delete_many()
+        .filter(audit_pending::Column::Id.is_in(pending.iter().map(|p| p.id)))
+        .exec(txn)
+        .await?;
     txn.execute_raw(Statement::from_sql_and_values(
         backend,
         match backend {
-            sea_orm::DatabaseBackend::Postgres => "UPDATE audit_head SET last_hash = $1 WHERE id = 1",
-            _ => "UPDATE audit_head SET last_hash = ? WHERE id = 1",
+            sea_orm::DatabaseBackend::Postgres => "UPDATE audit_head SET seq = $1, last_hash = $2 WHERE id = 1",
+            _ => "UPDATE audit_head SET seq = ?, last_hash = ? WHERE id = 1",
         },
-        [hash.into()],
+        [seq.into(), prev_hash.into()],
     ))
     .await?;
-    Ok(model)
+    Ok(count)
+}
+
+/// Whether any record waits to be sealed.
+pub async fn has_pending<C: ConnectionTrait>(db: &C) -> Result<bool, DbErr> {
+    Ok(AuditPending::find().limit(1).one(db).await?.is_some())
 }
 
 /// Records with a sequence number above `after_seq`, oldest first; for walking the chain.

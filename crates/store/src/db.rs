@@ -89,6 +89,10 @@ impl Db {
                     .busy_timeout(Duration::from_secs(10))
                     .foreign_keys(true)
                     .create_if_missing(true)
+                    // Rows cross from sqlx's SQLite thread to the async side one message each;
+                    // a deeper buffer lets a long read (an export) run ahead instead of
+                    // switching threads for every row. Short queries are unaffected.
+                    .row_buffer_size(1024)
             });
         }
         let conn = Database::connect(options).await?;

@@ -106,3 +106,21 @@ pub async fn totals_since<C: ConnectionTrait>(
         None => Ok((0, 0)),
     }
 }
+
+/// The sum of an account's entries that moved money before `before` (the balance then, by the
+/// dates the money moved): the opening balance of a reconciliation act.
+pub async fn sum_before<C: ConnectionTrait>(db: &C, account_id: i64, before: DateTime<Utc>) -> Result<i64, DbErr> {
+    let b = db.get_database_backend();
+    let row = db
+        .query_one_raw(statement(
+            b,
+            "SELECT CAST(COALESCE(SUM(amount), 0) AS BIGINT) FROM ledger_entries \
+             WHERE account_id = ? AND occurred_at < ?",
+            vec![account_id.into(), before.into()],
+        ))
+        .await?;
+    match row {
+        Some(r) => r.try_get_by_index(0),
+        None => Ok(0),
+    }
+}

@@ -6,7 +6,9 @@
 
 pub mod audit;
 pub mod db;
+pub mod documents;
 pub mod entities;
+pub mod guests;
 pub mod ledger;
 pub mod migrations;
 pub mod outbox;
@@ -21,6 +23,25 @@ pub use sea_orm::{ConnectionTrait, DatabaseConnection, DatabaseTransaction, DbEr
 pub fn now() -> chrono::DateTime<chrono::Utc> {
     use chrono::SubsecRound;
     chrono::Utc::now().trunc_subsecs(6)
+}
+
+/// Whether a database error is two transactions getting in each other's way — a deadlock,
+/// a serialization failure, a lock not granted in time, a busy SQLite file — rather than a
+/// fault: the same request may well succeed when tried again.
+pub fn is_contention(err: &DbErr) -> bool {
+    use sea_orm::{DbErr as E, RuntimeErr as R};
+    let (E::Exec(R::SqlxError(e)) | E::Query(R::SqlxError(e)) | E::Conn(R::SqlxError(e))) = err else {
+        return false;
+    };
+    let sea_orm::sqlx::Error::Database(db) = e.as_ref() else {
+        return false;
+    };
+    // PostgreSQL: deadlock_detected, serialization_failure, lock_not_available. SQLite:
+    // SQLITE_BUSY and SQLITE_LOCKED with their extended codes.
+    matches!(
+        db.code().as_deref(),
+        Some("40P01" | "40001" | "55P03" | "5" | "6" | "261" | "262" | "517")
+    )
 }
 
 /// Whether a database error is a unique-constraint violation (a duplicate login, contract, …).

@@ -5,6 +5,8 @@
 //! dropped afterwards. The [`both_databases!`] macro turns one test body into a SQLite and a
 //! PostgreSQL test.
 
+pub mod dadata;
+pub mod routeros;
 pub mod smsru;
 pub mod smtp;
 
@@ -80,13 +82,13 @@ impl TestDb {
         if let Some(dir) = self.dir {
             let _ = std::fs::remove_dir_all(dir);
         }
-        if let Some((admin_url, name)) = self.postgres {
-            if let Ok(admin) = Database::connect(admin_url.as_str()).await {
-                let _ = admin
-                    .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-                    .await;
-                let _ = admin.close().await;
-            }
+        if let Some((admin_url, name)) = self.postgres
+            && let Ok(admin) = Database::connect(admin_url.as_str()).await
+        {
+            let _ = admin
+                .execute_unprepared(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .await;
+            let _ = admin.close().await;
         }
     }
 }
@@ -99,6 +101,15 @@ pub fn config() -> Config {
             .join(format!("kabinet-test-data-{}", std::process::id()))
             .to_string_lossy()
             .into_owned(),
+        requisites: kabinet_app::config::Requisites::demo(),
+        registry: kabinet_app::config::RegistryConfig {
+            kind: "fake".into(),
+            ..Default::default()
+        },
+        assets: kabinet_app::config::AssetsConfig {
+            router_control: "fake".into(),
+            ..Default::default()
+        },
         ..Config::default()
     }
 }

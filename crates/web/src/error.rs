@@ -72,7 +72,9 @@ impl WebError {
                     AppError::Forbidden => StatusCode::FORBIDDEN,
                     AppError::NotFound => StatusCode::NOT_FOUND,
                     AppError::Conflict(_) => StatusCode::CONFLICT,
-                    AppError::OverDebtCap { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+                    AppError::OverDebtCap { .. } | AppError::InsufficientFunds { .. } => {
+                        StatusCode::UNPROCESSABLE_ENTITY
+                    }
                     AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
                     AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
                 };
@@ -88,7 +90,9 @@ impl WebError {
                 if let AppError::Validation(f) = e {
                     info.fields = f.0.clone();
                 }
-                if let AppError::OverDebtCap { shortfall, currency } = e {
+                if let AppError::OverDebtCap { shortfall, currency }
+                | AppError::InsufficientFunds { shortfall, currency } = e
+                {
                     info.amount = Some((*shortfall, *currency));
                 }
                 info
@@ -174,10 +178,10 @@ pub fn render_error(face: FaceOf, lang: Lang, info: ErrorInfo) -> Response {
             }
         }
     };
-    if let Some(secs) = info.retry_after_secs {
-        if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
-            res.headers_mut().insert(header::RETRY_AFTER, v);
-        }
+    if let Some(secs) = info.retry_after_secs
+        && let Ok(v) = HeaderValue::from_str(&secs.to_string())
+    {
+        res.headers_mut().insert(header::RETRY_AFTER, v);
     }
     res
 }

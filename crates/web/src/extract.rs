@@ -104,7 +104,14 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     type Rejection = WebError;
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let bytes = body_bytes(req, state).await?;
-        serde_json::from_slice(&bytes)
+        JsonBody::parse(&bytes)
+    }
+}
+
+impl<T: DeserializeOwned> JsonBody<T> {
+    /// Parses a body read already (a handler that checks a credential first).
+    pub fn parse(bytes: &[u8]) -> Result<JsonBody<T>, WebError> {
+        serde_json::from_slice(bytes)
             .map(JsonBody)
             .map_err(|e| match e.classify() {
                 serde_json::error::Category::Data => {

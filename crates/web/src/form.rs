@@ -13,6 +13,8 @@ pub struct FormState {
     errors: Vec<(String, String)>,
     /// A message about the whole form (translated).
     pub general: Option<String>,
+    /// A neutral note about the whole form (translated), e.g. what was filled in for the reader.
+    pub info: Option<String>,
 }
 
 impl FormState {
@@ -25,6 +27,7 @@ impl FormState {
             values: data.0.clone(),
             errors: Vec::new(),
             general: None,
+            info: None,
         }
     }
 
@@ -46,6 +49,11 @@ impl FormState {
         self
     }
 
+    pub fn with_general_info(mut self, message: String) -> FormState {
+        self.info = Some(message);
+        self
+    }
+
     /// The typed value, never for a password field.
     pub fn value(&self, name: &str) -> &str {
         if name.contains("password") {
@@ -56,6 +64,15 @@ impl FormState {
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
             .unwrap_or("")
+    }
+
+    /// Every value of a field that repeats (ticked checkboxes of one name).
+    pub fn values_of(&self, name: &str) -> Vec<String> {
+        self.values
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+            .collect()
     }
 
     pub fn is(&self, name: &str, value: &str) -> bool {
@@ -87,7 +104,7 @@ impl FormState {
 /// The form shown again after a use case refused its input: the typed values, a message next
 /// to each field and one above the form. Errors that are not about fields go up as pages.
 pub fn refused(form: &FormData, lang: Lang, e: AppError) -> Result<FormState, WebError> {
-    if let AppError::OverDebtCap { .. } = e {
+    if let AppError::OverDebtCap { .. } | AppError::InsufficientFunds { .. } = e {
         // Not about one field: the message names the amount to pay first.
         let info = WebError::App(e).info();
         return Ok(FormState::from_data(form).with_general(crate::error::message(lang, &info)));

@@ -332,20 +332,19 @@ async fn authorize(State(gate): State<Gate>, mut req: Request, next: Next) -> Re
             (Some(_), _) => render_error(face, lang, ErrorInfo::status(StatusCode::FORBIDDEN, "forbidden")),
         };
     }
-    if let Some(i) = &identity {
-        if i.must_change_password
-            && permission != kabinet_core::access::Permission::Public
-            && !allowed_during_forced_change(&path)
-        {
-            return match face {
-                FaceOf::Api => render_error(
-                    face,
-                    lang,
-                    ErrorInfo::status(StatusCode::FORBIDDEN, "password-change-required"),
-                ),
-                _ => Redirect::to(face.password_path()).into_response(),
-            };
-        }
+    if let Some(i) = &identity
+        && i.must_change_password
+        && permission != kabinet_core::access::Permission::Public
+        && !allowed_during_forced_change(&path)
+    {
+        return match face {
+            FaceOf::Api => render_error(
+                face,
+                lang,
+                ErrorInfo::status(StatusCode::FORBIDDEN, "password-change-required"),
+            ),
+            _ => Redirect::to(face.password_path()).into_response(),
+        };
     }
 
     req.extensions_mut().insert(RequestContext {

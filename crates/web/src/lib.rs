@@ -9,6 +9,7 @@ pub mod api;
 pub mod assets;
 pub mod backoffice;
 pub mod cabinet;
+pub mod documents;
 pub mod error;
 pub mod extract;
 pub mod fakes;

@@ -33,7 +33,9 @@ pub struct Chrome {
 
 const CABINET_NAV: &[(&str, &str, Permission)] = &[
     ("/", "nav-dashboard", Permission::CabinetView),
+    ("/services", "services", Permission::CabinetView),
     ("/payments", "nav-payments", Permission::CabinetView),
+    ("/documents", "nav-documents", Permission::CabinetView),
     ("/profile", "nav-profile", Permission::OwnAccount),
     ("/sessions", "nav-sessions", Permission::OwnAccount),
     ("/login-history", "nav-login-history", Permission::OwnAccount),
@@ -42,6 +44,8 @@ const CABINET_NAV: &[(&str, &str, Permission)] = &[
 const CRM_NAV: &[(&str, &str, Permission)] = &[
     ("/crm", "nav-home", Permission::BackOffice),
     ("/crm/customers", "nav-customers", Permission::CustomersRead),
+    ("/crm/counterparties", "nav-counterparties", Permission::CustomersRead),
+    ("/crm/verification", "nav-verification", Permission::VerificationManage),
     ("/crm/payments", "nav-payments", Permission::BillingRead),
     ("/crm/plans", "nav-plans", Permission::BillingRead),
     ("/crm/staff", "nav-staff", Permission::StaffUsersManage),
@@ -88,6 +92,16 @@ impl Chrome {
 
     pub fn t(&self, key: &str) -> String {
         self.lang.t(key)
+    }
+
+    /// The text of `key` with one named argument.
+    pub fn t1(&self, key: &str, name: &'static str, value: impl ToString) -> String {
+        self.lang.t_args(key, &[(name, value.to_string())])
+    }
+
+    /// The text of `key` with two named arguments.
+    pub fn t2(&self, key: &str, a: &'static str, av: impl ToString, b: &'static str, bv: impl ToString) -> String {
+        self.lang.t_args(key, &[(a, av.to_string()), (b, bv.to_string())])
     }
 
     /// The text of the key `prefix` + `value` (enum values such as roles and statuses).

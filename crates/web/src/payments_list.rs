@@ -56,10 +56,10 @@ pub fn parse(raw: &str, unit: DisplayUnit) -> ListParams {
     };
     filter.from = date("from", &mut errors);
     filter.to = date("to", &mut errors);
-    if let (Some(a), Some(b)) = (filter.from, filter.to) {
-        if a > b {
-            errors.add("to", "date-range-reversed");
-        }
+    if let (Some(a), Some(b)) = (filter.from, filter.to)
+        && a > b
+    {
+        errors.add("to", "date-range-reversed");
     }
     filter.method = get("method").filter(|m| {
         let known = ["bank_transfer", "cash", "gateway", "autopay"].contains(&m.as_str());

@@ -202,6 +202,7 @@ async fn top_up_through_the_bank_page(db: Db) {
         before + 123_450,
         "nothing credited by bad notifications"
     );
+    kabinet_app::audit::seal_pending(&w.t.app).await.unwrap();
     let rejections = audit_record::Entity::find()
         .filter(audit_record::Column::Action.eq("gateway.notification-rejected"))
         .count(&w.t.app.db.conn)

@@ -291,7 +291,8 @@ async fn customers_are_isolated(db: Db) {
     let vector_id = {
         let manager = w.session_for("manager").await;
         let all = w.get("/crm/customers?q=KB-2026-0001", Some(&manager)).await;
-        let at = all.body.find("/crm/customers/").unwrap() + "/crm/customers/".len();
+        let row = r#"<td><a href="/crm/customers/"#;
+        let at = all.body.find(row).unwrap() + row.len();
         all.body[at..].split('"').next().unwrap().to_owned()
     };
     assert_eq!(
@@ -434,7 +435,7 @@ async fn admin_api_scopes_and_creates(db: Db) {
                 .unwrap(),
         )
         .unwrap(),
-        None,
+        &Default::default(),
         &kabinet_app::listing::Sort::parse(None, None, &kabinet_app::customers::SORTS),
         1,
         10,

@@ -72,10 +72,11 @@ fn literal_keys() -> Vec<String> {
         // Field error codes become `err-<code>`.
         for marker in ["single(\"", "add(\""] {
             for part in s.split(marker).skip(1) {
-                if let Some(code) = part.split('"').nth(2) {
-                    if !code.is_empty() && !code.contains('{') {
-                        keys.push(format!("err-{code}"));
-                    }
+                if let Some(code) = part.split('"').nth(2)
+                    && !code.is_empty()
+                    && !code.contains('{')
+                {
+                    keys.push(format!("err-{code}"));
                 }
             }
         }

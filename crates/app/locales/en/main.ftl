@@ -119,7 +119,6 @@ active-days = Days with sign-ins
 total-attempts = Attempts in total
 customer-users = Cabinet users
 customer-user-create = New cabinet user
-customer-search-hint = Name or contract number
 staff-create = New staff user
 generated-password-for = Password to hand over to
 generated-password-hint = Shown once. The user changes it at first sign-in.

@@ -109,6 +109,7 @@ err-date-in-future = تاریخ نمی‌تواند در آینده باشد.
 err-currency-mismatch = ارز طرح با ارز حساب یکسان نیست.
 err-subscription-ended = اشتراک قبلاً پایان یافته است.
 err-billing-run-raced = هزینه‌ها در فرایند دیگری ثبت می‌شوند. بعداً دوباره تلاش کنید.
+err-busy-try-again = همین داده‌ها هم‌زمان جای دیگری تغییر کرد و کاری انجام نشد. دوباره تلاش کنید.
 nav-payments = پرداخت‌ها
 more-than = بیش از
 field-amount-from = مبلغ از

@@ -119,7 +119,6 @@ active-days = روزهای دارای ورود
 total-attempts = کل تلاش‌ها
 customer-users = کاربران کابینت
 customer-user-create = کاربر جدید کابینت
-customer-search-hint = نام یا شمارهٔ قرارداد
 staff-create = کارمند جدید
 generated-password-for = گذرواژه برای تحویل به
 generated-password-hint = فقط یک بار نشان داده می‌شود. کاربر در نخستین ورود آن را تغییر می‌دهد.

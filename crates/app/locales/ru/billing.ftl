@@ -109,6 +109,7 @@ err-date-in-future = Дата не может быть в будущем.
 err-currency-mismatch = Валюта тарифа не совпадает с валютой счёта.
 err-subscription-ended = Подписка уже завершена.
 err-billing-run-raced = Начисления выполняются в другом процессе. Повторите позже.
+err-busy-try-again = Данные одновременно меняли в другом месте, и операция не выполнена. Повторите её.
 nav-payments = Платежи
 more-than = более
 field-amount-from = Сумма от

@@ -119,7 +119,6 @@ active-days = Дней с входами
 total-attempts = Всего попыток
 customer-users = Пользователи кабинета
 customer-user-create = Новый пользователь кабинета
-customer-search-hint = Наименование или номер договора
 staff-create = Новый сотрудник
 generated-password-for = Пароль для передачи пользователю
 generated-password-hint = Пароль показан один раз. Пользователь сменит его при первом входе.

@@ -27,28 +27,26 @@ pub enum LoginFailure {
 /// The user a typed identifier names: a login name, else an e-mail, else a phone number.
 pub async fn find_by_identifier<C: ConnectionTrait>(db: &C, identifier: &str) -> AppResult<Option<user::Model>> {
     let typed = identifier.trim();
-    if let Ok(login) = text::login_name(typed) {
-        if let Some(u) = User::find().filter(user::Column::Login.eq(login)).one(db).await? {
-            return Ok(Some(u));
-        }
+    if let Ok(login) = text::login_name(typed)
+        && let Some(u) = User::find().filter(user::Column::Login.eq(login)).one(db).await?
+    {
+        return Ok(Some(u));
     }
-    if let Ok(email) = Email::parse(typed) {
-        if let Some(u) = User::find()
+    if let Ok(email) = Email::parse(typed)
+        && let Some(u) = User::find()
             .filter(user::Column::Email.eq(email.as_str()))
             .one(db)
             .await?
-        {
-            return Ok(Some(u));
-        }
+    {
+        return Ok(Some(u));
     }
-    if let Ok(phone) = Phone::parse(typed) {
-        if let Some(u) = User::find()
+    if let Ok(phone) = Phone::parse(typed)
+        && let Some(u) = User::find()
             .filter(user::Column::Phone.eq(phone.as_str()))
             .one(db)
             .await?
-        {
-            return Ok(Some(u));
-        }
+    {
+        return Ok(Some(u));
     }
     Ok(None)
 }

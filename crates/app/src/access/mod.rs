@@ -71,6 +71,22 @@ pub fn role_of(u: &user::Model) -> Option<Role> {
 }
 
 impl Identity {
+    /// The product itself acting as an administrator: command-line tools and the demo loader.
+    pub fn system_admin() -> Identity {
+        Identity {
+            user_id: 0,
+            login: "system".into(),
+            display_name: "system".into(),
+            role: Role::Staff(kabinet_core::access::StaffRole::Admin),
+            customer_id: None,
+            partner_id: None,
+            language: Lang::default(),
+            must_change_password: false,
+            session_id: None,
+            token_id: None,
+        }
+    }
+
     pub fn from_user(u: &user::Model) -> Option<Identity> {
         Some(Identity {
             user_id: u.id,

@@ -87,6 +87,7 @@ pub async fn request(app: &App, identifier: &str, channel: Channel, client: &Cli
             ),
             user_id: Some(u.id),
             idempotency_key: None,
+            attachments: Vec::new(),
         },
     )
     .await?;
@@ -100,7 +101,7 @@ pub async fn request(app: &App, identifier: &str, channel: Channel, client: &Cli
     )
     .await?;
     txn.commit().await?;
-    app.outbox_wake.notify_one();
+    app.worker_wake.notify_one();
     Ok(())
 }
 

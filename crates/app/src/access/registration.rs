@@ -44,10 +44,10 @@ pub async fn register(
     let phone = Phone::parse(phone)
         .map_err(|e| errors.add("phone", &format!("phone-{}", e.code().replace('_', "-"))))
         .ok();
-    if let Some(p) = &phone {
-        if !p.is_mobile() {
-            errors.add("phone", "phone-not-mobile");
-        }
+    if let Some(p) = &phone
+        && !p.is_mobile()
+    {
+        errors.add("phone", "phone-not-mobile");
     }
     errors.into_result()?;
     let (contract, email, phone) = (
@@ -96,6 +96,7 @@ pub async fn register(
         ),
         user_id: None,
         idempotency_key: None,
+        attachments: Vec::new(),
     };
     let created = users::create_customer_user(
         app,

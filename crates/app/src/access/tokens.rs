@@ -36,10 +36,10 @@ pub async fn create(
             String::new()
         }
     };
-    if let Some(days) = expires_in_days {
-        if !(1..=3650).contains(&days) {
-            errors.add("expires_in_days", "token-expiry-range");
-        }
+    if let Some(days) = expires_in_days
+        && !(1..=3650).contains(&days)
+    {
+        errors.add("expires_in_days", "token-expiry-range");
     }
     errors.into_result()?;
     let secret = format!("{TOKEN_PREFIX}{}", passwords::random_secret(24));

@@ -3,6 +3,7 @@
 
 use kabinet_core::access::{CustomerRole, Role, StaffRole};
 use kabinet_core::{email::Email, phone::Phone, text};
+use kabinet_store::ConnectionTrait;
 use kabinet_store::entities::user::{self, Entity as User};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
@@ -126,6 +127,107 @@ fn unique_violation_field(e: &kabinet_store::DbErr) -> Option<(&'static str, &'s
     })
 }
 
+/// A login checked and its password hashed, ready to insert inside a caller's transaction
+/// (so that a customer and its first login are created together or not at all).
+pub struct PreparedUser {
+    checked: CheckedUser,
+    role: Role,
+    hash: String,
+    generated: Option<String>,
+}
+
+/// Hashes the password (or a generated one) of a checked login; no database work.
+async fn prepare(checked: CheckedUser, role: Role) -> AppResult<PreparedUser> {
+    let generated = checked.password.is_none().then(passwords::generate);
+    let password = checked
+        .password
+        .clone()
+        .or_else(|| generated.clone())
+        .unwrap_or_default();
+    let hash = match checked.password_hash.clone() {
+        Some(h) => h,
+        None => passwords::hash(&password).await?,
+    };
+    Ok(PreparedUser {
+        checked,
+        role,
+        hash,
+        generated,
+    })
+}
+
+/// Checks and hashes a cabinet login of a customer that may not exist yet.
+pub async fn prepare_customer_user(new: &NewUser) -> AppResult<PreparedUser> {
+    let mut errors = FieldErrors::new();
+    let checked = check_common(new, &mut errors);
+    let role = new
+        .role
+        .parse::<CustomerRole>()
+        .map_err(|_| errors.add("role", "invalid-choice"))
+        .ok();
+    errors.into_result()?;
+    prepare(checked, Role::Customer(role.expect("checked above"))).await
+}
+
+/// Inserts a prepared login inside `txn` with its audit record and `messages` to it.
+pub async fn insert_prepared<C: ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    p: PreparedUser,
+    customer_id: Option<i64>,
+    partner_id: Option<i64>,
+    must_change: bool,
+    messages: Vec<OutgoingMessage>,
+) -> AppResult<CreatedUser> {
+    let now = kabinet_store::now();
+    let (staff_role, customer_role) = match p.role {
+        Role::Staff(r) => (Some(r.as_str().to_owned()), None),
+        Role::Customer(r) => (None, Some(r.as_str().to_owned())),
+    };
+    let created = user::ActiveModel {
+        login: Set(p.checked.login),
+        email: Set(p.checked.email),
+        phone: Set(p.checked.phone),
+        display_name: Set(p.checked.display_name),
+        password_hash: Set(p.hash),
+        staff_role: Set(staff_role),
+        customer_id: Set(customer_id),
+        customer_role: Set(customer_role),
+        partner_id: Set(partner_id),
+        language: Set(p.checked.language.code().to_owned()),
+        status: Set("active".into()),
+        must_change_password: Set(must_change || p.generated.is_some()),
+        created_at: Set(now),
+        updated_at: Set(now),
+        password_changed_at: Set(now),
+        last_login_at: Set(None),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await
+    .map_err(|e| match unique_violation_field(&e) {
+        Some((field, code)) => FieldErrors::single(field, code),
+        None => e.into(),
+    })?;
+    audit::record(
+        txn,
+        actor,
+        "user.create",
+        "user",
+        Some(created.id),
+        json!({"login": created.login, "role": p.role.as_str(), "customer_id": customer_id, "partner_id": partner_id, "email": created.email, "phone": created.phone}),
+    )
+    .await?;
+    for mut m in messages {
+        m.user_id = Some(created.id);
+        enqueue(txn, m).await?;
+    }
+    Ok(CreatedUser {
+        user: created,
+        generated_password: p.generated,
+    })
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn insert(
     app: &App,
@@ -137,69 +239,15 @@ async fn insert(
     must_change: bool,
     messages: Vec<OutgoingMessage>,
 ) -> AppResult<CreatedUser> {
-    let generated = checked.password.is_none().then(passwords::generate);
-    let password = checked
-        .password
-        .clone()
-        .or_else(|| generated.clone())
-        .unwrap_or_default();
-    let hash = match checked.password_hash.clone() {
-        Some(h) => h,
-        None => passwords::hash(&password).await?,
-    };
-    let now = kabinet_store::now();
-    let (staff_role, customer_role) = match role {
-        Role::Staff(r) => (Some(r.as_str().to_owned()), None),
-        Role::Customer(r) => (None, Some(r.as_str().to_owned())),
-    };
-    let txn = app.db.write().await?;
-    let created = user::ActiveModel {
-        login: Set(checked.login),
-        email: Set(checked.email),
-        phone: Set(checked.phone),
-        display_name: Set(checked.display_name),
-        password_hash: Set(hash),
-        staff_role: Set(staff_role),
-        customer_id: Set(customer_id),
-        customer_role: Set(customer_role),
-        partner_id: Set(partner_id),
-        language: Set(checked.language.code().to_owned()),
-        status: Set("active".into()),
-        must_change_password: Set(must_change || generated.is_some()),
-        created_at: Set(now),
-        updated_at: Set(now),
-        password_changed_at: Set(now),
-        last_login_at: Set(None),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await
-    .map_err(|e| match unique_violation_field(&e) {
-        Some((field, code)) => FieldErrors::single(field, code),
-        None => e.into(),
-    })?;
-    audit::record(
-        &txn,
-        actor,
-        "user.create",
-        "user",
-        Some(created.id),
-        json!({"login": created.login, "role": role.as_str(), "customer_id": customer_id, "partner_id": partner_id, "email": created.email, "phone": created.phone}),
-    )
-    .await?;
+    let prepared = prepare(checked, role).await?;
     let queued = !messages.is_empty();
-    for mut m in messages {
-        m.user_id = Some(created.id);
-        enqueue(&txn, m).await?;
-    }
+    let txn = app.db.write().await?;
+    let created = insert_prepared(&txn, actor, prepared, customer_id, partner_id, must_change, messages).await?;
     txn.commit().await?;
     if queued {
-        app.outbox_wake.notify_one();
+        app.worker_wake.notify_one();
     }
-    Ok(CreatedUser {
-        user: created,
-        generated_password: generated,
-    })
+    Ok(created)
 }
 
 /// Whether `partner_id` names an existing partner (a partner login needs one).
@@ -267,16 +315,15 @@ pub async fn create_customer_user(
     new: NewUser,
     messages: Vec<OutgoingMessage>,
 ) -> AppResult<CreatedUser> {
-    let mut errors = FieldErrors::new();
-    let checked = check_common(&new, &mut errors);
-    let role = new
-        .role
-        .parse::<CustomerRole>()
-        .map_err(|_| errors.add("role", "invalid-choice"))
-        .ok();
-    errors.into_result()?;
-    let role = Role::Customer(role.expect("checked above"));
-    insert(app, actor, checked, role, Some(customer_id), None, true, messages).await
+    let prepared = prepare_customer_user(&new).await?;
+    let queued = !messages.is_empty();
+    let txn = app.db.write().await?;
+    let created = insert_prepared(&txn, actor, prepared, Some(customer_id), None, true, messages).await?;
+    txn.commit().await?;
+    if queued {
+        app.worker_wake.notify_one();
+    }
+    Ok(created)
 }
 
 /// A user `who` may manage: admins any staff user; staff with the customer-users permission

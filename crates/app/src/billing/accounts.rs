@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use kabinet_core::billing::amount_due;
 use kabinet_core::money::{Currency, MAX_AMOUNT};
 use kabinet_core::text;
+use kabinet_store::ConnectionTrait;
 use kabinet_store::entities::account::{self, Entity as Account};
 use kabinet_store::entities::customer::Entity as Customer;
 use kabinet_store::entities::plan::Entity as Plan;
@@ -121,22 +122,6 @@ fn check_limits(errors: &mut FieldErrors, credit_limit: i64, warning_threshold: 
 }
 
 pub async fn open(app: &App, actor: &Actor, new: NewAccount) -> AppResult<account::Model> {
-    let mut errors = FieldErrors::new();
-    let title = text::one_line(&new.title, text::limits::NAME, true)
-        .map_err(|p| errors.add("title", &format!("text-{}", p.code().replace('_', "-"))))
-        .ok()
-        .flatten();
-    check_limits(&mut errors, new.credit_limit, new.warning_threshold);
-    if new.customer_id.is_some() == new.partner_id.is_some() {
-        errors.add("customer_id", "account-owner-required");
-    }
-    if let Some(m) = new.manager_user_id {
-        let staff = User::find_by_id(m).one(&app.db.conn).await?;
-        if !staff.is_some_and(|u| u.staff_role.is_some() && u.staff_role.as_deref() != Some("partner")) {
-            errors.add("manager_user_id", "invalid-choice");
-        }
-    }
-    errors.into_result()?;
     let time_zone = match new.customer_id {
         Some(id) => {
             Customer::find_by_id(id)
@@ -147,13 +132,42 @@ pub async fn open(app: &App, actor: &Actor, new: NewAccount) -> AppResult<accoun
         }
         None => app.config.display_time_zone.clone(),
     };
-    let now = kabinet_store::now();
     let txn = app.db.write().await?;
+    let created = open_in(&txn, actor, new, &time_zone).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// Opens an account inside the caller's transaction (with a customer created in it), keeping
+/// its calendar in `time_zone`.
+pub async fn open_in<C: ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    new: NewAccount,
+    time_zone: &str,
+) -> AppResult<account::Model> {
+    let mut errors = FieldErrors::new();
+    let title = text::one_line(&new.title, text::limits::NAME, true)
+        .map_err(|p| errors.add("title", &format!("text-{}", p.code().replace('_', "-"))))
+        .ok()
+        .flatten();
+    check_limits(&mut errors, new.credit_limit, new.warning_threshold);
+    if new.customer_id.is_some() == new.partner_id.is_some() {
+        errors.add("customer_id", "account-owner-required");
+    }
+    if let Some(m) = new.manager_user_id {
+        let staff = User::find_by_id(m).one(txn).await?;
+        if !staff.is_some_and(|u| u.staff_role.is_some() && u.staff_role.as_deref() != Some("partner")) {
+            errors.add("manager_user_id", "invalid-choice");
+        }
+    }
+    errors.into_result()?;
+    let now = kabinet_store::now();
     // A partner has one account (SPEC BIL-1).
     if let Some(p) = new.partner_id {
         let exists = Account::find()
             .filter(account::Column::PartnerId.eq(p))
-            .one(&txn)
+            .one(txn)
             .await?
             .is_some();
         if exists {
@@ -176,17 +190,17 @@ pub async fn open(app: &App, actor: &Actor, new: NewAccount) -> AppResult<accoun
         credit_limit: Set(new.credit_limit),
         warning_threshold: Set(new.warning_threshold),
         below_warning: Set(false),
-        time_zone: Set(time_zone),
+        time_zone: Set(time_zone.to_owned()),
         manager_user_id: Set(new.manager_user_id),
         status: Set("active".into()),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
     }
-    .insert(&txn)
+    .insert(txn)
     .await?;
     audit::record(
-        &txn,
+        txn,
         actor,
         "account.open",
         "account",
@@ -196,7 +210,6 @@ pub async fn open(app: &App, actor: &Actor, new: NewAccount) -> AppResult<accoun
                "warning_threshold": created.warning_threshold}),
     )
     .await?;
-    txn.commit().await?;
     Ok(created)
 }
 

@@ -342,11 +342,12 @@ async fn notify_failure(app: &App, account: &account::Model, amount: i64, key: &
                 body: text.clone(),
                 user_id: None,
                 idempotency_key: Some(format!("{key}:{}", channel.as_str())),
+                attachments: Vec::new(),
             },
         )
         .await?;
     }
     txn.commit().await?;
-    app.outbox_wake.notify_one();
+    app.worker_wake.notify_one();
     Ok(())
 }

@@ -99,10 +99,11 @@ pub async fn append<C: ConnectionTrait>(txn: &C, actor: &Actor, p: Posting) -> A
         .await?
         .ok_or(AppError::NotFound)?;
     let currency = super::currency_of(&moved.currency)?;
-    if p.enforce_debt_cap && p.amount < 0 {
-        if let Err(shortfall) = check_debt_cap(moved.balance_after, moved.credit_limit) {
-            return Err(AppError::OverDebtCap { shortfall, currency });
-        }
+    if p.enforce_debt_cap
+        && p.amount < 0
+        && let Err(shortfall) = check_debt_cap(moved.balance_after, moved.credit_limit)
+    {
+        return Err(AppError::OverDebtCap { shortfall, currency });
     }
     let entry = ledger_entry::ActiveModel {
         account_id: Set(p.account_id),
@@ -190,6 +191,7 @@ async fn warn_low_balance<C: ConnectionTrait>(
                 body: text.clone(),
                 user_id: None,
                 idempotency_key: Some(format!("low-balance:sms:{entry_id}")),
+                attachments: Vec::new(),
             },
         )
         .await?;
@@ -204,6 +206,7 @@ async fn warn_low_balance<C: ConnectionTrait>(
                 body: text,
                 user_id: None,
                 idempotency_key: Some(format!("low-balance:email:{entry_id}")),
+                attachments: Vec::new(),
             },
         )
         .await?;

@@ -15,6 +15,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use chrono::{NaiveDate, Utc};
 use kabinet_core::billing::{BillingPeriod, EntryKind, period_end_exclusive, period_index_on, period_start};
+use kabinet_store::ConnectionTrait;
 use kabinet_store::entities::account::{self, Entity as Account};
 use kabinet_store::entities::plan::{self, Entity as Plan};
 use kabinet_store::entities::subscription::{self, Entity as Subscription};
@@ -124,64 +125,15 @@ async fn charge_batch(
         let (Some(plan), Some(account)) = (plan, accounts.get(&sub.account_id)) else {
             continue;
         };
-        if account.status != "active" {
-            continue;
-        }
-        let today = today_for(date, &account.time_zone);
-        if sub.next_charge_on > today {
-            continue;
-        }
-        let Ok(period) = plan.period.parse::<BillingPeriod>() else {
+        let Some(done) = charge_subscription(&txn, &actor, sub, plan, account, date).await? else {
             continue;
         };
         report.due += 1;
-        let start = to_jiff(sub.started_on);
-        let mut next = sub.next_charge_on;
-        while next <= today && sub.ended_on.is_none_or(|end| next < end) {
-            let index = period_index_on(start, period, to_jiff(next)).unwrap_or(0);
-            let from = from_jiff(period_start(start, period, index));
-            let until = from_jiff(period_end_exclusive(start, period, index));
-            let last_day = until.pred_opt().unwrap_or(until);
-            let posted = ledger::append(
-                &txn,
-                &actor,
-                Posting {
-                    account_id: account.id,
-                    kind: EntryKind::Charge,
-                    amount: -plan.price,
-                    occurred_at: super::local_midnight(from, &account.time_zone),
-                    description: format!("{}: {}, {from} – {last_day}", plan.name, sub.title),
-                    idempotency_key: format!("subscription:{}:{from}", sub.id),
-                    payment_id: None,
-                    subscription_id: Some(sub.id),
-                    period_start: Some(from),
-                    reverses_entry_id: None,
-                    enforce_debt_cap: false,
-                },
-            )
-            .await?;
-            match posted {
-                Posted::New(entry) => {
-                    charged.push(json!([sub.id, entry.id, entry.amount]));
-                    report.charges += 1;
-                    *report.charged_total.entry(plan.currency.clone()).or_default() += plan.price;
-                }
-                Posted::AlreadyPosted(_) => report.already_charged += 1,
-            }
-            next = until;
-        }
-        if next != sub.next_charge_on {
-            let moved = Subscription::update_many()
-                .col_expr(subscription::Column::NextChargeOn, Expr::value(next))
-                .col_expr(subscription::Column::UpdatedAt, Expr::value(kabinet_store::now()))
-                .filter(subscription::Column::Id.eq(sub.id))
-                .filter(subscription::Column::NextChargeOn.eq(sub.next_charge_on))
-                .exec(&txn)
-                .await?;
-            if moved.rows_affected == 0 {
-                // Another run advanced it after we read it: start this batch again.
-                return Err(AppError::Conflict("billing-run-raced"));
-            }
+        report.already_charged += done.already;
+        for entry in done.new {
+            charged.push(json!([sub.id, entry.id, entry.amount]));
+            report.charges += 1;
+            *report.charged_total.entry(plan.currency.clone()).or_default() += plan.price;
         }
     }
     if !charged.is_empty() {
@@ -197,4 +149,85 @@ async fn charge_batch(
     }
     txn.commit().await?;
     Ok(report)
+}
+
+/// What charging one subscription did.
+pub struct Charged {
+    /// The charges posted now.
+    pub new: Vec<kabinet_store::entities::ledger_entry::Model>,
+    /// Periods found charged already.
+    pub already: u64,
+}
+
+/// Charges every period of `sub` that has begun by `date` (or today in the account's time
+/// zone) and not been charged, inside `txn`, and moves `next_charge_on` on. `None` when
+/// nothing is due (or the account is not active). A conflict means another run moved the
+/// subscription on first: the caller starts again.
+pub async fn charge_subscription<C: ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    sub: &subscription::Model,
+    plan: &plan::Model,
+    account: &account::Model,
+    date: Option<NaiveDate>,
+) -> AppResult<Option<Charged>> {
+    if account.status != "active" {
+        return Ok(None);
+    }
+    let today = today_for(date, &account.time_zone);
+    if sub.next_charge_on > today {
+        return Ok(None);
+    }
+    let Ok(period) = plan.period.parse::<BillingPeriod>() else {
+        return Ok(None);
+    };
+    let mut done = Charged {
+        new: Vec::new(),
+        already: 0,
+    };
+    let start = to_jiff(sub.started_on);
+    let mut next = sub.next_charge_on;
+    while next <= today && sub.ended_on.is_none_or(|end| next < end) {
+        let index = period_index_on(start, period, to_jiff(next)).unwrap_or(0);
+        let from = from_jiff(period_start(start, period, index));
+        let until = from_jiff(period_end_exclusive(start, period, index));
+        let last_day = until.pred_opt().unwrap_or(until);
+        let posted = ledger::append(
+            txn,
+            actor,
+            Posting {
+                account_id: account.id,
+                kind: EntryKind::Charge,
+                amount: -plan.price,
+                occurred_at: super::local_midnight(from, &account.time_zone),
+                description: format!("{}: {}, {from} – {last_day}", plan.name, sub.title),
+                idempotency_key: format!("subscription:{}:{from}", sub.id),
+                payment_id: None,
+                subscription_id: Some(sub.id),
+                period_start: Some(from),
+                reverses_entry_id: None,
+                enforce_debt_cap: false,
+            },
+        )
+        .await?;
+        match posted {
+            Posted::New(entry) => done.new.push(entry),
+            Posted::AlreadyPosted(_) => done.already += 1,
+        }
+        next = until;
+    }
+    if next != sub.next_charge_on {
+        let moved = Subscription::update_many()
+            .col_expr(subscription::Column::NextChargeOn, Expr::value(next))
+            .col_expr(subscription::Column::UpdatedAt, Expr::value(kabinet_store::now()))
+            .filter(subscription::Column::Id.eq(sub.id))
+            .filter(subscription::Column::NextChargeOn.eq(sub.next_charge_on))
+            .exec(txn)
+            .await?;
+        if moved.rows_affected == 0 {
+            // Another run advanced it after we read it.
+            return Err(AppError::Conflict("billing-run-raced"));
+        }
+    }
+    Ok(Some(done))
 }

@@ -325,23 +325,23 @@ pub async fn after_return(app: &App, who: &Identity, payment_id: i64) -> AppResu
         .await?
         .ok_or(AppError::NotFound)?;
     super::accounts::get_visible(app, who, ours.account_id).await?;
-    if ours.status == "pending" {
-        if let (Some(gid), Ok(gw)) = (ours.gateway_payment_id.clone(), gateway(app)) {
-            match gw.get_payment(&gid).await {
-                Ok(g) => {
-                    let actor = Actor::user(who, None);
-                    if let Err(e) = settle(app, &actor, ours.clone(), &g).await {
-                        tracing::warn!(error = %e, payment = payment_id, "settling on return");
-                    }
+    if ours.status == "pending"
+        && let (Some(gid), Ok(gw)) = (ours.gateway_payment_id.clone(), gateway(app))
+    {
+        match gw.get_payment(&gid).await {
+            Ok(g) => {
+                let actor = Actor::user(who, None);
+                if let Err(e) = settle(app, &actor, ours.clone(), &g).await {
+                    tracing::warn!(error = %e, payment = payment_id, "settling on return");
                 }
-                Err(e) => tracing::warn!(error = %e, payment = payment_id, "gateway on return"),
             }
+            Err(e) => tracing::warn!(error = %e, payment = payment_id, "gateway on return"),
         }
     }
-    Ok(Payment::find_by_id(payment_id)
+    Payment::find_by_id(payment_id)
         .one(&app.db.conn)
         .await?
-        .ok_or(AppError::NotFound)?)
+        .ok_or(AppError::NotFound)
 }
 
 /// One payment the caller may see (for its receipt).

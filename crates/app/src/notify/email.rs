@@ -2,7 +2,7 @@
 
 use std::sync::{Arc, Mutex};
 
-use lettre::message::{Mailbox, header::ContentType};
+use lettre::message::{Mailbox, MultiPart, SinglePart, header::ContentType};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 
@@ -14,6 +14,15 @@ pub struct Email {
     pub to: String,
     pub subject: String,
     pub body: String,
+    pub attachments: Vec<AttachedFile>,
+}
+
+/// A file attached to an e-mail, read from the data directory.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttachedFile {
+    pub name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
 }
 
 #[async_trait::async_trait]
@@ -72,13 +81,23 @@ impl EmailSender for SmtpEmail {
             .to
             .parse()
             .map_err(|e| DeliveryError::Permanent(format!("recipient: {e}")))?;
-        let message = Message::builder()
+        let builder = Message::builder()
             .from(self.from.clone())
             .to(to)
-            .subject(email.subject.clone())
-            .header(ContentType::TEXT_PLAIN)
-            .body(email.body.clone())
-            .map_err(|e| DeliveryError::Permanent(format!("message: {e}")))?;
+            .subject(email.subject.clone());
+        let message = if email.attachments.is_empty() {
+            builder.header(ContentType::TEXT_PLAIN).body(email.body.clone())
+        } else {
+            let mut parts = MultiPart::mixed().singlepart(SinglePart::plain(email.body.clone()));
+            for a in &email.attachments {
+                let content_type = ContentType::parse(&a.content_type)
+                    .map_err(|e| DeliveryError::Permanent(format!("attachment type: {e}")))?;
+                parts = parts
+                    .singlepart(lettre::message::Attachment::new(a.name.clone()).body(a.bytes.clone(), content_type));
+            }
+            builder.multipart(parts)
+        }
+        .map_err(|e| DeliveryError::Permanent(format!("message: {e}")))?;
         match self.transport.send(message).await {
             Ok(response) => Ok(response.message().next().map(str::to_owned)),
             Err(e) if e.is_permanent() => Err(DeliveryError::Permanent(e.to_string())),

@@ -21,6 +21,16 @@ impl Channel {
     }
 }
 
+/// A file under the data directory to attach to an e-mail; read when the message is sent.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Attachment {
+    /// Relative to the data directory.
+    pub path: String,
+    /// The name the recipient sees.
+    pub name: String,
+    pub content_type: String,
+}
+
 #[derive(Debug, Clone)]
 pub struct OutgoingMessage {
     pub channel: Channel,
@@ -30,23 +40,30 @@ pub struct OutgoingMessage {
     pub user_id: Option<i64>,
     /// A key that makes queueing the same message twice a no-op.
     pub idempotency_key: Option<String>,
+    /// Files to attach (e-mail only).
+    pub attachments: Vec<Attachment>,
 }
 
 pub async fn enqueue<C: ConnectionTrait>(txn: &C, m: OutgoingMessage) -> AppResult<outbox_message::Model> {
     let now = kabinet_store::now();
-    Ok(outbox_message::ActiveModel {
-        created_at: Set(now),
-        channel: Set(m.channel.as_str().to_owned()),
-        recipient: Set(m.recipient),
-        subject: Set(m.subject),
-        body: Set(m.body),
-        status: Set("pending".into()),
-        attempts: Set(0),
-        next_attempt_at: Set(now),
-        user_id: Set(m.user_id),
-        idempotency_key: Set(m.idempotency_key),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await?)
+    Ok(
+        outbox_message::ActiveModel {
+            created_at: Set(now),
+            channel: Set(m.channel.as_str().to_owned()),
+            recipient: Set(m.recipient),
+            subject: Set(m.subject),
+            body: Set(m.body),
+            status: Set("pending".into()),
+            attempts: Set(0),
+            next_attempt_at: Set(now),
+            user_id: Set(m.user_id),
+            idempotency_key: Set(m.idempotency_key),
+            attachments: Set(
+                (!m.attachments.is_empty()).then(|| serde_json::to_string(&m.attachments).unwrap_or_default())
+            ),
+            ..Default::default()
+        }
+        .insert(txn)
+        .await?,
+    )
 }

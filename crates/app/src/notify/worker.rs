@@ -5,7 +5,8 @@ use chrono::Duration;
 use kabinet_store::entities::outbox_message::{self, Entity as OutboxMessage};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, QueryOrder, QuerySelect};
 
-use super::{DeliveryError, email::Email};
+use super::outbox::Attachment;
+use super::{DeliveryError, email::AttachedFile, email::Email};
 use crate::{App, AppResult};
 
 /// Tries per message before it is declared dead.
@@ -35,14 +36,18 @@ pub async fn run_once(app: &App) -> AppResult<RoundReport> {
     let mut report = RoundReport::default();
     for m in claimed {
         let result = match m.channel.as_str() {
-            "email" => {
-                let email = Email {
-                    to: m.recipient.clone(),
-                    subject: m.subject.clone().unwrap_or_default(),
-                    body: m.body.clone(),
-                };
-                app.channels.email.send(&email).await
-            }
+            "email" => match attached_files(app, &m) {
+                Ok(attachments) => {
+                    let email = Email {
+                        to: m.recipient.clone(),
+                        subject: m.subject.clone().unwrap_or_default(),
+                        body: m.body.clone(),
+                        attachments,
+                    };
+                    app.channels.email.send(&email).await
+                }
+                Err(e) => Err(e),
+            },
             "sms" => app.channels.sms.send(&m.recipient, &m.body).await,
             other => Err(DeliveryError::Permanent(format!("unknown channel {other}"))),
         };
@@ -76,6 +81,33 @@ pub async fn run_once(app: &App) -> AppResult<RoundReport> {
     Ok(report)
 }
 
+/// The files a message attaches, read from the data directory. A file that is gone is a
+/// permanent failure: trying again will not bring it back.
+fn attached_files(app: &App, m: &outbox_message::Model) -> Result<Vec<AttachedFile>, DeliveryError> {
+    let Some(json) = &m.attachments else {
+        return Ok(Vec::new());
+    };
+    let list: Vec<Attachment> =
+        serde_json::from_str(json).map_err(|e| DeliveryError::Permanent(format!("attachments: {e}")))?;
+    let root = std::path::Path::new(&app.config.data_dir);
+    list.into_iter()
+        .map(|a| {
+            // Paths are written by the product itself; one that climbs out of the data
+            // directory is refused all the same.
+            if a.path.split('/').any(|part| part == ".." || part.is_empty()) {
+                return Err(DeliveryError::Permanent(format!("attachment path {}", a.path)));
+            }
+            let bytes = std::fs::read(root.join(&a.path))
+                .map_err(|e| DeliveryError::Permanent(format!("attachment {}: {e}", a.path)))?;
+            Ok(AttachedFile {
+                name: a.name,
+                content_type: a.content_type,
+                bytes,
+            })
+        })
+        .collect()
+}
+
 /// Runs until `shutdown` resolves: a round whenever a message is queued in this process, and
 /// at least every `poll` otherwise (messages queued by other nodes, retries coming due).
 pub async fn run(app: App, poll: std::time::Duration, shutdown: impl std::future::Future<Output = ()>) {
@@ -91,9 +123,19 @@ pub async fn run(app: App, poll: std::time::Duration, shutdown: impl std::future
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "outbox round failed"),
         }
+        // One document order at a time, with the outbox served between orders so that the
+        // messages an order queues go out at once.
+        match crate::documents::issue::run_once(&app).await {
+            Ok(Some(order)) => {
+                tracing::info!(order, "document order fulfilled");
+                continue;
+            }
+            Ok(None) => {}
+            Err(e) => tracing::error!(error = %e, "document order failed"),
+        }
         tokio::select! {
             _ = &mut shutdown => break,
-            _ = app.outbox_wake.notified() => {}
+            _ = app.worker_wake.notified() => {}
             _ = tokio::time::sleep(poll) => {}
             _ = housekeeping.tick() => {
                 let cutoff = kabinet_store::now() - Duration::days(2);

@@ -24,6 +24,17 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     /// When the customer was offered autopay (shown once, after the first sign-in).
     pub autopay_offered_at: Option<DateTimeUtc>,
+    /// The legal entity or sole proprietor the contract is with.
+    pub counterparty_id: Option<i64>,
+    pub contact_person: Option<String>,
+    /// The Iranian national id of a person, where used.
+    pub national_id: Option<String>,
+    /// What the customer does, from the configured list.
+    pub activity: Option<String>,
+    /// How much more the customer could buy, from the configured list.
+    pub growth_potential: Option<String>,
+    /// A chain of venues rather than a single one.
+    pub chain: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -22,6 +22,8 @@ pub struct Model {
     pub provider_id: Option<String>,
     pub idempotency_key: Option<String>,
     pub user_id: Option<i64>,
+    /// JSON list of files to attach (`[{"path": "documents/…", "name": "…", "content_type": "…"}]`).
+    pub attachments: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

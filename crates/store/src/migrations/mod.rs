@@ -7,6 +7,11 @@ mod m0001_foundation;
 mod m0002_billing;
 mod m0003_exports;
 mod m0004_autopay;
+mod m0005_documents;
+mod m0006_audit_sealing;
+mod m0007_counterparties;
+mod m0008_customer_comments;
+mod m0009_assets;
 
 pub struct Migrator;
 
@@ -18,6 +23,11 @@ impl MigratorTrait for Migrator {
             Box::new(m0002_billing::Migration),
             Box::new(m0003_exports::Migration),
             Box::new(m0004_autopay::Migration),
+            Box::new(m0005_documents::Migration),
+            Box::new(m0006_audit_sealing::Migration),
+            Box::new(m0007_counterparties::Migration),
+            Box::new(m0008_customer_comments::Migration),
+            Box::new(m0009_assets::Migration),
         ]
     }
 }

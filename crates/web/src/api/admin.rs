@@ -8,14 +8,14 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use kabinet_app::access::users::{self, NewUser};
 use kabinet_app::audit::{self, AuditFilter};
-use kabinet_app::{App, AppError, customers};
+use kabinet_app::{App, customers};
 use kabinet_store::entities::{audit_record, user};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::access::{HistoryDto, HistoryQuery, history_json};
-use super::{ErrorBody, Paged};
-use crate::error::{WebError, WebResult};
+use super::{ErrorBody, Paged, id_of};
+use crate::error::WebResult;
 use crate::extract::{Ctx, JsonBody, QueryParams as Query};
 
 #[derive(Serialize, ToSchema)]
@@ -50,10 +50,6 @@ impl From<user::Model> for UserDto {
             last_login_at: u.last_login_at,
         }
     }
-}
-
-fn id_of(raw: &str) -> Result<i64, WebError> {
-    raw.parse().map_err(|_| WebError::App(AppError::NotFound))
 }
 
 #[derive(Deserialize, IntoParams)]

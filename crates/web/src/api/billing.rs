@@ -16,7 +16,7 @@ use kabinet_store::entities::{ledger_entry, payment};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
-use super::{ErrorBody, Paged};
+use super::{ErrorBody, Paged, id_of};
 use crate::error::{WebError, WebResult};
 use crate::extract::{Ctx, JsonBody, QueryParams as Query};
 
@@ -129,10 +129,6 @@ impl From<payment::Model> for PaymentDto {
             paid_at: p.paid_at,
         }
     }
-}
-
-fn id_of(raw: &str) -> Result<i64, WebError> {
-    raw.parse().map_err(|_| WebError::App(AppError::NotFound))
 }
 
 #[utoipa::path(get, path = "/api/v1/accounts", tag = "billing",

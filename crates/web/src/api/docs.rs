@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{access, admin, billing};
+use super::{access, admin, assets, billing, crm, documents};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -20,9 +20,18 @@ use super::{access, admin, billing};
         billing::own_accounts, billing::account, billing::ledger_page, billing::crm_account, billing::crm_ledger_page, billing::register_payment, billing::post_entry,
         billing::list_payments, billing::crm_list_payments, billing::export_payments, billing::crm_export_payments, billing::export_status, billing::export_download,
         billing::yookassa_notification, billing::start_topup, billing::refund,
+        documents::own_documents, documents::customer_documents, documents::order_own, documents::order_for_customer,
+        documents::order, documents::crm_order, documents::file, documents::crm_file, documents::archive, documents::crm_archive,
+        documents::receipt, documents::crm_receipt,
+        crm::list, crm::create, crm::get, crm::update, crm::lookup,
+        crm::customers_list, crm::customer_create, crm::customer_get, crm::customer_update,
+        crm::comments_list, crm::comment_add, crm::comment_delete,
+        assets::customer_licences, assets::create_licence, assets::licence, assets::set_modules, assets::link, assets::split,
+        assets::delete, assets::reboot, assets::verify, assets::queue, assets::own_licences, assets::confirm_legal,
+        assets::confirm_contacts, assets::guest_export, assets::report_guests, assets::heartbeat,
     ),
     modifiers(&Security),
-    tags((name = "access", description = "The caller's own login"), (name = "admin", description = "Back-office resources"), (name = "billing", description = "Accounts, ledger and payments; amounts in minor units"))
+    tags((name = "access", description = "The caller's own login"), (name = "admin", description = "Back-office resources"), (name = "billing", description = "Accounts, ledger and payments; amounts in minor units"), (name = "documents", description = "Invoices, tax invoices, acts, reconciliation acts and receipts"), (name = "crm", description = "Customers, counterparties and the company registry"), (name = "assets", description = "Licences, routers, hotspot guests and the personal-data verification"))
 )]
 pub struct ApiDoc;
 
@@ -34,6 +43,10 @@ impl Modify for Security {
         components.add_security_scheme(
             "bearer",
             SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
+        components.add_security_scheme(
+            "licence",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("Authorization"))),
         );
         components.add_security_scheme(
             "session",

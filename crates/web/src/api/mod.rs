@@ -5,8 +5,11 @@
 
 mod access;
 mod admin;
+mod assets;
 mod billing;
+mod crm;
 mod docs;
+mod documents;
 
 use kabinet_core::access::Permission as P;
 use serde::Serialize;
@@ -78,10 +81,112 @@ pub fn routes() -> Routes {
         .post("/api/v1/gateway/yookassa", P::Public, billing::yookassa_notification)
         .post("/api/v1/topups", P::CabinetPay, billing::start_topup)
         .post("/api/v1/crm/payments/{id}/refunds", P::PaymentsPost, billing::refund)
+        .get("/api/v1/crm/counterparties", P::CustomersRead, crm::list)
+        .post("/api/v1/crm/counterparties", P::CounterpartiesManage, crm::create)
+        .get("/api/v1/crm/counterparties/{id}", P::CustomersRead, crm::get)
+        .put("/api/v1/crm/counterparties/{id}", P::CounterpartiesManage, crm::update)
+        .get("/api/v1/crm/registry/{inn}", P::CounterpartiesManage, crm::lookup)
+        .get("/api/v1/crm/customers", P::CustomersRead, crm::customers_list)
+        .post("/api/v1/crm/customers", P::CustomersManage, crm::customer_create)
+        .get("/api/v1/crm/customers/{id}", P::CustomersRead, crm::customer_get)
+        .put("/api/v1/crm/customers/{id}", P::CustomersManage, crm::customer_update)
+        .get(
+            "/api/v1/crm/customers/{id}/comments",
+            P::CustomersRead,
+            crm::comments_list,
+        )
+        .post(
+            "/api/v1/crm/customers/{id}/comments",
+            P::CustomersRead,
+            crm::comment_add,
+        )
+        .delete("/api/v1/crm/comments/{id}", P::CommentsDelete, crm::comment_delete)
+        .get(
+            "/api/v1/crm/customers/{id}/licences",
+            P::CustomersRead,
+            assets::customer_licences,
+        )
+        .post(
+            "/api/v1/crm/customers/{id}/licences",
+            P::LicencesManage,
+            assets::create_licence,
+        )
+        .get("/api/v1/crm/licences/{id}", P::CustomersRead, assets::licence)
+        .put(
+            "/api/v1/crm/licences/{id}/modules",
+            P::LicencesManage,
+            assets::set_modules,
+        )
+        .post("/api/v1/crm/licences/{id}/link", P::LicencesManage, assets::link)
+        .post("/api/v1/crm/licences/{id}/split", P::LicencesManage, assets::split)
+        .delete("/api/v1/crm/licences/{id}", P::LicencesDelete, assets::delete)
+        .post("/api/v1/crm/licences/{id}/reboot", P::RoutersControl, assets::reboot)
+        .post(
+            "/api/v1/crm/licences/{id}/verify",
+            P::VerificationManage,
+            assets::verify,
+        )
+        .get("/api/v1/crm/verification", P::VerificationManage, assets::queue)
+        .get("/api/v1/licences", P::CabinetView, assets::own_licences)
+        .post(
+            "/api/v1/licences/{id}/confirm-legal-entity",
+            P::CabinetGuestData,
+            assets::confirm_legal,
+        )
+        .post(
+            "/api/v1/licences/{id}/confirm-contacts",
+            P::CabinetGuestData,
+            assets::confirm_contacts,
+        )
+        .post(
+            "/api/v1/licences/{id}/guest-exports",
+            P::CabinetGuestData,
+            assets::guest_export,
+        )
+        .post("/api/v1/hotspot/guests", P::Public, assets::report_guests)
+        .post("/api/v1/hotspot/heartbeat", P::Public, assets::heartbeat)
+        .get("/api/v1/documents", P::CabinetView, documents::own_documents)
+        .get(
+            "/api/v1/crm/customers/{id}/documents",
+            P::BillingRead,
+            documents::customer_documents,
+        )
+        .post("/api/v1/document-orders", P::CabinetDocuments, documents::order_own)
+        .post(
+            "/api/v1/crm/customers/{id}/document-orders",
+            P::DocumentsIssue,
+            documents::order_for_customer,
+        )
+        .get("/api/v1/document-orders/{id}", P::CabinetView, documents::order)
+        .get("/api/v1/crm/document-orders/{id}", P::BillingRead, documents::crm_order)
+        .get("/api/v1/documents/{id}/file", P::CabinetView, documents::file)
+        .get("/api/v1/crm/documents/{id}/file", P::BillingRead, documents::crm_file)
+        .get(
+            "/api/v1/document-orders/{id}/archive",
+            P::CabinetView,
+            documents::archive,
+        )
+        .get(
+            "/api/v1/crm/document-orders/{id}/archive",
+            P::BillingRead,
+            documents::crm_archive,
+        )
+        .get("/api/v1/payments/{id}/receipt.pdf", P::CabinetView, documents::receipt)
+        .get(
+            "/api/v1/crm/payments/{id}/receipt.pdf",
+            P::BillingRead,
+            documents::crm_receipt,
+        )
         .get("/api/v1/openapi.json", P::Public, docs::openapi_json)
         .get("/api/docs", P::Public, docs::docs_index)
         .get("/api/docs/", P::Public, docs::docs_root)
         .get("/api/docs/{*tail}", P::Public, docs::docs_file)
+}
+
+/// A numeric id from the path; anything else names nothing.
+pub(crate) fn id_of(raw: &str) -> Result<i64, crate::error::WebError> {
+    raw.parse()
+        .map_err(|_| crate::error::WebError::App(kabinet_app::AppError::NotFound))
 }
 
 /// The error body of every failed API call.

@@ -26,39 +26,101 @@ use kabinet_app::listing::Sort;
 pub struct CustomersPage {
     c: Chrome,
     customers: Vec<customer::Model>,
-    q: String,
+    f: FormState,
     total: u64,
     page: u64,
     pages: u64,
     base: String,
     s: SortLinks,
+    groups: Vec<(String, String)>,
+    partners: Vec<(String, String)>,
+    statuses: Vec<(String, String)>,
+    can_create: bool,
 }
 
 #[derive(Deserialize)]
 pub struct ListQuery {
     q: Option<String>,
+    group: Option<String>,
+    partner: Option<String>,
+    status: Option<String>,
+    city: Option<String>,
     page: Option<u64>,
     sort: Option<String>,
     dir: Option<String>,
+}
+
+fn nonblank(v: &Option<String>) -> Option<String> {
+    v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
 }
 
 pub async fn list(State(app): State<App>, ctx: Ctx, Query(q): Query<ListQuery>) -> WebResult<Response> {
     let who = ctx.user()?;
     let page = q.page.unwrap_or(1).clamp(1, 1_000_000);
     let sort = Sort::parse(q.sort.as_deref(), q.dir.as_deref(), &customers::SORTS);
-    let found = customers::list_visible(&app, who, q.q.as_deref(), &sort, page, 50).await?;
-    let q_s = q.q.unwrap_or_default();
-    let base = format!(
-        "/crm/customers?q={}&",
-        form_urlencoded::byte_serialize(q_s.as_bytes()).collect::<String>()
-    );
+    let filter = customers::CustomerFilter {
+        q: nonblank(&q.q),
+        support_group: nonblank(&q.group).filter(|g| customers::SUPPORT_GROUPS.contains(&g.as_str())),
+        partner_id: nonblank(&q.partner).and_then(|p| p.parse().ok()),
+        status: nonblank(&q.status).filter(|s| customers::STATUSES.contains(&s.as_str())),
+        city: nonblank(&q.city),
+    };
+    let found = customers::list_visible(&app, who, &filter, &sort, page, 50).await?;
+    let mut f = FormState::empty();
+    let mut pairs = Vec::new();
+    for (k, v) in [
+        ("q", &q.q),
+        ("group", &q.group),
+        ("partner", &q.partner),
+        ("status", &q.status),
+        ("city", &q.city),
+    ] {
+        if let Some(v) = nonblank(v) {
+            pairs.push((k, v.clone()));
+            f = f.with_value(k, v);
+        }
+    }
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish();
+    let base = format!("/crm/customers?{query}{}", if query.is_empty() { "" } else { "&" });
     let pages = found.pages();
     let s = SortLinks::new(&base, &sort);
     let base = format!("{base}{}", s.query());
+    let c = Chrome::new(&ctx.0, "/crm/customers", &app.config.display_time_zone);
+    let all = c.t("all");
+    let with_all = |items: Vec<(String, String)>| -> Vec<(String, String)> {
+        std::iter::once((String::new(), all.clone())).chain(items).collect()
+    };
+    use kabinet_core::access::{Permission, allows};
     Ok(CustomersPage {
-        c: Chrome::new(&ctx.0, "/crm/customers", &app.config.display_time_zone),
+        groups: with_all(
+            customers::SUPPORT_GROUPS
+                .iter()
+                .map(|g| (g.to_string(), g.to_string()))
+                .collect(),
+        ),
+        partners: if who.is_partner() {
+            Vec::new()
+        } else {
+            with_all(
+                customers::partners(&app)
+                    .await?
+                    .into_iter()
+                    .map(|p| (p.id.to_string(), p.name))
+                    .collect(),
+            )
+        },
+        statuses: with_all(
+            customers::STATUSES
+                .iter()
+                .map(|st| (st.to_string(), c.tk("status-", st)))
+                .collect(),
+        ),
+        can_create: allows(Some(who.role), Permission::CustomersManage),
+        c,
         customers: found.items,
-        q: q_s,
+        f,
         total: found.total,
         page: found.page,
         pages,
@@ -82,9 +144,40 @@ pub struct CustomerCard {
     accounts: Vec<kabinet_store::entities::account::Model>,
     can_read_billing: bool,
     can_open_account: bool,
+    can_edit: bool,
+    counterparty: Option<kabinet_store::entities::counterparty::Model>,
+    comments: Vec<kabinet_store::entities::customer_comment::Model>,
+    comment_form: FormState,
+    can_delete_comments: bool,
+    partner_name: Option<String>,
+    licences: Vec<(
+        kabinet_store::entities::asset::Model,
+        Option<kabinet_store::entities::site::Model>,
+    )>,
+    can_manage_licences: bool,
 }
 
-async fn card_page(
+/// The card with a comment form that was refused shown again.
+pub(super) async fn card_page_with_comment(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    comment_form: FormState,
+) -> WebResult<CustomerCard> {
+    let mut page = card_page(
+        app,
+        ctx,
+        id,
+        FormState::empty().with_value("role", "viewer"),
+        None,
+        None,
+    )
+    .await?;
+    page.comment_form = comment_form;
+    Ok(page)
+}
+
+pub(super) async fn card_page(
     app: &App,
     ctx: &Ctx,
     id: i64,
@@ -101,7 +194,31 @@ async fn card_page(
         .map(|r| (r.as_str().to_owned(), c.t(&format!("role-{}", r.as_str()))))
         .collect();
     use kabinet_core::access::{Permission, allows};
+    use kabinet_store::sea_orm::EntityTrait;
+    let counterparty = match customer.counterparty_id {
+        Some(cp) => {
+            kabinet_store::entities::counterparty::Entity::find_by_id(cp)
+                .one(&app.db.conn)
+                .await?
+        }
+        None => None,
+    };
+    let partner_name = match customer.partner_id {
+        Some(p) => kabinet_store::entities::partner::Entity::find_by_id(p)
+            .one(&app.db.conn)
+            .await?
+            .map(|p| p.name),
+        None => None,
+    };
     Ok(CustomerCard {
+        counterparty,
+        partner_name,
+        comments: kabinet_app::crm::comments::of_customer(app, id, 100).await?,
+        comment_form: FormState::empty().with_value("kind", "ordinary"),
+        can_edit: allows(Some(who.role), Permission::CustomersManage),
+        can_delete_comments: allows(Some(who.role), Permission::CommentsDelete),
+        licences: kabinet_app::assets::licences::of_customer(app, id).await?,
+        can_manage_licences: allows(Some(who.role), Permission::LicencesManage),
         c,
         customer,
         users,

@@ -2,8 +2,11 @@
 
 mod audit;
 mod billing;
+mod counterparties;
+mod customer_form;
 mod customers;
 mod home;
+mod licences;
 mod outbox;
 mod staff;
 
@@ -42,6 +45,60 @@ pub fn routes() -> Routes {
         )
         .post("/crm/staff/{id}/role", P::StaffUsersManage, staff::change_role)
         .get("/crm/customers", P::CustomersRead, customers::list)
+        .get("/crm/customers/new", P::CustomersManage, customer_form::new_form)
+        .post("/crm/customers", P::CustomersManage, customer_form::create)
+        .get("/crm/customers/{id}/edit", P::CustomersManage, customer_form::edit_form)
+        .post("/crm/customers/{id}", P::CustomersManage, customer_form::update)
+        .post(
+            "/crm/customers/{id}/comments",
+            P::CustomersRead,
+            customer_form::add_comment,
+        )
+        .post(
+            "/crm/comments/{id}/delete",
+            P::CommentsDelete,
+            customer_form::delete_comment,
+        )
+        .get(
+            "/crm/customers/{id}/licences/new",
+            P::LicencesManage,
+            licences::new_form,
+        )
+        .post("/crm/customers/{id}/licences", P::LicencesManage, licences::create)
+        .get("/crm/licences/{id}", P::CustomersRead, licences::page)
+        .post("/crm/licences/{id}/modules", P::LicencesManage, licences::set_modules)
+        .post("/crm/licences/{id}/link", P::LicencesManage, licences::link)
+        .post("/crm/licences/{id}/split", P::LicencesManage, licences::split)
+        .get("/crm/licences/{id}/delete", P::LicencesDelete, licences::delete_form)
+        .post(
+            "/crm/licences/{id}/email-export",
+            P::LicencesDelete,
+            licences::email_export,
+        )
+        .post("/crm/licences/{id}/delete", P::LicencesDelete, licences::delete)
+        .post("/crm/licences/{id}/router", P::RoutersControl, licences::set_router)
+        .post("/crm/licences/{id}/reboot", P::RoutersControl, licences::reboot)
+        .post("/crm/licences/{id}/firmware", P::RoutersControl, licences::firmware)
+        .get(
+            "/crm/licences/{id}/open/{page}",
+            P::CustomersRead,
+            licences::open_portal,
+        )
+        .post("/crm/licences/{id}/verify", P::VerificationManage, licences::verify)
+        .get("/crm/verification", P::VerificationManage, licences::queue)
+        .get("/crm/counterparties", P::CustomersRead, counterparties::list)
+        .get(
+            "/crm/counterparties/new",
+            P::CounterpartiesManage,
+            counterparties::new_form,
+        )
+        .post("/crm/counterparties", P::CounterpartiesManage, counterparties::create)
+        .get("/crm/counterparties/{id}", P::CustomersRead, counterparties::card)
+        .post(
+            "/crm/counterparties/{id}",
+            P::CounterpartiesManage,
+            counterparties::update,
+        )
         .get("/crm/customers/{id}", P::CustomersRead, customers::card)
         .post(
             "/crm/customers/{id}/users",
@@ -75,6 +132,32 @@ pub fn routes() -> Routes {
         .post("/crm/accounts/{id}/subscriptions", P::BillingManage, billing::subscribe)
         .post("/crm/ledger/{id}/reverse", P::PaymentsPost, billing::reverse)
         .get("/crm/payments", P::BillingRead, crate::payments_list::list)
+        .get(
+            "/crm/payments/{id}/receipt.pdf",
+            P::BillingRead,
+            crate::documents::receipt_pdf,
+        )
+        .get(
+            "/crm/customers/{id}/documents",
+            P::BillingRead,
+            crate::documents::crm_page,
+        )
+        .post(
+            "/crm/customers/{id}/documents",
+            P::DocumentsIssue,
+            crate::documents::crm_order,
+        )
+        .get(
+            "/crm/documents/orders/{id}",
+            P::BillingRead,
+            crate::documents::order_status,
+        )
+        .get(
+            "/crm/documents/orders/{id}/archive",
+            P::BillingRead,
+            crate::documents::archive,
+        )
+        .get("/crm/documents/{id}/file", P::BillingRead, crate::documents::file)
         .get(
             "/crm/payments/{id}/receipt",
             P::BillingRead,

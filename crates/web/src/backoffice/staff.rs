@@ -160,9 +160,9 @@ async fn user_page(
     flash: Option<&str>,
 ) -> WebResult<StaffUserPage> {
     let who = ctx.user()?;
-    let u = users::get_manageable(app, who, id).await.or_else(|e| match e {
-        kabinet_app::AppError::Refused(_) => Err(kabinet_app::AppError::NotFound),
-        other => Err(other),
+    let u = users::get_manageable(app, who, id).await.map_err(|e| match e {
+        kabinet_app::AppError::Refused(_) => kabinet_app::AppError::NotFound,
+        other => other,
     })?;
     if u.customer_id.is_some() {
         return Err(kabinet_app::AppError::NotFound.into());

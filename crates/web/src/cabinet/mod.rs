@@ -5,6 +5,7 @@ pub(crate) mod auth;
 pub(crate) mod billing;
 mod dashboard;
 mod recovery;
+mod services;
 pub(crate) mod tokens;
 
 use kabinet_core::access::Permission as P;
@@ -39,6 +40,40 @@ pub fn routes() -> Routes {
         .post("/topup", P::CabinetPay, billing::topup_submit)
         .get("/payments/{id}/return", P::CabinetView, billing::payment_return)
         .get("/payments/{id}/receipt", P::CabinetView, billing::receipt)
+        .get(
+            "/payments/{id}/receipt.pdf",
+            P::CabinetView,
+            crate::documents::receipt_pdf,
+        )
+        .get("/documents", P::CabinetView, crate::documents::cabinet_page)
+        .get("/services", P::CabinetView, services::page)
+        .post(
+            "/services/{id}/confirm-legal",
+            P::CabinetGuestData,
+            services::confirm_legal,
+        )
+        .post(
+            "/services/{id}/confirm-contacts",
+            P::CabinetGuestData,
+            services::confirm_contacts,
+        )
+        .post(
+            "/services/{id}/guest-export",
+            P::CabinetGuestData,
+            services::guest_export,
+        )
+        .post(
+            "/documents/orders",
+            P::CabinetDocuments,
+            crate::documents::cabinet_order,
+        )
+        .get("/documents/orders/{id}", P::CabinetView, crate::documents::order_status)
+        .get(
+            "/documents/orders/{id}/archive",
+            P::CabinetView,
+            crate::documents::archive,
+        )
+        .get("/documents/{id}/file", P::CabinetView, crate::documents::file)
         .post("/payments/export", P::CabinetView, crate::payments_list::export)
         .get("/exports/{token}", P::OwnAccount, crate::payments_list::export_status)
         .get(

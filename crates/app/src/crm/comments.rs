@@ -1,0 +1,101 @@
+//! Comments on customers (CRM-4): any staff member who sees a customer writes them; only an
+//! administrator deletes one, and the audit log keeps what it said.
+
+use kabinet_store::entities::customer_comment::{self, Entity as Comment};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde_json::json;
+
+use crate::access::{Actor, Identity};
+use crate::{App, AppError, AppResult, FieldErrors, audit, customers};
+
+pub const KINDS: [&str; 2] = ["ordinary", "important"];
+/// Longest comment, in characters.
+pub const MAX_LEN: usize = 4_000;
+
+/// Adds a comment to a customer `who` may see.
+pub async fn add(
+    app: &App,
+    actor: &Actor,
+    who: &Identity,
+    customer_id: i64,
+    kind: &str,
+    text: &str,
+) -> AppResult<customer_comment::Model> {
+    customers::get_visible(app, who, customer_id).await?;
+    let mut errors = FieldErrors::new();
+    if !KINDS.contains(&kind) {
+        errors.add("kind", "invalid-choice");
+    }
+    let text = text.trim();
+    if text.is_empty() {
+        errors.add("text", "text-empty");
+    } else if text.chars().count() > MAX_LEN {
+        errors.add("text", "text-too-long");
+    } else if text
+        .chars()
+        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
+    {
+        errors.add("text", "text-control-characters");
+    }
+    errors.into_result()?;
+    let txn = app.db.write().await?;
+    let saved = customer_comment::ActiveModel {
+        customer_id: Set(customer_id),
+        author_user_id: Set(Some(who.user_id)),
+        author_name: Set(who.display_name.clone()),
+        kind: Set(kind.to_owned()),
+        text: Set(text.replace("\r\n", "\n")),
+        created_at: Set(kabinet_store::now()),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        actor,
+        "comment.add",
+        "customer",
+        Some(customer_id),
+        json!({"comment_id": saved.id, "kind": saved.kind, "text": saved.text}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// A customer's comments, newest first (the caller has checked the customer).
+pub async fn of_customer(app: &App, customer_id: i64, limit: u64) -> AppResult<Vec<customer_comment::Model>> {
+    Ok(Comment::find()
+        .filter(customer_comment::Column::CustomerId.eq(customer_id))
+        .order_by_desc(customer_comment::Column::Id)
+        .limit(limit)
+        .all(&app.db.conn)
+        .await?)
+}
+
+/// Deletes a comment (the route lets administrators only); the audit record keeps its text.
+pub async fn delete(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppResult<i64> {
+    let c = Comment::find_by_id(id)
+        .one(&app.db.conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    customers::get_visible(app, who, c.customer_id).await?;
+    let txn = app.db.write().await?;
+    let gone = Comment::delete_by_id(id).exec(&txn).await?;
+    if gone.rows_affected == 0 {
+        // Deleted by someone else a moment ago.
+        return Err(AppError::NotFound);
+    }
+    audit::record(
+        &txn,
+        actor,
+        "comment.delete",
+        "customer",
+        Some(c.customer_id),
+        json!({"comment_id": c.id, "kind": c.kind, "text": c.text, "author": c.author_name,
+               "written_at": c.created_at}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(c.customer_id)
+}

@@ -1,0 +1,6 @@
+//! Customers' legal side (CRM): the counterparties register and the company registry it is
+//! filled from.
+
+pub mod comments;
+pub mod counterparties;
+pub mod registry;

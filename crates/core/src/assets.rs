@@ -1,0 +1,181 @@
+//! Rules of what a customer has (AST): the kinds of licence, their statuses and which changes
+//! between them are allowed, and the steps of the personal-data verification (152-FZ, CRM-5)
+//! that must all be done before a customer may export its hotspot guests' phone numbers.
+
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
+
+macro_rules! string_enum {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = UnknownValue;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                match s { $($text => Ok($name::$variant),)+ _ => Err(UnknownValue(s.to_owned())) }
+            }
+        }
+    };
+}
+
+/// A value that is not one of an enumeration's.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown value: {0}")]
+pub struct UnknownValue(pub String);
+
+string_enum!(
+    /// The kinds of licence of AST-1.
+    LicenceKind { Hotspot => "hotspot", Radar => "radar" }
+);
+
+string_enum!(
+    /// What the customer's cabinet offers: the contract says which.
+    CabinetType { Lite => "lite", Full => "full" }
+);
+
+string_enum!(
+    /// Whose router the licence runs on.
+    RouterOwnership { Provider => "provider", Rented => "rented", Customer => "customer" }
+);
+
+string_enum!(
+    /// How a licence is billed: it changes the price and the acts issued.
+    LicencePeriod { Month => "month", Year => "year" }
+);
+
+string_enum!(
+    /// Where an asset is in its life.
+    AssetStatus {
+        Active => "active",
+        Expired => "expired",
+        Renewed => "renewed",
+        Suspended => "suspended",
+        Deleted => "deleted",
+    }
+);
+
+impl AssetStatus {
+    /// Whether an asset may go from `self` to `to`. Deletion is final.
+    pub fn can_become(self, to: AssetStatus) -> bool {
+        use AssetStatus::*;
+        matches!(
+            (self, to),
+            (Active | Renewed, Suspended | Expired | Deleted)
+                | (Suspended, Active | Renewed | Deleted)
+                | (Expired, Renewed | Deleted)
+        )
+    }
+
+    /// Whether the asset is in service (billed, reporting, usable).
+    pub fn in_service(self) -> bool {
+        matches!(self, AssetStatus::Active | AssetStatus::Renewed)
+    }
+}
+
+string_enum!(
+    /// The steps of the personal-data verification of a licence, in order.
+    Verification {
+        None => "none",
+        CustomerConfirmed => "customer_confirmed",
+        Verified => "verified",
+        ContactConfirmed => "contact_confirmed",
+    }
+);
+
+impl Verification {
+    /// The step that comes next, if any.
+    pub fn next(self) -> Option<Verification> {
+        match self {
+            Verification::None => Some(Verification::CustomerConfirmed),
+            Verification::CustomerConfirmed => Some(Verification::Verified),
+            Verification::Verified => Some(Verification::ContactConfirmed),
+            Verification::ContactConfirmed => None,
+        }
+    }
+
+    /// Whether guest phone numbers may be exported.
+    pub fn export_allowed(self) -> bool {
+        self == Verification::ContactConfirmed
+    }
+
+    /// The message key naming the step still missing before an export, if any.
+    pub fn missing(self) -> Option<&'static str> {
+        match self {
+            Verification::None => Some("verification-needs-customer"),
+            Verification::CustomerConfirmed => Some("verification-needs-staff"),
+            Verification::Verified => Some("verification-needs-contact"),
+            Verification::ContactConfirmed => None,
+        }
+    }
+
+    /// The step's place in the order, from 0.
+    pub fn rank(self) -> u8 {
+        match self {
+            Verification::None => 0,
+            Verification::CustomerConfirmed => 1,
+            Verification::Verified => 2,
+            Verification::ContactConfirmed => 3,
+        }
+    }
+
+    /// Whether `step` is the one that may be taken now (steps are taken in order, once).
+    pub fn can_take(self, step: Verification) -> bool {
+        self.next() == Some(step)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_round_trip() {
+        for k in LicenceKind::ALL {
+            assert_eq!(k.as_str().parse::<LicenceKind>().unwrap(), *k);
+        }
+        for s in AssetStatus::ALL {
+            assert_eq!(s.as_str().parse::<AssetStatus>().unwrap(), *s);
+        }
+        assert!("Hotspot".parse::<LicenceKind>().is_err());
+    }
+
+    #[test]
+    fn deletion_is_final() {
+        for to in AssetStatus::ALL {
+            assert!(!AssetStatus::Deleted.can_become(*to), "{to:?}");
+        }
+        assert!(AssetStatus::Active.can_become(AssetStatus::Deleted));
+        assert!(AssetStatus::Expired.can_become(AssetStatus::Renewed));
+        assert!(!AssetStatus::Expired.can_become(AssetStatus::Active));
+    }
+
+    #[test]
+    fn verification_goes_step_by_step() {
+        let mut v = Verification::None;
+        let mut steps = 0;
+        while let Some(next) = v.next() {
+            assert!(!v.export_allowed());
+            assert!(v.missing().is_some());
+            assert!(v.can_take(next));
+            for other in Verification::ALL.iter().filter(|o| **o != next) {
+                assert!(!v.can_take(*other), "{v:?} → {other:?}");
+            }
+            v = next;
+            steps += 1;
+        }
+        assert_eq!(steps, 3);
+        assert!(v.export_allowed());
+        assert_eq!(v.missing(), None);
+    }
+}

@@ -1,0 +1,111 @@
+//! Rendering checks: what a document says reaches the page, in every script, with fonts
+//! embedded, and no text of a customer's is read as markup.
+
+use kabinet_docs::{Column, Document, Fact, Party, Row, Table, html, layout, pdf};
+
+fn sample(lang: &str, rtl: bool, buyer: &str, line: &str) -> Document {
+    Document {
+        lang: lang.into(),
+        rtl,
+        landscape: false,
+        title: "Счёт № 17 от 3 ноября 2026 г.".into(),
+        subtitle: Some("за октябрь 2026 г.".into()),
+        parties: vec![
+            Party {
+                role: "Поставщик".into(),
+                name: "ООО «Пример»".into(),
+                lines: vec![Fact::new("ИНН", "7707083893")],
+            },
+            Party {
+                role: "Покупатель".into(),
+                name: buyer.into(),
+                lines: vec![Fact::new("Адрес", "г. Казань")],
+            },
+        ],
+        facts: vec![Fact::new("Лицевой счёт", "4000000017")],
+        table: Table {
+            groups: Vec::new(),
+            columns: vec![
+                Column::number("№"),
+                Column::text("Наименование", 1),
+                Column::number("Сумма"),
+            ],
+            rows: vec![
+                Row::new(vec!["1".into(), line.into(), "1 500,00 ₽".into()]),
+                Row::strong(vec!["".into(), "Итого".into(), "1 500,00 ₽".into()]),
+            ],
+        },
+        totals: vec![Fact::new("Всего к оплате", "1 500,00 ₽")],
+        notes: vec!["Одна тысяча пятьсот рублей 00 копеек".into()],
+        signatures: vec![Fact::new("Руководитель", "Иванов И. И.")],
+        footer: "Kabinet".into(),
+    }
+}
+
+#[test]
+fn cyrillic_text_is_laid_out_with_real_glyphs() {
+    let doc = sample("ru", false, "ИП Петров", "Обслуживание точки доступа");
+    let l = layout(&doc).unwrap();
+    let text = l.text();
+    for expected in ["Счёт", "ПОКУПАТЕЛЬ", "ИП", "Петров", "Обслуживание", "Итого", "Иванов"]
+    {
+        assert!(text.contains(expected), "{expected:?} not on the page: {text}");
+    }
+    assert_eq!(l.missing_glyphs, 0, "every character has a glyph");
+    assert_eq!(l.pages, 1);
+}
+
+#[test]
+fn persian_text_is_shaped_right_to_left_in_vazirmatn() {
+    let mut doc = sample("fa", true, "شرکت نمونه", "پشتیبانی دستگاه");
+    doc.title = "صورتحساب شماره ۱۷".into();
+    let l = layout(&doc).unwrap();
+    assert_eq!(l.missing_glyphs, 0, "Persian letters come from Vazirmatn");
+    assert!(l.fonts.iter().any(|f| f == "Vazirmatn"), "{:?}", l.fonts);
+    assert!(l.text().contains("پشتیبانی"));
+}
+
+#[test]
+fn markup_in_data_is_printed_not_run() {
+    let hostile = r#"#panic("boom") ] [ *bold* $x$ <label> @ref \ "quote" // comment"#;
+    let doc = sample("ru", false, hostile, hostile);
+    let l = layout(&doc).unwrap();
+    assert!(l.text().contains("#panic"), "{}", l.text());
+    assert!(l.text().contains("*bold*"));
+    let page = html(&doc);
+    assert!(!page.contains("<label>"), "HTML escapes text");
+    assert!(
+        page.contains("&lt;label&gt;") || page.contains("&#60;label&#62;"),
+        "{page}"
+    );
+}
+
+#[test]
+fn pdf_embeds_its_fonts() {
+    let bytes = pdf(&sample("ru", false, "ИП Петров", "Услуга")).unwrap();
+    assert!(bytes.starts_with(b"%PDF-"));
+    let has = |needle: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    assert!(has(b"/FontFile"), "fonts are embedded");
+    assert!(has(b"Kabinet"), "creator recorded");
+}
+
+#[test]
+fn long_tables_flow_onto_more_pages() {
+    let mut doc = sample("en", false, "Buyer", "Line");
+    doc.table.rows = (1..=120)
+        .map(|i| Row::new(vec![i.to_string(), format!("Service {i}"), "1.00 RUB".into()]))
+        .collect();
+    let l = layout(&doc).unwrap();
+    assert!(l.pages >= 3, "{} pages", l.pages);
+    assert!(l.text().contains("Service 120"));
+}
+
+#[test]
+fn html_is_standalone_and_directional() {
+    let doc = sample("fa", true, "شرکت", "خدمت");
+    let page = html(&doc);
+    assert!(page.starts_with("<!doctype html>"));
+    assert!(page.contains(r#"dir="rtl""#));
+    assert!(!page.contains("<script"), "no scripts");
+    assert!(page.contains(r#"class="num""#), "amount columns aligned");
+}

@@ -1,0 +1,226 @@
+//! The counterparties register in the back office (CRM-2): the list with search and sorting,
+//! the form that registers one — filled from the company registry by INN when asked — and the
+//! card where its details are changed.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use kabinet_app::crm::counterparties::{self, CounterpartyInput, KINDS, SORTS};
+use kabinet_app::listing::Sort;
+use kabinet_app::{App, AppError};
+use kabinet_core::access::{Permission, allows};
+use kabinet_store::entities::counterparty;
+use serde::Deserialize;
+
+use super::path_id;
+use crate::cabinet::account::OkQuery;
+use crate::error::WebResult;
+use crate::extract::{Ctx, FormData, QueryParams as Query};
+use crate::form::{FormState, field_errors, with_status};
+use crate::pages::{Chrome, SortLinks};
+
+#[derive(Template, WebTemplate)]
+#[template(path = "crm_counterparties.html")]
+pub struct ListPage {
+    c: Chrome,
+    items: Vec<counterparty::Model>,
+    q: String,
+    total: u64,
+    page: u64,
+    pages: u64,
+    base: String,
+    s: SortLinks,
+    can_manage: bool,
+}
+
+#[derive(Deserialize)]
+pub struct ListQuery {
+    q: Option<String>,
+    page: Option<u64>,
+    sort: Option<String>,
+    dir: Option<String>,
+}
+
+pub async fn list(State(app): State<App>, ctx: Ctx, Query(q): Query<ListQuery>) -> WebResult<Response> {
+    let who = ctx.user()?;
+    let page = q.page.unwrap_or(1).clamp(1, 1_000_000);
+    let sort = Sort::parse(q.sort.as_deref(), q.dir.as_deref(), &SORTS);
+    let found = counterparties::list(&app, who, q.q.as_deref(), &sort, page, 50).await?;
+    let q_s = q.q.unwrap_or_default();
+    let base = format!(
+        "/crm/counterparties?q={}&",
+        form_urlencoded::byte_serialize(q_s.as_bytes()).collect::<String>()
+    );
+    let s = SortLinks::new(&base, &sort);
+    Ok(ListPage {
+        c: Chrome::new(&ctx.0, "/crm/counterparties", &app.config.display_time_zone),
+        pages: found.pages(),
+        total: found.total,
+        page: found.page,
+        items: found.items,
+        base: format!("{base}{}", s.query()),
+        s,
+        q: q_s,
+        can_manage: allows(Some(who.role), Permission::CounterpartiesManage),
+    }
+    .into_response())
+}
+
+/// The form of one counterparty: empty, typed, filled from the registry, or an existing one.
+#[derive(Template, WebTemplate)]
+#[template(path = "crm_counterparty.html")]
+pub struct FormPage {
+    c: Chrome,
+    /// None: a new one.
+    existing: Option<counterparty::Model>,
+    f: FormState,
+    kinds: Vec<(String, String)>,
+    can_manage: bool,
+    registry: bool,
+}
+
+fn form_of(c: &counterparty::Model) -> FormState {
+    [
+        ("kind", c.kind.clone()),
+        ("inn", c.inn.clone()),
+        ("kpp", c.kpp.clone()),
+        ("ogrn", c.ogrn.clone().unwrap_or_default()),
+        ("full_name", c.full_name.clone()),
+        ("short_name", c.short_name.clone()),
+        ("legal_address", c.legal_address.clone().unwrap_or_default()),
+        ("bank_name", c.bank_name.clone().unwrap_or_default()),
+        ("bik", c.bik.clone().unwrap_or_default()),
+        ("bank_account", c.bank_account.clone().unwrap_or_default()),
+        (
+            "correspondent_account",
+            c.correspondent_account.clone().unwrap_or_default(),
+        ),
+        ("emails", c.emails.clone()),
+    ]
+    .into_iter()
+    .fold(FormState::empty(), |f, (k, v)| f.with_value(k, v))
+}
+
+fn input_of(form: &FormData) -> CounterpartyInput {
+    CounterpartyInput {
+        kind: form.get("kind").to_owned(),
+        inn: form.get("inn").to_owned(),
+        kpp: form.get("kpp").to_owned(),
+        ogrn: form.get("ogrn").to_owned(),
+        full_name: form.get("full_name").to_owned(),
+        short_name: form.get("short_name").to_owned(),
+        legal_address: form.get("legal_address").to_owned(),
+        bank_name: form.get("bank_name").to_owned(),
+        bik: form.get("bik").to_owned(),
+        bank_account: form.get("bank_account").to_owned(),
+        correspondent_account: form.get("correspondent_account").to_owned(),
+        emails: form.get("emails").to_owned(),
+    }
+}
+
+fn page(
+    app: &App,
+    ctx: &Ctx,
+    existing: Option<counterparty::Model>,
+    f: FormState,
+    flash: Option<&str>,
+) -> WebResult<FormPage> {
+    let who = ctx.user()?;
+    let c = Chrome::new(&ctx.0, "/crm/counterparties", &app.config.display_time_zone).with_flash(flash);
+    Ok(FormPage {
+        kinds: KINDS.iter().map(|k| (k.to_string(), c.tk("kind-", k))).collect(),
+        c,
+        existing,
+        f,
+        can_manage: allows(Some(who.role), Permission::CounterpartiesManage),
+        registry: app.registry.is_some(),
+    })
+}
+
+pub async fn new_form(State(app): State<App>, ctx: Ctx) -> WebResult<Response> {
+    let f = FormState::empty().with_value("kind", "legal_entity");
+    Ok(page(&app, &ctx, None, f, None)?.into_response())
+}
+
+/// The form shown again with what was wrong with it (422).
+fn again(
+    app: &App,
+    ctx: &Ctx,
+    existing: Option<counterparty::Model>,
+    form: &FormData,
+    e: AppError,
+) -> WebResult<Response> {
+    let lang = ctx.0.lang;
+    let f = match e {
+        AppError::Refused(code) => FormState::from_data(form).with_general(lang.t(&format!("err-{code}"))),
+        e => FormState::from_data(form)
+            .with_errors(lang, &field_errors(e)?)
+            .with_general(lang.t("err-form-has-errors")),
+    };
+    Ok(with_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        page(app, ctx, existing, f, None)?,
+    ))
+}
+
+/// `POST /crm/counterparties`: registers the counterparty, or — when the "fetch by INN"
+/// button sent the form — fills it from the company registry and shows it again.
+pub async fn create(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
+    if form.get("action") == "lookup" {
+        return lookup(&app, &ctx, None, &form).await;
+    }
+    match counterparties::create(&app, &ctx.actor()?, ctx.user()?, input_of(&form)).await {
+        Ok(c) => Ok(Redirect::to(&format!("/crm/counterparties/{}?ok=counterparty-saved", c.id)).into_response()),
+        Err(e) => again(&app, &ctx, None, &form, e),
+    }
+}
+
+async fn lookup(app: &App, ctx: &Ctx, existing: Option<counterparty::Model>, form: &FormData) -> WebResult<Response> {
+    match counterparties::lookup(app, form.get("inn")).await {
+        Ok(found) => {
+            // What the registry knows replaces the typed values; bank details stay as typed.
+            let mut f = FormState::from_data(form);
+            for (k, v) in [
+                ("kind", found.kind),
+                ("inn", found.inn),
+                ("kpp", found.kpp),
+                ("ogrn", found.ogrn),
+                ("full_name", found.full_name),
+                ("short_name", found.short_name),
+                ("legal_address", found.legal_address),
+                ("emails", found.emails),
+            ] {
+                f = f.with_value(k, v);
+            }
+            let f = f.with_general_info(ctx.0.lang.t("registry-filled"));
+            Ok(page(app, ctx, existing, f, None)?.into_response())
+        }
+        Err(e) => again(app, ctx, existing, form, e),
+    }
+}
+
+pub async fn card(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<OkQuery>,
+) -> WebResult<Response> {
+    let c = counterparties::get_visible(&app, ctx.user()?, path_id(&id)?).await?;
+    let f = form_of(&c);
+    Ok(page(&app, &ctx, Some(c), f, q.ok.as_deref())?.into_response())
+}
+
+pub async fn update(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> WebResult<Response> {
+    let who = ctx.user()?;
+    let id = path_id(&id)?;
+    let existing = counterparties::get_visible(&app, who, id).await?;
+    if form.get("action") == "lookup" {
+        return lookup(&app, &ctx, Some(existing), &form).await;
+    }
+    match counterparties::update(&app, &ctx.actor()?, who, id, input_of(&form)).await {
+        Ok(c) => Ok(Redirect::to(&format!("/crm/counterparties/{}?ok=counterparty-saved", c.id)).into_response()),
+        Err(e) => again(&app, &ctx, Some(existing), &form, e),
+    }
+}

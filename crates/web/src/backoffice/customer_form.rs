@@ -1,0 +1,335 @@
+//! Creating and editing customers in the back office (CRM-1): one form opens a customer with
+//! its first personal account and its first cabinet login to hand over, as the source's "add
+//! a client" form does; the same form edits the customer's details later. Comments (CRM-4)
+//! are added on the card and deleted by administrators.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use kabinet_app::access::users::NewUser;
+use kabinet_app::assets::licences::NewLicence;
+use kabinet_app::crm::comments;
+use kabinet_app::customers::{self, KINDS, NewCustomer, Opening, STATUSES, SUPPORT_GROUPS};
+use kabinet_app::i18n::Lang;
+use kabinet_app::{App, AppError, FieldErrors};
+use kabinet_core::money::Currency;
+use kabinet_store::entities::customer;
+
+use super::licences::{LicenceChoices, licence_choices, licence_defaults, suggested_point_name};
+use super::path_id;
+use super::staff::no_store;
+use crate::error::WebResult;
+use crate::extract::{Ctx, FormData};
+use crate::form::{FormState, field_errors, with_status};
+use crate::pages::Chrome;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "crm_customer_form.html")]
+pub struct FormPage {
+    c: Chrome,
+    /// None: a new customer.
+    existing: Option<customer::Model>,
+    f: FormState,
+    kinds: Vec<(String, String)>,
+    groups: Vec<(String, String)>,
+    activities: Vec<(String, String)>,
+    growths: Vec<(String, String)>,
+    partners: Vec<(String, String)>,
+    languages: Vec<(String, String)>,
+    statuses: Vec<(String, String)>,
+    /// A partner's customers are its own; it picks no partner.
+    choose_partner: bool,
+    /// The first point and licence section (a new customer only).
+    l: LicenceChoices,
+}
+
+/// The customer form names its licence fields `licence_kind`, `licence_point_name`, ….
+const LICENCE_PREFIX: &str = "licence_";
+
+fn with_blank(c: &Chrome, items: impl IntoIterator<Item = (String, String)>) -> Vec<(String, String)> {
+    std::iter::once((String::new(), c.t("not-chosen")))
+        .chain(items)
+        .collect()
+}
+
+async fn form_page(app: &App, ctx: &Ctx, existing: Option<customer::Model>, f: FormState) -> WebResult<FormPage> {
+    let who = ctx.user()?;
+    let c = Chrome::new(&ctx.0, "/crm/customers", &app.config.display_time_zone);
+    let partners = if who.is_partner() {
+        Vec::new()
+    } else {
+        with_blank(
+            &c,
+            customers::partners(app)
+                .await?
+                .into_iter()
+                .map(|p| (p.id.to_string(), p.name)),
+        )
+    };
+    let own =
+        |items: &[String]| -> Vec<(String, String)> { with_blank(&c, items.iter().map(|a| (a.clone(), a.clone()))) };
+    let mut l = licence_choices(app, &c, LICENCE_PREFIX, &f.values_of("licence_module")).await?;
+    l.kinds.insert(0, (String::new(), c.t("licence-none")));
+    Ok(FormPage {
+        l,
+        kinds: KINDS.iter().map(|k| (k.to_string(), c.tk("kind-", k))).collect(),
+        groups: with_blank(&c, SUPPORT_GROUPS.iter().map(|g| (g.to_string(), c.tk("group-", g)))),
+        activities: own(&app.config.crm.activities),
+        growths: own(&app.config.crm.growth_potentials),
+        partners,
+        languages: Lang::ALL
+            .iter()
+            .map(|l| (l.code().to_owned(), l.native_name().to_owned()))
+            .collect(),
+        statuses: STATUSES.iter().map(|s| (s.to_string(), c.tk("status-", s))).collect(),
+        choose_partner: !who.is_partner(),
+        existing,
+        f,
+        c,
+    })
+}
+
+/// The form's values for an existing customer.
+async fn values_of(app: &App, c: &customer::Model) -> WebResult<FormState> {
+    let (inn, kpp) = match c.counterparty_id {
+        Some(id) => {
+            use kabinet_store::sea_orm::EntityTrait;
+            kabinet_store::entities::counterparty::Entity::find_by_id(id)
+                .one(&app.db.conn)
+                .await?
+                .map(|cp| (cp.inn, cp.kpp))
+                .unwrap_or_default()
+        }
+        None => Default::default(),
+    };
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    Ok([
+        ("kind", c.kind.clone()),
+        ("name", c.name.clone()),
+        ("contract_number", c.contract_number.clone()),
+        (
+            "contract_date",
+            c.contract_date.map(|d| d.to_string()).unwrap_or_default(),
+        ),
+        ("contact_person", opt(&c.contact_person)),
+        ("phone", opt(&c.phone)),
+        ("email", opt(&c.email)),
+        ("city", opt(&c.city)),
+        ("address", opt(&c.address)),
+        ("national_id", opt(&c.national_id)),
+        ("partner_id", c.partner_id.map(|p| p.to_string()).unwrap_or_default()),
+        ("support_group", opt(&c.support_group)),
+        ("activity", opt(&c.activity)),
+        ("growth_potential", opt(&c.growth_potential)),
+        ("chain", if c.chain { "on".into() } else { String::new() }),
+        ("counterparty_inn", inn),
+        ("counterparty_kpp", kpp),
+        ("language", c.language.clone()),
+        ("time_zone", c.time_zone.clone()),
+        ("status", c.status.clone()),
+    ]
+    .into_iter()
+    .fold(FormState::empty(), |f, (k, v)| f.with_value(k, v)))
+}
+
+/// The customer as typed; a date that does not parse is a field error.
+fn customer_of(form: &FormData, errors: &mut FieldErrors) -> NewCustomer {
+    let contract_date = form.opt("contract_date").and_then(|d| {
+        NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+            .map_err(|_| errors.add("contract_date", "date-format"))
+            .ok()
+    });
+    let partner_id = form.opt("partner_id").and_then(|p| {
+        p.parse::<i64>()
+            .map_err(|_| errors.add("partner_id", "invalid-choice"))
+            .ok()
+    });
+    NewCustomer {
+        kind: form.get("kind").to_owned(),
+        name: form.get("name").to_owned(),
+        contract_number: form.get("contract_number").to_owned(),
+        contract_date,
+        contact_person: form.opt("contact_person"),
+        phone: form.opt("phone"),
+        email: form.opt("email"),
+        city: form.opt("city"),
+        address: form.opt("address"),
+        national_id: form.opt("national_id"),
+        partner_id,
+        support_group: form.opt("support_group"),
+        activity: form.opt("activity"),
+        growth_potential: form.opt("growth_potential"),
+        chain: form.get("chain") == "on",
+        counterparty_inn: form.opt("counterparty_inn"),
+        counterparty_kpp: form.opt("counterparty_kpp"),
+        language: form.get("language").to_owned(),
+        time_zone: form.opt("time_zone"),
+        status: form.opt("status"),
+    }
+}
+
+/// The first point and licence as typed, when a licence kind is chosen. The point is named
+/// after the customer's trade name unless given.
+fn first_licence_of(form: &FormData, customer_name: &str, errors: &mut FieldErrors) -> Option<NewLicence> {
+    let kind = form.opt("licence_kind")?;
+    let plan_id = form.opt("licence_plan_id").and_then(|v| {
+        v.parse::<i64>()
+            .map_err(|_| errors.add("licence_plan_id", "invalid-choice"))
+            .ok()
+    });
+    Some(NewLicence {
+        customer_id: 0,
+        kind,
+        point_name: form
+            .opt("licence_point_name")
+            .unwrap_or_else(|| suggested_point_name(customer_name)),
+        point_address: form.opt("licence_point_address").or_else(|| form.opt("address")),
+        cabinet_type: form.get("licence_cabinet_type").to_owned(),
+        period: form.get("licence_period").to_owned(),
+        router_ownership: form.get("licence_router_ownership").to_owned(),
+        demo: form.get("licence_demo") == "on",
+        plan_id,
+        account_id: None,
+        modules: form
+            .0
+            .iter()
+            .filter(|(k, _)| k == "licence_module")
+            .map(|(_, v)| v.clone())
+            .collect(),
+        // The customer's unique contract number already stops a second submit.
+        request_token: None,
+    })
+}
+
+/// The form again with every problem next to its field (422).
+async fn again(
+    app: &App,
+    ctx: &Ctx,
+    existing: Option<customer::Model>,
+    form: &FormData,
+    e: AppError,
+) -> WebResult<Response> {
+    let lang = ctx.0.lang;
+    let f = FormState::from_data(form)
+        .with_errors(lang, &field_errors(e)?)
+        .with_general(lang.t("err-form-has-errors"));
+    Ok(with_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        form_page(app, ctx, existing, f).await?,
+    ))
+}
+
+pub async fn new_form(State(app): State<App>, ctx: Ctx) -> WebResult<Response> {
+    let f = FormState::empty()
+        .with_value("kind", "legal_entity")
+        .with_value("language", "ru")
+        .with_value("time_zone", app.config.display_time_zone.clone())
+        .with_value("currency", "RUB")
+        .with_value("account_title", ctx.0.lang.t("account-default-title"));
+    // No licence unless one is chosen: a new direct customer's account is empty yet.
+    let f = licence_defaults(f, LICENCE_PREFIX, "").with_value("licence_kind", "");
+    Ok(form_page(&app, &ctx, None, f).await?.into_response())
+}
+
+/// `POST /crm/customers`: the customer, its account and its first login, all or nothing.
+pub async fn create(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
+    let mut errors = FieldErrors::new();
+    let customer = customer_of(&form, &mut errors);
+    let currency = form.get("currency").parse::<Currency>().unwrap_or_else(|_| {
+        errors.add("currency", "invalid-choice");
+        Currency::Rub
+    });
+    if !errors.is_empty() {
+        return again(&app, &ctx, None, &form, AppError::Validation(errors)).await;
+    }
+    let first_login = form.opt("user_login").map(|login| NewUser {
+        login,
+        display_name: form
+            .opt("user_display_name")
+            .or_else(|| form.opt("contact_person"))
+            .unwrap_or_default(),
+        email: form.opt("email"),
+        phone: form.opt("phone"),
+        password: form.opt("user_password"),
+        role: "coordinator".into(),
+        language: form.opt("language"),
+        ..Default::default()
+    });
+    let first_licence = first_licence_of(&form, &customer.name, &mut errors);
+    if !errors.is_empty() {
+        return again(&app, &ctx, None, &form, AppError::Validation(errors)).await;
+    }
+    let opening = Opening {
+        customer,
+        first_login,
+        currency,
+        account_title: form.get("account_title").to_owned(),
+        first_licence,
+    };
+    match customers::open(&app, &ctx.actor()?, ctx.user()?, opening).await {
+        Ok(opened) => {
+            let generated = opened
+                .login
+                .and_then(|l| l.generated_password.map(|p| (l.user.login, p)));
+            let page = super::customers::card_page(
+                &app,
+                &ctx,
+                opened.customer.id,
+                FormState::empty().with_value("role", "viewer"),
+                generated,
+                Some("customer-created"),
+            )
+            .await?;
+            Ok(no_store(page.into_response()))
+        }
+        Err(e) => again(&app, &ctx, None, &form, e).await,
+    }
+}
+
+pub async fn edit_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
+    let c = customers::get_visible(&app, ctx.user()?, path_id(&id)?).await?;
+    let f = values_of(&app, &c).await?;
+    Ok(form_page(&app, &ctx, Some(c), f).await?.into_response())
+}
+
+pub async fn update(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> WebResult<Response> {
+    let who = ctx.user()?;
+    let existing = customers::get_visible(&app, who, path_id(&id)?).await?;
+    let mut errors = FieldErrors::new();
+    let new = customer_of(&form, &mut errors);
+    if !errors.is_empty() {
+        return again(&app, &ctx, Some(existing), &form, AppError::Validation(errors)).await;
+    }
+    match customers::update(&app, &ctx.actor()?, who, existing.id, new).await {
+        Ok(c) => Ok(Redirect::to(&format!("/crm/customers/{}?ok=customer-saved", c.id)).into_response()),
+        Err(e) => again(&app, &ctx, Some(existing), &form, e).await,
+    }
+}
+
+/// `POST /crm/customers/{id}/comments`.
+pub async fn add_comment(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    match comments::add(&app, &ctx.actor()?, ctx.user()?, id, form.get("kind"), form.get("text")).await {
+        Ok(_) => Ok(Redirect::to(&format!("/crm/customers/{id}?ok=comment-added#comments")).into_response()),
+        Err(e) => {
+            let lang = ctx.0.lang;
+            let f = FormState::from_data(&form).with_errors(lang, &field_errors(e)?);
+            let page = super::customers::card_page_with_comment(&app, &ctx, id, f).await?;
+            Ok(with_status(StatusCode::UNPROCESSABLE_ENTITY, page))
+        }
+    }
+}
+
+/// `POST /crm/comments/{id}/delete` (administrators).
+pub async fn delete_comment(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
+    let customer_id = comments::delete(&app, &ctx.actor()?, ctx.user()?, path_id(&id)?).await?;
+    Ok(Redirect::to(&format!("/crm/customers/{customer_id}?ok=comment-deleted#comments")).into_response())
+}

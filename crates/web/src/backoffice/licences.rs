@@ -1,0 +1,561 @@
+//! Licences in the back office (AST-1, AST-2, CRM-5): creating one with its point, its page
+//! with modules, link and split, router settings, firmware and reboot, deletion with the
+//! guest export offered first, the staff step of the personal-data verification and its
+//! queue, and the audited links to the point's identification and authorisation pages.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::body::Body;
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use kabinet_app::assets::licences::{self, NewLicence, Split};
+use kabinet_app::assets::{router, verification};
+use kabinet_app::{App, AppError, FieldErrors, customers};
+use kabinet_core::access::{Permission, allows};
+use kabinet_core::assets::{CabinetType, LicenceKind, LicencePeriod, RouterOwnership};
+use kabinet_store::entities::{asset, customer, plan, site};
+use serde_json::json;
+
+use super::path_id;
+use super::staff::no_store;
+use crate::cabinet::account::OkQuery;
+use crate::error::WebResult;
+use crate::extract::{Ctx, FormData, QueryParams as Query};
+use crate::form::{FormState, field_errors, with_status};
+use crate::pages::Chrome;
+
+fn choices<T: Copy>(c: &Chrome, prefix: &str, all: &[T], key: impl Fn(T) -> &'static str) -> Vec<(String, String)> {
+    all.iter()
+        .map(|v| (key(*v).to_owned(), c.tk(prefix, key(*v))))
+        .collect()
+}
+
+/// The options of a licence form: here and in the customer form's "first point" section.
+pub struct LicenceChoices {
+    pub kinds: Vec<(String, String)>,
+    pub cabinets: Vec<(String, String)>,
+    pub periods: Vec<(String, String)>,
+    pub ownerships: Vec<(String, String)>,
+    pub plans: Vec<(String, String)>,
+    pub modules: Vec<(String, bool)>,
+    /// Put before every field name: the customer form's section uses `licence_`.
+    pub prefix: &'static str,
+    pub names: FieldNames,
+}
+
+/// The licence fields' names in one form, each with the form's prefix.
+pub struct FieldNames {
+    pub kind: String,
+    pub point_name: String,
+    pub point_address: String,
+    pub router_ownership: String,
+    pub cabinet_type: String,
+    pub period: String,
+    pub plan_id: String,
+    pub demo: String,
+    pub module: String,
+    pub modules: String,
+}
+
+impl FieldNames {
+    fn with_prefix(p: &str) -> FieldNames {
+        let n = |f: &str| format!("{p}{f}");
+        FieldNames {
+            kind: n("kind"),
+            point_name: n("point_name"),
+            point_address: n("point_address"),
+            router_ownership: n("router_ownership"),
+            cabinet_type: n("cabinet_type"),
+            period: n("period"),
+            plan_id: n("plan_id"),
+            demo: n("demo"),
+            module: n("module"),
+            modules: n("modules"),
+        }
+    }
+}
+
+pub async fn licence_choices(
+    app: &App,
+    c: &Chrome,
+    prefix: &'static str,
+    chosen_modules: &[String],
+) -> WebResult<LicenceChoices> {
+    let plans: Vec<plan::Model> = kabinet_app::billing::plans::all(app)
+        .await?
+        .into_iter()
+        .filter(|p| p.status == "active" && (p.asset_kind == "hotspot" || p.asset_kind == "radar"))
+        .collect();
+    Ok(LicenceChoices {
+        kinds: choices(c, "asset-", LicenceKind::ALL, LicenceKind::as_str),
+        cabinets: choices(c, "cabinet-", CabinetType::ALL, CabinetType::as_str),
+        periods: choices(c, "period-", LicencePeriod::ALL, LicencePeriod::as_str),
+        ownerships: choices(c, "router-owner-", RouterOwnership::ALL, RouterOwnership::as_str),
+        plans: std::iter::once((String::new(), c.t("not-chosen")))
+            .chain(plans.iter().map(|p| {
+                (
+                    p.id.to_string(),
+                    format!(
+                        "{} · {} · {} / {}",
+                        p.name,
+                        c.tk("asset-", &p.asset_kind),
+                        c.money(&p.price, &p.currency),
+                        c.tk("period-", &p.period)
+                    ),
+                )
+            }))
+            .collect(),
+        modules: app
+            .config
+            .assets
+            .modules
+            .iter()
+            .map(|m| (m.clone(), chosen_modules.contains(m)))
+            .collect(),
+        prefix,
+        names: FieldNames::with_prefix(prefix),
+    })
+}
+
+/// The defaults of a new licence's fields, each name prefixed with `prefix`.
+pub fn licence_defaults(f: FormState, prefix: &str, point_name: &str) -> FormState {
+    f.with_value(&format!("{prefix}kind"), "hotspot")
+        .with_value(&format!("{prefix}cabinet_type"), "full")
+        .with_value(&format!("{prefix}period"), "month")
+        .with_value(&format!("{prefix}router_ownership"), "provider")
+        .with_value(&format!("{prefix}point_name"), point_name)
+}
+
+/// The point name a customer's internal name suggests: its trade name, before the slash.
+pub fn suggested_point_name(customer_name: &str) -> String {
+    customer_name.split('/').next().unwrap_or_default().trim().to_owned()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "crm_licence_new.html")]
+pub struct NewPage {
+    c: Chrome,
+    customer: customer::Model,
+    f: FormState,
+    l: LicenceChoices,
+    accounts: Vec<(String, String)>,
+    /// A partner's licences are always paid from its own account.
+    choose_account: bool,
+    partner_pays: bool,
+}
+
+async fn new_page(
+    app: &App,
+    ctx: &Ctx,
+    customer: customer::Model,
+    f: FormState,
+    chosen_modules: &[String],
+) -> WebResult<NewPage> {
+    let who = ctx.user()?;
+    let c = Chrome::new(&ctx.0, "/crm/customers", &app.config.display_time_zone);
+    let partner_pays = who.is_partner() || customer.partner_id.is_some();
+    let own = kabinet_app::billing::accounts::of_customer(app, customer.id)
+        .await?
+        .into_iter()
+        .map(|a| {
+            (
+                a.id.to_string(),
+                format!("{} · {} · {}", a.number, a.title, c.money(&a.balance, &a.currency)),
+            )
+        });
+    // Staff may bill a partner's customer directly; the partner's account is the default.
+    let accounts = if partner_pays {
+        std::iter::once((String::new(), c.t("licence-partner-account")))
+            .chain(own)
+            .collect()
+    } else {
+        own.collect()
+    };
+    Ok(NewPage {
+        l: licence_choices(app, &c, "", chosen_modules).await?,
+        accounts,
+        choose_account: !who.is_partner(),
+        partner_pays,
+        customer,
+        f,
+        c,
+    })
+}
+
+pub async fn new_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
+    let customer = customers::get_visible(&app, ctx.user()?, path_id(&id)?).await?;
+    let f = licence_defaults(FormState::empty(), "", &suggested_point_name(&customer.name))
+        .with_value("request_token", kabinet_app::access::passwords::random_secret(16));
+    Ok(new_page(&app, &ctx, customer, f, &[]).await?.into_response())
+}
+
+fn modules_of(form: &FormData) -> Vec<String> {
+    form.0
+        .iter()
+        .filter(|(k, _)| k == "module")
+        .map(|(_, v)| v.clone())
+        .collect()
+}
+
+/// `POST /crm/customers/{id}/licences`.
+pub async fn create(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> WebResult<Response> {
+    let who = ctx.user()?;
+    let customer = customers::get_visible(&app, who, path_id(&id)?).await?;
+    let mut errors = FieldErrors::new();
+    let parse_id = |field: &str, errors: &mut FieldErrors| {
+        form.opt(field)
+            .and_then(|v| v.parse::<i64>().map_err(|_| errors.add(field, "invalid-choice")).ok())
+    };
+    let plan_id = parse_id("plan_id", &mut errors);
+    let account_id = parse_id("account_id", &mut errors);
+    let modules = modules_of(&form);
+    let new = NewLicence {
+        customer_id: customer.id,
+        kind: form.get("kind").to_owned(),
+        point_name: form.get("point_name").to_owned(),
+        point_address: form.opt("point_address"),
+        cabinet_type: form.get("cabinet_type").to_owned(),
+        period: form.get("period").to_owned(),
+        router_ownership: form.get("router_ownership").to_owned(),
+        demo: form.get("demo") == "on",
+        plan_id,
+        account_id,
+        modules: modules.clone(),
+        request_token: form.opt("request_token"),
+    };
+    let result = if errors.is_empty() {
+        licences::create(&app, &ctx.actor()?, who, new).await
+    } else {
+        Err(AppError::Validation(errors))
+    };
+    match result {
+        Ok(created) => {
+            let page = licence_page(
+                &app,
+                &ctx,
+                created.licence.id,
+                Some(created.key.full()),
+                None,
+                Some("licence-created"),
+            )
+            .await?;
+            Ok(no_store(page.into_response()))
+        }
+        // The same form again (a double click, a reload): show what the first submit made.
+        Err(AppError::Conflict("licence-already-created")) => {
+            match licences::by_request_token(&app, who, form.get("request_token")).await? {
+                Some(l) => Ok(Redirect::to(&format!("/crm/licences/{}", l.id)).into_response()),
+                None => Err(AppError::Conflict("licence-already-created").into()),
+            }
+        }
+        Err(e @ (AppError::InsufficientFunds { .. } | AppError::Validation(_))) => {
+            let lang = ctx.0.lang;
+            let f = crate::form::refused(&form, lang, e)?;
+            let page = new_page(&app, &ctx, customer, f, &modules).await?;
+            Ok(with_status(StatusCode::UNPROCESSABLE_ENTITY, page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "crm_licence.html")]
+pub struct LicencePage {
+    c: Chrome,
+    l: asset::Model,
+    site: Option<site::Model>,
+    customer: customer::Model,
+    modules: Vec<(String, bool)>,
+    linked: Option<asset::Model>,
+    radars: Vec<(String, String)>,
+    step: String,
+    guests: u64,
+    key_once: Option<String>,
+    split_once: Option<Split>,
+    router_form: FormState,
+    can_manage: bool,
+    can_delete: bool,
+    can_router: bool,
+    can_verify: bool,
+}
+
+async fn licence_page(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    key_once: Option<String>,
+    split_once: Option<Split>,
+    flash: Option<&str>,
+) -> WebResult<LicencePage> {
+    let who = ctx.user()?;
+    let l = licences::get_visible(app, who, id).await?;
+    let customer = customers::get_visible(app, who, l.customer_id).await?;
+    let all = licences::of_customer(app, customer.id).await?;
+    let site = all.iter().find(|(a, _)| a.id == l.id).and_then(|(_, s)| s.clone());
+    let linked = l
+        .linked_asset_id
+        .and_then(|other| all.iter().find(|(a, _)| a.id == other).map(|(a, _)| a.clone()));
+    let radars = all
+        .iter()
+        .filter(|(a, _)| a.kind == "radar" && a.linked_asset_id.is_none() && a.status != "deleted")
+        .map(|(a, s)| {
+            (
+                a.id.to_string(),
+                format!("{} · {}", s.as_ref().map(|s| s.name.as_str()).unwrap_or("—"), a.key_id),
+            )
+        })
+        .collect();
+    let enabled = licences::modules_of(&l);
+    let router_form = FormState::empty()
+        .with_value("router_host", l.router_host.clone().unwrap_or_default())
+        .with_value(
+            "router_port",
+            l.router_port.map(|p| p.to_string()).unwrap_or_else(|| "8728".into()),
+        )
+        .with_value("router_user", l.router_user.clone().unwrap_or_default());
+    Ok(LicencePage {
+        c: Chrome::new(&ctx.0, "/crm/customers", &app.config.display_time_zone).with_flash(flash),
+        modules: app
+            .config
+            .assets
+            .modules
+            .iter()
+            .map(|m| (m.clone(), enabled.contains(m)))
+            .collect(),
+        step: verification::step_of(&l).as_str().to_owned(),
+        guests: licences::guest_count(app, l.id).await?,
+        can_manage: allows(Some(who.role), Permission::LicencesManage),
+        can_delete: allows(Some(who.role), Permission::LicencesDelete),
+        can_router: allows(Some(who.role), Permission::RoutersControl),
+        can_verify: allows(Some(who.role), Permission::VerificationManage),
+        l,
+        site,
+        customer,
+        linked,
+        radars,
+        key_once,
+        split_once,
+        router_form,
+    })
+}
+
+pub async fn page(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<OkQuery>,
+) -> WebResult<Response> {
+    Ok(licence_page(&app, &ctx, path_id(&id)?, None, None, q.ok.as_deref())
+        .await?
+        .into_response())
+}
+
+fn back(id: i64, ok: &str) -> Response {
+    Redirect::to(&format!("/crm/licences/{id}?ok={ok}")).into_response()
+}
+
+pub async fn set_modules(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    licences::set_modules(&app, &ctx.actor()?, ctx.user()?, id, &modules_of(&form)).await?;
+    Ok(back(id, "modules-saved"))
+}
+
+pub async fn link(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    let radar = form
+        .get("radar_id")
+        .parse::<i64>()
+        .map_err(|_| FieldErrors::single("radar_id", "invalid-choice"))?;
+    licences::link(&app, &ctx.actor()?, ctx.user()?, id, radar).await?;
+    Ok(back(id, "licences-linked"))
+}
+
+pub async fn split(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    let s = licences::split(&app, &ctx.actor()?, ctx.user()?, id).await?;
+    let page = licence_page(&app, &ctx, id, None, Some(s), Some("licences-split")).await?;
+    Ok(no_store(page.into_response()))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "crm_licence_delete.html")]
+pub struct DeletePage {
+    c: Chrome,
+    l: asset::Model,
+    site: Option<site::Model>,
+    guests: u64,
+    emailed_to: Option<String>,
+    problem: Option<String>,
+}
+
+async fn delete_page(app: &App, ctx: &Ctx, id: i64, emailed_to: Option<String>) -> WebResult<DeletePage> {
+    let who = ctx.user()?;
+    let l = licences::get_visible(app, who, id).await?;
+    let site = licences::of_customer(app, l.customer_id)
+        .await?
+        .into_iter()
+        .find(|(a, _)| a.id == l.id)
+        .and_then(|(_, s)| s);
+    Ok(DeletePage {
+        c: Chrome::new(&ctx.0, "/crm/customers", &app.config.display_time_zone),
+        guests: licences::guest_count(app, l.id).await?,
+        l,
+        site,
+        emailed_to,
+        problem: None,
+    })
+}
+
+pub async fn delete_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
+    Ok(delete_page(&app, &ctx, path_id(&id)?, None).await?.into_response())
+}
+
+/// E-mails every guest of the licence to the customer before it is deleted.
+pub async fn email_export(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    let to = kabinet_app::assets::guests::email_full_export(&app, &ctx.actor()?, ctx.user()?, id).await?;
+    Ok(delete_page(&app, &ctx, id, Some(to)).await?.into_response())
+}
+
+pub async fn delete(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    // The form repeats the licence's key id: a deliberate act, not a stray click.
+    let l = licences::get_visible(&app, ctx.user()?, id).await?;
+    if form.get("confirm").trim() != l.key_id {
+        let mut page = delete_page(&app, &ctx, id, None).await?;
+        page.problem = Some(ctx.0.lang.t("err-licence-confirm-key"));
+        return Ok(with_status(StatusCode::UNPROCESSABLE_ENTITY, page));
+    }
+    licences::delete(&app, &ctx.actor()?, ctx.user()?, id).await?;
+    Ok(Redirect::to(&format!("/crm/customers/{}?ok=licence-deleted", l.customer_id)).into_response())
+}
+
+pub async fn set_router(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    let port = match form.opt("router_port") {
+        Some(p) => Some(
+            p.parse::<u16>()
+                .map_err(|_| FieldErrors::single("router_port", "invalid-number"))?,
+        ),
+        None => None,
+    };
+    let settings = router::RouterSettings {
+        host: form.get("router_host").to_owned(),
+        port,
+        user: form.get("router_user").to_owned(),
+        password: form.opt("router_password"),
+    };
+    match router::set_router(&app, &ctx.actor()?, ctx.user()?, id, settings).await {
+        Ok(_) => Ok(back(id, "router-saved")),
+        Err(e) => {
+            let f = FormState::from_data(&form).with_errors(ctx.0.lang, &field_errors(e)?);
+            let mut page = licence_page(&app, &ctx, id, None, None, None).await?;
+            page.router_form = f;
+            Ok(with_status(StatusCode::UNPROCESSABLE_ENTITY, page))
+        }
+    }
+}
+
+pub async fn reboot(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    router::reboot(&app, &ctx.actor()?, ctx.user()?, id).await?;
+    Ok(back(id, "router-rebooting"))
+}
+
+/// `POST /crm/licences/{id}/firmware`: the archive, with a new licence key in it.
+pub async fn firmware(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
+    let (name, bytes) = router::firmware(&app, &ctx.actor()?, ctx.user()?, path_id(&id)?).await?;
+    let len = bytes.len();
+    let mut res = Body::from(bytes).into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/zip"));
+    h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+        h.insert(header::CONTENT_DISPOSITION, v);
+    }
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    Ok(res)
+}
+
+/// Opens the point's identification or authorisation page on the portal; every opening is
+/// audited (the pages show guests' data).
+pub async fn open_portal(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((id, which)): Path<(String, String)>,
+) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    if which != "identification" && which != "authorisation" {
+        return Err(AppError::NotFound.into());
+    }
+    let l = licences::get_visible(&app, ctx.user()?, id).await?;
+    let txn = app.db.write().await?;
+    kabinet_app::audit::record(
+        &txn,
+        &ctx.actor()?,
+        &format!("licence.open-{which}"),
+        "asset",
+        Some(id),
+        json!({"key_id": l.key_id}),
+    )
+    .await?;
+    txn.commit().await?;
+    let url = format!(
+        "{}/{}/{which}",
+        app.config.assets.portal_base_url.trim_end_matches('/'),
+        l.key_id
+    );
+    Ok(Redirect::to(&url).into_response())
+}
+
+pub async fn verify(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    verification::staff_verify(&app, &ctx.actor()?, ctx.user()?, id).await?;
+    Ok(back(id, "inn-verified"))
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "crm_verification.html")]
+pub struct QueuePage {
+    c: Chrome,
+    items: Vec<(
+        asset::Model,
+        customer::Model,
+        Option<kabinet_store::entities::counterparty::Model>,
+    )>,
+}
+
+/// The queue "INN verification".
+pub async fn queue(State(app): State<App>, ctx: Ctx) -> WebResult<Response> {
+    use kabinet_store::sea_orm::EntityTrait;
+    let who = ctx.user()?;
+    let mut items = Vec::new();
+    for a in verification::queue(&app, who, 200).await? {
+        let customer = customers::get_visible(&app, who, a.customer_id).await?;
+        let counterparty = match customer.counterparty_id {
+            Some(cp) => {
+                kabinet_store::entities::counterparty::Entity::find_by_id(cp)
+                    .one(&app.db.conn)
+                    .await?
+            }
+            None => None,
+        };
+        items.push((a, customer, counterparty));
+    }
+    Ok(QueuePage {
+        c: Chrome::new(&ctx.0, "/crm/verification", &app.config.display_time_zone),
+        items,
+    }
+    .into_response())
+}

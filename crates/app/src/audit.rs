@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 use kabinet_store::ConnectionTrait;
 use kabinet_store::audit::{self as chain, NewAuditRecord};
 use kabinet_store::entities::audit_record::{self, Entity as AuditRecord, Model as AuditModel};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use crate::access::Actor;
 use crate::listing::Page;
@@ -183,4 +183,44 @@ pub async fn search(app: &App, f: &AuditFilter, page: u64, per_page: u64) -> App
         page: page.max(1),
         per_page,
     })
+}
+
+/// What a customer's objects are called in the log: the customer itself, its cabinet logins,
+/// accounts and licences, each by id.
+pub struct CustomerObjects {
+    pub customer_id: i64,
+    pub user_ids: Vec<i64>,
+    pub account_ids: Vec<i64>,
+    pub asset_ids: Vec<i64>,
+}
+
+/// The newest `limit` records about a customer's objects (the card's "audit" tab).
+pub async fn about_customer(app: &App, objects: &CustomerObjects, limit: u64) -> AppResult<Vec<AuditModel>> {
+    seal_pending(app).await?;
+    let ids = |ids: &[i64]| ids.iter().map(|id| id.to_string()).collect::<Vec<_>>();
+    use sea_orm::sea_query::ExprTrait;
+    let mut any = Condition::any().add(
+        audit_record::Column::ObjectType
+            .eq("customer")
+            .and(audit_record::Column::ObjectId.eq(objects.customer_id.to_string())),
+    );
+    for (object_type, list) in [
+        ("user", &objects.user_ids),
+        ("account", &objects.account_ids),
+        ("asset", &objects.asset_ids),
+    ] {
+        if !list.is_empty() {
+            any = any.add(
+                audit_record::Column::ObjectType
+                    .eq(object_type)
+                    .and(audit_record::Column::ObjectId.is_in(ids(list))),
+            );
+        }
+    }
+    Ok(AuditRecord::find()
+        .filter(any)
+        .order_by_desc(audit_record::Column::Seq)
+        .limit(limit)
+        .all(&app.db.conn)
+        .await?)
 }

@@ -75,6 +75,27 @@ pub struct CustomerFilter {
     pub partner_id: Option<i64>,
     pub status: Option<String>,
     pub city: Option<String>,
+    /// Customers with a live licence of this kind (hotspot or radar).
+    pub licence_kind: Option<String>,
+}
+
+/// The list counts matching customers up to this many and then says "more than".
+pub const COUNT_CAP: u64 = 10_000;
+
+/// Customers having a licence of `kind` that is not deleted, checked per customer through the
+/// `assets_customer_kind` index so that a page stops after its rows.
+fn has_licence_of(kind: &str) -> sea_orm::sea_query::Expr {
+    use kabinet_store::entities::asset;
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+    Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from(asset::Entity)
+            .and_where(Expr::col((asset::Entity, asset::Column::CustomerId)).equals((Customer, customer::Column::Id)))
+            .and_where(Expr::col((asset::Entity, asset::Column::Kind)).eq(kind))
+            .and_where(Expr::col((asset::Entity, asset::Column::Status)).ne("deleted"))
+            .to_owned(),
+    )
 }
 
 /// What a search text can be, so that each kind is looked up by its own index: a number is a
@@ -120,6 +141,25 @@ fn search_condition(q: &str) -> Condition {
         .add(customer::Column::Id.in_subquery(by_login))
 }
 
+/// Whether `text` is exactly the contract number of a customer among `scoped`: a person who
+/// types a whole contract number wants that customer, and the exact lookup by the unique index
+/// spares a scan of every name for the text.
+async fn is_exact_contract(app: &App, scoped: &sea_orm::Select<Customer>, text: &str) -> AppResult<bool> {
+    let looks_like_identifier = text.chars().any(|c| c.is_ascii_digit()) && !text.contains(char::is_whitespace);
+    if !looks_like_identifier {
+        return Ok(false);
+    }
+    let found: Option<i64> = scoped
+        .clone()
+        .select_only()
+        .column(customer::Column::Id)
+        .filter(customer::Column::ContractNumber.eq(text))
+        .into_tuple()
+        .one(&app.db.conn)
+        .await?;
+    Ok(found.is_some())
+}
+
 /// Customers `who` may see through `f`, sorted and paged.
 pub async fn list_visible(
     app: &App,
@@ -136,7 +176,11 @@ pub async fn list_visible(
         q = q.filter(customer::Column::Id.eq(who.customer_id.unwrap_or(-1)));
     }
     if let Some(s) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        q = q.filter(search_condition(s));
+        q = if is_exact_contract(app, &q, s).await? {
+            q.filter(customer::Column::ContractNumber.eq(s))
+        } else {
+            q.filter(search_condition(s))
+        };
     }
     if let Some(g) = &f.support_group {
         q = q.filter(customer::Column::SupportGroup.eq(g.as_str()));
@@ -150,19 +194,24 @@ pub async fn list_visible(
     if let Some(c) = &f.city {
         q = q.filter(customer::Column::City.eq(c.as_str()));
     }
+    if let Some(kind) = &f.licence_kind {
+        q = q.filter(has_licence_of(kind));
+    }
     let column = match sort.key {
         "contract" => customer::Column::ContractNumber,
         "city" => customer::Column::City,
         "created" => customer::Column::CreatedAt,
         _ => customer::Column::Name,
     };
+    let total = crate::listing::capped_count(&app.db.conn, q.clone(), customer::Column::Id, COUNT_CAP).await?;
     // The id breaks ties so that pages never overlap.
-    let paginator = q
+    let items = q
         .order_by(column, sort.order())
         .order_by_asc(customer::Column::Id)
-        .paginate(&app.db.conn, per_page);
-    let total = paginator.num_items().await?;
-    let items = paginator.fetch_page(page.saturating_sub(1)).await?;
+        .offset(page.saturating_sub(1) * per_page)
+        .limit(per_page)
+        .all(&app.db.conn)
+        .await?;
     Ok(Page {
         items,
         total,

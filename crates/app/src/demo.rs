@@ -204,8 +204,47 @@ pub async fn load(app: &App) -> AppResult<Vec<DemoLogin>> {
         }
         demo_money(app, &created_customers).await?;
         demo_assets(app, &created_customers, &partner_ids).await?;
+        demo_login_activity(app).await?;
     }
     logins(app).await
+}
+
+/// A month of cabinet sign-ins for every demo customer login, on a fixed pattern of days, so
+/// that the login-activity charts have something to show.
+async fn demo_login_activity(app: &App) -> AppResult<()> {
+    use kabinet_store::entities::login_attempt;
+    use sea_orm::ActiveValue::Set;
+    let users = User::find()
+        .filter(user::Column::CustomerId.is_not_null())
+        .all(&app.db.conn)
+        .await?;
+    let now = chrono::Utc::now();
+    let mut rows = Vec::new();
+    for (n, u) in users.iter().enumerate() {
+        for day in 1..=30i64 {
+            // Busy on some days, absent on others; each login its own rhythm.
+            let logins = (day * 7 + n as i64 * 3) % 5;
+            if logins >= 3 {
+                continue;
+            }
+            for k in 0..=logins {
+                rows.push(login_attempt::ActiveModel {
+                    at: Set(now - chrono::Duration::days(day) + chrono::Duration::minutes(k * 97)),
+                    user_id: Set(Some(u.id)),
+                    login: Set(u.login.clone()),
+                    ip: Set(format!("198.51.100.{}", 10 + n)),
+                    user_agent: Set("Demo browser".into()),
+                    outcome: Set("success".into()),
+                    face: Set("cabinet".into()),
+                    ..Default::default()
+                });
+            }
+        }
+    }
+    if !rows.is_empty() {
+        login_attempt::Entity::insert_many(rows).exec(&app.db.conn).await?;
+    }
+    Ok(())
 }
 
 /// Plans, one account per customer with a subscription started three months ago, a bank

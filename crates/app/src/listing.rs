@@ -44,6 +44,35 @@ impl Sort {
     }
 }
 
+/// How many rows `q` finds, counting no further than `cap` + 1: past a few thousand rows a
+/// person needs "more than", not the exact figure, and an exact count of a million rows would
+/// cost more than the page itself.
+pub async fn capped_count<E, C>(
+    db: &sea_orm::DatabaseConnection,
+    q: sea_orm::Select<E>,
+    id: C,
+    cap: u64,
+) -> crate::AppResult<u64>
+where
+    E: sea_orm::EntityTrait,
+    C: sea_orm::ColumnTrait,
+{
+    use sea_orm::sea_query::{Alias, Expr, Query};
+    use sea_orm::{ConnectionTrait, QuerySelect, QueryTrait};
+    let limited = q.select_only().column(id).limit(cap + 1).into_query();
+    let count = Query::select()
+        .expr(Expr::cust("COUNT(*)"))
+        .from_subquery(limited, Alias::new("limited"))
+        .to_owned();
+    let total: i64 = db
+        .query_one_raw(db.get_database_backend().build(&count))
+        .await?
+        .map(|r| r.try_get_by_index(0))
+        .transpose()?
+        .unwrap_or(0);
+    Ok(total.max(0) as u64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

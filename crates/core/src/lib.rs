@@ -1,6 +1,7 @@
 //! The pure domain of Kabinet: rules that need no database, network or clock of their own.
 
 pub mod access;
+pub mod activity;
 pub mod amount_words;
 pub mod assets;
 pub mod audit;

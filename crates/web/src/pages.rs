@@ -36,6 +36,7 @@ const CABINET_NAV: &[(&str, &str, Permission)] = &[
     ("/services", "services", Permission::CabinetView),
     ("/payments", "nav-payments", Permission::CabinetView),
     ("/documents", "nav-documents", Permission::CabinetView),
+    ("/activity", "nav-activity", Permission::CabinetView),
     ("/profile", "nav-profile", Permission::OwnAccount),
     ("/sessions", "nav-sessions", Permission::OwnAccount),
     ("/login-history", "nav-login-history", Permission::OwnAccount),

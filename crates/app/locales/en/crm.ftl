@@ -78,3 +78,21 @@ flash-comment-deleted = Comment deleted.
 err-counterparty-unknown = No counterparty with this INN in the register — add it first.
 err-counterparty-kpp-needed = This INN has several branches: give the KPP.
 err-invalid-time-zone = Unknown time zone. Example: Europe/Moscow.
+
+# Customer card sections and login activity
+card-sections = Card sections
+tab-point-data = Point data
+tab-statistics = Statistics
+tab-billing = Accounts and payments
+tab-audit = Audit
+audit-empty = No records yet.
+audit-open-log = Open in the audit log
+router-set-address = Set the router's address
+nav-activity = Sign-in activity
+activity-hint = Sign-ins to the customer's cabinet by all its users on the chosen dates.
+activity-period = Period
+activity-logins = Sign-ins in all
+activity-chart = Cabinet sign-ins per day
+period-bad-date = A date must look like YYYY-MM-DD; the last 30 days are shown.
+period-reversed = The period ends before it starts; the last 30 days are shown.
+period-too-long = The period is longer than 367 days; the last 30 days are shown.

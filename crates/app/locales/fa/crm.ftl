@@ -78,3 +78,21 @@ flash-comment-deleted = یادداشت حذف شد.
 err-counterparty-unknown = طرف قراردادی با این شناسه در ثبت نیست — نخست آن را بیفزایید.
 err-counterparty-kpp-needed = این شناسه چند شعبه دارد: کد KPP را وارد کنید.
 err-invalid-time-zone = منطقه زمانی ناشناخته است. نمونه: Asia/Tehran.
+
+# Customer card sections and login activity
+card-sections = بخش‌های کارت
+tab-point-data = اطلاعات نقطه
+tab-statistics = آمار
+tab-billing = حساب‌ها و پرداخت‌ها
+tab-audit = گزارش رویدادها
+audit-empty = هنوز رکوردی نیست.
+audit-open-log = باز کردن در گزارش رویدادها
+router-set-address = تعیین نشانی روتر
+nav-activity = فعالیت ورود
+activity-hint = ورودهای همهٔ کاربران مشتری به پنل در تاریخ‌های انتخاب‌شده.
+activity-period = بازه
+activity-logins = مجموع ورودها
+activity-chart = ورود به پنل به تفکیک روز
+period-bad-date = تاریخ باید به شکل YYYY-MM-DD باشد؛ ۳۰ روز گذشته نمایش داده شده است.
+period-reversed = پایان بازه پیش از آغاز آن است؛ ۳۰ روز گذشته نمایش داده شده است.
+period-too-long = بازه بیش از ۳۶۷ روز است؛ ۳۰ روز گذشته نمایش داده شده است.

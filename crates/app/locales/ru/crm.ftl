@@ -78,3 +78,21 @@ flash-comment-deleted = Комментарий удалён.
 err-counterparty-unknown = Контрагента с таким ИНН нет в реестре — сначала добавьте его.
 err-counterparty-kpp-needed = У этого ИНН несколько филиалов: укажите КПП.
 err-invalid-time-zone = Неизвестный часовой пояс. Пример: Europe/Moscow.
+
+# Customer card sections and login activity
+card-sections = Разделы карточки
+tab-point-data = Данные точки
+tab-statistics = Статистика
+tab-billing = Счета и оплаты
+tab-audit = Журнал
+audit-empty = Записей пока нет.
+audit-open-log = Открыть в журнале аудита
+router-set-address = Указать адрес роутера
+nav-activity = Активность входов
+activity-hint = Входы в личный кабинет клиента всеми его пользователями за выбранные даты.
+activity-period = Период
+activity-logins = Всего входов
+activity-chart = Входы в личный кабинет по дням
+period-bad-date = Дата должна быть в формате ГГГГ-ММ-ДД; показаны последние 30 дней.
+period-reversed = Конец периода раньше начала; показаны последние 30 дней.
+period-too-long = Период длиннее 367 дней; показаны последние 30 дней.

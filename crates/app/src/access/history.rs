@@ -2,8 +2,10 @@
 //! it per user for a period together with the number of days the user was active.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use kabinet_core::activity;
 use kabinet_store::entities::login_attempt::{self, Entity as LoginAttempt};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use kabinet_store::entities::user::{self, Entity as User};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 use std::collections::BTreeSet;
 
 use crate::listing::Page;
@@ -22,6 +24,51 @@ pub fn count_active_days(successes: &[DateTime<Utc>]) -> usize {
         .map(|t| t.date_naive())
         .collect::<BTreeSet<NaiveDate>>()
         .len()
+}
+
+/// A customer's cabinet sign-ins per day of a period, in `time_zone` (CAB-3; the card's
+/// "statistics" tab).
+pub struct Activity {
+    pub days: Vec<activity::Day>,
+    pub active_days: usize,
+    pub logins: u32,
+}
+
+pub async fn of_customer(
+    app: &App,
+    customer_id: i64,
+    period: &activity::Period,
+    time_zone: &str,
+) -> AppResult<Activity> {
+    let tz = jiff::tz::TimeZone::get(time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let (start, after) = period.bounds(&tz);
+    let to_chrono = |t: jiff::Timestamp| DateTime::<Utc>::from_timestamp_micros(t.as_microsecond()).unwrap_or_default();
+    let users = User::find()
+        .select_only()
+        .column(user::Column::Id)
+        .filter(user::Column::CustomerId.eq(customer_id))
+        .into_query();
+    let times: Vec<DateTime<Utc>> = LoginAttempt::find()
+        .select_only()
+        .column(login_attempt::Column::At)
+        .filter(login_attempt::Column::UserId.in_subquery(users))
+        .filter(login_attempt::Column::Outcome.eq("success"))
+        .filter(login_attempt::Column::Face.eq("cabinet"))
+        .filter(login_attempt::Column::At.gte(to_chrono(start)))
+        .filter(login_attempt::Column::At.lt(to_chrono(after)))
+        .into_tuple()
+        .all(&app.db.conn)
+        .await?;
+    let stamps: Vec<jiff::Timestamp> = times
+        .iter()
+        .filter_map(|t| jiff::Timestamp::from_microsecond(t.timestamp_micros()).ok())
+        .collect();
+    let days = activity::daily(period, &tz, &stamps);
+    Ok(Activity {
+        active_days: activity::active_days(&days),
+        logins: days.iter().map(|d| d.logins).sum(),
+        days,
+    })
 }
 
 pub async fn for_user(

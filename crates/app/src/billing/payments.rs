@@ -318,29 +318,9 @@ pub async fn list(
     page: u64,
     per_page: u64,
 ) -> AppResult<crate::listing::Page<PaymentRow>> {
-    use sea_orm::sea_query::{Alias, Expr, Query};
-    use sea_orm::{ConnectionTrait, QueryTrait};
     let scope = scope(app, who, f).await?;
     let base = filtered(&scope, f, sort, &app.config.display_time_zone);
-    let capped = base
-        .clone()
-        .select_only()
-        .column(payment::Column::Id)
-        .limit(COUNT_CAP + 1)
-        .into_query();
-    let count = Query::select()
-        .expr(Expr::cust("COUNT(*)"))
-        .from_subquery(capped, Alias::new("capped"))
-        .to_owned();
-    let backend = app.db.conn.get_database_backend();
-    let total: i64 = app
-        .db
-        .conn
-        .query_one_raw(backend.build(&count))
-        .await?
-        .map(|r| r.try_get_by_index(0))
-        .transpose()?
-        .unwrap_or(0);
+    let total = crate::listing::capped_count(&app.db.conn, base.clone(), payment::Column::Id, COUNT_CAP).await?;
     let rows = sorted(base, sort)
         .offset(page.saturating_sub(1) * per_page)
         .limit(per_page)
@@ -361,7 +341,7 @@ pub async fn list(
         .collect();
     Ok(crate::listing::Page {
         items,
-        total: total as u64,
+        total,
         page: page.max(1),
         per_page,
     })

@@ -12,6 +12,7 @@ mod m0006_audit_sealing;
 mod m0007_counterparties;
 mod m0008_customer_comments;
 mod m0009_assets;
+mod m0010_customer_list;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0007_counterparties::Migration),
             Box::new(m0008_customer_comments::Migration),
             Box::new(m0009_assets::Migration),
+            Box::new(m0010_customer_list::Migration),
         ]
     }
 }

@@ -383,6 +383,8 @@ pub struct CustomersQuery {
     /// active, suspended or closed.
     status: Option<String>,
     city: Option<String>,
+    /// hotspot or radar: customers with a licence of that kind that is not deleted.
+    licence: Option<String>,
     /// name, contract, city or created.
     sort: Option<String>,
     dir: Option<String>,
@@ -392,7 +394,8 @@ pub struct CustomersQuery {
 
 #[utoipa::path(get, path = "/api/v1/crm/customers", tag = "crm", params(CustomersQuery),
     responses((status = 200, body = Paged<CustomerDto>)), security(("bearer" = []), ("session" = [])))]
-/// Customers, searched and filtered (a partner: its own).
+/// Customers, searched and filtered (a partner: its own). `total` stops counting at 10 001:
+/// that many means "more than 10 000".
 pub async fn customers_list(
     State(app): State<App>,
     ctx: Ctx,
@@ -405,6 +408,12 @@ pub async fn customers_list(
         partner_id: q.partner_id,
         status: q.status,
         city: q.city,
+        licence_kind: match q.licence {
+            Some(kind) if kind.parse::<kabinet_core::assets::LicenceKind>().is_err() => {
+                return Err(kabinet_app::FieldErrors::single("licence", "invalid-choice").into());
+            }
+            kind => kind,
+        },
     };
     let page = kabinet_app::customers::list_visible(
         &app,

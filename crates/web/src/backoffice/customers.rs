@@ -18,6 +18,7 @@ use crate::cabinet::account::OkQuery;
 use crate::error::WebResult;
 use crate::extract::{Ctx, FormData, QueryParams as Query};
 use crate::form::{FormState, refused, with_status};
+use crate::login_activity::{ActivityView, PeriodQuery};
 use crate::pages::{Chrome, SortLinks};
 use kabinet_app::listing::Sort;
 
@@ -35,7 +36,10 @@ pub struct CustomersPage {
     groups: Vec<(String, String)>,
     partners: Vec<(String, String)>,
     statuses: Vec<(String, String)>,
+    licence_kinds: Vec<(String, String)>,
     can_create: bool,
+    /// The count stopped at the cap: the list says "more than".
+    total_capped: bool,
 }
 
 #[derive(Deserialize)]
@@ -45,6 +49,7 @@ pub struct ListQuery {
     partner: Option<String>,
     status: Option<String>,
     city: Option<String>,
+    licence: Option<String>,
     page: Option<u64>,
     sort: Option<String>,
     dir: Option<String>,
@@ -52,6 +57,11 @@ pub struct ListQuery {
 
 fn nonblank(v: &Option<String>) -> Option<String> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned)
+}
+
+/// A licence kind from the filter, if it is one.
+fn licence_kind(v: &Option<String>) -> Option<String> {
+    nonblank(v).filter(|k| k.parse::<kabinet_core::assets::LicenceKind>().is_ok())
 }
 
 pub async fn list(State(app): State<App>, ctx: Ctx, Query(q): Query<ListQuery>) -> WebResult<Response> {
@@ -64,6 +74,7 @@ pub async fn list(State(app): State<App>, ctx: Ctx, Query(q): Query<ListQuery>) 
         partner_id: nonblank(&q.partner).and_then(|p| p.parse().ok()),
         status: nonblank(&q.status).filter(|s| customers::STATUSES.contains(&s.as_str())),
         city: nonblank(&q.city),
+        licence_kind: licence_kind(&q.licence),
     };
     let found = customers::list_visible(&app, who, &filter, &sort, page, 50).await?;
     let mut f = FormState::empty();
@@ -74,6 +85,7 @@ pub async fn list(State(app): State<App>, ctx: Ctx, Query(q): Query<ListQuery>) 
         ("partner", &q.partner),
         ("status", &q.status),
         ("city", &q.city),
+        ("licence", &q.licence),
     ] {
         if let Some(v) = nonblank(v) {
             pairs.push((k, v.clone()));
@@ -117,7 +129,14 @@ pub async fn list(State(app): State<App>, ctx: Ctx, Query(q): Query<ListQuery>) 
                 .map(|st| (st.to_string(), c.tk("status-", st)))
                 .collect(),
         ),
+        licence_kinds: with_all(
+            kabinet_core::assets::LicenceKind::ALL
+                .iter()
+                .map(|k| (k.as_str().to_owned(), c.tk("asset-", k.as_str())))
+                .collect(),
+        ),
         can_create: allows(Some(who.role), Permission::CustomersManage),
+        total_capped: found.total > customers::COUNT_CAP,
         c,
         customers: found.items,
         f,
@@ -155,7 +174,14 @@ pub struct CustomerCard {
         Option<kabinet_store::entities::site::Model>,
     )>,
     can_manage_licences: bool,
+    can_control_routers: bool,
+    activity: ActivityView,
+    audit: Vec<kabinet_store::entities::audit_record::Model>,
+    can_read_audit: bool,
 }
+
+/// How many of the newest audit records the card's "audit" tab shows.
+const CARD_AUDIT_RECORDS: u64 = 30;
 
 /// The card with a comment form that was refused shown again.
 pub(super) async fn card_page_with_comment(
@@ -185,6 +211,19 @@ pub(super) async fn card_page(
     generated: Option<(String, String)>,
     flash: Option<&str>,
 ) -> WebResult<CustomerCard> {
+    card_page_for_period(app, ctx, id, f, generated, flash, &PeriodQuery::default()).await
+}
+
+/// The card with its statistics tab showing `period`.
+async fn card_page_for_period(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    f: FormState,
+    generated: Option<(String, String)>,
+    flash: Option<&str>,
+    period: &PeriodQuery,
+) -> WebResult<CustomerCard> {
     let who = ctx.user()?;
     let customer = customers::get_visible(app, who, id).await?;
     let users = customers::users_of(app, id).await?;
@@ -210,14 +249,33 @@ pub(super) async fn card_page(
             .map(|p| p.name),
         None => None,
     };
+    let licences = kabinet_app::assets::licences::of_customer(app, id).await?;
+    let accounts = kabinet_app::billing::accounts::of_customer(app, id).await?;
+    let can_read_audit = allows(Some(who.role), Permission::AuditRead);
+    let audit = if can_read_audit {
+        let objects = kabinet_app::audit::CustomerObjects {
+            customer_id: id,
+            user_ids: users.iter().map(|u| u.id).collect(),
+            account_ids: accounts.iter().map(|a| a.id).collect(),
+            asset_ids: licences.iter().map(|(l, _)| l.id).collect(),
+        };
+        kabinet_app::audit::about_customer(app, &objects, CARD_AUDIT_RECORDS).await?
+    } else {
+        Vec::new()
+    };
+    let activity = crate::login_activity::view(app, &c, id, period, &format!("/crm/customers/{id}")).await?;
     Ok(CustomerCard {
+        activity,
+        audit,
+        can_read_audit,
+        can_control_routers: allows(Some(who.role), Permission::RoutersControl),
         counterparty,
         partner_name,
         comments: kabinet_app::crm::comments::of_customer(app, id, 100).await?,
         comment_form: FormState::empty().with_value("kind", "ordinary"),
         can_edit: allows(Some(who.role), Permission::CustomersManage),
         can_delete_comments: allows(Some(who.role), Permission::CommentsDelete),
-        licences: kabinet_app::assets::licences::of_customer(app, id).await?,
+        licences,
         can_manage_licences: allows(Some(who.role), Permission::LicencesManage),
         c,
         customer,
@@ -227,7 +285,7 @@ pub(super) async fn card_page(
         generated,
         can_manage: allows(Some(who.role), Permission::CustomerUsersManage),
         can_read_history: allows(Some(who.role), Permission::LoginHistoryRead),
-        accounts: kabinet_app::billing::accounts::of_customer(app, id).await?,
+        accounts,
         can_read_billing: allows(Some(who.role), Permission::BillingRead),
         can_open_account: allows(Some(who.role), Permission::BillingManage),
     })
@@ -240,9 +298,12 @@ pub async fn card(
     Query(q): Query<OkQuery>,
 ) -> WebResult<Response> {
     let f = FormState::empty().with_value("role", "viewer");
-    Ok(card_page(&app, &ctx, path_id(&id)?, f, None, q.ok.as_deref())
-        .await?
-        .into_response())
+    let period = PeriodQuery { from: q.from, to: q.to };
+    Ok(
+        card_page_for_period(&app, &ctx, path_id(&id)?, f, None, q.ok.as_deref(), &period)
+            .await?
+            .into_response(),
+    )
 }
 
 pub async fn create_user(

@@ -88,6 +88,7 @@ pub fn routes() -> Routes {
         .get("/sessions", P::OwnAccount, account::sessions)
         .post("/sessions/logout-others", P::OwnAccount, account::logout_others)
         .get("/login-history", P::OwnAccount, account::login_history)
+        .get("/activity", P::CabinetView, crate::login_activity::cabinet_page)
         .get("/tokens", P::OwnAccount, tokens::list)
         .post("/tokens", P::OwnAccount, tokens::create)
         .post("/tokens/{id}/revoke", P::OwnAccount, tokens::revoke)

@@ -1,0 +1,177 @@
+#!/usr/bin/env bash
+# Customer CRM figures (docs/perf.md), on SQLite and on PostgreSQL:
+#   1. 1,000,000 customers (each with a counterparty, a phone and a contract) and 1,500,000
+#      licences: the back office's customer search by INN, by contract and by phone, and
+#      filtered lists — p50/p95/p99 under load (wrk, 16 connections, 10 s each);
+#   2. the guest-phone export of 1,000,000 guests of one licence to csv — wall time and the
+#      server's peak RSS before and after.
+# Usage: bench/crm.sh [sqlite|postgres|both]  (KABINET_BIN=… measures a built binary)
+#        bench/crm.sh generate DATABASE_URL   (only loads the demo and the generated data)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+which_dbs=${1:-both}
+pg_admin=${KABINET_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+target=${CARGO_TARGET_DIR:-target}
+out=bench/out
+mkdir -p "$out"
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+command -v sqlite3 >/dev/null || { apt-get update -qq && apt-get install -y -qq sqlite3; }
+if [[ -z ${KABINET_BIN:-} ]]; then cargo build --release -p kabinet; fi
+bin=$(realpath "${KABINET_BIN:-$target/release/kabinet}")
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+now_ms() { date +%s%3N; }
+
+pid=""
+stop() { [[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; pid=""; }
+trap stop EXIT
+
+sql() {
+  local url=$1
+  if [[ $url == sqlite* ]]; then sqlite3 "${url#sqlite://}"; else psql -q -t -A -F '|' -v ON_ERROR_STOP=1 "$url"; fi
+}
+
+# Generated data on top of the demo: 1,000,000 legal-entity customers, each with its own
+# counterparty (INN 7700000000 + i), phone +7 900 000-00-00 + i and contract CRM-i, spread over
+# 50 cities, three support groups, four statuses and (one in ten) the two demo partners;
+# a hotspot licence for every customer and a radar for every second; 1,000,000 guests of the
+# demo customer's verified hotspot.
+generate() {
+  local url=$1 series ts
+  if [[ $url == sqlite* ]]; then
+    series() { echo "WITH RECURSIVE s(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM s WHERE i < $1)"; }
+    ts="strftime('%Y-%m-%dT%H:%M:%S.000000+00:00', 'now', '-1 days')"
+    pad() { echo "substr('0000000000' || ($1), -$2)"; }
+    today="date('now')"
+  else
+    series() { echo "WITH s(i) AS (SELECT generate_series(1::bigint, $1::bigint))"; }
+    ts="(now() - interval '1 day')"
+    pad() { echo "lpad(($1)::text, $2, '0')"; }
+    today="current_date"
+  fi
+  local t0; t0=$(now_ms)
+  sql "$url" <<SQL
+BEGIN;
+$(series 1000000)
+INSERT INTO counterparties (kind, inn, kpp, full_name, short_name, emails, created_at, updated_at)
+SELECT 'legal_entity', '77' || $(pad "i" 8), '770101001', 'Общество с ограниченной ответственностью «Бенч ' || i || '»', 'ООО «Бенч ' || i || '»', '', $ts, $ts FROM s;
+COMMIT;
+BEGIN;
+$(series 1000000)
+INSERT INTO customers (kind, name, contract_number, phone, email, city, partner_id, support_group, language, time_zone, status, counterparty_id, chain, created_at, updated_at)
+SELECT 'legal_entity', 'Точка ' || i || '/ООО «Бенч ' || i || '»', 'CRM-' || i, '+7900' || $(pad "i" 7), 'point' || i || '@bench.example',
+       'Город ' || (i % 50), CASE WHEN i % 10 = 0 THEN 1 + (i / 10) % 2 END,
+       CASE i % 3 WHEN 0 THEN 'A' WHEN 1 THEN 'B' ELSE 'C' END, 'ru', 'Europe/Moscow',
+       CASE WHEN i % 20 = 0 THEN 'suspended' WHEN i % 50 = 1 THEN 'closed' ELSE 'active' END,
+       (SELECT MIN(id) FROM counterparties WHERE inn LIKE '77%') + i - 1, false, $ts, $ts FROM s;
+COMMIT;
+BEGIN;
+INSERT INTO assets (customer_id, kind, status, cabinet_type, billing_period, router_ownership, is_demo, modules, key_id, key_hash, verification, started_on, created_at, updated_at)
+SELECT id, 'hotspot', CASE WHEN id % 25 = 0 THEN 'expired' ELSE 'active' END, 'full', 'month', 'provider', false, '[]', 'BH' || id, 'bench', 'none', $today, $ts, $ts
+FROM customers WHERE contract_number LIKE 'CRM-%';
+INSERT INTO assets (customer_id, kind, status, cabinet_type, billing_period, router_ownership, is_demo, modules, key_id, key_hash, verification, started_on, created_at, updated_at)
+SELECT id, 'radar', 'active', 'lite', 'year', 'customer', false, '[]', 'BR' || id, 'bench', 'none', $today, $ts, $ts
+FROM customers WHERE contract_number LIKE 'CRM-%' AND id % 2 = 0;
+COMMIT;
+BEGIN;
+$(series 1000000)
+INSERT INTO guests (asset_id, customer_id, phone, first_seen, last_seen, visits)
+SELECT 1, (SELECT customer_id FROM assets WHERE id = 1), '+7901' || $(pad "i" 7), $ts, $ts, 1 + i % 9 FROM s;
+COMMIT;
+SQL
+  if [[ $url == sqlite* ]]; then sql "$url" <<<"ANALYZE;"; else sql "$url" <<<"VACUUM ANALYZE;"; fi
+  echo "generated 1,000,000 customers and counterparties, 1,500,000 licences, 1,000,000 guests in $(( $(now_ms) - t0 )) ms"
+}
+
+start() {
+  local url=$1
+  port=$(free_port)
+  DATABASE_URL="$url" KABINET_DATA_DIR="$out/data" RUST_LOG=warn "$bin" serve --no-worker --listen "127.0.0.1:$port" >"$out/server.log" 2>&1 &
+  pid=$!
+  until curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; do sleep 0.05; done
+}
+
+session() {
+  local path=$1 login=$2
+  curl -s -D - -o /dev/null -H "Origin: http://127.0.0.1:$port" \
+    --data-urlencode identifier="$login" --data-urlencode password=Kabinet-demo-2026 \
+    "http://127.0.0.1:$port$path" | sed -n 's/^[Ss]et-[Cc]ookie: kabinet_session=\([^;]*\).*/\1/p'
+}
+
+cat >"$out/percentiles.lua" <<'LUA'
+done = function(summary, latency, requests)
+  io.write(string.format("rps=%.0f p50=%.1fms p95=%.1fms p99=%.1fms errors=%d\n",
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
+    latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout))
+end
+LUA
+
+# One page under load; first checks that it answers 200 and finds what it should.
+page() {
+  local label=$1 path=$2 cookie=$3 expect=${4:-}
+  if [[ -n $expect ]]; then
+    curl -sf -b "kabinet_session=$cookie" "http://127.0.0.1:$port$path" | grep -q -- "$expect" ||
+      { echo "$label: the page does not show '$expect'"; exit 1; }
+  fi
+  printf '%-52s ' "$label"
+  wrk -t2 -c16 -d10s -s "$out/percentiles.lua" -H "Cookie: kabinet_session=$cookie" "http://127.0.0.1:$port$path" | tail -n1
+}
+
+guest_export() {
+  local cookie=$1 licence=$2 t0 token status hwm0 hwm1
+  hwm0=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
+  t0=$(now_ms)
+  token=$(curl -sf -X POST -H 'Content-Type: application/json' -b "kabinet_session=$cookie" \
+    -d '{"format":"csv"}' "http://127.0.0.1:$port/api/v1/licences/$licence/guest-exports" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
+  while true; do
+    status=$(curl -sf -b "kabinet_session=$cookie" "http://127.0.0.1:$port/api/v1/exports/$token" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["status"], d["rows_done"])')
+    [[ $status == done* || $status == failed* ]] && break
+    sleep 0.2
+  done
+  hwm1=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
+  local size; size=$(ls -l "$out/data/exports/$token.csv" 2>/dev/null | awk '{print $5}')
+  echo "guest export csv: $status rows in $(( $(now_ms) - t0 )) ms, $((size / 1048576)) MiB, server peak RSS $((hwm0 / 1024)) → $((hwm1 / 1024)) MB"
+}
+
+bench_db() {
+  local label=$1 url=$2
+  echo "== $label"
+  DATABASE_URL="$url" "$bin" migrate >/dev/null
+  DATABASE_URL="$url" KABINET_DATA_DIR="$out/data" "$bin" demo >/dev/null
+  generate "$url"
+  start "$url"
+  local staff cust
+  staff=$(session /crm/login manager)
+  cust=$(session /login vector.coord)
+  page "[$label] search by INN" "/crm/customers?q=7700512345" "$staff" "CRM-512345"
+  page "[$label] search by contract" "/crm/customers?q=CRM-512345" "$staff" "CRM-512345"
+  page "[$label] search by phone" "/crm/customers?q=%2B7%20900%20051-23-45" "$staff" "CRM-512345"
+  page "[$label] list: status + group, by name" "/crm/customers?status=active&group=B" "$staff" "CRM-"
+  page "[$label] list: city + licence type radar" "/crm/customers?city=%D0%93%D0%BE%D1%80%D0%BE%D0%B4%207&licence=radar" "$staff" "CRM-"
+  page "[$label] list: partner + status, by contract" "/crm/customers?partner=1&status=active&sort=contract" "$staff" "CRM-"
+  page "[$label] list: no filter, first page" "/crm/customers" "$staff" "CRM-"
+  guest_export "$cust" 1
+  stop
+}
+
+if [[ $which_dbs == generate ]]; then
+  DATABASE_URL="$2" "$bin" migrate >/dev/null
+  DATABASE_URL="$2" KABINET_DATA_DIR="$out/data" "$bin" demo >/dev/null
+  generate "$2"
+  exit 0
+fi
+
+echo "$(nproc) cores; $(date -u +%FT%TZ)"
+if [[ $which_dbs == sqlite || $which_dbs == both ]]; then
+  tmp=$(mktemp -d)
+  bench_db sqlite "sqlite://$tmp/crm.db"
+  rm -rf "$tmp"
+fi
+if [[ $which_dbs == postgres || $which_dbs == both ]]; then
+  db="kabinet_crm_$$"
+  psql "$pg_admin" -qc "CREATE DATABASE $db"
+  bench_db postgres "${pg_admin%/*}/$db"
+  psql "$pg_admin" -qc "DROP DATABASE $db WITH (FORCE)"
+fi

@@ -1,0 +1,198 @@
+//! The customer card's sections over HTTP on SQLite and PostgreSQL (CRM-3, CAB-3): login
+//! activity for a chosen period with the count of active days, in the card and in the
+//! cabinet; the router and audit sections; the list filtered by licence type.
+
+mod support;
+
+use axum::http::StatusCode;
+use kabinet_store::Db;
+use kabinet_store::entities::{customer, login_attempt, user};
+use kabinet_store::sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use kabinet_testkit::both_databases;
+use support::Web;
+
+async fn customer_of(w: &Web, login: &str) -> i64 {
+    user::Entity::find()
+        .filter(user::Column::Login.eq(login))
+        .one(&w.t.app.db.conn)
+        .await
+        .unwrap()
+        .unwrap()
+        .customer_id
+        .unwrap()
+}
+
+/// A sign-in of `login` at `at` (RFC 3339) through `face` with `outcome`.
+async fn sign_in(w: &Web, login: &str, at: &str, face: &str, outcome: &str) {
+    let id = w.user_id(login).await;
+    let row = login_attempt::ActiveModel {
+        at: Set(at.parse().unwrap()),
+        user_id: Set(Some(id)),
+        login: Set(login.into()),
+        ip: Set("192.0.2.1".into()),
+        user_agent: Set("tests".into()),
+        outcome: Set(outcome.into()),
+        face: Set(face.into()),
+        ..Default::default()
+    };
+    login_attempt::Entity::insert(row).exec(&w.t.app.db.conn).await.unwrap();
+}
+
+fn figure(body: &str, id: &str) -> u64 {
+    let marker = format!("id=\"{id}\">");
+    let start = body.find(&marker).unwrap_or_else(|| panic!("{id} in the page")) + marker.len();
+    body[start..].split('<').next().unwrap().trim().parse().unwrap()
+}
+
+async fn the_card_shows_login_activity_router_and_audit(db: Db) {
+    let w = Web::demo(db).await;
+    let vector = customer_of(&w, "vector.coord").await;
+    // Two days with sign-ins in April 2022 (Moscow time), one of them just after midnight
+    // local time; failures, back-office sign-ins and other customers' logins do not count.
+    sign_in(&w, "vector.coord", "2022-04-07T08:00:00Z", "cabinet", "success").await;
+    sign_in(&w, "vector.coord", "2022-04-07T21:30:00Z", "cabinet", "success").await;
+    sign_in(&w, "vector.coord", "2022-04-08T10:00:00Z", "cabinet", "success").await;
+    sign_in(&w, "vector.coord", "2022-04-10T10:00:00Z", "cabinet", "bad_password").await;
+    sign_in(&w, "kuznetsov", "2022-04-12T10:00:00Z", "cabinet", "success").await;
+
+    let admin = w.session_for("admin").await;
+    let card = w
+        .get(
+            &format!("/crm/customers/{vector}?from=2022-04-07&to=2022-04-21"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(card.status, StatusCode::OK);
+    assert_eq!(figure(&card.body, "activity-active-days"), 2, "7 and 8 April");
+    assert_eq!(figure(&card.body, "activity-logins"), 3);
+    assert_eq!(card.body.matches("<rect class=\"bar\"").count(), 15, "one bar a day");
+    assert!(card.body.contains("2022-04-08: 2"), "the local day of a late sign-in");
+    for section in [
+        "id=\"card-tabs\"",
+        "id=\"statistics\"",
+        "id=\"router-tab\"",
+        "id=\"audit\"",
+    ] {
+        assert!(card.body.contains(section), "{section}");
+    }
+    // The router section lists the hotspot with its actions.
+    assert!(card.body.contains("/firmware\""), "firmware action");
+
+    // A period that cannot be shown is explained, and the default one is shown instead.
+    for (from, to, message) in [
+        ("2022-04-21", "2022-04-07", "Конец периода раньше начала"),
+        ("2020-01-01", "2022-01-01", "Период длиннее 367 дней"),
+        ("07.04.2022", "", "ГГГГ-ММ-ДД"),
+    ] {
+        let r = w
+            .get(&format!("/crm/customers/{vector}?from={from}&to={to}"), Some(&admin))
+            .await;
+        assert_eq!(r.status, StatusCode::OK);
+        assert!(r.body.contains(message), "{message}");
+        assert_eq!(r.body.matches("<rect class=\"bar\"").count(), 30);
+    }
+
+    // An audited change shows in the card's audit section.
+    let commented = w
+        .post_form(
+            &format!("/crm/customers/{vector}/comments"),
+            Some(&admin),
+            &[("text", "Проверить роутер"), ("kind", "important")],
+        )
+        .await;
+    assert!(commented.status.is_redirection(), "{}", commented.status);
+    let card = w.get(&format!("/crm/customers/{vector}"), Some(&admin)).await;
+    let audit = &card.body[card.body.find("id=\"customer-audit\"").unwrap()..];
+    assert!(
+        audit.contains("data-action=\"comment.add\""),
+        "the comment in the audit section"
+    );
+
+    // A partner sees its own customer's card without the audit section, and never another's.
+    let guest_house = customer_of(&w, "zavod.coord").await;
+    let partner = w.session_for("partner2").await;
+    let own = w.get(&format!("/crm/customers/{guest_house}"), Some(&partner)).await;
+    assert_eq!(own.status, StatusCode::OK);
+    assert!(own.body.contains("id=\"statistics\"") && !own.body.contains("id=\"customer-audit\""));
+    assert_eq!(
+        w.get(&format!("/crm/customers/{vector}"), Some(&partner)).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
+
+async fn the_cabinet_shows_its_own_activity(db: Db) {
+    let w = Web::demo(db).await;
+    sign_in(&w, "vector.coord", "2022-04-07T08:00:00Z", "cabinet", "success").await;
+    sign_in(&w, "kuznetsov", "2022-04-07T09:00:00Z", "cabinet", "success").await;
+    sign_in(&w, "kuznetsov", "2022-04-09T09:00:00Z", "cabinet", "success").await;
+    // A real sign-in today counts in the default period.
+    let session = w
+        .login("/login", "vector.coord", kabinet_app::demo::DEMO_PASSWORD)
+        .await;
+    let page = w.get("/activity", Some(&session)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(figure(&page.body, "activity-active-days") >= 1);
+    assert!(page.body.contains("href=\"/activity\""), "in the cabinet's navigation");
+    let april = w.get("/activity?from=2022-04-01&to=2022-04-30", Some(&session)).await;
+    assert_eq!(
+        figure(&april.body, "activity-active-days"),
+        1,
+        "only its own customer's logins"
+    );
+    let other = w.session_for("kuznetsov").await;
+    let april = w.get("/activity?from=2022-04-01&to=2022-04-30", Some(&other)).await;
+    assert_eq!(figure(&april.body, "activity-logins"), 2);
+    let bad = w.get("/activity?from=2022-04-30&to=2022-04-01", Some(&other)).await;
+    assert_eq!(bad.status, StatusCode::OK);
+    assert!(bad.body.contains("id=\"activity-error\""));
+    // Staff have no cabinet page of their own; without a session it is the login page.
+    let staff = w.session_for("manager").await;
+    assert_eq!(w.get("/activity", Some(&staff)).await.status, StatusCode::FORBIDDEN);
+    assert!(w.get("/activity", None).await.status.is_redirection());
+}
+
+async fn the_list_filters_by_licence_type(db: Db) {
+    let w = Web::demo(db).await;
+    let manager = w.session_for("manager").await;
+    let names = |body: &str| body.matches("<a href=\"/crm/customers/").count();
+    let all = w.get("/crm/customers", Some(&manager)).await;
+    let radar = w.get("/crm/customers?licence=radar", Some(&manager)).await;
+    let hotspot = w.get("/crm/customers?licence=hotspot", Some(&manager)).await;
+    let bogus = w.get("/crm/customers?licence=%3Cscript%3E", Some(&manager)).await;
+    assert_eq!(radar.status, StatusCode::OK);
+    assert_eq!(bogus.status, StatusCode::OK);
+    let vector_name = customer::Entity::find_by_id(customer_of(&w, "vector.coord").await)
+        .one(&w.t.app.db.conn)
+        .await
+        .unwrap()
+        .unwrap()
+        .name;
+    assert!(radar.body.contains(&askama_escape(&vector_name)));
+    assert!(names(&radar.body) < names(&hotspot.body) && names(&hotspot.body) < names(&all.body));
+    assert_eq!(names(&bogus.body), names(&all.body), "an unknown type filters nothing");
+
+    let api_radar = w
+        .get("/api/v1/crm/customers?licence=radar", Some(&manager))
+        .await
+        .json();
+    assert_eq!(api_radar["total"], 1, "{api_radar}");
+    assert_eq!(api_radar["items"][0]["name"], vector_name.as_str());
+    let refused = w.get("/api/v1/crm/customers?licence=boat", Some(&manager)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.json()["error"]["fields"]["licence"].is_string());
+}
+
+/// The name as the templates write it.
+fn askama_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&#34;")
+        .replace('\'', "&#39;")
+}
+
+both_databases!(
+    the_card_shows_login_activity_router_and_audit,
+    the_cabinet_shows_its_own_activity,
+    the_list_filters_by_licence_type
+);

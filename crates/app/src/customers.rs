@@ -101,9 +101,8 @@ fn has_licence_of(kind: &str) -> sea_orm::sea_query::Expr {
 /// What a search text can be, so that each kind is looked up by its own index: a number is a
 /// contract, an INN or a phone; an address is an e-mail; anything else a name, contract or
 /// login.
-fn search_condition(q: &str) -> Condition {
+async fn search_condition(app: &App, q: &str) -> AppResult<Condition> {
     use kabinet_store::entities::counterparty;
-    use sea_orm::sea_query::Query;
     let q = text::truncate(q.trim(), 100);
     let digits: String = q.chars().filter(char::is_ascii_digit).collect();
     let only_number = !digits.is_empty() && q.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c));
@@ -113,33 +112,52 @@ fn search_condition(q: &str) -> Condition {
             any = any.add(customer::Column::Phone.eq(phone.as_str()));
         }
         if (10..=12).contains(&digits.len()) {
-            let by_inn = Query::select()
+            // The counterparties first, by their own index: an id list in the condition lets
+            // each alternative use its index, where a subquery would be checked row by row.
+            let by_inn: Vec<i64> = counterparty::Entity::find()
+                .select_only()
                 .column(counterparty::Column::Id)
-                .from(counterparty::Entity)
-                .and_where(counterparty::Column::Inn.starts_with(&digits))
-                .to_owned();
-            any = any.add(customer::Column::CounterpartyId.in_subquery(by_inn));
+                .filter(counterparty::Column::Inn.starts_with(&digits))
+                .limit(SEARCH_MATCHES)
+                .into_tuple()
+                .all(&app.db.conn)
+                .await?;
+            if !by_inn.is_empty() {
+                any = any.add(customer::Column::CounterpartyId.is_in(by_inn));
+            }
         }
-        return any;
+        return Ok(any);
     }
     if q.contains('@') {
-        let by_login_email = Query::select()
-            .column(user::Column::CustomerId)
-            .from(User)
-            .and_where(user::Column::Email.eq(q.to_lowercase()))
-            .to_owned();
-        return any
-            .add(customer::Column::Email.eq(q.to_lowercase()))
-            .add(customer::Column::Id.in_subquery(by_login_email));
+        let email = q.to_lowercase();
+        let by_login_email = customers_of_users(app, user::Column::Email.eq(email.as_str())).await?;
+        return Ok(any
+            .add(customer::Column::Email.eq(email))
+            .add(customer::Column::Id.is_in(by_login_email)));
     }
-    let by_login = Query::select()
-        .column(user::Column::CustomerId)
-        .from(User)
-        .and_where(user::Column::Login.eq(q.to_lowercase()))
-        .to_owned();
-    any.add(customer::Column::Name.contains(&q))
-        .add(customer::Column::Id.in_subquery(by_login))
+    let by_login = customers_of_users(app, user::Column::Login.eq(q.to_lowercase())).await?;
+    Ok(any
+        .add(customer::Column::Name.contains(&q))
+        .add(customer::Column::Id.is_in(by_login)))
 }
+
+/// The customers of the cabinet logins matching `condition`, looked up first for the same
+/// reason as the counterparties.
+async fn customers_of_users(app: &App, condition: sea_orm::sea_query::Expr) -> AppResult<Vec<i64>> {
+    let ids: Vec<Option<i64>> = User::find()
+        .select_only()
+        .column(user::Column::CustomerId)
+        .filter(condition)
+        .filter(user::Column::CustomerId.is_not_null())
+        .limit(SEARCH_MATCHES)
+        .into_tuple()
+        .all(&app.db.conn)
+        .await?;
+    Ok(ids.into_iter().flatten().collect())
+}
+
+/// How many counterparties or logins one search text may match.
+const SEARCH_MATCHES: u64 = 200;
 
 /// Whether `text` is exactly the contract number of a customer among `scoped`: a person who
 /// types a whole contract number wants that customer, and the exact lookup by the unique index
@@ -179,7 +197,7 @@ pub async fn list_visible(
         q = if is_exact_contract(app, &q, s).await? {
             q.filter(customer::Column::ContractNumber.eq(s))
         } else {
-            q.filter(search_condition(s))
+            q.filter(search_condition(app, s).await?)
         };
     }
     if let Some(g) = &f.support_group {

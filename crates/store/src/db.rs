@@ -89,6 +89,9 @@ impl Db {
                     .busy_timeout(Duration::from_secs(10))
                     .foreign_keys(true)
                     .create_if_missing(true)
+                    // LIKE compares as PostgreSQL's does, and a prefix search ("contract or
+                    // INN starting with") can then use the column's index.
+                    .pragma("case_sensitive_like", "ON")
                     // Rows cross from sqlx's SQLite thread to the async side one message each;
                     // a deeper buffer lets a long read (an export) run ahead instead of
                     // switching threads for every row. Short queries are unaffected.

@@ -1,6 +1,9 @@
 //! Indexes for the customer list (CRM-3) at a million customers: each filter with the default
 //! sort by name, so that a page is read in order and stops after its rows, and the licences of
-//! a customer by kind for the "licence type" filter.
+//! a customer by kind for the "licence type" filter. On PostgreSQL, whose LIKE uses an index
+//! only through a pattern operator class unless the database collates as "C", the prefix
+//! searches (contract number, INN) get such indexes; SQLite compares LIKE case-sensitively
+//! (a connection setting) and uses the ordinary ones.
 
 use sea_orm_migration::prelude::*;
 
@@ -34,6 +37,12 @@ const CUSTOMER_INDEXES: [&str; 5] = [
     "customers_partner_name",
 ];
 
+/// Prefix-search indexes of PostgreSQL: name, table, column.
+const PREFIX_INDEXES: [(&str, &str, &str); 2] = [
+    ("customers_contract_prefix", "customers", "contract_number"),
+    ("counterparties_inn_prefix", "counterparties", "inn"),
+];
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
@@ -58,6 +67,13 @@ impl MigrationTrait for Migration {
             }
             m.create_index(index.take()).await?;
         }
+        if m.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+            let db = m.get_connection();
+            for (name, table, column) in PREFIX_INDEXES {
+                db.execute_unprepared(&format!("CREATE INDEX {name} ON {table} ({column} text_pattern_ops)"))
+                    .await?;
+            }
+        }
         m.create_index(
             Index::create()
                 .name("assets_customer_kind")
@@ -81,6 +97,13 @@ impl MigrationTrait for Migration {
         for name in CUSTOMER_INDEXES {
             m.drop_index(Index::drop().name(name).table(Customers::Table).to_owned())
                 .await?;
+        }
+        if m.get_database_backend() == sea_orm::DatabaseBackend::Postgres {
+            for (name, _, _) in PREFIX_INDEXES {
+                m.get_connection()
+                    .execute_unprepared(&format!("DROP INDEX IF EXISTS {name}"))
+                    .await?;
+            }
         }
         Ok(())
     }

@@ -15,28 +15,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-which_dbs=${1:-both}
-pg_admin=${KABINET_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
-target=${CARGO_TARGET_DIR:-target}
 out=bench/out
-mkdir -p "$out"
-command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
-command -v sqlite3 >/dev/null || { apt-get update -qq && apt-get install -y -qq sqlite3; }
-if [[ -z ${KABINET_BIN:-} ]]; then cargo build --release -p kabinet; fi
-bin=$(realpath "${KABINET_BIN:-$target/release/kabinet}")
-
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-now_ms() { date +%s%3N; }
-
-pid=""
-stop() { [[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; pid=""; }
-trap stop EXIT
-
-# Runs SQL on the database behind $url.
-sql() {
-  local url=$1
-  if [[ $url == sqlite* ]]; then sqlite3 "${url#sqlite://}"; else psql -q -t -A -F '|' -v ON_ERROR_STOP=1 "$url"; fi
-}
+# shellcheck source=bench/lib.sh
+source bench/lib.sh
 
 # Generated data: 10,000 customers with one account each (on top of the demo), 1,000,000
 # succeeded payments spread over every account and the last 365 days, 100,000 subscriptions.
@@ -88,52 +69,17 @@ SQL
   echo "generated 10,000 accounts, 1,000,000 payments, 100,000 subscriptions in $(( $(now_ms) - t0 )) ms"
 }
 
-start() {
-  local url=$1 worker=${2---no-worker}
-  port=$(free_port)
-  # shellcheck disable=SC2086 # the flag is one word or none
-  DATABASE_URL="$url" KABINET_DATA_DIR="$out/data" RUST_LOG=warn "$bin" serve $worker --listen "127.0.0.1:$port" >"$out/server.log" 2>&1 &
-  pid=$!
-  until curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; do sleep 0.05; done
-}
 
-session() {
-  local path=$1 login=$2
-  curl -s -D - -o /dev/null -H "Origin: http://127.0.0.1:$port" \
-    --data-urlencode identifier="$login" --data-urlencode password=Kabinet-demo-2026 \
-    "http://127.0.0.1:$port$path" | sed -n 's/^[Ss]et-[Cc]ookie: kabinet_session=\([^;]*\).*/\1/p'
-}
 
-# Latency percentiles of one page under load: wrk with a script that prints p50/p95/p99.
-cat >"$out/percentiles.lua" <<'LUA'
-done = function(summary, latency, requests)
-  io.write(string.format("rps=%.0f p50=%.1fms p95=%.1fms p99=%.1fms errors=%d\n",
-    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
-    latency:percentile(95) / 1000, latency:percentile(99) / 1000,
-    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout))
-end
-LUA
 
-page() {
-  local label=$1 path=$2 cookie=$3
-  printf '%-44s ' "$label"
-  wrk -t2 -c16 -d10s -s "$out/percentiles.lua" -H "Cookie: kabinet_session=$cookie" "http://127.0.0.1:$port$path" | tail -n1
-}
 
 export_run() {
-  local format=$1 cookie=$2 t0 token status hwm0 hwm1
+  local format=$1 cookie=$2 t0 token hwm0
   hwm0=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
   t0=$(now_ms)
   token=$(curl -sf -X POST -H 'Content-Type: application/json' -b "kabinet_session=$cookie" \
     -d "{\"format\":\"$format\"}" "http://127.0.0.1:$port/api/v1/crm/payments/exports" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-  while true; do
-    status=$(curl -sf -b "kabinet_session=$cookie" "http://127.0.0.1:$port/api/v1/exports/$token" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["status"], d["rows_done"])')
-    [[ $status == done* || $status == failed* ]] && break
-    sleep 0.2
-  done
-  hwm1=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
-  local size; size=$(ls -l "$out/data/exports/$token.$format" 2>/dev/null | awk '{print $5}')
-  echo "export $format: $status rows in $(( $(now_ms) - t0 )) ms, $((size / 1048576)) MiB, server peak RSS $((hwm0 / 1024)) → $((hwm1 / 1024)) MB"
+  wait_export "$cookie" "$token" "$hwm0" "$t0" "$format" export
 }
 
 # 200 clients for 30 s, each request a payment (+100.00) or a charge (−30.00) on one of 50
@@ -275,22 +221,4 @@ SQL
   stop
 }
 
-if [[ $which_dbs == generate ]]; then
-  DATABASE_URL="$2" "$bin" migrate >/dev/null
-  DATABASE_URL="$2" KABINET_DATA_DIR="$out/data" "$bin" demo >/dev/null
-  generate "$2"
-  exit 0
-fi
-
-echo "$(nproc) cores; $(date -u +%FT%TZ)"
-if [[ $which_dbs == sqlite || $which_dbs == both ]]; then
-  tmp=$(mktemp -d)
-  bench_db sqlite "sqlite://$tmp/money.db"
-  rm -rf "$tmp"
-fi
-if [[ $which_dbs == postgres || $which_dbs == both ]]; then
-  db="kabinet_money_$$"
-  psql "$pg_admin" -qc "CREATE DATABASE $db"
-  bench_db postgres "${pg_admin%/*}/$db"
-  psql "$pg_admin" -qc "DROP DATABASE $db WITH (FORCE)"
-fi
+run_benches "$@" # one database, both, or only the generated data

@@ -417,6 +417,7 @@ async fn admin(config: &kabinet_app::Config, command: AdminCommand) -> anyhow::R
                 must_change_password: false,
                 session_id: None,
                 token_id: None,
+                acting_staff: None,
             };
             users::reset_password(&app, &system, &actor, u.id)
                 .await

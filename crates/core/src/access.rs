@@ -193,6 +193,9 @@ pub enum Permission {
     RoutersControl,
     /// Confirm customers' legal entities in the personal-data verification queue.
     VerificationManage,
+    /// Enter a customer's cabinet from the back office, as its main login (a partner: its own
+    /// customers').
+    CabinetEnter,
 }
 
 use CustomerRole as C;
@@ -334,6 +337,15 @@ pub const PERMISSION_TABLE: &[(Permission, &[Role])] = &[
     (
         Permission::VerificationManage,
         &[Role::Staff(S::Admin), Role::Staff(S::Manager), Role::Staff(S::Support)],
+    ),
+    (
+        Permission::CabinetEnter,
+        &[
+            Role::Staff(S::Admin),
+            Role::Staff(S::Manager),
+            Role::Staff(S::Support),
+            Role::Staff(S::Partner),
+        ],
     ),
     (
         Permission::DocumentsIssue,

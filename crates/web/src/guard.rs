@@ -21,6 +21,10 @@ use kabinet_core::access::{Permission, allows};
 use crate::error::{ErrorInfo, render_error};
 
 pub const SESSION_COOKIE: &str = "kabinet_session";
+/// The cookie of a customer's cabinet entered from the back office. It stands beside the
+/// staff member's own session, which keeps serving the back office, and counts only for the
+/// cabinet's pages.
+pub const ACTING_COOKIE: &str = "kabinet_acting";
 pub const LANG_COOKIE: &str = "kabinet_lang";
 
 /// One row of the route table.
@@ -277,9 +281,23 @@ async fn authorize(State(gate): State<Gate>, mut req: Request, next: Next) -> Re
     // Health checks and static files never need to know the caller.
     let anonymous_route = path.starts_with("/assets/") || matches!(path.as_str(), "/healthz" | "/readyz" | "/metrics");
     let token = bearer(headers).filter(|_| !anonymous_route).map(str::to_owned);
-    let session_token = cookie(headers, SESSION_COOKIE)
-        .filter(|_| !anonymous_route)
+    let acting_token = cookie(headers, ACTING_COOKIE)
+        .filter(|_| !anonymous_route && face == FaceOf::Cabinet && token.is_none())
         .map(str::to_owned);
+    let acting = match &acting_token {
+        Some(t) => match sessions::authenticate(&gate.app, t).await {
+            Ok(i) => i.filter(|i| i.acting_staff.is_some()),
+            Err(e) => return crate::error::internal(face, anonymous_lang(headers), e),
+        },
+        None => None,
+    };
+    let session_token = if acting.is_some() {
+        acting_token
+    } else {
+        cookie(headers, SESSION_COOKIE)
+            .filter(|_| !anonymous_route)
+            .map(str::to_owned)
+    };
     let identity = if let Some(t) = &token {
         match tokens::authenticate(&gate.app, t).await {
             Ok(Some(i)) => Some(i),
@@ -292,6 +310,8 @@ async fn authorize(State(gate): State<Gate>, mut req: Request, next: Next) -> Re
             }
             Err(e) => return crate::error::internal(face, anonymous_lang(headers), e),
         }
+    } else if acting.is_some() {
+        acting
     } else if let Some(s) = &session_token {
         match sessions::authenticate(&gate.app, s).await {
             Ok(i) => i,

@@ -29,6 +29,8 @@ pub struct Chrome {
     /// A success message (already translated).
     pub flash: Option<String>,
     pub time_zone: String,
+    /// In a cabinet entered from the back office: the staff member's name, for the banner.
+    pub acting_staff: Option<String>,
 }
 
 const CABINET_NAV: &[(&str, &str, Permission)] = &[
@@ -67,6 +69,7 @@ impl Chrome {
             nav: Vec::new(),
             flash: None,
             time_zone: "Europe/Moscow".into(),
+            acting_staff: None,
         }
     }
 
@@ -78,6 +81,7 @@ impl Chrome {
             c.user_name = Some(i.display_name.clone());
             c.user_role = Some(ctx.lang.t(&format!("role-{}", i.role.as_str())));
             c.nav = nav_for(i, ctx.face, ctx.lang, path);
+            c.acting_staff = i.acting_staff.as_ref().map(|s| s.display_name.clone());
         }
         c
     }

@@ -7,7 +7,7 @@ mod support;
 use axum::http::StatusCode;
 use kabinet_store::Db;
 use kabinet_store::entities::{customer, login_attempt, user};
-use kabinet_store::sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use kabinet_store::sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use kabinet_testkit::both_databases;
 use support::Web;
 
@@ -182,6 +182,126 @@ async fn the_list_filters_by_licence_type(db: Db) {
     assert!(refused.json()["error"]["fields"]["licence"].is_string());
 }
 
+async fn staff_enter_a_customers_cabinet_and_leave(db: Db) {
+    use kabinet_store::entities::{audit_record, session};
+    let w = Web::demo(db).await;
+    let db = &w.t.app.db.conn;
+    let vector = customer_of(&w, "vector.coord").await;
+    let manager = w.session_for("manager").await;
+    let entered = w
+        .post_form(&format!("/crm/customers/{vector}/cabinet"), Some(&manager), &[])
+        .await;
+    assert_eq!(entered.status, StatusCode::SEE_OTHER, "{}", entered.body);
+    assert_eq!(entered.location(), "/");
+    let set = entered
+        .set_cookie_header("kabinet_acting")
+        .expect("the cabinet's cookie");
+    assert!(set.contains("HttpOnly") && set.contains("Max-Age=3600"), "{set}");
+    let acting = entered.cookie("kabinet_acting").unwrap();
+    // The staff member's own session stays, beside the cabinet's.
+    let both = format!("{manager}; kabinet_acting={acting}");
+    let home = w.get("/", Some(&both)).await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(
+        home.body.contains("id=\"acting-banner\""),
+        "the banner says who is there"
+    );
+    let vector_user = w.user_id("vector.coord").await;
+    let opened = session::Entity::find()
+        .filter(session::Column::ActingUserId.is_not_null())
+        .one(db)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(opened.user_id, vector_user, "the customer's main login");
+    assert!(opened.expires_at <= kabinet_store::now() + chrono::Duration::hours(1));
+    assert_eq!(
+        w.get("/crm/customers", Some(&both)).await.status,
+        StatusCode::OK,
+        "the back office is still the staff member's"
+    );
+    kabinet_app::audit::seal_pending(&w.t.app).await.unwrap();
+    let entered_record = audit_record::Entity::find()
+        .filter(audit_record::Column::Action.eq("cabinet.enter"))
+        .one(db)
+        .await
+        .unwrap()
+        .expect("entering is audited");
+    assert_eq!(entered_record.object_id.as_deref(), Some(vector.to_string().as_str()));
+    assert_eq!(entered_record.actor, "manager");
+
+    let left = w.post_form("/leave-cabinet", Some(&both), &[]).await;
+    assert_eq!(left.status, StatusCode::SEE_OTHER);
+    assert_eq!(left.location(), format!("/crm/customers/{vector}"));
+    assert!(left.set_cookie_header("kabinet_acting").unwrap().contains("Max-Age=0"));
+    kabinet_app::audit::seal_pending(&w.t.app).await.unwrap();
+    let left_record = audit_record::Entity::find()
+        .filter(audit_record::Column::Action.eq("cabinet.leave"))
+        .one(db)
+        .await
+        .unwrap()
+        .expect("leaving is audited");
+    assert_eq!(left_record.actor, "manager as vector.coord");
+    assert!(
+        session::Entity::find()
+            .filter(session::Column::ActingUserId.is_not_null())
+            .one(db)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    // The old cabinet cookie opens nothing; the staff session still works.
+    let after = w.get("/", Some(&format!("x; kabinet_acting={acting}"))).await;
+    assert!(after.status.is_redirection(), "{}", after.status);
+    assert_eq!(w.get("/crm", Some(&manager)).await.status, StatusCode::OK);
+
+    // Who may not: another partner's customer, a role without the right, a customer; a
+    // customer with no login is told so and nothing is written.
+    let guest_house = customer_of(&w, "zavod.coord").await;
+    let partner1 = w.session_for("partner1").await;
+    let sessions_before = session::Entity::find().count(db).await.unwrap();
+    assert_eq!(
+        w.post_form(&format!("/crm/customers/{guest_house}/cabinet"), Some(&partner1), &[])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let technician = w.session_for("technician").await;
+    assert_eq!(
+        w.post_form(&format!("/crm/customers/{vector}/cabinet"), Some(&technician), &[])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let customer = w.session_for("vector.coord").await;
+    assert_eq!(
+        w.post_form(&format!("/crm/customers/{vector}/cabinet"), Some(&customer), &[])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let no_login = customer::Entity::find()
+        .filter(customer::Column::ContractNumber.eq("KB-2026-0006"))
+        .one(db)
+        .await
+        .unwrap()
+        .expect("a demo customer without logins");
+    let refused = w
+        .post_form(&format!("/crm/customers/{}/cabinet", no_login.id), Some(&manager), &[])
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(
+        refused.body.contains("нет действующего пользователя"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        session::Entity::find().count(db).await.unwrap(),
+        sessions_before + 2,
+        "only the two sign-ins above"
+    );
+}
+
 /// The name as the templates write it.
 fn askama_escape(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -194,5 +314,6 @@ fn askama_escape(s: &str) -> String {
 both_databases!(
     the_card_shows_login_activity_router_and_audit,
     the_cabinet_shows_its_own_activity,
-    the_list_filters_by_licence_type
+    the_list_filters_by_licence_type,
+    staff_enter_a_customers_cabinet_and_leave
 );

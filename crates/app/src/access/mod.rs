@@ -1,6 +1,7 @@
 //! Access and identity (ACC-1 … ACC-6): who is signed in, how they got there, and what
 //! their logins look like.
 
+pub mod acting;
 pub mod history;
 pub mod login;
 pub mod passwords;
@@ -59,6 +60,17 @@ pub struct Identity {
     pub session_id: Option<String>,
     /// The API token the request came with, if any.
     pub token_id: Option<i64>,
+    /// The staff member who entered this customer's cabinet from the back office, if this is
+    /// such a session.
+    pub acting_staff: Option<ActingStaff>,
+}
+
+/// Who is really behind a customer session opened from the back office.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActingStaff {
+    pub user_id: i64,
+    pub login: String,
+    pub display_name: String,
 }
 
 /// The role stored on a user row; `None` for a row that holds no valid role (never admitted).
@@ -84,6 +96,7 @@ impl Identity {
             must_change_password: false,
             session_id: None,
             token_id: None,
+            acting_staff: None,
         }
     }
 
@@ -99,6 +112,7 @@ impl Identity {
             must_change_password: u.must_change_password,
             session_id: None,
             token_id: None,
+            acting_staff: None,
         })
     }
 
@@ -128,10 +142,16 @@ impl Actor {
         }
     }
 
+    /// A signed-in person; in a cabinet entered from the back office the label names the staff
+    /// member too ("manager as vector.coord").
     pub fn user(identity: &Identity, ip: Option<String>) -> Actor {
+        let label = match &identity.acting_staff {
+            Some(staff) => format!("{} as {}", staff.login, identity.login),
+            None => identity.login.clone(),
+        };
         Actor {
             user_id: Some(identity.user_id),
-            label: identity.login.clone(),
+            label,
             ip,
         }
     }

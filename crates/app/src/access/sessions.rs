@@ -59,7 +59,7 @@ impl SessionCache {
         entries.insert(id, cached);
     }
 
-    fn forget(&self, id: &str) {
+    pub(crate) fn forget(&self, id: &str) {
         self.entries.lock().expect("session cache").remove(id);
     }
 
@@ -88,6 +88,7 @@ pub async fn create(app: &App, user_id: i64, client: &ClientInfo) -> AppResult<S
         expires_at: Set(now + Duration::hours(app.config.session_absolute_hours)),
         ip: Set(text::truncate(&client.ip, 64)),
         user_agent: Set(text::truncate(&client.user_agent, text::limits::USER_AGENT)),
+        acting_user_id: Set(None),
     }
     .insert(&app.db.conn)
     .await?;
@@ -135,6 +136,7 @@ pub async fn authenticate(app: &App, token: &str) -> AppResult<Option<Identity>>
         return Ok(None);
     }
     let expires_at = s.expires_at;
+    let acting_user_id = s.acting_user_id;
     let mut last_seen_at = s.last_seen_at;
     if now - s.last_seen_at > TOUCH_EVERY {
         let mut active: session::ActiveModel = s.into();
@@ -145,6 +147,14 @@ pub async fn authenticate(app: &App, token: &str) -> AppResult<Option<Identity>>
     let Some(mut identity) = Identity::from_user(&user) else {
         return Ok(None);
     };
+    if let Some(staff_id) = acting_user_id {
+        // The staff member behind a cabinet entered from the back office must still be an
+        // active member of staff; otherwise the session is worth nothing.
+        match super::acting::staff_member(app, staff_id).await? {
+            Some(staff) => identity.acting_staff = Some(staff),
+            None => return Ok(None),
+        }
+    }
     identity.session_id = Some(id.clone());
     app.sessions.put(
         id,
@@ -214,6 +224,7 @@ mod tests {
             expires_at: now + Duration::hours(1),
             ip: String::new(),
             user_agent: String::new(),
+            acting_user_id: None,
         };
         assert!(is_alive(&s, Duration::minutes(30), now));
         assert!(!is_alive(&s, Duration::minutes(5), now));

@@ -14,6 +14,8 @@ pub struct Model {
     pub expires_at: DateTimeUtc,
     pub ip: String,
     pub user_agent: String,
+    /// The staff member acting in this customer session, entered from the back office.
+    pub acting_user_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

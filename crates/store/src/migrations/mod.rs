@@ -13,6 +13,7 @@ mod m0007_counterparties;
 mod m0008_customer_comments;
 mod m0009_assets;
 mod m0010_customer_list;
+mod m0011_acting_sessions;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0008_customer_comments::Migration),
             Box::new(m0009_assets::Migration),
             Box::new(m0010_customer_list::Migration),
+            Box::new(m0011_acting_sessions::Migration),
         ]
     }
 }

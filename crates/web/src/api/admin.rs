@@ -77,12 +77,7 @@ pub async fn list_staff(State(app): State<App>, Query(q): Query<StaffQuery>) -> 
         50,
     )
     .await?;
-    Ok(Json(Paged {
-        total: page.total,
-        page: page.page,
-        per_page: page.per_page,
-        items: page.items.into_iter().map(UserDto::from).collect(),
-    }))
+    Ok(Paged::of(page, UserDto::from))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -239,10 +234,5 @@ pub async fn audit(State(app): State<App>, Query(q): Query<AuditQuery>) -> WebRe
         to: q.to,
     };
     let page = audit::search(&app, &filter, q.page.unwrap_or(1).clamp(1, 1_000_000), 100).await?;
-    Ok(Json(Paged {
-        total: page.total,
-        page: page.page,
-        per_page: page.per_page,
-        items: page.items.into_iter().map(AuditDto::from).collect(),
-    }))
+    Ok(Paged::of(page, AuditDto::from))
 }

@@ -182,12 +182,7 @@ pub async fn ledger_page(
         q.per_page.unwrap_or(50).clamp(1, 500),
     )
     .await?;
-    Ok(Json(Paged {
-        total: page.total,
-        page: page.page,
-        per_page: page.per_page,
-        items: page.items.into_iter().map(EntryDto::from).collect(),
-    }))
+    Ok(Paged::of(page, EntryDto::from))
 }
 
 #[utoipa::path(get, path = "/api/v1/crm/accounts/{id}/ledger", tag = "billing", params(("id" = i64, Path), LedgerQuery),
@@ -379,19 +374,10 @@ pub async fn list_payments(
         q.per_page.unwrap_or(50).clamp(1, 500),
     )
     .await?;
-    Ok(Json(Paged {
-        total: page.total,
-        page: page.page,
-        per_page: page.per_page,
-        items: page
-            .items
-            .into_iter()
-            .map(|r| PaymentRowDto {
-                payment: r.payment.into(),
-                account_number: r.account_number,
-                account_kind: r.account_kind,
-            })
-            .collect(),
+    Ok(Paged::of(page, |r| PaymentRowDto {
+        payment: r.payment.into(),
+        account_number: r.account_number,
+        account_kind: r.account_kind,
     }))
 }
 

@@ -143,12 +143,7 @@ pub async fn list(
         q.per_page.unwrap_or(50).clamp(1, 500),
     )
     .await?;
-    Ok(Json(Paged {
-        total: page.total,
-        page: page.page,
-        per_page: page.per_page,
-        items: page.items.into_iter().map(Into::into).collect(),
-    }))
+    Ok(Paged::of(page, Into::into))
 }
 
 #[utoipa::path(post, path = "/api/v1/crm/counterparties", tag = "crm", request_body = CounterpartyRequest,
@@ -394,8 +389,8 @@ pub struct CustomersQuery {
 
 #[utoipa::path(get, path = "/api/v1/crm/customers", tag = "crm", params(CustomersQuery),
     responses((status = 200, body = Paged<CustomerDto>)), security(("bearer" = []), ("session" = [])))]
-/// Customers, searched and filtered (a partner: its own). `total` stops counting at 10 001:
-/// that many means "more than 10 000".
+/// Customers, searched and filtered (a partner: its own). `total` stops counting at 1 001:
+/// that many means "more than 1 000".
 pub async fn customers_list(
     State(app): State<App>,
     ctx: Ctx,
@@ -424,12 +419,7 @@ pub async fn customers_list(
         q.per_page.unwrap_or(50).clamp(1, 500),
     )
     .await?;
-    Ok(Json(Paged {
-        total: page.total,
-        page: page.page,
-        per_page: page.per_page,
-        items: page.items.into_iter().map(Into::into).collect(),
-    }))
+    Ok(Paged::of(page, Into::into))
 }
 
 #[utoipa::path(post, path = "/api/v1/crm/customers", tag = "crm", request_body = OpeningRequest,

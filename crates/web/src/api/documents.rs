@@ -107,12 +107,7 @@ async fn list(
         q.per_page.unwrap_or(50).clamp(1, 500),
     )
     .await?;
-    Ok(Json(Paged {
-        total: page.total,
-        page: page.page,
-        per_page: page.per_page,
-        items: page.items.into_iter().map(|(d, n)| document_dto(d, n, crm)).collect(),
-    }))
+    Ok(Paged::of(page, |(d, n)| document_dto(d, n, crm)))
 }
 
 #[utoipa::path(get, path = "/api/v1/documents", tag = "documents", params(DocumentsQuery),

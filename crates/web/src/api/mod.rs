@@ -214,6 +214,18 @@ pub struct Paged<T: ToSchema> {
     pub per_page: u64,
 }
 
+impl<T: ToSchema> Paged<T> {
+    /// The page of a list as the API answers it, each row turned into its DTO by `dto`.
+    pub fn of<R>(page: kabinet_app::listing::Page<R>, dto: impl FnMut(R) -> T) -> axum::Json<Paged<T>> {
+        axum::Json(Paged {
+            total: page.total,
+            page: page.page,
+            per_page: page.per_page,
+            items: page.items.into_iter().map(dto).collect(),
+        })
+    }
+}
+
 /// The generated OpenAPI document as pretty JSON (committed as `docs/openapi.json`).
 pub fn openapi_json_text() -> String {
     ApiDoc::openapi().to_pretty_json().expect("OpenAPI document serialises")

@@ -178,6 +178,7 @@ pub struct CustomerCard {
     activity: ActivityView,
     audit: Vec<kabinet_store::entities::audit_record::Model>,
     can_read_audit: bool,
+    can_enter_cabinet: bool,
 }
 
 /// How many of the newest audit records the card's "audit" tab shows.
@@ -268,6 +269,7 @@ async fn card_page_for_period(
         activity,
         audit,
         can_read_audit,
+        can_enter_cabinet: allows(Some(who.role), Permission::CabinetEnter),
         can_control_routers: allows(Some(who.role), Permission::RoutersControl),
         counterparty,
         partner_name,
@@ -373,4 +375,17 @@ pub async fn toggle_user_active(State(app): State<App>, ctx: Ctx, Path(id): Path
         if activate { "user-enabled" } else { "user-disabled" }
     ))
     .into_response())
+}
+
+/// Opens the customer's cabinet as its main login for the staff member (audited); the cabinet
+/// then says who is really there and how to leave.
+pub async fn enter_cabinet(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
+    let token =
+        kabinet_app::access::acting::enter(&app, ctx.user()?, &ctx.actor()?, path_id(&id)?, &ctx.0.client).await?;
+    let mut res = Redirect::to("/").into_response();
+    res.headers_mut().append(
+        axum::http::header::SET_COOKIE,
+        crate::cabinet::auth::acting_cookie(&app, &token),
+    );
+    Ok(no_store(res))
 }

@@ -100,6 +100,7 @@ pub fn routes() -> Routes {
             counterparties::update,
         )
         .get("/crm/customers/{id}", P::CustomersRead, customers::card)
+        .post("/crm/customers/{id}/cabinet", P::CabinetEnter, customers::enter_cabinet)
         .post(
             "/crm/customers/{id}/users",
             P::CustomerUsersManage,

@@ -50,6 +50,21 @@ pub fn session_cookie(app: &App, token: &str) -> HeaderValue {
     .expect("cookie is ASCII")
 }
 
+/// The cookie of a cabinet entered from the back office (see `guard::ACTING_COOKIE`).
+pub fn acting_cookie(app: &App, token: &str) -> HeaderValue {
+    let secure = if app.config.cookies_secure() { "; Secure" } else { "" };
+    let max_age = kabinet_app::access::acting::ACTING_HOURS * 3600;
+    HeaderValue::from_str(&format!(
+        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
+        crate::guard::ACTING_COOKIE
+    ))
+    .expect("cookie is ASCII")
+}
+
+pub fn clear_acting_cookie() -> HeaderValue {
+    HeaderValue::from_static("kabinet_acting=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+}
+
 pub fn clear_session_cookie() -> HeaderValue {
     HeaderValue::from_static("kabinet_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
 }
@@ -135,6 +150,11 @@ pub async fn login_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> W
 }
 
 pub async fn logout(State(app): State<App>, ctx: Ctx) -> WebResult<Response> {
+    if let Some(i) = &ctx.0.identity
+        && i.acting_staff.is_some()
+    {
+        return leave_cabinet(State(app), ctx).await;
+    }
     if let Some(token) = &ctx.0.session_token {
         sessions::end(&app, token).await?;
     }
@@ -145,6 +165,23 @@ pub async fn logout(State(app): State<App>, ctx: Ctx) -> WebResult<Response> {
     };
     let mut res = Redirect::to(target).into_response();
     res.headers_mut().append(header::SET_COOKIE, clear_session_cookie());
+    Ok(res)
+}
+
+/// Leaves a cabinet entered from the back office: the session ends, the staff member's own
+/// session is untouched, and the customer's card is where they come back to.
+pub async fn leave_cabinet(State(app): State<App>, ctx: Ctx) -> WebResult<Response> {
+    let who = ctx.user()?;
+    let customer = match &ctx.0.session_token {
+        Some(token) => kabinet_app::access::acting::leave(&app, who, &ctx.actor()?, token).await?,
+        None => None,
+    };
+    let target = match customer {
+        Some(id) => format!("/crm/customers/{id}"),
+        None => "/".to_owned(),
+    };
+    let mut res = Redirect::to(&target).into_response();
+    res.headers_mut().append(header::SET_COOKIE, clear_acting_cookie());
     Ok(res)
 }
 

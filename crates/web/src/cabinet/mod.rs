@@ -20,6 +20,7 @@ pub fn routes() -> Routes {
         .get("/login", P::Public, auth::login_form)
         .post("/login", P::Public, auth::login_submit)
         .post("/logout", P::OwnAccount, auth::logout)
+        .post("/leave-cabinet", P::OwnAccount, auth::leave_cabinet)
         .post("/lang", P::Public, auth::switch_language)
         .get("/forgot", P::Public, recovery::forgot_form)
         .post("/forgot", P::Public, recovery::forgot_submit)

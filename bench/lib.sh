@@ -1,0 +1,103 @@
+# Shared by the bench scripts: tools, the binary, a server on a free port, SQL on either
+# database, a signed-in session and a latency-percentiles script for wrk.
+# Expects `out` (the output folder) to be set by the script that sources it.
+
+pg_admin=${KABINET_BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres}
+target=${CARGO_TARGET_DIR:-target}
+mkdir -p "$out"
+command -v wrk >/dev/null || { apt-get update -qq && apt-get install -y -qq wrk; }
+command -v sqlite3 >/dev/null || { apt-get update -qq && apt-get install -y -qq sqlite3; }
+if [[ -z ${KABINET_BIN:-} ]]; then cargo build --release -p kabinet; fi
+bin=$(realpath "${KABINET_BIN:-$target/release/kabinet}")
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+now_ms() { date +%s%3N; }
+
+pid=""
+stop() { [[ -n $pid ]] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; pid=""; }
+trap stop EXIT
+
+# Runs SQL on the database behind $url.
+sql() {
+  local url=$1
+  if [[ $url == sqlite* ]]; then sqlite3 "${url#sqlite://}"; else psql -q -t -A -F '|' -v ON_ERROR_STOP=1 "$url"; fi
+}
+
+# Starts the server on $url; the second argument is `--no-worker` (the default) or empty.
+start() {
+  local url=$1 worker=${2---no-worker}
+  port=$(free_port)
+  # shellcheck disable=SC2086 # the flag is one word or none
+  DATABASE_URL="$url" KABINET_DATA_DIR="$out/data" RUST_LOG=warn "$bin" serve $worker --listen "127.0.0.1:$port" >"$out/server.log" 2>&1 &
+  pid=$!
+  until curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; do sleep 0.05; done
+}
+
+# Signs in through the login form at $1 as $2 and prints the session cookie's value.
+session() {
+  local path=$1 login=$2
+  curl -s -D - -o /dev/null -H "Origin: http://127.0.0.1:$port" \
+    --data-urlencode identifier="$login" --data-urlencode password=Kabinet-demo-2026 \
+    "http://127.0.0.1:$port$path" | sed -n 's/^[Ss]et-[Cc]ookie: kabinet_session=\([^;]*\).*/\1/p'
+}
+
+# Latency percentiles of one page under load: wrk with a script that prints p50/p95/p99.
+cat >"$out/percentiles.lua" <<'LUA'
+done = function(summary, latency, requests)
+  io.write(string.format("rps=%.0f p50=%.1fms p95=%.1fms p99=%.1fms errors=%d\n",
+    summary.requests / (summary.duration / 1e6), latency:percentile(50) / 1000,
+    latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    summary.errors.status + summary.errors.connect + summary.errors.read + summary.errors.timeout))
+end
+LUA
+
+# One page under load; first checks that it answers 200 and finds what it should.
+page() {
+  local label=$1 path=$2 cookie=$3 expect=${4:-}
+  if [[ -n $expect ]]; then
+    curl -sf -b "kabinet_session=$cookie" "http://127.0.0.1:$port$path" | grep -q -- "$expect" ||
+      { echo "$label: the page does not show '$expect'"; exit 1; }
+  fi
+  printf '%-56s ' "$label"
+  wrk -t2 -c16 -d10s -s "$out/percentiles.lua" -H "Cookie: kabinet_session=$cookie" "http://127.0.0.1:$port$path" | tail -n1
+}
+
+# Waits for the export job $2 (token) started by the session $1 and prints its status, rows,
+# size and the server's peak RSS before ($3, in kB) and after.
+wait_export() {
+  local cookie=$1 token=$2 hwm0=$3 t0=$4 format=$5 label=$6 status hwm1 size
+  while true; do
+    status=$(curl -sf -b "kabinet_session=$cookie" "http://127.0.0.1:$port/api/v1/exports/$token" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["status"], d["rows_done"])')
+    [[ $status == done* || $status == failed* ]] && break
+    sleep 0.2
+  done
+  hwm1=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
+  size=$(ls -l "$out/data/exports/$token.$format" 2>/dev/null | awk '{print $5}')
+  echo "$label $format: $status rows in $(( $(now_ms) - t0 )) ms, $((size / 1048576)) MiB, server peak RSS $((hwm0 / 1024)) → $((hwm1 / 1024)) MB"
+}
+
+# What every bench script ends with: `generate DATABASE_URL` only loads the demo and the
+# generated data (to look at query plans); `sqlite`, `postgres` or `both` (the default) runs
+# the script's `bench_db LABEL URL` on a fresh database of each kind.
+run_benches() {
+  local which=${1:-both} name
+  name=$(basename "$0" .sh)
+  if [[ $which == generate ]]; then
+    DATABASE_URL="$2" "$bin" migrate >/dev/null
+    DATABASE_URL="$2" KABINET_DATA_DIR="$out/data" "$bin" demo >/dev/null
+    generate "$2"
+    return
+  fi
+  echo "$(nproc) cores; $(date -u +%FT%TZ)"
+  if [[ $which == sqlite || $which == both ]]; then
+    local tmp; tmp=$(mktemp -d)
+    bench_db sqlite "sqlite://$tmp/$name.db"
+    rm -rf "$tmp"
+  fi
+  if [[ $which == postgres || $which == both ]]; then
+    local db="kabinet_${name}_$$"
+    psql "$pg_admin" -qc "CREATE DATABASE $db"
+    bench_db postgres "${pg_admin%/*}/$db"
+    psql "$pg_admin" -qc "DROP DATABASE $db WITH (FORCE)"
+  fi
+}

@@ -16,7 +16,7 @@ source bench/lib.sh
 
 # Generated data on top of the demo: 1,000,000 legal-entity customers, each with its own
 # counterparty (INN 7700000000 + i), phone +7 900 000-00-00 + i and contract CRM-i, spread over
-# 50 cities, three support groups, four statuses and (one in ten) the two demo partners;
+# 50 cities, three support groups, three statuses and (one in ten each) the two demo partners;
 # a hotspot licence for every customer and a radar for every other pair of them; 1,000,000 guests of the
 # demo customer's verified hotspot.
 generate() {
@@ -43,7 +43,7 @@ BEGIN;
 $(series 1000000)
 INSERT INTO customers (kind, name, contract_number, phone, email, city, partner_id, support_group, language, time_zone, status, counterparty_id, chain, created_at, updated_at)
 SELECT 'legal_entity', 'Точка ' || i || '/ООО «Бенч ' || i || '»', 'CRM-' || i, '+7900' || $(pad "i" 7), 'point' || i || '@bench.example',
-       'Город ' || (i % 50), CASE WHEN i % 10 = 0 THEN 1 + (i / 10) % 2 END,
+       'Город ' || (i % 50), CASE i % 10 WHEN 3 THEN 1 WHEN 7 THEN 2 END,
        CASE i % 3 WHEN 0 THEN 'A' WHEN 1 THEN 'B' ELSE 'C' END, 'ru', 'Europe/Moscow',
        CASE WHEN i % 20 = 0 THEN 'suspended' WHEN i % 50 = 1 THEN 'closed' ELSE 'active' END,
        (SELECT MIN(id) FROM counterparties WHERE inn LIKE '77%') + i - 1, false, $ts, $ts FROM s;
@@ -66,19 +66,6 @@ SQL
   echo "generated 1,000,000 customers and counterparties, 1,500,000 licences, 1,000,000 guests in $(( $(now_ms) - t0 )) ms"
 }
 
-
-
-
-
-guest_export() {
-  local cookie=$1 licence=$2 t0 token hwm0
-  hwm0=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
-  t0=$(now_ms)
-  token=$(curl -sf -X POST -H 'Content-Type: application/json' -b "kabinet_session=$cookie" \
-    -d '{"format":"csv"}' "http://127.0.0.1:$port/api/v1/licences/$licence/guest-exports" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-  wait_export "$cookie" "$token" "$hwm0" "$t0" csv "guest export"
-}
-
 bench_db() {
   local label=$1 url=$2
   echo "== $label"
@@ -96,7 +83,7 @@ bench_db() {
   page "[$label] list: city + licence type radar" "/crm/customers?city=%D0%93%D0%BE%D1%80%D0%BE%D0%B4%207&licence=radar" "$staff" "CRM-"
   page "[$label] list: partner + status, by contract" "/crm/customers?partner=1&status=active&sort=contract" "$staff" "CRM-"
   page "[$label] list: no filter, first page" "/crm/customers" "$staff" "CRM-"
-  guest_export "$cust" 1
+  export_job "$cust" /api/v1/licences/1/guest-exports '{"format":"csv"}' csv "guest export"
   stop
 }
 

@@ -55,17 +55,23 @@ LUA
 page() {
   local label=$1 path=$2 cookie=$3 expect=${4:-}
   if [[ -n $expect ]]; then
-    curl -sf -b "kabinet_session=$cookie" "http://127.0.0.1:$port$path" | grep -q -- "$expect" ||
-      { echo "$label: the page does not show '$expect'"; exit 1; }
+    # The whole page first: grep -q stopping early would fail curl under pipefail.
+    local body; body=$(curl -sf -b "kabinet_session=$cookie" "http://127.0.0.1:$port$path")
+    grep -q -- "$expect" <<<"$body" || { echo "$label: the page does not show '$expect'"; exit 1; }
   fi
   printf '%-56s ' "$label"
   wrk -t2 -c16 -d10s -s "$out/percentiles.lua" -H "Cookie: kabinet_session=$cookie" "http://127.0.0.1:$port$path" | tail -n1
 }
 
-# Waits for the export job $2 (token) started by the session $1 and prints its status, rows,
-# size and the server's peak RSS before ($3, in kB) and after.
-wait_export() {
-  local cookie=$1 token=$2 hwm0=$3 t0=$4 format=$5 label=$6 status hwm1 size
+# Starts an export job with a POST of the JSON $3 to $2 as the session $1, waits for it and
+# prints its status, rows, time, size and the server's peak RSS before and after; $4 is the
+# file format, $5 a label.
+export_job() {
+  local cookie=$1 path=$2 body=$3 format=$4 label=$5 t0 token status hwm0 hwm1 size
+  hwm0=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
+  t0=$(now_ms)
+  token=$(curl -sf -X POST -H 'Content-Type: application/json' -b "kabinet_session=$cookie" \
+    -d "$body" "http://127.0.0.1:$port$path" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
   while true; do
     status=$(curl -sf -b "kabinet_session=$cookie" "http://127.0.0.1:$port/api/v1/exports/$token" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["status"], d["rows_done"])')
     [[ $status == done* || $status == failed* ]] && break

@@ -69,19 +69,6 @@ SQL
   echo "generated 10,000 accounts, 1,000,000 payments, 100,000 subscriptions in $(( $(now_ms) - t0 )) ms"
 }
 
-
-
-
-
-export_run() {
-  local format=$1 cookie=$2 t0 token hwm0
-  hwm0=$(awk '/VmHWM/ {print $2}' /proc/$pid/status)
-  t0=$(now_ms)
-  token=$(curl -sf -X POST -H 'Content-Type: application/json' -b "kabinet_session=$cookie" \
-    -d "{\"format\":\"$format\"}" "http://127.0.0.1:$port/api/v1/crm/payments/exports" | python3 -c 'import json,sys; print(json.load(sys.stdin)["token"])')
-  wait_export "$cookie" "$token" "$hwm0" "$t0" "$format" export
-}
-
 # 200 clients for 30 s, each request a payment (+100.00) or a charge (−30.00) on one of 50
 # accounts, every request with its own idempotency key; the script counts what succeeded.
 cat >"$out/ledger.lua" <<'LUA'
@@ -176,8 +163,8 @@ bench_db() {
   page "[$label] back office, amount range, sorted by amount" "/crm/payments?min=1000&max=2000&sort=amount&dir=desc" "$staff"
   page "[$label] back office, first page, no filter" "/crm/payments" "$staff"
   page "[$label] cabinet, one customer, one quarter" "/payments?from=2026-07-01&to=2026-09-30" "$cust"
-  export_run csv "$staff"
-  export_run xlsx "$staff"
+  export_job "$staff" /api/v1/crm/payments/exports '{"format":"csv"}' csv export
+  export_job "$staff" /api/v1/crm/payments/exports '{"format":"xlsx"}' xlsx export
   local receipt_id
   receipt_id=$(sql "$url" <<<"SELECT MIN(id) FROM payments WHERE customer_id = 1;" | tr -d ' ' | grep -E '^[0-9]+$')
   page "[$label] receipt PDF of one payment" "/payments/$receipt_id/receipt.pdf" "$cust"

@@ -80,7 +80,7 @@ pub struct CustomerFilter {
 }
 
 /// The list counts matching customers up to this many and then says "more than".
-pub const COUNT_CAP: u64 = 1_000;
+pub const COUNT_CAP: u64 = 500;
 
 /// Customers having a licence of `kind` that is not deleted, checked per customer through the
 /// `assets_customer_kind` index so that a page stops after its rows.

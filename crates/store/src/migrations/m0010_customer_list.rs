@@ -19,6 +19,7 @@ enum Customers {
     SupportGroup,
     City,
     PartnerId,
+    ContractNumber,
 }
 
 #[derive(DeriveIden)]
@@ -29,12 +30,14 @@ enum Assets {
     Status,
 }
 
-const CUSTOMER_INDEXES: [&str; 5] = [
+const CUSTOMER_INDEXES: [&str; 6] = [
     "customers_name",
     "customers_status_name",
     "customers_group_name",
     "customers_city_name",
     "customers_partner_name",
+    // A partner's own list sorted by contract.
+    "customers_partner_contract",
 ];
 
 /// Prefix-search indexes of PostgreSQL: name, table, column.
@@ -59,6 +62,7 @@ impl MigrationTrait for Migration {
             by_name(Some(Customers::SupportGroup)),
             by_name(Some(Customers::City)),
             by_name(Some(Customers::PartnerId)),
+            vec![Customers::PartnerId, Customers::ContractNumber],
         ]) {
             let mut index = Index::create();
             index.name(*name).table(Customers::Table);

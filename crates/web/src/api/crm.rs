@@ -389,8 +389,8 @@ pub struct CustomersQuery {
 
 #[utoipa::path(get, path = "/api/v1/crm/customers", tag = "crm", params(CustomersQuery),
     responses((status = 200, body = Paged<CustomerDto>)), security(("bearer" = []), ("session" = [])))]
-/// Customers, searched and filtered (a partner: its own). `total` stops counting at 1 001:
-/// that many means "more than 1 000".
+/// Customers, searched and filtered (a partner: its own). `total` stops counting at 501:
+/// that many means "more than 500".
 pub async fn customers_list(
     State(app): State<App>,
     ctx: Ctx,

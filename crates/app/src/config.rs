@@ -25,6 +25,9 @@ pub struct Config {
     pub body_limit_bytes: usize,
     /// Directory for files the product makes (exports, documents); created when missing.
     pub data_dir: String,
+    /// Key (64 hex digits) that encrypts stored secrets such as router API passwords; when
+    /// empty, a key is created once in `{data_dir}/secret.key`.
+    pub secret_key: String,
     /// Minutes without activity after which a session ends.
     pub session_idle_minutes: i64,
     /// Hours after login at which a session ends whatever the activity.
@@ -255,6 +258,7 @@ impl Default for Config {
             display_time_zone: "Europe/Moscow".into(),
             body_limit_bytes: 1024 * 1024,
             data_dir: "kabinet-data".into(),
+            secret_key: String::new(),
             session_idle_minutes: 30,
             session_absolute_hours: 12,
             session_cache_millis: 2000,

@@ -18,6 +18,7 @@ pub mod exports;
 pub mod i18n;
 pub mod listing;
 pub mod notify;
+pub mod secrets;
 
 use std::sync::Arc;
 
@@ -42,10 +43,14 @@ pub struct App {
     pub registry: Option<Arc<dyn crm::registry::CompanyRegistry>>,
     /// Commands to routers (AST-2).
     pub router: Arc<dyn assets::router::RouterControl>,
+    /// Encrypts the secrets the product keeps (router API passwords).
+    pub secrets: Arc<secrets::SecretBox>,
 }
 
 impl App {
-    pub fn new(db: Db, config: Config, channels: notify::Channels) -> App {
+    /// The application over `db`; fails only when the secret key cannot be read or created.
+    pub fn new(db: Db, config: Config, channels: notify::Channels) -> Result<App, String> {
+        let secrets = Arc::new(secrets::SecretBox::for_config(&config.secret_key, &config.data_dir)?);
         let ttl = std::time::Duration::from_millis(config.session_cache_millis);
         let gateway: Option<Arc<dyn billing::gateway::PaymentGateway>> = match config.gateway.kind.as_str() {
             "yookassa" => match billing::gateway::YooKassa::new(&config.gateway) {
@@ -72,7 +77,8 @@ impl App {
             "fake" => Arc::new(assets::router::FakeRouterControl::default()),
             _ => Arc::new(assets::router::RouterOsApi::default()),
         };
-        App {
+        Ok(App {
+            secrets,
             gateway,
             registry,
             router,
@@ -81,6 +87,6 @@ impl App {
             channels,
             worker_wake: Arc::new(tokio::sync::Notify::new()),
             sessions: Arc::new(access::sessions::SessionCache::new(ttl)),
-        }
+        })
     }
 }

@@ -598,9 +598,12 @@ async fn routers_over_the_routeros_api(db: Db) {
         Err(AppError::Refused("router-refused"))
     ));
     assert!(fake.commands.lock().unwrap().is_empty());
-    router::set_router(&t.app, &tactor, &tech, l.id, settings(port, "s3cret"))
+    let saved = router::set_router(&t.app, &tactor, &tech, l.id, settings(port, "s3cret"))
         .await
         .unwrap();
+    // The password is kept encrypted, and the reboot still logs in with it.
+    let stored = saved.router_password.clone().unwrap();
+    assert!(stored.starts_with("v1:") && !stored.contains("s3cret"), "{stored}");
     router::reboot(&t.app, &tactor, &tech, l.id).await.unwrap();
     assert_eq!(*fake.commands.lock().unwrap(), vec!["/system/reboot".to_owned()]);
     // Nobody listens on this port.

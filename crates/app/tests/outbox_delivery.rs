@@ -38,7 +38,8 @@ async fn real_channels(db: Db) -> (App, SmtpSink, FakeSmsRu) {
             email: Arc::new(email),
             sms: Arc::new(sms),
         },
-    );
+    )
+    .unwrap();
     (app, sink, gateway)
 }
 

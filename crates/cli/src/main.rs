@@ -234,7 +234,7 @@ async fn open(config: &kabinet_app::Config) -> anyhow::Result<App> {
         .with_context(|| format!("connecting to the database ({})", redact(&config.database_url)))?;
     db.migrate().await.context("applying migrations")?;
     let channels = notify::Channels::from_config(config)?;
-    Ok(App::new(db, config.clone(), channels))
+    App::new(db, config.clone(), channels).map_err(|e| anyhow::anyhow!("the secret key: {e}"))
 }
 
 /// The database URL without its password, for messages.

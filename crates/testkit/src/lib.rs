@@ -128,7 +128,7 @@ pub fn app(db: Db) -> TestApp {
 pub fn app_with(db: Db, config: Config) -> TestApp {
     let (channels, email, sms) = Channels::fakes();
     TestApp {
-        app: App::new(db, config, channels),
+        app: App::new(db, config, channels).expect("the test app"),
         email,
         sms,
     }

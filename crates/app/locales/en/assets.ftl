@@ -106,6 +106,7 @@ err-licence-deleted-already = The licence is deleted already.
 err-licence-split-first = Split the hotspot and the radar first.
 err-router-host-invalid = Give the router's address: a name or an IP.
 err-router-not-configured = Give the router's address and API user.
+err-router-password-unreadable = The stored router API password cannot be decrypted with this key: type the password again.
 err-router-unreachable = The router does not answer. Check that it is on and reachable.
 err-router-refused = The router refused the command: check the API user and password.
 err-verification-needs-customer = The customer has not confirmed its legal entity in the cabinet yet.

@@ -106,6 +106,7 @@ err-licence-deleted-already = مجوز از پیش حذف شده است.
 err-licence-split-first = نخست هات‌اسپات و رادار را جدا کنید.
 err-router-host-invalid = نشانی روتر را بنویسید: نام یا IP.
 err-router-not-configured = نشانی و کاربر API روتر را بنویسید.
+err-router-password-unreadable = گذرواژهٔ ذخیره‌شدهٔ API روتر با این کلید باز نمی‌شود: گذرواژه را دوباره وارد کنید.
 err-router-unreachable = روتر پاسخ نمی‌دهد. روشن و در دسترس بودن آن را بررسی کنید.
 err-router-refused = روتر فرمان را نپذیرفت: کاربر و رمز API را بررسی کنید.
 err-verification-needs-customer = مشتری هنوز مشخصات شخص حقوقی را در حساب تأیید نکرده است.

@@ -106,6 +106,7 @@ err-licence-deleted-already = Лицензия уже удалена.
 err-licence-split-first = Сначала разделите хотспот и радар.
 err-router-host-invalid = Укажите адрес роутера: имя или IP.
 err-router-not-configured = Укажите адрес и пользователя API роутера.
+err-router-password-unreadable = Сохранённый пароль API роутера не расшифровывается этим ключом: введите пароль заново.
 err-router-unreachable = Роутер не отвечает. Проверьте, что он включён и доступен.
 err-router-refused = Роутер отклонил команду: проверьте пользователя и пароль API.
 err-verification-needs-customer = Клиент ещё не подтвердил данные юридического лица в кабинете.

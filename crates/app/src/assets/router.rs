@@ -223,7 +223,8 @@ pub async fn set_router(
     row.router_port = Set(Some(i32::from(s.port.unwrap_or(8728))));
     row.router_user = Set(Some(user.to_owned()));
     if let Some(p) = s.password.filter(|p| !p.is_empty()) {
-        row.router_password = Set(Some(p));
+        // Kept encrypted: the product must send it to the router, so it cannot be hashed.
+        row.router_password = Set(Some(app.secrets.seal(&p)));
     }
     row.updated_at = Set(kabinet_store::now());
     let txn = app.db.write().await?;
@@ -254,7 +255,13 @@ pub async fn reboot(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppRes
         host,
         port: u16::try_from(port).unwrap_or(8728),
         user,
-        password: a.router_password.clone().unwrap_or_default(),
+        password: match a.router_password.as_deref() {
+            None => String::new(),
+            Some(sealed) => app
+                .secrets
+                .open(sealed)
+                .ok_or(AppError::Refused("router-password-unreadable"))?,
+        },
     };
     let result = app.router.reboot(&address).await;
     let outcome = match &result {

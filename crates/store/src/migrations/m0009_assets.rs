@@ -155,7 +155,7 @@ impl MigrationTrait for Migration {
                 .col(string_len_null(Assets::RouterHost, 253))
                 .col(integer_null(Assets::RouterPort))
                 .col(string_len_null(Assets::RouterUser, 64))
-                .col(string_len_null(Assets::RouterPassword, 128))
+                .col(string_len_null(Assets::RouterPassword, 320))
                 // none, customer_confirmed, verified, contact_confirmed (152-FZ, CRM-5).
                 .col(string_len(Assets::Verification, 24).default("none"))
                 .col(big_integer_null(Assets::VerifiedBy))

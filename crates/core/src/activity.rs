@@ -34,8 +34,8 @@ pub enum PeriodError {
 impl PeriodError {
     pub fn code(&self) -> &'static str {
         match self {
-            PeriodError::Reversed => "period-reversed",
-            PeriodError::TooLong => "period-too-long",
+            PeriodError::Reversed => "activity-period-reversed",
+            PeriodError::TooLong => "activity-period-too-long",
         }
     }
 }

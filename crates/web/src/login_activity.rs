@@ -4,24 +4,31 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::Json;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use kabinet_app::App;
 use kabinet_app::access::history;
 use kabinet_core::activity::Period;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::charts::BarChart;
 use crate::error::WebResult;
 use crate::extract::{Ctx, QueryParams as Query};
 use crate::pages::Chrome;
 
-/// The period typed into the form; both ends as `YYYY-MM-DD`.
-#[derive(Deserialize, Default)]
+/// The period typed into the form or asked of the API; both ends as `YYYY-MM-DD`.
+#[derive(Deserialize, Default, IntoParams)]
 pub struct PeriodQuery {
+    /// First day (default: 29 days before the last).
     pub from: Option<String>,
+    /// Last day (default: today).
     pub to: Option<String>,
 }
+
+/// The field an unusable period is reported on.
+const PERIOD_FIELD: &str = "from";
 
 /// What the period form shows when nothing was chosen: the last 30 days.
 const DEFAULT_DAYS: i32 = 30;
@@ -44,30 +51,77 @@ fn parse_date(s: &Option<String>) -> Option<Result<jiff::civil::Date, ()>> {
     Some(s.parse::<jiff::civil::Date>().map_err(|_| ()))
 }
 
-/// The period asked for, or the default one with the reason the asked one was refused.
-fn chosen_period(q: &PeriodQuery, today: jiff::civil::Date) -> (Period, Option<&'static str>) {
-    let default = Period::last_days(today, DEFAULT_DAYS);
+/// The period asked for: both ends optional (the last 30 days up to `to`, or up to today), or
+/// the code of what is wrong with it.
+fn asked_period(q: &PeriodQuery, today: jiff::civil::Date) -> Result<Period, &'static str> {
     match (parse_date(&q.from), parse_date(&q.to)) {
-        (None, None) => (default, None),
-        (Some(Err(())), _) | (_, Some(Err(()))) => (default, Some("period-bad-date")),
+        (Some(Err(())), _) | (_, Some(Err(()))) => Err("activity-bad-date"),
         (from, to) => {
             let to = to.and_then(Result::ok).unwrap_or(today);
             let from = from
                 .and_then(Result::ok)
                 .unwrap_or_else(|| Period::last_days(to, DEFAULT_DAYS).from());
-            match Period::new(from, to) {
-                Ok(p) => (p, None),
-                Err(e) => (default, Some(e.code())),
-            }
+            Period::new(from, to).map_err(|e| e.code())
         }
     }
 }
 
+/// The period asked for, or the default one with the reason the asked one was refused.
+fn chosen_period(q: &PeriodQuery, today: jiff::civil::Date) -> (Period, Option<&'static str>) {
+    match asked_period(q, today) {
+        Ok(p) => (p, None),
+        Err(code) => (Period::last_days(today, DEFAULT_DAYS), Some(code)),
+    }
+}
+
+fn today(app: &App) -> jiff::civil::Date {
+    let tz = jiff::tz::TimeZone::get(&app.config.display_time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    jiff::Timestamp::now().to_zoned(tz).date()
+}
+
+/// Sign-ins on one day.
+#[derive(Serialize, ToSchema)]
+pub struct ActivityDayDto {
+    /// YYYY-MM-DD in the product's time zone.
+    pub date: String,
+    pub logins: u32,
+}
+
+/// Cabinet sign-ins of a customer's logins per day of a period.
+#[derive(Serialize, ToSchema)]
+pub struct ActivityDto {
+    pub from: String,
+    pub to: String,
+    /// Days with at least one sign-in.
+    pub active_days: usize,
+    pub logins: u32,
+    pub days: Vec<ActivityDayDto>,
+}
+
+/// The API's answer for `customer_id`, whose visibility the caller has already checked; a
+/// period that cannot be shown is a validation error naming the field.
+pub async fn api_answer(app: &App, customer_id: i64, q: &PeriodQuery) -> WebResult<Json<ActivityDto>> {
+    let period = asked_period(q, today(app)).map_err(|code| kabinet_app::FieldErrors::single(PERIOD_FIELD, code))?;
+    let found = history::of_customer(app, customer_id, &period, &app.config.display_time_zone).await?;
+    Ok(Json(ActivityDto {
+        from: period.from().to_string(),
+        to: period.to().to_string(),
+        active_days: found.active_days,
+        logins: found.logins,
+        days: found
+            .days
+            .iter()
+            .map(|d| ActivityDayDto {
+                date: d.date.to_string(),
+                logins: d.logins,
+            })
+            .collect(),
+    }))
+}
+
 /// The block for `customer_id`, whose visibility the caller has already checked.
 pub async fn view(app: &App, c: &Chrome, customer_id: i64, q: &PeriodQuery, action: &str) -> WebResult<ActivityView> {
-    let tz = jiff::tz::TimeZone::get(&app.config.display_time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let today = jiff::Timestamp::now().to_zoned(tz).date();
-    let (period, error) = chosen_period(q, today);
+    let (period, error) = chosen_period(q, today(app));
     let found = history::of_customer(app, customer_id, &period, &app.config.display_time_zone).await?;
     let points: Vec<(String, u32)> = found.days.iter().map(|d| (d.date.to_string(), d.logins)).collect();
     Ok(ActivityView {
@@ -76,7 +130,7 @@ pub async fn view(app: &App, c: &Chrome, customer_id: i64, q: &PeriodQuery, acti
         active_days: found.active_days,
         logins: found.logins,
         chart: BarChart::new(&points),
-        error: error.map(|code| c.t(code)),
+        error: error.map(|code| c.t(&format!("err-{code}"))),
         action: action.to_owned(),
     })
 }
@@ -120,14 +174,14 @@ mod tests {
         let today = date(2026, 11, 24);
         let (p, err) = chosen_period(&q("2022-04-07", "2022-04-21"), today);
         assert_eq!((p.from(), p.to(), err), (date(2022, 4, 7), date(2022, 4, 21), None));
-        assert_eq!(chosen_period(&q("07.04.2022", ""), today).1, Some("period-bad-date"));
+        assert_eq!(chosen_period(&q("07.04.2022", ""), today).1, Some("activity-bad-date"));
         assert_eq!(
             chosen_period(&q("2022-04-21", "2022-04-07"), today).1,
-            Some("period-reversed")
+            Some("activity-period-reversed")
         );
         assert_eq!(
             chosen_period(&q("2020-01-01", "2022-04-07"), today).1,
-            Some("period-too-long")
+            Some("activity-period-too-long")
         );
         let (p, _) = chosen_period(&q("", "2026-01-31"), today);
         assert_eq!(p.from(), date(2026, 1, 2));

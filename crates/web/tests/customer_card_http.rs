@@ -145,6 +145,63 @@ async fn the_cabinet_shows_its_own_activity(db: Db) {
     let bad = w.get("/activity?from=2022-04-30&to=2022-04-01", Some(&other)).await;
     assert_eq!(bad.status, StatusCode::OK);
     assert!(bad.body.contains("id=\"activity-error\""));
+    // The same over the API, with a period that cannot be shown refused by name.
+    let token = w
+        .session_json(
+            "POST",
+            "/api/v1/me/tokens",
+            &other,
+            serde_json::json!({"name": "Отчёты", "expires_in_days": 30}),
+        )
+        .await
+        .json()["token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let api = w
+        .api(
+            "GET",
+            "/api/v1/me/activity?from=2022-04-01&to=2022-04-30",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::OK, "{}", api.body);
+    let api = api.json();
+    assert_eq!(
+        (api["active_days"].as_u64(), api["logins"].as_u64()),
+        (Some(2), Some(2))
+    );
+    assert_eq!(api["days"].as_array().unwrap().len(), 30);
+    assert_eq!(api["days"][6], serde_json::json!({"date": "2022-04-07", "logins": 1}));
+    let bad = w
+        .api(
+            "GET",
+            "/api/v1/me/activity?from=2020-01-01&to=2022-04-30",
+            Some(&token),
+            None,
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.json()["error"]["fields"]["from"].is_string());
+    let kuznetsov = customer_of(&w, "kuznetsov").await;
+    let manager = w.session_for("manager").await;
+    let crm = w
+        .get(
+            &format!("/api/v1/crm/customers/{kuznetsov}/activity?from=2022-04-01&to=2022-04-30"),
+            Some(&manager),
+        )
+        .await
+        .json();
+    assert_eq!(crm["logins"], 2);
+    let partner = w.session_for("partner1").await;
+    assert_eq!(
+        w.get(&format!("/api/v1/crm/customers/{kuznetsov}/activity"), Some(&partner))
+            .await
+            .status,
+        StatusCode::NOT_FOUND,
+        "not a partner's customer"
+    );
     // Staff have no cabinet page of their own; without a session it is the login page.
     let staff = w.session_for("manager").await;
     assert_eq!(w.get("/activity", Some(&staff)).await.status, StatusCode::FORBIDDEN);

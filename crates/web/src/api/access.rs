@@ -312,6 +312,18 @@ pub async fn history_json(app: &App, user_id: i64, q: &HistoryQuery) -> WebResul
     }))
 }
 
+#[utoipa::path(get, path = "/api/v1/me/activity", tag = "access", params(crate::login_activity::PeriodQuery),
+    responses((status = 200, body = crate::login_activity::ActivityDto), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// Cabinet sign-ins of every login of the caller's customer per day of a period (CAB-3).
+pub async fn own_activity(
+    State(app): State<App>,
+    ctx: Ctx,
+    Query(q): Query<crate::login_activity::PeriodQuery>,
+) -> WebResult<Json<crate::login_activity::ActivityDto>> {
+    let customer_id = ctx.user()?.customer_id.ok_or(kabinet_app::AppError::NotFound)?;
+    crate::login_activity::api_answer(&app, customer_id, &q).await
+}
+
 #[utoipa::path(get, path = "/api/v1/me/login-history", tag = "access", params(HistoryQuery),
     responses((status = 200, body = HistoryDto)), security(("bearer" = []), ("session" = [])))]
 pub async fn own_login_history(

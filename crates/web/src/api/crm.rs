@@ -491,6 +491,19 @@ pub async fn customer_get(State(app): State<App>, ctx: Ctx, Path(id): Path<Strin
     ))
 }
 
+#[utoipa::path(get, path = "/api/v1/crm/customers/{id}/activity", tag = "crm", params(("id" = i64, Path), crate::login_activity::PeriodQuery),
+    responses((status = 200, body = crate::login_activity::ActivityDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// Cabinet sign-ins of the customer's logins per day of a period (at most 367 days).
+pub async fn customer_activity(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<crate::login_activity::PeriodQuery>,
+) -> WebResult<Json<crate::login_activity::ActivityDto>> {
+    let customer = kabinet_app::customers::get_visible(&app, ctx.user()?, id_of(&id)?).await?;
+    crate::login_activity::api_answer(&app, customer.id, &q).await
+}
+
 #[utoipa::path(put, path = "/api/v1/crm/customers/{id}", tag = "crm", params(("id" = i64, Path)), request_body = CustomerRequest,
     responses((status = 200, body = CustomerDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
 /// Changes a customer's details.

@@ -15,7 +15,7 @@ use super::{access, admin, assets, billing, crm, documents};
     info(title = "Kabinet API", description = "Customer cabinet and back office of Kabinet. Authenticate with a personal token (`Authorization: Bearer kbt_…`) or the cabinet's session cookie."),
     paths(
         access::login, access::logout, access::me, access::change_password, access::sessions, access::end_other_sessions,
-        access::list_tokens, access::create_token, access::revoke_token, access::own_login_history,
+        access::list_tokens, access::create_token, access::revoke_token, access::own_login_history, access::own_activity,
         admin::list_staff, admin::create_staff, admin::customer_users, admin::create_customer_user, admin::user_login_history, admin::audit,
         billing::own_accounts, billing::account, billing::ledger_page, billing::crm_account, billing::crm_ledger_page, billing::register_payment, billing::post_entry,
         billing::list_payments, billing::crm_list_payments, billing::export_payments, billing::crm_export_payments, billing::export_status, billing::export_download,
@@ -24,7 +24,7 @@ use super::{access, admin, assets, billing, crm, documents};
         documents::order, documents::crm_order, documents::file, documents::crm_file, documents::archive, documents::crm_archive,
         documents::receipt, documents::crm_receipt,
         crm::list, crm::create, crm::get, crm::update, crm::lookup,
-        crm::customers_list, crm::customer_create, crm::customer_get, crm::customer_update,
+        crm::customers_list, crm::customer_create, crm::customer_get, crm::customer_update, crm::customer_activity,
         crm::comments_list, crm::comment_add, crm::comment_delete,
         assets::customer_licences, assets::create_licence, assets::licence, assets::set_modules, assets::link, assets::split,
         assets::delete, assets::reboot, assets::verify, assets::queue, assets::own_licences, assets::confirm_legal,

@@ -31,6 +31,7 @@ pub fn routes() -> Routes {
         .post("/api/v1/me/tokens", P::OwnAccount, access::create_token)
         .delete("/api/v1/me/tokens/{id}", P::OwnAccount, access::revoke_token)
         .get("/api/v1/me/login-history", P::OwnAccount, access::own_login_history)
+        .get("/api/v1/me/activity", P::CabinetView, access::own_activity)
         .get("/api/v1/staff-users", P::StaffUsersManage, admin::list_staff)
         .post("/api/v1/staff-users", P::StaffUsersManage, admin::create_staff)
         .get("/api/v1/customers/{id}/users", P::CustomersRead, admin::customer_users)
@@ -89,6 +90,11 @@ pub fn routes() -> Routes {
         .get("/api/v1/crm/customers", P::CustomersRead, crm::customers_list)
         .post("/api/v1/crm/customers", P::CustomersManage, crm::customer_create)
         .get("/api/v1/crm/customers/{id}", P::CustomersRead, crm::customer_get)
+        .get(
+            "/api/v1/crm/customers/{id}/activity",
+            P::CustomersRead,
+            crm::customer_activity,
+        )
         .put("/api/v1/crm/customers/{id}", P::CustomersManage, crm::customer_update)
         .get(
             "/api/v1/crm/customers/{id}/comments",

@@ -68,11 +68,7 @@ SQL
 
 bench_db() {
   local label=$1 url=$2
-  echo "== $label"
-  DATABASE_URL="$url" "$bin" migrate >/dev/null
-  DATABASE_URL="$url" KABINET_DATA_DIR="$out/data" "$bin" demo >/dev/null
-  generate "$url"
-  start "$url"
+  load_and_start "$label" "$url"
   local staff cust
   staff=$(session /crm/login manager)
   cust=$(session /login vector.coord)

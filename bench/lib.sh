@@ -82,6 +82,20 @@ export_job() {
   echo "$label $format: $status rows in $(( $(now_ms) - t0 )) ms, $((size / 1048576)) MiB, server peak RSS $((hwm0 / 1024)) → $((hwm1 / 1024)) MB"
 }
 
+# A database with the demo and the script's generated data (`generate URL`), and a server on it.
+load_and_start() {
+  local label=$1 url=$2
+  echo "== $label"
+  load "$url"
+  start "$url"
+}
+
+load() {
+  DATABASE_URL="$1" "$bin" migrate >/dev/null
+  DATABASE_URL="$1" KABINET_DATA_DIR="$out/data" "$bin" demo >/dev/null
+  generate "$1"
+}
+
 # What every bench script ends with: `generate DATABASE_URL` only loads the demo and the
 # generated data (to look at query plans); `sqlite`, `postgres` or `both` (the default) runs
 # the script's `bench_db LABEL URL` on a fresh database of each kind.
@@ -89,9 +103,7 @@ run_benches() {
   local which=${1:-both} name
   name=$(basename "$0" .sh)
   if [[ $which == generate ]]; then
-    DATABASE_URL="$2" "$bin" migrate >/dev/null
-    DATABASE_URL="$2" KABINET_DATA_DIR="$out/data" "$bin" demo >/dev/null
-    generate "$2"
+    load "$2"
     return
   fi
   echo "$(nproc) cores; $(date -u +%FT%TZ)"

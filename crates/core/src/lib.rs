@@ -6,6 +6,7 @@ pub mod amount_words;
 pub mod assets;
 pub mod audit;
 pub mod billing;
+pub mod calendar;
 pub mod documents;
 pub mod email;
 pub mod export;

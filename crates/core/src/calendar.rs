@@ -37,14 +37,6 @@ impl Window {
         }
         Ok(Window { start, end })
     }
-
-    pub fn start_minute(&self) -> u16 {
-        self.start
-    }
-
-    pub fn end_minute(&self) -> u16 {
-        self.end
-    }
 }
 
 /// Which windows a date has.

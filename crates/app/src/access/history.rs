@@ -1,7 +1,7 @@
 //! Login history (ACC-6): every attempt with time, address, browser and outcome; staff read
 //! it per user for a period together with the number of days the user was active.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use kabinet_core::activity;
 use kabinet_store::entities::login_attempt::{self, Entity as LoginAttempt};
 use kabinet_store::entities::user::{self, Entity as User};
@@ -13,16 +13,18 @@ use crate::{App, AppResult};
 
 pub struct History {
     pub page: Page<login_attempt::Model>,
-    /// Distinct days (UTC) with at least one successful sign-in in the period.
+    /// Distinct days (in the product's time zone) with at least one successful sign-in.
     pub active_days: usize,
 }
 
-/// Distinct calendar days among successful attempt times.
-pub fn count_active_days(successes: &[DateTime<Utc>]) -> usize {
+/// Distinct calendar days in `time_zone` among successful attempt times.
+pub fn count_active_days(successes: &[DateTime<Utc>], time_zone: &str) -> usize {
+    let tz = jiff::tz::TimeZone::get(time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
     successes
         .iter()
-        .map(|t| t.date_naive())
-        .collect::<BTreeSet<NaiveDate>>()
+        .filter_map(|t| jiff::Timestamp::from_microsecond(t.timestamp_micros()).ok())
+        .map(|t| t.to_zoned(tz.clone()).date())
+        .collect::<BTreeSet<jiff::civil::Date>>()
         .len()
 }
 
@@ -108,7 +110,7 @@ pub async fn for_user(
             page: page.max(1),
             per_page,
         },
-        active_days: count_active_days(&successes),
+        active_days: count_active_days(&successes, &app.config.display_time_zone),
     })
 }
 
@@ -120,7 +122,9 @@ mod tests {
     #[test]
     fn active_days_are_distinct_dates() {
         let t = |d, h| Utc.with_ymd_and_hms(2026, 11, d, h, 0, 0).unwrap();
-        assert_eq!(count_active_days(&[t(1, 9), t(1, 18), t(3, 0), t(5, 23)]), 3);
-        assert_eq!(count_active_days(&[]), 0);
+        assert_eq!(count_active_days(&[t(1, 9), t(1, 18), t(3, 0), t(5, 20)], "UTC"), 3);
+        // 22:00 UTC on the 5th is the 6th in Moscow.
+        assert_eq!(count_active_days(&[t(5, 20), t(5, 22)], "Europe/Moscow"), 2);
+        assert_eq!(count_active_days(&[], "Europe/Moscow"), 0);
     }
 }

@@ -281,7 +281,7 @@ pub async fn history_json(app: &App, user_id: i64, q: &HistoryQuery) -> WebResul
     let day = |s: Option<&str>| -> WebResult<Option<DateTime<Utc>>> {
         match s.map(str::trim).filter(|s| !s.is_empty()) {
             None => Ok(None),
-            Some(s) => crate::cabinet::account::parse_day(Some(s))
+            Some(s) => crate::cabinet::account::parse_day(Some(s), &app.config.display_time_zone)
                 .map(Some)
                 .ok_or_else(|| WebError::App(kabinet_app::FieldErrors::single("from", "date-format"))),
         }

@@ -62,8 +62,8 @@ pub async fn log(State(app): State<App>, ctx: Ctx, Query(q): Query<AuditQuery>) 
         actor: clean(&q.actor),
         object_type: clean(&q.object_type),
         object_id: clean(&q.object_id),
-        from: parse_day(q.from.as_deref()),
-        to: parse_day(q.to.as_deref()).map(|t| t + chrono::Duration::days(1)),
+        from: parse_day(q.from.as_deref(), &app.config.display_time_zone),
+        to: parse_day(q.to.as_deref(), &app.config.display_time_zone).map(|t| t + chrono::Duration::days(1)),
     };
     let page = q.page.unwrap_or(1).clamp(1, 1_000_000);
     let found = audit::search(&app, &filter, page, 50).await?;

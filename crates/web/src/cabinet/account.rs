@@ -172,10 +172,12 @@ pub struct HistoryPage {
     pub base: String,
 }
 
-/// Parses `YYYY-MM-DD` as the start of that day in UTC.
-pub fn parse_day(s: Option<&str>) -> Option<chrono::DateTime<chrono::Utc>> {
-    let d = chrono::NaiveDate::parse_from_str(s?.trim(), "%Y-%m-%d").ok()?;
-    Some(d.and_hms_opt(0, 0, 0)?.and_utc())
+/// Parses `YYYY-MM-DD` as the start of that day in `time_zone` (the zone pages show times in).
+pub fn parse_day(s: Option<&str>, time_zone: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    let date: jiff::civil::Date = s?.trim().parse().ok()?;
+    let tz = jiff::tz::TimeZone::get(time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let start = date.to_zoned(tz).ok()?.timestamp();
+    chrono::DateTime::from_timestamp_micros(start.as_microsecond())
 }
 
 pub async fn history_page(
@@ -186,8 +188,9 @@ pub async fn history_page(
     q: &OkQuery,
     path: &str,
 ) -> WebResult<Response> {
-    let from = parse_day(q.from.as_deref());
-    let to = parse_day(q.to.as_deref()).map(|t| t + chrono::Duration::days(1));
+    let tz = &app.config.display_time_zone;
+    let from = parse_day(q.from.as_deref(), tz);
+    let to = parse_day(q.to.as_deref(), tz).map(|t| t + chrono::Duration::days(1));
     let page = q.page.unwrap_or(1).clamp(1, 100_000);
     let h = history::for_user(app, user_id, from, to, page, 50).await?;
     let pages = h.page.pages();

@@ -52,6 +52,45 @@ pub struct Config {
     pub crm: CrmConfig,
     /// Licences and routers (AST-1, AST-2).
     pub assets: AssetsConfig,
+    /// The support desk (SUP).
+    pub support: SupportConfig,
+}
+
+/// The support desk: defaults, limits and where ticket events go.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SupportConfig {
+    /// The SLA plan (its code) of customers that have none of their own.
+    pub default_plan: String,
+    /// Days after closing during which the customer may re-open a ticket.
+    pub reopen_days: u32,
+    /// Largest attachment, in bytes, and most attachments per message.
+    pub attachment_max_bytes: usize,
+    pub attachments_per_message: usize,
+    /// E-mail of the support lead, told of every breached deadline (empty: nobody).
+    pub lead_email: String,
+    /// Price of one working hour of a pay-per-case request, in kopecks; the charge is
+    /// hours × price × (1 + (difficulty − 1) / 4) — difficulty 5 costs twice difficulty 1.
+    pub case_hour_price_minor: i64,
+    /// An external CRM that receives ticket events as signed JSON (empty: none).
+    pub webhook_url: String,
+    /// The HMAC-SHA256 key of the `X-Kabinet-Signature` header.
+    pub webhook_secret: String,
+}
+
+impl Default for SupportConfig {
+    fn default() -> Self {
+        SupportConfig {
+            default_plan: "by_fact".into(),
+            reopen_days: 7,
+            attachment_max_bytes: 10 * 1024 * 1024,
+            attachments_per_message: 5,
+            lead_email: String::new(),
+            case_hour_price_minor: 250_000,
+            webhook_url: String::new(),
+            webhook_secret: String::new(),
+        }
+    }
 }
 
 /// Licences and the routers they run on.
@@ -276,6 +315,7 @@ impl Default for Config {
             registry: RegistryConfig::default(),
             crm: CrmConfig::default(),
             assets: AssetsConfig::default(),
+            support: SupportConfig::default(),
         }
     }
 }

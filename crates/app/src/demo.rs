@@ -204,6 +204,7 @@ pub async fn load(app: &App) -> AppResult<Vec<DemoLogin>> {
         }
         demo_money(app, &created_customers).await?;
         demo_assets(app, &created_customers, &partner_ids).await?;
+        demo_support(app, &created_customers).await?;
         demo_login_activity(app).await?;
     }
     logins(app).await
@@ -540,6 +541,67 @@ async fn demo_assets(
     )
     .await?;
     guests::ingest(app, &guest_house.licence, &demo_guests(60, 2)).await?;
+    Ok(())
+}
+
+/// The first customer on the "priority" plan with two tickets: one answered by support, one
+/// still waiting for somebody to take it.
+async fn demo_support(app: &App, customers: &[(kabinet_store::entities::customer::Model, &str)]) -> AppResult<()> {
+    use crate::support::{conversation, plans, tickets};
+    let actor = Actor::system();
+    let admin = crate::access::Identity::from_user(&users::get(app, 1).await?).expect("demo admin");
+    let vector = &customers[0].0;
+    let priority = plans::by_code(app, "priority").await?;
+    plans::set_customer_terms(app, &actor, &admin, vector.id, Some(priority.id), false).await?;
+    let coordinator = identity_of(app, "vector.coord").await?;
+    let coord_actor = Actor::user(&coordinator, None);
+    let answered = tickets::open(
+        app,
+        &coord_actor,
+        &coordinator,
+        vector.id,
+        tickets::NewTicket {
+            topic: "widget_recovery".into(),
+            title: "Не работает форма авторизации на точке".into(),
+            description: "После обновления роутера гости не видят страницу входа.\n\n- точка: кафе на Садовой\n- с утра понедельника".into(),
+            priority: "high".into(),
+            notify_channel: "email".into(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    let support = identity_of(app, "support").await?;
+    let support_actor = Actor::user(&support, None);
+    conversation::assign(app, &support_actor, &support, answered.id, Some(support.user_id)).await?;
+    conversation::post(
+        app,
+        &support_actor,
+        &support,
+        answered.id,
+        conversation::NewMessage {
+            body:
+                "Перезагрузили роутер и обновили адрес портала. Проверьте, пожалуйста, открывается ли страница входа."
+                    .into(),
+            wait_for_customer: true,
+            ..Default::default()
+        },
+    )
+    .await?;
+    tickets::open(
+        app,
+        &coord_actor,
+        &coordinator,
+        vector.id,
+        tickets::NewTicket {
+            topic: "integration".into(),
+            title: "Передавать гостей Wi-Fi в нашу CRM".into(),
+            description: "Хотим, чтобы телефоны гостей сразу попадали в CRM сети кафе.".into(),
+            priority: "medium".into(),
+            notify_channel: "email".into(),
+            ..Default::default()
+        },
+    )
+    .await?;
     Ok(())
 }
 

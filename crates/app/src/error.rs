@@ -28,6 +28,40 @@ impl FieldErrors {
             Err(AppError::Validation(self))
         }
     }
+    /// One line of text typed into `field` (see `text::one_line`); a problem is added and
+    /// `None` returned when it does not pass.
+    pub fn one_line(&mut self, field: &str, input: &str, max: usize, required: bool) -> Option<String> {
+        kabinet_core::text::one_line(input, max, required)
+            .map_err(|p| self.add(field, &format!("text-{}", p.code().replace('_', "-"))))
+            .ok()
+            .flatten()
+    }
+
+    /// Several lines of text (a message, a description): trimmed, line ends made `\n`, no
+    /// control characters but tabs and line breaks.
+    pub fn multi_line(&mut self, field: &str, input: &str, max: usize) -> Option<String> {
+        let text = input.trim().replace("\r\n", "\n");
+        if text.is_empty() {
+            self.add(field, "text-empty");
+        } else if text.chars().count() > max {
+            self.add(field, "text-too-long");
+        } else if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+            self.add(field, "text-control-characters");
+        } else {
+            return Some(text);
+        }
+        None
+    }
+
+    /// One of a closed list of names.
+    pub fn choice<T: std::str::FromStr>(&mut self, field: &str, input: &str) -> Option<T> {
+        let parsed = input.trim().parse().ok();
+        if parsed.is_none() {
+            self.add(field, "invalid-choice");
+        }
+        parsed
+    }
+
     pub fn single(field: &str, code: &str) -> AppError {
         let mut e = FieldErrors::new();
         e.add(field, code);

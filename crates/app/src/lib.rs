@@ -19,6 +19,8 @@ pub mod i18n;
 pub mod listing;
 pub mod notify;
 pub mod secrets;
+pub mod support;
+pub mod time;
 
 use std::sync::Arc;
 
@@ -45,6 +47,8 @@ pub struct App {
     pub router: Arc<dyn assets::router::RouterControl>,
     /// Encrypts the secrets the product keeps (router API passwords).
     pub secrets: Arc<secrets::SecretBox>,
+    /// Business calendars built for the service-level clocks.
+    pub calendars: Arc<support::calendars::CalendarCache>,
 }
 
 impl App {
@@ -79,6 +83,7 @@ impl App {
         };
         Ok(App {
             secrets,
+            calendars: Arc::default(),
             gateway,
             registry,
             router,

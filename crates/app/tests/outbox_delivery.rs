@@ -37,6 +37,7 @@ async fn real_channels(db: Db) -> (App, SmtpSink, FakeSmsRu) {
         Channels {
             email: Arc::new(email),
             sms: Arc::new(sms),
+            webhook: Arc::default(),
         },
     )
     .unwrap();

@@ -86,6 +86,11 @@ enum Command {
         #[command(subcommand)]
         command: BillingCommand,
     },
+    /// Service-level tools (SUP-3).
+    Sla {
+        #[command(subcommand)]
+        command: SlaCommand,
+    },
     /// Print the OpenAPI document of the JSON API.
     Openapi,
     /// Check a taxpayer or registration number: prints whether it is valid and why not;
@@ -154,6 +159,35 @@ enum BillingCommand {
 
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("not a date in the form YYYY-MM-DD: {s}"))
+}
+
+#[derive(Subcommand)]
+enum SlaCommand {
+    /// Print the reaction and completion deadlines of a request as JSON,
+    /// {"reaction_due": …, "resolution_due": …}, computed on the plan's configured calendars;
+    /// null means "by agreement".
+    Deadlines {
+        /// The plan's code, e.g. priority or by_fact.
+        #[arg(long)]
+        plan: String,
+        #[arg(long, value_enum)]
+        class: ClassArg,
+        /// When the request was registered, RFC 3339 (e.g. 2026-11-17T12:00:00+03:00).
+        #[arg(long, value_parser = parse_instant)]
+        opened_at: jiff::Timestamp,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum ClassArg {
+    Typical,
+    #[value(name = "non_standard")]
+    NonStandard,
+}
+
+fn parse_instant(s: &str) -> Result<jiff::Timestamp, String> {
+    s.parse()
+        .map_err(|_| format!("not an RFC 3339 time with an offset: {s}"))
 }
 
 #[derive(Subcommand)]
@@ -347,6 +381,23 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             // What the run did is sealed into the audit chain even when it stopped on an error.
             kabinet_app::audit::seal_pending(&app).await?;
             println!("{}", serde_json::to_string(&report?)?);
+        }
+        Command::Sla {
+            command: SlaCommand::Deadlines { plan, class, opened_at },
+        } => {
+            let app = open(&config).await?;
+            let class = match class {
+                ClassArg::Typical => kabinet_core::support::RequestClass::Typical,
+                ClassArg::NonStandard => kabinet_core::support::RequestClass::NonStandard,
+            };
+            match kabinet_app::support::plans::preview(&app, &plan, class, opened_at).await {
+                Ok(p) => println!("{}", serde_json::to_string(&p)?),
+                Err(kabinet_app::AppError::NotFound) => {
+                    eprintln!("no SLA plan with the code {plan:?}");
+                    return Ok(std::process::ExitCode::from(2));
+                }
+                Err(e) => return Err(e.into()),
+            }
         }
         Command::Openapi => println!("{}", kabinet_web::api::openapi_json_text()),
         Command::Validate { kind, value } => {

@@ -196,6 +196,14 @@ pub enum Permission {
     /// Enter a customer's cabinet from the back office, as its main login (a partner: its own
     /// customers').
     CabinetEnter,
+    /// Open tickets to support and write in them from the cabinet (reading them is
+    /// `CabinetView`).
+    CabinetTickets,
+    /// Work the support desk: queues, replies, internal notes, statuses, assignment, class
+    /// (a partner: its own customers' tickets).
+    TicketsWork,
+    /// Edit business calendars, holiday calendars and SLA plans.
+    SlaManage,
 }
 
 use CustomerRole as C;
@@ -355,6 +363,25 @@ pub const PERMISSION_TABLE: &[(Permission, &[Role])] = &[
             Role::Staff(S::Accountant),
         ],
     ),
+    (
+        Permission::CabinetTickets,
+        &[
+            Role::Customer(C::Coordinator),
+            Role::Customer(C::Assistant),
+            Role::Customer(C::LineManager),
+        ],
+    ),
+    (
+        Permission::TicketsWork,
+        &[
+            Role::Staff(S::Admin),
+            Role::Staff(S::Manager),
+            Role::Staff(S::Support),
+            Role::Staff(S::Technician),
+            Role::Staff(S::Partner),
+        ],
+    ),
+    (Permission::SlaManage, &[Role::Staff(S::Admin)]),
 ];
 
 /// Whether a user with `role` (or an anonymous visitor, `None`) holds `permission`.

@@ -2,37 +2,7 @@
 //! between them are allowed, and the steps of the personal-data verification (152-FZ, CRM-5)
 //! that must all be done before a customer may export its hotspot guests' phone numbers.
 
-use serde::{Deserialize, Serialize};
-use std::str::FromStr;
-
-macro_rules! string_enum {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident => $text:literal),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = UnknownValue;
-            fn from_str(s: &str) -> Result<Self, Self::Err> {
-                match s { $($text => Ok($name::$variant),)+ _ => Err(UnknownValue(s.to_owned())) }
-            }
-        }
-    };
-}
-
-/// A value that is not one of an enumeration's.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("unknown value: {0}")]
-pub struct UnknownValue(pub String);
+pub use crate::UnknownValue;
 
 string_enum!(
     /// The kinds of licence of AST-1.

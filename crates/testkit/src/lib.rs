@@ -9,6 +9,7 @@ pub mod dadata;
 pub mod routeros;
 pub mod smsru;
 pub mod smtp;
+pub mod webhook;
 
 use kabinet_app::notify::{Channels, FakeEmail, FakeSms};
 use kabinet_app::{App, Config};

@@ -135,3 +135,66 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParams<T>
             .map_err(|_| WebError::BadRequest("bad-query"))
     }
 }
+
+/// Most a form with files may carry; each file is checked against the configured limits by
+/// the use case, this only stops a body no form of ours would send.
+pub const UPLOAD_BODY_LIMIT: usize = 64 * 1024 * 1024;
+
+/// A form that may carry files: `multipart/form-data` from a browser form with a file input,
+/// or a plain urlencoded form (no files). File inputs left empty are skipped.
+pub struct UploadForm {
+    pub fields: FormData,
+    pub files: Vec<kabinet_app::support::tickets::Upload>,
+}
+
+impl<S: Send + Sync> FromRequest<S> for UploadForm {
+    type Rejection = WebError;
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let is_multipart = req
+            .headers()
+            .get(axum::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("multipart/form-data"));
+        if !is_multipart {
+            let fields = FormData::from_request(req, state).await?;
+            return Ok(UploadForm {
+                fields,
+                files: Vec::new(),
+            });
+        }
+        let too_large_or_bad = |e: axum::extract::multipart::MultipartError| {
+            if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                WebError::TooLarge
+            } else {
+                WebError::BadRequest("bad-request")
+            }
+        };
+        let mut multipart = axum::extract::Multipart::from_request(req, state)
+            .await
+            .map_err(|_| WebError::BadRequest("bad-request"))?;
+        let mut fields = Vec::new();
+        let mut files = Vec::new();
+        while let Some(field) = multipart.next_field().await.map_err(too_large_or_bad)? {
+            let name = field.name().unwrap_or("").to_owned();
+            match field.file_name().map(str::to_owned) {
+                Some(file_name) => {
+                    let bytes = field.bytes().await.map_err(too_large_or_bad)?;
+                    if !(file_name.is_empty() && bytes.is_empty()) {
+                        files.push(kabinet_app::support::tickets::Upload {
+                            file_name,
+                            bytes: bytes.to_vec(),
+                        });
+                    }
+                }
+                None => {
+                    let text = field.text().await.map_err(|_| WebError::BadRequest("invalid-utf8"))?;
+                    fields.push((name, text));
+                }
+            }
+        }
+        Ok(UploadForm {
+            fields: FormData(fields),
+            files,
+        })
+    }
+}

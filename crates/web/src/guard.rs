@@ -66,6 +66,17 @@ impl Routes {
         self.add(Method::POST, path, permission, axum::routing::post(h))
     }
 
+    /// A POST whose body may carry files, up to [`crate::extract::UPLOAD_BODY_LIMIT`].
+    pub fn post_upload<H: Handler<T, App>, T: 'static>(
+        self,
+        path: &'static str,
+        permission: Permission,
+        h: H,
+    ) -> Routes {
+        let limit = axum::extract::DefaultBodyLimit::max(crate::extract::UPLOAD_BODY_LIMIT);
+        self.add(Method::POST, path, permission, axum::routing::post(h).layer(limit))
+    }
+
     pub fn put<H: Handler<T, App>, T: 'static>(self, path: &'static str, permission: Permission, h: H) -> Routes {
         self.add(Method::PUT, path, permission, axum::routing::put(h))
     }

@@ -21,6 +21,7 @@ pub mod metrics;
 pub mod ops;
 pub mod pages;
 pub mod payments_list;
+pub mod support;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
@@ -35,6 +36,7 @@ pub fn routes() -> Routes {
         .merge(assets::routes())
         .merge(cabinet::routes())
         .merge(backoffice::routes())
+        .merge(support::routes())
         .merge(api::routes())
 }
 

@@ -5,6 +5,7 @@
 pub mod email;
 pub mod outbox;
 pub mod sms;
+pub mod webhook;
 pub mod worker;
 
 use std::sync::Arc;
@@ -30,6 +31,9 @@ pub enum DeliveryError {
 pub struct Channels {
     pub email: Arc<dyn EmailSender>,
     pub sms: Arc<dyn SmsSender>,
+    /// Events for an external CRM; always the real HTTP client, since the URL is the
+    /// configuration's (tests point it at a local receiver).
+    pub webhook: Arc<webhook::Webhook>,
 }
 
 impl Channels {
@@ -45,7 +49,11 @@ impl Channels {
             "fake" => Arc::new(FakeSms::default()),
             other => anyhow::bail!("unknown SMS transport {other:?} (smsru or fake)"),
         };
-        Ok(Channels { email, sms })
+        Ok(Channels {
+            email,
+            sms,
+            webhook: Arc::new(webhook::Webhook::default()),
+        })
     }
 
     pub fn fakes() -> (Channels, FakeEmail, FakeSms) {
@@ -55,6 +63,7 @@ impl Channels {
             Channels {
                 email: Arc::new(email.clone()),
                 sms: Arc::new(sms.clone()),
+                webhook: Arc::new(webhook::Webhook::default()),
             },
             email,
             sms,

@@ -10,6 +10,9 @@ use crate::AppResult;
 pub enum Channel {
     Email,
     Sms,
+    /// An event for the external CRM: the recipient is the URL, the subject the event name,
+    /// the body its JSON.
+    Webhook,
 }
 
 impl Channel {
@@ -17,6 +20,7 @@ impl Channel {
         match self {
             Channel::Email => "email",
             Channel::Sms => "sms",
+            Channel::Webhook => "webhook",
         }
     }
 }

@@ -49,6 +49,14 @@ pub async fn run_once(app: &App) -> AppResult<RoundReport> {
                 Err(e) => Err(e),
             },
             "sms" => app.channels.sms.send(&m.recipient, &m.body).await,
+            "webhook" => {
+                let event = m.subject.as_deref().unwrap_or("event");
+                let secret = &app.config.support.webhook_secret;
+                app.channels
+                    .webhook
+                    .send(&m.recipient, secret, event, m.id, &m.body)
+                    .await
+            }
             other => Err(DeliveryError::Permanent(format!("unknown channel {other}"))),
         };
         let attempts = m.attempts;
@@ -114,6 +122,8 @@ pub async fn run(app: App, poll: std::time::Duration, shutdown: impl std::future
     tokio::pin!(shutdown);
     // Hourly chores: pruning rate events, the billing run and autopay.
     let mut housekeeping = tokio::time::interval(std::time::Duration::from_secs(3600));
+    // Service-level clocks are checked every minute: deadlines are exact to the minute.
+    let mut sla_sweep = tokio::time::interval(std::time::Duration::from_secs(60));
     loop {
         match run_once(&app).await {
             Ok(r) if r.sent + r.retried + r.dead > 0 => {
@@ -136,6 +146,13 @@ pub async fn run(app: App, poll: std::time::Duration, shutdown: impl std::future
         tokio::select! {
             _ = &mut shutdown => break,
             _ = app.worker_wake.notified() => {}
+            _ = sla_sweep.tick() => {
+                match crate::support::clocks::flag_breaches(&app, kabinet_store::now()).await {
+                    Ok(n) if n > 0 => tracing::info!(tickets = n, "service-level breaches flagged"),
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "breach sweep failed"),
+                }
+            }
             _ = tokio::time::sleep(poll) => {}
             _ = housekeeping.tick() => {
                 let cutoff = kabinet_store::now() - Duration::days(2);

@@ -35,6 +35,10 @@ pub struct Model {
     pub growth_potential: Option<String>,
     /// A chain of venues rather than a single one.
     pub chain: bool,
+    /// The support plan (SUP-3); None: the default plan of the configuration.
+    pub sla_plan_id: Option<i64>,
+    /// Support is paid per ticket rather than included in a service (SUP-4).
+    pub pay_per_case: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,7 @@ mod m0008_customer_comments;
 mod m0009_assets;
 mod m0010_customer_list;
 mod m0011_acting_sessions;
+mod m0012_support;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0009_assets::Migration),
             Box::new(m0010_customer_list::Migration),
             Box::new(m0011_acting_sessions::Migration),
+            Box::new(m0012_support::Migration),
         ]
     }
 }

@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{access, admin, assets, billing, crm, documents};
+use super::{access, admin, assets, billing, crm, documents, support};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -29,9 +29,12 @@ use super::{access, admin, assets, billing, crm, documents};
         assets::customer_licences, assets::create_licence, assets::licence, assets::set_modules, assets::link, assets::split,
         assets::delete, assets::reboot, assets::verify, assets::queue, assets::own_licences, assets::confirm_legal,
         assets::confirm_contacts, assets::guest_export, assets::report_guests, assets::heartbeat,
+        support::own_list, support::own_open, support::own_get, support::own_reply, support::own_status, support::own_file,
+        support::queue, support::crm_get, support::crm_reply, support::crm_status, support::crm_assign, support::crm_class,
+        support::crm_agreed_due, support::crm_file, support::crm_open, support::crm_support_terms, support::sla_plans, support::sla_preview,
     ),
     modifiers(&Security),
-    tags((name = "access", description = "The caller's own login"), (name = "admin", description = "Back-office resources"), (name = "billing", description = "Accounts, ledger and payments; amounts in minor units"), (name = "documents", description = "Invoices, tax invoices, acts, reconciliation acts and receipts"), (name = "crm", description = "Customers, counterparties and the company registry"), (name = "assets", description = "Licences, routers, hotspot guests and the personal-data verification"))
+    tags((name = "access", description = "The caller's own login"), (name = "admin", description = "Back-office resources"), (name = "billing", description = "Accounts, ledger and payments; amounts in minor units"), (name = "documents", description = "Invoices, tax invoices, acts, reconciliation acts and receipts"), (name = "crm", description = "Customers, counterparties and the company registry"), (name = "assets", description = "Licences, routers, hotspot guests and the personal-data verification"), (name = "support", description = "Tickets, their service-level deadlines, SLA plans and calendars"))
 )]
 pub struct ApiDoc;
 

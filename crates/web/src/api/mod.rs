@@ -10,6 +10,7 @@ mod billing;
 mod crm;
 mod docs;
 mod documents;
+mod support;
 
 use kabinet_core::access::Permission as P;
 use serde::Serialize;
@@ -183,6 +184,40 @@ pub fn routes() -> Routes {
             P::BillingRead,
             documents::crm_receipt,
         )
+        .get("/api/v1/tickets", P::CabinetView, support::own_list)
+        .post_upload("/api/v1/tickets", P::CabinetTickets, support::own_open)
+        .get("/api/v1/tickets/{id}", P::CabinetView, support::own_get)
+        .post_upload("/api/v1/tickets/{id}/messages", P::CabinetTickets, support::own_reply)
+        .post("/api/v1/tickets/{id}/status", P::CabinetTickets, support::own_status)
+        .get(
+            "/api/v1/tickets/{id}/attachments/{file}",
+            P::CabinetView,
+            support::own_file,
+        )
+        .get("/api/v1/crm/tickets", P::TicketsWork, support::queue)
+        .get("/api/v1/crm/tickets/{id}", P::TicketsWork, support::crm_get)
+        .post_upload("/api/v1/crm/tickets/{id}/messages", P::TicketsWork, support::crm_reply)
+        .post("/api/v1/crm/tickets/{id}/status", P::TicketsWork, support::crm_status)
+        .put("/api/v1/crm/tickets/{id}/assignee", P::TicketsWork, support::crm_assign)
+        .put("/api/v1/crm/tickets/{id}/class", P::TicketsWork, support::crm_class)
+        .put(
+            "/api/v1/crm/tickets/{id}/agreed-due",
+            P::TicketsWork,
+            support::crm_agreed_due,
+        )
+        .get(
+            "/api/v1/crm/tickets/{id}/attachments/{file}",
+            P::TicketsWork,
+            support::crm_file,
+        )
+        .post_upload("/api/v1/crm/customers/{id}/tickets", P::TicketsWork, support::crm_open)
+        .put(
+            "/api/v1/crm/customers/{id}/support-terms",
+            P::BillingManage,
+            support::crm_support_terms,
+        )
+        .get("/api/v1/sla/plans", P::TicketsWork, support::sla_plans)
+        .post("/api/v1/sla/preview", P::TicketsWork, support::sla_preview)
         .get("/api/v1/openapi.json", P::Public, docs::openapi_json)
         .get("/api/docs", P::Public, docs::docs_index)
         .get("/api/docs/", P::Public, docs::docs_root)

@@ -179,6 +179,60 @@ pub struct CustomerCard {
     audit: Vec<kabinet_store::entities::audit_record::Model>,
     can_read_audit: bool,
     can_enter_cabinet: bool,
+    support: SupportSection,
+}
+
+/// The card's support tab: the customer's plan, pay-per-case, and its latest tickets.
+pub struct SupportSection {
+    tickets: Vec<kabinet_store::entities::ticket::Model>,
+    plan_options: Vec<(String, String)>,
+    form: FormState,
+    can_set_terms: bool,
+    can_work_tickets: bool,
+}
+
+async fn support_section(
+    app: &App,
+    c: &Chrome,
+    who: &kabinet_app::access::Identity,
+    customer: &customer::Model,
+) -> WebResult<SupportSection> {
+    use kabinet_core::access::{Permission, allows};
+    let plans = kabinet_app::support::plans::list(app).await?;
+    let default = kabinet_app::support::plans::of_customer(
+        app,
+        &customer::Model {
+            sla_plan_id: None,
+            ..customer.clone()
+        },
+    )
+    .await
+    .map(|p| p.name)
+    .unwrap_or_default();
+    let can_work_tickets = allows(Some(who.role), Permission::TicketsWork);
+    let tickets = if can_work_tickets {
+        let sort =
+            kabinet_app::listing::Sort::parse(None, Some("desc"), &kabinet_app::support::tickets::CUSTOMER_SORTS);
+        kabinet_app::support::tickets::of_customer(app, who, customer.id, &Default::default(), &sort, 1, 10)
+            .await?
+            .items
+    } else {
+        Vec::new()
+    };
+    Ok(SupportSection {
+        tickets,
+        plan_options: std::iter::once((String::new(), format!("{} ({default})", c.t("support-default-plan"))))
+            .chain(plans.into_iter().map(|p| (p.plan.id.to_string(), p.plan.name)))
+            .collect(),
+        form: FormState::empty()
+            .with_value(
+                "sla_plan_id",
+                customer.sla_plan_id.map(|i| i.to_string()).unwrap_or_default(),
+            )
+            .with_value("pay_per_case", if customer.pay_per_case { "on" } else { "" }),
+        can_set_terms: allows(Some(who.role), Permission::BillingManage),
+        can_work_tickets,
+    })
 }
 
 /// How many of the newest audit records the card's "audit" tab shows.
@@ -265,7 +319,9 @@ async fn card_page_for_period(
         Vec::new()
     };
     let activity = crate::login_activity::view(app, &c, id, period, &format!("/crm/customers/{id}")).await?;
+    let support = support_section(app, &c, who, &customer).await?;
     Ok(CustomerCard {
+        support,
         activity,
         audit,
         can_read_audit,

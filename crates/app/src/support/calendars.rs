@@ -1,0 +1,255 @@
+//! Business calendars and the holiday calendars they follow, kept as data (SUP-3): loaded into
+//! core's [`Calendar`], and edited by administrators.
+
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::{Arc, Mutex};
+
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use kabinet_core::calendar::{Calendar, Window, format_windows};
+use kabinet_store::entities::business_calendar::{self, Entity as BusinessCalendar};
+use kabinet_store::entities::holiday_calendar::{self, Entity as HolidayCalendar};
+use kabinet_store::entities::holiday_calendar_day::{self, Entity as HolidayDay};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde_json::json;
+
+use crate::access::Actor;
+use crate::{App, AppError, AppResult, FieldErrors, audit};
+
+/// Built calendars by id. A calendar is rebuilt when its rows change — the key is a hash of
+/// everything it is made of, read on every use — so an edit on any node counts at once, and
+/// an unchanged calendar is not rebuilt (building one precomputes years of windows).
+#[derive(Default)]
+pub struct CalendarCache {
+    built: Mutex<HashMap<i64, (u64, Arc<Calendar>)>>,
+}
+
+/// The business calendar `id` as core's calendar.
+pub async fn load(app: &App, id: i64) -> AppResult<Arc<Calendar>> {
+    let row = BusinessCalendar::find_by_id(id)
+        .one(&app.db.conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let days = match row.holiday_calendar_id {
+        Some(h) => days_of(app, h).await?,
+        None => Vec::new(),
+    };
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    (&row.time_zone, &row.working_windows, &row.rest_windows).hash(&mut hasher);
+    for d in &days {
+        (d.day, &d.kind).hash(&mut hasher);
+    }
+    let key = hasher.finish();
+    if let Some((k, c)) = app.calendars.built.lock().expect("calendar cache").get(&id)
+        && *k == key
+    {
+        return Ok(c.clone());
+    }
+    let calendar = Arc::new(build(&row, &days).map_err(|_| AppError::Refused("sla-calendar-invalid"))?);
+    app.calendars
+        .built
+        .lock()
+        .expect("calendar cache")
+        .insert(id, (key, calendar.clone()));
+    Ok(calendar)
+}
+
+fn civil(d: chrono::NaiveDate) -> Option<Date> {
+    use chrono::Datelike;
+    Date::new(d.year() as i16, d.month() as i8, d.day() as i8).ok()
+}
+
+fn build(row: &business_calendar::Model, days: &[holiday_calendar_day::Model]) -> Result<Calendar, String> {
+    let tz = TimeZone::get(&row.time_zone).map_err(|e| e.to_string())?;
+    let working = Window::parse_list(&row.working_windows).map_err(|e| e.to_string())?;
+    let rest = Window::parse_list(&row.rest_windows).map_err(|e| e.to_string())?;
+    let of_kind = |kind: &'static str| days.iter().filter(move |d| d.kind == kind).filter_map(|d| civil(d.day));
+    Calendar::new(tz, working, rest, of_kind("holiday"), of_kind("worked")).map_err(|e| e.to_string())
+}
+
+async fn days_of(app: &App, holiday_calendar_id: i64) -> AppResult<Vec<holiday_calendar_day::Model>> {
+    Ok(HolidayDay::find()
+        .filter(holiday_calendar_day::Column::HolidayCalendarId.eq(holiday_calendar_id))
+        .order_by_asc(holiday_calendar_day::Column::Day)
+        .all(&app.db.conn)
+        .await?)
+}
+
+/// Every business calendar, by name.
+pub async fn list(app: &App) -> AppResult<Vec<business_calendar::Model>> {
+    Ok(BusinessCalendar::find()
+        .order_by_asc(business_calendar::Column::Name)
+        .all(&app.db.conn)
+        .await?)
+}
+
+/// Every holiday calendar with its days.
+pub async fn holiday_calendars(
+    app: &App,
+) -> AppResult<Vec<(holiday_calendar::Model, Vec<holiday_calendar_day::Model>)>> {
+    let mut out = Vec::new();
+    for h in HolidayCalendar::find()
+        .order_by_asc(holiday_calendar::Column::Name)
+        .all(&app.db.conn)
+        .await?
+    {
+        let days = days_of(app, h.id).await?;
+        out.push((h, days));
+    }
+    Ok(out)
+}
+
+/// What an administrator types to change a business calendar.
+#[derive(Debug, Clone)]
+pub struct CalendarEdit {
+    pub name: String,
+    pub time_zone: String,
+    pub working_windows: String,
+    pub rest_windows: String,
+}
+
+/// Changes a business calendar; the windows are stored in their normal written form.
+pub async fn update(app: &App, actor: &Actor, id: i64, edit: CalendarEdit) -> AppResult<business_calendar::Model> {
+    let old = BusinessCalendar::find_by_id(id)
+        .one(&app.db.conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut errors = FieldErrors::new();
+    let name = edit.name.trim();
+    if name.is_empty() || name.chars().count() > 200 {
+        errors.add("name", "text-empty");
+    }
+    if TimeZone::get(edit.time_zone.trim()).is_err() {
+        errors.add("time_zone", "time-zone-unknown");
+    }
+    let mut windows = |field: &str, text: &str| match Window::parse_list(text) {
+        Ok(ws) => match Calendar::new(TimeZone::UTC, ws.clone(), vec![], [], []) {
+            Ok(_) => Some(format_windows(&ws)),
+            Err(_) => {
+                errors.add(field, "windows-overlap");
+                None
+            }
+        },
+        Err(_) => {
+            errors.add(field, "windows-invalid");
+            None
+        }
+    };
+    let working = windows("working_windows", &edit.working_windows);
+    let rest = windows("rest_windows", &edit.rest_windows);
+    errors.into_result()?;
+    let (working, rest) = (working.unwrap_or_default(), rest.unwrap_or_default());
+    let txn = app.db.write().await?;
+    let mut row: business_calendar::ActiveModel = old.clone().into();
+    row.name = Set(name.to_owned());
+    row.time_zone = Set(edit.time_zone.trim().to_owned());
+    row.working_windows = Set(working.clone());
+    row.rest_windows = Set(rest.clone());
+    let saved = row.update(&txn).await?;
+    audit::record(
+        &txn,
+        actor,
+        "sla.calendar.update",
+        "business_calendar",
+        Some(id),
+        audit::diff(&[
+            ("name", json!(old.name), json!(saved.name)),
+            ("time_zone", json!(old.time_zone), json!(saved.time_zone)),
+            ("working_windows", json!(old.working_windows), json!(working)),
+            ("rest_windows", json!(old.rest_windows), json!(rest)),
+        ]),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+pub const DAY_KINDS: [&str; 2] = ["holiday", "worked"];
+
+/// Adds a day off (or a weekend day worked) to a holiday calendar, or changes the one there.
+pub async fn set_day(
+    app: &App,
+    actor: &Actor,
+    holiday_calendar_id: i64,
+    day: &str,
+    kind: &str,
+    note: &str,
+) -> AppResult<holiday_calendar_day::Model> {
+    HolidayCalendar::find_by_id(holiday_calendar_id)
+        .one(&app.db.conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let mut errors = FieldErrors::new();
+    let parsed = chrono::NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d").ok();
+    if parsed.is_none() {
+        errors.add("day", "date-invalid");
+    }
+    if !DAY_KINDS.contains(&kind) {
+        errors.add("kind", "invalid-choice");
+    }
+    let note = note.trim();
+    if note.chars().count() > 200 {
+        errors.add("note", "text-too-long");
+    }
+    errors.into_result()?;
+    let day = parsed.unwrap_or_default();
+    let txn = app.db.write().await?;
+    let existing = HolidayDay::find()
+        .filter(holiday_calendar_day::Column::HolidayCalendarId.eq(holiday_calendar_id))
+        .filter(holiday_calendar_day::Column::Day.eq(day))
+        .one(&txn)
+        .await?;
+    let saved = match existing {
+        Some(e) => {
+            let mut row: holiday_calendar_day::ActiveModel = e.into();
+            row.kind = Set(kind.to_owned());
+            row.note = Set(note.to_owned());
+            row.update(&txn).await?
+        }
+        None => {
+            holiday_calendar_day::ActiveModel {
+                holiday_calendar_id: Set(holiday_calendar_id),
+                day: Set(day),
+                kind: Set(kind.to_owned()),
+                note: Set(note.to_owned()),
+                ..Default::default()
+            }
+            .insert(&txn)
+            .await?
+        }
+    };
+    audit::record(
+        &txn,
+        actor,
+        "sla.holiday.set",
+        "holiday_calendar",
+        Some(holiday_calendar_id),
+        json!({"day": day, "kind": kind, "note": note}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Removes a day from a holiday calendar; it becomes an ordinary day again.
+pub async fn remove_day(app: &App, actor: &Actor, holiday_calendar_id: i64, day_id: i64) -> AppResult<()> {
+    let day = HolidayDay::find_by_id(day_id)
+        .filter(holiday_calendar_day::Column::HolidayCalendarId.eq(holiday_calendar_id))
+        .one(&app.db.conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let txn = app.db.write().await?;
+    HolidayDay::delete_by_id(day_id).exec(&txn).await?;
+    audit::record(
+        &txn,
+        actor,
+        "sla.holiday.remove",
+        "holiday_calendar",
+        Some(holiday_calendar_id),
+        json!({"day": day.day, "kind": day.kind, "note": day.note}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}

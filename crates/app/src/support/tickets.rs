@@ -1,0 +1,538 @@
+//! Tickets (SUP-1, SUP-2, SUP-4): opening one — with the eligibility check, the number of the
+//! year, the class its topic suggests and the deadlines of the customer's plan — and reading
+//! them: a customer's list, the staff queues, one ticket with its correspondence and files.
+
+use chrono::{DateTime, Datelike, Utc};
+use kabinet_core::assets::AssetStatus;
+use kabinet_core::phone::Phone;
+use kabinet_core::support::{Priority, RequestClass, TicketStatus, topic_by_code};
+use kabinet_store::entities::asset::{self, Entity as Asset};
+use kabinet_store::entities::customer;
+use kabinet_store::entities::subscription::{self, Entity as Subscription};
+use kabinet_store::entities::ticket::{self, Entity as Ticket};
+use kabinet_store::entities::ticket_attachment::{self, Entity as Attachment};
+use kabinet_store::entities::ticket_message::{self, Entity as Message};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+
+use crate::access::{Actor, Identity};
+use crate::listing::{Page, Sort};
+use crate::{App, AppError, AppResult, FieldErrors, audit, customers};
+
+use super::events::{self, CustomerNotice};
+use super::{clocks, plans};
+
+/// Longest title and description, in characters.
+pub const TITLE_MAX: usize = 200;
+pub const DESCRIPTION_MAX: usize = 20_000;
+
+/// File types a ticket accepts, by extension, with the type they are served as: pictures,
+/// documents, spreadsheets, archives, logs. Anything else (executables, HTML, SVG with script)
+/// is refused.
+pub const ATTACHMENT_TYPES: &[(&str, &str)] = &[
+    ("png", "image/png"),
+    ("jpg", "image/jpeg"),
+    ("jpeg", "image/jpeg"),
+    ("gif", "image/gif"),
+    ("webp", "image/webp"),
+    ("pdf", "application/pdf"),
+    ("txt", "text/plain"),
+    ("log", "text/plain"),
+    ("csv", "text/csv"),
+    ("doc", "application/msword"),
+    (
+        "docx",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    ("xls", "application/vnd.ms-excel"),
+    (
+        "xlsx",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    ("odt", "application/vnd.oasis.opendocument.text"),
+    ("ods", "application/vnd.oasis.opendocument.spreadsheet"),
+    ("zip", "application/zip"),
+];
+
+/// A file as uploaded.
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub file_name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What a customer (or staff on its behalf) fills in.
+#[derive(Debug, Clone, Default)]
+pub struct NewTicket {
+    pub topic: String,
+    pub title: String,
+    pub description: String,
+    pub priority: String,
+    pub asset_id: Option<i64>,
+    /// email or sms.
+    pub notify_channel: String,
+    pub notify_phone: String,
+    pub attachments: Vec<Upload>,
+}
+
+/// Why a customer may not open a ticket, if it may not (SUP-4): every service has ended and
+/// support is not paid per case.
+pub async fn eligibility(app: &App, customer: &customer::Model) -> AppResult<Result<(), &'static str>> {
+    if customer.pay_per_case {
+        return Ok(Ok(()));
+    }
+    let in_service: Vec<&str> = AssetStatus::ALL
+        .iter()
+        .filter(|s| s.in_service())
+        .map(|s| s.as_str())
+        .collect();
+    let assets = Asset::find()
+        .filter(asset::Column::CustomerId.eq(customer.id))
+        .filter(asset::Column::Status.is_in(in_service))
+        .count(&app.db.conn)
+        .await?;
+    let subscriptions = Subscription::find()
+        .filter(subscription::Column::CustomerId.eq(customer.id))
+        .filter(subscription::Column::Status.eq("active"))
+        .count(&app.db.conn)
+        .await?;
+    Ok(if assets + subscriptions > 0 {
+        Ok(())
+    } else {
+        Err("ticket-services-expired")
+    })
+}
+
+/// Checks an attachment and returns its served type.
+pub fn check_upload(app: &App, errors: &mut FieldErrors, u: &Upload) -> Option<&'static str> {
+    let name = u.file_name.trim();
+    let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
+    let served = extension.and_then(|e| ATTACHMENT_TYPES.iter().find(|(x, _)| *x == e).map(|(_, t)| *t));
+    if name.is_empty() || name.chars().count() > 200 || name.chars().any(|c| c.is_control() || c == '/' || c == '\\') {
+        errors.add("attachments", "attachment-name-invalid");
+        None
+    } else if served.is_none() {
+        errors.add("attachments", "attachment-type-refused");
+        None
+    } else if u.bytes.is_empty() {
+        errors.add("attachments", "attachment-empty");
+        None
+    } else if u.bytes.len() > app.config.support.attachment_max_bytes {
+        errors.add("attachments", "attachment-too-large");
+        None
+    } else {
+        served
+    }
+}
+
+/// Checks a set of uploads for one message.
+pub fn check_uploads(app: &App, errors: &mut FieldErrors, uploads: &[Upload]) -> Vec<&'static str> {
+    if uploads.len() > app.config.support.attachments_per_message {
+        errors.add("attachments", "attachments-too-many");
+        return Vec::new();
+    }
+    uploads.iter().filter_map(|u| check_upload(app, errors, u)).collect()
+}
+
+/// Stores checked uploads on a ticket.
+pub async fn store_uploads<C: kabinet_store::ConnectionTrait>(
+    txn: &C,
+    t: &ticket::Model,
+    message_id: Option<i64>,
+    uploads: Vec<Upload>,
+    types: &[&'static str],
+) -> AppResult<Vec<ticket_attachment::Model>> {
+    let mut saved = Vec::new();
+    for (u, content_type) in uploads.into_iter().zip(types) {
+        saved.push(
+            ticket_attachment::ActiveModel {
+                ticket_id: Set(t.id),
+                customer_id: Set(t.customer_id),
+                message_id: Set(message_id),
+                file_name: Set(u.file_name.trim().to_owned()),
+                content_type: Set((*content_type).to_owned()),
+                size_bytes: Set(u.bytes.len() as i64),
+                sha256: Set(hex::encode(Sha256::digest(&u.bytes))),
+                content: Set(u.bytes),
+                created_at: Set(kabinet_store::now()),
+                ..Default::default()
+            }
+            .insert(txn)
+            .await?,
+        );
+    }
+    Ok(saved)
+}
+
+/// Opens a ticket for `customer_id`. A customer user opens it for its own customer; staff for
+/// any customer they see.
+pub async fn open(
+    app: &App,
+    actor: &Actor,
+    who: &Identity,
+    customer_id: i64,
+    new: NewTicket,
+) -> AppResult<ticket::Model> {
+    let customer = customers::get_visible(app, who, customer_id).await?;
+    if let Err(why) = eligibility(app, &customer).await? {
+        return Err(AppError::Refused(why));
+    }
+    let mut errors = FieldErrors::new();
+    let topic = topic_by_code(new.topic.trim());
+    if topic.is_none() {
+        errors.add("topic", "invalid-choice");
+    }
+    let title = errors.one_line("title", &new.title, TITLE_MAX, true);
+    let description = errors.multi_line("description", &new.description, DESCRIPTION_MAX);
+    let priority: Option<Priority> = errors.choice("priority", &new.priority);
+    let channel = match new.notify_channel.trim() {
+        "" | "email" => Some("email"),
+        "sms" => Some("sms"),
+        _ => {
+            errors.add("notify_channel", "invalid-choice");
+            None
+        }
+    };
+    let phone = match new.notify_phone.trim() {
+        "" if channel == Some("sms") => {
+            errors.add("notify_phone", "ticket-phone-needed-for-sms");
+            None
+        }
+        "" => None,
+        typed => Phone::parse(typed)
+            .map_err(|e| errors.add("notify_phone", &format!("phone-{}", e.code().replace('_', "-"))))
+            .ok()
+            .map(|p| p.as_str().to_owned()),
+    };
+    if let Some(id) = new.asset_id {
+        let owned = Asset::find_by_id(id)
+            .filter(asset::Column::CustomerId.eq(customer.id))
+            .one(&app.db.conn)
+            .await?;
+        if owned.is_none() {
+            errors.add("asset_id", "invalid-choice");
+        }
+    }
+    let types = check_uploads(app, &mut errors, &new.attachments);
+    errors.into_result()?;
+    let (Some(topic), Some(title), Some(description), Some(priority), Some(channel)) =
+        (topic, title, description, priority, channel)
+    else {
+        return Err(AppError::Internal(anyhow::anyhow!("checked ticket fields missing")));
+    };
+
+    let plan = plans::of_customer(app, &customer).await?;
+    let (terms, calendar) = plans::terms(app, plan.id, topic.class).await?;
+    let now = kabinet_store::now();
+    let txn = app.db.write().await?;
+    let year = now.year();
+    let seq = kabinet_store::documents::next_number(&txn, "ticket", year).await?;
+    let mut t = ticket::Model {
+        id: 0,
+        number: format!("{year}-{seq:06}"),
+        year,
+        customer_id: customer.id,
+        asset_id: new.asset_id,
+        requester_user_id: (!who.is_staff()).then_some(who.user_id),
+        requester_name: who.display_name.clone(),
+        topic: topic.code.to_owned(),
+        request_class: topic.class.as_str().to_owned(),
+        title,
+        description,
+        priority: priority.as_str().to_owned(),
+        status: TicketStatus::Open.as_str().to_owned(),
+        assignee_user_id: None,
+        sla_plan_id: plan.id,
+        notify_channel: channel.to_owned(),
+        notify_phone: phone,
+        opened_at: now,
+        updated_at: now,
+        first_response_at: None,
+        reaction_due: None,
+        reaction_warn_at: None,
+        reaction_breached_at: None,
+        resolution_due: None,
+        resolution_warn_at: None,
+        resolution_breached_at: None,
+        agreed_at: None,
+        agreed_due: None,
+        paused_at: None,
+        paused_seconds: 0,
+        attention_at: None,
+        due_at: None,
+        breached_at: None,
+        closed_at: None,
+        difficulty: None,
+        volume_minutes: None,
+        charge_entry_id: None,
+    };
+    clocks::apply(&mut t, &terms, &calendar);
+    let mut row: ticket::ActiveModel = t.into();
+    row.id = sea_orm::ActiveValue::NotSet;
+    let saved = row.insert(&txn).await?;
+    let files = store_uploads(&txn, &saved, None, new.attachments, &types).await?;
+    audit::record(
+        &txn,
+        actor,
+        "ticket.open",
+        "ticket",
+        Some(saved.id),
+        json!({"number": saved.number, "customer_id": saved.customer_id, "topic": saved.topic,
+               "class": saved.request_class, "priority": saved.priority, "title": saved.title,
+               "plan": plan.code, "reaction_due": saved.reaction_due, "resolution_due": saved.resolution_due,
+               "attachments": files.iter().map(|f| json!({"name": f.file_name, "size": f.size_bytes, "sha256": f.sha256})).collect::<Vec<_>>()}),
+    )
+    .await?;
+    events::tell_customer(app, &txn, &saved, CustomerNotice::Opened, saved.id).await?;
+    events::publish(app, &txn, &saved, "ticket.opened", json!({})).await?;
+    txn.commit().await?;
+    app.worker_wake.notify_one();
+    Ok(saved)
+}
+
+/// The ticket `id` if `who` may see it: its customer's users, staff who see the customer.
+pub async fn get_visible(app: &App, who: &Identity, id: i64) -> AppResult<ticket::Model> {
+    let t = Ticket::find_by_id(id)
+        .one(&app.db.conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    customers::get_visible(app, who, t.customer_id).await?;
+    Ok(t)
+}
+
+/// A ticket's correspondence, oldest first; internal notes only for staff.
+pub async fn messages(app: &App, who: &Identity, t: &ticket::Model) -> AppResult<Vec<ticket_message::Model>> {
+    let mut q = Message::find()
+        .filter(ticket_message::Column::TicketId.eq(t.id))
+        .order_by_asc(ticket_message::Column::Id);
+    if !who.is_staff() {
+        q = q.filter(ticket_message::Column::Internal.eq(false));
+    }
+    Ok(q.all(&app.db.conn).await?)
+}
+
+/// A ticket's files without their contents, oldest first. Files of internal notes only for
+/// staff.
+pub async fn attachments(app: &App, who: &Identity, t: &ticket::Model) -> AppResult<Vec<ticket_attachment::Model>> {
+    let visible_messages: Option<Vec<i64>> = if who.is_staff() {
+        None
+    } else {
+        Some(messages(app, who, t).await?.into_iter().map(|m| m.id).collect())
+    };
+    let files = Attachment::find()
+        .select_only()
+        .columns([
+            ticket_attachment::Column::Id,
+            ticket_attachment::Column::TicketId,
+            ticket_attachment::Column::CustomerId,
+            ticket_attachment::Column::MessageId,
+            ticket_attachment::Column::FileName,
+            ticket_attachment::Column::ContentType,
+            ticket_attachment::Column::SizeBytes,
+            ticket_attachment::Column::Sha256,
+            ticket_attachment::Column::CreatedAt,
+        ])
+        .column_as(Expr::val(Vec::<u8>::new()), "content")
+        .filter(ticket_attachment::Column::TicketId.eq(t.id))
+        .order_by_asc(ticket_attachment::Column::Id)
+        .all(&app.db.conn)
+        .await?;
+    Ok(files
+        .into_iter()
+        .filter(|f| match (&visible_messages, f.message_id) {
+            (Some(visible), Some(m)) => visible.contains(&m),
+            _ => true,
+        })
+        .collect())
+}
+
+/// One file with its contents, if `who` may see its ticket (and, for a customer, its message).
+pub async fn attachment(app: &App, who: &Identity, ticket_id: i64, id: i64) -> AppResult<ticket_attachment::Model> {
+    let t = get_visible(app, who, ticket_id).await?;
+    let listed = attachments(app, who, &t).await?;
+    if !listed.iter().any(|f| f.id == id) {
+        return Err(AppError::NotFound);
+    }
+    Attachment::find_by_id(id)
+        .one(&app.db.conn)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Filters of a ticket list.
+#[derive(Debug, Clone, Default)]
+pub struct TicketFilter {
+    pub status: Option<TicketStatus>,
+    pub priority: Option<Priority>,
+    pub class: Option<RequestClass>,
+    /// Number or title contains.
+    pub search: Option<String>,
+}
+
+pub const CUSTOMER_SORTS: [&str; 4] = ["opened", "updated", "priority", "status"];
+
+fn filtered(mut q: sea_orm::Select<Ticket>, f: &TicketFilter) -> sea_orm::Select<Ticket> {
+    if let Some(s) = f.status {
+        q = q.filter(ticket::Column::Status.eq(s.as_str()));
+    }
+    if let Some(p) = f.priority {
+        q = q.filter(ticket::Column::Priority.eq(p.as_str()));
+    }
+    if let Some(c) = f.class {
+        q = q.filter(ticket::Column::RequestClass.eq(c.as_str()));
+    }
+    if let Some(s) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
+        let pattern = format!("%{}%", s.replace(['%', '_'], ""));
+        q = q.filter(
+            Condition::any()
+                .add(ticket::Column::Number.like(pattern.clone()))
+                .add(ticket::Column::Title.like(pattern)),
+        );
+    }
+    q
+}
+
+fn sorted(q: sea_orm::Select<Ticket>, sort: &Sort) -> sea_orm::Select<Ticket> {
+    let column = match sort.key {
+        "updated" => ticket::Column::UpdatedAt,
+        "priority" => ticket::Column::Priority,
+        "status" => ticket::Column::Status,
+        "due" => ticket::Column::DueAt,
+        _ => ticket::Column::Id,
+    };
+    q.order_by(column, sort.order()).order_by_desc(ticket::Column::Id)
+}
+
+/// Most rows counted for a list's pager; past this a list says "more than".
+pub const COUNT_CAP: u64 = 1_000;
+
+/// A customer's tickets (the caller's customer, or one staff see).
+pub async fn of_customer(
+    app: &App,
+    who: &Identity,
+    customer_id: i64,
+    f: &TicketFilter,
+    sort: &Sort,
+    page: u64,
+    per_page: u64,
+) -> AppResult<Page<ticket::Model>> {
+    customers::get_visible(app, who, customer_id).await?;
+    let q = filtered(Ticket::find().filter(ticket::Column::CustomerId.eq(customer_id)), f);
+    page_of(app, q, sort, page, per_page).await
+}
+
+async fn page_of(
+    app: &App,
+    q: sea_orm::Select<Ticket>,
+    sort: &Sort,
+    page: u64,
+    per_page: u64,
+) -> AppResult<Page<ticket::Model>> {
+    let page = page.max(1);
+    let total = crate::listing::capped_count(&app.db.conn, q.clone(), ticket::Column::Id, COUNT_CAP).await?;
+    let items = sorted(q, sort)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+        .all(&app.db.conn)
+        .await?;
+    Ok(Page {
+        items,
+        total,
+        page,
+        per_page,
+    })
+}
+
+/// The staff queues.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Queue {
+    /// Not closed, assigned to the caller.
+    Mine,
+    /// Not closed, assigned to nobody.
+    Unassigned,
+    /// A running clock has less than 20 % of its working time left.
+    BreachingSoon,
+    /// A clock ran out and the ticket is not closed.
+    Breached,
+    /// Every ticket the caller sees.
+    All,
+}
+
+impl Queue {
+    pub const ALL: [Queue; 5] = [
+        Queue::Mine,
+        Queue::Unassigned,
+        Queue::BreachingSoon,
+        Queue::Breached,
+        Queue::All,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Queue::Mine => "mine",
+            Queue::Unassigned => "unassigned",
+            Queue::BreachingSoon => "breaching_soon",
+            Queue::Breached => "breached",
+            Queue::All => "all",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Queue> {
+        Queue::ALL.into_iter().find(|q| q.as_str() == s)
+    }
+}
+
+const NOT_CLOSED: [&str; 3] = ["open", "in_review", "answered"];
+
+pub const QUEUE_SORTS: [&str; 5] = ["due", "opened", "updated", "priority", "status"];
+
+/// A staff queue at `now`. A partner sees only its own customers' tickets.
+#[allow(clippy::too_many_arguments)]
+pub async fn queue(
+    app: &App,
+    who: &Identity,
+    queue: Queue,
+    now: DateTime<Utc>,
+    f: &TicketFilter,
+    sort: &Sort,
+    page: u64,
+    per_page: u64,
+) -> AppResult<Page<ticket::Model>> {
+    if !who.is_staff() {
+        return Err(AppError::Forbidden);
+    }
+    let mut q = Ticket::find();
+    q = match queue {
+        Queue::Mine => q
+            .filter(ticket::Column::AssigneeUserId.eq(who.user_id))
+            .filter(ticket::Column::Status.is_in(NOT_CLOSED)),
+        Queue::Unassigned => q
+            .filter(ticket::Column::AssigneeUserId.is_null())
+            .filter(ticket::Column::Status.is_in(NOT_CLOSED)),
+        // The running clocks' earliest deadline is ahead and its warning behind; both columns
+        // are empty once no clock runs, so closed and paused tickets drop out by themselves.
+        Queue::BreachingSoon => q
+            .filter(ticket::Column::DueAt.gt(now))
+            .filter(ticket::Column::AttentionAt.lte(now)),
+        Queue::Breached => q.filter(ticket::Column::Status.is_in(NOT_CLOSED)).filter(
+            Condition::any()
+                .add(ticket::Column::BreachedAt.is_not_null())
+                .add(ticket::Column::DueAt.lte(now)),
+        ),
+        Queue::All => q,
+    };
+    if who.is_partner() {
+        let own = sea_orm::sea_query::Query::select()
+            .column(customer::Column::Id)
+            .from(customer::Entity)
+            .and_where(customer::Column::PartnerId.eq(who.partner_id.unwrap_or(0)))
+            .to_owned();
+        q = q.filter(ticket::Column::CustomerId.in_subquery(own));
+    }
+    page_of(app, filtered(q, f), sort, page, per_page).await
+}

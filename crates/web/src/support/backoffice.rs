@@ -1,0 +1,349 @@
+//! The support desk for staff (`/crm/tickets`): the queues — mine, unassigned, breaching soon,
+//! breached, all — with filters, sorting and paging; one ticket with the staff panel (assign,
+//! class, status, agreed completion date, internal notes); and a customer's support terms.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use kabinet_app::support::conversation;
+use kabinet_app::support::plans;
+use kabinet_app::support::tickets::{self, QUEUE_SORTS, Queue};
+use kabinet_app::{App, AppError, customers};
+use kabinet_core::support::{Priority, RequestClass, Side, TicketStatus};
+use kabinet_store::entities::ticket;
+
+use super::badge_of;
+use super::cabinet::{again, effort, new_message, options, parse_list, ticket_page};
+use crate::backoffice::path_id;
+use crate::error::{WebError, WebResult};
+use crate::extract::{Ctx, FormData, UploadForm};
+use crate::form::{FormState, with_status};
+use crate::pages::{Chrome, SortLinks};
+
+const PER_PAGE: u64 = 50;
+
+/// A queue tab: value, label, current.
+pub struct QueueTab {
+    pub value: &'static str,
+    pub label: String,
+    pub current: bool,
+}
+
+/// A row of a queue: the ticket, its badge, its customer's name and its assignee's.
+pub struct QueueRow {
+    pub t: ticket::Model,
+    pub badge: &'static str,
+    pub customer: String,
+    pub assignee: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "crm_tickets.html")]
+pub struct QueuePage {
+    c: Chrome,
+    tabs: Vec<QueueTab>,
+    queue: &'static str,
+    rows: Vec<QueueRow>,
+    total: u64,
+    page: u64,
+    pages: u64,
+    base: String,
+    s: SortLinks,
+    filter: FormState,
+    status_options: Vec<(String, String)>,
+    priority_options: Vec<(String, String)>,
+    class_options: Vec<(String, String)>,
+}
+
+fn chrome(app: &App, ctx: &Ctx) -> Chrome {
+    Chrome::new(&ctx.0, "/crm/tickets", &app.config.display_time_zone)
+}
+
+/// `GET /crm/tickets?queue=…`.
+pub async fn queue(State(app): State<App>, ctx: Ctx, RawQuery(raw): RawQuery) -> WebResult<Response> {
+    let who = ctx.user()?;
+    let raw = raw.unwrap_or_default();
+    let p = parse_list(&raw, &QUEUE_SORTS, "asc");
+    let queue = Queue::parse(p.form.value("queue")).unwrap_or(Queue::Mine);
+    let now = kabinet_store::now();
+    let found = tickets::queue(&app, who, queue, now, &p.filter, &p.sort, p.page, PER_PAGE).await?;
+    let c = chrome(&app, &ctx);
+    let staff = conversation::assignable_staff(&app).await?;
+    let pages = found.pages();
+    let mut rows = Vec::with_capacity(found.items.len());
+    for t in found.items {
+        let customer = customers::get_visible(&app, who, t.customer_id)
+            .await
+            .map(|c| c.name)
+            .unwrap_or_default();
+        let assignee = staff
+            .iter()
+            .find(|u| Some(u.id) == t.assignee_user_id)
+            .map(|u| u.display_name.clone())
+            .unwrap_or_default();
+        rows.push(QueueRow {
+            badge: badge_of(&c, &t, now),
+            customer,
+            assignee,
+            t,
+        });
+    }
+    let base = format!("/crm/tickets?{}{}", p.query, if p.query.is_empty() { "" } else { "&" });
+    let s = SortLinks::new(&base, &p.sort);
+    Ok(QueuePage {
+        tabs: Queue::ALL
+            .iter()
+            .map(|q| QueueTab {
+                value: q.as_str(),
+                label: c.tk("queue-", q.as_str()),
+                current: *q == queue,
+            })
+            .collect(),
+        queue: queue.as_str(),
+        rows,
+        total: found.total,
+        page: p.page,
+        pages,
+        base: format!("{base}{}", s.query()),
+        s,
+        filter: p.form,
+        status_options: options(&c, TicketStatus::ALL, "ticket-status-", TicketStatus::as_str),
+        priority_options: options(&c, Priority::ALL, "priority-", Priority::as_str),
+        class_options: options(&c, RequestClass::ALL, "class-", RequestClass::as_str),
+        c,
+    }
+    .into_response())
+}
+
+/// What staff see beside a ticket.
+pub struct StaffPanel {
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub plan_name: String,
+    pub pay_per_case: bool,
+    pub assignee_options: Vec<(String, String)>,
+    pub class_options: Vec<(String, String)>,
+    pub status_options: Vec<(String, String)>,
+    pub panel: FormState,
+}
+
+async fn staff_panel(app: &App, ctx: &Ctx, c: &Chrome, t: &ticket::Model) -> WebResult<StaffPanel> {
+    let who = ctx.user()?;
+    let customer = customers::get_visible(app, who, t.customer_id).await?;
+    let plan = plans::list(app)
+        .await?
+        .into_iter()
+        .find(|p| p.plan.id == t.sla_plan_id)
+        .map(|p| p.plan.name)
+        .unwrap_or_default();
+    let staff = conversation::assignable_staff(app).await?;
+    let from: TicketStatus = t.status.parse().unwrap_or(TicketStatus::Open);
+    let agreed = t
+        .agreed_due
+        .map(|d| {
+            let tz = jiff::tz::TimeZone::get(&c.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+            kabinet_app::time::instant(d)
+                .to_zoned(tz)
+                .strftime("%Y-%m-%dT%H:%M")
+                .to_string()
+        })
+        .unwrap_or_default();
+    Ok(StaffPanel {
+        customer_id: customer.id,
+        customer_name: customer.name,
+        plan_name: plan,
+        pay_per_case: customer.pay_per_case,
+        assignee_options: std::iter::once((String::new(), c.t("ticket-unassigned")))
+            .chain(staff.iter().map(|u| (u.id.to_string(), u.display_name.clone())))
+            .collect(),
+        class_options: RequestClass::ALL
+            .iter()
+            .map(|k| (k.as_str().to_owned(), c.tk("class-", k.as_str())))
+            .collect(),
+        status_options: TicketStatus::ALL
+            .iter()
+            .filter(|s| from.may_become(**s, Side::Staff))
+            .map(|s| (s.as_str().to_owned(), c.tk("ticket-status-", s.as_str())))
+            .collect(),
+        panel: FormState::empty()
+            .with_value(
+                "assignee_user_id",
+                t.assignee_user_id.map(|i| i.to_string()).unwrap_or_default(),
+            )
+            .with_value("class", t.request_class.clone())
+            .with_value("agreed_due", agreed),
+    })
+}
+
+async fn show(app: &App, ctx: &Ctx, id: i64, f: Option<FormState>, flash: Option<&str>) -> WebResult<Response> {
+    let who = ctx.user()?;
+    let t = tickets::get_visible(app, who, id).await?;
+    let c = chrome(app, ctx).with_flash(flash);
+    let panel = staff_panel(app, ctx, &c, &t).await?;
+    let failed = f.is_some();
+    let p = ticket_page(app, ctx, c, t, f, Some(panel)).await?;
+    Ok(if failed {
+        with_status(StatusCode::UNPROCESSABLE_ENTITY, p)
+    } else {
+        p.into_response()
+    })
+}
+
+/// `GET /crm/tickets/{id}`.
+pub async fn page(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> WebResult<Response> {
+    let ok = form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == "ok")
+        .map(|(_, v)| v.into_owned());
+    show(&app, &ctx, path_id(&id)?, None, ok.as_deref()).await
+}
+
+fn done(id: i64, flash: &str) -> Response {
+    Redirect::to(&format!("/crm/tickets/{id}?ok={flash}")).into_response()
+}
+
+/// `POST /crm/tickets/{id}/messages`: a reply or an internal note.
+pub async fn reply(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, form: UploadForm) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    let data = FormData(form.fields.0.clone());
+    let had_files = !form.files.is_empty();
+    let internal = data.get("internal") == "on";
+    match conversation::post(&app, &ctx.actor()?, ctx.user()?, id, new_message(form)).await {
+        Ok(_) => Ok(done(id, if internal { "ticket-noted" } else { "ticket-replied" })),
+        Err(e) => {
+            let f = again(&ctx, &data, e, had_files)?;
+            show(&app, &ctx, id, Some(f), None).await
+        }
+    }
+}
+
+/// Runs a change from the staff panel: back to the ticket with a message, or the ticket again
+/// with what was wrong.
+async fn panel_change(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    form: &FormData,
+    flash: &str,
+    result: Result<ticket::Model, AppError>,
+) -> WebResult<Response> {
+    match result {
+        Ok(_) => Ok(done(id, flash)),
+        Err(
+            e @ (AppError::Validation(_) | AppError::Refused(_) | AppError::Conflict(_) | AppError::OverDebtCap { .. }),
+        ) => {
+            let f = match e {
+                AppError::OverDebtCap { shortfall, currency } => {
+                    FormState::from_data(form).with_general(ctx.0.lang.t_args(
+                        "err-over-debt-cap",
+                        &[("amount", ctx.0.lang.money(shortfall, currency))],
+                    ))
+                }
+                other => again(ctx, form, other, false)?,
+            };
+            show(app, ctx, id, Some(f), None).await
+        }
+        Err(e) => Err(WebError::App(e)),
+    }
+}
+
+/// `POST /crm/tickets/{id}/status`.
+pub async fn set_status(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    let to = form.required("status")?.to_owned();
+    let result = conversation::set_status(&app, &ctx.actor()?, ctx.user()?, id, &to, effort(&form)).await;
+    panel_change(
+        &app,
+        &ctx,
+        id,
+        &form,
+        &format!("ticket-status-{}", to.replace('_', "-")),
+        result,
+    )
+    .await
+}
+
+/// `POST /crm/tickets/{id}/assign`.
+pub async fn assign(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    let to = match form.opt("assignee_user_id") {
+        Some(v) if v == "me" => Some(ctx.user()?.user_id),
+        Some(v) => Some(v.parse().map_err(|_| WebError::App(AppError::NotFound))?),
+        None => None,
+    };
+    let result = conversation::assign(&app, &ctx.actor()?, ctx.user()?, id, to).await;
+    panel_change(&app, &ctx, id, &form, "ticket-assigned", result).await
+}
+
+/// `POST /crm/tickets/{id}/class`.
+pub async fn set_class(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    let result = conversation::set_class(&app, &ctx.actor()?, ctx.user()?, id, form.get("class")).await;
+    panel_change(&app, &ctx, id, &form, "ticket-class-set", result).await
+}
+
+/// `POST /crm/tickets/{id}/agreed-due`: a local date and time in the product's zone.
+pub async fn agree_due(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    let result = match local_instant(form.get("agreed_due"), &app.config.display_time_zone) {
+        Some(due) => conversation::agree_due(&app, &ctx.actor()?, ctx.user()?, id, due).await,
+        None => Err(kabinet_app::FieldErrors::single("agreed_due", "date-invalid")),
+    };
+    panel_change(&app, &ctx, id, &form, "ticket-due-agreed", result).await
+}
+
+/// "2026-11-30T18:00" typed in a `datetime-local` field, read in `time_zone`.
+pub fn local_instant(typed: &str, time_zone: &str) -> Option<chrono::DateTime<chrono::Utc>> {
+    let tz = jiff::tz::TimeZone::get(time_zone).ok()?;
+    let local: jiff::civil::DateTime = typed.trim().parse().ok()?;
+    let at = tz.to_ambiguous_zoned(local).later().ok()?.timestamp();
+    Some(kabinet_app::time::stored(at))
+}
+
+/// `GET /crm/tickets/{id}/files/{file}`.
+pub async fn file(State(app): State<App>, ctx: Ctx, Path((id, file)): Path<(String, String)>) -> WebResult<Response> {
+    let f = tickets::attachment(&app, ctx.user()?, path_id(&id)?, path_id(&file)?).await?;
+    Ok(super::send_attachment(f))
+}
+
+/// `POST /crm/customers/{id}/support`: the customer's SLA plan and pay-per-case support.
+pub async fn customer_support(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    let who = ctx.user()?;
+    let actor = ctx.actor()?;
+    let plan = match form.opt("sla_plan_id") {
+        Some(v) => Some(
+            v.parse()
+                .map_err(|_| kabinet_app::FieldErrors::single("sla_plan_id", "invalid-choice"))?,
+        ),
+        None => None,
+    };
+    plans::set_customer_terms(&app, &actor, who, id, plan, form.get("pay_per_case") == "on").await?;
+    Ok(Redirect::to(&format!("/crm/customers/{id}?ok=support-terms-saved#support")).into_response())
+}

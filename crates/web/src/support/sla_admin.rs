@@ -1,0 +1,207 @@
+//! Calendars and SLA plans in the back office (`/crm/sla`, SUP-3): every member of staff reads
+//! them; administrators change what a plan promises per class, the windows and time zone of a
+//! business calendar, and the days of a holiday calendar. A preview shows the deadlines a
+//! request registered now would get.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use kabinet_app::support::calendars::{self, CalendarEdit};
+use kabinet_app::support::plans::{self, PlanWithTerms, Preview};
+use kabinet_app::{App, AppError};
+use kabinet_core::access::{Permission, allows};
+use kabinet_core::support::RequestClass;
+use kabinet_store::entities::{business_calendar, holiday_calendar, holiday_calendar_day};
+
+use crate::backoffice::path_id;
+use crate::error::{WebError, WebResult};
+use crate::extract::{Ctx, FormData};
+use crate::form::{FormState, with_status};
+use crate::pages::Chrome;
+
+/// A plan's terms for one class, with the deadlines a request registered now would get.
+pub struct TermsRow {
+    pub class: &'static str,
+    pub calendar_id: i64,
+    pub reaction_minutes: String,
+    pub resolution_minutes: String,
+    pub preview: Preview,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "crm_sla.html")]
+pub struct SlaPage {
+    c: Chrome,
+    can_edit: bool,
+    plans: Vec<(PlanWithTerms, Vec<TermsRow>)>,
+    calendars: Vec<business_calendar::Model>,
+    holidays: Vec<(holiday_calendar::Model, Vec<holiday_calendar_day::Model>)>,
+    calendar_options: Vec<(String, String)>,
+    /// The form that failed, if any: its id and state.
+    failed: Option<(String, FormState)>,
+}
+
+impl SlaPage {
+    /// The state of the form `id`: what was typed and what was wrong, if it is the one that
+    /// failed.
+    pub fn form(&self, id: &str, fallback: FormState) -> FormState {
+        match &self.failed {
+            Some((failed, f)) if failed == id => f.clone(),
+            _ => fallback,
+        }
+    }
+}
+
+fn minutes(m: Option<i32>) -> String {
+    m.map(|m| m.to_string()).unwrap_or_default()
+}
+
+async fn render(app: &App, ctx: &Ctx, flash: Option<&str>, failed: Option<(String, FormState)>) -> WebResult<Response> {
+    let who = ctx.user()?;
+    let c = Chrome::new(&ctx.0, "/crm/sla", &app.config.display_time_zone).with_flash(flash);
+    let now = jiff::Timestamp::now();
+    let mut plans_shown = Vec::new();
+    for p in plans::list(app).await? {
+        let mut rows = Vec::new();
+        for t in &p.terms {
+            let class: RequestClass = t.request_class.parse().unwrap_or(RequestClass::Typical);
+            rows.push(TermsRow {
+                class: class.as_str(),
+                calendar_id: t.business_calendar_id,
+                reaction_minutes: minutes(t.reaction_minutes),
+                resolution_minutes: minutes(t.resolution_minutes),
+                preview: plans::preview(app, &p.plan.code, class, now).await?,
+            });
+        }
+        plans_shown.push((p, rows));
+    }
+    let calendars = calendars::list(app).await?;
+    let failed_status = failed.is_some();
+    let page = SlaPage {
+        can_edit: allows(Some(who.role), Permission::SlaManage),
+        plans: plans_shown,
+        calendar_options: calendars.iter().map(|k| (k.id.to_string(), k.name.clone())).collect(),
+        calendars,
+        holidays: calendars::holiday_calendars(app).await?,
+        failed,
+        c,
+    };
+    Ok(if failed_status {
+        with_status(StatusCode::UNPROCESSABLE_ENTITY, page)
+    } else {
+        page.into_response()
+    })
+}
+
+/// `GET /crm/sla`.
+pub async fn page(State(app): State<App>, ctx: Ctx, RawQuery(raw): RawQuery) -> WebResult<Response> {
+    let ok = form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
+        .find(|(k, _)| k == "ok")
+        .map(|(_, v)| v.into_owned());
+    render(&app, &ctx, ok.as_deref(), None).await
+}
+
+/// Back to the page, or the page again with the failed form's problems.
+async fn after<T>(
+    app: &App,
+    ctx: &Ctx,
+    form_id: String,
+    form: &FormData,
+    result: Result<T, AppError>,
+) -> WebResult<Response> {
+    match result {
+        Ok(_) => Ok(Redirect::to("/crm/sla?ok=sla-saved").into_response()),
+        Err(e @ (AppError::Validation(_) | AppError::Refused(_))) => {
+            let f = super::cabinet::again(ctx, form, e, false)?;
+            render(app, ctx, None, Some((form_id, f))).await
+        }
+        Err(e) => Err(WebError::App(e)),
+    }
+}
+
+fn optional_minutes(form: &FormData, field: &str) -> Result<Option<i64>, AppError> {
+    match form.opt(field) {
+        None => Ok(None),
+        Some(v) => v
+            .parse()
+            .map(Some)
+            .map_err(|_| kabinet_app::FieldErrors::single(field, "minutes-out-of-range")),
+    }
+}
+
+/// `POST /crm/sla/plans/{id}/terms`.
+pub async fn update_terms(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    let plan_id = path_id(&id)?;
+    let class: RequestClass = form
+        .required("class")?
+        .parse()
+        .map_err(|_| WebError::BadRequest("bad-request"))?;
+    let form_id = format!("terms-{plan_id}-{}", class.as_str());
+    let result = async {
+        let calendar_id = form.get("calendar_id").parse().unwrap_or(0);
+        let reaction = optional_minutes(&form, "reaction_minutes")?;
+        let resolution = optional_minutes(&form, "resolution_minutes")?;
+        plans::update_terms(
+            &app,
+            &ctx.actor().map_err(|_| AppError::Unauthorized)?,
+            plan_id,
+            class,
+            calendar_id,
+            reaction,
+            resolution,
+        )
+        .await
+    }
+    .await;
+    after(&app, &ctx, form_id, &form, result).await
+}
+
+/// `POST /crm/sla/calendars/{id}`.
+pub async fn update_calendar(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    let edit = CalendarEdit {
+        name: form.get("name").to_owned(),
+        time_zone: form.get("time_zone").to_owned(),
+        working_windows: form.get("working_windows").to_owned(),
+        rest_windows: form.get("rest_windows").to_owned(),
+    };
+    let result = calendars::update(&app, &ctx.actor()?, id, edit).await;
+    after(&app, &ctx, format!("calendar-{id}"), &form, result).await
+}
+
+/// `POST /crm/sla/holidays/{id}/days`.
+pub async fn set_day(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    let result = calendars::set_day(
+        &app,
+        &ctx.actor()?,
+        id,
+        form.get("day"),
+        form.get("kind"),
+        form.get("note"),
+    )
+    .await;
+    after(&app, &ctx, format!("holiday-{id}"), &form, result).await
+}
+
+/// `POST /crm/sla/holidays/{id}/days/{day}/delete`.
+pub async fn remove_day(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((id, day)): Path<(String, String)>,
+) -> WebResult<Response> {
+    calendars::remove_day(&app, &ctx.actor()?, path_id(&id)?, path_id(&day)?).await?;
+    Ok(Redirect::to("/crm/sla?ok=sla-saved").into_response())
+}

@@ -92,9 +92,92 @@ async fn demo_is_idempotent_and_audit_verify_finds_tampering(db: Db) {
     assert!(stdout(&broken).contains("broken at record 4"), "{}", stdout(&broken));
 }
 
+async fn sla_deadlines_from_the_configured_calendars(db: Db) {
+    let o = kabinet(
+        &db,
+        &[
+            "sla",
+            "deadlines",
+            "--plan",
+            "priority",
+            "--class",
+            "typical",
+            "--opened-at",
+            "2026-11-21T09:00:00+03:00",
+        ],
+    );
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let printed: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(
+        printed,
+        serde_json::json!({"reaction_due": "2026-11-21T13:00:00+03:00", "resolution_due": "2026-11-22T18:00:00+03:00"})
+    );
+    let o = kabinet(
+        &db,
+        &[
+            "sla",
+            "deadlines",
+            "--plan",
+            "by_fact",
+            "--class",
+            "non_standard",
+            "--opened-at",
+            "2026-11-17T09:00:00Z",
+        ],
+    );
+    let printed: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+    assert_eq!(
+        printed,
+        serde_json::json!({"reaction_due": "2026-11-20T12:00:00+03:00", "resolution_due": null})
+    );
+    let unknown = kabinet(
+        &db,
+        &[
+            "sla",
+            "deadlines",
+            "--plan",
+            "gold",
+            "--class",
+            "typical",
+            "--opened-at",
+            "2026-11-17T09:00:00Z",
+        ],
+    );
+    assert_eq!(unknown.status.code(), Some(2));
+    let bad_time = kabinet(
+        &db,
+        &[
+            "sla",
+            "deadlines",
+            "--plan",
+            "priority",
+            "--class",
+            "typical",
+            "--opened-at",
+            "tomorrow",
+        ],
+    );
+    assert!(!bad_time.status.success());
+    let bad_class = kabinet(
+        &db,
+        &[
+            "sla",
+            "deadlines",
+            "--plan",
+            "priority",
+            "--class",
+            "urgent",
+            "--opened-at",
+            "2026-11-17T09:00:00Z",
+        ],
+    );
+    assert!(!bad_class.status.success());
+}
+
 both_databases!(
     migrate_twice_and_manage_staff,
-    demo_is_idempotent_and_audit_verify_finds_tampering
+    demo_is_idempotent_and_audit_verify_finds_tampering,
+    sla_deadlines_from_the_configured_calendars
 );
 
 #[test]

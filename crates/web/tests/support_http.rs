@@ -1,0 +1,726 @@
+//! The support desk over HTTP on SQLite and PostgreSQL (SUP): a customer opens a ticket with a
+//! file in the cabinet, staff take it, note and answer it in the back office, the customer
+//! reads the answer and closes; the same over the API; SLA plans and calendars edited by an
+//! administrator; a customer's support terms; and every refusal — bad input, wrong role,
+//! another customer's ticket — changing nothing.
+
+mod support;
+
+use axum::http::StatusCode;
+use kabinet_store::Db;
+use kabinet_store::entities::ticket;
+use kabinet_store::sea_orm::{EntityTrait, PaginatorTrait};
+use kabinet_testkit::both_databases;
+use serde_json::json;
+use support::Web;
+
+/// The smallest PNG there is: a 1×1 transparent pixel.
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 1, 0, 0, 0, 1, 8,
+    6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89, 0, 0, 0, 0x0a, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0, 1, 0, 0, 5, 0, 1,
+    0x0d, 0x0a, 0x2d, 0xb4, 0, 0, 0, 0, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
+async fn tickets_count(w: &Web) -> u64 {
+    ticket::Entity::find().count(&w.t.app.db.conn).await.unwrap()
+}
+
+fn id_from(location: &str) -> i64 {
+    location
+        .trim_start_matches("/tickets/")
+        .split(['?', '#'])
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap_or_else(|_| panic!("a ticket page: {location}"))
+}
+
+const FORM: &[(&str, &str)] = &[
+    ("topic", "widget_recovery"),
+    ("title", "Гости не видят страницу входа"),
+    ("description", "С утра **не работает** вход. <script>alert(1)</script>"),
+    ("priority", "high"),
+    ("notify_channel", "email"),
+    ("notify_phone", ""),
+];
+
+async fn a_ticket_from_the_cabinet_to_the_back_office_and_back(db: Db) {
+    let w = Web::demo(db).await;
+    let coord = w.session_for("vector.coord").await;
+    let list = w.get("/tickets", Some(&coord)).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(
+        list.body.contains("Передавать гостей Wi-Fi"),
+        "the demo tickets are listed"
+    );
+    let form = w.get("/tickets/new", Some(&coord)).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("value=\"widget_recovery\"") && form.body.contains("enctype=\"multipart/form-data\""));
+
+    // Bad input: every problem named, nothing written.
+    let before = tickets_count(&w).await;
+    let bad = w
+        .post_multipart(
+            "/tickets",
+            Some(&coord),
+            &[
+                ("topic", "nope"),
+                ("title", ""),
+                ("description", "x"),
+                ("priority", "soon"),
+            ],
+            &[("attachments", "run.exe", b"MZ")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("id=\"e-topic\"") && bad.body.contains("id=\"e-title\""),
+        "{}",
+        bad.body
+    );
+    assert!(bad.body.contains("id=\"e-attachments\""));
+    assert_eq!(tickets_count(&w).await, before);
+
+    // A ticket with a picture.
+    let made = w
+        .post_multipart(
+            "/tickets",
+            Some(&coord),
+            FORM,
+            &[("attachments", "Экран входа.png", PNG)],
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let id = id_from(made.location());
+    let page = w.get(&format!("/tickets/{id}"), Some(&coord)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Гости не видят страницу входа"));
+    assert!(
+        page.body.contains("<strong>не работает</strong>"),
+        "Markdown is rendered"
+    );
+    assert!(!page.body.contains("<script>alert"), "raw HTML is shown as text");
+    assert!(
+        page.body.contains("id=\"reaction-due\" data-state=\"on_track\""),
+        "{}",
+        page.body
+    );
+    let file_link = format!("/tickets/{id}/files/");
+    let at = page.body.find(&file_link).expect("the file is linked");
+    let file_id: String = page.body[at + file_link.len()..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let file = w.get(&format!("/tickets/{id}/files/{file_id}"), Some(&coord)).await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert_eq!(file.bytes, PNG);
+    assert_eq!(file.headers["content-type"], "image/png");
+    assert_eq!(file.headers["x-content-type-options"], "nosniff");
+    assert!(
+        file.headers["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment;")
+    );
+
+    // Another customer's login and a staff role without the support desk get nothing.
+    let other = w.session_for("kuznetsov").await;
+    assert_eq!(
+        w.get(&format!("/tickets/{id}"), Some(&other)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        w.get(&format!("/tickets/{id}/files/{file_id}"), Some(&other))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let foreign = w
+        .post_multipart(
+            &format!("/tickets/{id}/messages"),
+            Some(&other),
+            &[("body", "чужое")],
+            &[],
+        )
+        .await;
+    assert_eq!(foreign.status, StatusCode::NOT_FOUND);
+    let viewer = w.session_for("vector.view").await;
+    assert_eq!(
+        w.post_multipart("/tickets", Some(&viewer), FORM, &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let accountant = w.session_for("accountant").await;
+    assert_eq!(
+        w.get("/crm/tickets", Some(&accountant)).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    // Support find it unassigned, take it, note and answer it.
+    let staff = w.session_for("support").await;
+    let queue = w.get("/crm/tickets?queue=unassigned", Some(&staff)).await;
+    assert_eq!(queue.status, StatusCode::OK);
+    assert!(queue.body.contains(&format!("/crm/tickets/{id}\"")), "{}", queue.body);
+    let taken = w
+        .post_form(
+            &format!("/crm/tickets/{id}/assign"),
+            Some(&staff),
+            &[("assignee_user_id", "me")],
+        )
+        .await;
+    assert_eq!(taken.status, StatusCode::SEE_OTHER);
+    let mine = w.get("/crm/tickets?queue=mine", Some(&staff)).await;
+    assert!(mine.body.contains(&format!("/crm/tickets/{id}\"")));
+    let note = w
+        .post_multipart(
+            &format!("/crm/tickets/{id}/messages"),
+            Some(&staff),
+            &[("body", "Внутреннее: проверить прошивку"), ("internal", "on")],
+            &[],
+        )
+        .await;
+    assert_eq!(note.status, StatusCode::SEE_OTHER);
+    let empty = w
+        .post_multipart(
+            &format!("/crm/tickets/{id}/messages"),
+            Some(&staff),
+            &[("body", "  ")],
+            &[],
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let answer = w
+        .post_multipart(
+            &format!("/crm/tickets/{id}/messages"),
+            Some(&staff),
+            &[
+                ("body", "Перезагрузили роутер, проверьте."),
+                ("wait_for_customer", "on"),
+            ],
+            &[],
+        )
+        .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    let staff_page = w.get(&format!("/crm/tickets/{id}"), Some(&staff)).await;
+    assert!(staff_page.body.contains("Внутреннее: проверить прошивку"));
+    assert!(staff_page.body.contains("id=\"staff-panel\""));
+
+    // The customer sees the answer, the status and the stopped reaction clock — not the note.
+    let seen = w.get(&format!("/tickets/{id}"), Some(&coord)).await;
+    assert!(seen.body.contains("Перезагрузили роутер, проверьте."));
+    assert!(
+        !seen.body.contains("Внутреннее"),
+        "internal notes never reach the cabinet"
+    );
+    assert!(seen.body.contains("id=\"ticket-status\">Дан ответ"), "{}", seen.body);
+    assert!(seen.body.contains("id=\"reaction-due\" data-state=\"stopped\""));
+    assert!(seen.body.contains("id=\"resolution-due\" data-state=\"paused\""));
+
+    // The customer may not put it in review, but closes and re-opens it.
+    let refused = w
+        .post_form(
+            &format!("/tickets/{id}/status"),
+            Some(&coord),
+            &[("status", "in_review")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let closed = w
+        .post_form(&format!("/tickets/{id}/status"), Some(&coord), &[("status", "closed")])
+        .await;
+    assert_eq!(closed.status, StatusCode::SEE_OTHER);
+    let reopened = w
+        .post_form(&format!("/tickets/{id}/status"), Some(&coord), &[("status", "open")])
+        .await;
+    assert_eq!(reopened.status, StatusCode::SEE_OTHER);
+    // Staff change the class and agree a date; a date in the past is refused.
+    let class = w
+        .post_form(
+            &format!("/crm/tickets/{id}/class"),
+            Some(&staff),
+            &[("class", "non_standard")],
+        )
+        .await;
+    assert_eq!(class.status, StatusCode::SEE_OTHER);
+    let past = w
+        .post_form(
+            &format!("/crm/tickets/{id}/agreed-due"),
+            Some(&staff),
+            &[("agreed_due", "2020-01-01T10:00")],
+        )
+        .await;
+    assert_eq!(past.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let garbage = w
+        .post_form(
+            &format!("/crm/tickets/{id}/agreed-due"),
+            Some(&staff),
+            &[("agreed_due", "tomorrow")],
+        )
+        .await;
+    assert_eq!(garbage.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let agreed = w
+        .post_form(
+            &format!("/crm/tickets/{id}/agreed-due"),
+            Some(&staff),
+            &[("agreed_due", "2099-01-01T10:00")],
+        )
+        .await;
+    assert_eq!(agreed.status, StatusCode::SEE_OTHER);
+    let closed_by_staff = w
+        .post_form(
+            &format!("/crm/tickets/{id}/status"),
+            Some(&staff),
+            &[("status", "closed")],
+        )
+        .await;
+    assert_eq!(closed_by_staff.status, StatusCode::SEE_OTHER);
+    let t = ticket::Entity::find_by_id(id)
+        .one(&w.t.app.db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (t.status.as_str(), t.request_class.as_str()),
+        ("closed", "non_standard")
+    );
+}
+
+async fn a_customer_without_services_is_told_why(db: Db) {
+    let w = Web::demo(db).await;
+    let admin_id = w.user_id("admin").await;
+    let admin =
+        kabinet_app::access::Identity::from_user(&kabinet_app::access::users::get(&w.t.app, admin_id).await.unwrap())
+            .unwrap();
+    let actor = kabinet_app::access::Actor::system();
+    let c = kabinet_app::customers::create(
+        &w.t.app,
+        &actor,
+        kabinet_app::customers::NewCustomer {
+            kind: "individual".into(),
+            name: "Без услуг".into(),
+            contract_number: "KB-T-7001".into(),
+            language: "ru".into(),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let new_user = kabinet_app::access::users::NewUser {
+        login: "no.services".into(),
+        display_name: "Без услуг".into(),
+        role: "coordinator".into(),
+        ..Default::default()
+    };
+    let made = kabinet_app::access::users::create_for_customer(&w.t.app, &admin, &actor, c.id, new_user)
+        .await
+        .unwrap();
+    // As if the customer had chosen its own password already.
+    let mut chosen: kabinet_store::entities::user::ActiveModel = made.user.into();
+    chosen.must_change_password = kabinet_store::sea_orm::ActiveValue::Set(false);
+    kabinet_store::sea_orm::ActiveModelTrait::update(chosen, &w.t.app.db.conn)
+        .await
+        .unwrap();
+    let s = w.session_for("no.services").await;
+    let form = w.get("/tickets/new", Some(&s)).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("id=\"ticket-refused\""), "{}", form.body);
+    let before = tickets_count(&w).await;
+    let refused = w.post_multipart("/tickets", Some(&s), FORM, &[]).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(tickets_count(&w).await, before);
+    let api = w
+        .session_json(
+            "POST",
+            "/api/v1/tickets",
+            &s,
+            json!({"topic": "testing", "title": "t", "description": "d", "priority": "low"}),
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(api.json()["error"]["code"], "ticket_services_expired", "{}", api.body);
+    // Pay-per-case support lets it write; a manager switches it on, support may not.
+    let support = w.session_for("support").await;
+    let not_allowed = w
+        .post_form(
+            &format!("/crm/customers/{}/support", c.id),
+            Some(&support),
+            &[("pay_per_case", "on")],
+        )
+        .await;
+    assert_eq!(not_allowed.status, StatusCode::FORBIDDEN);
+    let manager = w.session_for("manager").await;
+    let on = w
+        .post_form(
+            &format!("/crm/customers/{}/support", c.id),
+            Some(&manager),
+            &[("sla_plan_id", ""), ("pay_per_case", "on")],
+        )
+        .await;
+    assert_eq!(on.status, StatusCode::SEE_OTHER);
+    let card = w.get(&format!("/crm/customers/{}", c.id), Some(&manager)).await;
+    assert!(
+        card.body.contains("id=\"f-pay_per_case\" checked"),
+        "the card shows the terms"
+    );
+    assert_eq!(
+        w.post_multipart("/tickets", Some(&s), FORM, &[]).await.status,
+        StatusCode::SEE_OTHER
+    );
+    // A partner cannot touch a customer that is not its own.
+    let partner = w.session_for("partner1").await;
+    let theirs = w
+        .post_form(
+            &format!("/crm/customers/{}/support", c.id),
+            Some(&partner),
+            &[("pay_per_case", "")],
+        )
+        .await;
+    assert!(
+        matches!(theirs.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+        "{}",
+        theirs.status
+    );
+}
+
+async fn tickets_over_the_api(db: Db) {
+    let w = Web::demo(db).await;
+    let coord = w.session_for("vector.coord").await;
+    let png = base64_png();
+    let made = w
+        .session_json(
+            "POST",
+            "/api/v1/tickets",
+            &coord,
+            json!({"topic": "integration", "title": "Выгрузка гостей", "description": "Нужна выгрузка",
+                   "priority": "medium", "attachments": [{"file_name": "схема.png", "content_base64": png}]}),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let t = made.json();
+    let id = t["id"].as_i64().unwrap();
+    assert_eq!(t["class"], "non_standard");
+    assert!(t["reaction_due"].is_string() && t["resolution_due"].is_null(), "{t}");
+    let bad = w
+        .session_json("POST", "/api/v1/tickets", &coord, json!({"topic": "integration", "title": "x", "description": "y", "priority": "low", "attachments": [{"file_name": "a.png", "content_base64": "%%%"}]}))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let list = w
+        .session_json(
+            "GET",
+            "/api/v1/tickets?status=open&sort=opened&dir=desc",
+            &coord,
+            json!(null),
+        )
+        .await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert_eq!(list.json()["items"][0]["id"], id);
+
+    let staff = w.session_for("support").await;
+    let queue = w
+        .session_json("GET", "/api/v1/crm/tickets?queue=unassigned", &staff, json!(null))
+        .await;
+    assert!(queue.json()["items"].as_array().unwrap().iter().any(|x| x["id"] == id));
+    let bogus = w
+        .session_json("GET", "/api/v1/crm/tickets?queue=someday", &staff, json!(null))
+        .await;
+    assert_eq!(bogus.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let note = w
+        .session_json(
+            "POST",
+            &format!("/api/v1/crm/tickets/{id}/messages"),
+            &staff,
+            json!({"body": "заметка", "internal": true}),
+        )
+        .await;
+    assert_eq!(note.status, StatusCode::CREATED);
+    let reply = w
+        .session_json(
+            "POST",
+            &format!("/api/v1/crm/tickets/{id}/messages"),
+            &staff,
+            json!({"body": "Сделаем", "wait_for_customer": true}),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED);
+    let me = w.user_id("support").await;
+    let assigned = w
+        .session_json(
+            "PUT",
+            &format!("/api/v1/crm/tickets/{id}/assignee"),
+            &staff,
+            json!({"assignee_user_id": me}),
+        )
+        .await;
+    assert_eq!(assigned.json()["assignee_user_id"], me);
+    let partner_as_assignee = w.user_id("partner1").await;
+    let refused = w
+        .session_json(
+            "PUT",
+            &format!("/api/v1/crm/tickets/{id}/assignee"),
+            &staff,
+            json!({"assignee_user_id": partner_as_assignee}),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let agreed = w
+        .session_json(
+            "PUT",
+            &format!("/api/v1/crm/tickets/{id}/agreed-due"),
+            &staff,
+            json!({"due": "2099-03-01T15:00:00Z"}),
+        )
+        .await;
+    assert_eq!(agreed.json()["resolution_due"], "2099-03-01T15:00:00Z");
+    let class = w
+        .session_json(
+            "PUT",
+            &format!("/api/v1/crm/tickets/{id}/class"),
+            &staff,
+            json!({"class": "weird"}),
+        )
+        .await;
+    assert_eq!(class.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    // The customer's view: the reply, never the note.
+    let detail = w
+        .session_json("GET", &format!("/api/v1/tickets/{id}"), &coord, json!(null))
+        .await
+        .json();
+    let bodies: Vec<&str> = detail["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["body"].as_str().unwrap())
+        .collect();
+    assert_eq!(bodies, ["Сделаем"]);
+    assert_eq!(detail["ticket"]["status"], "answered");
+    let file_id = detail["attachments"][0]["id"].as_i64().unwrap();
+    let file = w
+        .session_json(
+            "GET",
+            &format!("/api/v1/tickets/{id}/attachments/{file_id}"),
+            &coord,
+            json!(null),
+        )
+        .await;
+    assert_eq!(file.bytes, PNG);
+    let staff_detail = w
+        .session_json("GET", &format!("/api/v1/crm/tickets/{id}"), &staff, json!(null))
+        .await
+        .json();
+    assert_eq!(staff_detail["messages"].as_array().unwrap().len(), 2);
+    // Another customer, and the staff API for a customer login.
+    let other = w.session_for("kuznetsov").await;
+    assert_eq!(
+        w.session_json("GET", &format!("/api/v1/tickets/{id}"), &other, json!(null))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        w.session_json("GET", "/api/v1/crm/tickets", &coord, json!(null))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let closed = w
+        .session_json(
+            "POST",
+            &format!("/api/v1/tickets/{id}/status"),
+            &coord,
+            json!({"status": "closed"}),
+        )
+        .await;
+    assert_eq!(closed.json()["status"], "closed");
+
+    // Deadlines as the command line prints them.
+    let preview = w
+        .session_json(
+            "POST",
+            "/api/v1/sla/preview",
+            &staff,
+            json!({"plan": "priority", "class": "typical", "opened_at": "2026-11-17T12:00:00+03:00"}),
+        )
+        .await;
+    assert_eq!(preview.status, StatusCode::OK);
+    assert_eq!(
+        preview.json(),
+        json!({"reaction_due": "2026-11-17T13:00:00+03:00", "resolution_due": "2026-11-18T16:00:00+03:00"})
+    );
+    for body in [
+        json!({"plan": "gold", "class": "typical", "opened_at": "2026-11-17T12:00:00+03:00"}),
+        json!({"plan": "priority", "class": "urgent", "opened_at": "2026-11-17T12:00:00+03:00"}),
+        json!({"plan": "priority", "class": "typical", "opened_at": "yesterday"}),
+    ] {
+        let r = w.session_json("POST", "/api/v1/sla/preview", &staff, body).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    }
+    assert_eq!(
+        w.session_json(
+            "POST",
+            "/api/v1/sla/preview",
+            &coord,
+            json!({"plan": "priority", "class": "typical", "opened_at": "2026-11-17T12:00:00+03:00"})
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
+    let plans = w
+        .session_json("GET", "/api/v1/sla/plans", &staff, json!(null))
+        .await
+        .json();
+    assert_eq!(plans.as_array().unwrap().len(), 2);
+    let manager = w.session_for("manager").await;
+    let customer = w
+        .session_json("GET", "/api/v1/tickets", &coord, json!(null))
+        .await
+        .json()["items"][0]["customer_id"]
+        .clone();
+    let terms = w
+        .session_json(
+            "PUT",
+            &format!("/api/v1/crm/customers/{customer}/support-terms"),
+            &manager,
+            json!({"sla_plan": "by_fact", "pay_per_case": false}),
+        )
+        .await;
+    assert_eq!(terms.status, StatusCode::OK, "{}", terms.body);
+    let unknown = w
+        .session_json(
+            "PUT",
+            &format!("/api/v1/crm/customers/{customer}/support-terms"),
+            &manager,
+            json!({"sla_plan": "gold", "pay_per_case": false}),
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+fn base64_png() -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(PNG)
+}
+
+async fn administrators_edit_plans_and_calendars(db: Db) {
+    let w = Web::demo(db).await;
+    let admin = w.session_for("admin").await;
+    let page = w.get("/crm/sla", Some(&admin)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Приоритет") && page.body.contains("По факту"));
+    assert!(
+        page.body.contains("data-day=\"2026-11-04\""),
+        "the production calendar is listed"
+    );
+    let plans = kabinet_app::support::plans::list(&w.t.app).await.unwrap();
+    let plan = &plans[0];
+    let calendar = plan.terms[0].business_calendar_id.to_string();
+    let path = format!("/crm/sla/plans/{}/terms", plan.plan.id);
+    let bad = w
+        .post_form(
+            &path,
+            Some(&admin),
+            &[
+                ("class", "typical"),
+                ("calendar_id", &calendar),
+                ("reaction_minutes", "-5"),
+                ("resolution_minutes", ""),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let good = w
+        .post_form(
+            &path,
+            Some(&admin),
+            &[
+                ("class", "typical"),
+                ("calendar_id", &calendar),
+                ("reaction_minutes", "30"),
+                ("resolution_minutes", ""),
+            ],
+        )
+        .await;
+    assert_eq!(good.status, StatusCode::SEE_OTHER);
+    let changed = kabinet_app::support::plans::list(&w.t.app).await.unwrap();
+    let typical = changed[0].terms.iter().find(|t| t.request_class == "typical").unwrap();
+    assert_eq!((typical.reaction_minutes, typical.resolution_minutes), (Some(30), None));
+    let windows = w
+        .post_form(
+            &format!("/crm/sla/calendars/{calendar}"),
+            Some(&admin),
+            &[
+                ("name", "Москва"),
+                ("time_zone", "Europe/Moscow"),
+                ("working_windows", "9:00 to 18:00"),
+                ("rest_windows", ""),
+            ],
+        )
+        .await;
+    assert_eq!(windows.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(windows.body.contains("id=\"e-working_windows\""));
+    let fine = w
+        .post_form(
+            &format!("/crm/sla/calendars/{calendar}"),
+            Some(&admin),
+            &[
+                ("name", "Москва"),
+                ("time_zone", "Europe/Moscow"),
+                ("working_windows", "09:00–13:00, 14:00-18:00"),
+                ("rest_windows", ""),
+            ],
+        )
+        .await;
+    assert_eq!(fine.status, StatusCode::SEE_OTHER);
+    let holidays = kabinet_app::support::calendars::holiday_calendars(&w.t.app)
+        .await
+        .unwrap();
+    let h = holidays[0].0.id;
+    let day = w
+        .post_form(
+            &format!("/crm/sla/holidays/{h}/days"),
+            Some(&admin),
+            &[("day", "2026-12-30"), ("kind", "holiday"), ("note", "Перенос")],
+        )
+        .await;
+    assert_eq!(day.status, StatusCode::SEE_OTHER);
+    let bad_day = w
+        .post_form(
+            &format!("/crm/sla/holidays/{h}/days"),
+            Some(&admin),
+            &[("day", "30.12"), ("kind", "sometimes")],
+        )
+        .await;
+    assert_eq!(bad_day.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let days = kabinet_app::support::calendars::holiday_calendars(&w.t.app)
+        .await
+        .unwrap();
+    let added = days[0].1.iter().find(|d| d.note == "Перенос").unwrap().id;
+    let removed = w
+        .post_form(&format!("/crm/sla/holidays/{h}/days/{added}/delete"), Some(&admin), &[])
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    assert!(
+        w.post_form(&format!("/crm/sla/holidays/{h}/days/999999/delete"), Some(&admin), &[])
+            .await
+            .status
+            == StatusCode::NOT_FOUND
+    );
+    // Support read the page; only administrators change it.
+    let support = w.session_for("support").await;
+    let read = w.get("/crm/sla", Some(&support)).await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert!(!read.body.contains("action=\"/crm/sla/plans/"));
+    assert_eq!(
+        w.post_form(&path, Some(&support), &[("class", "typical")]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let coord = w.session_for("vector.coord").await;
+    assert_ne!(w.get("/crm/sla", Some(&coord)).await.status, StatusCode::OK);
+}
+
+both_databases!(
+    a_ticket_from_the_cabinet_to_the_back_office_and_back,
+    a_customer_without_services_is_told_why,
+    tickets_over_the_api,
+    administrators_edit_plans_and_calendars,
+);

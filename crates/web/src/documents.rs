@@ -25,7 +25,7 @@ use crate::error::{WebError, WebResult};
 use crate::extract::{Ctx, FormData};
 use crate::form::{FormState, field_errors, with_status};
 use crate::guard::FaceOf;
-use crate::pages::{Chrome, SortLinks};
+use crate::pages::{Chrome, ListQuery, SortLinks};
 
 const PER_PAGE: u64 = 25;
 
@@ -44,40 +44,19 @@ struct HistoryParams {
 }
 
 fn parse_history(raw: &str) -> HistoryParams {
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.as_bytes()).into_owned().collect();
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-    };
-    let mut form = FormState::empty();
-    for k in ["kind", "account", "year"] {
-        if let Some(v) = get(k) {
-            form = form.with_value(k, v);
-        }
-    }
-    let filter = DocumentFilter {
-        kind: get("kind").filter(|k| k.parse::<DocumentKind>().is_ok()),
-        account_id: get("account").and_then(|v| v.parse().ok()),
-        year: get("year").and_then(|v| v.parse().ok()),
-        ..Default::default()
-    };
-    let query = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(
-            pairs
-                .iter()
-                .filter(|(k, _)| !["page", "sort", "dir"].contains(&k.as_str())),
-        )
-        .finish();
+    let q = ListQuery::parse(raw);
     HistoryParams {
-        filter,
+        filter: DocumentFilter {
+            kind: q.get("kind").filter(|k| k.parse::<DocumentKind>().is_ok()),
+            account_id: q.get("account").and_then(|v| v.parse().ok()),
+            year: q.get("year").and_then(|v| v.parse().ok()),
+            ..Default::default()
+        },
         // The newest first unless asked otherwise.
-        sort: Sort::parse(get("sort").as_deref(), get("dir").as_deref().or(Some("desc")), &SORTS),
-        page: get("page").and_then(|p| p.parse().ok()).unwrap_or(1).clamp(1, 100_000),
-        form,
-        query,
+        sort: q.sort(&SORTS, Some("desc")),
+        page: q.page(100_000),
+        form: q.form(&["kind", "account", "year"]),
+        query: q.without_paging(),
     }
 }
 

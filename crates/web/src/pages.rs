@@ -254,3 +254,70 @@ impl SortLinks {
         )
     }
 }
+
+/// A list page's query string: its filters, sort and page, read the same way by every list.
+pub struct ListQuery {
+    pairs: Vec<(String, String)>,
+}
+
+impl ListQuery {
+    pub fn parse(raw: &str) -> ListQuery {
+        ListQuery {
+            pairs: form_urlencoded::parse(raw.as_bytes()).into_owned().collect(),
+        }
+    }
+
+    /// The first value of `key`, trimmed; `None` when absent or blank.
+    pub fn get(&self, key: &str) -> Option<String> {
+        self.pairs
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.trim().to_owned())
+            .filter(|v| !v.is_empty())
+    }
+
+    /// Every value of a repeated key.
+    pub fn all(&self, key: &str) -> impl Iterator<Item = &str> {
+        self.pairs
+            .iter()
+            .filter(move |(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The filters as a form state, to show them filled in again.
+    pub fn form(&self, keys: &[&str]) -> crate::form::FormState {
+        keys.iter()
+            .fold(crate::form::FormState::empty(), |f, k| match self.get(k) {
+                Some(v) => f.with_value(k, v),
+                None => f,
+            })
+    }
+
+    /// The sort asked for, one of `allowed`, in `default_dir` unless `dir` says otherwise.
+    pub fn sort(&self, allowed: &[&'static str], default_dir: Option<&str>) -> kabinet_app::listing::Sort {
+        kabinet_app::listing::Sort::parse(
+            self.get("sort").as_deref(),
+            self.get("dir").as_deref().or(default_dir),
+            allowed,
+        )
+    }
+
+    /// The page asked for, 1 to `last`.
+    pub fn page(&self, last: u64) -> u64 {
+        self.get("page")
+            .and_then(|p| p.parse().ok())
+            .unwrap_or(1)
+            .clamp(1, last)
+    }
+
+    /// The query without `page`, `sort` and `dir`, to build the pager's and headers' links on.
+    pub fn without_paging(&self) -> String {
+        form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(
+                self.pairs
+                    .iter()
+                    .filter(|(k, _)| !["page", "sort", "dir"].contains(&k.as_str())),
+            )
+            .finish()
+    }
+}

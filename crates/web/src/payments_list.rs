@@ -19,7 +19,7 @@ use crate::error::{WebError, WebResult};
 use crate::extract::{Ctx, FormData};
 use crate::form::FormState;
 use crate::guard::FaceOf;
-use crate::pages::{Chrome, SortLinks};
+use crate::pages::{Chrome, ListQuery, SortLinks};
 
 /// The list's parameters as they came in the query string, and what they mean.
 pub struct ListParams {
@@ -37,16 +37,9 @@ pub struct ListParams {
 /// Reads the list's parameters. Repeated `account` keys choose several accounts; bad values
 /// become field errors shown next to the filter, never a failed page.
 pub fn parse(raw: &str, unit: DisplayUnit) -> ListParams {
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.as_bytes()).into_owned().collect();
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-    };
+    let q = ListQuery::parse(raw);
+    let get = |k: &str| q.get(k);
     let mut errors = FieldErrors::new();
-    let mut form = FormState::empty();
     let mut filter = PaymentFilter::default();
     let date = |k: &str, errors: &mut FieldErrors| -> Option<NaiveDate> {
         let v = get(k)?;
@@ -85,35 +78,14 @@ pub fn parse(raw: &str, unit: DisplayUnit) -> ListParams {
         }
     }
     filter.customer_id = get("customer").and_then(|v| v.parse().ok());
-    filter.account_ids = pairs
-        .iter()
-        .filter(|(k, _)| k == "account")
-        .filter_map(|(_, v)| v.parse().ok())
-        .collect();
-    for k in ["from", "to", "method", "min", "max", "kind", "customer"] {
-        if let Some(v) = get(k) {
-            form = form.with_value(k, v);
-        }
-    }
-    let sort = Sort::parse(get("sort").as_deref(), get("dir").as_deref(), &SORTS);
-    let page = get("page")
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(1)
-        .clamp(1, 1_000_000);
-    let query = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(
-            pairs
-                .iter()
-                .filter(|(k, _)| !["page", "sort", "dir"].contains(&k.as_str())),
-        )
-        .finish();
+    filter.account_ids = q.all("account").filter_map(|v| v.parse().ok()).collect();
     ListParams {
         filter,
-        sort,
-        page,
-        form,
+        sort: q.sort(&SORTS, None),
+        page: q.page(1_000_000),
+        form: q.form(&["from", "to", "method", "min", "max", "kind", "customer"]),
         errors,
-        query,
+        query: q.without_paging(),
     }
 }
 

@@ -11,7 +11,7 @@ use kabinet_store::entities::customer::Entity as Customer;
 use kabinet_store::entities::ticket;
 use kabinet_store::entities::ticket_message;
 use kabinet_store::entities::user::{self, Entity as User};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 
 use crate::access::{Actor, Identity};
@@ -127,8 +127,15 @@ pub async fn post(
     Ok(message)
 }
 
+/// The ticket read again inside the change's transaction, locked until it ends (PostgreSQL;
+/// a SQLite write transaction holds the whole file), so two changes at once apply one after
+/// the other instead of one undoing the other.
 async fn tickets_in<C: kabinet_store::ConnectionTrait>(txn: &C, id: i64) -> AppResult<ticket::Model> {
-    ticket::Entity::find_by_id(id).one(txn).await?.ok_or(AppError::NotFound)
+    ticket::Entity::find_by_id(id)
+        .lock_exclusive()
+        .one(txn)
+        .await?
+        .ok_or(AppError::NotFound)
 }
 
 /// Moves `t` to `to` with what that does to the clocks: waiting for the customer or being

@@ -403,9 +403,13 @@ fn sorted(q: sea_orm::Select<Ticket>, sort: &Sort) -> sea_orm::Select<Ticket> {
         "priority" => ticket::Column::Priority,
         "status" => ticket::Column::Status,
         "due" => ticket::Column::DueAt,
+        "breached" => ticket::Column::BreachedAt,
         _ => ticket::Column::Id,
     };
-    q.order_by(column, sort.order()).order_by_desc(ticket::Column::Id)
+    // Ties broken by id in the same direction, so an index on the column (which ends in the
+    // row id) gives the order without sorting.
+    q.order_by(column, sort.order())
+        .order_by(ticket::Column::Id, sort.order())
 }
 
 /// Most rows counted for a list's pager; past this a list says "more than".
@@ -457,13 +461,24 @@ pub enum Queue {
     Unassigned,
     /// A running clock has less than 20 % of its working time left.
     BreachingSoon,
-    /// A clock ran out and the ticket is not closed.
+    /// A clock ran out (the worker's sweep, every minute, flags it) and the ticket is not
+    /// closed.
     Breached,
     /// Every ticket the caller sees.
     All,
 }
 
 impl Queue {
+    /// The sorts a queue offers, the one it is shown in unless the reader chooses another
+    /// first: what runs out first, or, for the breached, what ran out first.
+    pub fn sorts(self) -> [&'static str; 6] {
+        let mut sorts = QUEUE_SORTS;
+        if self == Queue::Breached {
+            sorts.swap(0, 1);
+        }
+        sorts
+    }
+
     pub const ALL: [Queue; 5] = [
         Queue::Mine,
         Queue::Unassigned,
@@ -487,9 +502,7 @@ impl Queue {
     }
 }
 
-const NOT_CLOSED: [&str; 3] = ["open", "in_review", "answered"];
-
-pub const QUEUE_SORTS: [&str; 5] = ["due", "opened", "updated", "priority", "status"];
+pub const QUEUE_SORTS: [&str; 6] = ["due", "breached", "opened", "updated", "priority", "status"];
 
 /// A staff queue at `now`. A partner sees only its own customers' tickets.
 #[allow(clippy::too_many_arguments)]
@@ -508,22 +521,21 @@ pub async fn queue(
     }
     let mut q = Ticket::find();
     q = match queue {
+        // Not closed is "no closing time": the partial indexes of these queues say the same.
         Queue::Mine => q
             .filter(ticket::Column::AssigneeUserId.eq(who.user_id))
-            .filter(ticket::Column::Status.is_in(NOT_CLOSED)),
+            .filter(ticket::Column::ClosedAt.is_null()),
         Queue::Unassigned => q
             .filter(ticket::Column::AssigneeUserId.is_null())
-            .filter(ticket::Column::Status.is_in(NOT_CLOSED)),
+            .filter(ticket::Column::ClosedAt.is_null()),
         // The running clocks' earliest deadline is ahead and its warning behind; both columns
         // are empty once no clock runs, so closed and paused tickets drop out by themselves.
         Queue::BreachingSoon => q
             .filter(ticket::Column::DueAt.gt(now))
             .filter(ticket::Column::AttentionAt.lte(now)),
-        Queue::Breached => q.filter(ticket::Column::Status.is_in(NOT_CLOSED)).filter(
-            Condition::any()
-                .add(ticket::Column::BreachedAt.is_not_null())
-                .add(ticket::Column::DueAt.lte(now)),
-        ),
+        Queue::Breached => q
+            .filter(ticket::Column::BreachedAt.is_not_null())
+            .filter(ticket::Column::ClosedAt.is_null()),
         Queue::All => q,
     };
     if who.is_partner() {

@@ -42,7 +42,7 @@ pub struct Model {
     /// The earliest running clock's warning and deadline (None when no clock runs).
     pub attention_at: Option<DateTimeUtc>,
     pub due_at: Option<DateTimeUtc>,
-    /// When a clock first ran out; cleared when the ticket closes.
+    /// When a clock first ran out; kept after closing.
     pub breached_at: Option<DateTimeUtc>,
     pub closed_at: Option<DateTimeUtc>,
     pub difficulty: Option<i16>,

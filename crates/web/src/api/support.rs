@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use kabinet_app::listing::Sort;
 use kabinet_app::support::conversation::{self, CaseEffort, NewMessage};
 use kabinet_app::support::plans::{self, Preview};
-use kabinet_app::support::tickets::{self, CUSTOMER_SORTS, NewTicket, QUEUE_SORTS, Queue, TicketFilter, Upload};
+use kabinet_app::support::tickets::{self, CUSTOMER_SORTS, NewTicket, Queue, TicketFilter, Upload};
 use kabinet_app::{App, AppError, FieldErrors};
 use kabinet_core::support::RequestClass;
 use kabinet_store::entities::{ticket, ticket_attachment, ticket_message};
@@ -257,7 +257,7 @@ pub struct TicketQuery {
     pub class: Option<String>,
     /// Number or title contains.
     pub q: Option<String>,
-    /// Customer: opened, updated, priority, status; staff also due.
+    /// Customer: opened, updated, priority, status; staff also due and breached.
     pub sort: Option<String>,
     /// asc or desc.
     pub dir: Option<String>,
@@ -402,7 +402,7 @@ pub async fn queue(
         None => Queue::Mine,
         Some(name) => Queue::parse(name).ok_or_else(|| FieldErrors::single("queue", "invalid-choice"))?,
     };
-    let sort = Sort::parse(q.sort.as_deref(), q.dir.as_deref(), &QUEUE_SORTS);
+    let sort = Sort::parse(q.sort.as_deref(), q.dir.as_deref(), &queue.sorts());
     let page = tickets::queue(
         &app,
         ctx.user()?,

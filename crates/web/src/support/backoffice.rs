@@ -9,13 +9,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kabinet_app::support::conversation;
 use kabinet_app::support::plans;
-use kabinet_app::support::tickets::{self, QUEUE_SORTS, Queue};
+use kabinet_app::support::tickets::{self, Queue};
 use kabinet_app::{App, AppError, customers};
 use kabinet_core::support::{Priority, RequestClass, Side, TicketStatus};
 use kabinet_store::entities::ticket;
 
 use super::badge_of;
-use super::cabinet::{again, effort, new_message, options, parse_list, ticket_page};
+use super::cabinet::{
+    NewTicketPlace, again, effort, new_message, new_page, options, parse_list, submit_new, ticket_page,
+};
 use crate::backoffice::path_id;
 use crate::error::{WebError, WebResult};
 use crate::extract::{Ctx, FormData, UploadForm};
@@ -65,31 +67,31 @@ fn chrome(app: &App, ctx: &Ctx) -> Chrome {
 pub async fn queue(State(app): State<App>, ctx: Ctx, RawQuery(raw): RawQuery) -> WebResult<Response> {
     let who = ctx.user()?;
     let raw = raw.unwrap_or_default();
-    let p = parse_list(&raw, &QUEUE_SORTS, "asc");
-    let queue = Queue::parse(p.form.value("queue")).unwrap_or(Queue::Mine);
+    let queue = crate::pages::ListQuery::parse(&raw)
+        .get("queue")
+        .and_then(|q| Queue::parse(&q))
+        .unwrap_or(Queue::Mine);
+    let p = parse_list(&raw, &queue.sorts(), "asc");
     let now = kabinet_store::now();
     let found = tickets::queue(&app, who, queue, now, &p.filter, &p.sort, p.page, PER_PAGE).await?;
     let c = chrome(&app, &ctx);
     let staff = conversation::assignable_staff(&app).await?;
+    let names = customers::names(&app, found.items.iter().map(|t| t.customer_id)).await?;
     let pages = found.pages();
-    let mut rows = Vec::with_capacity(found.items.len());
-    for t in found.items {
-        let customer = customers::get_visible(&app, who, t.customer_id)
-            .await
-            .map(|c| c.name)
-            .unwrap_or_default();
-        let assignee = staff
-            .iter()
-            .find(|u| Some(u.id) == t.assignee_user_id)
-            .map(|u| u.display_name.clone())
-            .unwrap_or_default();
-        rows.push(QueueRow {
+    let rows = found
+        .items
+        .into_iter()
+        .map(|t| QueueRow {
             badge: badge_of(&c, &t, now),
-            customer,
-            assignee,
+            customer: names.get(&t.customer_id).cloned().unwrap_or_default(),
+            assignee: staff
+                .iter()
+                .find(|u| Some(u.id) == t.assignee_user_id)
+                .map(|u| u.display_name.clone())
+                .unwrap_or_default(),
             t,
-        });
-    }
+        })
+        .collect();
     let base = format!("/crm/tickets?{}{}", p.query, if p.query.is_empty() { "" } else { "&" });
     let s = SortLinks::new(&base, &p.sort);
     Ok(QueuePage {
@@ -274,13 +276,19 @@ pub async fn set_status(
     .await
 }
 
-/// `POST /crm/tickets/{id}/assign`.
+/// `POST /crm/tickets/{id}/assign`: the chosen staff member, or the caller ("take it").
 pub async fn assign(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> WebResult<Response> {
     let id = path_id(&id)?;
-    let to = match form.opt("assignee_user_id") {
-        Some(v) if v == "me" => Some(ctx.user()?.user_id),
-        Some(v) => Some(v.parse().map_err(|_| WebError::App(AppError::NotFound))?),
-        None => None,
+    let to = if form.get("take") == "me" {
+        Some(ctx.user()?.user_id)
+    } else {
+        match form.opt("assignee_user_id") {
+            Some(v) => Some(
+                v.parse()
+                    .map_err(|_| kabinet_app::FieldErrors::single("assignee_user_id", "invalid-choice"))?,
+            ),
+            None => None,
+        }
     };
     let result = conversation::assign(&app, &ctx.actor()?, ctx.user()?, id, to).await;
     panel_change(&app, &ctx, id, &form, "ticket-assigned", result).await
@@ -319,6 +327,29 @@ pub fn local_instant(typed: &str, time_zone: &str) -> Option<chrono::DateTime<ch
     let local: jiff::civil::DateTime = typed.trim().parse().ok()?;
     let at = tz.to_ambiguous_zoned(local).later().ok()?.timestamp();
     Some(kabinet_app::time::stored(at))
+}
+
+fn crm_place(app: &App, ctx: &Ctx, customer: kabinet_store::entities::customer::Model) -> NewTicketPlace {
+    NewTicketPlace {
+        c: chrome(app, ctx),
+        action: format!("/crm/customers/{}/tickets", customer.id),
+        back: format!("/crm/customers/{}#support", customer.id),
+        customer,
+    }
+}
+
+/// `GET /crm/customers/{id}/tickets/new`: a ticket taken by phone or letter, for the customer.
+pub async fn new_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
+    let customer = customers::get_visible(&app, ctx.user()?, path_id(&id)?).await?;
+    let place = crm_place(&app, &ctx, customer);
+    Ok(new_page(&app, &ctx, place, None).await?.into_response())
+}
+
+/// `POST /crm/customers/{id}/tickets`.
+pub async fn create(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, form: UploadForm) -> WebResult<Response> {
+    let customer = customers::get_visible(&app, ctx.user()?, path_id(&id)?).await?;
+    let place = crm_place(&app, &ctx, customer);
+    submit_new(&app, &ctx, place, "/crm/tickets", form).await
 }
 
 /// `GET /crm/tickets/{id}/files/{file}`.

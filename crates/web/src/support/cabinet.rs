@@ -21,7 +21,7 @@ use crate::backoffice::path_id;
 use crate::error::{WebError, WebResult};
 use crate::extract::{Ctx, FormData, UploadForm};
 use crate::form::{FormState, with_status};
-use crate::pages::{Chrome, SortLinks};
+use crate::pages::{Chrome, ListQuery, SortLinks};
 
 const PER_PAGE: u64 = 20;
 
@@ -36,42 +36,18 @@ pub(super) struct ListParams {
 }
 
 pub(super) fn parse_list(raw: &str, sorts: &[&'static str], default_dir: &str) -> ListParams {
-    let pairs: Vec<(String, String)> = form_urlencoded::parse(raw.as_bytes()).into_owned().collect();
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.trim().to_owned())
-            .filter(|v| !v.is_empty())
-    };
-    let mut form = FormState::empty();
-    for k in ["status", "priority", "class", "q", "queue"] {
-        if let Some(v) = get(k) {
-            form = form.with_value(k, v);
-        }
-    }
-    let query = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(
-            pairs
-                .iter()
-                .filter(|(k, _)| !["page", "sort", "dir"].contains(&k.as_str())),
-        )
-        .finish();
+    let q = ListQuery::parse(raw);
     ListParams {
         filter: TicketFilter {
-            status: get("status").and_then(|s| s.parse().ok()),
-            priority: get("priority").and_then(|s| s.parse().ok()),
-            class: get("class").and_then(|s| s.parse().ok()),
-            search: get("q").map(|q| q.chars().take(100).collect()),
+            status: q.get("status").and_then(|s| s.parse().ok()),
+            priority: q.get("priority").and_then(|s| s.parse().ok()),
+            class: q.get("class").and_then(|s| s.parse().ok()),
+            search: q.get("q").map(|q| q.chars().take(100).collect()),
         },
-        sort: Sort::parse(
-            get("sort").as_deref(),
-            get("dir").as_deref().or(Some(default_dir)),
-            sorts,
-        ),
-        page: get("page").and_then(|p| p.parse().ok()).unwrap_or(1).clamp(1, 100_000),
-        form,
-        query,
+        sort: q.sort(sorts, Some(default_dir)),
+        page: q.page(100_000),
+        form: q.form(&["status", "priority", "class", "q", "queue"]),
+        query: q.without_paging(),
     }
 }
 
@@ -162,22 +138,43 @@ pub struct NewPage {
     channel_options: Vec<(String, String)>,
     asset_options: Vec<(String, String)>,
     max_mb: usize,
+    customer_name: String,
+    action: String,
+    back: String,
 }
 
-async fn new_page(app: &App, ctx: &Ctx, f: Option<FormState>) -> WebResult<NewPage> {
+/// Where a new-ticket form is shown: the customer, the frame, where the form posts to and
+/// where "cancel" goes.
+pub(super) struct NewTicketPlace {
+    pub customer: customer::Model,
+    pub c: Chrome,
+    pub action: String,
+    pub back: String,
+}
+
+pub(super) async fn new_page(app: &App, ctx: &Ctx, place: NewTicketPlace, f: Option<FormState>) -> WebResult<NewPage> {
     let who = ctx.user()?;
-    let customer = own_customer(app, who).await?;
-    let c = chrome(app, ctx, &customer);
+    let NewTicketPlace {
+        customer,
+        c,
+        action,
+        back,
+    } = place;
     let refused = tickets::eligibility(app, &customer)
         .await?
         .err()
         .map(|k| c.t(&format!("err-{k}")));
-    let me = kabinet_app::access::users::get(app, who.user_id).await?;
+    // The reader's own phone for SMS notices; staff writing for a customer, the customer's.
+    let phone = if who.is_staff() {
+        customer.phone.clone()
+    } else {
+        kabinet_app::access::users::get(app, who.user_id).await?.phone
+    };
     let f = f.unwrap_or_else(|| {
         FormState::empty()
             .with_value("priority", "medium")
             .with_value("notify_channel", "email")
-            .with_value("notify_phone", me.phone.clone().unwrap_or_default())
+            .with_value("notify_phone", phone.unwrap_or_default())
     });
     let topics = |class: RequestClass| {
         TOPICS
@@ -209,14 +206,49 @@ async fn new_page(app: &App, ctx: &Ctx, f: Option<FormState>) -> WebResult<NewPa
             }))
             .collect(),
         max_mb: app.config.support.attachment_max_bytes / (1024 * 1024),
+        customer_name: customer.name,
+        action,
+        back,
         f,
         c,
     })
 }
 
+async fn cabinet_place(app: &App, ctx: &Ctx) -> WebResult<NewTicketPlace> {
+    let customer = own_customer(app, ctx.user()?).await?;
+    Ok(NewTicketPlace {
+        c: chrome(app, ctx, &customer),
+        customer,
+        action: "/tickets".into(),
+        back: "/tickets".into(),
+    })
+}
+
 /// `GET /tickets/new`.
 pub async fn new_form(State(app): State<App>, ctx: Ctx) -> WebResult<Response> {
-    Ok(new_page(&app, &ctx, None).await?.into_response())
+    let place = cabinet_place(&app, &ctx).await?;
+    Ok(new_page(&app, &ctx, place, None).await?.into_response())
+}
+
+/// Opens the ticket typed into a new-ticket form: to the ticket's page (`{ticket_prefix}/{id}`),
+/// or the form again with what was wrong.
+pub(super) async fn submit_new(
+    app: &App,
+    ctx: &Ctx,
+    place: NewTicketPlace,
+    ticket_prefix: &str,
+    form: UploadForm,
+) -> WebResult<Response> {
+    let data = FormData(form.fields.0.clone());
+    let had_files = !form.files.is_empty();
+    match tickets::open(app, &ctx.actor()?, ctx.user()?, place.customer.id, new_ticket(form)).await {
+        Ok(t) => Ok(Redirect::to(&format!("{ticket_prefix}/{}?ok=ticket-opened", t.id)).into_response()),
+        Err(e) => {
+            let f = again(ctx, &data, e, had_files)?;
+            let p = new_page(app, ctx, place, Some(f)).await?;
+            Ok(with_status(StatusCode::UNPROCESSABLE_ENTITY, p))
+        }
+    }
 }
 
 pub(super) fn new_ticket(form: UploadForm) -> NewTicket {
@@ -254,18 +286,8 @@ pub(super) fn again(ctx: &Ctx, data: &FormData, e: AppError, had_files: bool) ->
 
 /// `POST /tickets`.
 pub async fn create(State(app): State<App>, ctx: Ctx, form: UploadForm) -> WebResult<Response> {
-    let who = ctx.user()?;
-    let customer_id = who.customer_id.ok_or(AppError::Forbidden)?;
-    let data = FormData(form.fields.0.clone());
-    let had_files = !form.files.is_empty();
-    match tickets::open(&app, &ctx.actor()?, who, customer_id, new_ticket(form)).await {
-        Ok(t) => Ok(Redirect::to(&format!("/tickets/{}?ok=ticket-opened", t.id)).into_response()),
-        Err(e) => {
-            let f = again(&ctx, &data, e, had_files)?;
-            let p = new_page(&app, &ctx, Some(f)).await?;
-            Ok(with_status(StatusCode::UNPROCESSABLE_ENTITY, p))
-        }
-    }
+    let place = cabinet_place(&app, &ctx).await?;
+    submit_new(&app, &ctx, place, "/tickets", form).await
 }
 
 #[derive(Template, WebTemplate)]

@@ -448,7 +448,11 @@ async fn breaches_are_flagged_once_and_queued(db: Db) {
     assert!(in_queue(Queue::BreachingSoon, warn).await);
     assert!(!in_queue(Queue::Breached, warn).await);
     let later = due + chrono::Duration::seconds(1);
-    assert!(in_queue(Queue::Breached, later).await);
+    assert!(!in_queue(Queue::BreachingSoon, later).await);
+    assert!(
+        !in_queue(Queue::Breached, later).await,
+        "listed once the sweep flags it"
+    );
     assert_eq!(
         kabinet_app::support::clocks::flag_breaches(&t.app, later)
             .await

@@ -164,7 +164,8 @@ async fn a_ticket_from_the_cabinet_to_the_back_office_and_back(db: Db) {
         .post_form(
             &format!("/crm/tickets/{id}/assign"),
             Some(&staff),
-            &[("assignee_user_id", "me")],
+            // The browser sends the select's value with the "take it" button.
+            &[("assignee_user_id", ""), ("take", "me")],
         )
         .await;
     assert_eq!(taken.status, StatusCode::SEE_OTHER);
@@ -705,6 +706,126 @@ async fn administrators_edit_plans_and_calendars(db: Db) {
             .status
             == StatusCode::NOT_FOUND
     );
+    // New plans and calendars.
+    let bad_plan = w
+        .post_form("/crm/sla/plans", Some(&admin), &[("code", "VIP plan"), ("name", "ВИП")])
+        .await;
+    assert_eq!(bad_plan.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad_plan.body.contains("id=\"e-code\""));
+    let vip = w
+        .post_form(
+            "/crm/sla/plans",
+            Some(&admin),
+            &[("code", "vip"), ("name", "ВИП"), ("description", "")],
+        )
+        .await;
+    assert_eq!(vip.status, StatusCode::SEE_OTHER);
+    let again = w
+        .post_form("/crm/sla/plans", Some(&admin), &[("code", "vip"), ("name", "ВИП-2")])
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "codes are unique");
+    let vip_plan = kabinet_app::support::plans::by_code(&w.t.app, "vip").await.unwrap();
+    let copied = kabinet_app::support::plans::list(&w.t.app).await.unwrap();
+    assert_eq!(
+        copied.iter().find(|p| p.plan.id == vip_plan.id).unwrap().terms.len(),
+        2,
+        "starts with the default plan's terms"
+    );
+    let h_id = h.to_string();
+    let calendar_form = [
+        ("code", "spb-24x7"),
+        ("name", "Круглосуточно"),
+        ("time_zone", "Europe/Moscow"),
+        ("working_windows", "00:00-24:00"),
+        ("rest_windows", "00:00-24:00"),
+        ("holiday_calendar_id", h_id.as_str()),
+    ];
+    assert_eq!(
+        w.post_form("/crm/sla/calendars", Some(&admin), &calendar_form)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        w.post_form("/crm/sla/calendars", Some(&admin), &calendar_form)
+            .await
+            .status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+
+    // The same over the API.
+    let admin_api = |method: &'static str, path: String, body: serde_json::Value| {
+        let (w, admin) = (&w, admin.clone());
+        async move { w.session_json(method, &path, &admin, body).await }
+    };
+    let created = admin_api(
+        "POST",
+        "/api/v1/sla/plans".into(),
+        json!({"code": "gold", "name": "Золото"}),
+    )
+    .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let gold = created.json()["id"].as_i64().unwrap();
+    let terms = admin_api(
+        "PUT",
+        format!("/api/v1/sla/plans/{gold}/terms"),
+        json!({"class": "typical", "calendar_id": calendar.parse::<i64>().unwrap(), "reaction_minutes": 15, "resolution_minutes": 240}),
+    )
+    .await;
+    assert_eq!(terms.status, StatusCode::OK, "{}", terms.body);
+    assert_eq!(terms.json()["reaction_minutes"], 15);
+    let bad_terms = admin_api(
+        "PUT",
+        format!("/api/v1/sla/plans/{gold}/terms"),
+        json!({"class": "typical", "calendar_id": 999999, "reaction_minutes": 15, "resolution_minutes": null}),
+    )
+    .await;
+    assert_eq!(bad_terms.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let listed = admin_api("GET", "/api/v1/sla/calendars".into(), json!(null))
+        .await
+        .json();
+    assert!(
+        listed["calendars"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["code"] == "spb-24x7")
+    );
+    assert!(
+        listed["holiday_calendars"][0]["days"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["day"] == "2026-11-04")
+    );
+    let bad_zone = admin_api(
+        "PUT",
+        format!("/api/v1/sla/calendars/{calendar}"),
+        json!({"name": "x", "time_zone": "Nowhere/Else", "working_windows": "10:00-18:00", "rest_windows": ""}),
+    )
+    .await;
+    assert_eq!(bad_zone.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let day = admin_api(
+        "PUT",
+        format!("/api/v1/sla/holidays/{h}/days"),
+        json!({"day": "2026-12-29", "kind": "holiday"}),
+    )
+    .await;
+    assert_eq!(day.status, StatusCode::OK, "{}", day.body);
+    let day_id = day.json()["id"].as_i64().unwrap();
+    assert_eq!(
+        admin_api("DELETE", format!("/api/v1/sla/holidays/{h}/days/{day_id}"), json!(null))
+            .await
+            .status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(
+        admin_api("DELETE", format!("/api/v1/sla/holidays/{h}/days/{day_id}"), json!(null))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
     // Support read the page; only administrators change it.
     let support = w.session_for("support").await;
     let read = w.get("/crm/sla", Some(&support)).await;

@@ -109,17 +109,17 @@ pub struct CalendarEdit {
     pub rest_windows: String,
 }
 
-/// Changes a business calendar; the windows are stored in their normal written form.
-pub async fn update(app: &App, actor: &Actor, id: i64, edit: CalendarEdit) -> AppResult<business_calendar::Model> {
-    let old = BusinessCalendar::find_by_id(id)
-        .one(&app.db.conn)
-        .await?
-        .ok_or(AppError::NotFound)?;
+/// A calendar as typed, checked: windows in their normal written form.
+struct Checked {
+    name: String,
+    time_zone: String,
+    working_windows: String,
+    rest_windows: String,
+}
+
+fn check(edit: &CalendarEdit) -> Result<Checked, FieldErrors> {
     let mut errors = FieldErrors::new();
-    let name = edit.name.trim();
-    if name.is_empty() || name.chars().count() > 200 {
-        errors.add("name", "text-empty");
-    }
+    let name = errors.one_line("name", &edit.name, kabinet_core::text::limits::NAME, true);
     if TimeZone::get(edit.time_zone.trim()).is_err() {
         errors.add("time_zone", "time-zone-unknown");
     }
@@ -138,14 +138,96 @@ pub async fn update(app: &App, actor: &Actor, id: i64, edit: CalendarEdit) -> Ap
     };
     let working = windows("working_windows", &edit.working_windows);
     let rest = windows("rest_windows", &edit.rest_windows);
+    match (name, working, rest) {
+        (Some(name), Some(working_windows), Some(rest_windows)) if errors.is_empty() => Ok(Checked {
+            name,
+            time_zone: edit.time_zone.trim().to_owned(),
+            working_windows,
+            rest_windows,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// A code names a plan or calendar in commands and the API: 2–40 lowercase letters, digits,
+/// `-` and `_`.
+pub fn valid_code(code: &str) -> bool {
+    (2..=40).contains(&code.len())
+        && code
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+}
+
+/// Adds a business calendar following the holiday calendar `holiday_calendar_id` (or none).
+pub async fn create(
+    app: &App,
+    actor: &Actor,
+    code: &str,
+    edit: CalendarEdit,
+    holiday_calendar_id: Option<i64>,
+) -> AppResult<business_calendar::Model> {
+    let code = code.trim();
+    let checked = check(&edit);
+    let mut errors = checked.as_ref().err().cloned().unwrap_or_default();
+    if !valid_code(code) {
+        errors.add("code", "code-invalid");
+    } else if BusinessCalendar::find()
+        .filter(business_calendar::Column::Code.eq(code))
+        .one(&app.db.conn)
+        .await?
+        .is_some()
+    {
+        errors.add("code", "code-taken");
+    }
+    if let Some(h) = holiday_calendar_id
+        && HolidayCalendar::find_by_id(h).one(&app.db.conn).await?.is_none()
+    {
+        errors.add("holiday_calendar_id", "invalid-choice");
+    }
     errors.into_result()?;
-    let (working, rest) = (working.unwrap_or_default(), rest.unwrap_or_default());
+    let Ok(c) = checked else {
+        return Err(AppError::Internal(anyhow::anyhow!("checked calendar missing")));
+    };
+    let txn = app.db.write().await?;
+    let saved = business_calendar::ActiveModel {
+        code: Set(code.to_owned()),
+        name: Set(c.name),
+        time_zone: Set(c.time_zone),
+        working_windows: Set(c.working_windows),
+        rest_windows: Set(c.rest_windows),
+        holiday_calendar_id: Set(holiday_calendar_id),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    audit::record(
+        &txn,
+        actor,
+        "sla.calendar.create",
+        "business_calendar",
+        Some(saved.id),
+        json!({"code": saved.code, "name": saved.name, "time_zone": saved.time_zone,
+               "working_windows": saved.working_windows, "rest_windows": saved.rest_windows,
+               "holiday_calendar_id": saved.holiday_calendar_id}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
+/// Changes a business calendar.
+pub async fn update(app: &App, actor: &Actor, id: i64, edit: CalendarEdit) -> AppResult<business_calendar::Model> {
+    let old = BusinessCalendar::find_by_id(id)
+        .one(&app.db.conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let c = check(&edit).map_err(AppError::Validation)?;
     let txn = app.db.write().await?;
     let mut row: business_calendar::ActiveModel = old.clone().into();
-    row.name = Set(name.to_owned());
-    row.time_zone = Set(edit.time_zone.trim().to_owned());
-    row.working_windows = Set(working.clone());
-    row.rest_windows = Set(rest.clone());
+    row.name = Set(c.name);
+    row.time_zone = Set(c.time_zone);
+    row.working_windows = Set(c.working_windows);
+    row.rest_windows = Set(c.rest_windows);
     let saved = row.update(&txn).await?;
     audit::record(
         &txn,
@@ -156,8 +238,12 @@ pub async fn update(app: &App, actor: &Actor, id: i64, edit: CalendarEdit) -> Ap
         audit::diff(&[
             ("name", json!(old.name), json!(saved.name)),
             ("time_zone", json!(old.time_zone), json!(saved.time_zone)),
-            ("working_windows", json!(old.working_windows), json!(working)),
-            ("rest_windows", json!(old.rest_windows), json!(rest)),
+            (
+                "working_windows",
+                json!(old.working_windows),
+                json!(saved.working_windows),
+            ),
+            ("rest_windows", json!(old.rest_windows), json!(saved.rest_windows)),
         ]),
     )
     .await?;

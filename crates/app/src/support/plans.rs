@@ -104,6 +104,59 @@ pub async fn preview(app: &App, code: &str, class: RequestClass, opened_at: Time
     })
 }
 
+/// Adds a plan; it starts with the terms of the default plan, to be changed class by class.
+pub async fn create(app: &App, actor: &Actor, code: &str, name: &str, description: &str) -> AppResult<sla_plan::Model> {
+    let code = code.trim();
+    let mut errors = FieldErrors::new();
+    if !calendars::valid_code(code) {
+        errors.add("code", "code-invalid");
+    } else if by_code(app, code).await.is_ok() {
+        errors.add("code", "code-taken");
+    }
+    let name = errors.one_line("name", name, kabinet_core::text::limits::NAME, true);
+    let description = errors
+        .one_line("description", description, kabinet_core::text::limits::LINE, false)
+        .unwrap_or_default();
+    errors.into_result()?;
+    let template = by_code(app, &app.config.support.default_plan).await?;
+    let terms = SlaPlanTerm::find()
+        .filter(sla_plan_term::Column::SlaPlanId.eq(template.id))
+        .all(&app.db.conn)
+        .await?;
+    let txn = app.db.write().await?;
+    let saved = sla_plan::ActiveModel {
+        code: Set(code.to_owned()),
+        name: Set(name.unwrap_or_default()),
+        description: Set(description),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    for t in terms {
+        sla_plan_term::ActiveModel {
+            sla_plan_id: Set(saved.id),
+            request_class: Set(t.request_class),
+            business_calendar_id: Set(t.business_calendar_id),
+            reaction_minutes: Set(t.reaction_minutes),
+            resolution_minutes: Set(t.resolution_minutes),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    audit::record(
+        &txn,
+        actor,
+        "sla.plan.create",
+        "sla_plan",
+        Some(saved.id),
+        json!({"code": saved.code, "name": saved.name, "terms_from": template.code}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(saved)
+}
+
 /// Longest reaction or completion time a plan may promise: a year of working minutes.
 const MAX_MINUTES: i64 = 366 * 24 * 60;
 

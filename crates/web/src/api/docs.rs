@@ -32,6 +32,8 @@ use super::{access, admin, assets, billing, crm, documents, support};
         support::own_list, support::own_open, support::own_get, support::own_reply, support::own_status, support::own_file,
         support::queue, support::crm_get, support::crm_reply, support::crm_status, support::crm_assign, support::crm_class,
         support::crm_agreed_due, support::crm_file, support::crm_open, support::crm_support_terms, support::sla_plans, support::sla_preview,
+        support::sla_plan_create, support::sla_plan_terms, support::sla_calendars, support::sla_calendar_create, support::sla_calendar_update,
+        support::sla_holiday_set, support::sla_holiday_remove,
     ),
     modifiers(&Security),
     tags((name = "access", description = "The caller's own login"), (name = "admin", description = "Back-office resources"), (name = "billing", description = "Accounts, ledger and payments; amounts in minor units"), (name = "documents", description = "Invoices, tax invoices, acts, reconciliation acts and receipts"), (name = "crm", description = "Customers, counterparties and the company registry"), (name = "assets", description = "Licences, routers, hotspot guests and the personal-data verification"), (name = "support", description = "Tickets, their service-level deadlines, SLA plans and calendars"))

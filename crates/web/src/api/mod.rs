@@ -217,6 +217,17 @@ pub fn routes() -> Routes {
             support::crm_support_terms,
         )
         .get("/api/v1/sla/plans", P::TicketsWork, support::sla_plans)
+        .post("/api/v1/sla/plans", P::SlaManage, support::sla_plan_create)
+        .put("/api/v1/sla/plans/{id}/terms", P::SlaManage, support::sla_plan_terms)
+        .get("/api/v1/sla/calendars", P::TicketsWork, support::sla_calendars)
+        .post("/api/v1/sla/calendars", P::SlaManage, support::sla_calendar_create)
+        .put("/api/v1/sla/calendars/{id}", P::SlaManage, support::sla_calendar_update)
+        .put("/api/v1/sla/holidays/{id}/days", P::SlaManage, support::sla_holiday_set)
+        .delete(
+            "/api/v1/sla/holidays/{id}/days/{day}",
+            P::SlaManage,
+            support::sla_holiday_remove,
+        )
         .post("/api/v1/sla/preview", P::TicketsWork, support::sla_preview)
         .get("/api/v1/openapi.json", P::Public, docs::openapi_json)
         .get("/api/docs", P::Public, docs::docs_index)

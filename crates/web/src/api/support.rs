@@ -9,6 +9,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine;
 use chrono::{DateTime, Utc};
 use kabinet_app::listing::Sort;
+use kabinet_app::support::calendars::{self, CalendarEdit};
 use kabinet_app::support::conversation::{self, CaseEffort, NewMessage};
 use kabinet_app::support::plans::{self, Preview};
 use kabinet_app::support::tickets::{self, CUSTOMER_SORTS, NewTicket, Queue, TicketFilter, Upload};
@@ -591,32 +592,34 @@ pub struct PlanDto {
     pub terms: Vec<PlanTermsDto>,
 }
 
+impl From<kabinet_store::entities::sla_plan_term::Model> for PlanTermsDto {
+    fn from(t: kabinet_store::entities::sla_plan_term::Model) -> Self {
+        PlanTermsDto {
+            class: t.request_class,
+            calendar_id: t.business_calendar_id,
+            reaction_minutes: t.reaction_minutes,
+            resolution_minutes: t.resolution_minutes,
+        }
+    }
+}
+
+impl From<plans::PlanWithTerms> for PlanDto {
+    fn from(p: plans::PlanWithTerms) -> Self {
+        PlanDto {
+            id: p.plan.id,
+            code: p.plan.code,
+            name: p.plan.name,
+            description: p.plan.description,
+            terms: p.terms.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
 #[utoipa::path(get, path = "/api/v1/sla/plans", tag = "support",
     responses((status = 200, body = Vec<PlanDto>)), security(("bearer" = []), ("session" = [])))]
 /// The SLA plans with their terms.
 pub async fn sla_plans(State(app): State<App>) -> WebResult<Json<Vec<PlanDto>>> {
-    Ok(Json(
-        plans::list(&app)
-            .await?
-            .into_iter()
-            .map(|p| PlanDto {
-                id: p.plan.id,
-                code: p.plan.code,
-                name: p.plan.name,
-                description: p.plan.description,
-                terms: p
-                    .terms
-                    .into_iter()
-                    .map(|t| PlanTermsDto {
-                        class: t.request_class,
-                        calendar_id: t.business_calendar_id,
-                        reaction_minutes: t.reaction_minutes,
-                        resolution_minutes: t.resolution_minutes,
-                    })
-                    .collect(),
-            })
-            .collect(),
-    ))
+    Ok(Json(plans::list(&app).await?.into_iter().map(Into::into).collect()))
 }
 
 #[derive(Deserialize, ToSchema)]
@@ -670,4 +673,234 @@ pub async fn sla_preview(
             other => other,
         })?;
     Ok(Json(preview.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewPlanRequest {
+    /// 2–40 lowercase Latin letters, digits, `-` and `_`.
+    pub code: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/sla/plans", tag = "support", request_body = NewPlanRequest,
+    responses((status = 201, body = PlanDto), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// Adds a plan; it starts with the default plan's terms.
+pub async fn sla_plan_create(
+    State(app): State<App>,
+    ctx: Ctx,
+    JsonBody(body): JsonBody<NewPlanRequest>,
+) -> WebResult<Response> {
+    let plan = plans::create(&app, &ctx.actor()?, &body.code, &body.name, &body.description).await?;
+    let shown = plans::list(&app)
+        .await?
+        .into_iter()
+        .find(|p| p.plan.id == plan.id)
+        .map(PlanDto::from)
+        .ok_or(AppError::NotFound)?;
+    Ok((StatusCode::CREATED, Json(shown)).into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct TermsRequest {
+    /// typical or non_standard.
+    pub class: String,
+    pub calendar_id: i64,
+    /// Working minutes; null: by agreement.
+    pub reaction_minutes: Option<i64>,
+    pub resolution_minutes: Option<i64>,
+}
+
+#[utoipa::path(put, path = "/api/v1/sla/plans/{id}/terms", tag = "support", params(("id" = i64, Path)), request_body = TermsRequest,
+    responses((status = 200, body = PlanTermsDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// Changes what a plan promises for one class (tickets already open keep their deadlines).
+pub async fn sla_plan_terms(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<TermsRequest>,
+) -> WebResult<Json<PlanTermsDto>> {
+    let class: RequestClass = body
+        .class
+        .parse()
+        .map_err(|_| FieldErrors::single("class", "invalid-choice"))?;
+    let t = plans::update_terms(
+        &app,
+        &ctx.actor()?,
+        id_of(&id)?,
+        class,
+        body.calendar_id,
+        body.reaction_minutes,
+        body.resolution_minutes,
+    )
+    .await?;
+    Ok(Json(t.into()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct HolidayDto {
+    pub id: i64,
+    pub day: chrono::NaiveDate,
+    /// holiday or worked.
+    pub kind: String,
+    pub note: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct HolidayCalendarDto {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub days: Vec<HolidayDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CalendarDto {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub time_zone: String,
+    /// "10:00-18:00, …"; empty: no work on working days.
+    pub working_windows: String,
+    pub rest_windows: String,
+    pub holiday_calendar_id: Option<i64>,
+}
+
+impl From<kabinet_store::entities::business_calendar::Model> for CalendarDto {
+    fn from(c: kabinet_store::entities::business_calendar::Model) -> Self {
+        CalendarDto {
+            id: c.id,
+            code: c.code,
+            name: c.name,
+            time_zone: c.time_zone,
+            working_windows: c.working_windows,
+            rest_windows: c.rest_windows,
+            holiday_calendar_id: c.holiday_calendar_id,
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct CalendarsDto {
+    pub calendars: Vec<CalendarDto>,
+    pub holiday_calendars: Vec<HolidayCalendarDto>,
+}
+
+#[utoipa::path(get, path = "/api/v1/sla/calendars", tag = "support",
+    responses((status = 200, body = CalendarsDto)), security(("bearer" = []), ("session" = [])))]
+/// The business calendars and the holiday calendars they follow.
+pub async fn sla_calendars(State(app): State<App>) -> WebResult<Json<CalendarsDto>> {
+    Ok(Json(CalendarsDto {
+        calendars: calendars::list(&app).await?.into_iter().map(Into::into).collect(),
+        holiday_calendars: calendars::holiday_calendars(&app)
+            .await?
+            .into_iter()
+            .map(|(h, days)| HolidayCalendarDto {
+                id: h.id,
+                code: h.code,
+                name: h.name,
+                days: days
+                    .into_iter()
+                    .map(|d| HolidayDto {
+                        id: d.id,
+                        day: d.day,
+                        kind: d.kind,
+                        note: d.note,
+                    })
+                    .collect(),
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct CalendarRequest {
+    /// For a new calendar only.
+    #[serde(default)]
+    pub code: String,
+    pub name: String,
+    /// An IANA zone, e.g. Europe/Moscow.
+    pub time_zone: String,
+    pub working_windows: String,
+    pub rest_windows: String,
+    /// For a new calendar only: whose public holidays it follows.
+    #[serde(default)]
+    pub holiday_calendar_id: Option<i64>,
+}
+
+impl CalendarRequest {
+    fn edit(&self) -> CalendarEdit {
+        CalendarEdit {
+            name: self.name.clone(),
+            time_zone: self.time_zone.clone(),
+            working_windows: self.working_windows.clone(),
+            rest_windows: self.rest_windows.clone(),
+        }
+    }
+}
+
+#[utoipa::path(post, path = "/api/v1/sla/calendars", tag = "support", request_body = CalendarRequest,
+    responses((status = 201, body = CalendarDto), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// Adds a business calendar.
+pub async fn sla_calendar_create(
+    State(app): State<App>,
+    ctx: Ctx,
+    JsonBody(body): JsonBody<CalendarRequest>,
+) -> WebResult<Response> {
+    let c = calendars::create(&app, &ctx.actor()?, &body.code, body.edit(), body.holiday_calendar_id).await?;
+    Ok((StatusCode::CREATED, Json(CalendarDto::from(c))).into_response())
+}
+
+#[utoipa::path(put, path = "/api/v1/sla/calendars/{id}", tag = "support", params(("id" = i64, Path)), request_body = CalendarRequest,
+    responses((status = 200, body = CalendarDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// Changes a business calendar's name, time zone and windows.
+pub async fn sla_calendar_update(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<CalendarRequest>,
+) -> WebResult<Json<CalendarDto>> {
+    let c = calendars::update(&app, &ctx.actor()?, id_of(&id)?, body.edit()).await?;
+    Ok(Json(c.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct HolidayRequest {
+    /// YYYY-MM-DD.
+    pub day: String,
+    /// holiday (a weekday off) or worked (a weekend day worked instead).
+    pub kind: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+#[utoipa::path(put, path = "/api/v1/sla/holidays/{id}/days", tag = "support", params(("id" = i64, Path)), request_body = HolidayRequest,
+    responses((status = 200, body = HolidayDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// Sets a day of a holiday calendar (adds it, or changes the one there).
+pub async fn sla_holiday_set(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<HolidayRequest>,
+) -> WebResult<Json<HolidayDto>> {
+    let d = calendars::set_day(&app, &ctx.actor()?, id_of(&id)?, &body.day, &body.kind, &body.note).await?;
+    Ok(Json(HolidayDto {
+        id: d.id,
+        day: d.day,
+        kind: d.kind,
+        note: d.note,
+    }))
+}
+
+#[utoipa::path(delete, path = "/api/v1/sla/holidays/{id}/days/{day}", tag = "support", params(("id" = i64, Path), ("day" = i64, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// Removes a day from a holiday calendar: it is an ordinary day again.
+pub async fn sla_holiday_remove(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path((id, day)): Path<(String, String)>,
+) -> WebResult<StatusCode> {
+    calendars::remove_day(&app, &ctx.actor()?, id_of(&id)?, id_of(&day)?).await?;
+    Ok(StatusCode::NO_CONTENT)
 }

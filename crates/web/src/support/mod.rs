@@ -40,7 +40,9 @@ pub fn routes() -> Routes {
             backoffice::customer_support,
         )
         .get("/crm/sla", P::BackOffice, sla_admin::page)
+        .post("/crm/sla/plans", P::SlaManage, sla_admin::create_plan)
         .post("/crm/sla/plans/{id}/terms", P::SlaManage, sla_admin::update_terms)
+        .post("/crm/sla/calendars", P::SlaManage, sla_admin::create_calendar)
         .post("/crm/sla/calendars/{id}", P::SlaManage, sla_admin::update_calendar)
         .post("/crm/sla/holidays/{id}/days", P::SlaManage, sla_admin::set_day)
         .post(

@@ -39,6 +39,7 @@ pub struct SlaPage {
     calendars: Vec<business_calendar::Model>,
     holidays: Vec<(holiday_calendar::Model, Vec<holiday_calendar_day::Model>)>,
     calendar_options: Vec<(String, String)>,
+    holiday_options: Vec<(String, String)>,
     /// The form that failed, if any: its id and state.
     failed: Option<(String, FormState)>,
 }
@@ -78,13 +79,17 @@ async fn render(app: &App, ctx: &Ctx, flash: Option<&str>, failed: Option<(Strin
         plans_shown.push((p, rows));
     }
     let calendars = calendars::list(app).await?;
+    let holidays = calendars::holiday_calendars(app).await?;
     let failed_status = failed.is_some();
     let page = SlaPage {
         can_edit: allows(Some(who.role), Permission::SlaManage),
         plans: plans_shown,
         calendar_options: calendars.iter().map(|k| (k.id.to_string(), k.name.clone())).collect(),
         calendars,
-        holidays: calendars::holiday_calendars(app).await?,
+        holiday_options: std::iter::once((String::new(), c.t("sla-no-holidays")))
+            .chain(holidays.iter().map(|(h, _)| (h.id.to_string(), h.name.clone())))
+            .collect(),
+        holidays,
         failed,
         c,
     };
@@ -163,6 +168,35 @@ pub async fn update_terms(
     after(&app, &ctx, form_id, &form, result).await
 }
 
+/// `POST /crm/sla/plans`: a new plan, starting with the default plan's terms.
+pub async fn create_plan(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
+    let result = plans::create(
+        &app,
+        &ctx.actor()?,
+        form.get("code"),
+        form.get("name"),
+        form.get("description"),
+    )
+    .await;
+    after(&app, &ctx, "new-plan".into(), &form, result).await
+}
+
+fn calendar_edit(form: &FormData) -> CalendarEdit {
+    CalendarEdit {
+        name: form.get("name").to_owned(),
+        time_zone: form.get("time_zone").to_owned(),
+        working_windows: form.get("working_windows").to_owned(),
+        rest_windows: form.get("rest_windows").to_owned(),
+    }
+}
+
+/// `POST /crm/sla/calendars`: a new business calendar.
+pub async fn create_calendar(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
+    let holidays = form.opt("holiday_calendar_id").and_then(|v| v.parse().ok());
+    let result = calendars::create(&app, &ctx.actor()?, form.get("code"), calendar_edit(&form), holidays).await;
+    after(&app, &ctx, "new-calendar".into(), &form, result).await
+}
+
 /// `POST /crm/sla/calendars/{id}`.
 pub async fn update_calendar(
     State(app): State<App>,
@@ -171,13 +205,7 @@ pub async fn update_calendar(
     form: FormData,
 ) -> WebResult<Response> {
     let id = path_id(&id)?;
-    let edit = CalendarEdit {
-        name: form.get("name").to_owned(),
-        time_zone: form.get("time_zone").to_owned(),
-        working_windows: form.get("working_windows").to_owned(),
-        rest_windows: form.get("rest_windows").to_owned(),
-    };
-    let result = calendars::update(&app, &ctx.actor()?, id, edit).await;
+    let result = calendars::update(&app, &ctx.actor()?, id, calendar_edit(&form)).await;
     after(&app, &ctx, format!("calendar-{id}"), &form, result).await
 }
 

@@ -73,6 +73,26 @@ test('staff read the SLA plans and calendars with the deadlines a request would 
   await page.locator('nav.mainnav a[href="/crm/sla"]').click();
   await expect(page.locator('#plan-priority')).toBeVisible();
   await expect(page.locator('#plan-by_fact')).toBeVisible();
-  await expect(page.locator('#holidays-ru li[data-day="2026-11-04"]')).toBeVisible();
+  await expect(page.locator('#holidays-ru tr[data-day="2026-11-04"]')).toBeVisible();
   await shot(page, 'crm-sla');
+});
+
+test('an administrator adds a holiday and a support plan on the SLA page', async ({ page }) => {
+  await loginCrm(page, 'admin', DEMO_PASSWORD);
+  await page.goto('/crm/sla');
+  const holidays = page.locator('#holidays-ru');
+  await holidays.locator('input[name="day"]').fill('2026-12-30');
+  await holidays.locator('input[name="note"]').fill('Перенос');
+  await holidays.locator('button[type="submit"]', { hasText: 'Добавить' }).click();
+  await expect(page.locator('.alert-success')).toBeVisible();
+  await expect(page.locator('#holidays-ru tr[data-day="2026-12-30"]')).toContainText('Перенос');
+  const plan = page.locator('#new-plan-form');
+  await plan.locator('input[name="code"]').fill('vip');
+  await plan.locator('input[name="name"]').fill('ВИП');
+  await plan.locator('button[type="submit"]').click();
+  await expect(page.locator('#plan-vip')).toBeVisible();
+  // A day is removed again.
+  await page.locator('#holidays-ru tr[data-day="2026-12-30"] button').click();
+  await expect(page.locator('#holidays-ru tr[data-day="2026-12-30"]')).toHaveCount(0);
+  await shot(page, 'crm-sla-edited');
 });

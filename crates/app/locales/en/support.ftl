@@ -160,3 +160,4 @@ sla-holiday-calendar = Public holidays of
 sla-no-holidays = No holidays
 err-code-invalid = A code is 2 to 40 lowercase Latin letters, digits, "-" and "_".
 err-code-taken = That code is taken.
+ticket-notify = Tell me of replies and status

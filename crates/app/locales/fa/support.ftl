@@ -160,3 +160,4 @@ sla-holiday-calendar = تعطیلات بر اساس
 sla-no-holidays = بدون تعطیلات
 err-code-invalid = کد از ۲ تا ۴۰ حرف کوچک لاتین، رقم، «-» و «_» است.
 err-code-taken = این کد وجود دارد.
+ticket-notify = اطلاع‌رسانی پاسخ‌ها و وضعیت

@@ -160,3 +160,4 @@ sla-holiday-calendar = Праздничные дни по календарю
 sla-no-holidays = Без праздников
 err-code-invalid = Код — от 2 до 40 строчных латинских букв, цифр, «-» и «_».
 err-code-taken = Такой код уже есть.
+ticket-notify = Сообщать об ответах и статусе

@@ -81,6 +81,11 @@ impl App {
             "fake" => Arc::new(assets::router::FakeRouterControl::default()),
             _ => Arc::new(assets::router::RouterOsApi::default()),
         };
+        if !config.support.webhook_url.trim().is_empty() && config.support.webhook_secret.is_empty() {
+            tracing::warn!(
+                "support.webhook_url is set without support.webhook_secret: events go out signed with an empty key"
+            );
+        }
         Ok(App {
             secrets,
             calendars: Arc::default(),

@@ -249,6 +249,10 @@ async fn a_ticket_moves_its_clocks(db: Db) {
         .unwrap();
     assert_eq!(reopened.status, "open");
     assert!(reopened.closed_at.is_none());
+    assert!(
+        reopened.resolution_due >= with_date.resolution_due,
+        "the agreed date waits while closed"
+    );
     // Another customer's login sees nothing of it.
     let other = identity(&t, "partner1").await;
     let others = tickets::queue(
@@ -482,6 +486,39 @@ async fn breaches_are_flagged_once_and_queued(db: Db) {
     let recipients: Vec<&str> = notices.iter().map(|m| m.recipient.as_str()).collect();
     assert!(recipients.contains(&"lead@provider.example"), "{recipients:?}");
     assert!(recipients.contains(&"support@demo.kabinet.example"), "{recipients:?}");
+    // A longer reaction time after a class change: the clock runs again, unflagged.
+    let reclassed = conversation::set_class(&t.app, &Actor::system(), &support, tk.id, "non_standard")
+        .await
+        .unwrap();
+    assert!(reclassed.reaction_due > tk.reaction_due);
+    assert_eq!((reclassed.reaction_breached_at, reclassed.breached_at), (None, None));
+    assert_eq!(reclassed.due_at, reclassed.reaction_due);
+    // A queue sorted by priority puts the urgent first, whatever the names' alphabet.
+    let coord_actor = Actor::user(&coord, None);
+    for priority in ["low", "urgent", "medium", "high"] {
+        let mut t2 = new_ticket("testing");
+        t2.priority = priority.into();
+        tickets::open(&t.app, &coord_actor, &coord, coord.customer_id.unwrap(), t2)
+            .await
+            .unwrap();
+    }
+    let by_priority = Sort::parse(Some("priority"), None, &tickets::CUSTOMER_SORTS);
+    let listed = tickets::of_customer(
+        &t.app,
+        &coord,
+        coord.customer_id.unwrap(),
+        &TicketFilter::default(),
+        &by_priority,
+        1,
+        100,
+    )
+    .await
+    .unwrap();
+    let order: Vec<&str> = listed.items.iter().map(|x| x.priority.as_str()).collect();
+    let mut ranked = order.clone();
+    ranked.sort_by_key(|p| ["urgent", "high", "medium", "low"].iter().position(|x| x == p));
+    assert_eq!(order, ranked);
+    assert_eq!(order.first(), Some(&"urgent"));
 }
 
 async fn attachments_are_checked(db: Db) {

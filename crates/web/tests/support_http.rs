@@ -283,6 +283,55 @@ async fn a_ticket_from_the_cabinet_to_the_back_office_and_back(db: Db) {
         (t.status.as_str(), t.request_class.as_str()),
         ("closed", "non_standard")
     );
+
+    // A ticket taken by phone: staff open it for the customer from its card.
+    let customer = t.customer_id;
+    let card = w.get(&format!("/crm/customers/{customer}"), Some(&staff)).await;
+    assert!(
+        card.body
+            .contains(&format!("href=\"/crm/customers/{customer}/tickets/new\""))
+    );
+    let form = w
+        .get(&format!("/crm/customers/{customer}/tickets/new"), Some(&staff))
+        .await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.body
+            .contains(&format!("action=\"/crm/customers/{customer}/tickets\""))
+    );
+    let by_phone = w
+        .post_multipart(&format!("/crm/customers/{customer}/tickets"), Some(&staff), FORM, &[])
+        .await;
+    assert_eq!(by_phone.status, StatusCode::SEE_OTHER, "{}", by_phone.body);
+    assert!(by_phone.location().starts_with("/crm/tickets/"));
+    let bad = w
+        .post_multipart(
+            &format!("/crm/customers/{customer}/tickets"),
+            Some(&staff),
+            &[("topic", "x")],
+            &[],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let partner = w.session_for("partner1").await;
+    assert_eq!(
+        w.get(&format!("/crm/customers/{customer}/tickets/new"), Some(&partner))
+            .await
+            .status,
+        StatusCode::NOT_FOUND,
+        "not a partner's own customer"
+    );
+    assert_eq!(
+        w.post_multipart(
+            &format!("/crm/customers/{customer}/tickets"),
+            Some(&accountant),
+            FORM,
+            &[]
+        )
+        .await
+        .status,
+        StatusCode::FORBIDDEN
+    );
 }
 
 async fn a_customer_without_services_is_told_why(db: Db) {

@@ -67,9 +67,34 @@ pub fn pause(t: &mut ticket::Model, now: DateTime<Utc>) {
 /// Starts the completion clock again, moving its deadline by the working time it was paused.
 pub fn resume(t: &mut ticket::Model, now: DateTime<Utc>, terms: &Terms, calendar: &Calendar) {
     if let Some(since) = t.paused_at.take() {
-        t.paused_seconds += calendar.working_seconds_between(instant(since), instant(now));
+        let paused = calendar.working_seconds_between(instant(since), instant(now));
+        t.paused_seconds += paused;
+        // An agreed date moves by the working time the ticket waited, as the plan's does.
+        if paused > 0
+            && let Some(due) = t.agreed_due
+        {
+            t.agreed_due = calendar
+                .add_working_seconds(instant(due), paused)
+                .map(stored)
+                .or(Some(due));
+        }
     }
     apply(t, terms, calendar);
+}
+
+/// After the deadlines were computed anew (a class change): a clock flagged as breached whose
+/// new deadline is still ahead is running again.
+pub fn unflag_ahead(t: &mut ticket::Model, now: DateTime<Utc>) {
+    if t.reaction_due.is_some_and(|d| d > now) {
+        t.reaction_breached_at = None;
+    }
+    if t.resolution_due.is_some_and(|d| d > now) {
+        t.resolution_breached_at = None;
+    }
+    if t.reaction_breached_at.is_none() && t.resolution_breached_at.is_none() {
+        t.breached_at = None;
+    }
+    refresh_running(t);
 }
 
 /// The terms and calendar of a ticket's plan for its class.
@@ -83,55 +108,25 @@ const SWEEP_BATCH: u64 = 200;
 
 /// Flags the clocks that ran out by `now` and tells the assignee and the support lead. Each
 /// clock is flagged once: a flagged clock leaves the running set, so the next sweep does not
-/// find it again. Returns how many tickets were flagged.
+/// find it again. A ticket that cannot be flagged is logged and skipped, never holding up the
+/// others. Returns how many tickets were flagged.
 pub async fn flag_breaches(app: &App, now: DateTime<Utc>) -> AppResult<usize> {
     let overdue = Ticket::find()
+        .select_only()
+        .column(ticket::Column::Id)
         .filter(ticket::Column::DueAt.lte(now))
         .order_by_asc(ticket::Column::DueAt)
         .limit(SWEEP_BATCH)
+        .into_tuple::<i64>()
         .all(&app.db.conn)
         .await?;
     let mut flagged = 0;
-    for found in overdue {
-        let txn = app.db.write().await?;
-        // Read again inside the transaction: a reply may have stopped the clock meanwhile.
-        let Some(mut t) = Ticket::find_by_id(found.id).one(&txn).await? else {
-            continue;
-        };
-        let mut clocks = Vec::new();
-        if t.due_at.is_some_and(|d| d <= now) {
-            if t.first_response_at.is_none()
-                && t.reaction_breached_at.is_none()
-                && t.reaction_due.is_some_and(|d| d <= now)
-            {
-                t.reaction_breached_at = Some(now);
-                clocks.push("reaction");
-            }
-            if t.paused_at.is_none() && t.resolution_breached_at.is_none() && t.resolution_due.is_some_and(|d| d <= now)
-            {
-                t.resolution_breached_at = Some(now);
-                clocks.push("resolution");
-            }
+    for id in overdue {
+        match flag_one(app, id, now).await {
+            Ok(true) => flagged += 1,
+            Ok(false) => {}
+            Err(e) => tracing::error!(ticket = id, error = %e, "flagging a breach failed"),
         }
-        if clocks.is_empty() {
-            continue;
-        }
-        t.breached_at.get_or_insert(now);
-        refresh_running(&mut t);
-        let saved = save(&txn, t).await?;
-        audit::record(
-            &txn,
-            &Actor::system(),
-            "ticket.breach",
-            "ticket",
-            Some(saved.id),
-            json!({"number": saved.number, "clocks": clocks}),
-        )
-        .await?;
-        notify_breach(app, &txn, &saved, &clocks).await?;
-        super::events::publish(app, &txn, &saved, "ticket.breached", json!({"clocks": clocks})).await?;
-        txn.commit().await?;
-        flagged += 1;
     }
     if flagged > 0 {
         app.worker_wake.notify_one();
@@ -139,12 +134,62 @@ pub async fn flag_breaches(app: &App, now: DateTime<Utc>) -> AppResult<usize> {
     Ok(flagged)
 }
 
+async fn flag_one(app: &App, id: i64, now: DateTime<Utc>) -> AppResult<bool> {
+    let txn = app.db.write().await?;
+    // Read again, locked, inside the transaction: a reply may have stopped the clock meanwhile,
+    // and one arriving now waits rather than being written over.
+    let Some(mut t) = Ticket::find_by_id(id).lock_exclusive().one(&txn).await? else {
+        return Ok(false);
+    };
+    let mut clocks = Vec::new();
+    if t.due_at.is_some_and(|d| d <= now) {
+        if t.first_response_at.is_none() && t.reaction_breached_at.is_none() && t.reaction_due.is_some_and(|d| d <= now)
+        {
+            t.reaction_breached_at = Some(now);
+            clocks.push("reaction");
+        }
+        if t.paused_at.is_none() && t.resolution_breached_at.is_none() && t.resolution_due.is_some_and(|d| d <= now) {
+            t.resolution_breached_at = Some(now);
+            clocks.push("resolution");
+        }
+    }
+    refresh_running(&mut t);
+    if clocks.is_empty() {
+        // Nothing ran out after all: the running set is brought up to date so that the ticket
+        // is not found again.
+        save(&txn, t).await?;
+        txn.commit().await?;
+        return Ok(false);
+    }
+    t.breached_at.get_or_insert(now);
+    let saved = save(&txn, t).await?;
+    audit::record(
+        &txn,
+        &Actor::system(),
+        "ticket.breach",
+        "ticket",
+        Some(saved.id),
+        json!({"number": saved.number, "clocks": clocks}),
+    )
+    .await?;
+    notify_breach(app, &txn, &saved, &clocks, now).await?;
+    super::events::publish(app, &txn, &saved, "ticket.breached", json!({"clocks": clocks})).await?;
+    txn.commit().await?;
+    Ok(true)
+}
+
 /// Writes every field of `t` back.
 pub async fn save<C: ConnectionTrait>(txn: &C, t: ticket::Model) -> AppResult<ticket::Model> {
     Ok(ticket::ActiveModel::from(t).reset_all().update(txn).await?)
 }
 
-async fn notify_breach<C: ConnectionTrait>(app: &App, txn: &C, t: &ticket::Model, clocks: &[&str]) -> AppResult<()> {
+async fn notify_breach<C: ConnectionTrait>(
+    app: &App,
+    txn: &C,
+    t: &ticket::Model,
+    clocks: &[&str],
+    now: DateTime<Utc>,
+) -> AppResult<()> {
     let mut recipients = Vec::new();
     if let Some(id) = t.assignee_user_id
         && let Some(u) = User::find_by_id(id).one(txn).await?
@@ -157,7 +202,7 @@ async fn notify_breach<C: ConnectionTrait>(app: &App, txn: &C, t: &ticket::Model
         recipients.push((lead.to_owned(), None));
     }
     let lang = crate::i18n::Lang::default();
-    for (email, user_id) in recipients {
+    for (n, (email, user_id)) in recipients.into_iter().enumerate() {
         let args = [
             ("number", t.number.clone()),
             ("title", t.title.clone()),
@@ -172,7 +217,13 @@ async fn notify_breach<C: ConnectionTrait>(app: &App, txn: &C, t: &ticket::Model
                 subject: Some(lang.t_args("msg-ticket-breach-subject", &args)),
                 body: lang.t_args("msg-ticket-breach", &args),
                 user_id,
-                idempotency_key: Some(format!("ticket-breach:{}:{}:{email}", t.id, clocks.join("+"))),
+                // A clock breached again later (after a new agreed date) is a new notice.
+                idempotency_key: Some(format!(
+                    "ticket-breach:{}:{}:{}:{n}",
+                    t.id,
+                    clocks.join("+"),
+                    now.timestamp()
+                )),
                 attachments: Vec::new(),
             },
         )

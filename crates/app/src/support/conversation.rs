@@ -73,6 +73,10 @@ pub async fn post(
     // Read inside the transaction so two replies at once both count.
     let mut t = tickets_in(&txn, t.id).await?;
     let before = status_of(&t);
+    if before.is_closed() && !internal {
+        // Closed a moment ago, by someone else.
+        return Err(AppError::Refused("ticket-closed-reopen-first"));
+    }
     if !internal {
         let after = before.after_reply(side, new.wait_for_customer);
         if side == Side::Staff && t.first_response_at.is_none() {
@@ -374,6 +378,7 @@ pub async fn set_class(
     t.agreed_due = None;
     t.updated_at = kabinet_store::now();
     clocks::apply(&mut t, &terms, &calendar);
+    clocks::unflag_ahead(&mut t, kabinet_store::now());
     let t = clocks::save(&txn, t).await?;
     audit::record(
         &txn,

@@ -398,9 +398,15 @@ fn filtered(mut q: sea_orm::Select<Ticket>, f: &TicketFilter) -> sea_orm::Select
 }
 
 fn sorted(q: sea_orm::Select<Ticket>, sort: &Sort) -> sea_orm::Select<Ticket> {
+    if sort.key == "priority" {
+        // By urgency, not by the names' alphabet: urgent first when ascending.
+        let rank = Expr::cust("CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'medium' THEN 2 ELSE 3 END");
+        return q
+            .order_by(rank, sort.order())
+            .order_by(ticket::Column::Id, sort.order());
+    }
     let column = match sort.key {
         "updated" => ticket::Column::UpdatedAt,
-        "priority" => ticket::Column::Priority,
         "status" => ticket::Column::Status,
         "due" => ticket::Column::DueAt,
         "breached" => ticket::Column::BreachedAt,

@@ -39,6 +39,8 @@ pub fn routes() -> Routes {
             P::BillingManage,
             backoffice::customer_support,
         )
+        .get("/crm/customers/{id}/tickets/new", P::TicketsWork, backoffice::new_form)
+        .post_upload("/crm/customers/{id}/tickets", P::TicketsWork, backoffice::create)
         .get("/crm/sla", P::BackOffice, sla_admin::page)
         .post("/crm/sla/plans", P::SlaManage, sla_admin::create_plan)
         .post("/crm/sla/plans/{id}/terms", P::SlaManage, sla_admin::update_terms)
@@ -102,13 +104,14 @@ fn clock(
 /// What the reaction and completion clocks of `t` show at `now`.
 pub fn clocks_of(c: &Chrome, t: &ticket::Model, now: DateTime<Utc>) -> (ClockView, ClockView) {
     let closed = t.status == "closed";
+    // A ticket closed before any staff reply: its reaction clock no longer runs.
     let reaction = clock(
         c,
         t.reaction_due,
         t.reaction_warn_at,
         t.reaction_breached_at,
         t.first_response_at.is_some(),
-        false,
+        closed,
         now,
     );
     let resolution = clock(

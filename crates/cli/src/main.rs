@@ -469,6 +469,7 @@ async fn admin(config: &kabinet_app::Config, command: AdminCommand) -> anyhow::R
                 session_id: None,
                 token_id: None,
                 acting_staff: None,
+                time_zone: None,
             };
             users::reset_password(&app, &system, &actor, u.id)
                 .await

@@ -76,10 +76,16 @@ impl Chrome {
         }
     }
 
+    /// The frame of a page for the signed-in reader; times are shown in the reader's own time
+    /// zone when it chose one, else in `time_zone` (its customer's or the product's).
     pub fn new(ctx: &RequestContext, path: &str, time_zone: &str) -> Chrome {
         let mut c = Chrome::bare(ctx.lang, ctx.face);
         c.path = path.to_owned();
-        c.time_zone = time_zone.to_owned();
+        c.time_zone = ctx
+            .identity
+            .as_ref()
+            .and_then(|i| i.time_zone.clone())
+            .unwrap_or_else(|| time_zone.to_owned());
         if let Some(i) = &ctx.identity {
             c.user_name = Some(i.display_name.clone());
             c.user_role = Some(ctx.lang.t(&format!("role-{}", i.role.as_str())));
@@ -254,6 +260,24 @@ impl SortLinks {
         )
     }
 }
+
+/// Zones offered when a person picks their own (any IANA name is accepted): Russia's and Iran's.
+pub const COMMON_TIME_ZONES: &[&str] = &[
+    "Europe/Kaliningrad",
+    "Europe/Moscow",
+    "Europe/Samara",
+    "Asia/Yekaterinburg",
+    "Asia/Omsk",
+    "Asia/Novosibirsk",
+    "Asia/Krasnoyarsk",
+    "Asia/Irkutsk",
+    "Asia/Yakutsk",
+    "Asia/Vladivostok",
+    "Asia/Magadan",
+    "Asia/Kamchatka",
+    "Asia/Tehran",
+    "UTC",
+];
 
 /// A list page's query string: its filters, sort and page, read the same way by every list.
 pub struct ListQuery {

@@ -888,7 +888,61 @@ async fn administrators_edit_plans_and_calendars(db: Db) {
     assert_ne!(w.get("/crm/sla", Some(&coord)).await.status, StatusCode::OK);
 }
 
+async fn deadlines_are_shown_in_the_readers_time_zone(db: Db) {
+    let w = Web::demo(db).await;
+    let staff = w.session_for("support").await;
+    let coord = w.session_for("vector.coord").await;
+    let tickets = w
+        .session_json("GET", "/api/v1/tickets", &coord, json!(null))
+        .await
+        .json();
+    let id = tickets["items"][0]["id"].as_i64().unwrap();
+    // Before: the product's zone for staff, the customer's for its users.
+    assert!(
+        w.get(&format!("/crm/tickets/{id}"), Some(&staff))
+            .await
+            .body
+            .contains("<dd>Europe/Moscow</dd>")
+    );
+    let bad = w
+        .post_form("/crm/profile/time-zone", Some(&staff), &[("time_zone", "Mars/Olympus")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("id=\"e-time_zone\""));
+    let set = w
+        .post_form(
+            "/crm/profile/time-zone",
+            Some(&staff),
+            &[("time_zone", "Asia/Vladivostok")],
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::SEE_OTHER);
+    let page = w.get(&format!("/crm/tickets/{id}"), Some(&staff)).await;
+    assert!(page.body.contains("<dd>Asia/Vladivostok</dd>"), "{}", page.body);
+    let set = w
+        .post_form("/profile/time-zone", Some(&coord), &[("time_zone", "Asia/Tehran")])
+        .await;
+    assert_eq!(set.status, StatusCode::SEE_OTHER);
+    assert!(
+        w.get(&format!("/tickets/{id}"), Some(&coord))
+            .await
+            .body
+            .contains("<dd>Asia/Tehran</dd>")
+    );
+    let cleared = w
+        .post_form("/profile/time-zone", Some(&coord), &[("time_zone", "")])
+        .await;
+    assert_eq!(cleared.status, StatusCode::SEE_OTHER);
+    assert!(
+        w.get(&format!("/tickets/{id}"), Some(&coord))
+            .await
+            .body
+            .contains("<dd>Europe/Moscow</dd>")
+    );
+}
+
 both_databases!(
+    deadlines_are_shown_in_the_readers_time_zone,
     a_ticket_from_the_cabinet_to_the_back_office_and_back,
     a_customer_without_services_is_told_why,
     tickets_over_the_api,

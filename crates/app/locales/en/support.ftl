@@ -161,3 +161,6 @@ sla-no-holidays = No holidays
 err-code-invalid = A code is 2 to 40 lowercase Latin letters, digits, "-" and "_".
 err-code-taken = That code is taken.
 ticket-notify = Tell me of replies and status
+profile-time-zone = My time zone
+profile-time-zone-hint = Times and deadlines are shown in it. Empty: the customer's or the service's time zone.
+flash-time-zone-saved = Time zone saved.

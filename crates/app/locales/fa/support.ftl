@@ -161,3 +161,6 @@ sla-no-holidays = بدون تعطیلات
 err-code-invalid = کد از ۲ تا ۴۰ حرف کوچک لاتین، رقم، «-» و «_» است.
 err-code-taken = این کد وجود دارد.
 ticket-notify = اطلاع‌رسانی پاسخ‌ها و وضعیت
+profile-time-zone = منطقه زمانی من
+profile-time-zone-hint = زمان‌ها و مهلت‌ها در آن نمایش داده می‌شوند. خالی: منطقه زمانی مشتری یا سرویس.
+flash-time-zone-saved = منطقه زمانی ذخیره شد.

@@ -161,3 +161,6 @@ sla-no-holidays = Без праздников
 err-code-invalid = Код — от 2 до 40 строчных латинских букв, цифр, «-» и «_».
 err-code-taken = Такой код уже есть.
 ticket-notify = Сообщать об ответах и статусе
+profile-time-zone = Мой часовой пояс
+profile-time-zone-hint = В нём показываются время и сроки. Пусто — часовой пояс клиента или сервиса.
+flash-time-zone-saved = Часовой пояс сохранён.

@@ -63,6 +63,8 @@ pub struct Identity {
     /// The staff member who entered this customer's cabinet from the back office, if this is
     /// such a session.
     pub acting_staff: Option<ActingStaff>,
+    /// The time zone this person chose to read times in, if any.
+    pub time_zone: Option<String>,
 }
 
 /// Who is really behind a customer session opened from the back office.
@@ -97,6 +99,7 @@ impl Identity {
             session_id: None,
             token_id: None,
             acting_staff: None,
+            time_zone: None,
         }
     }
 
@@ -113,6 +116,7 @@ impl Identity {
             session_id: None,
             token_id: None,
             acting_staff: None,
+            time_zone: u.time_zone.clone(),
         })
     }
 

@@ -552,6 +552,38 @@ pub async fn update_own_phone(app: &App, who: &Identity, actor: &Actor, phone: &
     Ok(updated)
 }
 
+/// Sets the time zone the caller reads times in (blank: back to the customer's or the
+/// product's).
+pub async fn set_own_time_zone(app: &App, who: &Identity, actor: &Actor, time_zone: &str) -> AppResult<user::Model> {
+    let time_zone = match time_zone.trim() {
+        "" => None,
+        tz if jiff::tz::TimeZone::get(tz).is_ok() && tz.len() <= 64 => Some(tz.to_owned()),
+        _ => return Err(FieldErrors::single("time_zone", "time-zone-unknown")),
+    };
+    let me = User::find_by_id(who.user_id)
+        .one(&app.db.conn)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let before = me.time_zone.clone();
+    let txn = app.db.write().await?;
+    let mut m: user::ActiveModel = me.into();
+    m.time_zone = Set(time_zone.clone());
+    m.updated_at = Set(kabinet_store::now());
+    let updated = m.update(&txn).await?;
+    audit::record(
+        &txn,
+        actor,
+        "user.change_time_zone",
+        "user",
+        Some(who.user_id),
+        audit::diff(&[("time_zone", json!(before), json!(time_zone))]),
+    )
+    .await?;
+    txn.commit().await?;
+    app.sessions.forget_user(who.user_id);
+    Ok(updated)
+}
+
 /// Remembers the caller's language choice.
 pub async fn set_language(app: &App, who: &Identity, lang: Lang) -> AppResult<()> {
     User::update_many()

@@ -24,6 +24,8 @@ pub struct Model {
     pub updated_at: DateTimeUtc,
     pub password_changed_at: DateTimeUtc,
     pub last_login_at: Option<DateTimeUtc>,
+    /// The time zone this person reads times in; None: the customer's or the product's.
+    pub time_zone: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

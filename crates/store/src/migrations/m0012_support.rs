@@ -21,6 +21,12 @@ enum Customers {
 }
 
 #[derive(DeriveIden)]
+enum Users {
+    Table,
+    TimeZone,
+}
+
+#[derive(DeriveIden)]
 enum HolidayCalendars {
     Table,
     Id,
@@ -269,6 +275,16 @@ impl MigrationTrait for Migration {
             Table::alter()
                 .table(Customers::Table)
                 .add_column(boolean(Customers::PayPerCase).default(false))
+                .to_owned(),
+        )
+        .await?;
+
+        // A person's own time zone for the times they read (deadlines above all); none: their
+        // customer's, or the product's.
+        m.alter_table(
+            Table::alter()
+                .table(Users::Table)
+                .add_column(string_len_null(Users::TimeZone, 64))
                 .to_owned(),
         )
         .await?;

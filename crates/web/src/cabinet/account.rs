@@ -44,7 +44,9 @@ pub async fn profile(State(app): State<App>, ctx: Ctx, Query(q): Query<OkQuery>)
     let me = users::get(&app, who.user_id).await?;
     let can_edit_phone =
         kabinet_core::access::allows(Some(who.role), kabinet_core::access::Permission::CabinetEditContacts);
-    let f = FormState::empty().with_value("phone", me.phone.clone().unwrap_or_default());
+    let f = FormState::empty()
+        .with_value("phone", me.phone.clone().unwrap_or_default())
+        .with_value("time_zone", me.time_zone.clone().unwrap_or_default());
     let path = format!("{}/profile", prefix(&ctx));
     Ok(ProfilePage {
         c: Chrome::new(&ctx.0, &path, &app.config.display_time_zone).with_flash(q.ok.as_deref()),
@@ -54,6 +56,34 @@ pub async fn profile(State(app): State<App>, ctx: Ctx, Query(q): Query<OkQuery>)
         prefix: prefix(&ctx),
     }
     .into_response())
+}
+
+/// `POST /profile/time-zone` and `/crm/profile/time-zone`: the zone the reader's times are
+/// shown in.
+pub async fn time_zone_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
+    let who = ctx.user()?;
+    let typed = form.required("time_zone")?;
+    let path = format!("{}/profile", prefix(&ctx));
+    match users::set_own_time_zone(&app, who, &ctx.actor()?, typed).await {
+        Ok(_) => Ok(Redirect::to(&format!("{path}?ok=time-zone-saved")).into_response()),
+        Err(e) => {
+            let errors = field_errors(e)?;
+            let me = users::get(&app, who.user_id).await?;
+            let can_edit_phone =
+                kabinet_core::access::allows(Some(who.role), kabinet_core::access::Permission::CabinetEditContacts);
+            let f = FormState::from_data(&form).with_errors(ctx.0.lang, &errors);
+            Ok(with_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                ProfilePage {
+                    c: Chrome::new(&ctx.0, &path, &app.config.display_time_zone),
+                    me,
+                    f,
+                    can_edit_phone,
+                    prefix: prefix(&ctx),
+                },
+            ))
+        }
+    }
 }
 
 pub async fn phone_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {

@@ -84,6 +84,7 @@ pub fn routes() -> Routes {
         )
         .get("/profile", P::OwnAccount, account::profile)
         .post("/profile/phone", P::CabinetEditContacts, account::phone_submit)
+        .post("/profile/time-zone", P::OwnAccount, account::time_zone_submit)
         .get("/password", P::OwnAccount, account::password_form)
         .post("/password", P::OwnAccount, account::password_submit)
         .get("/sessions", P::OwnAccount, account::sessions)

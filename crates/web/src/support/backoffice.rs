@@ -314,7 +314,9 @@ pub async fn agree_due(
     form: FormData,
 ) -> WebResult<Response> {
     let id = path_id(&id)?;
-    let result = match local_instant(form.get("agreed_due"), &app.config.display_time_zone) {
+    // Read in the zone the form showed it in.
+    let time_zone = chrome(&app, &ctx).time_zone;
+    let result = match local_instant(form.get("agreed_due"), &time_zone) {
         Some(due) => conversation::agree_due(&app, &ctx.actor()?, ctx.user()?, id, due).await,
         None => Err(kabinet_app::FieldErrors::single("agreed_due", "date-invalid")),
     };

@@ -178,13 +178,10 @@ pub fn agreed_deadline(calendar: &Calendar, agreed_at: Timestamp, due: Timestamp
     Deadline { due, warn_at }
 }
 
-/// How a clock stands at `now`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ClockState {
-    OnTrack,
-    BreachingSoon,
-    Breached,
-}
+string_enum!(
+    /// How a clock stands at `now`.
+    ClockState { OnTrack => "on_track", BreachingSoon => "breaching_soon", Breached => "breached" }
+);
 
 impl Deadline {
     pub fn state(&self, now: Timestamp) -> ClockState {

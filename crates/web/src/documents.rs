@@ -463,11 +463,31 @@ async fn send_file(path: &std::path::Path, name: &str, content_type: &'static st
     Ok(res)
 }
 
-fn attachment_headers(h: &mut HeaderMap, name: &str, content_type: &'static str, len: u64) {
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+/// Headers that make a browser save a file under `name`, never show or run it: documents,
+/// receipts and the files attached to tickets.
+pub(crate) fn attachment_headers(h: &mut HeaderMap, name: &str, content_type: &str, len: u64) {
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(content_type).unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
-    // Names are ours (ASCII letters, digits, dashes and dots), so no escaping is needed.
-    if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+    // The plain name for old browsers (anything but letters, digits, dots, dashes and
+    // underscores replaced), the exact one percent-encoded as RFC 6266 says.
+    let plain: String = name
+        .chars()
+        .map(|ch| {
+            if ch.is_ascii_alphanumeric() || ".-_".contains(ch) {
+                ch
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let exact: String = form_urlencoded::byte_serialize(name.as_bytes()).collect();
+    if let Ok(v) = HeaderValue::from_str(&format!(
+        "attachment; filename=\"{plain}\"; filename*=UTF-8''{}",
+        exact.replace('+', "%20")
+    )) {
         h.insert(header::CONTENT_DISPOSITION, v);
     }
     h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));

@@ -44,7 +44,6 @@ pub async fn of_customer(
 ) -> AppResult<Activity> {
     let tz = jiff::tz::TimeZone::get(time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
     let (start, after) = period.bounds(&tz);
-    let to_chrono = |t: jiff::Timestamp| DateTime::<Utc>::from_timestamp_micros(t.as_microsecond()).unwrap_or_default();
     let users = User::find()
         .select_only()
         .column(user::Column::Id)
@@ -56,15 +55,12 @@ pub async fn of_customer(
         .filter(login_attempt::Column::UserId.in_subquery(users))
         .filter(login_attempt::Column::Outcome.eq("success"))
         .filter(login_attempt::Column::Face.eq("cabinet"))
-        .filter(login_attempt::Column::At.gte(to_chrono(start)))
-        .filter(login_attempt::Column::At.lt(to_chrono(after)))
+        .filter(login_attempt::Column::At.gte(crate::time::stored(start)))
+        .filter(login_attempt::Column::At.lt(crate::time::stored(after)))
         .into_tuple()
         .all(&app.db.conn)
         .await?;
-    let stamps: Vec<jiff::Timestamp> = times
-        .iter()
-        .filter_map(|t| jiff::Timestamp::from_microsecond(t.timestamp_micros()).ok())
-        .collect();
+    let stamps: Vec<jiff::Timestamp> = times.iter().map(|t| crate::time::instant(*t)).collect();
     let days = activity::daily(period, &tz, &stamps);
     Ok(Activity {
         active_days: activity::active_days(&days),

@@ -57,10 +57,6 @@ pub struct Created {
     pub key: LicenceKey,
 }
 
-fn parse<T: std::str::FromStr>(errors: &mut FieldErrors, field: &str, value: &str) -> Option<T> {
-    value.parse::<T>().map_err(|_| errors.add(field, "invalid-choice")).ok()
-}
-
 /// The licence `id` if `who` may see its customer.
 pub async fn get_visible(app: &App, who: &Identity, id: i64) -> AppResult<asset::Model> {
     let a = Asset::find_by_id(id)
@@ -152,18 +148,17 @@ pub async fn draft(
     new: &NewLicence,
 ) -> AppResult<LicenceDraft> {
     let mut errors = FieldErrors::new();
-    let kind: Option<LicenceKind> = parse(&mut errors, "kind", &new.kind);
-    let cabinet: Option<CabinetType> = parse(&mut errors, "cabinet_type", &new.cabinet_type);
-    let period: Option<LicencePeriod> = parse(&mut errors, "period", &new.period);
-    let ownership: Option<RouterOwnership> = parse(&mut errors, "router_ownership", &new.router_ownership);
-    let point_name = text::one_line(&new.point_name, text::limits::NAME, true)
-        .map_err(|p| errors.add("point_name", &format!("text-{}", p.code().replace('_', "-"))))
-        .ok()
-        .flatten();
-    let point_address = text::one_line(new.point_address.as_deref().unwrap_or(""), text::limits::LINE, false)
-        .map_err(|p| errors.add("point_address", &format!("text-{}", p.code().replace('_', "-"))))
-        .ok()
-        .flatten();
+    let kind: Option<LicenceKind> = errors.choice("kind", &new.kind);
+    let cabinet: Option<CabinetType> = errors.choice("cabinet_type", &new.cabinet_type);
+    let period: Option<LicencePeriod> = errors.choice("period", &new.period);
+    let ownership: Option<RouterOwnership> = errors.choice("router_ownership", &new.router_ownership);
+    let point_name = errors.one_line("point_name", &new.point_name, text::limits::NAME, true);
+    let point_address = errors.one_line(
+        "point_address",
+        new.point_address.as_deref().unwrap_or(""),
+        text::limits::LINE,
+        false,
+    );
     let modules = check_modules(app, &mut errors, &new.modules);
     let request_token = new.request_token.as_deref().map(str::trim).filter(|t| !t.is_empty());
     if request_token.is_some_and(|t| !crate::billing::ledger::valid_key(t)) {

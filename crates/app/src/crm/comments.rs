@@ -26,25 +26,16 @@ pub async fn add(
     if !KINDS.contains(&kind) {
         errors.add("kind", "invalid-choice");
     }
-    let text = text.trim();
-    if text.is_empty() {
-        errors.add("text", "text-empty");
-    } else if text.chars().count() > MAX_LEN {
-        errors.add("text", "text-too-long");
-    } else if text
-        .chars()
-        .any(|c| c.is_control() && c != '\n' && c != '\r' && c != '\t')
-    {
-        errors.add("text", "text-control-characters");
-    }
+    let text = errors.multi_line("text", text, MAX_LEN);
     errors.into_result()?;
+    let text = text.unwrap_or_default();
     let txn = app.db.write().await?;
     let saved = customer_comment::ActiveModel {
         customer_id: Set(customer_id),
         author_user_id: Set(Some(who.user_id)),
         author_name: Set(who.display_name.clone()),
         kind: Set(kind.to_owned()),
-        text: Set(text.replace("\r\n", "\n")),
+        text: Set(text),
         created_at: Set(kabinet_store::now()),
         ..Default::default()
     }

@@ -84,10 +84,7 @@ fn id_error(errors: &mut FieldErrors, field: &str, e: IdError) {
 }
 
 fn optional(errors: &mut FieldErrors, field: &str, value: &str, max: usize) -> Option<String> {
-    text::one_line(value, max, false)
-        .map_err(|p| errors.add(field, &format!("text-{}", p.code().replace('_', "-"))))
-        .ok()
-        .flatten()
+    errors.one_line(field, value, max, false)
 }
 
 /// Checks every field, collecting every problem at once.

@@ -57,15 +57,21 @@ pub struct TicketDto {
     pub sla_state: String,
 }
 
+/// The worse state of the running clocks (whose earliest warning and deadline the ticket
+/// keeps), or "breached" once a clock ran out.
 fn sla_state(t: &ticket::Model, now: DateTime<Utc>) -> String {
-    if t.breached_at.is_some() || t.due_at.is_some_and(|d| d < now) {
-        "breached"
-    } else if t.attention_at.is_some_and(|a| a <= now) {
-        "breaching_soon"
-    } else {
-        "on_track"
-    }
-    .to_owned()
+    use kabinet_app::time::instant;
+    use kabinet_core::support::{ClockState, Deadline};
+    let running = t.due_at.map(|due| Deadline {
+        due: instant(due),
+        warn_at: instant(t.attention_at.unwrap_or(due)),
+    });
+    let state = match running.map(|d| d.state(instant(now))) {
+        _ if t.breached_at.is_some() => ClockState::Breached,
+        Some(s) => s,
+        None => ClockState::OnTrack,
+    };
+    state.as_str().to_owned()
 }
 
 impl From<ticket::Model> for TicketDto {

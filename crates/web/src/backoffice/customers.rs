@@ -199,16 +199,10 @@ async fn support_section(
 ) -> WebResult<SupportSection> {
     use kabinet_core::access::{Permission, allows};
     let plans = kabinet_app::support::plans::list(app).await?;
-    let default = kabinet_app::support::plans::of_customer(
-        app,
-        &customer::Model {
-            sla_plan_id: None,
-            ..customer.clone()
-        },
-    )
-    .await
-    .map(|p| p.name)
-    .unwrap_or_default();
+    let default = kabinet_app::support::plans::by_code(app, &app.config.support.default_plan)
+        .await
+        .map(|p| p.name)
+        .unwrap_or_default();
     let can_work_tickets = allows(Some(who.role), Permission::TicketsWork);
     let tickets = if can_work_tickets {
         let sort =

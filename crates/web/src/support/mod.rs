@@ -11,7 +11,7 @@ pub mod sla_admin;
 use chrono::{DateTime, Utc};
 use kabinet_app::App;
 use kabinet_core::access::Permission as P;
-use kabinet_core::support::{ClockState, Deadline};
+use kabinet_core::support::Deadline;
 use kabinet_store::entities::{ticket, ticket_attachment, ticket_message};
 
 use crate::guard::Routes;
@@ -89,11 +89,7 @@ fn clock(
             due: kabinet_app::time::instant(due),
             warn_at: kabinet_app::time::instant(warn_at.unwrap_or(due)),
         };
-        match d.state(kabinet_app::time::instant(now)) {
-            ClockState::OnTrack => "on_track",
-            ClockState::BreachingSoon => "breaching_soon",
-            ClockState::Breached => "breached",
-        }
+        d.state(kabinet_app::time::instant(now)).as_str()
     };
     ClockView {
         due: c.time(&due),
@@ -165,41 +161,12 @@ pub fn conversation(
     (views, of_ticket)
 }
 
-/// Sends a stored file with headers that make browsers save it, never show or run it.
+/// Sends a stored file as a download (see `documents::attachment_headers`).
 pub fn send_attachment(f: ticket_attachment::Model) -> axum::response::Response {
-    use axum::http::{HeaderValue, header};
     use axum::response::IntoResponse;
-    let name = f.file_name.clone();
+    let len = f.content.len() as u64;
     let mut res = axum::body::Body::from(f.content).into_response();
-    let h = res.headers_mut();
-    // Only types of our own list are stored; anything odd is served as bytes.
-    h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_str(&f.content_type).unwrap_or(HeaderValue::from_static("application/octet-stream")),
-    );
-    let ascii: String = name
-        .chars()
-        .map(|ch| {
-            if ch.is_ascii_alphanumeric() || ".-_".contains(ch) {
-                ch
-            } else {
-                '_'
-            }
-        })
-        .collect();
-    let encoded: String = form_urlencoded::byte_serialize(name.as_bytes()).collect();
-    if let Ok(v) = HeaderValue::from_str(&format!(
-        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
-        encoded.replace('+', "%20")
-    )) {
-        h.insert(header::CONTENT_DISPOSITION, v);
-    }
-    h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; sandbox"),
-    );
-    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    crate::documents::attachment_headers(res.headers_mut(), &f.file_name, &f.content_type, len);
     res
 }
 

@@ -39,11 +39,11 @@ generate() {
 BEGIN;
 $(series 1000000),
 t AS (SELECT i, CASE WHEN i % 10 = 3 OR i % 1000 = 0 THEN 1 ELSE 0 END AS live, ((i / 10) % 600) - 100 AS d FROM s)
-INSERT INTO tickets (number, year, customer_id, requester_name, topic, request_class, title, description, priority, status,
+INSERT INTO tickets (number, customer_id, requester_name, topic, request_class, title, description, priority, status,
                      assignee_user_id, sla_plan_id, notify_channel, opened_at, updated_at, paused_seconds,
                      reaction_due, reaction_warn_at, first_response_at, attention_at, due_at,
                      reaction_breached_at, breached_at, closed_at)
-SELECT 'B-' || i, 2026,
+SELECT 'B-' || i,
        CASE WHEN i % 5 = 0 THEN (SELECT MIN(id) FROM customers) ELSE (SELECT MIN(id) FROM customers) + 1 + i % 5 END,
        'Бенч', CASE WHEN i % 7 = 0 THEN 'integration' ELSE 'usage_consulting' END,
        CASE WHEN i % 7 = 0 THEN 'non_standard' ELSE 'typical' END,

@@ -235,7 +235,6 @@ pub async fn open(
     let mut t = ticket::Model {
         id: 0,
         number: format!("{year}-{seq:06}"),
-        year,
         customer_id: customer.id,
         asset_id: new.asset_id,
         requester_user_id: (!who.is_staff()).then_some(who.user_id),

@@ -8,7 +8,6 @@ pub struct Model {
     pub id: i64,
     /// "2026-000042".
     pub number: String,
-    pub year: i32,
     pub customer_id: i64,
     pub asset_id: Option<i64>,
     pub requester_user_id: Option<i64>,

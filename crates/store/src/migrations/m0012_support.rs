@@ -81,7 +81,6 @@ enum Tickets {
     Table,
     Id,
     Number,
-    Year,
     CustomerId,
     AssetId,
     RequesterUserId,
@@ -295,7 +294,6 @@ impl MigrationTrait for Migration {
                 .col(big_pk_auto(Tickets::Id))
                 // "2026-000042": the year and a counter that restarts every year.
                 .col(string_len(Tickets::Number, 20).unique_key())
-                .col(integer(Tickets::Year))
                 .col(big_integer(Tickets::CustomerId))
                 .col(big_integer_null(Tickets::AssetId))
                 .col(big_integer_null(Tickets::RequesterUserId))

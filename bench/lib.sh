@@ -28,7 +28,8 @@ start() {
   local url=$1 worker=${2---no-worker}
   port=$(free_port)
   # shellcheck disable=SC2086 # the flag is one word or none
-  DATABASE_URL="$url" KABINET_DATA_DIR="$out/data" RUST_LOG=warn "$bin" serve $worker --listen "127.0.0.1:$port" >"$out/server.log" 2>&1 &
+  DATABASE_URL="$url" KABINET_DATA_DIR="$out/data" KABINET_EMAIL__TRANSPORT=log KABINET_SMS__TRANSPORT=log \
+    RUST_LOG=warn "$bin" serve $worker --listen "127.0.0.1:$port" >"$out/server.log" 2>&1 &
   pid=$!
   until curl -sf -o /dev/null "http://127.0.0.1:$port/readyz"; do sleep 0.05; done
 }

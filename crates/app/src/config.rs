@@ -28,6 +28,11 @@ pub struct Config {
     /// Key (64 hex digits) that encrypts stored secrets such as router API passwords; when
     /// empty, a key is created once in `{data_dir}/secret.key`.
     pub secret_key: String,
+    /// Key (64 hex digits) of the audit chain's HMAC; when empty, a key is created once in
+    /// `{data_dir}/audit.key` (`kabinet audit rotate-key` replaces it there).
+    pub audit_key: String,
+    /// Keys the audit chain was sealed with before, still needed to verify what they sealed.
+    pub audit_retired_keys: Vec<String>,
     /// Minutes without activity after which a session ends.
     pub session_idle_minutes: i64,
     /// Hours after login at which a session ends whatever the activity.
@@ -35,6 +40,10 @@ pub struct Config {
     /// How long a node trusts a session it has looked up, in milliseconds (0: look it up on
     /// every request). A session ended on another node stops working here within this time.
     pub session_cache_millis: u64,
+    /// The bearer token that reads `/metrics`. When empty, only a client on this host (the
+    /// connection's own address, with no forwarded address) may read it: the figures tell how
+    /// many people sign in, which is nobody else's business.
+    pub metrics_token: String,
     /// Failed logins allowed per account (and 4× that per IP address) in the window.
     pub login_failures_allowed: i64,
     pub login_window_minutes: i64,
@@ -265,7 +274,8 @@ impl Default for GatewayConfig {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct EmailConfig {
-    /// `fake` keeps messages in the outbox only (demo, tests); `smtp` delivers them.
+    /// `smtp` delivers; `log` writes each message to the log; `fake` keeps them in memory
+    /// (the demo and tests only). Empty: not configured, and a worker refuses to start.
     pub transport: String,
     /// `smtp://host:port` (STARTTLS when offered is not forced), `smtp+starttls://…` or
     /// `smtps://host:port` (implicit TLS).
@@ -278,7 +288,8 @@ pub struct EmailConfig {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SmsConfig {
-    /// `fake` keeps messages in the outbox only; `smsru` sends through SMS.ru's HTTP API.
+    /// `smsru` sends through SMS.ru's HTTP API; `log` and `fake` as for e-mail. Empty: not
+    /// configured.
     pub transport: String,
     pub smsru_base_url: String,
     pub smsru_api_id: Option<String>,
@@ -294,6 +305,9 @@ impl Default for Config {
             listen: "127.0.0.1:8080".into(),
             public_base_url: "http://127.0.0.1:8080".into(),
             trust_forwarded_for: false,
+            metrics_token: String::new(),
+            audit_key: String::new(),
+            audit_retired_keys: Vec::new(),
             display_time_zone: "Europe/Moscow".into(),
             body_limit_bytes: 1024 * 1024,
             data_dir: "kabinet-data".into(),
@@ -323,7 +337,7 @@ impl Default for Config {
 impl Default for EmailConfig {
     fn default() -> Self {
         EmailConfig {
-            transport: "fake".into(),
+            transport: String::new(),
             smtp_url: "smtp://127.0.0.1:25".into(),
             smtp_username: None,
             smtp_password: None,
@@ -335,7 +349,7 @@ impl Default for EmailConfig {
 impl Default for SmsConfig {
     fn default() -> Self {
         SmsConfig {
-            transport: "fake".into(),
+            transport: String::new(),
             smsru_base_url: "https://sms.ru".into(),
             smsru_api_id: None,
             sender: None,

@@ -47,14 +47,22 @@ pub struct App {
     pub router: Arc<dyn assets::router::RouterControl>,
     /// Encrypts the secrets the product keeps (router API passwords).
     pub secrets: Arc<secrets::SecretBox>,
+    /// The keys of the audit chain's HMAC (ADR 13).
+    pub audit_keys: Arc<audit::keys::Keyring>,
     /// Business calendars built for the service-level clocks.
     pub calendars: Arc<support::calendars::CalendarCache>,
 }
 
 impl App {
-    /// The application over `db`; fails only when the secret key cannot be read or created.
+    /// The application over `db`; fails only when the secret key or the audit key cannot be
+    /// read or created.
     pub fn new(db: Db, config: Config, channels: notify::Channels) -> Result<App, String> {
         let secrets = Arc::new(secrets::SecretBox::for_config(&config.secret_key, &config.data_dir)?);
+        let audit_keys = Arc::new(audit::keys::Keyring::for_config(
+            &config.audit_key,
+            &config.audit_retired_keys,
+            &config.data_dir,
+        )?);
         let ttl = std::time::Duration::from_millis(config.session_cache_millis);
         let gateway: Option<Arc<dyn billing::gateway::PaymentGateway>> = match config.gateway.kind.as_str() {
             "yookassa" => match billing::gateway::YooKassa::new(&config.gateway) {
@@ -88,6 +96,7 @@ impl App {
         }
         Ok(App {
             secrets,
+            audit_keys,
             calendars: Arc::default(),
             gateway,
             registry,

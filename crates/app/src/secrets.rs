@@ -89,7 +89,7 @@ fn parse_key(text: &str) -> Result<[u8; 32], String> {
         .map_err(|_| "the secret key must be 64 hex digits (32 bytes)".to_owned())
 }
 
-fn write_owner_only(path: &Path, text: &str) -> std::io::Result<()> {
+pub(crate) fn write_owner_only(path: &Path, text: &str) -> std::io::Result<()> {
     use std::io::Write;
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir)?;
@@ -104,6 +104,18 @@ fn write_owner_only(path: &Path, text: &str) -> std::io::Result<()> {
     let mut file = options.open(path)?;
     file.write_all(text.as_bytes())?;
     file.sync_all()
+}
+
+/// Writes `text` over `path` (owner-only), through a new file renamed into place, so that a
+/// crash leaves either the old text or the new one.
+pub(crate) fn replace_owner_only(path: &Path, text: &str) -> std::io::Result<()> {
+    let tmp = path.with_extension("new");
+    match std::fs::remove_file(&tmp) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        _ => {}
+    }
+    write_owner_only(&tmp, text)?;
+    std::fs::rename(&tmp, path)
 }
 
 #[cfg(test)]

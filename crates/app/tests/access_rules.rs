@@ -13,7 +13,10 @@ use kabinet_testkit::{TestApp, both_databases};
 
 /// Whether the session behind `token` is accepted by `app`.
 async fn is_live(app: &kabinet_app::App, token: &str) -> bool {
-    sessions::authenticate(app, token).await.unwrap().is_some()
+    sessions::authenticate(app, token, sessions::SessionKind::Own)
+        .await
+        .unwrap()
+        .is_some()
 }
 
 fn client(ip: &str) -> ClientInfo {
@@ -275,7 +278,7 @@ async fn recovery_by_sms_code(db: Db) {
     let (token, who) = recovery::verify(&t.app, "vector.view", &code, &c).await.unwrap();
     assert!(who.must_change_password);
     assert!(
-        sessions::authenticate(&t.app, &token)
+        sessions::authenticate(&t.app, &token, sessions::SessionKind::Own)
             .await
             .unwrap()
             .unwrap()

@@ -176,6 +176,26 @@ enum SlaCommand {
         #[arg(long, value_parser = parse_instant)]
         opened_at: jiff::Timestamp,
     },
+    /// Production calendars (public holidays and transferred working days).
+    Calendar {
+        #[command(subcommand)]
+        command: SlaCalendarCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum SlaCalendarCommand {
+    /// Put the days of a published production calendar into a holiday calendar: an iCalendar
+    /// file (.ics), the open-data CSV (a row per year, a column per month listing days off),
+    /// plain CSV rows `date;holiday|worked;note`, or the XML production calendar
+    /// (`<calendar year=…><days><day d="MM.DD" t="1|3"/>`). Days already there are changed,
+    /// others kept; nothing is changed when any line is bad (exit 1, the line named).
+    Import {
+        file: std::path::PathBuf,
+        /// The holiday calendar's code.
+        #[arg(long, default_value = "ru")]
+        calendar: String,
+    },
 }
 
 #[derive(Clone, Copy, clap::ValueEnum)]
@@ -219,8 +239,24 @@ enum AdminCommand {
 
 #[derive(Subcommand)]
 enum AuditCommand {
-    /// Check the audit hash chain; exit status 1 and the first broken record on tampering.
-    Verify,
+    /// Check the audit hash chain from its first record to its head; exit status 1 and the
+    /// first broken record on tampering.
+    Verify {
+        /// A head printed earlier by `kabinet audit anchor` (SEQ:HASH): the chain must still
+        /// pass through it unchanged, which proves nothing up to it was rewritten or removed.
+        #[arg(long, value_parser = parse_anchor)]
+        anchor: Option<kabinet_app::audit::Anchor>,
+    },
+    /// Print the chain's head (SEQ:HASH) to keep somewhere the database's administrators
+    /// cannot change (a ticket, a printout, another system); `verify --anchor` checks it.
+    Anchor,
+    /// Replace the audit key kept in the data directory with a new one; the old key is kept
+    /// among the retired keys, so what it sealed still verifies. Restart the nodes afterwards.
+    RotateKey,
+}
+
+fn parse_anchor(s: &str) -> Result<kabinet_app::audit::Anchor, String> {
+    s.parse().map_err(|e: &str| e.to_owned())
 }
 
 /// mimalloc's `purge_delay` option (the same index in its v2 and v3 headers).
@@ -313,6 +349,13 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             if demo {
                 config.assets.router_control = "fake".into();
             }
+            // … and keep messages for the "Outgoing messages" page unless a transport is set.
+            if demo && config.email.transport.is_empty() {
+                config.email.transport = "fake".into();
+            }
+            if demo && config.sms.transport.is_empty() {
+                config.sms.transport = "fake".into();
+            }
             // The demo pays through a fake bank that speaks the YooKassa API on a local port.
             let _demo_bank = if demo && config.gateway.kind == "none" {
                 Some(start_demo_bank(&mut config).await?)
@@ -320,6 +363,9 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 None
             };
             let app = open(&config).await?;
+            if !no_worker {
+                app.channels.refuse_silent_loss(demo)?;
+            }
             if demo {
                 let logins = kabinet_app::demo::load(&app).await?;
                 print_demo_logins(&app, &logins);
@@ -334,6 +380,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         }
         Command::Worker => {
             let app = open(&config).await?;
+            app.channels.refuse_silent_loss(false)?;
             tracing::info!("worker started");
             let sealer = tokio::spawn(kabinet_app::audit::run_sealer(
                 app.clone(),
@@ -355,10 +402,30 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             print_demo_logins(&app, &logins);
         }
         Command::Audit {
-            command: AuditCommand::Verify,
+            command: AuditCommand::Anchor,
         } => {
             let app = open(&config).await?;
-            let v = kabinet_app::audit::verify(&app).await?;
+            println!("{}", kabinet_app::audit::anchor(&app).await?);
+        }
+        Command::Audit {
+            command: AuditCommand::RotateKey,
+        } => {
+            // Seal what waits under the old key first, so the new key starts on a clean head.
+            let app = open(&config).await?;
+            kabinet_app::audit::seal_pending(&app).await?;
+            match kabinet_app::audit::keys::rotate_in_data_dir(&config.audit_key, &config.data_dir) {
+                Ok(id) => println!("new audit key {id}; the old one is kept to verify what it sealed"),
+                Err(e) => {
+                    eprintln!("{e}");
+                    return Ok(std::process::ExitCode::from(2));
+                }
+            }
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { anchor },
+        } => {
+            let app = open(&config).await?;
+            let v = kabinet_app::audit::verify(&app, anchor.as_ref()).await?;
             return Ok(match v.first_broken {
                 None => {
                     println!("audit chain intact: {} records", v.checked);
@@ -399,6 +466,43 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 Err(e) => return Err(e.into()),
             }
         }
+        Command::Sla {
+            command:
+                SlaCommand::Calendar {
+                    command: SlaCalendarCommand::Import { file, calendar },
+                },
+        } => {
+            let bytes = std::fs::read(&file).with_context(|| format!("reading {}", file.display()))?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let days = match kabinet_app::support::calendars::read_calendar_file(&name, &bytes) {
+                Ok(days) => days,
+                Err(e) => {
+                    eprintln!("{}: {e}", file.display());
+                    return Ok(std::process::ExitCode::from(1));
+                }
+            };
+            let app = open(&config).await?;
+            let Ok(target) = kabinet_app::support::calendars::holiday_calendar_by_code(&app, &calendar).await else {
+                eprintln!("no holiday calendar with the code {calendar:?}");
+                return Ok(std::process::ExitCode::from(2));
+            };
+            let report =
+                kabinet_app::support::calendars::import_days(&app, &Actor::named("cli", None), target.id, &name, &days)
+                    .await?;
+            kabinet_app::audit::seal_pending(&app).await?;
+            println!(
+                "{}: {} days added, {} changed, {} already there ({} to {})",
+                target.name,
+                report.added,
+                report.changed,
+                report.unchanged,
+                report.first.map(|d| d.to_string()).unwrap_or_default(),
+                report.last.map(|d| d.to_string()).unwrap_or_default()
+            );
+        }
         Command::Openapi => println!("{}", kabinet_web::api::openapi_json_text()),
         Command::Validate { kind, value } => {
             let (report, valid) = validation_report(kind.kind(), &value);
@@ -411,11 +515,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
 
 async fn admin(config: &kabinet_app::Config, command: AdminCommand) -> anyhow::Result<std::process::ExitCode> {
     let app = open(config).await?;
-    let actor = Actor {
-        user_id: None,
-        label: "cli".into(),
-        ip: None,
-    };
+    let actor = Actor::named("cli", None);
     let result = match command {
         AdminCommand::Create {
             login,

@@ -22,6 +22,9 @@ fn command(db: &Db, data_dir: &std::path::Path, args: &[&str]) -> Command {
     c.args(args)
         .env("DATABASE_URL", &db.url)
         .env("KABINET_DATA_DIR", data_dir)
+        // A worker delivers messages only through a configured channel; the log is one.
+        .env("KABINET_EMAIL__TRANSPORT", "log")
+        .env("KABINET_SMS__TRANSPORT", "log")
         .env("RUST_LOG", "warn")
         .env_remove("KABINET_CONFIG")
         .current_dir(std::env::temp_dir())

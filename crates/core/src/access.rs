@@ -384,6 +384,18 @@ pub const PERMISSION_TABLE: &[(Permission, &[Role])] = &[
     (Permission::SlaManage, &[Role::Staff(S::Admin)]),
 ];
 
+/// Whether a staff member who entered a customer's cabinet from the back office may take an
+/// action guarded by `permission` there. The visit is for seeing and doing what the customer
+/// would do with its services; nothing that outlives the visit or takes the login over — API
+/// tokens, passwords, sessions, contact details, the customer's other logins — is allowed.
+/// Reading (safe methods) is decided by the table alone.
+pub fn acting_may_change(permission: Permission) -> bool {
+    !matches!(
+        permission,
+        Permission::OwnAccount | Permission::CabinetEditContacts | Permission::CabinetManageUsers
+    )
+}
+
 /// Whether a user with `role` (or an anonymous visitor, `None`) holds `permission`.
 pub fn allows(role: Option<Role>, permission: Permission) -> bool {
     match (permission, role) {
@@ -462,6 +474,15 @@ mod tests {
         assert!(!allows(viewer, Permission::CabinetEditContacts));
         assert!(!allows(viewer, Permission::CabinetManageUsers));
         assert!(!allows(viewer, Permission::CabinetPay));
+    }
+
+    #[test]
+    fn a_visit_to_a_cabinet_changes_no_credentials() {
+        assert!(!acting_may_change(Permission::OwnAccount));
+        assert!(!acting_may_change(Permission::CabinetEditContacts));
+        assert!(!acting_may_change(Permission::CabinetManageUsers));
+        assert!(acting_may_change(Permission::CabinetTickets));
+        assert!(acting_may_change(Permission::CabinetView));
     }
 
     #[test]

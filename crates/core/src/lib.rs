@@ -52,5 +52,6 @@ pub mod money;
 pub mod net;
 pub mod password_policy;
 pub mod phone;
+pub mod production_calendar;
 pub mod support;
 pub mod text;

@@ -5,6 +5,8 @@ use sea_orm::{
     QuerySelect, Statement,
 };
 
+use kabinet_core::audit::{ChainFields, ChainKey};
+
 use crate::entities::audit_pending::{self, Entity as AuditPending};
 use crate::entities::audit_record::{self, Entity as AuditRecord, Model as AuditModel};
 
@@ -18,6 +20,7 @@ pub struct NewAuditRecord {
     pub object_type: String,
     pub object_id: Option<String>,
     pub changes: serde_json::Value,
+    pub acting_user_id: Option<i64>,
 }
 
 /// Writes one record inside the caller's transaction, to be sealed into the chain by
@@ -33,6 +36,7 @@ pub async fn append<C: ConnectionTrait>(txn: &C, record: NewAuditRecord) -> Resu
         object_type: Set(record.object_type),
         object_id: Set(record.object_id),
         changes: Set(record.changes.to_string()),
+        acting_user_id: Set(record.acting_user_id),
         ..Default::default()
     }
     .insert(txn)
@@ -40,11 +44,12 @@ pub async fn append<C: ConnectionTrait>(txn: &C, record: NewAuditRecord) -> Resu
     Ok(())
 }
 
-/// Seals up to `limit` committed pending records, oldest first, into the hash chain, inside
+/// Seals up to `limit` committed pending records, oldest first, into the hash chain under
+/// `key`, inside
 /// `txn` (a write transaction of the caller's). The chain head is locked first, so sealers
 /// on several nodes take turns and the chain never forks; the pending rows are moved, not
 /// copied. Returns how many were sealed.
-pub async fn seal<C: ConnectionTrait>(txn: &C, limit: u64) -> Result<usize, DbErr> {
+pub async fn seal<C: ConnectionTrait>(txn: &C, limit: u64, key: &ChainKey) -> Result<usize, DbErr> {
     let backend = txn.get_database_backend();
     // An update that changes nothing still takes the row lock (PostgreSQL); on SQLite the
     // write transaction holds the database already.
@@ -68,18 +73,22 @@ pub async fn seal<C: ConnectionTrait>(txn: &C, limit: u64) -> Result<usize, DbEr
     let mut sealed = Vec::with_capacity(pending.len());
     for p in &pending {
         seq += 1;
-        let hash = kabinet_core::audit::chain_hash(&kabinet_core::audit::ChainFields {
-            seq,
-            at_micros: p.at.timestamp_micros(),
-            actor_user_id: p.actor_user_id,
-            actor: &p.actor,
-            ip: p.ip.as_deref(),
-            action: &p.action,
-            object_type: &p.object_type,
-            object_id: p.object_id.as_deref(),
-            changes: &p.changes,
-            prev_hash: &prev_hash,
-        });
+        let hash = kabinet_core::audit::keyed_chain_hash(
+            &ChainFields {
+                seq,
+                at_micros: p.at.timestamp_micros(),
+                actor_user_id: p.actor_user_id,
+                actor: &p.actor,
+                ip: p.ip.as_deref(),
+                action: &p.action,
+                object_type: &p.object_type,
+                object_id: p.object_id.as_deref(),
+                changes: &p.changes,
+                prev_hash: &prev_hash,
+                acting_user_id: p.acting_user_id,
+            },
+            key,
+        );
         sealed.push(audit_record::ActiveModel {
             seq: Set(seq),
             at: Set(p.at),
@@ -92,6 +101,8 @@ pub async fn seal<C: ConnectionTrait>(txn: &C, limit: u64) -> Result<usize, DbEr
             changes: Set(p.changes.clone()),
             prev_hash: Set(prev_hash.clone()),
             hash: Set(hash.clone()),
+            acting_user_id: Set(p.acting_user_id),
+            key_id: Set(Some(key.id().to_owned())),
             ..Default::default()
         });
         prev_hash = hash;
@@ -131,9 +142,31 @@ pub async fn page_after<C: ConnectionTrait>(db: &C, after_seq: i64, limit: u64) 
         .await
 }
 
-/// The recomputed hash of a stored record, to compare with the stored one.
-pub fn recompute_hash(r: &AuditModel) -> String {
-    kabinet_core::audit::chain_hash(&kabinet_core::audit::ChainFields {
+/// The chain's head as the sealers left it: the last sequence number and its hash.
+pub async fn head<C: ConnectionTrait>(db: &C) -> Result<(i64, String), DbErr> {
+    let row = db
+        .query_one_raw(Statement::from_string(
+            db.get_database_backend(),
+            "SELECT seq, last_hash FROM audit_head WHERE id = 1",
+        ))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("audit_head".into()))?;
+    Ok((row.try_get("", "seq")?, row.try_get("", "last_hash")?))
+}
+
+/// One record by its sequence number.
+pub async fn by_seq<C: ConnectionTrait>(db: &C, seq: i64) -> Result<Option<AuditModel>, DbErr> {
+    AuditRecord::find()
+        .filter(audit_record::Column::Seq.eq(seq))
+        .one(db)
+        .await
+}
+
+/// The recomputed hash of a stored record, to compare with the stored one: an HMAC under the
+/// key it names (`None` when that key is not known here), or the plain hash of a record from
+/// before the chain had keys.
+pub fn recompute_hash<'k>(r: &AuditModel, key_by_id: impl Fn(&str) -> Option<&'k ChainKey>) -> Option<String> {
+    let fields = ChainFields {
         seq: r.seq,
         at_micros: r.at.timestamp_micros(),
         actor_user_id: r.actor_user_id,
@@ -144,5 +177,10 @@ pub fn recompute_hash(r: &AuditModel) -> String {
         object_id: r.object_id.as_deref(),
         changes: &r.changes,
         prev_hash: &r.prev_hash,
-    })
+        acting_user_id: r.acting_user_id,
+    };
+    match &r.key_id {
+        None => Some(kabinet_core::audit::chain_hash(&fields)),
+        Some(id) => key_by_id(id).map(|key| kabinet_core::audit::keyed_chain_hash(&fields, key)),
+    }
 }

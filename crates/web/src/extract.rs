@@ -8,6 +8,7 @@ use kabinet_app::AppError;
 use kabinet_app::access::Identity;
 use serde::de::DeserializeOwned;
 
+use crate::boundary::is_hostile_in_text;
 use crate::error::WebError;
 use crate::guard::RequestContext;
 
@@ -76,6 +77,36 @@ impl FormData {
     pub fn opt(&self, name: &str) -> Option<String> {
         Some(self.get(name).trim()).filter(|s| !s.is_empty()).map(str::to_owned)
     }
+
+    /// Refuses a field holding a NUL or another control character no form sends (tabs and
+    /// line breaks from text areas pass), naming the field.
+    fn refuse_hostile_text(&self) -> Result<(), WebError> {
+        match self
+            .0
+            .iter()
+            .find(|(k, v)| k.chars().chain(v.chars()).any(is_hostile_in_text))
+        {
+            Some((name, _)) => Err(WebError::App(kabinet_app::FieldErrors::single(
+                name,
+                "text-control-characters",
+            ))),
+            None => Ok(()),
+        }
+    }
+}
+
+/// Whether a JSON value holds, in a key or a string anywhere inside, a control character
+/// other than tabs and line breaks.
+fn json_has_hostile_text(v: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match v {
+        Value::String(s) => s.chars().any(is_hostile_in_text),
+        Value::Array(items) => items.iter().any(json_has_hostile_text),
+        Value::Object(map) => map
+            .iter()
+            .any(|(k, v)| k.chars().any(is_hostile_in_text) || json_has_hostile_text(v)),
+        _ => false,
+    }
 }
 
 impl<S: Send + Sync> FromRequest<S> for FormData {
@@ -93,7 +124,9 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
         if std::str::from_utf8(&bytes).is_err() {
             return Err(WebError::BadRequest("invalid-utf8"));
         }
-        Ok(FormData(pairs))
+        let form = FormData(pairs);
+        form.refuse_hostile_text()?;
+        Ok(form)
     }
 }
 
@@ -111,14 +144,18 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
 impl<T: DeserializeOwned> JsonBody<T> {
     /// Parses a body read already (a handler that checks a credential first).
     pub fn parse(bytes: &[u8]) -> Result<JsonBody<T>, WebError> {
-        serde_json::from_slice(bytes)
-            .map(JsonBody)
-            .map_err(|e| match e.classify() {
-                serde_json::error::Category::Data => {
-                    WebError::App(kabinet_app::FieldErrors::single("body", "json-invalid-value"))
-                }
-                _ => WebError::BadRequest("malformed-json"),
-            })
+        let invalid_value = || WebError::App(kabinet_app::FieldErrors::single("body", "json-invalid-value"));
+        let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| match e.classify() {
+            serde_json::error::Category::Data => invalid_value(),
+            _ => WebError::BadRequest("malformed-json"),
+        })?;
+        if json_has_hostile_text(&value) {
+            return Err(WebError::App(kabinet_app::FieldErrors::single(
+                "body",
+                "text-control-characters",
+            )));
+        }
+        serde_json::from_value(value).map(JsonBody).map_err(|_| invalid_value())
     }
 }
 
@@ -178,6 +215,12 @@ impl<S: Send + Sync> FromRequest<S> for UploadForm {
             let name = field.name().unwrap_or("").to_owned();
             match field.file_name().map(str::to_owned) {
                 Some(file_name) => {
+                    if file_name.chars().any(is_hostile_in_text) {
+                        return Err(WebError::App(kabinet_app::FieldErrors::single(
+                            &name,
+                            "text-control-characters",
+                        )));
+                    }
                     let bytes = field.bytes().await.map_err(too_large_or_bad)?;
                     if !(file_name.is_empty() && bytes.is_empty()) {
                         files.push(kabinet_app::support::tickets::Upload {
@@ -192,9 +235,8 @@ impl<S: Send + Sync> FromRequest<S> for UploadForm {
                 }
             }
         }
-        Ok(UploadForm {
-            fields: FormData(fields),
-            files,
-        })
+        let fields = FormData(fields);
+        fields.refuse_hostile_text()?;
+        Ok(UploadForm { fields, files })
     }
 }

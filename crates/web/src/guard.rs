@@ -14,9 +14,10 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::MethodRouter;
 use kabinet_app::App;
+use kabinet_app::access::sessions::SessionKind;
 use kabinet_app::access::{ClientInfo, Identity, sessions, tokens};
 use kabinet_app::i18n::Lang;
-use kabinet_core::access::{Permission, allows};
+use kabinet_core::access::{Permission, acting_may_change, allows};
 
 use crate::error::{ErrorInfo, render_error};
 
@@ -246,9 +247,17 @@ fn same_origin(headers: &HeaderMap, public_base_url: &str) -> bool {
 /// API requests a browser can only send cross-site after a CORS preflight, which this server
 /// never grants: JSON bodies and methods other than POST. Such requests need no origin check,
 /// so API clients without an `Origin` header (mobile apps, scripts) work.
+///
+/// An API request with neither `Origin` nor `Sec-Fetch-Site` comes from no current browser
+/// (they send one of them on every unsafe request) and is let through as well: a script's
+/// `POST /api/v1/auth/logout` with its cookie and no body ends its session. The session
+/// cookie is `SameSite=Lax` besides, so a cross-site POST would not carry it anyway.
 fn preflighted(face: FaceOf, method: &Method, headers: &HeaderMap) -> bool {
     if face != FaceOf::Api {
         return false;
+    }
+    if !headers.contains_key(header::ORIGIN) && !headers.contains_key("sec-fetch-site") {
+        return true;
     }
     let json = headers
         .get(header::CONTENT_TYPE)
@@ -279,6 +288,28 @@ async fn authorize(State(gate): State<Gate>, mut req: Request, next: Next) -> Re
         method.clone()
     };
     let Some(&permission) = gate.table.get(&(lookup_method, path.as_str())) else {
+        let mut allowed: Vec<&str> = gate
+            .table
+            .keys()
+            .filter(|(_, p)| *p == path)
+            .map(|(m, _)| m.as_str())
+            .collect();
+        if !allowed.is_empty() {
+            // A method this path does not take: the ordinary answer, not a refusal.
+            if allowed.contains(&"GET") {
+                allowed.push("HEAD");
+            }
+            allowed.sort_unstable();
+            let mut res = render_error(
+                face,
+                anonymous_lang(req.headers()),
+                ErrorInfo::status(StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed"),
+            );
+            if let Ok(v) = HeaderValue::from_str(&allowed.join(", ")) {
+                res.headers_mut().insert(header::ALLOW, v);
+            }
+            return res;
+        }
         tracing::error!(%path, %method, "route without a declared permission refused");
         return render_error(
             face,
@@ -296,8 +327,8 @@ async fn authorize(State(gate): State<Gate>, mut req: Request, next: Next) -> Re
         .filter(|_| !anonymous_route && face == FaceOf::Cabinet && token.is_none())
         .map(str::to_owned);
     let acting = match &acting_token {
-        Some(t) => match sessions::authenticate(&gate.app, t).await {
-            Ok(i) => i.filter(|i| i.acting_staff.is_some()),
+        Some(t) => match sessions::authenticate(&gate.app, t, SessionKind::Acting).await {
+            Ok(i) => i,
             Err(e) => return crate::error::internal(face, anonymous_lang(headers), e),
         },
         None => None,
@@ -324,7 +355,7 @@ async fn authorize(State(gate): State<Gate>, mut req: Request, next: Next) -> Re
     } else if acting.is_some() {
         acting
     } else if let Some(s) = &session_token {
-        match sessions::authenticate(&gate.app, s).await {
+        match sessions::authenticate(&gate.app, s, SessionKind::Own).await {
             Ok(i) => i,
             Err(e) => return crate::error::internal(face, anonymous_lang(headers), e),
         }
@@ -364,6 +395,14 @@ async fn authorize(State(gate): State<Gate>, mut req: Request, next: Next) -> Re
         };
     }
     if let Some(i) = &identity
+        && i.acting_staff.is_some()
+        && unsafe_method
+        && !acting_may_change(permission)
+        && !matches!(path.as_str(), "/logout" | "/leave-cabinet")
+    {
+        return render_error(face, lang, ErrorInfo::status(StatusCode::FORBIDDEN, "not-while-acting"));
+    }
+    if let Some(i) = &identity
         && i.must_change_password
         && permission != kabinet_core::access::Permission::Public
         && !allowed_during_forced_change(&path)
@@ -385,11 +424,23 @@ async fn authorize(State(gate): State<Gate>, mut req: Request, next: Next) -> Re
         face,
         session_token,
     });
+    let signed_in = req
+        .extensions()
+        .get::<RequestContext>()
+        .is_some_and(|c| c.identity.is_some());
     let response = next.run(req).await;
-    match response.extensions().get::<ErrorInfo>().cloned() {
+    let mut response = match response.extensions().get::<ErrorInfo>().cloned() {
         Some(info) if response.headers().get(header::CONTENT_TYPE).is_none() => render_error(face, lang, info),
         _ => response,
+    };
+    // What a signed-in person sees, and every API answer, stays out of shared and browser
+    // caches (a back button after logout must not show it), unless the handler said otherwise.
+    if (signed_in || face == FaceOf::Api) && !response.headers().contains_key(header::CACHE_CONTROL) {
+        response
+            .headers_mut()
+            .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
+    response
 }
 
 async fn not_found(req: Request) -> Response {
@@ -403,9 +454,16 @@ async fn not_found(req: Request) -> Response {
 
 /// Headers every answer carries: no sniffing, no framing, no referrer leaks, and a content
 /// security policy that allows only our own scripts, styles and fonts.
-pub async fn security_headers(req: Request, next: Next) -> Response {
+/// Behind an `https://` public address, browsers are also told to use nothing else (HSTS).
+pub async fn security_headers(State(app): State<App>, req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
     let h = res.headers_mut();
+    if app.config.cookies_secure() {
+        h.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000; includeSubDomains"),
+        );
+    }
     h.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
     h.insert("x-frame-options", HeaderValue::from_static("DENY"));
     h.insert("referrer-policy", HeaderValue::from_static("same-origin"));

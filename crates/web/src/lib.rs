@@ -8,6 +8,7 @@
 pub mod api;
 pub mod assets;
 pub mod backoffice;
+pub mod boundary;
 pub mod cabinet;
 pub mod charts;
 pub mod documents;
@@ -48,7 +49,11 @@ pub fn router(app: App) -> Router {
         .layer(DefaultBodyLimit::max(body_limit))
         // A bug in a handler answers 500 for that request instead of taking the worker down.
         .layer(tower_http::catch_panic::CatchPanicLayer::new())
-        .layer(axum::middleware::from_fn(guard::security_headers))
+        .layer(axum::middleware::from_fn(boundary::refuse_hostile_uri))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            guard::security_headers,
+        ))
         .layer(axum::middleware::from_fn_with_state(app.clone(), metrics::track))
         .with_state(app)
 }

@@ -456,9 +456,25 @@ async fn admin_api_scopes_and_creates(db: Db) {
 async fn operations_endpoints(db: Db) {
     let w = Web::demo(db).await;
     assert_eq!(w.get("/healthz", None).await.body, "ok");
-    assert_eq!(w.get("/readyz", None).await.status, StatusCode::OK);
+    let ready = w.get("/readyz", None).await;
+    assert_eq!(ready.status, StatusCode::OK);
+    assert_eq!(ready.json()["database"], "up");
+    assert_eq!(ready.json()["channels"]["email"], "fake");
     w.get("/login", None).await;
-    let metrics = w.get("/metrics", None).await;
+    // The metrics read with their token (without one, only from this very host).
+    let mut config = kabinet_testkit::config();
+    config.metrics_token = "scrape".into();
+    let scraper = Web::with_config(w.t.app.db.clone(), config).await;
+    scraper.get("/login", None).await;
+    let metrics = scraper
+        .send(
+            axum::http::Request::builder()
+                .uri("/metrics")
+                .header(header::AUTHORIZATION, "Bearer scrape")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
     assert!(
         metrics
             .body

@@ -51,9 +51,23 @@ pub async fn find_by_identifier<C: ConnectionTrait>(db: &C, identifier: &str) ->
     Ok(None)
 }
 
-/// The key failed attempts are counted under: the typed identifier, lowercased and cut.
-fn attempt_key(identifier: &str) -> String {
-    text::truncate(&identifier.trim().to_lowercase(), 100)
+/// The key attempts are counted under: the account the identifier names, when there is one —
+/// so its login name, e-mail and every spelling of its phone share one budget — else the
+/// identifier's normalised form (a phone in E.164, an e-mail or a login name in lower case),
+/// so that an unknown account is limited alike and answers alike.
+pub fn attempt_key(found: Option<&user::Model>, identifier: &str) -> String {
+    if let Some(u) = found {
+        return format!("user:{}", u.id);
+    }
+    let typed = identifier.trim();
+    let normalised = if let Ok(phone) = Phone::parse(typed) {
+        phone.as_str().to_owned()
+    } else if let Ok(email) = Email::parse(typed) {
+        email.as_str().to_lowercase()
+    } else {
+        typed.to_lowercase()
+    };
+    text::truncate(&normalised, 100)
 }
 
 pub async fn record_attempt(
@@ -88,17 +102,21 @@ pub async fn sign_in(
     face: Face,
     client: &ClientInfo,
 ) -> Result<SignedIn, LoginFailureOr> {
-    let key = attempt_key(identifier);
+    let found = find_by_identifier(&app.db.conn, identifier).await?;
+    let key = attempt_key(found.as_ref(), identifier);
     let cfg = &app.config;
     let now = kabinet_store::now();
     let window = Duration::minutes(cfg.login_window_minutes);
-    if let Err(AppError::Throttled { retry_after_secs }) =
-        throttle::check_login(&app.db.conn, &key, &client.ip, cfg.login_failures_allowed, window, now).await
-    {
-        record_attempt(&app.db, None, &key, client, "throttled", face).await?;
-        return Err(LoginFailure::Throttled { retry_after_secs }.into());
+    // Any failure of the check itself refuses the sign-in: a limit that cannot be read is
+    // not a reason to let an unlimited number of passwords through.
+    match throttle::check_login(&app.db.conn, &key, &client.ip, cfg.login_failures_allowed, window, now).await? {
+        throttle::LoginPace::Refuse { retry_after_secs } => {
+            record_attempt(&app.db, found.as_ref().map(|u| u.id), &key, client, "throttled", face).await?;
+            return Err(LoginFailure::Throttled { retry_after_secs }.into());
+        }
+        throttle::LoginPace::Slow(delay) => tokio::time::sleep(delay).await,
+        throttle::LoginPace::Go => {}
     }
-    let found = find_by_identifier(&app.db.conn, identifier).await?;
     let admitted = found.as_ref().filter(|u| role_of(u).is_some_and(|r| face.admits(r)));
     let ok = passwords::verify(admitted.map(|u| u.password_hash.clone()), password).await;
     let user = match admitted {

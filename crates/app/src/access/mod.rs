@@ -127,6 +127,16 @@ impl Identity {
     pub fn is_partner(&self) -> bool {
         self.role == Role::Staff(StaffRole::Partner)
     }
+
+    /// Refuses what a staff member visiting a customer's cabinet may not do there (see
+    /// `kabinet_core::access::acting_may_change`): the gate refuses it first, and each such
+    /// use case asks again so that a route which forgets cannot let it through.
+    pub fn refuse_if_acting(&self) -> crate::AppResult<()> {
+        if self.acting_staff.is_some() {
+            return Err(crate::AppError::Refused("not-while-acting"));
+        }
+        Ok(())
+    }
 }
 
 /// Who did something, for the audit log.
@@ -135,14 +145,23 @@ pub struct Actor {
     pub user_id: Option<i64>,
     pub label: String,
     pub ip: Option<String>,
+    /// The staff member behind `user_id` (a customer's login) in a cabinet entered from the
+    /// back office; recorded beside it so that both identities are in every record.
+    pub acting_user_id: Option<i64>,
 }
 
 impl Actor {
     pub fn system() -> Actor {
+        Actor::named("system", None)
+    }
+
+    /// The product itself, under a name saying which part (`autopay`, `gateway`, `cli`).
+    pub fn named(label: &str, ip: Option<String>) -> Actor {
         Actor {
             user_id: None,
-            label: "system".into(),
-            ip: None,
+            label: label.to_owned(),
+            ip,
+            acting_user_id: None,
         }
     }
 
@@ -157,16 +176,13 @@ impl Actor {
             user_id: Some(identity.user_id),
             label,
             ip,
+            acting_user_id: identity.acting_staff.as_ref().map(|s| s.user_id),
         }
     }
 
     /// A person who is not signed in (registration, recovery), known only by address.
     pub fn anonymous(ip: &str) -> Actor {
-        Actor {
-            user_id: None,
-            label: "anonymous".into(),
-            ip: Some(ip.to_owned()),
-        }
+        Actor::named("anonymous", Some(ip.to_owned()))
     }
 }
 

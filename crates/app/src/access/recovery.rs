@@ -35,9 +35,12 @@ pub async fn request(app: &App, identifier: &str, channel: Channel, client: &Cli
         Duration::hours(1),
     )
     .await?;
-    let key = kabinet_core::text::truncate(&identifier.trim().to_lowercase(), 100);
+    // Counted per account (or per normalised identifier when there is none), so that its
+    // login, e-mail and every spelling of its phone share the five codes an hour.
+    let found = login::find_by_identifier(&app.db.conn, identifier).await?;
+    let key = login::attempt_key(found.as_ref(), identifier);
     throttle::hit(&app.db.conn, &format!("recovery-id:{key}"), 5, Duration::hours(1)).await?;
-    let Some(u) = login::find_by_identifier(&app.db.conn, identifier).await? else {
+    let Some(u) = found else {
         return Ok(());
     };
     if u.status != "active" {

@@ -100,9 +100,23 @@ pub fn is_alive(s: &session::Model, idle: Duration, now: DateTime<Utc>) -> bool 
     s.expires_at > now && s.last_seen_at + idle > now
 }
 
-/// The identity behind a session cookie, or `None` when the session is unknown, expired or
-/// its user is disabled.
-pub async fn authenticate(app: &App, token: &str) -> AppResult<Option<Identity>> {
+/// Which kind of session a cookie must name: a person's own sign-in, or a customer's cabinet
+/// entered from the back office. Each cookie is accepted only as its own kind, so the value of
+/// a visit's cookie sent as a session cookie (to reach the API or the profile) is worthless.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionKind {
+    Own,
+    Acting,
+}
+
+/// The identity behind a session cookie, or `None` when the session is unknown, expired, of
+/// the other kind, or its user (or the visiting staff member) is disabled.
+pub async fn authenticate(app: &App, token: &str, kind: SessionKind) -> AppResult<Option<Identity>> {
+    let identity = authenticate_any(app, token).await?;
+    Ok(identity.filter(|i| i.acting_staff.is_some() == (kind == SessionKind::Acting)))
+}
+
+async fn authenticate_any(app: &App, token: &str) -> AppResult<Option<Identity>> {
     if token.len() != 64 || !token.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Ok(None);
     }
@@ -188,6 +202,7 @@ pub async fn end_others<C: ConnectionTrait>(db: &C, user_id: i64, keep: Option<&
 /// "Log out my other sessions": ends every session of the caller but the current one, with
 /// its audit record in the same transaction. Returns how many ended.
 pub async fn end_own_others(app: &App, who: &Identity, actor: &Actor) -> AppResult<u64> {
+    who.refuse_if_acting()?;
     let txn = app.db.write().await?;
     let ended = end_others(&txn, who.user_id, who.session_id.as_deref()).await?;
     let details = serde_json::json!({"ended": ended});

@@ -28,6 +28,7 @@ pub async fn create(
     name: &str,
     expires_in_days: Option<i64>,
 ) -> AppResult<NewToken> {
+    who.refuse_if_acting()?;
     let mut errors = FieldErrors::new();
     let name = match text::one_line(name, text::limits::SHORT, true) {
         Ok(n) => n.unwrap_or_default(),
@@ -79,6 +80,7 @@ pub async fn list(app: &App, user_id: i64) -> AppResult<Vec<api_token::Model>> {
 
 /// Revokes one of the caller's own tokens; someone else's token is "not found".
 pub async fn revoke(app: &App, who: &Identity, actor: &Actor, token_id: i64) -> AppResult<()> {
+    who.refuse_if_acting()?;
     let txn = app.db.write().await?;
     let token = ApiToken::find_by_id(token_id)
         .filter(api_token::Column::UserId.eq(who.user_id))

@@ -482,6 +482,7 @@ pub async fn change_own_password(
     new: &str,
     confirm: &str,
 ) -> AppResult<()> {
+    who.refuse_if_acting()?;
     let me = User::find_by_id(who.user_id)
         .one(&app.db.conn)
         .await?
@@ -517,6 +518,7 @@ pub async fn change_own_password(
 
 /// Updates the caller's own contact phone (the one piece of personal data a customer edits).
 pub async fn update_own_phone(app: &App, who: &Identity, actor: &Actor, phone: &str) -> AppResult<user::Model> {
+    who.refuse_if_acting()?;
     let phone = match phone.trim() {
         "" => None,
         p => Some(
@@ -555,6 +557,7 @@ pub async fn update_own_phone(app: &App, who: &Identity, actor: &Actor, phone: &
 /// Sets the time zone the caller reads times in (blank: back to the customer's or the
 /// product's).
 pub async fn set_own_time_zone(app: &App, who: &Identity, actor: &Actor, time_zone: &str) -> AppResult<user::Model> {
+    who.refuse_if_acting()?;
     let time_zone = match time_zone.trim() {
         "" => None,
         tz if jiff::tz::TimeZone::get(tz).is_ok() && tz.len() <= 64 => Some(tz.to_owned()),
@@ -584,8 +587,12 @@ pub async fn set_own_time_zone(app: &App, who: &Identity, actor: &Actor, time_zo
     Ok(updated)
 }
 
-/// Remembers the caller's language choice.
+/// Remembers the caller's language choice. A staff member visiting a customer's cabinet
+/// changes only the page's language (the cookie), never the login's.
 pub async fn set_language(app: &App, who: &Identity, lang: Lang) -> AppResult<()> {
+    if who.acting_staff.is_some() {
+        return Ok(());
+    }
     User::update_many()
         .col_expr(user::Column::Language, sea_orm::sea_query::Expr::value(lang.code()))
         .filter(user::Column::Id.eq(who.user_id))

@@ -209,6 +209,8 @@ pub async fn run(app: &App, today: NaiveDate) -> AppResult<AutopayReport> {
     let Some(gw) = app.gateway.clone() else {
         return Ok(report);
     };
+    // Intents left pending by an earlier round are settled first, under their own keys.
+    report.paid += resume_pending(app).await?;
     let rules = AutopayRule::find()
         .filter(autopay_rule::Column::Status.eq("active"))
         .all(&app.db.conn)
@@ -226,11 +228,7 @@ pub async fn run(app: &App, today: NaiveDate) -> AppResult<AutopayReport> {
         let Some(method) = rule.payment_method_id.clone() else {
             continue;
         };
-        let actor = Actor {
-            user_id: None,
-            label: "autopay".into(),
-            ip: None,
-        };
+        let actor = Actor::named("autopay", None);
         let key = format!("autopay-{}-{today}", rule.id);
         let outcome = pay(app, &actor, &*gw, &account, amount, &method, &key).await;
         let mut row: autopay_rule::ActiveModel = rule.clone().into();
@@ -279,6 +277,10 @@ async fn due_amount(
     }
 }
 
+/// Pays `amount` from the saved card `method` under the intent `key` (one per rule and day).
+/// The intent is saved before the gateway is asked; asking again with the same key — after a
+/// timeout, or a restart while the request was in flight — gets the gateway's same payment
+/// back (its `Idempotence-Key`), never a second charge.
 async fn pay(
     app: &App,
     actor: &Actor,
@@ -288,32 +290,114 @@ async fn pay(
     method: &str,
     key: &str,
 ) -> AppResult<()> {
+    let existing = payment::Entity::find()
+        .filter(payment::Column::IdempotenceKey.eq(key))
+        .one(&app.db.conn)
+        .await?;
+    let ours = match existing {
+        Some(p) if p.status == "succeeded" => return Ok(()),
+        Some(p) if p.status == "pending" => p,
+        Some(_) => return Err(AppError::Refused("gateway-refused")),
+        None => super::topup::new_pending(app, actor, account, amount, "autopay", key).await?,
+    };
+    ask(app, actor, gw, account, ours, method).await
+}
+
+/// Asks the gateway to carry out the saved intent `ours` and settles what it answers. A
+/// gateway that cannot be reached leaves the intent pending, to be asked again.
+async fn ask(
+    app: &App,
+    actor: &Actor,
+    gw: &dyn super::gateway::PaymentGateway,
+    account: &account::Model,
+    ours: payment::Model,
+    method: &str,
+) -> AppResult<()> {
     let currency: Currency = super::currency_of(&account.currency)?;
-    let ours = super::topup::new_pending(app, actor, account, amount, "autopay", key).await?;
     let request = NewGatewayPayment {
-        amount,
+        amount: ours.amount,
         currency,
         description: format!("{} {}", account.number, account.title),
         return_url: app.config.public_base_url.clone(),
         payment_id: ours.id,
-        idempotence_key: key.to_owned(),
+        idempotence_key: ours.idempotence_key.clone(),
         save_payment_method: false,
         payment_method_id: Some(method.to_owned()),
     };
     let g = gw.create_payment(&request).await.map_err(|e| {
-        tracing::warn!(error = %e, account = account.id, "autopay");
+        tracing::warn!(error = %e, account = account.id, payment = ours.id, "autopay: the intent stays pending");
         AppError::Refused("gateway-unavailable")
     })?;
-    let mut row: payment::ActiveModel = ours.clone().into();
-    row.gateway_payment_id = Set(Some(g.id.clone()));
-    let ours = row.update(&app.db.conn).await?;
+    let ours = if ours.gateway_payment_id.is_none() {
+        let mut row: payment::ActiveModel = ours.into();
+        row.gateway_payment_id = Set(Some(g.id.clone()));
+        row.update(&app.db.conn).await?
+    } else {
+        ours
+    };
     match g.status.as_str() {
         "succeeded" | "pending" | "waiting_for_capture" => {
             super::topup::settle(app, actor, ours, &g).await?;
             Ok(())
         }
-        _ => Err(AppError::Refused("gateway-refused")),
+        _ => {
+            super::topup::settle(app, actor, ours, &g).await?;
+            Err(AppError::Refused("gateway-refused"))
+        }
     }
+}
+
+/// How long an autopay intent left pending (the gateway did not answer) is asked about again.
+const RESUME_WITHIN: chrono::Duration = chrono::Duration::days(3);
+
+/// Asks the gateway again about autopay intents still pending — the gateway was unreachable,
+/// or the node stopped between saving an intent and hearing back — with their own keys.
+/// A rule whose intent went through is clear of its failure again. Returns how many were paid.
+pub async fn resume_pending(app: &App) -> AppResult<u64> {
+    let Some(gw) = app.gateway.clone() else {
+        return Ok(0);
+    };
+    let since = kabinet_store::now() - RESUME_WITHIN;
+    let pending = payment::Entity::find()
+        .filter(payment::Column::Method.eq("autopay"))
+        .filter(payment::Column::Status.eq("pending"))
+        .filter(payment::Column::CreatedAt.gte(since))
+        .all(&app.db.conn)
+        .await?;
+    let actor = Actor::named("autopay", None);
+    let mut paid = 0;
+    for intent in pending {
+        let Some(account) = Account::find_by_id(intent.account_id).one(&app.db.conn).await? else {
+            continue;
+        };
+        let Some(rule) = AutopayRule::find()
+            .filter(autopay_rule::Column::AccountId.eq(account.id))
+            .filter(autopay_rule::Column::Status.eq("active"))
+            .one(&app.db.conn)
+            .await?
+        else {
+            continue;
+        };
+        let Some(method) = rule.payment_method_id.clone() else {
+            continue;
+        };
+        let intent_id = intent.id;
+        match ask(app, &actor, &*gw, &account, intent, &method).await {
+            Ok(()) => {
+                let settled = payment::Entity::find_by_id(intent_id).one(&app.db.conn).await?;
+                if settled.is_some_and(|p| p.status == "succeeded") {
+                    paid += 1;
+                    let mut row: autopay_rule::ActiveModel = rule.into();
+                    row.failures = Set(0);
+                    row.last_error = Set(None);
+                    row.updated_at = Set(kabinet_store::now());
+                    row.update(&app.db.conn).await?;
+                }
+            }
+            Err(e) => tracing::info!(payment = intent_id, error = %e, "autopay intent still not settled"),
+        }
+    }
+    Ok(paid)
 }
 
 async fn notify_failure(app: &App, account: &account::Model, amount: i64, key: &str) -> AppResult<()> {

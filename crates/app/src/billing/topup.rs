@@ -141,15 +141,11 @@ pub enum Outcome {
 /// never trusted. Rejections are audited.
 pub async fn notification(app: &App, event: &str, object_id: &str, source_ip: &str) -> AppResult<Outcome> {
     let gw = gateway(app)?;
-    let actor = Actor {
-        user_id: None,
-        label: "gateway".into(),
-        ip: Some(source_ip.to_owned()),
-    };
+    let actor = Actor::named("gateway", Some(source_ip.to_owned()));
     match event {
         "payment.succeeded" | "payment.canceled" | "payment.waiting_for_capture" => {
             let g = known(app, &actor, event, object_id, gw.get_payment(object_id).await).await?;
-            let ours = ours_by_gateway_id(app, &actor, &g.id, event).await?;
+            let ours = ours_of(app, &actor, &g, event).await?;
             settle(app, &actor, ours, &g).await
         }
         "refund.succeeded" => {
@@ -187,6 +183,34 @@ async fn known<T>(
     }
 }
 
+/// Our payment behind a gateway payment: by the gateway's id, or — when the gateway's answer
+/// to our request never reached us (a timeout, a restart while it was in flight) and the row
+/// has no gateway id yet — by our own id, which the gateway echoes back in `metadata`. The
+/// row is then linked to the gateway's id, once.
+async fn ours_of(app: &App, actor: &Actor, g: &GatewayPayment, event: &str) -> AppResult<payment::Model> {
+    if let Some(ours) = Payment::find()
+        .filter(payment::Column::GatewayPaymentId.eq(g.id.as_str()))
+        .one(&app.db.conn)
+        .await?
+    {
+        return Ok(ours);
+    }
+    if let Some(our_id) = g.payment_id {
+        let linked = Payment::update_many()
+            .col_expr(payment::Column::GatewayPaymentId, Expr::value(g.id.as_str()))
+            .filter(payment::Column::Id.eq(our_id))
+            .filter(payment::Column::GatewayPaymentId.is_null())
+            .filter(payment::Column::Amount.eq(g.amount))
+            .filter(payment::Column::Currency.eq(g.currency.as_str()))
+            .exec(&app.db.conn)
+            .await?;
+        if linked.rows_affected == 1 {
+            tracing::info!(payment = our_id, gateway = %g.id, "payment linked to the gateway's by its metadata");
+        }
+    }
+    ours_by_gateway_id(app, actor, &g.id, event).await
+}
+
 /// Our payment behind a gateway payment id; a notification about anyone else's is rejected.
 async fn ours_by_gateway_id(app: &App, actor: &Actor, gateway_id: &str, event: &str) -> AppResult<payment::Model> {
     match Payment::find()
@@ -207,6 +231,24 @@ async fn ours_by_gateway_id(app: &App, actor: &Actor, gateway_id: &str, event: &
         }
     }
 }
+
+/// A notification that did not prove it came from the gateway (wrong key, address or type):
+/// anybody can send those, so they are logged, not audited, and each address may send only a
+/// few before it is told to wait — an unauthenticated caller cannot fill the audit log or
+/// keep the database busy.
+pub async fn refuse_unauthenticated(app: &App, ip: &str, why: &str, event: &str) -> AppResult<()> {
+    tracing::warn!(%ip, reason = why, event = %kabinet_core::text::truncate(event, 64), "gateway notification refused");
+    crate::access::throttle::hit(
+        &app.db.conn,
+        &format!("gateway-refused-ip:{ip}"),
+        REFUSED_NOTIFICATIONS_PER_ADDRESS,
+        chrono::Duration::minutes(10),
+    )
+    .await
+}
+
+/// Refused notifications an address may send in ten minutes before it gets 429.
+pub const REFUSED_NOTIFICATIONS_PER_ADDRESS: i64 = 20;
 
 /// Records a refused notification in the audit log.
 pub async fn reject(app: &App, actor: &Actor, why: &str, details: serde_json::Value) -> AppResult<()> {
@@ -249,17 +291,19 @@ pub(crate) async fn settle(app: &App, actor: &Actor, ours: payment::Model, g: &G
                 .filter(payment::Column::Status.eq("pending"))
                 .exec(&txn)
                 .await?;
-            if moved.rows_affected == 1 {
-                audit::record(
-                    &txn,
-                    actor,
-                    "payment.canceled",
-                    "payment",
-                    Some(ours.id),
-                    json!({"gateway_payment_id": g.id}),
-                )
-                .await?;
+            if moved.rows_affected == 0 {
+                // Settled before (credited, or canceled by an earlier delivery).
+                return Ok(Outcome::AlreadyDone(ours.id));
             }
+            audit::record(
+                &txn,
+                actor,
+                "payment.canceled",
+                "payment",
+                Some(ours.id),
+                json!({"gateway_payment_id": g.id}),
+            )
+            .await?;
             txn.commit().await?;
             Ok(Outcome::Canceled(ours.id))
         }

@@ -29,6 +29,8 @@ pub struct AttachedFile {
 pub trait EmailSender: Send + Sync {
     /// Sends one message; returns the provider's id of it when there is one.
     async fn send(&self, email: &Email) -> Result<Option<String>, DeliveryError>;
+    /// The transport's name as configured (`smtp`, `log`, `fake`, or `unconfigured`).
+    fn kind(&self) -> &'static str;
 }
 
 pub struct SmtpEmail {
@@ -104,6 +106,10 @@ impl EmailSender for SmtpEmail {
             Err(e) => Err(DeliveryError::Temporary(e.to_string())),
         }
     }
+
+    fn kind(&self) -> &'static str {
+        "smtp"
+    }
 }
 
 /// Keeps messages in memory; the demo and the tests read them back.
@@ -118,5 +124,40 @@ impl EmailSender for FakeEmail {
         let mut sent = self.sent.lock().expect("fake mailbox");
         sent.push(email.clone());
         Ok(Some(format!("fake-{}", sent.len())))
+    }
+
+    fn kind(&self) -> &'static str {
+        "fake"
+    }
+}
+
+/// Writes each message to the log instead of sending it: chosen explicitly
+/// (`transport = "log"`) by an installation that has no mail server yet and reads its log.
+pub struct LogEmail;
+
+#[async_trait::async_trait]
+impl EmailSender for LogEmail {
+    async fn send(&self, email: &Email) -> Result<Option<String>, DeliveryError> {
+        tracing::warn!(to = %email.to, subject = %email.subject, body = %email.body, "e-mail written to the log, not sent");
+        Ok(None)
+    }
+
+    fn kind(&self) -> &'static str {
+        "log"
+    }
+}
+
+/// No transport configured: nothing is sent and nothing is marked sent; messages wait in the
+/// outbox until a transport is configured (a worker refuses to start without one).
+pub struct UnconfiguredEmail;
+
+#[async_trait::async_trait]
+impl EmailSender for UnconfiguredEmail {
+    async fn send(&self, _: &Email) -> Result<Option<String>, DeliveryError> {
+        Err(DeliveryError::Temporary("no e-mail transport is configured".into()))
+    }
+
+    fn kind(&self) -> &'static str {
+        "unconfigured"
     }
 }

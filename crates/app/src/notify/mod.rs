@@ -10,9 +10,9 @@ pub mod worker;
 
 use std::sync::Arc;
 
-pub use email::{EmailSender, FakeEmail, SmtpEmail};
+pub use email::{EmailSender, FakeEmail, LogEmail, SmtpEmail, UnconfiguredEmail};
 pub use outbox::{Channel, OutgoingMessage, enqueue};
-pub use sms::{FakeSms, SmsRu, SmsSender};
+pub use sms::{FakeSms, LogSms, SmsRu, SmsSender, UnconfiguredSms};
 
 use crate::config::Config;
 
@@ -41,19 +41,48 @@ impl Channels {
     pub fn from_config(config: &Config) -> anyhow::Result<Channels> {
         let email: Arc<dyn EmailSender> = match config.email.transport.as_str() {
             "smtp" => Arc::new(SmtpEmail::new(&config.email)?),
+            "log" => Arc::new(LogEmail),
             "fake" => Arc::new(FakeEmail::default()),
-            other => anyhow::bail!("unknown e-mail transport {other:?} (smtp or fake)"),
+            "" => Arc::new(UnconfiguredEmail),
+            other => anyhow::bail!("unknown email.transport {other:?} (smtp, log or fake)"),
         };
         let sms: Arc<dyn SmsSender> = match config.sms.transport.as_str() {
             "smsru" => Arc::new(SmsRu::new(&config.sms)?),
+            "log" => Arc::new(LogSms),
             "fake" => Arc::new(FakeSms::default()),
-            other => anyhow::bail!("unknown SMS transport {other:?} (smsru or fake)"),
+            "" => Arc::new(UnconfiguredSms),
+            other => anyhow::bail!("unknown sms.transport {other:?} (smsru, log or fake)"),
         };
         Ok(Channels {
             email,
             sms,
             webhook: Arc::new(webhook::Webhook::default()),
         })
+    }
+
+    /// Each channel and the transport behind it, for readiness checks.
+    pub fn states(&self) -> [(&'static str, &'static str); 2] {
+        [("email", self.email.kind()), ("sms", self.sms.kind())]
+    }
+
+    /// Refuses to deliver in a way that loses messages without a word: a channel with no
+    /// transport (recovery codes and passwords would wait for ever), or an in-memory fake
+    /// outside the demo (they would be marked sent and go nowhere). `log` is allowed, loudly.
+    pub fn refuse_silent_loss(&self, demo: bool) -> anyhow::Result<()> {
+        for (channel, kind) in self.states() {
+            match kind {
+                "unconfigured" => anyhow::bail!(
+                    "{channel}.transport is not configured: set it to {} to deliver, or to \"log\" to write messages to the log",
+                    if channel == "email" { "\"smtp\"" } else { "\"smsru\"" }
+                ),
+                "fake" if !demo => anyhow::bail!(
+                    "{channel}.transport = \"fake\" keeps messages in memory only and is for the demo and tests"
+                ),
+                "log" => tracing::warn!(%channel, "messages of this channel are written to the log, not sent"),
+                _ => {}
+            }
+        }
+        Ok(())
     }
 
     pub fn fakes() -> (Channels, FakeEmail, FakeSms) {

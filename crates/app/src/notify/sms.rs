@@ -12,6 +12,8 @@ use crate::config::SmsConfig;
 pub trait SmsSender: Send + Sync {
     /// Sends one text to an E.164 number; returns the provider's message id.
     async fn send(&self, to: &str, text: &str) -> Result<Option<String>, DeliveryError>;
+    /// The transport's name as configured (`smsru`, `log`, `fake`, or `unconfigured`).
+    fn kind(&self) -> &'static str;
 }
 
 pub struct SmsRu {
@@ -115,6 +117,10 @@ impl SmsSender for SmsRu {
             None => Err(DeliveryError::Temporary("no status for the number".into())),
         }
     }
+
+    fn kind(&self) -> &'static str {
+        "smsru"
+    }
 }
 
 /// Keeps texts in memory; the demo and the tests read them back.
@@ -129,5 +135,38 @@ impl SmsSender for FakeSms {
         let mut sent = self.sent.lock().expect("fake sms");
         sent.push((to.to_owned(), text.to_owned()));
         Ok(Some(format!("fake-{}", sent.len())))
+    }
+
+    fn kind(&self) -> &'static str {
+        "fake"
+    }
+}
+
+/// Writes each text to the log instead of sending it (`transport = "log"`, chosen explicitly).
+pub struct LogSms;
+
+#[async_trait::async_trait]
+impl SmsSender for LogSms {
+    async fn send(&self, to: &str, text: &str) -> Result<Option<String>, DeliveryError> {
+        tracing::warn!(%to, %text, "SMS written to the log, not sent");
+        Ok(None)
+    }
+
+    fn kind(&self) -> &'static str {
+        "log"
+    }
+}
+
+/// No transport configured: texts wait in the outbox, never marked sent.
+pub struct UnconfiguredSms;
+
+#[async_trait::async_trait]
+impl SmsSender for UnconfiguredSms {
+    async fn send(&self, _: &str, _: &str) -> Result<Option<String>, DeliveryError> {
+        Err(DeliveryError::Temporary("no SMS transport is configured".into()))
+    }
+
+    fn kind(&self) -> &'static str {
+        "unconfigured"
     }
 }

@@ -339,3 +339,173 @@ pub async fn remove_day(app: &App, actor: &Actor, holiday_calendar_id: i64, day_
     txn.commit().await?;
     Ok(())
 }
+
+/// What an import did to a holiday calendar.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    pub added: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+    pub first: Option<Date>,
+    pub last: Option<Date>,
+}
+
+/// Why a production calendar file cannot be taken.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CalendarFileError {
+    #[error("the file is not UTF-8 text")]
+    NotText,
+    #[error("not an iCalendar, CSV or XML production calendar")]
+    UnknownFormat,
+    #[error("{0}")]
+    Invalid(kabinet_core::production_calendar::ImportError),
+}
+
+impl From<CalendarFileError> for AppError {
+    fn from(e: CalendarFileError) -> Self {
+        let code = match e {
+            CalendarFileError::NotText => "calendar-file-not-text",
+            CalendarFileError::UnknownFormat => "calendar-file-format",
+            CalendarFileError::Invalid(_) => "calendar-file-invalid",
+        };
+        FieldErrors::single("file", code)
+    }
+}
+
+/// The days a production calendar file (iCalendar, CSV or XML; see
+/// `kabinet_core::production_calendar`) describes.
+pub fn read_calendar_file(
+    file_name: &str,
+    bytes: &[u8],
+) -> Result<Vec<kabinet_core::production_calendar::SpecialDay>, CalendarFileError> {
+    use kabinet_core::production_calendar::{Format, parse};
+    let text = std::str::from_utf8(bytes).map_err(|_| CalendarFileError::NotText)?;
+    let format = Format::detect(file_name, text).ok_or(CalendarFileError::UnknownFormat)?;
+    parse(text, format).map_err(CalendarFileError::Invalid)
+}
+
+/// Puts the days of a production calendar file into holiday calendar `holiday_calendar_id`:
+/// they are added, or change the days already there; days the file does not name stay. All
+/// or nothing, audited once.
+pub async fn import_days(
+    app: &App,
+    actor: &Actor,
+    holiday_calendar_id: i64,
+    file_name: &str,
+    days: &[kabinet_core::production_calendar::SpecialDay],
+) -> AppResult<ImportReport> {
+    HolidayCalendar::find_by_id(holiday_calendar_id)
+        .one(&app.db.conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let to_chrono = |d: Date| chrono::NaiveDate::from_ymd_opt(d.year().into(), d.month() as u32, d.day() as u32);
+    let txn = app.db.write().await?;
+    let existing: HashMap<chrono::NaiveDate, holiday_calendar_day::Model> = HolidayDay::find()
+        .filter(holiday_calendar_day::Column::HolidayCalendarId.eq(holiday_calendar_id))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|d| (d.day, d))
+        .collect();
+    let mut report = ImportReport {
+        first: days.first().map(|d| d.day),
+        last: days.last().map(|d| d.day),
+        ..Default::default()
+    };
+    for d in days {
+        let day = to_chrono(d.day).ok_or(AppError::Refused("calendar-file-invalid"))?;
+        match existing.get(&day) {
+            Some(e) if e.kind == d.kind.as_str() => report.unchanged += 1,
+            Some(e) => {
+                let mut row: holiday_calendar_day::ActiveModel = e.clone().into();
+                row.kind = Set(d.kind.as_str().to_owned());
+                row.note = Set(d.note.clone());
+                row.update(&txn).await?;
+                report.changed += 1;
+            }
+            None => {
+                holiday_calendar_day::ActiveModel {
+                    holiday_calendar_id: Set(holiday_calendar_id),
+                    day: Set(day),
+                    kind: Set(d.kind.as_str().to_owned()),
+                    note: Set(d.note.clone()),
+                    ..Default::default()
+                }
+                .insert(&txn)
+                .await?;
+                report.added += 1;
+            }
+        }
+    }
+    audit::record(
+        &txn,
+        actor,
+        "sla.holiday.import",
+        "holiday_calendar",
+        Some(holiday_calendar_id),
+        json!({
+            "file": kabinet_core::text::truncate(file_name, 200),
+            "added": report.added,
+            "changed": report.changed,
+            "unchanged": report.unchanged,
+            "from": report.first.map(|d| d.to_string()),
+            "to": report.last.map(|d| d.to_string()),
+        }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(report)
+}
+
+/// How far ahead a calendar in use must know its holidays before administrators are warned.
+pub const HOLIDAYS_AHEAD_DAYS: i64 = 60;
+
+/// The holiday calendars followed by a business calendar some SLA plan uses whose days stop
+/// before `today` + 60 days: their deadlines would soon treat every holiday as a working day
+/// (a production calendar is published a year at a time). By name.
+pub async fn running_out(app: &App, today: chrono::NaiveDate) -> AppResult<Vec<String>> {
+    use kabinet_store::entities::sla_plan_term::{self, Entity as Term};
+    use sea_orm::QuerySelect;
+    let horizon = today + chrono::Duration::days(HOLIDAYS_AHEAD_DAYS);
+    let used_calendars: Vec<i64> = Term::find()
+        .select_only()
+        .column(sla_plan_term::Column::BusinessCalendarId)
+        .distinct()
+        .into_tuple()
+        .all(&app.db.conn)
+        .await?;
+    let holiday_ids: Vec<i64> = BusinessCalendar::find()
+        .filter(business_calendar::Column::Id.is_in(used_calendars))
+        .all(&app.db.conn)
+        .await?
+        .into_iter()
+        .filter_map(|c| c.holiday_calendar_id)
+        .collect();
+    let mut names = Vec::new();
+    for h in HolidayCalendar::find()
+        .filter(holiday_calendar::Column::Id.is_in(holiday_ids))
+        .order_by_asc(holiday_calendar::Column::Name)
+        .all(&app.db.conn)
+        .await?
+    {
+        let known_ahead = HolidayDay::find()
+            .filter(holiday_calendar_day::Column::HolidayCalendarId.eq(h.id))
+            .filter(holiday_calendar_day::Column::Day.gte(horizon))
+            .one(&app.db.conn)
+            .await?
+            .is_some();
+        if !known_ahead {
+            names.push(h.name);
+        }
+    }
+    Ok(names)
+}
+
+/// The holiday calendar with code `code`.
+pub async fn holiday_calendar_by_code(app: &App, code: &str) -> AppResult<holiday_calendar::Model> {
+    HolidayCalendar::find()
+        .filter(holiday_calendar::Column::Code.eq(code))
+        .one(&app.db.conn)
+        .await?
+        .ok_or(AppError::NotFound)
+}

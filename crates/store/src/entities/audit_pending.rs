@@ -14,6 +14,7 @@ pub struct Model {
     pub object_type: String,
     pub object_id: Option<String>,
     pub changes: String,
+    pub acting_user_id: Option<i64>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -19,6 +19,12 @@ pub struct Model {
     pub changes: String,
     pub prev_hash: String,
     pub hash: String,
+    /// The staff member behind `actor_user_id` (a customer's login) in a cabinet entered from
+    /// the back office.
+    pub acting_user_id: Option<i64>,
+    /// The key whose HMAC `hash` is; `None` for records sealed before the chain had keys
+    /// (plain SHA-256).
+    pub key_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

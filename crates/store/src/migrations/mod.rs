@@ -15,6 +15,8 @@ mod m0009_assets;
 mod m0010_customer_list;
 mod m0011_acting_sessions;
 mod m0012_support;
+mod m0013_trust;
+mod m0014_holidays_2027;
 
 pub struct Migrator;
 
@@ -34,6 +36,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0010_customer_list::Migration),
             Box::new(m0011_acting_sessions::Migration),
             Box::new(m0012_support::Migration),
+            Box::new(m0013_trust::Migration),
+            Box::new(m0014_holidays_2027::Migration),
         ]
     }
 }

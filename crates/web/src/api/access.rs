@@ -92,6 +92,13 @@ pub async fn logout(State(app): State<App>, ctx: Ctx) -> WebResult<Response> {
     if let Some(token) = &ctx.0.session_token {
         sessions::end(&app, token).await?;
     }
+    // Signed in with a personal token: logging out revokes it, so that the credential the
+    // call came with stops working as a session would.
+    if let Some(who) = &ctx.0.identity
+        && let Some(token_id) = who.token_id
+    {
+        kabinet_app::access::tokens::revoke(&app, who, &ctx.actor()?, token_id).await?;
+    }
     let mut res = StatusCode::NO_CONTENT.into_response();
     res.headers_mut().append(header::SET_COOKIE, clear_session_cookie());
     Ok(res)

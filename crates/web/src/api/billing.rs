@@ -510,11 +510,6 @@ pub async fn yookassa_notification(
         });
     let source_ok = kabinet_core::net::allowed(&ip, &cfg.notification_sources);
     if !key_ok || !source_ok || n.kind != "notification" {
-        let actor = kabinet_app::access::Actor {
-            user_id: None,
-            label: "gateway".into(),
-            ip: Some(ip.clone()),
-        };
         let why = if !key_ok {
             "bad-key"
         } else if !source_ok {
@@ -522,13 +517,7 @@ pub async fn yookassa_notification(
         } else {
             "bad-type"
         };
-        topup::reject(
-            &app,
-            &actor,
-            why,
-            serde_json::json!({"event": n.event, "object_id": n.object.id}),
-        )
-        .await?;
+        topup::refuse_unauthenticated(&app, &ip, why, &n.event).await?;
         return Err(WebError::App(AppError::Forbidden));
     }
     let outcome = match topup::notification(&app, &n.event, &n.object.id, &ip).await {

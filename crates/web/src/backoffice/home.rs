@@ -16,13 +16,22 @@ use crate::pages::Chrome;
 pub struct HomePage {
     c: Chrome,
     outbox: Vec<(String, i64)>,
+    /// Holiday calendars in use that run out soon, for those who can add their days.
+    running_out: Vec<String>,
 }
 
 pub async fn home(State(app): State<App>, ctx: Ctx, Query(q): Query<OkQuery>) -> WebResult<Response> {
     let outbox = kabinet_store::outbox::count_by_status(&app.db.conn).await?;
+    let running_out =
+        if kabinet_core::access::allows(Some(ctx.user()?.role), kabinet_core::access::Permission::SlaManage) {
+            kabinet_app::support::calendars::running_out(&app, chrono::Utc::now().date_naive()).await?
+        } else {
+            Vec::new()
+        };
     Ok(HomePage {
         c: Chrome::new(&ctx.0, "/crm", &app.config.display_time_zone).with_flash(q.ok.as_deref()),
         outbox,
+        running_out,
     }
     .into_response())
 }

@@ -33,11 +33,44 @@ pub struct NextQuery {
     ok: Option<String>,
 }
 
-/// A local path to go to after login; anything else (another host, `//host`) is ignored.
+/// A local path to go to after login; anything else is ignored. Browsers drop tabs and line
+/// breaks from a `Location` and read `\\` as `/`, so `/<TAB>/evil.example` would become
+/// `//evil.example`, another site: only a path with no control characters, no white space,
+/// no backslash and no `//` at its start is taken.
 pub fn safe_next(next: Option<&str>, fallback: &str) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') && n.len() < 500 => n.to_owned(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.chars().any(|c| c.is_control() || c.is_whitespace() || c == '\\')
+                && n.len() < 500 =>
+        {
+            n.to_owned()
+        }
         _ => fallback.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_paths_of_this_site_are_followed() {
+        assert_eq!(safe_next(Some("/payments?page=2"), "/"), "/payments?page=2");
+        for hostile in [
+            "//evil.example/x",
+            "/\t/evil.example/x",
+            "/\n/x",
+            "/\\evil.example",
+            "\\/evil.example",
+            "https://evil.example/",
+            "/ /evil.example",
+            "/\u{a0}/evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(hostile), "/"), "/", "{hostile:?}");
+        }
     }
 }
 

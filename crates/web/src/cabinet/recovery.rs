@@ -33,6 +33,26 @@ pub async fn forgot_form(State(app): State<App>, ctx: Ctx) -> Response {
     .into_response()
 }
 
+/// How long a refused request must wait, when it was refused for coming too often.
+fn retry_after_of(e: &AppError) -> Option<u64> {
+    match e {
+        AppError::Throttled { retry_after_secs } => Some(*retry_after_secs),
+        _ => None,
+    }
+}
+
+/// Marks a form shown again after a refusal: 429 with `Retry-After` when the request came too
+/// often (as the login page answers), 422 otherwise.
+fn refused_with(res: &mut Response, retry_after: Option<u64>) {
+    match retry_after {
+        Some(secs) => {
+            *res.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+            res.headers_mut().insert(header::RETRY_AFTER, secs.into());
+        }
+        None => *res.status_mut() = StatusCode::UNPROCESSABLE_ENTITY,
+    }
+}
+
 fn throttled_form(lang: kabinet_app::i18n::Lang, e: &AppError) -> Option<String> {
     match e {
         AppError::Throttled { retry_after_secs } => Some(crate::error::throttled_message(lang, *retry_after_secs)),
@@ -61,11 +81,7 @@ pub async fn forgot_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> 
             Ok(Redirect::to(&format!("/forgot/verify?{q}&ok=code-sent")).into_response())
         }
         Err(e) => {
-            let status = if matches!(e, AppError::Throttled { .. }) {
-                StatusCode::TOO_MANY_REQUESTS
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
+            let retry_after = retry_after_of(&e);
             let f = match throttled_form(lang, &e) {
                 Some(msg) => FormState::from_data(&form).with_general(msg),
                 None => FormState::from_data(&form)
@@ -77,7 +93,7 @@ pub async fn forgot_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> 
                 f,
             }
             .into_response();
-            *res.status_mut() = status;
+            refused_with(&mut res, retry_after);
             Ok(res)
         }
     }
@@ -116,11 +132,7 @@ pub async fn verify_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> 
             Ok(res)
         }
         Err(e) => {
-            let status = if matches!(e, AppError::Throttled { .. }) {
-                StatusCode::TOO_MANY_REQUESTS
-            } else {
-                StatusCode::UNPROCESSABLE_ENTITY
-            };
+            let retry_after = retry_after_of(&e);
             let f = match throttled_form(lang, &e) {
                 Some(msg) => FormState::from_data(&form).with_general(msg),
                 None => {
@@ -140,7 +152,7 @@ pub async fn verify_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> 
                 f,
             }
             .into_response();
-            *res.status_mut() = status;
+            refused_with(&mut res, retry_after);
             Ok(res)
         }
     }
@@ -175,6 +187,7 @@ pub async fn register_submit(State(app): State<App>, ctx: Ctx, form: FormData) -
         &ctx.0.client,
     )
     .await;
+    let retry_after = result.as_ref().err().and_then(retry_after_of);
     let (status, f, success) = match result {
         Ok(Registration::PasswordSent { login }) => (
             StatusCode::OK,
@@ -211,5 +224,8 @@ pub async fn register_submit(State(app): State<App>, ctx: Ctx, form: FormData) -
     };
     let mut res = RegisterPage { c, f, success }.into_response();
     *res.status_mut() = status;
+    if retry_after.is_some() {
+        refused_with(&mut res, retry_after);
+    }
     Ok(res)
 }

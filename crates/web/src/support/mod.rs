@@ -47,6 +47,7 @@ pub fn routes() -> Routes {
         .post("/crm/sla/calendars", P::SlaManage, sla_admin::create_calendar)
         .post("/crm/sla/calendars/{id}", P::SlaManage, sla_admin::update_calendar)
         .post("/crm/sla/holidays/{id}/days", P::SlaManage, sla_admin::set_day)
+        .post_upload("/crm/sla/holidays/{id}/import", P::SlaManage, sla_admin::import_days)
         .post(
             "/crm/sla/holidays/{id}/days/{day}/delete",
             P::SlaManage,

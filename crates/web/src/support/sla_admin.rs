@@ -42,6 +42,8 @@ pub struct SlaPage {
     holiday_options: Vec<(String, String)>,
     /// The form that failed, if any: its id and state.
     failed: Option<(String, FormState)>,
+    /// Holiday calendars in use whose days end within the warning horizon.
+    running_out: Vec<String>,
 }
 
 impl SlaPage {
@@ -80,6 +82,7 @@ async fn render(app: &App, ctx: &Ctx, flash: Option<&str>, failed: Option<(Strin
     }
     let calendars = calendars::list(app).await?;
     let holidays = calendars::holiday_calendars(app).await?;
+    let running_out = calendars::running_out(app, chrono::Utc::now().date_naive()).await?;
     let failed_status = failed.is_some();
     let page = SlaPage {
         can_edit: allows(Some(who.role), Permission::SlaManage),
@@ -91,6 +94,7 @@ async fn render(app: &App, ctx: &Ctx, flash: Option<&str>, failed: Option<(Strin
             .collect(),
         holidays,
         failed,
+        running_out,
         c,
     };
     Ok(if failed_status {
@@ -232,4 +236,36 @@ pub async fn remove_day(
 ) -> WebResult<Response> {
     calendars::remove_day(&app, &ctx.actor()?, path_id(&id)?, path_id(&day)?).await?;
     Ok(Redirect::to("/crm/sla?ok=sla-saved").into_response())
+}
+
+/// `POST /crm/sla/holidays/{id}/import`: a published production calendar file (iCalendar, CSV
+/// or XML) into a holiday calendar.
+pub async fn import_days(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    upload: crate::extract::UploadForm,
+) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    let form_id = format!("import-{id}");
+    let result = async {
+        let file = upload
+            .files
+            .first()
+            .ok_or_else(|| kabinet_app::FieldErrors::single("file", "text-empty"))?;
+        let days = calendars::read_calendar_file(&file.file_name, &file.bytes)?;
+        calendars::import_days(
+            &app,
+            &ctx.actor().map_err(|_| AppError::Unauthorized)?,
+            id,
+            &file.file_name,
+            &days,
+        )
+        .await
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to("/crm/sla?ok=sla-calendar-imported").into_response()),
+        Err(e) => after(&app, &ctx, form_id, &upload.fields, Err::<(), _>(e)).await,
+    }
 }

@@ -2,6 +2,8 @@
 //! into a hash chain moments later by the sealer every node runs (ADR 9), searchable by staff,
 //! verifiable from the command line.
 
+pub mod keys;
+
 use chrono::{DateTime, Utc};
 use kabinet_store::ConnectionTrait;
 use kabinet_store::audit::{self as chain, NewAuditRecord};
@@ -31,6 +33,7 @@ pub async fn record<C: ConnectionTrait>(
             object_type: object_type.to_owned(),
             object_id: object_id.map(|id| id.to_string()),
             changes,
+            acting_user_id: actor.acting_user_id,
         },
     )
     .await?)
@@ -44,7 +47,7 @@ pub async fn seal_pending(app: &App) -> AppResult<usize> {
     let mut total = 0;
     loop {
         let txn = app.db.write().await?;
-        let n = chain::seal(&txn, SEAL_BATCH).await?;
+        let n = chain::seal(&txn, SEAL_BATCH, app.audit_keys.current()).await?;
         txn.commit().await?;
         total += n;
         if n < SEAL_BATCH as usize {
@@ -99,43 +102,117 @@ pub struct Verification {
     pub first_broken: Option<(i64, &'static str)>,
 }
 
-/// Seals what waits, then walks the whole chain in order and recomputes every hash.
-pub async fn verify(app: &App) -> AppResult<Verification> {
+/// A point of the chain written down outside the product (`kabinet audit anchor`): the
+/// sequence number of a record and its hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    pub seq: i64,
+    pub hash: String,
+}
+
+impl std::str::FromStr for Anchor {
+    type Err = &'static str;
+    /// `SEQ:HASH`, as `kabinet audit anchor` prints it.
+    fn from_str(s: &str) -> Result<Anchor, Self::Err> {
+        let (seq, hash) = s.trim().split_once(':').ok_or("an anchor is SEQ:HASH")?;
+        let seq = seq.parse::<i64>().map_err(|_| "the anchor's SEQ is a number")?;
+        if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err("the anchor's HASH is 64 hex digits");
+        }
+        Ok(Anchor {
+            seq,
+            hash: hash.to_ascii_lowercase(),
+        })
+    }
+}
+
+impl std::fmt::Display for Anchor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.seq, self.hash)
+    }
+}
+
+/// Seals what waits and returns the chain's head, to be written down somewhere the
+/// database's administrators cannot reach.
+pub async fn anchor(app: &App) -> AppResult<Anchor> {
+    seal_pending(app).await?;
+    let (seq, hash) = chain::head(&app.db.conn).await?;
+    Ok(Anchor { seq, hash })
+}
+
+/// Why one record does not fit where it stands, or `None` when it does.
+fn misfit(app: &App, r: &AuditModel, expected_seq: i64, expected_prev: &str, keyed_seen: bool) -> Option<&'static str> {
+    if r.seq != expected_seq {
+        return Some("sequence gap");
+    }
+    if r.prev_hash != expected_prev {
+        return Some("previous hash does not match");
+    }
+    if r.key_id.is_none() && keyed_seen {
+        // Unkeyed records only ever come before the first keyed one; one after it was
+        // written by someone without the key.
+        return Some("record without a key after keyed records");
+    }
+    match chain::recompute_hash(r, |id| app.audit_keys.by_id(id)) {
+        None => Some("record sealed with a key this node does not know"),
+        Some(h) if h != r.hash => Some("record content does not match its hash"),
+        Some(_) => None,
+    }
+}
+
+/// Seals what waits, then walks the whole chain in order and recomputes every hash; the walk
+/// must end at the head the sealers keep (records removed from the end are found), and pass
+/// through `anchor` when one is given (which finds the chain rewritten or cut back together
+/// with its head).
+pub async fn verify(app: &App, anchor: Option<&Anchor>) -> AppResult<Verification> {
     seal_pending(app).await?;
     let mut expected_prev = kabinet_core::audit::GENESIS_HASH.to_owned();
     let mut expected_seq = 1i64;
     let mut checked = 0u64;
     let mut after = 0i64;
+    let mut keyed_seen = false;
+    let mut anchor_met = false;
+    let broken = |seq: i64, why: &'static str, checked: u64| Verification {
+        checked,
+        first_broken: Some((seq, why)),
+    };
     loop {
         let page = chain::page_after(&app.db.conn, after, 1000).await?;
         if page.is_empty() {
-            return Ok(Verification {
-                checked,
-                first_broken: None,
-            });
+            break;
         }
         for r in &page {
-            let problem = if r.seq != expected_seq {
-                Some("sequence gap")
-            } else if r.prev_hash != expected_prev {
-                Some("previous hash does not match")
-            } else if chain::recompute_hash(r) != r.hash {
-                Some("record content does not match its hash")
-            } else {
-                None
-            };
-            if let Some(why) = problem {
-                return Ok(Verification {
-                    checked,
-                    first_broken: Some((r.seq, why)),
-                });
+            if let Some(why) = misfit(app, r, expected_seq, &expected_prev, keyed_seen) {
+                return Ok(broken(r.seq, why, checked));
             }
+            if let Some(a) = anchor
+                && a.seq == r.seq
+            {
+                if a.hash != r.hash {
+                    return Ok(broken(r.seq, "record differs from the anchor", checked));
+                }
+                anchor_met = true;
+            }
+            keyed_seen |= r.key_id.is_some();
             checked += 1;
             expected_seq += 1;
             expected_prev = r.hash.clone();
             after = r.seq;
         }
     }
+    let (head_seq, head_hash) = chain::head(&app.db.conn).await?;
+    if head_seq != after || (after > 0 && head_hash != expected_prev) {
+        return Ok(broken(after + 1, "chain ends before its head", checked));
+    }
+    if let Some(a) = anchor
+        && !anchor_met
+    {
+        return Ok(broken(a.seq, "the anchored record is missing", checked));
+    }
+    Ok(Verification {
+        checked,
+        first_broken: None,
+    })
 }
 
 /// Filters of the audit page.

@@ -1,0 +1,11 @@
+# Trust: staff visiting a cabinet, sign-in limits, the audit chain, the second factor.
+err-not-while-acting = Not available while visiting a customer's cabinet: tokens, passwords, sessions and contact details are changed by the customer only.
+err-method-not-allowed = This address does not take this kind of request.
+sla-holidays-running-out = The calendar “{ $name }” has no holidays more than 60 days ahead: deadlines will soon be counted without holidays. Add its days or upload a production calendar.
+sla-calendar-import = Upload a production calendar
+sla-calendar-import-hint = An iCalendar file (.ics), the open-data CSV (a row per year, months in columns), CSV rows “date;holiday|worked;note”, or the XML production calendar. The file's days are added or replace those already there.
+sla-calendar-import-button = Upload
+flash-sla-calendar-imported = The production calendar was uploaded.
+err-calendar-file-not-text = The file is not UTF-8 text.
+err-calendar-file-format = This is not an iCalendar, CSV or XML production calendar.
+err-calendar-file-invalid = A line of the file could not be read; nothing was changed.

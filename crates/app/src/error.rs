@@ -100,6 +100,12 @@ pub enum AppError {
     },
     #[error("too many attempts")]
     Throttled { retry_after_secs: u64 },
+    /// The database (or another part the product cannot do without) cannot serve now: nothing
+    /// was written, and the same request may succeed when tried again a moment later. The
+    /// code is a message key: `busy-try-again` (another writer holds the data) or
+    /// `database-unavailable`.
+    #[error("unavailable: {0}")]
+    Unavailable(&'static str),
     #[error("internal error: {0}")]
     Internal(#[from] anyhow::Error),
 }
@@ -109,7 +115,11 @@ impl From<kabinet_store::DbErr> for AppError {
         if kabinet_store::is_contention(&e) {
             // Nothing was written (the transaction is rolled back); the person may try again.
             tracing::warn!(error = %e, "database contention");
-            return AppError::Conflict("busy-try-again");
+            return AppError::Unavailable("busy-try-again");
+        }
+        if kabinet_store::is_unavailable(&e) {
+            tracing::warn!(error = %e, "database unavailable");
+            return AppError::Unavailable("database-unavailable");
         }
         AppError::Internal(anyhow::Error::new(e))
     }
@@ -129,6 +139,7 @@ impl AppError {
             AppError::OverDebtCap { .. } => "over_debt_cap",
             AppError::InsufficientFunds { .. } => "insufficient_funds",
             AppError::Throttled { .. } => "throttled",
+            AppError::Unavailable(c) => c,
             AppError::Internal(_) => "internal",
         }
     }

@@ -92,6 +92,89 @@ async fn demo_is_idempotent_and_audit_verify_finds_tampering(db: Db) {
     assert!(stdout(&broken).contains("broken at record 4"), "{}", stdout(&broken));
 }
 
+async fn audit_anchor_and_calendar_import(db: Db) {
+    let demo = kabinet(&db, &["demo"]);
+    assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
+    let anchor = kabinet(&db, &["audit", "anchor"]);
+    assert!(anchor.status.success());
+    let anchor = stdout(&anchor).trim().to_owned();
+    let (seq, hash) = anchor.split_once(':').expect("SEQ:HASH");
+    assert!(seq.parse::<i64>().unwrap() > 0 && hash.len() == 64, "{anchor}");
+    let ok = kabinet(&db, &["audit", "verify", "--anchor", &anchor]);
+    assert!(ok.status.success(), "{}", stdout(&ok));
+    let malformed = kabinet(&db, &["audit", "verify", "--anchor", "12:xyz"]);
+    assert_eq!(malformed.status.code(), Some(2), "clap refuses a malformed anchor");
+    // The chain cut back together with its head: only the anchor finds it.
+    db.conn
+        .execute_unprepared(&format!("DELETE FROM audit_log WHERE seq = {seq}"))
+        .await
+        .unwrap();
+    let prev: (i64, String) = {
+        use kabinet_store::entities::audit_record;
+        use kabinet_store::sea_orm::{EntityTrait, QueryOrder};
+        let r = audit_record::Entity::find()
+            .order_by_desc(audit_record::Column::Seq)
+            .one(&db.conn)
+            .await
+            .unwrap()
+            .unwrap();
+        (r.seq, r.hash)
+    };
+    db.conn
+        .execute_unprepared(&format!(
+            "UPDATE audit_head SET seq = {}, last_hash = '{}'",
+            prev.0, prev.1
+        ))
+        .await
+        .unwrap();
+    assert!(kabinet(&db, &["audit", "verify"]).status.success());
+    let cut = kabinet(&db, &["audit", "verify", "--anchor", &anchor]);
+    assert_eq!(cut.status.code(), Some(1));
+    assert!(
+        stdout(&cut).contains("the anchored record is missing"),
+        "{}",
+        stdout(&cut)
+    );
+
+    let dir = std::env::temp_dir().join(format!("kabinet-cal-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("2027.csv");
+    std::fs::write(
+        &good,
+        "date;kind;note\n2027-11-05;holiday;Перенос\n2027-11-13;worked;Перенос\n",
+    )
+    .unwrap();
+    let imported = kabinet(&db, &["sla", "calendar", "import", good.to_str().unwrap()]);
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    assert!(stdout(&imported).contains("2 days added"), "{}", stdout(&imported));
+    let bad = dir.join("bad.csv");
+    std::fs::write(&bad, "date;kind\n2027-11-05;holiday\n2027-11-31;holiday\n").unwrap();
+    let refused = kabinet(&db, &["sla", "calendar", "import", bad.to_str().unwrap()]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&refused.stderr).contains("line 3"),
+        "{}",
+        String::from_utf8_lossy(&refused.stderr)
+    );
+    let unknown = kabinet(
+        &db,
+        &[
+            "sla",
+            "calendar",
+            "import",
+            good.to_str().unwrap(),
+            "--calendar",
+            "mars",
+        ],
+    );
+    assert_eq!(unknown.status.code(), Some(2));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 async fn sla_deadlines_from_the_configured_calendars(db: Db) {
     let o = kabinet(
         &db,
@@ -175,6 +258,7 @@ async fn sla_deadlines_from_the_configured_calendars(db: Db) {
 }
 
 both_databases!(
+    audit_anchor_and_calendar_import,
     migrate_twice_and_manage_staff,
     demo_is_idempotent_and_audit_verify_finds_tampering,
     sla_deadlines_from_the_configured_calendars

@@ -40,6 +40,39 @@ pub struct Db {
     /// The URL it was opened with (tests hand it to the binary).
     pub url: String,
     pub max_connections: u32,
+    /// Whether the database was found unreachable a moment ago.
+    pub health: std::sync::Arc<Health>,
+}
+
+/// What this node last learned about the database's reachability. After a request finds it
+/// unreachable, others are answered "unavailable" at once for a short while instead of each
+/// waiting for a connection the pool cannot make.
+#[derive(Debug, Default)]
+pub struct Health {
+    /// Milliseconds since the Unix epoch until which the database counts as down.
+    down_until_ms: std::sync::atomic::AtomicI64,
+}
+
+/// How long the database counts as down after it was found unreachable.
+const DOWN_FOR: Duration = Duration::from_secs(2);
+
+impl Health {
+    fn now_ms() -> i64 {
+        chrono::Utc::now().timestamp_millis()
+    }
+
+    pub fn mark_down(&self) {
+        let until = Self::now_ms() + DOWN_FOR.as_millis() as i64;
+        self.down_until_ms.store(until, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn mark_up(&self) {
+        self.down_until_ms.store(0, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    pub fn seems_down(&self) -> bool {
+        self.down_until_ms.load(std::sync::atomic::Ordering::Relaxed) > Self::now_ms()
+    }
 }
 
 /// Turns what a person may type as `DATABASE_URL` into a URL sqlx understands.
@@ -75,8 +108,10 @@ impl Db {
         options
             .max_connections(max_connections)
             .min_connections(config.min_connections)
-            .connect_timeout(Duration::from_secs(10))
-            .acquire_timeout(Duration::from_secs(10))
+            // A database that is down is told within seconds, not after every request has
+            // waited as long as it would for a busy pool.
+            .connect_timeout(Duration::from_secs(3))
+            .acquire_timeout(Duration::from_secs(5))
             // A ping before every query costs a round trip per request; a dead connection
             // fails its query and the pool replaces it instead.
             .test_before_acquire(false)
@@ -110,6 +145,7 @@ impl Db {
             backend,
             url,
             max_connections,
+            health: Default::default(),
         })
     }
 
@@ -129,8 +165,18 @@ impl Db {
         self.conn.begin_with_options(options).await
     }
 
-    /// Whether the database answers (for `/readyz`).
+    /// Whether the database answers within a second (for `/readyz`); the answer updates
+    /// [`Health`].
     pub async fn ping(&self) -> bool {
-        self.conn.ping().await.is_ok()
+        let up = matches!(
+            tokio::time::timeout(Duration::from_secs(1), self.conn.ping()).await,
+            Ok(Ok(()))
+        );
+        if up {
+            self.health.mark_up();
+        } else {
+            self.health.mark_down();
+        }
+        up
     }
 }

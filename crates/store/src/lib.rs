@@ -44,6 +44,27 @@ pub fn is_contention(err: &DbErr) -> bool {
     )
 }
 
+/// Whether a database error says the database cannot be reached or is going away — no
+/// connection to be had in time, a connection dropped by a restart, the server shutting
+/// down — rather than anything about the request: it may succeed a moment later.
+pub fn is_unavailable(err: &DbErr) -> bool {
+    use sea_orm::sqlx::Error as X;
+    use sea_orm::{DbErr as E, RuntimeErr as R};
+    match err {
+        E::ConnectionAcquire(_) => true,
+        E::Exec(R::SqlxError(e)) | E::Query(R::SqlxError(e)) | E::Conn(R::SqlxError(e)) => match e.as_ref() {
+            X::Io(_) | X::PoolTimedOut | X::PoolClosed | X::WorkerCrashed | X::Tls(_) | X::Protocol(_) => true,
+            // PostgreSQL: connection exceptions (08…), the server shutting down or starting.
+            X::Database(db) => db
+                .code()
+                .is_some_and(|c| c.starts_with("08") || matches!(c.as_ref(), "57P01" | "57P02" | "57P03")),
+            _ => false,
+        },
+        E::Conn(R::Internal(_)) => true,
+        _ => false,
+    }
+}
+
 /// Whether a database error is a unique-constraint violation (a duplicate login, contract, …).
 pub fn is_unique_violation(err: &DbErr) -> bool {
     matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))

@@ -35,6 +35,9 @@ impl ErrorInfo {
     }
 }
 
+/// How long a client is asked to wait when the database cannot serve (`Retry-After`).
+pub const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 2;
+
 /// The error type of handlers: anything from the use cases, or a problem with the request.
 #[derive(Debug)]
 pub enum WebError {
@@ -76,6 +79,7 @@ impl WebError {
                         StatusCode::UNPROCESSABLE_ENTITY
                     }
                     AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+                    AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
                     AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
                 };
                 let code = match e {
@@ -86,6 +90,9 @@ impl WebError {
                 let mut info = ErrorInfo::status(status, &code);
                 if let AppError::Throttled { retry_after_secs } = e {
                     info.retry_after_secs = Some(*retry_after_secs);
+                }
+                if let AppError::Unavailable(_) = e {
+                    info.retry_after_secs = Some(UNAVAILABLE_RETRY_AFTER_SECS);
                 }
                 if let AppError::Validation(f) = e {
                     info.fields = f.0.clone();
@@ -101,12 +108,19 @@ impl WebError {
     }
 }
 
-impl IntoResponse for WebError {
-    fn into_response(self) -> Response {
-        if let WebError::App(AppError::Internal(cause)) = &self {
+impl WebError {
+    /// [`WebError::info`], with an internal cause written to the log (never to the answer).
+    pub fn info_logged(&self) -> ErrorInfo {
+        if let WebError::App(AppError::Internal(cause)) = self {
             tracing::error!(error = %cause, "internal error");
         }
-        let info = self.info();
+        self.info()
+    }
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        let info = self.info_logged();
         let mut res = info.status.into_response();
         res.extensions_mut().insert(info);
         res
@@ -114,13 +128,11 @@ impl IntoResponse for WebError {
 }
 
 /// An internal error found by the gate itself.
+/// A failure of the gate itself (looking up a session or a token): the database being
+/// unreachable or busy answers 503 with `Retry-After`, anything else 500.
 pub fn internal(face: FaceOf, lang: Lang, e: AppError) -> Response {
-    tracing::error!(error = %e, "internal error");
-    render_error(
-        face,
-        lang,
-        ErrorInfo::status(StatusCode::INTERNAL_SERVER_ERROR, "internal"),
-    )
+    let info = WebError::App(e).info_logged();
+    render_error(face, lang, info)
 }
 
 #[derive(Template)]
@@ -134,7 +146,7 @@ struct ErrorPage {
 
 /// The message of an error in `lang`, with the wait spelled out for throttling.
 pub fn message(lang: Lang, info: &ErrorInfo) -> String {
-    match (info.retry_after_secs, info.amount) {
+    match (info.retry_after_secs.filter(|_| info.code == "throttled"), info.amount) {
         (Some(secs), _) => throttled_message(lang, secs),
         (None, Some((minor, currency))) => lang.t_args(
             &format!("err-{}", info.code),

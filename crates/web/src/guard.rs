@@ -322,6 +322,12 @@ async fn authorize(State(gate): State<Gate>, mut req: Request, next: Next) -> Re
 
     // Health checks and static files never need to know the caller.
     let anonymous_route = path.starts_with("/assets/") || matches!(path.as_str(), "/healthz" | "/readyz" | "/metrics");
+    if !anonymous_route && gate.app.db.health.seems_down() {
+        // Found unreachable a moment ago: say so at once rather than wait for the pool.
+        let mut info = ErrorInfo::status(StatusCode::SERVICE_UNAVAILABLE, "database-unavailable");
+        info.retry_after_secs = Some(crate::error::UNAVAILABLE_RETRY_AFTER_SECS);
+        return render_error(face, anonymous_lang(headers), info);
+    }
     let token = bearer(headers).filter(|_| !anonymous_route).map(str::to_owned);
     let acting_token = cookie(headers, ACTING_COOKIE)
         .filter(|_| !anonymous_route && face == FaceOf::Cabinet && token.is_none())
@@ -329,7 +335,7 @@ async fn authorize(State(gate): State<Gate>, mut req: Request, next: Next) -> Re
     let acting = match &acting_token {
         Some(t) => match sessions::authenticate(&gate.app, t, SessionKind::Acting).await {
             Ok(i) => i,
-            Err(e) => return crate::error::internal(face, anonymous_lang(headers), e),
+            Err(e) => return gate_failed(&gate.app, face, headers, e),
         },
         None => None,
     };
@@ -350,14 +356,14 @@ async fn authorize(State(gate): State<Gate>, mut req: Request, next: Next) -> Re
                     ErrorInfo::status(StatusCode::UNAUTHORIZED, "token-invalid"),
                 );
             }
-            Err(e) => return crate::error::internal(face, anonymous_lang(headers), e),
+            Err(e) => return gate_failed(&gate.app, face, headers, e),
         }
     } else if acting.is_some() {
         acting
     } else if let Some(s) = &session_token {
         match sessions::authenticate(&gate.app, s, SessionKind::Own).await {
             Ok(i) => i,
-            Err(e) => return crate::error::internal(face, anonymous_lang(headers), e),
+            Err(e) => return gate_failed(&gate.app, face, headers, e),
         }
     } else {
         None
@@ -429,6 +435,13 @@ async fn authorize(State(gate): State<Gate>, mut req: Request, next: Next) -> Re
         .get::<RequestContext>()
         .is_some_and(|c| c.identity.is_some());
     let response = next.run(req).await;
+    if response
+        .extensions()
+        .get::<ErrorInfo>()
+        .is_some_and(|i| i.code == "database-unavailable")
+    {
+        gate.app.db.health.mark_down();
+    }
     let mut response = match response.extensions().get::<ErrorInfo>().cloned() {
         Some(info) if response.headers().get(header::CONTENT_TYPE).is_none() => render_error(face, lang, info),
         _ => response,
@@ -441,6 +454,15 @@ async fn authorize(State(gate): State<Gate>, mut req: Request, next: Next) -> Re
             .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }
     response
+}
+
+/// The gate could not look the caller up; a database found unreachable is remembered for a
+/// moment, so the next requests are answered at once.
+fn gate_failed(app: &App, face: FaceOf, headers: &HeaderMap, e: kabinet_app::AppError) -> Response {
+    if matches!(e, kabinet_app::AppError::Unavailable("database-unavailable")) {
+        app.db.health.mark_down();
+    }
+    crate::error::internal(face, anonymous_lang(headers), e)
 }
 
 async fn not_found(req: Request) -> Response {

@@ -98,9 +98,10 @@ async fn payments_by_accountant_show_in_the_cabinet(db: Db) {
     assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
     let after = account_of(&w, 1).await;
     assert_eq!(after.balance, vector.balance + 150_050);
-    // The same form sent twice (a double click) registers once.
+    // The same form sent twice (a double click) registers once and shows the payment again.
     let twice = w.post_form(&path, Some(&accountant), &form).await;
-    assert_eq!(twice.status, StatusCode::CONFLICT);
+    assert_eq!(twice.status, StatusCode::SEE_OTHER);
+    assert_eq!(twice.location(), ok.location());
     assert_eq!(account_of(&w, 1).await.balance, after.balance);
     assert_eq!(payments_on(&w, vector.id).await, before + 1);
 
@@ -173,10 +174,33 @@ async fn api_payments_and_the_debt_cap(db: Db) {
     let created = w.session_json("POST", &path, &accountant, body.clone()).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     assert_eq!(created.json()["amount"], json!(250_000));
+    // The same key again (a retry after a lost answer) gets the same payment; the same key
+    // with another amount is refused.
+    let replay = w.session_json("POST", &path, &accountant, body).await;
+    assert_eq!(replay.status, StatusCode::OK, "{}", replay.body);
+    assert_eq!(replay.json()["id"], created.json()["id"]);
+    let other_amount = json!({"amount": 1, "method": "bank_transfer", "document_number": "9", "document_date": "2026-11-02", "idempotency_key": "api-payment-0001"});
     assert_eq!(
-        w.session_json("POST", &path, &accountant, body).await.status,
+        w.session_json("POST", &path, &accountant, other_amount).await.status,
         StatusCode::CONFLICT
     );
+    // A key of the documented maximum, 64 characters, on both databases.
+    let long_key = "k".repeat(64);
+    let long = json!({"amount": 100, "method": "cash", "document_date": "2026-11-02", "idempotency_key": long_key});
+    let made = w.session_json("POST", &path, &accountant, long).await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    // Ten at once with one key: one payment, and every caller learns it.
+    let same =
+        json!({"amount": 700, "method": "cash", "document_date": "2026-11-02", "idempotency_key": "api-payment-race"});
+    let answers =
+        futures::future::join_all((0..10).map(|_| w.session_json("POST", &path, &accountant, same.clone()))).await;
+    let ids: std::collections::BTreeSet<String> = answers.iter().map(|a| a.json()["id"].to_string()).collect();
+    assert!(
+        answers.iter().all(|a| a.status.is_success()),
+        "{:?}",
+        answers.iter().map(|a| a.status).collect::<Vec<_>>()
+    );
+    assert_eq!(ids.len(), 1, "{ids:?}");
     for bad in [
         json!({"amount": 0, "method": "bank_transfer", "document_date": "2026-11-02", "idempotency_key": "api-payment-0002"}),
         json!({"amount": 100, "method": "barter", "document_date": "2026-11-02", "idempotency_key": "api-payment-0003"}),

@@ -405,7 +405,116 @@ async fn metrics_behind_a_token_and_hsts_behind_https(db: Db) {
     );
 }
 
+async fn production_calendars_are_uploaded_and_running_out_is_told(db: Db) {
+    use kabinet_store::entities::holiday_calendar_day;
+    let w = Web::demo(db).await;
+    let admin = w.session_for("admin").await;
+    let conn = &w.t.app.db.conn;
+    // The calendar's days stop today: the SLA page, the home page and /readyz say so.
+    let today = chrono::Utc::now().date_naive();
+    holiday_calendar_day::Entity::delete_many()
+        .filter(holiday_calendar_day::Column::Day.gt(today))
+        .exec(conn)
+        .await
+        .unwrap();
+    let sla = w.get("/crm/sla", Some(&admin)).await;
+    assert!(sla.body.contains("data-running-out"), "the SLA page warns");
+    assert!(
+        w.get("/crm", Some(&admin)).await.body.contains("data-running-out"),
+        "the home page warns"
+    );
+    let ready = w.get("/readyz", None).await;
+    assert_eq!(
+        ready.json()["calendars_running_out"][0],
+        "Производственный календарь РФ"
+    );
+    let support = w.session_for("support").await;
+    assert!(
+        !w.get("/crm", Some(&support)).await.body.contains("data-running-out"),
+        "only for who can act"
+    );
+
+    let ru = kabinet_app::support::calendars::holiday_calendar_by_code(&w.t.app, "ru")
+        .await
+        .unwrap();
+    let far = today + chrono::Duration::days(400);
+    let xml = format!(
+        r#"<?xml version="1.0"?><calendar year="{}"><holidays><holiday id="1" title="Праздник"/></holidays><days><day d="{}" t="1" h="1"/></days></calendar>"#,
+        chrono::Datelike::year(&far),
+        far.format("%m.%d")
+    );
+    let path = format!("/crm/sla/holidays/{}/import", ru.id);
+    let manager = w.session_for("manager").await;
+    let refused = w
+        .post_multipart(&path, Some(&manager), &[], &[("file", "cal.xml", xml.as_bytes())])
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let bad = w
+        .post_multipart(
+            &path,
+            Some(&admin),
+            &[],
+            &[(
+                "file",
+                "cal.xml",
+                b"<calendar year=\"2027\"><days><day d=\"02.30\" t=\"1\"/></days></calendar>",
+            )],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("ничего не изменено"),
+        "the file's problem is told at the field"
+    );
+    let not_a_calendar = w
+        .post_multipart(&path, Some(&admin), &[], &[("file", "cal.pdf", b"%PDF-1.7")])
+        .await;
+    assert_eq!(not_a_calendar.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let ok = w
+        .post_multipart(&path, Some(&admin), &[], &[("file", "cal.xml", xml.as_bytes())])
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    assert_eq!(ok.location(), "/crm/sla?ok=sla-calendar-imported");
+    let sla = w.get("/crm/sla", Some(&admin)).await;
+    assert!(!sla.body.contains("data-running-out"), "the warning is gone");
+    assert!(
+        sla.body.contains(&format!("data-day=\"{far}\"")),
+        "the imported day is listed"
+    );
+    assert_eq!(w.get("/readyz", None).await.json()["calendars_running_out"], json!([]));
+}
+
+async fn a_database_that_is_gone_answers_503_at_once(db: Db) {
+    let w = Web::demo(db).await;
+    let cookie = w.session_for("vector.coord").await;
+    w.t.app.db.conn.clone().close().await.unwrap();
+    let started = std::time::Instant::now();
+    let page = w.get("/", Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE, "{}", page.body);
+    assert!(page.headers.get(header::RETRY_AFTER).is_some());
+    let api = w.get("/api/v1/me", Some(&cookie)).await;
+    assert_eq!(api.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(api.json()["error"]["code"], "database_unavailable");
+    let login = w.try_login("/login", "vector.coord", DEMO_PASSWORD).await;
+    assert_eq!(login.status, StatusCode::SERVICE_UNAVAILABLE, "{}", login.body);
+    let ready = w.get("/readyz", None).await;
+    assert_eq!(ready.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(ready.json()["database"], "down");
+    assert_eq!(
+        w.get("/healthz", None).await.status,
+        StatusCode::OK,
+        "the process itself is alive"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(4),
+        "{:?}",
+        started.elapsed()
+    );
+}
+
 both_databases!(
+    a_database_that_is_gone_answers_503_at_once,
+    production_calendars_are_uploaded_and_running_out_is_told,
     a_visit_changes_no_credentials_and_stays_a_visit,
     a_visit_ends_when_its_staff_member_is_disabled,
     the_same_account_shares_one_login_budget,

@@ -9,3 +9,4 @@ flash-sla-calendar-imported = The production calendar was uploaded.
 err-calendar-file-not-text = The file is not UTF-8 text.
 err-calendar-file-format = This is not an iCalendar, CSV or XML production calendar.
 err-calendar-file-invalid = A line of the file could not be read; nothing was changed.
+err-database-unavailable = The database cannot be reached right now; nothing was changed. Try again in a few seconds.

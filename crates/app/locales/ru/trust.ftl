@@ -9,3 +9,4 @@ flash-sla-calendar-imported = Производственный календар�
 err-calendar-file-not-text = Файл не является текстом в UTF-8.
 err-calendar-file-format = Это не iCalendar, CSV или XML производственного календаря.
 err-calendar-file-invalid = В файле есть строка, которую не удалось прочитать; ничего не изменено.
+err-database-unavailable = База данных сейчас недоступна; ничего не изменено. Повторите через несколько секунд.

@@ -31,7 +31,44 @@ pub struct ManualPayment {
     pub idempotency_key: String,
 }
 
-pub async fn register_manual(app: &App, actor: &Actor, who: &Identity, p: ManualPayment) -> AppResult<payment::Model> {
+/// A registered payment, and whether this call registered it or found it registered by an
+/// earlier call with the same key (a retry after a lost answer, a double submit).
+#[derive(Debug, Clone)]
+pub struct Registered {
+    pub payment: payment::Model,
+    pub replayed: bool,
+}
+
+/// Registers a payment once per idempotency key: a call with a key used before returns the
+/// payment it registered (so a client that lost the answer learns the result), unless the key
+/// came with another account or amount, which is refused.
+pub async fn register_manual(app: &App, actor: &Actor, who: &Identity, p: ManualPayment) -> AppResult<Registered> {
+    let key = format!("manual:{}", p.idempotency_key);
+    let account_id = p.account_id;
+    let amount = p.amount;
+    match register_new(app, actor, who, p).await {
+        Err(AppError::Conflict("payment-already-registered")) => {
+            let earlier = payment::Entity::find()
+                .filter(payment::Column::IdempotenceKey.eq(key))
+                .one(&app.db.conn)
+                .await?
+                .ok_or(AppError::Conflict("payment-already-registered"))?;
+            if earlier.account_id != account_id || earlier.amount != amount {
+                return Err(AppError::Conflict("idempotency-key-reused"));
+            }
+            Ok(Registered {
+                payment: earlier,
+                replayed: true,
+            })
+        }
+        other => other.map(|payment| Registered {
+            payment,
+            replayed: false,
+        }),
+    }
+}
+
+async fn register_new(app: &App, actor: &Actor, who: &Identity, p: ManualPayment) -> AppResult<payment::Model> {
     let account = super::accounts::get_visible(app, who, p.account_id).await?;
     let mut errors = FieldErrors::new();
     if p.amount <= 0 || p.amount > MAX_AMOUNT {

@@ -213,8 +213,8 @@ pub struct ManualPaymentRequest {
 }
 
 #[utoipa::path(post, path = "/api/v1/crm/accounts/{id}/payments", tag = "billing", params(("id" = i64, Path)), request_body = ManualPaymentRequest,
-    responses((status = 201, body = PaymentDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
-/// Registers a bank transfer or a cash payment.
+    responses((status = 201, body = PaymentDto, description = "Registered"), (status = 200, body = PaymentDto, description = "Registered before with this idempotency key: that payment"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody, description = "The key was used for another account or amount"), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// Registers a bank transfer or a cash payment, once per idempotency key.
 pub async fn register_payment(
     State(app): State<App>,
     ctx: Ctx,
@@ -236,7 +236,13 @@ pub async fn register_payment(
         },
     )
     .await?;
-    Ok((StatusCode::CREATED, Json(PaymentDto::from(created))).into_response())
+    // A retry with the key of a registered payment gets that payment, with 200 instead of 201.
+    let status = if created.replayed {
+        StatusCode::OK
+    } else {
+        StatusCode::CREATED
+    };
+    Ok((status, Json(PaymentDto::from(created.payment))).into_response())
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -78,13 +78,26 @@ pub struct SupportConfig {
     pub attachments_per_message: usize,
     /// E-mail of the support lead, told of every breached deadline (empty: nobody).
     pub lead_email: String,
-    /// Price of one working hour of a pay-per-case request, in kopecks; the charge is
-    /// hours × price × (1 + (difficulty − 1) / 4) — difficulty 5 costs twice difficulty 1.
-    pub case_hour_price_minor: i64,
+    /// Price of one working hour of a pay-per-case request per currency, in its minor units
+    /// (`rub = 250000` is 2,500 ₽; `irr = 20000000` is 20,000,000 rial); the charge is
+    /// hours × price × (1 + (difficulty − 1) / 4) — difficulty 5 costs twice difficulty 1. An
+    /// account in a currency without a price cannot be charged per case.
+    pub case_hour_prices: std::collections::BTreeMap<String, i64>,
     /// An external CRM that receives ticket events as signed JSON (empty: none).
     pub webhook_url: String,
     /// The HMAC-SHA256 key of the `X-Kabinet-Signature` header.
     pub webhook_secret: String,
+}
+
+impl SupportConfig {
+    /// The hourly pay-per-case price in `currency` (a code such as `RUB`), if there is one.
+    pub fn case_hour_price(&self, currency: &str) -> Option<i64> {
+        self.case_hour_prices
+            .iter()
+            .find(|(code, _)| code.eq_ignore_ascii_case(currency))
+            .map(|(_, price)| *price)
+            .filter(|p| *p > 0)
+    }
 }
 
 impl Default for SupportConfig {
@@ -95,7 +108,7 @@ impl Default for SupportConfig {
             attachment_max_bytes: 10 * 1024 * 1024,
             attachments_per_message: 5,
             lead_email: String::new(),
-            case_hour_price_minor: 250_000,
+            case_hour_prices: [("rub".to_owned(), 250_000), ("irr".to_owned(), 20_000_000)].into(),
             webhook_url: String::new(),
             webhook_secret: String::new(),
         }

@@ -412,6 +412,104 @@ async fn eligibility_and_pay_per_case(db: Db) {
         .unwrap()
         .balance;
     assert_eq!(again, balance);
+
+    // Past its debt cap already, the customer cannot open another pay-per-case ticket, and
+    // is told what to pay.
+    let txn = t.app.db.write().await.unwrap();
+    kabinet_app::billing::ledger::post(
+        &txn,
+        &Actor::user(&admin, None),
+        kabinet_app::billing::ledger::Posting {
+            account_id: account.id,
+            kind: kabinet_core::billing::EntryKind::Charge,
+            amount: -(balance + 10_000),
+            occurred_at: kabinet_store::now(),
+            description: "Выезд".into(),
+            idempotency_key: "support-test-overdraw".into(),
+            payment_id: None,
+            subscription_id: None,
+            period_start: None,
+            reverses_entry_id: None,
+            enforce_debt_cap: false,
+        },
+    )
+    .await
+    .unwrap();
+    txn.commit().await.unwrap();
+    match tickets::open(&t.app, &actor, &manager, c.id, new_ticket("usage_consulting")).await {
+        Err(AppError::OverDebtCap { shortfall, .. }) => assert_eq!(shortfall, 10_000),
+        other => panic!("{other:?}"),
+    }
+}
+
+/// The hourly price of a pay-per-case request is the one of the account's currency: 250,000
+/// kopecks is not 250,000 rial.
+async fn pay_per_case_is_priced_in_the_accounts_currency(db: Db) {
+    let t = kabinet_testkit::app(db);
+    kabinet_app::demo::load(&t.app).await.unwrap();
+    let manager = identity(&t, "manager").await;
+    let actor = Actor::user(&manager, None);
+    let admin = identity(&t, "admin").await;
+    let c = kabinet_app::customers::create(
+        &t.app,
+        &actor,
+        kabinet_app::customers::NewCustomer {
+            kind: "individual".into(),
+            name: "Reza Karimi".into(),
+            contract_number: "KB-T-9002".into(),
+            language: "fa".into(),
+            email: Some("reza@example.com".into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    plans::set_customer_terms(&t.app, &actor, &manager, c.id, None, true)
+        .await
+        .unwrap();
+    let account = kabinet_app::billing::accounts::open(
+        &t.app,
+        &actor,
+        kabinet_app::billing::accounts::NewAccount {
+            customer_id: Some(c.id),
+            partner_id: None,
+            title: "اصلی".into(),
+            currency: kabinet_core::money::Currency::Irr,
+            credit_limit: 1_000_000_000,
+            warning_threshold: None,
+            manager_user_id: None,
+        },
+    )
+    .await
+    .unwrap();
+    let tk = tickets::open(&t.app, &actor, &manager, c.id, new_ticket("usage_consulting"))
+        .await
+        .unwrap();
+    let effort = CaseEffort {
+        difficulty: Some(1),
+        volume_minutes: Some(60),
+    };
+    conversation::set_status(&t.app, &actor, &manager, tk.id, "closed", effort)
+        .await
+        .unwrap();
+    let balance = kabinet_app::billing::accounts::get_visible(&t.app, &admin, account.id)
+        .await
+        .unwrap()
+        .balance;
+    assert_eq!(balance, -t.app.config.support.case_hour_price("IRR").unwrap());
+    assert_ne!(balance, -250_000, "not the rouble price in rial");
+
+    // A currency without a price cannot be charged per case: the close is refused.
+    let mut config = kabinet_testkit::config();
+    config.support.case_hour_prices = [("rub".to_owned(), 250_000)].into();
+    let rub_only = kabinet_testkit::app_with(t.app.db.clone(), config);
+    let tk2 = tickets::open(&rub_only.app, &actor, &manager, c.id, new_ticket("usage_consulting"))
+        .await
+        .unwrap();
+    assert!(matches!(
+        conversation::set_status(&rub_only.app, &actor, &manager, tk2.id, "closed", effort).await,
+        Err(AppError::Refused("ticket-case-price-missing"))
+    ));
 }
 
 async fn breaches_are_flagged_once_and_queued(db: Db) {
@@ -678,6 +776,7 @@ both_databases!(
     deadlines_follow_the_plans_and_calendars,
     a_ticket_moves_its_clocks,
     eligibility_and_pay_per_case,
+    pay_per_case_is_priced_in_the_accounts_currency,
     breaches_are_flagged_once_and_queued,
     attachments_are_checked,
     events_reach_the_external_crm_signed_and_retried,

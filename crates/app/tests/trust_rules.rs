@@ -289,3 +289,87 @@ both_databases!(
     a_late_answer_is_credited_by_its_notification,
     a_retry_after_a_stop_asks_with_the_same_key
 );
+
+/// Two billing runs at once (the worker and an operator's command, or two nodes) share the
+/// work: both finish, every period is charged once.
+async fn two_billing_runs_at_once_both_finish(db: Db) {
+    use chrono::NaiveDate;
+    use kabinet_app::billing::{accounts, plans, run};
+    use kabinet_core::money::Currency;
+    use kabinet_store::entities::subscription;
+    use sea_orm::{ActiveValue::Set, EntityTrait};
+    let t = kabinet_testkit::app(db);
+    kabinet_app::demo::load(&t.app).await.unwrap();
+    let plan = plans::create(
+        &t.app,
+        &Actor::system(),
+        plans::NewPlan {
+            name: "Линия".into(),
+            asset_kind: "line".into(),
+            price: 1_000,
+            period: "month".into(),
+            currency: Currency::Rub,
+        },
+    )
+    .await
+    .unwrap();
+    let mut account_ids = Vec::new();
+    for n in 0..4 {
+        let a = accounts::open(
+            &t.app,
+            &Actor::system(),
+            accounts::NewAccount {
+                customer_id: Some(1),
+                partner_id: None,
+                title: format!("Race {n}"),
+                currency: Currency::Rub,
+                credit_limit: 0,
+                warning_threshold: None,
+                manager_user_id: None,
+            },
+        )
+        .await
+        .unwrap();
+        account_ids.push(a.id);
+    }
+    let start = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    let now = kabinet_store::now();
+    let rows: Vec<subscription::ActiveModel> = (0..1_200)
+        .map(|n| subscription::ActiveModel {
+            customer_id: Set(1),
+            account_id: Set(account_ids[n % 4]),
+            plan_id: Set(plan.id),
+            title: Set(format!("Линия {n}")),
+            started_on: Set(start),
+            next_charge_on: Set(start),
+            status: Set("active".into()),
+            ended_on: Set(None),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        })
+        .collect();
+    for chunk in rows.chunks(200) {
+        subscription::Entity::insert_many(chunk.to_vec())
+            .exec(&t.app.db.conn)
+            .await
+            .unwrap();
+    }
+    let date = Some(NaiveDate::from_ymd_opt(2026, 3, 15).unwrap());
+    let (a, b) = tokio::join!(run::run(&t.app, date), run::run(&t.app, date));
+    let (a, b) = (a.expect("the first run finishes"), b.expect("the second run finishes"));
+    assert_eq!(a.charges + b.charges, 1_200 * 3, "{a:?} {b:?}");
+    for id in account_ids {
+        let balance = kabinet_store::entities::account::Entity::find_by_id(id)
+            .one(&t.app.db.conn)
+            .await
+            .unwrap()
+            .unwrap()
+            .balance;
+        assert_eq!(balance, -300 * 3 * 1_000);
+    }
+    let again = run::run(&t.app, date).await.unwrap();
+    assert_eq!(again.charges, 0);
+}
+
+both_databases!(two_billing_runs_at_once_both_finish);

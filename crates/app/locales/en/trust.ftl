@@ -10,3 +10,4 @@ err-calendar-file-not-text = The file is not UTF-8 text.
 err-calendar-file-format = This is not an iCalendar, CSV or XML production calendar.
 err-calendar-file-invalid = A line of the file could not be read; nothing was changed.
 err-database-unavailable = The database cannot be reached right now; nothing was changed. Try again in a few seconds.
+err-ticket-case-price-missing = No pay-per-case hourly price is set for the currency of the customer's account.

@@ -10,3 +10,4 @@ err-calendar-file-not-text = فایل متن UTF-8 نیست.
 err-calendar-file-format = این فایل iCalendar، CSV یا XML تقویم کاری نیست.
 err-calendar-file-invalid = سطری از فایل خوانده نشد؛ چیزی تغییر نکرد.
 err-database-unavailable = پایگاه داده اکنون در دسترس نیست؛ چیزی تغییر نکرد. چند ثانیه دیگر دوباره تلاش کنید.
+err-ticket-case-price-missing = برای ارز حساب مشتری قیمت ساعت پشتیبانی پرداخت به‌ازای درخواست تعیین نشده است.

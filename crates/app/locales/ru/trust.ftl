@@ -10,3 +10,4 @@ err-calendar-file-not-text = Файл не является текстом в UT
 err-calendar-file-format = Это не iCalendar, CSV или XML производственного календаря.
 err-calendar-file-invalid = В файле есть строка, которую не удалось прочитать; ничего не изменено.
 err-database-unavailable = База данных сейчас недоступна; ничего не изменено. Повторите через несколько секунд.
+err-ticket-case-price-missing = Для валюты счёта клиента не задана цена часа поддержки с оплатой за обращение.

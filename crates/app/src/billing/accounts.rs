@@ -60,6 +60,15 @@ pub async fn of_customer(app: &App, customer_id: i64) -> AppResult<Vec<account::
 
 /// Accounts visible to `who`: a customer user its customer's, a partner its own and its
 /// customers', other staff every account (up to `limit`).
+/// The customer's first account: the one its own charges (a pay-per-case ticket) go to.
+pub async fn first_of_customer(app: &App, customer_id: i64) -> AppResult<Option<account::Model>> {
+    Ok(Account::find()
+        .filter(account::Column::CustomerId.eq(customer_id))
+        .order_by_asc(account::Column::Id)
+        .one(&app.db.conn)
+        .await?)
+}
+
 pub async fn visible(app: &App, who: &Identity, limit: u64) -> AppResult<Vec<account::Model>> {
     let mut q = Account::find().order_by_asc(account::Column::Id).limit(limit);
     if who.is_partner() {

@@ -4,8 +4,9 @@
 //! A subscription's `next_charge_on` is the start of its first uncharged period. Each batch of
 //! subscriptions is one transaction that posts the charges and moves `next_charge_on` on, so a
 //! run stopped at any point leaves every subscription either charged and advanced or untouched;
-//! the next run carries on. Two runs at once cannot double a charge: the ledger's idempotency
-//! key (subscription and period) is unique, and `next_charge_on` only moves from the value read.
+//! the next run carries on. Two runs at once share the work (see [`run`]) and cannot double a
+//! charge anyway: the ledger's idempotency key (subscription and period) is unique, and
+//! `next_charge_on` only moves from the value read.
 //!
 //! Recurring charges are not refused at the debt cap: they pay for a period the contract has
 //! already started. The cap stops new work (one-off charges, pay-per-case tickets, new
@@ -63,66 +64,83 @@ fn from_jiff(d: jiff::civil::Date) -> NaiveDate {
     NaiveDate::from_ymd_opt(i32::from(d.year()), d.month() as u32, d.day() as u32).unwrap_or(NaiveDate::MAX)
 }
 
+/// Runs of the billing at once (the worker on several nodes, an operator's command) share the
+/// work instead of racing for it: each batch is read inside its own write transaction with
+/// its rows locked (`FOR UPDATE SKIP LOCKED` on PostgreSQL, the database's write lock on
+/// SQLite), so a run skips what another run is charging and reads what is still due when it
+/// gets to it. A batch that still finds a subscription moved on under it is read again.
 pub async fn run(app: &App, date: Option<NaiveDate>) -> AppResult<RunReport> {
     let mut report = RunReport::default();
     // Every time zone's today is at most one day after UTC's.
     let horizon = date.unwrap_or_else(|| Utc::now().date_naive() + chrono::Days::new(1));
     let mut after_id = 0i64;
+    let mut tries = 0;
     loop {
-        let batch: Vec<(subscription::Model, Option<plan::Model>)> = Subscription::find()
-            .filter(subscription::Column::Status.eq("active"))
-            .filter(subscription::Column::NextChargeOn.lte(horizon))
-            .filter(subscription::Column::Id.gt(after_id))
-            .order_by_asc(subscription::Column::Id)
-            .limit(BATCH)
-            .find_also_related(Plan)
-            .all(&app.db.conn)
-            .await?;
-        let Some(last) = batch.last() else { break };
-        after_id = last.0.id;
-        let account_ids: Vec<i64> = batch.iter().map(|(s, _)| s.account_id).collect();
-        let accounts: HashMap<i64, account::Model> = Account::find()
-            .filter(account::Column::Id.is_in(account_ids))
-            .all(&app.db.conn)
-            .await?
-            .into_iter()
-            .map(|a| (a.id, a))
-            .collect();
-        // A twin run on another node may win a race on one subscription; the batch is then
-        // tried again and finds those charges posted.
-        let mut tries = 0;
-        loop {
-            match charge_batch(app, &batch, &accounts, date).await {
-                Ok(r) => {
-                    report.due += r.due;
-                    report.charges += r.charges;
-                    report.already_charged += r.already_charged;
-                    for (c, v) in r.charged_total {
-                        *report.charged_total.entry(c).or_default() += v;
-                    }
-                    break;
+        match charge_next_batch(app, horizon, after_id, date).await {
+            Ok(None) => break,
+            Ok(Some((last_id, r))) => {
+                after_id = last_id;
+                tries = 0;
+                report.due += r.due;
+                report.charges += r.charges;
+                report.already_charged += r.already_charged;
+                for (c, v) in r.charged_total {
+                    *report.charged_total.entry(c).or_default() += v;
                 }
-                Err(AppError::Conflict(_)) if tries < 3 => tries += 1,
-                Err(e) => return Err(e),
             }
+            // Rolled back: the same batch is read again as it now is.
+            Err(AppError::Conflict("billing-run-raced")) if tries < 5 => tries += 1,
+            Err(e) => return Err(e),
         }
     }
     Ok(report)
 }
 
-async fn charge_batch(
+/// Charges the next batch of due subscriptions after `after_id` in one transaction; returns
+/// the last id looked at, or `None` when nothing (unlocked) is left.
+async fn charge_next_batch(
     app: &App,
-    batch: &[(subscription::Model, Option<plan::Model>)],
-    accounts: &HashMap<i64, account::Model>,
+    horizon: NaiveDate,
+    after_id: i64,
     date: Option<NaiveDate>,
-) -> AppResult<RunReport> {
+) -> AppResult<Option<(i64, RunReport)>> {
+    use sea_orm::sea_query::{LockBehavior, LockType};
+    let txn = app.db.write().await?;
+    let batch: Vec<subscription::Model> = Subscription::find()
+        .filter(subscription::Column::Status.eq("active"))
+        .filter(subscription::Column::NextChargeOn.lte(horizon))
+        .filter(subscription::Column::Id.gt(after_id))
+        .order_by_asc(subscription::Column::Id)
+        .limit(BATCH)
+        .lock_with_behavior(LockType::Update, LockBehavior::SkipLocked)
+        .all(&txn)
+        .await?;
+    let Some(last_id) = batch.last().map(|s| s.id) else {
+        txn.commit().await?;
+        return Ok(None);
+    };
+    let plan_ids: Vec<i64> = batch.iter().map(|s| s.plan_id).collect();
+    let plans: HashMap<i64, plan::Model> = Plan::find()
+        .filter(plan::Column::Id.is_in(plan_ids))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let account_ids: Vec<i64> = batch.iter().map(|s| s.account_id).collect();
+    let accounts: HashMap<i64, account::Model> = Account::find()
+        .filter(account::Column::Id.is_in(account_ids))
+        .all(&txn)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect();
     let actor = Actor::system();
     let mut report = RunReport::default();
     // One audit record for the batch lists every charge (subscription, entry, amount).
     let mut charged = Vec::new();
-    let txn = app.db.write().await?;
-    for (sub, plan) in batch {
-        let (Some(plan), Some(account)) = (plan, accounts.get(&sub.account_id)) else {
+    for sub in &batch {
+        let (Some(plan), Some(account)) = (plans.get(&sub.plan_id), accounts.get(&sub.account_id)) else {
             continue;
         };
         let Some(done) = charge_subscription(&txn, &actor, sub, plan, account, date).await? else {
@@ -148,7 +166,7 @@ async fn charge_batch(
         .await?;
     }
     txn.commit().await?;
-    Ok(report)
+    Ok(Some((last_id, report)))
 }
 
 /// What charging one subscription did.

@@ -6,7 +6,6 @@
 use kabinet_core::access::StaffRole;
 use kabinet_core::billing::EntryKind;
 use kabinet_core::support::{DIFFICULTY_RANGE, RequestClass, Side, TicketStatus, may_reopen};
-use kabinet_store::entities::account::{self, Entity as Account};
 use kabinet_store::entities::customer::Entity as Customer;
 use kabinet_store::entities::ticket;
 use kabinet_store::entities::ticket_message;
@@ -210,7 +209,12 @@ pub async fn set_status(
         .ok_or(AppError::NotFound)?;
     let charge =
         if to == TicketStatus::Closed && side == Side::Staff && customer.pay_per_case && t.charge_entry_id.is_none() {
-            Some(check_effort(app, effort)?)
+            let (difficulty, minutes) = check_effort(effort)?;
+            let account = crate::billing::accounts::first_of_customer(app, t.customer_id)
+                .await?
+                .ok_or(AppError::Refused("ticket-no-account-to-charge"))?;
+            let amount = case_price(app, &account.currency, difficulty, minutes)?;
+            Some((account.id, difficulty, minutes, amount))
         } else {
             None
         };
@@ -222,18 +226,12 @@ pub async fn set_status(
     }
     move_status(&mut t, to, now, &terms, &calendar);
     t.updated_at = now;
-    if let Some((difficulty, minutes, amount)) = charge {
-        let account = Account::find()
-            .filter(account::Column::CustomerId.eq(t.customer_id))
-            .order_by_asc(account::Column::Id)
-            .one(&txn)
-            .await?
-            .ok_or(AppError::Refused("ticket-no-account-to-charge"))?;
+    if let Some((account_id, difficulty, minutes, amount)) = charge {
         let posted = ledger::post(
             &txn,
             actor,
             Posting {
-                account_id: account.id,
+                account_id,
                 kind: EntryKind::Charge,
                 amount: -amount,
                 occurred_at: now,
@@ -282,9 +280,8 @@ pub async fn set_status(
     Ok(t)
 }
 
-/// Checks difficulty and volume and prices the case: hours × the hourly price, scaled from
-/// ×1 at difficulty 1 to ×2 at difficulty 5.
-fn check_effort(app: &App, effort: CaseEffort) -> AppResult<(i64, i64, i64)> {
+/// Checks the difficulty (1–5) and the volume in minutes of a case.
+fn check_effort(effort: CaseEffort) -> AppResult<(i64, i64)> {
     let mut errors = FieldErrors::new();
     let difficulty = effort
         .difficulty
@@ -297,10 +294,18 @@ fn check_effort(app: &App, effort: CaseEffort) -> AppResult<(i64, i64, i64)> {
         errors.add("volume_minutes", "ticket-volume-range");
     }
     errors.into_result()?;
-    let (d, m) = (difficulty.unwrap_or(1), minutes.unwrap_or(1));
-    let per_hour = app.config.support.case_hour_price_minor;
-    let amount = per_hour * m * (3 + d) / (60 * 4);
-    Ok((d, m, amount))
+    Ok((difficulty.unwrap_or(1), minutes.unwrap_or(1)))
+}
+
+/// The price of a case in the account's currency: hours × the hourly price of that currency,
+/// scaled from ×1 at difficulty 1 to ×2 at difficulty 5.
+fn case_price(app: &App, currency: &str, difficulty: i64, minutes: i64) -> AppResult<i64> {
+    let per_hour = app
+        .config
+        .support
+        .case_hour_price(currency)
+        .ok_or(AppError::Refused("ticket-case-price-missing"))?;
+    Ok(per_hour * minutes * (3 + difficulty) / (60 * 4))
 }
 
 /// Assigns a ticket to a staff member (not a partner), or to nobody.

@@ -80,11 +80,21 @@ pub struct NewTicket {
     pub attachments: Vec<Upload>,
 }
 
-/// Why a customer may not open a ticket, if it may not (SUP-4): every service has ended and
-/// support is not paid per case.
-pub async fn eligibility(app: &App, customer: &customer::Model) -> AppResult<Result<(), &'static str>> {
+/// Whether a customer may open a ticket (SUP-4). Refused (`Err(Refused)`) when every service
+/// has ended and support is not paid per case; refused with the amount to pay
+/// (`Err(OverDebtCap)`) when support is paid per case and the account is past its debt cap
+/// already, since the case could not be charged. Other errors are failures.
+pub async fn eligibility(app: &App, customer: &customer::Model) -> AppResult<()> {
     if customer.pay_per_case {
-        return Ok(Ok(()));
+        // Without an account yet there is nothing past a cap; closing asks for one.
+        let Some(account) = crate::billing::accounts::first_of_customer(app, customer.id).await? else {
+            return Ok(());
+        };
+        if let Err(shortfall) = kabinet_core::billing::check_debt_cap(account.balance, account.credit_limit) {
+            let currency = crate::billing::currency_of(&account.currency)?;
+            return Err(AppError::OverDebtCap { shortfall, currency });
+        }
+        return Ok(());
     }
     let in_service: Vec<&str> = AssetStatus::ALL
         .iter()
@@ -101,11 +111,11 @@ pub async fn eligibility(app: &App, customer: &customer::Model) -> AppResult<Res
         .filter(subscription::Column::Status.eq("active"))
         .count(&app.db.conn)
         .await?;
-    Ok(if assets + subscriptions > 0 {
+    if assets + subscriptions > 0 {
         Ok(())
     } else {
-        Err("ticket-services-expired")
-    })
+        Err(AppError::Refused("ticket-services-expired"))
+    }
 }
 
 /// Checks an attachment and returns its served type.
@@ -179,9 +189,7 @@ pub async fn open(
     new: NewTicket,
 ) -> AppResult<ticket::Model> {
     let customer = customers::get_visible(app, who, customer_id).await?;
-    if let Err(why) = eligibility(app, &customer).await? {
-        return Err(AppError::Refused(why));
-    }
+    eligibility(app, &customer).await?;
     let mut errors = FieldErrors::new();
     let topic = topic_by_code(new.topic.trim());
     if topic.is_none() {

@@ -160,10 +160,13 @@ pub(super) async fn new_page(app: &App, ctx: &Ctx, place: NewTicketPlace, f: Opt
         action,
         back,
     } = place;
-    let refused = tickets::eligibility(app, &customer)
-        .await?
-        .err()
-        .map(|k| c.t(&format!("err-{k}")));
+    let refused = match tickets::eligibility(app, &customer).await {
+        Ok(()) => None,
+        Err(e @ (AppError::Refused(_) | AppError::OverDebtCap { .. })) => {
+            Some(crate::error::message(ctx.0.lang, &WebError::App(e).info()))
+        }
+        Err(e) => return Err(e.into()),
+    };
     // The reader's own phone for SMS notices; staff writing for a customer, the customer's.
     let phone = if who.is_staff() {
         customer.phone.clone()

@@ -139,3 +139,46 @@ test("the back office shows a user's login history with active days", async ({ p
   await expect(page.locator('#active-days')).toBeVisible();
   await shot(page, 'crm-login-history');
 });
+
+test('a coordinator adds a view-only colleague, who is offered no payment forms, and then disables it', async ({
+  page,
+  newPage,
+  allowHttpStatus,
+}) => {
+  await loginCabinet(page, 'kuznetsov', DEMO_PASSWORD);
+  await page.locator('#add-customer-user').click();
+  await expect(page).toHaveURL((u) => u.pathname === '/customer-users/new');
+  const form = page.locator('form#create-customer-user');
+  // A missing login is told next to the field; what was typed stays.
+  await form.locator('input[name="display_name"]').fill('Кузнецова Ольга Петровна');
+  await submit(form);
+  await expect(form.locator('.field.has-error input[name="login"]')).toBeVisible();
+  await expect(form.locator('input[name="display_name"]')).toHaveValue('Кузнецова Ольга Петровна');
+
+  const login = `e2e.colleague.${Date.now().toString(36)}`;
+  await form.locator('input[name="login"]').fill(login);
+  await form.locator('select[name="role"]').selectOption('viewer');
+  await submit(form);
+  const password = await generatedPassword(page);
+  await shot(page, 'cabinet-colleague-created');
+
+  const colleague = await newPage();
+  await loginCabinet(colleague, login, password);
+  await completeForcedChange(colleague, newPassword());
+  await expect(colleague.locator('.account-summary').first()).toBeVisible();
+  await expect(colleague.locator('a.topup-link')).toHaveCount(0);
+  await expect(colleague.locator('a[href="/autopay"]')).toHaveCount(0);
+  await expect(colleague.locator('#add-customer-user')).toHaveCount(0);
+  allowHttpStatus(403);
+  const r = await colleague.goto('/topup');
+  expect(r?.status()).toBe(403);
+
+  await page.goto('/');
+  await page.goto(await hrefInRow(page.locator('table#customer-users'), login, 'a[href^="/customer-users/"]'));
+  const before = await page.locator('#user-status').innerText();
+  await page.locator('#toggle-active').click();
+  await expect(page.locator('.alert-success')).toBeVisible();
+  await expect(page.locator('#user-status')).not.toHaveText(before);
+  await colleague.goto('/');
+  await expect(colleague).toHaveURL((u) => u.pathname === '/login');
+});

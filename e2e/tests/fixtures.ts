@@ -227,18 +227,19 @@ export async function generatedPassword(page: Page): Promise<string> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The back office's outbox (/crm/outbox): where SMS and e-mails can be read
+// The demo inbox (/crm/demo-inbox): what the demo's stand-in transports delivered, secrets
+// included (the outbox itself keeps codes and passwords masked)
 // ---------------------------------------------------------------------------------------------
 
 export type OutboxRow = { recipient: string; body: string };
 
 const norm = (s: string) => s.replace(/\s+/g, '').toLowerCase();
 
-/** Every row of `table#outbox`, newest first. `crm` must be signed in as admin. */
+/** Every row of `table#demo-inbox`, newest first. `crm` must be signed in as admin. */
 export async function readOutbox(crm: Page): Promise<OutboxRow[]> {
-  await crm.goto('/crm/outbox');
-  await expect(crm.locator('table#outbox')).toBeVisible();
-  return crm.locator('table#outbox tbody tr').evaluateAll((trs) =>
+  await crm.goto('/crm/demo-inbox');
+  await expect(crm.locator('table#demo-inbox')).toBeVisible();
+  return crm.locator('table#demo-inbox tbody tr').evaluateAll((trs) =>
     trs.map((tr) => ({
       recipient: tr.querySelector('td.recipient')?.textContent?.trim() ?? '',
       body: tr.querySelector('td.body')?.textContent?.trim() ?? '',
@@ -266,7 +267,7 @@ export async function waitForNewMessage(
         body = await newestMessage(crm, recipient);
         return body !== undefined && body !== before;
       },
-      { message: `a new message to ${recipient} in /crm/outbox`, timeout: timeoutMs },
+      { message: `a new message to ${recipient} in /crm/demo-inbox`, timeout: timeoutMs },
     )
     .toBe(true);
   return body!;

@@ -2,6 +2,7 @@
 //! Every read here is scoped to what the caller may see: staff see all customers, a partner
 //! only its own, a customer user only its own customer.
 
+use kabinet_core::access::Permission;
 use kabinet_core::text;
 use kabinet_store::ConnectionTrait;
 use kabinet_store::entities::customer::{self, Entity as Customer};
@@ -545,6 +546,7 @@ pub async fn insert<C: ConnectionTrait>(txn: &C, actor: &Actor, c: CheckedCustom
 
 /// Creates a customer (the demo and the tools; people use [`open`]).
 pub async fn create(app: &App, actor: &Actor, new: NewCustomer) -> AppResult<customer::Model> {
+    actor.require(&[Permission::CustomersManage])?;
     let system = crate::access::Identity::system_admin();
     let checked = check(app, &system, &new).await?;
     let txn = app.db.write().await?;
@@ -615,6 +617,7 @@ async fn counterparty_to_register(
 /// point with a licence in one transaction: all of them or none. An INN no counterparty has
 /// yet is fetched from the company registry and registered in the same transaction.
 pub async fn open(app: &App, actor: &Actor, who: &Identity, o: Opening) -> AppResult<Opened> {
+    who.require(&[Permission::CustomersManage])?;
     let mut errors = FieldErrors::new();
     let to_register = match counterparty_to_register(app, who, &o.customer).await {
         Ok(r) => r,
@@ -755,6 +758,7 @@ pub async fn open(app: &App, actor: &Actor, who: &Identity, o: Opening) -> AppRe
 
 /// Changes a customer's details; the audit record lists what changed.
 pub async fn update(app: &App, actor: &Actor, who: &Identity, id: i64, new: NewCustomer) -> AppResult<customer::Model> {
+    who.require(&[Permission::CustomersManage])?;
     let before = get_visible(app, who, id).await?;
     let mut new = new;
     if who.is_partner() {
@@ -804,6 +808,7 @@ pub async fn update(app: &App, actor: &Actor, who: &Identity, id: i64, new: NewC
 }
 
 pub async fn create_partner(app: &App, actor: &Actor, name: &str) -> AppResult<partner::Model> {
+    actor.require(&[Permission::StaffUsersManage])?;
     let name = text::one_line(name, text::limits::NAME, true)
         .map_err(|p| FieldErrors::single("name", &format!("text-{}", p.code().replace('_', "-"))))?
         .unwrap_or_default();

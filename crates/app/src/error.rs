@@ -117,6 +117,10 @@ impl From<kabinet_store::DbErr> for AppError {
             tracing::warn!(error = %e, "database contention");
             return AppError::Unavailable("busy-try-again");
         }
+        if kabinet_store::is_connection_lost(&e) {
+            tracing::warn!(error = %e, "database connection lost");
+            return AppError::Unavailable(CONNECTION_LOST);
+        }
         if kabinet_store::is_unavailable(&e) {
             tracing::warn!(error = %e, "database unavailable");
             return AppError::Unavailable("database-unavailable");
@@ -126,6 +130,10 @@ impl From<kabinet_store::DbErr> for AppError {
 }
 
 pub type AppResult<T> = Result<T, AppError>;
+
+/// The code of an [`AppError::Unavailable`] for a connection that broke under the request: a
+/// read may be tried once more at once (the pool hands out a fresh connection).
+pub const CONNECTION_LOST: &str = "connection-lost";
 
 impl AppError {
     pub fn code(&self) -> &'static str {

@@ -3,6 +3,7 @@
 //! memory stays flat whatever the size; the job row carries the progress the page shows.
 //! Text cells are neutralised against formula injection.
 
+use kabinet_core::access::Permission;
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -41,6 +42,7 @@ pub async fn start_payments(
     sort: Sort,
     format: &str,
 ) -> AppResult<export_job::Model> {
+    who.require(&[Permission::CabinetView, Permission::BillingRead])?;
     let spec = serde_json::json!({"filter": filter, "sort": sort.key, "desc": sort.descending});
     let job = new_job(app, who, "payments", format, spec).await?;
     let (app2, who2, job2) = (app.clone(), who.clone(), job.clone());

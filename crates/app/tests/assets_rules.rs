@@ -206,7 +206,16 @@ async fn licences_are_billed_and_a_partner_has_one_demo(db: Db) {
         .await,
         Err(AppError::NotFound)
     ));
-    licences::delete(&t.app, &pactor, &partner, existing.id).await.unwrap();
+    // A partner may not delete licences (its staff contact does); once deleted, it may have
+    // a demo again.
+    assert!(matches!(
+        licences::delete(&t.app, &pactor, &partner, existing.id).await,
+        Err(AppError::Forbidden)
+    ));
+    let manager = identity(&t, "manager").await;
+    licences::delete(&t.app, &Actor::user(&manager, None), &manager, existing.id)
+        .await
+        .unwrap();
     let entries_before = ledger_entry::Entity::find().count(&t.app.db.conn).await.unwrap();
     let again = licences::create(&t.app, &pactor, &partner, NewLicence { customer_id: 2, ..demo })
         .await

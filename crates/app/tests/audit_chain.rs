@@ -243,6 +243,7 @@ async fn search_filters(db: Db) {
             label: "olga".into(),
             ip: Some("10.0.0.1".into()),
             acting_user_id: None,
+            authority: kabinet_app::access::Authority::Product,
         },
         "user.disable",
         "user",

@@ -38,6 +38,7 @@ async fn real_channels(db: Db) -> (App, SmtpSink, FakeSmsRu) {
             email: Arc::new(email),
             sms: Arc::new(sms),
             webhook: Arc::default(),
+            demo_inbox: Default::default(),
         },
     )
     .unwrap();
@@ -53,6 +54,7 @@ async fn queue(app: &App, channel: Channel, recipient: &str, body: &str) {
             recipient: recipient.into(),
             subject: Some("Тема письма".into()),
             body: body.into(),
+            masked_body: None,
             user_id: None,
             idempotency_key: None,
             attachments: Vec::new(),

@@ -167,6 +167,22 @@ impl Db {
 
     /// Whether the database answers within a second (for `/readyz`); the answer updates
     /// [`Health`].
+    /// After a connection broke under a request (a restart of PostgreSQL breaks every idle
+    /// one at once), pings until a connection answers, so that each broken idle connection is
+    /// found and dropped by the pool now rather than by the next requests. Pools connections
+    /// are not tested on every acquire: that would cost a round trip on each query.
+    pub async fn drop_broken_connections(&self) -> bool {
+        for _ in 0..=self.max_connections {
+            if matches!(
+                tokio::time::timeout(Duration::from_secs(1), self.conn.ping()).await,
+                Ok(Ok(()))
+            ) {
+                return true;
+            }
+        }
+        false
+    }
+
     pub async fn ping(&self) -> bool {
         let up = matches!(
             tokio::time::timeout(Duration::from_secs(1), self.conn.ping()).await,

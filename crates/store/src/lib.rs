@@ -65,6 +65,24 @@ pub fn is_unavailable(err: &DbErr) -> bool {
     }
 }
 
+/// Whether a database error says the connection in hand broke (a restart of PostgreSQL ends
+/// every open connection): nothing the request did is known to the database past that point,
+/// and a read may be tried once more on a fresh connection.
+pub fn is_connection_lost(err: &DbErr) -> bool {
+    use sea_orm::sqlx::Error as X;
+    use sea_orm::{DbErr as E, RuntimeErr as R};
+    match err {
+        E::Exec(R::SqlxError(e)) | E::Query(R::SqlxError(e)) | E::Conn(R::SqlxError(e)) => match e.as_ref() {
+            X::Io(_) => true,
+            X::Database(db) => db
+                .code()
+                .is_some_and(|c| matches!(c.as_ref(), "57P01" | "57P02" | "08003" | "08006")),
+            _ => false,
+        },
+        _ => false,
+    }
+}
+
 /// Whether a database error is a unique-constraint violation (a duplicate login, contract, …).
 pub fn is_unique_violation(err: &DbErr) -> bool {
     matches!(err.sql_err(), Some(sea_orm::SqlErr::UniqueConstraintViolation(_)))

@@ -195,5 +195,13 @@ pub fn render_error(face: FaceOf, lang: Lang, info: ErrorInfo) -> Response {
     {
         res.headers_mut().insert(header::RETRY_AFTER, v);
     }
+    if info.code == kabinet_app::error::CONNECTION_LOST {
+        res.extensions_mut().insert(LostConnection);
+    }
     res
 }
+
+/// Marks an answer given because the database connection broke under the request, so that a
+/// read can be run once more (`guard::read_again_on_lost_connection`).
+#[derive(Debug, Clone, Copy)]
+pub struct LostConnection;

@@ -74,6 +74,11 @@ impl FormData {
             .ok_or(WebError::BadRequest("bad-request"))
     }
 
+    /// Every value sent under `name` (checkboxes that share a name).
+    pub fn all(&self, name: &str) -> impl Iterator<Item = &str> {
+        self.0.iter().filter(move |(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
     pub fn opt(&self, name: &str) -> Option<String> {
         Some(self.get(name).trim()).filter(|s| !s.is_empty()).map(str::to_owned)
     }

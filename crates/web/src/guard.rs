@@ -456,6 +456,34 @@ async fn authorize(State(gate): State<Gate>, mut req: Request, next: Next) -> Re
     response
 }
 
+/// A read whose database connection broke under it (a restart of PostgreSQL ends them all) is
+/// run once more on a fresh connection, the broken idle ones dropped first; nothing it did can
+/// have been written. Writes are not repeated: the person decides.
+pub async fn read_again_on_lost_connection(State(app): State<App>, req: Request, next: Next) -> Response {
+    if !matches!(*req.method(), Method::GET | Method::HEAD) {
+        return next.run(req).await;
+    }
+    let again = copy_of_bodiless(&req);
+    let response = next.clone().run(req).await;
+    if response.extensions().get::<crate::error::LostConnection>().is_none() {
+        return response;
+    }
+    tracing::warn!(path = %again.uri().path(), "database connection lost; reading once more");
+    app.db.drop_broken_connections().await;
+    next.run(again).await
+}
+
+/// A copy of a request without a body (a read), to run it again.
+fn copy_of_bodiless(req: &Request) -> Request {
+    let mut copy = Request::new(axum::body::Body::empty());
+    *copy.method_mut() = req.method().clone();
+    *copy.uri_mut() = req.uri().clone();
+    *copy.version_mut() = req.version();
+    *copy.headers_mut() = req.headers().clone();
+    *copy.extensions_mut() = req.extensions().clone();
+    copy
+}
+
 /// The gate could not look the caller up; a database found unreachable is remembered for a
 /// moment, so the next requests are answered at once.
 fn gate_failed(app: &App, face: FaceOf, headers: &HeaderMap, e: kabinet_app::AppError) -> Response {

@@ -46,6 +46,10 @@ pub fn router(app: App) -> Router {
     let body_limit = app.config.body_limit_bytes;
     routes()
         .into_router(app.clone())
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            guard::read_again_on_lost_connection,
+        ))
         .layer(DefaultBodyLimit::max(body_limit))
         // A bug in a handler answers 500 for that request instead of taking the worker down.
         .layer(tower_http::catch_panic::CatchPanicLayer::new())

@@ -31,6 +31,9 @@ pub struct Chrome {
     pub time_zone: String,
     /// In a cabinet entered from the back office: the staff member's name, for the banner.
     pub acting_staff: Option<String>,
+    /// The reader's role and whether it is a visit, so that pages offer only what it may do.
+    role: Option<kabinet_core::access::Role>,
+    acting: bool,
 }
 
 const CABINET_NAV: &[(&str, &str, Permission)] = &[
@@ -73,6 +76,8 @@ impl Chrome {
             flash: None,
             time_zone: "Europe/Moscow".into(),
             acting_staff: None,
+            role: None,
+            acting: false,
         }
     }
 
@@ -91,8 +96,25 @@ impl Chrome {
             c.user_role = Some(ctx.lang.t(&format!("role-{}", i.role.as_str())));
             c.nav = nav_for(i, ctx.face, ctx.lang, path);
             c.acting_staff = i.acting_staff.as_ref().map(|s| s.display_name.clone());
+            c.role = Some(i.role);
+            c.acting = i.acting_staff.is_some();
         }
         c
+    }
+
+    /// Whether the reader may take actions guarded by `permission` (links and forms for what
+    /// it may not do are left out rather than answered with "forbidden").
+    pub fn may(&self, permission: Permission) -> bool {
+        self.role
+            .is_some_and(|role| kabinet_core::access::may_change(role, self.acting, &[permission]))
+    }
+
+    pub fn may_pay(&self) -> bool {
+        self.may(Permission::CabinetPay)
+    }
+
+    pub fn may_manage_logins(&self) -> bool {
+        self.may(Permission::CabinetManageUsers)
     }
 
     pub fn with_flash(mut self, key: Option<&str>) -> Chrome {

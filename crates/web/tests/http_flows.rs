@@ -190,10 +190,14 @@ async fn recovery_over_http(db: Db) {
     assert_eq!(ok.location(), "/password");
     let cookie = ok.cookie("kabinet_session").unwrap();
     assert_eq!(w.get("/", Some(&cookie)).await.location(), "/password");
-    // The demo outbox shows the message to staff.
+    // The outbox keeps the code masked; the demo's inbox shows what the phone received.
+    kabinet_app::notify::worker::run_once(&w.t.app).await.unwrap();
     let admin = w.session_for("admin").await;
     let outbox = w.get("/crm/outbox", Some(&admin)).await;
-    assert!(outbox.body.contains(&code));
+    assert!(!outbox.body.contains(&code));
+    let inbox = w.get("/crm/demo-inbox", Some(&admin)).await;
+    assert_eq!(inbox.status, StatusCode::OK);
+    assert!(inbox.body.contains(&code));
 }
 
 async fn registration_over_http(db: Db) {

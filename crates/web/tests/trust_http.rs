@@ -512,7 +512,35 @@ async fn a_database_that_is_gone_answers_503_at_once(db: Db) {
     );
 }
 
+/// A restart of PostgreSQL breaks every pooled connection; a page read right after is read
+/// again on a fresh connection instead of answering 503 (SQLite has no connections to lose).
+async fn a_read_survives_connections_broken_under_it(db: Db) {
+    use kabinet_store::sea_orm::ConnectionTrait;
+    let w = Web::demo(db).await;
+    let cookie = w.session_for("vector.coord").await;
+    // Fill the pool with idle connections, then break all of them but the one asking.
+    let reads: Vec<_> = (0..6).map(|_| w.get("/api/v1/me", Some(&cookie))).collect();
+    for r in futures::future::join_all(reads).await {
+        assert_eq!(r.status, StatusCode::OK);
+    }
+    let conn = &w.t.app.db.conn;
+    if conn.get_database_backend() != kabinet_store::sea_orm::DatabaseBackend::Postgres {
+        return;
+    }
+    conn.execute_unprepared(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = current_database() AND pid <> pg_backend_pid()",
+    )
+    .await
+    .unwrap();
+    for path in ["/", "/payments", "/api/v1/accounts"] {
+        let page = w.get(path, Some(&cookie)).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}: {}", page.body);
+    }
+}
+
 both_databases!(
+    a_read_survives_connections_broken_under_it,
     a_database_that_is_gone_answers_503_at_once,
     production_calendars_are_uploaded_and_running_out_is_told,
     a_visit_changes_no_credentials_and_stays_a_visit,

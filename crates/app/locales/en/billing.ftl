@@ -109,6 +109,7 @@ err-date-in-future = The date cannot be in the future.
 err-currency-mismatch = The plan's currency differs from the account's.
 err-subscription-ended = The subscription has ended already.
 err-billing-run-raced = Charges are being posted by another process. Try again later.
+err-connection-lost = The connection to the database was lost and nothing was done. Please try again in a few seconds.
 err-busy-try-again = Someone changed the same data at the same moment, so nothing was done. Please try again.
 nav-payments = Payments
 more-than = more than

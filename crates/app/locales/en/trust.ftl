@@ -11,3 +11,16 @@ err-calendar-file-format = This is not an iCalendar, CSV or XML production calen
 err-calendar-file-invalid = A line of the file could not be read; nothing was changed.
 err-database-unavailable = The database cannot be reached right now; nothing was changed. Try again in a few seconds.
 err-ticket-case-price-missing = No pay-per-case hourly price is set for the currency of the customer's account.
+
+customer-user-create-hint = A login for a colleague: a password is generated and shown once, to be changed at first sign-in. The role decides what they may do.
+
+outbox-masked-hint = Messages with codes and passwords keep them only until delivered; here the secret is masked.
+demo-inbox = Demo inbox
+demo-inbox-hint = What phones and mailboxes would receive: in the demo, e-mails and texts do not leave the product and are collected here.
+
+assets-in-care = Assets in their care
+assets-none = No assets.
+assets-in-care-hint = A line manager sees only the ticked assets in the cabinet.
+flash-assets-saved = Assets saved.
+err-assignments-for-line-managers = Assets are assigned to line managers only.
+err-too-many-assets = No more than 1000 assets at once.

@@ -4,6 +4,7 @@
 //! leaving are audited in the same transaction as the session itself.
 
 use chrono::Duration;
+use kabinet_core::access::Permission;
 use kabinet_core::text;
 use kabinet_store::entities::session;
 use kabinet_store::entities::user::{self, Entity as User};
@@ -44,6 +45,7 @@ pub async fn enter(
     customer_id: i64,
     client: &ClientInfo,
 ) -> AppResult<String> {
+    who.require(&[Permission::CabinetEnter])?;
     if !who.is_staff() {
         return Err(AppError::Forbidden);
     }

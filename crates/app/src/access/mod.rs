@@ -12,7 +12,7 @@ pub mod throttle;
 pub mod tokens;
 pub mod users;
 
-use kabinet_core::access::{CustomerRole, Role, StaffRole};
+use kabinet_core::access::{CustomerRole, Permission, Role, StaffRole};
 use kabinet_store::entities::user;
 
 use crate::i18n::Lang;
@@ -128,6 +128,13 @@ impl Identity {
         self.role == Role::Staff(StaffRole::Partner)
     }
 
+    /// Refuses the action unless this person holds one of `permissions` (the gate checked the
+    /// route's; each mutating use case checks again, so that a route which forgets the gate,
+    /// or a second caller of the use case, cannot act beyond the role).
+    pub fn require(&self, permissions: &[Permission]) -> crate::AppResult<()> {
+        require(self.role, self.acting_staff.is_some(), permissions)
+    }
+
     /// Refuses what a staff member visiting a customer's cabinet may not do there (see
     /// `kabinet_core::access::acting_may_change`): the gate refuses it first, and each such
     /// use case asks again so that a route which forgets cannot let it through.
@@ -139,6 +146,27 @@ impl Identity {
     }
 }
 
+fn require(role: Role, acting: bool, permissions: &[Permission]) -> crate::AppResult<()> {
+    if kabinet_core::access::may_change(role, acting, permissions) {
+        Ok(())
+    } else if acting && kabinet_core::access::may_change(role, false, permissions) {
+        Err(crate::AppError::Refused("not-while-acting"))
+    } else {
+        Err(crate::AppError::Forbidden)
+    }
+}
+
+/// On whose authority an action is taken.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Authority {
+    /// The product itself: the command line, the worker, the demo loader, a verified gateway.
+    Product,
+    /// Someone not signed in (registration, recovery): no permission beyond public pages.
+    Anonymous,
+    /// A signed-in person with this role; `acting` on a visit to a customer's cabinet.
+    Person { role: Role, acting: bool },
+}
+
 /// Who did something, for the audit log.
 #[derive(Debug, Clone)]
 pub struct Actor {
@@ -148,9 +176,20 @@ pub struct Actor {
     /// The staff member behind `user_id` (a customer's login) in a cabinet entered from the
     /// back office; recorded beside it so that both identities are in every record.
     pub acting_user_id: Option<i64>,
+    pub authority: Authority,
 }
 
 impl Actor {
+    /// Refuses the action unless this actor holds one of `permissions`; for use cases that
+    /// take only the actor (the product's own catalogue and settings).
+    pub fn require(&self, permissions: &[Permission]) -> crate::AppResult<()> {
+        match self.authority {
+            Authority::Product => Ok(()),
+            Authority::Anonymous => Err(crate::AppError::Forbidden),
+            Authority::Person { role, acting } => require(role, acting, permissions),
+        }
+    }
+
     pub fn system() -> Actor {
         Actor::named("system", None)
     }
@@ -162,6 +201,7 @@ impl Actor {
             label: label.to_owned(),
             ip,
             acting_user_id: None,
+            authority: Authority::Product,
         }
     }
 
@@ -177,12 +217,19 @@ impl Actor {
             label,
             ip,
             acting_user_id: identity.acting_staff.as_ref().map(|s| s.user_id),
+            authority: Authority::Person {
+                role: identity.role,
+                acting: identity.acting_staff.is_some(),
+            },
         }
     }
 
     /// A person who is not signed in (registration, recovery), known only by address.
     pub fn anonymous(ip: &str) -> Actor {
-        Actor::named("anonymous", Some(ip.to_owned()))
+        Actor {
+            authority: Authority::Anonymous,
+            ..Actor::named("anonymous", Some(ip.to_owned()))
+        }
     }
 }
 

@@ -90,6 +90,13 @@ pub async fn request(app: &App, identifier: &str, channel: Channel, client: &Cli
                 "msg-recovery-code",
                 &[("code", code), ("minutes", CODE_LIFETIME.num_minutes().to_string())],
             ),
+            masked_body: Some(lang.t_args(
+                "msg-recovery-code",
+                &[
+                    ("code", crate::notify::outbox::MASK.to_owned()),
+                    ("minutes", CODE_LIFETIME.num_minutes().to_string()),
+                ],
+            )),
             user_id: Some(u.id),
             idempotency_key: None,
             attachments: Vec::new(),

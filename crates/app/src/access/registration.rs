@@ -11,6 +11,7 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter};
 use super::users::{self, NewUser};
 use super::{Actor, ClientInfo, passwords, throttle};
 use crate::i18n::Lang;
+use crate::notify::outbox::MASK;
 use crate::notify::{Channel, OutgoingMessage};
 use crate::{App, AppResult, FieldErrors};
 
@@ -94,6 +95,10 @@ pub async fn register(
             "msg-registration-password",
             &[("login", email.as_str().to_owned()), ("password", password.clone())],
         ),
+        masked_body: Some(lang.t_args(
+            "msg-registration-password",
+            &[("login", email.as_str().to_owned()), ("password", MASK.to_owned())],
+        )),
         user_id: None,
         idempotency_key: None,
         attachments: Vec::new(),

@@ -1,6 +1,7 @@
 //! Logins: staff users managed by admins, cabinet users managed by staff (a partner only for
 //! its own customers), and what every user does to their own login.
 
+use kabinet_core::access::Permission;
 use kabinet_core::access::{CustomerRole, Role, StaffRole};
 use kabinet_core::{email::Email, phone::Phone, text};
 use kabinet_store::ConnectionTrait;
@@ -263,6 +264,7 @@ async fn partner_exists(app: &App, partner_id: Option<i64>) -> AppResult<bool> {
 
 /// Creates a staff user (admins only; the route checks the permission).
 pub async fn create_staff(app: &App, actor: &Actor, new: NewUser) -> AppResult<CreatedUser> {
+    actor.require(&[Permission::StaffUsersManage])?;
     let mut errors = FieldErrors::new();
     let checked = check_common(&new, &mut errors);
     let role = new
@@ -301,6 +303,7 @@ pub async fn create_for_customer(
     customer_id: i64,
     new: NewUser,
 ) -> AppResult<CreatedUser> {
+    who.require(&[Permission::CustomerUsersManage, Permission::CabinetManageUsers])?;
     customers::get_visible(app, who, customer_id).await?;
     create_customer_user(app, actor, customer_id, new, vec![]).await
 }
@@ -358,6 +361,11 @@ pub async fn set_active(
     user_id: i64,
     active: bool,
 ) -> AppResult<user::Model> {
+    who.require(&[
+        Permission::StaffUsersManage,
+        Permission::CustomerUsersManage,
+        Permission::CabinetManageUsers,
+    ])?;
     let target = get_manageable(app, who, user_id).await?;
     let before = target.status.clone();
     let after = if active { "active" } else { "disabled" };
@@ -392,6 +400,7 @@ pub async fn change_staff_role(
     role: &str,
     partner_id: Option<i64>,
 ) -> AppResult<user::Model> {
+    who.require(&[Permission::StaffUsersManage])?;
     let target = get_manageable(app, who, user_id).await?;
     if target.customer_id.is_some() {
         return Err(AppError::NotFound);
@@ -431,6 +440,11 @@ pub async fn change_staff_role(
 /// Sets a new generated password to hand over, forces a change at next login and ends the
 /// user's sessions. Returns the password.
 pub async fn reset_password(app: &App, who: &Identity, actor: &Actor, user_id: i64) -> AppResult<String> {
+    who.require(&[
+        Permission::StaffUsersManage,
+        Permission::CustomerUsersManage,
+        Permission::CabinetManageUsers,
+    ])?;
     let target = get_manageable(app, who, user_id).await?;
     let password = passwords::generate();
     set_password_hash(app, actor, target, &password, true, "user.reset_password", None).await?;

@@ -2,6 +2,7 @@
 //! the export of guests' phone numbers, which the personal-data verification gates; and the
 //! full export e-mailed to the customer before a licence is deleted.
 
+use kabinet_core::access::Permission;
 use std::io::Write;
 
 use chrono::{DateTime, Utc};
@@ -146,6 +147,7 @@ pub async fn start_export(
     id: i64,
     format: &str,
 ) -> AppResult<kabinet_store::entities::export_job::Model> {
+    who.require(&[Permission::CabinetGuestData])?;
     let a = get_visible(app, who, id).await?;
     if let Some(missing) = step_of(&a).missing() {
         return Err(AppError::Refused(missing));
@@ -234,6 +236,7 @@ async fn write_guests(
 /// Before a licence is deleted: every guest it collected, as csv and xlsx in one zip, e-mailed
 /// to the customer's official addresses (its counterparty's, or its own). Returns the address.
 pub async fn email_full_export(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppResult<String> {
+    who.require(&[Permission::LicencesDelete])?;
     let a = get_visible(app, who, id).await?;
     if a.status == "deleted" {
         return Err(AppError::Conflict("licence-deleted"));
@@ -305,6 +308,7 @@ pub async fn email_full_export(app: &App, actor: &Actor, who: &Identity, id: i64
             recipient: to.clone(),
             subject: Some(lang.t("msg-guests-export-subject")),
             body: lang.t("msg-guests-export"),
+            masked_body: None,
             user_id: None,
             idempotency_key: None,
             attachments: vec![Attachment {

@@ -4,6 +4,7 @@
 //! and a radar linked into one cabinet and split again; deleted for good.
 
 use chrono::Utc;
+use kabinet_core::access::Permission;
 use kabinet_core::assets::{AssetStatus, CabinetType, LicenceKind, LicencePeriod, RouterOwnership};
 use kabinet_core::text;
 use kabinet_store::entities::account::{self, Entity as Account};
@@ -64,7 +65,16 @@ pub async fn get_visible(app: &App, who: &Identity, id: i64) -> AppResult<asset:
         .await?
         .ok_or(AppError::NotFound)?;
     customers::get_visible(app, who, a.customer_id).await?;
+    super::assignments::check_visible(app, who, a.id).await?;
     Ok(a)
+}
+
+/// The licences of `who`'s own customer it may see (a line manager: those assigned to it),
+/// with their points, newest first.
+pub async fn of_own_customer(app: &App, who: &Identity) -> AppResult<Vec<(asset::Model, Option<site::Model>)>> {
+    let customer_id = who.customer_id.ok_or(AppError::Forbidden)?;
+    let all = of_customer(app, customer_id).await?;
+    super::assignments::narrow(app, who, all, |(a, _)| a.id).await
 }
 
 /// A customer's licences with their points, newest first (deleted ones too: the list shows
@@ -240,6 +250,7 @@ pub async fn by_request_token(app: &App, who: &Identity, token: &str) -> AppResu
 /// and only when the paying account's balance covers it; a demo licence is never billed, and
 /// a partner has one at most.
 pub async fn create(app: &App, actor: &Actor, who: &Identity, new: NewLicence) -> AppResult<Created> {
+    who.require(&[Permission::LicencesManage])?;
     let customer = customers::get_visible(app, who, new.customer_id).await?;
     let draft = draft(app, who, Some(&customer), customer.partner_id, &new).await?;
     let txn = app.db.write().await?;
@@ -415,6 +426,7 @@ pub async fn set_modules(
     id: i64,
     modules: &[String],
 ) -> AppResult<asset::Model> {
+    who.require(&[Permission::LicencesManage])?;
     let a = get_visible(app, who, id).await?;
     refuse_if_deleted(&a)?;
     let mut errors = FieldErrors::new();
@@ -441,6 +453,7 @@ pub async fn set_modules(
 
 /// Links a hotspot and a radar of one customer into one cabinet.
 pub async fn link(app: &App, actor: &Actor, who: &Identity, hotspot_id: i64, radar_id: i64) -> AppResult<()> {
+    who.require(&[Permission::LicencesManage])?;
     let h = get_visible(app, who, hotspot_id).await?;
     let r = get_visible(app, who, radar_id).await?;
     refuse_if_deleted(&h)?;
@@ -491,6 +504,7 @@ pub struct Split {
 
 /// Splits a linked hotspot and radar. The radar gets a cabinet login of its own, shown once.
 pub async fn split(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppResult<Split> {
+    who.require(&[Permission::LicencesManage])?;
     let a = get_visible(app, who, id).await?;
     refuse_if_deleted(&a)?;
     let Some(other_id) = a.linked_asset_id else {
@@ -559,6 +573,7 @@ pub async fn guest_count(app: &App, id: i64) -> AppResult<u64> {
 /// Deletes a licence for good: its guest data is erased, its billing ends, its key stops
 /// working, and the list shows it as deleted. A linked licence is split first.
 pub async fn delete(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppResult<u64> {
+    who.require(&[Permission::LicencesDelete])?;
     let a = get_visible(app, who, id).await?;
     refuse_if_deleted(&a).map_err(|_| AppError::Conflict("licence-deleted-already"))?;
     if a.linked_asset_id.is_some() {

@@ -2,6 +2,7 @@
 //! links and deletion (AST-1); routers (AST-2); the guests hotspots report and the
 //! personal-data verification that gates their export (CRM-5, PRV-2).
 
+pub mod assignments;
 pub mod guests;
 pub mod licences;
 pub mod router;

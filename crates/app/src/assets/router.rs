@@ -3,6 +3,7 @@
 //! through the router-control port, whose real adapter speaks the MikroTik RouterOS API over
 //! TCP (login, `/system/reboot`). Every action is audited.
 
+use kabinet_core::access::Permission;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -201,6 +202,7 @@ pub async fn set_router(
     id: i64,
     s: RouterSettings,
 ) -> AppResult<asset::Model> {
+    who.require(&[Permission::RoutersControl])?;
     let a = get_visible(app, who, id).await?;
     let mut errors = FieldErrors::new();
     let host = s.host.trim();
@@ -244,6 +246,7 @@ pub async fn set_router(
 
 /// Sends the reboot command; the outcome, good or bad, is audited.
 pub async fn reboot(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppResult<()> {
+    who.require(&[Permission::RoutersControl])?;
     let a = get_visible(app, who, id).await?;
     if a.status == "deleted" {
         return Err(AppError::Conflict("licence-deleted"));
@@ -290,6 +293,7 @@ pub async fn reboot(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppRes
 /// licence key (the old one stops working: the archive is meant to be installed now), and a
 /// readme. Returns the file name and the zip.
 pub async fn firmware(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppResult<(String, Vec<u8>)> {
+    who.require(&[Permission::RoutersControl])?;
     let a = get_visible(app, who, id).await?;
     if a.status == "deleted" {
         return Err(AppError::Conflict("licence-deleted"));

@@ -3,6 +3,7 @@
 //! queue "INN verification" until staff confirm it; then the customer's responsible employee
 //! confirms their own contacts. Only then may guest phone numbers be exported.
 
+use kabinet_core::access::Permission;
 use kabinet_core::assets::Verification;
 use kabinet_core::email::Email;
 use kabinet_core::phone::Phone;
@@ -69,6 +70,7 @@ async fn take_step(
 /// Step 1, in the cabinet: the customer confirms the legal entity's details are right. Needs
 /// a counterparty on the customer.
 pub async fn customer_confirms(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppResult<()> {
+    who.require(&[Permission::CabinetGuestData])?;
     let a = get_visible(app, who, id).await?;
     let customer = Customer::find_by_id(a.customer_id)
         .one(&app.db.conn)
@@ -90,6 +92,7 @@ pub async fn customer_confirms(app: &App, actor: &Actor, who: &Identity, id: i64
 
 /// Step 2, in the back office: staff confirm the legal entity.
 pub async fn staff_verify(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppResult<()> {
+    who.require(&[Permission::VerificationManage])?;
     let a = get_visible(app, who, id).await?;
     let now = kabinet_store::now();
     take_step(
@@ -117,6 +120,7 @@ pub async fn contact_confirms(
     phone: &str,
     email: &str,
 ) -> AppResult<()> {
+    who.require(&[Permission::CabinetGuestData])?;
     let a = get_visible(app, who, id).await?;
     let mut errors = FieldErrors::new();
     let name = kabinet_core::text::one_line(name, kabinet_core::text::limits::NAME, true)

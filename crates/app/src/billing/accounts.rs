@@ -1,6 +1,7 @@
 //! Personal accounts (лицевые счета, BIL-1): one or more per customer, one per partner.
 
 use chrono::{DateTime, Utc};
+use kabinet_core::access::Permission;
 use kabinet_core::billing::amount_due;
 use kabinet_core::money::{Currency, MAX_AMOUNT};
 use kabinet_core::text;
@@ -131,6 +132,7 @@ fn check_limits(errors: &mut FieldErrors, credit_limit: i64, warning_threshold: 
 }
 
 pub async fn open(app: &App, actor: &Actor, new: NewAccount) -> AppResult<account::Model> {
+    actor.require(&[Permission::BillingManage])?;
     let time_zone = match new.customer_id {
         Some(id) => {
             Customer::find_by_id(id)
@@ -237,6 +239,7 @@ pub async fn set_limits(
     id: i64,
     limits: Limits,
 ) -> AppResult<account::Model> {
+    who.require(&[Permission::BillingManage])?;
     let before = get_visible(app, who, id).await?;
     let mut errors = FieldErrors::new();
     check_limits(&mut errors, limits.credit_limit, limits.warning_threshold);

@@ -4,6 +4,7 @@
 //! once a day per account. Failures are notified; the customer can cancel at any time.
 
 use chrono::NaiveDate;
+use kabinet_core::access::Permission;
 use kabinet_core::money::{Currency, MAX_AMOUNT};
 use kabinet_store::entities::account::{self, Entity as Account};
 use kabinet_store::entities::autopay_rule::{self, Entity as AutopayRule};
@@ -60,6 +61,7 @@ pub struct NewRule {
 /// Saves the rule (waiting for a card) and starts the first payment that binds the card;
 /// returns the bank page to send the customer to.
 pub async fn set_up(app: &App, actor: &Actor, who: &Identity, new: NewRule) -> AppResult<String> {
+    who.require(&[Permission::CabinetPay])?;
     let account = super::accounts::get_visible(app, who, new.account_id).await?;
     let customer_id = account.customer_id.ok_or(AppError::Forbidden)?;
     if app.gateway.is_none() {
@@ -170,6 +172,7 @@ pub async fn attach_card<C: sea_orm::ConnectionTrait>(
 }
 
 pub async fn cancel(app: &App, actor: &Actor, who: &Identity, rule_id: i64) -> AppResult<()> {
+    who.require(&[Permission::CabinetPay])?;
     let rule = AutopayRule::find_by_id(rule_id)
         .one(&app.db.conn)
         .await?
@@ -424,6 +427,7 @@ async fn notify_failure(app: &App, account: &account::Model, amount: i64, key: &
                 recipient: to,
                 subject: (channel == Channel::Email).then(|| lang.t_args("msg-autopay-failed-subject", &args)),
                 body: text.clone(),
+                masked_body: None,
                 user_id: None,
                 idempotency_key: Some(format!("{key}:{}", channel.as_str())),
                 attachments: Vec::new(),

@@ -1,6 +1,7 @@
 //! Appending to an account's ledger — the only way a balance changes.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use kabinet_core::access::Permission;
 use kabinet_core::billing::{EntryKind, check_debt_cap, crosses_warning};
 use kabinet_core::text;
 use kabinet_store::ConnectionTrait;
@@ -189,6 +190,7 @@ async fn warn_low_balance<C: ConnectionTrait>(
                 recipient: phone,
                 subject: None,
                 body: text.clone(),
+                masked_body: None,
                 user_id: None,
                 idempotency_key: Some(format!("low-balance:sms:{entry_id}")),
                 attachments: Vec::new(),
@@ -204,6 +206,7 @@ async fn warn_low_balance<C: ConnectionTrait>(
                 recipient: email,
                 subject: Some(lang.t_args("msg-low-balance-subject", &args)),
                 body: text,
+                masked_body: None,
                 user_id: None,
                 idempotency_key: Some(format!("low-balance:email:{entry_id}")),
                 attachments: Vec::new(),
@@ -254,6 +257,7 @@ pub struct ManualEntry {
 }
 
 pub async fn post_manual(app: &App, actor: &Actor, who: &Identity, m: ManualEntry) -> AppResult<ledger_entry::Model> {
+    who.require(&[Permission::PaymentsPost])?;
     super::accounts::get_visible(app, who, m.account_id).await?;
     let mut errors = FieldErrors::new();
     let credit = match m.kind {
@@ -309,6 +313,7 @@ pub async fn reverse(
     entry_id: i64,
     reason: &str,
 ) -> AppResult<ledger_entry::Model> {
+    who.require(&[Permission::PaymentsPost])?;
     let original = LedgerEntry::find_by_id(entry_id)
         .one(&app.db.conn)
         .await?

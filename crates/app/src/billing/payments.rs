@@ -2,6 +2,7 @@
 //! arrive through the same table once the gateway confirms them.
 
 use chrono::{NaiveDate, TimeZone, Utc};
+use kabinet_core::access::Permission;
 use kabinet_core::billing::EntryKind;
 use kabinet_core::money::MAX_AMOUNT;
 use kabinet_core::text;
@@ -43,6 +44,7 @@ pub struct Registered {
 /// payment it registered (so a client that lost the answer learns the result), unless the key
 /// came with another account or amount, which is refused.
 pub async fn register_manual(app: &App, actor: &Actor, who: &Identity, p: ManualPayment) -> AppResult<Registered> {
+    who.require(&[Permission::PaymentsPost])?;
     let key = format!("manual:{}", p.idempotency_key);
     let account_id = p.account_id;
     let amount = p.amount;

@@ -1,5 +1,6 @@
 //! The plan catalogue (BIL-2): what is sold, for how long, at what price.
 
+use kabinet_core::access::Permission;
 use kabinet_core::billing::BillingPeriod;
 use kabinet_core::money::{Currency, MAX_AMOUNT};
 use kabinet_core::text;
@@ -30,6 +31,7 @@ pub struct NewPlan {
 }
 
 pub async fn create(app: &App, actor: &Actor, new: NewPlan) -> AppResult<plan::Model> {
+    actor.require(&[Permission::PlansManage])?;
     let mut errors = FieldErrors::new();
     let name = text::one_line(&new.name, text::limits::NAME, true)
         .map_err(|p| errors.add("name", &format!("text-{}", p.code().replace('_', "-"))))
@@ -78,6 +80,7 @@ pub async fn all(app: &App) -> AppResult<Vec<plan::Model>> {
 
 /// Takes a plan off sale; existing subscriptions keep it.
 pub async fn archive(app: &App, actor: &Actor, id: i64) -> AppResult<plan::Model> {
+    actor.require(&[Permission::PlansManage])?;
     let p = Plan::find_by_id(id)
         .one(&app.db.conn)
         .await?

@@ -2,6 +2,7 @@
 //! billing run from the start date on.
 
 use chrono::NaiveDate;
+use kabinet_core::access::Permission;
 use kabinet_core::text;
 use kabinet_store::entities::plan::{self, Entity as Plan};
 use kabinet_store::entities::subscription::{self, Entity as Subscription};
@@ -20,6 +21,7 @@ pub struct NewSubscription {
 }
 
 pub async fn create(app: &App, actor: &Actor, who: &Identity, new: NewSubscription) -> AppResult<subscription::Model> {
+    who.require(&[Permission::BillingManage])?;
     let account = super::accounts::get_visible(app, who, new.account_id).await?;
     let mut errors = FieldErrors::new();
     let title = text::one_line(&new.title, text::limits::NAME, true)
@@ -84,6 +86,7 @@ pub async fn of_account(
 
 /// Ends a subscription: no further charges.
 pub async fn end(app: &App, actor: &Actor, who: &Identity, id: i64, on: NaiveDate) -> AppResult<subscription::Model> {
+    who.require(&[Permission::BillingManage])?;
     let s = Subscription::find_by_id(id)
         .one(&app.db.conn)
         .await?

@@ -6,6 +6,7 @@
 //! and posts the ledger entry under the key `payment:{id}`; a second delivery finds the payment
 //! succeeded and does nothing.
 
+use kabinet_core::access::Permission;
 use kabinet_core::billing::EntryKind;
 use kabinet_core::money::{Currency, MAX_AMOUNT};
 use kabinet_store::entities::payment::{self, Entity as Payment};
@@ -41,6 +42,7 @@ pub async fn start(
     account_id: i64,
     amount: i64,
 ) -> AppResult<(payment::Model, String)> {
+    who.require(&[Permission::CabinetPay])?;
     let (p, url) = start_with(app, actor, who, account_id, amount, false).await?;
     Ok((p, url.ok_or(AppError::Refused("gateway-refused"))?))
 }
@@ -413,6 +415,7 @@ pub async fn refund(
     reason: &str,
     key: &str,
 ) -> AppResult<Outcome> {
+    who.require(&[Permission::PaymentsPost])?;
     let (p, _) = get_visible(app, who, payment_id).await?;
     if p.status != "succeeded" {
         return Err(AppError::Refused("payment-not-refundable"));

@@ -1,6 +1,7 @@
 //! Comments on customers (CRM-4): any staff member who sees a customer writes them; only an
 //! administrator deletes one, and the audit log keeps what it said.
 
+use kabinet_core::access::Permission;
 use kabinet_store::entities::customer_comment::{self, Entity as Comment};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
@@ -21,6 +22,7 @@ pub async fn add(
     kind: &str,
     text: &str,
 ) -> AppResult<customer_comment::Model> {
+    who.require(&[Permission::CustomersRead])?;
     customers::get_visible(app, who, customer_id).await?;
     let mut errors = FieldErrors::new();
     if !KINDS.contains(&kind) {
@@ -66,6 +68,7 @@ pub async fn of_customer(app: &App, customer_id: i64, limit: u64) -> AppResult<V
 
 /// Deletes a comment (the route lets administrators only); the audit record keeps its text.
 pub async fn delete(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppResult<i64> {
+    who.require(&[Permission::CommentsDelete])?;
     let c = Comment::find_by_id(id)
         .one(&app.db.conn)
         .await?

@@ -2,6 +2,7 @@
 //! contract through, with their tax numbers and bank details checked digit by digit, filled in
 //! from the company registry by INN, and shared by as many customers as contract through them.
 
+use kabinet_core::access::Permission;
 use kabinet_core::email::Email;
 use kabinet_core::legal_ids::{self, IdError};
 use kabinet_core::text;
@@ -230,6 +231,7 @@ pub async fn create(
     who: &Identity,
     input: CounterpartyInput,
 ) -> AppResult<counterparty::Model> {
+    who.require(&[Permission::CounterpartiesManage])?;
     let c = check(&input).map_err(AppError::Validation)?;
     let txn = app.db.write().await?;
     let saved = insert_in(&txn, actor, who, c).await?;
@@ -294,6 +296,7 @@ pub async fn update(
     id: i64,
     input: CounterpartyInput,
 ) -> AppResult<counterparty::Model> {
+    who.require(&[Permission::CounterpartiesManage])?;
     let before = get_visible(app, who, id).await?;
     let c = check(&input).map_err(AppError::Validation)?;
     let changes = audit::diff(&[

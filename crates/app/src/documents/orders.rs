@@ -1,5 +1,6 @@
 //! Ordering documents: checking what was asked for and queueing it for the worker.
 
+use kabinet_core::access::Permission;
 use std::collections::BTreeSet;
 
 use kabinet_core::documents::{Coverage, DocumentFormat, DocumentKind, Month, check_period};
@@ -216,6 +217,7 @@ async fn check(app: &App, o: &NewOrder, today: jiff::civil::Date) -> AppResult<C
 /// see, and every account the customer's own; the language is the reader's: the customer
 /// user's own, or the customer's when staff order for it.
 pub async fn place(app: &App, actor: &Actor, who: &Identity, o: NewOrder) -> AppResult<document_order::Model> {
+    who.require(&[Permission::CabinetDocuments, Permission::DocumentsIssue])?;
     let customer = customers::get_visible(app, who, o.customer_id).await?;
     let today = crate::billing::run::today_for(None, &app.config.display_time_zone);
     let today = jiff::civil::Date::new(

@@ -34,22 +34,73 @@ pub struct Channels {
     /// Events for an external CRM; always the real HTTP client, since the URL is the
     /// configuration's (tests point it at a local receiver).
     pub webhook: Arc<webhook::Webhook>,
+    /// What the in-memory stand-ins "delivered", when a channel uses one (the demo, tests):
+    /// the demo's inbox page reads it, since the outbox keeps no codes or passwords.
+    pub demo_inbox: DemoInbox,
+}
+
+/// The messages the in-memory stand-in transports received; empty parts for real transports.
+#[derive(Clone, Default)]
+pub struct DemoInbox {
+    pub email: Option<FakeEmail>,
+    pub sms: Option<FakeSms>,
+}
+
+/// One message a stand-in transport received.
+#[derive(Debug, Clone)]
+pub struct DemoMessage {
+    pub channel: Channel,
+    pub recipient: String,
+    pub subject: Option<String>,
+    pub body: String,
+}
+
+impl DemoInbox {
+    pub fn is_open(&self) -> bool {
+        self.email.is_some() || self.sms.is_some()
+    }
+
+    /// Every message received, newest first (SMS and e-mail interleaved by arrival is not
+    /// known, so texts come first: codes are what a demo visitor looks for).
+    pub fn newest_first(&self) -> Vec<DemoMessage> {
+        let mut all = Vec::new();
+        if let Some(sms) = &self.sms {
+            let sent = sms.sent.lock().map(|v| v.clone()).unwrap_or_default();
+            all.extend(sent.into_iter().rev().map(|(to, text)| DemoMessage {
+                channel: Channel::Sms,
+                recipient: to,
+                subject: None,
+                body: text,
+            }));
+        }
+        if let Some(email) = &self.email {
+            let sent = email.sent.lock().map(|v| v.clone()).unwrap_or_default();
+            all.extend(sent.into_iter().rev().map(|e| DemoMessage {
+                channel: Channel::Email,
+                recipient: e.to,
+                subject: Some(e.subject),
+                body: e.body,
+            }));
+        }
+        all
+    }
 }
 
 impl Channels {
     /// Adapters named by the configuration: real clients, or fakes for demos and tests.
     pub fn from_config(config: &Config) -> anyhow::Result<Channels> {
+        let mut demo_inbox = DemoInbox::default();
         let email: Arc<dyn EmailSender> = match config.email.transport.as_str() {
             "smtp" => Arc::new(SmtpEmail::new(&config.email)?),
             "log" => Arc::new(LogEmail),
-            "fake" => Arc::new(FakeEmail::default()),
+            "fake" => Arc::new(demo_inbox.email.insert(FakeEmail::default()).clone()),
             "" => Arc::new(UnconfiguredEmail),
             other => anyhow::bail!("unknown email.transport {other:?} (smtp, log or fake)"),
         };
         let sms: Arc<dyn SmsSender> = match config.sms.transport.as_str() {
             "smsru" => Arc::new(SmsRu::new(&config.sms)?),
             "log" => Arc::new(LogSms),
-            "fake" => Arc::new(FakeSms::default()),
+            "fake" => Arc::new(demo_inbox.sms.insert(FakeSms::default()).clone()),
             "" => Arc::new(UnconfiguredSms),
             other => anyhow::bail!("unknown sms.transport {other:?} (smsru, log or fake)"),
         };
@@ -57,6 +108,7 @@ impl Channels {
             email,
             sms,
             webhook: Arc::new(webhook::Webhook::default()),
+            demo_inbox,
         })
     }
 
@@ -93,6 +145,10 @@ impl Channels {
                 email: Arc::new(email.clone()),
                 sms: Arc::new(sms.clone()),
                 webhook: Arc::new(webhook::Webhook::default()),
+                demo_inbox: DemoInbox {
+                    email: Some(email.clone()),
+                    sms: Some(sms.clone()),
+                },
             },
             email,
             sms,

@@ -35,12 +35,18 @@ pub struct Attachment {
     pub content_type: String,
 }
 
+/// What stands in a stored message for a secret it carried.
+pub const MASK: &str = "••••••";
+
 #[derive(Debug, Clone)]
 pub struct OutgoingMessage {
     pub channel: Channel,
     pub recipient: String,
     pub subject: Option<String>,
     pub body: String,
+    /// The body with its secret (a code, a password) masked: what is kept after delivery and
+    /// what the outbox page shows. `None` for a message without secrets.
+    pub masked_body: Option<String>,
     pub user_id: Option<i64>,
     /// A key that makes queueing the same message twice a no-op.
     pub idempotency_key: Option<String>,
@@ -57,6 +63,7 @@ pub async fn enqueue<C: ConnectionTrait>(txn: &C, m: OutgoingMessage) -> AppResu
             recipient: Set(m.recipient),
             subject: Set(m.subject),
             body: Set(m.body),
+            masked_body: Set(m.masked_body),
             status: Set("pending".into()),
             attempts: Set(0),
             next_attempt_at: Set(now),

@@ -60,8 +60,15 @@ pub async fn run_once(app: &App) -> AppResult<RoundReport> {
             other => Err(DeliveryError::Permanent(format!("unknown channel {other}"))),
         };
         let attempts = m.attempts;
+        let masked = m.masked_body.clone();
         let mut active: outbox_message::ActiveModel = m.into();
         active.locked_until = Set(None);
+        let finished = !matches!(result, Err(DeliveryError::Temporary(_)) if attempts < MAX_ATTEMPTS);
+        if let (true, Some(masked)) = (finished, masked) {
+            // Delivered or given up: the secret is no longer needed here, so it is not kept.
+            active.body = Set(masked);
+            active.masked_body = Set(None);
+        }
         match result {
             Ok(provider_id) => {
                 active.status = Set("sent".into());

@@ -1,6 +1,7 @@
 //! Business calendars and the holiday calendars they follow, kept as data (SUP-3): loaded into
 //! core's [`Calendar`], and edited by administrators.
 
+use kabinet_core::access::Permission;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex};
@@ -166,6 +167,7 @@ pub async fn create(
     edit: CalendarEdit,
     holiday_calendar_id: Option<i64>,
 ) -> AppResult<business_calendar::Model> {
+    actor.require(&[Permission::SlaManage])?;
     let code = code.trim();
     let checked = check(&edit);
     let mut errors = checked.as_ref().err().cloned().unwrap_or_default();
@@ -217,6 +219,7 @@ pub async fn create(
 
 /// Changes a business calendar.
 pub async fn update(app: &App, actor: &Actor, id: i64, edit: CalendarEdit) -> AppResult<business_calendar::Model> {
+    actor.require(&[Permission::SlaManage])?;
     let old = BusinessCalendar::find_by_id(id)
         .one(&app.db.conn)
         .await?
@@ -262,6 +265,7 @@ pub async fn set_day(
     kind: &str,
     note: &str,
 ) -> AppResult<holiday_calendar_day::Model> {
+    actor.require(&[Permission::SlaManage])?;
     HolidayCalendar::find_by_id(holiday_calendar_id)
         .one(&app.db.conn)
         .await?
@@ -320,6 +324,7 @@ pub async fn set_day(
 
 /// Removes a day from a holiday calendar; it becomes an ordinary day again.
 pub async fn remove_day(app: &App, actor: &Actor, holiday_calendar_id: i64, day_id: i64) -> AppResult<()> {
+    actor.require(&[Permission::SlaManage])?;
     let day = HolidayDay::find_by_id(day_id)
         .filter(holiday_calendar_day::Column::HolidayCalendarId.eq(holiday_calendar_id))
         .one(&app.db.conn)
@@ -394,6 +399,7 @@ pub async fn import_days(
     file_name: &str,
     days: &[kabinet_core::production_calendar::SpecialDay],
 ) -> AppResult<ImportReport> {
+    actor.require(&[Permission::SlaManage])?;
     HolidayCalendar::find_by_id(holiday_calendar_id)
         .one(&app.db.conn)
         .await?

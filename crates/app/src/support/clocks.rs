@@ -216,6 +216,7 @@ async fn notify_breach<C: ConnectionTrait>(
                 recipient: email.clone(),
                 subject: Some(lang.t_args("msg-ticket-breach-subject", &args)),
                 body: lang.t_args("msg-ticket-breach", &args),
+                masked_body: None,
                 user_id,
                 // A clock breached again later (after a new agreed date) is a new notice.
                 idempotency_key: Some(format!(

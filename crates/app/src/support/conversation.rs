@@ -3,6 +3,7 @@
 //! the charge of a pay-per-case request. Every change moves the service-level clocks as the
 //! rules of `kabinet_core::support` say, and is audited in its own transaction.
 
+use kabinet_core::access::Permission;
 use kabinet_core::access::StaffRole;
 use kabinet_core::billing::EntryKind;
 use kabinet_core::support::{DIFFICULTY_RANGE, RequestClass, Side, TicketStatus, may_reopen};
@@ -55,6 +56,7 @@ pub async fn post(
     ticket_id: i64,
     new: NewMessage,
 ) -> AppResult<ticket_message::Model> {
+    who.require(&[Permission::CabinetTickets, Permission::TicketsWork])?;
     let t = get_visible(app, who, ticket_id).await?;
     let side = side_of(who);
     let internal = new.internal && side == Side::Staff;
@@ -185,6 +187,7 @@ pub async fn set_status(
     to: &str,
     effort: CaseEffort,
 ) -> AppResult<ticket::Model> {
+    who.require(&[Permission::CabinetTickets, Permission::TicketsWork])?;
     let t = get_visible(app, who, ticket_id).await?;
     let to: TicketStatus = to
         .parse()
@@ -316,6 +319,7 @@ pub async fn assign(
     ticket_id: i64,
     assignee: Option<i64>,
 ) -> AppResult<ticket::Model> {
+    who.require(&[Permission::TicketsWork])?;
     let t = get_visible(app, who, ticket_id).await?;
     if let Some(id) = assignee {
         let ok = User::find_by_id(id)
@@ -367,6 +371,7 @@ pub async fn set_class(
     ticket_id: i64,
     class: &str,
 ) -> AppResult<ticket::Model> {
+    who.require(&[Permission::TicketsWork])?;
     let t = get_visible(app, who, ticket_id).await?;
     let class: RequestClass = class
         .parse()
@@ -408,6 +413,7 @@ pub async fn agree_due(
     ticket_id: i64,
     due: chrono::DateTime<chrono::Utc>,
 ) -> AppResult<ticket::Model> {
+    who.require(&[Permission::TicketsWork])?;
     let t = get_visible(app, who, ticket_id).await?;
     let now = kabinet_store::now();
     if due <= now {

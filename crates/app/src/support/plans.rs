@@ -1,6 +1,7 @@
 //! SLA plans as data (SUP-3): what each plan promises per request class and on which business
 //! calendar, which plan a customer is on, and the deadlines a request would get.
 
+use kabinet_core::access::Permission;
 use std::sync::Arc;
 
 use jiff::Timestamp;
@@ -106,6 +107,7 @@ pub async fn preview(app: &App, code: &str, class: RequestClass, opened_at: Time
 
 /// Adds a plan; it starts with the terms of the default plan, to be changed class by class.
 pub async fn create(app: &App, actor: &Actor, code: &str, name: &str, description: &str) -> AppResult<sla_plan::Model> {
+    actor.require(&[Permission::SlaManage])?;
     let code = code.trim();
     let mut errors = FieldErrors::new();
     if !calendars::valid_code(code) {
@@ -171,6 +173,7 @@ pub async fn update_terms(
     reaction_minutes: Option<i64>,
     resolution_minutes: Option<i64>,
 ) -> AppResult<sla_plan_term::Model> {
+    actor.require(&[Permission::SlaManage])?;
     let mut errors = FieldErrors::new();
     for (field, m) in [
         ("reaction_minutes", reaction_minutes),
@@ -243,6 +246,7 @@ pub async fn set_customer_terms(
     plan_id: Option<i64>,
     pay_per_case: bool,
 ) -> AppResult<customer::Model> {
+    who.require(&[Permission::BillingManage])?;
     let c = customers::get_visible(app, who, customer_id).await?;
     if let Some(id) = plan_id {
         SlaPlan::find_by_id(id)

@@ -3,6 +3,7 @@
 //! them: a customer's list, the staff queues, one ticket with its correspondence and files.
 
 use chrono::{DateTime, Datelike, Utc};
+use kabinet_core::access::Permission;
 use kabinet_core::assets::AssetStatus;
 use kabinet_core::phone::Phone;
 use kabinet_core::support::{Priority, RequestClass, TicketStatus, topic_by_code};
@@ -188,6 +189,7 @@ pub async fn open(
     customer_id: i64,
     new: NewTicket,
 ) -> AppResult<ticket::Model> {
+    who.require(&[Permission::CabinetTickets, Permission::TicketsWork])?;
     let customer = customers::get_visible(app, who, customer_id).await?;
     eligibility(app, &customer).await?;
     let mut errors = FieldErrors::new();
@@ -222,7 +224,8 @@ pub async fn open(
             .filter(asset::Column::CustomerId.eq(customer.id))
             .one(&app.db.conn)
             .await?;
-        if owned.is_none() {
+        let in_care = crate::assets::assignments::check_visible(app, who, id).await.is_ok();
+        if owned.is_none() || !in_care {
             errors.add("asset_id", "invalid-choice");
         }
     }

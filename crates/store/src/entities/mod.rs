@@ -3,6 +3,7 @@
 pub mod account;
 pub mod api_token;
 pub mod asset;
+pub mod asset_assignment;
 pub mod audit_pending;
 pub mod audit_record;
 pub mod autopay_rule;

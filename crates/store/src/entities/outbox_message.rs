@@ -12,6 +12,9 @@ pub struct Model {
     pub recipient: String,
     pub subject: Option<String>,
     pub body: String,
+    /// The body with its secret masked, for a message that carries one; it replaces the body
+    /// once the message is delivered or given up.
+    pub masked_body: Option<String>,
     /// pending, sending, sent or dead.
     pub status: String,
     pub attempts: i32,

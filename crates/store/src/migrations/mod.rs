@@ -17,6 +17,7 @@ mod m0011_acting_sessions;
 mod m0012_support;
 mod m0013_trust;
 mod m0014_holidays_2027;
+mod m0015_roles;
 
 pub struct Migrator;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0012_support::Migration),
             Box::new(m0013_trust::Migration),
             Box::new(m0014_holidays_2027::Migration),
+            Box::new(m0015_roles::Migration),
         ]
     }
 }

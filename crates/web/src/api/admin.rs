@@ -236,3 +236,122 @@ pub async fn audit(State(app): State<App>, Query(q): Query<AuditQuery>) -> WebRe
     let page = audit::search(&app, &filter, q.page.unwrap_or(1).clamp(1, 1_000_000), 100).await?;
     Ok(Paged::of(page, AuditDto::from))
 }
+
+/// The caller's own customer (a cabinet login), for the coordinator's login management.
+fn own_customer(ctx: &Ctx) -> Result<i64, crate::error::WebError> {
+    ctx.user()?
+        .customer_id
+        .ok_or(crate::error::WebError::App(kabinet_app::AppError::Forbidden))
+}
+
+#[utoipa::path(get, path = "/api/v1/customer-users", tag = "access",
+    responses((status = 200, body = Vec<UserDto>)), security(("bearer" = []), ("session" = [])))]
+pub async fn own_customer_users(State(app): State<App>, ctx: Ctx) -> WebResult<Json<Vec<UserDto>>> {
+    let customer = customers::get_visible(&app, ctx.user()?, own_customer(&ctx)?).await?;
+    Ok(Json(
+        customers::users_of(&app, customer.id)
+            .await?
+            .into_iter()
+            .map(UserDto::from)
+            .collect(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct NewColleagueRequest {
+    pub login: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub phone: Option<String>,
+    /// coordinator, assistant, line_manager or viewer.
+    pub role: String,
+    /// ru, en or fa.
+    pub language: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/customer-users", tag = "access", request_body = NewColleagueRequest,
+    responses((status = 201, body = CreatedUserDto), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+pub async fn create_own_customer_user(
+    State(app): State<App>,
+    ctx: Ctx,
+    JsonBody(req): JsonBody<NewColleagueRequest>,
+) -> WebResult<Response> {
+    let new = NewUser {
+        login: req.login,
+        display_name: req.display_name,
+        email: req.email,
+        phone: req.phone,
+        password: None,
+        role: req.role,
+        language: req.language,
+        partner_id: None,
+        must_change_password: true,
+        password_hash: None,
+    };
+    Ok(created(
+        users::create_for_customer(&app, ctx.user()?, &ctx.actor()?, own_customer(&ctx)?, new).await?,
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ActiveRequest {
+    /// false disables the login and ends its sessions; true enables it again.
+    pub active: bool,
+}
+
+#[utoipa::path(put, path = "/api/v1/customer-users/{id}/active", tag = "access", params(("id" = i64, Path)), request_body = ActiveRequest,
+    responses((status = 200, body = UserDto), (status = 404, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+pub async fn set_own_customer_user_active(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<ActiveRequest>,
+) -> WebResult<Json<UserDto>> {
+    let updated = users::set_active(&app, ctx.user()?, &ctx.actor()?, id_of(&id)?, req.active).await?;
+    Ok(Json(updated.into()))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct NewPasswordDto {
+    /// The generated password to hand over; it must be changed at the next sign-in.
+    pub password: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/customer-users/{id}/password-reset", tag = "access", params(("id" = i64, Path)),
+    responses((status = 200, body = NewPasswordDto), (status = 404, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+pub async fn reset_own_customer_user_password(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> WebResult<Response> {
+    let password = users::reset_password(&app, ctx.user()?, &ctx.actor()?, id_of(&id)?).await?;
+    Ok(crate::backoffice::staff::no_store(
+        Json(NewPasswordDto { password }).into_response(),
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct AssetsInCare {
+    /// The customer's assets (licence ids) the line manager looks after; the rest it does not see.
+    pub asset_ids: Vec<i64>,
+}
+
+#[utoipa::path(put, path = "/api/v1/customer-users/{id}/assets", tag = "access", params(("id" = i64, Path)), request_body = AssetsInCare,
+    responses((status = 200, body = AssetsInCareDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+pub async fn set_own_customer_user_assets(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<AssetsInCare>,
+) -> WebResult<Json<AssetsInCareDto>> {
+    let set = kabinet_app::assets::assignments::set_for(&app, &ctx.actor()?, ctx.user()?, id_of(&id)?, &req.asset_ids)
+        .await?;
+    let mut asset_ids: Vec<i64> = set.into_iter().collect();
+    asset_ids.sort_unstable();
+    Ok(Json(AssetsInCareDto { asset_ids }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct AssetsInCareDto {
+    pub asset_ids: Vec<i64>,
+}

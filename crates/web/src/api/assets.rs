@@ -271,8 +271,7 @@ pub async fn queue(State(app): State<App>, ctx: Ctx) -> WebResult<Json<Vec<Licen
     responses((status = 200, body = Vec<LicenceDto>)), security(("bearer" = []), ("session" = [])))]
 /// The signed-in customer's licences.
 pub async fn own_licences(State(app): State<App>, ctx: Ctx) -> WebResult<Json<Vec<LicenceDto>>> {
-    let customer_id = ctx.user()?.customer_id.ok_or(AppError::Forbidden)?;
-    let list = licences::of_customer(&app, customer_id).await?;
+    let list = licences::of_own_customer(&app, ctx.user()?).await?;
     Ok(Json(list.into_iter().map(|(a, s)| licence_dto(a, s)).collect()))
 }
 

@@ -17,6 +17,7 @@ use super::{access, admin, assets, billing, crm, documents, support};
         access::login, access::logout, access::me, access::change_password, access::sessions, access::end_other_sessions,
         access::list_tokens, access::create_token, access::revoke_token, access::own_login_history, access::own_activity,
         admin::list_staff, admin::create_staff, admin::customer_users, admin::create_customer_user, admin::user_login_history, admin::audit,
+        admin::own_customer_users, admin::create_own_customer_user, admin::set_own_customer_user_active, admin::reset_own_customer_user_password, admin::set_own_customer_user_assets,
         billing::own_accounts, billing::account, billing::ledger_page, billing::crm_account, billing::crm_ledger_page, billing::register_payment, billing::post_entry,
         billing::list_payments, billing::crm_list_payments, billing::export_payments, billing::crm_export_payments, billing::export_status, billing::export_download,
         billing::yookassa_notification, billing::start_topup, billing::refund,
@@ -35,12 +36,89 @@ use super::{access, admin, assets, billing, crm, documents, support};
         support::sla_plan_create, support::sla_plan_terms, support::sla_calendars, support::sla_calendar_create, support::sla_calendar_update,
         support::sla_holiday_set, support::sla_holiday_remove,
     ),
-    modifiers(&Security),
+    modifiers(&Security, &CommonAnswers),
     tags((name = "access", description = "The caller's own login"), (name = "admin", description = "Back-office resources"), (name = "billing", description = "Accounts, ledger and payments; amounts in minor units"), (name = "documents", description = "Invoices, tax invoices, acts, reconciliation acts and receipts"), (name = "crm", description = "Customers, counterparties and the company registry"), (name = "assets", description = "Licences, routers, hotspot guests and the personal-data verification"), (name = "support", description = "Tickets, their service-level deadlines, SLA plans and calendars"))
 )]
 pub struct ApiDoc;
 
 struct Security;
+
+/// The answers the gate and the boundary give on any operation, added to each operation that
+/// does not describe them itself, so that a client (or a contract test) meets no status the
+/// document does not name.
+struct CommonAnswers;
+
+impl Modify for CommonAnswers {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::{Content, Ref, RefOr, ResponseBuilder};
+        // Described once under components/responses, referred to by each operation.
+        const COMMON: [(&str, &str, &str); 6] = [
+            (
+                "400",
+                "BadRequest",
+                "Malformed request: control characters or broken UTF-8 in the path, query or body, or a body that cannot be read.",
+            ),
+            ("401", "Unauthorized", "Not signed in: no valid token or session."),
+            (
+                "403",
+                "Forbidden",
+                "The caller's role does not allow this, the request failed the CSRF check, or it is not allowed during a visit to a customer's cabinet.",
+            ),
+            ("404", "NotFound", "No such object, or not one the caller may see."),
+            (
+                "422",
+                "Unprocessable",
+                "The input was refused; `fields` names each field and its error.",
+            ),
+            (
+                "503",
+                "Unavailable",
+                "The database is unavailable or busy for a moment; try again after `Retry-After` seconds.",
+            ),
+        ];
+        let components = openapi.components.get_or_insert_with(Default::default);
+        for (_, name, description) in COMMON {
+            let response = ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    Content::new(Some(Ref::from_schema_name("ErrorBody"))),
+                )
+                .build();
+            components.responses.insert(name.to_owned(), RefOr::T(response));
+        }
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            let has_path_id = path.contains('{');
+            for op in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.patch,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+                let takes_input = op.request_body.is_some() || op.parameters.as_ref().is_some_and(|p| !p.is_empty());
+                for (status, name, _) in COMMON {
+                    let applies = match status {
+                        "401" | "403" => secured,
+                        "404" => has_path_id,
+                        "422" => takes_input,
+                        _ => true,
+                    };
+                    if applies {
+                        op.responses
+                            .responses
+                            .entry(status.to_owned())
+                            .or_insert_with(|| RefOr::Ref(Ref::new(format!("#/components/responses/{name}"))));
+                    }
+                }
+            }
+        }
+    }
+}
 
 impl Modify for Security {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {

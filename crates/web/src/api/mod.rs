@@ -41,6 +41,27 @@ pub fn routes() -> Routes {
             P::CustomerUsersManage,
             admin::create_customer_user,
         )
+        .get("/api/v1/customer-users", P::CabinetView, admin::own_customer_users)
+        .post(
+            "/api/v1/customer-users",
+            P::CabinetManageUsers,
+            admin::create_own_customer_user,
+        )
+        .put(
+            "/api/v1/customer-users/{id}/active",
+            P::CabinetManageUsers,
+            admin::set_own_customer_user_active,
+        )
+        .put(
+            "/api/v1/customer-users/{id}/assets",
+            P::CabinetManageUsers,
+            admin::set_own_customer_user_assets,
+        )
+        .post(
+            "/api/v1/customer-users/{id}/password-reset",
+            P::CabinetManageUsers,
+            admin::reset_own_customer_user_password,
+        )
         .get(
             "/api/v1/users/{id}/login-history",
             P::LoginHistoryRead,

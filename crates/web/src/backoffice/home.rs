@@ -21,17 +21,18 @@ pub struct HomePage {
 }
 
 pub async fn home(State(app): State<App>, ctx: Ctx, Query(q): Query<OkQuery>) -> WebResult<Response> {
-    let outbox = kabinet_store::outbox::count_by_status(&app.db.conn).await?;
+    let c = Chrome::new(&ctx.0, "/crm", &app.config.display_time_zone).with_flash(q.ok.as_deref());
+    // The queue's counts only for those who may open the queue.
+    let outbox = if c.may(kabinet_core::access::Permission::OutboxRead) {
+        kabinet_store::outbox::count_by_status(&app.db.conn).await?
+    } else {
+        Vec::new()
+    };
     let running_out =
         if kabinet_core::access::allows(Some(ctx.user()?.role), kabinet_core::access::Permission::SlaManage) {
             kabinet_app::support::calendars::running_out(&app, chrono::Utc::now().date_naive()).await?
         } else {
             Vec::new()
         };
-    Ok(HomePage {
-        c: Chrome::new(&ctx.0, "/crm", &app.config.display_time_zone).with_flash(q.ok.as_deref()),
-        outbox,
-        running_out,
-    }
-    .into_response())
+    Ok(HomePage { c, outbox, running_out }.into_response())
 }

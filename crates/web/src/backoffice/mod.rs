@@ -8,7 +8,7 @@ mod customers;
 mod home;
 mod licences;
 mod outbox;
-mod staff;
+pub(crate) mod staff;
 
 use kabinet_core::access::Permission as P;
 
@@ -181,6 +181,7 @@ pub fn routes() -> Routes {
         .post("/crm/plans", P::PlansManage, billing::plans_create)
         .get("/crm/audit", P::AuditRead, audit::log)
         .get("/crm/outbox", P::OutboxRead, outbox::list)
+        .get("/crm/demo-inbox", P::OutboxRead, outbox::demo_inbox)
 }
 
 /// Parses a numeric path id; anything else is "not found".

@@ -49,8 +49,9 @@ pub async fn dashboard(State(app): State<App>, ctx: Ctx, Query(q): Query<OkQuery
             (n, text)
         })
         .collect();
-    let offer_autopay = kabinet_core::access::allows(Some(who.role), kabinet_core::access::Permission::CabinetPay)
-        && kabinet_app::billing::autopay::should_offer(&app, &customer);
+    let offer_autopay =
+        kabinet_core::access::may_change(who.role, false, &[kabinet_core::access::Permission::CabinetPay])
+            && kabinet_app::billing::autopay::should_offer(&app, &customer);
     Ok(DashboardPage {
         offer_autopay,
         c,
@@ -68,19 +69,60 @@ pub async fn dashboard(State(app): State<App>, ctx: Ctx, Query(q): Query<OkQuery
 pub struct CustomerUserPage {
     c: Chrome,
     u: user::Model,
+    /// A password just generated for this login, shown once to hand over.
+    new_password: Option<String>,
+    /// Whether the reader may reset or disable this login (its customer's coordinator, and
+    /// not its own login).
+    can_manage: bool,
+    /// For a line manager the reader manages: each of the customer's assets (id, name, kind)
+    /// and whether it is in this person's care.
+    assets: Vec<(i64, String, String, bool)>,
+}
+
+pub(crate) async fn customer_user_page(
+    app: &App,
+    ctx: &Ctx,
+    u: user::Model,
+    new_password: Option<String>,
+    flash: Option<&str>,
+) -> WebResult<CustomerUserPage> {
+    let c = Chrome::new(&ctx.0, "/", &app.config.display_time_zone).with_flash(flash);
+    let own_login = ctx.0.identity.as_ref().map(|i| i.user_id) == Some(u.id);
+    let can_manage = c.may(kabinet_core::access::Permission::CabinetManageUsers) && !own_login;
+    let mut assets = Vec::new();
+    if can_manage && u.customer_role.as_deref() == Some("line_manager") {
+        let in_care = kabinet_app::assets::assignments::assigned_to(app, u.id).await?;
+        for (a, site) in kabinet_app::assets::licences::of_own_customer(app, ctx.user()?).await? {
+            if a.status == "deleted" {
+                continue;
+            }
+            let name = site.map(|s| s.name).unwrap_or_else(|| a.key_id.clone());
+            assets.push((a.id, name, a.kind.clone(), in_care.contains(&a.id)));
+        }
+    }
+    Ok(CustomerUserPage {
+        can_manage,
+        c,
+        u,
+        new_password,
+        assets,
+    })
 }
 
 /// One login of the caller's own customer; any other id is "not found".
-pub async fn customer_user(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
+pub async fn customer_user(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<OkQuery>,
+) -> WebResult<Response> {
     let id: i64 = id.parse().map_err(|_| WebError::App(AppError::NotFound))?;
     let customer_id = own_customer_id(&ctx)?;
     let u = kabinet_app::access::users::get(&app, id).await?;
     if u.customer_id != Some(customer_id) {
         return Err(WebError::App(AppError::NotFound));
     }
-    Ok(CustomerUserPage {
-        c: Chrome::new(&ctx.0, "/", &app.config.display_time_zone),
-        u,
-    }
-    .into_response())
+    Ok(customer_user_page(&app, &ctx, u, None, q.ok.as_deref())
+        .await?
+        .into_response())
 }

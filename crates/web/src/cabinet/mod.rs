@@ -4,6 +4,7 @@ pub(crate) mod account;
 pub(crate) mod auth;
 pub(crate) mod billing;
 mod dashboard;
+mod logins;
 mod recovery;
 mod services;
 pub(crate) mod tokens;
@@ -29,12 +30,25 @@ pub fn routes() -> Routes {
         .get("/register", P::Public, recovery::register_form)
         .post("/register", P::Public, recovery::register_submit)
         .get("/", P::CabinetView, dashboard::dashboard)
+        .get("/customer-users/new", P::CabinetManageUsers, logins::new_form)
+        .post("/customer-users", P::CabinetManageUsers, logins::create)
         .get("/customer-users/{id}", P::CabinetView, dashboard::customer_user)
+        .post(
+            "/customer-users/{id}/reset-password",
+            P::CabinetManageUsers,
+            logins::reset_password,
+        )
+        .post("/customer-users/{id}/assets", P::CabinetManageUsers, logins::set_assets)
+        .post(
+            "/customer-users/{id}/toggle-active",
+            P::CabinetManageUsers,
+            logins::toggle_active,
+        )
         .get("/accounts/{id}", P::CabinetView, billing::account)
         .post("/notices/{id}/dismiss", P::CabinetView, billing::dismiss_notice)
         .get("/payments", P::CabinetView, crate::payments_list::list)
-        .get("/topup", P::CabinetView, billing::topup_form)
-        .get("/autopay", P::CabinetView, billing::autopay_form)
+        .get("/topup", P::CabinetPay, billing::topup_form)
+        .get("/autopay", P::CabinetPay, billing::autopay_form)
         .post("/autopay", P::CabinetPay, billing::autopay_submit)
         .post("/autopay/later", P::CabinetView, billing::autopay_later)
         .post("/autopay/{id}/cancel", P::CabinetPay, billing::autopay_cancel)

@@ -61,7 +61,7 @@ async fn services_page(
         .with_value("phone", me.phone.unwrap_or_default())
         .with_value("email", me.email.unwrap_or_default());
     let mut services = Vec::new();
-    for (l, site) in licences::of_customer(app, customer_id).await? {
+    for (l, site) in licences::of_own_customer(app, who).await? {
         let step = verification::step_of(&l);
         let contact = match &contact {
             Some((id, f)) if *id == l.id => f.clone(),

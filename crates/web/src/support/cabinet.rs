@@ -190,6 +190,8 @@ pub(super) async fn new_page(app: &App, ctx: &Ctx, place: NewTicketPlace, f: Opt
             .collect()
     };
     let assets = kabinet_app::assets::licences::of_customer(app, customer.id).await?;
+    // A line manager writes about the assets in its care.
+    let assets = kabinet_app::assets::assignments::narrow(app, who, assets, |(a, _)| a.id).await?;
     Ok(NewPage {
         refused,
         typical: topics(RequestClass::Typical),

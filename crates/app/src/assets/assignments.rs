@@ -1,0 +1,121 @@
+//! Which of a customer's assets each of its line managers looks after (ACC-2: a line manager
+//! sees "only the lines and assets assigned to them"). Every other role of the customer sees
+//! all of the customer's assets; assignments narrow the line manager's view and nothing else.
+
+use std::collections::HashSet;
+
+use kabinet_core::access::{CustomerRole, Permission, Role};
+use kabinet_store::entities::asset::{self, Entity as Asset};
+use kabinet_store::entities::asset_assignment::{self, Entity as Assignment};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set};
+use serde_json::json;
+
+use crate::access::{Actor, Identity, users};
+use crate::{App, AppError, AppResult, FieldErrors, audit};
+
+/// The most assets one person can be given in one go (a form of checkboxes, an API list).
+pub const MAX_ASSIGNED: usize = 1_000;
+
+fn is_line_manager(role: Role) -> bool {
+    role == Role::Customer(CustomerRole::LineManager)
+}
+
+/// The ids of the assets assigned to `user_id`.
+pub async fn assigned_to(app: &App, user_id: i64) -> AppResult<HashSet<i64>> {
+    Ok(Assignment::find()
+        .select_only()
+        .column(asset_assignment::Column::AssetId)
+        .filter(asset_assignment::Column::UserId.eq(user_id))
+        .into_tuple::<i64>()
+        .all(&app.db.conn)
+        .await?
+        .into_iter()
+        .collect())
+}
+
+/// `items` as `who` may see them: all of them, except for a line manager, who sees only those
+/// assigned to it.
+pub async fn narrow<T>(app: &App, who: &Identity, items: Vec<T>, asset_id: impl Fn(&T) -> i64) -> AppResult<Vec<T>> {
+    if !is_line_manager(who.role) {
+        return Ok(items);
+    }
+    let mine = assigned_to(app, who.user_id).await?;
+    Ok(items.into_iter().filter(|t| mine.contains(&asset_id(t))).collect())
+}
+
+/// Refuses (as "not found") an asset a line manager was not given.
+pub async fn check_visible(app: &App, who: &Identity, asset_id: i64) -> AppResult<()> {
+    if is_line_manager(who.role) && !assigned_to(app, who.user_id).await?.contains(&asset_id) {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// Gives `user_id` (a line manager of a customer `who` manages) exactly `asset_ids`, all of
+/// them the customer's own; audited with what was added and removed.
+pub async fn set_for(
+    app: &App,
+    actor: &Actor,
+    who: &Identity,
+    user_id: i64,
+    asset_ids: &[i64],
+) -> AppResult<HashSet<i64>> {
+    who.require(&[Permission::CabinetManageUsers, Permission::CustomerUsersManage])?;
+    let target = users::get_manageable(app, who, user_id).await?;
+    let customer_id = target.customer_id.ok_or(AppError::NotFound)?;
+    if target.customer_role.as_deref() != Some(CustomerRole::LineManager.as_str()) {
+        return Err(AppError::Refused("assignments-for-line-managers"));
+    }
+    let wanted: HashSet<i64> = asset_ids.iter().copied().collect();
+    if wanted.len() > MAX_ASSIGNED {
+        return Err(FieldErrors::single("asset_ids", "too-many-assets"));
+    }
+    let own: HashSet<i64> = Asset::find()
+        .select_only()
+        .column(asset::Column::Id)
+        .filter(asset::Column::CustomerId.eq(customer_id))
+        .into_tuple::<i64>()
+        .all(&app.db.conn)
+        .await?
+        .into_iter()
+        .collect();
+    if !wanted.is_subset(&own) {
+        return Err(FieldErrors::single("asset_ids", "invalid-choice"));
+    }
+    let before = assigned_to(app, user_id).await?;
+    let added: Vec<i64> = wanted.difference(&before).copied().collect();
+    let removed: Vec<i64> = before.difference(&wanted).copied().collect();
+    if added.is_empty() && removed.is_empty() {
+        return Ok(wanted);
+    }
+    let txn = app.db.write().await?;
+    if !removed.is_empty() {
+        Assignment::delete_many()
+            .filter(asset_assignment::Column::UserId.eq(user_id))
+            .filter(asset_assignment::Column::AssetId.is_in(removed.clone()))
+            .exec(&txn)
+            .await?;
+    }
+    let now = kabinet_store::now();
+    for asset_id in &added {
+        asset_assignment::ActiveModel {
+            user_id: Set(user_id),
+            asset_id: Set(*asset_id),
+            created_at: Set(now),
+            ..Default::default()
+        }
+        .insert(&txn)
+        .await?;
+    }
+    audit::record(
+        &txn,
+        actor,
+        "user.assets",
+        "user",
+        Some(user_id),
+        json!({"added": added, "removed": removed}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(wanted)
+}

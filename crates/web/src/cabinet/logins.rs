@@ -1,0 +1,127 @@
+//! The customer's own cabinet logins, managed by its coordinator (ACC-2): add a login for a
+//! colleague, reset its password, disable it when the colleague leaves. The same use cases as
+//! the back office's, scoped by the caller to its own customer.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use kabinet_app::access::users::{self, NewUser};
+use kabinet_app::{App, AppError};
+use kabinet_core::access::CustomerRole;
+
+use crate::backoffice::staff::no_store;
+use crate::error::{WebError, WebResult};
+use crate::extract::{Ctx, FormData};
+use crate::form::{FormState, refused, with_status};
+use crate::pages::Chrome;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "customer_user_new.html")]
+pub struct NewLoginPage {
+    c: Chrome,
+    f: FormState,
+    roles: Vec<(String, String)>,
+}
+
+fn role_options(c: &Chrome) -> Vec<(String, String)> {
+    CustomerRole::ALL
+        .iter()
+        .map(|r| (r.as_str().to_owned(), c.t(&format!("role-{}", r.as_str()))))
+        .collect()
+}
+
+fn own_customer_id(ctx: &Ctx) -> Result<i64, WebError> {
+    ctx.user()?.customer_id.ok_or(WebError::App(AppError::Forbidden))
+}
+
+fn new_login_page(app: &App, ctx: &Ctx, f: FormState) -> NewLoginPage {
+    let c = Chrome::new(&ctx.0, "/", &app.config.display_time_zone);
+    NewLoginPage {
+        roles: role_options(&c),
+        c,
+        f,
+    }
+}
+
+pub async fn new_form(State(app): State<App>, ctx: Ctx) -> WebResult<Response> {
+    own_customer_id(&ctx)?;
+    let f = FormState::empty().with_value("role", CustomerRole::Viewer.as_str());
+    Ok(new_login_page(&app, &ctx, f).into_response())
+}
+
+pub async fn create(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
+    let customer_id = own_customer_id(&ctx)?;
+    let new = NewUser {
+        login: form.get("login").into(),
+        display_name: form.get("display_name").into(),
+        email: form.opt("email"),
+        phone: form.opt("phone"),
+        password: None,
+        role: form.get("role").into(),
+        language: Some(ctx.0.lang.code().to_owned()),
+        partner_id: None,
+        must_change_password: true,
+        password_hash: None,
+    };
+    match users::create_for_customer(&app, ctx.user()?, &ctx.actor()?, customer_id, new).await {
+        Ok(created) => {
+            let password = created.generated_password.unwrap_or_default();
+            let page =
+                super::dashboard::customer_user_page(&app, &ctx, created.user, Some(password), Some("user-created"))
+                    .await?;
+            Ok(no_store(page.into_response()))
+        }
+        Err(e) => {
+            let f = refused(&form, ctx.0.lang, e)?;
+            Ok(with_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                new_login_page(&app, &ctx, f),
+            ))
+        }
+    }
+}
+
+/// Another login of the caller's own customer; the caller's own login and other customers'
+/// are refused by the use case.
+async fn manageable(app: &App, ctx: &Ctx, id: &str) -> WebResult<kabinet_store::entities::user::Model> {
+    let id = crate::backoffice::path_id(id)?;
+    Ok(users::get_manageable(app, ctx.user()?, id).await?)
+}
+
+pub async fn reset_password(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
+    let target = manageable(&app, &ctx, &id).await?;
+    let password = users::reset_password(&app, ctx.user()?, &ctx.actor()?, target.id).await?;
+    let target = users::get(&app, target.id).await?;
+    let page = super::dashboard::customer_user_page(&app, &ctx, target, Some(password), Some("password-reset")).await?;
+    Ok(no_store(page.into_response()))
+}
+
+pub async fn toggle_active(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
+    let target = manageable(&app, &ctx, &id).await?;
+    let activate = target.status != "active";
+    users::set_active(&app, ctx.user()?, &ctx.actor()?, target.id, activate).await?;
+    Ok(Redirect::to(&format!(
+        "/customer-users/{}?ok={}",
+        target.id,
+        if activate { "user-enabled" } else { "user-disabled" }
+    ))
+    .into_response())
+}
+
+/// Puts the ticked assets, and only those, in a line manager's care.
+pub async fn set_assets(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    let target = manageable(&app, &ctx, &id).await?;
+    let mut ids = Vec::new();
+    for raw in form.all("asset") {
+        ids.push(raw.parse::<i64>().map_err(|_| WebError::BadRequest("bad-asset"))?);
+    }
+    kabinet_app::assets::assignments::set_for(&app, &ctx.actor()?, ctx.user()?, target.id, &ids).await?;
+    Ok(Redirect::to(&format!("/customer-users/{}?ok=assets-saved", target.id)).into_response())
+}

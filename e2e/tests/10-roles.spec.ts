@@ -145,6 +145,7 @@ test('a coordinator adds a view-only colleague, who is offered no payment forms,
   newPage,
   allowHttpStatus,
 }) => {
+  allowHttpStatus(403, 422);
   await loginCabinet(page, 'kuznetsov', DEMO_PASSWORD);
   await page.locator('#add-customer-user').click();
   await expect(page).toHaveURL((u) => u.pathname === '/customer-users/new');
@@ -169,7 +170,6 @@ test('a coordinator adds a view-only colleague, who is offered no payment forms,
   await expect(colleague.locator('a.topup-link')).toHaveCount(0);
   await expect(colleague.locator('a[href="/autopay"]')).toHaveCount(0);
   await expect(colleague.locator('#add-customer-user')).toHaveCount(0);
-  allowHttpStatus(403);
   const r = await colleague.goto('/topup');
   expect(r?.status()).toBe(403);
 
@@ -181,4 +181,28 @@ test('a coordinator adds a view-only colleague, who is offered no payment forms,
   await expect(page.locator('#user-status')).not.toHaveText(before);
   await colleague.goto('/');
   await expect(colleague).toHaveURL((u) => u.pathname === '/login');
+});
+
+test('a coordinator puts assets in its line manager\'s care, and the line manager sees just those', async ({
+  page,
+  newPage,
+}) => {
+  const lines = await newPage();
+  await loginCabinet(lines, 'vector.lines', DEMO_PASSWORD);
+  await lines.goto('/services');
+  const before = await lines.locator('section.service').count();
+
+  await loginCabinet(page, 'vector.coord', DEMO_PASSWORD);
+  await page.goto(await hrefInRow(page.locator('table#customer-users'), 'vector.lines', 'a[href^="/customer-users/"]'));
+  const form = page.locator('form#assets-form');
+  const boxes = form.locator('input[type="checkbox"][name="asset"]');
+  const total = await boxes.count();
+  expect(total, 'the customer has more assets than the line manager sees').toBeGreaterThan(before);
+  for (let i = 0; i < total; i++) await boxes.nth(i).check();
+  await submit(form);
+  await expect(page.locator('.alert-success')).toBeVisible();
+  await shot(page, 'cabinet-line-manager-assets');
+
+  await lines.goto('/services');
+  await expect(lines.locator('section.service')).toHaveCount(total);
 });

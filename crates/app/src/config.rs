@@ -47,6 +47,11 @@ pub struct Config {
     /// Failed logins allowed per account (and 4× that per IP address) in the window.
     pub login_failures_allowed: i64,
     pub login_window_minutes: i64,
+    /// Staff roles that must sign in with an authenticator app's code as well as the password
+    /// (ACC-3); the others may set one up. The demo requires none.
+    pub second_factor_roles: Vec<String>,
+    /// Days a browser may be remembered after a second-factor sign-in (0: never).
+    pub remember_device_days: i64,
     /// The provider's own name and phone, shown to customers (e.g. when registration fails).
     pub provider_name: String,
     pub provider_phone: String,
@@ -330,6 +335,8 @@ impl Default for Config {
             session_cache_millis: 2000,
             login_failures_allowed: 5,
             login_window_minutes: 15,
+            second_factor_roles: vec!["admin".into(), "accountant".into()],
+            remember_device_days: 30,
             provider_name: "Kabinet".into(),
             provider_phone: "+7 800 000-00-00".into(),
             email: EmailConfig::default(),

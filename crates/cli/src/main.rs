@@ -349,7 +349,12 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             if demo {
                 config.assets.router_control = "fake".into();
             }
-            // … and keep messages for the "Outgoing messages" page unless a transport is set.
+            // … and let its shared logins in with the password alone (anyone may still set up a
+            // second factor on the profile page to try it).
+            if demo {
+                config.second_factor_roles.clear();
+            }
+            // … and keep messages for the demo inbox unless a transport is set.
             if demo && config.email.transport.is_empty() {
                 config.email.transport = "fake".into();
             }

@@ -55,3 +55,4 @@ pub mod phone;
 pub mod production_calendar;
 pub mod support;
 pub mod text;
+pub mod totp;

@@ -111,6 +111,8 @@ pub fn config() -> Config {
             router_control: "fake".into(),
             ..Default::default()
         },
+        // Tests that are about the second factor require it themselves.
+        second_factor_roles: Vec::new(),
         ..Config::default()
     }
 }

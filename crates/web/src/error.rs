@@ -70,6 +70,8 @@ impl WebError {
                     AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
                     AppError::Refused("bad_credentials") => StatusCode::UNAUTHORIZED,
                     AppError::Refused("account_disabled") => StatusCode::FORBIDDEN,
+                    AppError::Refused("second_factor_code_needed" | "bad_second_factor") => StatusCode::UNAUTHORIZED,
+                    AppError::Refused("second_factor_enrolment_required") => StatusCode::FORBIDDEN,
                     AppError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
                     AppError::Unauthorized => StatusCode::UNAUTHORIZED,
                     AppError::Forbidden => StatusCode::FORBIDDEN,

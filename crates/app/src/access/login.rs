@@ -7,7 +7,7 @@ use kabinet_store::entities::user::{self, Entity as User};
 use kabinet_store::{ConnectionTrait, Db};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 
-use super::{ClientInfo, Face, Identity, passwords, role_of, sessions, throttle};
+use super::{ClientInfo, Face, Identity, passwords, role_of, second_factor, sessions, throttle};
 use crate::{App, AppError, AppResult};
 
 /// The outcome of a successful sign-in: the cookie value to set and who signed in.
@@ -21,7 +21,34 @@ pub struct SignedIn {
 pub enum LoginFailure {
     BadCredentials,
     Disabled,
-    Throttled { retry_after_secs: u64 },
+    Throttled {
+        retry_after_secs: u64,
+    },
+    /// The password was right; the code of the authenticator app is needed next (and first
+    /// the app set up, when the challenge carries an enrolment).
+    SecondFactor(second_factor::Challenge),
+    /// The code was wrong or already used.
+    BadSecondFactor,
+    /// The step between password and code took too long, or its token is not ours.
+    SecondFactorExpired,
+    /// The role requires an app that is not set up yet, which the API cannot do.
+    SecondFactorEnrolmentRequired,
+}
+
+/// What a sign-in brings beside the password: the code, when the client sends it with the
+/// password (the API), and the token of a browser remembered after an earlier sign-in.
+#[derive(Debug, Default, Clone)]
+pub struct SecondFactorInput {
+    pub code: Option<String>,
+    pub remembered_device: Option<String>,
+}
+
+/// A sign-in finished at the code page: the session, and for a person who just set the app
+/// up, the recovery codes to show once; the token that remembers this browser when asked.
+pub struct CodeAccepted {
+    pub signed_in: SignedIn,
+    pub recovery_codes: Option<Vec<String>>,
+    pub remembered_device: Option<String>,
 }
 
 /// The user a typed identifier names: a login name, else an e-mail, else a phone number.
@@ -102,21 +129,24 @@ pub async fn sign_in(
     face: Face,
     client: &ClientInfo,
 ) -> Result<SignedIn, LoginFailureOr> {
+    sign_in_with(app, identifier, password, face, client, &SecondFactorInput::default()).await
+}
+
+/// [`sign_in`] for staff who may need a second factor: a remembered browser skips it; a code
+/// sent along (the API) is checked at once; otherwise the answer is the challenge to carry to
+/// the code page.
+pub async fn sign_in_with(
+    app: &App,
+    identifier: &str,
+    password: &str,
+    face: Face,
+    client: &ClientInfo,
+    second: &SecondFactorInput,
+) -> Result<SignedIn, LoginFailureOr> {
     let found = find_by_identifier(&app.db.conn, identifier).await?;
     let key = attempt_key(found.as_ref(), identifier);
-    let cfg = &app.config;
     let now = kabinet_store::now();
-    let window = Duration::minutes(cfg.login_window_minutes);
-    // Any failure of the check itself refuses the sign-in: a limit that cannot be read is
-    // not a reason to let an unlimited number of passwords through.
-    match throttle::check_login(&app.db.conn, &key, &client.ip, cfg.login_failures_allowed, window, now).await? {
-        throttle::LoginPace::Refuse { retry_after_secs } => {
-            record_attempt(&app.db, found.as_ref().map(|u| u.id), &key, client, "throttled", face).await?;
-            return Err(LoginFailure::Throttled { retry_after_secs }.into());
-        }
-        throttle::LoginPace::Slow(delay) => tokio::time::sleep(delay).await,
-        throttle::LoginPace::Go => {}
-    }
+    pace(app, &key, found.as_ref().map(|u| u.id), client, face).await?;
     let admitted = found.as_ref().filter(|u| role_of(u).is_some_and(|r| face.admits(r)));
     let ok = passwords::verify(admitted.map(|u| u.password_hash.clone()), password).await;
     let user = match admitted {
@@ -135,10 +165,116 @@ pub async fn sign_in(
         record_attempt(&app.db, Some(user.id), &key, client, "disabled", face).await?;
         return Err(LoginFailure::Disabled.into());
     }
+    let challenge =
+        second_factor::challenge_after_password(app, &user, face, second.remembered_device.as_deref(), now).await?;
+    if let Some(challenge) = challenge {
+        let Some(code) = &second.code else {
+            record_attempt(&app.db, Some(user.id), &key, client, "second_factor_asked", face).await?;
+            return Err(LoginFailure::SecondFactor(challenge).into());
+        };
+        if challenge.enrolment.is_some() {
+            return Err(LoginFailure::SecondFactorEnrolmentRequired.into());
+        }
+        let opened = second_factor::open_challenge(app, &challenge.token, now)
+            .await?
+            .ok_or(LoginFailure::SecondFactorExpired)?;
+        check_answer(app, &opened, code, &key, client, face).await?;
+    }
+    open_session(app, user, &key, client, face).await
+}
+
+/// The per-account and per-address limits, checked before any password or code. Any failure
+/// of the check itself refuses: a limit that cannot be read is not a reason to let an
+/// unlimited number of guesses through.
+async fn pace(
+    app: &App,
+    key: &str,
+    user_id: Option<i64>,
+    client: &ClientInfo,
+    face: Face,
+) -> Result<(), LoginFailureOr> {
+    let cfg = &app.config;
+    let window = Duration::minutes(cfg.login_window_minutes);
+    let now = kabinet_store::now();
+    match throttle::check_login(&app.db.conn, key, &client.ip, cfg.login_failures_allowed, window, now).await? {
+        throttle::LoginPace::Refuse { retry_after_secs } => {
+            record_attempt(&app.db, user_id, key, client, "throttled", face).await?;
+            Err(LoginFailure::Throttled { retry_after_secs }.into())
+        }
+        throttle::LoginPace::Slow(delay) => {
+            tokio::time::sleep(delay).await;
+            Ok(())
+        }
+        throttle::LoginPace::Go => Ok(()),
+    }
+}
+
+/// Checks a code against an open challenge, counting a wrong one like a wrong password.
+async fn check_answer(
+    app: &App,
+    challenge: &second_factor::OpenChallenge,
+    code: &str,
+    key: &str,
+    client: &ClientInfo,
+    face: Face,
+) -> Result<Option<Vec<String>>, LoginFailureOr> {
+    match second_factor::answer_challenge(app, challenge, code, kabinet_store::now()).await {
+        Ok(codes) => Ok(codes),
+        Err(AppError::Refused("bad-second-factor")) => {
+            record_attempt(&app.db, Some(challenge.user_id), key, client, "bad_second_factor", face).await?;
+            Err(LoginFailure::BadSecondFactor.into())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The second step of a sign-in: the code typed on the code page for the challenge the
+/// password step gave. `remember` asks for a token that lets this browser skip the code.
+pub async fn answer_second_factor(
+    app: &App,
+    challenge_token: &str,
+    code: &str,
+    remember: bool,
+    client: &ClientInfo,
+) -> Result<CodeAccepted, LoginFailureOr> {
+    let now = kabinet_store::now();
+    let challenge = second_factor::open_challenge(app, challenge_token, now)
+        .await?
+        .ok_or(LoginFailure::SecondFactorExpired)?;
+    let key = format!("user:{}", challenge.user_id);
+    let face = challenge.face;
+    pace(app, &key, Some(challenge.user_id), client, face).await?;
+    let user = super::users::get(app, challenge.user_id).await?;
+    if user.status != "active" {
+        record_attempt(&app.db, Some(user.id), &key, client, "disabled", face).await?;
+        return Err(LoginFailure::Disabled.into());
+    }
+    let recovery_codes = check_answer(app, &challenge, code, &key, client, face).await?;
+    let user_id = user.id;
+    let signed_in = open_session(app, user, &key, client, face).await?;
+    let remembered_device = if remember {
+        second_factor::remember_device(app, user_id).await?
+    } else {
+        None
+    };
+    Ok(CodeAccepted {
+        signed_in,
+        recovery_codes,
+        remembered_device,
+    })
+}
+
+async fn open_session(
+    app: &App,
+    user: user::Model,
+    key: &str,
+    client: &ClientInfo,
+    face: Face,
+) -> Result<SignedIn, LoginFailureOr> {
     let token = sessions::create(app, user.id, client).await?;
-    record_attempt(&app.db, Some(user.id), &key, client, "success", face).await?;
+    record_attempt(&app.db, Some(user.id), key, client, "success", face).await?;
     let mut active: user::ActiveModel = user.clone().into();
-    active.last_login_at = Set(Some(now));
+    active.last_login_at = Set(Some(kabinet_store::now()));
     active.update(&app.db.conn).await?;
     let mut identity = Identity::from_user(&user).ok_or(AppError::Forbidden)?;
     identity.session_id = Some(passwords::sha256_hex(&token));

@@ -7,6 +7,7 @@ pub mod login;
 pub mod passwords;
 pub mod recovery;
 pub mod registration;
+pub mod second_factor;
 pub mod sessions;
 pub mod throttle;
 pub mod tokens;

@@ -25,6 +25,7 @@ pub mod outbox_message;
 pub mod partner;
 pub mod payment;
 pub mod plan;
+pub mod second_factor;
 pub mod session;
 pub mod site;
 pub mod sla_plan;

@@ -18,6 +18,7 @@ mod m0012_support;
 mod m0013_trust;
 mod m0014_holidays_2027;
 mod m0015_roles;
+mod m0016_second_factor;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0013_trust::Migration),
             Box::new(m0014_holidays_2027::Migration),
             Box::new(m0015_roles::Migration),
+            Box::new(m0016_second_factor::Migration),
         ]
     }
 }

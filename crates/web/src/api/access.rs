@@ -6,7 +6,7 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
-use kabinet_app::access::login::{LoginFailure, LoginFailureOr, sign_in};
+use kabinet_app::access::login::{LoginFailure, LoginFailureOr, SecondFactorInput, sign_in_with};
 use kabinet_app::access::{Face, Identity, history, sessions, tokens, users};
 use kabinet_app::{App, AppError};
 use serde::{Deserialize, Serialize};
@@ -22,6 +22,9 @@ pub struct LoginRequest {
     /// Login name, e-mail or phone number.
     pub identifier: String,
     pub password: String,
+    /// The authenticator app's code (or a recovery code), for staff who sign in with a second
+    /// factor; without it such a sign-in answers 401 `second_factor_code_needed`.
+    pub otp: Option<String>,
 }
 
 /// The signed-in user.
@@ -60,12 +63,16 @@ impl From<&Identity> for Me {
 /// Signs in and sets the session cookie (for the cabinet's own apps); integrations use
 /// personal tokens instead.
 #[utoipa::path(post, path = "/api/v1/auth/login", tag = "access", request_body = LoginRequest,
-    responses((status = 200, body = Me), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn login(State(app): State<App>, ctx: Ctx, JsonBody(req): JsonBody<LoginRequest>) -> WebResult<Response> {
     if req.identifier.chars().count() > 254 || req.password.chars().count() > 1024 {
         return Err(WebError::App(AppError::Refused("bad_credentials")));
     }
-    match sign_in(&app, &req.identifier, &req.password, Face::Api, &ctx.0.client).await {
+    let second = SecondFactorInput {
+        code: req.otp.filter(|c| !c.trim().is_empty()),
+        remembered_device: None,
+    };
+    match sign_in_with(&app, &req.identifier, &req.password, Face::Api, &ctx.0.client, &second).await {
         Ok(signed) => {
             let mut res = Json(Me::from(&signed.identity)).into_response();
             res.headers_mut()
@@ -78,6 +85,15 @@ pub async fn login(State(app): State<App>, ctx: Ctx, JsonBody(req): JsonBody<Log
         }
         Err(LoginFailureOr::Failure(LoginFailure::Throttled { retry_after_secs })) => {
             Err(WebError::App(AppError::Throttled { retry_after_secs }))
+        }
+        Err(LoginFailureOr::Failure(LoginFailure::SecondFactor(_))) => {
+            Err(WebError::App(AppError::Refused("second_factor_code_needed")))
+        }
+        Err(LoginFailureOr::Failure(LoginFailure::BadSecondFactor | LoginFailure::SecondFactorExpired)) => {
+            Err(WebError::App(AppError::Refused("bad_second_factor")))
+        }
+        Err(LoginFailureOr::Failure(LoginFailure::SecondFactorEnrolmentRequired)) => {
+            Err(WebError::App(AppError::Refused("second_factor_enrolment_required")))
         }
         Err(LoginFailureOr::Error(e)) => Err(WebError::App(e)),
     }

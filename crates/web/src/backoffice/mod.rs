@@ -8,6 +8,7 @@ mod customers;
 mod home;
 mod licences;
 mod outbox;
+pub(crate) mod second_factor;
 pub(crate) mod staff;
 
 use kabinet_core::access::Permission as P;
@@ -20,6 +21,31 @@ pub fn routes() -> Routes {
     Routes::new()
         .get("/crm/login", P::Public, auth::login_form)
         .post("/crm/login", P::Public, auth::login_submit)
+        .get("/crm/login/code", P::Public, second_factor::code_form)
+        .post("/crm/login/code", P::Public, second_factor::code_submit)
+        // The second factor is the staff's (ACC-3), set up on the back office's profile.
+        .get("/crm/profile/second-factor", P::BackOffice, second_factor::profile)
+        .post("/crm/profile/second-factor/start", P::BackOffice, second_factor::start)
+        .post(
+            "/crm/profile/second-factor/enable",
+            P::BackOffice,
+            second_factor::enable,
+        )
+        .post(
+            "/crm/profile/second-factor/recovery-codes",
+            P::BackOffice,
+            second_factor::renew_codes,
+        )
+        .post(
+            "/crm/profile/second-factor/disable",
+            P::BackOffice,
+            second_factor::disable,
+        )
+        .post(
+            "/crm/staff/{id}/second-factor/reset",
+            P::StaffUsersManage,
+            second_factor::reset,
+        )
         .post("/crm/logout", P::OwnAccount, auth::logout)
         .get("/crm", P::BackOffice, home::home)
         .get("/crm/profile", P::OwnAccount, account::profile)

@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use kabinet_app::App;
-use kabinet_app::access::login::{LoginFailure, LoginFailureOr, sign_in};
+use kabinet_app::access::login::{LoginFailure, LoginFailureOr, sign_in_with};
 use kabinet_app::access::{Face, sessions, users};
 use kabinet_app::i18n::Lang;
 use serde::Deserialize;
@@ -124,7 +124,12 @@ pub async fn login_form(State(app): State<App>, ctx: Ctx, Query(q): Query<NextQu
     .into_response()
 }
 
-pub async fn login_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
+pub async fn login_submit(
+    State(app): State<App>,
+    ctx: Ctx,
+    headers: axum::http::HeaderMap,
+    form: FormData,
+) -> WebResult<Response> {
     let (face, action, home) = face_of(&ctx);
     let lang = ctx.0.lang;
     let identifier = form.get("identifier");
@@ -147,7 +152,11 @@ pub async fn login_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> W
     if identifier.chars().count() > 254 || form.get("password").chars().count() > 1024 {
         return Ok(page(StatusCode::UNAUTHORIZED, lang.t("err-bad-credentials")));
     }
-    match sign_in(&app, identifier, form.get("password"), face, &ctx.0.client).await {
+    let second = kabinet_app::access::login::SecondFactorInput {
+        code: None,
+        remembered_device: crate::backoffice::second_factor::remembered_device(&headers),
+    };
+    match sign_in_with(&app, identifier, form.get("password"), face, &ctx.0.client, &second).await {
         Ok(signed) => {
             let target = if signed.identity.must_change_password {
                 if face == Face::Crm {
@@ -169,6 +178,24 @@ pub async fn login_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> W
         Err(LoginFailureOr::Failure(LoginFailure::Disabled)) => {
             Ok(page(StatusCode::FORBIDDEN, lang.t("err-account-disabled")))
         }
+        Err(LoginFailureOr::Failure(LoginFailure::SecondFactor(challenge))) => {
+            let next = safe_next(Some(form.get("next")), home);
+            let target = format!(
+                "/crm/login/code?next={}",
+                percent_encoding::utf8_percent_encode(&next, percent_encoding::NON_ALPHANUMERIC)
+            );
+            let mut res = Redirect::to(&target).into_response();
+            res.headers_mut().append(
+                header::SET_COOKIE,
+                crate::backoffice::second_factor::challenge_cookie(&app, &challenge.token),
+            );
+            Ok(res)
+        }
+        Err(LoginFailureOr::Failure(
+            LoginFailure::BadSecondFactor
+            | LoginFailure::SecondFactorExpired
+            | LoginFailure::SecondFactorEnrolmentRequired,
+        )) => Ok(page(StatusCode::UNAUTHORIZED, lang.t("err-bad-credentials"))),
         Err(LoginFailureOr::Failure(LoginFailure::Throttled { retry_after_secs })) => {
             let mut res = page(
                 StatusCode::TOO_MANY_REQUESTS,

@@ -1,0 +1,347 @@
+//! The staff's second factor in the browser (ACC-3): the code page after the password (with
+//! the set-up when the role requires an app not set up yet), and the profile's section to set
+//! an app up, renew recovery codes or turn it off.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use kabinet_app::App;
+use kabinet_app::access::login::{self, LoginFailure, LoginFailureOr};
+use kabinet_app::access::second_factor::{self, Enrolment};
+use serde::Deserialize;
+
+use super::staff::no_store;
+use crate::cabinet::{safe_next, session_cookie};
+use crate::error::{WebError, WebResult};
+use crate::extract::{Ctx, FormData, QueryParams as Query};
+use crate::form::FormState;
+use crate::pages::Chrome;
+
+/// The cookie that carries the sealed challenge from the password to the code page.
+pub const CHALLENGE_COOKIE: &str = "kabinet_2fa";
+/// The cookie of a browser remembered after a second-factor sign-in.
+pub const DEVICE_COOKIE: &str = "kabinet_device";
+
+fn cookie(app: &App, name: &str, value: &str, max_age: i64) -> HeaderValue {
+    let secure = if app.config.cookies_secure() { "; Secure" } else { "" };
+    HeaderValue::from_str(&format!(
+        "{name}={value}; Path=/crm; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
+    ))
+    .expect("cookie is ASCII")
+}
+
+pub fn challenge_cookie(app: &App, token: &str) -> HeaderValue {
+    cookie(app, CHALLENGE_COOKIE, token, second_factor::CHALLENGE_MINUTES * 60)
+}
+
+fn clear_challenge_cookie() -> HeaderValue {
+    HeaderValue::from_static("kabinet_2fa=; Path=/crm; HttpOnly; SameSite=Lax; Max-Age=0")
+}
+
+/// The remembered browser's token, if this browser has one.
+pub fn remembered_device(headers: &HeaderMap) -> Option<String> {
+    crate::guard::cookie(headers, DEVICE_COOKIE).map(str::to_owned)
+}
+
+/// The QR code of an `otpauth://` address, as inline SVG.
+fn qr_svg(uri: &str) -> String {
+    match qrcode::QrCode::new(uri.as_bytes()) {
+        Ok(code) => {
+            let svg = code
+                .render::<qrcode::render::svg::Color>()
+                .min_dimensions(200, 200)
+                .quiet_zone(true)
+                .build();
+            // Inline in HTML: without the XML declaration.
+            match svg.find("<svg") {
+                Some(i) => svg[i..].to_owned(),
+                None => svg,
+            }
+        }
+        Err(_) => String::new(),
+    }
+}
+
+/// The set-up shown to a person: the QR code, the secret to type, the token.
+pub struct SetUp {
+    pub qr: String,
+    pub secret_text: String,
+    pub token: String,
+}
+
+impl From<Enrolment> for SetUp {
+    fn from(e: Enrolment) -> Self {
+        SetUp {
+            qr: qr_svg(&e.uri),
+            secret_text: e.secret_text,
+            token: e.token,
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login_code.html")]
+pub struct CodePage {
+    c: Chrome,
+    f: FormState,
+    next: String,
+    set_up: Option<SetUp>,
+    remember_days: i64,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "recovery_codes.html")]
+pub struct RecoveryCodesPage {
+    c: Chrome,
+    codes: Vec<String>,
+    next: String,
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    pub next: Option<String>,
+}
+
+fn code_page(app: &App, ctx: &Ctx, f: FormState, next: String, set_up: Option<SetUp>) -> CodePage {
+    CodePage {
+        c: Chrome::new(&ctx.0, "/crm/login/code", &app.config.display_time_zone),
+        f,
+        next,
+        set_up,
+        remember_days: app.config.remember_device_days,
+    }
+}
+
+/// `GET /crm/login/code`: the code (and, the first time, the set-up) after a right password.
+pub async fn code_form(
+    State(app): State<App>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    Query(q): Query<NextQuery>,
+) -> WebResult<Response> {
+    let next = safe_next(q.next.as_deref(), "/crm");
+    let Some(token) = crate::guard::cookie(&headers, CHALLENGE_COOKIE) else {
+        return Ok(Redirect::to("/crm/login?ok=second-factor-expired").into_response());
+    };
+    let Some(challenge) = second_factor::open_challenge(&app, token, chrono::Utc::now()).await? else {
+        return Ok(Redirect::to("/crm/login?ok=second-factor-expired").into_response());
+    };
+    let page = code_page(
+        &app,
+        &ctx,
+        FormState::empty(),
+        next,
+        challenge.enrolment.map(SetUp::from),
+    );
+    Ok(no_store(page.into_response()))
+}
+
+/// `POST /crm/login/code`: checks the code; a right one opens the session (and shows the
+/// recovery codes once after a set-up).
+pub async fn code_submit(State(app): State<App>, ctx: Ctx, headers: HeaderMap, form: FormData) -> WebResult<Response> {
+    let lang = ctx.0.lang;
+    let next = safe_next(Some(form.get("next")), "/crm");
+    let Some(token) = crate::guard::cookie(&headers, CHALLENGE_COOKIE).map(str::to_owned) else {
+        return Ok(Redirect::to("/crm/login?ok=second-factor-expired").into_response());
+    };
+    let remember = form.get("remember") == "on";
+    let shown_again = |status: StatusCode, message: String, set_up: Option<SetUp>| {
+        let mut errors = kabinet_app::FieldErrors::new();
+        errors.add("code", "bad-second-factor");
+        let f = FormState::empty().with_errors(lang, &errors).with_general(message);
+        let mut res = code_page(&app, &ctx, f, next.clone(), set_up).into_response();
+        *res.status_mut() = status;
+        no_store(res)
+    };
+    match login::answer_second_factor(&app, &token, form.get("code"), remember, &ctx.0.client).await {
+        Ok(accepted) => {
+            let target = if accepted.signed_in.identity.must_change_password {
+                "/crm/password".to_owned()
+            } else {
+                next.clone()
+            };
+            let mut res = match accepted.recovery_codes {
+                Some(codes) => no_store(
+                    RecoveryCodesPage {
+                        c: Chrome::new(&ctx.0, "/crm/login/code", &app.config.display_time_zone),
+                        codes,
+                        next: target,
+                    }
+                    .into_response(),
+                ),
+                None => Redirect::to(&target).into_response(),
+            };
+            let h = res.headers_mut();
+            h.append(
+                header::SET_COOKIE,
+                session_cookie(&app, &accepted.signed_in.session_token),
+            );
+            h.append(header::SET_COOKIE, clear_challenge_cookie());
+            if let Some(device) = accepted.remembered_device {
+                h.append(
+                    header::SET_COOKIE,
+                    cookie(&app, DEVICE_COOKIE, &device, app.config.remember_device_days * 86_400),
+                );
+            }
+            Ok(res)
+        }
+        Err(LoginFailureOr::Failure(LoginFailure::BadSecondFactor)) => {
+            let set_up = second_factor::open_challenge(&app, &token, chrono::Utc::now())
+                .await?
+                .and_then(|c| c.enrolment)
+                .map(SetUp::from);
+            Ok(shown_again(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                lang.t("err-bad-second-factor"),
+                set_up,
+            ))
+        }
+        Err(LoginFailureOr::Failure(LoginFailure::Throttled { retry_after_secs })) => {
+            let mut res = shown_again(
+                StatusCode::TOO_MANY_REQUESTS,
+                crate::error::throttled_message(lang, retry_after_secs),
+                None,
+            );
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+            Ok(res)
+        }
+        Err(LoginFailureOr::Failure(LoginFailure::Disabled)) => {
+            Ok(shown_again(StatusCode::FORBIDDEN, lang.t("err-account-disabled"), None))
+        }
+        Err(LoginFailureOr::Failure(_)) => {
+            let mut res = Redirect::to("/crm/login?ok=second-factor-expired").into_response();
+            res.headers_mut().append(header::SET_COOKIE, clear_challenge_cookie());
+            Ok(res)
+        }
+        Err(LoginFailureOr::Error(e)) => Err(WebError::App(e)),
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "second_factor.html")]
+pub struct ProfileSecondFactorPage {
+    c: Chrome,
+    f: FormState,
+    enabled: bool,
+    required: bool,
+    codes_left: usize,
+    set_up: Option<SetUp>,
+}
+
+async fn profile_page(
+    app: &App,
+    ctx: &Ctx,
+    f: FormState,
+    set_up: Option<SetUp>,
+    flash: Option<&str>,
+) -> WebResult<ProfileSecondFactorPage> {
+    let who = ctx.user()?;
+    if !who.is_staff() {
+        // Customers' logins have no second factor (ACC-3 is for staff).
+        return Err(kabinet_app::AppError::Forbidden.into());
+    }
+    let sf = second_factor::of_user(app, who.user_id).await?;
+    Ok(ProfileSecondFactorPage {
+        c: Chrome::new(&ctx.0, "/crm/profile", &app.config.display_time_zone).with_flash(flash),
+        f,
+        enabled: sf.is_some(),
+        required: second_factor::required_for(app, who.role),
+        codes_left: sf.as_ref().map(second_factor::recovery_codes_left).unwrap_or(0),
+        set_up,
+    })
+}
+
+/// `GET /crm/profile/second-factor`: the state, and a fresh set-up to scan when asked.
+pub async fn profile(
+    State(app): State<App>,
+    ctx: Ctx,
+    Query(q): Query<crate::cabinet::account::OkQuery>,
+) -> WebResult<Response> {
+    Ok(no_store(
+        profile_page(&app, &ctx, FormState::empty(), None, q.ok.as_deref())
+            .await?
+            .into_response(),
+    ))
+}
+
+/// `POST /crm/profile/second-factor/start`: a new secret to scan.
+pub async fn start(State(app): State<App>, ctx: Ctx) -> WebResult<Response> {
+    let enrolment = second_factor::start_enrolment(&app, ctx.user()?)?;
+    Ok(no_store(
+        profile_page(&app, &ctx, FormState::empty(), Some(enrolment.into()), None)
+            .await?
+            .into_response(),
+    ))
+}
+
+/// `POST /crm/profile/second-factor/enable`: the first code from the app finishes the set-up.
+pub async fn enable(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
+    let who = ctx.user()?;
+    let token = form.get("token");
+    match second_factor::finish_enrolment(&app, &ctx.actor()?, who, token, form.get("code")).await {
+        Ok(codes) => Ok(no_store(
+            RecoveryCodesPage {
+                c: Chrome::new(&ctx.0, "/crm/profile", &app.config.display_time_zone),
+                codes,
+                next: "/crm/profile/second-factor?ok=second-factor-on".into(),
+            }
+            .into_response(),
+        )),
+        Err(e @ kabinet_app::AppError::Validation(_)) => {
+            let set_up = second_factor::reopen_enrolment(&app, who, token).map(SetUp::from);
+            let f = crate::form::refused(&form, ctx.0.lang, e)?;
+            Ok(crate::form::with_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                profile_page(&app, &ctx, f, set_up, None).await?,
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /crm/profile/second-factor/recovery-codes`: new codes for a right code.
+pub async fn renew_codes(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
+    match second_factor::renew_recovery_codes(&app, &ctx.actor()?, ctx.user()?, form.get("code")).await {
+        Ok(codes) => Ok(no_store(
+            RecoveryCodesPage {
+                c: Chrome::new(&ctx.0, "/crm/profile", &app.config.display_time_zone),
+                codes,
+                next: "/crm/profile/second-factor".into(),
+            }
+            .into_response(),
+        )),
+        Err(e @ kabinet_app::AppError::Validation(_)) => {
+            let f = crate::form::refused(&form, ctx.0.lang, e)?;
+            Ok(crate::form::with_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                profile_page(&app, &ctx, f, None, None).await?,
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /crm/profile/second-factor/disable`: off, for a right code and a role that allows it.
+pub async fn disable(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
+    match second_factor::disable(&app, &ctx.actor()?, ctx.user()?, form.get("code")).await {
+        Ok(()) => Ok(Redirect::to("/crm/profile/second-factor?ok=second-factor-off").into_response()),
+        Err(e @ kabinet_app::AppError::Validation(_)) => {
+            let f = crate::form::refused(&form, ctx.0.lang, e)?;
+            Ok(crate::form::with_status(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                profile_page(&app, &ctx, f, None, None).await?,
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST /crm/staff/{id}/second-factor/reset`: an administrator clears a lost app.
+pub async fn reset(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
+    let id = super::path_id(&id)?;
+    second_factor::reset_for(&app, &ctx.actor()?, ctx.user()?, id).await?;
+    Ok(Redirect::to(&format!("/crm/staff/{id}?ok=second-factor-reset")).into_response())
+}

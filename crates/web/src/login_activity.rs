@@ -20,6 +20,7 @@ use crate::pages::Chrome;
 
 /// The period typed into the form or asked of the API; both ends as `YYYY-MM-DD`.
 #[derive(Deserialize, Default, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PeriodQuery {
     /// First day (default: 29 days before the last).
     pub from: Option<String>,

@@ -275,12 +275,13 @@ pub async fn revoke_token(State(app): State<App>, ctx: Ctx, Path(id): Path<Strin
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct HistoryQuery {
     /// First day, `YYYY-MM-DD`.
     pub from: Option<String>,
     /// Last day, `YYYY-MM-DD`.
     pub to: Option<String>,
-    pub page: Option<u64>,
+    pub page: Option<super::paging::PageNumber>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -311,7 +312,7 @@ pub async fn history_json(app: &App, user_id: i64, q: &HistoryQuery) -> WebResul
     };
     let from = day(q.from.as_deref())?;
     let to = day(q.to.as_deref())?.map(|t| t + chrono::Duration::days(1));
-    let page = q.page.unwrap_or(1).clamp(1, 100_000);
+    let page = super::paging::PageNumber::or_first(q.page);
     let h = history::for_user(app, user_id, from, to, page, 50).await?;
     Ok(Json(HistoryDto {
         active_days: h.active_days,

@@ -53,6 +53,7 @@ impl From<user::Model> for UserDto {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StaffQuery {
     pub role: Option<String>,
     /// login, name, role or last_login.
@@ -61,7 +62,7 @@ pub struct StaffQuery {
     pub dir: Option<String>,
     /// Search in login and name.
     pub q: Option<String>,
-    pub page: Option<u64>,
+    pub page: Option<super::paging::PageNumber>,
 }
 
 #[utoipa::path(get, path = "/api/v1/staff-users", tag = "admin", params(StaffQuery),
@@ -73,7 +74,7 @@ pub async fn list_staff(State(app): State<App>, Query(q): Query<StaffQuery>) -> 
         q.role.as_deref(),
         q.q.as_deref(),
         &sort,
-        q.page.unwrap_or(1).clamp(1, 100_000),
+        super::paging::PageNumber::or_first(q.page),
         50,
     )
     .await?;
@@ -176,6 +177,7 @@ pub async fn user_login_history(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AuditQuery {
     /// Actions starting with this text, e.g. `user.`.
     pub action: Option<String>,
@@ -184,7 +186,7 @@ pub struct AuditQuery {
     pub object_id: Option<String>,
     pub from: Option<DateTime<Utc>>,
     pub to: Option<DateTime<Utc>>,
-    pub page: Option<u64>,
+    pub page: Option<super::paging::PageNumber>,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -233,7 +235,7 @@ pub async fn audit(State(app): State<App>, Query(q): Query<AuditQuery>) -> WebRe
         from: q.from,
         to: q.to,
     };
-    let page = audit::search(&app, &filter, q.page.unwrap_or(1).clamp(1, 1_000_000), 100).await?;
+    let page = audit::search(&app, &filter, super::paging::PageNumber::or_first(q.page), 100).await?;
     Ok(Paged::of(page, AuditDto::from))
 }
 

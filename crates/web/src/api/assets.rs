@@ -319,7 +319,7 @@ pub struct GuestExportRequest {
 }
 
 #[utoipa::path(post, path = "/api/v1/licences/{id}/guest-exports", tag = "assets", params(("id" = i64, Path)), request_body = GuestExportRequest,
-    responses((status = 202, body = ExportDto), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+    responses((status = 202, body = ExportDto), (status = 409, body = ErrorBody, description = "The licence is deleted"), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
 /// Starts an export of the licence's guests; refused, naming the missing step, until the
 /// verification is complete.
 pub async fn guest_export(

@@ -160,9 +160,10 @@ pub async fn crm_account(app: State<App>, ctx: Ctx, id: Path<String>) -> WebResu
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LedgerQuery {
-    page: Option<u64>,
-    per_page: Option<u64>,
+    page: Option<super::paging::PageNumber>,
+    per_page: Option<super::paging::PerPage>,
 }
 
 #[utoipa::path(get, path = "/api/v1/accounts/{id}/ledger", tag = "billing", params(("id" = i64, Path), LedgerQuery),
@@ -178,8 +179,8 @@ pub async fn ledger_page(
         &app,
         ctx.user()?,
         id_of(&id)?,
-        q.page.unwrap_or(1).clamp(1, 1_000_000),
-        q.per_page.unwrap_or(50).clamp(1, 500),
+        super::paging::PageNumber::or_first(q.page),
+        super::paging::PerPage::or(q.per_page, 50, 500),
     )
     .await?;
     Ok(Paged::of(page, EntryDto::from))
@@ -289,6 +290,7 @@ pub async fn post_entry(
 }
 
 #[derive(Deserialize, IntoParams, ToSchema, Default)]
+#[into_params(parameter_in = Query)]
 pub struct PaymentsQuery {
     /// First day, YYYY-MM-DD, inclusive.
     from: Option<NaiveDate>,
@@ -309,8 +311,8 @@ pub struct PaymentsQuery {
     sort: Option<String>,
     /// asc or desc.
     dir: Option<String>,
-    page: Option<u64>,
-    per_page: Option<u64>,
+    page: Option<super::paging::PageNumber>,
+    per_page: Option<super::paging::PerPage>,
 }
 
 impl PaymentsQuery {
@@ -376,8 +378,8 @@ pub async fn list_payments(
         ctx.user()?,
         &q.filter()?,
         &q.sort(),
-        q.page.unwrap_or(1).clamp(1, 1_000_000),
-        q.per_page.unwrap_or(50).clamp(1, 500),
+        super::paging::PageNumber::or_first(q.page),
+        super::paging::PerPage::or(q.per_page, 50, 500),
     )
     .await?;
     Ok(Paged::of(page, |r| PaymentRowDto {
@@ -490,6 +492,7 @@ pub struct NotificationObject {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct NotificationQuery {
     /// The `gateway.notification_key` of the configuration.
     key: Option<String>,

@@ -115,14 +115,15 @@ impl From<CounterpartyRequest> for CounterpartyInput {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CounterpartiesQuery {
     /// Name, INN or OGRN.
     q: Option<String>,
     /// name, inn or created.
     sort: Option<String>,
     dir: Option<String>,
-    page: Option<u64>,
-    per_page: Option<u64>,
+    page: Option<super::paging::PageNumber>,
+    per_page: Option<super::paging::PerPage>,
 }
 
 #[utoipa::path(get, path = "/api/v1/crm/counterparties", tag = "crm", params(CounterpartiesQuery),
@@ -139,8 +140,8 @@ pub async fn list(
         ctx.user()?,
         q.q.as_deref(),
         &sort,
-        q.page.unwrap_or(1).clamp(1, 1_000_000),
-        q.per_page.unwrap_or(50).clamp(1, 500),
+        super::paging::PageNumber::or_first(q.page),
+        super::paging::PerPage::or(q.per_page, 50, 500),
     )
     .await?;
     Ok(Paged::of(page, Into::into))
@@ -369,6 +370,7 @@ pub struct OpenedDto {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CustomersQuery {
     /// Name, contract, INN, phone, e-mail or login.
     q: Option<String>,
@@ -383,8 +385,8 @@ pub struct CustomersQuery {
     /// name, contract, city or created.
     sort: Option<String>,
     dir: Option<String>,
-    page: Option<u64>,
-    per_page: Option<u64>,
+    page: Option<super::paging::PageNumber>,
+    per_page: Option<super::paging::PerPage>,
 }
 
 #[utoipa::path(get, path = "/api/v1/crm/customers", tag = "crm", params(CustomersQuery),
@@ -415,8 +417,8 @@ pub async fn customers_list(
         ctx.user()?,
         &filter,
         &sort,
-        q.page.unwrap_or(1).clamp(1, 1_000_000),
-        q.per_page.unwrap_or(50).clamp(1, 500),
+        super::paging::PageNumber::or_first(q.page),
+        super::paging::PerPage::or(q.per_page, 50, 500),
     )
     .await?;
     Ok(Paged::of(page, Into::into))

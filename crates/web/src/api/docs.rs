@@ -36,6 +36,7 @@ use super::{access, admin, assets, billing, crm, documents, support};
         support::sla_plan_create, support::sla_plan_terms, support::sla_calendars, support::sla_calendar_create, support::sla_calendar_update,
         support::sla_holiday_set, support::sla_holiday_remove,
     ),
+    components(schemas(super::paging::PageNumber, super::paging::PerPage)),
     modifiers(&Security, &CommonAnswers),
     tags((name = "access", description = "The caller's own login"), (name = "admin", description = "Back-office resources"), (name = "billing", description = "Accounts, ledger and payments; amounts in minor units"), (name = "documents", description = "Invoices, tax invoices, acts, reconciliation acts and receipts"), (name = "crm", description = "Customers, counterparties and the company registry"), (name = "assets", description = "Licences, routers, hotspot guests and the personal-data verification"), (name = "support", description = "Tickets, their service-level deadlines, SLA plans and calendars"))
 )]

@@ -68,6 +68,7 @@ fn document_dto(d: document::Model, account_number: String, crm: bool) -> Docume
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DocumentsQuery {
     /// One of the kinds.
     kind: Option<String>,
@@ -78,8 +79,8 @@ pub struct DocumentsQuery {
     sort: Option<String>,
     /// asc or desc (the default).
     dir: Option<String>,
-    page: Option<u64>,
-    per_page: Option<u64>,
+    page: Option<super::paging::PageNumber>,
+    per_page: Option<super::paging::PerPage>,
 }
 
 async fn list(
@@ -103,8 +104,8 @@ async fn list(
         who,
         &filter,
         &sort,
-        q.page.unwrap_or(1).clamp(1, 100_000),
-        q.per_page.unwrap_or(50).clamp(1, 500),
+        super::paging::PageNumber::or_first(q.page),
+        super::paging::PerPage::or(q.per_page, 50, 500),
     )
     .await?;
     Ok(Paged::of(page, |(d, n)| document_dto(d, n, crm)))

@@ -256,6 +256,7 @@ pub struct StatusRequest {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TicketQuery {
     /// Staff: mine (default), unassigned, breaching_soon, breached or all.
     pub queue: Option<String>,
@@ -268,9 +269,9 @@ pub struct TicketQuery {
     pub sort: Option<String>,
     /// asc or desc.
     pub dir: Option<String>,
-    pub page: Option<u64>,
+    pub page: Option<super::paging::PageNumber>,
     /// 1–100, default 20.
-    pub per_page: Option<u64>,
+    pub per_page: Option<super::paging::PerPage>,
 }
 
 impl TicketQuery {
@@ -284,7 +285,7 @@ impl TicketQuery {
     }
 
     fn per_page(&self) -> u64 {
-        self.per_page.unwrap_or(20).clamp(1, 100)
+        super::paging::PerPage::or(self.per_page, 20, 100)
     }
 }
 
@@ -317,7 +318,7 @@ pub async fn own_list(
         customer,
         &q.filter(),
         &sort,
-        q.page.unwrap_or(1),
+        super::paging::PageNumber::or_first(q.page),
         q.per_page(),
     )
     .await?;
@@ -417,7 +418,7 @@ pub async fn queue(
         kabinet_store::now(),
         &q.filter(),
         &sort,
-        q.page.unwrap_or(1),
+        super::paging::PageNumber::or_first(q.page),
         q.per_page(),
     )
     .await?;

@@ -102,7 +102,7 @@ async fn staff_roles_are_checked_inside_the_use_cases(db: Db) {
     let plan = || plans::NewPlan {
         name: "Проверка".into(),
         asset_kind: "hotspot".into(),
-        price: 100_00,
+        price: 10_000,
         period: "month".into(),
         currency: Currency::Rub,
     };
@@ -123,7 +123,7 @@ async fn customer_roles_are_checked_inside_the_use_cases(db: Db) {
     let account = accounts::of_customer(&t.app, vector).await.unwrap().remove(0);
 
     // A view-only login cannot pay or add logins.
-    forbidden(topup::start(&t.app, &Actor::user(&viewer, None), &viewer, account.id, 100_00).await);
+    forbidden(topup::start(&t.app, &Actor::user(&viewer, None), &viewer, account.id, 10_000).await);
     forbidden(
         users::create_for_customer(&t.app, &viewer, &Actor::user(&viewer, None), vector, colleague("v.new"))
             .await

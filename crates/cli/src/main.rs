@@ -259,15 +259,9 @@ fn parse_anchor(s: &str) -> Result<kabinet_app::audit::Anchor, String> {
     s.parse().map_err(|e: &str| e.to_owned())
 }
 
-/// mimalloc's `purge_delay` option (the same index in its v2 and v3 headers).
-const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    // Hand freed memory back to the system at once: each password hash frees 19 MiB, and an
-    // idle server would otherwise keep it (its resident size went from 28 to 48 MB).
-    // SAFETY: sets a plain integer option of the allocator; no memory is touched.
-    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
+    sqlite_alloc::return_freed_memory_at_once();
     sqlite_alloc::install();
     let cli = Cli::parse();
     init_logging();

@@ -51,29 +51,6 @@ pub fn safe_next(next: Option<&str>, fallback: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::safe_next;
-
-    #[test]
-    fn only_paths_of_this_site_are_followed() {
-        assert_eq!(safe_next(Some("/payments?page=2"), "/"), "/payments?page=2");
-        for hostile in [
-            "//evil.example/x",
-            "/\t/evil.example/x",
-            "/\n/x",
-            "/\\evil.example",
-            "\\/evil.example",
-            "https://evil.example/",
-            "/ /evil.example",
-            "/\u{a0}/evil.example",
-            "",
-        ] {
-            assert_eq!(safe_next(Some(hostile), "/"), "/", "{hostile:?}");
-        }
-    }
-}
-
 pub fn session_cookie(app: &App, token: &str) -> HeaderValue {
     let secure = if app.config.cookies_secure() { "; Secure" } else { "" };
     let max_age = app.config.session_absolute_hours * 3600;
@@ -258,4 +235,27 @@ pub async fn switch_language(State(app): State<App>, ctx: Ctx, form: FormData) -
     res.headers_mut()
         .append(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("ASCII"));
     Ok(res)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_paths_of_this_site_are_followed() {
+        assert_eq!(safe_next(Some("/payments?page=2"), "/"), "/payments?page=2");
+        for hostile in [
+            "//evil.example/x",
+            "/\t/evil.example/x",
+            "/\n/x",
+            "/\\evil.example",
+            "\\/evil.example",
+            "https://evil.example/",
+            "/ /evil.example",
+            "/\u{a0}/evil.example",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(hostile), "/"), "/", "{hostile:?}");
+        }
+    }
 }

@@ -3,6 +3,48 @@
 
 use serde::{Deserialize, Serialize};
 
+/// Each outside service is chosen by a kind from a closed list: a value that is not on it
+/// stops the start with the key and the allowed values (figment names both), instead of
+/// quietly falling back to no service or to the real client.
+macro_rules! kind_enum {
+    ($(#[$doc:meta])* $name:ident { $($(#[$vdoc:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+        pub enum $name {
+            $($(#[$vdoc])* #[serde(rename = $text)] $variant),+
+        }
+
+        impl $name {
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $($name::$variant => $text),+
+                }
+            }
+        }
+    };
+}
+
+kind_enum!(
+    /// The payment gateway (`gateway.kind`).
+    GatewayKind { None = "none", Yookassa = "yookassa" }
+);
+kind_enum!(
+    /// The company registry (`registry.kind`).
+    RegistryKind { None = "none", Dadata = "dadata", Fake = "fake" }
+);
+kind_enum!(
+    /// How router commands are sent (`assets.router_control`).
+    RouterControlKind { Routeros = "routeros", Fake = "fake" }
+);
+kind_enum!(
+    /// How e-mail leaves (`email.transport`); empty: not configured.
+    EmailTransport { Unconfigured = "", Smtp = "smtp", Log = "log", Fake = "fake" }
+);
+kind_enum!(
+    /// How SMS leave (`sms.transport`); empty: not configured.
+    SmsTransport { Unconfigured = "", Smsru = "smsru", Log = "log", Fake = "fake" }
+);
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Config {
@@ -49,7 +91,7 @@ pub struct Config {
     pub login_window_minutes: i64,
     /// Staff roles that must sign in with an authenticator app's code as well as the password
     /// (ACC-3); the others may set one up. The demo requires none.
-    pub second_factor_roles: Vec<String>,
+    pub second_factor_roles: Vec<kabinet_core::access::StaffRole>,
     /// Days a browser may be remembered after a second-factor sign-in (0: never).
     pub remember_device_days: i64,
     /// The provider's own name and phone, shown to customers (e.g. when registration fails).
@@ -131,7 +173,7 @@ pub struct AssetsConfig {
     pub portal_base_url: String,
     /// How router commands are sent: `routeros` (the RouterOS API over TCP) or `fake` (only
     /// recorded, for the demo and tests).
-    pub router_control: String,
+    pub router_control: RouterControlKind,
 }
 
 impl Default for AssetsConfig {
@@ -149,7 +191,7 @@ impl Default for AssetsConfig {
             .map(String::from)
             .to_vec(),
             portal_base_url: "https://hotspot.example".into(),
-            router_control: "routeros".into(),
+            router_control: RouterControlKind::Routeros,
         }
     }
 }
@@ -190,7 +232,7 @@ impl Default for CrmConfig {
 pub struct RegistryConfig {
     /// `none` (no lookup), `dadata` (DaData's API at `base_url`) or `fake` (made-up companies,
     /// for the demo and tests).
-    pub kind: String,
+    pub kind: RegistryKind,
     pub base_url: String,
     /// The API key ("Token …").
     pub token: String,
@@ -199,7 +241,7 @@ pub struct RegistryConfig {
 impl Default for RegistryConfig {
     fn default() -> Self {
         RegistryConfig {
-            kind: "none".into(),
+            kind: RegistryKind::None,
             base_url: "https://suggestions.dadata.ru".into(),
             token: String::new(),
         }
@@ -254,7 +296,7 @@ impl Requisites {
 #[serde(default)]
 pub struct GatewayConfig {
     /// `none` (no online payments) or `yookassa` (the YooKassa v3 API at `base_url`).
-    pub kind: String,
+    pub kind: GatewayKind,
     pub base_url: String,
     pub shop_id: String,
     pub secret_key: String,
@@ -269,7 +311,7 @@ pub struct GatewayConfig {
 impl Default for GatewayConfig {
     fn default() -> Self {
         GatewayConfig {
-            kind: "none".into(),
+            kind: GatewayKind::None,
             base_url: "https://api.yookassa.ru".into(),
             shop_id: String::new(),
             secret_key: String::new(),
@@ -294,7 +336,7 @@ impl Default for GatewayConfig {
 pub struct EmailConfig {
     /// `smtp` delivers; `log` writes each message to the log; `fake` keeps them in memory
     /// (the demo and tests only). Empty: not configured, and a worker refuses to start.
-    pub transport: String,
+    pub transport: EmailTransport,
     /// `smtp://host:port` (STARTTLS when offered is not forced), `smtp+starttls://…` or
     /// `smtps://host:port` (implicit TLS).
     pub smtp_url: String,
@@ -308,7 +350,7 @@ pub struct EmailConfig {
 pub struct SmsConfig {
     /// `smsru` sends through SMS.ru's HTTP API; `log` and `fake` as for e-mail. Empty: not
     /// configured.
-    pub transport: String,
+    pub transport: SmsTransport,
     pub smsru_base_url: String,
     pub smsru_api_id: Option<String>,
     /// Sender name registered with the provider, if any.
@@ -335,7 +377,10 @@ impl Default for Config {
             session_cache_millis: 2000,
             login_failures_allowed: 5,
             login_window_minutes: 15,
-            second_factor_roles: vec!["admin".into(), "accountant".into()],
+            second_factor_roles: vec![
+                kabinet_core::access::StaffRole::Admin,
+                kabinet_core::access::StaffRole::Accountant,
+            ],
             remember_device_days: 30,
             provider_name: "Kabinet".into(),
             provider_phone: "+7 800 000-00-00".into(),
@@ -357,7 +402,7 @@ impl Default for Config {
 impl Default for EmailConfig {
     fn default() -> Self {
         EmailConfig {
-            transport: String::new(),
+            transport: EmailTransport::Unconfigured,
             smtp_url: "smtp://127.0.0.1:25".into(),
             smtp_username: None,
             smtp_password: None,
@@ -369,7 +414,7 @@ impl Default for EmailConfig {
 impl Default for SmsConfig {
     fn default() -> Self {
         SmsConfig {
-            transport: String::new(),
+            transport: SmsTransport::Unconfigured,
             smsru_base_url: "https://sms.ru".into(),
             smsru_api_id: None,
             sender: None,

@@ -64,30 +64,30 @@ impl App {
             &config.data_dir,
         )?);
         let ttl = std::time::Duration::from_millis(config.session_cache_millis);
-        let gateway: Option<Arc<dyn billing::gateway::PaymentGateway>> = match config.gateway.kind.as_str() {
-            "yookassa" => match billing::gateway::YooKassa::new(&config.gateway) {
+        let gateway: Option<Arc<dyn billing::gateway::PaymentGateway>> = match config.gateway.kind {
+            config::GatewayKind::Yookassa => match billing::gateway::YooKassa::new(&config.gateway) {
                 Ok(g) => Some(Arc::new(g)),
                 Err(e) => {
                     tracing::error!(error = %e, "payment gateway client");
                     None
                 }
             },
-            _ => None,
+            config::GatewayKind::None => None,
         };
-        let registry: Option<Arc<dyn crm::registry::CompanyRegistry>> = match config.registry.kind.as_str() {
-            "dadata" => match crm::registry::DaData::new(&config.registry) {
+        let registry: Option<Arc<dyn crm::registry::CompanyRegistry>> = match config.registry.kind {
+            config::RegistryKind::Dadata => match crm::registry::DaData::new(&config.registry) {
                 Ok(r) => Some(Arc::new(r)),
                 Err(e) => {
                     tracing::error!(error = %e, "company registry client");
                     None
                 }
             },
-            "fake" => Some(Arc::new(crm::registry::FakeRegistry::demo())),
-            _ => None,
+            config::RegistryKind::Fake => Some(Arc::new(crm::registry::FakeRegistry::demo())),
+            config::RegistryKind::None => None,
         };
-        let router: Arc<dyn assets::router::RouterControl> = match config.assets.router_control.as_str() {
-            "fake" => Arc::new(assets::router::FakeRouterControl::default()),
-            _ => Arc::new(assets::router::RouterOsApi::default()),
+        let router: Arc<dyn assets::router::RouterControl> = match config.assets.router_control {
+            config::RouterControlKind::Fake => Arc::new(assets::router::FakeRouterControl::default()),
+            config::RouterControlKind::Routeros => Arc::new(assets::router::RouterOsApi::default()),
         };
         if !config.support.webhook_url.trim().is_empty() && config.support.webhook_secret.is_empty() {
             tracing::warn!(

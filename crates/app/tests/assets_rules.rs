@@ -554,7 +554,7 @@ async fn routers_over_the_routeros_api(db: Db) {
         db,
         kabinet_app::Config {
             assets: kabinet_app::config::AssetsConfig {
-                router_control: "routeros".into(),
+                router_control: kabinet_app::config::RouterControlKind::Routeros,
                 ..Default::default()
             },
             ..kabinet_testkit::config()

@@ -158,7 +158,7 @@ async fn counterparties_are_checked_audited_and_scoped(db: Db) {
 async fn dadata_over_http(db: Db) {
     let (fake, url) = FakeDaData::start("secret-token").await;
     let config = |token: &str| RegistryConfig {
-        kind: "dadata".into(),
+        kind: kabinet_app::config::RegistryKind::Dadata,
         base_url: url.clone(),
         token: token.into(),
     };

@@ -17,7 +17,7 @@ async fn real_channels(db: Db) -> (App, SmtpSink, FakeSmsRu) {
     let (sink, port) = SmtpSink::start().await;
     let (gateway, url) = FakeSmsRu::start("secret-api-id").await;
     let email = SmtpEmail::new(&EmailConfig {
-        transport: "smtp".into(),
+        transport: kabinet_app::config::EmailTransport::Smtp,
         smtp_url: format!("smtp://127.0.0.1:{port}"),
         smtp_username: None,
         smtp_password: None,
@@ -25,7 +25,7 @@ async fn real_channels(db: Db) -> (App, SmtpSink, FakeSmsRu) {
     })
     .unwrap();
     let sms = SmsRu::new(&SmsConfig {
-        transport: "smsru".into(),
+        transport: kabinet_app::config::SmsTransport::Smsru,
         smsru_base_url: url,
         smsru_api_id: Some("secret-api-id".into()),
         sender: None,

@@ -34,11 +34,38 @@ mod tests {
         let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../kabinet.example.toml");
         let config: Config = from_files(Some(&path)).unwrap().extract().unwrap();
         assert!(config.database_url.starts_with("postgres://"));
-        assert_eq!(config.email.transport, "smtp");
-        assert_eq!(config.sms.transport, "smsru");
+        assert_eq!(config.email.transport, kabinet_app::config::EmailTransport::Smtp);
+        assert_eq!(config.sms.transport, kabinet_app::config::SmsTransport::Smsru);
         assert!(config.cookies_secure());
         assert_eq!(config.requisites.vat_rate, 22);
         assert!(!config.requisites.inn.is_empty());
+    }
+
+    #[test]
+    fn an_unknown_kind_stops_the_start_naming_the_key_and_the_choices() {
+        let dir = std::env::temp_dir().join(format!("kabinet-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        for (text, key, choice) in [
+            ("[gateway]\nkind = \"yokassa\"\n", "gateway.kind", "yookassa"),
+            ("[registry]\nkind = \"dadat\"\n", "registry.kind", "dadata"),
+            (
+                "[assets]\nrouter_control = \"mikrotik\"\n",
+                "assets.router_control",
+                "routeros",
+            ),
+            ("[email]\ntransport = \"sendmail\"\n", "email.transport", "smtp"),
+            ("[sms]\ntransport = \"twilio\"\n", "sms.transport", "smsru"),
+        ] {
+            let path = dir.join("kabinet.toml");
+            std::fs::write(&path, text).unwrap();
+            let err = from_files(Some(&path))
+                .unwrap()
+                .extract::<Config>()
+                .expect_err(text)
+                .to_string();
+            assert!(err.contains(key) && err.contains(choice), "{text}: {err}");
+        }
+        let _ = std::fs::remove_dir_all(dir);
     }
 
     #[test]

@@ -336,12 +336,12 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 config.requisites = kabinet_app::config::Requisites::demo();
             }
             // … and look INNs up in a registry of made-up companies unless a real one is set.
-            if demo && config.registry.kind == "none" {
-                config.registry.kind = "fake".into();
+            if demo && config.registry.kind == kabinet_app::config::RegistryKind::None {
+                config.registry.kind = kabinet_app::config::RegistryKind::Fake;
             }
             // … and record router commands instead of sending them to routers that are not there.
             if demo {
-                config.assets.router_control = "fake".into();
+                config.assets.router_control = kabinet_app::config::RouterControlKind::Fake;
             }
             // … and let its shared logins in with the password alone (anyone may still set up a
             // second factor on the profile page to try it).
@@ -349,14 +349,14 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 config.second_factor_roles.clear();
             }
             // … and keep messages for the demo inbox unless a transport is set.
-            if demo && config.email.transport.is_empty() {
-                config.email.transport = "fake".into();
+            if demo && config.email.transport == kabinet_app::config::EmailTransport::Unconfigured {
+                config.email.transport = kabinet_app::config::EmailTransport::Fake;
             }
-            if demo && config.sms.transport.is_empty() {
-                config.sms.transport = "fake".into();
+            if demo && config.sms.transport == kabinet_app::config::SmsTransport::Unconfigured {
+                config.sms.transport = kabinet_app::config::SmsTransport::Fake;
             }
             // The demo pays through a fake bank that speaks the YooKassa API on a local port.
-            let _demo_bank = if demo && config.gateway.kind == "none" {
+            let _demo_bank = if demo && config.gateway.kind == kabinet_app::config::GatewayKind::None {
                 Some(start_demo_bank(&mut config).await?)
             } else {
                 None
@@ -656,7 +656,7 @@ async fn start_demo_bank(
     )
     .await
     .context("starting the demo bank")?;
-    config.gateway.kind = "yookassa".into();
+    config.gateway.kind = kabinet_app::config::GatewayKind::Yookassa;
     config.gateway.base_url = bank.base_url.clone();
     config.gateway.shop_id = bank.shop_id.clone();
     config.gateway.secret_key = bank.secret_key.clone();

@@ -109,11 +109,11 @@ pub fn config() -> Config {
             .into_owned(),
         requisites: kabinet_app::config::Requisites::demo(),
         registry: kabinet_app::config::RegistryConfig {
-            kind: "fake".into(),
+            kind: kabinet_app::config::RegistryKind::Fake,
             ..Default::default()
         },
         assets: kabinet_app::config::AssetsConfig {
-            router_control: "fake".into(),
+            router_control: kabinet_app::config::RouterControlKind::Fake,
             ..Default::default()
         },
         // Tests that are about the second factor require it themselves.

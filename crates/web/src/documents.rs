@@ -20,11 +20,11 @@ use kabinet_core::documents::{DocumentFormat, DocumentKind, Month};
 use kabinet_core::money::Currency;
 use kabinet_store::entities::{account, customer, document, document_order};
 
-use crate::backoffice::path_id;
 use crate::error::{WebError, WebResult};
 use crate::extract::{Ctx, FormData};
 use crate::form::{FormState, field_errors, with_status};
 use crate::guard::FaceOf;
+use crate::http::path_id;
 use crate::pages::{Chrome, ListQuery, SortLinks};
 
 const PER_PAGE: u64 = 25;
@@ -403,7 +403,7 @@ pub async fn order_status(
     ctx: Ctx,
     headers: HeaderMap,
     Path(id): Path<String>,
-    crate::extract::QueryParams(q): crate::extract::QueryParams<crate::cabinet::account::OkQuery>,
+    crate::extract::QueryParams(q): crate::extract::QueryParams<crate::http::OkQuery>,
 ) -> WebResult<Response> {
     let who = ctx.user()?;
     let o = history::order(&app, who, path_id(&id)?).await?;

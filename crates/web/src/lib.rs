@@ -17,6 +17,7 @@ pub mod extract;
 pub mod fakes;
 pub mod form;
 pub mod guard;
+pub mod http;
 pub mod login_activity;
 pub mod metrics;
 pub mod ops;

@@ -23,7 +23,7 @@ async fn setup(db: Db) -> (Web, FakeYooKassa, String) {
         .await
         .unwrap();
     let mut config = kabinet_testkit::config();
-    config.gateway.kind = "yookassa".into();
+    config.gateway.kind = kabinet_app::config::GatewayKind::Yookassa;
     config.gateway.base_url = fake.base_url.clone();
     config.gateway.shop_id = fake.shop_id.clone();
     config.gateway.secret_key = fake.secret_key.clone();

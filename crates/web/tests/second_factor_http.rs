@@ -17,7 +17,7 @@ use support::{ORIGIN, Resp, Web};
 
 async fn web(db: Db) -> Web {
     let mut config = kabinet_testkit::config();
-    config.second_factor_roles = vec!["admin".into()];
+    config.second_factor_roles = vec![kabinet_core::access::StaffRole::Admin];
     let w = Web::with_config(db, config).await;
     kabinet_app::demo::load(&w.t.app).await.unwrap();
     w

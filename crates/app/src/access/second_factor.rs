@@ -58,7 +58,7 @@ fn open(app: &App, sealed: &str, kind: &str, now: DateTime<Utc>) -> Option<Seale
 
 /// Whether `role` must use a second factor under this configuration.
 pub fn required_for(app: &App, role: Role) -> bool {
-    role.is_staff() && app.config.second_factor_roles.iter().any(|r| r == role.as_str())
+    matches!(role, Role::Staff(r) if app.config.second_factor_roles.contains(&r))
 }
 
 /// The person's authenticator set-up, if any.

@@ -89,20 +89,19 @@ impl DemoInbox {
 impl Channels {
     /// Adapters named by the configuration: real clients, or fakes for demos and tests.
     pub fn from_config(config: &Config) -> anyhow::Result<Channels> {
+        use crate::config::{EmailTransport, SmsTransport};
         let mut demo_inbox = DemoInbox::default();
-        let email: Arc<dyn EmailSender> = match config.email.transport.as_str() {
-            "smtp" => Arc::new(SmtpEmail::new(&config.email)?),
-            "log" => Arc::new(LogEmail),
-            "fake" => Arc::new(demo_inbox.email.insert(FakeEmail::default()).clone()),
-            "" => Arc::new(UnconfiguredEmail),
-            other => anyhow::bail!("unknown email.transport {other:?} (smtp, log or fake)"),
+        let email: Arc<dyn EmailSender> = match config.email.transport {
+            EmailTransport::Smtp => Arc::new(SmtpEmail::new(&config.email)?),
+            EmailTransport::Log => Arc::new(LogEmail),
+            EmailTransport::Fake => Arc::new(demo_inbox.email.insert(FakeEmail::default()).clone()),
+            EmailTransport::Unconfigured => Arc::new(UnconfiguredEmail),
         };
-        let sms: Arc<dyn SmsSender> = match config.sms.transport.as_str() {
-            "smsru" => Arc::new(SmsRu::new(&config.sms)?),
-            "log" => Arc::new(LogSms),
-            "fake" => Arc::new(demo_inbox.sms.insert(FakeSms::default()).clone()),
-            "" => Arc::new(UnconfiguredSms),
-            other => anyhow::bail!("unknown sms.transport {other:?} (smsru, log or fake)"),
+        let sms: Arc<dyn SmsSender> = match config.sms.transport {
+            SmsTransport::Smsru => Arc::new(SmsRu::new(&config.sms)?),
+            SmsTransport::Log => Arc::new(LogSms),
+            SmsTransport::Fake => Arc::new(demo_inbox.sms.insert(FakeSms::default()).clone()),
+            SmsTransport::Unconfigured => Arc::new(UnconfiguredSms),
         };
         Ok(Channels {
             email,

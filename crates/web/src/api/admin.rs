@@ -327,9 +327,7 @@ pub async fn reset_own_customer_user_password(
     Path(id): Path<String>,
 ) -> WebResult<Response> {
     let password = users::reset_password(&app, ctx.user()?, &ctx.actor()?, id_of(&id)?).await?;
-    Ok(crate::backoffice::staff::no_store(
-        Json(NewPasswordDto { password }).into_response(),
-    ))
+    Ok(crate::http::no_store(Json(NewPasswordDto { password }).into_response()))
 }
 
 #[derive(Deserialize, ToSchema)]

@@ -10,10 +10,11 @@ use kabinet_app::audit::{self, AuditFilter};
 use kabinet_store::entities::audit_record;
 use serde::Deserialize;
 
-use super::path_id;
-use crate::cabinet::account::{OkQuery, history_page, parse_day};
+use crate::cabinet::account::{history_page, parse_day};
 use crate::error::WebResult;
 use crate::extract::{Ctx, QueryParams as Query};
+use crate::http::OkQuery;
+use crate::http::path_id;
 use crate::pages::Chrome;
 
 #[derive(Deserialize, Default)]

@@ -23,11 +23,11 @@ use kabinet_core::money::Currency;
 use kabinet_store::entities::{ledger_entry, payment, plan, subscription};
 use serde::Deserialize;
 
-use super::path_id;
-use crate::cabinet::account::OkQuery;
 use crate::error::{WebError, WebResult};
 use crate::extract::{Ctx, FormData, QueryParams as Query};
 use crate::form::{FormState, refused, with_status};
+use crate::http::OkQuery;
+use crate::http::path_id;
 use crate::pages::Chrome;
 
 /// The form a page shows, with the one whose submission failed filled in again.

@@ -14,11 +14,11 @@ use kabinet_core::access::{Permission, allows};
 use kabinet_store::entities::counterparty;
 use serde::Deserialize;
 
-use super::path_id;
-use crate::cabinet::account::OkQuery;
 use crate::error::WebResult;
 use crate::extract::{Ctx, FormData, QueryParams as Query};
 use crate::form::{FormState, field_errors, with_status};
+use crate::http::OkQuery;
+use crate::http::path_id;
 use crate::pages::{Chrome, SortLinks};
 
 #[derive(Template, WebTemplate)]

@@ -19,11 +19,11 @@ use kabinet_core::money::Currency;
 use kabinet_store::entities::customer;
 
 use super::licences::{LicenceChoices, licence_choices, licence_defaults, suggested_point_name};
-use super::path_id;
-use super::staff::no_store;
 use crate::error::WebResult;
 use crate::extract::{Ctx, FormData};
 use crate::form::{FormState, field_errors, with_status};
+use crate::http::no_store;
+use crate::http::path_id;
 use crate::pages::Chrome;
 
 #[derive(Template, WebTemplate)]

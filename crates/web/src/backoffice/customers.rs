@@ -12,12 +12,12 @@ use kabinet_core::access::CustomerRole;
 use kabinet_store::entities::{customer, user};
 use serde::Deserialize;
 
-use super::path_id;
-use super::staff::no_store;
-use crate::cabinet::account::OkQuery;
 use crate::error::WebResult;
 use crate::extract::{Ctx, FormData, QueryParams as Query};
 use crate::form::{FormState, refused, with_status};
+use crate::http::OkQuery;
+use crate::http::no_store;
+use crate::http::path_id;
 use crate::login_activity::{ActivityView, PeriodQuery};
 use crate::pages::{Chrome, SortLinks};
 use kabinet_app::listing::Sort;

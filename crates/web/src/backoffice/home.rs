@@ -6,9 +6,9 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use kabinet_app::App;
 
-use crate::cabinet::account::OkQuery;
 use crate::error::WebResult;
 use crate::extract::{Ctx, QueryParams as Query};
+use crate::http::OkQuery;
 use crate::pages::Chrome;
 
 #[derive(Template, WebTemplate)]

@@ -17,12 +17,12 @@ use kabinet_core::assets::{CabinetType, LicenceKind, LicencePeriod, RouterOwners
 use kabinet_store::entities::{asset, customer, plan, site};
 use serde_json::json;
 
-use super::path_id;
-use super::staff::no_store;
-use crate::cabinet::account::OkQuery;
 use crate::error::WebResult;
 use crate::extract::{Ctx, FormData, QueryParams as Query};
 use crate::form::{FormState, field_errors, with_status};
+use crate::http::OkQuery;
+use crate::http::no_store;
+use crate::http::path_id;
 use crate::pages::Chrome;
 
 fn choices<T: Copy>(c: &Chrome, prefix: &str, all: &[T], key: impl Fn(T) -> &'static str) -> Vec<(String, String)> {

@@ -15,7 +15,6 @@ use kabinet_core::access::Permission as P;
 
 use crate::cabinet::{account, auth, tokens};
 use crate::guard::Routes;
-pub(crate) use staff::no_store;
 
 pub fn routes() -> Routes {
     Routes::new()
@@ -208,10 +207,4 @@ pub fn routes() -> Routes {
         .get("/crm/audit", P::AuditRead, audit::log)
         .get("/crm/outbox", P::OutboxRead, outbox::list)
         .get("/crm/demo-inbox", P::OutboxRead, outbox::demo_inbox)
-}
-
-/// Parses a numeric path id; anything else is "not found".
-pub(crate) fn path_id(raw: &str) -> Result<i64, crate::error::WebError> {
-    raw.parse::<i64>()
-        .map_err(|_| crate::error::WebError::App(kabinet_app::AppError::NotFound))
 }

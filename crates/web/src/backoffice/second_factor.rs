@@ -12,11 +12,11 @@ use kabinet_app::access::login::{self, LoginFailure, LoginFailureOr};
 use kabinet_app::access::second_factor::{self, Enrolment};
 use serde::Deserialize;
 
-use super::staff::no_store;
 use crate::cabinet::{safe_next, session_cookie};
 use crate::error::{WebError, WebResult};
 use crate::extract::{Ctx, FormData, QueryParams as Query};
 use crate::form::FormState;
+use crate::http::no_store;
 use crate::pages::Chrome;
 
 /// The cookie that carries the sealed challenge from the password to the code page.
@@ -255,11 +255,7 @@ async fn profile_page(
 }
 
 /// `GET /crm/profile/second-factor`: the state, and a fresh set-up to scan when asked.
-pub async fn profile(
-    State(app): State<App>,
-    ctx: Ctx,
-    Query(q): Query<crate::cabinet::account::OkQuery>,
-) -> WebResult<Response> {
+pub async fn profile(State(app): State<App>, ctx: Ctx, Query(q): Query<crate::http::OkQuery>) -> WebResult<Response> {
     Ok(no_store(
         profile_page(&app, &ctx, FormState::empty(), None, q.ok.as_deref())
             .await?
@@ -341,7 +337,7 @@ pub async fn disable(State(app): State<App>, ctx: Ctx, form: FormData) -> WebRes
 
 /// `POST /crm/staff/{id}/second-factor/reset`: an administrator clears a lost app.
 pub async fn reset(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
-    let id = super::path_id(&id)?;
+    let id = crate::http::path_id(&id)?;
     second_factor::reset_for(&app, &ctx.actor()?, ctx.user()?, id).await?;
     Ok(Redirect::to(&format!("/crm/staff/{id}?ok=second-factor-reset")).into_response())
 }

@@ -3,7 +3,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kabinet_app::access::users::{self, NewUser};
 use kabinet_app::{App, customers};
@@ -11,11 +11,11 @@ use kabinet_core::access::StaffRole;
 use kabinet_store::entities::{partner, user};
 use serde::Deserialize;
 
-use super::path_id;
-use crate::cabinet::account::OkQuery;
 use crate::error::WebResult;
 use crate::extract::{Ctx, FormData, QueryParams as Query};
 use crate::form::{FormState, refused, with_status};
+use crate::http::OkQuery;
+use crate::http::{no_store, path_id};
 use crate::pages::{Chrome, SortLinks};
 use kabinet_app::listing::Sort;
 
@@ -56,13 +56,6 @@ fn partner_options(c: &Chrome, partners: &[partner::Model]) -> Vec<(String, Stri
     std::iter::once((String::new(), c.t("none")))
         .chain(partners.iter().map(|p| (p.id.to_string(), p.name.clone())))
         .collect()
-}
-
-/// Secrets shown once must not stay in caches.
-pub(crate) fn no_store(mut res: Response) -> Response {
-    res.headers_mut()
-        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
 }
 
 async fn list_page(

@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Redirect, Response};
 use kabinet_app::App;
 use kabinet_app::access::{history, sessions, users};
 use kabinet_store::entities::{login_attempt, session, user};
-use serde::Deserialize;
 
 use crate::error::WebResult;
 use crate::extract::{Ctx, FormData, QueryParams as Query};
@@ -17,13 +16,7 @@ use crate::form::{FormState, field_errors, refused, with_status};
 use crate::guard::FaceOf;
 use crate::pages::Chrome;
 
-#[derive(Deserialize, Default)]
-pub struct OkQuery {
-    pub ok: Option<String>,
-    pub page: Option<u64>,
-    pub from: Option<String>,
-    pub to: Option<String>,
-}
+use crate::http::OkQuery;
 
 fn prefix(ctx: &Ctx) -> &'static str {
     if ctx.0.face == FaceOf::Crm { "/crm" } else { "" }

@@ -10,9 +10,9 @@ use kabinet_app::listing::Page;
 use kabinet_store::entities::{ledger_entry, notice, plan, subscription};
 use serde::Deserialize;
 
-use crate::backoffice::path_id;
 use crate::error::WebResult;
 use crate::extract::{Ctx, QueryParams as Query};
+use crate::http::path_id;
 use crate::pages::Chrome;
 
 /// The text of a dashboard notice in the reader's language.
@@ -251,7 +251,7 @@ pub async fn receipt(
     State(app): State<App>,
     ctx: Ctx,
     Path(id): Path<String>,
-    Query(q): Query<crate::cabinet::account::OkQuery>,
+    Query(q): Query<crate::http::OkQuery>,
 ) -> WebResult<Response> {
     let who = ctx.user()?;
     let (p, a) = kabinet_app::billing::topup::get_visible(&app, who, path_id(&id)?).await?;
@@ -331,7 +331,7 @@ async fn autopay_page(app: &App, ctx: &Ctx, f: crate::form::FormState, flash: Op
 pub async fn autopay_form(
     State(app): State<App>,
     ctx: Ctx,
-    Query(q): Query<crate::cabinet::account::OkQuery>,
+    Query(q): Query<crate::http::OkQuery>,
 ) -> WebResult<Response> {
     let who = ctx.user()?;
     let customer_id = who.customer_id.ok_or(kabinet_app::AppError::Forbidden)?;

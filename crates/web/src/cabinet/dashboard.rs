@@ -8,9 +8,9 @@ use kabinet_app::billing::{accounts, ledger, payments};
 use kabinet_app::{App, AppError, customers};
 use kabinet_store::entities::{customer, notice, payment, user};
 
-use super::account::OkQuery;
 use crate::error::{WebError, WebResult};
 use crate::extract::{Ctx, QueryParams as Query};
+use crate::http::OkQuery;
 use crate::pages::Chrome;
 
 #[derive(Template, WebTemplate)]

@@ -11,10 +11,10 @@ use kabinet_app::access::users::{self, NewUser};
 use kabinet_app::{App, AppError};
 use kabinet_core::access::CustomerRole;
 
-use crate::backoffice::staff::no_store;
 use crate::error::{WebError, WebResult};
 use crate::extract::{Ctx, FormData};
 use crate::form::{FormState, refused, with_status};
+use crate::http::no_store;
 use crate::pages::Chrome;
 
 #[derive(Template, WebTemplate)]
@@ -86,7 +86,7 @@ pub async fn create(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResu
 /// Another login of the caller's own customer; the caller's own login and other customers'
 /// are refused by the use case.
 async fn manageable(app: &App, ctx: &Ctx, id: &str) -> WebResult<kabinet_store::entities::user::Model> {
-    let id = crate::backoffice::path_id(id)?;
+    let id = crate::http::path_id(id)?;
     Ok(users::get_manageable(app, ctx.user()?, id).await?)
 }
 

@@ -12,11 +12,11 @@ use kabinet_app::{App, AppError};
 use kabinet_core::access::{Permission, allows};
 use kabinet_store::entities::{asset, counterparty, site};
 
-use crate::backoffice::path_id;
-use crate::cabinet::account::OkQuery;
 use crate::error::WebResult;
 use crate::extract::{Ctx, FormData, QueryParams as Query};
 use crate::form::{FormState, field_errors, with_status};
+use crate::http::OkQuery;
+use crate::http::path_id;
 use crate::pages::Chrome;
 
 /// One licence as the cabinet shows it.

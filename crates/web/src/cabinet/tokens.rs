@@ -10,12 +10,12 @@ use kabinet_app::App;
 use kabinet_app::access::tokens;
 use kabinet_store::entities::api_token;
 
-use super::account::OkQuery;
-use crate::backoffice::no_store;
 use crate::error::{WebError, WebResult};
 use crate::extract::{Ctx, FormData, QueryParams as Query};
 use crate::form::{FormState, refused, with_status};
 use crate::guard::FaceOf;
+use crate::http::OkQuery;
+use crate::http::no_store;
 use crate::pages::Chrome;
 
 #[derive(Template, WebTemplate)]

@@ -18,10 +18,10 @@ use super::badge_of;
 use super::cabinet::{
     NewTicketPlace, again, effort, new_message, new_page, options, parse_list, submit_new, ticket_page,
 };
-use crate::backoffice::path_id;
 use crate::error::{WebError, WebResult};
 use crate::extract::{Ctx, FormData, UploadForm};
 use crate::form::{FormState, with_status};
+use crate::http::path_id;
 use crate::pages::{Chrome, SortLinks};
 
 const PER_PAGE: u64 = 50;

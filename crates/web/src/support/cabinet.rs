@@ -17,10 +17,10 @@ use kabinet_core::support::{Priority, RequestClass, TOPICS, TicketStatus, may_re
 use kabinet_store::entities::{customer, ticket, ticket_attachment};
 
 use super::{ClockView, MessageView, badge_of, clocks_of, conversation as shown, send_attachment, viewer_time_zone};
-use crate::backoffice::path_id;
 use crate::error::{WebError, WebResult};
 use crate::extract::{Ctx, FormData, UploadForm};
 use crate::form::{FormState, with_status};
+use crate::http::path_id;
 use crate::pages::{Chrome, ListQuery, SortLinks};
 
 const PER_PAGE: u64 = 20;

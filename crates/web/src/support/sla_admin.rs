@@ -15,10 +15,10 @@ use kabinet_core::access::{Permission, allows};
 use kabinet_core::support::RequestClass;
 use kabinet_store::entities::{business_calendar, holiday_calendar, holiday_calendar_day};
 
-use crate::backoffice::path_id;
 use crate::error::{WebError, WebResult};
 use crate::extract::{Ctx, FormData};
 use crate::form::{FormState, with_status};
+use crate::http::path_id;
 use crate::pages::Chrome;
 
 /// A plan's terms for one class, with the deadlines a request registered now would get.

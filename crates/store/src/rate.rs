@@ -5,20 +5,29 @@ use chrono::{DateTime, Utc};
 use sea_orm::{ConnectionTrait, DbErr, Statement, Value};
 
 fn placeholders(backend: sea_orm::DatabaseBackend, sql: &str) -> String {
-    // Statements here are written with `?`; PostgreSQL wants `$1, $2, …`.
+    // Statements here are written with `?`; PostgreSQL wants `$1, $2, …`. A `?` inside a
+    // quoted string or identifier ('…', "…") is text, not a placeholder, and stays.
     if backend != sea_orm::DatabaseBackend::Postgres {
         return sql.to_owned();
     }
     let mut out = String::with_capacity(sql.len() + 8);
     let mut n = 0;
+    let mut quote: Option<char> = None;
     for c in sql.chars() {
-        if c == '?' {
-            n += 1;
-            out.push('$');
-            out.push_str(&n.to_string());
-        } else {
-            out.push(c);
+        match (quote, c) {
+            // A doubled quote inside a literal closes and reopens it: the state comes back.
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, '\'' | '"') => quote = Some(c),
+            (None, '?') => {
+                n += 1;
+                out.push('$');
+                out.push_str(&n.to_string());
+                continue;
+            }
+            (None, _) => {}
         }
+        out.push(c);
     }
     out
 }
@@ -62,4 +71,23 @@ pub async fn prune<C: ConnectionTrait>(db: &C, before: DateTime<Utc>) -> Result<
         ))
         .await?;
     Ok(res.rows_affected())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::placeholders;
+    use sea_orm::DatabaseBackend::{Postgres, Sqlite};
+
+    #[test]
+    fn only_placeholders_outside_quotes_are_numbered() {
+        assert_eq!(
+            placeholders(Postgres, "UPDATE t SET a = ? WHERE b = ? AND c = 'why?' AND \"d?\" = ?"),
+            "UPDATE t SET a = $1 WHERE b = $2 AND c = 'why?' AND \"d?\" = $3"
+        );
+        assert_eq!(
+            placeholders(Postgres, "SELECT 'it''s ?' WHERE x = ?"),
+            "SELECT 'it''s ?' WHERE x = $1"
+        );
+        assert_eq!(placeholders(Sqlite, "a = ? AND b = '?'"), "a = ? AND b = '?'");
+    }
 }

@@ -60,5 +60,13 @@ pub fn router(app: App) -> Router {
             guard::security_headers,
         ))
         .layer(axum::middleware::from_fn_with_state(app.clone(), metrics::track))
+        // A span per request (method and path — never the query, which may carry a key — then
+        // status and latency) for the logs at debug level and whatever collects traces; nothing
+        // is printed at the default info level.
+        .layer(
+            tower_http::trace::TraceLayer::new_for_http().make_span_with(|req: &axum::extract::Request| {
+                tracing::debug_span!("request", method = %req.method(), path = %req.uri().path())
+            }),
+        )
         .with_state(app)
 }

@@ -88,8 +88,13 @@ pub async fn run(app: &App, date: Option<NaiveDate>) -> AppResult<RunReport> {
                     *report.charged_total.entry(c).or_default() += v;
                 }
             }
-            // Rolled back: the same batch is read again as it now is.
-            Err(AppError::Conflict("billing-run-raced")) if tries < 5 => tries += 1,
+            // Rolled back — a subscription moved on under the batch, or the database broke a
+            // deadlock with another run charging the same accounts: the same batch is read
+            // again as it now is, after a pause that keeps two runs from meeting again.
+            Err(AppError::Conflict("billing-run-raced") | AppError::Unavailable("busy-try-again")) if tries < 5 => {
+                tries += 1;
+                tokio::time::sleep(std::time::Duration::from_millis(rand::random_range(10..50) * tries)).await;
+            }
             Err(e) => return Err(e),
         }
     }

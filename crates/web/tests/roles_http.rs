@@ -130,6 +130,46 @@ async fn the_coordinator_manages_its_own_logins(db: Db) {
         StatusCode::FORBIDDEN
     );
 
+    // A staff member visiting the cabinet as the coordinator manages no logins; a NUL byte in
+    // a field is refused; neither creates anything.
+    let vector = w_customer(&w, "vector.coord").await.unwrap();
+    let manager = w.session_for("manager").await;
+    let entered = w
+        .post_form(&format!("/crm/customers/{vector}/cabinet"), Some(&manager), &[])
+        .await;
+    let visit = entered.cookie("kabinet_acting").expect("a visit");
+    let by_visit = w
+        .send(
+            axum::http::Request::builder()
+                .method("POST")
+                .uri("/customer-users")
+                .header(axum::http::header::ORIGIN, support::ORIGIN)
+                .header(axum::http::header::COOKIE, format!("kabinet_acting={visit}"))
+                .header(axum::http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(axum::body::Body::from(
+                    "login=vector.visit&display_name=V&role=coordinator",
+                ))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(by_visit.status, StatusCode::FORBIDDEN, "{}", by_visit.body);
+    let nul = w
+        .post_form(
+            "/customer-users",
+            Some(&coordinator),
+            &[("login", "vector.n\0l"), ("display_name", "N"), ("role", "viewer")],
+        )
+        .await;
+    assert!(nul.status.is_client_error(), "{}", nul.status);
+    for login in ["vector.visit", "vector.n\0l", "vector.nl"] {
+        assert!(
+            kabinet_app::access::login::find_by_identifier(&w.t.app.db.conn, login)
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+
     // The same over the API.
     let created = w
         .session_json(

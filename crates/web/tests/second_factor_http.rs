@@ -69,6 +69,12 @@ fn secret_on(page: &str) -> Vec<u8> {
     totp::base32_decode(&page[from..to]).unwrap()
 }
 
+/// The sealed set-up token a started set-up put in its form.
+fn token_on(page: &str) -> String {
+    let at = page.find("name=\"token\" value=\"").expect("a set-up form") + "name=\"token\" value=\"".len();
+    page[at..at + page[at..].find('"').unwrap()].to_owned()
+}
+
 fn code_now(secret: &[u8], offset_steps: i64) -> String {
     totp::code_at_step(secret, totp::step_at(chrono::Utc::now().timestamp()) + offset_steps)
 }
@@ -251,8 +257,7 @@ async fn anyone_on_the_staff_may_set_up_an_app_on_the_profile(db: Db) {
     let started = w.post_form("/crm/profile/second-factor/start", Some(&tech), &[]).await;
     assert_eq!(started.status, StatusCode::OK);
     let secret = secret_on(&started.body);
-    let token_at = started.body.find("name=\"token\" value=\"").unwrap() + "name=\"token\" value=\"".len();
-    let token = &started.body[token_at..token_at + started.body[token_at..].find('"').unwrap()];
+    let token = &token_on(&started.body);
 
     let wrong = w
         .post_form(
@@ -325,8 +330,7 @@ async fn anyone_on_the_staff_may_set_up_an_app_on_the_profile(db: Db) {
     // An administrator clears a lost app; nobody else may.
     let started = w.post_form("/crm/profile/second-factor/start", Some(&tech), &[]).await;
     let secret = secret_on(&started.body);
-    let token_at = started.body.find("name=\"token\" value=\"").unwrap() + "name=\"token\" value=\"".len();
-    let token = started.body[token_at..token_at + started.body[token_at..].find('"').unwrap()].to_owned();
+    let token = token_on(&started.body);
     let on = w
         .post_form(
             "/crm/profile/second-factor/enable",

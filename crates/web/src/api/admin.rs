@@ -278,7 +278,7 @@ pub async fn create_own_customer_user(
     ctx: Ctx,
     JsonBody(req): JsonBody<NewColleagueRequest>,
 ) -> WebResult<Response> {
-    let new = NewUser {
+    let new = new_user(NewUserRequest {
         login: req.login,
         display_name: req.display_name,
         email: req.email,
@@ -287,9 +287,7 @@ pub async fn create_own_customer_user(
         role: req.role,
         language: req.language,
         partner_id: None,
-        must_change_password: true,
-        password_hash: None,
-    };
+    });
     Ok(created(
         users::create_for_customer(&app, ctx.user()?, &ctx.actor()?, own_customer(&ctx)?, new).await?,
     ))

@@ -163,14 +163,7 @@ pub async fn code_submit(State(app): State<App>, ctx: Ctx, headers: HeaderMap, f
                 next.clone()
             };
             let mut res = match accepted.recovery_codes {
-                Some(codes) => no_store(
-                    RecoveryCodesPage {
-                        c: Chrome::new(&ctx.0, "/crm/login/code", &app.config.display_time_zone),
-                        codes,
-                        next: target,
-                    }
-                    .into_response(),
-                ),
+                Some(codes) => recovery_codes_page(&app, &ctx, codes, &target),
                 None => Redirect::to(&target).into_response(),
             };
             let h = res.headers_mut();
@@ -273,50 +266,57 @@ pub async fn start(State(app): State<App>, ctx: Ctx) -> WebResult<Response> {
     ))
 }
 
+/// The recovery codes, shown once, with the way on.
+fn recovery_codes_page(app: &App, ctx: &Ctx, codes: Vec<String>, next: &str) -> Response {
+    no_store(
+        RecoveryCodesPage {
+            c: Chrome::new(&ctx.0, "/crm/profile", &app.config.display_time_zone),
+            codes,
+            next: next.to_owned(),
+        }
+        .into_response(),
+    )
+}
+
+/// A profile form whose code was refused: the page again with the error beside the field (and
+/// the set-up still there when one was under way); other errors go up as pages.
+async fn profile_refused(
+    app: &App,
+    ctx: &Ctx,
+    form: &FormData,
+    e: kabinet_app::AppError,
+    set_up: Option<SetUp>,
+) -> WebResult<Response> {
+    let f = crate::form::refused(form, ctx.0.lang, e)?;
+    Ok(crate::form::with_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        profile_page(app, ctx, f, set_up, None).await?,
+    ))
+}
+
 /// `POST /crm/profile/second-factor/enable`: the first code from the app finishes the set-up.
 pub async fn enable(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
     let who = ctx.user()?;
     let token = form.get("token");
     match second_factor::finish_enrolment(&app, &ctx.actor()?, who, token, form.get("code")).await {
-        Ok(codes) => Ok(no_store(
-            RecoveryCodesPage {
-                c: Chrome::new(&ctx.0, "/crm/profile", &app.config.display_time_zone),
-                codes,
-                next: "/crm/profile/second-factor?ok=second-factor-on".into(),
-            }
-            .into_response(),
+        Ok(codes) => Ok(recovery_codes_page(
+            &app,
+            &ctx,
+            codes,
+            "/crm/profile/second-factor?ok=second-factor-on",
         )),
-        Err(e @ kabinet_app::AppError::Validation(_)) => {
+        Err(e) => {
             let set_up = second_factor::reopen_enrolment(&app, who, token).map(SetUp::from);
-            let f = crate::form::refused(&form, ctx.0.lang, e)?;
-            Ok(crate::form::with_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                profile_page(&app, &ctx, f, set_up, None).await?,
-            ))
+            profile_refused(&app, &ctx, &form, e, set_up).await
         }
-        Err(e) => Err(e.into()),
     }
 }
 
 /// `POST /crm/profile/second-factor/recovery-codes`: new codes for a right code.
 pub async fn renew_codes(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
     match second_factor::renew_recovery_codes(&app, &ctx.actor()?, ctx.user()?, form.get("code")).await {
-        Ok(codes) => Ok(no_store(
-            RecoveryCodesPage {
-                c: Chrome::new(&ctx.0, "/crm/profile", &app.config.display_time_zone),
-                codes,
-                next: "/crm/profile/second-factor".into(),
-            }
-            .into_response(),
-        )),
-        Err(e @ kabinet_app::AppError::Validation(_)) => {
-            let f = crate::form::refused(&form, ctx.0.lang, e)?;
-            Ok(crate::form::with_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                profile_page(&app, &ctx, f, None, None).await?,
-            ))
-        }
-        Err(e) => Err(e.into()),
+        Ok(codes) => Ok(recovery_codes_page(&app, &ctx, codes, "/crm/profile/second-factor")),
+        Err(e) => profile_refused(&app, &ctx, &form, e, None).await,
     }
 }
 
@@ -324,14 +324,7 @@ pub async fn renew_codes(State(app): State<App>, ctx: Ctx, form: FormData) -> We
 pub async fn disable(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
     match second_factor::disable(&app, &ctx.actor()?, ctx.user()?, form.get("code")).await {
         Ok(()) => Ok(Redirect::to("/crm/profile/second-factor?ok=second-factor-off").into_response()),
-        Err(e @ kabinet_app::AppError::Validation(_)) => {
-            let f = crate::form::refused(&form, ctx.0.lang, e)?;
-            Ok(crate::form::with_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                profile_page(&app, &ctx, f, None, None).await?,
-            ))
-        }
-        Err(e) => Err(e.into()),
+        Err(e) => profile_refused(&app, &ctx, &form, e, None).await,
     }
 }
 

@@ -120,7 +120,7 @@ pub async fn set_assets(
     let target = manageable(&app, &ctx, &id).await?;
     let mut ids = Vec::new();
     for raw in form.all("asset") {
-        ids.push(raw.parse::<i64>().map_err(|_| WebError::BadRequest("bad-asset"))?);
+        ids.push(raw.parse::<i64>().map_err(|_| WebError::BadRequest("bad-request"))?);
     }
     kabinet_app::assets::assignments::set_for(&app, &ctx.actor()?, ctx.user()?, target.id, &ids).await?;
     Ok(Redirect::to(&format!("/customer-users/{}?ok=assets-saved", target.id)).into_response())

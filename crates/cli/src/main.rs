@@ -235,6 +235,12 @@ enum AdminCommand {
         #[arg(long)]
         login: String,
     },
+    /// Clear a staff member's second factor (a lost phone and no recovery codes — the way back
+    /// in for the last administrator); it is set up again at the next sign-in where required.
+    ResetSecondFactor {
+        #[arg(long)]
+        login: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -253,6 +259,15 @@ enum AuditCommand {
     /// Replace the audit key kept in the data directory with a new one; the old key is kept
     /// among the retired keys, so what it sealed still verifies. Restart the nodes afterwards.
     RotateKey,
+}
+
+/// The command line acting as an administrator, named so in the records it leaves.
+fn cli_admin() -> kabinet_app::access::Identity {
+    kabinet_app::access::Identity {
+        login: "cli".into(),
+        display_name: "cli".into(),
+        ..kabinet_app::access::Identity::system_admin()
+    }
 }
 
 fn parse_anchor(s: &str) -> Result<kabinet_app::audit::Anchor, String> {
@@ -556,23 +571,18 @@ async fn admin(config: &kabinet_app::Config, command: AdminCommand) -> anyhow::R
                 eprintln!("no user with login {login:?}");
                 return Ok(std::process::ExitCode::from(1));
             };
-            let system = kabinet_app::access::Identity {
-                user_id: 0,
-                login: "cli".into(),
-                display_name: "cli".into(),
-                role: kabinet_core::access::Role::Staff(kabinet_core::access::StaffRole::Admin),
-                customer_id: None,
-                partner_id: None,
-                language: Default::default(),
-                must_change_password: false,
-                session_id: None,
-                token_id: None,
-                acting_staff: None,
-                time_zone: None,
-            };
-            users::reset_password(&app, &system, &actor, u.id)
+            users::reset_password(&app, &cli_admin(), &actor, u.id)
                 .await
                 .map(|p| println!("new password for {}: {p} (to be changed at next login)", u.login))
+        }
+        AdminCommand::ResetSecondFactor { login } => {
+            let Some(u) = kabinet_app::access::login::find_by_identifier(&app.db.conn, &login).await? else {
+                eprintln!("no user with login {login:?}");
+                return Ok(std::process::ExitCode::from(1));
+            };
+            kabinet_app::access::second_factor::reset_for(&app, &actor, &cli_admin(), u.id)
+                .await
+                .map(|()| println!("second factor of {} cleared", u.login))
         }
     };
     kabinet_app::audit::seal_pending(&app).await?;

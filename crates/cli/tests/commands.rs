@@ -70,6 +70,12 @@ async fn migrate_twice_and_manage_staff(db: Db) {
     assert!(stdout(&reset).starts_with("new password for ops.lead: "));
     let unknown = kabinet(&db, &["admin", "reset-password", "--login", "nobody"]);
     assert_eq!(unknown.status.code(), Some(1));
+
+    let cleared = kabinet(&db, &["admin", "reset-second-factor", "--login", "ops.lead"]);
+    assert!(cleared.status.success(), "{}", String::from_utf8_lossy(&cleared.stderr));
+    assert_eq!(stdout(&cleared).trim(), "second factor of ops.lead cleared");
+    let unknown = kabinet(&db, &["admin", "reset-second-factor", "--login", "nobody"]);
+    assert_eq!(unknown.status.code(), Some(1));
 }
 
 async fn demo_is_idempotent_and_audit_verify_finds_tampering(db: Db) {

@@ -3,6 +3,7 @@
 //! only its own, a customer user only its own customer.
 
 use kabinet_core::access::Permission;
+use kabinet_core::crm::{CustomerStatus, PartyKind};
 use kabinet_core::text;
 use kabinet_store::ConnectionTrait;
 use kabinet_store::entities::customer::{self, Entity as Customer};
@@ -19,7 +20,7 @@ use crate::audit;
 use crate::listing::{Page, Sort};
 use crate::{App, AppError, AppResult, FieldErrors};
 
-pub const KINDS: [&str; 3] = ["individual", "sole_proprietor", "legal_entity"];
+pub const KINDS: &[PartyKind] = PartyKind::ALL;
 /// Support groups: A — large image clients and chains, B — clients with growth potential,
 /// C — single venues.
 pub const SUPPORT_GROUPS: [&str; 3] = ["A", "B", "C"];
@@ -305,11 +306,11 @@ pub struct NewCustomer {
     pub status: Option<String>,
 }
 
-pub const STATUSES: [&str; 3] = ["active", "suspended", "closed"];
+pub const STATUSES: &[CustomerStatus] = CustomerStatus::ALL;
 
 /// The checked values of a customer, ready to store.
 pub struct CheckedCustomer {
-    kind: String,
+    kind: PartyKind,
     name: String,
     contract_number: String,
     contract_date: Option<chrono::NaiveDate>,
@@ -327,7 +328,7 @@ pub struct CheckedCustomer {
     counterparty_id: Option<i64>,
     language: String,
     time_zone: String,
-    status: String,
+    status: CustomerStatus,
 }
 
 fn text_field(
@@ -351,9 +352,7 @@ fn blank(v: &Option<String>) -> Option<&str> {
 /// customer always belongs to that partner.
 pub async fn check(app: &App, who: &Identity, new: &NewCustomer) -> AppResult<CheckedCustomer> {
     let mut errors = FieldErrors::new();
-    if !KINDS.contains(&new.kind.as_str()) {
-        errors.add("kind", "invalid-choice");
-    }
+    let kind = errors.choice::<PartyKind>("kind", &new.kind);
     let support_group = blank(&new.support_group).map(str::to_owned);
     if support_group.as_deref().is_some_and(|g| !SUPPORT_GROUPS.contains(&g)) {
         errors.add("support_group", "invalid-choice");
@@ -422,10 +421,10 @@ pub async fn check(app: &App, who: &Identity, new: &NewCustomer) -> AppResult<Ch
         }
         None => app.config.display_time_zone.clone(),
     };
-    let status = blank(&new.status).unwrap_or("active").to_owned();
-    if !STATUSES.contains(&status.as_str()) {
-        errors.add("status", "invalid-choice");
-    }
+    let status = match blank(&new.status) {
+        None => Some(CustomerStatus::Active),
+        Some(s) => errors.choice::<CustomerStatus>("status", s),
+    };
     let partner_id = if who.is_partner() {
         who.partner_id
     } else {
@@ -463,8 +462,11 @@ pub async fn check(app: &App, who: &Identity, new: &NewCustomer) -> AppResult<Ch
         None => None,
     };
     errors.into_result()?;
+    let (Some(kind), Some(status)) = (kind, status) else {
+        return Err(FieldErrors::single("kind", "invalid-choice"));
+    };
     Ok(CheckedCustomer {
-        kind: new.kind.clone(),
+        kind,
         name: name.unwrap_or_default(),
         contract_number: contract.unwrap_or_default(),
         contract_date: new.contract_date,
@@ -600,7 +602,7 @@ async fn counterparty_to_register(
         AppError::Validation(f) => AppError::Validation(FieldErrors(
             f.0.into_iter().map(|(_, c)| ("counterparty_inn".into(), c)).collect(),
         )),
-        AppError::Refused(code) => FieldErrors::single("counterparty_inn", code),
+        AppError::Refused(code) => FieldErrors::refusal("counterparty_inn", code),
         other => other,
     })?;
     if let Some(kpp) = blank(&new.counterparty_kpp) {
@@ -832,6 +834,14 @@ pub async fn create_partner(app: &App, actor: &Actor, name: &str) -> AppResult<p
     .await?;
     txn.commit().await?;
     Ok(p)
+}
+
+/// The name of the partner (dealer) that serves `customer`, if any.
+pub async fn partner_name(app: &App, customer: &customer::Model) -> AppResult<Option<String>> {
+    match customer.partner_id {
+        Some(id) => Ok(Partner::find_by_id(id).one(&app.db.conn).await?.map(|p| p.name)),
+        None => Ok(None),
+    }
 }
 
 pub async fn partners(app: &App) -> AppResult<Vec<partner::Model>> {

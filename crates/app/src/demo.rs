@@ -1,6 +1,8 @@
 //! The demo dataset: one provider's staff (one user per role), two partners, six customers of
 //! every kind and support group with cabinet users of every role. All names are made up.
 
+use kabinet_core::assets::LicencePeriod;
+use kabinet_core::billing::BillingPeriod;
 use kabinet_store::entities::user::{self, Entity as User};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
@@ -446,10 +448,10 @@ async fn demo_assets(
         .await?;
     }
     let all_plans = plans::all(app).await?;
-    let plan = |kind: &str, period: &str| {
+    let plan = |kind: &str, period: BillingPeriod| {
         all_plans
             .iter()
-            .find(|p| p.asset_kind == kind && p.period == period && p.currency == "RUB")
+            .find(|p| p.asset_kind == kind && p.period == period && p.currency == kabinet_core::money::Currency::Rub)
             .map(|p| p.id)
     };
     // The first customer pays a year ahead for its hotspot, plus its radar.
@@ -469,33 +471,48 @@ async fn demo_assets(
         },
     )
     .await?;
-    let licence =
-        |customer_id: i64, kind: &str, point: &str, cabinet: &str, period: &str, demo: bool| licences::NewLicence {
+    let licence = |customer_id: i64, kind: &str, point: &str, cabinet: &str, period: LicencePeriod, demo: bool| {
+        licences::NewLicence {
             customer_id,
             kind: kind.into(),
             point_name: point.into(),
             point_address: None,
             cabinet_type: cabinet.into(),
-            period: period.into(),
+            period: period.as_str().into(),
             router_ownership: "provider".into(),
             demo,
-            plan_id: if demo { None } else { plan(kind, period) },
+            plan_id: if demo { None } else { plan(kind, period.into()) },
             account_id: None,
             modules: app.config.assets.modules.iter().take(2).cloned().collect(),
             request_token: None,
-        };
+        }
+    };
     let hotspot = licences::create(
         app,
         &actor,
         &admin,
-        licence(vector.id, "hotspot", "Кафе «Ромашка-плюс»", "full", "year", false),
+        licence(
+            vector.id,
+            "hotspot",
+            "Кафе «Ромашка-плюс»",
+            "full",
+            LicencePeriod::Year,
+            false,
+        ),
     )
     .await?;
     let radar = licences::create(
         app,
         &actor,
         &admin,
-        licence(vector.id, "radar", "Кафе «Ромашка-плюс»", "full", "month", false),
+        licence(
+            vector.id,
+            "radar",
+            "Кафе «Ромашка-плюс»",
+            "full",
+            LicencePeriod::Month,
+            false,
+        ),
     )
     .await?;
     licences::link(app, &actor, &admin, hotspot.licence.id, radar.licence.id).await?;
@@ -524,7 +541,14 @@ async fn demo_assets(
         app,
         &Actor::user(&partner1, None),
         &partner1,
-        licence(customers[1].0.id, "hotspot", "Пекарня «Колосок»", "lite", "month", true),
+        licence(
+            customers[1].0.id,
+            "hotspot",
+            "Пекарня «Колосок»",
+            "lite",
+            LicencePeriod::Month,
+            true,
+        ),
     )
     .await?;
     // The second partner's guest house: paid from the partner's account, not verified yet.
@@ -538,7 +562,7 @@ async fn demo_assets(
             "hotspot",
             "Гостевой дом «Тихая заводь»",
             "lite",
-            "month",
+            LicencePeriod::Month,
             false,
         ),
     )
@@ -648,7 +672,11 @@ pub async fn logins(app: &App) -> AppResult<Vec<DemoLogin>> {
         .into_iter()
         .filter(|u| u.email.as_deref().is_some_and(|e| e.ends_with("@demo.kabinet.example")))
         .map(|u| DemoLogin {
-            role: u.staff_role.clone().or(u.customer_role.clone()).unwrap_or_default(),
+            role: match (u.staff_role, u.customer_role) {
+                (Some(r), _) => r.as_str().to_owned(),
+                (None, Some(r)) => r.as_str().to_owned(),
+                (None, None) => String::new(),
+            },
             face: if u.staff_role.is_some() { "crm" } else { "cabinet" },
             who: u.display_name.clone(),
             login: u.login,

@@ -1,6 +1,7 @@
 //! The one error type of the use cases. The web layer maps each kind to an HTTP status and a
 //! localised message; internal causes are logged there and never shown.
 
+use kabinet_core::ErrorCode;
 use std::fmt;
 
 /// Problems with named input fields; each code is a message key the web layer translates.
@@ -62,6 +63,11 @@ impl FieldErrors {
         parsed
     }
 
+    /// A refusal that concerns one field, shown beside it (its message is the refusal's).
+    pub fn refusal(field: &str, code: ErrorCode) -> AppError {
+        Self::single(field, code.message_key().trim_start_matches("err-"))
+    }
+
     pub fn single(field: &str, code: &str) -> AppError {
         let mut e = FieldErrors::new();
         e.add(field, code);
@@ -73,17 +79,18 @@ impl FieldErrors {
 pub enum AppError {
     #[error("invalid input")]
     Validation(FieldErrors),
-    /// A refusal that is not about one field; the code is a message key.
+    /// A refusal that is not about one field.
     #[error("refused: {0}")]
-    Refused(&'static str),
+    Refused(ErrorCode),
     #[error("not signed in")]
     Unauthorized,
     #[error("forbidden")]
     Forbidden,
     #[error("not found")]
     NotFound,
+    /// The object is no longer in the state the request expects.
     #[error("conflict: {0}")]
-    Conflict(&'static str),
+    Conflict(ErrorCode),
     /// The operation would take an account's balance past its debt cap; `shortfall` is what
     /// would have to be paid first (minor units of `currency`).
     #[error("over the debt cap by {shortfall}")]
@@ -101,11 +108,11 @@ pub enum AppError {
     #[error("too many attempts")]
     Throttled { retry_after_secs: u64 },
     /// The database (or another part the product cannot do without) cannot serve now: nothing
-    /// was written, and the same request may succeed when tried again a moment later. The
-    /// code is a message key: `busy-try-again` (another writer holds the data) or
-    /// `database-unavailable`.
+    /// was written, and the same request may succeed when tried again a moment later:
+    /// `BusyTryAgain` (another writer holds the data), `DatabaseUnavailable` or
+    /// `ConnectionLost`.
     #[error("unavailable: {0}")]
-    Unavailable(&'static str),
+    Unavailable(ErrorCode),
     #[error("internal error: {0}")]
     Internal(#[from] anyhow::Error),
 }
@@ -115,15 +122,15 @@ impl From<kabinet_store::DbErr> for AppError {
         if kabinet_store::is_contention(&e) {
             // Nothing was written (the transaction is rolled back); the person may try again.
             tracing::warn!(error = %e, "database contention");
-            return AppError::Unavailable("busy-try-again");
+            return AppError::Unavailable(ErrorCode::BusyTryAgain);
         }
         if kabinet_store::is_connection_lost(&e) {
             tracing::warn!(error = %e, "database connection lost");
-            return AppError::Unavailable(CONNECTION_LOST);
+            return AppError::Unavailable(ErrorCode::ConnectionLost);
         }
         if kabinet_store::is_unavailable(&e) {
             tracing::warn!(error = %e, "database unavailable");
-            return AppError::Unavailable("database-unavailable");
+            return AppError::Unavailable(ErrorCode::DatabaseUnavailable);
         }
         AppError::Internal(anyhow::Error::new(e))
     }
@@ -131,24 +138,21 @@ impl From<kabinet_store::DbErr> for AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
-/// The code of an [`AppError::Unavailable`] for a connection that broke under the request: a
-/// read may be tried once more at once (the pool hands out a fresh connection).
-pub const CONNECTION_LOST: &str = "connection-lost";
-
 impl AppError {
-    pub fn code(&self) -> &'static str {
+    /// The code the error answers with; its HTTP status and message come with it. A broken
+    /// connection (`ConnectionLost`) lets a read be tried once more at once, as the pool
+    /// hands out a fresh connection.
+    pub fn code(&self) -> ErrorCode {
         match self {
-            AppError::Validation(_) => "validation",
-            AppError::Refused(c) => c,
-            AppError::Unauthorized => "unauthorized",
-            AppError::Forbidden => "forbidden",
-            AppError::NotFound => "not_found",
-            AppError::Conflict(c) => c,
-            AppError::OverDebtCap { .. } => "over_debt_cap",
-            AppError::InsufficientFunds { .. } => "insufficient_funds",
-            AppError::Throttled { .. } => "throttled",
-            AppError::Unavailable(c) => c,
-            AppError::Internal(_) => "internal",
+            AppError::Validation(_) => ErrorCode::Validation,
+            AppError::Refused(c) | AppError::Conflict(c) | AppError::Unavailable(c) => *c,
+            AppError::Unauthorized => ErrorCode::Unauthorized,
+            AppError::Forbidden => ErrorCode::Forbidden,
+            AppError::NotFound => ErrorCode::NotFound,
+            AppError::OverDebtCap { .. } => ErrorCode::OverDebtCap,
+            AppError::InsufficientFunds { .. } => ErrorCode::InsufficientFunds,
+            AppError::Throttled { .. } => ErrorCode::Throttled,
+            AppError::Internal(_) => ErrorCode::Internal,
         }
     }
 }

@@ -3,6 +3,7 @@
 //! memory stays flat whatever the size; the job row carries the progress the page shows.
 //! Text cells are neutralised against formula injection.
 
+use kabinet_core::ErrorCode;
 use kabinet_core::access::Permission;
 use std::io::Write;
 use std::path::PathBuf;
@@ -73,7 +74,7 @@ pub(crate) async fn new_job(
         kind: Set(kind.into()),
         format: Set(format.into()),
         filter: Set(spec.to_string()),
-        status: Set("running".into()),
+        status: Set(kabinet_core::export::JobStatus::Running),
         rows_done: Set(0),
         rows_total: Set(0),
         file_name: Set(Some(format!("{kind}-{}.{format}", now.format("%Y%m%d-%H%M")))),
@@ -114,15 +115,15 @@ pub async fn recent(app: &App, who: &Identity) -> AppResult<Vec<export_job::Mode
 /// The finished file of a job, to stream to its owner.
 pub async fn file(app: &App, who: &Identity, token: &str) -> AppResult<(export_job::Model, PathBuf)> {
     let job = get_own(app, who, token).await?;
-    if job.status != "done" {
-        return Err(AppError::Conflict("export-not-ready"));
+    if job.status != kabinet_core::export::JobStatus::Done {
+        return Err(AppError::Conflict(ErrorCode::ExportNotReady));
     }
     Ok((job.clone(), path_of(app, &job)))
 }
 
 /// Percent done, 0–100.
 pub fn percent(job: &export_job::Model) -> i64 {
-    if job.status == "done" {
+    if job.status == kabinet_core::export::JobStatus::Done {
         100
     } else if job.rows_total > 0 {
         (job.rows_done * 100 / job.rows_total).clamp(0, 99)
@@ -140,15 +141,15 @@ pub(crate) async fn finish(app: &App, job: &export_job::Model, result: AppResult
         .into();
     match result {
         Ok((rows, bytes)) => {
-            row.status = Set("done".into());
+            row.status = Set(kabinet_core::export::JobStatus::Done);
             row.rows_done = Set(rows);
             row.rows_total = Set(rows);
             row.bytes = Set(bytes);
         }
         Err(e) => {
             tracing::error!(error = %e, job = job.id, "export failed");
-            row.status = Set("failed".into());
-            row.error = Set(Some(e.code().to_owned()));
+            row.status = Set(kabinet_core::export::JobStatus::Failed);
+            row.error = Set(Some(e.code().as_str().to_owned()));
             let _ = std::fs::remove_file(path_of(app, job).with_extension("part"));
         }
     }

@@ -2,7 +2,8 @@
 //!
 //! Every use case takes the [`App`] (database, configuration, adapters), validates its input
 //! with the rules of `kabinet-core`, writes through `kabinet-store` in one transaction together
-//! with its audit record and outgoing messages, and returns plain data for the web layer.
+//! with its audit record and outgoing messages, and returns plain data for the web layer. The
+//! web layer reaches the database only through these functions.
 
 pub mod access;
 pub mod assets;
@@ -15,6 +16,7 @@ pub mod demo;
 pub mod documents;
 pub mod error;
 pub mod exports;
+pub mod health;
 pub mod i18n;
 pub mod listing;
 pub mod notify;

@@ -13,3 +13,9 @@ pub fn instant(at: DateTime<Utc>) -> Timestamp {
 pub fn stored(at: Timestamp) -> DateTime<Utc> {
     DateTime::<Utc>::from_timestamp_micros(at.as_microsecond()).unwrap_or_default()
 }
+
+/// Now, at the precision both databases keep (microseconds), so that what a page compares
+/// with a stored instant is what the store would write.
+pub fn now() -> DateTime<Utc> {
+    kabinet_store::now()
+}

@@ -8,6 +8,7 @@ use kabinet_app::access::{Actor, ClientInfo, Face, Identity, recovery, sessions,
 use kabinet_app::i18n::Lang;
 use kabinet_app::notify::{Channel, worker};
 use kabinet_app::{AppError, demo};
+use kabinet_core::ErrorCode;
 use kabinet_store::Db;
 use kabinet_testkit::{TestApp, both_databases};
 
@@ -129,7 +130,7 @@ async fn disabled_users_lose_their_sessions(db: Db) {
     // Nobody disables themselves.
     assert!(matches!(
         users::set_active(&t.app, &admin, &Actor::user(&admin, None), admin.user_id, false).await,
-        Err(AppError::Refused("cannot-manage-self"))
+        Err(AppError::Refused(ErrorCode::CannotManageSelf))
     ));
 }
 

@@ -3,6 +3,7 @@
 //! partner, link and split, deletion, guest reports by licence key, the verification steps in
 //! order, and the RouterOS API against a local fake router.
 
+use kabinet_core::ErrorCode;
 use std::io::Read;
 
 use chrono::NaiveDate;
@@ -284,7 +285,7 @@ async fn link_split_and_delete(db: Db) {
     .licence;
     assert!(matches!(
         licences::split(&t.app, &actor, &manager, hotspot.id).await,
-        Err(AppError::Conflict("licence-not-linked"))
+        Err(AppError::Conflict(ErrorCode::LicenceNotLinked))
     ));
     assert!(matches!(
         licences::link(&t.app, &actor, &manager, radar.id, hotspot.id).await,
@@ -295,11 +296,11 @@ async fn link_split_and_delete(db: Db) {
         .unwrap();
     assert!(matches!(
         licences::link(&t.app, &actor, &manager, hotspot.id, radar.id).await,
-        Err(AppError::Conflict("licence-linked-already"))
+        Err(AppError::Conflict(ErrorCode::LicenceLinkedAlready))
     ));
     assert!(matches!(
         licences::delete(&t.app, &actor, &manager, hotspot.id).await,
-        Err(AppError::Refused("licence-split-first"))
+        Err(AppError::Refused(ErrorCode::LicenceSplitFirst))
     ));
     let split = licences::split(&t.app, &actor, &manager, hotspot.id).await.unwrap();
     assert_eq!(split.radar_id, radar.id);
@@ -326,7 +327,7 @@ async fn link_split_and_delete(db: Db) {
     assert_eq!(licences::delete(&t.app, &actor, &manager, hotspot.id).await.unwrap(), 2);
     assert!(matches!(
         licences::delete(&t.app, &actor, &manager, hotspot.id).await,
-        Err(AppError::Conflict("licence-deleted-already"))
+        Err(AppError::Conflict(ErrorCode::LicenceDeletedAlready))
     ));
     assert_eq!(guests_of(&t, hotspot.id).await, 0);
     assert!(matches!(
@@ -338,13 +339,13 @@ async fn link_split_and_delete(db: Db) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(gone.status, "deleted");
+    assert_eq!(gone.status, kabinet_core::assets::AssetStatus::Deleted);
     let sub = subscription::Entity::find_by_id(gone.subscription_id.unwrap())
         .one(&t.app.db.conn)
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(sub.status, "ended");
+    assert_eq!(sub.status, kabinet_core::billing::SubscriptionStatus::Ended);
     kabinet_app::audit::seal_pending(&t.app).await.unwrap();
     let audited = audit_record::Entity::find()
         .filter(audit_record::Column::Action.eq("licence.delete"))
@@ -447,7 +448,7 @@ async fn guests_and_the_verification_steps(db: Db) {
     let cactor = Actor::user(&coord, None);
     assert!(matches!(
         guests::start_export(&t.app, &cactor, &coord, id, "csv").await,
-        Err(AppError::Refused("verification-needs-customer"))
+        Err(AppError::Refused(ErrorCode::VerificationNeedsCustomer))
     ));
     // Without a counterparty on the customer there is nothing to confirm.
     let unlink = |counterparty_id: Option<i64>| kabinet_store::entities::customer::ActiveModel {
@@ -461,7 +462,7 @@ async fn guests_and_the_verification_steps(db: Db) {
         .unwrap();
     assert!(matches!(
         verification::customer_confirms(&t.app, &cactor, &coord, id).await,
-        Err(AppError::Refused("verification-needs-counterparty"))
+        Err(AppError::Refused(ErrorCode::VerificationNeedsCounterparty))
     ));
     let found = kabinet_app::crm::counterparties::lookup(&t.app, "5406000018")
         .await
@@ -478,7 +479,7 @@ async fn guests_and_the_verification_steps(db: Db) {
         .unwrap();
     assert!(matches!(
         verification::customer_confirms(&t.app, &cactor, &coord, id).await,
-        Err(AppError::Conflict("verification-step-done"))
+        Err(AppError::Conflict(ErrorCode::VerificationStepDone))
     ));
     assert!(matches!(
         verification::contact_confirms(
@@ -491,7 +492,7 @@ async fn guests_and_the_verification_steps(db: Db) {
             "s@vector.example"
         )
         .await,
-        Err(AppError::Refused("verification-needs-staff"))
+        Err(AppError::Refused(ErrorCode::VerificationNeedsStaff))
     ));
     assert_eq!(
         verification::queue(&t.app, &manager, 10)
@@ -512,7 +513,7 @@ async fn guests_and_the_verification_steps(db: Db) {
     assert!(verification::queue(&t.app, &manager, 10).await.unwrap().is_empty());
     assert!(matches!(
         guests::start_export(&t.app, &cactor, &coord, id, "csv").await,
-        Err(AppError::Refused("verification-needs-contact"))
+        Err(AppError::Refused(ErrorCode::VerificationNeedsContact))
     ));
     match verification::contact_confirms(&t.app, &cactor, &coord, id, "", "12", "nope").await {
         Err(AppError::Validation(e)) => assert_eq!(e.0.len(), 3, "{e:?}"),
@@ -533,7 +534,7 @@ async fn guests_and_the_verification_steps(db: Db) {
     let mut done = job.clone();
     for _ in 0..200 {
         done = kabinet_app::exports::get_own(&t.app, &coord, &job.token).await.unwrap();
-        if done.status != "running" {
+        if done.status != kabinet_core::export::JobStatus::Running {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
@@ -577,7 +578,7 @@ async fn routers_over_the_routeros_api(db: Db) {
     let tactor = Actor::user(&tech, None);
     assert!(matches!(
         router::reboot(&t.app, &tactor, &tech, l.id).await,
-        Err(AppError::Refused("router-not-configured"))
+        Err(AppError::Refused(ErrorCode::RouterNotConfigured))
     ));
     let settings = |port: u16, password: &str| router::RouterSettings {
         host: "127.0.0.1".into(),
@@ -604,7 +605,7 @@ async fn routers_over_the_routeros_api(db: Db) {
         .unwrap();
     assert!(matches!(
         router::reboot(&t.app, &tactor, &tech, l.id).await,
-        Err(AppError::Refused("router-refused"))
+        Err(AppError::Refused(ErrorCode::RouterRefused))
     ));
     assert!(fake.commands.lock().unwrap().is_empty());
     let saved = router::set_router(&t.app, &tactor, &tech, l.id, settings(port, "s3cret"))
@@ -626,7 +627,7 @@ async fn routers_over_the_routeros_api(db: Db) {
         .unwrap();
     assert!(matches!(
         router::reboot(&t.app, &tactor, &tech, l.id).await,
-        Err(AppError::Refused("router-unreachable"))
+        Err(AppError::Refused(ErrorCode::RouterUnreachable))
     ));
     kabinet_app::audit::seal_pending(&t.app).await.unwrap();
     let outcomes: Vec<String> = audit_record::Entity::find()

@@ -8,6 +8,7 @@ use kabinet_app::access::{Actor, Identity};
 use kabinet_app::billing::accounts::{self, Limits, NewAccount};
 use kabinet_app::billing::ledger::{self, ManualEntry, Posted, Posting};
 use kabinet_app::billing::{plans, run, subscriptions};
+use kabinet_core::ErrorCode;
 use kabinet_core::billing::EntryKind;
 use kabinet_core::money::Currency;
 use kabinet_store::Db;
@@ -230,7 +231,7 @@ async fn idempotency_and_reversal(db: Db) {
     assert!(matches!(first, Posted::New(_)) && matches!(again, Posted::AlreadyPosted(_)));
     assert!(matches!(
         post_once(&t, posting(id, EntryKind::Payment, 9_999, "same-key", false)).await,
-        Err(AppError::Conflict("idempotency-key-reused"))
+        Err(AppError::Conflict(ErrorCode::IdempotencyKeyReused))
     ));
     assert_eq!(balance(&t, id).await, 2_500);
     let actor = Actor::user(&who, None);
@@ -241,11 +242,11 @@ async fn idempotency_and_reversal(db: Db) {
     assert_eq!(balance(&t, id).await, 0);
     assert!(matches!(
         ledger::reverse(&t.app, &actor, &who, first.entry().id, "ошибка").await,
-        Err(AppError::Conflict("already-reversed"))
+        Err(AppError::Conflict(ErrorCode::AlreadyReversed))
     ));
     assert!(matches!(
         ledger::reverse(&t.app, &actor, &who, reversal.id, "ошибка").await,
-        Err(AppError::Refused("reversal-of-reversal"))
+        Err(AppError::Refused(ErrorCode::ReversalOfReversal))
     ));
 }
 

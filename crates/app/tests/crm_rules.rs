@@ -8,6 +8,7 @@ use kabinet_app::config::RegistryConfig;
 use kabinet_app::crm::counterparties::{self, CounterpartyInput};
 use kabinet_app::crm::registry::{CompanyRegistry, DaData, RegistryError};
 use kabinet_app::listing::Sort;
+use kabinet_core::ErrorCode;
 use kabinet_store::Db;
 use kabinet_store::entities::audit_record;
 use kabinet_testkit::both_databases;
@@ -197,7 +198,7 @@ async fn dadata_over_http(db: Db) {
     );
     assert!(matches!(
         counterparties::lookup(&t.app, "7707083893").await,
-        Err(AppError::Refused("registry-unavailable"))
+        Err(AppError::Refused(ErrorCode::RegistryUnavailable))
     ));
     *fake.fail_with.lock().unwrap() = None;
     match counterparties::lookup(&t.app, "500100732259").await {

@@ -3,6 +3,7 @@
 //! nothing; numbers have no gaps even when transactions race or roll back; the history and
 //! the files are scoped to who may see them.
 
+use kabinet_core::ErrorCode;
 use std::io::Read;
 
 use chrono::{Datelike, NaiveDate, TimeZone};
@@ -153,7 +154,7 @@ async fn an_order_makes_numbered_documents(db: Db) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(order.status, "done");
+    assert_eq!(order.status, kabinet_core::export::JobStatus::Done);
     assert_eq!((order.done, order.total), (10, 10));
     assert_eq!(order.zip_password, None, "the archive password is forgotten");
     let skipped = history::skipped(&order);
@@ -199,7 +200,7 @@ async fn an_order_makes_numbered_documents(db: Db) {
         assert_eq!(bytes.len() as i64, d.bytes);
         use sha2::Digest;
         assert_eq!(hex::encode(sha2::Sha256::digest(&bytes)), d.sha256);
-        if d.format == "pdf" {
+        if d.format == kabinet_core::documents::DocumentFormat::Pdf {
             assert!(bytes.starts_with(b"%PDF-"), "{}", d.kind);
         } else {
             let page = String::from_utf8(bytes).unwrap();
@@ -423,7 +424,7 @@ async fn bad_orders_change_nothing(db: Db) {
     }
     assert!(matches!(
         orders::place(&t.app, &actor, &who, small).await,
-        Err(AppError::Refused("too-many-open-orders"))
+        Err(AppError::Refused(ErrorCode::TooManyOpenOrders))
     ));
 }
 
@@ -510,7 +511,10 @@ async fn history_and_files_are_scoped(db: Db) {
         .await
         .unwrap();
     assert_eq!(only.total, 1);
-    assert_eq!(only.items[0].0.kind, "reconciliation");
+    assert_eq!(
+        only.items[0].0.kind,
+        kabinet_core::documents::DocumentKind::Reconciliation
+    );
 
     // With a counterparty, the buyer is the legal entity with its tax numbers and address.
     let manager = identity(&t, "manager").await;

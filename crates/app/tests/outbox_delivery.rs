@@ -92,7 +92,7 @@ async fn delivers_email_and_sms(db: Db) {
     let rows = all(&app).await;
     assert!(
         rows.iter()
-            .all(|r| r.status == "sent" && r.sent_at.is_some() && r.attempts == 1)
+            .all(|r| r.status == kabinet_core::notify::OutboxStatus::Sent && r.sent_at.is_some() && r.attempts == 1)
     );
     assert_eq!(rows[1].provider_id.as_deref(), Some("000-1"));
     // Nothing is delivered twice.
@@ -106,7 +106,7 @@ async fn retries_temporary_failures_then_succeeds(db: Db) {
     let report = worker::run_once(&app).await.unwrap();
     assert_eq!(report.retried, 1);
     let row = &all(&app).await[0];
-    assert_eq!(row.status, "pending");
+    assert_eq!(row.status, kabinet_core::notify::OutboxStatus::Pending);
     assert!(
         row.next_attempt_at > kabinet_store::now(),
         "backoff pushes the next try into the future"
@@ -141,7 +141,7 @@ async fn permanent_failures_go_dead(db: Db) {
         all(&app)
             .await
             .iter()
-            .all(|r| r.status == "dead" && r.last_error.is_some())
+            .all(|r| r.status == kabinet_core::notify::OutboxStatus::Dead && r.last_error.is_some())
     );
 }
 

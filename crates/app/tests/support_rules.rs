@@ -9,6 +9,7 @@ use kabinet_app::listing::Sort;
 use kabinet_app::support::conversation::{self, CaseEffort, NewMessage};
 use kabinet_app::support::plans;
 use kabinet_app::support::tickets::{self, NewTicket, Queue, TicketFilter, Upload};
+use kabinet_core::ErrorCode;
 use kabinet_core::support::RequestClass;
 use kabinet_store::Db;
 use kabinet_store::entities::{audit_record, outbox_message, ticket};
@@ -141,8 +142,8 @@ async fn a_ticket_moves_its_clocks(db: Db) {
         .unwrap();
     // The demo opened two tickets this year before.
     assert!(opened.number.ends_with("-000003"), "{}", opened.number);
-    assert_eq!(opened.status, "open");
-    assert_eq!(opened.request_class, "typical");
+    assert_eq!(opened.status, kabinet_core::support::TicketStatus::Open);
+    assert_eq!(opened.request_class, kabinet_core::support::RequestClass::Typical);
     assert!(opened.reaction_due.is_some() && opened.resolution_due.is_some());
     assert_eq!(opened.due_at, opened.reaction_due);
     // An internal note stops nothing and the customer never sees it.
@@ -178,7 +179,7 @@ async fn a_ticket_moves_its_clocks(db: Db) {
     .await
     .unwrap();
     let answered = tickets::get_visible(&t.app, &coord, opened.id).await.unwrap();
-    assert_eq!(answered.status, "answered");
+    assert_eq!(answered.status, kabinet_core::support::TicketStatus::Answered);
     assert!(answered.first_response_at.is_some() && answered.paused_at.is_some());
     assert_eq!(answered.due_at, None, "no clock runs while waiting for the customer");
     // The customer answers: back in review, the completion clock runs again, never earlier.
@@ -195,7 +196,7 @@ async fn a_ticket_moves_its_clocks(db: Db) {
     .await
     .unwrap();
     let resumed = tickets::get_visible(&t.app, &coord, opened.id).await.unwrap();
-    assert_eq!(resumed.status, "in_review");
+    assert_eq!(resumed.status, kabinet_core::support::TicketStatus::InReview);
     assert!(resumed.paused_at.is_none() && resumed.paused_seconds >= 0);
     assert!(resumed.resolution_due >= opened.resolution_due);
     assert_eq!(resumed.due_at, resumed.resolution_due);
@@ -224,7 +225,7 @@ async fn a_ticket_moves_its_clocks(db: Db) {
     // A customer cannot put a ticket in review, but closes and re-opens it.
     assert!(matches!(
         conversation::set_status(&t.app, &ca, &coord, opened.id, "in_review", CaseEffort::default()).await,
-        Err(AppError::Refused("ticket-status-change-not-allowed"))
+        Err(AppError::Refused(ErrorCode::TicketStatusChangeNotAllowed))
     ));
     let closed = conversation::set_status(&t.app, &ca, &coord, opened.id, "closed", CaseEffort::default())
         .await
@@ -242,12 +243,12 @@ async fn a_ticket_moves_its_clocks(db: Db) {
             }
         )
         .await,
-        Err(AppError::Refused("ticket-closed-reopen-first"))
+        Err(AppError::Refused(ErrorCode::TicketClosedReopenFirst))
     ));
     let reopened = conversation::set_status(&t.app, &ca, &coord, opened.id, "open", CaseEffort::default())
         .await
         .unwrap();
-    assert_eq!(reopened.status, "open");
+    assert_eq!(reopened.status, kabinet_core::support::TicketStatus::Open);
     assert!(reopened.closed_at.is_none());
     assert!(
         reopened.resolution_due >= with_date.resolution_due,
@@ -327,7 +328,7 @@ async fn eligibility_and_pay_per_case(db: Db) {
     .unwrap();
     assert!(matches!(
         tickets::open(&t.app, &actor, &manager, c.id, new_ticket("usage_consulting")).await,
-        Err(AppError::Refused("ticket-services-expired"))
+        Err(AppError::Refused(ErrorCode::TicketServicesExpired))
     ));
     plans::set_customer_terms(&t.app, &actor, &manager, c.id, None, true)
         .await
@@ -350,7 +351,7 @@ async fn eligibility_and_pay_per_case(db: Db) {
     // … an account to charge …
     assert!(matches!(
         conversation::set_status(&t.app, &actor, &manager, tk.id, "closed", effort).await,
-        Err(AppError::Refused("ticket-no-account-to-charge"))
+        Err(AppError::Refused(ErrorCode::TicketNoAccountToCharge))
     ));
     let account = kabinet_app::billing::accounts::open(
         &t.app,
@@ -373,7 +374,11 @@ async fn eligibility_and_pay_per_case(db: Db) {
         other => panic!("{other:?}"),
     }
     let still = tickets::get_visible(&t.app, &manager, tk.id).await.unwrap();
-    assert_eq!(still.status, "open", "a refused close changes nothing");
+    assert_eq!(
+        still.status,
+        kabinet_core::support::TicketStatus::Open,
+        "a refused close changes nothing"
+    );
     let admin = identity(&t, "admin").await;
     kabinet_app::billing::payments::register_manual(
         &t.app,
@@ -508,7 +513,7 @@ async fn pay_per_case_is_priced_in_the_accounts_currency(db: Db) {
         .unwrap();
     assert!(matches!(
         conversation::set_status(&rub_only.app, &actor, &manager, tk2.id, "closed", effort).await,
-        Err(AppError::Refused("ticket-case-price-missing"))
+        Err(AppError::Refused(ErrorCode::TicketCasePriceMissing))
     ));
 }
 
@@ -734,7 +739,7 @@ async fn events_reach_the_external_crm_signed_and_retried(db: Db) {
         .into_iter()
         .find(|m| m.body.contains(&tk.number))
         .unwrap();
-    assert_eq!(event.status, "pending");
+    assert_eq!(event.status, kabinet_core::notify::OutboxStatus::Pending);
     assert_eq!(event.attempts, 1);
     // The retry comes due.
     outbox_message::Entity::update_many()
@@ -752,7 +757,7 @@ async fn events_reach_the_external_crm_signed_and_retried(db: Db) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(delivered.status, "sent");
+    assert_eq!(delivered.status, kabinet_core::notify::OutboxStatus::Sent);
     let received = receiver.received.lock().unwrap().clone();
     let ours: Vec<_> = received.iter().filter(|d| d.body.contains(&tk.number)).collect();
     assert_eq!(ours.len(), 2, "delivered twice: failed, then retried");

@@ -7,6 +7,7 @@ use kabinet_app::access::{ActingStaff, Actor, Identity};
 use kabinet_app::billing::{accounts, ledger, plans, topup};
 use kabinet_app::crm::comments;
 use kabinet_app::{AppError, demo};
+use kabinet_core::ErrorCode;
 use kabinet_core::money::Currency;
 use kabinet_store::Db;
 use kabinet_testkit::{TestApp, both_databases};
@@ -150,7 +151,7 @@ async fn customer_roles_are_checked_inside_the_use_cases(db: Db) {
     )
     .await
     .unwrap();
-    assert_eq!(disabled.status, "disabled");
+    assert_eq!(disabled.status, kabinet_core::access::UserStatus::Disabled);
     // … but not another customer's, not its own, and no staff login.
     let r = users::create_for_customer(
         &t.app,
@@ -178,7 +179,10 @@ async fn customer_roles_are_checked_inside_the_use_cases(db: Db) {
         false,
     )
     .await;
-    assert!(matches!(r, Err(AppError::Refused("cannot-manage-self"))), "{r:?}");
+    assert!(
+        matches!(r, Err(AppError::Refused(ErrorCode::CannotManageSelf))),
+        "{r:?}"
+    );
     let admin = identity(&t, "admin").await;
     let r = users::reset_password(&t.app, &coordinator, &Actor::user(&coordinator, None), admin.user_id).await;
     assert!(matches!(r, Err(AppError::NotFound)), "{r:?}");
@@ -199,7 +203,7 @@ async fn customer_roles_are_checked_inside_the_use_cases(db: Db) {
     )
     .await
     .map(|c| c.user.id);
-    assert!(matches!(r, Err(AppError::Refused("not-while-acting"))), "{r:?}");
+    assert!(matches!(r, Err(AppError::Refused(ErrorCode::NotWhileActing))), "{r:?}");
     // Nothing was created by the refused calls.
     for login in ["v.new", "intruder", "visit.new"] {
         assert!(

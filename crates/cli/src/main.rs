@@ -561,9 +561,13 @@ async fn admin(config: &kabinet_app::Config, command: AdminCommand) -> anyhow::R
                 Some(p) => println!(
                     "created {} ({}); password: {p}",
                     c.user.login,
-                    c.user.staff_role.unwrap_or_default()
+                    c.user.staff_role.map(|r| r.as_str()).unwrap_or_default()
                 ),
-                None => println!("created {} ({})", c.user.login, c.user.staff_role.unwrap_or_default()),
+                None => println!(
+                    "created {} ({})",
+                    c.user.login,
+                    c.user.staff_role.map(|r| r.as_str()).unwrap_or_default()
+                ),
             })
         }
         AdminCommand::ResetPassword { login } => {

@@ -67,9 +67,9 @@ async fn subscriptions_due(db: &Db) {
         name: Set("Линия".into()),
         asset_kind: Set("line".into()),
         price: Set(PRICE),
-        period: Set("month".into()),
-        currency: Set("RUB".into()),
-        status: Set("active".into()),
+        period: Set(kabinet_core::billing::BillingPeriod::Month),
+        currency: Set(kabinet_core::money::Currency::Rub),
+        status: Set(kabinet_core::billing::PlanStatus::Active),
         created_at: Set(now),
         ..Default::default()
     })
@@ -80,12 +80,12 @@ async fn subscriptions_due(db: &Db) {
     let mut accounts = Vec::new();
     for i in 0..ACCOUNTS {
         let c = customer::Entity::insert(customer::ActiveModel {
-            kind: Set("legal_entity".into()),
+            kind: Set(kabinet_core::crm::PartyKind::LegalEntity),
             name: Set(format!("Клиент {i}")),
             contract_number: Set(format!("K-{i}")),
             language: Set("ru".into()),
             time_zone: Set("Europe/Moscow".into()),
-            status: Set("active".into()),
+            status: Set(kabinet_core::crm::CustomerStatus::Active),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
@@ -97,14 +97,14 @@ async fn subscriptions_due(db: &Db) {
         let a = account::Entity::insert(account::ActiveModel {
             number: Set(format!("{:010}", 1_000_000 + i)),
             customer_id: Set(Some(c)),
-            kind: Set("customer".into()),
+            kind: Set(kabinet_core::billing::AccountKind::Customer),
             title: Set("Основной".into()),
-            currency: Set("RUB".into()),
+            currency: Set(kabinet_core::money::Currency::Rub),
             balance: Set(0),
             credit_limit: Set(0),
             below_warning: Set(false),
             time_zone: Set("Europe/Moscow".into()),
-            status: Set("active".into()),
+            status: Set(kabinet_core::billing::AccountStatus::Active),
             created_at: Set(now),
             updated_at: Set(now),
             ..Default::default()
@@ -126,7 +126,7 @@ async fn subscriptions_due(db: &Db) {
                 title: Set(format!("Линия {i}")),
                 started_on: Set(january),
                 next_charge_on: Set(january),
-                status: Set("active".into()),
+                status: Set(kabinet_core::billing::SubscriptionStatus::Active),
                 created_at: Set(now),
                 updated_at: Set(now),
                 ..Default::default()
@@ -253,10 +253,10 @@ async fn document_worker_killed_midway_resumes_without_gaps(db: Db) {
         entries.push(ledger_entry::ActiveModel {
             account_id: Set(account.id),
             customer_id: Set(Some(1)),
-            kind: Set("charge".into()),
+            kind: Set(kabinet_core::billing::EntryKind::Charge),
             amount: Set(-5_000),
             balance_after: Set(0),
-            currency: Set("RUB".into()),
+            currency: Set(kabinet_core::money::Currency::Rub),
             occurred_at: Set(at),
             recorded_at: Set(at),
             description: Set(format!("Обслуживание {month}")),
@@ -274,11 +274,11 @@ async fn document_worker_killed_midway_resumes_without_gaps(db: Db) {
         account_ids: Set(format!("[{}]", account.id)),
         period_from: Set(from),
         period_to: Set(first - chrono::Months::new(1)),
-        format: Set("pdf".into()),
+        format: Set(kabinet_core::documents::DocumentFormat::Pdf),
         pack_zip: Set(false),
         notify_channel: Set("none".into()),
         language: Set("ru".into()),
-        status: Set("queued".into()),
+        status: Set(kabinet_core::export::JobStatus::Queued),
         total: Set(97),
         done: Set(0),
         skipped: Set("[]".into()),
@@ -305,7 +305,11 @@ async fn document_worker_killed_midway_resumes_without_gaps(db: Db) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(o.status, "running", "killed with {made} documents made");
+    assert_eq!(
+        o.status,
+        kabinet_core::export::JobStatus::Running,
+        "killed with {made} documents made"
+    );
     assert!(made < 97, "killed half-way, not after the end");
     // The lease runs out (instead of waiting ten minutes).
     document_order::Entity::update(document_order::ActiveModel {
@@ -323,7 +327,7 @@ async fn document_worker_killed_midway_resumes_without_gaps(db: Db) {
             .one(&db.conn)
             .await
             .unwrap()
-            .is_some_and(|o| o.status == "done")
+            .is_some_and(|o| o.status == kabinet_core::export::JobStatus::Done)
     })
     .await;
     kill(worker);

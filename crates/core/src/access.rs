@@ -416,6 +416,25 @@ pub fn allows(role: Option<Role>, permission: Permission) -> bool {
     }
 }
 
+string_enum!(
+    /// Whether a login may sign in.
+    UserStatus { Active => "active", Disabled => "disabled" }
+);
+
+impl fmt::Display for StaffRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Display for CustomerRole {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+stored_as_text!(StaffRole, CustomerRole);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -24,6 +24,15 @@ string_enum!(
     LicencePeriod { Month => "month", Year => "year" }
 );
 
+impl From<LicencePeriod> for crate::billing::BillingPeriod {
+    fn from(p: LicencePeriod) -> Self {
+        match p {
+            LicencePeriod::Month => crate::billing::BillingPeriod::Month,
+            LicencePeriod::Year => crate::billing::BillingPeriod::Year,
+        }
+    }
+}
+
 string_enum!(
     /// Where an asset is in its life.
     AssetStatus {
@@ -79,12 +88,13 @@ impl Verification {
         self == Verification::ContactConfirmed
     }
 
-    /// The message key naming the step still missing before an export, if any.
-    pub fn missing(self) -> Option<&'static str> {
+    /// The refusal naming the step still missing before an export, if any.
+    pub fn missing(self) -> Option<crate::ErrorCode> {
+        use crate::ErrorCode;
         match self {
-            Verification::None => Some("verification-needs-customer"),
-            Verification::CustomerConfirmed => Some("verification-needs-staff"),
-            Verification::Verified => Some("verification-needs-contact"),
+            Verification::None => Some(ErrorCode::VerificationNeedsCustomer),
+            Verification::CustomerConfirmed => Some(ErrorCode::VerificationNeedsStaff),
+            Verification::Verified => Some(ErrorCode::VerificationNeedsContact),
             Verification::ContactConfirmed => None,
         }
     }

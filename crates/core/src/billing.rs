@@ -214,6 +214,55 @@ pub fn account_number_valid(number: &str) -> bool {
         && luhn_check_digit(&number[..number.len() - 1]) == number.as_bytes()[number.len() - 1] - b'0'
 }
 
+string_enum!(
+    /// Whose money an account holds.
+    AccountKind { Customer => "customer", Partner => "partner" }
+);
+
+string_enum!(
+    /// Whether an account takes new entries.
+    AccountStatus { Active => "active", Closed => "closed" }
+);
+
+string_enum!(
+    /// How money came in.
+    PaymentMethod { BankTransfer => "bank_transfer", Cash => "cash", Gateway => "gateway", Autopay => "autopay" }
+);
+
+string_enum!(
+    /// Where a payment stands: a gateway payment is pending until the gateway says how it ended.
+    PaymentStatus { Pending => "pending", Succeeded => "succeeded", Canceled => "canceled" }
+);
+
+string_enum!(
+    /// Whether the billing run charges a subscription.
+    SubscriptionStatus { Active => "active", Paused => "paused", Ended => "ended" }
+);
+
+string_enum!(
+    /// Where an automatic payment rule stands: it waits for the first payment to save a card.
+    AutopayStatus { AwaitingCard => "awaiting_card", Active => "active", Canceled => "canceled" }
+);
+
+string_enum!(
+    /// Whether a plan can be given to new subscriptions.
+    PlanStatus { Active => "active", Archived => "archived" }
+);
+
+impl std::fmt::Display for EntryKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Display for BillingPeriod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+stored_as_text!(EntryKind, BillingPeriod, crate::money::Currency);
+
 #[cfg(test)]
 mod tests {
     use super::*;

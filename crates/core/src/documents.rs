@@ -287,6 +287,14 @@ pub fn vat_included(amount: i64, rate_percent: u32) -> i64 {
     vat as i64
 }
 
+impl std::fmt::Display for DocumentFormat {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+stored_as_text!(DocumentKind, DocumentFormat);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -12,6 +12,11 @@ pub fn neutralise_formula(text: &str) -> Cow<'_, str> {
     }
 }
 
+string_enum!(
+    /// Where a background job (an export, a document order) stands.
+    JobStatus { Queued => "queued", Running => "running", Done => "done", Failed => "failed" }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -315,10 +315,110 @@ pub fn plain_decimal(minor: i64, currency: Currency) -> String {
     format!("{sign}{}.{:02}", magnitude / per, magnitude % per)
 }
 
+/// An amount of one currency, in its minor units (kopecks, cents, rials). Arithmetic refuses
+/// to mix currencies, so a rouble balance never silently absorbs a rial payment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Money {
+    pub minor: i64,
+    pub currency: Currency,
+}
+
+/// Why two amounts could not be combined.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum MoneyError {
+    #[error("cannot combine {0} with {1}")]
+    CurrencyMismatch(Currency, Currency),
+    #[error("the amount is out of range")]
+    Overflow,
+}
+
+impl Money {
+    pub fn new(minor: i64, currency: Currency) -> Money {
+        Money { minor, currency }
+    }
+
+    pub fn zero(currency: Currency) -> Money {
+        Money { minor: 0, currency }
+    }
+
+    fn same_currency(self, other: Money) -> Result<(), MoneyError> {
+        if self.currency == other.currency {
+            Ok(())
+        } else {
+            Err(MoneyError::CurrencyMismatch(self.currency, other.currency))
+        }
+    }
+
+    /// `self + other`, both in one currency.
+    pub fn checked_add(self, other: Money) -> Result<Money, MoneyError> {
+        self.same_currency(other)?;
+        let minor = self.minor.checked_add(other.minor).ok_or(MoneyError::Overflow)?;
+        Ok(Money { minor, ..self })
+    }
+
+    /// `self - other`, both in one currency.
+    pub fn checked_sub(self, other: Money) -> Result<Money, MoneyError> {
+        self.same_currency(other)?;
+        let minor = self.minor.checked_sub(other.minor).ok_or(MoneyError::Overflow)?;
+        Ok(Money { minor, ..self })
+    }
+
+    /// The same amount with the opposite sign (a reversal, a debit).
+    pub fn negated(self) -> Result<Money, MoneyError> {
+        let minor = self.minor.checked_neg().ok_or(MoneyError::Overflow)?;
+        Ok(Money { minor, ..self })
+    }
+
+    pub fn is_negative(self) -> bool {
+        self.minor < 0
+    }
+
+    /// The amount as a plain machine-readable decimal (`-1234.50`), for exports and the API.
+    pub fn plain_decimal(self) -> String {
+        plain_decimal(self.minor, self.currency)
+    }
+}
+
+impl fmt::Display for Money {
+    /// `1234.50 RUB`: for logs and audit records; people see `i18n::Lang::money`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.plain_decimal(), self.currency)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn money_of_two_currencies_does_not_add_up() {
+        let rub = Money::new(150_000, Currency::Rub);
+        let irr = Money::new(100, Currency::Irr);
+        assert_eq!(
+            rub.checked_add(irr),
+            Err(MoneyError::CurrencyMismatch(Currency::Rub, Currency::Irr))
+        );
+        assert_eq!(
+            rub.checked_sub(irr),
+            Err(MoneyError::CurrencyMismatch(Currency::Rub, Currency::Irr))
+        );
+        assert_eq!(rub.checked_add(rub), Ok(Money::new(300_000, Currency::Rub)));
+        assert_eq!(
+            Money::new(i64::MAX, Currency::Rub).checked_add(Money::new(1, Currency::Rub)),
+            Err(MoneyError::Overflow)
+        );
+        assert_eq!(Money::new(i64::MIN, Currency::Rub).negated(), Err(MoneyError::Overflow));
+        assert_eq!(Money::new(-123_450, Currency::Rub).to_string(), "-1234.50 RUB");
+    }
+
+    proptest! {
+        #[test]
+        fn adding_then_subtracting_gives_the_amount_back(a in -1_000_000_000_000i64..1_000_000_000_000, b in -1_000_000_000_000i64..1_000_000_000_000) {
+            let (a, b) = (Money::new(a, Currency::Rub), Money::new(b, Currency::Rub));
+            prop_assert_eq!(a.checked_add(b).and_then(|s| s.checked_sub(b)), Ok(a));
+        }
+    }
 
     #[test]
     fn parses_what_people_type() {

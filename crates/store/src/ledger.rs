@@ -4,6 +4,7 @@
 //! and none is lost or counted twice.
 
 use chrono::{DateTime, Utc};
+use kabinet_core::money::Currency;
 use sea_orm::{ConnectionTrait, DbErr};
 
 use crate::rate::statement;
@@ -15,7 +16,7 @@ pub struct Moved {
     pub credit_limit: i64,
     pub warning_threshold: Option<i64>,
     pub below_warning: bool,
-    pub currency: String,
+    pub currency: Currency,
     pub customer_id: Option<i64>,
 }
 

@@ -5,9 +5,9 @@
 //! Bodies are checked by the extractors in [`crate::extract`].
 
 use axum::extract::Request;
-use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::Response;
+use kabinet_core::ErrorCode;
 
 use crate::error::{ErrorInfo, render_error};
 use crate::guard::{FaceOf, anonymous_lang};
@@ -25,20 +25,20 @@ pub fn is_hostile_in_text(c: char) -> bool {
 }
 
 /// Why a request's path or query cannot be taken, as an error code.
-fn uri_problem(path: &str, query: Option<&str>) -> Option<&'static str> {
+fn uri_problem(path: &str, query: Option<&str>) -> Option<ErrorCode> {
     let Ok(path) = percent_encoding::percent_decode_str(path).decode_utf8() else {
-        return Some("invalid-utf8");
+        return Some(ErrorCode::InvalidUtf8);
     };
     if path.chars().any(is_hostile_in_one_line) {
-        return Some("text-control-characters");
+        return Some(ErrorCode::TextControlCharacters);
     }
     for part in query.unwrap_or("").split('&') {
         let part = part.replace('+', " ");
         let Ok(decoded) = percent_encoding::percent_decode_str(&part).decode_utf8() else {
-            return Some("invalid-utf8");
+            return Some(ErrorCode::InvalidUtf8);
         };
         if decoded.chars().any(is_hostile_in_one_line) {
-            return Some("text-control-characters");
+            return Some(ErrorCode::TextControlCharacters);
         }
     }
     None
@@ -50,7 +50,7 @@ pub async fn refuse_hostile_uri(req: Request, next: Next) -> Response {
         Some(code) => render_error(
             FaceOf::of_path(req.uri().path()),
             anonymous_lang(req.headers()),
-            ErrorInfo::status(StatusCode::BAD_REQUEST, code),
+            ErrorInfo::of(code),
         ),
     }
 }
@@ -65,18 +65,21 @@ mod tests {
         assert_eq!(uri_problem("/crm/customers", Some("q=a+b&page=2")), None);
         assert_eq!(
             uri_problem("/crm/customers", Some("q=%00")),
-            Some("text-control-characters")
+            Some(ErrorCode::TextControlCharacters)
         );
         assert_eq!(
             uri_problem("/crm/customers", Some("q=a%0Ab")),
-            Some("text-control-characters")
+            Some(ErrorCode::TextControlCharacters)
         );
         assert_eq!(
             uri_problem("/crm/customers", Some("q=%C2%85")),
-            Some("text-control-characters")
+            Some(ErrorCode::TextControlCharacters)
         );
-        assert_eq!(uri_problem("/exports/a%00b", None), Some("text-control-characters"));
-        assert_eq!(uri_problem("/api/v1/%FF", None), Some("invalid-utf8"));
-        assert_eq!(uri_problem("/x", Some("q=%FF")), Some("invalid-utf8"));
+        assert_eq!(
+            uri_problem("/exports/a%00b", None),
+            Some(ErrorCode::TextControlCharacters)
+        );
+        assert_eq!(uri_problem("/api/v1/%FF", None), Some(ErrorCode::InvalidUtf8));
+        assert_eq!(uri_problem("/x", Some("q=%FF")), Some(ErrorCode::InvalidUtf8));
     }
 }

@@ -16,7 +16,7 @@ use kabinet_app::documents::orders::{self, NewOrder};
 use kabinet_app::listing::Sort;
 use kabinet_app::{App, AppError, FieldErrors, customers};
 use kabinet_core::access::{Permission, allows};
-use kabinet_core::documents::{DocumentFormat, DocumentKind, Month};
+use kabinet_core::documents::{DocumentKind, Month};
 use kabinet_core::money::Currency;
 use kabinet_store::entities::{account, customer, document, document_order};
 
@@ -166,10 +166,7 @@ async fn page(
     let base = format!("{path}?{}{}", p.query, if p.query.is_empty() { "" } else { "&" });
     let s = SortLinks::new(&base, &p.sort);
     let this_year = kabinet_app::billing::run::today_for(None, &app.config.display_time_zone).year();
-    let currency = own
-        .first()
-        .and_then(|a| a.currency.parse().ok())
-        .unwrap_or(Currency::Rub);
+    let currency = own.first().map_or(Currency::Rub, |a| a.currency);
     let unit = ctx.0.lang.input_unit(currency);
     let unit_name = c.tk(
         "unit-name-",
@@ -270,8 +267,7 @@ async fn order_from_form(
     let currency = own
         .iter()
         .find(|a| account_ids.contains(&a.id))
-        .and_then(|a| a.currency.parse().ok())
-        .unwrap_or(Currency::Rub);
+        .map_or(Currency::Rub, |a| a.currency);
     let prepayment_amount = match form.opt("prepayment_amount") {
         Some(typed) => Some(typed_amount(
             "prepayment_amount",
@@ -331,7 +327,7 @@ async fn place(
         Err(AppError::Validation(errors)) => show_again(app, ctx, customer, form, errors, can_order).await,
         Err(AppError::Refused(code)) => {
             let lang = ctx.0.lang;
-            let f = FormState::from_data(&form).with_general(lang.t(&format!("err-{code}")));
+            let f = FormState::from_data(&form).with_general(lang.t(code.message_key()));
             let p = page(app, ctx, customer, "", can_order, Some((form, f))).await?;
             Ok(with_status(StatusCode::UNPROCESSABLE_ENTITY, p))
         }
@@ -418,7 +414,7 @@ pub async fn order_status(
         order_id: Some(o.id),
         ..Default::default()
     };
-    let docs = if o.status == "done" {
+    let docs = if o.status == kabinet_core::export::JobStatus::Done {
         let sort = Sort::parse(Some("number"), None, &SORTS);
         history::list(&app, who, &filter, &sort, 1, orders::MAX_DOCUMENTS as u64)
             .await?
@@ -501,8 +497,7 @@ pub(crate) fn attachment_headers(h: &mut HeaderMap, name: &str, content_type: &s
 /// A document's file.
 pub async fn file(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
     let (d, path) = history::file(&app, ctx.user()?, path_id(&id)?).await?;
-    let format = d.format.parse::<DocumentFormat>().unwrap_or(DocumentFormat::Pdf);
-    send_file(&path, &d.file_name, format.content_type()).await
+    send_file(&path, &d.file_name, d.format.content_type()).await
 }
 
 /// An order's zip.

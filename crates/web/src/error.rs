@@ -6,6 +6,7 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 use kabinet_app::AppError;
 use kabinet_app::i18n::Lang;
+use kabinet_core::ErrorCode;
 
 use crate::guard::FaceOf;
 
@@ -14,8 +15,8 @@ use crate::guard::FaceOf;
 #[derive(Debug, Clone)]
 pub struct ErrorInfo {
     pub status: StatusCode,
-    /// Message key (`err-<code>` in the translation files) and API error code.
-    pub code: String,
+    /// What went wrong: the API's `error.code` and the message's key.
+    pub code: ErrorCode,
     pub retry_after_secs: Option<u64>,
     /// Field → message key.
     pub fields: Vec<(String, String)>,
@@ -24,10 +25,11 @@ pub struct ErrorInfo {
 }
 
 impl ErrorInfo {
-    pub fn status(status: StatusCode, code: &str) -> ErrorInfo {
+    /// An answer with `code`, at the status the code carries.
+    pub fn of(code: ErrorCode) -> ErrorInfo {
         ErrorInfo {
-            status,
-            code: code.to_owned(),
+            status: StatusCode::from_u16(code.http_status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            code,
             retry_after_secs: None,
             fields: Vec::new(),
             amount: None,
@@ -42,7 +44,8 @@ pub const UNAVAILABLE_RETRY_AFTER_SECS: u64 = 2;
 #[derive(Debug)]
 pub enum WebError {
     App(AppError),
-    BadRequest(&'static str),
+    /// The request itself is malformed (a 400 code).
+    BadRequest(ErrorCode),
     TooLarge,
 }
 
@@ -63,46 +66,19 @@ pub type WebResult<T> = Result<T, WebError>;
 impl WebError {
     pub fn info(&self) -> ErrorInfo {
         match self {
-            WebError::BadRequest(code) => ErrorInfo::status(StatusCode::BAD_REQUEST, code),
-            WebError::TooLarge => ErrorInfo::status(StatusCode::PAYLOAD_TOO_LARGE, "body-too-large"),
+            WebError::BadRequest(code) => ErrorInfo::of(*code),
+            WebError::TooLarge => ErrorInfo::of(ErrorCode::BodyTooLarge),
             WebError::App(e) => {
-                let status = match e {
-                    AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-                    AppError::Refused("bad_credentials") => StatusCode::UNAUTHORIZED,
-                    AppError::Refused("account_disabled") => StatusCode::FORBIDDEN,
-                    AppError::Refused("second_factor_code_needed" | "bad_second_factor") => StatusCode::UNAUTHORIZED,
-                    AppError::Refused("second_factor_enrolment_required") => StatusCode::FORBIDDEN,
-                    AppError::Refused(_) => StatusCode::UNPROCESSABLE_ENTITY,
-                    AppError::Unauthorized => StatusCode::UNAUTHORIZED,
-                    AppError::Forbidden => StatusCode::FORBIDDEN,
-                    AppError::NotFound => StatusCode::NOT_FOUND,
-                    AppError::Conflict(_) => StatusCode::CONFLICT,
-                    AppError::OverDebtCap { .. } | AppError::InsufficientFunds { .. } => {
-                        StatusCode::UNPROCESSABLE_ENTITY
+                let mut info = ErrorInfo::of(e.code());
+                match e {
+                    AppError::Throttled { retry_after_secs } => info.retry_after_secs = Some(*retry_after_secs),
+                    AppError::Unavailable(_) => info.retry_after_secs = Some(UNAVAILABLE_RETRY_AFTER_SECS),
+                    AppError::Validation(f) => info.fields = f.0.clone(),
+                    AppError::OverDebtCap { shortfall, currency }
+                    | AppError::InsufficientFunds { shortfall, currency } => {
+                        info.amount = Some((*shortfall, *currency))
                     }
-                    AppError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
-                    AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
-                    AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-                };
-                let code = match e {
-                    AppError::NotFound => "not-found".to_owned(),
-                    AppError::Validation(_) => "validation".to_owned(),
-                    other => other.code().replace('_', "-"),
-                };
-                let mut info = ErrorInfo::status(status, &code);
-                if let AppError::Throttled { retry_after_secs } = e {
-                    info.retry_after_secs = Some(*retry_after_secs);
-                }
-                if let AppError::Unavailable(_) = e {
-                    info.retry_after_secs = Some(UNAVAILABLE_RETRY_AFTER_SECS);
-                }
-                if let AppError::Validation(f) = e {
-                    info.fields = f.0.clone();
-                }
-                if let AppError::OverDebtCap { shortfall, currency }
-                | AppError::InsufficientFunds { shortfall, currency } = e
-                {
-                    info.amount = Some((*shortfall, *currency));
+                    _ => {}
                 }
                 info
             }
@@ -148,13 +124,15 @@ struct ErrorPage {
 
 /// The message of an error in `lang`, with the wait spelled out for throttling.
 pub fn message(lang: Lang, info: &ErrorInfo) -> String {
-    match (info.retry_after_secs.filter(|_| info.code == "throttled"), info.amount) {
+    match (
+        info.retry_after_secs.filter(|_| info.code == ErrorCode::Throttled),
+        info.amount,
+    ) {
         (Some(secs), _) => throttled_message(lang, secs),
-        (None, Some((minor, currency))) => lang.t_args(
-            &format!("err-{}", info.code),
-            &[("amount", lang.money(minor, currency))],
-        ),
-        (None, None) => lang.t(&format!("err-{}", info.code)),
+        (None, Some((minor, currency))) => {
+            lang.t_args(info.code.message_key(), &[("amount", lang.money(minor, currency))])
+        }
+        (None, None) => lang.t(info.code.message_key()),
     }
 }
 
@@ -170,13 +148,18 @@ pub fn render_error(face: FaceOf, lang: Lang, info: ErrorInfo) -> Response {
     let text = message(lang, &info);
     let mut res = match face {
         FaceOf::Api => {
-            let fields: serde_json::Map<String, serde_json::Value> = info
+            let fields = info
                 .fields
                 .iter()
-                .map(|(f, code)| (f.clone(), serde_json::Value::String(lang.t(&format!("err-{code}")))))
+                .map(|(f, code)| (f.clone(), lang.t(&format!("err-{code}"))))
                 .collect();
-            let body =
-                serde_json::json!({"error": {"code": info.code.replace('-', "_"), "message": text, "fields": fields}});
+            let body = crate::api::ErrorBody {
+                error: crate::api::ErrorDetail {
+                    code: crate::api::ApiErrorCode(info.code),
+                    message: text,
+                    fields,
+                },
+            };
             (info.status, axum::Json(body)).into_response()
         }
         _ => {
@@ -197,7 +180,7 @@ pub fn render_error(face: FaceOf, lang: Lang, info: ErrorInfo) -> Response {
     {
         res.headers_mut().insert(header::RETRY_AFTER, v);
     }
-    if info.code == kabinet_app::error::CONNECTION_LOST {
+    if info.code == ErrorCode::ConnectionLost {
         res.extensions_mut().insert(LostConnection);
     }
     res

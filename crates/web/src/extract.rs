@@ -6,6 +6,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use kabinet_app::AppError;
 use kabinet_app::access::Identity;
+use kabinet_core::ErrorCode;
 use serde::de::DeserializeOwned;
 
 use crate::boundary::is_hostile_in_text;
@@ -46,7 +47,7 @@ async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, We
         if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
             WebError::TooLarge
         } else {
-            WebError::BadRequest("bad-request")
+            WebError::BadRequest(ErrorCode::BadRequest)
         }
     })
 }
@@ -71,7 +72,7 @@ impl FormData {
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
-            .ok_or(WebError::BadRequest("bad-request"))
+            .ok_or(WebError::BadRequest(ErrorCode::BadRequest))
     }
 
     /// Every value sent under `name` (checkboxes that share a name).
@@ -122,12 +123,12 @@ impl<S: Send + Sync> FromRequest<S> for FormData {
         let mut pairs = Vec::new();
         for (k, v) in form_urlencoded::parse(&bytes) {
             if k.contains('\u{FFFD}') || v.contains('\u{FFFD}') {
-                return Err(WebError::BadRequest("invalid-utf8"));
+                return Err(WebError::BadRequest(ErrorCode::InvalidUtf8));
             }
             pairs.push((k.into_owned(), v.into_owned()));
         }
         if std::str::from_utf8(&bytes).is_err() {
-            return Err(WebError::BadRequest("invalid-utf8"));
+            return Err(WebError::BadRequest(ErrorCode::InvalidUtf8));
         }
         let form = FormData(pairs);
         form.refuse_hostile_text()?;
@@ -152,7 +153,7 @@ impl<T: DeserializeOwned> JsonBody<T> {
         let invalid_value = || WebError::App(kabinet_app::FieldErrors::single("body", "json-invalid-value"));
         let value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| match e.classify() {
             serde_json::error::Category::Data => invalid_value(),
-            _ => WebError::BadRequest("malformed-json"),
+            _ => WebError::BadRequest(ErrorCode::MalformedJson),
         })?;
         if json_has_hostile_text(&value) {
             return Err(WebError::App(kabinet_app::FieldErrors::single(
@@ -174,7 +175,7 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequestParts<S> for QueryParams<T>
         let query = parts.uri.query().unwrap_or("");
         serde_urlencoded::from_str(query)
             .map(QueryParams)
-            .map_err(|_| WebError::BadRequest("bad-query"))
+            .map_err(|_| WebError::BadRequest(ErrorCode::BadQuery))
     }
 }
 
@@ -208,12 +209,12 @@ impl<S: Send + Sync> FromRequest<S> for UploadForm {
             if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                 WebError::TooLarge
             } else {
-                WebError::BadRequest("bad-request")
+                WebError::BadRequest(ErrorCode::BadRequest)
             }
         };
         let mut multipart = axum::extract::Multipart::from_request(req, state)
             .await
-            .map_err(|_| WebError::BadRequest("bad-request"))?;
+            .map_err(|_| WebError::BadRequest(ErrorCode::BadRequest))?;
         let mut fields = Vec::new();
         let mut files = Vec::new();
         while let Some(field) = multipart.next_field().await.map_err(too_large_or_bad)? {
@@ -235,7 +236,10 @@ impl<S: Send + Sync> FromRequest<S> for UploadForm {
                     }
                 }
                 None => {
-                    let text = field.text().await.map_err(|_| WebError::BadRequest("invalid-utf8"))?;
+                    let text = field
+                        .text()
+                        .await
+                        .map_err(|_| WebError::BadRequest(ErrorCode::InvalidUtf8))?;
                     fields.push((name, text));
                 }
             }

@@ -2,6 +2,7 @@
 //! whether an unsafe browser request comes from our own origin (CSRF), in which language to
 //! answer, and whether the caller holds the permission the route declared.
 
+use kabinet_core::ErrorCode;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -9,7 +10,7 @@ use std::sync::Arc;
 use axum::Router;
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
 use axum::handler::Handler;
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::MethodRouter;
@@ -303,7 +304,7 @@ async fn authorize(State(gate): State<Gate>, mut req: Request, next: Next) -> Re
             let mut res = render_error(
                 face,
                 anonymous_lang(req.headers()),
-                ErrorInfo::status(StatusCode::METHOD_NOT_ALLOWED, "method-not-allowed"),
+                ErrorInfo::of(ErrorCode::MethodNotAllowed),
             );
             if let Ok(v) = HeaderValue::from_str(&allowed.join(", ")) {
                 res.headers_mut().insert(header::ALLOW, v);
@@ -311,11 +312,7 @@ async fn authorize(State(gate): State<Gate>, mut req: Request, next: Next) -> Re
             return res;
         }
         tracing::error!(%path, %method, "route without a declared permission refused");
-        return render_error(
-            face,
-            anonymous_lang(req.headers()),
-            ErrorInfo::status(StatusCode::FORBIDDEN, "forbidden"),
-        );
+        return render_error(face, anonymous_lang(req.headers()), ErrorInfo::of(ErrorCode::Forbidden));
     };
     let headers = req.headers();
     let client = client_info(&req, gate.app.config.trust_forwarded_for);
@@ -324,7 +321,7 @@ async fn authorize(State(gate): State<Gate>, mut req: Request, next: Next) -> Re
     let anonymous_route = path.starts_with("/assets/") || matches!(path.as_str(), "/healthz" | "/readyz" | "/metrics");
     if !anonymous_route && gate.app.db.health.seems_down() {
         // Found unreachable a moment ago: say so at once rather than wait for the pool.
-        let mut info = ErrorInfo::status(StatusCode::SERVICE_UNAVAILABLE, "database-unavailable");
+        let mut info = ErrorInfo::of(ErrorCode::DatabaseUnavailable);
         info.retry_after_secs = Some(crate::error::UNAVAILABLE_RETRY_AFTER_SECS);
         return render_error(face, anonymous_lang(headers), info);
     }
@@ -350,11 +347,7 @@ async fn authorize(State(gate): State<Gate>, mut req: Request, next: Next) -> Re
         match tokens::authenticate(&gate.app, t).await {
             Ok(Some(i)) => Some(i),
             Ok(None) => {
-                return render_error(
-                    face,
-                    anonymous_lang(headers),
-                    ErrorInfo::status(StatusCode::UNAUTHORIZED, "token-invalid"),
-                );
+                return render_error(face, anonymous_lang(headers), ErrorInfo::of(ErrorCode::TokenInvalid));
             }
             Err(e) => return gate_failed(&gate.app, face, headers, e),
         }
@@ -379,14 +372,12 @@ async fn authorize(State(gate): State<Gate>, mut req: Request, next: Next) -> Re
         && !preflighted(face, &method, headers)
         && !same_origin(headers, &gate.app.config.public_base_url)
     {
-        return render_error(face, lang, ErrorInfo::status(StatusCode::FORBIDDEN, "csrf"));
+        return render_error(face, lang, ErrorInfo::of(ErrorCode::Csrf));
     }
 
     if !allows(identity.as_ref().map(|i| i.role), permission) {
         return match (&identity, face) {
-            (None, FaceOf::Api) => {
-                render_error(face, lang, ErrorInfo::status(StatusCode::UNAUTHORIZED, "unauthorized"))
-            }
+            (None, FaceOf::Api) => render_error(face, lang, ErrorInfo::of(ErrorCode::Unauthorized)),
             (None, _) if method == Method::GET => {
                 let next_url = req.uri().path_and_query().map(|p| p.as_str()).unwrap_or("/");
                 let target = format!(
@@ -396,8 +387,8 @@ async fn authorize(State(gate): State<Gate>, mut req: Request, next: Next) -> Re
                 );
                 Redirect::to(&target).into_response()
             }
-            (None, _) => render_error(face, lang, ErrorInfo::status(StatusCode::UNAUTHORIZED, "unauthorized")),
-            (Some(_), _) => render_error(face, lang, ErrorInfo::status(StatusCode::FORBIDDEN, "forbidden")),
+            (None, _) => render_error(face, lang, ErrorInfo::of(ErrorCode::Unauthorized)),
+            (Some(_), _) => render_error(face, lang, ErrorInfo::of(ErrorCode::Forbidden)),
         };
     }
     if let Some(i) = &identity
@@ -406,7 +397,7 @@ async fn authorize(State(gate): State<Gate>, mut req: Request, next: Next) -> Re
         && !acting_may_change(permission)
         && !matches!(path.as_str(), "/logout" | "/leave-cabinet")
     {
-        return render_error(face, lang, ErrorInfo::status(StatusCode::FORBIDDEN, "not-while-acting"));
+        return render_error(face, lang, ErrorInfo::of(ErrorCode::NotWhileActing));
     }
     if let Some(i) = &identity
         && i.must_change_password
@@ -414,11 +405,7 @@ async fn authorize(State(gate): State<Gate>, mut req: Request, next: Next) -> Re
         && !allowed_during_forced_change(&path)
     {
         return match face {
-            FaceOf::Api => render_error(
-                face,
-                lang,
-                ErrorInfo::status(StatusCode::FORBIDDEN, "password-change-required"),
-            ),
+            FaceOf::Api => render_error(face, lang, ErrorInfo::of(ErrorCode::PasswordChangeRequired)),
             _ => Redirect::to(face.password_path()).into_response(),
         };
     }
@@ -438,7 +425,7 @@ async fn authorize(State(gate): State<Gate>, mut req: Request, next: Next) -> Re
     if response
         .extensions()
         .get::<ErrorInfo>()
-        .is_some_and(|i| i.code == "database-unavailable")
+        .is_some_and(|i| i.code == ErrorCode::DatabaseUnavailable)
     {
         gate.app.db.health.mark_down();
     }
@@ -487,7 +474,7 @@ fn copy_of_bodiless(req: &Request) -> Request {
 /// The gate could not look the caller up; a database found unreachable is remembered for a
 /// moment, so the next requests are answered at once.
 fn gate_failed(app: &App, face: FaceOf, headers: &HeaderMap, e: kabinet_app::AppError) -> Response {
-    if matches!(e, kabinet_app::AppError::Unavailable("database-unavailable")) {
+    if matches!(e, kabinet_app::AppError::Unavailable(ErrorCode::DatabaseUnavailable)) {
         app.db.health.mark_down();
     }
     crate::error::internal(face, anonymous_lang(headers), e)
@@ -495,11 +482,7 @@ fn gate_failed(app: &App, face: FaceOf, headers: &HeaderMap, e: kabinet_app::App
 
 async fn not_found(req: Request) -> Response {
     let face = FaceOf::of_path(req.uri().path());
-    render_error(
-        face,
-        anonymous_lang(req.headers()),
-        ErrorInfo::status(StatusCode::NOT_FOUND, "not-found"),
-    )
+    render_error(face, anonymous_lang(req.headers()), ErrorInfo::of(ErrorCode::NotFound))
 }
 
 /// Headers every answer carries: no sniffing, no framing, no referrer leaks, and a content

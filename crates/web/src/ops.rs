@@ -5,7 +5,6 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use kabinet_app::App;
 use kabinet_core::access::Permission as P;
-use kabinet_store::Backend;
 
 use crate::guard::Routes;
 
@@ -26,7 +25,7 @@ async fn healthz() -> &'static str {
 /// of holidays soon. Only the database decides the status — a node with a logging channel
 /// still serves.
 async fn readyz(State(app): State<App>) -> Response {
-    let database_up = app.db.ping().await;
+    let database_up = kabinet_app::health::database_up(&app).await;
     let channels: serde_json::Map<String, serde_json::Value> = app
         .channels
         .states()
@@ -80,20 +79,11 @@ async fn metrics(State(app): State<App>, req: axum::extract::Request) -> Respons
     if !may_read_metrics(&app, req.headers(), peer) {
         return (StatusCode::NOT_FOUND, "not found").into_response();
     }
-    let (size, idle) = match app.db.backend {
-        Backend::Sqlite => {
-            let p = app.db.conn.get_sqlite_connection_pool();
-            (p.size() as u64, p.num_idle() as u64)
-        }
-        Backend::Postgres => {
-            let p = app.db.conn.get_postgres_connection_pool();
-            (p.size() as u64, p.num_idle() as u64)
-        }
-    };
+    let pool = kabinet_app::health::pool_use(&app);
     let body = crate::metrics::render(&[
-        ("connections", size),
-        ("idle_connections", idle),
-        ("max_connections", app.db.max_connections as u64),
+        ("connections", pool.open),
+        ("idle_connections", pool.idle),
+        ("max_connections", pool.max),
     ]);
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], body).into_response()
 }

@@ -141,8 +141,17 @@ impl Chrome {
     }
 
     /// The text of the key `prefix` + `value` (enum values such as roles and statuses).
-    pub fn tk(&self, prefix: &str, value: &str) -> String {
+    /// The text of `prefix` + a name from a closed list (`status-`, `kind-`, …).
+    pub fn tk<V: std::fmt::Display + ?Sized>(&self, prefix: &str, value: &V) -> String {
         self.lang.t(&format!("{prefix}{value}"))
+    }
+
+    /// [`Chrome::tk`] of an optional name; the bare prefix's text when there is none.
+    pub fn tk_opt<V: std::fmt::Display>(&self, prefix: &str, value: &Option<V>) -> String {
+        match value {
+            Some(v) => self.tk(prefix, v),
+            None => self.lang.t(prefix),
+        }
     }
 
     pub fn dir(&self) -> &'static str {
@@ -179,19 +188,13 @@ impl Chrome {
 
     /// An amount in minor units of `currency` (a stored code), as the reader's language writes
     /// it, with its unit.
-    pub fn money(&self, minor: &i64, currency: &str) -> String {
-        match currency.parse::<kabinet_core::money::Currency>() {
-            Ok(c) => self.lang.money(*minor, c),
-            Err(_) => format!("{minor} {currency}"),
-        }
+    pub fn money(&self, minor: &i64, currency: &kabinet_core::money::Currency) -> String {
+        self.lang.money(*minor, *currency)
     }
 
     /// An amount as the reader would type it into a form (`1500.50`, toman rounded up).
-    pub fn typed(&self, minor: i64, currency: &str) -> String {
-        match currency.parse::<kabinet_core::money::Currency>() {
-            Ok(c) => crate::cabinet::billing::typed_text(self.lang, minor, c),
-            Err(_) => minor.to_string(),
-        }
+    pub fn typed(&self, minor: i64, currency: &kabinet_core::money::Currency) -> String {
+        crate::cabinet::billing::typed_text(self.lang, minor, *currency)
     }
 
     /// A calendar date, `YYYY-MM-DD`.

@@ -62,7 +62,7 @@ pub fn parse(raw: &str, unit: DisplayUnit) -> ListParams {
         known
     });
     filter.account_kind = get("kind").filter(|k| {
-        let known = k == "customer" || k == "partner";
+        let known = k.parse::<kabinet_core::billing::AccountKind>().is_ok();
         if !known {
             errors.add("kind", "invalid-choice");
         }
@@ -123,10 +123,7 @@ async fn unit_for(app: &App, ctx: &Ctx) -> WebResult<(DisplayUnit, Vec<account::
         Some(c) => accounts::of_customer(app, c).await?,
         None => Vec::new(),
     };
-    let currency = own
-        .first()
-        .and_then(|a| a.currency.parse().ok())
-        .unwrap_or(Currency::Rub);
+    let currency = own.first().map_or(Currency::Rub, |a| a.currency);
     Ok((ctx.0.lang.input_unit(currency), own))
 }
 

@@ -125,8 +125,8 @@ async fn a_customer_is_opened_edited_found_and_commented(db: Db) {
         .unwrap()
         .unwrap();
     assert_eq!(
-        (login.customer_id, login.customer_role.as_deref()),
-        (Some(new.id), Some("coordinator"))
+        (login.customer_id, login.customer_role),
+        (Some(new.id), Some(kabinet_core::access::CustomerRole::Coordinator))
     );
     assert!(login.must_change_password);
 

@@ -152,7 +152,10 @@ async fn customer_orders_and_downloads_documents(db: Db) {
         .all(&w.t.app.db.conn)
         .await
         .unwrap();
-    let invoice = docs.iter().find(|d| d.kind == "invoice").unwrap();
+    let invoice = docs
+        .iter()
+        .find(|d| d.kind == kabinet_core::documents::DocumentKind::Invoice)
+        .unwrap();
     let file = w.get(&format!("/documents/{}/file", invoice.id), Some(&coord)).await;
     assert_eq!(file.status, StatusCode::OK);
     assert_eq!(file.headers[header::CONTENT_TYPE], "text/html; charset=utf-8");
@@ -169,8 +172,15 @@ async fn customer_orders_and_downloads_documents(db: Db) {
             .contains("sandbox")
     );
     assert!(file.body.contains("Счёт на оплату"));
-    let reconciliation = docs.iter().find(|d| d.kind == "reconciliation").unwrap();
-    assert_eq!(reconciliation.format, "pdf", "reconciliation acts are PDF only");
+    let reconciliation = docs
+        .iter()
+        .find(|d| d.kind == kabinet_core::documents::DocumentKind::Reconciliation)
+        .unwrap();
+    assert_eq!(
+        reconciliation.format,
+        kabinet_core::documents::DocumentFormat::Pdf,
+        "reconciliation acts are PDF only"
+    );
     let pdf = w
         .get(&format!("/documents/{}/file", reconciliation.id), Some(&coord))
         .await;

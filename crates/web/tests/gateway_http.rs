@@ -5,6 +5,7 @@
 mod support;
 
 use axum::http::StatusCode;
+use kabinet_core::billing::PaymentStatus;
 use kabinet_store::Db;
 use kabinet_store::entities::{account, audit_record, ledger_entry, payment};
 use kabinet_store::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -45,7 +46,7 @@ async fn balance(w: &Web, customer_id: i64) -> (i64, i64) {
     (a.id, a.balance)
 }
 
-async fn wait_for_status(w: &Web, payment_id: i64, status: &str) -> payment::Model {
+async fn wait_for_status(w: &Web, payment_id: i64, status: PaymentStatus) -> payment::Model {
     for _ in 0..100 {
         let p = payment::Entity::find_by_id(payment_id)
             .one(&w.t.app.db.conn)
@@ -132,7 +133,7 @@ async fn top_up_through_the_bank_page(db: Db) {
     assert_eq!(paid.status().as_u16(), 303);
     let back = paid.headers()["location"].to_str().unwrap().to_owned();
     assert!(back.ends_with(&format!("/payments/{}/return", ours.id)), "{back}");
-    wait_for_status(&w, ours.id, "succeeded").await;
+    wait_for_status(&w, ours.id, PaymentStatus::Succeeded).await;
     assert_eq!(balance(&w, 1).await.1, before + 123_450);
 
     // Back on the product: the receipt.
@@ -340,20 +341,23 @@ async fn autopay_from_offer_to_failure(db: Db) {
         )
         .await;
     assert_eq!(go.status, StatusCode::SEE_OTHER, "{}", go.body);
-    assert_eq!(autopay_rule(&w).await.unwrap().status, "awaiting_card");
+    assert_eq!(
+        autopay_rule(&w).await.unwrap().status,
+        kabinet_core::billing::AutopayStatus::AwaitingCard
+    );
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
     client.post(format!("{}/pay", go.location())).send().await.unwrap();
     for _ in 0..100 {
-        if autopay_rule(&w).await.unwrap().status == "active" {
+        if autopay_rule(&w).await.unwrap().status == kabinet_core::billing::AutopayStatus::Active {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
     let rule = autopay_rule(&w).await.unwrap();
-    assert_eq!(rule.status, "active");
+    assert_eq!(rule.status, kabinet_core::billing::AutopayStatus::Active);
     assert!(rule.payment_method_id.is_some(), "the card is saved");
 
     // The balance falls below the threshold: autopay tops up by 500 once a day.

@@ -76,7 +76,7 @@ async fn the_coordinator_manages_its_own_logins(db: Db) {
     assert!(made.body.contains("generated-password"));
     let irina = w.user_id("vector.irina").await;
     let u = kabinet_app::access::users::get(&w.t.app, irina).await.unwrap();
-    assert_eq!(u.customer_role.as_deref(), Some("assistant"));
+    assert_eq!(u.customer_role, Some(kabinet_core::access::CustomerRole::Assistant));
     assert_eq!(u.customer_id, w_customer(&w, "vector.coord").await);
 
     let off = w
@@ -90,7 +90,7 @@ async fn the_coordinator_manages_its_own_logins(db: Db) {
     let page = w.get(off.location(), Some(&coordinator)).await;
     assert!(page.body.contains("id=\"toggle-active\""));
     let u = kabinet_app::access::users::get(&w.t.app, irina).await.unwrap();
-    assert_eq!(u.status, "disabled");
+    assert_eq!(u.status, kabinet_core::access::UserStatus::Disabled);
     let reset = w
         .post_form(
             &format!("/customer-users/{irina}/reset-password"),
@@ -270,7 +270,7 @@ async fn the_outbox_is_for_administrators_and_keeps_no_secrets(db: Db) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(delivered.status, "sent");
+    assert_eq!(delivered.status, kabinet_core::notify::OutboxStatus::Sent);
     assert_eq!(delivered.body, masked);
     assert!(delivered.masked_body.is_none());
 }

@@ -8,6 +8,7 @@ mod support;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use kabinet_app::demo::DEMO_PASSWORD;
+use kabinet_core::ErrorCode;
 use kabinet_store::Db;
 use kabinet_store::entities::{api_token, audit_record, login_attempt, outbox_message};
 use kabinet_store::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
@@ -75,7 +76,7 @@ async fn a_visit_changes_no_credentials_and_stays_a_visit(db: Db) {
     let refused = kabinet_app::access::tokens::create(&w.t.app, &visiting, &actor, "keep", None).await;
     assert!(matches!(
         refused,
-        Err(kabinet_app::AppError::Refused("not-while-acting"))
+        Err(kabinet_app::AppError::Refused(ErrorCode::NotWhileActing))
     ));
 
     // The visit's cookie is no session cookie: not on the API, not in the back office.

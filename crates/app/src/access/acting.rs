@@ -4,6 +4,7 @@
 //! leaving are audited in the same transaction as the session itself.
 
 use chrono::Duration;
+use kabinet_core::ErrorCode;
 use kabinet_core::access::Permission;
 use kabinet_core::text;
 use kabinet_store::entities::session;
@@ -24,13 +25,13 @@ pub const ACTING_HOURS: i64 = 1;
 async fn main_login(app: &App, customer_id: i64) -> AppResult<Option<user::Model>> {
     let active = User::find()
         .filter(user::Column::CustomerId.eq(customer_id))
-        .filter(user::Column::Status.eq("active"))
+        .filter(user::Column::Status.eq(kabinet_core::access::UserStatus::Active))
         .order_by_asc(user::Column::Id)
         .all(&app.db.conn)
         .await?;
     let coordinator = active
         .iter()
-        .position(|u| u.customer_role.as_deref() == Some("coordinator"));
+        .position(|u| u.customer_role == Some(kabinet_core::access::CustomerRole::Coordinator));
     Ok(match coordinator {
         Some(i) => active.into_iter().nth(i),
         None => active.into_iter().next(),
@@ -51,7 +52,7 @@ pub async fn enter(
     }
     let customer = customers::get_visible(app, who, customer_id).await?;
     let Some(login) = main_login(app, customer.id).await? else {
-        return Err(AppError::Conflict("customer-has-no-login"));
+        return Err(AppError::Conflict(ErrorCode::CustomerHasNoLogin));
     };
     let token = passwords::random_secret(32);
     let now = kabinet_store::now();
@@ -99,7 +100,7 @@ pub async fn leave(app: &App, who: &Identity, actor: &Actor, token: &str) -> App
 pub(super) async fn staff_member(app: &App, user_id: i64) -> AppResult<Option<ActingStaff>> {
     let staff = User::find_by_id(user_id).one(&app.db.conn).await?;
     Ok(staff
-        .filter(|u| u.status == "active" && u.staff_role.is_some())
+        .filter(|u| u.status == kabinet_core::access::UserStatus::Active && u.staff_role.is_some())
         .map(|u| ActingStaff {
             user_id: u.id,
             login: u.login,

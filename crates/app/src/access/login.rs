@@ -1,6 +1,7 @@
 //! Signing in with a login name, e-mail or phone and a password (ACC-3).
 
 use chrono::Duration;
+use kabinet_core::ErrorCode;
 use kabinet_core::{email::Email, phone::Phone, text};
 use kabinet_store::entities::login_attempt;
 use kabinet_store::entities::user::{self, Entity as User};
@@ -161,7 +162,7 @@ pub async fn sign_in_with(
             return Err(LoginFailure::BadCredentials.into());
         }
     };
-    if user.status != "active" {
+    if user.status != kabinet_core::access::UserStatus::Active {
         record_attempt(&app.db, Some(user.id), &key, client, "disabled", face).await?;
         return Err(LoginFailure::Disabled.into());
     }
@@ -220,7 +221,7 @@ async fn check_answer(
 ) -> Result<Option<Vec<String>>, LoginFailureOr> {
     match second_factor::answer_challenge(app, challenge, code, kabinet_store::now()).await {
         Ok(codes) => Ok(codes),
-        Err(AppError::Refused("bad-second-factor")) => {
+        Err(AppError::Refused(ErrorCode::BadSecondFactor)) => {
             record_attempt(&app.db, Some(challenge.user_id), key, client, "bad_second_factor", face).await?;
             Err(LoginFailure::BadSecondFactor.into())
         }
@@ -245,7 +246,7 @@ pub async fn answer_second_factor(
     let face = challenge.face;
     pace(app, &key, Some(challenge.user_id), client, face).await?;
     let user = super::users::get(app, challenge.user_id).await?;
-    if user.status != "active" {
+    if user.status != kabinet_core::access::UserStatus::Active {
         record_attempt(&app.db, Some(user.id), &key, client, "disabled", face).await?;
         return Err(LoginFailure::Disabled.into());
     }

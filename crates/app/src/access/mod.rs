@@ -13,7 +13,8 @@ pub mod throttle;
 pub mod tokens;
 pub mod users;
 
-use kabinet_core::access::{CustomerRole, Permission, Role, StaffRole};
+use kabinet_core::ErrorCode;
+use kabinet_core::access::{Permission, Role, StaffRole};
 use kabinet_store::entities::user;
 
 use crate::i18n::Lang;
@@ -78,9 +79,9 @@ pub struct ActingStaff {
 
 /// The role stored on a user row; `None` for a row that holds no valid role (never admitted).
 pub fn role_of(u: &user::Model) -> Option<Role> {
-    match (&u.staff_role, &u.customer_role) {
-        (Some(s), None) => s.parse::<StaffRole>().ok().map(Role::Staff),
-        (None, Some(c)) if u.customer_id.is_some() => c.parse::<CustomerRole>().ok().map(Role::Customer),
+    match (u.staff_role, u.customer_role) {
+        (Some(s), None) => Some(Role::Staff(s)),
+        (None, Some(c)) if u.customer_id.is_some() => Some(Role::Customer(c)),
         _ => None,
     }
 }
@@ -141,7 +142,7 @@ impl Identity {
     /// use case asks again so that a route which forgets cannot let it through.
     pub fn refuse_if_acting(&self) -> crate::AppResult<()> {
         if self.acting_staff.is_some() {
-            return Err(crate::AppError::Refused("not-while-acting"));
+            return Err(crate::AppError::Refused(ErrorCode::NotWhileActing));
         }
         Ok(())
     }
@@ -151,7 +152,7 @@ fn require(role: Role, acting: bool, permissions: &[Permission]) -> crate::AppRe
     if kabinet_core::access::may_change(role, acting, permissions) {
         Ok(())
     } else if acting && kabinet_core::access::may_change(role, false, permissions) {
-        Err(crate::AppError::Refused("not-while-acting"))
+        Err(crate::AppError::Refused(ErrorCode::NotWhileActing))
     } else {
         Err(crate::AppError::Forbidden)
     }

@@ -43,7 +43,7 @@ pub async fn request(app: &App, identifier: &str, channel: Channel, client: &Cli
     let Some(u) = found else {
         return Ok(());
     };
-    if u.status != "active" {
+    if u.status != kabinet_core::access::UserStatus::Active {
         return Ok(());
     }
     let destination = match channel {
@@ -135,7 +135,7 @@ pub async fn verify(app: &App, identifier: &str, code: &str, client: &ClientInfo
     // A disabled account gets the answer of a wrong code, and its code stays unused.
     let Some(u) = login::find_by_identifier(&app.db.conn, identifier)
         .await?
-        .filter(|u| u.status == "active")
+        .filter(|u| u.status == kabinet_core::access::UserStatus::Active)
     else {
         return Err(wrong());
     };

@@ -66,8 +66,8 @@ pub async fn register(
 
     let customer = Customer::find()
         .filter(customer::Column::ContractNumber.eq(contract.as_str()))
-        .filter(customer::Column::Kind.eq("individual"))
-        .filter(customer::Column::Status.eq("active"))
+        .filter(customer::Column::Kind.eq(kabinet_core::crm::PartyKind::Individual))
+        .filter(customer::Column::Status.eq(kabinet_core::crm::CustomerStatus::Active))
         .one(&app.db.conn)
         .await?;
     let Some(customer) = customer.filter(|c| c.phone.as_deref() == Some(phone.as_str())) else {

@@ -9,6 +9,7 @@
 //! against the same per-account budget as wrong passwords.
 
 use chrono::{DateTime, Duration, Utc};
+use kabinet_core::ErrorCode;
 use kabinet_core::access::Role;
 use kabinet_core::totp;
 use kabinet_store::entities::second_factor::{self, Entity as SecondFactor};
@@ -198,14 +199,14 @@ pub(super) async fn answer_challenge(
         return if check_code(app, &sf, typed, now).await? {
             Ok(None)
         } else {
-            Err(AppError::Refused("bad-second-factor"))
+            Err(AppError::Refused(ErrorCode::BadSecondFactor))
         };
     }
     let Some(secret) = &challenge.secret else {
-        return Err(AppError::Refused("bad-second-factor"));
+        return Err(AppError::Refused(ErrorCode::BadSecondFactor));
     };
     let Some(step) = totp::verify(secret, typed, now.timestamp(), None) else {
-        return Err(AppError::Refused("bad-second-factor"));
+        return Err(AppError::Refused(ErrorCode::BadSecondFactor));
     };
     let actor = Actor {
         user_id: Some(challenge.user_id),
@@ -358,11 +359,11 @@ pub async fn finish_enrolment(
     let now = kabinet_store::now();
     let t = open(app, token, "enrolment", now)
         .filter(|t| t.u == who.user_id)
-        .ok_or(AppError::Refused("second-factor-expired"))?;
+        .ok_or(AppError::Refused(ErrorCode::SecondFactorExpired))?;
     let secret =
         t.s.as_deref()
             .and_then(totp::base32_decode)
-            .ok_or(AppError::Refused("second-factor-expired"))?;
+            .ok_or(AppError::Refused(ErrorCode::SecondFactorExpired))?;
     let step = totp::verify(&secret, code, now.timestamp(), None)
         .ok_or_else(|| FieldErrors::single("code", "bad-second-factor"))?;
     store_new(app, actor, who.user_id, &secret, step, now).await
@@ -398,7 +399,7 @@ pub async fn renew_recovery_codes(app: &App, actor: &Actor, who: &Identity, code
 /// and whose role does not require it.
 pub async fn disable(app: &App, actor: &Actor, who: &Identity, code: &str) -> AppResult<()> {
     if required_for(app, who.role) {
-        return Err(AppError::Refused("second-factor-required"));
+        return Err(AppError::Refused(ErrorCode::SecondFactorRequired));
     }
     let sf = of_user(app, who.user_id).await?.ok_or(AppError::NotFound)?;
     if !check_code(app, &sf, code, kabinet_store::now()).await? {

@@ -146,7 +146,7 @@ async fn authenticate_any(app: &App, token: &str) -> AppResult<Option<Identity>>
     let Some(user) = user else {
         return Ok(None);
     };
-    if user.status != "active" {
+    if user.status != kabinet_core::access::UserStatus::Active {
         return Ok(None);
     }
     let expires_at = s.expires_at;

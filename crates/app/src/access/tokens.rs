@@ -117,7 +117,7 @@ pub async fn authenticate(app: &App, secret: &str) -> AppResult<Option<Identity>
     let Some(user) = User::find_by_id(token.user_id).one(&app.db.conn).await? else {
         return Ok(None);
     };
-    if user.status != "active" {
+    if user.status != kabinet_core::access::UserStatus::Active {
         return Ok(None);
     }
     let token_id = token.id;

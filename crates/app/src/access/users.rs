@@ -1,8 +1,9 @@
 //! Logins: staff users managed by admins, cabinet users managed by staff (a partner only for
 //! its own customers), and what every user does to their own login.
 
+use kabinet_core::ErrorCode;
 use kabinet_core::access::Permission;
-use kabinet_core::access::{CustomerRole, Role, StaffRole};
+use kabinet_core::access::{CustomerRole, Role, StaffRole, UserStatus};
 use kabinet_core::{email::Email, phone::Phone, text};
 use kabinet_store::ConnectionTrait;
 use kabinet_store::entities::user::{self, Entity as User};
@@ -182,8 +183,8 @@ pub async fn insert_prepared<C: ConnectionTrait>(
 ) -> AppResult<CreatedUser> {
     let now = kabinet_store::now();
     let (staff_role, customer_role) = match p.role {
-        Role::Staff(r) => (Some(r.as_str().to_owned()), None),
-        Role::Customer(r) => (None, Some(r.as_str().to_owned())),
+        Role::Staff(r) => (Some(r), None),
+        Role::Customer(r) => (None, Some(r)),
     };
     let created = user::ActiveModel {
         login: Set(p.checked.login),
@@ -196,7 +197,7 @@ pub async fn insert_prepared<C: ConnectionTrait>(
         customer_role: Set(customer_role),
         partner_id: Set(partner_id),
         language: Set(p.checked.language.code().to_owned()),
-        status: Set("active".into()),
+        status: Set(kabinet_core::access::UserStatus::Active),
         must_change_password: Set(must_change || p.generated.is_some()),
         created_at: Set(now),
         updated_at: Set(now),
@@ -338,7 +339,7 @@ pub async fn get_manageable(app: &App, who: &Identity, user_id: i64) -> AppResul
         .ok_or(AppError::NotFound)?;
     if target.id == who.user_id {
         // Nobody disables, demotes or resets themselves through management screens.
-        return Err(AppError::Refused("cannot-manage-self"));
+        return Err(AppError::Refused(ErrorCode::CannotManageSelf));
     }
     match target.customer_id {
         Some(cid) => {
@@ -367,11 +368,15 @@ pub async fn set_active(
         Permission::CabinetManageUsers,
     ])?;
     let target = get_manageable(app, who, user_id).await?;
-    let before = target.status.clone();
-    let after = if active { "active" } else { "disabled" };
+    let before = target.status;
+    let after = if active {
+        UserStatus::Active
+    } else {
+        UserStatus::Disabled
+    };
     let txn = app.db.write().await?;
     let mut m: user::ActiveModel = target.into();
-    m.status = Set(after.into());
+    m.status = Set(after);
     m.updated_at = Set(kabinet_store::now());
     let updated = m.update(&txn).await?;
     if !active {
@@ -411,10 +416,10 @@ pub async fn change_staff_role(
     if role == StaffRole::Partner && !partner_exists(app, partner_id).await? {
         return Err(FieldErrors::single("partner_id", "partner-required"));
     }
-    let before = (target.staff_role.clone(), target.partner_id);
+    let before = (target.staff_role, target.partner_id);
     let txn = app.db.write().await?;
     let mut m: user::ActiveModel = target.into();
-    m.staff_role = Set(Some(role.as_str().into()));
+    m.staff_role = Set(Some(role));
     m.partner_id = Set(if role == StaffRole::Partner { partner_id } else { None });
     m.updated_at = Set(kabinet_store::now());
     let updated = m.update(&txn).await?;

@@ -2,6 +2,7 @@
 //! sees "only the lines and assets assigned to them"). Every other role of the customer sees
 //! all of the customer's assets; assignments narrow the line manager's view and nothing else.
 
+use kabinet_core::ErrorCode;
 use std::collections::HashSet;
 
 use kabinet_core::access::{CustomerRole, Permission, Role};
@@ -63,8 +64,8 @@ pub async fn set_for(
     who.require(&[Permission::CabinetManageUsers, Permission::CustomerUsersManage])?;
     let target = users::get_manageable(app, who, user_id).await?;
     let customer_id = target.customer_id.ok_or(AppError::NotFound)?;
-    if target.customer_role.as_deref() != Some(CustomerRole::LineManager.as_str()) {
-        return Err(AppError::Refused("assignments-for-line-managers"));
+    if target.customer_role != Some(CustomerRole::LineManager) {
+        return Err(AppError::Refused(ErrorCode::AssignmentsForLineManagers));
     }
     let wanted: HashSet<i64> = asset_ids.iter().copied().collect();
     if wanted.len() > MAX_ASSIGNED {

@@ -2,6 +2,7 @@
 //! the export of guests' phone numbers, which the personal-data verification gates; and the
 //! full export e-mailed to the customer before a licence is deleted.
 
+use kabinet_core::ErrorCode;
 use kabinet_core::access::Permission;
 use std::io::Write;
 
@@ -62,7 +63,9 @@ pub async fn licence_by_key(app: &App, presented: &str, ip: &str) -> AppResult<a
     let hash = crate::access::passwords::sha256_hex(secret);
     match found {
         Some(a) if !a.key_hash.is_empty() && constant_time_eq(a.key_hash.as_bytes(), hash.as_bytes()) => {
-            if a.status == "deleted" || a.status == "suspended" {
+            if a.status == kabinet_core::assets::AssetStatus::Deleted
+                || a.status == kabinet_core::assets::AssetStatus::Suspended
+            {
                 return Err(AppError::Forbidden);
             }
             Ok(a)
@@ -152,8 +155,8 @@ pub async fn start_export(
     if let Some(missing) = step_of(&a).missing() {
         return Err(AppError::Refused(missing));
     }
-    if a.status == "deleted" {
-        return Err(AppError::Conflict("licence-deleted"));
+    if a.status == kabinet_core::assets::AssetStatus::Deleted {
+        return Err(AppError::Conflict(ErrorCode::LicenceDeleted));
     }
     if format == "txt" {
         return Err(FieldErrors::single("format", "invalid-choice"));
@@ -238,8 +241,8 @@ async fn write_guests(
 pub async fn email_full_export(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppResult<String> {
     who.require(&[Permission::LicencesDelete])?;
     let a = get_visible(app, who, id).await?;
-    if a.status == "deleted" {
-        return Err(AppError::Conflict("licence-deleted"));
+    if a.status == kabinet_core::assets::AssetStatus::Deleted {
+        return Err(AppError::Conflict(ErrorCode::LicenceDeleted));
     }
     let customer = crate::customers::get_visible(app, who, a.customer_id).await?;
     let official = match customer.counterparty_id {
@@ -251,7 +254,7 @@ pub async fn email_full_export(app: &App, actor: &Actor, who: &Identity, id: i64
         None => None,
     };
     let Some(to) = official.or(customer.email.clone()) else {
-        return Err(AppError::Refused("guests-no-email"));
+        return Err(AppError::Refused(ErrorCode::GuestsNoEmail));
     };
     let lang = Lang::parse(&customer.language).unwrap_or_default();
     let dir = crate::documents::dir(app).join("guest-exports");

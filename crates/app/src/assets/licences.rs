@@ -4,8 +4,10 @@
 //! and a radar linked into one cabinet and split again; deleted for good.
 
 use chrono::Utc;
+use kabinet_core::ErrorCode;
 use kabinet_core::access::Permission;
 use kabinet_core::assets::{AssetStatus, CabinetType, LicenceKind, LicencePeriod, RouterOwnership};
+use kabinet_core::billing::BillingPeriod;
 use kabinet_core::text;
 use kabinet_store::entities::account::{self, Entity as Account};
 use kabinet_store::entities::asset::{self, Entity as Asset};
@@ -22,7 +24,7 @@ use serde_json::json;
 
 use super::LicenceKey;
 use crate::access::{Actor, Identity};
-use crate::billing::{currency_of, run};
+use crate::billing::run;
 use crate::{App, AppError, AppResult, FieldErrors, audit, customers};
 
 /// A licence as asked for.
@@ -114,7 +116,7 @@ async fn paying_account(app: &App, payer: &Payer) -> AppResult<Option<account::M
         Payer::Opening => return Ok(None),
         Payer::Partner(p) => Account::find()
             .filter(account::Column::PartnerId.eq(*p))
-            .filter(account::Column::Status.eq("active"))
+            .filter(account::Column::Status.eq(kabinet_core::billing::AccountStatus::Active))
             .order_by_asc(account::Column::Id)
             .one(&app.db.conn)
             .await?
@@ -123,7 +125,9 @@ async fn paying_account(app: &App, payer: &Payer) -> AppResult<Option<account::M
             let own = crate::billing::accounts::of_customer(app, *customer_id).await?;
             let found = match chosen {
                 Some(id) => own.into_iter().find(|a| a.id == *id),
-                None => own.into_iter().find(|a| a.status == "active"),
+                None => own
+                    .into_iter()
+                    .find(|a| a.status == kabinet_core::billing::AccountStatus::Active),
             };
             found.ok_or_else(|| FieldErrors::single("account_id", "invalid-choice"))?
         }
@@ -202,7 +206,9 @@ pub async fn draft(
                 let account = paying_account(app, &payer).await;
                 match (plan, account, kind, period) {
                     (Some(p), Ok(a), Some(k), Some(per))
-                        if p.status == "active" && p.asset_kind == k.as_str() && p.period == per.as_str() =>
+                        if p.status == kabinet_core::billing::PlanStatus::Active
+                            && p.asset_kind == k.as_str()
+                            && p.period == BillingPeriod::from(per) =>
                     {
                         if a.as_ref().is_some_and(|a| a.currency != p.currency) {
                             errors.add("plan_id", "currency-mismatch");
@@ -271,7 +277,7 @@ pub async fn insert_in(
 ) -> AppResult<Created> {
     let now = kabinet_store::now();
     let key = LicenceKey::generate();
-    let already_created = || AppError::Conflict("licence-already-created");
+    let already_created = || AppError::Conflict(ErrorCode::LicenceAlreadyCreated);
     if let Some(t) = &draft.request_token
         && Asset::find()
             .filter(asset::Column::RequestToken.eq(t.as_str()))
@@ -300,7 +306,7 @@ pub async fn insert_in(
             if a.balance < plan.price {
                 return Err(AppError::InsufficientFunds {
                     shortfall: plan.price - a.balance,
-                    currency: currency_of(&a.currency)?,
+                    currency: a.currency,
                 });
             }
             Some((plan, a))
@@ -328,7 +334,7 @@ pub async fn insert_in(
                 title: Set(format!("{} · {}", site.name, draft.kind.as_str())),
                 started_on: Set(today),
                 next_charge_on: Set(today),
-                status: Set("active".into()),
+                status: Set(kabinet_core::billing::SubscriptionStatus::Active),
                 ended_on: Set(None),
                 created_at: Set(now),
                 updated_at: Set(now),
@@ -342,11 +348,11 @@ pub async fn insert_in(
     let licence = asset::ActiveModel {
         customer_id: Set(customer.id),
         site_id: Set(Some(site.id)),
-        kind: Set(draft.kind.as_str().into()),
-        status: Set(AssetStatus::Active.as_str().into()),
-        cabinet_type: Set(Some(draft.cabinet.as_str().into())),
-        billing_period: Set(Some(draft.period.as_str().into())),
-        router_ownership: Set(Some(draft.ownership.as_str().into())),
+        kind: Set(draft.kind),
+        status: Set(AssetStatus::Active),
+        cabinet_type: Set(Some(draft.cabinet)),
+        billing_period: Set(Some(draft.period)),
+        router_ownership: Set(Some(draft.ownership)),
         is_demo: Set(draft.demo),
         demo_partner_id: Set(draft.demo_partner),
         partner_id: Set(draft.partner_id),
@@ -356,7 +362,7 @@ pub async fn insert_in(
         key_id: Set(key.key_id.clone()),
         key_hash: Set(key.hash()),
         request_token: Set(draft.request_token.clone()),
-        verification: Set("none".into()),
+        verification: Set(kabinet_core::assets::Verification::None),
         started_on: Set(today),
         created_at: Set(now),
         updated_at: Set(now),
@@ -411,8 +417,8 @@ pub fn modules_of(a: &asset::Model) -> Vec<String> {
 }
 
 fn refuse_if_deleted(a: &asset::Model) -> AppResult<()> {
-    if a.status == AssetStatus::Deleted.as_str() {
-        Err(AppError::Conflict("licence-deleted"))
+    if a.status == AssetStatus::Deleted {
+        Err(AppError::Conflict(ErrorCode::LicenceDeleted))
     } else {
         Ok(())
     }
@@ -458,11 +464,14 @@ pub async fn link(app: &App, actor: &Actor, who: &Identity, hotspot_id: i64, rad
     let r = get_visible(app, who, radar_id).await?;
     refuse_if_deleted(&h)?;
     refuse_if_deleted(&r)?;
-    if h.kind != "hotspot" || r.kind != "radar" || h.customer_id != r.customer_id {
+    if h.kind != kabinet_core::assets::LicenceKind::Hotspot
+        || r.kind != kabinet_core::assets::LicenceKind::Radar
+        || h.customer_id != r.customer_id
+    {
         return Err(FieldErrors::single("radar_id", "link-needs-hotspot-and-radar"));
     }
     if h.linked_asset_id.is_some() || r.linked_asset_id.is_some() {
-        return Err(AppError::Conflict("licence-linked-already"));
+        return Err(AppError::Conflict(ErrorCode::LicenceLinkedAlready));
     }
     let txn = app.db.write().await?;
     for (a, other) in [(h.id, r.id), (r.id, h.id)] {
@@ -478,7 +487,7 @@ pub async fn link(app: &App, actor: &Actor, who: &Identity, hotspot_id: i64, rad
             .exec(&txn)
             .await?;
         if done.rows_affected == 0 {
-            return Err(AppError::Conflict("licence-linked-already"));
+            return Err(AppError::Conflict(ErrorCode::LicenceLinkedAlready));
         }
     }
     audit::record(
@@ -508,10 +517,14 @@ pub async fn split(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppResu
     let a = get_visible(app, who, id).await?;
     refuse_if_deleted(&a)?;
     let Some(other_id) = a.linked_asset_id else {
-        return Err(AppError::Conflict("licence-not-linked"));
+        return Err(AppError::Conflict(ErrorCode::LicenceNotLinked));
     };
     let other = get_visible(app, who, other_id).await?;
-    let radar = if a.kind == "radar" { a.clone() } else { other.clone() };
+    let radar = if a.kind == kabinet_core::assets::LicenceKind::Radar {
+        a.clone()
+    } else {
+        other.clone()
+    };
     // A radar split, linked and split again gets another login each time.
     let login = format!("radar-{}-{}", radar.key_id, crate::access::passwords::random_secret(2));
     let prepared = crate::access::users::prepare_customer_user(&crate::access::users::NewUser {
@@ -537,7 +550,7 @@ pub async fn split(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppResu
             .exec(&txn)
             .await?;
         if done.rows_affected == 0 {
-            return Err(AppError::Conflict("licence-not-linked"));
+            return Err(AppError::Conflict(ErrorCode::LicenceNotLinked));
         }
     }
     let created =
@@ -549,7 +562,7 @@ pub async fn split(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppResu
         "licence.split",
         "asset",
         Some(radar.id),
-        json!({"hotspot": if a.kind == "radar" { other.id } else { a.id }, "radar": radar.id,
+        json!({"hotspot": if a.kind == kabinet_core::assets::LicenceKind::Radar { other.id } else { a.id }, "radar": radar.id,
                "radar_login": created.user.login, "key_id": radar.key_id}),
     )
     .await?;
@@ -575,9 +588,9 @@ pub async fn guest_count(app: &App, id: i64) -> AppResult<u64> {
 pub async fn delete(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppResult<u64> {
     who.require(&[Permission::LicencesDelete])?;
     let a = get_visible(app, who, id).await?;
-    refuse_if_deleted(&a).map_err(|_| AppError::Conflict("licence-deleted-already"))?;
+    refuse_if_deleted(&a).map_err(|_| AppError::Conflict(ErrorCode::LicenceDeletedAlready))?;
     if a.linked_asset_id.is_some() {
-        return Err(AppError::Refused("licence-split-first"));
+        return Err(AppError::Refused(ErrorCode::LicenceSplitFirst));
     }
     let now = kabinet_store::now();
     let today = Utc::now().date_naive();
@@ -604,7 +617,7 @@ pub async fn delete(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppRes
         .exec(&txn)
         .await?;
     if done.rows_affected == 0 {
-        return Err(AppError::Conflict("licence-deleted-already"));
+        return Err(AppError::Conflict(ErrorCode::LicenceDeletedAlready));
     }
     if let Some(sub) = a.subscription_id {
         Subscription::update_many()
@@ -636,4 +649,54 @@ pub async fn demo_of_partner(app: &App, partner_id: i64) -> AppResult<Option<ass
         .limit(1)
         .one(&app.db.conn)
         .await?)
+}
+
+/// The two pages of a point on the hotspot portal; both show guests' data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PortalPage {
+    Identification,
+    Authorisation,
+}
+
+impl std::str::FromStr for PortalPage {
+    type Err = kabinet_core::UnknownValue;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "identification" => Ok(PortalPage::Identification),
+            "authorisation" => Ok(PortalPage::Authorisation),
+            _ => Err(kabinet_core::UnknownValue(s.to_owned())),
+        }
+    }
+}
+
+impl PortalPage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PortalPage::Identification => "identification",
+            PortalPage::Authorisation => "authorisation",
+        }
+    }
+}
+
+/// The address of licence `id`'s `page` on the portal, for `who`; every opening is audited,
+/// since the pages show guests' data.
+pub async fn open_portal(app: &App, actor: &Actor, who: &Identity, id: i64, page: PortalPage) -> AppResult<String> {
+    let l = get_visible(app, who, id).await?;
+    let txn = app.db.write().await?;
+    audit::record(
+        &txn,
+        actor,
+        &format!("licence.open-{}", page.as_str()),
+        "asset",
+        Some(id),
+        json!({"key_id": l.key_id}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(format!(
+        "{}/{}/{}",
+        app.config.assets.portal_base_url.trim_end_matches('/'),
+        l.key_id,
+        page.as_str()
+    ))
 }

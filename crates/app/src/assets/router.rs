@@ -3,6 +3,7 @@
 //! through the router-control port, whose real adapter speaks the MikroTik RouterOS API over
 //! TCP (login, `/system/reboot`). Every action is audited.
 
+use kabinet_core::ErrorCode;
 use kabinet_core::access::Permission;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
@@ -248,11 +249,11 @@ pub async fn set_router(
 pub async fn reboot(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppResult<()> {
     who.require(&[Permission::RoutersControl])?;
     let a = get_visible(app, who, id).await?;
-    if a.status == "deleted" {
-        return Err(AppError::Conflict("licence-deleted"));
+    if a.status == kabinet_core::assets::AssetStatus::Deleted {
+        return Err(AppError::Conflict(ErrorCode::LicenceDeleted));
     }
     let (Some(host), Some(port), Some(user)) = (a.router_host.clone(), a.router_port, a.router_user.clone()) else {
-        return Err(AppError::Refused("router-not-configured"));
+        return Err(AppError::Refused(ErrorCode::RouterNotConfigured));
     };
     let address = RouterAddress {
         host,
@@ -263,7 +264,7 @@ pub async fn reboot(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppRes
             Some(sealed) => app
                 .secrets
                 .open(sealed)
-                .ok_or(AppError::Refused("router-password-unreadable"))?,
+                .ok_or(AppError::Refused(ErrorCode::RouterPasswordUnreadable))?,
         },
     };
     let result = app.router.reboot(&address).await;
@@ -284,8 +285,8 @@ pub async fn reboot(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppRes
     txn.commit().await?;
     match result {
         Ok(()) => Ok(()),
-        Err(RouterError::Unreachable(_)) => Err(AppError::Refused("router-unreachable")),
-        Err(RouterError::Refused(_)) => Err(AppError::Refused("router-refused")),
+        Err(RouterError::Unreachable(_)) => Err(AppError::Refused(ErrorCode::RouterUnreachable)),
+        Err(RouterError::Refused(_)) => Err(AppError::Refused(ErrorCode::RouterRefused)),
     }
 }
 
@@ -295,8 +296,8 @@ pub async fn reboot(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppRes
 pub async fn firmware(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppResult<(String, Vec<u8>)> {
     who.require(&[Permission::RoutersControl])?;
     let a = get_visible(app, who, id).await?;
-    if a.status == "deleted" {
-        return Err(AppError::Conflict("licence-deleted"));
+    if a.status == kabinet_core::assets::AssetStatus::Deleted {
+        return Err(AppError::Conflict(ErrorCode::LicenceDeleted));
     }
     let point = match a.site_id {
         Some(s) => Site::find_by_id(s).one(&app.db.conn).await?.map(|s| s.name),
@@ -396,7 +397,7 @@ add name=kabinet-heartbeat interval=5m on-event=kabinet-heartbeat comment="Kabin
 "#,
         key_id = a.key_id,
         kind = a.kind,
-        cabinet = a.cabinet_type.as_deref().unwrap_or("-"),
+        cabinet = a.cabinet_type.map_or("-", |c| c.as_str()),
         now = kabinet_store::now().format("%Y-%m-%d %H:%M UTC"),
         full_key = key.full(),
     )

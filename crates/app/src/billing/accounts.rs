@@ -1,8 +1,9 @@
 //! Personal accounts (лицевые счета, BIL-1): one or more per customer, one per partner.
 
 use chrono::{DateTime, Utc};
-use kabinet_core::access::Permission;
-use kabinet_core::billing::amount_due;
+use kabinet_core::ErrorCode;
+use kabinet_core::access::{Permission, StaffRole};
+use kabinet_core::billing::{AccountKind, amount_due};
 use kabinet_core::money::{Currency, MAX_AMOUNT};
 use kabinet_core::text;
 use kabinet_store::ConnectionTrait;
@@ -168,7 +169,7 @@ pub async fn open_in<C: ConnectionTrait>(
     }
     if let Some(m) = new.manager_user_id {
         let staff = User::find_by_id(m).one(txn).await?;
-        if !staff.is_some_and(|u| u.staff_role.is_some() && u.staff_role.as_deref() != Some("partner")) {
+        if !staff.is_some_and(|u| u.staff_role.is_some_and(|r| r != StaffRole::Partner)) {
             errors.add("manager_user_id", "invalid-choice");
         }
     }
@@ -182,7 +183,7 @@ pub async fn open_in<C: ConnectionTrait>(
             .await?
             .is_some();
         if exists {
-            return Err(AppError::Conflict("partner-account-exists"));
+            return Err(AppError::Conflict(ErrorCode::PartnerAccountExists));
         }
     }
     let created = account::ActiveModel {
@@ -190,20 +191,19 @@ pub async fn open_in<C: ConnectionTrait>(
         customer_id: Set(new.customer_id),
         partner_id: Set(new.partner_id),
         kind: Set(if new.partner_id.is_some() {
-            "partner"
+            AccountKind::Partner
         } else {
-            "customer"
-        }
-        .into()),
+            AccountKind::Customer
+        }),
         title: Set(title.unwrap_or_default()),
-        currency: Set(new.currency.code().into()),
+        currency: Set(new.currency),
         balance: Set(0),
         credit_limit: Set(new.credit_limit),
         warning_threshold: Set(new.warning_threshold),
         below_warning: Set(false),
         time_zone: Set(time_zone.to_owned()),
         manager_user_id: Set(new.manager_user_id),
-        status: Set("active".into()),
+        status: Set(kabinet_core::billing::AccountStatus::Active),
         created_at: Set(now),
         updated_at: Set(now),
         ..Default::default()
@@ -309,12 +309,12 @@ pub fn month_start(time_zone: &str, now: DateTime<Utc>) -> DateTime<Utc> {
 }
 
 pub async fn summary(app: &App, a: account::Model) -> AppResult<Summary> {
-    let currency = super::currency_of(&a.currency)?;
+    let currency = a.currency;
     let since = month_start(&a.time_zone, kabinet_store::now());
     let (moved, accruals) = kabinet_store::ledger::totals_since(&app.db.conn, a.id, since).await?;
     let due: Vec<(subscription::Model, Option<kabinet_store::entities::plan::Model>)> = Subscription::find()
         .filter(subscription::Column::AccountId.eq(a.id))
-        .filter(subscription::Column::Status.eq("active"))
+        .filter(subscription::Column::Status.eq(kabinet_core::billing::SubscriptionStatus::Active))
         .find_also_related(Plan)
         .all(&app.db.conn)
         .await?;
@@ -343,5 +343,5 @@ pub async fn input_unit(
     lang: crate::i18n::Lang,
 ) -> AppResult<kabinet_core::money::DisplayUnit> {
     let a = get_visible(app, who, id).await?;
-    Ok(lang.input_unit(super::currency_of(&a.currency)?))
+    Ok(lang.input_unit(a.currency))
 }

@@ -4,6 +4,7 @@
 //! once a day per account. Failures are notified; the customer can cancel at any time.
 
 use chrono::NaiveDate;
+use kabinet_core::ErrorCode;
 use kabinet_core::access::Permission;
 use kabinet_core::money::{Currency, MAX_AMOUNT};
 use kabinet_store::entities::account::{self, Entity as Account};
@@ -65,7 +66,7 @@ pub async fn set_up(app: &App, actor: &Actor, who: &Identity, new: NewRule) -> A
     let account = super::accounts::get_visible(app, who, new.account_id).await?;
     let customer_id = account.customer_id.ok_or(AppError::Forbidden)?;
     if app.gateway.is_none() {
-        return Err(AppError::Refused("gateway-not-configured"));
+        return Err(AppError::Refused(ErrorCode::GatewayNotConfigured));
     }
     let mut errors = FieldErrors::new();
     if !MODES.contains(&new.mode.as_str()) {
@@ -90,14 +91,16 @@ pub async fn set_up(app: &App, actor: &Actor, who: &Identity, new: NewRule) -> A
         .one(&txn)
         .await?;
     let rule = match existing {
-        Some(r) if r.status == "active" => return Err(AppError::Conflict("autopay-exists")),
+        Some(r) if r.status == kabinet_core::billing::AutopayStatus::Active => {
+            return Err(AppError::Conflict(ErrorCode::AutopayExists));
+        }
         Some(r) => {
             let mut row: autopay_rule::ActiveModel = r.into();
             row.mode = Set(new.mode.clone());
             row.threshold = Set(new.threshold);
             row.topup_amount = Set(new.topup_amount);
             row.payment_method_id = Set(None);
-            row.status = Set("awaiting_card".into());
+            row.status = Set(kabinet_core::billing::AutopayStatus::AwaitingCard);
             row.failures = Set(0);
             row.last_error = Set(None);
             row.updated_at = Set(now);
@@ -111,7 +114,7 @@ pub async fn set_up(app: &App, actor: &Actor, who: &Identity, new: NewRule) -> A
                 threshold: Set(new.threshold),
                 topup_amount: Set(new.topup_amount),
                 payment_method_id: Set(None),
-                status: Set("awaiting_card".into()),
+                status: Set(kabinet_core::billing::AutopayStatus::AwaitingCard),
                 failures: Set(0),
                 last_error: Set(None),
                 last_run_on: Set(None),
@@ -135,7 +138,7 @@ pub async fn set_up(app: &App, actor: &Actor, who: &Identity, new: NewRule) -> A
     .await?;
     txn.commit().await?;
     let (_, url) = super::topup::start_with(app, actor, who, account.id, new.first_payment, true).await?;
-    url.ok_or(AppError::Refused("gateway-refused"))
+    url.ok_or(AppError::Refused(ErrorCode::GatewayRefused))
 }
 
 /// After a payment that saved a card: the account's rule waiting for a card becomes active.
@@ -147,7 +150,7 @@ pub async fn attach_card<C: sea_orm::ConnectionTrait>(
 ) -> AppResult<()> {
     let Some(rule) = AutopayRule::find()
         .filter(autopay_rule::Column::AccountId.eq(account_id))
-        .filter(autopay_rule::Column::Status.eq("awaiting_card"))
+        .filter(autopay_rule::Column::Status.eq(kabinet_core::billing::AutopayStatus::AwaitingCard))
         .one(txn)
         .await?
     else {
@@ -156,7 +159,7 @@ pub async fn attach_card<C: sea_orm::ConnectionTrait>(
     let id = rule.id;
     let mut row: autopay_rule::ActiveModel = rule.into();
     row.payment_method_id = Set(Some(method_id.to_owned()));
-    row.status = Set("active".into());
+    row.status = Set(kabinet_core::billing::AutopayStatus::Active);
     row.updated_at = Set(kabinet_store::now());
     row.update(txn).await?;
     audit::record(
@@ -181,7 +184,7 @@ pub async fn cancel(app: &App, actor: &Actor, who: &Identity, rule_id: i64) -> A
     let txn = app.db.write().await?;
     let account_id = rule.account_id;
     let mut row: autopay_rule::ActiveModel = rule.into();
-    row.status = Set("canceled".into());
+    row.status = Set(kabinet_core::billing::AutopayStatus::Canceled);
     // The saved card is forgotten with the rule.
     row.payment_method_id = Set(None);
     row.updated_at = Set(kabinet_store::now());
@@ -215,7 +218,7 @@ pub async fn run(app: &App, today: NaiveDate) -> AppResult<AutopayReport> {
     // Intents left pending by an earlier round are settled first, under their own keys.
     report.paid += resume_pending(app).await?;
     let rules = AutopayRule::find()
-        .filter(autopay_rule::Column::Status.eq("active"))
+        .filter(autopay_rule::Column::Status.eq(kabinet_core::billing::AutopayStatus::Active))
         .all(&app.db.conn)
         .await?;
     for rule in rules {
@@ -246,7 +249,7 @@ pub async fn run(app: &App, today: NaiveDate) -> AppResult<AutopayReport> {
             Err(e) => {
                 report.failed += 1;
                 row.failures = Set(rule.failures + 1);
-                row.last_error = Set(Some(e.code().chars().take(300).collect()));
+                row.last_error = Set(Some(e.code().as_str().to_owned()));
                 notify_failure(app, &account, amount, &key).await?;
             }
         }
@@ -298,10 +301,20 @@ async fn pay(
         .one(&app.db.conn)
         .await?;
     let ours = match existing {
-        Some(p) if p.status == "succeeded" => return Ok(()),
-        Some(p) if p.status == "pending" => p,
-        Some(_) => return Err(AppError::Refused("gateway-refused")),
-        None => super::topup::new_pending(app, actor, account, amount, "autopay", key).await?,
+        Some(p) if p.status == kabinet_core::billing::PaymentStatus::Succeeded => return Ok(()),
+        Some(p) if p.status == kabinet_core::billing::PaymentStatus::Pending => p,
+        Some(_) => return Err(AppError::Refused(ErrorCode::GatewayRefused)),
+        None => {
+            super::topup::new_pending(
+                app,
+                actor,
+                account,
+                amount,
+                kabinet_core::billing::PaymentMethod::Autopay,
+                key,
+            )
+            .await?
+        }
     };
     ask(app, actor, gw, account, ours, method).await
 }
@@ -316,7 +329,7 @@ async fn ask(
     ours: payment::Model,
     method: &str,
 ) -> AppResult<()> {
-    let currency: Currency = super::currency_of(&account.currency)?;
+    let currency: Currency = account.currency;
     let request = NewGatewayPayment {
         amount: ours.amount,
         currency,
@@ -329,7 +342,7 @@ async fn ask(
     };
     let g = gw.create_payment(&request).await.map_err(|e| {
         tracing::warn!(error = %e, account = account.id, payment = ours.id, "autopay: the intent stays pending");
-        AppError::Refused("gateway-unavailable")
+        AppError::Refused(ErrorCode::GatewayUnavailable)
     })?;
     let ours = if ours.gateway_payment_id.is_none() {
         let mut row: payment::ActiveModel = ours.into();
@@ -345,7 +358,7 @@ async fn ask(
         }
         _ => {
             super::topup::settle(app, actor, ours, &g).await?;
-            Err(AppError::Refused("gateway-refused"))
+            Err(AppError::Refused(ErrorCode::GatewayRefused))
         }
     }
 }
@@ -362,8 +375,8 @@ pub async fn resume_pending(app: &App) -> AppResult<u64> {
     };
     let since = kabinet_store::now() - RESUME_WITHIN;
     let pending = payment::Entity::find()
-        .filter(payment::Column::Method.eq("autopay"))
-        .filter(payment::Column::Status.eq("pending"))
+        .filter(payment::Column::Method.eq(kabinet_core::billing::PaymentMethod::Autopay))
+        .filter(payment::Column::Status.eq(kabinet_core::billing::PaymentStatus::Pending))
         .filter(payment::Column::CreatedAt.gte(since))
         .all(&app.db.conn)
         .await?;
@@ -375,7 +388,7 @@ pub async fn resume_pending(app: &App) -> AppResult<u64> {
         };
         let Some(rule) = AutopayRule::find()
             .filter(autopay_rule::Column::AccountId.eq(account.id))
-            .filter(autopay_rule::Column::Status.eq("active"))
+            .filter(autopay_rule::Column::Status.eq(kabinet_core::billing::AutopayStatus::Active))
             .one(&app.db.conn)
             .await?
         else {
@@ -388,7 +401,7 @@ pub async fn resume_pending(app: &App) -> AppResult<u64> {
         match ask(app, &actor, &*gw, &account, intent, &method).await {
             Ok(()) => {
                 let settled = payment::Entity::find_by_id(intent_id).one(&app.db.conn).await?;
-                if settled.is_some_and(|p| p.status == "succeeded") {
+                if settled.is_some_and(|p| p.status == kabinet_core::billing::PaymentStatus::Succeeded) {
                     paid += 1;
                     let mut row: autopay_rule::ActiveModel = rule.into();
                     row.failures = Set(0);
@@ -411,7 +424,7 @@ async fn notify_failure(app: &App, account: &account::Model, amount: i64, key: &
         return Ok(());
     };
     let lang = Lang::parse(&c.language).unwrap_or_default();
-    let currency: Currency = super::currency_of(&account.currency)?;
+    let currency: Currency = account.currency;
     let args = [
         ("account", account.number.clone()),
         ("amount", lang.money(amount, currency)),

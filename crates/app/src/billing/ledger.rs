@@ -1,6 +1,7 @@
 //! Appending to an account's ledger — the only way a balance changes.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use kabinet_core::ErrorCode;
 use kabinet_core::access::Permission;
 use kabinet_core::billing::{EntryKind, check_debt_cap, crosses_warning};
 use kabinet_core::text;
@@ -84,7 +85,7 @@ pub async fn append<C: ConnectionTrait>(txn: &C, actor: &Actor, p: Posting) -> A
         .await?
     {
         if done.account_id != p.account_id || done.amount != p.amount {
-            return Err(AppError::Conflict("idempotency-key-reused"));
+            return Err(AppError::Conflict(ErrorCode::IdempotencyKeyReused));
         }
         return Ok(Posted::AlreadyPosted(done));
     }
@@ -99,7 +100,7 @@ pub async fn append<C: ConnectionTrait>(txn: &C, actor: &Actor, p: Posting) -> A
     let moved = store::move_balance(txn, p.account_id, p.amount, now)
         .await?
         .ok_or(AppError::NotFound)?;
-    let currency = super::currency_of(&moved.currency)?;
+    let currency = moved.currency;
     if p.enforce_debt_cap
         && p.amount < 0
         && let Err(shortfall) = check_debt_cap(moved.balance_after, moved.credit_limit)
@@ -109,10 +110,10 @@ pub async fn append<C: ConnectionTrait>(txn: &C, actor: &Actor, p: Posting) -> A
     let entry = ledger_entry::ActiveModel {
         account_id: Set(p.account_id),
         customer_id: Set(moved.customer_id),
-        kind: Set(p.kind.as_str().into()),
+        kind: Set(p.kind),
         amount: Set(p.amount),
         balance_after: Set(moved.balance_after),
-        currency: Set(moved.currency.clone()),
+        currency: Set(moved.currency),
         occurred_at: Set(p.occurred_at),
         recorded_at: Set(now),
         description: Set(text::truncate(&p.description, 500)),
@@ -129,7 +130,7 @@ pub async fn append<C: ConnectionTrait>(txn: &C, actor: &Actor, p: Posting) -> A
     .map_err(|e| {
         if kabinet_store::is_unique_violation(&e) {
             // A concurrent twin won; the caller's transaction is spoilt and must be retried.
-            AppError::Conflict("already-posted")
+            AppError::Conflict(ErrorCode::AlreadyPosted)
         } else {
             e.into()
         }
@@ -164,7 +165,7 @@ async fn warn_low_balance<C: ConnectionTrait>(
     let Some(customer) = Customer::find_by_id(customer_id).one(txn).await? else {
         return Ok(());
     };
-    let currency = super::currency_of(&account.currency)?;
+    let currency = account.currency;
     notice::ActiveModel {
         customer_id: Set(customer_id),
         account_id: Set(Some(account.id)),
@@ -319,8 +320,8 @@ pub async fn reverse(
         .await?
         .ok_or(AppError::NotFound)?;
     super::accounts::get_visible(app, who, original.account_id).await?;
-    if original.kind == EntryKind::Reversal.as_str() {
-        return Err(AppError::Refused("reversal-of-reversal"));
+    if original.kind == EntryKind::Reversal {
+        return Err(AppError::Refused(ErrorCode::ReversalOfReversal));
     }
     let reason = text::one_line(reason, 500, true)
         .map_err(|p| FieldErrors::single("reason", &format!("text-{}", p.code().replace('_', "-"))))?
@@ -331,7 +332,7 @@ pub async fn reverse(
         .one(&txn)
         .await?;
     if already.is_some() {
-        return Err(AppError::Conflict("already-reversed"));
+        return Err(AppError::Conflict(ErrorCode::AlreadyReversed));
     }
     let posted = post(
         &txn,
@@ -352,7 +353,7 @@ pub async fn reverse(
     )
     .await?;
     if let Posted::AlreadyPosted(_) = posted {
-        return Err(AppError::Conflict("already-reversed"));
+        return Err(AppError::Conflict(ErrorCode::AlreadyReversed));
     }
     txn.commit().await?;
     Ok(posted.entry().clone())

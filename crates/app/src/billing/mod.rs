@@ -15,9 +15,9 @@ pub mod run;
 pub mod subscriptions;
 pub mod topup;
 
-use kabinet_core::money::{Currency, DisplayUnit, parse_amount};
+use kabinet_core::money::{DisplayUnit, parse_amount};
 
-use crate::{AppError, AppResult, FieldErrors};
+use crate::{AppResult, FieldErrors};
 
 /// Parses an amount typed into `field` in the unit the reader uses for `currency`.
 pub fn typed_amount(field: &str, input: &str, unit: DisplayUnit) -> AppResult<i64> {
@@ -33,10 +33,4 @@ pub fn local_midnight(day: chrono::NaiveDate, time_zone: &str) -> chrono::DateTi
         .map(|z| z.timestamp().as_microsecond())
         .unwrap_or(0);
     chrono::DateTime::from_timestamp_micros(micros).unwrap_or_default()
-}
-
-/// The stored currency of a row; a value we did not write is an internal error.
-pub(crate) fn currency_of(code: &str) -> AppResult<Currency> {
-    code.parse::<Currency>()
-        .map_err(|e| AppError::Internal(anyhow::anyhow!("stored currency: {e}")))
 }

@@ -2,8 +2,10 @@
 //! arrive through the same table once the gateway confirms them.
 
 use chrono::{NaiveDate, TimeZone, Utc};
+use kabinet_core::ErrorCode;
 use kabinet_core::access::Permission;
 use kabinet_core::billing::EntryKind;
+use kabinet_core::billing::PaymentMethod;
 use kabinet_core::money::MAX_AMOUNT;
 use kabinet_core::text;
 use kabinet_store::entities::account::{self, Entity as Account};
@@ -16,7 +18,7 @@ use crate::access::{Actor, Identity};
 use crate::{App, AppError, AppResult, FieldErrors, audit};
 
 /// How money came in.
-pub const MANUAL_METHODS: [&str; 2] = ["bank_transfer", "cash"];
+pub const MANUAL_METHODS: [PaymentMethod; 2] = [PaymentMethod::BankTransfer, PaymentMethod::Cash];
 
 /// A payment staff register from a bank statement or a cash desk.
 #[derive(Debug, Clone)]
@@ -49,14 +51,14 @@ pub async fn register_manual(app: &App, actor: &Actor, who: &Identity, p: Manual
     let account_id = p.account_id;
     let amount = p.amount;
     match register_new(app, actor, who, p).await {
-        Err(AppError::Conflict("payment-already-registered")) => {
+        Err(AppError::Conflict(ErrorCode::PaymentAlreadyRegistered)) => {
             let earlier = payment::Entity::find()
                 .filter(payment::Column::IdempotenceKey.eq(key))
                 .one(&app.db.conn)
                 .await?
-                .ok_or(AppError::Conflict("payment-already-registered"))?;
+                .ok_or(AppError::Conflict(ErrorCode::PaymentAlreadyRegistered))?;
             if earlier.account_id != account_id || earlier.amount != amount {
-                return Err(AppError::Conflict("idempotency-key-reused"));
+                return Err(AppError::Conflict(ErrorCode::IdempotencyKeyReused));
             }
             Ok(Registered {
                 payment: earlier,
@@ -76,10 +78,13 @@ async fn register_new(app: &App, actor: &Actor, who: &Identity, p: ManualPayment
     if p.amount <= 0 || p.amount > MAX_AMOUNT {
         errors.add("amount", "amount-not-positive");
     }
-    if !MANUAL_METHODS.contains(&p.method.as_str()) {
+    let method = errors
+        .choice::<PaymentMethod>("method", &p.method)
+        .filter(|m| MANUAL_METHODS.contains(m));
+    if method.is_none() && errors.get("method").is_none() {
         errors.add("method", "invalid-choice");
     }
-    let document_number = text::one_line(&p.document_number, 64, p.method == "bank_transfer")
+    let document_number = text::one_line(&p.document_number, 64, method == Some(PaymentMethod::BankTransfer))
         .map_err(|e| errors.add("document_number", &format!("text-{}", e.code().replace('_', "-"))))
         .ok()
         .flatten();
@@ -95,17 +100,20 @@ async fn register_new(app: &App, actor: &Actor, who: &Identity, p: ManualPayment
         errors.add("idempotency_key", "bad-request");
     }
     errors.into_result()?;
+    let Some(method) = method else {
+        return Err(FieldErrors::single("method", "invalid-choice"));
+    };
     let paid_at = Utc.from_utc_datetime(&p.document_date.and_hms_opt(12, 0, 0).unwrap_or_default());
     let txn = app.db.write().await?;
     let created = payment::ActiveModel {
-        status: Set("succeeded".into()),
+        status: Set(kabinet_core::billing::PaymentStatus::Succeeded),
         document_number: Set(document_number.clone()),
         document_date: Set(Some(p.document_date)),
         description: Set(description.clone().unwrap_or_default()),
         paid_at: Set(Some(paid_at)),
         ..new_row(
             &account,
-            &p.method,
+            method,
             p.amount,
             format!("manual:{}", p.idempotency_key),
             actor,
@@ -158,7 +166,7 @@ pub(crate) async fn insert<C: sea_orm::ConnectionTrait>(
 ) -> AppResult<payment::Model> {
     row.insert(txn).await.map_err(|e| {
         if kabinet_store::is_unique_violation(&e) {
-            AppError::Conflict("payment-already-registered")
+            AppError::Conflict(ErrorCode::PaymentAlreadyRegistered)
         } else {
             e.into()
         }
@@ -169,7 +177,7 @@ pub(crate) async fn insert<C: sea_orm::ConnectionTrait>(
 /// sets the status and what else differs.
 pub(crate) fn new_row(
     account: &account::Model,
-    method: &str,
+    method: PaymentMethod,
     amount: i64,
     key: String,
     actor: &Actor,
@@ -177,11 +185,11 @@ pub(crate) fn new_row(
     payment::ActiveModel {
         account_id: Set(account.id),
         customer_id: Set(account.customer_id),
-        method: Set(method.to_owned()),
-        status: Set("pending".into()),
+        method: Set(method),
+        status: Set(kabinet_core::billing::PaymentStatus::Pending),
         amount: Set(amount),
         refunded: Set(0),
-        currency: Set(account.currency.clone()),
+        currency: Set(account.currency),
         document_number: Set(None),
         document_date: Set(None),
         gateway_payment_id: Set(None),
@@ -201,7 +209,7 @@ pub async fn recent_on(app: &App, accounts: &[account::Model], limit: u64) -> Ap
     let ids: Vec<i64> = accounts.iter().map(|a| a.id).collect();
     let rows = Payment::find()
         .filter(payment::Column::AccountId.is_in(ids))
-        .filter(payment::Column::Status.eq("succeeded"))
+        .filter(payment::Column::Status.eq(kabinet_core::billing::PaymentStatus::Succeeded))
         .order_by_desc(payment::Column::PaidAt)
         .limit(limit)
         .all(&app.db.conn)
@@ -261,7 +269,7 @@ pub struct PaymentFilter {
 pub struct PaymentRow {
     pub payment: payment::Model,
     pub account_number: String,
-    pub account_kind: String,
+    pub account_kind: Option<kabinet_core::billing::AccountKind>,
 }
 
 /// The accounts a list may show: `None` for every account (staff without a customer filter),
@@ -306,7 +314,7 @@ fn filtered(
     time_zone: &str,
 ) -> sea_orm::Select<Payment> {
     use sea_orm::{JoinType, QuerySelect, RelationTrait};
-    let mut q = Payment::find().filter(payment::Column::Status.eq("succeeded"));
+    let mut q = Payment::find().filter(payment::Column::Status.eq(kabinet_core::billing::PaymentStatus::Succeeded));
     if f.account_kind.is_some() || sort.key == "account" {
         q = q.join(JoinType::InnerJoin, payment::Relation::Account.def());
     }
@@ -387,7 +395,7 @@ pub async fn list(
 }
 
 fn row((payment, account): (payment::Model, Option<account::Model>)) -> PaymentRow {
-    let (account_number, account_kind) = account.map(|a| (a.number, a.kind)).unwrap_or_default();
+    let (account_number, account_kind) = account.map_or((String::new(), None), |a| (a.number, Some(a.kind)));
     PaymentRow {
         payment,
         account_number,

@@ -40,21 +40,22 @@ pub async fn create(app: &App, actor: &Actor, new: NewPlan) -> AppResult<plan::M
     if !ASSET_KINDS.contains(&new.asset_kind.as_str()) {
         errors.add("asset_kind", "invalid-choice");
     }
-    if new.period.parse::<BillingPeriod>().is_err() {
-        errors.add("period", "invalid-choice");
-    }
+    let period = errors.choice::<BillingPeriod>("period", &new.period);
     if new.price <= 0 || new.price > MAX_AMOUNT {
         errors.add("price", "amount-not-positive");
     }
     errors.into_result()?;
+    let Some(period) = period else {
+        return Err(FieldErrors::single("period", "invalid-choice"));
+    };
     let txn = app.db.write().await?;
     let created = plan::ActiveModel {
         name: Set(name.unwrap_or_default()),
         asset_kind: Set(new.asset_kind),
         price: Set(new.price),
-        period: Set(new.period),
-        currency: Set(new.currency.code().into()),
-        status: Set("active".into()),
+        period: Set(period),
+        currency: Set(new.currency),
+        status: Set(kabinet_core::billing::PlanStatus::Active),
         created_at: Set(kabinet_store::now()),
         ..Default::default()
     }
@@ -87,7 +88,7 @@ pub async fn archive(app: &App, actor: &Actor, id: i64) -> AppResult<plan::Model
         .ok_or(AppError::NotFound)?;
     let txn = app.db.write().await?;
     let mut row: plan::ActiveModel = p.into();
-    row.status = Set("archived".into());
+    row.status = Set(kabinet_core::billing::PlanStatus::Archived);
     let after = row.update(&txn).await?;
     audit::record(
         &txn,

@@ -12,10 +12,11 @@
 //! already started. The cap stops new work (one-off charges, pay-per-case tickets, new
 //! licences) instead.
 
+use kabinet_core::ErrorCode;
 use std::collections::{BTreeMap, HashMap};
 
 use chrono::{NaiveDate, Utc};
-use kabinet_core::billing::{BillingPeriod, EntryKind, period_end_exclusive, period_index_on, period_start};
+use kabinet_core::billing::{EntryKind, period_end_exclusive, period_index_on, period_start};
 use kabinet_store::ConnectionTrait;
 use kabinet_store::entities::account::{self, Entity as Account};
 use kabinet_store::entities::plan::{self, Entity as Plan};
@@ -91,7 +92,9 @@ pub async fn run(app: &App, date: Option<NaiveDate>) -> AppResult<RunReport> {
             // Rolled back — a subscription moved on under the batch, or the database broke a
             // deadlock with another run charging the same accounts: the same batch is read
             // again as it now is, after a pause that keeps two runs from meeting again.
-            Err(AppError::Conflict("billing-run-raced") | AppError::Unavailable("busy-try-again")) if tries < 5 => {
+            Err(AppError::Conflict(ErrorCode::BillingRunRaced) | AppError::Unavailable(ErrorCode::BusyTryAgain))
+                if tries < 5 =>
+            {
                 tries += 1;
                 tokio::time::sleep(std::time::Duration::from_millis(rand::random_range(10..50) * tries)).await;
             }
@@ -112,7 +115,7 @@ async fn charge_next_batch(
     use sea_orm::sea_query::{LockBehavior, LockType};
     let txn = app.db.write().await?;
     let batch: Vec<subscription::Model> = Subscription::find()
-        .filter(subscription::Column::Status.eq("active"))
+        .filter(subscription::Column::Status.eq(kabinet_core::billing::SubscriptionStatus::Active))
         .filter(subscription::Column::NextChargeOn.lte(horizon))
         .filter(subscription::Column::Id.gt(after_id))
         .order_by_asc(subscription::Column::Id)
@@ -156,7 +159,7 @@ async fn charge_next_batch(
         for entry in done.new {
             charged.push(json!([sub.id, entry.id, entry.amount]));
             report.charges += 1;
-            *report.charged_total.entry(plan.currency.clone()).or_default() += plan.price;
+            *report.charged_total.entry(plan.currency.code().to_owned()).or_default() += plan.price;
         }
     }
     if !charged.is_empty() {
@@ -194,16 +197,14 @@ pub async fn charge_subscription<C: ConnectionTrait>(
     account: &account::Model,
     date: Option<NaiveDate>,
 ) -> AppResult<Option<Charged>> {
-    if account.status != "active" {
+    if account.status != kabinet_core::billing::AccountStatus::Active {
         return Ok(None);
     }
     let today = today_for(date, &account.time_zone);
     if sub.next_charge_on > today {
         return Ok(None);
     }
-    let Ok(period) = plan.period.parse::<BillingPeriod>() else {
-        return Ok(None);
-    };
+    let period = plan.period;
     let mut done = Charged {
         new: Vec::new(),
         already: 0,
@@ -249,7 +250,7 @@ pub async fn charge_subscription<C: ConnectionTrait>(
             .await?;
         if moved.rows_affected == 0 {
             // Another run advanced it after we read it.
-            return Err(AppError::Conflict("billing-run-raced"));
+            return Err(AppError::Conflict(ErrorCode::BillingRunRaced));
         }
     }
     Ok(Some(done))

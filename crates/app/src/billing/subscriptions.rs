@@ -2,6 +2,7 @@
 //! billing run from the start date on.
 
 use chrono::NaiveDate;
+use kabinet_core::ErrorCode;
 use kabinet_core::access::Permission;
 use kabinet_core::text;
 use kabinet_store::entities::plan::{self, Entity as Plan};
@@ -30,7 +31,7 @@ pub async fn create(app: &App, actor: &Actor, who: &Identity, new: NewSubscripti
         .flatten();
     let plan = Plan::find_by_id(new.plan_id).one(&app.db.conn).await?;
     match &plan {
-        Some(p) if p.status == "active" && p.currency == account.currency => {}
+        Some(p) if p.status == kabinet_core::billing::PlanStatus::Active && p.currency == account.currency => {}
         Some(p) if p.currency != account.currency => errors.add("plan_id", "currency-mismatch"),
         _ => errors.add("plan_id", "invalid-choice"),
     }
@@ -47,7 +48,7 @@ pub async fn create(app: &App, actor: &Actor, who: &Identity, new: NewSubscripti
         title: Set(title.unwrap_or_default()),
         started_on: Set(new.started_on),
         next_charge_on: Set(new.started_on),
-        status: Set("active".into()),
+        status: Set(kabinet_core::billing::SubscriptionStatus::Active),
         ended_on: Set(None),
         created_at: Set(now),
         updated_at: Set(now),
@@ -92,12 +93,12 @@ pub async fn end(app: &App, actor: &Actor, who: &Identity, id: i64, on: NaiveDat
         .await?
         .ok_or(AppError::NotFound)?;
     super::accounts::get_visible(app, who, s.account_id).await?;
-    if s.status == "ended" {
-        return Err(AppError::Conflict("subscription-ended"));
+    if s.status == kabinet_core::billing::SubscriptionStatus::Ended {
+        return Err(AppError::Conflict(ErrorCode::SubscriptionEnded));
     }
     let txn = app.db.write().await?;
     let mut row: subscription::ActiveModel = s.into();
-    row.status = Set("ended".into());
+    row.status = Set(kabinet_core::billing::SubscriptionStatus::Ended);
     row.ended_on = Set(Some(on));
     row.updated_at = Set(kabinet_store::now());
     let after = row.update(&txn).await?;

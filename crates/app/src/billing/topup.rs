@@ -6,8 +6,10 @@
 //! and posts the ledger entry under the key `payment:{id}`; a second delivery finds the payment
 //! succeeded and does nothing.
 
+use kabinet_core::ErrorCode;
 use kabinet_core::access::Permission;
 use kabinet_core::billing::EntryKind;
+use kabinet_core::billing::PaymentMethod;
 use kabinet_core::money::{Currency, MAX_AMOUNT};
 use kabinet_store::entities::payment::{self, Entity as Payment};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -22,14 +24,14 @@ use crate::{App, AppError, AppResult, FieldErrors, audit};
 fn gateway(app: &App) -> AppResult<&dyn PaymentGateway> {
     app.gateway
         .as_deref()
-        .ok_or(AppError::Refused("gateway-not-configured"))
+        .ok_or(AppError::Refused(ErrorCode::GatewayNotConfigured))
 }
 
 fn unavailable(e: GatewayError) -> AppError {
     tracing::warn!(error = %e, "payment gateway");
     match e {
-        GatewayError::Unavailable(_) => AppError::Refused("gateway-unavailable"),
-        GatewayError::Refused(_) => AppError::Refused("gateway-refused"),
+        GatewayError::Unavailable(_) => AppError::Refused(ErrorCode::GatewayUnavailable),
+        GatewayError::Refused(_) => AppError::Refused(ErrorCode::GatewayRefused),
     }
 }
 
@@ -44,7 +46,7 @@ pub async fn start(
 ) -> AppResult<(payment::Model, String)> {
     who.require(&[Permission::CabinetPay])?;
     let (p, url) = start_with(app, actor, who, account_id, amount, false).await?;
-    Ok((p, url.ok_or(AppError::Refused("gateway-refused"))?))
+    Ok((p, url.ok_or(AppError::Refused(ErrorCode::GatewayRefused))?))
 }
 
 /// A pending payment of ours, written before the gateway is asked, so that whatever the gateway
@@ -54,7 +56,7 @@ pub(crate) async fn new_pending(
     actor: &Actor,
     account: &kabinet_store::entities::account::Model,
     amount: i64,
-    method: &str,
+    method: PaymentMethod,
     key: &str,
 ) -> AppResult<payment::Model> {
     let txn = app.db.write().await?;
@@ -90,9 +92,9 @@ pub(crate) async fn start_with(
         return Err(FieldErrors::single("amount", "amount-not-positive"));
     }
     let gw = gateway(app)?;
-    let currency: Currency = super::currency_of(&account.currency)?;
+    let currency: Currency = account.currency;
     let key = crate::access::passwords::random_secret(16);
-    let created = new_pending(app, actor, &account, amount, "gateway", &key).await?;
+    let created = new_pending(app, actor, &account, amount, PaymentMethod::Gateway, &key).await?;
     let request = NewGatewayPayment {
         amount,
         currency,
@@ -118,7 +120,7 @@ pub(crate) async fn start_with(
         Err(e) => {
             // Nothing was taken: the attempt is closed and the customer may try again.
             let mut row: payment::ActiveModel = created.into();
-            row.status = Set("canceled".into());
+            row.status = Set(kabinet_core::billing::PaymentStatus::Canceled);
             row.canceled_at = Set(Some(kabinet_store::now()));
             row.description = Set(e.to_string().chars().take(200).collect());
             row.update(&app.db.conn).await?;
@@ -272,7 +274,7 @@ pub async fn reject(app: &App, actor: &Actor, why: &str, details: serde_json::Va
 pub(crate) async fn settle(app: &App, actor: &Actor, ours: payment::Model, g: &GatewayPayment) -> AppResult<Outcome> {
     match g.status.as_str() {
         "succeeded" => {
-            if g.amount != ours.amount || g.currency != ours.currency {
+            if g.amount != ours.amount || g.currency != ours.currency.code() {
                 reject(
                     app,
                     actor,
@@ -280,7 +282,7 @@ pub(crate) async fn settle(app: &App, actor: &Actor, ours: payment::Model, g: &G
                     json!({"payment_id": ours.id, "ours": ours.amount, "gateway": g.amount, "currency": g.currency}),
                 )
                 .await?;
-                return Err(AppError::Refused("gateway-amount-mismatch"));
+                return Err(AppError::Refused(ErrorCode::GatewayAmountMismatch));
             }
             credit(app, actor, &ours, g.saved_method_id.as_deref()).await
         }
@@ -290,7 +292,7 @@ pub(crate) async fn settle(app: &App, actor: &Actor, ours: payment::Model, g: &G
                 .col_expr(payment::Column::Status, Expr::value("canceled"))
                 .col_expr(payment::Column::CanceledAt, Expr::value(kabinet_store::now()))
                 .filter(payment::Column::Id.eq(ours.id))
-                .filter(payment::Column::Status.eq("pending"))
+                .filter(payment::Column::Status.eq(kabinet_core::billing::PaymentStatus::Pending))
                 .exec(&txn)
                 .await?;
             if moved.rows_affected == 0 {
@@ -322,7 +324,7 @@ async fn credit(app: &App, actor: &Actor, ours: &payment::Model, saved_method: O
         .col_expr(payment::Column::Status, Expr::value("succeeded"))
         .col_expr(payment::Column::PaidAt, Expr::value(now))
         .filter(payment::Column::Id.eq(ours.id))
-        .filter(payment::Column::Status.eq("pending"))
+        .filter(payment::Column::Status.eq(kabinet_core::billing::PaymentStatus::Pending))
         .exec(&txn)
         .await?;
     if moved.rows_affected == 0 {
@@ -371,7 +373,7 @@ pub async fn after_return(app: &App, who: &Identity, payment_id: i64) -> AppResu
         .await?
         .ok_or(AppError::NotFound)?;
     super::accounts::get_visible(app, who, ours.account_id).await?;
-    if ours.status == "pending"
+    if ours.status == kabinet_core::billing::PaymentStatus::Pending
         && let (Some(gid), Ok(gw)) = (ours.gateway_payment_id.clone(), gateway(app))
     {
         match gw.get_payment(&gid).await {
@@ -417,8 +419,8 @@ pub async fn refund(
 ) -> AppResult<Outcome> {
     who.require(&[Permission::PaymentsPost])?;
     let (p, _) = get_visible(app, who, payment_id).await?;
-    if p.status != "succeeded" {
-        return Err(AppError::Refused("payment-not-refundable"));
+    if p.status != kabinet_core::billing::PaymentStatus::Succeeded {
+        return Err(AppError::Refused(ErrorCode::PaymentNotRefundable));
     }
     if !ledger::valid_key(key) {
         return Err(FieldErrors::single("idempotency_key", "bad-request"));
@@ -429,9 +431,9 @@ pub async fn refund(
     if amount <= 0 || amount > p.amount - p.refunded {
         return Err(FieldErrors::single("amount", "refund-too-large"));
     }
-    match (&p.gateway_payment_id, p.method.as_str()) {
-        (Some(gid), "gateway" | "autopay") => {
-            let currency: Currency = super::currency_of(&p.currency)?;
+    match (&p.gateway_payment_id, p.method) {
+        (Some(gid), PaymentMethod::Gateway | PaymentMethod::Autopay) => {
+            let currency: Currency = p.currency;
             let r = gateway(app)?
                 .create_refund(gid, amount, currency, &format!("refund-{key}"))
                 .await
@@ -461,7 +463,7 @@ async fn record_refund(
     let mut tries = 0;
     loop {
         match record_refund_once(app, actor, p, amount, key, reason).await {
-            Err(AppError::Conflict("already-posted")) if tries < 3 => tries += 1,
+            Err(AppError::Conflict(ErrorCode::AlreadyPosted)) if tries < 3 => tries += 1,
             other => return other,
         }
     }

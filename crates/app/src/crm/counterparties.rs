@@ -2,11 +2,14 @@
 //! contract through, with their tax numbers and bank details checked digit by digit, filled in
 //! from the company registry by INN, and shared by as many customers as contract through them.
 
+use kabinet_core::ErrorCode;
 use kabinet_core::access::Permission;
+use kabinet_core::crm::PartyKind;
 use kabinet_core::email::Email;
 use kabinet_core::legal_ids::{self, IdError};
 use kabinet_core::text;
 use kabinet_store::entities::counterparty::{self, Entity as Counterparty};
+use kabinet_store::entities::customer;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
@@ -17,7 +20,8 @@ use crate::access::{Actor, Identity};
 use crate::listing::{Page, Sort};
 use crate::{App, AppError, AppResult, FieldErrors, audit};
 
-pub const KINDS: [&str; 3] = ["legal_entity", "sole_proprietor", "individual"];
+/// The kinds in the order the form offers them: organisations first.
+pub const KINDS: [PartyKind; 3] = [PartyKind::LegalEntity, PartyKind::SoleProprietor, PartyKind::Individual];
 /// Columns the register sorts by.
 pub const SORTS: [&str; 3] = ["name", "inn", "created"];
 
@@ -66,7 +70,7 @@ impl From<RegistryParty> for CounterpartyInput {
 
 /// The checked values, ready to store.
 pub struct Checked {
-    kind: String,
+    kind: PartyKind,
     inn: String,
     kpp: String,
     ogrn: Option<String>,
@@ -91,16 +95,14 @@ fn optional(errors: &mut FieldErrors, field: &str, value: &str, max: usize) -> O
 /// Checks every field, collecting every problem at once.
 pub fn check(input: &CounterpartyInput) -> Result<Checked, FieldErrors> {
     let mut e = FieldErrors::new();
-    let kind = input.kind.trim().to_owned();
-    if !KINDS.contains(&kind.as_str()) {
-        e.add("kind", "invalid-choice");
-    }
+    let kind = e.choice::<PartyKind>("kind", &input.kind);
+    let legal_entity = kind == Some(PartyKind::LegalEntity);
     let inn = match legal_ids::inn(&input.inn) {
-        Ok(i) if kind == "legal_entity" && !i.organisation => {
+        Ok(i) if legal_entity && !i.organisation => {
             e.add("inn", "inn-not-organisation");
             String::new()
         }
-        Ok(i) if kind != "legal_entity" && i.organisation => {
+        Ok(i) if !legal_entity && i.organisation => {
             e.add("inn", "inn-not-person");
             String::new()
         }
@@ -110,7 +112,7 @@ pub fn check(input: &CounterpartyInput) -> Result<Checked, FieldErrors> {
             String::new()
         }
     };
-    let kpp = if kind == "legal_entity" {
+    let kpp = if legal_entity {
         legal_ids::kpp(&input.kpp).unwrap_or_else(|err| {
             id_error(&mut e, "kpp", err);
             String::new()
@@ -118,12 +120,12 @@ pub fn check(input: &CounterpartyInput) -> Result<Checked, FieldErrors> {
     } else {
         String::new()
     };
-    let ogrn = match (kind.as_str(), input.ogrn.trim()) {
-        ("legal_entity", v) => legal_ids::ogrn(v).map(Some).unwrap_or_else(|err| {
+    let ogrn = match (kind, input.ogrn.trim()) {
+        (Some(PartyKind::LegalEntity), v) => legal_ids::ogrn(v).map(Some).unwrap_or_else(|err| {
             id_error(&mut e, "ogrn", err);
             None
         }),
-        ("sole_proprietor", v) => legal_ids::ogrnip(v).map(Some).unwrap_or_else(|err| {
+        (Some(PartyKind::SoleProprietor), v) => legal_ids::ogrnip(v).map(Some).unwrap_or_else(|err| {
             id_error(&mut e, "ogrn", err);
             None
         }),
@@ -186,6 +188,11 @@ pub fn check(input: &CounterpartyInput) -> Result<Checked, FieldErrors> {
         AppError::Validation(f) => f,
         _ => FieldErrors::new(),
     })?;
+    let Some(kind) = kind else {
+        let mut e = FieldErrors::new();
+        e.add("kind", "invalid-choice");
+        return Err(e);
+    };
     Ok(Checked {
         kind,
         inn,
@@ -221,6 +228,29 @@ pub async fn get_visible(app: &App, who: &Identity, id: i64) -> AppResult<counte
     } else {
         Err(AppError::NotFound)
     }
+}
+
+/// The legal party of `customer`, which the caller has already been allowed to see: a
+/// customer's own people see its requisites on their services page, staff on its card.
+pub async fn of_customer(app: &App, customer: &customer::Model) -> AppResult<Option<counterparty::Model>> {
+    match customer.counterparty_id {
+        Some(id) => Ok(Counterparty::find_by_id(id).one(&app.db.conn).await?),
+        None => Ok(None),
+    }
+}
+
+/// The counterparties of `ids` in one query, by id.
+pub async fn by_ids(app: &App, ids: &[i64]) -> AppResult<std::collections::HashMap<i64, counterparty::Model>> {
+    if ids.is_empty() {
+        return Ok(Default::default());
+    }
+    Ok(Counterparty::find()
+        .filter(counterparty::Column::Id.is_in(ids.iter().copied()))
+        .all(&app.db.conn)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect())
 }
 
 /// Registers a counterparty. The same INN and KPP twice is refused (branches of one company
@@ -394,7 +424,7 @@ pub async fn list(
 pub async fn lookup(app: &App, inn: &str) -> AppResult<CounterpartyInput> {
     let inn = legal_ids::inn(inn).map_err(|e| FieldErrors::single("inn", e.code()))?;
     let Some(registry) = &app.registry else {
-        return Err(AppError::Refused("registry-not-configured"));
+        return Err(AppError::Refused(ErrorCode::RegistryNotConfigured));
     };
     match registry.find_by_inn(&inn.number).await {
         Ok(Some(p)) if !p.active => Err(FieldErrors::single("inn", "registry-party-closed")),
@@ -402,7 +432,7 @@ pub async fn lookup(app: &App, inn: &str) -> AppResult<CounterpartyInput> {
         Ok(None) => Err(FieldErrors::single("inn", "registry-not-found")),
         Err(RegistryError::Unavailable(why) | RegistryError::Refused(why)) => {
             tracing::warn!(error = %why, "company registry");
-            Err(AppError::Refused("registry-unavailable"))
+            Err(AppError::Refused(ErrorCode::RegistryUnavailable))
         }
     }
 }

@@ -476,7 +476,7 @@ pub fn tax_invoice(ctx: &Context, month: Month, lines: &[ServiceLine]) -> Docume
 #[derive(Debug, Clone)]
 pub struct Movement {
     pub day: NaiveDate,
-    pub kind: String,
+    pub kind: kabinet_core::billing::EntryKind,
     pub description: String,
     /// Signed minor units, as in the ledger (charges negative).
     pub amount: i64,

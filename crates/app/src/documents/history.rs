@@ -159,8 +159,8 @@ pub async fn archive(app: &App, who: &Identity, order_id: i64) -> AppResult<(Str
 
 /// Percent done, 0–100.
 pub fn percent(o: &document_order::Model) -> i64 {
-    match o.status.as_str() {
-        "done" => 100,
+    match o.status {
+        kabinet_core::export::JobStatus::Done => 100,
         _ if o.total > 0 => (i64::from(o.done) * 100 / i64::from(o.total)).clamp(0, 99),
         _ => 0,
     }

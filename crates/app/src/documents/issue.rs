@@ -22,7 +22,7 @@ use sha2::Digest;
 
 use super::compose::{self, Context, MonthDays, Movement, ServiceLine};
 use crate::access::Actor;
-use crate::billing::{currency_of, local_midnight};
+use crate::billing::local_midnight;
 use crate::i18n::Lang;
 use crate::notify::outbox::{self, Attachment, Channel, OutgoingMessage};
 use crate::{App, AppError, AppResult, audit};
@@ -101,8 +101,8 @@ pub async fn run_once(app: &App) -> AppResult<Option<i64>> {
         let mut row: document_order::ActiveModel = order.clone().into();
         let now = kabinet_store::now();
         if order.attempts >= MAX_ATTEMPTS {
-            row.status = Set("failed".into());
-            row.error = Set(Some(e.code().to_owned()));
+            row.status = Set(kabinet_core::export::JobStatus::Failed);
+            row.error = Set(Some(e.code().as_str().to_owned()));
             row.zip_password = Set(None);
             row.finished_at = Set(Some(now));
             row.locked_until = Set(None);
@@ -148,7 +148,7 @@ async fn fulfil(app: &App, order: &document_order::Model) -> AppResult<()> {
     let job = Job {
         counterparty,
         lang: Lang::parse(&order.language).unwrap_or_default(),
-        format: order.format.parse().unwrap_or(DocumentFormat::Pdf),
+        format: order.format,
         order: order.clone(),
         customer,
     };
@@ -200,7 +200,7 @@ async fn month_charges(app: &App, a: &account::Model, month: Month) -> AppResult
     let end = local_midnight(month.next().first_day_chrono(), &a.time_zone);
     let charges = LedgerEntry::find()
         .filter(ledger_entry::Column::AccountId.eq(a.id))
-        .filter(ledger_entry::Column::Kind.eq("charge"))
+        .filter(ledger_entry::Column::Kind.eq(kabinet_core::billing::EntryKind::Charge))
         .filter(ledger_entry::Column::OccurredAt.gte(start))
         .filter(ledger_entry::Column::OccurredAt.lt(end))
         .order_by_asc(ledger_entry::Column::OccurredAt)
@@ -247,7 +247,7 @@ async fn movements(app: &App, a: &account::Model, from: Month, to: Month) -> App
             .iter()
             .map(|e| Movement {
                 day: compose::local_day(&e.occurred_at, &a.time_zone),
-                kind: e.kind.clone(),
+                kind: e.kind,
                 description: e.description.clone(),
                 amount: e.amount,
             })
@@ -301,7 +301,7 @@ async fn issue_part(app: &App, job: &Job, part: &Part) -> AppResult<Option<&'sta
         customer: &job.customer,
         counterparty: job.counterparty.as_ref(),
         account: a,
-        currency: currency_of(&a.currency)?,
+        currency: a.currency,
         number,
         issued_on,
         made_at,
@@ -337,16 +337,16 @@ async fn issue_part(app: &App, job: &Job, part: &Part) -> AppResult<Option<&'sta
         part_key: Set(part.key()),
         customer_id: Set(job.customer.id),
         account_id: Set(a.id),
-        kind: Set(part.kind.as_str().into()),
+        kind: Set(part.kind),
         series: Set(part.kind.series().into()),
         year: Set(year),
         number: Set(number),
         issued_on: Set(issued_on),
         period_from: Set((part.kind.coverage() != Coverage::Amount).then(|| part.from.first_day_chrono())),
         period_to: Set((part.kind.coverage() != Coverage::Amount).then(|| part.to.last_day_chrono())),
-        format: Set(format.as_str().into()),
+        format: Set(format),
         amount: Set(amount),
-        currency: Set(a.currency.clone()),
+        currency: Set(a.currency),
         file_name: Set(super::file_name(part.kind, year, number, format)),
         stored_name: Set(stored_name),
         bytes: Set(bytes.len() as i64),
@@ -482,12 +482,7 @@ async fn finish(app: &App, job: &Job, total: usize, skipped: Vec<serde_json::Val
                 .map(|d| Attachment {
                     path: format!("documents/{}", d.stored_name),
                     name: d.file_name.clone(),
-                    content_type: d
-                        .format
-                        .parse::<DocumentFormat>()
-                        .unwrap_or(DocumentFormat::Pdf)
-                        .content_type()
-                        .into(),
+                    content_type: d.format.content_type().into(),
                 })
                 .collect(),
             None => Vec::new(),
@@ -541,7 +536,7 @@ async fn finish(app: &App, job: &Job, total: usize, skipped: Vec<serde_json::Val
         .await?;
     }
     let mut row: document_order::ActiveModel = order.clone().into();
-    row.status = Set("done".into());
+    row.status = Set(kabinet_core::export::JobStatus::Done);
     row.done = Set(total as i32);
     row.total = Set(total as i32);
     row.skipped = Set(serde_json::Value::Array(skipped.clone()).to_string());

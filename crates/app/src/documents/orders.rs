@@ -1,5 +1,6 @@
 //! Ordering documents: checking what was asked for and queueing it for the worker.
 
+use kabinet_core::ErrorCode;
 use kabinet_core::access::Permission;
 use std::collections::BTreeSet;
 
@@ -229,11 +230,14 @@ pub async fn place(app: &App, actor: &Actor, who: &Identity, o: NewOrder) -> App
     let c = check(app, &o, today).await?;
     let open = DocumentOrder::find()
         .filter(document_order::Column::CustomerId.eq(customer.id))
-        .filter(document_order::Column::Status.is_in(["queued", "running"]))
+        .filter(document_order::Column::Status.is_in([
+            kabinet_core::export::JobStatus::Queued,
+            kabinet_core::export::JobStatus::Running,
+        ]))
         .count(&app.db.conn)
         .await?;
     if open >= MAX_OPEN_ORDERS {
-        return Err(AppError::Refused("too-many-open-orders"));
+        return Err(AppError::Refused(ErrorCode::TooManyOpenOrders));
     }
     let language = if who.is_staff() {
         Lang::parse(&customer.language).unwrap_or_default()
@@ -253,14 +257,14 @@ pub async fn place(app: &App, actor: &Actor, who: &Identity, o: NewOrder) -> App
         period_from: Set(chrono_day(c.from.first_day())),
         period_to: Set(chrono_day(c.to.first_day())),
         prepayment_amount: Set(o.prepayment_amount),
-        format: Set(c.format.as_str().into()),
+        format: Set(c.format),
         pack_zip: Set(o.pack_zip),
         zip_password: Set(c.zip_password),
         email_to: Set(c.email_to.clone()),
         notify_channel: Set(c.notify_channel.into()),
         notify_to: Set(c.notify_to.clone()),
         language: Set(language.code().into()),
-        status: Set("queued".into()),
+        status: Set(kabinet_core::export::JobStatus::Queued),
         total: Set(total as i32),
         done: Set(0),
         skipped: Set("[]".into()),

@@ -1,7 +1,7 @@
 //! Payment receipts (квитанции) as PDF, made on request from the payment as it is now.
 
 use crate::access::Identity;
-use crate::billing::{currency_of, topup};
+use crate::billing::topup;
 use crate::i18n::Lang;
 use crate::{App, AppResult, customers};
 
@@ -29,7 +29,7 @@ pub async fn pdf(app: &App, who: &Identity, id: i64, lang: Lang) -> AppResult<(S
         customer: &customer,
         counterparty: counterparty.as_ref(),
         account: &a,
-        currency: currency_of(&p.currency)?,
+        currency: p.currency,
         number: p.id,
         issued_on: local_day(&p.paid_at.unwrap_or(p.created_at), tz),
         made_at: kabinet_store::now(),

@@ -6,24 +6,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 
 use crate::AppResult;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Channel {
-    Email,
-    Sms,
-    /// An event for the external CRM: the recipient is the URL, the subject the event name,
-    /// the body its JSON.
-    Webhook,
-}
-
-impl Channel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::Email => "email",
-            Channel::Sms => "sms",
-            Channel::Webhook => "webhook",
-        }
-    }
-}
+pub use kabinet_core::notify::Channel;
 
 /// A file under the data directory to attach to an e-mail; read when the message is sent.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -59,12 +42,12 @@ pub async fn enqueue<C: ConnectionTrait>(txn: &C, m: OutgoingMessage) -> AppResu
     Ok(
         outbox_message::ActiveModel {
             created_at: Set(now),
-            channel: Set(m.channel.as_str().to_owned()),
+            channel: Set(m.channel),
             recipient: Set(m.recipient),
             subject: Set(m.subject),
             body: Set(m.body),
             masked_body: Set(m.masked_body),
-            status: Set("pending".into()),
+            status: Set(kabinet_core::notify::OutboxStatus::Pending),
             attempts: Set(0),
             next_attempt_at: Set(now),
             user_id: Set(m.user_id),

@@ -7,7 +7,9 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, QueryOrder, Query
 
 use super::outbox::Attachment;
 use super::{DeliveryError, email::AttachedFile, email::Email};
+use crate::access::Identity;
 use crate::{App, AppResult};
+use kabinet_core::access::Permission;
 
 /// Tries per message before it is declared dead.
 pub const MAX_ATTEMPTS: i32 = 8;
@@ -71,7 +73,7 @@ pub async fn run_once(app: &App) -> AppResult<RoundReport> {
         }
         match result {
             Ok(provider_id) => {
-                active.status = Set("sent".into());
+                active.status = Set(kabinet_core::notify::OutboxStatus::Sent);
                 active.sent_at = Set(Some(kabinet_store::now()));
                 active.provider_id = Set(provider_id);
                 active.last_error = Set(None);
@@ -79,14 +81,14 @@ pub async fn run_once(app: &App) -> AppResult<RoundReport> {
             }
             Err(DeliveryError::Temporary(why)) if attempts < MAX_ATTEMPTS => {
                 tracing::warn!(error = %why, attempts, "delivery failed, will retry");
-                active.status = Set("pending".into());
+                active.status = Set(kabinet_core::notify::OutboxStatus::Pending);
                 active.next_attempt_at = Set(kabinet_store::now() + backoff(attempts));
                 active.last_error = Set(Some(why));
                 report.retried += 1;
             }
             Err(DeliveryError::Temporary(why) | DeliveryError::Permanent(why)) => {
                 tracing::error!(error = %why, attempts, "delivery failed for good");
-                active.status = Set("dead".into());
+                active.status = Set(kabinet_core::notify::OutboxStatus::Dead);
                 active.last_error = Set(Some(why));
                 report.dead += 1;
             }
@@ -182,6 +184,13 @@ pub async fn run(app: App, poll: std::time::Duration, shutdown: impl std::future
             }
         }
     }
+}
+
+/// How many messages are in each state (pending, sending, sent, dead), for the back-office
+/// home page of those who may read the queue.
+pub async fn counts(app: &App, who: &Identity) -> AppResult<Vec<(String, i64)>> {
+    who.require(&[Permission::OutboxRead])?;
+    Ok(kabinet_store::outbox::count_by_status(&app.db.conn).await?)
 }
 
 /// The newest messages, for the back-office outbox page.

@@ -1,6 +1,7 @@
 //! Business calendars and the holiday calendars they follow, kept as data (SUP-3): loaded into
 //! core's [`Calendar`], and edited by administrators.
 
+use kabinet_core::ErrorCode;
 use kabinet_core::access::Permission;
 use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
@@ -47,7 +48,7 @@ pub async fn load(app: &App, id: i64) -> AppResult<Arc<Calendar>> {
     {
         return Ok(c.clone());
     }
-    let calendar = Arc::new(build(&row, &days).map_err(|_| AppError::Refused("sla-calendar-invalid"))?);
+    let calendar = Arc::new(build(&row, &days).map_err(|_| AppError::Refused(ErrorCode::SlaCalendarInvalid))?);
     app.calendars
         .built
         .lock()
@@ -419,7 +420,7 @@ pub async fn import_days(
         ..Default::default()
     };
     for d in days {
-        let day = to_chrono(d.day).ok_or(AppError::Refused("calendar-file-invalid"))?;
+        let day = to_chrono(d.day).ok_or(AppError::Refused(ErrorCode::CalendarFileInvalid))?;
         match existing.get(&day) {
             Some(e) if e.kind == d.kind.as_str() => report.unchanged += 1,
             Some(e) => {

@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use kabinet_core::calendar::Calendar;
-use kabinet_core::support::{Deadline, RequestClass, Terms, TicketStatus, agreed_deadline, deadline};
+use kabinet_core::support::{Deadline, Terms, TicketStatus, agreed_deadline, deadline};
 use kabinet_store::ConnectionTrait;
 use kabinet_store::entities::ticket::{self, Entity as Ticket};
 use kabinet_store::entities::user::Entity as User;
@@ -43,7 +43,7 @@ pub fn apply(t: &mut ticket::Model, terms: &Terms, calendar: &Calendar) {
 /// while the ticket is not closed, has not breached it already, and — the reaction — has no
 /// staff reply yet or — the completion — is not paused.
 pub fn refresh_running(t: &mut ticket::Model) {
-    let closed = t.status == TicketStatus::Closed.as_str();
+    let closed = t.status == TicketStatus::Closed;
     let reaction = (!closed && t.first_response_at.is_none() && t.reaction_breached_at.is_none())
         .then_some((t.reaction_warn_at, t.reaction_due));
     let resolution = (!closed && t.paused_at.is_none() && t.resolution_breached_at.is_none())
@@ -99,8 +99,7 @@ pub fn unflag_ahead(t: &mut ticket::Model, now: DateTime<Utc>) {
 
 /// The terms and calendar of a ticket's plan for its class.
 pub async fn terms_of(app: &App, t: &ticket::Model) -> AppResult<(Terms, std::sync::Arc<Calendar>)> {
-    let class = t.request_class.parse().unwrap_or(RequestClass::Typical);
-    plans::terms(app, t.sla_plan_id, class).await
+    plans::terms(app, t.sla_plan_id, t.request_class).await
 }
 
 /// Most tickets flagged in one sweep; the next sweep takes the rest.

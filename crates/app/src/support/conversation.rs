@@ -3,9 +3,11 @@
 //! the charge of a pay-per-case request. Every change moves the service-level clocks as the
 //! rules of `kabinet_core::support` say, and is audited in its own transaction.
 
+use kabinet_core::ErrorCode;
 use kabinet_core::access::Permission;
 use kabinet_core::access::StaffRole;
 use kabinet_core::billing::EntryKind;
+use kabinet_core::money::Currency;
 use kabinet_core::support::{DIFFICULTY_RANGE, RequestClass, Side, TicketStatus, may_reopen};
 use kabinet_store::entities::customer::Entity as Customer;
 use kabinet_store::entities::ticket;
@@ -31,7 +33,7 @@ fn side_of(who: &Identity) -> Side {
 }
 
 fn status_of(t: &ticket::Model) -> TicketStatus {
-    t.status.parse().unwrap_or(TicketStatus::Open)
+    t.status
 }
 
 /// A reply or note to write.
@@ -66,7 +68,7 @@ pub async fn post(
     errors.into_result()?;
     let body = body.unwrap_or_default();
     if status_of(&t).is_closed() && !internal {
-        return Err(AppError::Refused("ticket-closed-reopen-first"));
+        return Err(AppError::Refused(ErrorCode::TicketClosedReopenFirst));
     }
     let (terms, calendar) = clocks::terms_of(app, &t).await?;
     let now = kabinet_store::now();
@@ -76,7 +78,7 @@ pub async fn post(
     let before = status_of(&t);
     if before.is_closed() && !internal {
         // Closed a moment ago, by someone else.
-        return Err(AppError::Refused("ticket-closed-reopen-first"));
+        return Err(AppError::Refused(ErrorCode::TicketClosedReopenFirst));
     }
     if !internal {
         let after = before.after_reply(side, new.wait_for_customer);
@@ -152,7 +154,7 @@ fn move_status(
     terms: &kabinet_core::support::Terms,
     calendar: &kabinet_core::calendar::Calendar,
 ) {
-    t.status = to.as_str().to_owned();
+    t.status = to;
     match to {
         TicketStatus::Answered => clocks::pause(t, now),
         TicketStatus::Closed => {
@@ -195,7 +197,7 @@ pub async fn set_status(
     let from = status_of(&t);
     let side = side_of(who);
     if !from.may_become(to, side) {
-        return Err(AppError::Refused("ticket-status-change-not-allowed"));
+        return Err(AppError::Refused(ErrorCode::TicketStatusChangeNotAllowed));
     }
     let now = kabinet_store::now();
     if side == Side::Customer
@@ -204,7 +206,7 @@ pub async fn set_status(
             .closed_at
             .is_none_or(|c| may_reopen(instant(c), instant(now), app.config.support.reopen_days))
     {
-        return Err(AppError::Refused("ticket-reopen-window-passed"));
+        return Err(AppError::Refused(ErrorCode::TicketReopenWindowPassed));
     }
     let customer = Customer::find_by_id(t.customer_id)
         .one(&app.db.conn)
@@ -215,8 +217,8 @@ pub async fn set_status(
             let (difficulty, minutes) = check_effort(effort)?;
             let account = crate::billing::accounts::first_of_customer(app, t.customer_id)
                 .await?
-                .ok_or(AppError::Refused("ticket-no-account-to-charge"))?;
-            let amount = case_price(app, &account.currency, difficulty, minutes)?;
+                .ok_or(AppError::Refused(ErrorCode::TicketNoAccountToCharge))?;
+            let amount = case_price(app, account.currency, difficulty, minutes)?;
             Some((account.id, difficulty, minutes, amount))
         } else {
             None
@@ -225,7 +227,7 @@ pub async fn set_status(
     let txn = app.db.write().await?;
     let mut t = tickets_in(&txn, t.id).await?;
     if status_of(&t) != from {
-        return Err(AppError::Conflict("ticket-changed-meanwhile"));
+        return Err(AppError::Conflict(ErrorCode::TicketChangedMeanwhile));
     }
     move_status(&mut t, to, now, &terms, &calendar);
     t.updated_at = now;
@@ -302,12 +304,12 @@ fn check_effort(effort: CaseEffort) -> AppResult<(i64, i64)> {
 
 /// The price of a case in the account's currency: hours × the hourly price of that currency,
 /// scaled from ×1 at difficulty 1 to ×2 at difficulty 5.
-fn case_price(app: &App, currency: &str, difficulty: i64, minutes: i64) -> AppResult<i64> {
+fn case_price(app: &App, currency: Currency, difficulty: i64, minutes: i64) -> AppResult<i64> {
     let per_hour = app
         .config
         .support
-        .case_hour_price(currency)
-        .ok_or(AppError::Refused("ticket-case-price-missing"))?;
+        .case_hour_price(currency.code())
+        .ok_or(AppError::Refused(ErrorCode::TicketCasePriceMissing))?;
     Ok(per_hour * minutes * (3 + difficulty) / (60 * 4))
 }
 
@@ -323,11 +325,11 @@ pub async fn assign(
     let t = get_visible(app, who, ticket_id).await?;
     if let Some(id) = assignee {
         let ok = User::find_by_id(id)
-            .filter(user::Column::Status.eq("active"))
+            .filter(user::Column::Status.eq(kabinet_core::access::UserStatus::Active))
             .one(&app.db.conn)
             .await?
             .and_then(|u| u.staff_role)
-            .is_some_and(|r| r != StaffRole::Partner.as_str());
+            .is_some_and(|r| r != StaffRole::Partner);
         if !ok {
             return Err(FieldErrors::single("assignee_user_id", "invalid-choice"));
         }
@@ -356,7 +358,7 @@ pub async fn assignable_staff(app: &App) -> AppResult<Vec<user::Model>> {
     Ok(User::find()
         .filter(user::Column::StaffRole.is_not_null())
         .filter(user::Column::StaffRole.ne(StaffRole::Partner.as_str()))
-        .filter(user::Column::Status.eq("active"))
+        .filter(user::Column::Status.eq(kabinet_core::access::UserStatus::Active))
         .order_by_asc(user::Column::DisplayName)
         .all(&app.db.conn)
         .await?)
@@ -376,13 +378,13 @@ pub async fn set_class(
     let class: RequestClass = class
         .parse()
         .map_err(|_| FieldErrors::single("class", "invalid-choice"))?;
-    if t.request_class == class.as_str() {
+    if t.request_class == class {
         return Ok(t);
     }
     let (terms, calendar) = super::plans::terms(app, t.sla_plan_id, class).await?;
     let txn = app.db.write().await?;
     let mut t = tickets_in(&txn, t.id).await?;
-    let before = std::mem::replace(&mut t.request_class, class.as_str().to_owned());
+    let before = std::mem::replace(&mut t.request_class, class);
     // An agreed date belongs to the "by agreement" terms of the class it was agreed under.
     t.agreed_at = None;
     t.agreed_due = None;

@@ -1,6 +1,7 @@
 //! SLA plans as data (SUP-3): what each plan promises per request class and on which business
 //! calendar, which plan a customer is on, and the deadlines a request would get.
 
+use kabinet_core::ErrorCode;
 use kabinet_core::access::Permission;
 use std::sync::Arc;
 
@@ -69,7 +70,7 @@ pub async fn terms(app: &App, plan_id: i64, class: RequestClass) -> AppResult<(T
         .filter(sla_plan_term::Column::RequestClass.eq(class.as_str()))
         .one(&app.db.conn)
         .await?
-        .ok_or(AppError::Refused("sla-plan-has-no-terms"))?;
+        .ok_or(AppError::Refused(ErrorCode::SlaPlanHasNoTerms))?;
     let calendar = calendars::load(app, row.business_calendar_id).await?;
     let minutes = |m: Option<i32>| m.and_then(|m| u32::try_from(m).ok());
     Ok((

@@ -3,8 +3,10 @@
 //! them: a customer's list, the staff queues, one ticket with its correspondence and files.
 
 use chrono::{DateTime, Datelike, Utc};
+use kabinet_core::ErrorCode;
 use kabinet_core::access::Permission;
 use kabinet_core::assets::AssetStatus;
+use kabinet_core::notify::Channel;
 use kabinet_core::phone::Phone;
 use kabinet_core::support::{Priority, RequestClass, TicketStatus, topic_by_code};
 use kabinet_store::entities::asset::{self, Entity as Asset};
@@ -92,7 +94,7 @@ pub async fn eligibility(app: &App, customer: &customer::Model) -> AppResult<()>
             return Ok(());
         };
         if let Err(shortfall) = kabinet_core::billing::check_debt_cap(account.balance, account.credit_limit) {
-            let currency = crate::billing::currency_of(&account.currency)?;
+            let currency = account.currency;
             return Err(AppError::OverDebtCap { shortfall, currency });
         }
         return Ok(());
@@ -109,13 +111,13 @@ pub async fn eligibility(app: &App, customer: &customer::Model) -> AppResult<()>
         .await?;
     let subscriptions = Subscription::find()
         .filter(subscription::Column::CustomerId.eq(customer.id))
-        .filter(subscription::Column::Status.eq("active"))
+        .filter(subscription::Column::Status.eq(kabinet_core::billing::SubscriptionStatus::Active))
         .count(&app.db.conn)
         .await?;
     if assets + subscriptions > 0 {
         Ok(())
     } else {
-        Err(AppError::Refused("ticket-services-expired"))
+        Err(AppError::Refused(ErrorCode::TicketServicesExpired))
     }
 }
 
@@ -200,16 +202,18 @@ pub async fn open(
     let title = errors.one_line("title", &new.title, TITLE_MAX, true);
     let description = errors.multi_line("description", &new.description, DESCRIPTION_MAX);
     let priority: Option<Priority> = errors.choice("priority", &new.priority);
+    // A ticket's news goes by e-mail (the default) or SMS, never to a webhook.
     let channel = match new.notify_channel.trim() {
-        "" | "email" => Some("email"),
-        "sms" => Some("sms"),
-        _ => {
-            errors.add("notify_channel", "invalid-choice");
-            None
-        }
+        "" => Some(Channel::Email),
+        typed => errors
+            .choice::<Channel>("notify_channel", typed)
+            .filter(|c| matches!(c, Channel::Email | Channel::Sms)),
     };
+    if channel.is_none() && errors.get("notify_channel").is_none() {
+        errors.add("notify_channel", "invalid-choice");
+    }
     let phone = match new.notify_phone.trim() {
-        "" if channel == Some("sms") => {
+        "" if channel == Some(Channel::Sms) => {
             errors.add("notify_phone", "ticket-phone-needed-for-sms");
             None
         }
@@ -251,14 +255,14 @@ pub async fn open(
         requester_user_id: (!who.is_staff()).then_some(who.user_id),
         requester_name: who.display_name.clone(),
         topic: topic.code.to_owned(),
-        request_class: topic.class.as_str().to_owned(),
+        request_class: topic.class,
         title,
         description,
-        priority: priority.as_str().to_owned(),
-        status: TicketStatus::Open.as_str().to_owned(),
+        priority,
+        status: TicketStatus::Open,
         assignee_user_id: None,
         sla_plan_id: plan.id,
-        notify_channel: channel.to_owned(),
+        notify_channel: channel,
         notify_phone: phone,
         opened_at: now,
         updated_at: now,

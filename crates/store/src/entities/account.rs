@@ -11,9 +11,9 @@ pub struct Model {
     pub customer_id: Option<i64>,
     pub partner_id: Option<i64>,
     /// customer or partner.
-    pub kind: String,
+    pub kind: kabinet_core::billing::AccountKind,
     pub title: String,
-    pub currency: String,
+    pub currency: kabinet_core::money::Currency,
     /// Sum of the ledger entries, in minor units.
     pub balance: i64,
     /// How far below zero the balance may go (the debt cap), in minor units.
@@ -25,7 +25,7 @@ pub struct Model {
     pub time_zone: String,
     pub manager_user_id: Option<i64>,
     /// active or closed.
-    pub status: String,
+    pub status: kabinet_core::billing::AccountStatus,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

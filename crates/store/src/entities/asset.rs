@@ -9,15 +9,15 @@ pub struct Model {
     pub customer_id: i64,
     pub site_id: Option<i64>,
     /// hotspot or radar.
-    pub kind: String,
+    pub kind: kabinet_core::assets::LicenceKind,
     /// active, expired, renewed, suspended or deleted.
-    pub status: String,
+    pub status: kabinet_core::assets::AssetStatus,
     /// lite or full.
-    pub cabinet_type: Option<String>,
+    pub cabinet_type: Option<kabinet_core::assets::CabinetType>,
     /// month or year.
-    pub billing_period: Option<String>,
+    pub billing_period: Option<kabinet_core::assets::LicencePeriod>,
     /// provider, rented or customer.
-    pub router_ownership: Option<String>,
+    pub router_ownership: Option<kabinet_core::assets::RouterOwnership>,
     pub is_demo: bool,
     /// The partner whose one demo licence this is (cleared on deletion).
     pub demo_partner_id: Option<i64>,
@@ -39,7 +39,7 @@ pub struct Model {
     pub router_user: Option<String>,
     pub router_password: Option<String>,
     /// none, customer_confirmed, verified or contact_confirmed.
-    pub verification: String,
+    pub verification: kabinet_core::assets::Verification,
     pub verified_by: Option<i64>,
     pub verified_at: Option<DateTimeUtc>,
     pub contact_confirmed_by: Option<i64>,

@@ -18,7 +18,7 @@ pub struct Model {
     /// The card the gateway saved; none until the first payment binds it.
     pub payment_method_id: Option<String>,
     /// awaiting_card, active or canceled.
-    pub status: String,
+    pub status: kabinet_core::billing::AutopayStatus,
     pub failures: i32,
     pub last_error: Option<String>,
     /// The day autopay last paid or tried to (once a day at most).

@@ -8,7 +8,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     /// legal_entity, sole_proprietor or individual.
-    pub kind: String,
+    pub kind: kabinet_core::crm::PartyKind,
     pub inn: String,
     /// Empty when the kind has none.
     pub kpp: String,

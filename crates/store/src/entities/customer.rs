@@ -6,7 +6,7 @@ pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
     /// individual, sole_proprietor or legal_entity.
-    pub kind: String,
+    pub kind: kabinet_core::crm::PartyKind,
     pub name: String,
     pub contract_number: String,
     pub contract_date: Option<Date>,
@@ -19,7 +19,7 @@ pub struct Model {
     pub support_group: Option<String>,
     pub language: String,
     pub time_zone: String,
-    pub status: String,
+    pub status: kabinet_core::crm::CustomerStatus,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     /// When the customer was offered autopay (shown once, after the first sign-in).

@@ -12,7 +12,7 @@ pub struct Model {
     pub part_key: String,
     pub customer_id: i64,
     pub account_id: i64,
-    pub kind: String,
+    pub kind: kabinet_core::documents::DocumentKind,
     /// Numbering series (invoices of every sort share one).
     pub series: String,
     pub year: i32,
@@ -22,10 +22,10 @@ pub struct Model {
     pub period_from: Option<Date>,
     pub period_to: Option<Date>,
     /// pdf or html.
-    pub format: String,
+    pub format: kabinet_core::documents::DocumentFormat,
     /// The document's total, in minor units.
     pub amount: i64,
-    pub currency: String,
+    pub currency: kabinet_core::money::Currency,
     /// The name the file downloads under.
     pub file_name: String,
     /// The file under `data_dir/documents`.

@@ -20,7 +20,7 @@ pub struct Model {
     /// The amount of a prepayment invoice; none: each account's amount due.
     pub prepayment_amount: Option<i64>,
     /// pdf or html (kinds that are PDF only are made in PDF whatever this says).
-    pub format: String,
+    pub format: kabinet_core::documents::DocumentFormat,
     pub pack_zip: bool,
     /// The archive's password, kept only until the archive is written.
     pub zip_password: Option<String>,
@@ -32,7 +32,7 @@ pub struct Model {
     /// The language the documents are written in.
     pub language: String,
     /// queued, running, done or failed.
-    pub status: String,
+    pub status: kabinet_core::export::JobStatus,
     pub total: i32,
     pub done: i32,
     /// JSON array of what was not made and why (`[{"account": "…", "period": "…", "reason": "…"}]`).

@@ -17,7 +17,7 @@ pub struct Model {
     /// The list's filter, as JSON.
     pub filter: String,
     /// queued, running, done or failed.
-    pub status: String,
+    pub status: kabinet_core::export::JobStatus,
     pub rows_done: i64,
     pub rows_total: i64,
     pub file_name: Option<String>,

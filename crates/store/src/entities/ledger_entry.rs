@@ -9,11 +9,11 @@ pub struct Model {
     pub account_id: i64,
     pub customer_id: Option<i64>,
     /// charge, payment, refund, adjustment, cashback or reversal.
-    pub kind: String,
+    pub kind: kabinet_core::billing::EntryKind,
     /// Signed minor units: credits positive, debits negative.
     pub amount: i64,
     pub balance_after: i64,
-    pub currency: String,
+    pub currency: kabinet_core::money::Currency,
     /// When the money moved (a bank transfer's date, the period a charge is for).
     pub occurred_at: DateTimeUtc,
     /// When the entry was written.

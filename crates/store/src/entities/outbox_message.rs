@@ -8,7 +8,7 @@ pub struct Model {
     pub id: i64,
     pub created_at: DateTimeUtc,
     /// email or sms.
-    pub channel: String,
+    pub channel: kabinet_core::notify::Channel,
     pub recipient: String,
     pub subject: Option<String>,
     pub body: String,
@@ -16,7 +16,7 @@ pub struct Model {
     /// once the message is delivered or given up.
     pub masked_body: Option<String>,
     /// pending, sending, sent or dead.
-    pub status: String,
+    pub status: kabinet_core::notify::OutboxStatus,
     pub attempts: i32,
     pub next_attempt_at: DateTimeUtc,
     pub locked_until: Option<DateTimeUtc>,

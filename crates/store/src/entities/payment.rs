@@ -10,13 +10,13 @@ pub struct Model {
     pub account_id: i64,
     pub customer_id: Option<i64>,
     /// bank_transfer, cash, gateway or autopay.
-    pub method: String,
+    pub method: kabinet_core::billing::PaymentMethod,
     /// pending, succeeded or canceled.
-    pub status: String,
+    pub status: kabinet_core::billing::PaymentStatus,
     pub amount: i64,
     /// How much of it went back to the customer.
     pub refunded: i64,
-    pub currency: String,
+    pub currency: kabinet_core::money::Currency,
     pub document_number: Option<String>,
     pub document_date: Option<Date>,
     pub gateway_payment_id: Option<String>,

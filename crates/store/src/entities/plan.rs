@@ -12,10 +12,10 @@ pub struct Model {
     /// Price per period in minor units.
     pub price: i64,
     /// month, year, two_years or three_years.
-    pub period: String,
-    pub currency: String,
+    pub period: kabinet_core::billing::BillingPeriod,
+    pub currency: kabinet_core::money::Currency,
     /// active or archived (no new subscriptions).
-    pub status: String,
+    pub status: kabinet_core::billing::PlanStatus,
     pub created_at: DateTimeUtc,
 }
 

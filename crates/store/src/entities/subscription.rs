@@ -16,7 +16,7 @@ pub struct Model {
     /// The start of the first period not charged yet.
     pub next_charge_on: Date,
     /// active, paused or ended.
-    pub status: String,
+    pub status: kabinet_core::billing::SubscriptionStatus,
     pub ended_on: Option<Date>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

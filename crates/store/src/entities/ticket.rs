@@ -14,16 +14,16 @@ pub struct Model {
     pub requester_name: String,
     pub topic: String,
     /// typical or non_standard.
-    pub request_class: String,
+    pub request_class: kabinet_core::support::RequestClass,
     pub title: String,
     /// Markdown as written.
     pub description: String,
-    pub priority: String,
-    pub status: String,
+    pub priority: kabinet_core::support::Priority,
+    pub status: kabinet_core::support::TicketStatus,
     pub assignee_user_id: Option<i64>,
     pub sla_plan_id: i64,
     /// email or sms.
-    pub notify_channel: String,
+    pub notify_channel: kabinet_core::notify::Channel,
     pub notify_phone: Option<String>,
     pub opened_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

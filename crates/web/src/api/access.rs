@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use kabinet_app::access::login::{LoginFailure, LoginFailureOr, SecondFactorInput, sign_in_with};
 use kabinet_app::access::{Face, Identity, history, sessions, tokens, users};
 use kabinet_app::{App, AppError};
+use kabinet_core::ErrorCode;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -66,7 +67,7 @@ impl From<&Identity> for Me {
     responses((status = 200, body = Me), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 429, body = ErrorBody)))]
 pub async fn login(State(app): State<App>, ctx: Ctx, JsonBody(req): JsonBody<LoginRequest>) -> WebResult<Response> {
     if req.identifier.chars().count() > 254 || req.password.chars().count() > 1024 {
-        return Err(WebError::App(AppError::Refused("bad_credentials")));
+        return Err(WebError::App(AppError::Refused(ErrorCode::BadCredentials)));
     }
     let second = SecondFactorInput {
         code: req.otp.filter(|c| !c.trim().is_empty()),
@@ -81,26 +82,26 @@ pub async fn login(State(app): State<App>, ctx: Ctx, JsonBody(req): JsonBody<Log
         }
         Err(LoginFailureOr::Failure(LoginFailure::BadCredentials)) => Err(bad_credentials()),
         Err(LoginFailureOr::Failure(LoginFailure::Disabled)) => {
-            Err(WebError::App(AppError::Refused("account_disabled")))
+            Err(WebError::App(AppError::Refused(ErrorCode::AccountDisabled)))
         }
         Err(LoginFailureOr::Failure(LoginFailure::Throttled { retry_after_secs })) => {
             Err(WebError::App(AppError::Throttled { retry_after_secs }))
         }
         Err(LoginFailureOr::Failure(LoginFailure::SecondFactor(_))) => {
-            Err(WebError::App(AppError::Refused("second_factor_code_needed")))
+            Err(WebError::App(AppError::Refused(ErrorCode::SecondFactorCodeNeeded)))
         }
         Err(LoginFailureOr::Failure(LoginFailure::BadSecondFactor | LoginFailure::SecondFactorExpired)) => {
-            Err(WebError::App(AppError::Refused("bad_second_factor")))
+            Err(WebError::App(AppError::Refused(ErrorCode::BadSecondFactor)))
         }
-        Err(LoginFailureOr::Failure(LoginFailure::SecondFactorEnrolmentRequired)) => {
-            Err(WebError::App(AppError::Refused("second_factor_enrolment_required")))
-        }
+        Err(LoginFailureOr::Failure(LoginFailure::SecondFactorEnrolmentRequired)) => Err(WebError::App(
+            AppError::Refused(ErrorCode::SecondFactorEnrolmentRequired),
+        )),
         Err(LoginFailureOr::Error(e)) => Err(WebError::App(e)),
     }
 }
 
 fn bad_credentials() -> WebError {
-    WebError::App(AppError::Refused("bad_credentials"))
+    WebError::App(AppError::Refused(ErrorCode::BadCredentials))
 }
 
 #[utoipa::path(post, path = "/api/v1/auth/logout", tag = "access", responses((status = 204)))]

@@ -38,14 +38,16 @@ impl From<user::Model> for UserDto {
     fn from(u: user::Model) -> Self {
         UserDto {
             id: u.id,
-            role: u.staff_role.clone().or(u.customer_role.clone()).unwrap_or_default(),
+            role: kabinet_app::access::role_of(&u)
+                .map(|r| r.as_str().to_owned())
+                .unwrap_or_default(),
             login: u.login,
             display_name: u.display_name,
             email: u.email,
             phone: u.phone,
             customer_id: u.customer_id,
             partner_id: u.partner_id,
-            status: u.status,
+            status: u.status.to_string(),
             must_change_password: u.must_change_password,
             last_login_at: u.last_login_at,
         }

@@ -11,6 +11,7 @@ use kabinet_app::billing::accounts::{self, Summary};
 use kabinet_app::billing::ledger::{self, ManualEntry};
 use kabinet_app::billing::payments::{self, ManualPayment};
 use kabinet_app::{App, AppError, FieldErrors};
+use kabinet_core::ErrorCode;
 use kabinet_core::billing::EntryKind;
 use kabinet_store::entities::{ledger_entry, payment};
 use serde::{Deserialize, Serialize};
@@ -51,7 +52,7 @@ impl From<Summary> for AccountDto {
             title: s.account.title,
             customer_id: s.account.customer_id,
             partner_id: s.account.partner_id,
-            currency: s.account.currency,
+            currency: s.account.currency.to_string(),
             balance: s.account.balance,
             credit_limit: s.account.credit_limit,
             warning_threshold: s.account.warning_threshold,
@@ -60,7 +61,7 @@ impl From<Summary> for AccountDto {
             next_charge_on: s.next_charge_on,
             next_charge: s.next_charge,
             amount_due: s.amount_due,
-            status: s.account.status,
+            status: s.account.status.to_string(),
         }
     }
 }
@@ -86,10 +87,10 @@ impl From<ledger_entry::Model> for EntryDto {
     fn from(e: ledger_entry::Model) -> Self {
         EntryDto {
             id: e.id,
-            kind: e.kind,
+            kind: e.kind.to_string(),
             amount: e.amount,
             balance_after: e.balance_after,
-            currency: e.currency,
+            currency: e.currency.to_string(),
             occurred_at: e.occurred_at,
             recorded_at: e.recorded_at,
             description: e.description,
@@ -119,11 +120,11 @@ impl From<payment::Model> for PaymentDto {
         PaymentDto {
             id: p.id,
             account_id: p.account_id,
-            method: p.method,
-            status: p.status,
+            method: p.method.to_string(),
+            status: p.status.to_string(),
             amount: p.amount,
             refunded: p.refunded,
-            currency: p.currency,
+            currency: p.currency.to_string(),
             document_number: p.document_number,
             document_date: p.document_date,
             paid_at: p.paid_at,
@@ -385,7 +386,7 @@ pub async fn list_payments(
     Ok(Paged::of(page, |r| PaymentRowDto {
         payment: r.payment.into(),
         account_number: r.account_number,
-        account_kind: r.account_kind,
+        account_kind: r.account_kind.map(|k| k.to_string()).unwrap_or_default(),
     }))
 }
 
@@ -419,7 +420,7 @@ impl From<kabinet_store::entities::export_job::Model> for ExportDto {
             percent: kabinet_app::exports::percent(&j),
             download_url: format!("/api/v1/exports/{}/download", j.token),
             token: j.token,
-            status: j.status,
+            status: j.status.to_string(),
             format: j.format,
             rows_done: j.rows_done,
             rows_total: j.rows_total,
@@ -531,7 +532,7 @@ pub async fn yookassa_notification(
     }
     let outcome = match topup::notification(&app, &n.event, &n.object.id, &ip).await {
         Ok(o) => o,
-        Err(AppError::Refused("gateway-unavailable")) => {
+        Err(AppError::Refused(ErrorCode::GatewayUnavailable)) => {
             // The gateway retries a notification that did not get a 2xx.
             return Ok((
                 StatusCode::SERVICE_UNAVAILABLE,

@@ -41,7 +41,7 @@ impl From<counterparty::Model> for CounterpartyDto {
     fn from(c: counterparty::Model) -> Self {
         CounterpartyDto {
             id: c.id,
-            kind: c.kind,
+            kind: c.kind.to_string(),
             inn: c.inn,
             kpp: c.kpp,
             ogrn: c.ogrn,
@@ -249,7 +249,7 @@ impl From<kabinet_store::entities::customer::Model> for CustomerDto {
     fn from(c: kabinet_store::entities::customer::Model) -> Self {
         CustomerDto {
             id: c.id,
-            kind: c.kind,
+            kind: c.kind.to_string(),
             name: c.name,
             contract_number: c.contract_number,
             contract_date: c.contract_date,
@@ -267,7 +267,7 @@ impl From<kabinet_store::entities::customer::Model> for CustomerDto {
             counterparty_id: c.counterparty_id,
             language: c.language,
             time_zone: c.time_zone,
-            status: c.status,
+            status: c.status.to_string(),
             created_at: c.created_at,
         }
     }

@@ -271,13 +271,31 @@ pub struct ErrorBody {
 
 #[derive(Serialize, ToSchema)]
 pub struct ErrorDetail {
-    /// Machine-readable code, e.g. `validation`, `unauthorized`, `not_found`, `throttled`.
-    pub code: String,
+    #[schema(inline)]
+    pub code: ApiErrorCode,
     /// Human-readable message in the caller's language.
     pub message: String,
     /// Field name → message, for validation errors.
     pub fields: std::collections::BTreeMap<String, String>,
 }
+
+/// An error code in the API's spelling, documented as the closed list it is.
+#[derive(Serialize)]
+#[serde(transparent)]
+pub struct ApiErrorCode(pub kabinet_core::ErrorCode);
+
+impl utoipa::PartialSchema for ApiErrorCode {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        use utoipa::openapi::schema::{ObjectBuilder, Type};
+        ObjectBuilder::new()
+            .schema_type(Type::String)
+            .enum_values(Some(kabinet_core::ErrorCode::ALL.iter().map(|c| c.as_str())))
+            .description(Some("Machine-readable code: why the call was not done."))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for ApiErrorCode {}
 
 /// A page of results.
 #[derive(Serialize, ToSchema)]

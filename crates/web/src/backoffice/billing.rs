@@ -96,7 +96,7 @@ async fn account_page(
     let plans = plans::all(app)
         .await?
         .into_iter()
-        .filter(|p| p.status == "active" && p.currency == s.account.currency)
+        .filter(|p| p.status == kabinet_core::billing::PlanStatus::Active && p.currency == s.account.currency)
         .map(|p| {
             let label = format!(
                 "{} · {} · {}",
@@ -507,7 +507,7 @@ pub async fn refund(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, fo
     let payment_id = path_id(&id)?;
     let (actor, who) = (ctx.actor()?, ctx.user()?);
     let (p, account) = kabinet_app::billing::topup::get_visible(&app, who, payment_id).await?;
-    let currency: Currency = p.currency.parse().map_err(|_| WebError::App(AppError::NotFound))?;
+    let currency: Currency = p.currency;
     let result = async {
         let amount = typed_amount("amount", form.get("amount"), ctx.0.lang.input_unit(currency))?;
         kabinet_app::billing::topup::refund(

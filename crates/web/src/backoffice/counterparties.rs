@@ -83,7 +83,7 @@ pub struct FormPage {
 
 fn form_of(c: &counterparty::Model) -> FormState {
     [
-        ("kind", c.kind.clone()),
+        ("kind", c.kind.to_string()),
         ("inn", c.inn.clone()),
         ("kpp", c.kpp.clone()),
         ("ogrn", c.ogrn.clone().unwrap_or_default()),
@@ -154,7 +154,7 @@ fn again(
 ) -> WebResult<Response> {
     let lang = ctx.0.lang;
     let f = match e {
-        AppError::Refused(code) => FormState::from_data(form).with_general(lang.t(&format!("err-{code}"))),
+        AppError::Refused(code) => FormState::from_data(form).with_general(lang.t(code.message_key())),
         e => FormState::from_data(form)
             .with_errors(lang, &field_errors(e)?)
             .with_general(lang.t("err-form-has-errors")),

@@ -94,20 +94,13 @@ async fn form_page(app: &App, ctx: &Ctx, existing: Option<customer::Model>, f: F
 
 /// The form's values for an existing customer.
 async fn values_of(app: &App, c: &customer::Model) -> WebResult<FormState> {
-    let (inn, kpp) = match c.counterparty_id {
-        Some(id) => {
-            use kabinet_store::sea_orm::EntityTrait;
-            kabinet_store::entities::counterparty::Entity::find_by_id(id)
-                .one(&app.db.conn)
-                .await?
-                .map(|cp| (cp.inn, cp.kpp))
-                .unwrap_or_default()
-        }
-        None => Default::default(),
-    };
+    let (inn, kpp) = kabinet_app::crm::counterparties::of_customer(app, c)
+        .await?
+        .map(|cp| (cp.inn, cp.kpp))
+        .unwrap_or_default();
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     Ok([
-        ("kind", c.kind.clone()),
+        ("kind", c.kind.to_string()),
         ("name", c.name.clone()),
         ("contract_number", c.contract_number.clone()),
         (
@@ -129,7 +122,7 @@ async fn values_of(app: &App, c: &customer::Model) -> WebResult<FormState> {
         ("counterparty_kpp", kpp),
         ("language", c.language.clone()),
         ("time_zone", c.time_zone.clone()),
-        ("status", c.status.clone()),
+        ("status", c.status.to_string()),
     ]
     .into_iter()
     .fold(FormState::empty(), |f, (k, v)| f.with_value(k, v)))

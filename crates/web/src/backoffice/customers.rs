@@ -72,7 +72,7 @@ pub async fn list(State(app): State<App>, ctx: Ctx, Query(q): Query<ListQuery>) 
         q: nonblank(&q.q),
         support_group: nonblank(&q.group).filter(|g| customers::SUPPORT_GROUPS.contains(&g.as_str())),
         partner_id: nonblank(&q.partner).and_then(|p| p.parse().ok()),
-        status: nonblank(&q.status).filter(|s| customers::STATUSES.contains(&s.as_str())),
+        status: nonblank(&q.status).filter(|s| s.parse::<kabinet_core::crm::CustomerStatus>().is_ok()),
         city: nonblank(&q.city),
         licence_kind: licence_kind(&q.licence),
     };
@@ -282,22 +282,8 @@ async fn card_page_for_period(
         .map(|r| (r.as_str().to_owned(), c.t(&format!("role-{}", r.as_str()))))
         .collect();
     use kabinet_core::access::{Permission, allows};
-    use kabinet_store::sea_orm::EntityTrait;
-    let counterparty = match customer.counterparty_id {
-        Some(cp) => {
-            kabinet_store::entities::counterparty::Entity::find_by_id(cp)
-                .one(&app.db.conn)
-                .await?
-        }
-        None => None,
-    };
-    let partner_name = match customer.partner_id {
-        Some(p) => kabinet_store::entities::partner::Entity::find_by_id(p)
-            .one(&app.db.conn)
-            .await?
-            .map(|p| p.name),
-        None => None,
-    };
+    let counterparty = kabinet_app::crm::counterparties::of_customer(app, &customer).await?;
+    let partner_name = customers::partner_name(app, &customer).await?;
     let licences = kabinet_app::assets::licences::of_customer(app, id).await?;
     let accounts = kabinet_app::billing::accounts::of_customer(app, id).await?;
     let can_read_audit = allows(Some(who.role), Permission::AuditRead);
@@ -418,7 +404,7 @@ pub async fn toggle_user_active(State(app): State<App>, ctx: Ctx, Path(id): Path
     let who = ctx.user()?;
     let target = users::get_manageable(&app, who, id).await?;
     let customer_id = target.customer_id.ok_or(kabinet_app::AppError::NotFound)?;
-    let activate = target.status != "active";
+    let activate = target.status != kabinet_core::access::UserStatus::Active;
     users::set_active(&app, who, &ctx.actor()?, id, activate).await?;
     Ok(Redirect::to(&format!(
         "/crm/customers/{customer_id}?ok={}",

@@ -24,7 +24,7 @@ pub async fn home(State(app): State<App>, ctx: Ctx, Query(q): Query<OkQuery>) ->
     let c = Chrome::new(&ctx.0, "/crm", &app.config.display_time_zone).with_flash(q.ok.as_deref());
     // The queue's counts only for those who may open the queue.
     let outbox = if c.may(kabinet_core::access::Permission::OutboxRead) {
-        kabinet_store::outbox::count_by_status(&app.db.conn).await?
+        kabinet_app::notify::worker::counts(&app, ctx.user()?).await?
     } else {
         Vec::new()
     };

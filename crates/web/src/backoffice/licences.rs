@@ -12,10 +12,10 @@ use axum::response::{IntoResponse, Redirect, Response};
 use kabinet_app::assets::licences::{self, NewLicence, Split};
 use kabinet_app::assets::{router, verification};
 use kabinet_app::{App, AppError, FieldErrors, customers};
+use kabinet_core::ErrorCode;
 use kabinet_core::access::{Permission, allows};
 use kabinet_core::assets::{CabinetType, LicenceKind, LicencePeriod, RouterOwnership};
 use kabinet_store::entities::{asset, customer, plan, site};
-use serde_json::json;
 
 use crate::error::WebResult;
 use crate::extract::{Ctx, FormData, QueryParams as Query};
@@ -85,7 +85,10 @@ pub async fn licence_choices(
     let plans: Vec<plan::Model> = kabinet_app::billing::plans::all(app)
         .await?
         .into_iter()
-        .filter(|p| p.status == "active" && (p.asset_kind == "hotspot" || p.asset_kind == "radar"))
+        .filter(|p| {
+            p.status == kabinet_core::billing::PlanStatus::Active
+                && p.asset_kind.parse::<kabinet_core::assets::LicenceKind>().is_ok()
+        })
         .collect();
     Ok(LicenceChoices {
         kinds: choices(c, "asset-", LicenceKind::ALL, LicenceKind::as_str),
@@ -243,10 +246,10 @@ pub async fn create(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, fo
             Ok(no_store(page.into_response()))
         }
         // The same form again (a double click, a reload): show what the first submit made.
-        Err(AppError::Conflict("licence-already-created")) => {
+        Err(AppError::Conflict(ErrorCode::LicenceAlreadyCreated)) => {
             match licences::by_request_token(&app, who, form.get("request_token")).await? {
                 Some(l) => Ok(Redirect::to(&format!("/crm/licences/{}", l.id)).into_response()),
-                None => Err(AppError::Conflict("licence-already-created").into()),
+                None => Err(AppError::Conflict(ErrorCode::LicenceAlreadyCreated).into()),
             }
         }
         Err(e @ (AppError::InsufficientFunds { .. } | AppError::Validation(_))) => {
@@ -298,7 +301,11 @@ async fn licence_page(
         .and_then(|other| all.iter().find(|(a, _)| a.id == other).map(|(a, _)| a.clone()));
     let radars = all
         .iter()
-        .filter(|(a, _)| a.kind == "radar" && a.linked_asset_id.is_none() && a.status != "deleted")
+        .filter(|(a, _)| {
+            a.kind == kabinet_core::assets::LicenceKind::Radar
+                && a.linked_asset_id.is_none()
+                && a.status != kabinet_core::assets::AssetStatus::Deleted
+        })
         .map(|(a, s)| {
             (
                 a.id.to_string(),
@@ -496,26 +503,8 @@ pub async fn open_portal(
     Path((id, which)): Path<(String, String)>,
 ) -> WebResult<Response> {
     let id = path_id(&id)?;
-    if which != "identification" && which != "authorisation" {
-        return Err(AppError::NotFound.into());
-    }
-    let l = licences::get_visible(&app, ctx.user()?, id).await?;
-    let txn = app.db.write().await?;
-    kabinet_app::audit::record(
-        &txn,
-        &ctx.actor()?,
-        &format!("licence.open-{which}"),
-        "asset",
-        Some(id),
-        json!({"key_id": l.key_id}),
-    )
-    .await?;
-    txn.commit().await?;
-    let url = format!(
-        "{}/{}/{which}",
-        app.config.assets.portal_base_url.trim_end_matches('/'),
-        l.key_id
-    );
+    let page: licences::PortalPage = which.parse().map_err(|_| AppError::NotFound)?;
+    let url = licences::open_portal(&app, &ctx.actor()?, ctx.user()?, id, page).await?;
     Ok(Redirect::to(&url).into_response())
 }
 
@@ -529,30 +518,12 @@ pub async fn verify(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) ->
 #[template(path = "crm_verification.html")]
 pub struct QueuePage {
     c: Chrome,
-    items: Vec<(
-        asset::Model,
-        customer::Model,
-        Option<kabinet_store::entities::counterparty::Model>,
-    )>,
+    items: Vec<verification::Waiting>,
 }
 
 /// The queue "INN verification".
 pub async fn queue(State(app): State<App>, ctx: Ctx) -> WebResult<Response> {
-    use kabinet_store::sea_orm::EntityTrait;
-    let who = ctx.user()?;
-    let mut items = Vec::new();
-    for a in verification::queue(&app, who, 200).await? {
-        let customer = customers::get_visible(&app, who, a.customer_id).await?;
-        let counterparty = match customer.counterparty_id {
-            Some(cp) => {
-                kabinet_store::entities::counterparty::Entity::find_by_id(cp)
-                    .one(&app.db.conn)
-                    .await?
-            }
-            None => None,
-        };
-        items.push((a, customer, counterparty));
-    }
+    let items = verification::queue_with_parties(&app, ctx.user()?, 200).await?;
     Ok(QueuePage {
         c: Chrome::new(&ctx.0, "/crm/verification", &app.config.display_time_zone),
         items,

@@ -164,7 +164,7 @@ async fn user_page(
     let partners = customers::partners(app).await?;
     let f = f.unwrap_or_else(|| {
         FormState::empty()
-            .with_value("role", u.staff_role.clone().unwrap_or_default())
+            .with_value("role", u.staff_role.map(|r| r.to_string()).unwrap_or_default())
             .with_value("partner_id", u.partner_id.map(|p| p.to_string()).unwrap_or_default())
     });
     Ok(StaffUserPage {
@@ -202,7 +202,7 @@ pub async fn toggle_active(State(app): State<App>, ctx: Ctx, Path(id): Path<Stri
     let id = path_id(&id)?;
     let who = ctx.user()?;
     let target = users::get_manageable(&app, who, id).await?;
-    let activate = target.status != "active";
+    let activate = target.status != kabinet_core::access::UserStatus::Active;
     users::set_active(&app, who, &ctx.actor()?, id, activate).await?;
     Ok(Redirect::to(&format!(
         "/crm/staff/{id}?ok={}",

@@ -7,6 +7,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use kabinet_app::App;
 use kabinet_app::billing::{accounts, ledger, subscriptions};
 use kabinet_app::listing::Page;
+use kabinet_core::ErrorCode;
+use kabinet_core::billing::PaymentStatus;
 use kabinet_store::entities::{ledger_entry, notice, plan, subscription};
 use serde::Deserialize;
 
@@ -19,11 +21,18 @@ use crate::pages::Chrome;
 pub fn notice_text(c: &Chrome, n: &notice::Model) -> String {
     let params: serde_json::Value = serde_json::from_str(&n.params).unwrap_or_default();
     let balance = params["balance"].as_i64().unwrap_or(0);
-    let currency = params["currency"].as_str().unwrap_or("RUB");
+    // A notice written with a currency the product does not know shows the bare number.
+    let amount = match params["currency"]
+        .as_str()
+        .map(str::parse::<kabinet_core::money::Currency>)
+    {
+        Some(Ok(currency)) => c.money(&balance, &currency),
+        _ => balance.to_string(),
+    };
     let account = params["account"].as_str().unwrap_or("").to_owned();
     c.lang.t_args(
         &format!("notice-{}", n.kind),
-        &[("amount", c.money(&balance, currency)), ("account", account)],
+        &[("amount", amount), ("account", account)],
     )
 }
 
@@ -109,8 +118,7 @@ async fn topup_page(app: &App, ctx: &Ctx, f: crate::form::FormState) -> WebResul
         .iter()
         .find(|a| a.id.to_string() == f.value("account"))
         .or(own.first())
-        .and_then(|a| a.currency.parse().ok())
-        .unwrap_or(kabinet_core::money::Currency::Rub);
+        .map_or(kabinet_core::money::Currency::Rub, |a| a.currency);
     let unit = c.tk(
         "unit-name-",
         match ctx.0.lang.input_unit(currency) {
@@ -201,8 +209,13 @@ pub async fn topup_submit(State(app): State<App>, ctx: Ctx, form: crate::extract
     .await;
     match result {
         Ok((_, url)) => Ok(Redirect::to(&url).into_response()),
-        Err(kabinet_app::AppError::Refused(code)) if code.starts_with("gateway") => {
-            let f = crate::form::FormState::from_data(&form).with_general(ctx.0.lang.t(&format!("err-{code}")));
+        Err(kabinet_app::AppError::Refused(
+            code @ (ErrorCode::GatewayUnavailable
+            | ErrorCode::GatewayRefused
+            | ErrorCode::GatewayNotConfigured
+            | ErrorCode::GatewayAmountMismatch),
+        )) => {
+            let f = crate::form::FormState::from_data(&form).with_general(ctx.0.lang.t(code.message_key()));
             Ok(with_bank_form_action(
                 &app,
                 crate::form::with_status(
@@ -227,10 +240,10 @@ pub async fn topup_submit(State(app): State<App>, ctx: Ctx, form: crate::extract
 /// Back from the bank's page: settle with the gateway and show the receipt.
 pub async fn payment_return(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
     let p = kabinet_app::billing::topup::after_return(&app, ctx.user()?, path_id(&id)?).await?;
-    let flash = match p.status.as_str() {
-        "succeeded" => "payment-succeeded",
-        "canceled" => "payment-canceled",
-        _ => "payment-pending",
+    let flash = match p.status {
+        PaymentStatus::Succeeded => "payment-succeeded",
+        PaymentStatus::Canceled => "payment-canceled",
+        PaymentStatus::Pending => "payment-pending",
     };
     Ok(Redirect::to(&format!("/payments/{}/receipt?ok={flash}", p.id)).into_response())
 }
@@ -301,11 +314,14 @@ async fn autopay_page(app: &App, ctx: &Ctx, f: crate::form::FormState, flash: Op
         .map(|r| {
             let account = own.iter().find(|a| a.id == r.account_id);
             let number = account.map(|a| a.number.clone()).unwrap_or_default();
-            let currency = account.map(|a| a.currency.as_str()).unwrap_or("RUB");
+            let currency = account.map_or(kabinet_core::money::Currency::Rub, |a| a.currency);
             let what = match (r.threshold, r.topup_amount) {
                 (Some(y), Some(x)) => c.lang.t_args(
                     "autopay-threshold-rule",
-                    &[("amount", c.money(&x, currency)), ("threshold", c.money(&y, currency))],
+                    &[
+                        ("amount", c.money(&x, &currency)),
+                        ("threshold", c.money(&y, &currency)),
+                    ],
                 ),
                 _ => c.tk("autopay-mode-", &r.mode),
             };

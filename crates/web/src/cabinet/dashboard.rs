@@ -90,14 +90,14 @@ pub(crate) async fn customer_user_page(
     let own_login = ctx.0.identity.as_ref().map(|i| i.user_id) == Some(u.id);
     let can_manage = c.may(kabinet_core::access::Permission::CabinetManageUsers) && !own_login;
     let mut assets = Vec::new();
-    if can_manage && u.customer_role.as_deref() == Some("line_manager") {
+    if can_manage && u.customer_role == Some(kabinet_core::access::CustomerRole::LineManager) {
         let in_care = kabinet_app::assets::assignments::assigned_to(app, u.id).await?;
         for (a, site) in kabinet_app::assets::licences::of_own_customer(app, ctx.user()?).await? {
-            if a.status == "deleted" {
+            if a.status == kabinet_core::assets::AssetStatus::Deleted {
                 continue;
             }
             let name = site.map(|s| s.name).unwrap_or_else(|| a.key_id.clone());
-            assets.push((a.id, name, a.kind.clone(), in_care.contains(&a.id)));
+            assets.push((a.id, name, a.kind.to_string(), in_care.contains(&a.id)));
         }
     }
     Ok(CustomerUserPage {

@@ -9,6 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kabinet_app::access::users::{self, NewUser};
 use kabinet_app::{App, AppError};
+use kabinet_core::ErrorCode;
 use kabinet_core::access::CustomerRole;
 
 use crate::error::{WebError, WebResult};
@@ -100,7 +101,7 @@ pub async fn reset_password(State(app): State<App>, ctx: Ctx, Path(id): Path<Str
 
 pub async fn toggle_active(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
     let target = manageable(&app, &ctx, &id).await?;
-    let activate = target.status != "active";
+    let activate = target.status != kabinet_core::access::UserStatus::Active;
     users::set_active(&app, ctx.user()?, &ctx.actor()?, target.id, activate).await?;
     Ok(Redirect::to(&format!(
         "/customer-users/{}?ok={}",
@@ -120,7 +121,10 @@ pub async fn set_assets(
     let target = manageable(&app, &ctx, &id).await?;
     let mut ids = Vec::new();
     for raw in form.all("asset") {
-        ids.push(raw.parse::<i64>().map_err(|_| WebError::BadRequest("bad-request"))?);
+        ids.push(
+            raw.parse::<i64>()
+                .map_err(|_| WebError::BadRequest(ErrorCode::BadRequest))?,
+        );
     }
     kabinet_app::assets::assignments::set_for(&app, &ctx.actor()?, ctx.user()?, target.id, &ids).await?;
     Ok(Redirect::to(&format!("/customer-users/{}?ok=assets-saved", target.id)).into_response())

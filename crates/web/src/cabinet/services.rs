@@ -47,14 +47,10 @@ async fn services_page(
     flash: Option<&str>,
     contact: Option<(i64, FormState)>,
 ) -> WebResult<ServicesPage> {
-    use kabinet_store::sea_orm::EntityTrait;
     let who = ctx.user()?;
     let customer_id = who.customer_id.ok_or(AppError::Forbidden)?;
     let customer = kabinet_app::customers::get_visible(app, who, customer_id).await?;
-    let counterparty = match customer.counterparty_id {
-        Some(id) => counterparty::Entity::find_by_id(id).one(&app.db.conn).await?,
-        None => None,
-    };
+    let counterparty = kabinet_app::crm::counterparties::of_customer(app, &customer).await?;
     let me = kabinet_app::access::users::get(app, who.user_id).await?;
     let own_contacts = FormState::empty()
         .with_value("display_name", me.display_name)
@@ -70,7 +66,7 @@ async fn services_page(
         services.push(Service {
             modules: licences::modules_of(&l),
             step: step.as_str().to_owned(),
-            missing: step.missing().map(|k| ctx.0.lang.t(&format!("err-{k}"))),
+            missing: step.missing().map(|k| ctx.0.lang.t(k.message_key())),
             guests: licences::guest_count(app, l.id).await?,
             contact,
             l,

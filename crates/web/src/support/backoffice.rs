@@ -72,7 +72,7 @@ pub async fn queue(State(app): State<App>, ctx: Ctx, RawQuery(raw): RawQuery) ->
         .and_then(|q| Queue::parse(&q))
         .unwrap_or(Queue::Mine);
     let p = parse_list(&raw, &queue.sorts(), "asc");
-    let now = kabinet_store::now();
+    let now = kabinet_app::time::now();
     let found = tickets::queue(&app, who, queue, now, &p.filter, &p.sort, p.page, PER_PAGE).await?;
     let c = chrome(&app, &ctx);
     let staff = conversation::assignable_staff(&app).await?;
@@ -141,7 +141,7 @@ async fn staff_panel(app: &App, ctx: &Ctx, c: &Chrome, t: &ticket::Model) -> Web
         .map(|p| p.plan.name)
         .unwrap_or_default();
     let staff = conversation::assignable_staff(app).await?;
-    let from: TicketStatus = t.status.parse().unwrap_or(TicketStatus::Open);
+    let from: TicketStatus = t.status;
     let agreed = t
         .agreed_due
         .map(|d| {
@@ -174,7 +174,7 @@ async fn staff_panel(app: &App, ctx: &Ctx, c: &Chrome, t: &ticket::Model) -> Web
                 "assignee_user_id",
                 t.assignee_user_id.map(|i| i.to_string()).unwrap_or_default(),
             )
-            .with_value("class", t.request_class.clone())
+            .with_value("class", t.request_class.to_string())
             .with_value("agreed_due", agreed),
     })
 }

@@ -94,7 +94,7 @@ pub async fn list(State(app): State<App>, ctx: Ctx, RawQuery(raw): RawQuery) -> 
     let p = parse_list(raw.as_deref().unwrap_or(""), &CUSTOMER_SORTS, "desc");
     let found = tickets::of_customer(&app, who, customer.id, &p.filter, &p.sort, p.page, PER_PAGE).await?;
     let c = chrome(&app, &ctx, &customer).with_flash(ok_of(raw.as_deref()).as_deref());
-    let now = kabinet_store::now();
+    let now = kabinet_app::time::now();
     let base = format!("/tickets?{}{}", p.query, if p.query.is_empty() { "" } else { "&" });
     let s = SortLinks::new(&base, &p.sort);
     Ok(ListPage {
@@ -279,7 +279,7 @@ pub(super) fn again(ctx: &Ctx, data: &FormData, e: AppError, had_files: bool) ->
             .with_errors(lang, &errors)
             .with_general(lang.t("err-form-has-errors")),
         AppError::Refused(code) | AppError::Conflict(code) => {
-            FormState::from_data(data).with_general(lang.t(&format!("err-{code}")))
+            FormState::from_data(data).with_general(lang.t(code.message_key()))
         }
         other => return Err(WebError::App(other)),
     };
@@ -322,13 +322,13 @@ pub(super) async fn ticket_page(
     staff: Option<super::backoffice::StaffPanel>,
 ) -> WebResult<TicketPage> {
     let who = ctx.user()?;
-    let now = kabinet_store::now();
+    let now = kabinet_app::time::now();
     let (reaction, resolution) = clocks_of(&c, &t, now);
     let (messages, files) = shown(
         tickets::messages(app, who, &t).await?,
         tickets::attachments(app, who, &t).await?,
     );
-    let closed = t.status == TicketStatus::Closed.as_str();
+    let closed = t.status == TicketStatus::Closed;
     let permission = if who.is_staff() {
         Permission::TicketsWork
     } else {
@@ -427,7 +427,7 @@ pub async fn set_status(
     match conversation::set_status(&app, &ctx.actor()?, who, id, to, CaseEffort::default()).await {
         Ok(t) => Ok(Redirect::to(&format!(
             "/tickets/{id}?ok=ticket-status-{}",
-            t.status.replace('_', "-")
+            t.status.as_str().replace('_', "-")
         ))
         .into_response()),
         Err(e) => {

@@ -100,7 +100,7 @@ fn clock(
 
 /// What the reaction and completion clocks of `t` show at `now`.
 pub fn clocks_of(c: &Chrome, t: &ticket::Model, now: DateTime<Utc>) -> (ClockView, ClockView) {
-    let closed = t.status == "closed";
+    let closed = t.status == kabinet_core::support::TicketStatus::Closed;
     // A ticket closed before any staff reply: its reaction clock no longer runs.
     let reaction = clock(
         c,

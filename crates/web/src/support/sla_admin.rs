@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use kabinet_app::support::calendars::{self, CalendarEdit};
 use kabinet_app::support::plans::{self, PlanWithTerms, Preview};
 use kabinet_app::{App, AppError};
+use kabinet_core::ErrorCode;
 use kabinet_core::access::{Permission, allows};
 use kabinet_core::support::RequestClass;
 use kabinet_store::entities::{business_calendar, holiday_calendar, holiday_calendar_day};
@@ -151,7 +152,7 @@ pub async fn update_terms(
     let class: RequestClass = form
         .required("class")?
         .parse()
-        .map_err(|_| WebError::BadRequest("bad-request"))?;
+        .map_err(|_| WebError::BadRequest(ErrorCode::BadRequest))?;
     let form_id = format!("terms-{plan_id}-{}", class.as_str());
     let result = async {
         let calendar_id = form.get("calendar_id").parse().unwrap_or(0);

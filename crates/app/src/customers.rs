@@ -567,6 +567,9 @@ pub struct Opening {
     pub account_title: String,
     /// The first point and its licence (its `customer_id` is ignored).
     pub first_licence: Option<crate::assets::licences::NewLicence>,
+    /// Problems found while reading the form (a date or a number that does not parse),
+    /// reported together with every other problem so one submit shows them all.
+    pub typed_errors: FieldErrors,
 }
 
 /// What [`open`] made.
@@ -620,7 +623,7 @@ async fn counterparty_to_register(
 /// yet is fetched from the company registry and registered in the same transaction.
 pub async fn open(app: &App, actor: &Actor, who: &Identity, o: Opening) -> AppResult<Opened> {
     who.require(&[Permission::CustomersManage])?;
-    let mut errors = FieldErrors::new();
+    let mut errors = o.typed_errors.clone();
     let to_register = match counterparty_to_register(app, who, &o.customer).await {
         Ok(r) => r,
         Err(AppError::Validation(e)) => {

@@ -237,8 +237,8 @@ async fn demo_login_activity(app: &App) -> AppResult<()> {
                     login: Set(u.login.clone()),
                     ip: Set(format!("198.51.100.{}", 10 + n)),
                     user_agent: Set("Demo browser".into()),
-                    outcome: Set("success".into()),
-                    face: Set("cabinet".into()),
+                    outcome: Set(kabinet_core::access::LoginOutcome::Success),
+                    face: Set(kabinet_core::access::Face::Cabinet),
                     ..Default::default()
                 });
             }

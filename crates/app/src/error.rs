@@ -54,6 +54,14 @@ impl FieldErrors {
         None
     }
 
+    /// An amount typed into `field` in `unit` (Russian or Latin decimal mark, spaces between
+    /// groups; see `money::parse_amount`), in minor units.
+    pub fn amount(&mut self, field: &str, input: &str, unit: kabinet_core::money::DisplayUnit) -> Option<i64> {
+        kabinet_core::money::parse_amount(input, unit)
+            .map_err(|e| self.add(field, e.code()))
+            .ok()
+    }
+
     /// One of a closed list of names.
     pub fn choice<T: std::str::FromStr>(&mut self, field: &str, input: &str) -> Option<T> {
         let parsed = input.trim().parse().ok();

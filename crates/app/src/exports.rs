@@ -5,6 +5,7 @@
 
 use kabinet_core::ErrorCode;
 use kabinet_core::access::Permission;
+use kabinet_core::export::{ExportFormat, ExportKind};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -20,7 +21,7 @@ use crate::i18n::Lang;
 use crate::listing::Sort;
 use crate::{App, AppError, AppResult};
 
-pub const FORMATS: [&str; 3] = ["csv", "xlsx", "txt"];
+pub const FORMATS: &[ExportFormat] = ExportFormat::ALL;
 
 /// Rows written between two progress updates.
 const PROGRESS_EVERY: i64 = 5_000;
@@ -45,7 +46,11 @@ pub async fn start_payments(
 ) -> AppResult<export_job::Model> {
     who.require(&[Permission::CabinetView, Permission::BillingRead])?;
     let spec = serde_json::json!({"filter": filter, "sort": sort.key, "desc": sort.descending});
-    let job = new_job(app, who, "payments", format, spec).await?;
+    let format = format
+        .trim()
+        .parse::<ExportFormat>()
+        .map_err(|_| crate::FieldErrors::single("format", "invalid-choice"))?;
+    let job = new_job(app, who, ExportKind::Payments, format, spec).await?;
     let (app2, who2, job2) = (app.clone(), who.clone(), job.clone());
     tokio::spawn(async move {
         let result = write_payments(&app2, &who2, &job2, filter, sort).await;
@@ -60,19 +65,16 @@ pub async fn start_payments(
 pub(crate) async fn new_job(
     app: &App,
     who: &Identity,
-    kind: &str,
-    format: &str,
+    kind: ExportKind,
+    format: ExportFormat,
     spec: serde_json::Value,
 ) -> AppResult<export_job::Model> {
-    if !FORMATS.contains(&format) {
-        return Err(crate::FieldErrors::single("format", "invalid-choice"));
-    }
     let now = kabinet_store::now();
     Ok(export_job::ActiveModel {
         token: Set(crate::access::passwords::random_secret(16)),
         user_id: Set(who.user_id),
-        kind: Set(kind.into()),
-        format: Set(format.into()),
+        kind: Set(kind),
+        format: Set(format),
         filter: Set(spec.to_string()),
         status: Set(kabinet_core::export::JobStatus::Running),
         rows_done: Set(0),
@@ -273,10 +275,10 @@ pub(crate) async fn write_rows(
     let final_path = path_of(app, job);
     let part = final_path.with_extension("part");
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Vec<Cell>>>(4);
-    let format = job.format.clone();
+    let format = job.format;
     let part2 = part.clone();
     let writer = tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-        let mut sink = Sink::open(&format, &part2, &columns)?;
+        let mut sink = Sink::open(format, &part2, &columns)?;
         while let Some(batch) = rx.blocking_recv() {
             for row in &batch {
                 sink.write(row, lang)?;
@@ -339,10 +341,10 @@ pub(crate) struct XlsxSink {
 }
 
 impl Sink {
-    pub(crate) fn open(format: &str, path: &std::path::Path, columns: &Columns) -> anyhow::Result<Sink> {
+    pub(crate) fn open(format: ExportFormat, path: &std::path::Path, columns: &Columns) -> anyhow::Result<Sink> {
         let file = std::fs::File::create(path)?;
         Ok(match format {
-            "csv" => {
+            ExportFormat::Csv => {
                 let mut buf = std::io::BufWriter::new(file);
                 // A byte-order mark makes spreadsheet programs read the file as UTF-8.
                 buf.write_all("\u{feff}".as_bytes())?;
@@ -352,7 +354,7 @@ impl Sink {
                 w.write_record(&titles)?;
                 Sink::Csv(Box::new(w))
             }
-            "txt" => {
+            ExportFormat::Txt => {
                 let mut w = std::io::BufWriter::new(file);
                 let widths = columns.widths.clone();
                 let line = txt_line(columns.titles.iter().map(String::as_str), &widths);
@@ -360,7 +362,7 @@ impl Sink {
                 writeln!(w, "{}", "-".repeat(widths.iter().sum::<usize>() + widths.len()))?;
                 Sink::Txt(w, widths)
             }
-            _ => {
+            ExportFormat::Xlsx => {
                 drop(file);
                 let mut workbook = rust_xlsxwriter::Workbook::new();
                 if let Some(dir) = path.parent() {

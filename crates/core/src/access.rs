@@ -435,6 +435,46 @@ impl fmt::Display for CustomerRole {
 
 stored_as_text!(StaffRole, CustomerRole);
 
+string_enum!(
+    /// Which door a person came through. Staff sign in to the back office, customers to the
+    /// cabinet; the API accepts both.
+    Face { Cabinet => "cabinet", Crm => "crm", Api => "api" }
+);
+
+impl Face {
+    /// Whether a user with `role` may sign in through this face.
+    pub fn admits(self, role: Role) -> bool {
+        match self {
+            Face::Cabinet => !role.is_staff(),
+            Face::Crm => role.is_staff(),
+            Face::Api => true,
+        }
+    }
+}
+
+string_enum!(
+    /// How a sign-in attempt ended, as the login history keeps it.
+    LoginOutcome {
+        Success => "success",
+        BadPassword => "bad_password",
+        UnknownUser => "unknown_user",
+        Disabled => "disabled",
+        Throttled => "throttled",
+        /// The password was right; the second factor's code was asked for.
+        SecondFactorAsked => "second_factor_asked",
+        BadSecondFactor => "bad_second_factor",
+    }
+);
+
+impl LoginOutcome {
+    /// The outcomes that count against an account's sign-in budget.
+    pub const FAILURES: [LoginOutcome; 3] = [
+        LoginOutcome::BadPassword,
+        LoginOutcome::UnknownUser,
+        LoginOutcome::BadSecondFactor,
+    ];
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,3 +9,8 @@ string_enum!(
     /// Whether a customer is served.
     CustomerStatus { Active => "active", Suspended => "suspended", Closed => "closed" }
 );
+
+string_enum!(
+    /// A comment on a customer's card; important ones stand out.
+    CommentKind { Ordinary => "ordinary", Important => "important" }
+);

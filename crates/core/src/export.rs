@@ -17,6 +17,26 @@ string_enum!(
     JobStatus { Queued => "queued", Running => "running", Done => "done", Failed => "failed" }
 );
 
+string_enum!(
+    /// What an export holds.
+    ExportKind { Payments => "payments", Guests => "guests" }
+);
+
+string_enum!(
+    /// The file an export is written as: CSV and XLSX for spreadsheets, TXT as aligned columns.
+    ExportFormat { Csv => "csv", Xlsx => "xlsx", Txt => "txt" }
+);
+
+impl ExportFormat {
+    pub fn content_type(self) -> &'static str {
+        match self {
+            ExportFormat::Csv => "text/csv; charset=utf-8",
+            ExportFormat::Txt => "text/plain; charset=utf-8",
+            ExportFormat::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

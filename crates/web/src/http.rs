@@ -10,7 +10,7 @@ use serde::Deserialize;
 #[derive(Deserialize, Default)]
 pub struct OkQuery {
     pub ok: Option<String>,
-    pub page: Option<u64>,
+    pub page: Option<crate::paging::PageNumber>,
     pub from: Option<String>,
     pub to: Option<String>,
 }

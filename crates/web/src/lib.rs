@@ -22,6 +22,7 @@ pub mod login_activity;
 pub mod metrics;
 pub mod ops;
 pub mod pages;
+pub mod paging;
 pub mod payments_list;
 pub mod support;
 

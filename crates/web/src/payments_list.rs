@@ -261,11 +261,7 @@ pub async fn download(State(app): State<App>, ctx: Ctx, Path(token): Path<String
     let file = tokio::fs::File::open(&path)
         .await
         .map_err(|e| WebError::App(kabinet_app::AppError::Internal(e.into())))?;
-    let content_type = match job.format.as_str() {
-        "csv" => "text/csv; charset=utf-8",
-        "txt" => "text/plain; charset=utf-8",
-        _ => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    };
+    let content_type = job.format.content_type();
     let name = job.file_name.unwrap_or_else(|| format!("export.{}", job.format));
     let mut res = Body::from_stream(tokio_util::io::ReaderStream::new(file)).into_response();
     let h = res.headers_mut();

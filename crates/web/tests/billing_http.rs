@@ -386,7 +386,44 @@ async fn payments_list_filters_sorts_and_exports(db: Db) {
     assert!(file.body.contains("C-1") && !file.body.contains("B-3"));
 }
 
+/// A ledger entry refused for its amount comes back with everything typed still in place and
+/// every problem named at once; nothing is posted.
+async fn a_refused_ledger_entry_keeps_what_was_typed(db: Db) {
+    let w = Web::demo(db).await;
+    let vector = account_of(&w, 1).await;
+    let accountant = w.session_for("accountant").await;
+    let page = w.get(&format!("/crm/accounts/{}", vector.id), Some(&accountant)).await;
+    let key = key_in(&page.body);
+    let before = account_of(&w, 1).await.balance;
+    let refused = w
+        .post_form(
+            &format!("/crm/accounts/{}/entries", vector.id),
+            Some(&accountant),
+            &[
+                ("kind", "no-such-kind"),
+                ("direction", "credit"),
+                ("amount", "1 500,5x"),
+                ("description", "Коррекция за ноябрь"),
+                ("idempotency_key", &key),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains(r#"value="1 500,5x""#), "the amount stays");
+    assert!(
+        refused.body.contains(r#"value="Коррекция за ноябрь""#),
+        "the reason stays"
+    );
+    assert!(refused.body.contains("числом"), "the amount's problem");
+    assert!(
+        refused.body.contains("Выберите значение из списка"),
+        "the kind's problem in the same round"
+    );
+    assert_eq!(account_of(&w, 1).await.balance, before);
+}
+
 both_databases!(
+    a_refused_ledger_entry_keeps_what_was_typed,
     payments_by_accountant_show_in_the_cabinet,
     api_payments_and_the_debt_cap,
     payments_list_filters_sorts_and_exports

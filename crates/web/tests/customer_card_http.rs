@@ -31,8 +31,8 @@ async fn sign_in(w: &Web, login: &str, at: &str, face: &str, outcome: &str) {
         login: Set(login.into()),
         ip: Set("192.0.2.1".into()),
         user_agent: Set("tests".into()),
-        outcome: Set(outcome.into()),
-        face: Set(face.into()),
+        outcome: Set(outcome.parse().unwrap()),
+        face: Set(face.parse().unwrap()),
         ..Default::default()
     };
     login_attempt::Entity::insert(row).exec(&w.t.app.db.conn).await.unwrap();
@@ -237,6 +237,22 @@ async fn the_list_filters_by_licence_type(db: Db) {
     let refused = w.get("/api/v1/crm/customers?licence=boat", Some(&manager)).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.json()["error"]["fields"]["licence"].is_string());
+
+    // A page number out of range is said to be wrong, on the pages as in the API, instead of
+    // quietly becoming another page.
+    for path in [
+        "/crm/customers?page=0",
+        "/crm/customers?page=99999999",
+        "/crm/counterparties?page=-1",
+    ] {
+        let bad = w.get(path, Some(&manager)).await;
+        assert_eq!(bad.status, StatusCode::BAD_REQUEST, "{path}");
+        assert!(bad.body.contains("Некорректные параметры запроса"), "{path}");
+    }
+    assert_eq!(
+        w.get("/crm/customers?page=2", Some(&manager)).await.status,
+        StatusCode::OK
+    );
 }
 
 async fn staff_enter_a_customers_cabinet_and_leave(db: Db) {

@@ -66,14 +66,18 @@ async fn a_customer_is_opened_edited_found_and_commented(db: Db) {
     let before = counts(&w).await;
     let mut bad = opening("KB-2026-0100", "x", "1655000011");
     bad.push(("national_id", "1111111111"));
-    bad.retain(|(k, _)| *k != "phone");
+    bad.retain(|(k, _)| !["phone", "contract_date"].contains(k));
     bad.push(("phone", "12"));
+    // A date that does not parse is named in the same round as the rest.
+    bad.push(("contract_date", "31.02.2026"));
     let refused = w.post_form("/crm/customers", Some(&manager), &bad).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains(r#"value="31.02.2026""#), "the typed date stays");
     for message in [
         "Не сходится контрольная цифра",
         "Такого номера не бывает",
         "Неизвестный формат номера",
+        "Дата в формате",
     ] {
         assert!(refused.body.contains(message), "{message}: {}", refused.body);
     }

@@ -2,6 +2,7 @@
 
 use chrono::Duration;
 use kabinet_core::ErrorCode;
+use kabinet_core::access::LoginOutcome;
 use kabinet_core::{email::Email, phone::Phone, text};
 use kabinet_store::entities::login_attempt;
 use kabinet_store::entities::user::{self, Entity as User};
@@ -103,7 +104,7 @@ pub async fn record_attempt(
     user_id: Option<i64>,
     key: &str,
     client: &ClientInfo,
-    outcome: &str,
+    outcome: LoginOutcome,
     face: Face,
 ) -> AppResult<()> {
     login_attempt::ActiveModel {
@@ -112,8 +113,8 @@ pub async fn record_attempt(
         login: Set(key.to_owned()),
         ip: Set(text::truncate(&client.ip, 64)),
         user_agent: Set(text::truncate(&client.user_agent, text::limits::USER_AGENT)),
-        outcome: Set(outcome.to_owned()),
-        face: Set(face.as_str().to_owned()),
+        outcome: Set(outcome),
+        face: Set(face),
         ..Default::default()
     }
     .insert(&db.conn)
@@ -154,23 +155,31 @@ pub async fn sign_in_with(
         Some(u) if ok => u.clone(),
         _ => {
             let outcome = if found.is_some() {
-                "bad_password"
+                LoginOutcome::BadPassword
             } else {
-                "unknown_user"
+                LoginOutcome::UnknownUser
             };
             record_attempt(&app.db, found.map(|u| u.id), &key, client, outcome, face).await?;
             return Err(LoginFailure::BadCredentials.into());
         }
     };
     if user.status != kabinet_core::access::UserStatus::Active {
-        record_attempt(&app.db, Some(user.id), &key, client, "disabled", face).await?;
+        record_attempt(&app.db, Some(user.id), &key, client, LoginOutcome::Disabled, face).await?;
         return Err(LoginFailure::Disabled.into());
     }
     let challenge =
         second_factor::challenge_after_password(app, &user, face, second.remembered_device.as_deref(), now).await?;
     if let Some(challenge) = challenge {
         let Some(code) = &second.code else {
-            record_attempt(&app.db, Some(user.id), &key, client, "second_factor_asked", face).await?;
+            record_attempt(
+                &app.db,
+                Some(user.id),
+                &key,
+                client,
+                LoginOutcome::SecondFactorAsked,
+                face,
+            )
+            .await?;
             return Err(LoginFailure::SecondFactor(challenge).into());
         };
         if challenge.enrolment.is_some() {
@@ -199,7 +208,7 @@ async fn pace(
     let now = kabinet_store::now();
     match throttle::check_login(&app.db.conn, key, &client.ip, cfg.login_failures_allowed, window, now).await? {
         throttle::LoginPace::Refuse { retry_after_secs } => {
-            record_attempt(&app.db, user_id, key, client, "throttled", face).await?;
+            record_attempt(&app.db, user_id, key, client, LoginOutcome::Throttled, face).await?;
             Err(LoginFailure::Throttled { retry_after_secs }.into())
         }
         throttle::LoginPace::Slow(delay) => {
@@ -222,7 +231,15 @@ async fn check_answer(
     match second_factor::answer_challenge(app, challenge, code, kabinet_store::now()).await {
         Ok(codes) => Ok(codes),
         Err(AppError::Refused(ErrorCode::BadSecondFactor)) => {
-            record_attempt(&app.db, Some(challenge.user_id), key, client, "bad_second_factor", face).await?;
+            record_attempt(
+                &app.db,
+                Some(challenge.user_id),
+                key,
+                client,
+                LoginOutcome::BadSecondFactor,
+                face,
+            )
+            .await?;
             Err(LoginFailure::BadSecondFactor.into())
         }
         Err(e) => Err(e.into()),
@@ -247,7 +264,7 @@ pub async fn answer_second_factor(
     pace(app, &key, Some(challenge.user_id), client, face).await?;
     let user = super::users::get(app, challenge.user_id).await?;
     if user.status != kabinet_core::access::UserStatus::Active {
-        record_attempt(&app.db, Some(user.id), &key, client, "disabled", face).await?;
+        record_attempt(&app.db, Some(user.id), &key, client, LoginOutcome::Disabled, face).await?;
         return Err(LoginFailure::Disabled.into());
     }
     let recovery_codes = check_answer(app, &challenge, code, &key, client, face).await?;
@@ -273,7 +290,7 @@ async fn open_session(
     face: Face,
 ) -> Result<SignedIn, LoginFailureOr> {
     let token = sessions::create(app, user.id, client).await?;
-    record_attempt(&app.db, Some(user.id), key, client, "success", face).await?;
+    record_attempt(&app.db, Some(user.id), key, client, LoginOutcome::Success, face).await?;
     let mut active: user::ActiveModel = user.clone().into();
     active.last_login_at = Set(Some(kabinet_store::now()));
     active.update(&app.db.conn).await?;

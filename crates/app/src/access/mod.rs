@@ -19,33 +19,7 @@ use kabinet_store::entities::user;
 
 use crate::i18n::Lang;
 
-/// Which door a person came through. Staff sign in to the back office, customers to the
-/// cabinet; the API accepts both.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Face {
-    Cabinet,
-    Crm,
-    Api,
-}
-
-impl Face {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Face::Cabinet => "cabinet",
-            Face::Crm => "crm",
-            Face::Api => "api",
-        }
-    }
-
-    /// Whether a user with `role` may sign in through this face.
-    pub fn admits(self, role: Role) -> bool {
-        match self {
-            Face::Cabinet => !role.is_staff(),
-            Face::Crm => role.is_staff(),
-            Face::Api => true,
-        }
-    }
-}
+pub use kabinet_core::access::Face;
 
 /// The signed-in user of one request.
 #[derive(Debug, Clone)]

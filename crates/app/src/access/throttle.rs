@@ -63,7 +63,7 @@ pub async fn check_login<C: ConnectionTrait>(
             .column(login_attempt::Column::At)
             .filter(col.eq(value))
             .filter(login_attempt::Column::At.gte(since))
-            .filter(login_attempt::Column::Outcome.is_in(["bad_password", "unknown_user", "bad_second_factor"]))
+            .filter(login_attempt::Column::Outcome.is_in(kabinet_core::access::LoginOutcome::FAILURES))
             .order_by_desc(login_attempt::Column::At)
             .limit(limit as u64)
             .into_tuple::<DateTime<Utc>>()

@@ -4,6 +4,7 @@
 
 use kabinet_core::ErrorCode;
 use kabinet_core::access::Permission;
+use kabinet_core::export::{ExportFormat, ExportKind};
 use std::io::Write;
 
 use chrono::{DateTime, Utc};
@@ -158,10 +159,12 @@ pub async fn start_export(
     if a.status == kabinet_core::assets::AssetStatus::Deleted {
         return Err(AppError::Conflict(ErrorCode::LicenceDeleted));
     }
-    if format == "txt" {
-        return Err(FieldErrors::single("format", "invalid-choice"));
-    }
-    let job = exports::new_job(app, who, "guests", format, json!({"asset_id": a.id})).await?;
+    // Guests' data leaves only as a spreadsheet.
+    let format = match format.trim().parse::<ExportFormat>() {
+        Ok(f @ (ExportFormat::Csv | ExportFormat::Xlsx)) => f,
+        _ => return Err(FieldErrors::single("format", "invalid-choice")),
+    };
+    let job = exports::new_job(app, who, ExportKind::Guests, format, json!({"asset_id": a.id})).await?;
     let txn = app.db.write().await?;
     audit::record(
         &txn,
@@ -263,7 +266,7 @@ pub async fn email_full_export(app: &App, actor: &Actor, who: &Identity, id: i64
     let path = dir.join(&stored);
     // Both files are written from one read of the rows each, then zipped.
     let mut files = Vec::new();
-    for format in ["csv", "xlsx"] {
+    for format in [ExportFormat::Csv, ExportFormat::Xlsx] {
         let tmp = dir.join(format!("{stored}.{format}"));
         let rows = guest_rows(app, a.id).await?;
         let cols = columns(lang);

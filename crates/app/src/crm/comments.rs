@@ -2,6 +2,7 @@
 //! administrator deletes one, and the audit log keeps what it said.
 
 use kabinet_core::access::Permission;
+use kabinet_core::crm::CommentKind;
 use kabinet_store::entities::customer_comment::{self, Entity as Comment};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
@@ -9,7 +10,7 @@ use serde_json::json;
 use crate::access::{Actor, Identity};
 use crate::{App, AppError, AppResult, FieldErrors, audit, customers};
 
-pub const KINDS: [&str; 2] = ["ordinary", "important"];
+pub const KINDS: &[CommentKind] = CommentKind::ALL;
 /// Longest comment, in characters.
 pub const MAX_LEN: usize = 4_000;
 
@@ -25,18 +26,18 @@ pub async fn add(
     who.require(&[Permission::CustomersRead])?;
     customers::get_visible(app, who, customer_id).await?;
     let mut errors = FieldErrors::new();
-    if !KINDS.contains(&kind) {
-        errors.add("kind", "invalid-choice");
-    }
+    let kind = errors.choice::<CommentKind>("kind", kind);
     let text = errors.multi_line("text", text, MAX_LEN);
     errors.into_result()?;
-    let text = text.unwrap_or_default();
+    let (Some(kind), Some(text)) = (kind, text) else {
+        return Err(FieldErrors::single("kind", "invalid-choice"));
+    };
     let txn = app.db.write().await?;
     let saved = customer_comment::ActiveModel {
         customer_id: Set(customer_id),
         author_user_id: Set(Some(who.user_id)),
         author_name: Set(who.display_name.clone()),
-        kind: Set(kind.to_owned()),
+        kind: Set(kind),
         text: Set(text),
         created_at: Set(kabinet_store::now()),
         ..Default::default()

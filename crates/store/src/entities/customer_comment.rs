@@ -10,7 +10,7 @@ pub struct Model {
     pub author_user_id: Option<i64>,
     pub author_name: String,
     /// ordinary or important.
-    pub kind: String,
+    pub kind: kabinet_core::crm::CommentKind,
     pub text: String,
     pub created_at: DateTimeUtc,
 }

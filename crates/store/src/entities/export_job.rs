@@ -11,9 +11,9 @@ pub struct Model {
     /// Who asked; only they can see and download it.
     pub user_id: i64,
     /// What is exported (payments, …).
-    pub kind: String,
+    pub kind: kabinet_core::export::ExportKind,
     /// csv, xlsx or txt.
-    pub format: String,
+    pub format: kabinet_core::export::ExportFormat,
     /// The list's filter, as JSON.
     pub filter: String,
     /// queued, running, done or failed.

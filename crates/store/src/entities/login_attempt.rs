@@ -13,9 +13,9 @@ pub struct Model {
     pub ip: String,
     pub user_agent: String,
     /// success, bad_password, unknown_user, disabled or throttled.
-    pub outcome: String,
+    pub outcome: kabinet_core::access::LoginOutcome,
     /// cabinet, crm or api.
-    pub face: String,
+    pub face: kabinet_core::access::Face,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

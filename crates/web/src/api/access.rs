@@ -329,8 +329,8 @@ pub async fn history_json(app: &App, user_id: i64, q: &HistoryQuery) -> WebResul
                     at: a.at,
                     ip: a.ip,
                     user_agent: a.user_agent,
-                    outcome: a.outcome,
-                    face: a.face,
+                    outcome: a.outcome.to_string(),
+                    face: a.face.to_string(),
                 })
                 .collect(),
         },

@@ -421,7 +421,7 @@ impl From<kabinet_store::entities::export_job::Model> for ExportDto {
             download_url: format!("/api/v1/exports/{}/download", j.token),
             token: j.token,
             status: j.status.to_string(),
-            format: j.format,
+            format: j.format.to_string(),
             rows_done: j.rows_done,
             rows_total: j.rows_total,
         }

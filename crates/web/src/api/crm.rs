@@ -463,6 +463,7 @@ pub async fn customer_create(
                 .account_title
                 .unwrap_or_else(|| ctx.0.lang.t("account-default-title")),
             first_licence: req.licence.map(|l| l.into_new(0)),
+            typed_errors: kabinet_app::FieldErrors::new(),
         },
     )
     .await?;
@@ -534,7 +535,7 @@ impl From<kabinet_store::entities::customer_comment::Model> for CommentDto {
         CommentDto {
             id: c.id,
             author: c.author_name,
-            kind: c.kind,
+            kind: c.kind.to_string(),
             text: c.text,
             created_at: c.created_at,
         }

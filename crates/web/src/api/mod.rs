@@ -10,7 +10,7 @@ mod billing;
 mod crm;
 mod docs;
 mod documents;
-pub mod paging;
+pub use crate::paging;
 mod support;
 
 use kabinet_core::access::Permission as P;

@@ -25,7 +25,7 @@ pub struct AuditQuery {
     object_id: Option<String>,
     from: Option<String>,
     to: Option<String>,
-    page: Option<u64>,
+    page: Option<crate::paging::PageNumber>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -66,7 +66,7 @@ pub async fn log(State(app): State<App>, ctx: Ctx, Query(q): Query<AuditQuery>) 
         from: parse_day(q.from.as_deref(), &app.config.display_time_zone),
         to: parse_day(q.to.as_deref(), &app.config.display_time_zone).map(|t| t + chrono::Duration::days(1)),
     };
-    let page = q.page.unwrap_or(1).clamp(1, 1_000_000);
+    let page = crate::paging::PageNumber::or_first(q.page);
     let found = audit::search(&app, &filter, page, 50).await?;
     let echo = AuditQueryEcho {
         action: filter.action.clone().unwrap_or_default(),

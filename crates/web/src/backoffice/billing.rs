@@ -70,7 +70,7 @@ pub struct AccountPage {
 
 #[derive(Deserialize)]
 pub struct AccountQuery {
-    page: Option<u64>,
+    page: Option<crate::paging::PageNumber>,
     ok: Option<String>,
 }
 
@@ -183,7 +183,7 @@ pub async fn account(
     Path(id): Path<String>,
     Query(q): Query<AccountQuery>,
 ) -> WebResult<Response> {
-    let page = q.page.unwrap_or(1).clamp(1, 1_000_000);
+    let page = crate::paging::PageNumber::or_first(q.page);
     Ok(
         account_page(&app, &ctx, path_id(&id)?, page, Forms::default(), q.ok.as_deref())
             .await?
@@ -280,11 +280,13 @@ pub async fn post_entry(
     let unit = unit_for(&app, &ctx, id).await?;
     let (actor, who) = (ctx.actor()?, ctx.user()?);
     let result = async {
-        let amount = typed_amount("amount", form.get("amount"), unit)?;
-        let kind = form
-            .get("kind")
-            .parse::<EntryKind>()
-            .map_err(|_| FieldErrors::single("kind", "invalid-choice"))?;
+        // Every field's problem in one answer.
+        let mut errors = FieldErrors::new();
+        let amount = errors.amount("amount", form.get("amount"), unit);
+        let kind = errors.choice::<EntryKind>("kind", form.get("kind"));
+        let (Some(amount), Some(kind)) = (amount, kind) else {
+            return Err(AppError::Validation(errors));
+        };
         ledger::post_manual(
             &app,
             &actor,

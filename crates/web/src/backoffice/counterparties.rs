@@ -38,14 +38,14 @@ pub struct ListPage {
 #[derive(Deserialize)]
 pub struct ListQuery {
     q: Option<String>,
-    page: Option<u64>,
+    page: Option<crate::paging::PageNumber>,
     sort: Option<String>,
     dir: Option<String>,
 }
 
 pub async fn list(State(app): State<App>, ctx: Ctx, Query(q): Query<ListQuery>) -> WebResult<Response> {
     let who = ctx.user()?;
-    let page = q.page.unwrap_or(1).clamp(1, 1_000_000);
+    let page = crate::paging::PageNumber::or_first(q.page);
     let sort = Sort::parse(q.sort.as_deref(), q.dir.as_deref(), &SORTS);
     let found = counterparties::list(&app, who, q.q.as_deref(), &sort, page, 50).await?;
     let q_s = q.q.unwrap_or_default();

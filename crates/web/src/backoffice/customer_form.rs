@@ -235,9 +235,6 @@ pub async fn create(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResu
         errors.add("currency", "invalid-choice");
         Currency::Rub
     });
-    if !errors.is_empty() {
-        return again(&app, &ctx, None, &form, AppError::Validation(errors)).await;
-    }
     let first_login = form.opt("user_login").map(|login| NewUser {
         login,
         display_name: form
@@ -252,15 +249,14 @@ pub async fn create(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResu
         ..Default::default()
     });
     let first_licence = first_licence_of(&form, &customer.name, &mut errors);
-    if !errors.is_empty() {
-        return again(&app, &ctx, None, &form, AppError::Validation(errors)).await;
-    }
+    // What did not parse goes along, so the use case reports it with everything else.
     let opening = Opening {
         customer,
         first_login,
         currency,
         account_title: form.get("account_title").to_owned(),
         first_licence,
+        typed_errors: errors,
     };
     match customers::open(&app, &ctx.actor()?, ctx.user()?, opening).await {
         Ok(opened) => {

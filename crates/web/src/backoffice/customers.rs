@@ -50,7 +50,7 @@ pub struct ListQuery {
     status: Option<String>,
     city: Option<String>,
     licence: Option<String>,
-    page: Option<u64>,
+    page: Option<crate::paging::PageNumber>,
     sort: Option<String>,
     dir: Option<String>,
 }
@@ -66,7 +66,7 @@ fn licence_kind(v: &Option<String>) -> Option<String> {
 
 pub async fn list(State(app): State<App>, ctx: Ctx, Query(q): Query<ListQuery>) -> WebResult<Response> {
     let who = ctx.user()?;
-    let page = q.page.unwrap_or(1).clamp(1, 1_000_000);
+    let page = crate::paging::PageNumber::or_first(q.page);
     let sort = Sort::parse(q.sort.as_deref(), q.dir.as_deref(), &customers::SORTS);
     let filter = customers::CustomerFilter {
         q: nonblank(&q.q),

@@ -40,7 +40,7 @@ pub struct StaffListPage {
 pub struct ListQuery {
     q: Option<String>,
     role: Option<String>,
-    page: Option<u64>,
+    page: Option<crate::paging::PageNumber>,
     sort: Option<String>,
     dir: Option<String>,
 }
@@ -66,7 +66,7 @@ async fn list_page(
     generated: Option<(String, String)>,
 ) -> WebResult<StaffListPage> {
     let c = Chrome::new(&ctx.0, "/crm/staff", &app.config.display_time_zone);
-    let page = q.page.unwrap_or(1).clamp(1, 100_000);
+    let page = crate::paging::PageNumber::or_first(q.page);
     let sort = Sort::parse(q.sort.as_deref(), q.dir.as_deref(), &users::STAFF_SORTS);
     let found = users::list_staff(app, q.role.as_deref(), q.q.as_deref(), &sort, page, 50).await?;
     let partners = customers::partners(app).await?;

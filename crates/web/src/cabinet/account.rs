@@ -214,7 +214,7 @@ pub async fn history_page(
     let tz = &app.config.display_time_zone;
     let from = parse_day(q.from.as_deref(), tz);
     let to = parse_day(q.to.as_deref(), tz).map(|t| t + chrono::Duration::days(1));
-    let page = q.page.unwrap_or(1).clamp(1, 100_000);
+    let page = crate::paging::PageNumber::or_first(q.page);
     let h = history::for_user(app, user_id, from, to, page, 50).await?;
     let pages = h.page.pages();
     let from_s = q.from.clone().filter(|_| from.is_some()).unwrap_or_default();

@@ -50,7 +50,7 @@ pub struct AccountPage {
 
 #[derive(Deserialize)]
 pub struct PageQuery {
-    page: Option<u64>,
+    page: Option<crate::paging::PageNumber>,
 }
 
 pub async fn account(
@@ -62,7 +62,7 @@ pub async fn account(
     let who = ctx.user()?;
     let id = path_id(&id)?;
     let a = accounts::get_visible(&app, who, id).await?;
-    let entries = ledger::entries(&app, who, id, q.page.unwrap_or(1).clamp(1, 1_000_000), 50).await?;
+    let entries = ledger::entries(&app, who, id, crate::paging::PageNumber::or_first(q.page), 50).await?;
     let subscriptions = subscriptions::of_account(&app, who, id).await?;
     Ok(AccountPage {
         c: Chrome::new(&ctx.0, "/", &app.config.display_time_zone),

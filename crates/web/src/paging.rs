@@ -1,5 +1,6 @@
-//! Page numbers and page sizes of list queries, parsed at the boundary: a value out of range
-//! is a 400, as the OpenAPI document says, rather than quietly replaced.
+//! Page numbers and page sizes of list queries — pages and API alike — parsed at the
+//! boundary: a value out of range is a 400, as the OpenAPI document says, rather than quietly
+//! replaced.
 
 use serde::Deserialize;
 use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, SchemaFormat, Type};

@@ -147,6 +147,17 @@ impl From<kabinet_store::DbErr> for AppError {
 pub type AppResult<T> = Result<T, AppError>;
 
 impl AppError {
+    /// A validation error's fields named as parts of a larger form (`user_login` for the
+    /// login part of the new-customer form); any other error unchanged.
+    pub fn prefixed(self, prefix: &str) -> AppError {
+        match self {
+            AppError::Validation(f) => AppError::Validation(FieldErrors(
+                f.0.into_iter().map(|(k, c)| (format!("{prefix}{k}"), c)).collect(),
+            )),
+            other => other,
+        }
+    }
+
     /// The code the error answers with; its HTTP status and message come with it. A broken
     /// connection (`ConnectionLost`) lets a read be tried once more at once, as the pool
     /// hands out a fresh connection.

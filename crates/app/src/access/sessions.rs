@@ -15,10 +15,9 @@ use crate::{App, AppResult};
 /// keeping them for a moment (`session_cache_seconds`, 2 s by default) takes that query off
 /// most requests. Changes made on this node forget the user's entries at once; a session
 /// ended on another node stops working here within the cache time.
-#[derive(Default)]
 pub struct SessionCache {
     ttl: std::time::Duration,
-    entries: std::sync::Mutex<std::collections::HashMap<String, Cached>>,
+    entries: moka::sync::Cache<String, Cached>,
 }
 
 #[derive(Clone)]
@@ -26,17 +25,20 @@ struct Cached {
     identity: Identity,
     last_seen_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
-    fetched: std::time::Instant,
 }
 
-/// Entries kept at most; past that the cache starts over rather than grow.
-const CACHE_LIMIT: usize = 50_000;
+/// Entries kept at most; past that the least used make room.
+const CACHE_LIMIT: u64 = 50_000;
 
 impl SessionCache {
     pub fn new(ttl: std::time::Duration) -> SessionCache {
         SessionCache {
             ttl,
-            entries: Default::default(),
+            entries: moka::sync::Cache::builder()
+                .max_capacity(CACHE_LIMIT)
+                .time_to_live(ttl.max(std::time::Duration::from_millis(1)))
+                .support_invalidation_closures()
+                .build(),
         }
     }
 
@@ -44,31 +46,30 @@ impl SessionCache {
         if self.ttl.is_zero() {
             return None;
         }
-        let entries = self.entries.lock().expect("session cache");
-        entries.get(id).filter(|c| c.fetched.elapsed() < self.ttl).cloned()
+        self.entries.get(id)
     }
 
     fn put(&self, id: String, cached: Cached) {
         if self.ttl.is_zero() {
             return;
         }
-        let mut entries = self.entries.lock().expect("session cache");
-        if entries.len() >= CACHE_LIMIT {
-            entries.clear();
-        }
-        entries.insert(id, cached);
+        self.entries.insert(id, cached);
     }
 
     pub(crate) fn forget(&self, id: &str) {
-        self.entries.lock().expect("session cache").remove(id);
+        self.entries.invalidate(id);
     }
 
     /// Forgets every session of `user_id` (after the user or their sessions changed).
     pub fn forget_user(&self, user_id: i64) {
-        self.entries
-            .lock()
-            .expect("session cache")
-            .retain(|_, c| c.identity.user_id != user_id);
+        // Only fails when closures are not enabled, which the builder above does.
+        if let Err(e) = self
+            .entries
+            .invalidate_entries_if(move |_, c| c.identity.user_id == user_id)
+        {
+            tracing::error!(error = %e, "session cache: forgetting a user's sessions");
+            self.entries.invalidate_all();
+        }
     }
 }
 
@@ -176,7 +177,6 @@ async fn authenticate_any(app: &App, token: &str) -> AppResult<Option<Identity>>
             identity: identity.clone(),
             last_seen_at,
             expires_at,
-            fetched: std::time::Instant::now(),
         },
     );
     Ok(Some(identity))

@@ -141,39 +141,6 @@ pub async fn set_up(app: &App, actor: &Actor, who: &Identity, new: NewRule) -> A
     url.ok_or(AppError::Refused(ErrorCode::GatewayRefused))
 }
 
-/// After a payment that saved a card: the account's rule waiting for a card becomes active.
-pub async fn attach_card<C: sea_orm::ConnectionTrait>(
-    txn: &C,
-    actor: &Actor,
-    account_id: i64,
-    method_id: &str,
-) -> AppResult<()> {
-    let Some(rule) = AutopayRule::find()
-        .filter(autopay_rule::Column::AccountId.eq(account_id))
-        .filter(autopay_rule::Column::Status.eq(kabinet_core::billing::AutopayStatus::AwaitingCard))
-        .one(txn)
-        .await?
-    else {
-        return Ok(());
-    };
-    let id = rule.id;
-    let mut row: autopay_rule::ActiveModel = rule.into();
-    row.payment_method_id = Set(Some(method_id.to_owned()));
-    row.status = Set(kabinet_core::billing::AutopayStatus::Active);
-    row.updated_at = Set(kabinet_store::now());
-    row.update(txn).await?;
-    audit::record(
-        txn,
-        actor,
-        "autopay.active",
-        "account",
-        Some(account_id),
-        json!({"rule_id": id}),
-    )
-    .await?;
-    Ok(())
-}
-
 pub async fn cancel(app: &App, actor: &Actor, who: &Identity, rule_id: i64) -> AppResult<()> {
     who.require(&[Permission::CabinetPay])?;
     let rule = AutopayRule::find_by_id(rule_id)

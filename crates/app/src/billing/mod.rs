@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod autopay;
+pub mod cards;
 pub mod gateway;
 pub mod ledger;
 pub mod payments;

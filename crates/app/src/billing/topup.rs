@@ -359,7 +359,7 @@ async fn credit(app: &App, actor: &Actor, ours: &payment::Model, saved_method: O
     )
     .await?;
     if let Some(method) = saved_method {
-        super::autopay::attach_card(&txn, actor, ours.account_id, method).await?;
+        super::cards::attach_card(&txn, actor, ours.account_id, method).await?;
     }
     txn.commit().await?;
     Ok(Outcome::Credited(ours.id))

@@ -3,4 +3,5 @@
 
 pub mod comments;
 pub mod counterparties;
+pub mod opening;
 pub mod registry;

@@ -451,11 +451,11 @@ pub async fn customer_create(
         language,
         ..Default::default()
     });
-    let opened = kabinet_app::customers::open(
+    let opened = kabinet_app::crm::opening::open(
         &app,
         &ctx.actor()?,
         ctx.user()?,
-        kabinet_app::customers::Opening {
+        kabinet_app::crm::opening::Opening {
             customer: req.customer.into(),
             first_login,
             currency,

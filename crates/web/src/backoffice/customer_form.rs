@@ -12,7 +12,8 @@ use chrono::NaiveDate;
 use kabinet_app::access::users::NewUser;
 use kabinet_app::assets::licences::NewLicence;
 use kabinet_app::crm::comments;
-use kabinet_app::customers::{self, KINDS, NewCustomer, Opening, STATUSES, SUPPORT_GROUPS};
+use kabinet_app::crm::opening::{self, Opening};
+use kabinet_app::customers::{self, KINDS, NewCustomer, STATUSES, SUPPORT_GROUPS};
 use kabinet_app::i18n::Lang;
 use kabinet_app::{App, AppError, FieldErrors};
 use kabinet_core::money::Currency;
@@ -258,7 +259,7 @@ pub async fn create(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResu
         first_licence,
         typed_errors: errors,
     };
-    match customers::open(&app, &ctx.actor()?, ctx.user()?, opening).await {
+    match opening::open(&app, &ctx.actor()?, ctx.user()?, opening).await {
         Ok(opened) => {
             let generated = opened
                 .login

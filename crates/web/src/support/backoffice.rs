@@ -15,7 +15,7 @@ use kabinet_core::support::{Priority, RequestClass, Side, TicketStatus};
 use kabinet_store::entities::ticket;
 
 use super::badge_of;
-use super::cabinet::{
+use super::pages::{
     NewTicketPlace, again, effort, new_message, new_page, options, parse_list, submit_new, ticket_page,
 };
 use crate::error::{WebError, WebResult};

@@ -1,6 +1,8 @@
 //! Markdown of ticket descriptions and messages, rendered for showing: raw HTML is shown as
 //! text, links only to web and mail addresses (nothing runs on a click), and pictures become
 //! links — nothing the author writes can load, run or restyle anything in the reader's page.
+//! What the renderer makes then passes an allow-list sanitiser (ammonia), which also gives
+//! every link its `rel` and `target`: two locks, so a renderer change cannot open a door.
 
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
 
@@ -34,11 +36,52 @@ pub fn to_html(source: &str) -> String {
     });
     let mut out = String::with_capacity(source.len() * 3 / 2);
     html::push_html(&mut out, events);
-    // Links leave the product in a new tab that cannot reach back into this page.
-    out.replace(
-        "<a href=",
-        "<a rel=\"noopener noreferrer nofollow\" target=\"_blank\" href=",
-    )
+    sanitiser().clean(&out).to_string()
+}
+
+/// The tags Markdown makes and nothing else; links only to web and mail addresses, leaving the
+/// product in a new tab that cannot reach back into this page.
+fn sanitiser() -> &'static ammonia::Builder<'static> {
+    static BUILDER: std::sync::OnceLock<ammonia::Builder<'static>> = std::sync::OnceLock::new();
+    BUILDER.get_or_init(|| {
+        let mut b = ammonia::Builder::empty();
+        b.add_tags([
+            "p",
+            "br",
+            "hr",
+            "strong",
+            "em",
+            "del",
+            "code",
+            "pre",
+            "blockquote",
+            "ul",
+            "ol",
+            "li",
+            "h1",
+            "h2",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "table",
+            "thead",
+            "tbody",
+            "tr",
+            "th",
+            "td",
+            "a",
+            "input",
+        ])
+        .add_tag_attributes("a", ["href", "title"])
+        .add_tag_attributes("ol", ["start"])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .url_schemes(["http", "https", "mailto"].into())
+        .url_relative(ammonia::UrlRelative::Deny)
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .set_tag_attribute_value("a", "target", "_blank");
+        b
+    })
 }
 
 #[cfg(test)]
@@ -71,6 +114,7 @@ mod tests {
         assert!(html.contains("href=\"https://example.com\""));
         assert!(!html.contains("<img"));
         assert!(html.contains("rel=\"noopener noreferrer nofollow\""));
+        assert!(html.contains("target=\"_blank\""));
         assert!(html.contains(">a<") || html.contains("a "), "{html}");
     }
 }

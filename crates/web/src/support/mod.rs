@@ -6,6 +6,7 @@
 pub mod backoffice;
 pub mod cabinet;
 pub mod markdown;
+pub mod pages;
 pub mod sla_admin;
 
 use chrono::{DateTime, Utc};

@@ -124,7 +124,7 @@ async fn after<T>(
     match result {
         Ok(_) => Ok(Redirect::to("/crm/sla?ok=sla-saved").into_response()),
         Err(e @ (AppError::Validation(_) | AppError::Refused(_))) => {
-            let f = super::cabinet::again(ctx, form, e, false)?;
+            let f = super::pages::again(ctx, form, e, false)?;
             render(app, ctx, None, Some((form_id, f))).await
         }
         Err(e) => Err(WebError::App(e)),

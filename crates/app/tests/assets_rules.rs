@@ -46,7 +46,7 @@ async fn plan_id(t: &TestApp, kind: &str, period: &str) -> i64 {
     plan::Entity::find()
         .filter(plan::Column::AssetKind.eq(kind))
         .filter(plan::Column::Period.eq(period))
-        .filter(plan::Column::Currency.eq("RUB"))
+        .filter(plan::Column::Currency.eq(kabinet_core::money::Currency::Rub))
         .one(&t.app.db.conn)
         .await
         .unwrap()

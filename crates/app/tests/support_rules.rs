@@ -727,7 +727,7 @@ async fn events_reach_the_external_crm_signed_and_retried(db: Db) {
     .unwrap();
     let queued = || async {
         outbox_message::Entity::find()
-            .filter(outbox_message::Column::Channel.eq("webhook"))
+            .filter(outbox_message::Column::Channel.eq(kabinet_core::notify::Channel::Webhook))
             .all(&t.app.db.conn)
             .await
             .unwrap()

@@ -1,117 +1,94 @@
-//! Request counts and latency histograms per route, exposed in the Prometheus text format.
-//! Kept in process memory: each node reports its own, as Prometheus expects.
+//! Request counts and latency histograms per route, exposed in the Prometheus text format
+//! through the `metrics` facade and its Prometheus exporter. Kept in process memory: each node
+//! reports its own, as Prometheus expects.
 
-use std::collections::{BTreeMap, HashMap};
-use std::sync::{LazyLock, Mutex};
+use std::sync::OnceLock;
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
-use axum::http::Method;
 use axum::middleware::Next;
 use axum::response::Response;
 use kabinet_app::App;
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 
 /// Upper bounds of the latency buckets, in seconds.
 const BUCKETS: [f64; 12] = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0];
 
-#[derive(Default, Clone)]
-struct Series {
-    counts: [u64; BUCKETS.len()],
-    count: u64,
-    sum: f64,
+const REQUEST_DURATION: &str = "kabinet_http_request_duration_seconds";
+
+/// The process's recorder, installed on first use (one per process, however many routers the
+/// tests build).
+fn handle() -> &'static PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE.get_or_init(|| {
+        let recorder = PrometheusBuilder::new()
+            .set_buckets(&BUCKETS)
+            .expect("the buckets are not empty")
+            .build_recorder();
+        let handle = recorder.handle();
+        // Another recorder may already be installed (a host embedding the router); ours then
+        // still renders what it was given.
+        let _ = metrics::set_global_recorder(recorder);
+        metrics::describe_histogram!(
+            REQUEST_DURATION,
+            metrics::Unit::Seconds,
+            "Time to answer an HTTP request."
+        );
+        handle
+    })
 }
 
-/// route → (method, status class, latency series). Looked up by the borrowed route, so a
-/// request allocates nothing here once its route has been seen.
-type Registry = HashMap<String, Vec<(Method, u16, Series)>>;
-static SERIES: LazyLock<Mutex<Registry>> = LazyLock::new(Default::default);
-
 pub async fn track(State(_app): State<App>, req: Request, next: Next) -> Response {
+    handle();
     let started = Instant::now();
-    let method = req.method().clone();
+    let method = req.method().to_string();
     // This layer wraps each route, so the matched path is known here; the not-found fallback
     // has none.
     let route = req.extensions().get::<MatchedPath>().cloned();
     let response = next.run(req).await;
-    let route = route.as_ref().map(MatchedPath::as_str).unwrap_or("unmatched");
-    observe(
-        method,
-        route,
-        response.status().as_u16(),
-        started.elapsed().as_secs_f64(),
-    );
+    let route = route
+        .as_ref()
+        .map_or_else(|| "unmatched".to_owned(), |r| r.as_str().replace('"', "'"));
+    let class = response.status().as_u16() / 100 * 100;
+    metrics::histogram!(REQUEST_DURATION, "method" => method, "route" => route, "status" => class.to_string())
+        .record(started.elapsed().as_secs_f64());
     response
 }
 
-fn observe(method: Method, route: &str, status: u16, secs: f64) {
-    let class = status / 100 * 100;
-    let mut all = SERIES.lock().expect("metrics lock");
-    if !all.contains_key(route) {
-        all.insert(route.to_owned(), Vec::new());
+/// The metrics page: request histograms and database pool statistics.
+pub fn render(pool: &[(&'static str, u64)]) -> String {
+    let handle = handle();
+    for (name, value) in pool {
+        metrics::gauge!(format!("kabinet_db_pool_{name}")).set(*value as f64);
     }
-    let per_route = all.get_mut(route).expect("inserted above");
-    let index = match per_route.iter().position(|(m, c, _)| *m == method && *c == class) {
-        Some(i) => i,
-        None => {
-            per_route.push((method, class, Series::default()));
-            per_route.len() - 1
-        }
-    };
-    let s = &mut per_route[index].2;
-    for (i, bound) in BUCKETS.iter().enumerate() {
-        if secs <= *bound {
-            s.counts[i] += 1;
-        }
-    }
-    s.count += 1;
-    s.sum += secs;
+    handle.render()
 }
 
-/// The metrics page: request histograms and database pool statistics.
-pub fn render(pool: &[(&str, u64)]) -> String {
-    use std::fmt::Write;
-    let mut out = String::new();
-    out.push_str("# HELP kabinet_http_request_duration_seconds Time to answer an HTTP request.\n");
-    out.push_str("# TYPE kabinet_http_request_duration_seconds histogram\n");
-    // Sorted, so that the page reads the same from one scrape to the next.
-    let all: BTreeMap<(String, String, u16), Series> = SERIES
-        .lock()
-        .expect("metrics lock")
-        .iter()
-        .flat_map(|(route, v)| {
-            v.iter()
-                .map(move |(m, c, s)| ((route.clone(), m.to_string(), *c), s.clone()))
-        })
-        .collect();
-    for ((route, method, status), s) in &all {
-        let labels = format!(
-            "method=\"{method}\",route=\"{}\",status=\"{status}\"",
-            route.replace('"', "'")
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_shows_as_a_histogram_with_its_labels_and_the_pool_as_gauges() {
+        handle();
+        metrics::histogram!(REQUEST_DURATION, "method" => "GET", "route" => "/metrics-test", "status" => "200")
+            .record(0.003);
+        let out = render(&[("connections", 2), ("idle_connections", 1)]);
+        let labels = r#"method="GET",route="/metrics-test",status="200""#;
+        assert!(
+            out.contains(&format!(r#"{REQUEST_DURATION}_bucket{{{labels},le="0.0025"}} 0"#)),
+            "{out}"
         );
-        for (i, bound) in BUCKETS.iter().enumerate() {
-            let _ = writeln!(
-                out,
-                "kabinet_http_request_duration_seconds_bucket{{{labels},le=\"{bound}\"}} {}",
-                s.counts[i]
-            );
-        }
-        let _ = writeln!(
-            out,
-            "kabinet_http_request_duration_seconds_bucket{{{labels},le=\"+Inf\"}} {}",
-            s.count
+        assert!(
+            out.contains(&format!(r#"{REQUEST_DURATION}_bucket{{{labels},le="0.005"}} 1"#)),
+            "{out}"
         );
-        let _ = writeln!(out, "kabinet_http_request_duration_seconds_sum{{{labels}}} {}", s.sum);
-        let _ = writeln!(
-            out,
-            "kabinet_http_request_duration_seconds_count{{{labels}}} {}",
-            s.count
+        assert!(
+            out.contains(&format!("{REQUEST_DURATION}_count{{{labels}}} 1")),
+            "{out}"
         );
+        assert!(out.contains("# HELP kabinet_http_request_duration_seconds"), "{out}");
+        assert!(out.contains("kabinet_db_pool_connections 2"), "{out}");
+        assert!(out.contains("kabinet_db_pool_idle_connections 1"), "{out}");
     }
-    for (name, value) in pool {
-        let _ = writeln!(
-            out,
-            "# TYPE kabinet_db_pool_{name} gauge\nkabinet_db_pool_{name} {value}"
-        );
-    }
-    out
 }

@@ -214,7 +214,7 @@ async fn one_address_slows_down_and_locks_nobody_out(db: Db) {
         "the address is slowed down"
     );
     let throttled = login_attempt::Entity::find()
-        .filter(login_attempt::Column::Outcome.eq("throttled"))
+        .filter(login_attempt::Column::Outcome.eq(kabinet_core::access::LoginOutcome::Throttled))
         .count(&w.t.app.db.conn)
         .await
         .unwrap();

@@ -48,6 +48,32 @@ async fn staff_roles_are_checked_inside_the_use_cases(db: Db) {
     let coordinator = identity(&t, "vector.coord").await;
     let vector = coordinator.customer_id.unwrap();
 
+    // Reading the verification queue, the outbox counts and opening a portal page are checked
+    // inside the use cases too, not only at the route.
+    forbidden(kabinet_app::assets::verification::queue_with_parties(&t.app, &coordinator, 10).await);
+    assert!(
+        kabinet_app::assets::verification::queue_with_parties(&t.app, &support, 10)
+            .await
+            .is_ok()
+    );
+    forbidden(kabinet_app::notify::worker::counts(&t.app, &manager).await);
+    assert!(kabinet_app::notify::worker::counts(&t.app, &admin).await.is_ok());
+    let licence = kabinet_app::assets::licences::of_customer(&t.app, vector)
+        .await
+        .unwrap()[0]
+        .0
+        .id;
+    forbidden(
+        kabinet_app::assets::licences::open_portal(
+            &t.app,
+            &Actor::user(&coordinator, None),
+            &coordinator,
+            licence,
+            kabinet_app::assets::licences::PortalPage::Identification,
+        )
+        .await,
+    );
+
     // Support sees the comment but may not delete it; the administrator may.
     let comment = comments::add(
         &t.app,

@@ -681,6 +681,7 @@ impl PortalPage {
 /// The address of licence `id`'s `page` on the portal, for `who`; every opening is audited,
 /// since the pages show guests' data.
 pub async fn open_portal(app: &App, actor: &Actor, who: &Identity, id: i64, page: PortalPage) -> AppResult<String> {
+    who.require(&[Permission::CustomersRead])?;
     let l = get_visible(app, who, id).await?;
     let txn = app.db.write().await?;
     audit::record(

@@ -180,6 +180,7 @@ pub async fn contact_confirms(
 /// The staff queue "INN verification": licences whose customers confirmed their details and
 /// wait for staff, oldest first (a partner sees its own customers').
 /// A licence waiting in the queue, with its customer and the customer's legal party.
+#[derive(Debug)]
 pub struct Waiting {
     pub licence: asset::Model,
     pub customer: customer::Model,
@@ -189,6 +190,7 @@ pub struct Waiting {
 /// [`queue`] with each licence's customer and legal party, loaded in two more queries
 /// whatever the length of the queue.
 pub async fn queue_with_parties(app: &App, who: &Identity, limit: u64) -> AppResult<Vec<Waiting>> {
+    who.require(&[Permission::VerificationManage])?;
     let licences = queue(app, who, limit).await?;
     let mut customer_ids: Vec<i64> = licences.iter().map(|a| a.customer_id).collect();
     customer_ids.sort_unstable();

@@ -14,8 +14,10 @@ use sea_orm::{
 };
 use serde_json::json;
 
+use crate::access::views::User as UserView;
 use crate::access::{Actor, Identity};
 use crate::audit;
+use crate::crm::views;
 use crate::listing::{Page, Sort};
 use crate::{App, AppError, AppResult, FieldErrors};
 
@@ -26,7 +28,12 @@ pub const SUPPORT_GROUPS: [&str; 3] = ["A", "B", "C"];
 
 /// The customer `id` if `who` may see it; anything else is "not found", so ids of other
 /// customers cannot be probed.
-pub async fn get_visible(app: &App, who: &Identity, id: i64) -> AppResult<customer::Model> {
+pub async fn get_visible(app: &App, who: &Identity, id: i64) -> AppResult<views::Customer> {
+    visible_row(app, who, id).await.map(Into::into)
+}
+
+/// The row behind [`get_visible`], for use cases that change it.
+pub(crate) async fn visible_row(app: &App, who: &Identity, id: i64) -> AppResult<customer::Model> {
     let c = Customer::find_by_id(id)
         .one(&app.db.conn)
         .await?
@@ -40,7 +47,7 @@ pub async fn get_visible(app: &App, who: &Identity, id: i64) -> AppResult<custom
 
 /// The customer `id` with its cabinet logins, if `who` may see it — in one query, since the
 /// cabinet dashboard shows both on every visit.
-pub async fn with_users(app: &App, who: &Identity, id: i64) -> AppResult<(customer::Model, Vec<user::Model>)> {
+pub async fn with_users(app: &App, who: &Identity, id: i64) -> AppResult<(views::Customer, Vec<UserView>)> {
     let mut found = Customer::find_by_id(id)
         .find_with_related(User)
         .order_by_asc(user::Column::Login)
@@ -50,7 +57,7 @@ pub async fn with_users(app: &App, who: &Identity, id: i64) -> AppResult<(custom
     if !visible_to(who, &c) {
         return Err(AppError::NotFound);
     }
-    Ok((c, users))
+    Ok((c.into(), users.into_iter().map(Into::into).collect()))
 }
 
 /// The names of the customers `ids`, in one query, for lists that show them beside rows the
@@ -207,7 +214,7 @@ pub async fn list_visible(
     sort: &Sort,
     page: u64,
     per_page: u64,
-) -> AppResult<Page<customer::Model>> {
+) -> AppResult<Page<views::Customer>> {
     let mut q = Customer::find();
     if who.is_partner() {
         q = q.filter(customer::Column::PartnerId.eq(who.partner_id.unwrap_or(-1)));
@@ -252,7 +259,7 @@ pub async fn list_visible(
         .all(&app.db.conn)
         .await?;
     Ok(Page {
-        items,
+        items: items.into_iter().map(Into::into).collect(),
         total,
         page: page.max(1),
         per_page,
@@ -260,12 +267,15 @@ pub async fn list_visible(
 }
 
 /// The cabinet logins of a customer.
-pub async fn users_of(app: &App, customer_id: i64) -> AppResult<Vec<user::Model>> {
+pub async fn users_of(app: &App, customer_id: i64) -> AppResult<Vec<UserView>> {
     Ok(User::find()
         .filter(user::Column::CustomerId.eq(customer_id))
         .order_by_asc(user::Column::Login)
         .all(&app.db.conn)
-        .await?)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }
 
 /// A customer as typed into the form or sent to the API (CRM-1). Empty optional fields are
@@ -546,20 +556,20 @@ pub async fn insert<C: ConnectionTrait>(txn: &C, actor: &Actor, c: CheckedCustom
 }
 
 /// Creates a customer (the demo and the tools; people use [`crate::crm::opening::open`]).
-pub async fn create(app: &App, actor: &Actor, new: NewCustomer) -> AppResult<customer::Model> {
+pub async fn create(app: &App, actor: &Actor, new: NewCustomer) -> AppResult<views::Customer> {
     actor.require(&[Permission::CustomersManage])?;
     let system = crate::access::Identity::system_admin();
     let checked = check(app, &system, &new).await?;
     let txn = app.db.write().await?;
     let created = insert(&txn, actor, checked).await?;
     txn.commit().await?;
-    Ok(created)
+    Ok(created.into())
 }
 
 /// Changes a customer's details; the audit record lists what changed.
-pub async fn update(app: &App, actor: &Actor, who: &Identity, id: i64, new: NewCustomer) -> AppResult<customer::Model> {
+pub async fn update(app: &App, actor: &Actor, who: &Identity, id: i64, new: NewCustomer) -> AppResult<views::Customer> {
     who.require(&[Permission::CustomersManage])?;
-    let before = get_visible(app, who, id).await?;
+    let before = visible_row(app, who, id).await?;
     let mut new = new;
     if who.is_partner() {
         new.partner_id = before.partner_id;
@@ -604,10 +614,10 @@ pub async fn update(app: &App, actor: &Actor, who: &Identity, id: i64, new: NewC
         audit::record(&txn, actor, "customer.update", "customer", Some(id), diff).await?;
     }
     txn.commit().await?;
-    Ok(saved)
+    Ok(saved.into())
 }
 
-pub async fn create_partner(app: &App, actor: &Actor, name: &str) -> AppResult<partner::Model> {
+pub async fn create_partner(app: &App, actor: &Actor, name: &str) -> AppResult<views::Partner> {
     actor.require(&[Permission::StaffUsersManage])?;
     let name = text::one_line(name, text::limits::NAME, true)
         .map_err(|p| FieldErrors::single("name", &format!("text-{}", p.code().replace('_', "-"))))?
@@ -631,20 +641,23 @@ pub async fn create_partner(app: &App, actor: &Actor, name: &str) -> AppResult<p
     )
     .await?;
     txn.commit().await?;
-    Ok(p)
+    Ok(p.into())
 }
 
 /// The name of the partner (dealer) that serves `customer`, if any.
-pub async fn partner_name(app: &App, customer: &customer::Model) -> AppResult<Option<String>> {
+pub async fn partner_name(app: &App, customer: &views::Customer) -> AppResult<Option<String>> {
     match customer.partner_id {
         Some(id) => Ok(Partner::find_by_id(id).one(&app.db.conn).await?.map(|p| p.name)),
         None => Ok(None),
     }
 }
 
-pub async fn partners(app: &App) -> AppResult<Vec<partner::Model>> {
+pub async fn partners(app: &App) -> AppResult<Vec<views::Partner>> {
     Ok(Partner::find()
         .order_by_asc(partner::Column::Name)
         .all(&app.db.conn)
-        .await?)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }

@@ -253,7 +253,7 @@ async fn demo_login_activity(app: &App) -> AppResult<()> {
 /// Plans, one account per customer with a subscription started three months ago, a bank
 /// transfer two months ago, and the billing run up to today — so balances, the ledger, the
 /// amount due and (for one customer) a low-balance notice are there to look at.
-async fn demo_money(app: &App, customers: &[(kabinet_store::entities::customer::Model, &str)]) -> AppResult<()> {
+async fn demo_money(app: &App, customers: &[(crate::crm::views::Customer, &str)]) -> AppResult<()> {
     use crate::billing::{accounts, payments, plans, subscriptions};
     use kabinet_core::money::Currency;
     let actor = Actor::system();
@@ -366,7 +366,7 @@ async fn demo_money(app: &App, customers: &[(kabinet_store::entities::customer::
 }
 
 /// A customer's legal entity, as the made-up company registry knows it, with bank details.
-async fn demo_counterparty(app: &App, inn: &str) -> AppResult<kabinet_store::entities::counterparty::Model> {
+async fn demo_counterparty(app: &App, inn: &str) -> AppResult<crate::crm::views::Counterparty> {
     use crate::crm::counterparties::{self, CounterpartyInput};
     use crate::crm::registry::{CompanyRegistry, FakeRegistry};
     // From the made-up registry itself: the demo works whichever registry is configured.
@@ -406,7 +406,7 @@ fn demo_guests(count: usize, seed: u64) -> Vec<crate::assets::guests::GuestRepor
 /// partner's demo licence, and a partner-paid hotspot still waiting for its verification.
 async fn demo_assets(
     app: &App,
-    customers: &[(kabinet_store::entities::customer::Model, &str)],
+    customers: &[(crate::crm::views::Customer, &str)],
     partner_ids: &[i64],
 ) -> AppResult<()> {
     use crate::assets::{guests, licences, verification};
@@ -573,7 +573,7 @@ async fn demo_assets(
 
 /// The first customer on the "priority" plan with two tickets: one answered by support, one
 /// still waiting for somebody to take it.
-async fn demo_support(app: &App, customers: &[(kabinet_store::entities::customer::Model, &str)]) -> AppResult<()> {
+async fn demo_support(app: &App, customers: &[(crate::crm::views::Customer, &str)]) -> AppResult<()> {
     use crate::support::{conversation, plans, tickets};
     let actor = Actor::system();
     let admin = crate::access::Identity::from_user(&users::get(app, 1).await?).expect("demo admin");
@@ -638,7 +638,7 @@ async fn identity_of(app: &App, login: &str) -> AppResult<crate::access::Identit
         .one(&app.db.conn)
         .await?
         .ok_or(crate::AppError::NotFound)?;
-    Ok(crate::access::Identity::from_user(&u).expect("active demo user"))
+    Ok(crate::access::Identity::from_user(&u.into()).expect("active demo user"))
 }
 
 fn demo_user(login: &str, name: &str, role: &str, phone: Option<&str>, partner_id: Option<i64>, hash: &str) -> NewUser {
@@ -657,11 +657,12 @@ fn demo_user(login: &str, name: &str, role: &str, phone: Option<&str>, partner_i
 }
 
 /// Demo customers sign in straight away, without the first-login password change.
-async fn clear_must_change(app: &App, u: user::Model) -> AppResult<()> {
-    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
-    let mut m: user::ActiveModel = u.into();
-    m.must_change_password = Set(false);
-    m.update(&app.db.conn).await?;
+async fn clear_must_change(app: &App, u: crate::access::views::User) -> AppResult<()> {
+    User::update_many()
+        .col_expr(user::Column::MustChangePassword, sea_orm::sea_query::Expr::value(false))
+        .filter(user::Column::Id.eq(u.id))
+        .exec(&app.db.conn)
+        .await?;
     Ok(())
 }
 

@@ -35,3 +35,20 @@ pub fn pool_use(app: &App) -> PoolUse {
         max: u64::from(app.db.max_connections),
     }
 }
+
+/// Whether the database was found unreachable a moment ago: requests are then answered at
+/// once instead of waiting for the pool.
+pub fn database_seems_down(app: &App) -> bool {
+    app.db.health.seems_down()
+}
+
+/// Remembers for a moment that the database did not answer.
+pub fn database_found_down(app: &App) {
+    app.db.health.mark_down();
+}
+
+/// After a connection broke under a read, drops the broken idle ones so the read can run once
+/// more on a fresh connection.
+pub async fn drop_broken_connections(app: &App) {
+    app.db.drop_broken_connections().await;
+}

@@ -5,6 +5,11 @@
 //! with its audit record and outgoing messages, and returns plain data for the web layer. The
 //! web layer reaches the database only through these functions.
 
+#[macro_use]
+mod view;
+
+pub(crate) use view::IntoViews;
+
 pub mod access;
 pub mod assets;
 pub mod audit;

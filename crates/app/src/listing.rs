@@ -13,6 +13,16 @@ impl<T> Page<T> {
     pub fn pages(&self) -> u64 {
         self.total.div_ceil(self.per_page).max(1)
     }
+
+    /// The same page with each item turned into its view.
+    pub fn into_views<V: From<T>>(self) -> Page<V> {
+        Page {
+            items: self.items.into_iter().map(V::from).collect(),
+            total: self.total,
+            page: self.page,
+            per_page: self.per_page,
+        }
+    }
 }
 
 /// A sort order chosen by a person: a column key from an allowed list and a direction.

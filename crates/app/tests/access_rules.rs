@@ -34,11 +34,7 @@ async fn demo_app(db: Db) -> TestApp {
 }
 
 async fn identity(t: &TestApp, login: &str) -> Identity {
-    let u = kabinet_app::access::login::find_by_identifier(&t.app.db.conn, login)
-        .await
-        .unwrap()
-        .unwrap();
-    Identity::from_user(&u).unwrap()
+    t.identity(login).await
 }
 
 async fn login_by_login_email_or_phone(db: Db) {
@@ -221,7 +217,15 @@ async fn tokens_authenticate_until_revoked(db: Db) {
         .await
         .unwrap();
     assert!(made.secret.starts_with("kbt_"));
-    assert_ne!(made.token.token_hash, made.secret, "only the hash is stored");
+    let stored = {
+        use sea_orm::EntityTrait;
+        kabinet_store::entities::api_token::Entity::find_by_id(made.token.id)
+            .one(&t.app.db.conn)
+            .await
+            .unwrap()
+            .unwrap()
+    };
+    assert_ne!(stored.token_hash, made.secret, "only the hash is stored");
     let who = tokens::authenticate(&t.app, &made.secret).await.unwrap().unwrap();
     assert_eq!(who.user_id, me.user_id);
     assert!(tokens::authenticate(&t.app, "kbt_not-a-token").await.unwrap().is_none());

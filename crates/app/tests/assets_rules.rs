@@ -21,11 +21,7 @@ use kabinet_testkit::{TestApp, both_databases};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 async fn identity(t: &TestApp, login: &str) -> Identity {
-    let u = kabinet_app::access::login::find_by_identifier(&t.app.db.conn, login)
-        .await
-        .unwrap()
-        .unwrap();
-    Identity::from_user(&u).unwrap()
+    t.identity(login).await
 }
 
 async fn setup(db: Db) -> TestApp {
@@ -612,7 +608,13 @@ async fn routers_over_the_routeros_api(db: Db) {
         .await
         .unwrap();
     // The password is kept encrypted, and the reboot still logs in with it.
-    let stored = saved.router_password.clone().unwrap();
+    let stored = kabinet_store::entities::asset::Entity::find_by_id(saved.id)
+        .one(&t.app.db.conn)
+        .await
+        .unwrap()
+        .unwrap()
+        .router_password
+        .unwrap();
     assert!(stored.starts_with("v1:") && !stored.contains("s3cret"), "{stored}");
     router::reboot(&t.app, &tactor, &tech, l.id).await.unwrap();
     assert_eq!(*fake.commands.lock().unwrap(), vec!["/system/reboot".to_owned()]);

@@ -19,11 +19,8 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 async fn setup(db: Db) -> (TestApp, Identity) {
     let t = kabinet_testkit::app(db);
     kabinet_app::demo::load(&t.app).await.unwrap();
-    let u = kabinet_app::access::login::find_by_identifier(&t.app.db.conn, "accountant")
-        .await
-        .unwrap()
-        .unwrap();
-    (t, Identity::from_user(&u).unwrap())
+    let me = t.identity("accountant").await;
+    (t, me)
 }
 
 async fn new_account(t: &TestApp, credit_limit: i64, warning: Option<i64>) -> i64 {

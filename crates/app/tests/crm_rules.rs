@@ -16,11 +16,7 @@ use kabinet_testkit::dadata::FakeDaData;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 async fn identity(t: &kabinet_testkit::TestApp, login: &str) -> Identity {
-    let u = kabinet_app::access::login::find_by_identifier(&t.app.db.conn, login)
-        .await
-        .unwrap()
-        .unwrap();
-    Identity::from_user(&u).unwrap()
+    t.identity(login).await
 }
 
 fn company() -> CounterpartyInput {

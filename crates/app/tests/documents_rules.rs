@@ -22,11 +22,7 @@ use kabinet_testkit::{TestApp, both_databases};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 async fn identity(t: &TestApp, login: &str) -> Identity {
-    let u = kabinet_app::access::login::find_by_identifier(&t.app.db.conn, login)
-        .await
-        .unwrap()
-        .unwrap();
-    Identity::from_user(&u).unwrap()
+    t.identity(login).await
 }
 
 async fn setup(db: Db) -> TestApp {
@@ -157,7 +153,7 @@ async fn an_order_makes_numbered_documents(db: Db) {
     assert_eq!(order.status, kabinet_core::export::JobStatus::Done);
     assert_eq!((order.done, order.total), (10, 10));
     assert_eq!(order.zip_password, None, "the archive password is forgotten");
-    let skipped = history::skipped(&order);
+    let skipped = history::skipped(&order.clone().into());
     assert_eq!(skipped.len(), 4, "the month without charges: {skipped:?}");
     assert!(
         skipped
@@ -293,7 +289,7 @@ async fn bad_orders_change_nothing(db: Db) {
     let actor = Actor::user(&who, None);
     let other_account = accounts::of_customer(&t.app, 2).await.unwrap()[0].id;
     let next_month = charged + chrono::Months::new(2);
-    let field = |r: Result<document_order::Model, AppError>| match r {
+    let field = |r: Result<kabinet_app::documents::views::Order, AppError>| match r {
         Err(AppError::Validation(e)) => e.0.clone(),
         other => panic!("expected a validation error, got {other:?}"),
     };

@@ -17,11 +17,7 @@ use kabinet_testkit::both_databases;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 async fn identity(t: &kabinet_testkit::TestApp, login: &str) -> Identity {
-    let u = kabinet_app::access::login::find_by_identifier(&t.app.db.conn, login)
-        .await
-        .unwrap()
-        .unwrap();
-    Identity::from_user(&u).unwrap()
+    t.identity(login).await
 }
 
 fn at(s: &str) -> jiff::Timestamp {

@@ -13,11 +13,7 @@ use kabinet_store::Db;
 use kabinet_testkit::{TestApp, both_databases};
 
 async fn identity(t: &TestApp, login: &str) -> Identity {
-    let u = kabinet_app::access::login::find_by_identifier(&t.app.db.conn, login)
-        .await
-        .unwrap()
-        .unwrap();
-    Identity::from_user(&u).unwrap()
+    t.identity(login).await
 }
 
 fn forbidden<T: std::fmt::Debug>(r: Result<T, AppError>) {

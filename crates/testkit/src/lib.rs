@@ -14,6 +14,10 @@ pub mod webhook;
 use kabinet_app::notify::{Channels, FakeEmail, FakeSms};
 use kabinet_app::{App, Config};
 use kabinet_store::{Db, StoreConfig};
+
+/// The store, for tests of the web layer that set up or inspect rows directly (the web crate
+/// itself never reaches it).
+pub use kabinet_store as store;
 use rand::Rng;
 use sea_orm::{ConnectionTrait, Database};
 
@@ -139,6 +143,17 @@ pub fn app_with(db: Db, config: Config) -> TestApp {
         app: App::new(db, config, channels).expect("the test app"),
         email,
         sms,
+    }
+}
+
+impl TestApp {
+    /// The identity of the login (or e-mail, or phone) `identifier`, as a signed-in person has it.
+    pub async fn identity(&self, identifier: &str) -> kabinet_app::access::Identity {
+        let found = kabinet_app::access::login::find_by_identifier(&self.app.db.conn, identifier)
+            .await
+            .expect("looking up a login")
+            .unwrap_or_else(|| panic!("no login {identifier}"));
+        kabinet_app::access::Identity::from_user(&found.into()).expect("a login with a role")
     }
 }
 

@@ -10,15 +10,17 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 use kabinet_app::access::Identity;
+use kabinet_app::billing::views::Account;
 use kabinet_app::billing::{accounts, typed_amount};
+use kabinet_app::crm::views::Customer;
 use kabinet_app::documents::history::{self, DocumentFilter, SORTS, Skipped};
 use kabinet_app::documents::orders::{self, NewOrder};
+use kabinet_app::documents::views::{Document, Order};
 use kabinet_app::listing::Sort;
 use kabinet_app::{App, AppError, FieldErrors, customers};
 use kabinet_core::access::{Permission, allows};
 use kabinet_core::documents::{DocumentKind, Month};
 use kabinet_core::money::Currency;
-use kabinet_store::entities::{account, customer, document, document_order};
 
 use crate::error::{WebError, WebResult};
 use crate::extract::{Ctx, FormData};
@@ -75,13 +77,13 @@ pub struct DocumentsPage {
     prefix: &'static str,
     /// The page's own path: `/documents` or `/crm/customers/{id}/documents`.
     path: String,
-    customer: customer::Model,
+    customer: Customer,
     can_order: bool,
     f: FormState,
-    accounts: Vec<(account::Model, bool)>,
+    accounts: Vec<(Account, bool)>,
     kinds: Vec<KindChoice>,
-    orders: Vec<(document_order::Model, i64)>,
-    docs: Vec<(document::Model, String)>,
+    orders: Vec<(Order, i64)>,
+    docs: Vec<(Document, String)>,
     total: u64,
     page: u64,
     pages: u64,
@@ -96,7 +98,7 @@ pub struct DocumentsPage {
 
 /// The values the order form starts with: every account, invoice and act for last month,
 /// PDF, the reader's own e-mail to send to.
-async fn default_form(app: &App, who: &Identity, customer: &customer::Model) -> WebResult<FormState> {
+async fn default_form(app: &App, who: &Identity, customer: &Customer) -> WebResult<FormState> {
     let today = kabinet_app::billing::run::today_for(None, &app.config.display_time_zone);
     let last = Month {
         year: today.year() as i16,
@@ -121,7 +123,7 @@ async fn default_form(app: &App, who: &Identity, customer: &customer::Model) -> 
 async fn page(
     app: &App,
     ctx: &Ctx,
-    customer: customer::Model,
+    customer: Customer,
     raw_query: &str,
     can_order: bool,
     form: Option<(FormData, FormState)>,
@@ -252,12 +254,7 @@ pub async fn crm_page(
 
 /// The order as typed into the form. The prepayment amount is read in the unit of the first
 /// chosen account's currency; blank notice addresses default to the reader's own.
-async fn order_from_form(
-    app: &App,
-    ctx: &Ctx,
-    customer: &customer::Model,
-    form: &FormData,
-) -> Result<NewOrder, AppError> {
+async fn order_from_form(app: &App, ctx: &Ctx, customer: &Customer, form: &FormData) -> Result<NewOrder, AppError> {
     let who = ctx.user().map_err(|_| AppError::Unauthorized)?;
     let account_ids: Vec<i64> = all_of(form, "account")
         .iter()
@@ -306,13 +303,7 @@ async fn order_from_form(
     })
 }
 
-async fn place(
-    app: &App,
-    ctx: &Ctx,
-    customer: customer::Model,
-    form: FormData,
-    can_order: bool,
-) -> WebResult<Response> {
+async fn place(app: &App, ctx: &Ctx, customer: Customer, form: FormData, can_order: bool) -> WebResult<Response> {
     let order = match order_from_form(app, ctx, &customer, &form).await {
         Ok(o) => orders::place(app, &ctx.actor()?, ctx.user()?, o).await,
         Err(e) => Err(e),
@@ -338,7 +329,7 @@ async fn place(
 async fn show_again(
     app: &App,
     ctx: &Ctx,
-    customer: customer::Model,
+    customer: Customer,
     form: FormData,
     errors: FieldErrors,
     can_order: bool,
@@ -376,9 +367,9 @@ pub struct OrderPage {
     c: Chrome,
     prefix: &'static str,
     back: String,
-    o: document_order::Model,
+    o: Order,
     percent: i64,
-    docs: Vec<(document::Model, String)>,
+    docs: Vec<(Document, String)>,
     skipped: Vec<Skipped>,
 }
 
@@ -387,9 +378,9 @@ pub struct OrderPage {
 pub struct OrderProgress {
     c: Chrome,
     prefix: &'static str,
-    o: document_order::Model,
+    o: Order,
     percent: i64,
-    docs: Vec<(document::Model, String)>,
+    docs: Vec<(Document, String)>,
     skipped: Vec<Skipped>,
 }
 

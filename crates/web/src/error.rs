@@ -55,12 +55,6 @@ impl From<AppError> for WebError {
     }
 }
 
-impl From<kabinet_store::DbErr> for WebError {
-    fn from(e: kabinet_store::DbErr) -> Self {
-        WebError::App(e.into())
-    }
-}
-
 pub type WebResult<T> = Result<T, WebError>;
 
 impl WebError {

@@ -319,7 +319,7 @@ async fn authorize(State(gate): State<Gate>, mut req: Request, next: Next) -> Re
 
     // Health checks and static files never need to know the caller.
     let anonymous_route = path.starts_with("/assets/") || matches!(path.as_str(), "/healthz" | "/readyz" | "/metrics");
-    if !anonymous_route && gate.app.db.health.seems_down() {
+    if !anonymous_route && kabinet_app::health::database_seems_down(&gate.app) {
         // Found unreachable a moment ago: say so at once rather than wait for the pool.
         let mut info = ErrorInfo::of(ErrorCode::DatabaseUnavailable);
         info.retry_after_secs = Some(crate::error::UNAVAILABLE_RETRY_AFTER_SECS);
@@ -427,7 +427,7 @@ async fn authorize(State(gate): State<Gate>, mut req: Request, next: Next) -> Re
         .get::<ErrorInfo>()
         .is_some_and(|i| i.code == ErrorCode::DatabaseUnavailable)
     {
-        gate.app.db.health.mark_down();
+        kabinet_app::health::database_found_down(&gate.app);
     }
     let mut response = match response.extensions().get::<ErrorInfo>().cloned() {
         Some(info) if response.headers().get(header::CONTENT_TYPE).is_none() => render_error(face, lang, info),
@@ -456,7 +456,7 @@ pub async fn read_again_on_lost_connection(State(app): State<App>, req: Request,
         return response;
     }
     tracing::warn!(path = %again.uri().path(), "database connection lost; reading once more");
-    app.db.drop_broken_connections().await;
+    kabinet_app::health::drop_broken_connections(&app).await;
     next.run(again).await
 }
 
@@ -475,7 +475,7 @@ fn copy_of_bodiless(req: &Request) -> Request {
 /// moment, so the next requests are answered at once.
 fn gate_failed(app: &App, face: FaceOf, headers: &HeaderMap, e: kabinet_app::AppError) -> Response {
     if matches!(e, kabinet_app::AppError::Unavailable(ErrorCode::DatabaseUnavailable)) {
-        app.db.health.mark_down();
+        kabinet_app::health::database_found_down(app);
     }
     crate::error::internal(face, anonymous_lang(headers), e)
 }

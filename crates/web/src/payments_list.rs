@@ -9,11 +9,12 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use kabinet_app::billing::payments::{self, COUNT_CAP, PaymentFilter, PaymentRow, SORTS};
+use kabinet_app::billing::views::Account;
 use kabinet_app::billing::{accounts, typed_amount};
+use kabinet_app::exports::views::ExportJob;
 use kabinet_app::listing::Sort;
 use kabinet_app::{App, FieldErrors, exports};
 use kabinet_core::money::{Currency, DisplayUnit};
-use kabinet_store::entities::{account, export_job};
 
 use crate::error::{WebError, WebResult};
 use crate::extract::{Ctx, FormData};
@@ -103,10 +104,10 @@ pub struct PaymentsPage {
     f: FormState,
     query: String,
     prefix: &'static str,
-    accounts: Vec<(account::Model, bool)>,
+    accounts: Vec<(Account, bool)>,
     methods: Vec<(String, String)>,
     kinds: Vec<(String, String)>,
-    exports: Vec<export_job::Model>,
+    exports: Vec<ExportJob>,
     min_label: String,
     max_label: String,
 }
@@ -117,7 +118,7 @@ fn prefix(ctx: &Ctx) -> &'static str {
 
 /// The unit typed amounts are read in: the currency of the customer's first account in the
 /// cabinet, roubles in the back office.
-async fn unit_for(app: &App, ctx: &Ctx) -> WebResult<(DisplayUnit, Vec<account::Model>)> {
+async fn unit_for(app: &App, ctx: &Ctx) -> WebResult<(DisplayUnit, Vec<Account>)> {
     let who = ctx.user()?;
     let own = match who.customer_id {
         Some(c) => accounts::of_customer(app, c).await?,
@@ -212,7 +213,7 @@ pub async fn export(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResu
 #[template(path = "export.html")]
 pub struct ExportPage {
     c: Chrome,
-    job: export_job::Model,
+    job: ExportJob,
     percent: i64,
     prefix: &'static str,
 }
@@ -221,7 +222,7 @@ pub struct ExportPage {
 #[template(path = "export.html", block = "progress")]
 pub struct ExportProgress {
     c: Chrome,
-    job: export_job::Model,
+    job: ExportJob,
     percent: i64,
     prefix: &'static str,
 }

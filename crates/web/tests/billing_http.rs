@@ -5,10 +5,10 @@
 mod support;
 
 use axum::http::StatusCode;
-use kabinet_store::Db;
-use kabinet_store::entities::{account, payment};
-use kabinet_store::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use kabinet_testkit::both_databases;
+use kabinet_testkit::store::Db;
+use kabinet_testkit::store::entities::{account, payment};
+use kabinet_testkit::store::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 use support::Web;
 

@@ -4,10 +4,10 @@
 mod support;
 
 use axum::http::StatusCode;
-use kabinet_store::Db;
-use kabinet_store::entities::counterparty;
-use kabinet_store::sea_orm::{EntityTrait, PaginatorTrait};
 use kabinet_testkit::both_databases;
+use kabinet_testkit::store::Db;
+use kabinet_testkit::store::entities::counterparty;
+use kabinet_testkit::store::sea_orm::{EntityTrait, PaginatorTrait};
 use support::Web;
 
 async fn count(w: &Web) -> u64 {

@@ -5,10 +5,10 @@
 mod support;
 
 use axum::http::StatusCode;
-use kabinet_store::Db;
-use kabinet_store::entities::{customer, login_attempt, user};
-use kabinet_store::sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use kabinet_testkit::both_databases;
+use kabinet_testkit::store::Db;
+use kabinet_testkit::store::entities::{customer, login_attempt, user};
+use kabinet_testkit::store::sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use support::Web;
 
 async fn customer_of(w: &Web, login: &str) -> i64 {
@@ -256,7 +256,7 @@ async fn the_list_filters_by_licence_type(db: Db) {
 }
 
 async fn staff_enter_a_customers_cabinet_and_leave(db: Db) {
-    use kabinet_store::entities::{audit_record, session};
+    use kabinet_testkit::store::entities::{audit_record, session};
     let w = Web::demo(db).await;
     let db = &w.t.app.db.conn;
     let vector = customer_of(&w, "vector.coord").await;
@@ -287,7 +287,7 @@ async fn staff_enter_a_customers_cabinet_and_leave(db: Db) {
         .unwrap()
         .unwrap();
     assert_eq!(opened.user_id, vector_user, "the customer's main login");
-    assert!(opened.expires_at <= kabinet_store::now() + chrono::Duration::hours(1));
+    assert!(opened.expires_at <= kabinet_testkit::store::now() + chrono::Duration::hours(1));
     assert_eq!(
         w.get("/crm/customers", Some(&both)).await.status,
         StatusCode::OK,

@@ -6,10 +6,10 @@
 mod support;
 
 use axum::http::StatusCode;
-use kabinet_store::Db;
-use kabinet_store::entities::{account, audit_record, customer, user};
-use kabinet_store::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use kabinet_testkit::both_databases;
+use kabinet_testkit::store::Db;
+use kabinet_testkit::store::entities::{account, audit_record, customer, user};
+use kabinet_testkit::store::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use support::Web;
 
 async fn counts(w: &Web) -> (u64, u64, u64) {

@@ -6,10 +6,10 @@ mod support;
 
 use axum::http::{StatusCode, header};
 use chrono::Datelike;
-use kabinet_store::Db;
-use kabinet_store::entities::{account, document, document_order};
-use kabinet_store::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use kabinet_testkit::both_databases;
+use kabinet_testkit::store::Db;
+use kabinet_testkit::store::entities::{account, document, document_order};
+use kabinet_testkit::store::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use support::Web;
 
 /// Last month as `YYYY-MM` (the demo's subscriptions were charged for it).
@@ -137,9 +137,10 @@ async fn customer_orders_and_downloads_documents(db: Db) {
     assert!(done.body.contains(r#"id="archive-download""#));
     assert_eq!(done.body.matches(r#"class="document-link""#).count(), 2);
     // The ready notice went to the coordinator's own e-mail (left blank in the form).
-    let notice = kabinet_store::entities::outbox_message::Entity::find()
+    let notice = kabinet_testkit::store::entities::outbox_message::Entity::find()
         .filter(
-            kabinet_store::entities::outbox_message::Column::IdempotencyKey.eq(format!("documents:{order_id}:notice")),
+            kabinet_testkit::store::entities::outbox_message::Column::IdempotencyKey
+                .eq(format!("documents:{order_id}:notice")),
         )
         .one(&w.t.app.db.conn)
         .await
@@ -286,8 +287,8 @@ async fn staff_issue_documents_and_receipts(db: Db) {
     );
 
     // Receipts as PDF: the payer's people and staff; nobody else.
-    let payment = kabinet_store::entities::payment::Entity::find()
-        .filter(kabinet_store::entities::payment::Column::CustomerId.eq(1))
+    let payment = kabinet_testkit::store::entities::payment::Entity::find()
+        .filter(kabinet_testkit::store::entities::payment::Column::CustomerId.eq(1))
         .one(&w.t.app.db.conn)
         .await
         .unwrap()

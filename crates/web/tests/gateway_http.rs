@@ -6,10 +6,10 @@ mod support;
 
 use axum::http::StatusCode;
 use kabinet_core::billing::PaymentStatus;
-use kabinet_store::Db;
-use kabinet_store::entities::{account, audit_record, ledger_entry, payment};
-use kabinet_store::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use kabinet_testkit::both_databases;
+use kabinet_testkit::store::Db;
+use kabinet_testkit::store::entities::{account, audit_record, ledger_entry, payment};
+use kabinet_testkit::store::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use kabinet_web::fakes::yookassa::FakeYooKassa;
 use serde_json::json;
 use support::Web;
@@ -289,8 +289,8 @@ async fn gateway_outage_credits_nothing(db: Db) {
     assert_eq!(again.status, StatusCode::SEE_OTHER, "works once the gateway is back");
 }
 
-async fn autopay_rule(w: &Web) -> Option<kabinet_store::entities::autopay_rule::Model> {
-    kabinet_store::entities::autopay_rule::Entity::find()
+async fn autopay_rule(w: &Web) -> Option<kabinet_testkit::store::entities::autopay_rule::Model> {
+    kabinet_testkit::store::entities::autopay_rule::Entity::find()
         .one(&w.t.app.db.conn)
         .await
         .unwrap()
@@ -394,8 +394,8 @@ async fn autopay_from_offer_to_failure(db: Db) {
     let failed = kabinet_app::billing::autopay::run(&w.t.app, tomorrow).await.unwrap();
     assert_eq!((failed.paid, failed.failed), (0, 1));
     assert_eq!(balance(&w, 1).await.1, -10_000, "nothing credited");
-    let told = kabinet_store::entities::outbox_message::Entity::find()
-        .filter(kabinet_store::entities::outbox_message::Column::Body.contains("Автоплатёж"))
+    let told = kabinet_testkit::store::entities::outbox_message::Entity::find()
+        .filter(kabinet_testkit::store::entities::outbox_message::Column::Body.contains("Автоплатёж"))
         .count(&w.t.app.db.conn)
         .await
         .unwrap();

@@ -7,8 +7,8 @@ mod support;
 use axum::http::{StatusCode, header};
 use kabinet_app::demo::DEMO_PASSWORD;
 use kabinet_app::notify::worker;
-use kabinet_store::Db;
 use kabinet_testkit::both_databases;
+use kabinet_testkit::store::Db;
 use serde_json::json;
 use support::Web;
 

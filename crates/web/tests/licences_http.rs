@@ -11,10 +11,10 @@ mod support;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use kabinet_store::Db;
-use kabinet_store::entities::{asset, audit_record, counterparty, customer, guest};
-use kabinet_store::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use kabinet_testkit::both_databases;
+use kabinet_testkit::store::Db;
+use kabinet_testkit::store::entities::{asset, audit_record, counterparty, customer, guest};
+use kabinet_testkit::store::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 use support::Web;
 
@@ -44,10 +44,10 @@ async fn audited(w: &Web, action: &str) -> u64 {
 }
 
 async fn plan(w: &Web, kind: &str, period: &str) -> String {
-    kabinet_store::entities::plan::Entity::find()
-        .filter(kabinet_store::entities::plan::Column::AssetKind.eq(kind))
-        .filter(kabinet_store::entities::plan::Column::Period.eq(period))
-        .filter(kabinet_store::entities::plan::Column::Currency.eq("RUB"))
+    kabinet_testkit::store::entities::plan::Entity::find()
+        .filter(kabinet_testkit::store::entities::plan::Column::AssetKind.eq(kind))
+        .filter(kabinet_testkit::store::entities::plan::Column::Period.eq(period))
+        .filter(kabinet_testkit::store::entities::plan::Column::Currency.eq("RUB"))
         .one(&w.t.app.db.conn)
         .await
         .unwrap()

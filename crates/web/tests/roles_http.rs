@@ -5,10 +5,10 @@
 mod support;
 
 use axum::http::StatusCode;
-use kabinet_store::Db;
-use kabinet_store::entities::outbox_message;
-use kabinet_store::sea_orm::{EntityTrait, QueryOrder};
 use kabinet_testkit::both_databases;
+use kabinet_testkit::store::Db;
+use kabinet_testkit::store::entities::outbox_message;
+use kabinet_testkit::store::sea_orm::{EntityTrait, QueryOrder};
 use serde_json::json;
 use support::Web;
 

@@ -7,8 +7,8 @@ mod support;
 use axum::body::Body;
 use axum::http::{Method, Request, StatusCode, header};
 use kabinet_core::access::{Permission, Role, allows};
-use kabinet_store::{ConnectionTrait, Db};
 use kabinet_testkit::both_databases;
+use kabinet_testkit::store::{ConnectionTrait, Db};
 use support::{ORIGIN, Web};
 
 /// One demo login per role.
@@ -138,7 +138,7 @@ async fn garbage_bodies_are_refused_and_change_nothing(db: Db) {
         let conn = w.t.app.db.conn.clone();
         async move {
             let row = conn
-                .query_one_raw(kabinet_store::sea_orm::Statement::from_string(
+                .query_one_raw(kabinet_testkit::store::sea_orm::Statement::from_string(
                     conn.get_database_backend(),
                     "SELECT (SELECT COUNT(*) FROM audit_log) + (SELECT COUNT(*) FROM users) AS n",
                 ))

@@ -8,10 +8,10 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use kabinet_app::demo::DEMO_PASSWORD;
 use kabinet_core::totp;
-use kabinet_store::Db;
-use kabinet_store::entities::second_factor;
-use kabinet_store::sea_orm::EntityTrait;
 use kabinet_testkit::both_databases;
+use kabinet_testkit::store::Db;
+use kabinet_testkit::store::entities::second_factor;
+use kabinet_testkit::store::sea_orm::EntityTrait;
 use serde_json::json;
 use support::{ORIGIN, Resp, Web};
 

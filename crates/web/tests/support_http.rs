@@ -7,10 +7,10 @@
 mod support;
 
 use axum::http::StatusCode;
-use kabinet_store::Db;
-use kabinet_store::entities::ticket;
-use kabinet_store::sea_orm::{EntityTrait, PaginatorTrait};
 use kabinet_testkit::both_databases;
+use kabinet_testkit::store::Db;
+use kabinet_testkit::store::entities::ticket;
+use kabinet_testkit::store::sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::json;
 use support::Web;
 
@@ -364,9 +364,12 @@ async fn a_customer_without_services_is_told_why(db: Db) {
         .await
         .unwrap();
     // As if the customer had chosen its own password already.
-    let mut chosen: kabinet_store::entities::user::ActiveModel = made.user.into();
-    chosen.must_change_password = kabinet_store::sea_orm::ActiveValue::Set(false);
-    kabinet_store::sea_orm::ActiveModelTrait::update(chosen, &w.t.app.db.conn)
+    let chosen = kabinet_testkit::store::entities::user::ActiveModel {
+        id: kabinet_testkit::store::sea_orm::ActiveValue::Unchanged(made.user.id),
+        must_change_password: kabinet_testkit::store::sea_orm::ActiveValue::Set(false),
+        ..Default::default()
+    };
+    kabinet_testkit::store::sea_orm::ActiveModelTrait::update(chosen, &w.t.app.db.conn)
         .await
         .unwrap();
     let s = w.session_for("no.services").await;

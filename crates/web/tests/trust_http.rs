@@ -9,10 +9,10 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use kabinet_app::demo::DEMO_PASSWORD;
 use kabinet_core::ErrorCode;
-use kabinet_store::Db;
-use kabinet_store::entities::{api_token, audit_record, login_attempt, outbox_message};
-use kabinet_store::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use kabinet_testkit::both_databases;
+use kabinet_testkit::store::Db;
+use kabinet_testkit::store::entities::{api_token, audit_record, login_attempt, outbox_message};
+use kabinet_testkit::store::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 use support::{ORIGIN, Web};
 
@@ -407,7 +407,7 @@ async fn metrics_behind_a_token_and_hsts_behind_https(db: Db) {
 }
 
 async fn production_calendars_are_uploaded_and_running_out_is_told(db: Db) {
-    use kabinet_store::entities::holiday_calendar_day;
+    use kabinet_testkit::store::entities::holiday_calendar_day;
     let w = Web::demo(db).await;
     let admin = w.session_for("admin").await;
     let conn = &w.t.app.db.conn;
@@ -516,7 +516,7 @@ async fn a_database_that_is_gone_answers_503_at_once(db: Db) {
 /// A restart of PostgreSQL breaks every pooled connection; a page read right after is read
 /// again on a fresh connection instead of answering 503 (SQLite has no connections to lose).
 async fn a_read_survives_connections_broken_under_it(db: Db) {
-    use kabinet_store::sea_orm::ConnectionTrait;
+    use kabinet_testkit::store::sea_orm::ConnectionTrait;
     let w = Web::demo(db).await;
     let cookie = w.session_for("vector.coord").await;
     // Fill the pool with idle connections, then break all of them but the one asking.
@@ -525,7 +525,7 @@ async fn a_read_survives_connections_broken_under_it(db: Db) {
         assert_eq!(r.status, StatusCode::OK);
     }
     let conn = &w.t.app.db.conn;
-    if conn.get_database_backend() != kabinet_store::sea_orm::DatabaseBackend::Postgres {
+    if conn.get_database_backend() != kabinet_testkit::store::sea_orm::DatabaseBackend::Postgres {
         return;
     }
     conn.execute_unprepared(

@@ -8,11 +8,12 @@ use kabinet_store::entities::user::{self, Entity as User};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait};
 use std::collections::BTreeSet;
 
+use crate::IntoViews;
 use crate::listing::Page;
 use crate::{App, AppResult};
 
 pub struct History {
-    pub page: Page<login_attempt::Model>,
+    pub page: Page<super::views::LoginAttempt>,
     /// Distinct days (in the product's time zone) with at least one successful sign-in.
     pub active_days: usize,
 }
@@ -101,7 +102,7 @@ pub async fn for_user(
         .await?;
     Ok(History {
         page: Page {
-            items,
+            items: items.into_views(),
             total,
             page: page.max(1),
             per_page,

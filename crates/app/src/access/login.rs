@@ -9,7 +9,7 @@ use kabinet_store::entities::user::{self, Entity as User};
 use kabinet_store::{ConnectionTrait, Db};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 
-use super::{ClientInfo, Face, Identity, passwords, role_of, second_factor, sessions, throttle};
+use super::{ClientInfo, Face, Identity, passwords, second_factor, sessions, throttle};
 use crate::{App, AppError, AppResult};
 
 /// The outcome of a successful sign-in: the cookie value to set and who signed in.
@@ -149,7 +149,9 @@ pub async fn sign_in_with(
     let key = attempt_key(found.as_ref(), identifier);
     let now = kabinet_store::now();
     pace(app, &key, found.as_ref().map(|u| u.id), client, face).await?;
-    let admitted = found.as_ref().filter(|u| role_of(u).is_some_and(|r| face.admits(r)));
+    let admitted = found
+        .as_ref()
+        .filter(|u| super::stored_role(u.staff_role, u.customer_role, u.customer_id).is_some_and(|r| face.admits(r)));
     let ok = passwords::verify(admitted.map(|u| u.password_hash.clone()), password).await;
     let user = match admitted {
         Some(u) if ok => u.clone(),
@@ -262,7 +264,7 @@ pub async fn answer_second_factor(
     let key = format!("user:{}", challenge.user_id);
     let face = challenge.face;
     pace(app, &key, Some(challenge.user_id), client, face).await?;
-    let user = super::users::get(app, challenge.user_id).await?;
+    let user = super::users::row(app, challenge.user_id).await?;
     if user.status != kabinet_core::access::UserStatus::Active {
         record_attempt(&app.db, Some(user.id), &key, client, LoginOutcome::Disabled, face).await?;
         return Err(LoginFailure::Disabled.into());
@@ -294,7 +296,7 @@ async fn open_session(
     let mut active: user::ActiveModel = user.clone().into();
     active.last_login_at = Set(Some(kabinet_store::now()));
     active.update(&app.db.conn).await?;
-    let mut identity = Identity::from_user(&user).ok_or(AppError::Forbidden)?;
+    let mut identity = Identity::from_user(&user.into()).ok_or(AppError::Forbidden)?;
     identity.session_id = Some(passwords::sha256_hex(&token));
     Ok(SignedIn {
         session_token: token,

@@ -12,10 +12,10 @@ pub mod sessions;
 pub mod throttle;
 pub mod tokens;
 pub mod users;
+pub mod views;
 
 use kabinet_core::ErrorCode;
 use kabinet_core::access::{Permission, Role, StaffRole};
-use kabinet_store::entities::user;
 
 use crate::i18n::Lang;
 
@@ -51,11 +51,21 @@ pub struct ActingStaff {
     pub display_name: String,
 }
 
-/// The role stored on a user row; `None` for a row that holds no valid role (never admitted).
-pub fn role_of(u: &user::Model) -> Option<Role> {
-    match (u.staff_role, u.customer_role) {
+/// The role stored on a user; `None` for one that holds no valid role (never admitted).
+pub fn role_of(u: &views::User) -> Option<Role> {
+    stored_role(u.staff_role, u.customer_role, u.customer_id)
+}
+
+/// The role the role columns of a user row describe: exactly one of a staff role and a
+/// customer role, the latter only with its customer.
+pub(crate) fn stored_role(
+    staff_role: Option<StaffRole>,
+    customer_role: Option<kabinet_core::access::CustomerRole>,
+    customer_id: Option<i64>,
+) -> Option<Role> {
+    match (staff_role, customer_role) {
         (Some(s), None) => Some(Role::Staff(s)),
-        (None, Some(c)) if u.customer_id.is_some() => Some(Role::Customer(c)),
+        (None, Some(c)) if customer_id.is_some() => Some(Role::Customer(c)),
         _ => None,
     }
 }
@@ -79,7 +89,7 @@ impl Identity {
         }
     }
 
-    pub fn from_user(u: &user::Model) -> Option<Identity> {
+    pub fn from_user(u: &views::User) -> Option<Identity> {
         Some(Identity {
             user_id: u.id,
             login: u.login.clone(),

@@ -189,7 +189,7 @@ pub async fn verify(app: &App, identifier: &str, code: &str, client: &ClientInfo
     txn.commit().await?;
     app.sessions.forget_user(u.id);
     let token = sessions::create(app, u.id, client).await?;
-    let mut identity = Identity::from_user(&u).ok_or(AppError::Forbidden)?;
+    let mut identity = Identity::from_user(&u.into()).ok_or(AppError::Forbidden)?;
     identity.session_id = Some(passwords::sha256_hex(&token));
     Ok((token, identity))
 }

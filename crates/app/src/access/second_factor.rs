@@ -19,7 +19,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Quer
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{Actor, Face, Identity, passwords, role_of};
+use super::{Actor, Face, Identity, passwords};
 use crate::{App, AppError, AppResult, FieldErrors, audit};
 
 /// How long the step between the password and the code may take.
@@ -63,8 +63,30 @@ pub fn required_for(app: &App, role: Role) -> bool {
 }
 
 /// The person's authenticator set-up, if any.
-pub async fn of_user(app: &App, user_id: i64) -> AppResult<Option<second_factor::Model>> {
+async fn of_user(app: &App, user_id: i64) -> AppResult<Option<second_factor::Model>> {
     Ok(SecondFactor::find_by_id(user_id).one(&app.db.conn).await?)
+}
+
+/// What the profile page shows of a second factor: whether it is set up, and how many
+/// recovery codes are left.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Status {
+    pub enabled: bool,
+    pub codes_left: usize,
+}
+
+/// The caller's own second factor, as its profile page shows it.
+pub async fn status(app: &App, user_id: i64) -> AppResult<Status> {
+    Ok(match of_user(app, user_id).await? {
+        Some(sf) => Status {
+            enabled: true,
+            codes_left: recovery_codes_left(&sf),
+        },
+        None => Status {
+            enabled: false,
+            codes_left: 0,
+        },
+    })
 }
 
 /// A fresh secret, as an authenticator app takes it.
@@ -114,7 +136,7 @@ pub(super) async fn challenge_after_password(
     remembered_device: Option<&str>,
     now: DateTime<Utc>,
 ) -> AppResult<Option<Challenge>> {
-    let Some(role) = role_of(u) else {
+    let Some(role) = super::stored_role(u.staff_role, u.customer_role, u.customer_id) else {
         return Ok(None);
     };
     let set_up = of_user(app, u.id).await?;
@@ -462,7 +484,7 @@ pub async fn remember_device(app: &App, user_id: i64) -> AppResult<Option<String
 }
 
 /// Recovery codes the person has left.
-pub fn recovery_codes_left(sf: &second_factor::Model) -> usize {
+fn recovery_codes_left(sf: &second_factor::Model) -> usize {
     serde_json::from_str::<Vec<String>>(&sf.recovery_hashes)
         .map(|v| v.len())
         .unwrap_or(0)

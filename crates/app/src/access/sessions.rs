@@ -159,7 +159,7 @@ async fn authenticate_any(app: &App, token: &str) -> AppResult<Option<Identity>>
         active.update(&app.db.conn).await?;
         last_seen_at = now;
     }
-    let Some(mut identity) = Identity::from_user(&user) else {
+    let Some(mut identity) = Identity::from_user(&user.into()) else {
         return Ok(None);
     };
     if let Some(staff_id) = acting_user_id {
@@ -213,7 +213,7 @@ pub async fn end_own_others(app: &App, who: &Identity, actor: &Actor) -> AppResu
 }
 
 /// The live sessions of a user, newest first.
-pub async fn list(app: &App, user_id: i64) -> AppResult<Vec<session::Model>> {
+pub async fn list(app: &App, user_id: i64) -> AppResult<Vec<super::views::Session>> {
     let now = kabinet_store::now();
     let idle = Duration::minutes(app.config.session_idle_minutes);
     let all = Session::find()
@@ -221,7 +221,11 @@ pub async fn list(app: &App, user_id: i64) -> AppResult<Vec<session::Model>> {
         .order_by_desc(session::Column::LastSeenAt)
         .all(&app.db.conn)
         .await?;
-    Ok(all.into_iter().filter(|s| is_alive(s, idle, now)).collect())
+    Ok(all
+        .into_iter()
+        .filter(|s| is_alive(s, idle, now))
+        .map(Into::into)
+        .collect())
 }
 
 #[cfg(test)]

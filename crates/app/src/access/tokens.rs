@@ -9,6 +9,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Quer
 use serde_json::json;
 
 use super::{Actor, Identity, passwords};
+use crate::IntoViews;
 use crate::{App, AppError, AppResult, FieldErrors, audit};
 
 /// Every token starts with this, so leaked tokens are easy to find in code and logs.
@@ -18,7 +19,7 @@ const LAST_USED_EVERY: Duration = Duration::seconds(60);
 pub struct NewToken {
     /// The whole token; never stored, shown once.
     pub secret: String,
-    pub token: api_token::Model,
+    pub token: super::views::ApiToken,
 }
 
 pub async fn create(
@@ -67,15 +68,19 @@ pub async fn create(
     )
     .await?;
     txn.commit().await?;
-    Ok(NewToken { secret, token })
+    Ok(NewToken {
+        secret,
+        token: token.into(),
+    })
 }
 
-pub async fn list(app: &App, user_id: i64) -> AppResult<Vec<api_token::Model>> {
+pub async fn list(app: &App, user_id: i64) -> AppResult<Vec<super::views::ApiToken>> {
     Ok(ApiToken::find()
         .filter(api_token::Column::UserId.eq(user_id))
         .order_by_desc(api_token::Column::Id)
         .all(&app.db.conn)
-        .await?)
+        .await?
+        .into_views())
 }
 
 /// Revokes one of the caller's own tokens; someone else's token is "not found".
@@ -126,7 +131,7 @@ pub async fn authenticate(app: &App, secret: &str) -> AppResult<Option<Identity>
         active.last_used_at = Set(Some(now));
         active.update(&app.db.conn).await?;
     }
-    Ok(Identity::from_user(&user).map(|mut i| {
+    Ok(Identity::from_user(&user.into()).map(|mut i| {
         i.token_id = Some(token_id);
         i
     }))

@@ -13,6 +13,7 @@ use sea_orm::{
 use serde_json::json;
 
 use super::{Actor, Identity, passwords, sessions};
+use crate::access::views;
 use crate::audit;
 use crate::i18n::Lang;
 use crate::listing::{Page, Sort};
@@ -41,7 +42,7 @@ pub struct NewUser {
 }
 
 pub struct CreatedUser {
-    pub user: user::Model,
+    pub user: views::User,
     /// The generated password, when none was given: shown once to hand over.
     pub generated_password: Option<String>,
 }
@@ -225,7 +226,7 @@ pub async fn insert_prepared<C: ConnectionTrait>(
         enqueue(txn, m).await?;
     }
     Ok(CreatedUser {
-        user: created,
+        user: created.into(),
         generated_password: p.generated,
     })
 }
@@ -332,7 +333,12 @@ pub async fn create_customer_user(
 
 /// A user `who` may manage: admins any staff user; staff with the customer-users permission
 /// the cabinet users of customers they see. Anything else is "not found".
-pub async fn get_manageable(app: &App, who: &Identity, user_id: i64) -> AppResult<user::Model> {
+pub async fn get_manageable(app: &App, who: &Identity, user_id: i64) -> AppResult<views::User> {
+    manageable_row(app, who, user_id).await.map(Into::into)
+}
+
+/// The row behind [`get_manageable`], for the use cases that change it.
+pub(crate) async fn manageable_row(app: &App, who: &Identity, user_id: i64) -> AppResult<user::Model> {
     let target = User::find_by_id(user_id)
         .one(&app.db.conn)
         .await?
@@ -361,13 +367,13 @@ pub async fn set_active(
     actor: &Actor,
     user_id: i64,
     active: bool,
-) -> AppResult<user::Model> {
+) -> AppResult<views::User> {
     who.require(&[
         Permission::StaffUsersManage,
         Permission::CustomerUsersManage,
         Permission::CabinetManageUsers,
     ])?;
-    let target = get_manageable(app, who, user_id).await?;
+    let target = manageable_row(app, who, user_id).await?;
     let before = target.status;
     let after = if active {
         UserStatus::Active
@@ -393,7 +399,7 @@ pub async fn set_active(
     .await?;
     txn.commit().await?;
     app.sessions.forget_user(user_id);
-    Ok(updated)
+    Ok(updated.into())
 }
 
 /// Changes a staff user's role (admins only).
@@ -404,9 +410,9 @@ pub async fn change_staff_role(
     user_id: i64,
     role: &str,
     partner_id: Option<i64>,
-) -> AppResult<user::Model> {
+) -> AppResult<views::User> {
     who.require(&[Permission::StaffUsersManage])?;
-    let target = get_manageable(app, who, user_id).await?;
+    let target = manageable_row(app, who, user_id).await?;
     if target.customer_id.is_some() {
         return Err(AppError::NotFound);
     }
@@ -439,7 +445,7 @@ pub async fn change_staff_role(
     .await?;
     txn.commit().await?;
     app.sessions.forget_user(user_id);
-    Ok(updated)
+    Ok(updated.into())
 }
 
 /// Sets a new generated password to hand over, forces a change at next login and ends the
@@ -450,7 +456,7 @@ pub async fn reset_password(app: &App, who: &Identity, actor: &Actor, user_id: i
         Permission::CustomerUsersManage,
         Permission::CabinetManageUsers,
     ])?;
-    let target = get_manageable(app, who, user_id).await?;
+    let target = manageable_row(app, who, user_id).await?;
     let password = passwords::generate();
     set_password_hash(app, actor, target, &password, true, "user.reset_password", None).await?;
     Ok(password)
@@ -536,7 +542,7 @@ pub async fn change_own_password(
 }
 
 /// Updates the caller's own contact phone (the one piece of personal data a customer edits).
-pub async fn update_own_phone(app: &App, who: &Identity, actor: &Actor, phone: &str) -> AppResult<user::Model> {
+pub async fn update_own_phone(app: &App, who: &Identity, actor: &Actor, phone: &str) -> AppResult<views::User> {
     who.refuse_if_acting()?;
     let phone = match phone.trim() {
         "" => None,
@@ -570,12 +576,12 @@ pub async fn update_own_phone(app: &App, who: &Identity, actor: &Actor, phone: &
     )
     .await?;
     txn.commit().await?;
-    Ok(updated)
+    Ok(updated.into())
 }
 
 /// Sets the time zone the caller reads times in (blank: back to the customer's or the
 /// product's).
-pub async fn set_own_time_zone(app: &App, who: &Identity, actor: &Actor, time_zone: &str) -> AppResult<user::Model> {
+pub async fn set_own_time_zone(app: &App, who: &Identity, actor: &Actor, time_zone: &str) -> AppResult<views::User> {
     who.refuse_if_acting()?;
     let time_zone = match time_zone.trim() {
         "" => None,
@@ -603,7 +609,7 @@ pub async fn set_own_time_zone(app: &App, who: &Identity, actor: &Actor, time_zo
     .await?;
     txn.commit().await?;
     app.sessions.forget_user(who.user_id);
-    Ok(updated)
+    Ok(updated.into())
 }
 
 /// Remembers the caller's language choice. A staff member visiting a customer's cabinet
@@ -621,7 +627,12 @@ pub async fn set_language(app: &App, who: &Identity, lang: Lang) -> AppResult<()
     Ok(())
 }
 
-pub async fn get(app: &App, user_id: i64) -> AppResult<user::Model> {
+pub async fn get(app: &App, user_id: i64) -> AppResult<views::User> {
+    row(app, user_id).await.map(Into::into)
+}
+
+/// The row behind [`get`], for the use cases that change it.
+pub(crate) async fn row(app: &App, user_id: i64) -> AppResult<user::Model> {
     User::find_by_id(user_id)
         .one(&app.db.conn)
         .await?
@@ -639,7 +650,7 @@ pub async fn list_staff(
     sort: &Sort,
     page: u64,
     per_page: u64,
-) -> AppResult<Page<user::Model>> {
+) -> AppResult<Page<views::User>> {
     let mut q = User::find().filter(user::Column::StaffRole.is_not_null());
     if let Some(r) = role.filter(|r| !r.is_empty()) {
         q = q.filter(user::Column::StaffRole.eq(r));
@@ -665,7 +676,7 @@ pub async fn list_staff(
     let total = paginator.num_items().await?;
     let items = paginator.fetch_page(page.saturating_sub(1)).await?;
     Ok(Page {
-        items,
+        items: items.into_iter().map(Into::into).collect(),
         total,
         page: page.max(1),
         per_page,

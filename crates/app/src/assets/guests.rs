@@ -15,7 +15,7 @@ use kabinet_store::entities::guest::{self, Entity as Guest};
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 
-use super::licences::get_visible;
+use super::licences::visible_row;
 use super::verification::step_of;
 use crate::access::{Actor, Identity};
 use crate::exports::{self, Cell, Columns};
@@ -43,7 +43,7 @@ pub const BAD_KEY_WINDOW_MINUTES: i64 = 15;
 
 /// The licence a `key_id.secret` belongs to, if the secret is right and the licence works.
 /// A wrong key is a security event: it is audited and counted against the address.
-pub async fn licence_by_key(app: &App, presented: &str, ip: &str) -> AppResult<asset::Model> {
+pub async fn licence_by_key(app: &App, presented: &str, ip: &str) -> AppResult<super::views::Asset> {
     let bucket = format!("licence-key-fail:{ip}");
     let window = chrono::Duration::minutes(BAD_KEY_WINDOW_MINUTES);
     if kabinet_store::rate::count_since(&app.db.conn, &bucket, kabinet_store::now() - window).await? >= BAD_KEYS_ALLOWED
@@ -69,7 +69,7 @@ pub async fn licence_by_key(app: &App, presented: &str, ip: &str) -> AppResult<a
             {
                 return Err(AppError::Forbidden);
             }
-            Ok(a)
+            Ok(a.into())
         }
         other => {
             let txn = app.db.write().await?;
@@ -94,7 +94,7 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// Takes a hotspot's report of guests: all of it or, at the first bad record, none of it.
-pub async fn ingest(app: &App, licence: &asset::Model, reports: &[GuestReport]) -> AppResult<usize> {
+pub async fn ingest(app: &App, licence: &super::views::Asset, reports: &[GuestReport]) -> AppResult<usize> {
     let mut errors = FieldErrors::new();
     if reports.is_empty() {
         errors.add("guests", "guests-empty");
@@ -150,9 +150,9 @@ pub async fn start_export(
     who: &Identity,
     id: i64,
     format: &str,
-) -> AppResult<kabinet_store::entities::export_job::Model> {
+) -> AppResult<exports::views::ExportJob> {
     who.require(&[Permission::CabinetGuestData])?;
-    let a = get_visible(app, who, id).await?;
+    let a = visible_row(app, who, id).await?;
     if let Some(missing) = step_of(&a).missing() {
         return Err(AppError::Refused(missing));
     }
@@ -183,7 +183,7 @@ pub async fn start_export(
             tracing::error!(error = %e, job = job2.id, "recording the end of an export failed");
         }
     });
-    Ok(job)
+    Ok(job.into())
 }
 
 fn columns(lang: Lang) -> Columns {
@@ -243,11 +243,11 @@ async fn write_guests(
 /// to the customer's official addresses (its counterparty's, or its own). Returns the address.
 pub async fn email_full_export(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppResult<String> {
     who.require(&[Permission::LicencesDelete])?;
-    let a = get_visible(app, who, id).await?;
+    let a = visible_row(app, who, id).await?;
     if a.status == kabinet_core::assets::AssetStatus::Deleted {
         return Err(AppError::Conflict(ErrorCode::LicenceDeleted));
     }
-    let customer = crate::customers::get_visible(app, who, a.customer_id).await?;
+    let customer = crate::customers::visible_row(app, who, a.customer_id).await?;
     let official = match customer.counterparty_id {
         Some(cp) => kabinet_store::entities::counterparty::Entity::find_by_id(cp)
             .one(&app.db.conn)

@@ -23,6 +23,7 @@ use sea_orm::{
 use serde_json::json;
 
 use super::LicenceKey;
+use super::views;
 use crate::access::{Actor, Identity};
 use crate::billing::run;
 use crate::{App, AppError, AppResult, FieldErrors, audit, customers};
@@ -56,24 +57,29 @@ pub struct NewLicence {
 
 /// A licence just made, with its key (shown once).
 pub struct Created {
-    pub licence: asset::Model,
+    pub licence: views::Asset,
     pub key: LicenceKey,
 }
 
 /// The licence `id` if `who` may see its customer.
-pub async fn get_visible(app: &App, who: &Identity, id: i64) -> AppResult<asset::Model> {
+pub async fn get_visible(app: &App, who: &Identity, id: i64) -> AppResult<views::Asset> {
+    visible_row(app, who, id).await.map(Into::into)
+}
+
+/// The row behind [`get_visible`], for the use cases that change it.
+pub(crate) async fn visible_row(app: &App, who: &Identity, id: i64) -> AppResult<asset::Model> {
     let a = Asset::find_by_id(id)
         .one(&app.db.conn)
         .await?
         .ok_or(AppError::NotFound)?;
-    customers::get_visible(app, who, a.customer_id).await?;
+    customers::visible_row(app, who, a.customer_id).await?;
     super::assignments::check_visible(app, who, a.id).await?;
     Ok(a)
 }
 
 /// The licences of `who`'s own customer it may see (a line manager: those assigned to it),
 /// with their points, newest first.
-pub async fn of_own_customer(app: &App, who: &Identity) -> AppResult<Vec<(asset::Model, Option<site::Model>)>> {
+pub async fn of_own_customer(app: &App, who: &Identity) -> AppResult<Vec<(views::Asset, Option<views::Site>)>> {
     let customer_id = who.customer_id.ok_or(AppError::Forbidden)?;
     let all = of_customer(app, customer_id).await?;
     super::assignments::narrow(app, who, all, |(a, _)| a.id).await
@@ -81,13 +87,16 @@ pub async fn of_own_customer(app: &App, who: &Identity) -> AppResult<Vec<(asset:
 
 /// A customer's licences with their points, newest first (deleted ones too: the list shows
 /// "deleted").
-pub async fn of_customer(app: &App, customer_id: i64) -> AppResult<Vec<(asset::Model, Option<site::Model>)>> {
+pub async fn of_customer(app: &App, customer_id: i64) -> AppResult<Vec<(views::Asset, Option<views::Site>)>> {
     Ok(Asset::find()
         .filter(asset::Column::CustomerId.eq(customer_id))
         .order_by_desc(asset::Column::Id)
         .find_also_related(Site)
         .all(&app.db.conn)
-        .await?)
+        .await?
+        .into_iter()
+        .map(|(a, s)| (a.into(), s.map(Into::into)))
+        .collect())
 }
 
 /// Whose account pays for a licence of a customer.
@@ -129,7 +138,11 @@ async fn paying_account(app: &App, payer: &Payer) -> AppResult<Option<account::M
                     .into_iter()
                     .find(|a| a.status == kabinet_core::billing::AccountStatus::Active),
             };
-            found.ok_or_else(|| FieldErrors::single("account_id", "invalid-choice"))?
+            let found = found.ok_or_else(|| FieldErrors::single("account_id", "invalid-choice"))?;
+            Account::find_by_id(found.id)
+                .one(&app.db.conn)
+                .await?
+                .ok_or_else(|| FieldErrors::single("account_id", "invalid-choice"))?
         }
     };
     Ok(Some(found))
@@ -241,7 +254,7 @@ pub async fn draft(
 }
 
 /// The licence a form with `token` already created, if `who` may see it.
-pub async fn by_request_token(app: &App, who: &Identity, token: &str) -> AppResult<Option<asset::Model>> {
+pub async fn by_request_token(app: &App, who: &Identity, token: &str) -> AppResult<Option<views::Asset>> {
     match Asset::find()
         .filter(asset::Column::RequestToken.eq(token))
         .one(&app.db.conn)
@@ -257,7 +270,7 @@ pub async fn by_request_token(app: &App, who: &Identity, token: &str) -> AppResu
 /// a partner has one at most.
 pub async fn create(app: &App, actor: &Actor, who: &Identity, new: NewLicence) -> AppResult<Created> {
     who.require(&[Permission::LicencesManage])?;
-    let customer = customers::get_visible(app, who, new.customer_id).await?;
+    let customer = customers::visible_row(app, who, new.customer_id).await?;
     let draft = draft(app, who, Some(&customer), customer.partner_id, &new).await?;
     let txn = app.db.write().await?;
     let created = insert_in(&txn, actor, &customer, draft, None).await?;
@@ -394,7 +407,10 @@ pub async fn insert_in(
                "first_charge_entry": first_charge, "modules": draft.modules, "key_id": licence.key_id}),
     )
     .await?;
-    Ok(Created { licence, key })
+    Ok(Created {
+        licence: licence.into(),
+        key,
+    })
 }
 
 fn check_modules(app: &App, errors: &mut FieldErrors, modules: &[String]) -> Vec<String> {
@@ -412,8 +428,8 @@ fn check_modules(app: &App, errors: &mut FieldErrors, modules: &[String]) -> Vec
 }
 
 /// The modules a licence has switched on.
-pub fn modules_of(a: &asset::Model) -> Vec<String> {
-    serde_json::from_str(&a.modules).unwrap_or_default()
+pub fn modules_of(stored: impl AsRef<str>) -> Vec<String> {
+    serde_json::from_str(stored.as_ref()).unwrap_or_default()
 }
 
 fn refuse_if_deleted(a: &asset::Model) -> AppResult<()> {
@@ -431,14 +447,14 @@ pub async fn set_modules(
     who: &Identity,
     id: i64,
     modules: &[String],
-) -> AppResult<asset::Model> {
+) -> AppResult<views::Asset> {
     who.require(&[Permission::LicencesManage])?;
-    let a = get_visible(app, who, id).await?;
+    let a = visible_row(app, who, id).await?;
     refuse_if_deleted(&a)?;
     let mut errors = FieldErrors::new();
     let modules = check_modules(app, &mut errors, modules);
     errors.into_result()?;
-    let before = modules_of(&a);
+    let before = modules_of(&a.modules);
     let mut row: asset::ActiveModel = a.into();
     row.modules = Set(serde_json::to_string(&modules).unwrap_or_else(|_| "[]".into()));
     row.updated_at = Set(kabinet_store::now());
@@ -454,14 +470,14 @@ pub async fn set_modules(
     )
     .await?;
     txn.commit().await?;
-    Ok(saved)
+    Ok(saved.into())
 }
 
 /// Links a hotspot and a radar of one customer into one cabinet.
 pub async fn link(app: &App, actor: &Actor, who: &Identity, hotspot_id: i64, radar_id: i64) -> AppResult<()> {
     who.require(&[Permission::LicencesManage])?;
-    let h = get_visible(app, who, hotspot_id).await?;
-    let r = get_visible(app, who, radar_id).await?;
+    let h = visible_row(app, who, hotspot_id).await?;
+    let r = visible_row(app, who, radar_id).await?;
     refuse_if_deleted(&h)?;
     refuse_if_deleted(&r)?;
     if h.kind != kabinet_core::assets::LicenceKind::Hotspot
@@ -514,12 +530,12 @@ pub struct Split {
 /// Splits a linked hotspot and radar. The radar gets a cabinet login of its own, shown once.
 pub async fn split(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppResult<Split> {
     who.require(&[Permission::LicencesManage])?;
-    let a = get_visible(app, who, id).await?;
+    let a = visible_row(app, who, id).await?;
     refuse_if_deleted(&a)?;
     let Some(other_id) = a.linked_asset_id else {
         return Err(AppError::Conflict(ErrorCode::LicenceNotLinked));
     };
-    let other = get_visible(app, who, other_id).await?;
+    let other = visible_row(app, who, other_id).await?;
     let radar = if a.kind == kabinet_core::assets::LicenceKind::Radar {
         a.clone()
     } else {
@@ -587,7 +603,7 @@ pub async fn guest_count(app: &App, id: i64) -> AppResult<u64> {
 /// working, and the list shows it as deleted. A linked licence is split first.
 pub async fn delete(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppResult<u64> {
     who.require(&[Permission::LicencesDelete])?;
-    let a = get_visible(app, who, id).await?;
+    let a = visible_row(app, who, id).await?;
     refuse_if_deleted(&a).map_err(|_| AppError::Conflict(ErrorCode::LicenceDeletedAlready))?;
     if a.linked_asset_id.is_some() {
         return Err(AppError::Refused(ErrorCode::LicenceSplitFirst));
@@ -643,12 +659,13 @@ pub async fn delete(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppRes
 }
 
 /// The active demo licence of a partner, if any (a partner has one at most).
-pub async fn demo_of_partner(app: &App, partner_id: i64) -> AppResult<Option<asset::Model>> {
+pub async fn demo_of_partner(app: &App, partner_id: i64) -> AppResult<Option<views::Asset>> {
     Ok(Asset::find()
         .filter(asset::Column::DemoPartnerId.eq(partner_id))
         .limit(1)
         .one(&app.db.conn)
-        .await?)
+        .await?
+        .map(Into::into))
 }
 
 /// The two pages of a point on the hotspot portal; both show guests' data.
@@ -682,7 +699,7 @@ impl PortalPage {
 /// since the pages show guests' data.
 pub async fn open_portal(app: &App, actor: &Actor, who: &Identity, id: i64, page: PortalPage) -> AppResult<String> {
     who.require(&[Permission::CustomersRead])?;
-    let l = get_visible(app, who, id).await?;
+    let l = visible_row(app, who, id).await?;
     let txn = app.db.write().await?;
     audit::record(
         &txn,

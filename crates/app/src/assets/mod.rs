@@ -7,6 +7,7 @@ pub mod guests;
 pub mod licences;
 pub mod router;
 pub mod verification;
+pub mod views;
 
 use crate::access::passwords::{random_secret, sha256_hex};
 

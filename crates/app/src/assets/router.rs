@@ -16,7 +16,7 @@ use serde_json::json;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::LicenceKey;
-use super::licences::get_visible;
+use super::licences::visible_row;
 use crate::access::{Actor, Identity};
 use crate::{App, AppError, AppResult, FieldErrors, audit};
 
@@ -202,9 +202,9 @@ pub async fn set_router(
     who: &Identity,
     id: i64,
     s: RouterSettings,
-) -> AppResult<asset::Model> {
+) -> AppResult<super::views::Asset> {
     who.require(&[Permission::RoutersControl])?;
-    let a = get_visible(app, who, id).await?;
+    let a = visible_row(app, who, id).await?;
     let mut errors = FieldErrors::new();
     let host = s.host.trim();
     if host.is_empty() || host.len() > 253 || !host.chars().all(|c| c.is_ascii_alphanumeric() || ".-:".contains(c)) {
@@ -242,13 +242,13 @@ pub async fn set_router(
     )
     .await?;
     txn.commit().await?;
-    Ok(saved)
+    Ok(saved.into())
 }
 
 /// Sends the reboot command; the outcome, good or bad, is audited.
 pub async fn reboot(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppResult<()> {
     who.require(&[Permission::RoutersControl])?;
-    let a = get_visible(app, who, id).await?;
+    let a = visible_row(app, who, id).await?;
     if a.status == kabinet_core::assets::AssetStatus::Deleted {
         return Err(AppError::Conflict(ErrorCode::LicenceDeleted));
     }
@@ -295,7 +295,7 @@ pub async fn reboot(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppRes
 /// readme. Returns the file name and the zip.
 pub async fn firmware(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppResult<(String, Vec<u8>)> {
     who.require(&[Permission::RoutersControl])?;
-    let a = get_visible(app, who, id).await?;
+    let a = visible_row(app, who, id).await?;
     if a.status == kabinet_core::assets::AssetStatus::Deleted {
         return Err(AppError::Conflict(ErrorCode::LicenceDeleted));
     }

@@ -9,16 +9,15 @@ use kabinet_core::assets::Verification;
 use kabinet_core::email::Email;
 use kabinet_core::phone::Phone;
 use kabinet_store::entities::asset::{self, Entity as Asset};
-use kabinet_store::entities::counterparty;
 use kabinet_store::entities::customer::{self, Entity as Customer};
 use kabinet_store::entities::user::{self, Entity as User};
 use sea_orm::sea_query::Expr;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 
-use super::licences::get_visible;
+use super::licences::visible_row;
 use crate::access::{Actor, Identity};
-use crate::{App, AppError, AppResult, FieldErrors, audit};
+use crate::{App, AppError, AppResult, FieldErrors, IntoViews, audit};
 
 /// The step a licence is at.
 pub fn step_of(a: &asset::Model) -> Verification {
@@ -73,7 +72,7 @@ async fn take_step(
 /// a counterparty on the customer.
 pub async fn customer_confirms(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppResult<()> {
     who.require(&[Permission::CabinetGuestData])?;
-    let a = get_visible(app, who, id).await?;
+    let a = visible_row(app, who, id).await?;
     let customer = Customer::find_by_id(a.customer_id)
         .one(&app.db.conn)
         .await?
@@ -95,7 +94,7 @@ pub async fn customer_confirms(app: &App, actor: &Actor, who: &Identity, id: i64
 /// Step 2, in the back office: staff confirm the legal entity.
 pub async fn staff_verify(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppResult<()> {
     who.require(&[Permission::VerificationManage])?;
-    let a = get_visible(app, who, id).await?;
+    let a = visible_row(app, who, id).await?;
     let now = kabinet_store::now();
     take_step(
         app,
@@ -123,7 +122,7 @@ pub async fn contact_confirms(
     email: &str,
 ) -> AppResult<()> {
     who.require(&[Permission::CabinetGuestData])?;
-    let a = get_visible(app, who, id).await?;
+    let a = visible_row(app, who, id).await?;
     let mut errors = FieldErrors::new();
     let name = kabinet_core::text::one_line(name, kabinet_core::text::limits::NAME, true)
         .map_err(|p| errors.add("display_name", &format!("text-{}", p.code().replace('_', "-"))))
@@ -182,9 +181,9 @@ pub async fn contact_confirms(
 /// A licence waiting in the queue, with its customer and the customer's legal party.
 #[derive(Debug)]
 pub struct Waiting {
-    pub licence: asset::Model,
-    pub customer: customer::Model,
-    pub counterparty: Option<counterparty::Model>,
+    pub licence: super::views::Asset,
+    pub customer: crate::crm::views::Customer,
+    pub counterparty: Option<crate::crm::views::Counterparty>,
 }
 
 /// [`queue`] with each licence's customer and legal party, loaded in two more queries
@@ -211,7 +210,7 @@ pub async fn queue_with_parties(app: &App, who: &Identity, limit: u64) -> AppRes
     Ok(licences
         .into_iter()
         .filter_map(|licence| {
-            let customer = customers.get(&licence.customer_id)?.clone();
+            let customer: crate::crm::views::Customer = customers.get(&licence.customer_id)?.clone().into();
             let counterparty = customer.counterparty_id.and_then(|id| parties.get(&id).cloned());
             Some(Waiting {
                 licence,
@@ -222,7 +221,7 @@ pub async fn queue_with_parties(app: &App, who: &Identity, limit: u64) -> AppRes
         .collect())
 }
 
-pub async fn queue(app: &App, who: &Identity, limit: u64) -> AppResult<Vec<asset::Model>> {
+pub async fn queue(app: &App, who: &Identity, limit: u64) -> AppResult<Vec<super::views::Asset>> {
     let mut q = Asset::find()
         .filter(asset::Column::Verification.eq(Verification::CustomerConfirmed))
         .filter(asset::Column::Status.ne(kabinet_core::assets::AssetStatus::Deleted));
@@ -232,5 +231,6 @@ pub async fn queue(app: &App, who: &Identity, limit: u64) -> AppResult<Vec<asset
     Ok(q.order_by_asc(asset::Column::UpdatedAt)
         .limit(limit)
         .all(&app.db.conn)
-        .await?)
+        .await?
+        .into_views())
 }

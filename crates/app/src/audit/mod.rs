@@ -3,6 +3,7 @@
 //! verifiable from the command line.
 
 pub mod keys;
+pub mod views;
 
 use chrono::{DateTime, Utc};
 use kabinet_store::ConnectionTrait;
@@ -228,7 +229,7 @@ pub struct AuditFilter {
 
 /// Records through `f`, newest first; what waits to be sealed is sealed first, so the page
 /// shows every committed change.
-pub async fn search(app: &App, f: &AuditFilter, page: u64, per_page: u64) -> AppResult<Page<AuditModel>> {
+pub async fn search(app: &App, f: &AuditFilter, page: u64, per_page: u64) -> AppResult<Page<views::AuditRecord>> {
     seal_pending(app).await?;
     let mut q = AuditRecord::find();
     if let Some(a) = &f.action {
@@ -255,7 +256,7 @@ pub async fn search(app: &App, f: &AuditFilter, page: u64, per_page: u64) -> App
     let total = paginator.num_items().await?;
     let items = paginator.fetch_page(page.saturating_sub(1)).await?;
     Ok(Page {
-        items,
+        items: items.into_iter().map(Into::into).collect(),
         total,
         page: page.max(1),
         per_page,
@@ -272,7 +273,7 @@ pub struct CustomerObjects {
 }
 
 /// The newest `limit` records about a customer's objects (the card's "audit" tab).
-pub async fn about_customer(app: &App, objects: &CustomerObjects, limit: u64) -> AppResult<Vec<AuditModel>> {
+pub async fn about_customer(app: &App, objects: &CustomerObjects, limit: u64) -> AppResult<Vec<views::AuditRecord>> {
     seal_pending(app).await?;
     let ids = |ids: &[i64]| ids.iter().map(|id| id.to_string()).collect::<Vec<_>>();
     use sea_orm::sea_query::ExprTrait;
@@ -299,5 +300,8 @@ pub async fn about_customer(app: &App, objects: &CustomerObjects, limit: u64) ->
         .order_by_desc(audit_record::Column::Seq)
         .limit(limit)
         .all(&app.db.conn)
-        .await?)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }

@@ -17,7 +17,8 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Quer
 use serde_json::json;
 
 use crate::access::{Actor, Identity};
-use crate::{App, AppError, AppResult, FieldErrors, audit};
+use crate::billing::views;
+use crate::{App, AppError, AppResult, FieldErrors, IntoViews, audit};
 
 /// Whether `who` may see `a`: staff all accounts, a partner its own and its customers', a
 /// customer user its own customer's.
@@ -39,7 +40,12 @@ async fn visible_to(app: &App, who: &Identity, a: &account::Model) -> AppResult<
 }
 
 /// The account `id` if `who` may see it; anything else is "not found".
-pub async fn get_visible(app: &App, who: &Identity, id: i64) -> AppResult<account::Model> {
+pub async fn get_visible(app: &App, who: &Identity, id: i64) -> AppResult<views::Account> {
+    visible_row(app, who, id).await.map(Into::into)
+}
+
+/// The row behind [`get_visible`], for the use cases that change it.
+pub(crate) async fn visible_row(app: &App, who: &Identity, id: i64) -> AppResult<account::Model> {
     let a = Account::find_by_id(id)
         .one(&app.db.conn)
         .await?
@@ -52,26 +58,28 @@ pub async fn get_visible(app: &App, who: &Identity, id: i64) -> AppResult<accoun
 }
 
 /// The accounts of a customer `who` may see (the caller has checked the customer already).
-pub async fn of_customer(app: &App, customer_id: i64) -> AppResult<Vec<account::Model>> {
+pub async fn of_customer(app: &App, customer_id: i64) -> AppResult<Vec<views::Account>> {
     Ok(Account::find()
         .filter(account::Column::CustomerId.eq(customer_id))
         .order_by_asc(account::Column::Id)
         .all(&app.db.conn)
-        .await?)
+        .await?
+        .into_views())
 }
 
 /// Accounts visible to `who`: a customer user its customer's, a partner its own and its
 /// customers', other staff every account (up to `limit`).
 /// The customer's first account: the one its own charges (a pay-per-case ticket) go to.
-pub async fn first_of_customer(app: &App, customer_id: i64) -> AppResult<Option<account::Model>> {
+pub async fn first_of_customer(app: &App, customer_id: i64) -> AppResult<Option<views::Account>> {
     Ok(Account::find()
         .filter(account::Column::CustomerId.eq(customer_id))
         .order_by_asc(account::Column::Id)
         .one(&app.db.conn)
-        .await?)
+        .await?
+        .map(Into::into))
 }
 
-pub async fn visible(app: &App, who: &Identity, limit: u64) -> AppResult<Vec<account::Model>> {
+pub async fn visible(app: &App, who: &Identity, limit: u64) -> AppResult<Vec<views::Account>> {
     let mut q = Account::find().order_by_asc(account::Column::Id).limit(limit);
     if who.is_partner() {
         let partner = who.partner_id.unwrap_or(-1);
@@ -90,7 +98,7 @@ pub async fn visible(app: &App, who: &Identity, limit: u64) -> AppResult<Vec<acc
     } else if !who.is_staff() {
         q = q.filter(account::Column::CustomerId.eq(who.customer_id.unwrap_or(-1)));
     }
-    Ok(q.all(&app.db.conn).await?)
+    Ok(q.all(&app.db.conn).await?.into_views())
 }
 
 /// What to open an account with.
@@ -132,7 +140,7 @@ fn check_limits(errors: &mut FieldErrors, credit_limit: i64, warning_threshold: 
     }
 }
 
-pub async fn open(app: &App, actor: &Actor, new: NewAccount) -> AppResult<account::Model> {
+pub async fn open(app: &App, actor: &Actor, new: NewAccount) -> AppResult<views::Account> {
     actor.require(&[Permission::BillingManage])?;
     let time_zone = match new.customer_id {
         Some(id) => {
@@ -147,7 +155,7 @@ pub async fn open(app: &App, actor: &Actor, new: NewAccount) -> AppResult<accoun
     let txn = app.db.write().await?;
     let created = open_in(&txn, actor, new, &time_zone).await?;
     txn.commit().await?;
-    Ok(created)
+    Ok(created.into())
 }
 
 /// Opens an account inside the caller's transaction (with a customer created in it), keeping
@@ -238,9 +246,9 @@ pub async fn set_limits(
     who: &Identity,
     id: i64,
     limits: Limits,
-) -> AppResult<account::Model> {
+) -> AppResult<views::Account> {
     who.require(&[Permission::BillingManage])?;
-    let before = get_visible(app, who, id).await?;
+    let before = visible_row(app, who, id).await?;
     let mut errors = FieldErrors::new();
     check_limits(&mut errors, limits.credit_limit, limits.warning_threshold);
     errors.into_result()?;
@@ -275,13 +283,13 @@ pub async fn set_limits(
     )
     .await?;
     txn.commit().await?;
-    Ok(after)
+    Ok(after.into())
 }
 
 /// What the dashboard and the account page show about an account.
 #[derive(Debug, Clone)]
 pub struct Summary {
-    pub account: account::Model,
+    pub account: views::Account,
     pub currency: Currency,
     /// The balance at the start of the current calendar month (in the account's time zone),
     /// by the dates the money moved (a bank transfer counts on its document's date).
@@ -308,7 +316,7 @@ pub fn month_start(time_zone: &str, now: DateTime<Utc>) -> DateTime<Utc> {
     DateTime::from_timestamp_micros(start).unwrap_or(now)
 }
 
-pub async fn summary(app: &App, a: account::Model) -> AppResult<Summary> {
+pub async fn summary(app: &App, a: views::Account) -> AppResult<Summary> {
     let currency = a.currency;
     let since = month_start(&a.time_zone, kabinet_store::now());
     let (moved, accruals) = kabinet_store::ledger::totals_since(&app.db.conn, a.id, since).await?;

@@ -18,13 +18,13 @@ use super::gateway::NewGatewayPayment;
 use crate::access::{Actor, Identity};
 use crate::i18n::Lang;
 use crate::notify::outbox::{self, Channel, OutgoingMessage};
-use crate::{App, AppError, AppResult, FieldErrors, audit};
+use crate::{App, AppError, AppResult, FieldErrors, IntoViews, audit};
 
 pub const MODES: [&str; 2] = ["threshold", "billing_day"];
 
 /// Whether the dashboard should offer autopay to `customer` now: once, until the customer sets
 /// it up or says "later" (both mark the offer as made, so no query is needed here).
-pub fn should_offer(app: &App, customer: &customer::Model) -> bool {
+pub fn should_offer(app: &App, customer: &crate::crm::views::Customer) -> bool {
     app.gateway.is_some() && customer.autopay_offered_at.is_none()
 }
 
@@ -42,11 +42,12 @@ pub async fn decline_offer(app: &App, who: &Identity) -> AppResult<()> {
 }
 
 /// The customer's rules, one per account at most.
-pub async fn of_customer(app: &App, customer_id: i64) -> AppResult<Vec<autopay_rule::Model>> {
+pub async fn of_customer(app: &App, customer_id: i64) -> AppResult<Vec<super::views::AutopayRule>> {
     Ok(AutopayRule::find()
         .filter(autopay_rule::Column::CustomerId.eq(customer_id))
         .all(&app.db.conn)
-        .await?)
+        .await?
+        .into_views())
 }
 
 #[derive(Debug, Clone)]

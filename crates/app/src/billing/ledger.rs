@@ -15,10 +15,11 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Pagi
 use serde_json::json;
 
 use crate::access::{Actor, Identity};
+use crate::billing::views;
 use crate::i18n::Lang;
 use crate::listing::Page;
 use crate::notify::outbox::{self, Channel, OutgoingMessage};
-use crate::{App, AppError, AppResult, FieldErrors, audit};
+use crate::{App, AppError, AppResult, FieldErrors, IntoViews, audit};
 
 /// One money movement to append.
 #[derive(Debug, Clone)]
@@ -225,7 +226,7 @@ pub async fn entries(
     account_id: i64,
     page: u64,
     per_page: u64,
-) -> AppResult<Page<ledger_entry::Model>> {
+) -> AppResult<Page<views::LedgerEntry>> {
     super::accounts::get_visible(app, who, account_id).await?;
     let q = LedgerEntry::find()
         .filter(ledger_entry::Column::AccountId.eq(account_id))
@@ -236,7 +237,7 @@ pub async fn entries(
         .fetch_page(page.saturating_sub(1))
         .await?;
     Ok(Page {
-        items,
+        items: items.into_views(),
         total,
         page: page.max(1),
         per_page,
@@ -257,7 +258,7 @@ pub struct ManualEntry {
     pub idempotency_key: String,
 }
 
-pub async fn post_manual(app: &App, actor: &Actor, who: &Identity, m: ManualEntry) -> AppResult<ledger_entry::Model> {
+pub async fn post_manual(app: &App, actor: &Actor, who: &Identity, m: ManualEntry) -> AppResult<views::LedgerEntry> {
     who.require(&[Permission::PaymentsPost])?;
     super::accounts::get_visible(app, who, m.account_id).await?;
     let mut errors = FieldErrors::new();
@@ -302,7 +303,7 @@ pub async fn post_manual(app: &App, actor: &Actor, who: &Identity, m: ManualEntr
     )
     .await?;
     txn.commit().await?;
-    Ok(posted.entry().clone())
+    Ok(posted.entry().clone().into())
 }
 
 /// Cancels entry `entry_id` with an entry of the opposite amount. An entry is reversed at most
@@ -313,7 +314,7 @@ pub async fn reverse(
     who: &Identity,
     entry_id: i64,
     reason: &str,
-) -> AppResult<ledger_entry::Model> {
+) -> AppResult<views::LedgerEntry> {
     who.require(&[Permission::PaymentsPost])?;
     let original = LedgerEntry::find_by_id(entry_id)
         .one(&app.db.conn)
@@ -356,7 +357,7 @@ pub async fn reverse(
         return Err(AppError::Conflict(ErrorCode::AlreadyReversed));
     }
     txn.commit().await?;
-    Ok(posted.entry().clone())
+    Ok(posted.entry().clone().into())
 }
 
 /// Idempotency keys from forms and API clients: 8–64 letters, digits, `-` or `_`.
@@ -365,13 +366,14 @@ pub fn valid_key(key: &str) -> bool {
 }
 
 /// Notices a customer has not dismissed yet, newest first.
-pub async fn open_notices(app: &App, customer_id: i64) -> AppResult<Vec<notice::Model>> {
+pub async fn open_notices(app: &App, customer_id: i64) -> AppResult<Vec<views::Notice>> {
     Ok(notice::Entity::find()
         .filter(notice::Column::CustomerId.eq(customer_id))
         .filter(notice::Column::DismissedAt.is_null())
         .order_by_desc(notice::Column::Id)
         .all(&app.db.conn)
-        .await?)
+        .await?
+        .into_views())
 }
 
 /// Hides a notice from the dashboard.

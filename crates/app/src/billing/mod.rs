@@ -15,6 +15,7 @@ pub mod plans;
 pub mod run;
 pub mod subscriptions;
 pub mod topup;
+pub mod views;
 
 use kabinet_core::money::{DisplayUnit, parse_amount};
 

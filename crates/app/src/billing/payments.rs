@@ -15,7 +15,8 @@ use serde_json::json;
 
 use super::ledger::{self, Posting};
 use crate::access::{Actor, Identity};
-use crate::{App, AppError, AppResult, FieldErrors, audit};
+use crate::billing::views;
+use crate::{App, AppError, AppResult, FieldErrors, IntoViews, audit};
 
 /// How money came in.
 pub const MANUAL_METHODS: [PaymentMethod; 2] = [PaymentMethod::BankTransfer, PaymentMethod::Cash];
@@ -38,7 +39,7 @@ pub struct ManualPayment {
 /// earlier call with the same key (a retry after a lost answer, a double submit).
 #[derive(Debug, Clone)]
 pub struct Registered {
-    pub payment: payment::Model,
+    pub payment: views::Payment,
     pub replayed: bool,
 }
 
@@ -61,19 +62,19 @@ pub async fn register_manual(app: &App, actor: &Actor, who: &Identity, p: Manual
                 return Err(AppError::Conflict(ErrorCode::IdempotencyKeyReused));
             }
             Ok(Registered {
-                payment: earlier,
+                payment: earlier.into(),
                 replayed: true,
             })
         }
         other => other.map(|payment| Registered {
-            payment,
+            payment: payment.into(),
             replayed: false,
         }),
     }
 }
 
 async fn register_new(app: &App, actor: &Actor, who: &Identity, p: ManualPayment) -> AppResult<payment::Model> {
-    let account = super::accounts::get_visible(app, who, p.account_id).await?;
+    let account = super::accounts::visible_row(app, who, p.account_id).await?;
     let mut errors = FieldErrors::new();
     if p.amount <= 0 || p.amount > MAX_AMOUNT {
         errors.add("amount", "amount-not-positive");
@@ -205,7 +206,7 @@ pub(crate) fn new_row(
 }
 
 /// The latest payments on `accounts` (the dashboard shows a few), each with its account's number.
-pub async fn recent_on(app: &App, accounts: &[account::Model], limit: u64) -> AppResult<Vec<(payment::Model, String)>> {
+pub async fn recent_on(app: &App, accounts: &[views::Account], limit: u64) -> AppResult<Vec<(views::Payment, String)>> {
     let ids: Vec<i64> = accounts.iter().map(|a| a.id).collect();
     let rows = Payment::find()
         .filter(payment::Column::AccountId.is_in(ids))
@@ -222,20 +223,21 @@ pub async fn recent_on(app: &App, accounts: &[account::Model], limit: u64) -> Ap
                 .find(|a| a.id == p.account_id)
                 .map(|a| a.number.clone())
                 .unwrap_or_default();
-            (p, number)
+            (p.into(), number)
         })
         .collect())
 }
 
 /// Payments of one account, newest first.
-pub async fn of_account(app: &App, who: &Identity, account_id: i64, limit: u64) -> AppResult<Vec<payment::Model>> {
+pub async fn of_account(app: &App, who: &Identity, account_id: i64, limit: u64) -> AppResult<Vec<views::Payment>> {
     super::accounts::get_visible(app, who, account_id).await?;
     Ok(Payment::find()
         .filter(payment::Column::AccountId.eq(account_id))
         .order_by_desc(payment::Column::Id)
         .limit(limit)
         .all(&app.db.conn)
-        .await?)
+        .await?
+        .into_views())
 }
 
 /// Columns the payments list sorts by (BIL-4).
@@ -267,7 +269,7 @@ pub struct PaymentFilter {
 /// One row of the list: the payment with its account's number and kind.
 #[derive(Debug, Clone)]
 pub struct PaymentRow {
-    pub payment: payment::Model,
+    pub payment: views::Payment,
     pub account_number: String,
     pub account_kind: Option<kabinet_core::billing::AccountKind>,
 }
@@ -397,7 +399,7 @@ pub async fn list(
 fn row((payment, account): (payment::Model, Option<account::Model>)) -> PaymentRow {
     let (account_number, account_kind) = account.map_or((String::new(), None), |a| (a.number, Some(a.kind)));
     PaymentRow {
-        payment,
+        payment: payment.into(),
         account_number,
         account_kind,
     }

@@ -9,7 +9,8 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, QueryOrder};
 use serde_json::json;
 
 use crate::access::Actor;
-use crate::{App, AppError, AppResult, FieldErrors, audit};
+use crate::billing::views;
+use crate::{App, AppError, AppResult, FieldErrors, IntoViews, audit};
 
 /// Asset kinds a plan can be for (SPEC §3).
 pub const ASSET_KINDS: [&str; 6] = [
@@ -30,7 +31,7 @@ pub struct NewPlan {
     pub currency: Currency,
 }
 
-pub async fn create(app: &App, actor: &Actor, new: NewPlan) -> AppResult<plan::Model> {
+pub async fn create(app: &App, actor: &Actor, new: NewPlan) -> AppResult<views::Plan> {
     actor.require(&[Permission::PlansManage])?;
     let mut errors = FieldErrors::new();
     let name = text::one_line(&new.name, text::limits::NAME, true)
@@ -72,15 +73,19 @@ pub async fn create(app: &App, actor: &Actor, new: NewPlan) -> AppResult<plan::M
     )
     .await?;
     txn.commit().await?;
-    Ok(created)
+    Ok(created.into())
 }
 
-pub async fn all(app: &App) -> AppResult<Vec<plan::Model>> {
-    Ok(Plan::find().order_by_asc(plan::Column::Name).all(&app.db.conn).await?)
+pub async fn all(app: &App) -> AppResult<Vec<views::Plan>> {
+    Ok(Plan::find()
+        .order_by_asc(plan::Column::Name)
+        .all(&app.db.conn)
+        .await?
+        .into_views())
 }
 
 /// Takes a plan off sale; existing subscriptions keep it.
-pub async fn archive(app: &App, actor: &Actor, id: i64) -> AppResult<plan::Model> {
+pub async fn archive(app: &App, actor: &Actor, id: i64) -> AppResult<views::Plan> {
     actor.require(&[Permission::PlansManage])?;
     let p = Plan::find_by_id(id)
         .one(&app.db.conn)
@@ -100,5 +105,5 @@ pub async fn archive(app: &App, actor: &Actor, id: i64) -> AppResult<plan::Model
     )
     .await?;
     txn.commit().await?;
-    Ok(after)
+    Ok(after.into())
 }

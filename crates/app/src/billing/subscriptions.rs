@@ -5,12 +5,13 @@ use chrono::NaiveDate;
 use kabinet_core::ErrorCode;
 use kabinet_core::access::Permission;
 use kabinet_core::text;
-use kabinet_store::entities::plan::{self, Entity as Plan};
+use kabinet_store::entities::plan::Entity as Plan;
 use kabinet_store::entities::subscription::{self, Entity as Subscription};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
 use crate::access::{Actor, Identity};
+use crate::billing::views;
 use crate::{App, AppError, AppResult, FieldErrors, audit};
 
 #[derive(Debug, Clone)]
@@ -21,7 +22,7 @@ pub struct NewSubscription {
     pub started_on: NaiveDate,
 }
 
-pub async fn create(app: &App, actor: &Actor, who: &Identity, new: NewSubscription) -> AppResult<subscription::Model> {
+pub async fn create(app: &App, actor: &Actor, who: &Identity, new: NewSubscription) -> AppResult<views::Subscription> {
     who.require(&[Permission::BillingManage])?;
     let account = super::accounts::get_visible(app, who, new.account_id).await?;
     let mut errors = FieldErrors::new();
@@ -66,7 +67,7 @@ pub async fn create(app: &App, actor: &Actor, who: &Identity, new: NewSubscripti
     )
     .await?;
     txn.commit().await?;
-    Ok(created)
+    Ok(created.into())
 }
 
 /// Subscriptions of an account with their plans.
@@ -74,7 +75,7 @@ pub async fn of_account(
     app: &App,
     who: &Identity,
     account_id: i64,
-) -> AppResult<Vec<(subscription::Model, plan::Model)>> {
+) -> AppResult<Vec<(views::Subscription, views::Plan)>> {
     super::accounts::get_visible(app, who, account_id).await?;
     let rows = Subscription::find()
         .filter(subscription::Column::AccountId.eq(account_id))
@@ -82,11 +83,14 @@ pub async fn of_account(
         .order_by_asc(subscription::Column::Id)
         .all(&app.db.conn)
         .await?;
-    Ok(rows.into_iter().filter_map(|(s, p)| p.map(|p| (s, p))).collect())
+    Ok(rows
+        .into_iter()
+        .filter_map(|(s, p)| p.map(|p| (s.into(), p.into())))
+        .collect())
 }
 
 /// Ends a subscription: no further charges.
-pub async fn end(app: &App, actor: &Actor, who: &Identity, id: i64, on: NaiveDate) -> AppResult<subscription::Model> {
+pub async fn end(app: &App, actor: &Actor, who: &Identity, id: i64, on: NaiveDate) -> AppResult<views::Subscription> {
     who.require(&[Permission::BillingManage])?;
     let s = Subscription::find_by_id(id)
         .one(&app.db.conn)
@@ -112,5 +116,5 @@ pub async fn end(app: &App, actor: &Actor, who: &Identity, id: i64, on: NaiveDat
     )
     .await?;
     txn.commit().await?;
-    Ok(after)
+    Ok(after.into())
 }

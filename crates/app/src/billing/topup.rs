@@ -43,10 +43,10 @@ pub async fn start(
     who: &Identity,
     account_id: i64,
     amount: i64,
-) -> AppResult<(payment::Model, String)> {
+) -> AppResult<(super::views::Payment, String)> {
     who.require(&[Permission::CabinetPay])?;
     let (p, url) = start_with(app, actor, who, account_id, amount, false).await?;
-    Ok((p, url.ok_or(AppError::Refused(ErrorCode::GatewayRefused))?))
+    Ok((p.into(), url.ok_or(AppError::Refused(ErrorCode::GatewayRefused))?))
 }
 
 /// A pending payment of ours, written before the gateway is asked, so that whatever the gateway
@@ -87,7 +87,7 @@ pub(crate) async fn start_with(
     amount: i64,
     save_card: bool,
 ) -> AppResult<(payment::Model, Option<String>)> {
-    let account = super::accounts::get_visible(app, who, account_id).await?;
+    let account = super::accounts::visible_row(app, who, account_id).await?;
     if amount <= 0 || amount > MAX_AMOUNT {
         return Err(FieldErrors::single("amount", "amount-not-positive"));
     }
@@ -367,7 +367,7 @@ async fn credit(app: &App, actor: &Actor, ours: &payment::Model, saved_method: O
 
 /// The customer came back from the bank's page: ask the gateway how it went (the notification
 /// may not have arrived yet) and settle. Returns the payment as it stands.
-pub async fn after_return(app: &App, who: &Identity, payment_id: i64) -> AppResult<payment::Model> {
+pub async fn after_return(app: &App, who: &Identity, payment_id: i64) -> AppResult<super::views::Payment> {
     let ours = Payment::find_by_id(payment_id)
         .one(&app.db.conn)
         .await?
@@ -389,11 +389,22 @@ pub async fn after_return(app: &App, who: &Identity, payment_id: i64) -> AppResu
     Payment::find_by_id(payment_id)
         .one(&app.db.conn)
         .await?
+        .map(Into::into)
         .ok_or(AppError::NotFound)
 }
 
-/// One payment the caller may see (for its receipt).
+/// One payment the caller may see, with its account.
 pub async fn get_visible(
+    app: &App,
+    who: &Identity,
+    payment_id: i64,
+) -> AppResult<(super::views::Payment, super::views::Account)> {
+    let (p, a) = visible_rows(app, who, payment_id).await?;
+    Ok((p.into(), a.into()))
+}
+
+/// The rows behind [`get_visible`], for refunds and receipts.
+pub(crate) async fn visible_rows(
     app: &App,
     who: &Identity,
     payment_id: i64,
@@ -402,7 +413,7 @@ pub async fn get_visible(
         .one(&app.db.conn)
         .await?
         .ok_or(AppError::NotFound)?;
-    let a = super::accounts::get_visible(app, who, p.account_id).await?;
+    let a = super::accounts::visible_row(app, who, p.account_id).await?;
     Ok((p, a))
 }
 
@@ -418,7 +429,7 @@ pub async fn refund(
     key: &str,
 ) -> AppResult<Outcome> {
     who.require(&[Permission::PaymentsPost])?;
-    let (p, _) = get_visible(app, who, payment_id).await?;
+    let (p, _) = visible_rows(app, who, payment_id).await?;
     if p.status != kabinet_core::billing::PaymentStatus::Succeeded {
         return Err(AppError::Refused(ErrorCode::PaymentNotRefundable));
     }

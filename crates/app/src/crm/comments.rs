@@ -8,7 +8,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Quer
 use serde_json::json;
 
 use crate::access::{Actor, Identity};
-use crate::{App, AppError, AppResult, FieldErrors, audit, customers};
+use crate::{App, AppError, AppResult, FieldErrors, IntoViews, audit, customers};
 
 pub const KINDS: &[CommentKind] = CommentKind::ALL;
 /// Longest comment, in characters.
@@ -22,7 +22,7 @@ pub async fn add(
     customer_id: i64,
     kind: &str,
     text: &str,
-) -> AppResult<customer_comment::Model> {
+) -> AppResult<super::views::Comment> {
     who.require(&[Permission::CustomersRead])?;
     customers::get_visible(app, who, customer_id).await?;
     let mut errors = FieldErrors::new();
@@ -54,17 +54,18 @@ pub async fn add(
     )
     .await?;
     txn.commit().await?;
-    Ok(saved)
+    Ok(saved.into())
 }
 
 /// A customer's comments, newest first (the caller has checked the customer).
-pub async fn of_customer(app: &App, customer_id: i64, limit: u64) -> AppResult<Vec<customer_comment::Model>> {
+pub async fn of_customer(app: &App, customer_id: i64, limit: u64) -> AppResult<Vec<super::views::Comment>> {
     Ok(Comment::find()
         .filter(customer_comment::Column::CustomerId.eq(customer_id))
         .order_by_desc(customer_comment::Column::Id)
         .limit(limit)
         .all(&app.db.conn)
-        .await?)
+        .await?
+        .into_views())
 }
 
 /// Deletes a comment (the route lets administrators only); the audit record keeps its text.

@@ -9,7 +9,6 @@ use kabinet_core::email::Email;
 use kabinet_core::legal_ids::{self, IdError};
 use kabinet_core::text;
 use kabinet_store::entities::counterparty::{self, Entity as Counterparty};
-use kabinet_store::entities::customer;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
 };
@@ -17,8 +16,9 @@ use serde_json::json;
 
 use super::registry::{RegistryError, RegistryParty};
 use crate::access::{Actor, Identity};
+use crate::crm::views;
 use crate::listing::{Page, Sort};
-use crate::{App, AppError, AppResult, FieldErrors, audit};
+use crate::{App, AppError, AppResult, FieldErrors, IntoViews, audit};
 
 /// The kinds in the order the form offers them: organisations first.
 pub const KINDS: [PartyKind; 3] = [PartyKind::LegalEntity, PartyKind::SoleProprietor, PartyKind::Individual];
@@ -218,7 +218,12 @@ fn visible_to(who: &Identity, c: &counterparty::Model) -> bool {
 }
 
 /// The counterparty `id` if `who` may see it (staff all, a partner its own).
-pub async fn get_visible(app: &App, who: &Identity, id: i64) -> AppResult<counterparty::Model> {
+pub async fn get_visible(app: &App, who: &Identity, id: i64) -> AppResult<views::Counterparty> {
+    visible_row(app, who, id).await.map(Into::into)
+}
+
+/// The row behind [`get_visible`], for the use cases that change it.
+async fn visible_row(app: &App, who: &Identity, id: i64) -> AppResult<counterparty::Model> {
     let c = Counterparty::find_by_id(id)
         .one(&app.db.conn)
         .await?
@@ -232,15 +237,15 @@ pub async fn get_visible(app: &App, who: &Identity, id: i64) -> AppResult<counte
 
 /// The legal party of `customer`, which the caller has already been allowed to see: a
 /// customer's own people see its requisites on their services page, staff on its card.
-pub async fn of_customer(app: &App, customer: &customer::Model) -> AppResult<Option<counterparty::Model>> {
+pub async fn of_customer(app: &App, customer: &views::Customer) -> AppResult<Option<views::Counterparty>> {
     match customer.counterparty_id {
-        Some(id) => Ok(Counterparty::find_by_id(id).one(&app.db.conn).await?),
+        Some(id) => Ok(Counterparty::find_by_id(id).one(&app.db.conn).await?.map(Into::into)),
         None => Ok(None),
     }
 }
 
 /// The counterparties of `ids` in one query, by id.
-pub async fn by_ids(app: &App, ids: &[i64]) -> AppResult<std::collections::HashMap<i64, counterparty::Model>> {
+pub async fn by_ids(app: &App, ids: &[i64]) -> AppResult<std::collections::HashMap<i64, views::Counterparty>> {
     if ids.is_empty() {
         return Ok(Default::default());
     }
@@ -249,7 +254,7 @@ pub async fn by_ids(app: &App, ids: &[i64]) -> AppResult<std::collections::HashM
         .all(&app.db.conn)
         .await?
         .into_iter()
-        .map(|c| (c.id, c))
+        .map(|c| (c.id, c.into()))
         .collect())
 }
 
@@ -260,13 +265,13 @@ pub async fn create(
     actor: &Actor,
     who: &Identity,
     input: CounterpartyInput,
-) -> AppResult<counterparty::Model> {
+) -> AppResult<views::Counterparty> {
     who.require(&[Permission::CounterpartiesManage])?;
     let c = check(&input).map_err(AppError::Validation)?;
     let txn = app.db.write().await?;
     let saved = insert_in(&txn, actor, who, c).await?;
     txn.commit().await?;
-    Ok(saved)
+    Ok(saved.into())
 }
 
 /// Writes a checked counterparty inside the caller's transaction, with its audit record.
@@ -325,9 +330,9 @@ pub async fn update(
     who: &Identity,
     id: i64,
     input: CounterpartyInput,
-) -> AppResult<counterparty::Model> {
+) -> AppResult<views::Counterparty> {
     who.require(&[Permission::CounterpartiesManage])?;
-    let before = get_visible(app, who, id).await?;
+    let before = visible_row(app, who, id).await?;
     let c = check(&input).map_err(AppError::Validation)?;
     let changes = audit::diff(&[
         ("kind", json!(before.kind), json!(c.kind)),
@@ -348,7 +353,7 @@ pub async fn update(
         ("emails", json!(before.emails), json!(c.emails)),
     ]);
     if changes.as_object().is_some_and(|m| m.is_empty()) {
-        return Ok(before);
+        return Ok(before.into());
     }
     let mut row: counterparty::ActiveModel = before.into();
     row.kind = Set(c.kind);
@@ -374,7 +379,7 @@ pub async fn update(
     };
     audit::record(&txn, actor, "counterparty.update", "counterparty", Some(id), changes).await?;
     txn.commit().await?;
-    Ok(saved)
+    Ok(saved.into())
 }
 
 /// The register as `who` may see it, searched by name, INN or OGRN.
@@ -385,7 +390,7 @@ pub async fn list(
     sort: &Sort,
     page: u64,
     per_page: u64,
-) -> AppResult<Page<counterparty::Model>> {
+) -> AppResult<Page<views::Counterparty>> {
     let mut q = Counterparty::find();
     if who.is_partner() {
         q = q.filter(counterparty::Column::PartnerId.eq(who.partner_id.unwrap_or(-1)));
@@ -412,7 +417,7 @@ pub async fn list(
     let total = paginator.num_items().await?;
     let items = paginator.fetch_page(page.saturating_sub(1)).await?;
     Ok(Page {
-        items,
+        items: items.into_views(),
         total,
         page: page.max(1),
         per_page,

@@ -5,3 +5,4 @@ pub mod comments;
 pub mod counterparties;
 pub mod opening;
 pub mod registry;
+pub mod views;

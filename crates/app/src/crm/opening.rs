@@ -4,7 +4,6 @@
 //! It sits above customers, logins and licences, which know nothing of it.
 
 use kabinet_core::access::Permission;
-use kabinet_store::entities::customer;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 use crate::access::{Actor, Identity};
@@ -28,12 +27,12 @@ pub struct Opening {
 
 /// What [`open`] made.
 pub struct Opened {
-    pub customer: customer::Model,
+    pub customer: super::views::Customer,
     pub login: Option<crate::access::users::CreatedUser>,
-    pub account: kabinet_store::entities::account::Model,
+    pub account: crate::billing::views::Account,
     pub licence: Option<crate::assets::licences::Created>,
     /// The counterparty the form registered from the company registry, if it did.
-    pub registered_counterparty: Option<kabinet_store::entities::counterparty::Model>,
+    pub registered_counterparty: Option<super::views::Counterparty>,
 }
 
 /// An INN the caller cannot find among its counterparties, looked up in the company registry
@@ -192,10 +191,10 @@ pub async fn open(app: &App, actor: &Actor, who: &Identity, o: Opening) -> AppRe
     };
     txn.commit().await?;
     Ok(Opened {
-        customer,
+        customer: customer.into(),
         login,
-        account,
+        account: account.into(),
         licence,
-        registered_counterparty,
+        registered_counterparty: registered_counterparty.map(Into::into),
     })
 }

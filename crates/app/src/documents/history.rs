@@ -12,8 +12,9 @@ use sea_orm::{ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, 
 use serde::{Deserialize, Serialize};
 
 use crate::access::Identity;
+use crate::documents::views;
 use crate::listing::{Page, Sort};
-use crate::{App, AppError, AppResult, customers};
+use crate::{App, AppError, AppResult, IntoViews, customers};
 
 /// Columns the history sorts by.
 pub const SORTS: [&str; 5] = ["issued", "number", "kind", "period", "amount"];
@@ -54,7 +55,7 @@ pub async fn list(
     sort: &Sort,
     page: u64,
     per_page: u64,
-) -> AppResult<Page<(document::Model, String)>> {
+) -> AppResult<Page<(views::Document, String)>> {
     let mut q = DocumentRow::find().filter(customer_scope(app, who, document::Column::CustomerId).await?);
     if let Some(c) = f.customer_id {
         q = q.filter(document::Column::CustomerId.eq(c));
@@ -104,7 +105,7 @@ pub async fn list(
             .into_iter()
             .map(|d| {
                 let n = numbers.get(&d.account_id).cloned().unwrap_or_default();
-                (d, n)
+                (d.into(), n)
             })
             .collect(),
         total,
@@ -114,40 +115,41 @@ pub async fn list(
 }
 
 /// The document `id` if `who` may see it.
-pub async fn get_visible(app: &App, who: &Identity, id: i64) -> AppResult<document::Model> {
+pub async fn get_visible(app: &App, who: &Identity, id: i64) -> AppResult<views::Document> {
     let d = DocumentRow::find_by_id(id)
         .one(&app.db.conn)
         .await?
         .ok_or(AppError::NotFound)?;
     customers::get_visible(app, who, d.customer_id).await?;
-    Ok(d)
+    Ok(d.into())
 }
 
 /// The document's file on disk, for its reader.
-pub async fn file(app: &App, who: &Identity, id: i64) -> AppResult<(document::Model, PathBuf)> {
+pub async fn file(app: &App, who: &Identity, id: i64) -> AppResult<(views::Document, PathBuf)> {
     let d = get_visible(app, who, id).await?;
     let path = super::dir(app).join(&d.stored_name);
     Ok((d, path))
 }
 
 /// The order `id` if `who` may see its customer.
-pub async fn order(app: &App, who: &Identity, id: i64) -> AppResult<document_order::Model> {
+pub async fn order(app: &App, who: &Identity, id: i64) -> AppResult<views::Order> {
     let o = DocumentOrder::find_by_id(id)
         .one(&app.db.conn)
         .await?
         .ok_or(AppError::NotFound)?;
     customers::get_visible(app, who, o.customer_id).await?;
-    Ok(o)
+    Ok(o.into())
 }
 
 /// The newest orders of a customer (the caller has checked the customer).
-pub async fn recent_orders(app: &App, customer_id: i64, limit: u64) -> AppResult<Vec<document_order::Model>> {
+pub async fn recent_orders(app: &App, customer_id: i64, limit: u64) -> AppResult<Vec<views::Order>> {
     Ok(DocumentOrder::find()
         .filter(document_order::Column::CustomerId.eq(customer_id))
         .order_by_desc(document_order::Column::Id)
         .limit(limit)
         .all(&app.db.conn)
-        .await?)
+        .await?
+        .into_views())
 }
 
 /// The zip of an order, for its reader: the download name and the path.
@@ -158,7 +160,7 @@ pub async fn archive(app: &App, who: &Identity, order_id: i64) -> AppResult<(Str
 }
 
 /// Percent done, 0–100.
-pub fn percent(o: &document_order::Model) -> i64 {
+pub fn percent(o: &views::Order) -> i64 {
     match o.status {
         kabinet_core::export::JobStatus::Done => 100,
         _ if o.total > 0 => (i64::from(o.done) * 100 / i64::from(o.total)).clamp(0, 99),
@@ -175,6 +177,6 @@ pub struct Skipped {
     pub reason: String,
 }
 
-pub fn skipped(o: &document_order::Model) -> Vec<Skipped> {
+pub fn skipped(o: &views::Order) -> Vec<Skipped> {
     serde_json::from_str(&o.skipped).unwrap_or_default()
 }

@@ -280,7 +280,11 @@ async fn issue_part(app: &App, job: &Job, part: &Part) -> AppResult<Option<&'sta
         Coverage::Amount => {
             let amount = match job.order.prepayment_amount {
                 Some(amount) => amount,
-                None => crate::billing::accounts::summary(app, a.clone()).await?.amount_due,
+                None => {
+                    crate::billing::accounts::summary(app, a.clone().into())
+                        .await?
+                        .amount_due
+                }
             };
             if amount <= 0 {
                 return Ok(Some("nothing-due"));

@@ -11,6 +11,7 @@ pub mod history;
 pub mod issue;
 pub mod orders;
 pub mod receipts;
+pub mod views;
 
 use std::path::PathBuf;
 

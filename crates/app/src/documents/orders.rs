@@ -217,7 +217,7 @@ async fn check(app: &App, o: &NewOrder, today: jiff::civil::Date) -> AppResult<C
 /// Queues an order of `who` for the customer's documents. The customer must be one `who` may
 /// see, and every account the customer's own; the language is the reader's: the customer
 /// user's own, or the customer's when staff order for it.
-pub async fn place(app: &App, actor: &Actor, who: &Identity, o: NewOrder) -> AppResult<document_order::Model> {
+pub async fn place(app: &App, actor: &Actor, who: &Identity, o: NewOrder) -> AppResult<super::views::Order> {
     who.require(&[Permission::CabinetDocuments, Permission::DocumentsIssue])?;
     let customer = customers::get_visible(app, who, o.customer_id).await?;
     let today = crate::billing::run::today_for(None, &app.config.display_time_zone);
@@ -294,7 +294,7 @@ pub async fn place(app: &App, actor: &Actor, who: &Identity, o: NewOrder) -> App
     .await?;
     txn.commit().await?;
     app.worker_wake.notify_one();
-    Ok(order)
+    Ok(order.into())
 }
 
 /// A jiff date as chrono's, for the entities.

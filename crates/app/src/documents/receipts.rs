@@ -9,9 +9,9 @@ use super::compose::{self, Context, local_day};
 
 /// The receipt of payment `id` for `who`, in `lang`: its file name and the PDF.
 pub async fn pdf(app: &App, who: &Identity, id: i64, lang: Lang) -> AppResult<(String, Vec<u8>)> {
-    let (p, a) = topup::get_visible(app, who, id).await?;
+    let (p, a) = topup::visible_rows(app, who, id).await?;
     let customer_id = a.customer_id.ok_or(crate::AppError::NotFound)?;
-    let customer = customers::get_visible(app, who, customer_id).await?;
+    let customer = customers::visible_row(app, who, customer_id).await?;
     let counterparty = match customer.counterparty_id {
         Some(id) => {
             use sea_orm::EntityTrait;

@@ -5,6 +5,7 @@
 pub mod email;
 pub mod outbox;
 pub mod sms;
+pub mod views;
 pub mod webhook;
 pub mod worker;
 

@@ -194,12 +194,15 @@ pub async fn counts(app: &App, who: &Identity) -> AppResult<Vec<(String, i64)>> 
 }
 
 /// The newest messages, for the back-office outbox page.
-pub async fn recent(app: &App, limit: u64) -> AppResult<Vec<outbox_message::Model>> {
+pub async fn recent(app: &App, limit: u64) -> AppResult<Vec<super::views::OutboxMessage>> {
     Ok(OutboxMessage::find()
         .order_by_desc(outbox_message::Column::Id)
         .limit(limit)
         .all(&app.db.conn)
-        .await?)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }
 
 #[cfg(test)]

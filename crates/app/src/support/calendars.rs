@@ -17,6 +17,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Quer
 use serde_json::json;
 
 use crate::access::Actor;
+use crate::support::views;
 use crate::{App, AppError, AppResult, FieldErrors, audit};
 
 /// Built calendars by id. A calendar is rebuilt when its rows change — the key is a hash of
@@ -79,17 +80,18 @@ async fn days_of(app: &App, holiday_calendar_id: i64) -> AppResult<Vec<holiday_c
 }
 
 /// Every business calendar, by name.
-pub async fn list(app: &App) -> AppResult<Vec<business_calendar::Model>> {
+pub async fn list(app: &App) -> AppResult<Vec<views::BusinessCalendar>> {
     Ok(BusinessCalendar::find()
         .order_by_asc(business_calendar::Column::Name)
         .all(&app.db.conn)
-        .await?)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
 }
 
 /// Every holiday calendar with its days.
-pub async fn holiday_calendars(
-    app: &App,
-) -> AppResult<Vec<(holiday_calendar::Model, Vec<holiday_calendar_day::Model>)>> {
+pub async fn holiday_calendars(app: &App) -> AppResult<Vec<(views::HolidayCalendar, Vec<views::HolidayDay>)>> {
     let mut out = Vec::new();
     for h in HolidayCalendar::find()
         .order_by_asc(holiday_calendar::Column::Name)
@@ -97,7 +99,7 @@ pub async fn holiday_calendars(
         .await?
     {
         let days = days_of(app, h.id).await?;
-        out.push((h, days));
+        out.push((h.into(), days.into_iter().map(Into::into).collect()));
     }
     Ok(out)
 }
@@ -167,7 +169,7 @@ pub async fn create(
     code: &str,
     edit: CalendarEdit,
     holiday_calendar_id: Option<i64>,
-) -> AppResult<business_calendar::Model> {
+) -> AppResult<views::BusinessCalendar> {
     actor.require(&[Permission::SlaManage])?;
     let code = code.trim();
     let checked = check(&edit);
@@ -215,11 +217,11 @@ pub async fn create(
     )
     .await?;
     txn.commit().await?;
-    Ok(saved)
+    Ok(saved.into())
 }
 
 /// Changes a business calendar.
-pub async fn update(app: &App, actor: &Actor, id: i64, edit: CalendarEdit) -> AppResult<business_calendar::Model> {
+pub async fn update(app: &App, actor: &Actor, id: i64, edit: CalendarEdit) -> AppResult<views::BusinessCalendar> {
     actor.require(&[Permission::SlaManage])?;
     let old = BusinessCalendar::find_by_id(id)
         .one(&app.db.conn)
@@ -252,7 +254,7 @@ pub async fn update(app: &App, actor: &Actor, id: i64, edit: CalendarEdit) -> Ap
     )
     .await?;
     txn.commit().await?;
-    Ok(saved)
+    Ok(saved.into())
 }
 
 pub const DAY_KINDS: [&str; 2] = ["holiday", "worked"];
@@ -265,7 +267,7 @@ pub async fn set_day(
     day: &str,
     kind: &str,
     note: &str,
-) -> AppResult<holiday_calendar_day::Model> {
+) -> AppResult<views::HolidayDay> {
     actor.require(&[Permission::SlaManage])?;
     HolidayCalendar::find_by_id(holiday_calendar_id)
         .one(&app.db.conn)
@@ -320,7 +322,7 @@ pub async fn set_day(
     )
     .await?;
     txn.commit().await?;
-    Ok(saved)
+    Ok(saved.into())
 }
 
 /// Removes a day from a holiday calendar; it becomes an ordinary day again.

@@ -16,6 +16,7 @@ use kabinet_store::entities::user::{self, Entity as User};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 
+use crate::IntoViews;
 use crate::access::{Actor, Identity};
 use crate::billing::ledger::{self, Posting};
 use crate::time::instant;
@@ -23,7 +24,8 @@ use crate::{App, AppError, AppResult, FieldErrors, audit};
 
 use super::clocks;
 use super::events::{self, CustomerNotice};
-use super::tickets::{self, Upload, get_visible};
+use super::tickets::{self, Upload, visible_row};
+use super::views;
 
 /// Longest message, in characters.
 pub const MESSAGE_MAX: usize = 20_000;
@@ -57,9 +59,9 @@ pub async fn post(
     who: &Identity,
     ticket_id: i64,
     new: NewMessage,
-) -> AppResult<ticket_message::Model> {
+) -> AppResult<views::Message> {
     who.require(&[Permission::CabinetTickets, Permission::TicketsWork])?;
-    let t = get_visible(app, who, ticket_id).await?;
+    let t = visible_row(app, who, ticket_id).await?;
     let side = side_of(who);
     let internal = new.internal && side == Side::Staff;
     let mut errors = FieldErrors::new();
@@ -131,7 +133,7 @@ pub async fn post(
     }
     txn.commit().await?;
     app.worker_wake.notify_one();
-    Ok(message)
+    Ok(message.into())
 }
 
 /// The ticket read again inside the change's transaction, locked until it ends (PostgreSQL;
@@ -188,9 +190,9 @@ pub async fn set_status(
     ticket_id: i64,
     to: &str,
     effort: CaseEffort,
-) -> AppResult<ticket::Model> {
+) -> AppResult<views::Ticket> {
     who.require(&[Permission::CabinetTickets, Permission::TicketsWork])?;
-    let t = get_visible(app, who, ticket_id).await?;
+    let t = visible_row(app, who, ticket_id).await?;
     let to: TicketStatus = to
         .parse()
         .map_err(|_| FieldErrors::single("status", "invalid-choice"))?;
@@ -282,7 +284,7 @@ pub async fn set_status(
     .await?;
     txn.commit().await?;
     app.worker_wake.notify_one();
-    Ok(t)
+    Ok(t.into())
 }
 
 /// Checks the difficulty (1–5) and the volume in minutes of a case.
@@ -320,9 +322,9 @@ pub async fn assign(
     who: &Identity,
     ticket_id: i64,
     assignee: Option<i64>,
-) -> AppResult<ticket::Model> {
+) -> AppResult<views::Ticket> {
     who.require(&[Permission::TicketsWork])?;
-    let t = get_visible(app, who, ticket_id).await?;
+    let t = visible_row(app, who, ticket_id).await?;
     if let Some(id) = assignee {
         let ok = User::find_by_id(id)
             .filter(user::Column::Status.eq(kabinet_core::access::UserStatus::Active))
@@ -350,18 +352,19 @@ pub async fn assign(
     )
     .await?;
     txn.commit().await?;
-    Ok(t)
+    Ok(t.into())
 }
 
 /// Staff who can take tickets: active, not partners.
-pub async fn assignable_staff(app: &App) -> AppResult<Vec<user::Model>> {
+pub async fn assignable_staff(app: &App) -> AppResult<Vec<crate::access::views::User>> {
     Ok(User::find()
         .filter(user::Column::StaffRole.is_not_null())
         .filter(user::Column::StaffRole.ne(StaffRole::Partner.as_str()))
         .filter(user::Column::Status.eq(kabinet_core::access::UserStatus::Active))
         .order_by_asc(user::Column::DisplayName)
         .all(&app.db.conn)
-        .await?)
+        .await?
+        .into_views())
 }
 
 /// Sets the class (staff decide; the topic only suggests): the deadlines are computed again
@@ -372,14 +375,14 @@ pub async fn set_class(
     who: &Identity,
     ticket_id: i64,
     class: &str,
-) -> AppResult<ticket::Model> {
+) -> AppResult<views::Ticket> {
     who.require(&[Permission::TicketsWork])?;
-    let t = get_visible(app, who, ticket_id).await?;
+    let t = visible_row(app, who, ticket_id).await?;
     let class: RequestClass = class
         .parse()
         .map_err(|_| FieldErrors::single("class", "invalid-choice"))?;
     if t.request_class == class {
-        return Ok(t);
+        return Ok(t.into());
     }
     let (terms, calendar) = super::plans::terms(app, t.sla_plan_id, class).await?;
     let txn = app.db.write().await?;
@@ -403,7 +406,7 @@ pub async fn set_class(
     )
     .await?;
     txn.commit().await?;
-    Ok(t)
+    Ok(t.into())
 }
 
 /// Sets the completion deadline agreed with the customer (for requests completed "by
@@ -414,9 +417,9 @@ pub async fn agree_due(
     who: &Identity,
     ticket_id: i64,
     due: chrono::DateTime<chrono::Utc>,
-) -> AppResult<ticket::Model> {
+) -> AppResult<views::Ticket> {
     who.require(&[Permission::TicketsWork])?;
-    let t = get_visible(app, who, ticket_id).await?;
+    let t = visible_row(app, who, ticket_id).await?;
     let now = kabinet_store::now();
     if due <= now {
         return Err(FieldErrors::single("agreed_due", "ticket-due-in-past"));
@@ -443,5 +446,5 @@ pub async fn agree_due(
     events::publish(app, &txn, &t, "ticket.due_agreed", json!({"due": due})).await?;
     txn.commit().await?;
     app.worker_wake.notify_one();
-    Ok(t)
+    Ok(t.into())
 }

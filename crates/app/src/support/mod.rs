@@ -8,3 +8,4 @@ pub mod conversation;
 pub mod events;
 pub mod plans;
 pub mod tickets;
+pub mod views;

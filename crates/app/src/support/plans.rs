@@ -17,13 +17,13 @@ use serde_json::json;
 use crate::access::{Actor, Identity};
 use crate::{App, AppError, AppResult, FieldErrors, audit, customers};
 
-use super::calendars;
+use super::{calendars, views};
 
 /// A plan with its terms per class.
 #[derive(Debug, Clone)]
 pub struct PlanWithTerms {
-    pub plan: sla_plan::Model,
-    pub terms: Vec<sla_plan_term::Model>,
+    pub plan: views::SlaPlan,
+    pub terms: Vec<views::PlanTerm>,
 }
 
 pub async fn list(app: &App) -> AppResult<Vec<PlanWithTerms>> {
@@ -39,26 +39,32 @@ pub async fn list(app: &App) -> AppResult<Vec<PlanWithTerms>> {
     Ok(plans
         .into_iter()
         .map(|plan| PlanWithTerms {
-            terms: terms.iter().filter(|t| t.sla_plan_id == plan.id).cloned().collect(),
-            plan,
+            terms: terms
+                .iter()
+                .filter(|t| t.sla_plan_id == plan.id)
+                .cloned()
+                .map(Into::into)
+                .collect(),
+            plan: plan.into(),
         })
         .collect())
 }
 
-pub async fn by_code(app: &App, code: &str) -> AppResult<sla_plan::Model> {
+pub async fn by_code(app: &App, code: &str) -> AppResult<views::SlaPlan> {
     SlaPlan::find()
         .filter(sla_plan::Column::Code.eq(code))
         .one(&app.db.conn)
         .await?
+        .map(Into::into)
         .ok_or(AppError::NotFound)
 }
 
 /// The plan of `customer`: its own, or the configured default.
-pub async fn of_customer(app: &App, customer: &customer::Model) -> AppResult<sla_plan::Model> {
+pub async fn of_customer(app: &App, customer: &customer::Model) -> AppResult<views::SlaPlan> {
     if let Some(id) = customer.sla_plan_id
         && let Some(plan) = SlaPlan::find_by_id(id).one(&app.db.conn).await?
     {
-        return Ok(plan);
+        return Ok(plan.into());
     }
     by_code(app, &app.config.support.default_plan).await
 }
@@ -107,7 +113,7 @@ pub async fn preview(app: &App, code: &str, class: RequestClass, opened_at: Time
 }
 
 /// Adds a plan; it starts with the terms of the default plan, to be changed class by class.
-pub async fn create(app: &App, actor: &Actor, code: &str, name: &str, description: &str) -> AppResult<sla_plan::Model> {
+pub async fn create(app: &App, actor: &Actor, code: &str, name: &str, description: &str) -> AppResult<views::SlaPlan> {
     actor.require(&[Permission::SlaManage])?;
     let code = code.trim();
     let mut errors = FieldErrors::new();
@@ -157,7 +163,7 @@ pub async fn create(app: &App, actor: &Actor, code: &str, name: &str, descriptio
     )
     .await?;
     txn.commit().await?;
-    Ok(saved)
+    Ok(saved.into())
 }
 
 /// Longest reaction or completion time a plan may promise: a year of working minutes.
@@ -173,7 +179,7 @@ pub async fn update_terms(
     calendar_id: i64,
     reaction_minutes: Option<i64>,
     resolution_minutes: Option<i64>,
-) -> AppResult<sla_plan_term::Model> {
+) -> AppResult<views::PlanTerm> {
     actor.require(&[Permission::SlaManage])?;
     let mut errors = FieldErrors::new();
     for (field, m) in [
@@ -234,7 +240,7 @@ pub async fn update_terms(
     )
     .await?;
     txn.commit().await?;
-    Ok(saved)
+    Ok(saved.into())
 }
 
 /// A customer's support terms: its SLA plan (`None`: the default plan) and whether support is
@@ -246,9 +252,9 @@ pub async fn set_customer_terms(
     customer_id: i64,
     plan_id: Option<i64>,
     pay_per_case: bool,
-) -> AppResult<customer::Model> {
+) -> AppResult<crate::crm::views::Customer> {
     who.require(&[Permission::BillingManage])?;
-    let c = customers::get_visible(app, who, customer_id).await?;
+    let c = customers::visible_row(app, who, customer_id).await?;
     if let Some(id) = plan_id {
         SlaPlan::find_by_id(id)
             .one(&app.db.conn)
@@ -274,5 +280,5 @@ pub async fn set_customer_terms(
     )
     .await?;
     txn.commit().await?;
-    Ok(saved)
+    Ok(saved.into())
 }

@@ -25,10 +25,10 @@ use sha2::{Digest, Sha256};
 
 use crate::access::{Actor, Identity};
 use crate::listing::{Page, Sort};
-use crate::{App, AppError, AppResult, FieldErrors, audit, customers};
+use crate::{App, AppError, AppResult, FieldErrors, IntoViews, audit, customers};
 
 use super::events::{self, CustomerNotice};
-use super::{clocks, plans};
+use super::{clocks, plans, views};
 
 /// Longest title and description, in characters.
 pub const TITLE_MAX: usize = 200;
@@ -87,7 +87,7 @@ pub struct NewTicket {
 /// has ended and support is not paid per case; refused with the amount to pay
 /// (`Err(OverDebtCap)`) when support is paid per case and the account is past its debt cap
 /// already, since the case could not be charged. Other errors are failures.
-pub async fn eligibility(app: &App, customer: &customer::Model) -> AppResult<()> {
+pub async fn eligibility(app: &App, customer: &crate::crm::views::Customer) -> AppResult<()> {
     if customer.pay_per_case {
         // Without an account yet there is nothing past a cap; closing asks for one.
         let Some(account) = crate::billing::accounts::first_of_customer(app, customer.id).await? else {
@@ -190,10 +190,10 @@ pub async fn open(
     who: &Identity,
     customer_id: i64,
     new: NewTicket,
-) -> AppResult<ticket::Model> {
+) -> AppResult<views::Ticket> {
     who.require(&[Permission::CabinetTickets, Permission::TicketsWork])?;
-    let customer = customers::get_visible(app, who, customer_id).await?;
-    eligibility(app, &customer).await?;
+    let customer = customers::visible_row(app, who, customer_id).await?;
+    eligibility(app, &customer.clone().into()).await?;
     let mut errors = FieldErrors::new();
     let topic = topic_by_code(new.topic.trim());
     if topic.is_none() {
@@ -306,11 +306,16 @@ pub async fn open(
     events::publish(app, &txn, &saved, "ticket.opened", json!({})).await?;
     txn.commit().await?;
     app.worker_wake.notify_one();
-    Ok(saved)
+    Ok(saved.into())
 }
 
 /// The ticket `id` if `who` may see it: its customer's users, staff who see the customer.
-pub async fn get_visible(app: &App, who: &Identity, id: i64) -> AppResult<ticket::Model> {
+pub async fn get_visible(app: &App, who: &Identity, id: i64) -> AppResult<views::Ticket> {
+    visible_row(app, who, id).await.map(Into::into)
+}
+
+/// The row behind [`get_visible`], for the use cases that change it.
+pub(crate) async fn visible_row(app: &App, who: &Identity, id: i64) -> AppResult<ticket::Model> {
     let t = Ticket::find_by_id(id)
         .one(&app.db.conn)
         .await?
@@ -320,19 +325,19 @@ pub async fn get_visible(app: &App, who: &Identity, id: i64) -> AppResult<ticket
 }
 
 /// A ticket's correspondence, oldest first; internal notes only for staff.
-pub async fn messages(app: &App, who: &Identity, t: &ticket::Model) -> AppResult<Vec<ticket_message::Model>> {
+pub async fn messages(app: &App, who: &Identity, t: &views::Ticket) -> AppResult<Vec<views::Message>> {
     let mut q = Message::find()
         .filter(ticket_message::Column::TicketId.eq(t.id))
         .order_by_asc(ticket_message::Column::Id);
     if !who.is_staff() {
         q = q.filter(ticket_message::Column::Internal.eq(false));
     }
-    Ok(q.all(&app.db.conn).await?)
+    Ok(q.all(&app.db.conn).await?.into_views())
 }
 
 /// A ticket's files without their contents, oldest first. Files of internal notes only for
 /// staff.
-pub async fn attachments(app: &App, who: &Identity, t: &ticket::Model) -> AppResult<Vec<ticket_attachment::Model>> {
+pub async fn attachments(app: &App, who: &Identity, t: &views::Ticket) -> AppResult<Vec<views::Attachment>> {
     let visible_messages: Option<Vec<i64>> = if who.is_staff() {
         None
     } else {
@@ -362,11 +367,12 @@ pub async fn attachments(app: &App, who: &Identity, t: &ticket::Model) -> AppRes
             (Some(visible), Some(m)) => visible.contains(&m),
             _ => true,
         })
+        .map(Into::into)
         .collect())
 }
 
 /// One file with its contents, if `who` may see its ticket (and, for a customer, its message).
-pub async fn attachment(app: &App, who: &Identity, ticket_id: i64, id: i64) -> AppResult<ticket_attachment::Model> {
+pub async fn attachment(app: &App, who: &Identity, ticket_id: i64, id: i64) -> AppResult<views::Attachment> {
     let t = get_visible(app, who, ticket_id).await?;
     let listed = attachments(app, who, &t).await?;
     if !listed.iter().any(|f| f.id == id) {
@@ -375,6 +381,7 @@ pub async fn attachment(app: &App, who: &Identity, ticket_id: i64, id: i64) -> A
     Attachment::find_by_id(id)
         .one(&app.db.conn)
         .await?
+        .map(Into::into)
         .ok_or(AppError::NotFound)
 }
 
@@ -444,7 +451,7 @@ pub async fn of_customer(
     sort: &Sort,
     page: u64,
     per_page: u64,
-) -> AppResult<Page<ticket::Model>> {
+) -> AppResult<Page<views::Ticket>> {
     customers::get_visible(app, who, customer_id).await?;
     let q = filtered(Ticket::find().filter(ticket::Column::CustomerId.eq(customer_id)), f);
     page_of(app, q, sort, page, per_page).await
@@ -456,7 +463,7 @@ async fn page_of(
     sort: &Sort,
     page: u64,
     per_page: u64,
-) -> AppResult<Page<ticket::Model>> {
+) -> AppResult<Page<views::Ticket>> {
     let page = page.max(1);
     let total = crate::listing::capped_count(&app.db.conn, q.clone(), ticket::Column::Id, COUNT_CAP).await?;
     let items = sorted(q, sort)
@@ -465,7 +472,7 @@ async fn page_of(
         .all(&app.db.conn)
         .await?;
     Ok(Page {
-        items,
+        items: items.into_views(),
         total,
         page,
         per_page,
@@ -535,7 +542,7 @@ pub async fn queue(
     sort: &Sort,
     page: u64,
     per_page: u64,
-) -> AppResult<Page<ticket::Model>> {
+) -> AppResult<Page<views::Ticket>> {
     if !who.is_staff() {
         return Err(AppError::Forbidden);
     }

@@ -7,6 +7,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use kabinet_app::access::login::{LoginFailure, LoginFailureOr, SecondFactorInput, sign_in_with};
+use kabinet_app::access::views::ApiToken;
 use kabinet_app::access::{Face, Identity, history, sessions, tokens, users};
 use kabinet_app::{App, AppError};
 use kabinet_core::ErrorCode;
@@ -206,8 +207,8 @@ pub struct TokenDto {
     pub revoked: bool,
 }
 
-impl From<kabinet_store::entities::api_token::Model> for TokenDto {
-    fn from(t: kabinet_store::entities::api_token::Model) -> Self {
+impl From<ApiToken> for TokenDto {
+    fn from(t: ApiToken) -> Self {
         TokenDto {
             id: t.id,
             name: t.name,

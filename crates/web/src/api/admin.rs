@@ -7,9 +7,10 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use kabinet_app::access::users::{self, NewUser};
+use kabinet_app::access::views::User;
+use kabinet_app::audit::views::AuditRecord;
 use kabinet_app::audit::{self, AuditFilter};
 use kabinet_app::{App, customers};
-use kabinet_store::entities::{audit_record, user};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -34,8 +35,8 @@ pub struct UserDto {
     pub last_login_at: Option<DateTime<Utc>>,
 }
 
-impl From<user::Model> for UserDto {
-    fn from(u: user::Model) -> Self {
+impl From<User> for UserDto {
+    fn from(u: User) -> Self {
         UserDto {
             id: u.id,
             role: kabinet_app::access::role_of(&u)
@@ -205,8 +206,8 @@ pub struct AuditDto {
     pub hash: String,
 }
 
-impl From<audit_record::Model> for AuditDto {
-    fn from(r: audit_record::Model) -> Self {
+impl From<AuditRecord> for AuditDto {
+    fn from(r: AuditRecord) -> Self {
         AuditDto {
             seq: r.seq,
             at: r.at,

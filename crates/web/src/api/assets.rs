@@ -10,9 +10,9 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use kabinet_app::assets::guests::{self, GuestReport};
 use kabinet_app::assets::licences::{self, NewLicence};
+use kabinet_app::assets::views::{Asset, Site};
 use kabinet_app::assets::{router, verification};
 use kabinet_app::{App, AppError, customers};
-use kabinet_store::entities::{asset, site};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -47,9 +47,9 @@ pub struct LicenceDto {
     pub deleted_at: Option<DateTime<Utc>>,
 }
 
-fn licence_dto(a: asset::Model, site: Option<site::Model>) -> LicenceDto {
+fn licence_dto(a: Asset, site: Option<Site>) -> LicenceDto {
     LicenceDto {
-        modules: licences::modules_of(&a),
+        modules: a.modules.clone(),
         id: a.id,
         customer_id: a.customer_id,
         kind: a.kind.to_string(),
@@ -68,7 +68,7 @@ fn licence_dto(a: asset::Model, site: Option<site::Model>) -> LicenceDto {
     }
 }
 
-async fn one(app: &App, a: asset::Model) -> WebResult<LicenceDto> {
+async fn one(app: &App, a: Asset) -> WebResult<LicenceDto> {
     let site = licences::of_customer(app, a.customer_id)
         .await?
         .into_iter()

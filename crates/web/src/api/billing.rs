@@ -10,10 +10,11 @@ use chrono::{DateTime, NaiveDate, Utc};
 use kabinet_app::billing::accounts::{self, Summary};
 use kabinet_app::billing::ledger::{self, ManualEntry};
 use kabinet_app::billing::payments::{self, ManualPayment};
+use kabinet_app::billing::views::{LedgerEntry, Payment};
+use kabinet_app::exports::views::ExportJob;
 use kabinet_app::{App, AppError, FieldErrors};
 use kabinet_core::ErrorCode;
 use kabinet_core::billing::EntryKind;
-use kabinet_store::entities::{ledger_entry, payment};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -83,8 +84,8 @@ pub struct EntryDto {
     pub reverses_entry_id: Option<i64>,
 }
 
-impl From<ledger_entry::Model> for EntryDto {
-    fn from(e: ledger_entry::Model) -> Self {
+impl From<LedgerEntry> for EntryDto {
+    fn from(e: LedgerEntry) -> Self {
         EntryDto {
             id: e.id,
             kind: e.kind.to_string(),
@@ -115,8 +116,8 @@ pub struct PaymentDto {
     pub paid_at: Option<DateTime<Utc>>,
 }
 
-impl From<payment::Model> for PaymentDto {
-    fn from(p: payment::Model) -> Self {
+impl From<Payment> for PaymentDto {
+    fn from(p: Payment) -> Self {
         PaymentDto {
             id: p.id,
             account_id: p.account_id,
@@ -414,8 +415,8 @@ pub struct ExportDto {
     pub download_url: String,
 }
 
-impl From<kabinet_store::entities::export_job::Model> for ExportDto {
-    fn from(j: kabinet_store::entities::export_job::Model) -> Self {
+impl From<ExportJob> for ExportDto {
+    fn from(j: ExportJob) -> Self {
         ExportDto {
             percent: kabinet_app::exports::percent(&j),
             download_url: format!("/api/v1/exports/{}/download", j.token),

@@ -8,8 +8,8 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use kabinet_app::App;
 use kabinet_app::crm::counterparties::{self, CounterpartyInput, SORTS};
+use kabinet_app::crm::views::{Comment, Counterparty, Customer};
 use kabinet_app::listing::Sort;
-use kabinet_store::entities::counterparty;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -37,8 +37,8 @@ pub struct CounterpartyDto {
     pub updated_at: DateTime<Utc>,
 }
 
-impl From<counterparty::Model> for CounterpartyDto {
-    fn from(c: counterparty::Model) -> Self {
+impl From<Counterparty> for CounterpartyDto {
+    fn from(c: Counterparty) -> Self {
         CounterpartyDto {
             id: c.id,
             kind: c.kind.to_string(),
@@ -245,8 +245,8 @@ pub struct CustomerDto {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<kabinet_store::entities::customer::Model> for CustomerDto {
-    fn from(c: kabinet_store::entities::customer::Model) -> Self {
+impl From<Customer> for CustomerDto {
+    fn from(c: Customer) -> Self {
         CustomerDto {
             id: c.id,
             kind: c.kind.to_string(),
@@ -530,8 +530,8 @@ pub struct CommentDto {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<kabinet_store::entities::customer_comment::Model> for CommentDto {
-    fn from(c: kabinet_store::entities::customer_comment::Model) -> Self {
+impl From<Comment> for CommentDto {
+    fn from(c: Comment) -> Self {
         CommentDto {
             id: c.id,
             author: c.author_name,

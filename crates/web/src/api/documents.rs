@@ -8,9 +8,9 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use kabinet_app::documents::history::{self, DocumentFilter, SORTS};
 use kabinet_app::documents::orders::{self, NewOrder};
+use kabinet_app::documents::views::{Document, Order};
 use kabinet_app::listing::Sort;
 use kabinet_app::{App, AppError, customers};
-use kabinet_store::entities::{document, document_order};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -44,7 +44,7 @@ pub struct DocumentDto {
     pub created_at: DateTime<Utc>,
 }
 
-fn document_dto(d: document::Model, account_number: String, crm: bool) -> DocumentDto {
+fn document_dto(d: Document, account_number: String, crm: bool) -> DocumentDto {
     DocumentDto {
         download_url: format!("/api/v1{}/documents/{}/file", if crm { "/crm" } else { "" }, d.id),
         id: d.id,
@@ -196,7 +196,7 @@ pub struct SkippedDto {
     pub reason: String,
 }
 
-fn order_dto(o: document_order::Model, crm: bool) -> OrderDto {
+fn order_dto(o: Order, crm: bool) -> OrderDto {
     let base = if crm { "/api/v1/crm" } else { "/api/v1" };
     OrderDto {
         percent: history::percent(&o),

@@ -13,9 +13,9 @@ use kabinet_app::support::calendars::{self, CalendarEdit};
 use kabinet_app::support::conversation::{self, CaseEffort, NewMessage};
 use kabinet_app::support::plans::{self, Preview};
 use kabinet_app::support::tickets::{self, CUSTOMER_SORTS, NewTicket, Queue, TicketFilter, Upload};
+use kabinet_app::support::views::{Attachment, BusinessCalendar, Message, PlanTerm, Ticket};
 use kabinet_app::{App, AppError, FieldErrors};
 use kabinet_core::support::RequestClass;
-use kabinet_store::entities::{ticket, ticket_attachment, ticket_message};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -59,7 +59,7 @@ pub struct TicketDto {
 
 /// The worse state of the running clocks (whose earliest warning and deadline the ticket
 /// keeps), or "breached" once a clock ran out.
-fn sla_state(t: &ticket::Model, now: DateTime<Utc>) -> String {
+fn sla_state(t: &Ticket, now: DateTime<Utc>) -> String {
     use kabinet_app::time::instant;
     use kabinet_core::support::{ClockState, Deadline};
     let running = t.due_at.map(|due| Deadline {
@@ -74,8 +74,8 @@ fn sla_state(t: &ticket::Model, now: DateTime<Utc>) -> String {
     state.as_str().to_owned()
 }
 
-impl From<ticket::Model> for TicketDto {
-    fn from(t: ticket::Model) -> Self {
+impl From<Ticket> for TicketDto {
+    fn from(t: Ticket) -> Self {
         TicketDto {
             sla_state: sla_state(&t, kabinet_app::time::now()),
             id: t.id,
@@ -112,8 +112,8 @@ pub struct AttachmentDto {
     pub sha256: String,
 }
 
-impl From<ticket_attachment::Model> for AttachmentDto {
-    fn from(a: ticket_attachment::Model) -> Self {
+impl From<Attachment> for AttachmentDto {
+    fn from(a: Attachment) -> Self {
         AttachmentDto {
             id: a.id,
             message_id: a.message_id,
@@ -138,8 +138,8 @@ pub struct MessageDto {
     pub created_at: DateTime<Utc>,
 }
 
-impl From<ticket_message::Model> for MessageDto {
-    fn from(m: ticket_message::Model) -> Self {
+impl From<Message> for MessageDto {
+    fn from(m: Message) -> Self {
         MessageDto {
             id: m.id,
             author_name: m.author_name,
@@ -289,7 +289,7 @@ impl TicketQuery {
     }
 }
 
-async fn detail(app: &App, ctx: &Ctx, t: ticket::Model) -> WebResult<Json<TicketDetailDto>> {
+async fn detail(app: &App, ctx: &Ctx, t: Ticket) -> WebResult<Json<TicketDetailDto>> {
     let who = ctx.user()?;
     let messages = tickets::messages(app, who, &t).await?;
     let attachments = tickets::attachments(app, who, &t).await?;
@@ -599,8 +599,8 @@ pub struct PlanDto {
     pub terms: Vec<PlanTermsDto>,
 }
 
-impl From<kabinet_store::entities::sla_plan_term::Model> for PlanTermsDto {
-    fn from(t: kabinet_store::entities::sla_plan_term::Model) -> Self {
+impl From<PlanTerm> for PlanTermsDto {
+    fn from(t: PlanTerm) -> Self {
         PlanTermsDto {
             class: t.request_class,
             calendar_id: t.business_calendar_id,
@@ -774,8 +774,8 @@ pub struct CalendarDto {
     pub holiday_calendar_id: Option<i64>,
 }
 
-impl From<kabinet_store::entities::business_calendar::Model> for CalendarDto {
-    fn from(c: kabinet_store::entities::business_calendar::Model) -> Self {
+impl From<BusinessCalendar> for CalendarDto {
+    fn from(c: BusinessCalendar) -> Self {
         CalendarDto {
             id: c.id,
             code: c.code,

@@ -6,8 +6,8 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use kabinet_app::App;
 use kabinet_app::access::users;
+use kabinet_app::audit::views::AuditRecord;
 use kabinet_app::audit::{self, AuditFilter};
-use kabinet_store::entities::audit_record;
 use serde::Deserialize;
 
 use crate::cabinet::account::{history_page, parse_day};
@@ -32,7 +32,7 @@ pub struct AuditQuery {
 #[template(path = "crm_audit.html")]
 pub struct AuditPage {
     c: Chrome,
-    records: Vec<audit_record::Model>,
+    records: Vec<AuditRecord>,
     q: AuditQueryEcho,
     total: u64,
     page: u64,

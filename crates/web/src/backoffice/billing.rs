@@ -15,12 +15,12 @@ use kabinet_app::billing::payments::{self, ManualPayment};
 use kabinet_app::billing::plans::{self, NewPlan};
 use kabinet_app::billing::subscriptions::{self, NewSubscription};
 use kabinet_app::billing::typed_amount;
+use kabinet_app::billing::views::{LedgerEntry, Payment, Plan, Subscription};
 use kabinet_app::listing::Page;
 use kabinet_app::{App, AppError, FieldErrors};
 use kabinet_core::access::{Permission, allows};
 use kabinet_core::billing::{BillingPeriod, EntryKind};
 use kabinet_core::money::Currency;
-use kabinet_store::entities::{ledger_entry, payment, plan, subscription};
 use serde::Deserialize;
 
 use crate::error::{WebError, WebResult};
@@ -46,9 +46,9 @@ pub struct Forms {
 pub struct AccountPage {
     c: Chrome,
     s: accounts::Summary,
-    entries: Page<ledger_entry::Model>,
-    subscriptions: Vec<(subscription::Model, plan::Model)>,
-    payments: Vec<payment::Model>,
+    entries: Page<LedgerEntry>,
+    subscriptions: Vec<(Subscription, Plan)>,
+    payments: Vec<Payment>,
     plans: Vec<(String, String)>,
     base: String,
     can_post: bool,
@@ -430,7 +430,7 @@ pub async fn open_account(
 #[template(path = "crm_plans.html")]
 pub struct PlansPage {
     c: Chrome,
-    plans: Vec<plan::Model>,
+    plans: Vec<Plan>,
     f: FormState,
     can_manage: bool,
     kinds: Vec<(String, String)>,

@@ -8,10 +8,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kabinet_app::crm::counterparties::{self, CounterpartyInput, KINDS, SORTS};
+use kabinet_app::crm::views::Counterparty;
 use kabinet_app::listing::Sort;
 use kabinet_app::{App, AppError};
 use kabinet_core::access::{Permission, allows};
-use kabinet_store::entities::counterparty;
 use serde::Deserialize;
 
 use crate::error::WebResult;
@@ -25,7 +25,7 @@ use crate::pages::{Chrome, SortLinks};
 #[template(path = "crm_counterparties.html")]
 pub struct ListPage {
     c: Chrome,
-    items: Vec<counterparty::Model>,
+    items: Vec<Counterparty>,
     q: String,
     total: u64,
     page: u64,
@@ -74,14 +74,14 @@ pub async fn list(State(app): State<App>, ctx: Ctx, Query(q): Query<ListQuery>) 
 pub struct FormPage {
     c: Chrome,
     /// None: a new one.
-    existing: Option<counterparty::Model>,
+    existing: Option<Counterparty>,
     f: FormState,
     kinds: Vec<(String, String)>,
     can_manage: bool,
     registry: bool,
 }
 
-fn form_of(c: &counterparty::Model) -> FormState {
+fn form_of(c: &Counterparty) -> FormState {
     [
         ("kind", c.kind.to_string()),
         ("inn", c.inn.clone()),
@@ -123,7 +123,7 @@ fn input_of(form: &FormData) -> CounterpartyInput {
 fn page(
     app: &App,
     ctx: &Ctx,
-    existing: Option<counterparty::Model>,
+    existing: Option<Counterparty>,
     f: FormState,
     flash: Option<&str>,
 ) -> WebResult<FormPage> {
@@ -145,13 +145,7 @@ pub async fn new_form(State(app): State<App>, ctx: Ctx) -> WebResult<Response> {
 }
 
 /// The form shown again with what was wrong with it (422).
-fn again(
-    app: &App,
-    ctx: &Ctx,
-    existing: Option<counterparty::Model>,
-    form: &FormData,
-    e: AppError,
-) -> WebResult<Response> {
+fn again(app: &App, ctx: &Ctx, existing: Option<Counterparty>, form: &FormData, e: AppError) -> WebResult<Response> {
     let lang = ctx.0.lang;
     let f = match e {
         AppError::Refused(code) => FormState::from_data(form).with_general(lang.t(code.message_key())),
@@ -177,7 +171,7 @@ pub async fn create(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResu
     }
 }
 
-async fn lookup(app: &App, ctx: &Ctx, existing: Option<counterparty::Model>, form: &FormData) -> WebResult<Response> {
+async fn lookup(app: &App, ctx: &Ctx, existing: Option<Counterparty>, form: &FormData) -> WebResult<Response> {
     match counterparties::lookup(app, form.get("inn")).await {
         Ok(found) => {
             // What the registry knows replaces the typed values; bank details stay as typed.

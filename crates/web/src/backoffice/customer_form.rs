@@ -13,11 +13,11 @@ use kabinet_app::access::users::NewUser;
 use kabinet_app::assets::licences::NewLicence;
 use kabinet_app::crm::comments;
 use kabinet_app::crm::opening::{self, Opening};
+use kabinet_app::crm::views::Customer;
 use kabinet_app::customers::{self, KINDS, NewCustomer, STATUSES, SUPPORT_GROUPS};
 use kabinet_app::i18n::Lang;
 use kabinet_app::{App, AppError, FieldErrors};
 use kabinet_core::money::Currency;
-use kabinet_store::entities::customer;
 
 use super::licences::{LicenceChoices, licence_choices, licence_defaults, suggested_point_name};
 use crate::error::WebResult;
@@ -32,7 +32,7 @@ use crate::pages::Chrome;
 pub struct FormPage {
     c: Chrome,
     /// None: a new customer.
-    existing: Option<customer::Model>,
+    existing: Option<Customer>,
     f: FormState,
     kinds: Vec<(String, String)>,
     groups: Vec<(String, String)>,
@@ -56,7 +56,7 @@ fn with_blank(c: &Chrome, items: impl IntoIterator<Item = (String, String)>) -> 
         .collect()
 }
 
-async fn form_page(app: &App, ctx: &Ctx, existing: Option<customer::Model>, f: FormState) -> WebResult<FormPage> {
+async fn form_page(app: &App, ctx: &Ctx, existing: Option<Customer>, f: FormState) -> WebResult<FormPage> {
     let who = ctx.user()?;
     let c = Chrome::new(&ctx.0, "/crm/customers", &app.config.display_time_zone);
     let partners = if who.is_partner() {
@@ -94,7 +94,7 @@ async fn form_page(app: &App, ctx: &Ctx, existing: Option<customer::Model>, f: F
 }
 
 /// The form's values for an existing customer.
-async fn values_of(app: &App, c: &customer::Model) -> WebResult<FormState> {
+async fn values_of(app: &App, c: &Customer) -> WebResult<FormState> {
     let (inn, kpp) = kabinet_app::crm::counterparties::of_customer(app, c)
         .await?
         .map(|cp| (cp.inn, cp.kpp))
@@ -199,13 +199,7 @@ fn first_licence_of(form: &FormData, customer_name: &str, errors: &mut FieldErro
 }
 
 /// The form again with every problem next to its field (422).
-async fn again(
-    app: &App,
-    ctx: &Ctx,
-    existing: Option<customer::Model>,
-    form: &FormData,
-    e: AppError,
-) -> WebResult<Response> {
+async fn again(app: &App, ctx: &Ctx, existing: Option<Customer>, form: &FormData, e: AppError) -> WebResult<Response> {
     let lang = ctx.0.lang;
     let f = FormState::from_data(form)
         .with_errors(lang, &field_errors(e)?)

@@ -7,9 +7,14 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kabinet_app::access::users::{self, NewUser};
+use kabinet_app::access::views::User;
+use kabinet_app::assets::views::{Asset, Site};
+use kabinet_app::audit::views::AuditRecord;
+use kabinet_app::billing::views::Account;
+use kabinet_app::crm::views::{Comment, Counterparty, Customer};
+use kabinet_app::support::views::Ticket;
 use kabinet_app::{App, customers};
 use kabinet_core::access::CustomerRole;
-use kabinet_store::entities::{customer, user};
 use serde::Deserialize;
 
 use crate::error::WebResult;
@@ -26,7 +31,7 @@ use kabinet_app::listing::Sort;
 #[template(path = "crm_customers.html")]
 pub struct CustomersPage {
     c: Chrome,
-    customers: Vec<customer::Model>,
+    customers: Vec<Customer>,
     f: FormState,
     total: u64,
     page: u64,
@@ -153,30 +158,27 @@ pub async fn list(State(app): State<App>, ctx: Ctx, Query(q): Query<ListQuery>) 
 #[template(path = "crm_customer.html")]
 pub struct CustomerCard {
     c: Chrome,
-    customer: customer::Model,
-    users: Vec<user::Model>,
+    customer: Customer,
+    users: Vec<User>,
     f: FormState,
     roles: Vec<(String, String)>,
     generated: Option<(String, String)>,
     can_manage: bool,
     can_read_history: bool,
-    accounts: Vec<kabinet_store::entities::account::Model>,
+    accounts: Vec<Account>,
     can_read_billing: bool,
     can_open_account: bool,
     can_edit: bool,
-    counterparty: Option<kabinet_store::entities::counterparty::Model>,
-    comments: Vec<kabinet_store::entities::customer_comment::Model>,
+    counterparty: Option<Counterparty>,
+    comments: Vec<Comment>,
     comment_form: FormState,
     can_delete_comments: bool,
     partner_name: Option<String>,
-    licences: Vec<(
-        kabinet_store::entities::asset::Model,
-        Option<kabinet_store::entities::site::Model>,
-    )>,
+    licences: Vec<(Asset, Option<Site>)>,
     can_manage_licences: bool,
     can_control_routers: bool,
     activity: ActivityView,
-    audit: Vec<kabinet_store::entities::audit_record::Model>,
+    audit: Vec<AuditRecord>,
     can_read_audit: bool,
     can_enter_cabinet: bool,
     support: SupportSection,
@@ -184,7 +186,7 @@ pub struct CustomerCard {
 
 /// The card's support tab: the customer's plan, pay-per-case, and its latest tickets.
 pub struct SupportSection {
-    tickets: Vec<kabinet_store::entities::ticket::Model>,
+    tickets: Vec<Ticket>,
     plan_options: Vec<(String, String)>,
     form: FormState,
     can_set_terms: bool,
@@ -195,7 +197,7 @@ async fn support_section(
     app: &App,
     c: &Chrome,
     who: &kabinet_app::access::Identity,
-    customer: &customer::Model,
+    customer: &Customer,
 ) -> WebResult<SupportSection> {
     use kabinet_core::access::{Permission, allows};
     let plans = kabinet_app::support::plans::list(app).await?;

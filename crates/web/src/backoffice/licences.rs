@@ -10,12 +10,14 @@ use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use kabinet_app::assets::licences::{self, NewLicence, Split};
+use kabinet_app::assets::views::{Asset, Site};
 use kabinet_app::assets::{router, verification};
+use kabinet_app::billing::views::Plan;
+use kabinet_app::crm::views::Customer;
 use kabinet_app::{App, AppError, FieldErrors, customers};
 use kabinet_core::ErrorCode;
 use kabinet_core::access::{Permission, allows};
 use kabinet_core::assets::{CabinetType, LicenceKind, LicencePeriod, RouterOwnership};
-use kabinet_store::entities::{asset, customer, plan, site};
 
 use crate::error::WebResult;
 use crate::extract::{Ctx, FormData, QueryParams as Query};
@@ -82,7 +84,7 @@ pub async fn licence_choices(
     prefix: &'static str,
     chosen_modules: &[String],
 ) -> WebResult<LicenceChoices> {
-    let plans: Vec<plan::Model> = kabinet_app::billing::plans::all(app)
+    let plans: Vec<Plan> = kabinet_app::billing::plans::all(app)
         .await?
         .into_iter()
         .filter(|p| {
@@ -139,7 +141,7 @@ pub fn suggested_point_name(customer_name: &str) -> String {
 #[template(path = "crm_licence_new.html")]
 pub struct NewPage {
     c: Chrome,
-    customer: customer::Model,
+    customer: Customer,
     f: FormState,
     l: LicenceChoices,
     accounts: Vec<(String, String)>,
@@ -151,7 +153,7 @@ pub struct NewPage {
 async fn new_page(
     app: &App,
     ctx: &Ctx,
-    customer: customer::Model,
+    customer: Customer,
     f: FormState,
     chosen_modules: &[String],
 ) -> WebResult<NewPage> {
@@ -266,11 +268,11 @@ pub async fn create(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, fo
 #[template(path = "crm_licence.html")]
 pub struct LicencePage {
     c: Chrome,
-    l: asset::Model,
-    site: Option<site::Model>,
-    customer: customer::Model,
+    l: Asset,
+    site: Option<Site>,
+    customer: Customer,
     modules: Vec<(String, bool)>,
-    linked: Option<asset::Model>,
+    linked: Option<Asset>,
     radars: Vec<(String, String)>,
     step: String,
     guests: u64,
@@ -313,7 +315,7 @@ async fn licence_page(
             )
         })
         .collect();
-    let enabled = licences::modules_of(&l);
+    let enabled = l.modules.clone();
     let router_form = FormState::empty()
         .with_value("router_host", l.router_host.clone().unwrap_or_default())
         .with_value(
@@ -330,7 +332,7 @@ async fn licence_page(
             .iter()
             .map(|m| (m.clone(), enabled.contains(m)))
             .collect(),
-        step: verification::step_of(&l).as_str().to_owned(),
+        step: l.verification.as_str().to_owned(),
         guests: licences::guest_count(app, l.id).await?,
         can_manage: allows(Some(who.role), Permission::LicencesManage),
         can_delete: allows(Some(who.role), Permission::LicencesDelete),
@@ -394,8 +396,8 @@ pub async fn split(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> 
 #[template(path = "crm_licence_delete.html")]
 pub struct DeletePage {
     c: Chrome,
-    l: asset::Model,
-    site: Option<site::Model>,
+    l: Asset,
+    site: Option<Site>,
     guests: u64,
     emailed_to: Option<String>,
     problem: Option<String>,

@@ -5,8 +5,8 @@ use askama_web::WebTemplate;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 use kabinet_app::App;
+use kabinet_app::notify::views::OutboxMessage;
 use kabinet_app::notify::{DemoMessage, worker};
-use kabinet_store::entities::outbox_message;
 
 use crate::error::WebResult;
 use crate::extract::Ctx;
@@ -16,7 +16,7 @@ use crate::pages::Chrome;
 #[template(path = "crm_outbox.html")]
 pub struct OutboxPage {
     c: Chrome,
-    messages: Vec<outbox_message::Model>,
+    messages: Vec<OutboxMessage>,
     /// Whether the demo's stand-in transports keep what they deliver (a link to read it).
     demo_inbox: bool,
 }

@@ -236,13 +236,13 @@ async fn profile_page(
         // Customers' logins have no second factor (ACC-3 is for staff).
         return Err(kabinet_app::AppError::Forbidden.into());
     }
-    let sf = second_factor::of_user(app, who.user_id).await?;
+    let status = second_factor::status(app, who.user_id).await?;
     Ok(ProfileSecondFactorPage {
         c: Chrome::new(&ctx.0, "/crm/profile", &app.config.display_time_zone).with_flash(flash),
         f,
-        enabled: sf.is_some(),
+        enabled: status.enabled,
         required: second_factor::required_for(app, who.role),
-        codes_left: sf.as_ref().map(second_factor::recovery_codes_left).unwrap_or(0),
+        codes_left: status.codes_left,
         set_up,
     })
 }

@@ -6,9 +6,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kabinet_app::access::users::{self, NewUser};
+use kabinet_app::access::views::User;
+use kabinet_app::crm::views::Partner;
 use kabinet_app::{App, customers};
 use kabinet_core::access::StaffRole;
-use kabinet_store::entities::{partner, user};
 use serde::Deserialize;
 
 use crate::error::WebResult;
@@ -23,7 +24,7 @@ use kabinet_app::listing::Sort;
 #[template(path = "crm_staff.html")]
 pub struct StaffListPage {
     c: Chrome,
-    users: Vec<user::Model>,
+    users: Vec<User>,
     f: FormState,
     roles: Vec<(String, String)>,
     partners: Vec<(String, String)>,
@@ -52,7 +53,7 @@ fn role_options(c: &Chrome) -> Vec<(String, String)> {
         .collect()
 }
 
-fn partner_options(c: &Chrome, partners: &[partner::Model]) -> Vec<(String, String)> {
+fn partner_options(c: &Chrome, partners: &[Partner]) -> Vec<(String, String)> {
     std::iter::once((String::new(), c.t("none")))
         .chain(partners.iter().map(|p| (p.id.to_string(), p.name.clone())))
         .collect()
@@ -137,7 +138,7 @@ pub async fn create(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResu
 #[template(path = "crm_staff_user.html")]
 pub struct StaffUserPage {
     c: Chrome,
-    u: user::Model,
+    u: User,
     f: FormState,
     roles: Vec<(String, String)>,
     partners: Vec<(String, String)>,

@@ -7,8 +7,8 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kabinet_app::App;
+use kabinet_app::access::views::{LoginAttempt, Session, User};
 use kabinet_app::access::{history, sessions, users};
-use kabinet_store::entities::{login_attempt, session, user};
 
 use crate::error::WebResult;
 use crate::extract::{Ctx, FormData, QueryParams as Query};
@@ -26,7 +26,7 @@ fn prefix(ctx: &Ctx) -> &'static str {
 #[template(path = "profile.html")]
 pub struct ProfilePage {
     c: Chrome,
-    me: user::Model,
+    me: User,
     f: FormState,
     can_edit_phone: bool,
     prefix: &'static str,
@@ -157,7 +157,7 @@ pub async fn password_submit(State(app): State<App>, ctx: Ctx, form: FormData) -
 #[template(path = "sessions.html")]
 pub struct SessionsPage {
     c: Chrome,
-    sessions: Vec<session::Model>,
+    sessions: Vec<Session>,
     current: String,
     prefix: &'static str,
 }
@@ -184,8 +184,8 @@ pub async fn logout_others(State(app): State<App>, ctx: Ctx) -> WebResult<Respon
 #[template(path = "login_history.html")]
 pub struct HistoryPage {
     pub c: Chrome,
-    pub subject: Option<user::Model>,
-    pub attempts: Vec<login_attempt::Model>,
+    pub subject: Option<User>,
+    pub attempts: Vec<LoginAttempt>,
     pub active_days: usize,
     pub total: u64,
     pub page: u64,
@@ -207,7 +207,7 @@ pub async fn history_page(
     app: &App,
     ctx: &Ctx,
     user_id: i64,
-    subject: Option<user::Model>,
+    subject: Option<User>,
     q: &OkQuery,
     path: &str,
 ) -> WebResult<Response> {

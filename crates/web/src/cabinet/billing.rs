@@ -5,11 +5,11 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use kabinet_app::App;
+use kabinet_app::billing::views::{Account, AutopayRule, LedgerEntry, Notice, Payment, Plan, Subscription};
 use kabinet_app::billing::{accounts, ledger, subscriptions};
 use kabinet_app::listing::Page;
 use kabinet_core::ErrorCode;
 use kabinet_core::billing::PaymentStatus;
-use kabinet_store::entities::{ledger_entry, notice, plan, subscription};
 use serde::Deserialize;
 
 use crate::error::WebResult;
@@ -18,7 +18,7 @@ use crate::http::path_id;
 use crate::pages::Chrome;
 
 /// The text of a dashboard notice in the reader's language.
-pub fn notice_text(c: &Chrome, n: &notice::Model) -> String {
+pub fn notice_text(c: &Chrome, n: &Notice) -> String {
     let params: serde_json::Value = serde_json::from_str(&n.params).unwrap_or_default();
     let balance = params["balance"].as_i64().unwrap_or(0);
     // A notice written with a currency the product does not know shows the bare number.
@@ -41,8 +41,8 @@ pub fn notice_text(c: &Chrome, n: &notice::Model) -> String {
 pub struct AccountPage {
     c: Chrome,
     s: accounts::Summary,
-    entries: Page<ledger_entry::Model>,
-    subscriptions: Vec<(subscription::Model, plan::Model)>,
+    entries: Page<LedgerEntry>,
+    subscriptions: Vec<(Subscription, Plan)>,
     base: String,
     /// The ledger is shared with the back office, where staff may reverse entries.
     can_post: bool,
@@ -252,8 +252,8 @@ pub async fn payment_return(State(app): State<App>, ctx: Ctx, Path(id): Path<Str
 #[template(path = "receipt.html")]
 pub struct ReceiptPage {
     c: Chrome,
-    p: kabinet_store::entities::payment::Model,
-    a: kabinet_store::entities::account::Model,
+    p: Payment,
+    a: Account,
     provider_name: String,
     provider_phone: String,
     customer_name: String,
@@ -298,7 +298,7 @@ pub struct AutopayPage {
     f: crate::form::FormState,
     accounts: Vec<(String, String)>,
     /// Each rule with its account's number and what it does, in words.
-    rules: Vec<(kabinet_store::entities::autopay_rule::Model, String, String)>,
+    rules: Vec<(AutopayRule, String, String)>,
     modes: Vec<(String, String)>,
     available: bool,
 }

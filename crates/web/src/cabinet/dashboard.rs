@@ -4,9 +4,11 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
+use kabinet_app::access::views::User;
+use kabinet_app::billing::views::{Notice, Payment};
 use kabinet_app::billing::{accounts, ledger, payments};
+use kabinet_app::crm::views::Customer;
 use kabinet_app::{App, AppError, customers};
-use kabinet_store::entities::{customer, notice, payment, user};
 
 use crate::error::{WebError, WebResult};
 use crate::extract::{Ctx, QueryParams as Query};
@@ -17,12 +19,12 @@ use crate::pages::Chrome;
 #[template(path = "dashboard.html")]
 pub struct DashboardPage {
     c: Chrome,
-    customer: customer::Model,
-    users: Vec<user::Model>,
+    customer: Customer,
+    users: Vec<User>,
     accounts: Vec<accounts::Summary>,
     /// Recent payments with the number of the account they went to.
-    payments: Vec<(payment::Model, String)>,
-    notices: Vec<(notice::Model, String)>,
+    payments: Vec<(Payment, String)>,
+    notices: Vec<(Notice, String)>,
     /// Offer autopay (once, until the customer sets it up or says "later").
     offer_autopay: bool,
 }
@@ -68,7 +70,7 @@ pub async fn dashboard(State(app): State<App>, ctx: Ctx, Query(q): Query<OkQuery
 #[template(path = "customer_user.html")]
 pub struct CustomerUserPage {
     c: Chrome,
-    u: user::Model,
+    u: User,
     /// A password just generated for this login, shown once to hand over.
     new_password: Option<String>,
     /// Whether the reader may reset or disable this login (its customer's coordinator, and
@@ -82,7 +84,7 @@ pub struct CustomerUserPage {
 pub(crate) async fn customer_user_page(
     app: &App,
     ctx: &Ctx,
-    u: user::Model,
+    u: User,
     new_password: Option<String>,
     flash: Option<&str>,
 ) -> WebResult<CustomerUserPage> {

@@ -8,6 +8,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kabinet_app::access::users::{self, NewUser};
+use kabinet_app::access::views::User;
 use kabinet_app::{App, AppError};
 use kabinet_core::ErrorCode;
 use kabinet_core::access::CustomerRole;
@@ -86,7 +87,7 @@ pub async fn create(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResu
 
 /// Another login of the caller's own customer; the caller's own login and other customers'
 /// are refused by the use case.
-async fn manageable(app: &App, ctx: &Ctx, id: &str) -> WebResult<kabinet_store::entities::user::Model> {
+async fn manageable(app: &App, ctx: &Ctx, id: &str) -> WebResult<User> {
     let id = crate::http::path_id(id)?;
     Ok(users::get_manageable(app, ctx.user()?, id).await?)
 }

@@ -7,10 +7,11 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use kabinet_app::assets::views::{Asset, Site};
 use kabinet_app::assets::{guests, licences, verification};
+use kabinet_app::crm::views::Counterparty;
 use kabinet_app::{App, AppError};
 use kabinet_core::access::{Permission, allows};
-use kabinet_store::entities::{asset, counterparty, site};
 
 use crate::error::WebResult;
 use crate::extract::{Ctx, FormData, QueryParams as Query};
@@ -21,8 +22,8 @@ use crate::pages::Chrome;
 
 /// One licence as the cabinet shows it.
 pub struct Service {
-    l: asset::Model,
-    site: Option<site::Model>,
+    l: Asset,
+    site: Option<Site>,
     modules: Vec<String>,
     step: String,
     /// What is still missing before guests can be exported (a message), if anything.
@@ -37,7 +38,7 @@ pub struct Service {
 pub struct ServicesPage {
     c: Chrome,
     services: Vec<Service>,
-    counterparty: Option<counterparty::Model>,
+    counterparty: Option<Counterparty>,
     can_act: bool,
 }
 
@@ -58,13 +59,13 @@ async fn services_page(
         .with_value("email", me.email.unwrap_or_default());
     let mut services = Vec::new();
     for (l, site) in licences::of_own_customer(app, who).await? {
-        let step = verification::step_of(&l);
+        let step = l.verification;
         let contact = match &contact {
             Some((id, f)) if *id == l.id => f.clone(),
             _ => own_contacts.clone(),
         };
         services.push(Service {
-            modules: licences::modules_of(&l),
+            modules: l.modules.clone(),
             step: step.as_str().to_owned(),
             missing: step.missing().map(|k| ctx.0.lang.t(k.message_key())),
             guests: licences::guest_count(app, l.id).await?,

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kabinet_app::App;
 use kabinet_app::access::tokens;
-use kabinet_store::entities::api_token;
+use kabinet_app::access::views::ApiToken;
 
 use crate::error::{WebError, WebResult};
 use crate::extract::{Ctx, FormData, QueryParams as Query};
@@ -22,7 +22,7 @@ use crate::pages::Chrome;
 #[template(path = "tokens.html")]
 pub struct TokensPage {
     c: Chrome,
-    tokens: Vec<api_token::Model>,
+    tokens: Vec<ApiToken>,
     f: FormState,
     secret: Option<String>,
     prefix: &'static str,

@@ -7,12 +7,13 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use kabinet_app::crm::views::Customer;
 use kabinet_app::support::conversation;
 use kabinet_app::support::plans;
 use kabinet_app::support::tickets::{self, Queue};
+use kabinet_app::support::views::Ticket;
 use kabinet_app::{App, AppError, customers};
 use kabinet_core::support::{Priority, RequestClass, Side, TicketStatus};
-use kabinet_store::entities::ticket;
 
 use super::badge_of;
 use super::pages::{
@@ -35,7 +36,7 @@ pub struct QueueTab {
 
 /// A row of a queue: the ticket, its badge, its customer's name and its assignee's.
 pub struct QueueRow {
-    pub t: ticket::Model,
+    pub t: Ticket,
     pub badge: &'static str,
     pub customer: String,
     pub assignee: String,
@@ -131,7 +132,7 @@ pub struct StaffPanel {
     pub panel: FormState,
 }
 
-async fn staff_panel(app: &App, ctx: &Ctx, c: &Chrome, t: &ticket::Model) -> WebResult<StaffPanel> {
+async fn staff_panel(app: &App, ctx: &Ctx, c: &Chrome, t: &Ticket) -> WebResult<StaffPanel> {
     let who = ctx.user()?;
     let customer = customers::get_visible(app, who, t.customer_id).await?;
     let plan = plans::list(app)
@@ -233,7 +234,7 @@ async fn panel_change(
     id: i64,
     form: &FormData,
     flash: &str,
-    result: Result<ticket::Model, AppError>,
+    result: Result<Ticket, AppError>,
 ) -> WebResult<Response> {
     match result {
         Ok(_) => Ok(done(id, flash)),
@@ -331,7 +332,7 @@ pub fn local_instant(typed: &str, time_zone: &str) -> Option<chrono::DateTime<ch
     Some(kabinet_app::time::stored(at))
 }
 
-fn crm_place(app: &App, ctx: &Ctx, customer: kabinet_store::entities::customer::Model) -> NewTicketPlace {
+fn crm_place(app: &App, ctx: &Ctx, customer: Customer) -> NewTicketPlace {
     NewTicketPlace {
         c: chrome(app, ctx),
         action: format!("/crm/customers/{}/tickets", customer.id),

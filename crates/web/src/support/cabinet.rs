@@ -8,12 +8,13 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kabinet_app::access::Identity;
+use kabinet_app::crm::views::Customer;
 use kabinet_app::support::conversation::{self, CaseEffort};
 use kabinet_app::support::tickets::{self, CUSTOMER_SORTS};
+use kabinet_app::support::views::Ticket;
 use kabinet_app::{App, AppError, customers};
 use kabinet_core::access::{Permission, allows};
 use kabinet_core::support::{Priority, TicketStatus};
-use kabinet_store::entities::{customer, ticket};
 
 use super::pages::{NewTicketPlace, again, new_message, new_page, options, parse_list, submit_new, ticket_page};
 use super::{badge_of, send_attachment, viewer_time_zone};
@@ -28,7 +29,7 @@ const PER_PAGE: u64 = 20;
 #[template(path = "tickets.html")]
 pub struct ListPage {
     c: Chrome,
-    rows: Vec<(ticket::Model, &'static str)>,
+    rows: Vec<(Ticket, &'static str)>,
     can_open: bool,
     total: u64,
     page: u64,
@@ -40,11 +41,11 @@ pub struct ListPage {
     priority_options: Vec<(String, String)>,
 }
 
-async fn own_customer(app: &App, who: &Identity) -> WebResult<customer::Model> {
+async fn own_customer(app: &App, who: &Identity) -> WebResult<Customer> {
     Ok(customers::get_visible(app, who, who.customer_id.ok_or(AppError::Forbidden)?).await?)
 }
 
-fn chrome(app: &App, ctx: &Ctx, customer: &customer::Model) -> Chrome {
+fn chrome(app: &App, ctx: &Ctx, customer: &Customer) -> Chrome {
     Chrome::new(&ctx.0, "/tickets", &viewer_time_zone(app, Some(&customer.time_zone)))
 }
 

@@ -11,9 +11,9 @@ pub mod sla_admin;
 
 use chrono::{DateTime, Utc};
 use kabinet_app::App;
+use kabinet_app::support::views::{Attachment, Message, Ticket};
 use kabinet_core::access::Permission as P;
 use kabinet_core::support::Deadline;
-use kabinet_store::entities::{ticket, ticket_attachment, ticket_message};
 
 use crate::guard::Routes;
 use crate::pages::Chrome;
@@ -100,7 +100,7 @@ fn clock(
 }
 
 /// What the reaction and completion clocks of `t` show at `now`.
-pub fn clocks_of(c: &Chrome, t: &ticket::Model, now: DateTime<Utc>) -> (ClockView, ClockView) {
+pub fn clocks_of(c: &Chrome, t: &Ticket, now: DateTime<Utc>) -> (ClockView, ClockView) {
     let closed = t.status == kabinet_core::support::TicketStatus::Closed;
     // A ticket closed before any staff reply: its reaction clock no longer runs.
     let reaction = clock(
@@ -125,7 +125,7 @@ pub fn clocks_of(c: &Chrome, t: &ticket::Model, now: DateTime<Utc>) -> (ClockVie
 }
 
 /// The badge of a list row: the worse of the two clocks.
-pub fn badge_of(c: &Chrome, t: &ticket::Model, now: DateTime<Utc>) -> &'static str {
+pub fn badge_of(c: &Chrome, t: &Ticket, now: DateTime<Utc>) -> &'static str {
     let (a, b) = clocks_of(c, t, now);
     for state in ["breached", "breaching_soon"] {
         if a.state == state || b.state == state {
@@ -137,16 +137,13 @@ pub fn badge_of(c: &Chrome, t: &ticket::Model, now: DateTime<Utc>) -> &'static s
 
 /// A message of the correspondence with its rendered body and files.
 pub struct MessageView {
-    pub m: ticket_message::Model,
+    pub m: Message,
     pub html: String,
-    pub files: Vec<ticket_attachment::Model>,
+    pub files: Vec<Attachment>,
 }
 
 /// The correspondence of a ticket as shown, and the files of the ticket itself.
-pub fn conversation(
-    messages: Vec<ticket_message::Model>,
-    files: Vec<ticket_attachment::Model>,
-) -> (Vec<MessageView>, Vec<ticket_attachment::Model>) {
+pub fn conversation(messages: Vec<Message>, files: Vec<Attachment>) -> (Vec<MessageView>, Vec<Attachment>) {
     let (of_ticket, of_messages): (Vec<_>, Vec<_>) = files.into_iter().partition(|f| f.message_id.is_none());
     let views = messages
         .into_iter()
@@ -164,7 +161,7 @@ pub fn conversation(
 }
 
 /// Sends a stored file as a download (see `documents::attachment_headers`).
-pub fn send_attachment(f: ticket_attachment::Model) -> axum::response::Response {
+pub fn send_attachment(f: Attachment) -> axum::response::Response {
     use axum::response::IntoResponse;
     let len = f.content.len() as u64;
     let mut res = axum::body::Body::from(f.content).into_response();

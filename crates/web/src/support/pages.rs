@@ -6,13 +6,14 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use kabinet_app::crm::views::Customer;
 use kabinet_app::listing::Sort;
 use kabinet_app::support::conversation::{CaseEffort, NewMessage};
 use kabinet_app::support::tickets::{self, NewTicket, TicketFilter};
+use kabinet_app::support::views::{Attachment, Ticket};
 use kabinet_app::{App, AppError};
 use kabinet_core::access::{Permission, allows};
 use kabinet_core::support::{Priority, RequestClass, TOPICS, TicketStatus, may_reopen};
-use kabinet_store::entities::{customer, ticket, ticket_attachment};
 
 use super::{ClockView, MessageView, clocks_of, conversation as shown};
 use crate::error::{WebError, WebResult};
@@ -85,7 +86,7 @@ pub struct NewPage {
 /// Where a new-ticket form is shown: the customer, the frame, where the form posts to and
 /// where "cancel" goes.
 pub(super) struct NewTicketPlace {
-    pub customer: customer::Model,
+    pub customer: Customer,
     pub c: Chrome,
     pub action: String,
     pub back: String,
@@ -216,11 +217,11 @@ pub(super) fn again(ctx: &Ctx, data: &FormData, e: AppError, had_files: bool) ->
 #[template(path = "ticket.html")]
 pub struct TicketPage {
     pub c: Chrome,
-    pub t: ticket::Model,
+    pub t: Ticket,
     pub reaction: ClockView,
     pub resolution: ClockView,
     pub messages: Vec<MessageView>,
-    pub files: Vec<ticket_attachment::Model>,
+    pub files: Vec<Attachment>,
     pub description_html: String,
     /// `/tickets/{id}` or `/crm/tickets/{id}`.
     pub base: String,
@@ -234,7 +235,7 @@ pub(super) async fn ticket_page(
     app: &App,
     ctx: &Ctx,
     c: Chrome,
-    t: ticket::Model,
+    t: Ticket,
     f: Option<FormState>,
     staff: Option<super::backoffice::StaffPanel>,
 ) -> WebResult<TicketPage> {

@@ -10,11 +10,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kabinet_app::support::calendars::{self, CalendarEdit};
 use kabinet_app::support::plans::{self, PlanWithTerms, Preview};
+use kabinet_app::support::views::{BusinessCalendar, HolidayCalendar, HolidayDay};
 use kabinet_app::{App, AppError};
 use kabinet_core::ErrorCode;
 use kabinet_core::access::{Permission, allows};
 use kabinet_core::support::RequestClass;
-use kabinet_store::entities::{business_calendar, holiday_calendar, holiday_calendar_day};
 
 use crate::error::{WebError, WebResult};
 use crate::extract::{Ctx, FormData};
@@ -37,8 +37,8 @@ pub struct SlaPage {
     c: Chrome,
     can_edit: bool,
     plans: Vec<(PlanWithTerms, Vec<TermsRow>)>,
-    calendars: Vec<business_calendar::Model>,
-    holidays: Vec<(holiday_calendar::Model, Vec<holiday_calendar_day::Model>)>,
+    calendars: Vec<BusinessCalendar>,
+    holidays: Vec<(HolidayCalendar, Vec<HolidayDay>)>,
     calendar_options: Vec<(String, String)>,
     holiday_options: Vec<(String, String)>,
     /// The form that failed, if any: its id and state.

@@ -7,8 +7,8 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use kabinet_app::access::{ClientInfo, sessions};
-use kabinet_store::Db;
 use kabinet_testkit::TestApp;
+use kabinet_testkit::store::Db;
 use tower::ServiceExt;
 
 pub const ORIGIN: &str = "http://kabinet.test";

@@ -3,6 +3,8 @@
 //! memory stays flat whatever the size; the job row carries the progress the page shows.
 //! Text cells are neutralised against formula injection.
 
+pub mod views;
+
 use kabinet_core::ErrorCode;
 use kabinet_core::access::Permission;
 use kabinet_core::export::{ExportFormat, ExportKind};
@@ -19,7 +21,7 @@ use crate::access::Identity;
 use crate::billing::payments::{self, ExportRow, PaymentFilter};
 use crate::i18n::Lang;
 use crate::listing::Sort;
-use crate::{App, AppError, AppResult};
+use crate::{App, AppError, AppResult, IntoViews};
 
 pub const FORMATS: &[ExportFormat] = ExportFormat::ALL;
 
@@ -32,8 +34,8 @@ pub fn dir(app: &App) -> PathBuf {
     PathBuf::from(&app.config.data_dir).join("exports")
 }
 
-fn path_of(app: &App, job: &export_job::Model) -> PathBuf {
-    dir(app).join(format!("{}.{}", job.token, job.format))
+fn path_of(app: &App, token: &str, format: ExportFormat) -> PathBuf {
+    dir(app).join(format!("{token}.{format}"))
 }
 
 /// Starts exporting the payments `who` may see through `filter`, sorted like the list.
@@ -43,7 +45,7 @@ pub async fn start_payments(
     filter: PaymentFilter,
     sort: Sort,
     format: &str,
-) -> AppResult<export_job::Model> {
+) -> AppResult<views::ExportJob> {
     who.require(&[Permission::CabinetView, Permission::BillingRead])?;
     let spec = serde_json::json!({"filter": filter, "sort": sort.key, "desc": sort.descending});
     let format = format
@@ -58,7 +60,7 @@ pub async fn start_payments(
             tracing::error!(error = %e, job = job2.id, "recording the end of an export failed");
         }
     });
-    Ok(job)
+    Ok(job.into())
 }
 
 /// Records a new export of `kind` for `who`; the caller starts the writing.
@@ -92,7 +94,7 @@ pub(crate) async fn new_job(
 }
 
 /// The caller's own job by its token; anyone else's is "not found".
-pub async fn get_own(app: &App, who: &Identity, token: &str) -> AppResult<export_job::Model> {
+pub async fn get_own(app: &App, who: &Identity, token: &str) -> AppResult<views::ExportJob> {
     let job = ExportJob::find()
         .filter(export_job::Column::Token.eq(token))
         .one(&app.db.conn)
@@ -101,30 +103,32 @@ pub async fn get_own(app: &App, who: &Identity, token: &str) -> AppResult<export
     if job.user_id != who.user_id {
         return Err(AppError::NotFound);
     }
-    Ok(job)
+    Ok(job.into())
 }
 
 /// The caller's recent exports, newest first.
-pub async fn recent(app: &App, who: &Identity) -> AppResult<Vec<export_job::Model>> {
+pub async fn recent(app: &App, who: &Identity) -> AppResult<Vec<views::ExportJob>> {
     Ok(ExportJob::find()
         .filter(export_job::Column::UserId.eq(who.user_id))
         .order_by_desc(export_job::Column::Id)
         .limit(10)
         .all(&app.db.conn)
-        .await?)
+        .await?
+        .into_views())
 }
 
 /// The finished file of a job, to stream to its owner.
-pub async fn file(app: &App, who: &Identity, token: &str) -> AppResult<(export_job::Model, PathBuf)> {
+pub async fn file(app: &App, who: &Identity, token: &str) -> AppResult<(views::ExportJob, PathBuf)> {
     let job = get_own(app, who, token).await?;
     if job.status != kabinet_core::export::JobStatus::Done {
         return Err(AppError::Conflict(ErrorCode::ExportNotReady));
     }
-    Ok((job.clone(), path_of(app, &job)))
+    let path = path_of(app, &job.token, job.format);
+    Ok((job, path))
 }
 
 /// Percent done, 0–100.
-pub fn percent(job: &export_job::Model) -> i64 {
+pub fn percent(job: &views::ExportJob) -> i64 {
     if job.status == kabinet_core::export::JobStatus::Done {
         100
     } else if job.rows_total > 0 {
@@ -152,7 +156,7 @@ pub(crate) async fn finish(app: &App, job: &export_job::Model, result: AppResult
             tracing::error!(error = %e, job = job.id, "export failed");
             row.status = Set(kabinet_core::export::JobStatus::Failed);
             row.error = Set(Some(e.code().as_str().to_owned()));
-            let _ = std::fs::remove_file(path_of(app, job).with_extension("part"));
+            let _ = std::fs::remove_file(path_of(app, &job.token, job.format).with_extension("part"));
         }
     }
     row.updated_at = Set(now);
@@ -272,7 +276,7 @@ pub(crate) async fn write_rows(
         .exec(&app.db.conn)
         .await?;
     std::fs::create_dir_all(dir(app)).map_err(|e| AppError::Internal(e.into()))?;
-    let final_path = path_of(app, job);
+    let final_path = path_of(app, &job.token, job.format);
     let part = final_path.with_extension("part");
     let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Vec<Cell>>>(4);
     let format = job.format;

@@ -121,7 +121,7 @@ fn has_licence_of(kind: &str) -> sea_orm::sea_query::Expr {
             .from(asset::Entity)
             .and_where(Expr::col((asset::Entity, asset::Column::CustomerId)).equals((Customer, customer::Column::Id)))
             .and_where(Expr::col((asset::Entity, asset::Column::Kind)).eq(kind))
-            .and_where(Expr::col((asset::Entity, asset::Column::Status)).ne("deleted"))
+            .and_where(Expr::col((asset::Entity, asset::Column::Status)).ne(kabinet_core::assets::AssetStatus::Deleted))
             .to_owned(),
     )
 }

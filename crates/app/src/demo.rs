@@ -18,7 +18,7 @@ pub const DEMO_PASSWORD: &str = "Kabinet-demo-2026";
 pub struct DemoLogin {
     pub login: String,
     pub role: String,
-    pub face: &'static str,
+    pub face: kabinet_core::access::Face,
     pub who: String,
 }
 
@@ -678,11 +678,15 @@ pub async fn logins(app: &App) -> AppResult<Vec<DemoLogin>> {
                 (None, Some(r)) => r.as_str().to_owned(),
                 (None, None) => String::new(),
             },
-            face: if u.staff_role.is_some() { "crm" } else { "cabinet" },
+            face: if u.staff_role.is_some() {
+                kabinet_core::access::Face::Crm
+            } else {
+                kabinet_core::access::Face::Cabinet
+            },
             who: u.display_name.clone(),
             login: u.login,
         })
         .collect();
-    out.sort_by(|a, b| a.face.cmp(b.face).then(a.login.cmp(&b.login)));
+    out.sort_by(|a, b| a.face.as_str().cmp(b.face.as_str()).then(a.login.cmp(&b.login)));
     Ok(out)
 }

@@ -115,7 +115,7 @@ mod autopay_under_faults {
                         self.charges.fetch_add(1, Ordering::SeqCst);
                         GatewayPayment {
                             id: format!("late-{n}"),
-                            status: "succeeded".into(),
+                            status: kabinet_core::billing::GatewayStatus::Succeeded,
                             amount: p.amount,
                             currency: p.currency.code().to_owned(),
                             confirmation_url: None,
@@ -241,7 +241,7 @@ mod autopay_under_faults {
             .lock()
             .unwrap()
             .values_mut()
-            .for_each(|p| p.status = "canceled".into());
+            .for_each(|p| p.status = kabinet_core::billing::GatewayStatus::Canceled);
         let late_cancel = topup::notification(&app, "payment.canceled", "late-0", "127.0.0.1")
             .await
             .unwrap();

@@ -606,7 +606,7 @@ fn print_demo_logins(app: &App, logins: &[kabinet_app::demo::DemoLogin]) {
     let base = app.config.public_base_url.trim_end_matches('/');
     println!("Demo logins (password for all: {}):", kabinet_app::demo::DEMO_PASSWORD);
     for l in logins {
-        let url = if l.face == "crm" {
+        let url = if l.face == kabinet_core::access::Face::Crm {
             format!("{base}/crm/login")
         } else {
             format!("{base}/login")

@@ -276,7 +276,7 @@ async fn document_worker_killed_midway_resumes_without_gaps(db: Db) {
         period_to: Set(first - chrono::Months::new(1)),
         format: Set(kabinet_core::documents::DocumentFormat::Pdf),
         pack_zip: Set(false),
-        notify_channel: Set("none".into()),
+        notify_channel: Set(kabinet_core::documents::ReadyNotice::None),
         language: Set("ru".into()),
         status: Set(kabinet_core::export::JobStatus::Queued),
         total: Set(97),

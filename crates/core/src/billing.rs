@@ -230,6 +230,17 @@ string_enum!(
 );
 
 string_enum!(
+    /// Where a payment or a refund stands at the payment gateway, as it reports it. A status
+    /// the gateway adds later is refused when read, not taken for one of these.
+    GatewayStatus {
+        Pending => "pending",
+        WaitingForCapture => "waiting_for_capture",
+        Succeeded => "succeeded",
+        Canceled => "canceled",
+    }
+);
+
+string_enum!(
     /// Where a payment stands: a gateway payment is pending until the gateway says how it ended.
     PaymentStatus { Pending => "pending", Succeeded => "succeeded", Canceled => "canceled" }
 );

@@ -295,6 +295,11 @@ impl std::fmt::Display for DocumentFormat {
 
 stored_as_text!(DocumentKind, DocumentFormat);
 
+string_enum!(
+    /// How a person is told that ordered documents are ready, besides the page.
+    ReadyNotice { None => "none", Email => "email", Sms => "sms" }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;

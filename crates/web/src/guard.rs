@@ -20,14 +20,8 @@ use kabinet_app::access::{ClientInfo, Identity, sessions, tokens};
 use kabinet_app::i18n::Lang;
 use kabinet_core::access::{Permission, acting_may_change, allows};
 
+use crate::cookies;
 use crate::error::{ErrorInfo, render_error};
-
-pub const SESSION_COOKIE: &str = "kabinet_session";
-/// The cookie of a customer's cabinet entered from the back office. It stands beside the
-/// staff member's own session, which keeps serving the back office, and counts only for the
-/// cabinet's pages.
-pub const ACTING_COOKIE: &str = "kabinet_acting";
-pub const LANG_COOKIE: &str = "kabinet_lang";
 
 /// One row of the route table.
 #[derive(Debug, Clone)]
@@ -169,17 +163,6 @@ pub struct RequestContext {
     pub session_token: Option<String>,
 }
 
-pub(crate) fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
-}
-
 fn bearer(headers: &HeaderMap) -> Option<&str> {
     headers
         .get(header::AUTHORIZATION)?
@@ -191,7 +174,8 @@ fn bearer(headers: &HeaderMap) -> Option<&str> {
 
 /// The language of an anonymous request: cookie, then `Accept-Language`, then Russian.
 pub fn anonymous_lang(headers: &HeaderMap) -> Lang {
-    cookie(headers, LANG_COOKIE)
+    cookies::read(headers, cookies::LANGUAGE)
+        .as_deref()
         .and_then(Lang::parse)
         .or_else(|| {
             headers
@@ -326,9 +310,8 @@ async fn authorize(State(gate): State<Gate>, mut req: Request, next: Next) -> Re
         return render_error(face, anonymous_lang(headers), info);
     }
     let token = bearer(headers).filter(|_| !anonymous_route).map(str::to_owned);
-    let acting_token = cookie(headers, ACTING_COOKIE)
-        .filter(|_| !anonymous_route && face == FaceOf::Cabinet && token.is_none())
-        .map(str::to_owned);
+    let acting_token = cookies::read(headers, cookies::ACTING)
+        .filter(|_| !anonymous_route && face == FaceOf::Cabinet && token.is_none());
     let acting = match &acting_token {
         Some(t) => match sessions::authenticate(&gate.app, t, SessionKind::Acting).await {
             Ok(i) => i,
@@ -339,9 +322,7 @@ async fn authorize(State(gate): State<Gate>, mut req: Request, next: Next) -> Re
     let session_token = if acting.is_some() {
         acting_token
     } else {
-        cookie(headers, SESSION_COOKIE)
-            .filter(|_| !anonymous_route)
-            .map(str::to_owned)
+        cookies::read(headers, cookies::SESSION).filter(|_| !anonymous_route)
     };
     let identity = if let Some(t) = &token {
         match tokens::authenticate(&gate.app, t).await {

@@ -11,6 +11,7 @@ pub mod backoffice;
 pub mod boundary;
 pub mod cabinet;
 pub mod charts;
+pub mod cookies;
 pub mod documents;
 pub mod error;
 pub mod extract;

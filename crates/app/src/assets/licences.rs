@@ -637,7 +637,10 @@ pub async fn delete(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppRes
     }
     if let Some(sub) = a.subscription_id {
         Subscription::update_many()
-            .col_expr(subscription::Column::Status, sea_orm::sea_query::Expr::value("ended"))
+            .col_expr(
+                subscription::Column::Status,
+                sea_orm::sea_query::Expr::value(kabinet_core::billing::SubscriptionStatus::Ended),
+            )
             .col_expr(subscription::Column::EndedOn, sea_orm::sea_query::Expr::value(today))
             .col_expr(subscription::Column::UpdatedAt, sea_orm::sea_query::Expr::value(now))
             .filter(subscription::Column::Id.eq(sub))

@@ -6,6 +6,7 @@
 use chrono::NaiveDate;
 use kabinet_core::ErrorCode;
 use kabinet_core::access::Permission;
+use kabinet_core::billing::GatewayStatus;
 use kabinet_core::money::{Currency, MAX_AMOUNT};
 use kabinet_store::entities::account::{self, Entity as Account};
 use kabinet_store::entities::autopay_rule::{self, Entity as AutopayRule};
@@ -319,12 +320,12 @@ async fn ask(
     } else {
         ours
     };
-    match g.status.as_str() {
-        "succeeded" | "pending" | "waiting_for_capture" => {
+    match g.status {
+        GatewayStatus::Succeeded | GatewayStatus::Pending | GatewayStatus::WaitingForCapture => {
             super::topup::settle(app, actor, ours, &g).await?;
             Ok(())
         }
-        _ => {
+        GatewayStatus::Canceled => {
             super::topup::settle(app, actor, ours, &g).await?;
             Err(AppError::Refused(ErrorCode::GatewayRefused))
         }

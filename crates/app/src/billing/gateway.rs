@@ -4,6 +4,7 @@
 //! Notifications are never trusted by themselves: the product fetches the object from the API
 //! before it credits anything.
 
+pub use kabinet_core::billing::GatewayStatus;
 use kabinet_core::money::{Currency, plain_decimal};
 use serde::{Deserialize, Serialize};
 
@@ -30,8 +31,7 @@ pub struct NewGatewayPayment {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GatewayPayment {
     pub id: String,
-    /// pending, waiting_for_capture, succeeded or canceled.
-    pub status: String,
+    pub status: GatewayStatus,
     pub amount: i64,
     pub currency: String,
     pub confirmation_url: Option<String>,
@@ -47,7 +47,7 @@ pub struct GatewayRefund {
     pub id: String,
     pub payment_id: String,
     /// pending, succeeded or canceled.
-    pub status: String,
+    pub status: GatewayStatus,
     pub amount: i64,
 }
 
@@ -169,6 +169,12 @@ pub fn minor_from_value(value: &str, currency: &str) -> Result<i64, GatewayError
     kabinet_core::money::parse_amount(value, unit).map_err(|e| GatewayError::Refused(format!("amount {value}: {e}")))
 }
 
+/// The gateway's status word; one this product does not know is refused, never guessed.
+fn status_of(word: &str) -> Result<GatewayStatus, GatewayError> {
+    word.parse()
+        .map_err(|_| GatewayError::Refused(format!("unknown status {word:?}")))
+}
+
 fn amount_json(minor: i64, currency: Currency) -> AmountJson {
     AmountJson {
         value: plain_decimal(minor, currency),
@@ -189,7 +195,7 @@ impl PaymentJson {
                 .and_then(|v| v.parse().ok()),
             saved_method_id: self.payment_method.filter(|m| m.saved).map(|m| m.id),
             id: self.id,
-            status: self.status,
+            status: status_of(&self.status)?,
         })
     }
 }
@@ -200,7 +206,7 @@ impl RefundJson {
             amount: minor_from_value(&self.amount.value, &self.amount.currency)?,
             id: self.id,
             payment_id: self.payment_id,
-            status: self.status,
+            status: status_of(&self.status)?,
         })
     }
 }

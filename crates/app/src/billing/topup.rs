@@ -9,7 +9,7 @@
 use kabinet_core::ErrorCode;
 use kabinet_core::access::Permission;
 use kabinet_core::billing::EntryKind;
-use kabinet_core::billing::PaymentMethod;
+use kabinet_core::billing::{GatewayStatus, PaymentMethod, PaymentStatus};
 use kabinet_core::money::{Currency, MAX_AMOUNT};
 use kabinet_store::entities::payment::{self, Entity as Payment};
 use sea_orm::sea_query::{Expr, ExprTrait};
@@ -155,7 +155,7 @@ pub async fn notification(app: &App, event: &str, object_id: &str, source_ip: &s
         "refund.succeeded" => {
             let r = known(app, &actor, event, object_id, gw.get_refund(object_id).await).await?;
             let ours = ours_by_gateway_id(app, &actor, &r.payment_id, event).await?;
-            if r.status != "succeeded" {
+            if r.status != GatewayStatus::Succeeded {
                 return Ok(Outcome::Pending(ours.id));
             }
             record_refund(app, &actor, &ours, r.amount, &format!("refund:{}", r.id), "").await
@@ -272,8 +272,8 @@ pub async fn reject(app: &App, actor: &Actor, why: &str, details: serde_json::Va
 
 /// Brings our payment in line with the gateway's: credits it once, or cancels it.
 pub(crate) async fn settle(app: &App, actor: &Actor, ours: payment::Model, g: &GatewayPayment) -> AppResult<Outcome> {
-    match g.status.as_str() {
-        "succeeded" => {
+    match g.status {
+        GatewayStatus::Succeeded => {
             if g.amount != ours.amount || g.currency != ours.currency.code() {
                 reject(
                     app,
@@ -286,10 +286,10 @@ pub(crate) async fn settle(app: &App, actor: &Actor, ours: payment::Model, g: &G
             }
             credit(app, actor, &ours, g.saved_method_id.as_deref()).await
         }
-        "canceled" => {
+        GatewayStatus::Canceled => {
             let txn = app.db.write().await?;
             let moved = Payment::update_many()
-                .col_expr(payment::Column::Status, Expr::value("canceled"))
+                .col_expr(payment::Column::Status, Expr::value(PaymentStatus::Canceled))
                 .col_expr(payment::Column::CanceledAt, Expr::value(kabinet_store::now()))
                 .filter(payment::Column::Id.eq(ours.id))
                 .filter(payment::Column::Status.eq(kabinet_core::billing::PaymentStatus::Pending))
@@ -311,7 +311,7 @@ pub(crate) async fn settle(app: &App, actor: &Actor, ours: payment::Model, g: &G
             txn.commit().await?;
             Ok(Outcome::Canceled(ours.id))
         }
-        _ => Ok(Outcome::Pending(ours.id)),
+        GatewayStatus::Pending | GatewayStatus::WaitingForCapture => Ok(Outcome::Pending(ours.id)),
     }
 }
 
@@ -321,7 +321,7 @@ async fn credit(app: &App, actor: &Actor, ours: &payment::Model, saved_method: O
     let txn = app.db.write().await?;
     let now = kabinet_store::now();
     let moved = Payment::update_many()
-        .col_expr(payment::Column::Status, Expr::value("succeeded"))
+        .col_expr(payment::Column::Status, Expr::value(PaymentStatus::Succeeded))
         .col_expr(payment::Column::PaidAt, Expr::value(now))
         .filter(payment::Column::Id.eq(ours.id))
         .filter(payment::Column::Status.eq(kabinet_core::billing::PaymentStatus::Pending))
@@ -449,7 +449,7 @@ pub async fn refund(
                 .create_refund(gid, amount, currency, &format!("refund-{key}"))
                 .await
                 .map_err(unavailable)?;
-            if r.status == "succeeded" {
+            if r.status == GatewayStatus::Succeeded {
                 record_refund(app, actor, &p, r.amount, &format!("refund:{}", r.id), &reason).await
             } else {
                 // The gateway confirms later with `refund.succeeded`.

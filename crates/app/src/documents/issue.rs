@@ -8,7 +8,7 @@ use std::collections::HashSet;
 use std::io::Write;
 
 use chrono::{Datelike, NaiveDate};
-use kabinet_core::documents::{Coverage, DocumentFormat, DocumentKind, Month};
+use kabinet_core::documents::{Coverage, DocumentFormat, DocumentKind, Month, ReadyNotice};
 use kabinet_store::entities::account::{self, Entity as Account};
 use kabinet_store::entities::counterparty::{self, Entity as Counterparty};
 use kabinet_store::entities::customer::{self, Entity as Customer};
@@ -514,12 +514,11 @@ async fn finish(app: &App, job: &Job, total: usize, skipped: Vec<serde_json::Val
         .await?;
     }
     // The e-mail with the documents says they are ready already.
-    let notice_is_the_email = order.notify_channel == "email" && order.notify_to == order.email_to;
+    let notice_is_the_email = order.notify_channel == ReadyNotice::Email && order.notify_to == order.email_to;
     if let (Some(to), false) = (&order.notify_to, notice_is_the_email) {
-        let channel = if order.notify_channel == "sms" {
-            Channel::Sms
-        } else {
-            Channel::Email
+        let channel = match order.notify_channel {
+            ReadyNotice::Sms => Channel::Sms,
+            ReadyNotice::Email | ReadyNotice::None => Channel::Email,
         };
         outbox::enqueue(
             &txn,

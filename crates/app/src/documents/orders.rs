@@ -4,7 +4,7 @@ use kabinet_core::ErrorCode;
 use kabinet_core::access::Permission;
 use std::collections::BTreeSet;
 
-use kabinet_core::documents::{Coverage, DocumentFormat, DocumentKind, Month, check_period};
+use kabinet_core::documents::{Coverage, DocumentFormat, DocumentKind, Month, ReadyNotice, check_period};
 use kabinet_core::email::Email;
 use kabinet_core::money::MAX_AMOUNT;
 use kabinet_core::phone::Phone;
@@ -55,7 +55,7 @@ struct Checked {
     format: DocumentFormat,
     zip_password: Option<String>,
     email_to: Option<String>,
-    notify_channel: &'static str,
+    notify_channel: ReadyNotice,
     notify_to: Option<String>,
 }
 
@@ -165,35 +165,36 @@ async fn check(app: &App, o: &NewOrder, today: jiff::civil::Date) -> AppResult<C
         },
         None => None,
     };
-    let (notify_channel, notify_to) = match o.notify_channel.as_str() {
-        "" | "none" => ("none", None),
-        "email" => match blank_to_none(&o.notify_to).map(Email::parse) {
-            Some(Ok(e)) => ("email", Some(e.as_str().to_owned())),
+    let chosen = match o.notify_channel.trim() {
+        "" => Some(ReadyNotice::None),
+        other => errors.choice::<ReadyNotice>("notify_channel", other),
+    };
+    let notify_to = match chosen {
+        Some(ReadyNotice::Email) => match blank_to_none(&o.notify_to).map(Email::parse) {
+            Some(Ok(e)) => Some(e.as_str().to_owned()),
             Some(Err(e)) => {
                 errors.add("notify_to", &format!("email-{}", e.code().replace('_', "-")));
-                ("email", None)
+                None
             }
             None => {
                 errors.add("notify_to", "email-empty");
-                ("email", None)
+                None
             }
         },
-        "sms" => match blank_to_none(&o.notify_to).map(Phone::parse) {
-            Some(Ok(p)) => ("sms", Some(p.as_str().to_owned())),
+        Some(ReadyNotice::Sms) => match blank_to_none(&o.notify_to).map(Phone::parse) {
+            Some(Ok(p)) => Some(p.as_str().to_owned()),
             Some(Err(e)) => {
                 errors.add("notify_to", &format!("phone-{}", e.code().replace('_', "-")));
-                ("sms", None)
+                None
             }
             None => {
                 errors.add("notify_to", "phone-empty");
-                ("sms", None)
+                None
             }
         },
-        _ => {
-            errors.add("notify_channel", "invalid-choice");
-            ("none", None)
-        }
+        Some(ReadyNotice::None) | None => None,
     };
+    let notify_channel = chosen.unwrap_or(ReadyNotice::None);
     if errors.is_empty() {
         let months = from_month.span_to(to_month) as usize;
         if documents_in(&kinds, accounts.len(), months) > MAX_DOCUMENTS {
@@ -261,7 +262,7 @@ pub async fn place(app: &App, actor: &Actor, who: &Identity, o: NewOrder) -> App
         pack_zip: Set(o.pack_zip),
         zip_password: Set(c.zip_password),
         email_to: Set(c.email_to.clone()),
-        notify_channel: Set(c.notify_channel.into()),
+        notify_channel: Set(c.notify_channel),
         notify_to: Set(c.notify_to.clone()),
         language: Set(language.code().into()),
         status: Set(kabinet_core::export::JobStatus::Queued),

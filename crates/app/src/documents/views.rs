@@ -64,7 +64,7 @@ view! {
         /// Where to e-mail the documents, if anywhere.
         email_to: Option<String>,
         /// none, email or sms: how to say that the documents are ready.
-        notify_channel: String,
+        notify_channel: documents::ReadyNotice,
         notify_to: Option<String>,
         /// The language the documents are written in.
         language: String,

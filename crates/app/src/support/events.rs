@@ -99,8 +99,8 @@ pub async fn tell_customer<C: ConnectionTrait>(
         ("status", status),
         ("link", format!("{}/tickets/{}", app.config.public_base_url, t.id)),
     ];
-    let (channel, recipient) = match (t.notify_channel.as_str(), &t.notify_phone) {
-        ("sms", Some(phone)) => (Channel::Sms, Some(phone.clone())),
+    let (channel, recipient) = match (t.notify_channel, &t.notify_phone) {
+        (Channel::Sms, Some(phone)) => (Channel::Sms, Some(phone.clone())),
         _ => (
             Channel::Email,
             requester

@@ -27,7 +27,7 @@ pub struct Model {
     /// Where to e-mail the documents, if anywhere.
     pub email_to: Option<String>,
     /// none, email or sms: how to say that the documents are ready.
-    pub notify_channel: String,
+    pub notify_channel: kabinet_core::documents::ReadyNotice,
     pub notify_to: Option<String>,
     /// The language the documents are written in.
     pub language: String,

@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::{ErrorBody, Paged};
-use crate::cabinet::{clear_session_cookie, session_cookie};
+use crate::cookies;
 use crate::error::{WebError, WebResult};
 use crate::extract::{Ctx, JsonBody, QueryParams as Query};
 
@@ -77,8 +77,7 @@ pub async fn login(State(app): State<App>, ctx: Ctx, JsonBody(req): JsonBody<Log
     match sign_in_with(&app, &req.identifier, &req.password, Face::Api, &ctx.0.client, &second).await {
         Ok(signed) => {
             let mut res = Json(Me::from(&signed.identity)).into_response();
-            res.headers_mut()
-                .append(header::SET_COOKIE, session_cookie(&app, &signed.session_token));
+            cookies::set(&mut res, cookies::session(&app, &signed.session_token));
             Ok(res)
         }
         Err(LoginFailureOr::Failure(LoginFailure::BadCredentials)) => Err(bad_credentials()),
@@ -118,7 +117,7 @@ pub async fn logout(State(app): State<App>, ctx: Ctx) -> WebResult<Response> {
         kabinet_app::access::tokens::revoke(&app, who, &ctx.actor()?, token_id).await?;
     }
     let mut res = StatusCode::NO_CONTENT.into_response();
-    res.headers_mut().append(header::SET_COOKIE, clear_session_cookie());
+    cookies::set(&mut res, cookies::session_removal());
     Ok(res)
 }
 

@@ -421,9 +421,6 @@ pub async fn enter_cabinet(State(app): State<App>, ctx: Ctx, Path(id): Path<Stri
     let token =
         kabinet_app::access::acting::enter(&app, ctx.user()?, &ctx.actor()?, path_id(&id)?, &ctx.0.client).await?;
     let mut res = Redirect::to("/").into_response();
-    res.headers_mut().append(
-        axum::http::header::SET_COOKIE,
-        crate::cabinet::auth::acting_cookie(&app, &token),
-    );
+    crate::cookies::set(&mut res, crate::cookies::acting(&app, &token));
     Ok(no_store(res))
 }

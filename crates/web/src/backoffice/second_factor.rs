@@ -12,37 +12,17 @@ use kabinet_app::access::login::{self, LoginFailure, LoginFailureOr};
 use kabinet_app::access::second_factor::{self, Enrolment};
 use serde::Deserialize;
 
-use crate::cabinet::{safe_next, session_cookie};
+use crate::cabinet::safe_next;
+use crate::cookies;
 use crate::error::{WebError, WebResult};
 use crate::extract::{Ctx, FormData, QueryParams as Query};
 use crate::form::FormState;
 use crate::http::no_store;
 use crate::pages::Chrome;
 
-/// The cookie that carries the sealed challenge from the password to the code page.
-pub const CHALLENGE_COOKIE: &str = "kabinet_2fa";
-/// The cookie of a browser remembered after a second-factor sign-in.
-pub const DEVICE_COOKIE: &str = "kabinet_device";
-
-fn cookie(app: &App, name: &str, value: &str, max_age: i64) -> HeaderValue {
-    let secure = if app.config.cookies_secure() { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{name}={value}; Path=/crm; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
-    ))
-    .expect("cookie is ASCII")
-}
-
-pub fn challenge_cookie(app: &App, token: &str) -> HeaderValue {
-    cookie(app, CHALLENGE_COOKIE, token, second_factor::CHALLENGE_MINUTES * 60)
-}
-
-fn clear_challenge_cookie() -> HeaderValue {
-    HeaderValue::from_static("kabinet_2fa=; Path=/crm; HttpOnly; SameSite=Lax; Max-Age=0")
-}
-
 /// The remembered browser's token, if this browser has one.
 pub fn remembered_device(headers: &HeaderMap) -> Option<String> {
-    crate::guard::cookie(headers, DEVICE_COOKIE).map(str::to_owned)
+    cookies::read(headers, cookies::DEVICE)
 }
 
 /// The QR code of an `otpauth://` address, as inline SVG.
@@ -122,10 +102,10 @@ pub async fn code_form(
     Query(q): Query<NextQuery>,
 ) -> WebResult<Response> {
     let next = safe_next(q.next.as_deref(), "/crm");
-    let Some(token) = crate::guard::cookie(&headers, CHALLENGE_COOKIE) else {
+    let Some(token) = cookies::read(&headers, cookies::CHALLENGE) else {
         return Ok(Redirect::to("/crm/login?ok=second-factor-expired").into_response());
     };
-    let Some(challenge) = second_factor::open_challenge(&app, token, chrono::Utc::now()).await? else {
+    let Some(challenge) = second_factor::open_challenge(&app, &token, chrono::Utc::now()).await? else {
         return Ok(Redirect::to("/crm/login?ok=second-factor-expired").into_response());
     };
     let page = code_page(
@@ -143,7 +123,7 @@ pub async fn code_form(
 pub async fn code_submit(State(app): State<App>, ctx: Ctx, headers: HeaderMap, form: FormData) -> WebResult<Response> {
     let lang = ctx.0.lang;
     let next = safe_next(Some(form.get("next")), "/crm");
-    let Some(token) = crate::guard::cookie(&headers, CHALLENGE_COOKIE).map(str::to_owned) else {
+    let Some(token) = cookies::read(&headers, cookies::CHALLENGE) else {
         return Ok(Redirect::to("/crm/login?ok=second-factor-expired").into_response());
     };
     let remember = form.get("remember") == "on";
@@ -166,17 +146,10 @@ pub async fn code_submit(State(app): State<App>, ctx: Ctx, headers: HeaderMap, f
                 Some(codes) => recovery_codes_page(&app, &ctx, codes, &target),
                 None => Redirect::to(&target).into_response(),
             };
-            let h = res.headers_mut();
-            h.append(
-                header::SET_COOKIE,
-                session_cookie(&app, &accepted.signed_in.session_token),
-            );
-            h.append(header::SET_COOKIE, clear_challenge_cookie());
+            cookies::set(&mut res, cookies::session(&app, &accepted.signed_in.session_token));
+            cookies::set(&mut res, cookies::challenge_removal());
             if let Some(device) = accepted.remembered_device {
-                h.append(
-                    header::SET_COOKIE,
-                    cookie(&app, DEVICE_COOKIE, &device, app.config.remember_device_days * 86_400),
-                );
+                cookies::set(&mut res, cookies::device(&app, &device));
             }
             Ok(res)
         }
@@ -206,7 +179,7 @@ pub async fn code_submit(State(app): State<App>, ctx: Ctx, headers: HeaderMap, f
         }
         Err(LoginFailureOr::Failure(_)) => {
             let mut res = Redirect::to("/crm/login?ok=second-factor-expired").into_response();
-            res.headers_mut().append(header::SET_COOKIE, clear_challenge_cookie());
+            cookies::set(&mut res, cookies::challenge_removal());
             Ok(res)
         }
         Err(LoginFailureOr::Error(e)) => Err(WebError::App(e)),

@@ -11,10 +11,11 @@ use kabinet_app::access::{Face, sessions, users};
 use kabinet_app::i18n::Lang;
 use serde::Deserialize;
 
+use crate::cookies;
 use crate::error::{WebError, WebResult};
 use crate::extract::{Ctx, FormData, QueryParams as Query};
 use crate::form::FormState;
-use crate::guard::{FaceOf, LANG_COOKIE, SESSION_COOKIE};
+use crate::guard::FaceOf;
 use crate::pages::Chrome;
 
 #[derive(Template, WebTemplate)]
@@ -49,34 +50,6 @@ pub fn safe_next(next: Option<&str>, fallback: &str) -> String {
         }
         _ => fallback.to_owned(),
     }
-}
-
-pub fn session_cookie(app: &App, token: &str) -> HeaderValue {
-    let secure = if app.config.cookies_secure() { "; Secure" } else { "" };
-    let max_age = app.config.session_absolute_hours * 3600;
-    HeaderValue::from_str(&format!(
-        "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}"
-    ))
-    .expect("cookie is ASCII")
-}
-
-/// The cookie of a cabinet entered from the back office (see `guard::ACTING_COOKIE`).
-pub fn acting_cookie(app: &App, token: &str) -> HeaderValue {
-    let secure = if app.config.cookies_secure() { "; Secure" } else { "" };
-    let max_age = kabinet_app::access::acting::ACTING_HOURS * 3600;
-    HeaderValue::from_str(&format!(
-        "{}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age}{secure}",
-        crate::guard::ACTING_COOKIE
-    ))
-    .expect("cookie is ASCII")
-}
-
-pub fn clear_acting_cookie() -> HeaderValue {
-    HeaderValue::from_static("kabinet_acting=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
-}
-
-pub fn clear_session_cookie() -> HeaderValue {
-    HeaderValue::from_static("kabinet_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
 }
 
 fn face_of(ctx: &Ctx) -> (Face, &'static str, &'static str) {
@@ -145,8 +118,7 @@ pub async fn login_submit(
                 safe_next(Some(form.get("next")), home)
             };
             let mut res = Redirect::to(&target).into_response();
-            res.headers_mut()
-                .append(header::SET_COOKIE, session_cookie(&app, &signed.session_token));
+            cookies::set(&mut res, cookies::session(&app, &signed.session_token));
             Ok(res)
         }
         Err(LoginFailureOr::Failure(LoginFailure::BadCredentials)) => {
@@ -162,10 +134,7 @@ pub async fn login_submit(
                 percent_encoding::utf8_percent_encode(&next, percent_encoding::NON_ALPHANUMERIC)
             );
             let mut res = Redirect::to(&target).into_response();
-            res.headers_mut().append(
-                header::SET_COOKIE,
-                crate::backoffice::second_factor::challenge_cookie(&app, &challenge.token),
-            );
+            cookies::set(&mut res, cookies::challenge(&app, &challenge.token));
             Ok(res)
         }
         Err(LoginFailureOr::Failure(
@@ -201,7 +170,7 @@ pub async fn logout(State(app): State<App>, ctx: Ctx) -> WebResult<Response> {
         "/login?ok=logged-out"
     };
     let mut res = Redirect::to(target).into_response();
-    res.headers_mut().append(header::SET_COOKIE, clear_session_cookie());
+    cookies::set(&mut res, cookies::session_removal());
     Ok(res)
 }
 
@@ -218,7 +187,7 @@ pub async fn leave_cabinet(State(app): State<App>, ctx: Ctx) -> WebResult<Respon
         None => "/".to_owned(),
     };
     let mut res = Redirect::to(&target).into_response();
-    res.headers_mut().append(header::SET_COOKIE, clear_acting_cookie());
+    cookies::set(&mut res, cookies::acting_removal());
     Ok(res)
 }
 
@@ -231,9 +200,7 @@ pub async fn switch_language(State(app): State<App>, ctx: Ctx, form: FormData) -
     }
     let back = safe_next(Some(form.get("next")), "/");
     let mut res = Redirect::to(&back).into_response();
-    let cookie = format!("{LANG_COOKIE}={}; Path=/; SameSite=Lax; Max-Age=31536000", lang.code());
-    res.headers_mut()
-        .append(header::SET_COOKIE, HeaderValue::from_str(&cookie).expect("ASCII"));
+    cookies::set(&mut res, cookies::language(lang));
     Ok(res)
 }
 

@@ -14,7 +14,7 @@ use kabinet_core::access::Permission as P;
 use crate::guard::Routes;
 
 pub use account::{password_form, password_submit};
-pub use auth::{LoginPage, clear_session_cookie, safe_next, session_cookie};
+pub use auth::{LoginPage, safe_next};
 
 pub fn routes() -> Routes {
     Routes::new()

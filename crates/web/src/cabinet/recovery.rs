@@ -11,7 +11,6 @@ use kabinet_app::notify::Channel;
 use kabinet_app::{App, AppError};
 use serde::Deserialize;
 
-use super::auth::session_cookie;
 use crate::error::{WebError, WebResult};
 use crate::extract::{Ctx, FormData, QueryParams as Query};
 use crate::form::{FormState, field_errors};
@@ -127,8 +126,7 @@ pub async fn verify_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> 
     match recovery::verify(&app, form.get("identifier"), form.get("code"), &ctx.0.client).await {
         Ok((token, _)) => {
             let mut res = Redirect::to("/password").into_response();
-            res.headers_mut()
-                .append(header::SET_COOKIE, session_cookie(&app, &token));
+            crate::cookies::set(&mut res, crate::cookies::session(&app, &token));
             Ok(res)
         }
         Err(e) => {

@@ -306,14 +306,12 @@ pub struct Summary {
 /// The start of the current month in `time_zone`, in UTC.
 pub fn month_start(time_zone: &str, now: DateTime<Utc>) -> DateTime<Utc> {
     let tz = jiff::tz::TimeZone::get(time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let ts = jiff::Timestamp::from_microsecond(now.timestamp_micros()).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-    let local = ts.to_zoned(tz);
-    let first = local.date().first_of_month();
-    let start = first
-        .to_zoned(local.time_zone().clone())
-        .map(|z| z.timestamp().as_microsecond())
-        .unwrap_or(0);
-    DateTime::from_timestamp_micros(start).unwrap_or(now)
+    let today = crate::time::instant(now).to_zoned(tz).date();
+    let first = today.first_of_month();
+    crate::time::local_midnight(
+        chrono::NaiveDate::from_ymd_opt(first.year().into(), first.month() as u32, 1).unwrap_or(now.date_naive()),
+        time_zone,
+    )
 }
 
 pub async fn summary(app: &App, a: views::Account) -> AppResult<Summary> {

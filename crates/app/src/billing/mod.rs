@@ -26,13 +26,4 @@ pub fn typed_amount(field: &str, input: &str, unit: DisplayUnit) -> AppResult<i6
     parse_amount(input, unit).map_err(|e| FieldErrors::single(field, e.code()))
 }
 
-/// Midnight at the start of `day` in `time_zone`, in UTC (an unknown zone counts as UTC).
-pub fn local_midnight(day: chrono::NaiveDate, time_zone: &str) -> chrono::DateTime<chrono::Utc> {
-    use chrono::Datelike;
-    let tz = jiff::tz::TimeZone::get(time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let micros = jiff::civil::Date::new(day.year() as i16, day.month() as i8, day.day() as i8)
-        .and_then(|d| d.to_zoned(tz))
-        .map(|z| z.timestamp().as_microsecond())
-        .unwrap_or(0);
-    chrono::DateTime::from_timestamp_micros(micros).unwrap_or_default()
-}
+pub use crate::time::local_midnight;

@@ -62,6 +62,13 @@ impl FieldErrors {
             .ok()
     }
 
+    /// A date as a date input sends it (`2026-12-02`).
+    pub fn date(&mut self, field: &str, input: &str) -> Option<chrono::NaiveDate> {
+        chrono::NaiveDate::parse_from_str(input.trim(), "%Y-%m-%d")
+            .map_err(|_| self.add(field, "date-format"))
+            .ok()
+    }
+
     /// One of a closed list of names.
     pub fn choice<T: std::str::FromStr>(&mut self, field: &str, input: &str) -> Option<T> {
         let parsed = input.trim().parse().ok();

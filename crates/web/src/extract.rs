@@ -80,6 +80,17 @@ impl FormData {
         self.0.iter().filter(move |(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 
+    /// The form read into the struct `T` that names its fields: each field a `String` (or a
+    /// list for repeated names), a missing one its default. Checking the values and turning
+    /// them into the use case's types is the struct's own `checked` step, which reports every
+    /// field's problem at once.
+    pub fn typed<T: DeserializeOwned>(&self) -> Result<T, WebError> {
+        let encoded = form_urlencoded::Serializer::new(String::new())
+            .extend_pairs(self.0.iter())
+            .finish();
+        serde_urlencoded::from_str(&encoded).map_err(|_| WebError::BadRequest(ErrorCode::BadRequest))
+    }
+
     pub fn opt(&self, name: &str) -> Option<String> {
         Some(self.get(name).trim()).filter(|s| !s.is_empty()).map(str::to_owned)
     }

@@ -422,7 +422,39 @@ async fn a_refused_ledger_entry_keeps_what_was_typed(db: Db) {
     assert_eq!(account_of(&w, 1).await.balance, before);
 }
 
+/// A payment with a bad amount and a bad date is refused naming both at once, with what was
+/// typed still in the form, and registers nothing.
+async fn a_refused_payment_names_every_problem_in_one_round(db: Db) {
+    let w = Web::demo(db).await;
+    let vector = account_of(&w, 1).await;
+    let accountant = w.session_for("accountant").await;
+    let page = w.get(&format!("/crm/accounts/{}", vector.id), Some(&accountant)).await;
+    let key = key_in(&page.body);
+    let before = account_of(&w, 1).await.balance;
+    let refused = w
+        .post_form(
+            &format!("/crm/accounts/{}/payments", vector.id),
+            Some(&accountant),
+            &[
+                ("amount", "12,34,5"),
+                ("method", "bank_transfer"),
+                ("document_number", "п/п 481"),
+                ("document_date", "31.02.2026"),
+                ("description", "Оплата по счёту"),
+                ("idempotency_key", &key),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains(r#"value="12,34,5""#), "the amount stays");
+    assert!(refused.body.contains(r#"value="п/п 481""#), "the document number stays");
+    assert!(refused.body.contains("числом"), "the amount's problem");
+    assert!(refused.body.contains("ГГГГ-ММ-ДД"), "the date's problem in the same round");
+    assert_eq!(account_of(&w, 1).await.balance, before);
+}
+
 both_databases!(
+    a_refused_payment_names_every_problem_in_one_round,
     a_refused_ledger_entry_keeps_what_was_typed,
     payments_by_accountant_show_in_the_cabinet,
     api_payments_and_the_debt_cap,

@@ -7,23 +7,24 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::NaiveDate;
 use kabinet_app::access::passwords::random_secret;
-use kabinet_app::billing::accounts::{self, Limits, NewAccount};
-use kabinet_app::billing::ledger::{self, ManualEntry};
-use kabinet_app::billing::payments::{self, ManualPayment};
-use kabinet_app::billing::plans::{self, NewPlan};
-use kabinet_app::billing::subscriptions::{self, NewSubscription};
-use kabinet_app::billing::typed_amount;
+use kabinet_app::billing::accounts;
+use kabinet_app::billing::ledger;
+use kabinet_app::billing::payments;
+use kabinet_app::billing::plans;
+use kabinet_app::billing::subscriptions;
 use kabinet_app::billing::views::{LedgerEntry, Payment, Plan, Subscription};
 use kabinet_app::listing::Page;
-use kabinet_app::{App, AppError, FieldErrors};
+use kabinet_app::{App, AppError};
 use kabinet_core::access::{Permission, allows};
 use kabinet_core::billing::{BillingPeriod, EntryKind};
 use kabinet_core::money::Currency;
 use serde::Deserialize;
 
-use crate::error::{WebError, WebResult};
+use super::billing_forms::{
+    EntryForm, LimitsForm, NewAccountForm, PaymentForm, PlanForm, RefundForm, SubscriptionForm,
+};
+use crate::error::WebResult;
 use crate::extract::{Ctx, FormData, QueryParams as Query};
 use crate::form::{FormState, refused, with_status};
 use crate::http::OkQuery;
@@ -196,10 +197,6 @@ async fn unit_for(app: &App, ctx: &Ctx, id: i64) -> WebResult<kabinet_core::mone
     Ok(accounts::input_unit(app, ctx.user()?, id, ctx.0.lang).await?)
 }
 
-fn date_field(form: &FormData, name: &str) -> Result<NaiveDate, AppError> {
-    NaiveDate::parse_from_str(form.get(name).trim(), "%Y-%m-%d").map_err(|_| FieldErrors::single(name, "date-format"))
-}
-
 /// The answer to one of the account page's forms: back to the page with `flash`, or the page
 /// again with the form refused into the slot `put` chooses.
 async fn answer<T>(
@@ -244,26 +241,8 @@ pub async fn register_payment(
     let id = path_id(&id)?;
     let unit = unit_for(&app, &ctx, id).await?;
     let (actor, who) = (ctx.actor()?, ctx.user()?);
-    let result = async {
-        let amount = typed_amount("amount", form.get("amount"), unit)?;
-        let document_date = date_field(&form, "document_date")?;
-        payments::register_manual(
-            &app,
-            &actor,
-            who,
-            ManualPayment {
-                account_id: id,
-                amount,
-                method: form.get("method").into(),
-                document_number: form.get("document_number").into(),
-                document_date,
-                description: form.get("description").into(),
-                idempotency_key: form.get("idempotency_key").into(),
-            },
-        )
-        .await
-    }
-    .await;
+    let typed: PaymentForm = form.typed()?;
+    let result = async { payments::register_manual(&app, &actor, who, typed.checked(id, unit)?).await }.await;
     answer(&app, &ctx, id, &form, result, "payment-registered", |f, s| {
         f.payment = Some(s)
     })
@@ -279,30 +258,8 @@ pub async fn post_entry(
     let id = path_id(&id)?;
     let unit = unit_for(&app, &ctx, id).await?;
     let (actor, who) = (ctx.actor()?, ctx.user()?);
-    let result = async {
-        // Every field's problem in one answer.
-        let mut errors = FieldErrors::new();
-        let amount = errors.amount("amount", form.get("amount"), unit);
-        let kind = errors.choice::<EntryKind>("kind", form.get("kind"));
-        let (Some(amount), Some(kind)) = (amount, kind) else {
-            return Err(AppError::Validation(errors));
-        };
-        ledger::post_manual(
-            &app,
-            &actor,
-            who,
-            ManualEntry {
-                account_id: id,
-                kind,
-                amount,
-                credit: form.get("direction") == "credit",
-                description: form.get("description").into(),
-                idempotency_key: form.get("idempotency_key").into(),
-            },
-        )
-        .await
-    }
-    .await;
+    let typed: EntryForm = form.typed()?;
+    let result = async { ledger::post_manual(&app, &actor, who, typed.checked(id, unit)?).await }.await;
     answer(&app, &ctx, id, &form, result, "entry-posted", |f, s| f.entry = Some(s)).await
 }
 
@@ -315,39 +272,8 @@ pub async fn set_limits(
     let id = path_id(&id)?;
     let unit = unit_for(&app, &ctx, id).await?;
     let (actor, who) = (ctx.actor()?, ctx.user()?);
-    let result = async {
-        let credit_limit = match form.opt("credit_limit") {
-            None => 0,
-            Some(v) if v.trim() == "0" => 0,
-            Some(v) => typed_amount("credit_limit", &v, unit)?,
-        };
-        // The threshold is a balance level: "-500" warns when the balance falls below −500.
-        let warning_threshold = match form.opt("warning_threshold") {
-            None => None,
-            Some(v) if v.trim() == "0" => Some(0),
-            Some(v) => {
-                let (negative, digits) = match v.trim().strip_prefix(['-', '\u{2212}']) {
-                    Some(rest) => (true, rest.to_owned()),
-                    None => (false, v.clone()),
-                };
-                let n = typed_amount("warning_threshold", &digits, unit)?;
-                Some(if negative { -n } else { n })
-            }
-        };
-        accounts::set_limits(
-            &app,
-            &actor,
-            who,
-            id,
-            Limits {
-                credit_limit,
-                warning_threshold,
-                manager_user_id: None,
-            },
-        )
-        .await
-    }
-    .await;
+    let typed: LimitsForm = form.typed()?;
+    let result = async { accounts::set_limits(&app, &actor, who, id, typed.checked(unit)?).await }.await;
     answer(&app, &ctx, id, &form, result, "limits-saved", |f, s| f.limits = Some(s)).await
 }
 
@@ -359,26 +285,8 @@ pub async fn subscribe(
 ) -> WebResult<Response> {
     let id = path_id(&id)?;
     let (actor, who) = (ctx.actor()?, ctx.user()?);
-    let result = async {
-        let plan_id = form
-            .get("plan_id")
-            .parse::<i64>()
-            .map_err(|_| FieldErrors::single("plan_id", "invalid-choice"))?;
-        let started_on = date_field(&form, "started_on")?;
-        subscriptions::create(
-            &app,
-            &actor,
-            who,
-            NewSubscription {
-                account_id: id,
-                plan_id,
-                title: form.get("title").into(),
-                started_on,
-            },
-        )
-        .await
-    }
-    .await;
+    let typed: SubscriptionForm = form.typed()?;
+    let result = async { subscriptions::create(&app, &actor, who, typed.checked(id)?).await }.await;
     answer(&app, &ctx, id, &form, result, "subscription-created", |f, s| {
         f.subscription = Some(s)
     })
@@ -405,24 +313,8 @@ pub async fn open_account(
 ) -> WebResult<Response> {
     let customer_id = path_id(&id)?;
     kabinet_app::customers::get_visible(&app, ctx.user()?, customer_id).await?;
-    let currency: Currency = form
-        .get("currency")
-        .parse()
-        .map_err(|_| WebError::App(FieldErrors::single("currency", "invalid-choice")))?;
-    let created = accounts::open(
-        &app,
-        &ctx.actor()?,
-        NewAccount {
-            customer_id: Some(customer_id),
-            partner_id: None,
-            title: form.get("title").into(),
-            currency,
-            credit_limit: 0,
-            warning_threshold: None,
-            manager_user_id: None,
-        },
-    )
-    .await?;
+    let typed: NewAccountForm = form.typed()?;
+    let created = accounts::open(&app, &ctx.actor()?, typed.checked(customer_id)?).await?;
     Ok(Redirect::to(&format!("/crm/accounts/{}?ok=account-opened", created.id)).into_response())
 }
 
@@ -473,26 +365,9 @@ pub async fn plans_list(State(app): State<App>, ctx: Ctx, Query(q): Query<OkQuer
 
 pub async fn plans_create(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
     let actor = ctx.actor()?;
-    let result = async {
-        let currency: Currency = form
-            .get("currency")
-            .parse()
-            .map_err(|_| FieldErrors::single("currency", "invalid-choice"))?;
-        let price = typed_amount("price", form.get("price"), ctx.0.lang.input_unit(currency))?;
-        plans::create(
-            &app,
-            &actor,
-            NewPlan {
-                name: form.get("name").into(),
-                asset_kind: form.get("asset_kind").into(),
-                price,
-                period: form.get("period").into(),
-                currency,
-            },
-        )
-        .await
-    }
-    .await;
+    let typed: PlanForm = form.typed()?;
+    let lang = ctx.0.lang;
+    let result = async { plans::create(&app, &actor, typed.checked(|c| lang.input_unit(c))?).await }.await;
     match result {
         Ok(_) => Ok(Redirect::to("/crm/plans?ok=plan-created").into_response()),
         Err(e) => {
@@ -510,18 +385,11 @@ pub async fn refund(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, fo
     let (actor, who) = (ctx.actor()?, ctx.user()?);
     let (p, account) = kabinet_app::billing::topup::get_visible(&app, who, payment_id).await?;
     let currency: Currency = p.currency;
+    let typed: RefundForm = form.typed()?;
     let result = async {
-        let amount = typed_amount("amount", form.get("amount"), ctx.0.lang.input_unit(currency))?;
-        kabinet_app::billing::topup::refund(
-            &app,
-            &actor,
-            who,
-            payment_id,
-            amount,
-            form.get("reason"),
-            form.get("idempotency_key"),
-        )
-        .await
+        let r = typed.checked(ctx.0.lang.input_unit(currency))?;
+        kabinet_app::billing::topup::refund(&app, &actor, who, payment_id, r.amount, &r.reason, &r.idempotency_key)
+            .await
     }
     .await;
     match result {

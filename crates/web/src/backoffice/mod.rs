@@ -2,6 +2,7 @@
 
 mod audit;
 mod billing;
+mod billing_forms;
 mod counterparties;
 mod customer_form;
 mod customers;

@@ -423,7 +423,7 @@ pub async fn check(app: &App, who: &Identity, new: &NewCustomer) -> AppResult<Ch
         }
     };
     let time_zone = match blank(&new.time_zone) {
-        Some(tz) if jiff::tz::TimeZone::get(tz).is_ok() => tz.to_owned(),
+        Some(tz) if kabinet_core::time::zone(tz).is_some() => tz.to_owned(),
         Some(_) => {
             errors.add("time_zone", "invalid-time-zone");
             String::new()

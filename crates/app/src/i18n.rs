@@ -194,9 +194,6 @@ impl Lang {
 
 /// A moment in `time_zone`, `YYYY-MM-DD HH:MM` (an unknown zone shows UTC).
 pub fn format_time(at: &chrono::DateTime<chrono::Utc>, time_zone: &str) -> String {
-    let Ok(ts) = jiff::Timestamp::from_microsecond(at.timestamp_micros()) else {
-        return at.to_rfc3339();
-    };
-    let tz = jiff::tz::TimeZone::get(time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
-    ts.to_zoned(tz).strftime("%Y-%m-%d %H:%M").to_string()
+    let tz = kabinet_core::time::zone_or_utc(time_zone);
+    at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
 }

@@ -20,7 +20,7 @@ async fn identity(t: &kabinet_testkit::TestApp, login: &str) -> Identity {
     t.identity(login).await
 }
 
-fn at(s: &str) -> jiff::Timestamp {
+fn at(s: &str) -> chrono::DateTime<chrono::Utc> {
     s.parse().unwrap()
 }
 

@@ -1,6 +1,6 @@
 //! Trust rules at the level of the use cases: calendars that do not run out.
 
-use jiff::Timestamp;
+type Timestamp = chrono::DateTime<chrono::Utc>;
 use kabinet_app::access::Actor;
 use kabinet_app::support::calendars;
 use kabinet_app::support::plans;

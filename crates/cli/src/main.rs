@@ -174,7 +174,7 @@ enum SlaCommand {
         class: ClassArg,
         /// When the request was registered, RFC 3339 (e.g. 2026-11-17T12:00:00+03:00).
         #[arg(long, value_parser = parse_instant)]
-        opened_at: jiff::Timestamp,
+        opened_at: chrono::DateTime<chrono::Utc>,
     },
     /// Production calendars (public holidays and transferred working days).
     Calendar {
@@ -205,8 +205,9 @@ enum ClassArg {
     NonStandard,
 }
 
-fn parse_instant(s: &str) -> Result<jiff::Timestamp, String> {
-    s.parse()
+fn parse_instant(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {
+    chrono::DateTime::parse_from_rfc3339(s.trim())
+        .map(|t| t.with_timezone(&chrono::Utc))
         .map_err(|_| format!("not an RFC 3339 time with an offset: {s}"))
 }
 

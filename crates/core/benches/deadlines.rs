@@ -4,8 +4,7 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use jiff::Timestamp;
-use jiff::tz::TimeZone;
+use chrono::{DateTime, Utc};
 use kabinet_core::calendar::{Calendar, Window, russia_2026_holidays};
 use kabinet_core::support::Terms;
 
@@ -13,14 +12,14 @@ const STARTS: usize = 2_000_000;
 const REPETITIONS: usize = 5;
 
 fn calendar(working: &str, rest: &str) -> Calendar {
-    let moscow = TimeZone::get("Europe/Moscow").expect("the bundled time zone database has Moscow");
+    let moscow = kabinet_core::time::zone("Europe/Moscow").expect("the bundled time zone database has Moscow");
     let parse = |text| Window::parse_list(text).expect("the plans' windows are well written");
     Calendar::new(moscow, parse(working), parse(rest), russia_2026_holidays(), []).expect("windows do not overlap")
 }
 
 /// Seconds of 2026 from a fixed linear congruential sequence, so every run times the same work.
-fn starts() -> Vec<Timestamp> {
-    let year_start = Timestamp::from_second(1_767_225_600).expect("1 January 2026 is a valid instant");
+fn starts() -> Vec<DateTime<Utc>> {
+    let year_start = DateTime::from_timestamp(1_767_225_600, 0).expect("1 January 2026 is a valid instant");
     let mut state: u64 = 0x2026;
     (0..STARTS)
         .map(|_| {
@@ -28,13 +27,13 @@ fn starts() -> Vec<Timestamp> {
                 .wrapping_mul(6_364_136_223_846_793_005)
                 .wrapping_add(1_442_695_040_888_963_407);
             let second = (state >> 33) % (365 * 86_400);
-            Timestamp::from_second(year_start.as_second() + second as i64).expect("2026 is a valid year")
+            DateTime::from_timestamp(year_start.timestamp() + second as i64, 0).expect("2026 is a valid year")
         })
         .collect()
 }
 
 /// Deadlines per second for one plan and term, printed as it goes.
-fn rate(name: &str, calendar: &Calendar, minutes: u32, starts: &[Timestamp]) -> f64 {
+fn rate(name: &str, calendar: &Calendar, minutes: u32, starts: &[DateTime<Utc>]) -> f64 {
     let began = Instant::now();
     let mut found = 0usize;
     for &start in starts {

@@ -1,9 +1,11 @@
 //! Cabinet login activity for a period (CAB-3, CRM-3 "statistics"): successful sign-ins
 //! counted per calendar day of the viewer's time zone, and the number of days with any.
 
-use jiff::Timestamp;
-use jiff::civil::Date;
-use jiff::tz::TimeZone;
+use chrono::{DateTime, NaiveDate as Date, Utc};
+
+use crate::time::{Tz as TimeZone, local_date, start_of_day};
+
+type Timestamp = DateTime<Utc>;
 
 /// The longest period one chart covers: a year and a day, so that "the same day last year
 /// to today" fits.
@@ -45,8 +47,8 @@ impl Period {
         if to < from {
             return Err(PeriodError::Reversed);
         }
-        let days = (to - from).get_days() + 1;
-        if days > MAX_PERIOD_DAYS {
+        let days = (to - from).num_days() + 1;
+        if days > i64::from(MAX_PERIOD_DAYS) {
             return Err(PeriodError::TooLong);
         }
         Ok(Period { from, to })
@@ -55,7 +57,9 @@ impl Period {
     /// The `days` days that end with `today`.
     pub fn last_days(today: Date, days: i32) -> Period {
         let days = days.clamp(1, MAX_PERIOD_DAYS);
-        let from = today.checked_sub(jiff::Span::new().days(days - 1)).unwrap_or(today);
+        let from = today
+            .checked_sub_days(chrono::Days::new((days - 1) as u64))
+            .unwrap_or(today);
         Period { from, to: today }
     }
 
@@ -69,14 +73,14 @@ impl Period {
 
     /// The first instant of the period and the first instant after it, in `tz`.
     pub fn bounds(&self, tz: &TimeZone) -> (Timestamp, Timestamp) {
-        let start = |d: Date| d.to_zoned(tz.clone()).map(|z| z.timestamp()).unwrap_or(Timestamp::MIN);
-        let after = self.to.tomorrow().map(start).unwrap_or(Timestamp::MAX);
+        let start = |d: Date| start_of_day(tz, d).unwrap_or(DateTime::<Utc>::MIN_UTC);
+        let after = self.to.succ_opt().map(start).unwrap_or(DateTime::<Utc>::MAX_UTC);
         (start(self.from), after)
     }
 
     /// How many days the period covers, both ends included.
     pub fn day_count(&self) -> usize {
-        ((self.to - self.from).get_days() + 1) as usize
+        ((self.to - self.from).num_days() + 1) as usize
     }
 }
 
@@ -90,17 +94,17 @@ pub fn daily(period: &Period, tz: &TimeZone, sign_ins: &[Timestamp]) -> Vec<Day>
         if d >= period.to {
             break;
         }
-        match d.tomorrow() {
-            Ok(next) => d = next,
-            Err(_) => break,
+        match d.succ_opt() {
+            Some(next) => d = next,
+            None => break,
         }
     }
     for t in sign_ins {
-        let date = t.to_zoned(tz.clone()).date();
+        let date = local_date(tz, *t);
         if date < period.from || date > period.to {
             continue;
         }
-        let index = (date - period.from).get_days() as usize;
+        let index = (date - period.from).num_days() as usize;
         if let Some(day) = days.get_mut(index) {
             day.logins += 1;
         }
@@ -116,11 +120,11 @@ pub fn active_days(days: &[Day]) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use jiff::civil::date;
+    use crate::time::date;
     use proptest::prelude::*;
 
     fn moscow() -> TimeZone {
-        TimeZone::get("Europe/Moscow").unwrap()
+        crate::time::zone("Europe/Moscow").unwrap()
     }
 
     fn at(s: &str) -> Timestamp {
@@ -192,7 +196,7 @@ mod tests {
             let (start, after) = period.bounds(&tz);
             let times: Vec<Timestamp> = offsets
                 .iter()
-                .map(|s| start.checked_add(jiff::SignedDuration::from_secs(*s)).unwrap())
+                .map(|s| start.checked_add_signed(chrono::TimeDelta::seconds(*s)).unwrap())
                 .collect();
             let inside = times.iter().filter(|t| **t >= start && **t < after).count();
             let days = daily(&period, &tz, &times);

@@ -1,7 +1,6 @@
 //! Rules of the ledger and of recurring charges (BIL-1 … BIL-3), free of storage and clocks.
 
-use jiff::Span;
-use jiff::civil::Date;
+use chrono::{Datelike, Months, NaiveDate as Date};
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 
@@ -138,8 +137,10 @@ impl FromStr for BillingPeriod {
 /// started on `start`. Periods are counted from the start, not from the previous period, so a
 /// subscription started on 31 January is billed on 28/29 February and again on 31 March.
 pub fn period_start(start: Date, period: BillingPeriod, index: i32) -> Date {
-    let months = i64::from(period.months()) * i64::from(index);
-    start.checked_add(Span::new().months(months)).unwrap_or(Date::MAX)
+    // Adding months keeps the day, or the month's last day when it is shorter (31 January
+    // plus one month is 28 February).
+    let months = u32::try_from(i64::from(period.months()) * i64::from(index)).unwrap_or(u32::MAX);
+    start.checked_add_months(Months::new(months)).unwrap_or(Date::MAX)
 }
 
 /// The index of the period that contains `day`, or `None` before the start.
@@ -148,8 +149,7 @@ pub fn period_index_on(start: Date, period: BillingPeriod, day: Date) -> Option<
         return None;
     }
     // An estimate from whole months, corrected by at most one step either way.
-    let months =
-        (i32::from(day.year()) - i32::from(start.year())) * 12 + i32::from(day.month()) - i32::from(start.month());
+    let months = (day.year() - start.year()) * 12 + day.month() as i32 - start.month() as i32;
     let mut index = (months / period.months()).max(0);
     while index > 0 && period_start(start, period, index) > day {
         index -= 1;
@@ -277,8 +277,7 @@ stored_as_text!(EntryKind, BillingPeriod, crate::money::Currency);
 #[cfg(test)]
 mod tests {
     use super::*;
-    use jiff::ToSpan;
-    use jiff::civil::date;
+    use crate::time::date;
     use proptest::prelude::*;
 
     #[test]
@@ -347,11 +346,11 @@ mod tests {
 
         #[test]
         fn period_index_finds_the_containing_period(
-            y in 2000i16..2090, m in 1i8..=12, d in 1i8..=28, offset in 0i32..5000, p in 0usize..4
+            y in 2000i32..2090, m in 1u32..=12, d in 1u32..=28, offset in 0u64..5000, p in 0usize..4
         ) {
             let start = date(y, m, d);
             let period = BillingPeriod::ALL[p];
-            let day = start.checked_add(i64::from(offset).days()).unwrap();
+            let day = start.checked_add_days(chrono::Days::new(offset)).unwrap();
             let i = period_index_on(start, period, day).unwrap();
             prop_assert!(period_start(start, period, i) <= day);
             prop_assert!(day < period_end_exclusive(start, period, i));

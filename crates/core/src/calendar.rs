@@ -13,9 +13,12 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::Arc;
 
-use jiff::civil::{Date, Weekday, date};
-use jiff::tz::TimeZone;
-use jiff::{SignedDuration, Timestamp};
+use chrono::{DateTime, Datelike, NaiveDate as Date, TimeDelta, Utc, Weekday};
+
+use crate::time::{Tz as TimeZone, date, local_instant};
+
+/// An instant, to the nanosecond.
+type Timestamp = DateTime<Utc>;
 
 /// A daily window in minutes after local midnight: `start` inclusive, `end` exclusive,
 /// `start < end ≤ 1440`.
@@ -167,7 +170,7 @@ impl Timeline {
     }
 
     fn covers(&self, at: Timestamp) -> bool {
-        (self.from..=self.until).contains(&at.as_second())
+        (self.from..=self.until).contains(&at.timestamp())
     }
 
     /// Index of the first stretch that closes after `second`: the one it lies in, else the next.
@@ -191,7 +194,7 @@ impl Timeline {
         if !self.covers(start) {
             return None;
         }
-        let second = start.as_second();
+        let second = start.timestamp();
         let first = self.first_closing_after(second);
         let counted = &self.intervals[first..];
         let opening = counted.first()?;
@@ -207,9 +210,9 @@ impl Timeline {
         }
         if due_index == 0 && second >= opening.open {
             // The clock ran from `start` itself, which keeps its fraction of a second.
-            start.checked_add(SignedDuration::from_secs(seconds)).ok()
+            start.checked_add_signed(TimeDelta::seconds(seconds))
         } else {
-            Timestamp::from_second(due_second).ok()
+            DateTime::from_timestamp(due_second, 0)
         }
     }
 }
@@ -245,12 +248,12 @@ impl Calendar {
         let (Some(from), Some(until)) = (self.instant(TIMELINE_FIRST, 0), self.instant(TIMELINE_LAST, 24 * 60)) else {
             return Timeline::empty();
         };
-        let days = TIMELINE_FIRST.until(TIMELINE_LAST).map_or(0, |span| span.get_days()) + 2;
+        let days = i32::try_from((TIMELINE_LAST - TIMELINE_FIRST).num_days()).unwrap_or(0) + 2;
         let mut worked = 0;
         let intervals = self
             .working_stretches(from, days)
             .map(|(open, close)| {
-                let (open, close) = (open.as_second(), close.as_second());
+                let (open, close) = (open.timestamp(), close.timestamp());
                 let interval = Interval {
                     open,
                     close,
@@ -262,8 +265,8 @@ impl Calendar {
             .collect();
         Timeline {
             intervals,
-            from: from.as_second(),
-            until: until.as_second(),
+            from: from.timestamp(),
+            until: until.timestamp(),
         }
     }
 
@@ -286,7 +289,7 @@ impl Calendar {
             DayType::Rest
         } else if self.worked_weekends.contains(&date) {
             DayType::Working
-        } else if matches!(date.weekday(), Weekday::Saturday | Weekday::Sunday) {
+        } else if matches!(date.weekday(), Weekday::Sat | Weekday::Sun) {
             DayType::Rest
         } else {
             DayType::Working
@@ -304,12 +307,12 @@ impl Calendar {
     /// for 1440); in a gap of a daylight-saving change, the instant after it.
     fn instant(&self, date: Date, minute: u16) -> Option<Timestamp> {
         let (day, minute) = if minute == 24 * 60 {
-            (date.tomorrow().ok()?, 0)
+            (date.succ_opt()?, 0)
         } else {
             (date, minute)
         };
-        let local = day.at((minute / 60) as i8, (minute % 60) as i8, 0, 0);
-        self.tz.to_ambiguous_zoned(local).later().ok().map(|z| z.timestamp())
+        let local = day.and_hms_opt(u32::from(minute / 60), u32::from(minute % 60), 0)?;
+        local_instant(&self.tz, local)
     }
 
     /// The stretches of working time from `start` on, in order, over `days` local dates from
@@ -317,8 +320,8 @@ impl Calendar {
     /// nothing before `start` counts and no moment counts twice — a window of a
     /// daylight-saving day can begin, as an instant, before the previous one ends.
     fn working_stretches(&self, start: Timestamp, days: i32) -> impl Iterator<Item = (Timestamp, Timestamp)> + '_ {
-        let first_date = start.to_zoned(self.tz.clone()).date().yesterday().ok();
-        let dates = std::iter::successors(first_date, |d| d.tomorrow().ok()).take(days.max(0) as usize);
+        let first_date = crate::time::local_date(&self.tz, start).pred_opt();
+        let dates = std::iter::successors(first_date, |d| d.succ_opt()).take(days.max(0) as usize);
         let mut counted_until = start;
         dates
             .flat_map(move |date| {
@@ -355,9 +358,9 @@ impl Calendar {
     fn add_working_seconds_by_walk(&self, start: Timestamp, seconds: i64) -> Option<Timestamp> {
         let mut left = seconds;
         for (from, close) in self.working_stretches(start, HORIZON_DAYS) {
-            let available = close.as_second() - from.as_second();
+            let available = close.timestamp() - from.timestamp();
             if left <= available {
-                return from.checked_add(SignedDuration::from_secs(left)).ok();
+                return from.checked_add_signed(TimeDelta::seconds(left));
             }
             left -= available;
         }
@@ -371,7 +374,7 @@ impl Calendar {
             return 0;
         }
         if self.timeline.covers(from) && self.timeline.covers(to) {
-            self.timeline.worked_before(to.as_second()) - self.timeline.worked_before(from.as_second())
+            self.timeline.worked_before(to.timestamp()) - self.timeline.worked_before(from.timestamp())
         } else {
             self.working_seconds_between_by_walk(from, to)
         }
@@ -380,17 +383,17 @@ impl Calendar {
     /// What [`Calendar::working_seconds_between`] means, day by day through the time zone.
     fn working_seconds_between_by_walk(&self, from: Timestamp, to: Timestamp) -> i64 {
         // Enough local dates to reach `to`'s, whatever the offsets of the two ends.
-        let days = i32::try_from((to.as_second() - from.as_second()) / 86_400 + 4).unwrap_or(i32::MAX);
+        let days = i32::try_from((to.timestamp() - from.timestamp()) / 86_400 + 4).unwrap_or(i32::MAX);
         self.working_stretches(from, days)
             .take_while(|&(open, _)| open < to)
-            .map(|(open, close)| close.min(to).as_second() - open.as_second())
+            .map(|(open, close)| close.min(to).timestamp() - open.timestamp())
             .sum()
     }
 
     /// Whether `at` lies in a window, its end included.
     pub fn is_open_at(&self, at: Timestamp) -> bool {
-        let date = at.to_zoned(self.tz.clone()).date();
-        [date.yesterday().ok(), Some(date)].into_iter().flatten().any(|d| {
+        let date = crate::time::local_date(&self.tz, at);
+        [date.pred_opt(), Some(date)].into_iter().flatten().any(|d| {
             self.windows(d).iter().any(|w| {
                 matches!(
                     (self.instant(d, w.start), self.instant(d, w.end)),
@@ -423,11 +426,11 @@ mod tests {
     use std::sync::LazyLock;
 
     fn moscow() -> TimeZone {
-        TimeZone::get("Europe/Moscow").unwrap()
+        crate::time::zone("Europe/Moscow").unwrap()
     }
 
     fn berlin() -> TimeZone {
-        TimeZone::get("Europe/Berlin").unwrap()
+        crate::time::zone("Europe/Berlin").unwrap()
     }
 
     /// Laying out a timeline takes a while unoptimised, so the property tests share one
@@ -680,7 +683,7 @@ mod tests {
             moscow(),
             Window::parse_list("10:00-18:00").unwrap(),
             vec![],
-            std::iter::successors(Some(date(2026, 1, 1)), |d| d.tomorrow().ok()).take_while(|d| d.year() < 2030),
+            std::iter::successors(Some(date(2026, 1, 1)), |d| d.succ_opt()).take_while(|d| d.year() < 2030),
             [],
         )
         .unwrap();
@@ -699,15 +702,18 @@ mod tests {
         // Any second of 2026.
         (0i64..365 * 86_400).prop_map(|s| {
             at("2026-01-01T00:00:00Z")
-                .checked_add(jiff::SignedDuration::from_secs(s))
+                .checked_add_signed(TimeDelta::seconds(s))
                 .unwrap()
         })
     }
 
     fn any_instant() -> impl Strategy<Value = Timestamp> {
         // Any second of 2026, sometimes with a fraction.
-        (any_start(), prop_oneof![Just(0i32), 0i32..1_000_000_000])
-            .prop_map(|(start, nanos)| start.checked_add(jiff::SignedDuration::new(0, nanos)).unwrap())
+        (any_start(), prop_oneof![Just(0i32), 0i32..1_000_000_000]).prop_map(|(start, nanos)| {
+            start
+                .checked_add_signed(TimeDelta::nanoseconds(i64::from(nanos)))
+                .unwrap()
+        })
     }
 
     proptest! {

@@ -1,7 +1,7 @@
 //! Rules of the closing documents (BIL-6): which kinds there are, which formats each allows,
 //! the numbering series they share, the months an order covers, and the VAT inside an amount.
 
-use jiff::civil::Date;
+use chrono::{Datelike, NaiveDate as Date};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
@@ -144,8 +144,9 @@ impl FromStr for DocumentFormat {
 /// A calendar month, written `YYYY-MM` (what `<input type="month">` sends).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Month {
-    pub year: i16,
-    pub month: i8,
+    pub year: i32,
+    /// 1 to 12.
+    pub month: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -184,7 +185,7 @@ impl Month {
     }
 
     pub fn first_day(self) -> Date {
-        Date::new(self.year, self.month, 1).unwrap_or(Date::MIN)
+        Date::from_ymd_opt(self.year, self.month, 1).unwrap_or(Date::MIN)
     }
 
     /// The first day of the month after this one.
@@ -193,7 +194,7 @@ impl Month {
     }
 
     pub fn last_day(self) -> Date {
-        self.first_day().last_of_month()
+        self.next_first_day().pred_opt().unwrap_or(Date::MAX)
     }
 
     pub fn next(self) -> Month {
@@ -226,7 +227,7 @@ impl Month {
 
     /// Months from `self` to `other`, counting both ends (negative when `other` is earlier).
     pub fn span_to(self, other: Month) -> i32 {
-        (i32::from(other.year) - i32::from(self.year)) * 12 + i32::from(other.month) - i32::from(self.month) + 1
+        (other.year - self.year) * 12 + other.month as i32 - self.month as i32 + 1
     }
 }
 
@@ -244,8 +245,8 @@ impl FromStr for Month {
         if y.len() != 4 || m.len() != 2 || !y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
             return Err(PeriodError::Malformed);
         }
-        let year: i16 = y.parse().map_err(|_| PeriodError::Malformed)?;
-        let month: i8 = m.parse().map_err(|_| PeriodError::Malformed)?;
+        let year: i32 = y.parse().map_err(|_| PeriodError::Malformed)?;
+        let month: u32 = m.parse().map_err(|_| PeriodError::Malformed)?;
         if !(2000..=2100).contains(&year) || !(1..=12).contains(&month) {
             return Err(PeriodError::Malformed);
         }
@@ -303,7 +304,7 @@ string_enum!(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use jiff::civil::date;
+    use crate::time::date;
     use proptest::prelude::*;
 
     #[test]

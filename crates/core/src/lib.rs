@@ -120,4 +120,5 @@ pub mod phone;
 pub mod production_calendar;
 pub mod support;
 pub mod text;
+pub mod time;
 pub mod totp;

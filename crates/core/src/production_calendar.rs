@@ -4,7 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use jiff::civil::{Date, Weekday, date};
+use chrono::{Datelike, NaiveDate as Date, Weekday};
+
+use crate::time::date;
 
 /// What an exceptional day is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -100,7 +102,7 @@ fn ymd(text: &str) -> Option<Date> {
     let y = digits[0..4].parse().ok()?;
     let m = digits[4..6].parse().ok()?;
     let d = digits[6..8].parse().ok()?;
-    Date::new(y, m, d).ok()
+    Date::from_ymd_opt(y, m, d)
 }
 
 fn says_working(text: &str) -> bool {
@@ -153,8 +155,8 @@ fn parse_ics(text: &str) -> Result<Vec<SpecialDay>, ImportError> {
                 let (start_line, start, end, summary) = event.take().ok_or_else(|| err(n, "END without BEGIN"))?;
                 let start = start.ok_or_else(|| err(start_line, "an event without a start date"))?;
                 // An all-day event's end is the day after its last day.
-                let end = end.unwrap_or_else(|| start.tomorrow().unwrap_or(start));
-                if end <= start || (end - start).get_days() > 366 {
+                let end = end.unwrap_or_else(|| start.succ_opt().unwrap_or(start));
+                if end <= start || (end - start).num_days() > 366 {
                     return Err(err(start_line, "an event's dates are out of order"));
                 }
                 let kind = if says_working(&summary) {
@@ -170,7 +172,7 @@ fn parse_ics(text: &str) -> Result<Vec<SpecialDay>, ImportError> {
                         kind,
                         note: note.clone(),
                     });
-                    d = d.tomorrow().map_err(|_| err(start_line, "a date out of range"))?;
+                    d = d.succ_opt().ok_or_else(|| err(start_line, "a date out of range"))?;
                 }
             }
             _ => {}
@@ -180,7 +182,7 @@ fn parse_ics(text: &str) -> Result<Vec<SpecialDay>, ImportError> {
 }
 
 fn is_weekend(d: Date) -> bool {
-    matches!(d.weekday(), Weekday::Saturday | Weekday::Sunday)
+    matches!(d.weekday(), Weekday::Sat | Weekday::Sun)
 }
 
 fn parse_csv(text: &str) -> Result<Vec<SpecialDay>, ImportError> {
@@ -216,8 +218,8 @@ fn open_data_csv(rows: &[Vec<String>]) -> Result<Vec<SpecialDay>, ImportError> {
     let mut days = Vec::new();
     for (i, row) in rows.iter().enumerate().skip(1) {
         let line = i + 1;
-        let year: i16 = row[0].parse().map_err(|_| err(line, "a year that cannot be read"))?;
-        for month in 1..=12i8 {
+        let year: i32 = row[0].parse().map_err(|_| err(line, "a year that cannot be read"))?;
+        for month in 1..=12u32 {
             let cell = row.get(month as usize).ok_or_else(|| err(line, "a month is missing"))?;
             let mut off = std::collections::BTreeSet::new();
             for item in cell.split(',').map(str::trim).filter(|s| !s.is_empty()) {
@@ -225,16 +227,15 @@ fn open_data_csv(rows: &[Vec<String>]) -> Result<Vec<SpecialDay>, ImportError> {
                 if item.ends_with('*') {
                     continue;
                 }
-                let n: i8 = item
+                let n: u32 = item
                     .trim_end_matches('+')
                     .parse()
                     .map_err(|_| err(line, "a day that cannot be read"))?;
-                let d = Date::new(year, month, n).map_err(|_| err(line, "a day that does not exist"))?;
+                let d = Date::from_ymd_opt(year, month, n).ok_or_else(|| err(line, "a day that does not exist"))?;
                 off.insert(d);
             }
-            let first = date(year, month, 1);
-            for offset in 0..first.days_in_month() {
-                let d = first + jiff::Span::new().days(offset);
+            let first = Date::from_ymd_opt(year, month, 1).ok_or_else(|| err(line, "a year out of range"))?;
+            for d in first.iter_days().take_while(|d| d.month() == month) {
                 match (off.contains(&d), is_weekend(d)) {
                     (true, false) => days.push(SpecialDay {
                         day: d,
@@ -260,8 +261,8 @@ fn plain_csv(rows: &[Vec<String>]) -> Result<Vec<SpecialDay>, ImportError> {
     for (i, row) in rows.iter().enumerate() {
         let line = i + 1;
         let Some(day) = row.first().and_then(|d| {
-            Date::strptime("%Y-%m-%d", d)
-                .or_else(|_| Date::strptime("%d.%m.%Y", d))
+            Date::parse_from_str(d.trim(), "%Y-%m-%d")
+                .or_else(|_| Date::parse_from_str(d.trim(), "%d.%m.%Y"))
                 .ok()
         }) else {
             if i == 0 {
@@ -287,7 +288,7 @@ fn parse_xml(text: &str) -> Result<Vec<SpecialDay>, ImportError> {
     if root.tag_name().name() != "calendar" {
         return Err(err(1, "not a production calendar (no <calendar>)"));
     }
-    let year: i16 = root
+    let year: i32 = root
         .attribute("year")
         .and_then(|y| y.parse().ok())
         .ok_or_else(|| err(line_of(root), "the calendar has no year"))?;
@@ -303,11 +304,11 @@ fn parse_xml(text: &str) -> Result<Vec<SpecialDay>, ImportError> {
             .attribute("d")
             .and_then(|d| d.split_once('.'))
             .ok_or_else(|| err(line, "a day without d=\"MM.DD\""))?;
-        let (m, d): (i8, i8) = (
+        let (m, d): (u32, u32) = (
             m.parse().map_err(|_| err(line, "a day that cannot be read"))?,
             d.parse().map_err(|_| err(line, "a day that cannot be read"))?,
         );
-        let day = Date::new(year, m, d).map_err(|_| err(line, "a day that does not exist"))?;
+        let day = Date::from_ymd_opt(year, m, d).ok_or_else(|| err(line, "a day that does not exist"))?;
         let kind = match node.attribute("t") {
             Some("1") => DayKind::Holiday,
             Some("3") => DayKind::Worked,
@@ -329,8 +330,8 @@ fn parse_xml(text: &str) -> Result<Vec<SpecialDay>, ImportError> {
 /// Sunday moves the day off to the next working day. The January days that fall on a weekend
 /// are moved by the government's yearly decree, which this cannot know — an administrator
 /// adds its transfers (or imports the published calendar) when it is out.
-pub fn russia_labour_code_holidays(year: i16) -> Vec<SpecialDay> {
-    let fixed: [(i8, i8, &str); 12] = [
+pub fn russia_labour_code_holidays(year: i32) -> Vec<SpecialDay> {
+    let fixed: [(u32, u32, &str); 12] = [
         (1, 1, "Новогодние каникулы"),
         (1, 2, "Новогодние каникулы"),
         (1, 3, "Новогодние каникулы"),
@@ -344,7 +345,7 @@ pub fn russia_labour_code_holidays(year: i16) -> Vec<SpecialDay> {
         (5, 1, "Праздник Весны и Труда"),
         (5, 9, "День Победы"),
     ];
-    let more: [(i8, i8, &str); 2] = [(6, 12, "День России"), (11, 4, "День народного единства")];
+    let more: [(u32, u32, &str); 2] = [(6, 12, "День России"), (11, 4, "День народного единства")];
     let mut days: BTreeMap<Date, SpecialDay> = fixed
         .iter()
         .chain(more.iter())
@@ -368,7 +369,7 @@ pub fn russia_labour_code_holidays(year: i16) -> Vec<SpecialDay> {
     for holiday in on_weekends {
         let mut next = holiday.day;
         while is_weekend(next) || days.contains_key(&next) {
-            next = next.tomorrow().expect("a day in the same year");
+            next = next.succ_opt().expect("a day in the same year");
         }
         days.insert(
             next,

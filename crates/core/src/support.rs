@@ -2,7 +2,10 @@
 //! priorities, the ticket's status machine, and the service-level clocks that run on a
 //! business calendar.
 
-use jiff::Timestamp;
+use chrono::{DateTime, Utc};
+
+/// An instant, to the nanosecond.
+type Timestamp = DateTime<Utc>;
 
 use crate::calendar::Calendar;
 
@@ -74,7 +77,7 @@ impl TicketStatus {
 
 /// Whether a customer may still re-open a ticket closed at `closed_at`.
 pub fn may_reopen(closed_at: Timestamp, now: Timestamp, window_days: u32) -> bool {
-    now.as_second() - closed_at.as_second() <= i64::from(window_days) * 86_400
+    now.timestamp() - closed_at.timestamp() <= i64::from(window_days) * 86_400
 }
 
 /// A topic a customer picks when opening a ticket; the class it suggests is what staff start
@@ -202,12 +205,11 @@ pub const DIFFICULTY_RANGE: std::ops::RangeInclusive<u8> = 1..=5;
 mod tests {
     use super::*;
     use crate::calendar::{Window, russia_2026_holidays};
-    use jiff::tz::TimeZone;
     use proptest::prelude::*;
 
     fn by_fact() -> Calendar {
         Calendar::new(
-            TimeZone::get("Europe/Moscow").unwrap(),
+            crate::time::zone("Europe/Moscow").unwrap(),
             vec![Window::new((10, 0), (18, 0)).unwrap()],
             vec![],
             russia_2026_holidays(),
@@ -326,7 +328,7 @@ mod tests {
     proptest! {
         #[test]
         fn the_warning_comes_before_the_deadline(s in 0i64..365 * 86_400, m in 1u32..10_000, p in 0i64..100_000) {
-            let start = at("2026-01-01T00:00:00Z").checked_add(jiff::SignedDuration::from_secs(s)).unwrap();
+            let start = at("2026-01-01T00:00:00Z").checked_add_signed(chrono::TimeDelta::seconds(s)).unwrap();
             let d = deadline(&by_fact(), start, m, p).unwrap();
             prop_assert!(start <= d.warn_at && d.warn_at <= d.due);
         }

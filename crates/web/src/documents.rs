@@ -100,12 +100,7 @@ pub struct DocumentsPage {
 /// PDF, the reader's own e-mail to send to.
 async fn default_form(app: &App, who: &Identity, customer: &Customer) -> WebResult<FormState> {
     let today = kabinet_app::billing::run::today_for(None, &app.config.display_time_zone);
-    let last = Month {
-        year: today.year() as i16,
-        month: today.month() as i8,
-    }
-    .previous()
-    .to_string();
+    let last = Month::of(today).previous().to_string();
     let email = if who.is_staff() {
         customer.email.clone()
     } else {

@@ -47,14 +47,14 @@ pub struct ActivityView {
     pub action: String,
 }
 
-fn parse_date(s: &Option<String>) -> Option<Result<jiff::civil::Date, ()>> {
+fn parse_date(s: &Option<String>) -> Option<Result<chrono::NaiveDate, ()>> {
     let s = s.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
-    Some(s.parse::<jiff::civil::Date>().map_err(|_| ()))
+    Some(chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| ()))
 }
 
 /// The period asked for: both ends optional (the last 30 days up to `to`, or up to today), or
 /// the code of what is wrong with it.
-fn asked_period(q: &PeriodQuery, today: jiff::civil::Date) -> Result<Period, &'static str> {
+fn asked_period(q: &PeriodQuery, today: chrono::NaiveDate) -> Result<Period, &'static str> {
     match (parse_date(&q.from), parse_date(&q.to)) {
         (Some(Err(())), _) | (_, Some(Err(()))) => Err("activity-bad-date"),
         (from, to) => {
@@ -68,16 +68,18 @@ fn asked_period(q: &PeriodQuery, today: jiff::civil::Date) -> Result<Period, &'s
 }
 
 /// The period asked for, or the default one with the reason the asked one was refused.
-fn chosen_period(q: &PeriodQuery, today: jiff::civil::Date) -> (Period, Option<&'static str>) {
+fn chosen_period(q: &PeriodQuery, today: chrono::NaiveDate) -> (Period, Option<&'static str>) {
     match asked_period(q, today) {
         Ok(p) => (p, None),
         Err(code) => (Period::last_days(today, DEFAULT_DAYS), Some(code)),
     }
 }
 
-fn today(app: &App) -> jiff::civil::Date {
-    let tz = jiff::tz::TimeZone::get(&app.config.display_time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
-    jiff::Timestamp::now().to_zoned(tz).date()
+fn today(app: &App) -> chrono::NaiveDate {
+    kabinet_core::time::local_date(
+        &kabinet_core::time::zone_or_utc(&app.config.display_time_zone),
+        chrono::Utc::now(),
+    )
 }
 
 /// Sign-ins on one day.
@@ -155,7 +157,7 @@ pub async fn cabinet_page(State(app): State<App>, ctx: Ctx, Query(q): Query<Peri
 #[cfg(test)]
 mod tests {
     use super::*;
-    use jiff::civil::date;
+    use kabinet_core::time::date;
 
     fn q(from: &str, to: &str) -> PeriodQuery {
         PeriodQuery {

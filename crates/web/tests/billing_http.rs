@@ -449,7 +449,10 @@ async fn a_refused_payment_names_every_problem_in_one_round(db: Db) {
     assert!(refused.body.contains(r#"value="12,34,5""#), "the amount stays");
     assert!(refused.body.contains(r#"value="п/п 481""#), "the document number stays");
     assert!(refused.body.contains("числом"), "the amount's problem");
-    assert!(refused.body.contains("ГГГГ-ММ-ДД"), "the date's problem in the same round");
+    assert!(
+        refused.body.contains("ГГГГ-ММ-ДД"),
+        "the date's problem in the same round"
+    );
     assert_eq!(account_of(&w, 1).await.balance, before);
 }
 

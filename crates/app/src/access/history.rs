@@ -20,12 +20,11 @@ pub struct History {
 
 /// Distinct calendar days in `time_zone` among successful attempt times.
 pub fn count_active_days(successes: &[DateTime<Utc>], time_zone: &str) -> usize {
-    let tz = jiff::tz::TimeZone::get(time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let tz = kabinet_core::time::zone_or_utc(time_zone);
     successes
         .iter()
-        .filter_map(|t| jiff::Timestamp::from_microsecond(t.timestamp_micros()).ok())
-        .map(|t| t.to_zoned(tz.clone()).date())
-        .collect::<BTreeSet<jiff::civil::Date>>()
+        .map(|t| kabinet_core::time::local_date(&tz, *t))
+        .collect::<BTreeSet<chrono::NaiveDate>>()
         .len()
 }
 
@@ -43,7 +42,7 @@ pub async fn of_customer(
     period: &activity::Period,
     time_zone: &str,
 ) -> AppResult<Activity> {
-    let tz = jiff::tz::TimeZone::get(time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let tz = kabinet_core::time::zone_or_utc(time_zone);
     let (start, after) = period.bounds(&tz);
     let users = User::find()
         .select_only()
@@ -56,13 +55,12 @@ pub async fn of_customer(
         .filter(login_attempt::Column::UserId.in_subquery(users))
         .filter(login_attempt::Column::Outcome.eq(kabinet_core::access::LoginOutcome::Success))
         .filter(login_attempt::Column::Face.eq(kabinet_core::access::Face::Cabinet))
-        .filter(login_attempt::Column::At.gte(crate::time::stored(start)))
-        .filter(login_attempt::Column::At.lt(crate::time::stored(after)))
+        .filter(login_attempt::Column::At.gte(start))
+        .filter(login_attempt::Column::At.lt(after))
         .into_tuple()
         .all(&app.db.conn)
         .await?;
-    let stamps: Vec<jiff::Timestamp> = times.iter().map(|t| crate::time::instant(*t)).collect();
-    let days = activity::daily(period, &tz, &stamps);
+    let days = activity::daily(period, &tz, &times);
     Ok(Activity {
         active_days: activity::active_days(&days),
         logins: days.iter().map(|d| d.logins).sum(),

@@ -585,7 +585,7 @@ pub async fn set_own_time_zone(app: &App, who: &Identity, actor: &Actor, time_zo
     who.refuse_if_acting()?;
     let time_zone = match time_zone.trim() {
         "" => None,
-        tz if jiff::tz::TimeZone::get(tz).is_ok() && tz.len() <= 64 => Some(tz.to_owned()),
+        tz if kabinet_core::time::zone(tz).is_some() && tz.len() <= 64 => Some(tz.to_owned()),
         _ => return Err(FieldErrors::single("time_zone", "time-zone-unknown")),
     };
     let me = User::find_by_id(who.user_id)

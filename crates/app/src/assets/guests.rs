@@ -202,7 +202,7 @@ async fn guest_rows<'a>(
     app: &'a App,
     asset_id: i64,
 ) -> AppResult<impl futures_core::Stream<Item = AppResult<Vec<Cell>>> + 'a> {
-    let tz = jiff::tz::TimeZone::get(&app.config.display_time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    let tz = kabinet_core::time::zone_or_utc(&app.config.display_time_zone);
     let stream = Guest::find()
         .filter(guest::Column::AssetId.eq(asset_id))
         .order_by_asc(guest::Column::Phone)

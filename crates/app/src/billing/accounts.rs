@@ -305,13 +305,9 @@ pub struct Summary {
 
 /// The start of the current month in `time_zone`, in UTC.
 pub fn month_start(time_zone: &str, now: DateTime<Utc>) -> DateTime<Utc> {
-    let tz = jiff::tz::TimeZone::get(time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let today = crate::time::instant(now).to_zoned(tz).date();
-    let first = today.first_of_month();
-    crate::time::local_midnight(
-        chrono::NaiveDate::from_ymd_opt(first.year().into(), first.month() as u32, 1).unwrap_or(now.date_naive()),
-        time_zone,
-    )
+    use chrono::Datelike;
+    let today = kabinet_core::time::local_date(&kabinet_core::time::zone_or_utc(time_zone), now);
+    crate::time::local_midnight(today.with_day(1).unwrap_or(today), time_zone)
 }
 
 pub async fn summary(app: &App, a: views::Account) -> AppResult<Summary> {

@@ -51,18 +51,7 @@ pub fn today_for(date: Option<NaiveDate>, time_zone: &str) -> NaiveDate {
     if let Some(d) = date {
         return d;
     }
-    let tz = jiff::tz::TimeZone::get(time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let d = jiff::Zoned::now().with_time_zone(tz).date();
-    NaiveDate::from_ymd_opt(i32::from(d.year()), d.month() as u32, d.day() as u32).unwrap_or_default()
-}
-
-fn to_jiff(d: NaiveDate) -> jiff::civil::Date {
-    use chrono::Datelike;
-    jiff::civil::Date::new(d.year() as i16, d.month() as i8, d.day() as i8).unwrap_or(jiff::civil::Date::MIN)
-}
-
-fn from_jiff(d: jiff::civil::Date) -> NaiveDate {
-    NaiveDate::from_ymd_opt(i32::from(d.year()), d.month() as u32, d.day() as u32).unwrap_or(NaiveDate::MAX)
+    kabinet_core::time::local_date(&kabinet_core::time::zone_or_utc(time_zone), chrono::Utc::now())
 }
 
 /// Runs of the billing at once (the worker on several nodes, an operator's command) share the
@@ -209,12 +198,12 @@ pub async fn charge_subscription<C: ConnectionTrait>(
         new: Vec::new(),
         already: 0,
     };
-    let start = to_jiff(sub.started_on);
+    let start = sub.started_on;
     let mut next = sub.next_charge_on;
     while next <= today && sub.ended_on.is_none_or(|end| next < end) {
-        let index = period_index_on(start, period, to_jiff(next)).unwrap_or(0);
-        let from = from_jiff(period_start(start, period, index));
-        let until = from_jiff(period_end_exclusive(start, period, index));
+        let index = period_index_on(start, period, next).unwrap_or(0);
+        let from = period_start(start, period, index);
+        let until = period_end_exclusive(start, period, index);
         let last_day = until.pred_opt().unwrap_or(until);
         let posted = ledger::append(
             txn,

@@ -497,8 +497,8 @@ pub fn reconciliation(ctx: &Context, from: Month, to: Month, opening: i64, movem
             (blank(), blank())
         }
     };
-    let first_day = from.first_day_chrono();
-    let last_day = to.last_day_chrono();
+    let first_day = from.first_day();
+    let last_day = to.last_day();
     let mut rows = Vec::new();
     let (od, oc) = split(opening);
     rows.push(Row::strong(vec![
@@ -649,22 +649,5 @@ pub fn receipt(ctx: &Context, p: &payment::Model) -> Document {
         totals,
         notes: vec![ctx.words(p.amount)],
         ..ctx.base(ctx.title("receipt"))
-    }
-}
-
-/// Chrono dates of a month's ends, for the ledger queries and the printed dates.
-pub trait MonthDays {
-    fn first_day_chrono(self) -> NaiveDate;
-    fn last_day_chrono(self) -> NaiveDate;
-}
-
-impl MonthDays for Month {
-    fn first_day_chrono(self) -> NaiveDate {
-        NaiveDate::from_ymd_opt(i32::from(self.year), self.month as u32, 1).unwrap_or_default()
-    }
-
-    fn last_day_chrono(self) -> NaiveDate {
-        let d = self.last_day();
-        NaiveDate::from_ymd_opt(i32::from(d.year()), d.month() as u32, d.day() as u32).unwrap_or_default()
     }
 }

@@ -7,7 +7,7 @@
 use std::collections::HashSet;
 use std::io::Write;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 use kabinet_core::documents::{Coverage, DocumentFormat, DocumentKind, Month, ReadyNotice};
 use kabinet_store::entities::account::{self, Entity as Account};
 use kabinet_store::entities::counterparty::{self, Entity as Counterparty};
@@ -20,7 +20,7 @@ use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, Quer
 use serde_json::json;
 use sha2::Digest;
 
-use super::compose::{self, Context, MonthDays, Movement, ServiceLine};
+use super::compose::{self, Context, Movement, ServiceLine};
 use crate::access::Actor;
 use crate::billing::local_midnight;
 use crate::i18n::Lang;
@@ -139,8 +139,8 @@ async fn fulfil(app: &App, order: &document_order::Model) -> AppResult<()> {
         .all(&app.db.conn)
         .await?;
     let kinds: Vec<DocumentKind> = order.kinds.split(',').filter_map(|k| k.parse().ok()).collect();
-    let from = month_of(order.period_from);
-    let to = month_of(order.period_to);
+    let from = Month::of(order.period_from);
+    let to = Month::of(order.period_to);
     let counterparty = match customer.counterparty_id {
         Some(id) => Counterparty::find_by_id(id).one(&app.db.conn).await?,
         None => None,
@@ -187,17 +187,10 @@ async fn fulfil(app: &App, order: &document_order::Model) -> AppResult<()> {
     finish(app, &job, parts.len(), skipped).await
 }
 
-fn month_of(d: NaiveDate) -> Month {
-    Month {
-        year: d.year() as i16,
-        month: d.month() as i8,
-    }
-}
-
 /// The charges of `month` on the account (in its time zone), without those reversed since.
 async fn month_charges(app: &App, a: &account::Model, month: Month) -> AppResult<Vec<ServiceLine>> {
-    let start = local_midnight(month.first_day_chrono(), &a.time_zone);
-    let end = local_midnight(month.next().first_day_chrono(), &a.time_zone);
+    let start = local_midnight(month.first_day(), &a.time_zone);
+    let end = local_midnight(month.next().first_day(), &a.time_zone);
     let charges = LedgerEntry::find()
         .filter(ledger_entry::Column::AccountId.eq(a.id))
         .filter(ledger_entry::Column::Kind.eq(kabinet_core::billing::EntryKind::Charge))
@@ -230,8 +223,8 @@ async fn month_charges(app: &App, a: &account::Model, month: Month) -> AppResult
 
 /// The balance before `from` and every movement from `from` to the end of `to`.
 async fn movements(app: &App, a: &account::Model, from: Month, to: Month) -> AppResult<(i64, Vec<Movement>)> {
-    let start = local_midnight(from.first_day_chrono(), &a.time_zone);
-    let end = local_midnight(to.next().first_day_chrono(), &a.time_zone);
+    let start = local_midnight(from.first_day(), &a.time_zone);
+    let end = local_midnight(to.next().first_day(), &a.time_zone);
     let opening = kabinet_store::ledger::sum_before(&app.db.conn, a.id, start).await?;
     let entries = LedgerEntry::find()
         .filter(ledger_entry::Column::AccountId.eq(a.id))
@@ -346,8 +339,8 @@ async fn issue_part(app: &App, job: &Job, part: &Part) -> AppResult<Option<&'sta
         year: Set(year),
         number: Set(number),
         issued_on: Set(issued_on),
-        period_from: Set((part.kind.coverage() != Coverage::Amount).then(|| part.from.first_day_chrono())),
-        period_to: Set((part.kind.coverage() != Coverage::Amount).then(|| part.to.last_day_chrono())),
+        period_from: Set((part.kind.coverage() != Coverage::Amount).then(|| part.from.first_day())),
+        period_to: Set((part.kind.coverage() != Coverage::Amount).then(|| part.to.last_day())),
         format: Set(format),
         amount: Set(amount),
         currency: Set(a.currency),

@@ -74,7 +74,7 @@ fn blank_to_none(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-async fn check(app: &App, o: &NewOrder, today: jiff::civil::Date) -> AppResult<Checked> {
+async fn check(app: &App, o: &NewOrder, today: chrono::NaiveDate) -> AppResult<Checked> {
     let mut errors = FieldErrors::new();
     let mut kinds = BTreeSet::new();
     for k in &o.kinds {
@@ -222,12 +222,6 @@ pub async fn place(app: &App, actor: &Actor, who: &Identity, o: NewOrder) -> App
     who.require(&[Permission::CabinetDocuments, Permission::DocumentsIssue])?;
     let customer = customers::get_visible(app, who, o.customer_id).await?;
     let today = crate::billing::run::today_for(None, &app.config.display_time_zone);
-    let today = jiff::civil::Date::new(
-        chrono::Datelike::year(&today) as i16,
-        chrono::Datelike::month(&today) as i8,
-        chrono::Datelike::day(&today) as i8,
-    )
-    .unwrap_or(jiff::civil::Date::MIN);
     let c = check(app, &o, today).await?;
     let open = DocumentOrder::find()
         .filter(document_order::Column::CustomerId.eq(customer.id))
@@ -255,8 +249,8 @@ pub async fn place(app: &App, actor: &Actor, who: &Identity, o: NewOrder) -> App
         requested_by: Set(Some(who.user_id)),
         kinds: Set(kinds.join(",")),
         account_ids: Set(serde_json::to_string(&account_ids).unwrap_or_else(|_| "[]".into())),
-        period_from: Set(chrono_day(c.from.first_day())),
-        period_to: Set(chrono_day(c.to.first_day())),
+        period_from: Set(c.from.first_day()),
+        period_to: Set(c.to.first_day()),
         prepayment_amount: Set(o.prepayment_amount),
         format: Set(c.format),
         pack_zip: Set(o.pack_zip),
@@ -296,11 +290,6 @@ pub async fn place(app: &App, actor: &Actor, who: &Identity, o: NewOrder) -> App
     txn.commit().await?;
     app.worker_wake.notify_one();
     Ok(order.into())
-}
-
-/// A jiff date as chrono's, for the entities.
-pub(crate) fn chrono_day(d: jiff::civil::Date) -> chrono::NaiveDate {
-    chrono::NaiveDate::from_ymd_opt(i32::from(d.year()), d.month() as u32, d.day() as u32).unwrap_or_default()
 }
 
 #[cfg(test)]

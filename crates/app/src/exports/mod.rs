@@ -188,7 +188,7 @@ pub struct Columns {
 /// looked up once, not per row.
 struct PaymentCells {
     lang: Lang,
-    tz: jiff::tz::TimeZone,
+    tz: kabinet_core::time::Tz,
     words: std::collections::HashMap<String, String>,
 }
 
@@ -196,7 +196,7 @@ impl PaymentCells {
     fn new(lang: Lang, time_zone: &str) -> PaymentCells {
         PaymentCells {
             lang,
-            tz: jiff::tz::TimeZone::get(time_zone).unwrap_or(jiff::tz::TimeZone::UTC),
+            tz: kabinet_core::time::zone_or_utc(time_zone),
             words: Default::default(),
         }
     }
@@ -240,9 +240,8 @@ impl PaymentCells {
 }
 
 /// `YYYY-MM-DD HH:MM` of a moment in `tz`; empty for none.
-pub(crate) fn local_time(tz: &jiff::tz::TimeZone, at: Option<chrono::DateTime<chrono::Utc>>) -> String {
-    at.and_then(|t| jiff::Timestamp::from_microsecond(t.timestamp_micros()).ok())
-        .map(|ts| ts.to_zoned(tz.clone()).strftime("%Y-%m-%d %H:%M").to_string())
+pub(crate) fn local_time(tz: &kabinet_core::time::Tz, at: Option<chrono::DateTime<chrono::Utc>>) -> String {
+    at.map(|t| t.with_timezone(tz).format("%Y-%m-%d %H:%M").to_string())
         .unwrap_or_default()
 }
 

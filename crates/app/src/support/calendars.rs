@@ -7,9 +7,9 @@ use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex};
 
-use jiff::civil::Date;
-use jiff::tz::TimeZone;
+use chrono::NaiveDate as Date;
 use kabinet_core::calendar::{Calendar, Window, format_windows};
+use kabinet_core::time::Tz as TimeZone;
 use kabinet_store::entities::business_calendar::{self, Entity as BusinessCalendar};
 use kabinet_store::entities::holiday_calendar::{self, Entity as HolidayCalendar};
 use kabinet_store::entities::holiday_calendar_day::{self, Entity as HolidayDay};
@@ -58,16 +58,11 @@ pub async fn load(app: &App, id: i64) -> AppResult<Arc<Calendar>> {
     Ok(calendar)
 }
 
-fn civil(d: chrono::NaiveDate) -> Option<Date> {
-    use chrono::Datelike;
-    Date::new(d.year() as i16, d.month() as i8, d.day() as i8).ok()
-}
-
 fn build(row: &business_calendar::Model, days: &[holiday_calendar_day::Model]) -> Result<Calendar, String> {
-    let tz = TimeZone::get(&row.time_zone).map_err(|e| e.to_string())?;
+    let tz = kabinet_core::time::zone(&row.time_zone).ok_or_else(|| format!("unknown time zone {}", row.time_zone))?;
     let working = Window::parse_list(&row.working_windows).map_err(|e| e.to_string())?;
     let rest = Window::parse_list(&row.rest_windows).map_err(|e| e.to_string())?;
-    let of_kind = |kind: &'static str| days.iter().filter(move |d| d.kind == kind).filter_map(|d| civil(d.day));
+    let of_kind = |kind: &'static str| days.iter().filter(move |d| d.kind == kind).map(|d| d.day);
     Calendar::new(tz, working, rest, of_kind("holiday"), of_kind("worked")).map_err(|e| e.to_string())
 }
 
@@ -124,7 +119,7 @@ struct Checked {
 fn check(edit: &CalendarEdit) -> Result<Checked, FieldErrors> {
     let mut errors = FieldErrors::new();
     let name = errors.one_line("name", &edit.name, kabinet_core::text::limits::NAME, true);
-    if TimeZone::get(edit.time_zone.trim()).is_err() {
+    if kabinet_core::time::zone(edit.time_zone.trim()).is_none() {
         errors.add("time_zone", "time-zone-unknown");
     }
     let mut windows = |field: &str, text: &str| match Window::parse_list(text) {
@@ -407,7 +402,6 @@ pub async fn import_days(
         .one(&app.db.conn)
         .await?
         .ok_or(AppError::NotFound)?;
-    let to_chrono = |d: Date| chrono::NaiveDate::from_ymd_opt(d.year().into(), d.month() as u32, d.day() as u32);
     let txn = app.db.write().await?;
     let existing: HashMap<chrono::NaiveDate, holiday_calendar_day::Model> = HolidayDay::find()
         .filter(holiday_calendar_day::Column::HolidayCalendarId.eq(holiday_calendar_id))
@@ -422,7 +416,7 @@ pub async fn import_days(
         ..Default::default()
     };
     for d in days {
-        let day = to_chrono(d.day).ok_or(AppError::Refused(ErrorCode::CalendarFileInvalid))?;
+        let day = d.day;
         match existing.get(&day) {
             Some(e) if e.kind == d.kind.as_str() => report.unchanged += 1,
             Some(e) => {

@@ -14,7 +14,6 @@ use serde_json::json;
 
 use crate::access::Actor;
 use crate::notify::outbox::{self, Channel, OutgoingMessage};
-use crate::time::{instant, stored};
 use crate::{App, AppResult, audit};
 
 use super::plans;
@@ -22,16 +21,16 @@ use super::plans;
 /// Sets every deadline field of `t` from its plan terms, pauses and breaches. `terms` and
 /// `calendar` are those of the ticket's plan for its class.
 pub fn apply(t: &mut ticket::Model, terms: &Terms, calendar: &Calendar) {
-    let opened = instant(t.opened_at);
+    let opened = t.opened_at;
     let reaction = terms.reaction_minutes.and_then(|m| deadline(calendar, opened, m, 0));
     let resolution = match (t.agreed_at, t.agreed_due) {
-        (Some(at), Some(due)) => Some(agreed_deadline(calendar, instant(at), instant(due))),
+        (Some(at), Some(due)) => Some(agreed_deadline(calendar, at, due)),
         _ => terms
             .resolution_minutes
             .and_then(|m| deadline(calendar, opened, m, t.paused_seconds)),
     };
-    let due = |d: Option<Deadline>| d.map(|d| stored(d.due));
-    let warn = |d: Option<Deadline>| d.map(|d| stored(d.warn_at));
+    let due = |d: Option<Deadline>| d.map(|d| d.due);
+    let warn = |d: Option<Deadline>| d.map(|d| d.warn_at);
     t.reaction_due = due(reaction);
     t.reaction_warn_at = warn(reaction);
     t.resolution_due = due(resolution);
@@ -67,16 +66,13 @@ pub fn pause(t: &mut ticket::Model, now: DateTime<Utc>) {
 /// Starts the completion clock again, moving its deadline by the working time it was paused.
 pub fn resume(t: &mut ticket::Model, now: DateTime<Utc>, terms: &Terms, calendar: &Calendar) {
     if let Some(since) = t.paused_at.take() {
-        let paused = calendar.working_seconds_between(instant(since), instant(now));
+        let paused = calendar.working_seconds_between(since, now);
         t.paused_seconds += paused;
         // An agreed date moves by the working time the ticket waited, as the plan's does.
         if paused > 0
             && let Some(due) = t.agreed_due
         {
-            t.agreed_due = calendar
-                .add_working_seconds(instant(due), paused)
-                .map(stored)
-                .or(Some(due));
+            t.agreed_due = calendar.add_working_seconds(due, paused).or(Some(due));
         }
     }
     apply(t, terms, calendar);

@@ -19,7 +19,6 @@ use serde_json::json;
 use crate::IntoViews;
 use crate::access::{Actor, Identity};
 use crate::billing::ledger::{self, Posting};
-use crate::time::instant;
 use crate::{App, AppError, AppResult, FieldErrors, audit};
 
 use super::clocks;
@@ -206,7 +205,7 @@ pub async fn set_status(
         && from == TicketStatus::Closed
         && !t
             .closed_at
-            .is_none_or(|c| may_reopen(instant(c), instant(now), app.config.support.reopen_days))
+            .is_none_or(|c| may_reopen(c, now, app.config.support.reopen_days))
     {
         return Err(AppError::Refused(ErrorCode::TicketReopenWindowPassed));
     }

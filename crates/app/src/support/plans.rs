@@ -5,7 +5,7 @@ use kabinet_core::ErrorCode;
 use kabinet_core::access::Permission;
 use std::sync::Arc;
 
-use jiff::Timestamp;
+use chrono::{DateTime, Utc};
 use kabinet_core::calendar::Calendar;
 use kabinet_core::support::{Deadlines, RequestClass, Terms};
 use kabinet_store::entities::customer;
@@ -97,13 +97,13 @@ pub struct Preview {
 }
 
 /// The deadlines a request of `class` registered at `opened_at` gets under the plan `code`.
-pub async fn preview(app: &App, code: &str, class: RequestClass, opened_at: Timestamp) -> AppResult<Preview> {
+pub async fn preview(app: &App, code: &str, class: RequestClass, opened_at: DateTime<Utc>) -> AppResult<Preview> {
     let plan = by_code(app, code).await?;
     let (terms, calendar) = terms(app, plan.id, class).await?;
     let Deadlines { reaction, resolution } = terms.deadlines(&calendar, opened_at);
-    let local = |at: Timestamp| {
-        at.to_zoned(calendar.time_zone().clone())
-            .strftime("%Y-%m-%dT%H:%M:%S%:z")
+    let local = |at: DateTime<Utc>| {
+        at.with_timezone(calendar.time_zone())
+            .format("%Y-%m-%dT%H:%M:%S%:z")
             .to_string()
     };
     Ok(Preview {

@@ -60,13 +60,12 @@ pub struct TicketDto {
 /// The worse state of the running clocks (whose earliest warning and deadline the ticket
 /// keeps), or "breached" once a clock ran out.
 fn sla_state(t: &Ticket, now: DateTime<Utc>) -> String {
-    use kabinet_app::time::instant;
     use kabinet_core::support::{ClockState, Deadline};
     let running = t.due_at.map(|due| Deadline {
-        due: instant(due),
-        warn_at: instant(t.attention_at.unwrap_or(due)),
+        due,
+        warn_at: t.attention_at.unwrap_or(due),
     });
-    let state = match running.map(|d| d.state(instant(now))) {
+    let state = match running.map(|d| d.state(now)) {
         _ if t.breached_at.is_some() => ClockState::Breached,
         Some(s) => s,
         None => ClockState::OnTrack,
@@ -665,7 +664,9 @@ pub async fn sla_preview(
 ) -> WebResult<Json<PreviewDto>> {
     let mut errors = FieldErrors::new();
     let class: Option<RequestClass> = errors.choice("class", &body.class);
-    let opened_at: Option<jiff::Timestamp> = body.opened_at.trim().parse().ok();
+    let opened_at = chrono::DateTime::parse_from_rfc3339(body.opened_at.trim())
+        .ok()
+        .map(|t| t.with_timezone(&chrono::Utc));
     if opened_at.is_none() {
         errors.add("opened_at", "date-invalid");
     }

@@ -197,10 +197,8 @@ pub struct HistoryPage {
 
 /// Parses `YYYY-MM-DD` as the start of that day in `time_zone` (the zone pages show times in).
 pub fn parse_day(s: Option<&str>, time_zone: &str) -> Option<chrono::DateTime<chrono::Utc>> {
-    let date: jiff::civil::Date = s?.trim().parse().ok()?;
-    let tz = jiff::tz::TimeZone::get(time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
-    let start = date.to_zoned(tz).ok()?.timestamp();
-    chrono::DateTime::from_timestamp_micros(start.as_microsecond())
+    let date = chrono::NaiveDate::parse_from_str(s?.trim(), "%Y-%m-%d").ok()?;
+    kabinet_core::time::start_of_day(&kabinet_core::time::zone_or_utc(time_zone), date)
 }
 
 pub async fn history_page(

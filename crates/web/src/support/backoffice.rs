@@ -146,10 +146,8 @@ async fn staff_panel(app: &App, ctx: &Ctx, c: &Chrome, t: &Ticket) -> WebResult<
     let agreed = t
         .agreed_due
         .map(|d| {
-            let tz = jiff::tz::TimeZone::get(&c.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
-            kabinet_app::time::instant(d)
-                .to_zoned(tz)
-                .strftime("%Y-%m-%dT%H:%M")
+            d.with_timezone(&kabinet_core::time::zone_or_utc(&c.time_zone))
+                .format("%Y-%m-%dT%H:%M")
                 .to_string()
         })
         .unwrap_or_default();
@@ -326,10 +324,12 @@ pub async fn agree_due(
 
 /// "2026-11-30T18:00" typed in a `datetime-local` field, read in `time_zone`.
 pub fn local_instant(typed: &str, time_zone: &str) -> Option<chrono::DateTime<chrono::Utc>> {
-    let tz = jiff::tz::TimeZone::get(time_zone).ok()?;
-    let local: jiff::civil::DateTime = typed.trim().parse().ok()?;
-    let at = tz.to_ambiguous_zoned(local).later().ok()?.timestamp();
-    Some(kabinet_app::time::stored(at))
+    let tz = kabinet_core::time::zone(time_zone)?;
+    let typed = typed.trim();
+    let local = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
+        .iter()
+        .find_map(|format| chrono::NaiveDateTime::parse_from_str(typed, format).ok())?;
+    kabinet_core::time::local_instant(&tz, local)
 }
 
 fn crm_place(app: &App, ctx: &Ctx, customer: Customer) -> NewTicketPlace {

@@ -88,10 +88,10 @@ fn clock(
         "paused"
     } else {
         let d = Deadline {
-            due: kabinet_app::time::instant(due),
-            warn_at: kabinet_app::time::instant(warn_at.unwrap_or(due)),
+            due,
+            warn_at: warn_at.unwrap_or(due),
         };
-        d.state(kabinet_app::time::instant(now)).as_str()
+        d.state(now).as_str()
     };
     ClockView {
         due: c.time(&due),
@@ -173,7 +173,7 @@ pub fn send_attachment(f: Attachment) -> axum::response::Response {
 /// staff.
 pub fn viewer_time_zone(app: &App, customer_time_zone: Option<&str>) -> String {
     customer_time_zone
-        .filter(|tz| jiff::tz::TimeZone::get(tz).is_ok())
+        .filter(|tz| kabinet_core::time::zone(tz).is_some())
         .map(str::to_owned)
         .unwrap_or_else(|| app.config.display_time_zone.clone())
 }

@@ -256,13 +256,8 @@ pub(super) async fn ticket_page(
     let can_reopen = closed
         && can_write
         && (who.is_staff()
-            || t.closed_at.is_none_or(|at| {
-                may_reopen(
-                    kabinet_app::time::instant(at),
-                    kabinet_app::time::instant(now),
-                    app.config.support.reopen_days,
-                )
-            }));
+            || t.closed_at
+                .is_none_or(|at| may_reopen(at, now, app.config.support.reopen_days)));
     Ok(TicketPage {
         base: format!("{}/tickets/{}", if who.is_staff() { "/crm" } else { "" }, t.id),
         description_html: super::markdown::to_html(&t.description),

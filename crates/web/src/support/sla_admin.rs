@@ -65,7 +65,7 @@ fn minutes(m: Option<i32>) -> String {
 async fn render(app: &App, ctx: &Ctx, flash: Option<&str>, failed: Option<(String, FormState)>) -> WebResult<Response> {
     let who = ctx.user()?;
     let c = Chrome::new(&ctx.0, "/crm/sla", &app.config.display_time_zone).with_flash(flash);
-    let now = jiff::Timestamp::now();
+    let now = chrono::Utc::now();
     let mut plans_shown = Vec::new();
     for p in plans::list(app).await? {
         let mut rows = Vec::new();

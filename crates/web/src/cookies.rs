@@ -104,14 +104,9 @@ pub fn challenge_removal() -> Cookie<'static> {
 
 /// Adds `cookie` to a response.
 pub fn set(res: &mut Response, cookie: Cookie<'_>) {
-    set_on(res.headers_mut(), cookie);
-}
-
-/// Adds `cookie` to response headers being built.
-pub fn set_on(headers: &mut HeaderMap, cookie: Cookie<'_>) {
     // Values are tokens and language codes: plain ASCII, so the header is always valid.
     if let Ok(value) = HeaderValue::from_str(&cookie.to_string()) {
-        headers.append(header::SET_COOKIE, value);
+        res.headers_mut().append(header::SET_COOKIE, value);
     }
 }
 

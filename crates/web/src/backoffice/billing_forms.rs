@@ -248,6 +248,21 @@ mod tests {
     }
 
     #[test]
+    fn a_field_sent_twice_is_a_bad_request_not_a_guess() {
+        let twice = crate::extract::FormData(vec![
+            ("amount".into(), "100".into()),
+            ("amount".into(), "100000".into()),
+        ]);
+        assert!(matches!(
+            twice.typed::<PaymentForm>(),
+            Err(crate::error::WebError::BadRequest(kabinet_core::ErrorCode::BadRequest))
+        ));
+        let once = crate::extract::FormData(vec![("amount".into(), "1 500,50".into())]);
+        let form: PaymentForm = once.typed().unwrap();
+        assert_eq!(form.amount, "1 500,50");
+    }
+
+    #[test]
     fn a_negative_warning_threshold_is_a_balance_level() {
         let form = LimitsForm {
             credit_limit: "1 000".into(),

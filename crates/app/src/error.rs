@@ -107,19 +107,13 @@ pub enum AppError {
     #[error("conflict: {0}")]
     Conflict(ErrorCode),
     /// The operation would take an account's balance past its debt cap; `shortfall` is what
-    /// would have to be paid first (minor units of `currency`).
-    #[error("over the debt cap by {shortfall}")]
-    OverDebtCap {
-        shortfall: i64,
-        currency: kabinet_core::money::Currency,
-    },
+    /// would have to be paid first, in the account's currency.
+    #[error("over the debt cap by {} {}", shortfall.minor, shortfall.currency)]
+    OverDebtCap { shortfall: kabinet_core::money::Money },
     /// The paying account's balance does not cover what must be paid first (the first charge
     /// of a commercial licence); `shortfall` is what is missing.
-    #[error("short of {shortfall}")]
-    InsufficientFunds {
-        shortfall: i64,
-        currency: kabinet_core::money::Currency,
-    },
+    #[error("short of {} {}", shortfall.minor, shortfall.currency)]
+    InsufficientFunds { shortfall: kabinet_core::money::Money },
     #[error("too many attempts")]
     Throttled { retry_after_secs: u64 },
     /// The database (or another part the product cannot do without) cannot serve now: nothing

@@ -10,7 +10,7 @@ use kabinet_app::billing::ledger::{self, ManualEntry, Posted, Posting};
 use kabinet_app::billing::{plans, run, subscriptions};
 use kabinet_core::ErrorCode;
 use kabinet_core::billing::EntryKind;
-use kabinet_core::money::Currency;
+use kabinet_core::money::{Currency, Money};
 use kabinet_store::Db;
 use kabinet_store::entities::{ledger_entry, notice, outbox_message};
 use kabinet_testkit::{TestApp, both_databases};
@@ -46,7 +46,7 @@ fn posting(account_id: i64, kind: EntryKind, amount: i64, key: &str, cap: bool) 
     Posting {
         account_id,
         kind,
-        amount,
+        amount: Money::new(amount, Currency::Rub),
         occurred_at: kabinet_store::now(),
         description: "test".into(),
         idempotency_key: key.into(),
@@ -158,8 +158,8 @@ async fn the_debt_cap_refuses_and_names_the_amount(db: Db) {
         .unwrap();
     let refused = ledger::post_manual(&t.app, &actor, &who, charge(5_000, "charge-two")).await;
     match refused {
-        Err(AppError::OverDebtCap { shortfall, currency }) => {
-            assert_eq!((shortfall, currency), (3_000, Currency::Rub));
+        Err(AppError::OverDebtCap { shortfall }) => {
+            assert_eq!(shortfall, Money::new(3_000, Currency::Rub));
         }
         other => panic!("expected the cap, got {other:?}"),
     }
@@ -231,6 +231,12 @@ async fn idempotency_and_reversal(db: Db) {
         Err(AppError::Conflict(ErrorCode::IdempotencyKeyReused))
     ));
     assert_eq!(balance(&t, id).await, 2_500);
+    // Rials posted to a rouble account are refused, and the balance stays as it was.
+    let mut rials = posting(id, EntryKind::Payment, 1_000, "rials", false);
+    rials.amount = Money::new(1_000, Currency::Irr);
+    assert!(matches!(post_once(&t, rials).await, Err(AppError::Internal(_))));
+    assert_eq!(balance(&t, id).await, 2_500);
+    assert_eq!(entries(&t, id).await, 1);
     let actor = Actor::user(&who, None);
     let reversal = ledger::reverse(&t.app, &actor, &who, first.entry().id, "ошибка")
         .await

@@ -80,7 +80,7 @@ async fn account_with_charges(t: &TestApp, month: NaiveDate) -> i64 {
             Posting {
                 account_id: a.id,
                 kind,
-                amount,
+                amount: kabinet_core::money::Money::new(amount, a.currency),
                 occurred_at: at(day),
                 description: text.into(),
                 idempotency_key: format!("doc-test-{}-{i}", a.id),

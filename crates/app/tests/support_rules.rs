@@ -366,7 +366,7 @@ async fn eligibility_and_pay_per_case(db: Db) {
     .unwrap();
     // … and the debt cap holds: 1.5 h × 2,500 ₽ × 1.5 = 5,625 ₽ is not on the account.
     match conversation::set_status(&t.app, &actor, &manager, tk.id, "closed", effort).await {
-        Err(AppError::OverDebtCap { shortfall, .. }) => assert_eq!(shortfall, 562_500),
+        Err(AppError::OverDebtCap { shortfall }) => assert_eq!(shortfall.minor, 562_500),
         other => panic!("{other:?}"),
     }
     let still = tickets::get_visible(&t.app, &manager, tk.id).await.unwrap();
@@ -423,7 +423,7 @@ async fn eligibility_and_pay_per_case(db: Db) {
         kabinet_app::billing::ledger::Posting {
             account_id: account.id,
             kind: kabinet_core::billing::EntryKind::Charge,
-            amount: -(balance + 10_000),
+            amount: kabinet_core::money::Money::new(-(balance + 10_000), account.currency),
             occurred_at: kabinet_store::now(),
             description: "Выезд".into(),
             idempotency_key: "support-test-overdraw".into(),
@@ -438,7 +438,7 @@ async fn eligibility_and_pay_per_case(db: Db) {
     .unwrap();
     txn.commit().await.unwrap();
     match tickets::open(&t.app, &actor, &manager, c.id, new_ticket("usage_consulting")).await {
-        Err(AppError::OverDebtCap { shortfall, .. }) => assert_eq!(shortfall, 10_000),
+        Err(AppError::OverDebtCap { shortfall }) => assert_eq!(shortfall.minor, 10_000),
         other => panic!("{other:?}"),
     }
 }

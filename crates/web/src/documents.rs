@@ -10,8 +10,8 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 use kabinet_app::access::Identity;
+use kabinet_app::billing::accounts;
 use kabinet_app::billing::views::Account;
-use kabinet_app::billing::{accounts, typed_amount};
 use kabinet_app::crm::views::Customer;
 use kabinet_app::documents::history::{self, DocumentFilter, SORTS, Skipped};
 use kabinet_app::documents::orders::{self, NewOrder};
@@ -24,7 +24,7 @@ use kabinet_core::money::Currency;
 
 use crate::error::{WebError, WebResult};
 use crate::extract::{Ctx, FormData};
-use crate::form::{FormState, field_errors, with_status};
+use crate::form::{FormState, field_errors, filled, ticked, with_status};
 use crate::guard::FaceOf;
 use crate::http::path_id;
 use crate::pages::{Chrome, ListQuery, SortLinks};
@@ -217,11 +217,7 @@ async fn page(
 }
 
 fn all_of(form: &FormData, name: &str) -> Vec<String> {
-    form.0
-        .iter()
-        .filter(|(k, _)| k == name)
-        .map(|(_, v)| v.clone())
-        .collect()
+    form.all(name).map(str::to_owned).collect()
 }
 
 /// `/documents`: the signed-in customer's documents.
@@ -247,32 +243,53 @@ pub async fn crm_page(
     Ok(p.into_response())
 }
 
-/// The order as typed into the form. The prepayment amount is read in the unit of the first
-/// chosen account's currency; blank notice addresses default to the reader's own.
-async fn order_from_form(app: &App, ctx: &Ctx, customer: &Customer, form: &FormData) -> Result<NewOrder, AppError> {
+/// The order form: which documents, for which accounts and months, in which format, and
+/// where to say they are ready.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct OrderForm {
+    period_from: String,
+    period_to: String,
+    format: String,
+    prepayment_amount: String,
+    pack_zip: String,
+    zip_password: String,
+    send_email: String,
+    email_to: String,
+    notify_channel: String,
+    notify_to: String,
+}
+
+/// The order as typed into the form, every field's problem at once. The prepayment amount is
+/// read in the unit of the first chosen account's currency; blank notice addresses default to
+/// the reader's own.
+async fn order_from_form(
+    app: &App,
+    ctx: &Ctx,
+    customer: &Customer,
+    form: &FormData,
+    typed: OrderForm,
+) -> Result<NewOrder, AppError> {
     let who = ctx.user().map_err(|_| AppError::Unauthorized)?;
-    let account_ids: Vec<i64> = all_of(form, "account")
-        .iter()
-        .filter_map(|v| v.trim().parse().ok())
+    let mut errors = FieldErrors::new();
+    let account_ids: Vec<i64> = form
+        .all("account")
+        .filter_map(|v| errors.choice::<i64>("account", v))
         .collect();
     let own = accounts::of_customer(app, customer.id).await?;
     let currency = own
         .iter()
         .find(|a| account_ids.contains(&a.id))
         .map_or(Currency::Rub, |a| a.currency);
-    let prepayment_amount = match form.opt("prepayment_amount") {
-        Some(typed) => Some(typed_amount(
-            "prepayment_amount",
-            &typed,
-            ctx.0.lang.input_unit(currency),
-        )?),
-        None => None,
+    let prepayment_amount = match typed.prepayment_amount.trim() {
+        "" => None,
+        amount => errors.amount("prepayment_amount", amount, ctx.0.lang.input_unit(currency)),
     };
-    let notify_channel = form.get("notify_channel").to_owned();
-    let mut notify_to = form.opt("notify_to");
+    errors.into_result()?;
+    let mut notify_to = filled(&typed.notify_to);
     if notify_to.is_none() && !who.is_staff() {
         let me = kabinet_app::access::users::get(app, who.user_id).await?;
-        notify_to = match notify_channel.as_str() {
+        notify_to = match typed.notify_channel.as_str() {
             "email" => me.email,
             "sms" => me.phone,
             _ => None,
@@ -282,24 +299,21 @@ async fn order_from_form(app: &App, ctx: &Ctx, customer: &Customer, form: &FormD
         customer_id: customer.id,
         account_ids,
         kinds: all_of(form, "kind"),
-        period_from: form.get("period_from").to_owned(),
-        period_to: form.get("period_to").to_owned(),
-        format: form.get("format").to_owned(),
+        period_from: typed.period_from,
+        period_to: typed.period_to,
+        format: typed.format,
         prepayment_amount,
-        pack_zip: form.get("pack_zip") == "on",
-        zip_password: form.opt("zip_password"),
-        email_to: if form.get("send_email") == "on" {
-            form.opt("email_to").or_else(|| Some(String::new()))
-        } else {
-            None
-        },
-        notify_channel,
+        pack_zip: ticked(&typed.pack_zip),
+        zip_password: filled(&typed.zip_password),
+        email_to: ticked(&typed.send_email).then(|| typed.email_to.trim().to_owned()),
+        notify_channel: typed.notify_channel,
         notify_to,
     })
 }
 
 async fn place(app: &App, ctx: &Ctx, customer: Customer, form: FormData, can_order: bool) -> WebResult<Response> {
-    let order = match order_from_form(app, ctx, &customer, &form).await {
+    let typed: OrderForm = form.typed()?;
+    let order = match order_from_form(app, ctx, &customer, &form, typed).await {
         Ok(o) => orders::place(app, &ctx.actor()?, ctx.user()?, o).await,
         Err(e) => Err(e),
     };

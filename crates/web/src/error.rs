@@ -21,7 +21,7 @@ pub struct ErrorInfo {
     /// Field → message key.
     pub fields: Vec<(String, String)>,
     /// An amount the message names (`{ $amount }`), formatted in the reader's language.
-    pub amount: Option<(i64, kabinet_core::money::Currency)>,
+    pub amount: Option<kabinet_core::money::Money>,
 }
 
 impl ErrorInfo {
@@ -68,9 +68,8 @@ impl WebError {
                     AppError::Throttled { retry_after_secs } => info.retry_after_secs = Some(*retry_after_secs),
                     AppError::Unavailable(_) => info.retry_after_secs = Some(UNAVAILABLE_RETRY_AFTER_SECS),
                     AppError::Validation(f) => info.fields = f.0.clone(),
-                    AppError::OverDebtCap { shortfall, currency }
-                    | AppError::InsufficientFunds { shortfall, currency } => {
-                        info.amount = Some((*shortfall, *currency))
+                    AppError::OverDebtCap { shortfall } | AppError::InsufficientFunds { shortfall } => {
+                        info.amount = Some(*shortfall)
                     }
                     _ => {}
                 }
@@ -123,9 +122,10 @@ pub fn message(lang: Lang, info: &ErrorInfo) -> String {
         info.amount,
     ) {
         (Some(secs), _) => throttled_message(lang, secs),
-        (None, Some((minor, currency))) => {
-            lang.t_args(info.code.message_key(), &[("amount", lang.money(minor, currency))])
-        }
+        (None, Some(amount)) => lang.t_args(
+            info.code.message_key(),
+            &[("amount", lang.money(amount.minor, amount.currency))],
+        ),
         (None, None) => lang.t(info.code.message_key()),
     }
 }

@@ -52,19 +52,11 @@ async fn body_bytes<S: Send + Sync>(req: Request, state: &S) -> Result<Bytes, We
     })
 }
 
-/// An `application/x-www-form-urlencoded` body as name → value pairs. Missing fields read as
-/// empty; the use cases decide what is required.
+/// An `application/x-www-form-urlencoded` body as name → value pairs, read by the handler
+/// into its form's struct with [`FormData::typed`].
 pub struct FormData(pub Vec<(String, String)>);
 
 impl FormData {
-    pub fn get(&self, name: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or("")
-    }
-
     /// A field the form always sends; its absence means the request did not come from our
     /// form, and nothing is done.
     pub fn required(&self, name: &str) -> Result<&str, WebError> {
@@ -80,8 +72,9 @@ impl FormData {
         self.0.iter().filter(move |(k, _)| k == name).map(|(_, v)| v.as_str())
     }
 
-    /// The form read into the struct `T` that names its fields: each field a `String` (or a
-    /// list for repeated names), a missing one its default. Checking the values and turning
+    /// The form read into the struct `T` that names its fields: each field a `String`, a
+    /// missing one its default, a field sent twice a bad request (checkboxes sharing a name
+    /// are read with [`FormData::all`]). Checking the values and turning
     /// them into the use case's types is the struct's own `checked` step, which reports every
     /// field's problem at once.
     pub fn typed<T: DeserializeOwned>(&self) -> Result<T, WebError> {
@@ -91,8 +84,15 @@ impl FormData {
         serde_urlencoded::from_str(&encoded).map_err(|_| WebError::BadRequest(ErrorCode::BadRequest))
     }
 
-    pub fn opt(&self, name: &str) -> Option<String> {
-        Some(self.get(name).trim()).filter(|s| !s.is_empty()).map(str::to_owned)
+    /// The fields whose names start with `prefix`, under the rest of their names: a group of
+    /// fields one form shares with another page (the first licence on the new-customer form).
+    pub fn group(&self, prefix: &str) -> FormData {
+        FormData(
+            self.0
+                .iter()
+                .filter_map(|(k, v)| Some((k.strip_prefix(prefix)?.to_owned(), v.clone())))
+                .collect(),
+        )
     }
 
     /// Refuses a field holding a NUL or another control character no form sends (tabs and

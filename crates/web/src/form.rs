@@ -133,3 +133,29 @@ pub fn field_errors(e: AppError) -> Result<FieldErrors, WebError> {
         other => Err(WebError::App(other)),
     }
 }
+
+/// Every field's problem, or `Ok` with the checked input when there is none: the last step
+/// of a typed form's `checked`.
+pub fn all_or_nothing<T>(errors: FieldErrors, value: Option<T>) -> Result<T, AppError> {
+    errors.into_result()?;
+    value.ok_or_else(|| AppError::Validation(FieldErrors::new()))
+}
+
+/// An optional text field: `None` when left blank, the trimmed text otherwise.
+pub fn filled(typed: &str) -> Option<String> {
+    Some(typed.trim()).filter(|s| !s.is_empty()).map(str::to_owned)
+}
+
+/// An optional choice of a record by its id: `None` when left blank; a value that is not an
+/// id is the field's problem.
+pub fn chosen_id(errors: &mut FieldErrors, field: &str, typed: &str) -> Option<i64> {
+    match typed.trim() {
+        "" => None,
+        id => errors.choice::<i64>(field, id),
+    }
+}
+
+/// A checkbox: browsers send "on" when it is ticked and nothing when it is not.
+pub fn ticked(typed: &str) -> bool {
+    typed == "on"
+}

@@ -26,6 +26,7 @@ pub mod pages;
 pub mod paging;
 pub mod payments_list;
 pub mod support;
+pub mod user_form;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;

@@ -201,12 +201,21 @@ pub async fn list(
 pub async fn export(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
     let who = ctx.user()?;
     let (unit, _) = unit_for(&app, &ctx).await?;
-    let p = parse(form.get("query"), unit);
+    let typed: ExportForm = form.typed()?;
+    let p = parse(&typed.query, unit);
     if !p.errors.is_empty() {
         return Err(WebError::App(kabinet_app::AppError::Validation(p.errors)));
     }
-    let job = exports::start_payments(&app, who, p.filter, p.sort, form.get("format")).await?;
+    let job = exports::start_payments(&app, who, p.filter, p.sort, &typed.format).await?;
     Ok(Redirect::to(&format!("{}/exports/{}", prefix(&ctx), job.token)).into_response())
+}
+
+/// "Export": the list's own query string (its filters and sort) and the file format.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct ExportForm {
+    query: String,
+    format: String,
 }
 
 #[derive(Template, WebTemplate)]

@@ -372,7 +372,56 @@ async fn a_line_manager_sees_only_its_assets(db: Db) {
     assert!(mine(w.get("/api/v1/licences", Some(&lines)).await.json()).is_empty());
 }
 
+/// The new-staff form: a partner that is not an id is refused beside its field (it used to be
+/// dropped silently, making a partner's manager without a partner) and nobody is created; a
+/// right form creates the login.
+async fn a_partner_that_is_not_an_id_creates_nobody(db: Db) {
+    let w = Web::demo(db).await;
+    let admin = w.session_for("admin").await;
+    let before = kabinet_testkit::store::entities::user::Entity::find()
+        .all(&w.t.app.db.conn)
+        .await
+        .unwrap()
+        .len();
+    let bad = w
+        .post_form(
+            "/crm/staff",
+            Some(&admin),
+            &[
+                ("login", "new.support"),
+                ("display_name", "Новый сотрудник"),
+                ("role", "partner_manager"),
+                ("partner_id", "dealer-one"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("id=\"e-partner_id\""), "the partner beside its field");
+    assert!(bad.body.contains("new.support"), "what was typed is kept");
+    let after = kabinet_testkit::store::entities::user::Entity::find()
+        .all(&w.t.app.db.conn)
+        .await
+        .unwrap()
+        .len();
+    assert_eq!(before, after, "nobody created");
+    let good = w
+        .post_form(
+            "/crm/staff",
+            Some(&admin),
+            &[
+                ("login", "new.support"),
+                ("display_name", "Новый сотрудник"),
+                ("role", "support"),
+                ("partner_id", ""),
+            ],
+        )
+        .await;
+    assert_eq!(good.status, StatusCode::OK, "{}", good.body);
+    assert!(good.body.contains("new.support"));
+}
+
 both_databases!(
+    a_partner_that_is_not_an_id_creates_nobody,
     a_line_manager_sees_only_its_assets,
     a_viewer_is_offered_no_payment_forms,
     the_coordinator_manages_its_own_logins,

@@ -681,6 +681,28 @@ async fn administrators_edit_plans_and_calendars(db: Db) {
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // What is not a number is each field's problem, all in one answer — never "calendar 0".
+    let typed_wrong = w
+        .post_form(
+            &path,
+            Some(&admin),
+            &[
+                ("class", "typical"),
+                ("calendar_id", "moscow"),
+                ("reaction_minutes", "an hour"),
+                ("resolution_minutes", "2 days"),
+            ],
+        )
+        .await;
+    assert_eq!(typed_wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for field in ["calendar_id", "reaction_minutes", "resolution_minutes"] {
+        assert!(typed_wrong.body.contains(&format!("id=\"e-{field}\"")), "{field}");
+    }
+    assert_eq!(
+        kabinet_app::support::plans::list(&w.t.app).await.unwrap()[0].terms,
+        plans[0].terms,
+        "nothing changed"
+    );
     let good = w
         .post_form(
             &path,

@@ -22,6 +22,17 @@ pub struct NewToken {
     pub token: super::views::ApiToken,
 }
 
+/// A token's name: one short line, required; its problem goes into `errors`.
+pub fn checked_name(name: &str, errors: &mut FieldErrors) -> String {
+    match text::one_line(name, text::limits::SHORT, true) {
+        Ok(n) => n.unwrap_or_default(),
+        Err(p) => {
+            errors.add("name", &format!("text-{}", p.code().replace('_', "-")));
+            String::new()
+        }
+    }
+}
+
 pub async fn create(
     app: &App,
     who: &Identity,
@@ -31,13 +42,7 @@ pub async fn create(
 ) -> AppResult<NewToken> {
     who.refuse_if_acting()?;
     let mut errors = FieldErrors::new();
-    let name = match text::one_line(name, text::limits::SHORT, true) {
-        Ok(n) => n.unwrap_or_default(),
-        Err(p) => {
-            errors.add("name", &format!("text-{}", p.code().replace('_', "-")));
-            String::new()
-        }
-    };
+    let name = checked_name(name, &mut errors);
     if let Some(days) = expires_in_days
         && !(1..=3650).contains(&days)
     {

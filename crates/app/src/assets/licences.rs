@@ -8,6 +8,7 @@ use kabinet_core::ErrorCode;
 use kabinet_core::access::Permission;
 use kabinet_core::assets::{AssetStatus, CabinetType, LicenceKind, LicencePeriod, RouterOwnership};
 use kabinet_core::billing::BillingPeriod;
+use kabinet_core::money::{Money, MoneyError};
 use kabinet_core::text;
 use kabinet_store::entities::account::{self, Entity as Account};
 use kabinet_store::entities::asset::{self, Entity as Asset};
@@ -313,14 +314,15 @@ pub async fn insert_in(
                 .one(txn)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            if a.currency != plan.currency {
-                return Err(FieldErrors::single("plan_id", "currency-mismatch"));
-            }
-            if a.balance < plan.price {
-                return Err(AppError::InsufficientFunds {
-                    shortfall: plan.price - a.balance,
-                    currency: a.currency,
-                });
+            // The plan is paid from the account: both in one currency, or the plan is wrong.
+            let shortfall = Money::new(plan.price, plan.currency)
+                .checked_sub(Money::new(a.balance, a.currency))
+                .map_err(|e| match e {
+                    MoneyError::CurrencyMismatch(..) => FieldErrors::single("plan_id", "currency-mismatch"),
+                    MoneyError::Overflow => AppError::Internal(anyhow::anyhow!("licence {}: {e}", plan.id)),
+                })?;
+            if shortfall.minor > 0 {
+                return Err(AppError::InsufficientFunds { shortfall });
             }
             Some((plan, a))
         }

@@ -4,6 +4,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use kabinet_core::ErrorCode;
 use kabinet_core::access::Permission;
 use kabinet_core::billing::{EntryKind, check_debt_cap, crosses_warning};
+use kabinet_core::money::Money;
 use kabinet_core::text;
 use kabinet_store::ConnectionTrait;
 use kabinet_store::entities::account::Entity as Account;
@@ -26,8 +27,9 @@ use crate::{App, AppError, AppResult, FieldErrors, IntoViews, audit};
 pub struct Posting {
     pub account_id: i64,
     pub kind: EntryKind,
-    /// Signed minor units: credits positive, debits negative.
-    pub amount: i64,
+    /// Signed: credits positive, debits negative; in the account's currency, or the posting
+    /// is refused.
+    pub amount: Money,
     pub occurred_at: DateTime<Utc>,
     pub description: String,
     /// The same key twice posts once.
@@ -85,34 +87,40 @@ pub async fn append<C: ConnectionTrait>(txn: &C, actor: &Actor, p: Posting) -> A
         .one(txn)
         .await?
     {
-        if done.account_id != p.account_id || done.amount != p.amount {
+        if done.account_id != p.account_id || Money::new(done.amount, done.currency) != p.amount {
             return Err(AppError::Conflict(ErrorCode::IdempotencyKeyReused));
         }
         return Ok(Posted::AlreadyPosted(done));
     }
-    if !p.kind.accepts(p.amount) {
+    if !p.kind.accepts(p.amount.minor) {
         return Err(AppError::Internal(anyhow::anyhow!(
             "{} of {} posted",
             p.kind.as_str(),
-            p.amount
+            p.amount.minor
         )));
     }
     let now = kabinet_store::now();
-    let moved = store::move_balance(txn, p.account_id, p.amount, now)
+    let moved = store::move_balance(txn, p.account_id, p.amount.minor, now)
         .await?
         .ok_or(AppError::NotFound)?;
-    let currency = moved.currency;
+    // The balance moved in the account's currency; an amount in another one is a fault of the
+    // caller, and the transaction it spoilt is dropped.
+    Money::new(moved.balance_after, moved.currency)
+        .checked_sub(p.amount)
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("posting to account {}: {e}", p.account_id)))?;
     if p.enforce_debt_cap
-        && p.amount < 0
+        && p.amount.is_negative()
         && let Err(shortfall) = check_debt_cap(moved.balance_after, moved.credit_limit)
     {
-        return Err(AppError::OverDebtCap { shortfall, currency });
+        return Err(AppError::OverDebtCap {
+            shortfall: Money::new(shortfall, moved.currency),
+        });
     }
     let entry = ledger_entry::ActiveModel {
         account_id: Set(p.account_id),
         customer_id: Set(moved.customer_id),
         kind: Set(p.kind),
-        amount: Set(p.amount),
+        amount: Set(p.amount.minor),
         balance_after: Set(moved.balance_after),
         currency: Set(moved.currency),
         occurred_at: Set(p.occurred_at),
@@ -137,7 +145,7 @@ pub async fn append<C: ConnectionTrait>(txn: &C, actor: &Actor, p: Posting) -> A
         }
     })?;
     if let Some(threshold) = moved.warning_threshold {
-        let before = moved.balance_before(p.amount);
+        let before = moved.balance_before(p.amount.minor);
         if crosses_warning(before, moved.balance_after, threshold) && !moved.below_warning {
             store::set_below_warning(txn, p.account_id, true).await?;
             let account = Account::find_by_id(p.account_id)
@@ -260,7 +268,7 @@ pub struct ManualEntry {
 
 pub async fn post_manual(app: &App, actor: &Actor, who: &Identity, m: ManualEntry) -> AppResult<views::LedgerEntry> {
     who.require(&[Permission::PaymentsPost])?;
-    super::accounts::get_visible(app, who, m.account_id).await?;
+    let account = super::accounts::get_visible(app, who, m.account_id).await?;
     let mut errors = FieldErrors::new();
     let credit = match m.kind {
         EntryKind::Adjustment => m.credit,
@@ -289,7 +297,7 @@ pub async fn post_manual(app: &App, actor: &Actor, who: &Identity, m: ManualEntr
         Posting {
             account_id: m.account_id,
             kind: m.kind,
-            amount: if credit { m.amount } else { -m.amount },
+            amount: Money::new(if credit { m.amount } else { -m.amount }, account.currency),
             occurred_at: kabinet_store::now(),
             description: description.unwrap_or_default(),
             idempotency_key: format!("manual:{}", m.idempotency_key),
@@ -341,7 +349,7 @@ pub async fn reverse(
         Posting {
             account_id: original.account_id,
             kind: EntryKind::Reversal,
-            amount: -original.amount,
+            amount: Money::new(-original.amount, original.currency),
             occurred_at: kabinet_store::now(),
             description: reason,
             idempotency_key: format!("reversal:{entry_id}"),

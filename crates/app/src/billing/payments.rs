@@ -138,7 +138,7 @@ async fn register_new(app: &App, actor: &Actor, who: &Identity, p: ManualPayment
         Posting {
             account_id: account.id,
             kind: EntryKind::Payment,
-            amount: created.amount,
+            amount: kabinet_core::money::Money::new(created.amount, created.currency),
             occurred_at: paid_at,
             description: match (&document_number, &description) {
                 (Some(n), Some(d)) => format!("№ {n}. {d}"),

@@ -211,7 +211,9 @@ pub async fn charge_subscription<C: ConnectionTrait>(
             Posting {
                 account_id: account.id,
                 kind: EntryKind::Charge,
-                amount: -plan.price,
+                // In the plan's currency: a plan priced in another currency than the
+                // account's is refused by the ledger, not charged as if it were the same.
+                amount: kabinet_core::money::Money::new(-plan.price, plan.currency),
                 occurred_at: super::local_midnight(from, &account.time_zone),
                 description: format!("{}: {}, {from} – {last_day}", plan.name, sub.title),
                 idempotency_key: format!("subscription:{}:{from}", sub.id),

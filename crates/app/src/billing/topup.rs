@@ -337,7 +337,7 @@ async fn credit(app: &App, actor: &Actor, ours: &payment::Model, saved_method: O
         Posting {
             account_id: ours.account_id,
             kind: EntryKind::Payment,
-            amount: ours.amount,
+            amount: kabinet_core::money::Money::new(ours.amount, ours.currency),
             occurred_at: now,
             description: String::new(),
             idempotency_key: format!("payment:{}", ours.id),
@@ -495,7 +495,7 @@ async fn record_refund_once(
         Posting {
             account_id: p.account_id,
             kind: EntryKind::Refund,
-            amount: -amount,
+            amount: kabinet_core::money::Money::new(-amount, p.currency),
             occurred_at: kabinet_store::now(),
             description: reason.to_owned(),
             idempotency_key: key.to_owned(),

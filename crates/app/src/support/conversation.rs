@@ -220,7 +220,12 @@ pub async fn set_status(
                 .await?
                 .ok_or(AppError::Refused(ErrorCode::TicketNoAccountToCharge))?;
             let amount = case_price(app, account.currency, difficulty, minutes)?;
-            Some((account.id, difficulty, minutes, amount))
+            Some((
+                account.id,
+                difficulty,
+                minutes,
+                kabinet_core::money::Money::new(amount, account.currency),
+            ))
         } else {
             None
         };
@@ -239,7 +244,7 @@ pub async fn set_status(
             Posting {
                 account_id,
                 kind: EntryKind::Charge,
-                amount: -amount,
+                amount: amount.negated().map_err(|e| AppError::Internal(e.into()))?,
                 occurred_at: now,
                 description: format!(
                     "Support request {} ({} h, difficulty {difficulty})",

@@ -94,8 +94,8 @@ pub async fn eligibility(app: &App, customer: &crate::crm::views::Customer) -> A
             return Ok(());
         };
         if let Err(shortfall) = kabinet_core::billing::check_debt_cap(account.balance, account.credit_limit) {
-            let currency = account.currency;
-            return Err(AppError::OverDebtCap { shortfall, currency });
+            let shortfall = kabinet_core::money::Money::new(shortfall, account.currency);
+            return Err(AppError::OverDebtCap { shortfall });
         }
         return Ok(());
     }

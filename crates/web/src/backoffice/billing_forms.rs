@@ -13,11 +13,7 @@ use kabinet_core::billing::EntryKind;
 use kabinet_core::money::{Currency, DisplayUnit};
 use serde::Deserialize;
 
-/// Every field's problem, or `Ok` when there is none.
-fn all_or_nothing<T>(errors: FieldErrors, value: Option<T>) -> Result<T, AppError> {
-    errors.into_result()?;
-    value.ok_or_else(|| AppError::Validation(FieldErrors::new()))
-}
+use crate::form::all_or_nothing;
 
 /// "Register a payment" (a bank transfer or cash) on an account page.
 #[derive(Debug, Default, Deserialize)]

@@ -7,13 +7,14 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use kabinet_app::crm::counterparties::{self, CounterpartyInput, KINDS, SORTS};
+use kabinet_app::crm::counterparties::{self, KINDS, SORTS};
 use kabinet_app::crm::views::Counterparty;
 use kabinet_app::listing::Sort;
 use kabinet_app::{App, AppError};
 use kabinet_core::access::{Permission, allows};
 use serde::Deserialize;
 
+use super::crm_forms::CounterpartyForm;
 use crate::error::WebResult;
 use crate::extract::{Ctx, FormData, QueryParams as Query};
 use crate::form::{FormState, field_errors, with_status};
@@ -103,23 +104,6 @@ fn form_of(c: &Counterparty) -> FormState {
     .fold(FormState::empty(), |f, (k, v)| f.with_value(k, v))
 }
 
-fn input_of(form: &FormData) -> CounterpartyInput {
-    CounterpartyInput {
-        kind: form.get("kind").to_owned(),
-        inn: form.get("inn").to_owned(),
-        kpp: form.get("kpp").to_owned(),
-        ogrn: form.get("ogrn").to_owned(),
-        full_name: form.get("full_name").to_owned(),
-        short_name: form.get("short_name").to_owned(),
-        legal_address: form.get("legal_address").to_owned(),
-        bank_name: form.get("bank_name").to_owned(),
-        bik: form.get("bik").to_owned(),
-        bank_account: form.get("bank_account").to_owned(),
-        correspondent_account: form.get("correspondent_account").to_owned(),
-        emails: form.get("emails").to_owned(),
-    }
-}
-
 fn page(
     app: &App,
     ctx: &Ctx,
@@ -162,17 +146,24 @@ fn again(app: &App, ctx: &Ctx, existing: Option<Counterparty>, form: &FormData, 
 /// `POST /crm/counterparties`: registers the counterparty, or — when the "fetch by INN"
 /// button sent the form — fills it from the company registry and shows it again.
 pub async fn create(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
-    if form.get("action") == "lookup" {
-        return lookup(&app, &ctx, None, &form).await;
+    let typed: CounterpartyForm = form.typed()?;
+    if let Some(inn) = typed.lookup() {
+        return lookup(&app, &ctx, None, &form, inn).await;
     }
-    match counterparties::create(&app, &ctx.actor()?, ctx.user()?, input_of(&form)).await {
+    match counterparties::create(&app, &ctx.actor()?, ctx.user()?, typed.input()).await {
         Ok(c) => Ok(Redirect::to(&format!("/crm/counterparties/{}?ok=counterparty-saved", c.id)).into_response()),
         Err(e) => again(&app, &ctx, None, &form, e),
     }
 }
 
-async fn lookup(app: &App, ctx: &Ctx, existing: Option<Counterparty>, form: &FormData) -> WebResult<Response> {
-    match counterparties::lookup(app, form.get("inn")).await {
+async fn lookup(
+    app: &App,
+    ctx: &Ctx,
+    existing: Option<Counterparty>,
+    form: &FormData,
+    inn: &str,
+) -> WebResult<Response> {
+    match counterparties::lookup(app, inn).await {
         Ok(found) => {
             // What the registry knows replaces the typed values; bank details stay as typed.
             let mut f = FormState::from_data(form);
@@ -210,10 +201,11 @@ pub async fn update(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, fo
     let who = ctx.user()?;
     let id = path_id(&id)?;
     let existing = counterparties::get_visible(&app, who, id).await?;
-    if form.get("action") == "lookup" {
-        return lookup(&app, &ctx, Some(existing), &form).await;
+    let typed: CounterpartyForm = form.typed()?;
+    if let Some(inn) = typed.lookup() {
+        return lookup(&app, &ctx, Some(existing), &form, inn).await;
     }
-    match counterparties::update(&app, &ctx.actor()?, who, id, input_of(&form)).await {
+    match counterparties::update(&app, &ctx.actor()?, who, id, typed.input()).await {
         Ok(c) => Ok(Redirect::to(&format!("/crm/counterparties/{}?ok=counterparty-saved", c.id)).into_response()),
         Err(e) => again(&app, &ctx, Some(existing), &form, e),
     }

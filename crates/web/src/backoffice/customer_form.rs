@@ -8,17 +8,14 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::NaiveDate;
-use kabinet_app::access::users::NewUser;
-use kabinet_app::assets::licences::NewLicence;
 use kabinet_app::crm::comments;
 use kabinet_app::crm::opening::{self, Opening};
 use kabinet_app::crm::views::Customer;
-use kabinet_app::customers::{self, KINDS, NewCustomer, STATUSES, SUPPORT_GROUPS};
+use kabinet_app::customers::{self, KINDS, STATUSES, SUPPORT_GROUPS};
 use kabinet_app::i18n::Lang;
 use kabinet_app::{App, AppError, FieldErrors};
-use kabinet_core::money::Currency;
 
+use super::crm_forms::{CommentForm, CustomerForm, LicenceForm, OpeningForm};
 use super::licences::{LicenceChoices, licence_choices, licence_defaults, suggested_point_name};
 use crate::error::WebResult;
 use crate::extract::{Ctx, FormData};
@@ -129,75 +126,6 @@ async fn values_of(app: &App, c: &Customer) -> WebResult<FormState> {
     .fold(FormState::empty(), |f, (k, v)| f.with_value(k, v)))
 }
 
-/// The customer as typed; a date that does not parse is a field error.
-fn customer_of(form: &FormData, errors: &mut FieldErrors) -> NewCustomer {
-    let contract_date = form.opt("contract_date").and_then(|d| {
-        NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-            .map_err(|_| errors.add("contract_date", "date-format"))
-            .ok()
-    });
-    let partner_id = form.opt("partner_id").and_then(|p| {
-        p.parse::<i64>()
-            .map_err(|_| errors.add("partner_id", "invalid-choice"))
-            .ok()
-    });
-    NewCustomer {
-        kind: form.get("kind").to_owned(),
-        name: form.get("name").to_owned(),
-        contract_number: form.get("contract_number").to_owned(),
-        contract_date,
-        contact_person: form.opt("contact_person"),
-        phone: form.opt("phone"),
-        email: form.opt("email"),
-        city: form.opt("city"),
-        address: form.opt("address"),
-        national_id: form.opt("national_id"),
-        partner_id,
-        support_group: form.opt("support_group"),
-        activity: form.opt("activity"),
-        growth_potential: form.opt("growth_potential"),
-        chain: form.get("chain") == "on",
-        counterparty_inn: form.opt("counterparty_inn"),
-        counterparty_kpp: form.opt("counterparty_kpp"),
-        language: form.get("language").to_owned(),
-        time_zone: form.opt("time_zone"),
-        status: form.opt("status"),
-    }
-}
-
-/// The first point and licence as typed, when a licence kind is chosen. The point is named
-/// after the customer's trade name unless given.
-fn first_licence_of(form: &FormData, customer_name: &str, errors: &mut FieldErrors) -> Option<NewLicence> {
-    let kind = form.opt("licence_kind")?;
-    let plan_id = form.opt("licence_plan_id").and_then(|v| {
-        v.parse::<i64>()
-            .map_err(|_| errors.add("licence_plan_id", "invalid-choice"))
-            .ok()
-    });
-    Some(NewLicence {
-        customer_id: 0,
-        kind,
-        point_name: form
-            .opt("licence_point_name")
-            .unwrap_or_else(|| suggested_point_name(customer_name)),
-        point_address: form.opt("licence_point_address").or_else(|| form.opt("address")),
-        cabinet_type: form.get("licence_cabinet_type").to_owned(),
-        period: form.get("licence_period").to_owned(),
-        router_ownership: form.get("licence_router_ownership").to_owned(),
-        demo: form.get("licence_demo") == "on",
-        plan_id,
-        account_id: None,
-        modules: form
-            .0
-            .iter()
-            .filter(|(k, _)| k == "licence_module")
-            .map(|(_, v)| v.clone())
-            .collect(),
-        // The customer's unique contract number already stops a second submit.
-        request_token: None,
-    })
-}
-
 /// The form again with every problem next to its field (422).
 async fn again(app: &App, ctx: &Ctx, existing: Option<Customer>, form: &FormData, e: AppError) -> WebResult<Response> {
     let lang = ctx.0.lang;
@@ -225,31 +153,33 @@ pub async fn new_form(State(app): State<App>, ctx: Ctx) -> WebResult<Response> {
 /// `POST /crm/customers`: the customer, its account and its first login, all or nothing.
 pub async fn create(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
     let mut errors = FieldErrors::new();
-    let customer = customer_of(&form, &mut errors);
-    let currency = form.get("currency").parse::<Currency>().unwrap_or_else(|_| {
-        errors.add("currency", "invalid-choice");
-        Currency::Rub
+    let customer = form.typed::<CustomerForm>()?.read(&mut errors);
+    let extras: OpeningForm = form.typed()?;
+    let (currency, account_title) = extras.account(&mut errors);
+    let licence: LicenceForm = form.group(LICENCE_PREFIX).typed()?;
+    let first_licence = licence.is_chosen().then(|| {
+        let modules = form.all("licence_module").map(str::to_owned).collect();
+        let mut licence_errors = FieldErrors::new();
+        let mut first = licence.read(0, modules, &mut licence_errors);
+        for (field, code) in licence_errors.0 {
+            errors.add(&format!("{LICENCE_PREFIX}{field}"), &code);
+        }
+        if first.point_name.trim().is_empty() {
+            first.point_name = suggested_point_name(&customer.name);
+        }
+        if first.point_address.is_none() {
+            first.point_address.clone_from(&customer.address);
+        }
+        // The customer's unique contract number already stops a second submit.
+        first.request_token = None;
+        first
     });
-    let first_login = form.opt("user_login").map(|login| NewUser {
-        login,
-        display_name: form
-            .opt("user_display_name")
-            .or_else(|| form.opt("contact_person"))
-            .unwrap_or_default(),
-        email: form.opt("email"),
-        phone: form.opt("phone"),
-        password: form.opt("user_password"),
-        role: "coordinator".into(),
-        language: form.opt("language"),
-        ..Default::default()
-    });
-    let first_licence = first_licence_of(&form, &customer.name, &mut errors);
     // What did not parse goes along, so the use case reports it with everything else.
     let opening = Opening {
         customer,
-        first_login,
+        first_login: extras.first_login(),
         currency,
-        account_title: form.get("account_title").to_owned(),
+        account_title,
         first_licence,
         typed_errors: errors,
     };
@@ -282,11 +212,10 @@ pub async fn edit_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>)
 pub async fn update(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> WebResult<Response> {
     let who = ctx.user()?;
     let existing = customers::get_visible(&app, who, path_id(&id)?).await?;
-    let mut errors = FieldErrors::new();
-    let new = customer_of(&form, &mut errors);
-    if !errors.is_empty() {
-        return again(&app, &ctx, Some(existing), &form, AppError::Validation(errors)).await;
-    }
+    let new = match form.typed::<CustomerForm>()?.checked() {
+        Ok(new) => new,
+        Err(e) => return again(&app, &ctx, Some(existing), &form, e).await,
+    };
     match customers::update(&app, &ctx.actor()?, who, existing.id, new).await {
         Ok(c) => Ok(Redirect::to(&format!("/crm/customers/{}?ok=customer-saved", c.id)).into_response()),
         Err(e) => again(&app, &ctx, Some(existing), &form, e).await,
@@ -301,7 +230,8 @@ pub async fn add_comment(
     form: FormData,
 ) -> WebResult<Response> {
     let id = path_id(&id)?;
-    match comments::add(&app, &ctx.actor()?, ctx.user()?, id, form.get("kind"), form.get("text")).await {
+    let comment: CommentForm = form.typed()?;
+    match comments::add(&app, &ctx.actor()?, ctx.user()?, id, &comment.kind, &comment.text).await {
         Ok(_) => Ok(Redirect::to(&format!("/crm/customers/{id}?ok=comment-added#comments")).into_response()),
         Err(e) => {
             let lang = ctx.0.lang;

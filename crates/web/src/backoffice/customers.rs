@@ -25,6 +25,7 @@ use crate::http::no_store;
 use crate::http::path_id;
 use crate::login_activity::{ActivityView, PeriodQuery};
 use crate::pages::{Chrome, SortLinks};
+use crate::user_form::UserForm;
 use kabinet_app::listing::Sort;
 
 #[derive(Template, WebTemplate)]
@@ -353,19 +354,18 @@ pub async fn create_user(
     form: FormData,
 ) -> WebResult<Response> {
     let id = path_id(&id)?;
-    let new = NewUser {
-        login: form.get("login").into(),
-        display_name: form.get("display_name").into(),
-        email: form.opt("email"),
-        phone: form.opt("phone"),
-        password: form.opt("password"),
-        role: form.get("role").into(),
-        language: form.opt("language"),
-        partner_id: None,
-        must_change_password: true,
-        password_hash: None,
+    // A customer's login belongs to no partner, whatever the form says.
+    let result = match form.typed::<UserForm>()?.checked() {
+        Ok(new) => {
+            let new = NewUser {
+                partner_id: None,
+                ..new
+            };
+            users::create_for_customer(&app, ctx.user()?, &ctx.actor()?, id, new).await
+        }
+        Err(e) => Err(e),
     };
-    match users::create_for_customer(&app, ctx.user()?, &ctx.actor()?, id, new).await {
+    match result {
         Ok(created) => {
             let generated = created.generated_password.map(|p| (created.user.login.clone(), p));
             let f = FormState::empty().with_value("role", "viewer");

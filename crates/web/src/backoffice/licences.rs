@@ -9,16 +9,17 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use kabinet_app::assets::licences::{self, NewLicence, Split};
+use kabinet_app::assets::licences::{self, Split};
 use kabinet_app::assets::views::{Asset, Site};
 use kabinet_app::assets::{router, verification};
 use kabinet_app::billing::views::Plan;
 use kabinet_app::crm::views::Customer;
-use kabinet_app::{App, AppError, FieldErrors, customers};
+use kabinet_app::{App, AppError, customers};
 use kabinet_core::ErrorCode;
 use kabinet_core::access::{Permission, allows};
 use kabinet_core::assets::{CabinetType, LicenceKind, LicencePeriod, RouterOwnership};
 
+use super::crm_forms::{DeleteForm, LicenceForm, LinkForm, RouterForm};
 use crate::error::WebResult;
 use crate::extract::{Ctx, FormData, QueryParams as Query};
 use crate::form::{FormState, field_errors, with_status};
@@ -196,43 +197,19 @@ pub async fn new_form(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) 
 }
 
 fn modules_of(form: &FormData) -> Vec<String> {
-    form.0
-        .iter()
-        .filter(|(k, _)| k == "module")
-        .map(|(_, v)| v.clone())
-        .collect()
+    form.all("module").map(str::to_owned).collect()
 }
 
 /// `POST /crm/customers/{id}/licences`.
 pub async fn create(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> WebResult<Response> {
     let who = ctx.user()?;
     let customer = customers::get_visible(&app, who, path_id(&id)?).await?;
-    let mut errors = FieldErrors::new();
-    let parse_id = |field: &str, errors: &mut FieldErrors| {
-        form.opt(field)
-            .and_then(|v| v.parse::<i64>().map_err(|_| errors.add(field, "invalid-choice")).ok())
-    };
-    let plan_id = parse_id("plan_id", &mut errors);
-    let account_id = parse_id("account_id", &mut errors);
     let modules = modules_of(&form);
-    let new = NewLicence {
-        customer_id: customer.id,
-        kind: form.get("kind").to_owned(),
-        point_name: form.get("point_name").to_owned(),
-        point_address: form.opt("point_address"),
-        cabinet_type: form.get("cabinet_type").to_owned(),
-        period: form.get("period").to_owned(),
-        router_ownership: form.get("router_ownership").to_owned(),
-        demo: form.get("demo") == "on",
-        plan_id,
-        account_id,
-        modules: modules.clone(),
-        request_token: form.opt("request_token"),
-    };
-    let result = if errors.is_empty() {
-        licences::create(&app, &ctx.actor()?, who, new).await
-    } else {
-        Err(AppError::Validation(errors))
+    let typed: LicenceForm = form.typed()?;
+    let request_token = typed.request_token().to_owned();
+    let result = match typed.checked(customer.id, modules.clone()) {
+        Ok(new) => licences::create(&app, &ctx.actor()?, who, new).await,
+        Err(e) => Err(e),
     };
     match result {
         Ok(created) => {
@@ -249,7 +226,7 @@ pub async fn create(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, fo
         }
         // The same form again (a double click, a reload): show what the first submit made.
         Err(AppError::Conflict(ErrorCode::LicenceAlreadyCreated)) => {
-            match licences::by_request_token(&app, who, form.get("request_token")).await? {
+            match licences::by_request_token(&app, who, &request_token).await? {
                 Some(l) => Ok(Redirect::to(&format!("/crm/licences/{}", l.id)).into_response()),
                 None => Err(AppError::Conflict(ErrorCode::LicenceAlreadyCreated).into()),
             }
@@ -377,10 +354,7 @@ pub async fn set_modules(
 
 pub async fn link(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> WebResult<Response> {
     let id = path_id(&id)?;
-    let radar = form
-        .get("radar_id")
-        .parse::<i64>()
-        .map_err(|_| FieldErrors::single("radar_id", "invalid-choice"))?;
+    let radar = form.typed::<LinkForm>()?.radar()?;
     licences::link(&app, &ctx.actor()?, ctx.user()?, id, radar).await?;
     Ok(back(id, "licences-linked"))
 }
@@ -436,7 +410,7 @@ pub async fn delete(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, fo
     let id = path_id(&id)?;
     // The form repeats the licence's key id: a deliberate act, not a stray click.
     let l = licences::get_visible(&app, ctx.user()?, id).await?;
-    if form.get("confirm").trim() != l.key_id {
+    if form.typed::<DeleteForm>()?.confirm.trim() != l.key_id {
         let mut page = delete_page(&app, &ctx, id, None).await?;
         page.problem = Some(ctx.0.lang.t("err-licence-confirm-key"));
         return Ok(with_status(StatusCode::UNPROCESSABLE_ENTITY, page));
@@ -452,28 +426,22 @@ pub async fn set_router(
     form: FormData,
 ) -> WebResult<Response> {
     let id = path_id(&id)?;
-    let port = match form.opt("router_port") {
-        Some(p) => Some(
-            p.parse::<u16>()
-                .map_err(|_| FieldErrors::single("router_port", "invalid-number"))?,
-        ),
-        None => None,
-    };
-    let settings = router::RouterSettings {
-        host: form.get("router_host").to_owned(),
-        port,
-        user: form.get("router_user").to_owned(),
-        password: form.opt("router_password"),
+    let settings = match form.typed::<RouterForm>()?.checked() {
+        Ok(settings) => settings,
+        Err(e) => return router_again(&app, &ctx, id, &form, e).await,
     };
     match router::set_router(&app, &ctx.actor()?, ctx.user()?, id, settings).await {
         Ok(_) => Ok(back(id, "router-saved")),
-        Err(e) => {
-            let f = FormState::from_data(&form).with_errors(ctx.0.lang, &field_errors(e)?);
-            let mut page = licence_page(&app, &ctx, id, None, None, None).await?;
-            page.router_form = f;
-            Ok(with_status(StatusCode::UNPROCESSABLE_ENTITY, page))
-        }
+        Err(e) => router_again(&app, &ctx, id, &form, e).await,
     }
+}
+
+/// The licence page with the router form shown again and its problems (422).
+async fn router_again(app: &App, ctx: &Ctx, id: i64, form: &FormData, e: AppError) -> WebResult<Response> {
+    let f = FormState::from_data(form).with_errors(ctx.0.lang, &field_errors(e)?);
+    let mut page = licence_page(app, ctx, id, None, None, None).await?;
+    page.router_form = f;
+    Ok(with_status(StatusCode::UNPROCESSABLE_ENTITY, page))
 }
 
 pub async fn reboot(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {

@@ -4,6 +4,7 @@ mod audit;
 mod billing;
 mod billing_forms;
 mod counterparties;
+mod crm_forms;
 mod customer_form;
 mod customers;
 mod home;

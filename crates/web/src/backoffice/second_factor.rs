@@ -16,7 +16,7 @@ use crate::cabinet::safe_next;
 use crate::cookies;
 use crate::error::{WebError, WebResult};
 use crate::extract::{Ctx, FormData, QueryParams as Query};
-use crate::form::FormState;
+use crate::form::{FormState, ticked};
 use crate::http::no_store;
 use crate::pages::Chrome;
 
@@ -122,11 +122,12 @@ pub async fn code_form(
 /// recovery codes once after a set-up).
 pub async fn code_submit(State(app): State<App>, ctx: Ctx, headers: HeaderMap, form: FormData) -> WebResult<Response> {
     let lang = ctx.0.lang;
-    let next = safe_next(Some(form.get("next")), "/crm");
+    let typed: CodeForm = form.typed()?;
+    let next = safe_next(Some(&typed.next), "/crm");
     let Some(token) = cookies::read(&headers, cookies::CHALLENGE) else {
         return Ok(Redirect::to("/crm/login?ok=second-factor-expired").into_response());
     };
-    let remember = form.get("remember") == "on";
+    let remember = ticked(&typed.remember);
     let shown_again = |status: StatusCode, message: String, set_up: Option<SetUp>| {
         let mut errors = kabinet_app::FieldErrors::new();
         errors.add("code", "bad-second-factor");
@@ -135,7 +136,7 @@ pub async fn code_submit(State(app): State<App>, ctx: Ctx, headers: HeaderMap, f
         *res.status_mut() = status;
         no_store(res)
     };
-    match login::answer_second_factor(&app, &token, form.get("code"), remember, &ctx.0.client).await {
+    match login::answer_second_factor(&app, &token, &typed.code, remember, &ctx.0.client).await {
         Ok(accepted) => {
             let target = if accepted.signed_in.identity.must_change_password {
                 "/crm/password".to_owned()
@@ -270,8 +271,8 @@ async fn profile_refused(
 /// `POST /crm/profile/second-factor/enable`: the first code from the app finishes the set-up.
 pub async fn enable(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
     let who = ctx.user()?;
-    let token = form.get("token");
-    match second_factor::finish_enrolment(&app, &ctx.actor()?, who, token, form.get("code")).await {
+    let typed: CodeForm = form.typed()?;
+    match second_factor::finish_enrolment(&app, &ctx.actor()?, who, &typed.token, &typed.code).await {
         Ok(codes) => Ok(recovery_codes_page(
             &app,
             &ctx,
@@ -279,7 +280,7 @@ pub async fn enable(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResu
             "/crm/profile/second-factor?ok=second-factor-on",
         )),
         Err(e) => {
-            let set_up = second_factor::reopen_enrolment(&app, who, token).map(SetUp::from);
+            let set_up = second_factor::reopen_enrolment(&app, who, &typed.token).map(SetUp::from);
             profile_refused(&app, &ctx, &form, e, set_up).await
         }
     }
@@ -287,7 +288,8 @@ pub async fn enable(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResu
 
 /// `POST /crm/profile/second-factor/recovery-codes`: new codes for a right code.
 pub async fn renew_codes(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
-    match second_factor::renew_recovery_codes(&app, &ctx.actor()?, ctx.user()?, form.get("code")).await {
+    let typed: CodeForm = form.typed()?;
+    match second_factor::renew_recovery_codes(&app, &ctx.actor()?, ctx.user()?, &typed.code).await {
         Ok(codes) => Ok(recovery_codes_page(&app, &ctx, codes, "/crm/profile/second-factor")),
         Err(e) => profile_refused(&app, &ctx, &form, e, None).await,
     }
@@ -295,7 +297,8 @@ pub async fn renew_codes(State(app): State<App>, ctx: Ctx, form: FormData) -> We
 
 /// `POST /crm/profile/second-factor/disable`: off, for a right code and a role that allows it.
 pub async fn disable(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
-    match second_factor::disable(&app, &ctx.actor()?, ctx.user()?, form.get("code")).await {
+    let typed: CodeForm = form.typed()?;
+    match second_factor::disable(&app, &ctx.actor()?, ctx.user()?, &typed.code).await {
         Ok(()) => Ok(Redirect::to("/crm/profile/second-factor?ok=second-factor-off").into_response()),
         Err(e) => profile_refused(&app, &ctx, &form, e, None).await,
     }
@@ -306,4 +309,15 @@ pub async fn reset(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> 
     let id = crate::http::path_id(&id)?;
     second_factor::reset_for(&app, &ctx.actor()?, ctx.user()?, id).await?;
     Ok(Redirect::to(&format!("/crm/staff/{id}?ok=second-factor-reset")).into_response())
+}
+
+/// A code from the authenticator app (or a recovery code), with what each form adds: where
+/// to go after signing in, whether to remember the device, the set-up being finished.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct CodeForm {
+    code: String,
+    next: String,
+    remember: String,
+    token: String,
 }

@@ -5,7 +5,7 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use kabinet_app::access::users::{self, NewUser};
+use kabinet_app::access::users;
 use kabinet_app::access::views::User;
 use kabinet_app::crm::views::Partner;
 use kabinet_app::{App, customers};
@@ -18,6 +18,7 @@ use crate::form::{FormState, refused, with_status};
 use crate::http::OkQuery;
 use crate::http::{no_store, path_id};
 use crate::pages::{Chrome, SortLinks};
+use crate::user_form::UserForm;
 use kabinet_app::listing::Sort;
 
 #[derive(Template, WebTemplate)]
@@ -103,20 +104,11 @@ pub async fn list(State(app): State<App>, ctx: Ctx, Query(q): Query<ListQuery>) 
 }
 
 pub async fn create(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
-    let partner_id = form.opt("partner_id").and_then(|p| p.parse::<i64>().ok());
-    let new = NewUser {
-        login: form.get("login").into(),
-        display_name: form.get("display_name").into(),
-        email: form.opt("email"),
-        phone: form.opt("phone"),
-        password: form.opt("password"),
-        role: form.get("role").into(),
-        language: form.opt("language"),
-        partner_id,
-        must_change_password: true,
-        password_hash: None,
+    let result = match form.typed::<UserForm>()?.checked() {
+        Ok(new) => users::create_staff(&app, &ctx.actor()?, new).await,
+        Err(e) => Err(e),
     };
-    match users::create_staff(&app, &ctx.actor()?, new).await {
+    match result {
         Ok(created) => {
             let generated = created.generated_password.map(|p| (created.user.login.clone(), p));
             let f = FormState::empty().with_value("role", "support");
@@ -219,8 +211,13 @@ pub async fn change_role(
     form: FormData,
 ) -> WebResult<Response> {
     let id = path_id(&id)?;
-    let partner_id = form.opt("partner_id").and_then(|p| p.parse::<i64>().ok());
-    match users::change_staff_role(&app, ctx.user()?, &ctx.actor()?, id, form.get("role"), partner_id).await {
+    let result = match form.typed::<UserForm>()?.role_change() {
+        Ok((role, partner_id)) => {
+            users::change_staff_role(&app, ctx.user()?, &ctx.actor()?, id, &role, partner_id).await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
         Ok(_) => Ok(Redirect::to(&format!("/crm/staff/{id}?ok=role-changed")).into_response()),
         Err(e) => {
             let f = refused(&form, ctx.0.lang, e)?;

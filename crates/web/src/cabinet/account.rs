@@ -125,13 +125,14 @@ pub async fn password_form(State(app): State<App>, ctx: Ctx) -> WebResult<Respon
 
 pub async fn password_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
     let who = ctx.user()?;
+    let typed: PasswordForm = form.typed()?;
     let result = users::change_own_password(
         &app,
         who,
         &ctx.actor()?,
-        form.get("current_password"),
-        form.get("new_password"),
-        form.get("confirm_password"),
+        &typed.current_password,
+        &typed.new_password,
+        &typed.confirm_password,
     )
     .await;
     let home = if ctx.0.face == FaceOf::Crm { "/crm" } else { "/" };
@@ -236,4 +237,13 @@ pub async fn history_page(
 pub async fn login_history(State(app): State<App>, ctx: Ctx, Query(q): Query<OkQuery>) -> WebResult<Response> {
     let who = ctx.user()?.clone();
     history_page(&app, &ctx, who.user_id, None, &q, "/login-history").await
+}
+
+/// Changing one's own password: the current one, the new one twice.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct PasswordForm {
+    current_password: String,
+    new_password: String,
+    confirm_password: String,
 }

@@ -82,31 +82,33 @@ pub async fn login_submit(
 ) -> WebResult<Response> {
     let (face, action, home) = face_of(&ctx);
     let lang = ctx.0.lang;
-    let identifier = form.get("identifier");
+    let typed: LoginForm = form.typed()?;
+    let (identifier, password) = (typed.identifier.as_str(), typed.password.as_str());
+    let next = safe_next(Some(&typed.next), home);
     let page = |status: StatusCode, message: String| {
         let f = FormState::from_data(&form).with_general(message);
         let mut res = LoginPage {
             c: Chrome::new(&ctx.0, action, &app.config.display_time_zone),
             f,
             action,
-            next: safe_next(Some(form.get("next")), home),
+            next: next.clone(),
             cabinet: face == Face::Cabinet,
         }
         .into_response();
         *res.status_mut() = status;
         res
     };
-    if identifier.trim().is_empty() || form.get("password").is_empty() {
+    if identifier.trim().is_empty() || password.is_empty() {
         return Ok(page(StatusCode::UNPROCESSABLE_ENTITY, lang.t("err-login-empty")));
     }
-    if identifier.chars().count() > 254 || form.get("password").chars().count() > 1024 {
+    if identifier.chars().count() > 254 || password.chars().count() > 1024 {
         return Ok(page(StatusCode::UNAUTHORIZED, lang.t("err-bad-credentials")));
     }
     let second = kabinet_app::access::login::SecondFactorInput {
         code: None,
         remembered_device: crate::backoffice::second_factor::remembered_device(&headers),
     };
-    match sign_in_with(&app, identifier, form.get("password"), face, &ctx.0.client, &second).await {
+    match sign_in_with(&app, identifier, password, face, &ctx.0.client, &second).await {
         Ok(signed) => {
             let target = if signed.identity.must_change_password {
                 if face == Face::Crm {
@@ -115,7 +117,7 @@ pub async fn login_submit(
                     "/password".to_owned()
                 }
             } else {
-                safe_next(Some(form.get("next")), home)
+                next.clone()
             };
             let mut res = Redirect::to(&target).into_response();
             cookies::set(&mut res, cookies::session(&app, &signed.session_token));
@@ -128,7 +130,6 @@ pub async fn login_submit(
             Ok(page(StatusCode::FORBIDDEN, lang.t("err-account-disabled")))
         }
         Err(LoginFailureOr::Failure(LoginFailure::SecondFactor(challenge))) => {
-            let next = safe_next(Some(form.get("next")), home);
             let target = format!(
                 "/crm/login/code?next={}",
                 percent_encoding::utf8_percent_encode(&next, percent_encoding::NON_ALPHANUMERIC)
@@ -193,15 +194,33 @@ pub async fn leave_cabinet(State(app): State<App>, ctx: Ctx) -> WebResult<Respon
 
 /// Remembers the language in a cookie (and on the user, when signed in) and goes back.
 pub async fn switch_language(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
-    let lang = Lang::parse(form.get("lang"))
+    let typed: LanguageForm = form.typed()?;
+    let lang = Lang::parse(&typed.lang)
         .ok_or_else(|| WebError::App(kabinet_app::FieldErrors::single("lang", "invalid-choice")))?;
     if let Some(i) = &ctx.0.identity {
         users::set_language(&app, i, lang).await?;
     }
-    let back = safe_next(Some(form.get("next")), "/");
+    let back = safe_next(Some(&typed.next), "/");
     let mut res = Redirect::to(&back).into_response();
     cookies::set(&mut res, cookies::language(lang));
     Ok(res)
+}
+
+/// The sign-in form of either face; `next` is where to go after, checked by `safe_next`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct LoginForm {
+    identifier: String,
+    password: String,
+    next: String,
+}
+
+/// The language switcher in the header of every page.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct LanguageForm {
+    lang: String,
+    next: String,
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@ use kabinet_core::ErrorCode;
 use kabinet_core::billing::PaymentStatus;
 use serde::Deserialize;
 
+use super::payment_forms::{AutopayForm, TopupForm, account_of};
 use crate::error::WebResult;
 use crate::extract::{Ctx, QueryParams as Query};
 use crate::http::path_id;
@@ -182,15 +183,13 @@ pub async fn topup_form(State(app): State<App>, ctx: Ctx, Query(q): Query<TopupQ
 }
 
 /// The account a cabinet form names (one `who` may see) and the unit its amounts are typed in.
+/// The account a payment form chose, and the unit its amounts are typed in.
 async fn chosen_account(
     app: &App,
     ctx: &Ctx,
-    form: &crate::extract::FormData,
+    typed: &str,
 ) -> Result<(i64, kabinet_core::money::DisplayUnit), kabinet_app::AppError> {
-    let account_id: i64 = form
-        .get("account")
-        .parse()
-        .map_err(|_| kabinet_app::FieldErrors::single("account", "invalid-choice"))?;
+    let account_id = account_of(typed)?;
     let who = ctx.0.identity.as_ref().ok_or(kabinet_app::AppError::Unauthorized)?;
     Ok((
         account_id,
@@ -201,9 +200,10 @@ async fn chosen_account(
 /// Starts the payment and sends the customer to the bank's page.
 pub async fn topup_submit(State(app): State<App>, ctx: Ctx, form: crate::extract::FormData) -> WebResult<Response> {
     let (who, actor) = (ctx.user()?, ctx.actor()?);
+    let typed: TopupForm = form.typed()?;
     let result = async {
-        let (account_id, unit) = chosen_account(&app, &ctx, &form).await?;
-        let amount = kabinet_app::billing::typed_amount("amount", form.get("amount"), unit)?;
+        let (account_id, unit) = chosen_account(&app, &ctx, &typed.account).await?;
+        let amount = typed.amount(unit)?;
         kabinet_app::billing::topup::start(&app, &actor, who, account_id, amount).await
     }
     .await;
@@ -376,31 +376,11 @@ pub async fn autopay_form(
 /// Saves the rule and sends the customer to the bank for the first payment, which saves the card.
 pub async fn autopay_submit(State(app): State<App>, ctx: Ctx, form: crate::extract::FormData) -> WebResult<Response> {
     let (who, actor) = (ctx.user()?, ctx.actor()?);
+    let typed: AutopayForm = form.typed()?;
     let result = async {
-        let (account_id, unit) = chosen_account(&app, &ctx, &form).await?;
-        let mode = form.get("mode").to_owned();
-        let amount = |field: &str| kabinet_app::billing::typed_amount(field, form.get(field), unit);
-        let (threshold, topup_amount) = if mode == "threshold" {
-            let t = form.get("threshold").trim();
-            let threshold = if t == "0" { 0 } else { amount("threshold")? };
-            (Some(threshold), Some(amount("topup_amount")?))
-        } else {
-            (None, None)
-        };
-        let first_payment = amount("first_payment")?;
-        kabinet_app::billing::autopay::set_up(
-            &app,
-            &actor,
-            who,
-            kabinet_app::billing::autopay::NewRule {
-                account_id,
-                mode,
-                threshold,
-                topup_amount,
-                first_payment,
-            },
-        )
-        .await
+        let (account_id, unit) = chosen_account(&app, &ctx, &typed.account).await?;
+        let rule = typed.checked(account_id, unit)?;
+        kabinet_app::billing::autopay::set_up(&app, &actor, who, rule).await
     }
     .await;
     match result {

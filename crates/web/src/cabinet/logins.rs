@@ -18,6 +18,7 @@ use crate::extract::{Ctx, FormData};
 use crate::form::{FormState, refused, with_status};
 use crate::http::no_store;
 use crate::pages::Chrome;
+use crate::user_form::UserForm;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "customer_user_new.html")]
@@ -55,19 +56,21 @@ pub async fn new_form(State(app): State<App>, ctx: Ctx) -> WebResult<Response> {
 
 pub async fn create(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
     let customer_id = own_customer_id(&ctx)?;
-    let new = NewUser {
-        login: form.get("login").into(),
-        display_name: form.get("display_name").into(),
-        email: form.opt("email"),
-        phone: form.opt("phone"),
-        password: None,
-        role: form.get("role").into(),
-        language: Some(ctx.0.lang.code().to_owned()),
-        partner_id: None,
-        must_change_password: true,
-        password_hash: None,
+    // The password is always generated and the language is the page's: a customer hands
+    // the new login over, it does not choose for it.
+    let result = match form.typed::<UserForm>()?.checked() {
+        Ok(new) => {
+            let new = NewUser {
+                password: None,
+                language: Some(ctx.0.lang.code().to_owned()),
+                partner_id: None,
+                ..new
+            };
+            users::create_for_customer(&app, ctx.user()?, &ctx.actor()?, customer_id, new).await
+        }
+        Err(e) => Err(e),
     };
-    match users::create_for_customer(&app, ctx.user()?, &ctx.actor()?, customer_id, new).await {
+    match result {
         Ok(created) => {
             let password = created.generated_password.unwrap_or_default();
             let page =

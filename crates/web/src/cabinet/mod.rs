@@ -5,6 +5,7 @@ pub(crate) mod auth;
 pub(crate) mod billing;
 mod dashboard;
 mod logins;
+mod payment_forms;
 mod recovery;
 mod services;
 pub(crate) mod tokens;

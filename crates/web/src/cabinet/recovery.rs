@@ -61,7 +61,8 @@ fn throttled_form(lang: kabinet_app::i18n::Lang, e: &AppError) -> Option<String>
 
 pub async fn forgot_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
     let lang = ctx.0.lang;
-    let channel = match form.get("channel") {
+    let typed: ForgotForm = form.typed()?;
+    let channel = match typed.channel.as_str() {
         "sms" | "" => Channel::Sms,
         "email" => Channel::Email,
         _ => {
@@ -71,7 +72,7 @@ pub async fn forgot_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> 
             )));
         }
     };
-    let identifier = form.get("identifier").trim().to_owned();
+    let identifier = typed.identifier.trim().to_owned();
     match recovery::request(&app, &identifier, channel, &ctx.0.client).await {
         Ok(()) => {
             let q = form_urlencoded::Serializer::new(String::new())
@@ -123,7 +124,8 @@ pub async fn verify_form(State(app): State<App>, ctx: Ctx, Query(q): Query<Verif
 
 pub async fn verify_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
     let lang = ctx.0.lang;
-    match recovery::verify(&app, form.get("identifier"), form.get("code"), &ctx.0.client).await {
+    let typed: VerifyForm = form.typed()?;
+    match recovery::verify(&app, &typed.identifier, &typed.code, &ctx.0.client).await {
         Ok((token, _)) => {
             let mut res = Redirect::to("/password").into_response();
             crate::cookies::set(&mut res, crate::cookies::session(&app, &token));
@@ -176,11 +178,12 @@ pub async fn register_form(State(app): State<App>, ctx: Ctx) -> Response {
 pub async fn register_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
     let lang = ctx.0.lang;
     let c = Chrome::new(&ctx.0, "/register", &app.config.display_time_zone);
+    let typed: RegisterForm = form.typed()?;
     let result = registration::register(
         &app,
-        form.get("contract_number"),
-        form.get("email"),
-        form.get("phone"),
+        &typed.contract_number,
+        &typed.email,
+        &typed.phone,
         lang,
         &ctx.0.client,
     )
@@ -226,4 +229,29 @@ pub async fn register_submit(State(app): State<App>, ctx: Ctx, form: FormData) -
         refused_with(&mut res, retry_after);
     }
     Ok(res)
+}
+
+/// "Forgot your password?": who, and where to send the code (SMS unless e-mail is chosen).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct ForgotForm {
+    channel: String,
+    identifier: String,
+}
+
+/// The code that came by SMS or e-mail, for the identifier it was sent for.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct VerifyForm {
+    identifier: String,
+    code: String,
+}
+
+/// Self-registration by contract number and a contact the provider already has.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct RegisterForm {
+    contract_number: String,
+    email: String,
+    phone: String,
 }

@@ -98,14 +98,15 @@ pub async fn confirm_contacts(
     form: FormData,
 ) -> WebResult<Response> {
     let id = path_id(&id)?;
+    let contacts: ContactsForm = form.typed()?;
     let result = verification::contact_confirms(
         &app,
         &ctx.actor()?,
         ctx.user()?,
         id,
-        form.get("display_name"),
-        form.get("phone"),
-        form.get("email"),
+        &contacts.display_name,
+        &contacts.phone,
+        &contacts.email,
     )
     .await;
     match result {
@@ -125,6 +126,23 @@ pub async fn guest_export(
     Path(id): Path<String>,
     form: FormData,
 ) -> WebResult<Response> {
-    let job = guests::start_export(&app, &ctx.actor()?, ctx.user()?, path_id(&id)?, form.get("format")).await?;
+    let format = form.typed::<ExportForm>()?.format;
+    let job = guests::start_export(&app, &ctx.actor()?, ctx.user()?, path_id(&id)?, &format).await?;
     Ok(Redirect::to(&format!("/exports/{}", job.token)).into_response())
+}
+
+/// The licence holder's contacts, confirmed (or corrected) by the customer.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct ContactsForm {
+    display_name: String,
+    phone: String,
+    email: String,
+}
+
+/// An export of a licence's guests: `csv` or `xlsx`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct ExportForm {
+    format: String,
 }

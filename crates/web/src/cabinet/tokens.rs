@@ -57,14 +57,16 @@ pub async fn list(State(app): State<App>, ctx: Ctx, Query(q): Query<OkQuery>) ->
 }
 
 pub async fn create(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
-    let days = match form.get("expires_in_days").trim() {
-        "" => None,
-        d => match d.parse::<i64>() {
-            Ok(n) => Some(n),
-            Err(_) => Some(0),
-        },
+    let typed: TokenForm = form.typed()?;
+    let result = match typed.days() {
+        Ok(days) => tokens::create(&app, ctx.user()?, &ctx.actor()?, &typed.name, days).await,
+        // The name's problem too, so that one submit shows both.
+        Err(mut errors) => {
+            tokens::checked_name(&typed.name, &mut errors);
+            Err(kabinet_app::AppError::Validation(errors))
+        }
     };
-    match tokens::create(&app, ctx.user()?, &ctx.actor()?, form.get("name"), days).await {
+    match result {
         Ok(made) => Ok(no_store(
             page(
                 &app,
@@ -90,4 +92,26 @@ pub async fn revoke(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) ->
     let id: i64 = id.parse().map_err(|_| WebError::App(kabinet_app::AppError::NotFound))?;
     tokens::revoke(&app, ctx.user()?, &ctx.actor()?, id).await?;
     Ok(Redirect::to(&format!("{}/tokens?ok=token-revoked", prefix(&ctx))).into_response())
+}
+
+/// A new API token: its name and how many days it lives (blank: until revoked).
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct TokenForm {
+    name: String,
+    expires_in_days: String,
+}
+
+impl TokenForm {
+    /// The lifetime in days; a value that is not a number is out of the allowed range.
+    fn days(&self) -> Result<Option<i64>, kabinet_app::FieldErrors> {
+        match self.expires_in_days.trim() {
+            "" => Ok(None),
+            typed => typed.parse().map(Some).map_err(|_| {
+                let mut errors = kabinet_app::FieldErrors::new();
+                errors.add("expires_in_days", "token-expiry-range");
+                errors
+            }),
+        }
+    }
 }

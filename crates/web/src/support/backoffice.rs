@@ -16,9 +16,8 @@ use kabinet_app::{App, AppError, customers};
 use kabinet_core::support::{Priority, RequestClass, Side, TicketStatus};
 
 use super::badge_of;
-use super::pages::{
-    NewTicketPlace, again, effort, new_message, new_page, options, parse_list, submit_new, ticket_page,
-};
+use super::pages::{NewTicketPlace, again, new_page, options, parse_list, submit_new, ticket_page};
+use super::ticket_forms::{AgreedDueForm, AssignForm, ClassForm, MessageForm, StatusForm, SupportTermsForm};
 use crate::error::{WebError, WebResult};
 use crate::extract::{Ctx, FormData, UploadForm};
 use crate::form::{FormState, with_status};
@@ -214,8 +213,10 @@ pub async fn reply(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, for
     let id = path_id(&id)?;
     let data = FormData(form.fields.0.clone());
     let had_files = !form.files.is_empty();
-    let internal = data.get("internal") == "on";
-    match conversation::post(&app, &ctx.actor()?, ctx.user()?, id, new_message(form)).await {
+    let typed: MessageForm = data.typed()?;
+    let internal = typed.is_internal();
+    let message = typed.message(form.files);
+    match conversation::post(&app, &ctx.actor()?, ctx.user()?, id, message).await {
         Ok(_) => Ok(done(id, if internal { "ticket-noted" } else { "ticket-replied" })),
         Err(e) => {
             let f = again(&ctx, &data, e, had_files)?;
@@ -240,12 +241,10 @@ async fn panel_change(
             e @ (AppError::Validation(_) | AppError::Refused(_) | AppError::Conflict(_) | AppError::OverDebtCap { .. }),
         ) => {
             let f = match e {
-                AppError::OverDebtCap { shortfall, currency } => {
-                    FormState::from_data(form).with_general(ctx.0.lang.t_args(
-                        "err-over-debt-cap",
-                        &[("amount", ctx.0.lang.money(shortfall, currency))],
-                    ))
-                }
+                AppError::OverDebtCap { shortfall } => FormState::from_data(form).with_general(ctx.0.lang.t_args(
+                    "err-over-debt-cap",
+                    &[("amount", ctx.0.lang.money(shortfall.minor, shortfall.currency))],
+                )),
                 other => again(ctx, form, other, false)?,
             };
             show(app, ctx, id, Some(f), None).await
@@ -262,8 +261,12 @@ pub async fn set_status(
     form: FormData,
 ) -> WebResult<Response> {
     let id = path_id(&id)?;
+    let typed: StatusForm = form.typed()?;
     let to = form.required("status")?.to_owned();
-    let result = conversation::set_status(&app, &ctx.actor()?, ctx.user()?, id, &to, effort(&form)).await;
+    let result = match typed.effort() {
+        Ok(effort) => conversation::set_status(&app, &ctx.actor()?, ctx.user()?, id, &to, effort).await,
+        Err(e) => Err(e),
+    };
     panel_change(
         &app,
         &ctx,
@@ -278,17 +281,7 @@ pub async fn set_status(
 /// `POST /crm/tickets/{id}/assign`: the chosen staff member, or the caller ("take it").
 pub async fn assign(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> WebResult<Response> {
     let id = path_id(&id)?;
-    let to = if form.get("take") == "me" {
-        Some(ctx.user()?.user_id)
-    } else {
-        match form.opt("assignee_user_id") {
-            Some(v) => Some(
-                v.parse()
-                    .map_err(|_| kabinet_app::FieldErrors::single("assignee_user_id", "invalid-choice"))?,
-            ),
-            None => None,
-        }
-    };
+    let to = form.typed::<AssignForm>()?.assignee(ctx.user()?.user_id)?;
     let result = conversation::assign(&app, &ctx.actor()?, ctx.user()?, id, to).await;
     panel_change(&app, &ctx, id, &form, "ticket-assigned", result).await
 }
@@ -301,7 +294,8 @@ pub async fn set_class(
     form: FormData,
 ) -> WebResult<Response> {
     let id = path_id(&id)?;
-    let result = conversation::set_class(&app, &ctx.actor()?, ctx.user()?, id, form.get("class")).await;
+    let class: ClassForm = form.typed()?;
+    let result = conversation::set_class(&app, &ctx.actor()?, ctx.user()?, id, &class.class).await;
     panel_change(&app, &ctx, id, &form, "ticket-class-set", result).await
 }
 
@@ -315,21 +309,11 @@ pub async fn agree_due(
     let id = path_id(&id)?;
     // Read in the zone the form showed it in.
     let time_zone = chrome(&app, &ctx).time_zone;
-    let result = match local_instant(form.get("agreed_due"), &time_zone) {
-        Some(due) => conversation::agree_due(&app, &ctx.actor()?, ctx.user()?, id, due).await,
-        None => Err(kabinet_app::FieldErrors::single("agreed_due", "date-invalid")),
+    let result = match form.typed::<AgreedDueForm>()?.due(&time_zone) {
+        Ok(due) => conversation::agree_due(&app, &ctx.actor()?, ctx.user()?, id, due).await,
+        Err(e) => Err(e),
     };
     panel_change(&app, &ctx, id, &form, "ticket-due-agreed", result).await
-}
-
-/// "2026-11-30T18:00" typed in a `datetime-local` field, read in `time_zone`.
-pub fn local_instant(typed: &str, time_zone: &str) -> Option<chrono::DateTime<chrono::Utc>> {
-    let tz = kabinet_core::time::zone(time_zone)?;
-    let typed = typed.trim();
-    let local = ["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M"]
-        .iter()
-        .find_map(|format| chrono::NaiveDateTime::parse_from_str(typed, format).ok())?;
-    kabinet_core::time::local_instant(&tz, local)
 }
 
 fn crm_place(app: &App, ctx: &Ctx, customer: Customer) -> NewTicketPlace {
@@ -371,13 +355,7 @@ pub async fn customer_support(
     let id = path_id(&id)?;
     let who = ctx.user()?;
     let actor = ctx.actor()?;
-    let plan = match form.opt("sla_plan_id") {
-        Some(v) => Some(
-            v.parse()
-                .map_err(|_| kabinet_app::FieldErrors::single("sla_plan_id", "invalid-choice"))?,
-        ),
-        None => None,
-    };
-    plans::set_customer_terms(&app, &actor, who, id, plan, form.get("pay_per_case") == "on").await?;
+    let (plan, pay_per_case) = form.typed::<SupportTermsForm>()?.checked()?;
+    plans::set_customer_terms(&app, &actor, who, id, plan, pay_per_case).await?;
     Ok(Redirect::to(&format!("/crm/customers/{id}?ok=support-terms-saved#support")).into_response())
 }

@@ -16,7 +16,8 @@ use kabinet_app::{App, AppError, customers};
 use kabinet_core::access::{Permission, allows};
 use kabinet_core::support::{Priority, TicketStatus};
 
-use super::pages::{NewTicketPlace, again, new_message, new_page, options, parse_list, submit_new, ticket_page};
+use super::pages::{NewTicketPlace, again, new_page, options, parse_list, submit_new, ticket_page};
+use super::ticket_forms::MessageForm;
 use super::{badge_of, send_attachment, viewer_time_zone};
 use crate::error::WebResult;
 use crate::extract::{Ctx, FormData, UploadForm};
@@ -123,7 +124,8 @@ pub async fn reply(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, for
     let id = path_id(&id)?;
     let data = FormData(form.fields.0.clone());
     let had_files = !form.files.is_empty();
-    match conversation::post(&app, &ctx.actor()?, who, id, new_message(form)).await {
+    let message = data.typed::<MessageForm>()?.message(form.files);
+    match conversation::post(&app, &ctx.actor()?, who, id, message).await {
         Ok(_) => Ok(Redirect::to(&format!("/tickets/{id}?ok=ticket-replied#end")).into_response()),
         Err(e) => {
             let f = again(&ctx, &data, e, had_files)?;

@@ -8,6 +8,8 @@ pub mod cabinet;
 pub mod markdown;
 pub mod pages;
 pub mod sla_admin;
+mod sla_forms;
+mod ticket_forms;
 
 use chrono::{DateTime, Utc};
 use kabinet_app::App;

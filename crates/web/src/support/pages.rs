@@ -8,13 +8,13 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kabinet_app::crm::views::Customer;
 use kabinet_app::listing::Sort;
-use kabinet_app::support::conversation::{CaseEffort, NewMessage};
-use kabinet_app::support::tickets::{self, NewTicket, TicketFilter};
+use kabinet_app::support::tickets::{self, TicketFilter};
 use kabinet_app::support::views::{Attachment, Ticket};
 use kabinet_app::{App, AppError};
 use kabinet_core::access::{Permission, allows};
 use kabinet_core::support::{Priority, RequestClass, TOPICS, TicketStatus, may_reopen};
 
+use super::ticket_forms::NewTicketForm;
 use super::{ClockView, MessageView, clocks_of, conversation as shown};
 use crate::error::{WebError, WebResult};
 use crate::extract::{Ctx, FormData, UploadForm};
@@ -170,27 +170,17 @@ pub(super) async fn submit_new(
 ) -> WebResult<Response> {
     let data = FormData(form.fields.0.clone());
     let had_files = !form.files.is_empty();
-    match tickets::open(app, &ctx.actor()?, ctx.user()?, place.customer.id, new_ticket(form)).await {
+    let result = match data.typed::<NewTicketForm>()?.checked(form.files) {
+        Ok(new) => tickets::open(app, &ctx.actor()?, ctx.user()?, place.customer.id, new).await,
+        Err(e) => Err(e),
+    };
+    match result {
         Ok(t) => Ok(Redirect::to(&format!("{ticket_prefix}/{}?ok=ticket-opened", t.id)).into_response()),
         Err(e) => {
             let f = again(ctx, &data, e, had_files)?;
             let p = new_page(app, ctx, place, Some(f)).await?;
             Ok(with_status(StatusCode::UNPROCESSABLE_ENTITY, p))
         }
-    }
-}
-
-pub(super) fn new_ticket(form: UploadForm) -> NewTicket {
-    let f = &form.fields;
-    NewTicket {
-        topic: f.get("topic").to_owned(),
-        title: f.get("title").to_owned(),
-        description: f.get("description").to_owned(),
-        priority: f.get("priority").to_owned(),
-        asset_id: f.opt("asset_id").and_then(|v| v.parse().ok()),
-        notify_channel: f.get("notify_channel").to_owned(),
-        notify_phone: f.get("notify_phone").to_owned(),
-        attachments: form.files,
     }
 }
 
@@ -272,25 +262,4 @@ pub(super) async fn ticket_page(
         t,
         c,
     })
-}
-
-pub(super) fn new_message(form: UploadForm) -> NewMessage {
-    let f = &form.fields;
-    NewMessage {
-        body: f.get("body").to_owned(),
-        internal: f.get("internal") == "on",
-        wait_for_customer: f.get("wait_for_customer") == "on",
-        attachments: form.files,
-    }
-}
-
-/// The effort fields of a closing form; blank or not a number reads as missing.
-pub(super) fn effort(form: &FormData) -> CaseEffort {
-    let hours = form
-        .opt("volume_hours")
-        .and_then(|h| h.replace(',', ".").parse::<f64>().ok());
-    CaseEffort {
-        difficulty: form.opt("difficulty").and_then(|d| d.parse().ok()),
-        volume_minutes: hours.filter(|h| h.is_finite()).map(|h| (h * 60.0).round() as i64),
-    }
 }

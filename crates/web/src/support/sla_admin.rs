@@ -8,7 +8,7 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use kabinet_app::support::calendars::{self, CalendarEdit};
+use kabinet_app::support::calendars;
 use kabinet_app::support::plans::{self, PlanWithTerms, Preview};
 use kabinet_app::support::views::{BusinessCalendar, HolidayCalendar, HolidayDay};
 use kabinet_app::{App, AppError};
@@ -16,6 +16,7 @@ use kabinet_core::ErrorCode;
 use kabinet_core::access::{Permission, allows};
 use kabinet_core::support::RequestClass;
 
+use super::sla_forms::{CalendarForm, HolidayForm, PlanForm, TermsForm};
 use crate::error::{WebError, WebResult};
 use crate::extract::{Ctx, FormData};
 use crate::form::{FormState, with_status};
@@ -131,16 +132,6 @@ async fn after<T>(
     }
 }
 
-fn optional_minutes(form: &FormData, field: &str) -> Result<Option<i64>, AppError> {
-    match form.opt(field) {
-        None => Ok(None),
-        Some(v) => v
-            .parse()
-            .map(Some)
-            .map_err(|_| kabinet_app::FieldErrors::single(field, "minutes-out-of-range")),
-    }
-}
-
 /// `POST /crm/sla/plans/{id}/terms`.
 pub async fn update_terms(
     State(app): State<App>,
@@ -149,56 +140,43 @@ pub async fn update_terms(
     form: FormData,
 ) -> WebResult<Response> {
     let plan_id = path_id(&id)?;
-    let class: RequestClass = form
-        .required("class")?
+    let typed: TermsForm = form.typed()?;
+    let class: RequestClass = typed
+        .class()
         .parse()
         .map_err(|_| WebError::BadRequest(ErrorCode::BadRequest))?;
     let form_id = format!("terms-{plan_id}-{}", class.as_str());
-    let result = async {
-        let calendar_id = form.get("calendar_id").parse().unwrap_or(0);
-        let reaction = optional_minutes(&form, "reaction_minutes")?;
-        let resolution = optional_minutes(&form, "resolution_minutes")?;
-        plans::update_terms(
-            &app,
-            &ctx.actor().map_err(|_| AppError::Unauthorized)?,
-            plan_id,
-            class,
-            calendar_id,
-            reaction,
-            resolution,
-        )
-        .await
-    }
-    .await;
+    let result = match typed.checked() {
+        Ok(terms) => {
+            plans::update_terms(
+                &app,
+                &ctx.actor()?,
+                plan_id,
+                class,
+                terms.calendar_id,
+                terms.reaction_minutes,
+                terms.resolution_minutes,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    };
     after(&app, &ctx, form_id, &form, result).await
 }
 
 /// `POST /crm/sla/plans`: a new plan, starting with the default plan's terms.
 pub async fn create_plan(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
-    let result = plans::create(
-        &app,
-        &ctx.actor()?,
-        form.get("code"),
-        form.get("name"),
-        form.get("description"),
-    )
-    .await;
+    let plan: PlanForm = form.typed()?;
+    let result = plans::create(&app, &ctx.actor()?, &plan.code, &plan.name, &plan.description).await;
     after(&app, &ctx, "new-plan".into(), &form, result).await
-}
-
-fn calendar_edit(form: &FormData) -> CalendarEdit {
-    CalendarEdit {
-        name: form.get("name").to_owned(),
-        time_zone: form.get("time_zone").to_owned(),
-        working_windows: form.get("working_windows").to_owned(),
-        rest_windows: form.get("rest_windows").to_owned(),
-    }
 }
 
 /// `POST /crm/sla/calendars`: a new business calendar.
 pub async fn create_calendar(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
-    let holidays = form.opt("holiday_calendar_id").and_then(|v| v.parse().ok());
-    let result = calendars::create(&app, &ctx.actor()?, form.get("code"), calendar_edit(&form), holidays).await;
+    let result = match form.typed::<CalendarForm>()?.checked_new() {
+        Ok(new) => calendars::create(&app, &ctx.actor()?, &new.code, new.edit, new.holiday_calendar_id).await,
+        Err(e) => Err(e),
+    };
     after(&app, &ctx, "new-calendar".into(), &form, result).await
 }
 
@@ -210,22 +188,16 @@ pub async fn update_calendar(
     form: FormData,
 ) -> WebResult<Response> {
     let id = path_id(&id)?;
-    let result = calendars::update(&app, &ctx.actor()?, id, calendar_edit(&form)).await;
+    let edit = form.typed::<CalendarForm>()?.edit();
+    let result = calendars::update(&app, &ctx.actor()?, id, edit).await;
     after(&app, &ctx, format!("calendar-{id}"), &form, result).await
 }
 
 /// `POST /crm/sla/holidays/{id}/days`.
 pub async fn set_day(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> WebResult<Response> {
     let id = path_id(&id)?;
-    let result = calendars::set_day(
-        &app,
-        &ctx.actor()?,
-        id,
-        form.get("day"),
-        form.get("kind"),
-        form.get("note"),
-    )
-    .await;
+    let day: HolidayForm = form.typed()?;
+    let result = calendars::set_day(&app, &ctx.actor()?, id, &day.day, &day.kind, &day.note).await;
     after(&app, &ctx, format!("holiday-{id}"), &form, result).await
 }
 

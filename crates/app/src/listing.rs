@@ -10,6 +10,16 @@ pub struct Page<T> {
 }
 
 impl<T> Page<T> {
+    /// Nothing found: what a list shows while its filter has a problem to fix first.
+    pub fn empty(page: u64, per_page: u64) -> Page<T> {
+        Page {
+            items: Vec::new(),
+            total: 0,
+            page,
+            per_page,
+        }
+    }
+
     pub fn pages(&self) -> u64 {
         self.total.div_ceil(self.per_page).max(1)
     }

@@ -117,6 +117,9 @@ pub enum AmountError {
     TooPrecise,
     #[error("the amount is too large")]
     TooLarge,
+    /// "1,005": a thousand and five to one reader, one and five thousandths to another.
+    #[error("the amount can be read two ways")]
+    Ambiguous,
 }
 
 impl AmountError {
@@ -128,6 +131,7 @@ impl AmountError {
             AmountError::NotPositive => "amount-not-positive",
             AmountError::TooPrecise => "amount-too-precise",
             AmountError::TooLarge => "amount-too-large",
+            AmountError::Ambiguous => "amount-ambiguous",
         }
     }
 }
@@ -136,9 +140,11 @@ impl AmountError {
 ///
 /// Accepts digits with spaces (also no-break and thin spaces) or apostrophes between groups;
 /// `,` and `.` either as the decimal separator or between groups of three: when both occur, the
-/// last one is the decimal separator; one kind repeated separates groups; a single one followed
-/// by exactly three digits separates groups (`1,000` is a thousand), otherwise it is the
-/// decimal separator (`1,5`). Persian and Arabic-Indic digits are read too. Refuses signs, zero,
+/// last one is the decimal separator; one kind repeated separates groups; a single one is the
+/// decimal separator (`1,5`), except before exactly three digits: in a unit without decimals
+/// it separates groups (`10,000` toman), in one with decimals it is refused as ambiguous
+/// (`1,005` is a thousand and five to an English reader and one rouble and half a kopeck to a
+/// Russian one), and the message asks for `1005` or `1 005,00`. Persian and Arabic-Indic digits are read too. Refuses signs, zero,
 /// more decimals than the unit has, and anything above [`MAX_AMOUNT`]. Amounts are always
 /// positive: the operation says which way the money goes.
 pub fn parse_amount(input: &str, unit: DisplayUnit) -> Result<i64, AmountError> {
@@ -176,6 +182,9 @@ pub fn parse_amount(input: &str, unit: DisplayUnit) -> Result<i64, AmountError> 
             let after = chars.len() - at - 1;
             let leading_zero = chars.first() == Some(&'0');
             if after == 3 && at > 0 && !leading_zero {
+                if unit.decimals() > 0 {
+                    return Err(AmountError::Ambiguous);
+                }
                 None
             } else {
                 Some(at)
@@ -260,6 +269,38 @@ impl NumberStyle {
                 persian_digits: false,
             },
         }
+    }
+}
+
+/// Writes `minor` units as a person types them into a form in `style`'s language: no group
+/// separators (a field is edited, not read), the language's decimal mark and digits
+/// (`1870,00` in Russian, `1870.00` in English, `۱۸۷۰` toman in Persian), an ASCII minus. A
+/// toman amount that is not whole rounds up, so a payment it prefills covers what is due.
+pub fn editable_amount(minor: i64, unit: DisplayUnit, style: NumberStyle) -> String {
+    let per_unit = unit.minor_per_unit() as u64;
+    let magnitude = minor.unsigned_abs();
+    let sign = if minor < 0 { "-" } else { "" };
+    let written = if unit.decimals() == 0 {
+        format!("{sign}{}", magnitude.div_ceil(per_unit))
+    } else {
+        format!(
+            "{sign}{}{}{:0width$}",
+            magnitude / per_unit,
+            style.decimal,
+            magnitude % per_unit,
+            width = unit.decimals() as usize
+        )
+    };
+    if style.persian_digits {
+        written
+            .chars()
+            .map(|c| match c.to_digit(10) {
+                Some(d) => char::from_u32(0x06F0 + d).unwrap_or(c),
+                None => c,
+            })
+            .collect()
+    } else {
+        written
     }
 }
 
@@ -434,14 +475,19 @@ mod tests {
             ("0", Err(AmountError::NotPositive)),
             ("0,00", Err(AmountError::NotPositive)),
             ("-5", Err(AmountError::NotPositive)),
-            ("1,005", Ok(100_500)),
+            ("1,005", Err(AmountError::Ambiguous)),
+            ("1.005", Err(AmountError::Ambiguous)),
+            ("1 005", Ok(100_500)),
+            ("1 005,00", Ok(100_500)),
+            ("1,5", Ok(150)),
             ("1,0055", Err(AmountError::TooPrecise)),
             ("1,05", Ok(105)),
             ("12abc", Err(AmountError::NotANumber)),
             ("1e5", Err(AmountError::NotANumber)),
             ("1,2,3", Err(AmountError::NotANumber)),
-            ("1,000", Ok(100_000)),
+            ("1,000", Err(AmountError::Ambiguous)),
             ("1,000.5", Ok(100_050)),
+            ("1,000,000", Ok(100_000_000)),
             ("1.000.000,25", Ok(100_000_025)),
             ("0,001", Err(AmountError::TooPrecise)),
             ("1,", Err(AmountError::NotANumber)),
@@ -463,6 +509,9 @@ mod tests {
     fn toman_and_rial() {
         assert_eq!(parse_amount("۱۰٬۰۰۰", DisplayUnit::Toman), Ok(100_000));
         assert_eq!(parse_amount("10000", DisplayUnit::Rial), Ok(10_000));
+        // Without decimals a single separator before three digits can only group them.
+        assert_eq!(parse_amount("10,000", DisplayUnit::Toman), Ok(100_000));
+        assert_eq!(parse_amount("1.500", DisplayUnit::Rial), Ok(1_500));
         assert_eq!(parse_amount("1.5", DisplayUnit::Toman), Err(AmountError::TooPrecise));
         assert_eq!(
             DisplayUnit::for_reader(Currency::Irr, "fa"),
@@ -490,6 +539,16 @@ mod tests {
     }
 
     #[test]
+    fn prefilled_amounts_in_each_language() {
+        let [ru, en, fa] = ["ru", "en", "fa"].map(NumberStyle::for_language);
+        assert_eq!(editable_amount(187_000, DisplayUnit::Rouble, ru), "1870,00");
+        assert_eq!(editable_amount(187_000, DisplayUnit::Rouble, en), "1870.00");
+        assert_eq!(editable_amount(-50_000, DisplayUnit::Rouble, ru), "-500,00");
+        assert_eq!(editable_amount(18_705, DisplayUnit::Toman, fa), "۱۸۷۱", "rounds up");
+        assert_eq!(editable_amount(18_705, DisplayUnit::Rial, en), "18705");
+    }
+
+    #[test]
     fn currency_codes_round_trip() {
         for c in Currency::ALL {
             assert_eq!(c.code().parse::<Currency>(), Ok(c));
@@ -504,6 +563,23 @@ mod tests {
                 let unit = DisplayUnit::Rouble;
                 let shown = format_amount(minor, unit, NumberStyle::for_language(lang));
                 prop_assert_eq!(parse_amount(&shown, unit), Ok(minor));
+            }
+        }
+
+        #[test]
+        fn prefilled_amounts_parse_back(minor in 1i64..=MAX_AMOUNT - 10) {
+            for lang in ["ru", "en", "fa"] {
+                let style = NumberStyle::for_language(lang);
+                let rouble = editable_amount(minor, DisplayUnit::Rouble, style);
+                prop_assert_eq!(parse_amount(&rouble, DisplayUnit::Rouble), Ok(minor), "{}", rouble);
+                // Whole toman only: a part of a toman rounds up.
+                let toman = editable_amount(minor - minor % 10 + 10, DisplayUnit::Toman, style);
+                prop_assert_eq!(
+                    parse_amount(&toman, DisplayUnit::Toman),
+                    Ok(minor - minor % 10 + 10),
+                    "{}",
+                    toman
+                );
             }
         }
 

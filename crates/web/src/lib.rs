@@ -12,6 +12,7 @@ pub mod boundary;
 pub mod cabinet;
 pub mod charts;
 pub mod cookies;
+pub mod day_range;
 pub mod documents;
 pub mod error;
 pub mod extract;

@@ -40,21 +40,10 @@ pub struct ListParams {
 pub fn parse(raw: &str, unit: DisplayUnit) -> ListParams {
     let q = ListQuery::parse(raw);
     let get = |k: &str| q.get(k);
-    let mut errors = FieldErrors::new();
     let mut filter = PaymentFilter::default();
-    let date = |k: &str, errors: &mut FieldErrors| -> Option<NaiveDate> {
-        let v = get(k)?;
-        NaiveDate::parse_from_str(&v, "%Y-%m-%d")
-            .map_err(|_| errors.add(k, "date-format"))
-            .ok()
-    };
-    filter.from = date("from", &mut errors);
-    filter.to = date("to", &mut errors);
-    if let (Some(a), Some(b)) = (filter.from, filter.to)
-        && a > b
-    {
-        errors.add("to", "date-range-reversed");
-    }
+    let days = crate::day_range::DayRange::read(get("from").as_deref(), get("to").as_deref());
+    (filter.from, filter.to) = (days.from, days.to);
+    let mut errors = days.errors;
     filter.method = get("method").filter(|m| {
         let known = ["bank_transfer", "cash", "gateway", "autopay"].contains(&m.as_str());
         if !known {

@@ -53,6 +53,8 @@ async fn payments_by_accountant_show_in_the_cabinet(db: Db) {
         ("-5", "больше нуля"),
         ("12abc", "числом"),
         ("1,005.555", "знаков"),
+        // A thousand and five, or one rouble and half a kopeck: refused, not guessed.
+        ("1,005", "можно понять двояко"),
         ("", "Введите сумму"),
     ] {
         let bad = w

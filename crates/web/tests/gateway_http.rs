@@ -78,6 +78,24 @@ async fn top_up_through_the_bank_page(db: Db) {
     let form = w.get(&format!("/topup?account={account_id}"), Some(&coord)).await;
     assert_eq!(form.status, StatusCode::OK);
     assert!(form.body.contains(r#"id="topup-form""#));
+    // … written the Russian way, as the hint shows it ("1870,00", not "1870.00").
+    let field = &form.body[form.body.find(r#"id="f-amount""#).expect("the amount field")..];
+    let value = &field[field.find("value=\"").unwrap() + 7..];
+    let value = &value[..value.find('"').unwrap()];
+    assert!(
+        value.is_empty() || value.contains(',') && !value.contains('.'),
+        "{value}"
+    );
+    // "1,005" could be a thousand and five or one rouble: refused, and what was typed stays.
+    let ambiguous = w
+        .post_form(
+            "/topup",
+            Some(&coord),
+            &[("account", &account_id.to_string()), ("amount", "1,005")],
+        )
+        .await;
+    assert_eq!(ambiguous.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(ambiguous.body.contains("двояко") && ambiguous.body.contains(r#"value="1,005""#));
     let bad = w
         .post_form(
             "/topup",

@@ -363,6 +363,15 @@ async fn api_with_tokens_and_error_format(db: Db) {
             .status,
         StatusCode::UNPROCESSABLE_ENTITY
     );
+    let bad_end = w
+        .api("GET", "/api/v1/me/login-history?to=2026-02-31", Some(&token), None)
+        .await;
+    assert_eq!(bad_end.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad_end.body.contains("\"to\""),
+        "the field named is the end: {}",
+        bad_end.body
+    );
 
     // Wrong role: a customer cannot read the audit log.
     let forbidden = w.api("GET", "/api/v1/audit", Some(&token), None).await;
@@ -605,7 +614,42 @@ fn tokens_id(body: &str) -> String {
     body[at..].split('/').next().unwrap().to_owned()
 }
 
+/// A day that does not exist in a list's period is said next to its field, with the typed
+/// value kept and nothing listed, on the login history, the audit log and the API — not
+/// silently dropped so that the whole history shows as if it were the period asked for (the
+/// API's answer, 422 naming the field, is checked with the tokens).
+async fn a_day_that_does_not_exist_is_said_not_ignored(db: Db) {
+    let w = Web::demo(db).await;
+    let customer = w.session_for("vector.coord").await;
+    let admin = w.session_for("admin").await;
+    for (path, cookie) in [
+        ("/login-history?from=2026-02-31", &customer),
+        ("/crm/audit?from=2026-02-31&action=user.", &admin),
+    ] {
+        let page = w.get(path, Some(cookie)).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(
+            page.body.contains(r#"id="e-from""#),
+            "{path}: the message is at the field"
+        );
+        assert!(
+            page.body.contains(r#"value="2026-02-31""#),
+            "{path}: the typed day stays"
+        );
+    }
+    let audit = w.get("/crm/audit?from=2026-02-31&action=user.", Some(&admin)).await;
+    assert!(
+        !audit.body.contains("user.create"),
+        "nothing is listed for a bad period"
+    );
+    let backwards = w
+        .get("/login-history?from=2026-03-02&to=2026-03-01", Some(&customer))
+        .await;
+    assert!(backwards.body.contains(r#"id="e-to""#));
+}
+
 both_databases!(
+    a_day_that_does_not_exist_is_said_not_ignored,
     lists_sort_by_column,
     tokens_in_the_browser,
     sign_in_and_out,

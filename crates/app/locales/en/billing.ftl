@@ -96,6 +96,7 @@ err-amount-empty = Enter an amount.
 err-amount-not-a-number = The amount must be a number, e.g. 1500.00.
 err-amount-not-positive = The amount must be greater than zero.
 err-amount-too-precise = Too many decimal places.
+err-amount-ambiguous = This amount can be read two ways: write it without a separator between thousands (1005) or with the kopecks (1,005.00).
 err-amount-too-large = The amount is too large.
 err-over-debt-cap = This would exceed the account's credit limit. Top up { $amount } first.
 err-account-owner-required = An account belongs to either a customer or a partner.

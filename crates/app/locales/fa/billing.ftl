@@ -96,6 +96,7 @@ err-amount-empty = مبلغ را وارد کنید.
 err-amount-not-a-number = مبلغ باید عدد باشد، مثلاً ۱۵۰۰۰.
 err-amount-not-positive = مبلغ باید بیشتر از صفر باشد.
 err-amount-too-precise = تعداد ارقام اعشار زیاد است.
+err-amount-ambiguous = این مبلغ را می‌توان به دو شکل خواند: آن را بدون جداکننده هزارگان (1005) یا همراه با اعشار (1005.00) بنویسید.
 err-amount-too-large = مبلغ بیش از حد بزرگ است.
 err-over-debt-cap = این عملیات از سقف بدهی حساب بیشتر می‌شود. ابتدا { $amount } شارژ کنید.
 err-account-owner-required = حساب یا متعلق به مشتری است یا به نماینده.

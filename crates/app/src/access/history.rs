@@ -18,6 +18,16 @@ pub struct History {
     pub active_days: usize,
 }
 
+impl History {
+    /// Nothing found (the period asked for has a problem to fix first).
+    pub fn empty(page: u64, per_page: u64) -> History {
+        History {
+            page: Page::empty(page, per_page),
+            active_days: 0,
+        }
+    }
+}
+
 /// Distinct calendar days in `time_zone` among successful attempt times.
 pub fn count_active_days(successes: &[DateTime<Utc>], time_zone: &str) -> usize {
     let tz = kabinet_core::time::zone_or_utc(time_zone);

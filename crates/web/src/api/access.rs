@@ -303,16 +303,11 @@ pub struct HistoryDto {
 }
 
 pub async fn history_json(app: &App, user_id: i64, q: &HistoryQuery) -> WebResult<Json<HistoryDto>> {
-    let day = |s: Option<&str>| -> WebResult<Option<DateTime<Utc>>> {
-        match s.map(str::trim).filter(|s| !s.is_empty()) {
-            None => Ok(None),
-            Some(s) => crate::cabinet::account::parse_day(Some(s), &app.config.display_time_zone)
-                .map(Some)
-                .ok_or_else(|| WebError::App(kabinet_app::FieldErrors::single("from", "date-format"))),
-        }
-    };
-    let from = day(q.from.as_deref())?;
-    let to = day(q.to.as_deref())?.map(|t| t + chrono::Duration::days(1));
+    let days = crate::day_range::DayRange::read(q.from.as_deref(), q.to.as_deref());
+    if !days.is_valid() {
+        return Err(WebError::App(kabinet_app::AppError::Validation(days.errors)));
+    }
+    let (from, to) = days.instants(&app.config.display_time_zone);
     let page = super::paging::PageNumber::or_first(q.page);
     let h = history::for_user(app, user_id, from, to, page, 50).await?;
     Ok(Json(HistoryDto {

@@ -10,9 +10,11 @@ use kabinet_app::audit::views::AuditRecord;
 use kabinet_app::audit::{self, AuditFilter};
 use serde::Deserialize;
 
-use crate::cabinet::account::{history_page, parse_day};
+use crate::cabinet::account::history_page;
+use crate::day_range::DayRange;
 use crate::error::WebResult;
 use crate::extract::{Ctx, QueryParams as Query};
+use crate::form::FormState;
 use crate::http::OkQuery;
 use crate::http::path_id;
 use crate::pages::Chrome;
@@ -34,6 +36,8 @@ pub struct AuditPage {
     c: Chrome,
     records: Vec<AuditRecord>,
     q: AuditQueryEcho,
+    /// The period's fields, with what is wrong with them.
+    dates: FormState,
     total: u64,
     page: u64,
     pages: u64,
@@ -58,27 +62,35 @@ fn clean(s: &Option<String>) -> Option<String> {
 }
 
 pub async fn log(State(app): State<App>, ctx: Ctx, Query(q): Query<AuditQuery>) -> WebResult<Response> {
+    let days = DayRange::read(q.from.as_deref(), q.to.as_deref());
+    let (from, to) = days.instants(&app.config.display_time_zone);
     let filter = AuditFilter {
         action: clean(&q.action),
         actor: clean(&q.actor),
         object_type: clean(&q.object_type),
         object_id: clean(&q.object_id),
-        from: parse_day(q.from.as_deref(), &app.config.display_time_zone),
-        to: parse_day(q.to.as_deref(), &app.config.display_time_zone).map(|t| t + chrono::Duration::days(1)),
+        from,
+        to,
     };
     let page = crate::paging::PageNumber::or_first(q.page);
-    let found = audit::search(&app, &filter, page, 50).await?;
+    // A day that does not exist is said next to its field, and nothing is listed for it.
+    let found = if days.is_valid() {
+        audit::search(&app, &filter, page, 50).await?
+    } else {
+        kabinet_app::listing::Page::empty(page, 50)
+    };
     let echo = AuditQueryEcho {
         action: filter.action.clone().unwrap_or_default(),
         actor: filter.actor.clone().unwrap_or_default(),
         object_type: filter.object_type.clone().unwrap_or_default(),
         object_id: filter.object_id.clone().unwrap_or_default(),
-        from: filter
-            .from
-            .map(|d| d.format("%Y-%m-%d").to_string())
-            .unwrap_or_default(),
-        to: q.to.clone().filter(|_| filter.to.is_some()).unwrap_or_default(),
+        from: q.from.clone().unwrap_or_default(),
+        to: q.to.clone().unwrap_or_default(),
     };
+    let dates = FormState::empty()
+        .with_value("from", echo.from.clone())
+        .with_value("to", echo.to.clone())
+        .with_errors(ctx.0.lang, &days.errors);
     let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
     let base = format!(
         "/crm/audit?action={}&actor={}&object_type={}&object_id={}&from={}&to={}&",
@@ -86,14 +98,15 @@ pub async fn log(State(app): State<App>, ctx: Ctx, Query(q): Query<AuditQuery>) 
         enc(&echo.actor),
         enc(&echo.object_type),
         enc(&echo.object_id),
-        echo.from,
-        echo.to
+        enc(&echo.from),
+        enc(&echo.to)
     );
     let pages = found.pages();
     Ok(AuditPage {
         c: Chrome::new(&ctx.0, "/crm/audit", &app.config.display_time_zone),
         records: found.items,
         q: echo,
+        dates,
         total: found.total,
         page: found.page,
         pages,

@@ -191,15 +191,9 @@ pub struct HistoryPage {
     pub total: u64,
     pub page: u64,
     pub pages: u64,
-    pub from: String,
-    pub to: String,
+    /// The period's fields, with what is wrong with them.
+    pub dates: FormState,
     pub base: String,
-}
-
-/// Parses `YYYY-MM-DD` as the start of that day in `time_zone` (the zone pages show times in).
-pub fn parse_day(s: Option<&str>, time_zone: &str) -> Option<chrono::DateTime<chrono::Utc>> {
-    let date = chrono::NaiveDate::parse_from_str(s?.trim(), "%Y-%m-%d").ok()?;
-    kabinet_core::time::start_of_day(&kabinet_core::time::zone_or_utc(time_zone), date)
 }
 
 pub async fn history_page(
@@ -210,15 +204,24 @@ pub async fn history_page(
     q: &OkQuery,
     path: &str,
 ) -> WebResult<Response> {
-    let tz = &app.config.display_time_zone;
-    let from = parse_day(q.from.as_deref(), tz);
-    let to = parse_day(q.to.as_deref(), tz).map(|t| t + chrono::Duration::days(1));
+    let days = crate::day_range::DayRange::read(q.from.as_deref(), q.to.as_deref());
+    let (from, to) = days.instants(&app.config.display_time_zone);
     let page = crate::paging::PageNumber::or_first(q.page);
-    let h = history::for_user(app, user_id, from, to, page, 50).await?;
+    // A day that does not exist is said next to its field, and nothing is listed for it.
+    let h = if days.is_valid() {
+        history::for_user(app, user_id, from, to, page, 50).await?
+    } else {
+        history::History::empty(page, 50)
+    };
     let pages = h.page.pages();
-    let from_s = q.from.clone().filter(|_| from.is_some()).unwrap_or_default();
-    let to_s = q.to.clone().filter(|_| to.is_some()).unwrap_or_default();
-    let base = format!("{path}?from={from_s}&to={to_s}&");
+    let from_s = q.from.clone().unwrap_or_default();
+    let to_s = q.to.clone().unwrap_or_default();
+    let enc = |s: &str| form_urlencoded::byte_serialize(s.as_bytes()).collect::<String>();
+    let base = format!("{path}?from={}&to={}&", enc(&from_s), enc(&to_s));
+    let dates = FormState::empty()
+        .with_value("from", from_s)
+        .with_value("to", to_s)
+        .with_errors(ctx.0.lang, &days.errors);
     Ok(HistoryPage {
         c: Chrome::new(&ctx.0, path, &app.config.display_time_zone),
         subject,
@@ -227,8 +230,7 @@ pub async fn history_page(
         total: h.page.total,
         page: h.page.page,
         pages,
-        from: from_s,
-        to: to_s,
+        dates,
         base,
     }
     .into_response())

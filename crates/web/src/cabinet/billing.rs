@@ -96,18 +96,14 @@ pub struct TopupQuery {
     account: Option<i64>,
 }
 
-/// The amount a reader types for `minor` units of `currency`: `1500.50` or `15000`.
+/// The amount a reader types for `minor` units of `currency`, in the page's language:
+/// `1500,50` in Russian, `1500.50` in English, whole toman in Persian.
 pub fn typed_text(lang: kabinet_app::i18n::Lang, minor: i64, currency: kabinet_core::money::Currency) -> String {
-    let unit = lang.input_unit(currency);
-    let per = unit.minor_per_unit();
-    let sign = if minor < 0 { "-" } else { "" };
-    let m = minor.unsigned_abs() as i64;
-    if unit.decimals() == 0 {
-        // A toman amount that is not whole rounds up, so the payment covers what is due.
-        format!("{sign}{}", (m + per - 1) / per)
-    } else {
-        format!("{sign}{}.{:02}", m / per, m % per)
-    }
+    kabinet_core::money::editable_amount(
+        minor,
+        lang.input_unit(currency),
+        kabinet_core::money::NumberStyle::for_language(lang.code()),
+    )
 }
 
 async fn topup_page(app: &App, ctx: &Ctx, f: crate::form::FormState) -> WebResult<TopupPage> {

@@ -7,7 +7,6 @@ use axum::body::Body;
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::NaiveDate;
 use kabinet_app::billing::payments::{self, COUNT_CAP, PaymentFilter, PaymentRow, SORTS};
 use kabinet_app::billing::views::Account;
 use kabinet_app::billing::{accounts, typed_amount};

@@ -83,11 +83,12 @@ export_job() {
   echo "$label $format: $status rows in $(( $(now_ms) - t0 )) ms, $((size / 1048576)) MiB, server peak RSS $((hwm0 / 1024)) → $((hwm1 / 1024)) MB"
 }
 
-# A database with the demo and the script's generated data (`generate URL`), and a server on it.
+# A database with the demo and the script's generated data (`generate URL`), and a server on it;
+# in a comparison the data is loaded already (a copy of one generated database per binary).
 load_and_start() {
   local label=$1 url=$2
   echo "== $label"
-  load "$url"
+  [[ -n ${preloaded:-} ]] || load "$url"
   start "$url"
 }
 
@@ -97,9 +98,43 @@ load() {
   generate "$1"
 }
 
+# Two binaries on the same data: KABINET_COMPARE="before=PATH after=PATH" generates each
+# database once (with the last binary) and gives every binary its own copy of it (a file copy
+# on SQLite, a template database on PostgreSQL), so the runs differ only by the binary, and
+# the writes one run makes (payments, a billing run) never reach the next one.
+compare_on() {
+  local kind=$1 name=$2 entry label path tmp db template
+  local measured_with=$bin
+  if [[ $kind == sqlite ]]; then
+    tmp=$(mktemp -d)
+    load "sqlite://$tmp/template.db"
+  else
+    template="kabinet_${name}_template_$$"
+    psql "$pg_admin" -qc "CREATE DATABASE $template"
+    load "${pg_admin%/*}/$template"
+  fi
+  for entry in $KABINET_COMPARE; do
+    label=${entry%%=*} path=${entry#*=}
+    bin=$(realpath "$path")
+    if [[ $kind == sqlite ]]; then
+      cp "$tmp/template.db" "$tmp/$label.db"
+      preloaded=1 bench_db "$kind $label" "sqlite://$tmp/$label.db"
+      rm -f "$tmp/$label.db"
+    else
+      db="kabinet_${name}_${label}_$$"
+      psql "$pg_admin" -qc "CREATE DATABASE $db TEMPLATE $template"
+      preloaded=1 bench_db "$kind $label" "${pg_admin%/*}/$db"
+      psql "$pg_admin" -qc "DROP DATABASE $db WITH (FORCE)"
+    fi
+  done
+  bin=$measured_with
+  if [[ $kind == sqlite ]]; then rm -rf "$tmp"; else psql "$pg_admin" -qc "DROP DATABASE $template WITH (FORCE)"; fi
+}
+
 # What every bench script ends with: `generate DATABASE_URL` only loads the demo and the
 # generated data (to look at query plans); `sqlite`, `postgres` or `both` (the default) runs
-# the script's `bench_db LABEL URL` on a fresh database of each kind.
+# the script's `bench_db LABEL URL` on a fresh database of each kind, or, with KABINET_COMPARE,
+# each listed binary on a copy of one database of each kind.
 run_benches() {
   local which=${1:-both} name
   name=$(basename "$0" .sh)
@@ -108,6 +143,11 @@ run_benches() {
     return
   fi
   echo "$(nproc) cores; $(date -u +%FT%TZ)"
+  if [[ -n ${KABINET_COMPARE:-} ]]; then
+    if [[ $which == sqlite || $which == both ]]; then compare_on sqlite "$name"; fi
+    if [[ $which == postgres || $which == both ]]; then compare_on postgres "$name"; fi
+    return
+  fi
   if [[ $which == sqlite || $which == both ]]; then
     local tmp; tmp=$(mktemp -d)
     bench_db sqlite "sqlite://$tmp/$name.db"

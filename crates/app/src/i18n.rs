@@ -117,6 +117,28 @@ impl Lang {
     }
 
     /// ASCII digits written the way this language writes them (Persian digits in Persian).
+    /// A calendar day as the language writes it: `02.12.2026` in Russian, `2 Dec 2026` in
+    /// English, `۲۰۲۶/۱۲/۰۲` in Persian.
+    pub fn date(self, day: chrono::NaiveDate) -> String {
+        match self {
+            Lang::Ru => day.format("%d.%m.%Y").to_string(),
+            Lang::En => day.format("%-d %b %Y").to_string(),
+            Lang::Fa => self.digits(&day.format("%Y/%m/%d").to_string()),
+        }
+    }
+
+    /// A moment in `time_zone` as the language writes it: `02.12.2026 15:00`,
+    /// `2 Dec 2026, 15:00`, `۲۰۲۶/۱۲/۰۲ ۱۵:۰۰` (an unknown zone shows UTC).
+    pub fn date_time(self, at: &chrono::DateTime<chrono::Utc>, time_zone: &str) -> String {
+        let local = at.with_timezone(&kabinet_core::time::zone_or_utc(time_zone));
+        let day = self.date(local.date_naive());
+        let clock = self.digits(&local.format("%H:%M").to_string());
+        match self {
+            Lang::En => format!("{day}, {clock}"),
+            Lang::Ru | Lang::Fa => format!("{day} {clock}"),
+        }
+    }
+
     pub fn digits(self, text: &str) -> String {
         if self != Lang::Fa {
             return text.to_owned();
@@ -196,4 +218,22 @@ impl Lang {
 pub fn format_time(at: &chrono::DateTime<chrono::Utc>, time_zone: &str) -> String {
     let tz = kabinet_core::time::zone_or_utc(time_zone);
     at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string()
+}
+
+#[cfg(test)]
+mod date_tests {
+    use super::Lang;
+    use chrono::{NaiveDate, TimeZone, Utc};
+
+    #[test]
+    fn each_language_writes_dates_its_own_way() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        assert_eq!(Lang::Ru.date(day), "02.12.2026");
+        assert_eq!(Lang::En.date(day), "2 Dec 2026");
+        assert_eq!(Lang::Fa.date(day), "۲۰۲۶/۱۲/۰۲");
+        let at = Utc.with_ymd_and_hms(2026, 12, 2, 12, 0, 0).unwrap();
+        assert_eq!(Lang::Ru.date_time(&at, "Europe/Moscow"), "02.12.2026 15:00");
+        assert_eq!(Lang::En.date_time(&at, "Europe/Moscow"), "2 Dec 2026, 15:00");
+        assert_eq!(Lang::Fa.date_time(&at, "Asia/Tehran"), "۲۰۲۶/۱۲/۰۲ ۱۵:۳۰");
+    }
 }

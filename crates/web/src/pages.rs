@@ -177,9 +177,10 @@ impl Chrome {
         if self.is_crm() { "/crm/logout" } else { "/logout" }
     }
 
-    /// A moment in the page's time zone, `YYYY-MM-DD HH:MM`.
+    /// A moment in the page's time zone, as the reader's language writes it
+    /// (`02.12.2026 15:00`).
     pub fn time(&self, at: &DateTime<Utc>) -> String {
-        format_time(at, &self.time_zone)
+        self.lang.date_time(at, &self.time_zone)
     }
 
     pub fn time_opt(&self, at: &Option<DateTime<Utc>>) -> String {
@@ -192,22 +193,20 @@ impl Chrome {
         self.lang.money(*minor, *currency)
     }
 
-    /// An amount as the reader would type it into a form (`1500.50`, toman rounded up).
+    /// An amount as the reader would type it into a form (`1500,50`, toman rounded up).
     pub fn typed(&self, minor: i64, currency: &kabinet_core::money::Currency) -> String {
         crate::cabinet::billing::typed_text(self.lang, minor, *currency)
     }
 
-    /// A calendar date, `YYYY-MM-DD`.
+    /// A calendar day as the reader's language writes it (`02.12.2026`).
     pub fn date(&self, d: &chrono::NaiveDate) -> String {
-        d.format("%Y-%m-%d").to_string()
+        self.lang.date(*d)
     }
 
     pub fn date_opt(&self, d: &Option<chrono::NaiveDate>) -> String {
         d.as_ref().map(|d| self.date(d)).unwrap_or_else(|| "—".into())
     }
 }
-
-pub use kabinet_app::i18n::format_time;
 
 fn nav_for(i: &Identity, face: FaceOf, lang: Lang, path: &str) -> Vec<NavItem> {
     let table = if face == FaceOf::Crm { CRM_NAV } else { CABINET_NAV };

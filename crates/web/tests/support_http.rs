@@ -664,6 +664,17 @@ async fn administrators_edit_plans_and_calendars(db: Db) {
         page.body.contains("data-day=\"2026-11-04\""),
         "the production calendar is listed"
     );
+    // The "if registered now" preview in the reader's convention, not an RFC 3339 string.
+    let preview = &page.body[page.body.find(r#"class="hint preview""#).unwrap()..];
+    let preview = &preview[..preview.find("</p>").unwrap()];
+    assert!(!preview.contains("+03:00") && !preview.contains("T1"), "{preview}");
+    assert!(
+        preview
+            .split("<bdi>")
+            .skip(1)
+            .all(|d| d.as_bytes()[2] == b'.' && d.as_bytes()[5] == b'.'),
+        "dd.mm.yyyy hh:mm: {preview}"
+    );
     let plans = kabinet_app::support::plans::list(&w.t.app).await.unwrap();
     let plan = &plans[0];
     let calendar = plan.terms[0].business_calendar_id.to_string();

@@ -53,8 +53,7 @@ impl ServiceLine {
 
 /// The calendar day of `at` in `time_zone`.
 pub fn local_day(at: &DateTime<Utc>, time_zone: &str) -> NaiveDate {
-    let shown = format_time(at, time_zone);
-    NaiveDate::parse_from_str(&shown[..10.min(shown.len())], "%Y-%m-%d").unwrap_or_else(|_| at.date_naive())
+    kabinet_core::time::local_date(&kabinet_core::time::zone_or_utc(time_zone), *at)
 }
 
 impl Context<'_> {

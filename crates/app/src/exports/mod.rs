@@ -63,6 +63,19 @@ pub async fn start_payments(
     Ok(job.into())
 }
 
+/// The name an export file is saved under, stamped with the reader's local time (the time the
+/// pages show them), not UTC: `payments-20261202-1500.csv`.
+fn file_name(
+    who: &Identity,
+    default_zone: &str,
+    kind: ExportKind,
+    format: ExportFormat,
+    now: chrono::DateTime<chrono::Utc>,
+) -> String {
+    let zone = kabinet_core::time::zone_or_utc(who.time_zone.as_deref().unwrap_or(default_zone));
+    format!("{kind}-{}.{format}", now.with_timezone(&zone).format("%Y%m%d-%H%M"))
+}
+
 /// Records a new export of `kind` for `who`; the caller starts the writing.
 pub(crate) async fn new_job(
     app: &App,
@@ -81,7 +94,7 @@ pub(crate) async fn new_job(
         status: Set(kabinet_core::export::JobStatus::Running),
         rows_done: Set(0),
         rows_total: Set(0),
-        file_name: Set(Some(format!("{kind}-{}.{format}", now.format("%Y%m%d-%H%M")))),
+        file_name: Set(Some(file_name(who, &app.config.display_time_zone, kind, format, now))),
         bytes: Set(0),
         error: Set(None),
         created_at: Set(now),
@@ -488,4 +501,21 @@ fn pad(text: &str, width: usize) -> String {
     let n = out.chars().count();
     out.extend(std::iter::repeat_n(' ', width - n));
     out
+}
+
+#[cfg(test)]
+mod file_name_tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn an_export_is_named_by_the_readers_local_time() {
+        let at = chrono::Utc.with_ymd_and_hms(2026, 12, 2, 12, 0, 0).unwrap();
+        let mut who = Identity::system_admin();
+        let moscow = file_name(&who, "Europe/Moscow", ExportKind::Payments, ExportFormat::Csv, at);
+        assert_eq!(moscow, "payments-20261202-1500.csv");
+        who.time_zone = Some("Asia/Tehran".into());
+        let tehran = file_name(&who, "Europe/Moscow", ExportKind::Payments, ExportFormat::Csv, at);
+        assert_eq!(tehran, "payments-20261202-1530.csv");
+    }
 }

@@ -96,11 +96,34 @@ pub struct Preview {
     pub resolution_due: Option<String>,
 }
 
-/// The deadlines a request of `class` registered at `opened_at` gets under the plan `code`.
-pub async fn preview(app: &App, code: &str, class: RequestClass, opened_at: DateTime<Utc>) -> AppResult<Preview> {
+/// The deadlines a request of `class` registered at `opened_at` gets under the plan `code`,
+/// and the business calendar they were counted on.
+async fn deadlines_under(
+    app: &App,
+    code: &str,
+    class: RequestClass,
+    opened_at: DateTime<Utc>,
+) -> AppResult<(Deadlines, Arc<Calendar>)> {
     let plan = by_code(app, code).await?;
     let (terms, calendar) = terms(app, plan.id, class).await?;
-    let Deadlines { reaction, resolution } = terms.deadlines(&calendar, opened_at);
+    Ok((terms.deadlines(&calendar, opened_at), calendar))
+}
+
+/// The deadlines as instants (`None`: by agreement), for a page to show in its reader's zone
+/// and language.
+pub async fn deadlines_if_opened(
+    app: &App,
+    code: &str,
+    class: RequestClass,
+    opened_at: DateTime<Utc>,
+) -> AppResult<(Option<DateTime<Utc>>, Option<DateTime<Utc>>)> {
+    let (Deadlines { reaction, resolution }, _) = deadlines_under(app, code, class, opened_at).await?;
+    Ok((reaction.map(|d| d.due), resolution.map(|d| d.due)))
+}
+
+/// The deadlines as the API writes them: RFC 3339 in the plan's calendar zone.
+pub async fn preview(app: &App, code: &str, class: RequestClass, opened_at: DateTime<Utc>) -> AppResult<Preview> {
+    let (Deadlines { reaction, resolution }, calendar) = deadlines_under(app, code, class, opened_at).await?;
     let local = |at: DateTime<Utc>| {
         at.with_timezone(calendar.time_zone())
             .format("%Y-%m-%dT%H:%M:%S%:z")

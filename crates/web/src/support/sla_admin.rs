@@ -9,7 +9,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kabinet_app::support::calendars;
-use kabinet_app::support::plans::{self, PlanWithTerms, Preview};
+use kabinet_app::support::plans::{self, PlanWithTerms};
 use kabinet_app::support::views::{BusinessCalendar, HolidayCalendar, HolidayDay};
 use kabinet_app::{App, AppError};
 use kabinet_core::ErrorCode;
@@ -29,7 +29,9 @@ pub struct TermsRow {
     pub calendar_id: i64,
     pub reaction_minutes: String,
     pub resolution_minutes: String,
-    pub preview: Preview,
+    /// The deadlines a request registered now would get (`None`: by agreement).
+    pub reaction_due: Option<chrono::DateTime<chrono::Utc>>,
+    pub resolution_due: Option<chrono::DateTime<chrono::Utc>>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -72,12 +74,14 @@ async fn render(app: &App, ctx: &Ctx, flash: Option<&str>, failed: Option<(Strin
         let mut rows = Vec::new();
         for t in &p.terms {
             let class: RequestClass = t.request_class.parse().unwrap_or(RequestClass::Typical);
+            let (reaction_due, resolution_due) = plans::deadlines_if_opened(app, &p.plan.code, class, now).await?;
             rows.push(TermsRow {
                 class: class.as_str(),
                 calendar_id: t.business_calendar_id,
                 reaction_minutes: minutes(t.reaction_minutes),
                 resolution_minutes: minutes(t.resolution_minutes),
-                preview: plans::preview(app, &p.plan.code, class, now).await?,
+                reaction_due,
+                resolution_due,
             });
         }
         plans_shown.push((p, rows));

@@ -44,6 +44,18 @@ impl FormState {
         self
     }
 
+    /// This form with `again`'s typed values, messages and notes laid over it: a form shown
+    /// again inside a larger one (a panel of a page) keeps what the page filled in elsewhere.
+    pub fn overlaid_by(mut self, again: FormState) -> FormState {
+        for (name, value) in again.values {
+            self = self.with_value(&name, value);
+        }
+        self.errors.extend(again.errors);
+        self.general = again.general.or(self.general);
+        self.info = again.info.or(self.info);
+        self
+    }
+
     pub fn with_general(mut self, message: String) -> FormState {
         self.general = Some(message);
         self

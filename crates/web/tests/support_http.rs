@@ -204,6 +204,22 @@ async fn a_ticket_from_the_cabinet_to_the_back_office_and_back(db: Db) {
     let staff_page = w.get(&format!("/crm/tickets/{id}"), Some(&staff)).await;
     assert!(staff_page.body.contains("Внутреннее: проверить прошивку"));
     assert!(staff_page.body.contains("id=\"staff-panel\""));
+    // The status form offers the current status first, so saving it as shown changes nothing.
+    let status_select = &staff_page.body[staff_page.body.find(r#"id="f-status""#).unwrap()..];
+    let first_option = &status_select[status_select.find("<option value=\"").unwrap() + 15..];
+    let current = &first_option[..first_option.find('"').unwrap()];
+    let kept = w
+        .post_form(
+            &format!("/crm/tickets/{id}/status"),
+            Some(&staff),
+            &[("status", current)],
+        )
+        .await;
+    assert_eq!(kept.status, StatusCode::SEE_OTHER, "{current}");
+    let still = w.get(&format!("/crm/tickets/{id}"), Some(&staff)).await;
+    assert!(still.body.contains(&format!(
+        r#"<select id="f-status" name="status"><option value="{current}">"#
+    )));
 
     // The customer sees the answer, the status and the stopped reaction clock — not the note.
     let seen = w.get(&format!("/tickets/{id}"), Some(&coord)).await;
@@ -250,6 +266,10 @@ async fn a_ticket_from_the_cabinet_to_the_back_office_and_back(db: Db) {
         )
         .await;
     assert_eq!(past.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // … said at the field in the staff panel, with the typed value kept.
+    let panel = &past.body[past.body.find(r#"id="staff-panel""#).unwrap()..];
+    assert!(panel.contains(r#"id="e-agreed_due""#), "the message is at the field");
+    assert!(panel.contains(r#"value="2020-01-01T10:00""#), "the typed value stays");
     let garbage = w
         .post_form(
             &format!("/crm/tickets/{id}/agreed-due"),

@@ -367,6 +367,11 @@ async fn api_logout_methods_and_headers(db: Db) {
     let r = w.api("DELETE", "/api/v1/me", Some(&secret), None).await;
     assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
     assert_eq!(r.json()["error"]["code"], "method_not_allowed");
+    // … also a GET on a form's POST-only address with an id in it (a link followed by hand).
+    let customer = w.session_for("vector.coord").await;
+    let r = w.get("/services/1/guest-export", Some(&customer)).await;
+    assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(r.headers.get(header::ALLOW).unwrap(), "POST");
 
     // Signed-in pages and every API answer are not cached.
     let signed_in = w.session_for("vector.coord").await;

@@ -197,6 +197,10 @@ pub async fn set_status(
         .map_err(|_| FieldErrors::single("status", "invalid-choice"))?;
     let from = status_of(&t);
     let side = side_of(who);
+    if to == from {
+        // The status form saved as it was shown: nothing changes and nothing is recorded.
+        return Ok(t.into());
+    }
     if !from.may_become(to, side) {
         return Err(AppError::Refused(ErrorCode::TicketStatusChangeNotAllowed));
     }

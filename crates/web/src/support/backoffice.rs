@@ -162,9 +162,10 @@ async fn staff_panel(app: &App, ctx: &Ctx, c: &Chrome, t: &Ticket) -> WebResult<
             .iter()
             .map(|k| (k.as_str().to_owned(), c.tk("class-", k.as_str())))
             .collect(),
-        status_options: TicketStatus::ALL
-            .iter()
-            .filter(|s| from.may_become(**s, Side::Staff))
+        // The current status first and chosen, so that saving the form as shown changes
+        // nothing (it used to preselect "open" and reopen the ticket).
+        status_options: std::iter::once(&from)
+            .chain(TicketStatus::ALL.iter().filter(|s| from.may_become(**s, Side::Staff)))
             .map(|s| (s.as_str().to_owned(), c.tk("ticket-status-", s.as_str())))
             .collect(),
         panel: FormState::empty()
@@ -177,12 +178,24 @@ async fn staff_panel(app: &App, ctx: &Ctx, c: &Chrome, t: &Ticket) -> WebResult<
     })
 }
 
-async fn show(app: &App, ctx: &Ctx, id: i64, f: Option<FormState>, flash: Option<&str>) -> WebResult<Response> {
+/// The ticket with the staff panel; a refused reply comes back in `f`, a refused panel change
+/// in `panel_again` (its values and messages beside the panel's own fields).
+async fn show(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    f: Option<FormState>,
+    panel_again: Option<FormState>,
+    flash: Option<&str>,
+) -> WebResult<Response> {
     let who = ctx.user()?;
     let t = tickets::get_visible(app, who, id).await?;
     let c = chrome(app, ctx).with_flash(flash);
-    let panel = staff_panel(app, ctx, &c, &t).await?;
-    let failed = f.is_some();
+    let mut panel = staff_panel(app, ctx, &c, &t).await?;
+    let failed = f.is_some() || panel_again.is_some();
+    if let Some(again) = panel_again {
+        panel.panel = panel.panel.overlaid_by(again);
+    }
     let p = ticket_page(app, ctx, c, t, f, Some(panel)).await?;
     Ok(if failed {
         with_status(StatusCode::UNPROCESSABLE_ENTITY, p)
@@ -201,7 +214,7 @@ pub async fn page(
     let ok = form_urlencoded::parse(raw.unwrap_or_default().as_bytes())
         .find(|(k, _)| k == "ok")
         .map(|(_, v)| v.into_owned());
-    show(&app, &ctx, path_id(&id)?, None, ok.as_deref()).await
+    show(&app, &ctx, path_id(&id)?, None, None, ok.as_deref()).await
 }
 
 fn done(id: i64, flash: &str) -> Response {
@@ -220,7 +233,7 @@ pub async fn reply(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, for
         Ok(_) => Ok(done(id, if internal { "ticket-noted" } else { "ticket-replied" })),
         Err(e) => {
             let f = again(&ctx, &data, e, had_files)?;
-            show(&app, &ctx, id, Some(f), None).await
+            show(&app, &ctx, id, Some(f), None, None).await
         }
     }
 }
@@ -247,7 +260,7 @@ async fn panel_change(
                 )),
                 other => again(ctx, form, other, false)?,
             };
-            show(app, ctx, id, Some(f), None).await
+            show(app, ctx, id, None, Some(f), None).await
         }
         Err(e) => Err(WebError::App(e)),
     }

@@ -299,7 +299,8 @@ async fn payments_list_filters_sorts_and_exports(db: Db) {
     let kolosok = w.session_for("kolosok.coord").await;
     assert!(!w.get("/payments", Some(&kolosok)).await.body.contains("C-1"));
 
-    // Export to csv: formulas neutralised, amounts as plain decimals, in list order.
+    // Export to csv: formulas neutralised, amounts as plain decimals with the Russian decimal
+    // comma and `;` between fields (what a Russian Excel opens as columns), in list order.
     let query = [
         ("query", "from=2026-10-01&to=2026-10-31&sort=amount&dir=asc"),
         ("format", "csv"),
@@ -317,9 +318,10 @@ async fn payments_list_filters_sorts_and_exports(db: Db) {
         csv.contains("'=HYPERLINK") && csv.contains("'@SUM(A1)") && csv.contains("'+77"),
         "{csv}"
     );
-    assert!(csv.contains(";100.00;RUB") && csv.contains(";300.00;RUB"));
+    assert!(csv.starts_with('\u{feff}'), "UTF-8 with a byte-order mark");
+    assert!(csv.contains(";100,00;RUB") && csv.contains(";300,00;RUB"), "{csv}");
     assert!(
-        csv.find("100.00").unwrap() < csv.find("300.00").unwrap(),
+        csv.find("100,00").unwrap() < csv.find("300,00").unwrap(),
         "in list order"
     );
     // Only its owner sees or downloads an export.
@@ -341,6 +343,9 @@ async fn payments_list_filters_sorts_and_exports(db: Db) {
             assert!(file.bytes.starts_with(b"PK"), "an xlsx file is a zip");
         } else {
             assert!(file.body.contains("C-1") && file.body.contains("'=HYPERLINK"));
+            // No header is cut: each column is as wide as its longest value or title.
+            let header = file.body.lines().next().unwrap();
+            assert!(header.contains("Номер платёжного документа"), "{header}");
         }
     }
     let bad_format = w

@@ -273,9 +273,9 @@ pub async fn email_full_export(app: &App, actor: &Actor, who: &Identity, id: i64
         let tmp2 = tmp.clone();
         let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Cell>>(256);
         let writer = tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-            let mut sink = exports::Sink::open(format, &tmp2, &cols)?;
+            let mut sink = exports::Sink::open(format, &tmp2, &cols, lang)?;
             while let Some(row) = rx.blocking_recv() {
-                sink.write(&row, lang)?;
+                sink.write(&row)?;
             }
             sink.finish()
         });

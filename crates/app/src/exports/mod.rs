@@ -294,10 +294,10 @@ pub(crate) async fn write_rows(
     let format = job.format;
     let part2 = part.clone();
     let writer = tokio::task::spawn_blocking(move || -> anyhow::Result<()> {
-        let mut sink = Sink::open(format, &part2, &columns)?;
+        let mut sink = Sink::open(format, &part2, &columns, lang)?;
         while let Some(batch) = rx.blocking_recv() {
             for row in &batch {
-                sink.write(row, lang)?;
+                sink.write(row)?;
             }
         }
         sink.finish()
@@ -341,12 +341,35 @@ pub(crate) async fn write_rows(
     Ok((done, bytes))
 }
 
-/// Where exported rows go, per format.
+/// Where exported rows go, per format, written for a reader of `Lang`.
 pub(crate) enum Sink {
-    Csv(Box<csv::Writer<std::io::BufWriter<std::fs::File>>>),
-    Txt(std::io::BufWriter<std::fs::File>, Vec<usize>),
+    Csv(Box<CsvSink>),
+    Txt(Box<TxtSink>),
     Xlsx(Box<XlsxSink>),
 }
+
+/// A CSV file as a spreadsheet of the reader's language opens it: UTF-8 with a byte-order
+/// mark; in Russian `;` between fields and a decimal comma (Excel's Russian list and decimal
+/// separators), otherwise `,` and a decimal point.
+pub(crate) struct CsvSink {
+    writer: csv::Writer<std::io::BufWriter<std::fs::File>>,
+    decimal_comma: bool,
+}
+
+/// The fixed-width txt layout needs every value's width before the first line: rows go to a
+/// side file first (fields split by the unit separator, which no stored text holds), and
+/// `finish` writes the aligned file from it, each column as wide as its longest value.
+pub(crate) struct TxtSink {
+    path: PathBuf,
+    rows_path: PathBuf,
+    rows: std::io::BufWriter<std::fs::File>,
+    titles: Vec<String>,
+    /// Characters of the longest value (or title) of each column so far.
+    widths: Vec<usize>,
+    lang: Lang,
+}
+
+const FIELD_SEPARATOR: char = '\u{1f}';
 
 pub(crate) struct XlsxSink {
     workbook: rust_xlsxwriter::Workbook,
@@ -357,29 +380,42 @@ pub(crate) struct XlsxSink {
 }
 
 impl Sink {
-    pub(crate) fn open(format: ExportFormat, path: &std::path::Path, columns: &Columns) -> anyhow::Result<Sink> {
-        let file = std::fs::File::create(path)?;
+    pub(crate) fn open(
+        format: ExportFormat,
+        path: &std::path::Path,
+        columns: &Columns,
+        lang: Lang,
+    ) -> anyhow::Result<Sink> {
+        let mut titles = columns.titles.clone();
         Ok(match format {
             ExportFormat::Csv => {
+                let file = std::fs::File::create(path)?;
                 let mut buf = std::io::BufWriter::new(file);
                 // A byte-order mark makes spreadsheet programs read the file as UTF-8.
                 buf.write_all("\u{feff}".as_bytes())?;
-                let mut w = csv::WriterBuilder::new().delimiter(b';').from_writer(buf);
-                let mut titles = columns.titles.clone();
+                let russian = lang == Lang::Ru;
+                let delimiter = if russian { b';' } else { b',' };
+                let mut writer = csv::WriterBuilder::new().delimiter(delimiter).from_writer(buf);
                 titles.extend(columns.currency_title.clone());
-                w.write_record(&titles)?;
-                Sink::Csv(Box::new(w))
+                writer.write_record(&titles)?;
+                Sink::Csv(Box::new(CsvSink {
+                    writer,
+                    decimal_comma: russian,
+                }))
             }
             ExportFormat::Txt => {
-                let mut w = std::io::BufWriter::new(file);
-                let widths = columns.widths.clone();
-                let line = txt_line(columns.titles.iter().map(String::as_str), &widths);
-                writeln!(w, "{line}")?;
-                writeln!(w, "{}", "-".repeat(widths.iter().sum::<usize>() + widths.len()))?;
-                Sink::Txt(w, widths)
+                let rows_path = path.with_extension("rows");
+                let rows = std::io::BufWriter::new(std::fs::File::create(&rows_path)?);
+                Sink::Txt(Box::new(TxtSink {
+                    path: path.to_owned(),
+                    rows_path,
+                    rows,
+                    widths: titles.iter().map(|t| t.chars().count()).collect(),
+                    titles,
+                    lang,
+                }))
             }
             ExportFormat::Xlsx => {
-                drop(file);
                 let mut workbook = rust_xlsxwriter::Workbook::new();
                 if let Some(dir) = path.parent() {
                     workbook.set_tempdir(dir)?;
@@ -404,17 +440,22 @@ impl Sink {
         })
     }
 
-    pub(crate) fn write(&mut self, row: &[Cell], lang: Lang) -> anyhow::Result<()> {
+    pub(crate) fn write(&mut self, row: &[Cell]) -> anyhow::Result<()> {
         match self {
-            Sink::Csv(w) => {
+            Sink::Csv(c) => {
                 let mut rec: Vec<String> = Vec::with_capacity(row.len() + 1);
                 let mut currency = None;
-                for c in row {
-                    rec.push(match c {
+                for cell in row {
+                    rec.push(match cell {
                         Cell::Text(t) => neutralise_formula(t).into_owned(),
                         Cell::Money(m, cur) => {
                             currency = Some(*cur);
-                            plain_decimal(*m, *cur)
+                            let plain = plain_decimal(*m, *cur);
+                            if c.decimal_comma {
+                                plain.replace('.', ",")
+                            } else {
+                                plain
+                            }
                         }
                         Cell::Count(n) => n.to_string(),
                     });
@@ -423,18 +464,29 @@ impl Sink {
                 if let Some(cur) = currency {
                     rec.push(cur.code().to_owned());
                 }
-                w.write_record(&rec)?;
+                c.writer.write_record(&rec)?;
             }
-            Sink::Txt(w, widths) => {
-                let texts: Vec<String> = row
-                    .iter()
-                    .map(|c| match c {
-                        Cell::Text(t) => neutralise_formula(t).into_owned(),
-                        Cell::Money(m, cur) => lang.money(*m, *cur),
+            Sink::Txt(t) => {
+                let mut line = String::new();
+                for (i, cell) in row.iter().enumerate() {
+                    let text = match cell {
+                        Cell::Text(text) => neutralise_formula(text).replace(FIELD_SEPARATOR, " "),
+                        Cell::Money(m, cur) => t.lang.money(*m, *cur),
                         Cell::Count(n) => n.to_string(),
-                    })
-                    .collect();
-                writeln!(w, "{}", txt_line(texts.iter().map(String::as_str), widths))?;
+                    };
+                    // A line break would break the layout: one line per row.
+                    let text = text.replace(['\n', '\r'], " ");
+                    let width = text.chars().count();
+                    match t.widths.get_mut(i) {
+                        Some(w) => *w = (*w).max(width),
+                        None => t.widths.push(width),
+                    }
+                    if i > 0 {
+                        line.push(FIELD_SEPARATOR);
+                    }
+                    line.push_str(&text);
+                }
+                writeln!(t.rows, "{line}")?;
             }
             Sink::Xlsx(x) => {
                 let r = x.row;
@@ -468,39 +520,56 @@ impl Sink {
 
     pub(crate) fn finish(self) -> anyhow::Result<()> {
         match self {
-            Sink::Csv(mut w) => w.flush()?,
-            Sink::Txt(mut w, _) => w.flush()?,
+            Sink::Csv(mut c) => c.writer.flush()?,
+            Sink::Txt(t) => t.finish()?,
             Sink::Xlsx(mut x) => x.workbook.save(&x.path)?,
         }
         Ok(())
     }
 }
 
-/// A line of the txt layout: each column cut or padded to its width; the last one, an
-/// amount, right-aligned.
+impl TxtSink {
+    /// Writes the aligned file from the side file of rows, then removes the side file.
+    fn finish(mut self) -> anyhow::Result<()> {
+        use std::io::BufRead;
+        self.rows.flush()?;
+        drop(self.rows);
+        let mut out = std::io::BufWriter::new(std::fs::File::create(&self.path)?);
+        let header = txt_line(self.titles.iter().map(String::as_str), &self.widths);
+        writeln!(out, "{header}")?;
+        writeln!(
+            out,
+            "{}",
+            "-".repeat(self.widths.iter().sum::<usize>() + self.widths.len() - 1)
+        )?;
+        let rows = std::io::BufReader::new(std::fs::File::open(&self.rows_path)?);
+        for line in rows.lines() {
+            let line = line?;
+            writeln!(out, "{}", txt_line(line.split(FIELD_SEPARATOR), &self.widths))?;
+        }
+        out.flush()?;
+        std::fs::remove_file(&self.rows_path)?;
+        Ok(())
+    }
+}
+
+/// A line of the txt layout: each column padded to its width (the widest value of the
+/// column, so nothing is cut); the last one, an amount, right-aligned.
 fn txt_line<'a>(texts: impl Iterator<Item = &'a str>, widths: &[usize]) -> String {
     let texts: Vec<&str> = texts.collect();
     let mut line = String::new();
     for (i, t) in texts.iter().enumerate() {
-        let width = widths.get(i).copied().unwrap_or(12);
+        let width = widths.get(i).copied().unwrap_or(0);
+        let n = t.chars().count();
         if i + 1 == texts.len() {
-            let n = t.chars().count();
             line.extend(std::iter::repeat_n(' ', width.saturating_sub(n)));
             line.push_str(t);
         } else {
-            line.push_str(&pad(t, width));
-            line.push(' ');
+            line.push_str(t);
+            line.extend(std::iter::repeat_n(' ', width.saturating_sub(n) + 1));
         }
     }
     line.trim_end().to_owned()
-}
-
-/// `text` cut or padded with spaces to `width` characters.
-fn pad(text: &str, width: usize) -> String {
-    let mut out: String = text.chars().take(width).collect();
-    let n = out.chars().count();
-    out.extend(std::iter::repeat_n(' ', width - n));
-    out
 }
 
 #[cfg(test)]
@@ -517,5 +586,64 @@ mod file_name_tests {
         who.time_zone = Some("Asia/Tehran".into());
         let tehran = file_name(&who, "Europe/Moscow", ExportKind::Payments, ExportFormat::Csv, at);
         assert_eq!(tehran, "payments-20261202-1530.csv");
+    }
+}
+
+#[cfg(test)]
+mod sink_tests {
+    use super::*;
+
+    fn columns() -> Columns {
+        Columns {
+            titles: vec!["Номер платёжного документа".into(), "Сумма".into()],
+            widths: vec![12, 12],
+            currency_title: Some("Валюта".into()),
+        }
+    }
+
+    fn written(format: ExportFormat, lang: Lang) -> String {
+        let dir = std::env::temp_dir().join(format!("kabinet-sink-{}-{format}-{}", std::process::id(), lang.code()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join(format!("out.{format}"));
+        let mut sink = Sink::open(format, &path, &columns(), lang).unwrap();
+        sink.write(&[
+            Cell::Text("П-1".into()),
+            Cell::Money(150_050, kabinet_core::money::Currency::Rub),
+        ])
+        .unwrap();
+        sink.write(&[
+            Cell::Text("очень длинный номер документа".into()),
+            Cell::Money(700, kabinet_core::money::Currency::Rub),
+        ])
+        .unwrap();
+        sink.finish().unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        let left: Vec<_> = std::fs::read_dir(&dir).unwrap().collect();
+        assert_eq!(left.len(), 1, "no side file is left behind");
+        std::fs::remove_dir_all(&dir).unwrap();
+        text
+    }
+
+    #[test]
+    fn csv_for_a_russian_excel_and_for_an_english_one() {
+        let ru = written(ExportFormat::Csv, Lang::Ru);
+        assert!(ru.starts_with('\u{feff}'));
+        assert!(ru.contains("П-1;1500,50;RUB"), "{ru}");
+        let en = written(ExportFormat::Csv, Lang::En);
+        assert!(en.contains("П-1,1500.50,RUB"), "{en}");
+    }
+
+    #[test]
+    fn txt_columns_are_as_wide_as_their_longest_value() {
+        let txt = written(ExportFormat::Txt, Lang::Ru);
+        let lines: Vec<&str> = txt.lines().collect();
+        assert!(
+            lines[0].starts_with("Номер платёжного документа"),
+            "the header is whole: {txt}"
+        );
+        assert!(lines[3].starts_with("очень длинный номер документа"), "{txt}");
+        // The amounts end in one column.
+        let end = |l: &str| l.chars().count();
+        assert_eq!(end(lines[2]), end(lines[3]), "{txt}");
     }
 }

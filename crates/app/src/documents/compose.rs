@@ -610,6 +610,21 @@ pub fn reconciliation(ctx: &Context, from: Month, to: Month, opening: i64, movem
     }
 }
 
+/// What a receipt says the money was for: the contract and the personal account, the month
+/// it was paid in, and the payer's own words when there are any.
+fn receipt_purpose(ctx: &Context, p: &payment::Model) -> String {
+    let month = Month::of(local_day(&p.paid_at.unwrap_or(p.created_at), ctx.time_zone));
+    purpose_text(ctx.lang, &payment_purpose(ctx), month, &p.description)
+}
+
+fn purpose_text(lang: Lang, contract_and_account: &str, month: Month, description: &str) -> String {
+    let period = lang.t_args("doc-for-month", &[("month", lang.month_year(month))]);
+    match description.trim() {
+        "" => format!("{contract_and_account} {period}"),
+        words => format!("{contract_and_account} {period}; {words}"),
+    }
+}
+
 /// Receipt (квитанция) of a payment: who paid whom, how much, how and when.
 pub fn receipt(ctx: &Context, p: &payment::Model) -> Document {
     let mut facts = vec![
@@ -643,10 +658,32 @@ pub fn receipt(ctx: &Context, p: &payment::Model) -> Document {
                 Column::text(ctx.t("doc-col-purpose"), 1),
                 Column::number(ctx.t("doc-col-amount")),
             ],
-            rows: vec![Row::new(vec![ctx.n(1), p.description.clone(), ctx.money(p.amount)])],
+            rows: vec![Row::new(vec![ctx.n(1), receipt_purpose(ctx, p), ctx.money(p.amount)])],
         },
         totals,
         notes: vec![ctx.words(p.amount)],
         ..ctx.base(ctx.title("receipt"))
+    }
+}
+
+#[cfg(test)]
+mod purpose_tests {
+    use super::*;
+
+    #[test]
+    fn a_receipt_names_the_contract_the_account_and_the_month() {
+        let month = Month { year: 2026, month: 12 };
+        let base = Lang::Ru.t_args(
+            "doc-payment-purpose-text",
+            &[("contract", "KB-2026-0001".into()), ("account", "A-1".into())],
+        );
+        let text = purpose_text(Lang::Ru, &base, month, "  ");
+        assert!(
+            text.contains("KB-2026-0001") && text.contains("A-1") && text.contains("2026"),
+            "{text}"
+        );
+        assert!(text.contains("декабрь 2026"), "{text}");
+        let with_words = purpose_text(Lang::Ru, &base, month, "за роутер");
+        assert!(with_words.ends_with("г.; за роутер"), "{with_words}");
     }
 }

@@ -169,11 +169,22 @@ pub struct AssetsConfig {
     /// The modules a licence may have switched on, in the provider's words.
     pub modules: Vec<String>,
     /// Where hotspots' pages live: `{portal_base_url}/{key_id}/identification` and
-    /// `…/authorisation`; firmware points routers here too.
-    pub portal_base_url: String,
+    /// `…/authorisation`; firmware points routers here too. Unset (the default), the links to
+    /// a point's pages are not shown and no firmware is made: there is nowhere to point to.
+    pub portal_base_url: Option<String>,
     /// How router commands are sent: `routeros` (the RouterOS API over TCP) or `fake` (only
     /// recorded, for the demo and tests).
     pub router_control: RouterControlKind,
+}
+
+impl AssetsConfig {
+    /// The hotspot portal's address without a trailing slash, when one is configured.
+    pub fn portal(&self) -> Option<&str> {
+        self.portal_base_url
+            .as_deref()
+            .map(|u| u.trim().trim_end_matches('/'))
+            .filter(|u| !u.is_empty())
+    }
 }
 
 impl Default for AssetsConfig {
@@ -190,7 +201,7 @@ impl Default for AssetsConfig {
             ]
             .map(String::from)
             .to_vec(),
-            portal_base_url: "https://hotspot.example".into(),
+            portal_base_url: None,
             router_control: RouterControlKind::Routeros,
         }
     }

@@ -555,7 +555,7 @@ async fn routers_over_the_routeros_api(db: Db) {
         kabinet_app::Config {
             assets: kabinet_app::config::AssetsConfig {
                 router_control: kabinet_app::config::RouterControlKind::Routeros,
-                ..Default::default()
+                ..kabinet_testkit::config().assets
             },
             ..kabinet_testkit::config()
         },

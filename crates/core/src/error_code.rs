@@ -88,6 +88,7 @@ error_codes! {
     OverDebtCap = 422, "over_debt_cap", "err-over-debt-cap";
     PaymentNotRefundable = 422, "payment_not_refundable", "err-payment-not-refundable";
     RegistryNotConfigured = 422, "registry_not_configured", "err-registry-not-configured";
+    PortalNotConfigured = 422, "portal_not_configured", "err-portal-not-configured";
     RegistryUnavailable = 422, "registry_unavailable", "err-registry-unavailable";
     ReversalOfReversal = 422, "reversal_of_reversal", "err-reversal-of-reversal";
     RouterNotConfigured = 422, "router_not_configured", "err-router-not-configured";

@@ -118,6 +118,7 @@ pub fn config() -> Config {
         },
         assets: kabinet_app::config::AssetsConfig {
             router_control: kabinet_app::config::RouterControlKind::Fake,
+            portal_base_url: Some("https://portal.test".into()),
             ..Default::default()
         },
         // Tests that are about the second factor require it themselves.

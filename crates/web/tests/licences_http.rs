@@ -574,7 +574,26 @@ async fn the_cabinet_walks_the_verification_to_the_guest_export(db: Db) {
     assert_eq!(theirs.status, StatusCode::NOT_FOUND);
 }
 
+/// Without a hotspot portal configured the licence page links to no portal pages (they would
+/// lead nowhere) and offers no firmware; asked for anyway, both are refused with the reason.
+async fn without_a_portal_there_are_no_portal_links(db: Db) {
+    let mut config = kabinet_testkit::config();
+    config.assets.portal_base_url = None;
+    let w = Web::with_config(db, config).await;
+    kabinet_app::demo::load(&w.t.app).await.unwrap();
+    let admin = w.session_for("admin").await;
+    let page = w.get("/crm/licences/1", Some(&admin)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("open-identification") && !page.body.contains("download-firmware"));
+    let open = w.get("/crm/licences/1/open/identification", Some(&admin)).await;
+    assert_eq!(open.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(open.body.contains("портала"), "{}", open.body);
+    let firmware = w.post_form("/crm/licences/1/firmware", Some(&admin), &[]).await;
+    assert_eq!(firmware.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
 both_databases!(
+    without_a_portal_there_are_no_portal_links,
     staff_create_licences_in_the_back_office,
     one_form_opens_a_customer_with_its_registry_counterparty_and_licence,
     licence_pages_link_split_router_and_delete,

@@ -27,6 +27,7 @@ err-inn-not-person = A sole proprietor's or a person's INN has 12 digits.
 err-counterparty-exists = A counterparty with this INN and KPP exists already.
 err-too-many-emails = At most 10 addresses.
 err-registry-not-configured = Lookup by INN is not set up: fill the details in by hand.
+err-portal-not-configured = The hotspot portal address is not set up: the point's pages and firmware are not available.
 err-registry-unavailable = The company register cannot be reached now. Fill the details in by hand or try later.
 err-registry-not-found = The register has no company with this INN.
 err-registry-party-closed = The register lists this company as closed.

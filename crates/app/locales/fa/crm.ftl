@@ -27,6 +27,7 @@ err-inn-not-person = شناسه مالیاتی شخص ۱۲ رقمی است.
 err-counterparty-exists = طرف قراردادی با این شناسه و KPP وجود دارد.
 err-too-many-emails = حداکثر ۱۰ نشانی.
 err-registry-not-configured = جست‌وجو با شناسه مالیاتی راه‌اندازی نشده است: دستی پر کنید.
+err-portal-not-configured = نشانی درگاه هات‌اسپات تنظیم نشده است: صفحه‌های نقطه و فریم‌ور در دسترس نیستند.
 err-registry-unavailable = ثبت شرکت‌ها اکنون در دسترس نیست. دستی پر کنید یا بعداً تلاش کنید.
 err-registry-not-found = شرکتی با این شناسه در ثبت نیست.
 err-registry-party-closed = طبق ثبت، این شرکت فعال نیست.

@@ -705,6 +705,11 @@ impl PortalPage {
 pub async fn open_portal(app: &App, actor: &Actor, who: &Identity, id: i64, page: PortalPage) -> AppResult<String> {
     who.require(&[Permission::CustomersRead])?;
     let l = visible_row(app, who, id).await?;
+    let portal = app
+        .config
+        .assets
+        .portal()
+        .ok_or(AppError::Refused(ErrorCode::PortalNotConfigured))?;
     let txn = app.db.write().await?;
     audit::record(
         &txn,
@@ -716,10 +721,5 @@ pub async fn open_portal(app: &App, actor: &Actor, who: &Identity, id: i64, page
     )
     .await?;
     txn.commit().await?;
-    Ok(format!(
-        "{}/{}/{}",
-        app.config.assets.portal_base_url.trim_end_matches('/'),
-        l.key_id,
-        page.as_str()
-    ))
+    Ok(format!("{portal}/{}/{}", l.key_id, page.as_str()))
 }

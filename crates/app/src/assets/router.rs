@@ -296,6 +296,12 @@ pub async fn reboot(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppRes
 pub async fn firmware(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppResult<(String, Vec<u8>)> {
     who.require(&[Permission::RoutersControl])?;
     let a = visible_row(app, who, id).await?;
+    // The script points the router at the portal: without one there is nothing to install.
+    let portal = app
+        .config
+        .assets
+        .portal()
+        .ok_or(AppError::Refused(ErrorCode::PortalNotConfigured))?;
     if a.status == kabinet_core::assets::AssetStatus::Deleted {
         return Err(AppError::Conflict(ErrorCode::LicenceDeleted));
     }
@@ -308,13 +314,7 @@ pub async fn firmware(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppR
         key_id: a.key_id.clone(),
         secret: crate::access::passwords::random_secret(16),
     };
-    let script = routeros_script(
-        &app.config.assets.portal_base_url,
-        &app.config.public_base_url,
-        &a,
-        &point,
-        &key,
-    );
+    let script = routeros_script(portal, &app.config.public_base_url, &a, &point, &key);
     let readme = readme(&a, &point);
     let zip = tokio::task::spawn_blocking(move || -> std::io::Result<Vec<u8>> {
         let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));

@@ -260,6 +260,8 @@ pub struct LicencePage {
     can_delete: bool,
     can_router: bool,
     can_verify: bool,
+    /// Whether the hotspot portal is configured: without it there are no links to its pages.
+    portal: bool,
 }
 
 async fn licence_page(
@@ -315,6 +317,7 @@ async fn licence_page(
         can_delete: allows(Some(who.role), Permission::LicencesDelete),
         can_router: allows(Some(who.role), Permission::RoutersControl),
         can_verify: allows(Some(who.role), Permission::VerificationManage),
+        portal: app.config.assets.portal().is_some(),
         l,
         site,
         customer,

@@ -155,10 +155,11 @@ bench_db() {
   local staff cust
   staff=$(session /crm/login accountant)
   cust=$(session /login vector.coord)
-  page "[$label] back office, 1M payments, one month + method" "/crm/payments?from=2026-06-01&to=2026-06-30&method=bank_transfer" "$staff"
-  page "[$label] back office, amount range, sorted by amount" "/crm/payments?min=1000&max=2000&sort=amount&dir=desc" "$staff"
-  page "[$label] back office, first page, no filter" "/crm/payments" "$staff"
-  page "[$label] cabinet, one customer, one quarter" "/payments?from=2026-07-01&to=2026-09-30" "$cust"
+  # Each page is checked to be the list itself first, not a sign-in page it was sent to.
+  page "[$label] back office, 1M payments, one month + method" "/crm/payments?from=2026-06-01&to=2026-06-30&method=bank_transfer" "$staff" 'id="payments-list"'
+  page "[$label] back office, amount range, sorted by amount" "/crm/payments?min=1000&max=2000&sort=amount&dir=desc" "$staff" 'id="payments-list"'
+  page "[$label] back office, first page, no filter" "/crm/payments" "$staff" 'id="payments-list"'
+  page "[$label] cabinet, one customer, one quarter" "/payments?from=2026-07-01&to=2026-09-30" "$cust" 'id="payments-list"'
   export_job "$staff" /api/v1/crm/payments/exports '{"format":"csv"}' csv export
   export_job "$staff" /api/v1/crm/payments/exports '{"format":"xlsx"}' xlsx export
   local receipt_id

@@ -186,6 +186,8 @@ pub async fn load(app: &App) -> AppResult<Vec<DemoLogin>> {
                     partner_id: c.partner.map(|i| partner_ids[i]),
                     support_group: Some(c.group.into()),
                     language: c.language.into(),
+                    // The Iranian customer lives on Tehran time; the rest on the product's.
+                    time_zone: (c.language == "fa").then(|| "Asia/Tehran".into()),
                     counterparty_inn: match i {
                         0 => Some(vector_party.inn.clone()),
                         2 => Some(guest_house_party.inn.clone()),

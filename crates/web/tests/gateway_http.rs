@@ -307,6 +307,51 @@ async fn gateway_outage_credits_nothing(db: Db) {
     assert_eq!(again.status, StatusCode::SEE_OTHER, "works once the gateway is back");
 }
 
+/// Cancelled at the bank's page: the customer lands on "payment not completed" with a way to
+/// try again — not on a receipt with a PDF link for money that never came.
+async fn a_payment_cancelled_at_the_bank_has_no_receipt(db: Db) {
+    let (w, _fake, _) = setup(db).await;
+    let coord = w.session_for("vector.coord").await;
+    let (account_id, before) = balance(&w, 1).await;
+    let go = w
+        .post_form(
+            "/topup",
+            Some(&coord),
+            &[("account", &account_id.to_string()), ("amount", "750")],
+        )
+        .await;
+    let checkout = go.location().to_owned();
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let cancelled = client.post(format!("{checkout}/cancel")).send().await.unwrap();
+    let back = cancelled.headers()["location"].to_str().unwrap().to_owned();
+    let id: i64 = back
+        .trim_end_matches("/return")
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    wait_for_status(&w, id, PaymentStatus::Canceled).await;
+    let ret = w.get(&format!("/payments/{id}/return"), Some(&coord)).await;
+    let page = w.get(ret.location(), Some(&coord)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(r#"id="payment-not-completed""#), "{}", page.body);
+    assert!(
+        page.body.contains(&format!(r#"href="/topup?account={account_id}""#)),
+        "a way to try again"
+    );
+    assert!(!page.body.contains("receipt-pdf") && !page.body.contains("alert-success"));
+    assert_eq!(
+        w.get(&format!("/payments/{id}/receipt.pdf"), Some(&coord)).await.status,
+        StatusCode::NOT_FOUND,
+        "no receipt for money not received"
+    );
+    assert_eq!(balance(&w, 1).await.1, before);
+}
+
 async fn autopay_rule(w: &Web) -> Option<kabinet_testkit::store::entities::autopay_rule::Model> {
     kabinet_testkit::store::entities::autopay_rule::Entity::find()
         .one(&w.t.app.db.conn)
@@ -438,6 +483,7 @@ async fn autopay_from_offer_to_failure(db: Db) {
 }
 
 both_databases!(
+    a_payment_cancelled_at_the_bank_has_no_receipt,
     top_up_through_the_bank_page,
     gateway_outage_credits_nothing,
     autopay_from_offer_to_failure

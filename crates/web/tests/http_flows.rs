@@ -646,9 +646,29 @@ async fn a_day_that_does_not_exist_is_said_not_ignored(db: Db) {
         .get("/login-history?from=2026-03-02&to=2026-03-01", Some(&customer))
         .await;
     assert!(backwards.body.contains(r#"id="e-to""#));
+    // Where a sign-in came from is said in words, not as the stored code.
+    let history = w.get("/login-history", Some(&customer)).await;
+    assert!(history.body.contains("<td>Личный кабинет</td>") && !history.body.contains("<td>cabinet</td>"));
+}
+
+/// A customer's login without a zone of its own reads times in its customer's zone: the
+/// Iranian demo customer's pages are on Tehran time, a Moscow customer's on Moscow time.
+async fn a_customers_zone_applies_to_its_logins(db: Db) {
+    let w = Web::demo(db).await;
+    let tehran = w.session_for("reza.k").await;
+    let profile = w.get("/profile", Some(&tehran)).await;
+    assert!(
+        profile.body.contains(r#"placeholder="Asia/Tehran""#),
+        "{}",
+        profile.body
+    );
+    let moscow = w.session_for("vector.coord").await;
+    let profile = w.get("/profile", Some(&moscow)).await;
+    assert!(profile.body.contains(r#"placeholder="Europe/Moscow""#));
 }
 
 both_databases!(
+    a_customers_zone_applies_to_its_logins,
     a_day_that_does_not_exist_is_said_not_ignored,
     lists_sort_by_column,
     tokens_in_the_browser,

@@ -120,6 +120,9 @@ fn every_key_in_use_exists_in_every_language() {
     for o in ["success", "bad_password", "unknown_user", "disabled", "throttled"] {
         keys.push(format!("outcome-{o}"));
     }
+    for face in ["cabinet", "crm", "api"] {
+        keys.push(format!("face-{face}"));
+    }
     for problem in [
         "too-short",
         "too-long",
@@ -185,13 +188,10 @@ fn every_key_in_use_exists_in_every_language() {
     for st in ["running", "done", "failed"] {
         keys.push(format!("export-status-{st}"));
     }
-    for f in [
-        "payment-succeeded",
-        "payment-canceled",
-        "payment-pending",
-        "refund-done",
-        "refund-pending",
-    ] {
+    for st in ["pending", "succeeded", "canceled"] {
+        keys.push(format!("payment-not-completed-{st}"));
+    }
+    for f in ["payment-succeeded", "refund-done", "refund-pending"] {
         keys.push(format!("flash-{f}"));
     }
     for f in [

@@ -93,6 +93,9 @@ kind-individual = Individual
 kind-sole_proprietor = Sole proprietor
 kind-legal_entity = Legal entity
 
+face-cabinet = Cabinet
+face-crm = Back office
+face-api = API
 outcome-success = Success
 outcome-bad_password = Wrong password
 outcome-unknown_user = Unknown login

@@ -93,6 +93,9 @@ kind-individual = شخص حقیقی
 kind-sole_proprietor = کسب‌وکار انفرادی
 kind-legal_entity = شخص حقوقی
 
+face-cabinet = پنل مشتری
+face-crm = پنل پشتیبانی
+face-api = API
 outcome-success = موفق
 outcome-bad_password = گذرواژهٔ نادرست
 outcome-unknown_user = نام کاربری ناشناخته

@@ -93,6 +93,9 @@ kind-individual = Физическое лицо
 kind-sole_proprietor = ИП
 kind-legal_entity = Юридическое лицо
 
+face-cabinet = Личный кабинет
+face-crm = Бэк-офис
+face-api = API
 outcome-success = Успешно
 outcome-bad_password = Неверный пароль
 outcome-unknown_user = Неизвестный логин

@@ -110,6 +110,22 @@ impl Identity {
         self.role.is_staff()
     }
 
+    /// A customer's login without a zone of its own reads times in its customer's zone (a
+    /// café in Tehran sees Tehran time), not in the product's default.
+    pub(crate) async fn with_customer_zone(mut self, app: &crate::App) -> crate::AppResult<Identity> {
+        if self.time_zone.is_none()
+            && let Some(customer_id) = self.customer_id
+        {
+            use sea_orm::EntityTrait;
+            self.time_zone = kabinet_store::entities::customer::Entity::find_by_id(customer_id)
+                .one(&app.db.conn)
+                .await?
+                .map(|c| c.time_zone)
+                .filter(|zone| kabinet_core::time::zone(zone).is_some());
+        }
+        Ok(self)
+    }
+
     pub fn is_partner(&self) -> bool {
         self.role == Role::Staff(StaffRole::Partner)
     }

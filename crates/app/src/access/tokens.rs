@@ -136,8 +136,9 @@ pub async fn authenticate(app: &App, secret: &str) -> AppResult<Option<Identity>
         active.last_used_at = Set(Some(now));
         active.update(&app.db.conn).await?;
     }
-    Ok(Identity::from_user(&user.into()).map(|mut i| {
-        i.token_id = Some(token_id);
-        i
-    }))
+    let Some(mut identity) = Identity::from_user(&user.into()) else {
+        return Ok(None);
+    };
+    identity.token_id = Some(token_id);
+    Ok(Some(identity.with_customer_zone(app).await?))
 }

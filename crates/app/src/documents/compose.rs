@@ -128,6 +128,15 @@ impl Context<'_> {
     }
 
     /// The buyer's legal name: the counterparty's, or the customer's own without one.
+    /// A party's name after "по данным" or "в пользу": its legal form in the genitive in
+    /// Russian; other languages do not decline it.
+    fn in_genitive(&self, name: &str) -> String {
+        match self.lang {
+            Lang::Ru => kabinet_core::legal_forms::genitive(name),
+            Lang::En | Lang::Fa => name.to_owned(),
+        }
+    }
+
     fn buyer_name(&self) -> String {
         match self.counterparty {
             Some(cp) => cp.full_name.clone(),
@@ -556,13 +565,16 @@ pub fn reconciliation(ctx: &Context, from: Month, to: Month, opening: i64, movem
             "doc-reconciliation-debt",
             &[
                 ("date", ctx.lang.long_date(last_day)),
-                ("party", if s < 0 { provider.clone() } else { ctx.buyer_name() }),
+                (
+                    "party",
+                    ctx.in_genitive(&if s < 0 { provider.clone() } else { ctx.buyer_name() }),
+                ),
                 ("amount", ctx.money(closing.abs())),
                 ("words", in_words(closing.abs(), ctx.currency, ctx.lang.code())),
             ],
         ),
     };
-    let by = |party: &str| ctx.lang.t_args("doc-by-data-of", &[("party", party.to_owned())]);
+    let by = |party: &str| ctx.lang.t_args("doc-by-data-of", &[("party", ctx.in_genitive(party))]);
     Document {
         subtitle: Some(ctx.lang.t_args(
             "doc-for-period",

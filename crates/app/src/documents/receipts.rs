@@ -10,6 +10,10 @@ use super::compose::{self, Context, local_day};
 /// The receipt of payment `id` for `who`, in `lang`: its file name and the PDF.
 pub async fn pdf(app: &App, who: &Identity, id: i64, lang: Lang) -> AppResult<(String, Vec<u8>)> {
     let (p, a) = topup::visible_rows(app, who, id).await?;
+    // A receipt is for money received: a cancelled or unconfirmed payment has none.
+    if p.status != kabinet_core::billing::PaymentStatus::Succeeded {
+        return Err(crate::AppError::NotFound);
+    }
     let customer_id = a.customer_id.ok_or(crate::AppError::NotFound)?;
     let customer = customers::visible_row(app, who, customer_id).await?;
     let counterparty = match customer.counterparty_id {

@@ -254,8 +254,21 @@ impl PaymentCells {
 
 /// `YYYY-MM-DD HH:MM` of a moment in `tz`; empty for none.
 pub(crate) fn local_time(tz: &kabinet_core::time::Tz, at: Option<chrono::DateTime<chrono::Utc>>) -> String {
-    at.map(|t| t.with_timezone(tz).format("%Y-%m-%d %H:%M").to_string())
-        .unwrap_or_default()
+    use chrono::{Datelike, Timelike};
+    // Written field by field: an export formats millions of these, and chrono's `format`
+    // parses its pattern again on every call.
+    at.map(|t| {
+        let t = t.with_timezone(tz);
+        format!(
+            "{:04}-{:02}-{:02} {:02}:{:02}",
+            t.year(),
+            t.month(),
+            t.day(),
+            t.hour(),
+            t.minute()
+        )
+    })
+    .unwrap_or_default()
 }
 
 async fn write_payments(
@@ -576,6 +589,14 @@ fn txt_line<'a>(texts: impl Iterator<Item = &'a str>, widths: &[usize]) -> Strin
 mod file_name_tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn export_times_are_local_and_zero_padded() {
+        let at = chrono::Utc.with_ymd_and_hms(2026, 3, 2, 21, 5, 0).unwrap();
+        let tz = kabinet_core::time::zone_or_utc("Europe/Moscow");
+        assert_eq!(local_time(&tz, Some(at)), "2026-03-03 00:05");
+        assert_eq!(local_time(&tz, None), "");
+    }
 
     #[test]
     fn an_export_is_named_by_the_readers_local_time() {

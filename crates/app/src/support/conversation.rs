@@ -197,8 +197,10 @@ pub async fn set_status(
         .map_err(|_| FieldErrors::single("status", "invalid-choice"))?;
     let from = status_of(&t);
     let side = side_of(who);
-    if to == from {
-        // The status form saved as it was shown: nothing changes and nothing is recorded.
+    if to == from && side == Side::Staff {
+        // The staff panel's status form saved as it was shown (it offers the current status
+        // first): nothing changes and nothing is recorded. Customers only have buttons that
+        // change the status, and the rules for them stay as they are.
         return Ok(t.into());
     }
     if !from.may_become(to, side) {

@@ -236,12 +236,22 @@ pub async fn topup_submit(State(app): State<App>, ctx: Ctx, form: crate::extract
 /// Back from the bank's page: settle with the gateway and show the receipt.
 pub async fn payment_return(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
     let p = kabinet_app::billing::topup::after_return(&app, ctx.user()?, path_id(&id)?).await?;
-    let flash = match p.status {
-        PaymentStatus::Succeeded => "payment-succeeded",
-        PaymentStatus::Canceled => "payment-canceled",
-        PaymentStatus::Pending => "payment-pending",
-    };
-    Ok(Redirect::to(&format!("/payments/{}/receipt?ok={flash}", p.id)).into_response())
+    // Only money received has a receipt; a payment not completed says so on its own page.
+    Ok(match p.status {
+        PaymentStatus::Succeeded => Redirect::to(&format!("/payments/{}/receipt?ok=payment-succeeded", p.id)),
+        PaymentStatus::Canceled | PaymentStatus::Pending => Redirect::to(&format!("/payments/{}/receipt", p.id)),
+    }
+    .into_response())
+}
+
+/// A payment the bank has not completed (cancelled at its page, or not confirmed yet): what
+/// happened, and a way to try again — never a receipt.
+#[derive(Template, WebTemplate)]
+#[template(path = "payment_not_completed.html")]
+pub struct NotCompletedPage {
+    c: Chrome,
+    p: Payment,
+    a: Account,
 }
 
 #[derive(Template, WebTemplate)]
@@ -264,17 +274,21 @@ pub async fn receipt(
 ) -> WebResult<Response> {
     let who = ctx.user()?;
     let (p, a) = kabinet_app::billing::topup::get_visible(&app, who, path_id(&id)?).await?;
+    let face_path = if ctx.0.face == crate::guard::FaceOf::Crm {
+        "/crm/payments"
+    } else {
+        "/payments"
+    };
+    if p.status != PaymentStatus::Succeeded {
+        let c = Chrome::new(&ctx.0, face_path, &app.config.display_time_zone);
+        return Ok(NotCompletedPage { c, p, a }.into_response());
+    }
     let customer_name = match a.customer_id {
         Some(cid) => kabinet_app::customers::get_visible(&app, who, cid)
             .await
             .map(|c| c.name)
             .unwrap_or_default(),
         None => String::new(),
-    };
-    let face_path = if ctx.0.face == crate::guard::FaceOf::Crm {
-        "/crm/payments"
-    } else {
-        "/payments"
     };
     Ok(ReceiptPage {
         c: Chrome::new(&ctx.0, face_path, &app.config.display_time_zone).with_flash(q.ok.as_deref()),

@@ -171,3 +171,12 @@ pub fn chosen_id(errors: &mut FieldErrors, field: &str, typed: &str) -> Option<i
 pub fn ticked(typed: &str) -> bool {
     typed == "on"
 }
+
+/// The fields a refused form names, in order (for the forms' own tests).
+#[cfg(test)]
+pub fn refused_fields(e: AppError) -> Vec<String> {
+    match e {
+        AppError::Validation(errors) => errors.0.into_iter().map(|(f, _)| f).collect(),
+        other => panic!("expected field errors, got {other:?}"),
+    }
+}

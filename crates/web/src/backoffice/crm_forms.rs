@@ -291,12 +291,7 @@ mod tests {
     use super::*;
     use crate::extract::FormData;
 
-    fn fields(e: AppError) -> Vec<String> {
-        match e {
-            AppError::Validation(errors) => errors.0.into_iter().map(|(f, _)| f).collect(),
-            other => panic!("expected field errors, got {other:?}"),
-        }
-    }
+    use crate::form::refused_fields as fields;
 
     #[test]
     fn a_customer_form_reports_the_date_and_the_partner_together() {

@@ -125,12 +125,7 @@ pub struct HolidayForm {
 mod tests {
     use super::*;
 
-    fn fields(e: AppError) -> Vec<String> {
-        match e {
-            AppError::Validation(errors) => errors.0.into_iter().map(|(f, _)| f).collect(),
-            other => panic!("expected field errors, got {other:?}"),
-        }
-    }
+    use crate::form::refused_fields as fields;
 
     #[test]
     fn every_bad_number_of_the_terms_is_reported_at_once() {

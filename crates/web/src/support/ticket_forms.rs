@@ -172,12 +172,7 @@ impl SupportTermsForm {
 mod tests {
     use super::*;
 
-    fn fields(e: AppError) -> Vec<String> {
-        match e {
-            AppError::Validation(errors) => errors.0.into_iter().map(|(f, _)| f).collect(),
-            other => panic!("expected field errors, got {other:?}"),
-        }
-    }
+    use crate::form::refused_fields as fields;
 
     #[test]
     fn effort_is_read_with_a_decimal_comma_and_a_bad_one_is_refused() {

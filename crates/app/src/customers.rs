@@ -4,11 +4,13 @@
 
 use kabinet_core::access::Permission;
 use kabinet_core::crm::{CustomerStatus, PartyKind};
+use kabinet_core::search::SearchQuery;
 use kabinet_core::text;
 use kabinet_store::ConnectionTrait;
 use kabinet_store::entities::customer::{self, Entity as Customer};
 use kabinet_store::entities::partner::{self, Entity as Partner};
 use kabinet_store::entities::user::{self, Entity as User};
+use kabinet_store::search::{self, Indexed};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -91,8 +93,70 @@ fn visible_to(who: &Identity, c: &customer::Model) -> bool {
     }
 }
 
-/// Columns the customer list sorts by.
-pub const SORTS: [&str; 4] = ["name", "contract", "city", "created"];
+/// Columns the customer list sorts by: the balance is the lowest of the customer's accounts
+/// (the debt first when ascending), the licences those not deleted.
+pub const SORTS: [&str; 6] = ["name", "contract", "city", "created", "balance", "licences"];
+
+/// What the customer list shows beside each customer: the balance of each of its accounts
+/// and how many licences it has (not deleted).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CustomerFigures {
+    pub balances: Vec<kabinet_core::money::Money>,
+    pub licences: u64,
+}
+
+/// The figures of the customers `ids` (one page of the list), in two queries.
+pub async fn figures_of(app: &App, ids: &[i64]) -> AppResult<std::collections::HashMap<i64, CustomerFigures>> {
+    use kabinet_store::entities::{account, asset};
+    let mut out: std::collections::HashMap<i64, CustomerFigures> =
+        ids.iter().map(|id| (*id, CustomerFigures::default())).collect();
+    let balances: Vec<(Option<i64>, i64, kabinet_core::money::Currency)> = account::Entity::find()
+        .select_only()
+        .column(account::Column::CustomerId)
+        .column(account::Column::Balance)
+        .column(account::Column::Currency)
+        .filter(account::Column::CustomerId.is_in(ids.iter().copied()))
+        .order_by_asc(account::Column::Id)
+        .into_tuple()
+        .all(&app.db.conn)
+        .await?;
+    for (customer, minor, currency) in balances {
+        if let Some(f) = customer.and_then(|c| out.get_mut(&c)) {
+            f.balances.push(kabinet_core::money::Money::new(minor, currency));
+        }
+    }
+    let counts: Vec<(i64, i64)> = asset::Entity::find()
+        .select_only()
+        .column(asset::Column::CustomerId)
+        .column_as(sea_orm::sea_query::Expr::cust("COUNT(*)"), "n")
+        .filter(asset::Column::CustomerId.is_in(ids.iter().copied()))
+        .filter(asset::Column::Status.ne(kabinet_core::assets::AssetStatus::Deleted))
+        .group_by(asset::Column::CustomerId)
+        .into_tuple()
+        .all(&app.db.conn)
+        .await?;
+    for (customer, n) in counts {
+        if let Some(f) = out.get_mut(&customer) {
+            f.licences = u64::try_from(n).unwrap_or(0);
+        }
+    }
+    Ok(out)
+}
+
+/// The expression a figure column sorts by, read per customer through the accounts' and the
+/// licences' customer indexes.
+fn figure_sort(key: &str) -> Option<sea_orm::sea_query::Expr> {
+    use sea_orm::sea_query::Expr;
+    match key {
+        "balance" => Some(Expr::cust(
+            "(SELECT COALESCE(MIN(a.balance), 0) FROM accounts a WHERE a.customer_id = customers.id)",
+        )),
+        "licences" => Some(Expr::cust(
+            "(SELECT COUNT(*) FROM assets l WHERE l.customer_id = customers.id AND l.status <> 'deleted')",
+        )),
+        _ => None,
+    }
+}
 
 /// The customer list's search and filters (CRM-3); every field narrows it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -126,63 +190,51 @@ fn has_licence_of(kind: &str) -> sea_orm::sea_query::Expr {
     )
 }
 
-/// What a search text can be, so that each kind is looked up by its own index: a number is a
-/// contract, an INN or a phone; an address is an e-mail; anything else a name, contract or
-/// login.
-async fn search_condition(app: &App, q: &str) -> AppResult<Condition> {
-    use kabinet_store::entities::counterparty;
-    let q = text::truncate(q.trim(), 100);
-    let digits: String = q.chars().filter(char::is_ascii_digit).collect();
-    let only_number = !digits.is_empty() && q.chars().all(|c| c.is_ascii_digit() || " +-()".contains(c));
-    let mut any = Condition::any().add(customer::Column::ContractNumber.starts_with(&q));
-    if only_number {
-        if let Ok(phone) = kabinet_core::phone::Phone::parse(&q) {
-            any = any.add(customer::Column::Phone.eq(phone.as_str()));
-        }
-        if (10..=12).contains(&digits.len()) {
-            // The counterparties first, by their own index: an id list in the condition lets
-            // each alternative use its index, where a subquery would be checked row by row.
-            let by_inn: Vec<i64> = counterparty::Entity::find()
-                .select_only()
-                .column(counterparty::Column::Id)
-                .filter(counterparty::Column::Inn.starts_with(&digits))
-                .limit(SEARCH_MATCHES)
-                .into_tuple()
-                .all(&app.db.conn)
-                .await?;
-            if !by_inn.is_empty() {
-                any = any.add(customer::Column::CounterpartyId.is_in(by_inn));
-            }
-        }
-        return Ok(any);
+/// Customers matching a search (CRM-3): any case, "ё" as "е", any part of the name,
+/// contract, phone, e-mail, city or contact person, of a cabinet login or its person's name,
+/// or of the counterparty's INN or names.
+///
+/// Each table is asked through its substring index for the ids it matches, and the list is
+/// narrowed to them. A search that matches very many customers ("кафе") is instead checked
+/// row by row while the list is read in its own order, which stops after one page because
+/// matches are everywhere; so are words too short for the index.
+async fn search_condition(app: &App, q: &SearchQuery, typed: &str) -> AppResult<Condition> {
+    let conn = &app.db.conn;
+    let mut any = Condition::any();
+    if let Ok(phone) = kabinet_core::phone::Phone::parse(typed) {
+        any = any.add(customer::Column::Phone.eq(phone.as_str()));
     }
-    if q.contains('@') {
-        let email = q.to_lowercase();
-        let by_login_email = customers_of_users(app, user::Column::Email.eq(email.as_str())).await?;
-        return Ok(any
-            .add(customer::Column::Email.eq(email))
-            .add(customer::Column::Id.is_in(by_login_email)));
+    if !q.is_indexable() {
+        return Ok(any.add(search::condition(customer::Column::SearchText, q)));
     }
-    let by_login = customers_of_users(app, user::Column::Login.eq(q.to_lowercase())).await?;
-    Ok(any
-        .add(customer::Column::Name.contains(&q))
-        .add(customer::Column::Id.is_in(by_login)))
+    let own = search::matching_ids(conn, Indexed::Customers, q, INDEXED_MATCHES + 1).await?;
+    any = if own.len() as u64 > INDEXED_MATCHES {
+        any.add(search::condition(customer::Column::SearchText, q))
+    } else {
+        any.add(customer::Column::Id.is_in(own))
+    };
+    let users = search::matching_ids(conn, Indexed::Users, q, SEARCH_MATCHES).await?;
+    if !users.is_empty() {
+        let of_users: Vec<Option<i64>> = User::find()
+            .select_only()
+            .column(user::Column::CustomerId)
+            .filter(user::Column::Id.is_in(users))
+            .filter(user::Column::CustomerId.is_not_null())
+            .into_tuple()
+            .all(conn)
+            .await?;
+        any = any.add(customer::Column::Id.is_in(of_users.into_iter().flatten()));
+    }
+    let counterparties = search::matching_ids(conn, Indexed::Counterparties, q, SEARCH_MATCHES).await?;
+    if !counterparties.is_empty() {
+        any = any.add(customer::Column::CounterpartyId.is_in(counterparties));
+    }
+    Ok(any)
 }
 
-/// The customers of the cabinet logins matching `condition`, looked up first for the same
-/// reason as the counterparties.
-async fn customers_of_users(app: &App, condition: sea_orm::sea_query::Expr) -> AppResult<Vec<i64>> {
-    let ids: Vec<Option<i64>> = User::find()
-        .select_only()
-        .column(user::Column::CustomerId)
-        .filter(condition)
-        .filter(user::Column::CustomerId.is_not_null())
-        .limit(SEARCH_MATCHES)
-        .into_tuple()
-        .all(&app.db.conn)
-        .await?;
-    Ok(ids.into_iter().flatten().collect())
-}
+/// How many customers one search may find through the index before it is checked row by row
+/// instead.
+const INDEXED_MATCHES: u64 = 1000;
 
 /// How many counterparties or logins one search text may match.
 const SEARCH_MATCHES: u64 = 200;
@@ -224,8 +276,10 @@ pub async fn list_visible(
     if let Some(s) = f.q.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         q = if is_exact_contract(app, &q, s).await? {
             q.filter(customer::Column::ContractNumber.eq(s))
+        } else if let Some(words) = SearchQuery::parse(s) {
+            q.filter(search_condition(app, &words, s).await?)
         } else {
-            q.filter(search_condition(app, s).await?)
+            q
         };
     }
     if let Some(g) = &f.support_group {
@@ -250,9 +304,12 @@ pub async fn list_visible(
         _ => customer::Column::Name,
     };
     let total = crate::listing::capped_count(&app.db.conn, q.clone(), customer::Column::Id, COUNT_CAP).await?;
+    let sorted = match figure_sort(sort.key) {
+        Some(figure) => q.order_by(figure, sort.order()),
+        None => q.order_by(column, sort.order()),
+    };
     // The id breaks ties so that pages never overlap.
-    let items = q
-        .order_by(column, sort.order())
+    let items = sorted
         .order_by_asc(customer::Column::Id)
         .offset(page.saturating_sub(1) * per_page)
         .limit(per_page)

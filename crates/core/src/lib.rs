@@ -119,6 +119,7 @@ pub mod notify;
 pub mod password_policy;
 pub mod phone;
 pub mod production_calendar;
+pub mod search;
 pub mod support;
 pub mod text;
 pub mod time;

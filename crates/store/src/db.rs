@@ -150,8 +150,11 @@ impl Db {
     }
 
     /// Applies every pending migration; running it twice changes nothing.
+    /// Rows written before their search text existed get it here.
     pub async fn migrate(&self) -> Result<(), DbErr> {
-        Migrator::up(&self.conn, None).await
+        Migrator::up(&self.conn, None).await?;
+        crate::search::backfill(&self.conn).await?;
+        Ok(())
     }
 
     /// Starts a transaction that will write. On SQLite it takes the write lock at once

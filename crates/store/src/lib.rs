@@ -13,6 +13,7 @@ pub mod ledger;
 pub mod migrations;
 pub mod outbox;
 pub mod rate;
+pub mod search;
 
 pub use db::{Backend, Db, StoreConfig};
 pub use sea_orm;

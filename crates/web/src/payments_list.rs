@@ -66,13 +66,16 @@ pub fn parse(raw: &str, unit: DisplayUnit) -> ListParams {
             }
         }
     }
+    filter.search = get("q")
+        .map(|v| kabinet_core::text::truncate(v.trim(), 100))
+        .filter(|v| !v.is_empty());
     filter.customer_id = get("customer").and_then(|v| v.parse().ok());
     filter.account_ids = q.all("account").filter_map(|v| v.parse().ok()).collect();
     ListParams {
         filter,
         sort: q.sort(&SORTS, None),
         page: q.page(1_000_000),
-        form: q.form(&["from", "to", "method", "min", "max", "kind", "customer"]),
+        form: q.form(&["q", "from", "to", "method", "min", "max", "kind", "customer"]),
         errors,
         query: q.without_paging(),
     }

@@ -125,3 +125,4 @@ licence-none = No licence yet
 customer-section-licence = First point and licence
 customer-licence-hint = The point and its licence are created with the customer. A commercial licence of a customer without a partner is paid from the new account: while it is empty, choose the partner's demo licence or add the licence after payment.
 err-licence-already-created = This form has already created the licence.
+col-licences = Licences

@@ -179,3 +179,4 @@ flash-autopay-canceled = Autopay is off and the card forgotten.
 err-autopay-exists = Autopay is already set up for this account.
 msg-autopay-failed = Autopay of { $amount } on account { $account } failed. Please top up in your cabinet or update the card.
 msg-autopay-failed-subject = Autopay on account { $account } failed
+payment-search-hint = Payer, purpose or document number

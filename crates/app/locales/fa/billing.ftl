@@ -179,3 +179,4 @@ flash-autopay-canceled = پرداخت خودکار غیرفعال شد و کار
 err-autopay-exists = پرداخت خودکار برای این حساب فعال است.
 msg-autopay-failed = پرداخت خودکار { $amount } برای حساب { $account } ناموفق بود. لطفاً از پنل کاربری حساب را شارژ کنید یا کارت را به‌روز کنید.
 msg-autopay-failed-subject = پرداخت خودکار حساب { $account } ناموفق بود
+payment-search-hint = پرداخت‌کننده، شرح یا شماره سند

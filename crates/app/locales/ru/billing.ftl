@@ -179,3 +179,4 @@ flash-autopay-canceled = Автоплатёж отключён, карта за�
 err-autopay-exists = Для этого счёта автоплатёж уже подключён.
 msg-autopay-failed = Автоплатёж { $amount } по счёту { $account } не прошёл. Пополните счёт в личном кабинете или обновите карту.
 msg-autopay-failed-subject = Автоплатёж по счёту { $account } не прошёл
+payment-search-hint = Плательщик, назначение или номер документа

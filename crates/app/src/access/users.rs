@@ -7,9 +7,7 @@ use kabinet_core::access::{CustomerRole, Role, StaffRole, UserStatus};
 use kabinet_core::{email::Email, phone::Phone, text};
 use kabinet_store::ConnectionTrait;
 use kabinet_store::entities::user::{self, Entity as User};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
 use super::{Actor, Identity, passwords, sessions};
@@ -655,13 +653,9 @@ pub async fn list_staff(
     if let Some(r) = role.filter(|r| !r.is_empty()) {
         q = q.filter(user::Column::StaffRole.eq(r));
     }
-    if let Some(s) = search.map(str::trim).filter(|s| !s.is_empty()) {
-        let s = text::truncate(&s.to_lowercase(), 64);
-        q = q.filter(
-            Condition::any()
-                .add(user::Column::Login.contains(&s))
-                .add(user::Column::DisplayName.contains(&s)),
-        );
+    if let Some(words) = search.and_then(kabinet_core::search::SearchQuery::parse) {
+        // Login, name, e-mail or phone, any case and any part (CRM-3's rules).
+        q = q.filter(kabinet_store::search::condition(user::Column::SearchText, &words));
     }
     let column = match sort.key {
         "name" => user::Column::DisplayName,

@@ -232,11 +232,13 @@ pub struct AuditFilter {
 pub async fn search(app: &App, f: &AuditFilter, page: u64, per_page: u64) -> AppResult<Page<views::AuditRecord>> {
     seal_pending(app).await?;
     let mut q = AuditRecord::find();
-    if let Some(a) = &f.action {
-        q = q.filter(audit_record::Column::Action.starts_with(a.as_str()));
+    // Actions ("user.change_password") and actors (logins) are kept lower case, so any part
+    // typed in any case finds them (CRM-3's rules).
+    if let Some(words) = f.action.as_deref().and_then(kabinet_core::search::SearchQuery::parse) {
+        q = q.filter(kabinet_store::search::condition(audit_record::Column::Action, &words));
     }
-    if let Some(a) = &f.actor {
-        q = q.filter(audit_record::Column::Actor.eq(a.as_str()));
+    if let Some(words) = f.actor.as_deref().and_then(kabinet_core::search::SearchQuery::parse) {
+        q = q.filter(kabinet_store::search::condition(audit_record::Column::Actor, &words));
     }
     if let Some(t) = &f.object_type {
         q = q.filter(audit_record::Column::ObjectType.eq(t.as_str()));

@@ -7,9 +7,11 @@ use kabinet_core::access::Permission;
 use kabinet_core::billing::EntryKind;
 use kabinet_core::billing::PaymentMethod;
 use kabinet_core::money::MAX_AMOUNT;
+use kabinet_core::search::SearchQuery;
 use kabinet_core::text;
 use kabinet_store::entities::account::{self, Entity as Account};
 use kabinet_store::entities::payment::{self, Entity as Payment};
+use kabinet_store::search::Indexed;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 
@@ -264,6 +266,10 @@ pub struct PaymentFilter {
     pub max_amount: Option<i64>,
     /// customer or partner.
     pub account_kind: Option<String>,
+    /// Any part of the purpose, the payment document's number or the payer's name, contract
+    /// or INN (CRM-3's rules).
+    #[serde(default)]
+    pub search: Option<String>,
 }
 
 /// One row of the list: the payment with its account's number and kind.
@@ -274,11 +280,43 @@ pub struct PaymentRow {
     pub account_kind: Option<kabinet_core::billing::AccountKind>,
 }
 
+/// Who may be the payer of a search: the customers it finds through their substring index
+/// (words too short for the index look at the purpose and number only).
+async fn payers(app: &App, words: &SearchQuery) -> AppResult<Vec<i64>> {
+    if !words.is_indexable() {
+        return Ok(Vec::new());
+    }
+    Ok(kabinet_store::search::matching_ids(&app.db.conn, Indexed::Customers, words, PAYER_MATCHES).await?)
+}
+
+/// How many customers one payments search may take as payers.
+const PAYER_MATCHES: u64 = 500;
+
+/// What a list may show: the accounts and, for a search, the payers it names.
+struct Scope {
+    accounts: Option<Vec<i64>>,
+    search: Option<(SearchQuery, Vec<i64>)>,
+}
+
+async fn scope(app: &App, who: &Identity, f: &PaymentFilter) -> AppResult<Scope> {
+    let search = match f.search.as_deref().and_then(SearchQuery::parse) {
+        Some(words) => {
+            let payers = payers(app, &words).await?;
+            Some((words, payers))
+        }
+        None => None,
+    };
+    Ok(Scope {
+        accounts: accounts_in_scope(app, who, f).await?,
+        search,
+    })
+}
+
 /// The accounts a list may show: `None` for every account (staff without a customer filter),
 /// otherwise the ids — a customer's own, a partner's own and its customers', or the customer a
 /// staff member chose — narrowed to the accounts the filter names. Resolving the scope to ids
 /// first lets the payments query use the (account, date) index instead of a join per row.
-async fn scope(app: &App, who: &Identity, f: &PaymentFilter) -> AppResult<Option<Vec<i64>>> {
+async fn accounts_in_scope(app: &App, who: &Identity, f: &PaymentFilter) -> AppResult<Option<Vec<i64>>> {
     use sea_orm::{Condition, QuerySelect};
     let mut q = Account::find().select_only().column(account::Column::Id);
     if who.is_partner() {
@@ -310,7 +348,7 @@ async fn scope(app: &App, who: &Identity, f: &PaymentFilter) -> AppResult<Option
 /// The filtered query within `scope`. Accounts are joined only when the filter or the sort
 /// needs their columns.
 fn filtered(
-    scope: &Option<Vec<i64>>,
+    scope: &Scope,
     f: &PaymentFilter,
     sort: &crate::listing::Sort,
     time_zone: &str,
@@ -320,8 +358,16 @@ fn filtered(
     if f.account_kind.is_some() || sort.key == "account" {
         q = q.join(JoinType::InnerJoin, payment::Relation::Account.def());
     }
-    if let Some(ids) = scope {
+    if let Some(ids) = &scope.accounts {
         q = q.filter(payment::Column::AccountId.is_in(ids.clone()));
+    }
+    if let Some((words, payers)) = &scope.search {
+        let mut any =
+            sea_orm::Condition::any().add(kabinet_store::search::condition(payment::Column::SearchText, words));
+        if !payers.is_empty() {
+            any = any.add(payment::Column::CustomerId.is_in(payers.clone()));
+        }
+        q = q.filter(any);
     }
     if let Some(d) = f.from {
         q = q.filter(payment::Column::PaidAt.gte(super::local_midnight(d, time_zone)));

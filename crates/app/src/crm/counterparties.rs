@@ -9,9 +9,7 @@ use kabinet_core::email::Email;
 use kabinet_core::legal_ids::{self, IdError};
 use kabinet_core::text;
 use kabinet_store::entities::counterparty::{self, Entity as Counterparty};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use serde_json::json;
 
 use super::registry::{RegistryError, RegistryParty};
@@ -397,14 +395,12 @@ pub async fn list(
     } else if !who.is_staff() {
         return Err(AppError::Forbidden);
     }
-    if let Some(s) = search.map(str::trim).filter(|s| !s.is_empty()) {
-        q = q.filter(
-            Condition::any()
-                .add(counterparty::Column::Inn.starts_with(s))
-                .add(counterparty::Column::Ogrn.starts_with(s))
-                .add(counterparty::Column::FullName.contains(s))
-                .add(counterparty::Column::ShortName.contains(s)),
-        );
+    if let Some(words) = search.and_then(kabinet_core::search::SearchQuery::parse) {
+        // INN, OGRN or either name, any case and any part (CRM-3's rules).
+        q = q.filter(kabinet_store::search::condition(
+            counterparty::Column::SearchText,
+            &words,
+        ));
     }
     let order = sort.order();
     q = match sort.key {

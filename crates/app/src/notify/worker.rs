@@ -3,7 +3,7 @@
 
 use chrono::Duration;
 use kabinet_store::entities::outbox_message::{self, Entity as OutboxMessage};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, QueryOrder, QuerySelect};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
 use super::outbox::Attachment;
 use super::{DeliveryError, email::AttachedFile, email::Email};
@@ -193,17 +193,57 @@ pub async fn counts(app: &App, who: &Identity) -> AppResult<Vec<(String, i64)>> 
     Ok(kabinet_store::outbox::count_by_status(&app.db.conn).await?)
 }
 
-/// The newest messages, for the back-office outbox page.
-pub async fn recent(app: &App, limit: u64) -> AppResult<Vec<super::views::OutboxMessage>> {
-    Ok(OutboxMessage::find()
-        .order_by_desc(outbox_message::Column::Id)
-        .limit(limit)
-        .all(&app.db.conn)
-        .await?
-        .into_iter()
-        .map(Into::into)
-        .collect())
+/// What the back-office outbox page narrows to: a status, a channel, any part of the
+/// recipient (an address or a phone's digits, in any case).
+#[derive(Debug, Clone, Default)]
+pub struct OutboxFilter {
+    pub status: Option<kabinet_core::notify::OutboxStatus>,
+    pub channel: Option<kabinet_core::notify::Channel>,
+    pub recipient: Option<String>,
 }
+
+/// Messages through `f`, newest first, for the back-office outbox page.
+pub async fn list(
+    app: &App,
+    f: &OutboxFilter,
+    page: u64,
+    per_page: u64,
+) -> AppResult<crate::listing::Page<super::views::OutboxMessage>> {
+    let mut q = OutboxMessage::find();
+    if let Some(s) = f.status {
+        q = q.filter(outbox_message::Column::Status.eq(s));
+    }
+    if let Some(c) = f.channel {
+        q = q.filter(outbox_message::Column::Channel.eq(c));
+    }
+    if let Some(words) = f
+        .recipient
+        .as_deref()
+        .and_then(kabinet_core::search::SearchQuery::parse)
+    {
+        // Recipients are kept lower case (addresses) or as digits with a plus (phones).
+        q = q.filter(kabinet_store::search::condition(
+            outbox_message::Column::Recipient,
+            &words,
+        ));
+    }
+    let total = crate::listing::capped_count(&app.db.conn, q.clone(), outbox_message::Column::Id, LIST_CAP).await?;
+    let items = q
+        .order_by_desc(outbox_message::Column::Id)
+        .offset(page.saturating_sub(1) * per_page)
+        .limit(per_page)
+        .all(&app.db.conn)
+        .await?;
+    Ok(crate::listing::Page {
+        items: items.into_iter().map(Into::into).collect(),
+        total,
+        page: page.max(1),
+        per_page,
+    })
+}
+
+/// The outbox list counts up to this many messages and then says "more than".
+pub const LIST_CAP: u64 = 10_000;
 
 #[cfg(test)]
 mod tests {

@@ -17,8 +17,7 @@ use kabinet_store::entities::ticket_attachment::{self, Entity as Attachment};
 use kabinet_store::entities::ticket_message::{self, Entity as Message};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::json;
 use sha2::{Digest, Sha256};
@@ -284,6 +283,8 @@ pub async fn open(
         difficulty: None,
         volume_minutes: None,
         charge_entry_id: None,
+        // Made from the fields when the row is saved.
+        search_text: String::new(),
     };
     clocks::apply(&mut t, &terms, &calendar);
     let mut row: ticket::ActiveModel = t.into();
@@ -407,13 +408,9 @@ fn filtered(mut q: sea_orm::Select<Ticket>, f: &TicketFilter) -> sea_orm::Select
     if let Some(c) = f.class {
         q = q.filter(ticket::Column::RequestClass.eq(c.as_str()));
     }
-    if let Some(s) = f.search.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        let pattern = format!("%{}%", s.replace(['%', '_'], ""));
-        q = q.filter(
-            Condition::any()
-                .add(ticket::Column::Number.like(pattern.clone()))
-                .add(ticket::Column::Title.like(pattern)),
-        );
+    if let Some(words) = f.search.as_deref().and_then(kabinet_core::search::SearchQuery::parse) {
+        // Number, title or requester, any case and any part (CRM-3's rules).
+        q = q.filter(kabinet_store::search::condition(ticket::Column::SearchText, &words));
     }
     q
 }

@@ -26,9 +26,26 @@ pub struct Model {
     pub partner_id: Option<i64>,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The INN, OGRN and names in searchable form (`crate::search`), refreshed on every save.
+    pub search_text: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
-impl ActiveModelBehavior for ActiveModel {}
+#[async_trait::async_trait]
+impl ActiveModelBehavior for ActiveModel {
+    async fn before_save<C: ConnectionTrait>(mut self, _db: &C, _insert: bool) -> Result<Self, DbErr> {
+        let text = (|| {
+            Some(
+                kabinet_core::search::SearchText::new()
+                    .field(self.inn.try_as_ref()?)
+                    .optional(self.ogrn.try_as_ref()?.as_deref())
+                    .field(self.short_name.try_as_ref()?)
+                    .field(self.full_name.try_as_ref()?),
+            )
+        })();
+        crate::search::refresh(&mut self.search_text, text);
+        Ok(self)
+    }
+}

@@ -39,6 +39,8 @@ pub struct Model {
     pub sla_plan_id: Option<i64>,
     /// Support is paid per ticket rather than included in a service (SUP-4).
     pub pay_per_case: bool,
+    /// The name, contract number, phone, e-mail, city and contact person in searchable form (`crate::search`), refreshed on every save.
+    pub search_text: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -53,4 +55,21 @@ impl Related<super::user::Entity> for Entity {
     }
 }
 
-impl ActiveModelBehavior for ActiveModel {}
+#[async_trait::async_trait]
+impl ActiveModelBehavior for ActiveModel {
+    async fn before_save<C: ConnectionTrait>(mut self, _db: &C, _insert: bool) -> Result<Self, DbErr> {
+        let text = (|| {
+            Some(
+                kabinet_core::search::SearchText::new()
+                    .field(self.name.try_as_ref()?)
+                    .field(self.contract_number.try_as_ref()?)
+                    .phone(self.phone.try_as_ref()?.as_deref())
+                    .optional(self.email.try_as_ref()?.as_deref())
+                    .optional(self.city.try_as_ref()?.as_deref())
+                    .optional(self.contact_person.try_as_ref()?.as_deref()),
+            )
+        })();
+        crate::search::refresh(&mut self.search_text, text);
+        Ok(self)
+    }
+}

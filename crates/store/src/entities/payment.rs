@@ -27,6 +27,8 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub paid_at: Option<DateTimeUtc>,
     pub canceled_at: Option<DateTimeUtc>,
+    /// The purpose and payment document number in searchable form (`crate::search`), refreshed on every save.
+    pub search_text: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -45,4 +47,17 @@ impl Related<super::account::Entity> for Entity {
     }
 }
 
-impl ActiveModelBehavior for ActiveModel {}
+#[async_trait::async_trait]
+impl ActiveModelBehavior for ActiveModel {
+    async fn before_save<C: ConnectionTrait>(mut self, _db: &C, _insert: bool) -> Result<Self, DbErr> {
+        let text = (|| {
+            Some(
+                kabinet_core::search::SearchText::new()
+                    .field(self.description.try_as_ref()?)
+                    .optional(self.document_number.try_as_ref()?.as_deref()),
+            )
+        })();
+        crate::search::refresh(&mut self.search_text, text);
+        Ok(self)
+    }
+}

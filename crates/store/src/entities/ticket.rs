@@ -47,9 +47,25 @@ pub struct Model {
     pub difficulty: Option<i16>,
     pub volume_minutes: Option<i32>,
     pub charge_entry_id: Option<i64>,
+    /// The number, title and requester in searchable form (`crate::search`), refreshed on every save.
+    pub search_text: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
-impl ActiveModelBehavior for ActiveModel {}
+#[async_trait::async_trait]
+impl ActiveModelBehavior for ActiveModel {
+    async fn before_save<C: ConnectionTrait>(mut self, _db: &C, _insert: bool) -> Result<Self, DbErr> {
+        let text = (|| {
+            Some(
+                kabinet_core::search::SearchText::new()
+                    .field(self.number.try_as_ref()?)
+                    .field(self.title.try_as_ref()?)
+                    .field(self.requester_name.try_as_ref()?),
+            )
+        })();
+        crate::search::refresh(&mut self.search_text, text);
+        Ok(self)
+    }
+}

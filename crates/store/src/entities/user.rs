@@ -26,6 +26,8 @@ pub struct Model {
     pub last_login_at: Option<DateTimeUtc>,
     /// The time zone this person reads times in; None: the customer's or the product's.
     pub time_zone: Option<String>,
+    /// The login, name, e-mail and phone in searchable form (`crate::search`), refreshed on every save.
+    pub search_text: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
@@ -44,4 +46,19 @@ impl Related<super::customer::Entity> for Entity {
     }
 }
 
-impl ActiveModelBehavior for ActiveModel {}
+#[async_trait::async_trait]
+impl ActiveModelBehavior for ActiveModel {
+    async fn before_save<C: ConnectionTrait>(mut self, _db: &C, _insert: bool) -> Result<Self, DbErr> {
+        let text = (|| {
+            Some(
+                kabinet_core::search::SearchText::new()
+                    .field(self.login.try_as_ref()?)
+                    .field(self.display_name.try_as_ref()?)
+                    .optional(self.email.try_as_ref()?.as_deref())
+                    .phone(self.phone.try_as_ref()?.as_deref()),
+            )
+        })();
+        crate::search::refresh(&mut self.search_text, text);
+        Ok(self)
+    }
+}

@@ -19,6 +19,7 @@ mod m0013_trust;
 mod m0014_holidays_2027;
 mod m0015_roles;
 mod m0016_second_factor;
+mod m0017_search;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0014_holidays_2027::Migration),
             Box::new(m0015_roles::Migration),
             Box::new(m0016_second_factor::Migration),
+            Box::new(m0017_search::Migration),
         ]
     }
 }

@@ -309,6 +309,9 @@ pub struct PaymentsQuery {
     kind: Option<String>,
     /// Staff: one customer's payments.
     customer: Option<i64>,
+    /// Any part of the purpose, the payment document's number or the payer's name, contract
+    /// or INN; any case.
+    q: Option<String>,
     /// paid_at, account, method, document_number, status or amount.
     sort: Option<String>,
     /// asc or desc.
@@ -351,6 +354,12 @@ impl PaymentsQuery {
             min_amount: self.min_amount,
             max_amount: self.max_amount,
             account_kind: self.kind.clone(),
+            search: self
+                .q
+                .as_deref()
+                .map(str::trim)
+                .filter(|q| !q.is_empty())
+                .map(|q| kabinet_core::text::truncate(q, 100)),
         })
     }
 

@@ -32,7 +32,8 @@ use kabinet_app::listing::Sort;
 #[template(path = "crm_customers.html")]
 pub struct CustomersPage {
     c: Chrome,
-    customers: Vec<Customer>,
+    /// Each customer with its balances and licence count.
+    customers: Vec<(Customer, customers::CustomerFigures)>,
     f: FormState,
     total: u64,
     page: u64,
@@ -83,6 +84,8 @@ pub async fn list(State(app): State<App>, ctx: Ctx, Query(q): Query<ListQuery>) 
         licence_kind: licence_kind(&q.licence),
     };
     let found = customers::list_visible(&app, who, &filter, &sort, page, 50).await?;
+    let ids: Vec<i64> = found.items.iter().map(|cu| cu.id).collect();
+    let mut figures = customers::figures_of(&app, &ids).await?;
     let mut f = FormState::empty();
     let mut pairs = Vec::new();
     for (k, v) in [
@@ -144,7 +147,14 @@ pub async fn list(State(app): State<App>, ctx: Ctx, Query(q): Query<ListQuery>) 
         can_create: allows(Some(who.role), Permission::CustomersManage),
         total_capped: found.total > customers::COUNT_CAP,
         c,
-        customers: found.items,
+        customers: found
+            .items
+            .into_iter()
+            .map(|cu| {
+                let fig = figures.remove(&cu.id).unwrap_or_default();
+                (cu, fig)
+            })
+            .collect(),
         f,
         total: found.total,
         page: found.page,

@@ -7,10 +7,22 @@ use axum::response::{IntoResponse, Response};
 use kabinet_app::App;
 use kabinet_app::notify::views::OutboxMessage;
 use kabinet_app::notify::{DemoMessage, worker};
+use kabinet_core::notify::{Channel, OutboxStatus};
+use serde::Deserialize;
 
 use crate::error::WebResult;
-use crate::extract::Ctx;
+use crate::extract::{Ctx, QueryParams as Query};
+use crate::form::FormState;
 use crate::pages::Chrome;
+
+/// The filters of the outbox page, as typed in its address.
+#[derive(Deserialize, Default)]
+pub struct OutboxQuery {
+    status: Option<String>,
+    channel: Option<String>,
+    recipient: Option<String>,
+    page: Option<crate::paging::PageNumber>,
+}
 
 #[derive(Template, WebTemplate)]
 #[template(path = "crm_outbox.html")]
@@ -19,6 +31,14 @@ pub struct OutboxPage {
     messages: Vec<OutboxMessage>,
     /// Whether the demo's stand-in transports keep what they deliver (a link to read it).
     demo_inbox: bool,
+    f: FormState,
+    statuses: Vec<(String, String)>,
+    channels: Vec<(String, String)>,
+    total: u64,
+    total_capped: bool,
+    page: u64,
+    pages: u64,
+    base: String,
 }
 
 #[derive(Template, WebTemplate)]
@@ -42,12 +62,48 @@ pub async fn demo_inbox(State(app): State<App>, ctx: Ctx) -> WebResult<Response>
     .into_response())
 }
 
-pub async fn list(State(app): State<App>, ctx: Ctx) -> WebResult<Response> {
-    let messages = worker::recent(&app, 200).await?;
+pub async fn list(State(app): State<App>, ctx: Ctx, Query(q): Query<OutboxQuery>) -> WebResult<Response> {
+    let blank_to_none = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+    let filter = worker::OutboxFilter {
+        status: blank_to_none(&q.status).and_then(|s| s.parse().ok()),
+        channel: blank_to_none(&q.channel).and_then(|s| s.parse().ok()),
+        recipient: blank_to_none(&q.recipient).map(|r| kabinet_core::text::truncate(&r, 100)),
+    };
+    let page = crate::paging::PageNumber::or_first(q.page);
+    let found = worker::list(&app, &filter, page, 50).await?;
+    let mut f = FormState::empty();
+    let mut pairs = Vec::new();
+    for (name, value) in [
+        ("status", filter.status.map(|s| s.to_string())),
+        ("channel", filter.channel.map(|c| c.to_string())),
+        ("recipient", filter.recipient.clone()),
+    ] {
+        if let Some(v) = value {
+            f = f.with_value(name, v.clone());
+            pairs.push((name, v));
+        }
+    }
+    let query = form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(pairs)
+        .finish();
+    let c = Chrome::new(&ctx.0, "/crm/outbox", &app.config.display_time_zone);
+    let all = (String::new(), c.t("all"));
     Ok(OutboxPage {
-        c: Chrome::new(&ctx.0, "/crm/outbox", &app.config.display_time_zone),
-        messages,
+        statuses: std::iter::once(all.clone())
+            .chain(OutboxStatus::ALL.iter().map(|s| (s.to_string(), c.tk("outbox-", s))))
+            .collect(),
+        channels: std::iter::once(all)
+            .chain(Channel::ALL.iter().map(|ch| (ch.to_string(), c.tk("channel-", ch))))
+            .collect(),
+        c,
+        pages: found.pages(),
+        total: found.total,
+        total_capped: found.total > worker::LIST_CAP,
+        page: found.page,
+        messages: found.items,
         demo_inbox: app.channels.demo_inbox.is_open(),
+        f,
+        base: format!("/crm/outbox?{query}{}", if query.is_empty() { "" } else { "&" }),
     }
     .into_response())
 }

@@ -1,0 +1,160 @@
+//! Substring search over the `search_text` columns; `kabinet_core::search` has the rules of
+//! what a search matches.
+//!
+//! Each searchable row keeps its fields in searchable form in `search_text`, refreshed by the
+//! entity before every save. PostgreSQL serves `LIKE '%…%'` on it from a trigram index
+//! (pg_trgm); SQLite from an FTS5 table with the trigram tokenizer that triggers keep equal to
+//! the column.
+
+use kabinet_core::search::{SearchQuery, SearchText, fts_phrase, like_anywhere};
+use sea_orm::sea_query::LikeExpr;
+use sea_orm::{ActiveValue, ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, Statement};
+
+/// Tables whose rows are found through a substring index by [`matching_ids`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Indexed {
+    Customers,
+    Users,
+    Counterparties,
+}
+
+impl Indexed {
+    pub const ALL: [Indexed; 3] = [Indexed::Customers, Indexed::Users, Indexed::Counterparties];
+
+    pub fn table(self) -> &'static str {
+        match self {
+            Indexed::Customers => "customers",
+            Indexed::Users => "users",
+            Indexed::Counterparties => "counterparties",
+        }
+    }
+
+    /// SQLite's FTS5 table over the column.
+    pub fn fts_table(self) -> String {
+        format!("{}_search", self.table())
+    }
+}
+
+/// Sets `slot` to `computed` when the row's fields were all known (`None` when the save does
+/// not carry them, as a partial update does not) and the text changed, so that an unchanged
+/// row does not rewrite its index entry.
+pub(crate) fn refresh(slot: &mut ActiveValue<String>, computed: Option<SearchText>) {
+    if let Some(text) = computed.map(SearchText::into_string)
+        && slot.try_as_ref() != Some(&text)
+    {
+        *slot = ActiveValue::Set(text);
+    }
+}
+
+fn like(column: impl ColumnTrait, word: &str) -> Condition {
+    Condition::all().add(column.like(LikeExpr::new(like_anywhere(word)).escape('\\')))
+}
+
+/// Rows whose `column` (a search text) holds every word of `q`, or its digits — checked row
+/// by row, so that a list read in its own order stops after its page.
+pub fn condition(column: impl ColumnTrait + Copy, q: &SearchQuery) -> Condition {
+    let mut all = Condition::all();
+    for w in q.words() {
+        all = all.add(like(column, w));
+    }
+    match q.digits() {
+        Some(d) => Condition::any().add(all).add(like(column, d)),
+        None => all,
+    }
+}
+
+/// The ids of at most `limit` rows of `table` matching `q`, in no particular order, through
+/// the table's substring index. `q` should be indexable
+/// ([`SearchQuery::is_indexable`]); shorter words cannot use the index and are read row by
+/// row.
+pub async fn matching_ids(
+    db: &impl ConnectionTrait,
+    table: Indexed,
+    q: &SearchQuery,
+    limit: u64,
+) -> Result<Vec<i64>, DbErr> {
+    let backend = db.get_database_backend();
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let statement = if backend == DbBackend::Sqlite {
+        let words: Vec<String> = q.words().iter().map(|w| fts_phrase(w)).collect();
+        let mut query = format!("({})", words.join(" AND "));
+        if let Some(d) = q.digits() {
+            query = format!("{query} OR {}", fts_phrase(d));
+        }
+        let fts = table.fts_table();
+        Statement::from_sql_and_values(
+            backend,
+            format!("SELECT rowid AS id FROM {fts} WHERE {fts} MATCH ? LIMIT ?"),
+            [query.into(), limit.into()],
+        )
+    } else {
+        let mut sql = String::new();
+        let mut values: Vec<sea_orm::Value> = Vec::new();
+        let param = |p: String, values: &mut Vec<sea_orm::Value>| {
+            values.push(p.into());
+            format!("search_text LIKE ${} ESCAPE '\\'", values.len())
+        };
+        let words: Vec<String> = q.words().iter().map(|w| param(like_anywhere(w), &mut values)).collect();
+        sql.push_str(&format!("({})", words.join(" AND ")));
+        if let Some(d) = q.digits() {
+            sql = format!("{sql} OR {}", param(like_anywhere(d), &mut values));
+        }
+        values.push(limit.into());
+        Statement::from_sql_and_values(
+            backend,
+            format!("SELECT id FROM {} WHERE {sql} LIMIT ${}", table.table(), values.len()),
+            values,
+        )
+    };
+    let rows = db.query_all_raw(statement).await?;
+    rows.iter().map(|r| r.try_get::<i64>("", "id")).collect()
+}
+
+/// Fills in the search text of rows written before it existed (or by hand, as generated
+/// test data is): each row with an empty one is saved again through its entity, whose rule
+/// makes the text. Rows with nothing searchable stay empty and cost a read next time.
+pub async fn backfill(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
+    use crate::entities::{counterparty, customer, payment, ticket, user};
+    Ok(
+        backfill_table::<customer::Entity>(db, customer::Column::Id, customer::Column::SearchText).await?
+            + backfill_table::<user::Entity>(db, user::Column::Id, user::Column::SearchText).await?
+            + backfill_table::<counterparty::Entity>(db, counterparty::Column::Id, counterparty::Column::SearchText)
+                .await?
+            + backfill_table::<ticket::Entity>(db, ticket::Column::Id, ticket::Column::SearchText).await?
+            + backfill_table::<payment::Entity>(db, payment::Column::Id, payment::Column::SearchText).await?,
+    )
+}
+
+async fn backfill_table<E>(db: &impl ConnectionTrait, id: E::Column, search_text: E::Column) -> Result<u64, DbErr>
+where
+    E: sea_orm::EntityTrait,
+    E::Model: sea_orm::IntoActiveModel<E::ActiveModel> + sea_orm::ModelTrait,
+    E::ActiveModel: sea_orm::ActiveModelBehavior + Send,
+{
+    use sea_orm::{
+        ActiveModelBehavior, ActiveModelTrait, IntoActiveModel, ModelTrait, QueryFilter, QueryOrder, QuerySelect,
+    };
+    let mut after = i64::MIN;
+    let mut filled = 0;
+    loop {
+        let rows = E::find()
+            .filter(search_text.eq(""))
+            .filter(id.gt(after))
+            .order_by_asc(id)
+            .limit(500)
+            .all(db)
+            .await?;
+        let Some(last) = rows.last() else { return Ok(filled) };
+        after = match last.get(id) {
+            sea_orm::Value::BigInt(Some(v)) => v,
+            other => return Err(DbErr::Custom(format!("search backfill: id {other:?}"))),
+        };
+        for row in rows {
+            let row = ActiveModelBehavior::before_save(row.into_active_model(), db, false).await?;
+            if row.is_changed() {
+                E::update(row).exec(db).await?;
+                filled += 1;
+            }
+        }
+    }
+}

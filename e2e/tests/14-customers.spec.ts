@@ -39,6 +39,11 @@ test('a manager registers a counterparty by INN and opens a customer with it in 
 
   const password = await generatedPassword(page);
   expect(password.length).toBeGreaterThanOrEqual(12);
+  // Post/Redirect/Get: the card has its own address, and reloading it shows the password no
+  // more and creates nothing twice.
+  await expect(page).toHaveURL(/\/crm\/customers\/\d+\?/);
+  await page.reload();
+  await expect(page.locator('#generated-password')).toHaveCount(0);
   await expect(page.locator('#customer-counterparty')).toContainText('6315000012');
   await expect(page.locator('#point-data')).toContainText('Сетевой клиент');
   await page.locator('#f-comment-text').fill('Подключение согласовано с Ольгой');

@@ -55,3 +55,77 @@ test('saving a ticket status as shown keeps it; an agreed date in the past is sa
   await expect(page.locator('#agreed-due-form input[name="agreed_due"]')).toHaveValue('2020-01-01T10:00');
   await shot(page, 'ticket-panel-refused');
 });
+
+test('customer search finds what a person types: lower case, part of a city, a contract or a login', async ({ page }) => {
+  await loginCrm(page, 'manager', DEMO_PASSWORD);
+  await page.goto('/crm/customers');
+  const search = page.locator('#customer-filters input[name="q"]');
+  const rows = page.locator('table#customers tbody tr');
+  for (const [typed, contract] of [
+    ['кафе', 'KB-2026-0001'],
+    ['каз', 'KB-2026-0001'],
+    ['0003', 'KB-2026-0003'],
+    ['kolosok', 'KB-2026-0002'],
+    ['артем', 'KB-2026-0004'],
+  ]) {
+    await search.fill(typed);
+    await search.press('Enter');
+    await expect(rows.filter({ hasText: contract }), `${typed} finds ${contract}`).toHaveCount(1);
+  }
+  await search.fill('кафе москва');
+  await search.press('Enter');
+  await expect(rows.filter({ hasText: 'KB-2026-' })).toHaveCount(0);
+  // Balance and licences beside each customer, sortable.
+  await page.goto('/crm/customers?sort=licences&dir=desc');
+  await expect(page.locator('table#customers td.licences').first()).not.toHaveText('0');
+  await expect(page.locator('table#customers td.balance').first()).toBeVisible();
+  await shot(page, 'customers-by-licences');
+});
+
+test('the outbox narrows to a channel and a recipient', async ({ page }) => {
+  await loginCrm(page, 'admin', DEMO_PASSWORD);
+  await page.goto('/crm/outbox');
+  await page.locator('#outbox-filters select[name="channel"]').selectOption('email');
+  await page.locator('#outbox-filters input[name="recipient"]').fill('DEMO.KABINET');
+  await page.locator('#outbox-filters button[type="submit"]').click();
+  await expect(page).toHaveURL(/channel=email/);
+  await expect(page.locator('table#outbox tbody td.recipient').filter({ hasText: '+7' })).toHaveCount(0);
+});
+
+test('buttons of one place sit in a row at 1280 px', async ({ page }) => {
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await loginCabinet(page, 'vector.coord', DEMO_PASSWORD);
+  const sameRow = async (a: string, b: string) => {
+    const first = await page.locator(a).boundingBox();
+    const second = await page.locator(b).boundingBox();
+    expect(first && second, `${a} and ${b} are shown`).toBeTruthy();
+    expect(Math.abs(first!.y + first!.height / 2 - (second!.y + second!.height / 2)), `${a} beside ${b}`).toBeLessThan(8);
+  };
+  await page.goto('/payments');
+  await sameRow('#export-form select[name="format"]', '#export-form button[type="submit"]');
+  await page.goto('/tickets');
+  const links = page.locator('a[href^="/tickets/"]');
+  for (let i = 0; i < (await links.count()); i++) {
+    await page.goto((await links.nth(i).getAttribute('href'))!);
+    if ((await page.locator('#ticket-close').count()) > 0) {
+      await sameRow('#reply-submit', '#ticket-close');
+      break;
+    }
+    await page.goto('/tickets');
+  }
+});
+
+test('the audit log reads in words, names its objects with links and keeps the record a click away', async ({
+  page,
+}) => {
+  await loginCrm(page, 'admin', DEMO_PASSWORD);
+  await page.goto('/crm/audit?action=customer.create');
+  const first = page.locator('table#audit-log tbody tr').first();
+  await expect(first.locator('td.action')).toContainText('Клиент добавлен');
+  await expect(first.locator('td.object a')).toHaveAttribute('href', /^\/crm\/customers\/\d+$/);
+  await expect(first.locator('td.object')).toContainText('Клиент:');
+  await expect(first.locator('td.changes code')).toBeHidden();
+  await first.locator('td.changes summary').click();
+  await expect(first.locator('td.changes code')).toBeVisible();
+  await shot(page, 'audit-in-words');
+});

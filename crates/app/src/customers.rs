@@ -195,41 +195,88 @@ fn has_licence_of(kind: &str) -> sea_orm::sea_query::Expr {
 /// or of the counterparty's INN or names.
 ///
 /// Each table is asked through its substring index for the ids it matches, and the list is
-/// narrowed to them. A search that matches very many customers ("кафе") is instead checked
+/// narrowed to the customers they name — one list of ids, so the page is read by primary key
+/// whatever matched. A search that matches very many customers ("кафе") is instead checked
 /// row by row while the list is read in its own order, which stops after one page because
 /// matches are everywhere; so are words too short for the index.
 async fn search_condition(app: &App, q: &SearchQuery, typed: &str) -> AppResult<Condition> {
     let conn = &app.db.conn;
-    let mut any = Condition::any();
+    let mut ids: Vec<i64> = Vec::new();
     if let Ok(phone) = kabinet_core::phone::Phone::parse(typed) {
-        any = any.add(customer::Column::Phone.eq(phone.as_str()));
+        ids.extend(customer_ids(app, customer::Column::Phone.eq(phone.as_str())).await?);
     }
-    if !q.is_indexable() {
-        return Ok(any.add(search::condition(customer::Column::SearchText, q)));
-    }
-    let own = search::matching_ids(conn, Indexed::Customers, q, INDEXED_MATCHES + 1).await?;
-    any = if own.len() as u64 > INDEXED_MATCHES {
-        any.add(search::condition(customer::Column::SearchText, q))
-    } else {
-        any.add(customer::Column::Id.is_in(own))
-    };
-    let users = search::matching_ids(conn, Indexed::Users, q, SEARCH_MATCHES).await?;
-    if !users.is_empty() {
-        let of_users: Vec<Option<i64>> = User::find()
+    if let Some(number) = q.whole_number() {
+        // A whole INN, phone or contract number is looked up by its own index: a long run of
+        // digits is made of the commonest trigrams, which the substring index reads slowly.
+        let by_inn: Vec<i64> = kabinet_store::entities::counterparty::Entity::find()
             .select_only()
-            .column(user::Column::CustomerId)
-            .filter(user::Column::Id.is_in(users))
-            .filter(user::Column::CustomerId.is_not_null())
+            .column(kabinet_store::entities::counterparty::Column::Id)
+            .filter(kabinet_store::entities::counterparty::Column::Inn.starts_with(number))
+            .limit(SEARCH_MATCHES)
             .into_tuple()
             .all(conn)
             .await?;
-        any = any.add(customer::Column::Id.is_in(of_users.into_iter().flatten()));
+        if !by_inn.is_empty() {
+            ids.extend(customer_ids(app, customer::Column::CounterpartyId.is_in(by_inn)).await?);
+        }
+        ids.extend(customer_ids(app, customer::Column::ContractNumber.starts_with(typed.trim())).await?);
+        ids.sort_unstable();
+        ids.dedup();
+        return Ok(Condition::all().add(customer::Column::Id.is_in(if ids.is_empty() { vec![-1] } else { ids })));
     }
-    let counterparties = search::matching_ids(conn, Indexed::Counterparties, q, SEARCH_MATCHES).await?;
-    if !counterparties.is_empty() {
-        any = any.add(customer::Column::CounterpartyId.is_in(counterparties));
+    let own = if q.is_indexable() {
+        search::matching_ids(conn, Indexed::Customers, q, INDEXED_MATCHES + 1).await?
+    } else {
+        Vec::new()
+    };
+    let walk = !q.is_indexable() || own.len() as u64 > INDEXED_MATCHES;
+    if q.is_indexable() {
+        if !walk {
+            ids.extend(own);
+        }
+        let users = search::matching_ids(conn, Indexed::Users, q, SEARCH_MATCHES).await?;
+        if !users.is_empty() {
+            let of_users: Vec<Option<i64>> = User::find()
+                .select_only()
+                .column(user::Column::CustomerId)
+                .filter(user::Column::Id.is_in(users))
+                .filter(user::Column::CustomerId.is_not_null())
+                .into_tuple()
+                .all(conn)
+                .await?;
+            ids.extend(of_users.into_iter().flatten());
+        }
+        let counterparties = search::matching_ids(conn, Indexed::Counterparties, q, SEARCH_MATCHES).await?;
+        if !counterparties.is_empty() {
+            ids.extend(customer_ids(app, customer::Column::CounterpartyId.is_in(counterparties)).await?);
+        }
     }
-    Ok(any)
+    ids.sort_unstable();
+    ids.dedup();
+    Ok(if walk {
+        let mut any = Condition::any().add(search::condition(customer::Column::SearchText, q));
+        if !ids.is_empty() {
+            any = any.add(customer::Column::Id.is_in(ids));
+        }
+        any
+    } else if ids.is_empty() {
+        // Nothing matched: a condition the primary key answers at once.
+        Condition::all().add(customer::Column::Id.eq(-1))
+    } else {
+        Condition::all().add(customer::Column::Id.is_in(ids))
+    })
+}
+
+/// The ids of up to [`SEARCH_MATCHES`] customers matching `condition`, through its index.
+async fn customer_ids(app: &App, condition: sea_orm::sea_query::Expr) -> AppResult<Vec<i64>> {
+    Ok(Customer::find()
+        .select_only()
+        .column(customer::Column::Id)
+        .filter(condition)
+        .limit(SEARCH_MATCHES)
+        .into_tuple()
+        .all(&app.db.conn)
+        .await?)
 }
 
 /// How many customers one search may find through the index before it is checked row by row

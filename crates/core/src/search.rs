@@ -90,6 +90,9 @@ pub const MAX_WORDS: usize = 5;
 /// shorter ones are looked for record by record, in the list's order.
 pub const INDEXED_WORD: usize = 3;
 
+/// Digits from which a number is taken as whole (an INN has 10 or 12, a phone 11).
+pub const WHOLE_NUMBER: usize = 10;
+
 /// A search as typed, in searchable form: the words every match must contain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SearchQuery {
@@ -107,7 +110,15 @@ impl SearchQuery {
         if text.is_empty() {
             return None;
         }
-        let digits = Some(digits(&typed)).filter(|d| is_number_like(&typed) && *d != text);
+        if is_number_like(&typed) {
+            // One number however it is spaced: the text as typed or its bare digits.
+            let digits = Some(digits(&typed)).filter(|d| *d != text);
+            return Some(Self {
+                words: vec![text],
+                digits,
+            });
+        }
+        let digits = None;
         let mut words: Vec<String> = Vec::new();
         for w in text.split(' ') {
             if !words.iter().any(|seen| seen.contains(w)) {
@@ -128,6 +139,16 @@ impl SearchQuery {
     /// The bare digits of a number-like text, when they differ from its words.
     pub fn digits(&self) -> Option<&str> {
         self.digits.as_deref()
+    }
+
+    /// The digits of a typed whole number — as long as an INN or a phone (ten digits or more)
+    /// and nothing but digits and the punctuation between them — which is looked up whole.
+    pub fn whole_number(&self) -> Option<&str> {
+        let number = self.digits.as_deref().or_else(|| {
+            let w = self.words.first()?;
+            (self.words.len() == 1 && w.chars().all(|c| c.is_ascii_digit())).then_some(w.as_str())
+        })?;
+        (number.len() >= WHOLE_NUMBER).then_some(number)
     }
 
     /// Whether every word is long enough for a substring index.
@@ -203,6 +224,17 @@ mod tests {
             Some("79000512345")
         );
         assert_eq!(SearchQuery::parse("0003").unwrap().digits(), None);
+        // A spaced number is one word, so that the index serves it.
+        let phone = SearchQuery::parse("+7 900 051-23-45").unwrap();
+        assert_eq!(phone.words(), ["+7 900 051-23-45"]);
+        assert!(phone.is_indexable());
+        assert_eq!(phone.whole_number(), Some("79000512345"));
+        assert_eq!(
+            SearchQuery::parse("1655000010").unwrap().whole_number(),
+            Some("1655000010")
+        );
+        assert_eq!(SearchQuery::parse("165500").unwrap().whole_number(), None);
+        assert_eq!(SearchQuery::parse("kb-2026-0003").unwrap().whole_number(), None);
     }
 
     #[test]

@@ -137,7 +137,17 @@ impl Db {
             // Parallel workers are started per query: worth it for one big report, ruinous for
             // many small pages at once (a capped count of a filtered customer list took 19 ms
             // with two workers and 3.7 ms without, and waited for them under load).
-            options.map_sqlx_postgres_opts(|o| o.options([("max_parallel_workers_per_gather", "0")]));
+            //
+            // Every statement is planned for its own values: a generic plan cannot see that
+            // `search_text LIKE $1` names a rare substring (use the trigram index) or a common
+            // one (read in the list's order and stop), and chose a scan of a million rows for
+            // part of a login (p95 172 ms instead of the index's few ms).
+            options.map_sqlx_postgres_opts(|o| {
+                o.options([
+                    ("max_parallel_workers_per_gather", "0"),
+                    ("plan_cache_mode", "force_custom_plan"),
+                ])
+            });
         }
         let conn = Database::connect(options).await?;
         Ok(Db {

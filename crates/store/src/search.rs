@@ -115,15 +115,26 @@ pub async fn matching_ids(
 /// makes the text. Rows with nothing searchable stay empty and cost a read next time.
 pub async fn backfill(db: &impl ConnectionTrait) -> Result<u64, DbErr> {
     use crate::entities::{counterparty, customer, payment, ticket, user};
-    Ok(
-        backfill_table::<customer::Entity>(db, customer::Column::Id, customer::Column::SearchText).await?
-            + backfill_table::<user::Entity>(db, user::Column::Id, user::Column::SearchText).await?
-            + backfill_table::<counterparty::Entity>(db, counterparty::Column::Id, counterparty::Column::SearchText)
-                .await?
-            + backfill_table::<ticket::Entity>(db, ticket::Column::Id, ticket::Column::SearchText).await?
-            + backfill_table::<payment::Entity>(db, payment::Column::Id, payment::Column::SearchText).await?,
-    )
+    let filled = backfill_table::<customer::Entity>(db, customer::Column::Id, customer::Column::SearchText).await?
+        + backfill_table::<user::Entity>(db, user::Column::Id, user::Column::SearchText).await?
+        + backfill_table::<counterparty::Entity>(db, counterparty::Column::Id, counterparty::Column::SearchText)
+            .await?
+        + backfill_table::<ticket::Entity>(db, ticket::Column::Id, ticket::Column::SearchText).await?
+        + backfill_table::<payment::Entity>(db, payment::Column::Id, payment::Column::SearchText).await?;
+    if filled >= MERGE_AFTER && db.get_database_backend() == DbBackend::Sqlite {
+        // Rows indexed one by one leave FTS5 with many small segments; one merge keeps
+        // searches reading a few.
+        for table in Indexed::ALL {
+            let fts = table.fts_table();
+            db.execute_unprepared(&format!("INSERT INTO {fts}({fts}) VALUES ('optimize')"))
+                .await?;
+        }
+    }
+    Ok(filled)
 }
+
+/// How many rows a backfill fills before the SQLite search indexes are merged.
+const MERGE_AFTER: u64 = 10_000;
 
 async fn backfill_table<E>(db: &impl ConnectionTrait, id: E::Column, search_text: E::Column) -> Result<u64, DbErr>
 where

@@ -6,13 +6,15 @@ use axum::response::Response;
 use serde::Deserialize;
 
 /// The query string pages share: a success message key after a redirect (`?ok=…`), a page
-/// number and a period.
+/// number, a period and a secret to show once.
 #[derive(Deserialize, Default)]
 pub struct OkQuery {
     pub ok: Option<String>,
     pub page: Option<crate::paging::PageNumber>,
     pub from: Option<String>,
     pub to: Option<String>,
+    /// The token of a secret to show once after the redirect (`crate::handover`).
+    pub handover: Option<String>,
 }
 
 /// The id in a path; anything that is not one is "not found", like an id nobody may see.

@@ -19,6 +19,7 @@ pub mod extract;
 pub mod fakes;
 pub mod form;
 pub mod guard;
+pub mod handover;
 pub mod http;
 pub mod login_activity;
 pub mod metrics;

@@ -107,11 +107,32 @@ async fn a_customer_is_opened_edited_found_and_commented(db: Db) {
             &opening("KB-2026-0100", "vector.sadovaya", "5406000018"),
         )
         .await;
-    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    // Post/Redirect/Get: the card shows the password to hand over once; a reload, the same
+    // address in another session, or a made-up token show nothing.
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let card = ok.location().to_owned();
+    assert!(card.contains("handover="), "{card}");
+    let other_session = w.session_for("manager").await;
+    let elsewhere = w.get(&card, Some(&other_session)).await;
+    assert!(
+        !elsewhere.body.contains(r#"id="generated-password""#),
+        "another session"
+    );
+    let ok = w.get(&card, Some(&manager)).await;
+    assert_eq!(ok.status, StatusCode::OK);
     assert!(
         ok.body.contains(r#"id="generated-password""#),
         "the password to hand over, once"
     );
+    assert_eq!(ok.headers.get(axum::http::header::CACHE_CONTROL).unwrap(), "no-store");
+    let again = w.get(&card, Some(&manager)).await;
+    assert!(
+        !again.body.contains(r#"id="generated-password""#),
+        "a reload shows nothing"
+    );
+    assert!(again.body.contains("Клиент добавлен"));
+    let forged = w.get(&card.replace("handover=", "handover=x"), Some(&manager)).await;
+    assert!(!forged.body.contains(r#"id="generated-password""#));
     assert!(ok.body.contains("ООО «Маяк»") && ok.body.contains("5406000018"));
     assert!(ok.body.contains("Сетевой клиент"));
     let (c0, a0, u0) = before;

@@ -209,7 +209,8 @@ async fn one_form_opens_a_customer_with_its_registry_counterparty_and_licence(db
     let mut good = base("KB-P1-0001", "mayak.one");
     good.push(("licence_plan_id", &lite));
     let opened = w.post_form("/crm/customers", Some(&partner1), &good).await;
-    assert_eq!(opened.status, StatusCode::OK, "{}", opened.body);
+    assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);
+    let opened = w.get(opened.location(), Some(&partner1)).await;
     assert!(opened.body.contains(r#"id="generated-password""#));
     assert!(opened.body.contains("5406000018") && opened.body.contains("Хостел «Маяк»"));
     assert_eq!(counts().await, (before.0 + 1, before.1 + 1, before.2 + 1));

@@ -72,8 +72,13 @@ async fn the_coordinator_manages_its_own_logins(db: Db) {
             ],
         )
         .await;
-    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
-    assert!(made.body.contains("generated-password"));
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    assert!(
+        w.get(made.location(), Some(&coordinator))
+            .await
+            .body
+            .contains("generated-password")
+    );
     let irina = w.user_id("vector.irina").await;
     let u = kabinet_app::access::users::get(&w.t.app, irina).await.unwrap();
     assert_eq!(u.customer_role, Some(kabinet_core::access::CustomerRole::Assistant));
@@ -98,8 +103,13 @@ async fn the_coordinator_manages_its_own_logins(db: Db) {
             &[],
         )
         .await;
-    assert_eq!(reset.status, StatusCode::OK);
-    assert!(reset.body.contains("generated-password"));
+    assert_eq!(reset.status, StatusCode::SEE_OTHER);
+    assert!(
+        w.get(reset.location(), Some(&coordinator))
+            .await
+            .body
+            .contains("generated-password")
+    );
 
     // Not its own login, not another customer's, not a staff member's.
     let own = w.user_id("vector.coord").await;
@@ -416,8 +426,9 @@ async fn a_partner_that_is_not_an_id_creates_nobody(db: Db) {
             ],
         )
         .await;
-    assert_eq!(good.status, StatusCode::OK, "{}", good.body);
-    assert!(good.body.contains("new.support"));
+    assert_eq!(good.status, StatusCode::SEE_OTHER, "{}", good.body);
+    let page = w.get(good.location(), Some(&admin)).await;
+    assert!(page.body.contains("new.support") && page.body.contains("generated-password"));
 }
 
 both_databases!(

@@ -195,8 +195,22 @@ async fn the_customer_list_shows_and_sorts_by_balance_and_licences(db: Db) {
     assert_ne!(asc, desc, "the order turns round");
 }
 
+async fn the_audit_log_reads_in_words(db: Db) {
+    let w = Web::demo(db).await;
+    let admin = w.session_for("admin").await;
+    let page = w.get("/crm/audit?action=customer.create", Some(&admin)).await;
+    assert!(page.body.contains("Клиент добавлен"), "the action in words");
+    assert!(
+        page.body.contains("Клиент: Кафе «Ромашка-плюс»"),
+        "the object by its name"
+    );
+    assert!(page.body.contains("<a href=\"/crm/customers/"), "with a link");
+    assert!(page.body.contains("<details><summary>Запись целиком</summary>"));
+}
+
 both_databases!(
     customers_are_found_by_what_people_type,
     every_list_searches_the_same_way,
-    the_customer_list_shows_and_sorts_by_balance_and_licences
+    the_customer_list_shows_and_sorts_by_balance_and_licences,
+    the_audit_log_reads_in_words
 );

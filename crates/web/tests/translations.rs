@@ -120,6 +120,12 @@ fn every_key_in_use_exists_in_every_language() {
     for o in ["success", "bad_password", "unknown_user", "disabled", "throttled"] {
         keys.push(format!("outcome-{o}"));
     }
+    for action in kabinet_app::audit::wording::ACTIONS {
+        keys.extend(kabinet_app::audit::wording::action_key(action));
+    }
+    for kind in kabinet_app::audit::wording::OBJECT_TYPES {
+        keys.extend(kabinet_app::audit::wording::object_key(kind));
+    }
     for face in ["cabinet", "crm", "api"] {
         keys.push(format!("face-{face}"));
     }

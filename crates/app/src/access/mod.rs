@@ -2,6 +2,7 @@
 //! their logins look like.
 
 pub mod acting;
+pub mod handover;
 pub mod history;
 pub mod login;
 pub mod passwords;

@@ -4,6 +4,7 @@
 
 pub mod keys;
 pub mod views;
+pub mod wording;
 
 use chrono::{DateTime, Utc};
 use kabinet_store::ConnectionTrait;

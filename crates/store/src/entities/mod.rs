@@ -15,6 +15,7 @@ pub mod document;
 pub mod document_order;
 pub mod export_job;
 pub mod guest;
+pub mod handover;
 pub mod holiday_calendar;
 pub mod holiday_calendar_day;
 pub mod ledger_entry;

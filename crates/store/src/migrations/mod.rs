@@ -20,6 +20,7 @@ mod m0014_holidays_2027;
 mod m0015_roles;
 mod m0016_second_factor;
 mod m0017_search;
+mod m0018_handovers;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0015_roles::Migration),
             Box::new(m0016_second_factor::Migration),
             Box::new(m0017_search::Migration),
+            Box::new(m0018_handovers::Migration),
         ]
     }
 }

@@ -7,8 +7,9 @@ use axum::response::{IntoResponse, Response};
 use kabinet_app::App;
 use kabinet_app::access::users;
 use kabinet_app::audit::views::AuditRecord;
-use kabinet_app::audit::{self, AuditFilter};
+use kabinet_app::audit::{self, AuditFilter, wording};
 use serde::Deserialize;
+use std::collections::HashMap;
 
 use crate::cabinet::account::history_page;
 use crate::day_range::DayRange;
@@ -34,7 +35,7 @@ pub struct AuditQuery {
 #[template(path = "crm_audit.html")]
 pub struct AuditPage {
     c: Chrome,
-    records: Vec<AuditRecord>,
+    records: Vec<AuditRow>,
     q: AuditQueryEcho,
     /// The period's fields, with what is wrong with them.
     dates: FormState,
@@ -42,6 +43,46 @@ pub struct AuditPage {
     page: u64,
     pages: u64,
     base: String,
+}
+
+/// One record as people read it: the action in words, the object by its name with a link to
+/// its page; the record itself stays for the "whole record" view.
+pub struct AuditRow {
+    r: AuditRecord,
+    action: String,
+    object: String,
+    link: Option<String>,
+}
+
+fn rows(
+    lang: kabinet_app::i18n::Lang,
+    records: Vec<AuditRecord>,
+    names: &HashMap<(String, String), String>,
+) -> Vec<AuditRow> {
+    records
+        .into_iter()
+        .map(|r| {
+            let action = wording::action_key(&r.action).map_or_else(|| r.action.clone(), |k| lang.t(&k));
+            let kind = wording::object_key(&r.object_type).map_or_else(|| r.object_type.clone(), |k| lang.t(&k));
+            let (object, link) = match r.object_id.as_deref() {
+                Some(id) => {
+                    let named = names.get(&(r.object_type.clone(), id.to_owned()));
+                    let object = match named {
+                        Some(name) => format!("{kind}: {name}"),
+                        None => format!("{kind} #{id}"),
+                    };
+                    (object, wording::object_path(&r.object_type, id))
+                }
+                None => (kind, None),
+            };
+            AuditRow {
+                r,
+                action,
+                object,
+                link,
+            }
+        })
+        .collect()
 }
 
 /// The filter values shown back in the form.
@@ -102,9 +143,10 @@ pub async fn log(State(app): State<App>, ctx: Ctx, Query(q): Query<AuditQuery>) 
         enc(&echo.to)
     );
     let pages = found.pages();
+    let names = wording::object_names(&app, &found.items).await?;
     Ok(AuditPage {
         c: Chrome::new(&ctx.0, "/crm/audit", &app.config.display_time_zone),
-        records: found.items,
+        records: rows(ctx.0.lang, found.items, &names),
         q: echo,
         dates,
         total: found.total,

@@ -20,7 +20,6 @@ use super::licences::{LicenceChoices, licence_choices, licence_defaults, suggest
 use crate::error::WebResult;
 use crate::extract::{Ctx, FormData};
 use crate::form::{FormState, field_errors, with_status};
-use crate::http::no_store;
 use crate::http::path_id;
 use crate::pages::Chrome;
 
@@ -185,19 +184,11 @@ pub async fn create(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResu
     };
     match opening::open(&app, &ctx.actor()?, ctx.user()?, opening).await {
         Ok(opened) => {
-            let generated = opened
+            let card = format!("/crm/customers/{}?ok=customer-created", opened.customer.id);
+            let (login, secret) = opened
                 .login
-                .and_then(|l| l.generated_password.map(|p| (l.user.login, p)));
-            let page = super::customers::card_page(
-                &app,
-                &ctx,
-                opened.customer.id,
-                FormState::empty().with_value("role", "viewer"),
-                generated,
-                Some("customer-created"),
-            )
-            .await?;
-            Ok(no_store(page.into_response()))
+                .map_or((String::new(), None), |l| (l.user.login, l.generated_password));
+            crate::handover::redirect(&app, &ctx, &card, &login, secret.as_deref()).await
         }
         Err(e) => again(&app, &ctx, None, &form, e).await,
     }

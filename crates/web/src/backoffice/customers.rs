@@ -349,12 +349,13 @@ pub async fn card(
     Query(q): Query<OkQuery>,
 ) -> WebResult<Response> {
     let f = FormState::empty().with_value("role", "viewer");
+    let generated = crate::handover::shown_once(&app, &ctx, q.handover.as_deref()).await?;
+    let secret = generated.is_some();
     let period = PeriodQuery { from: q.from, to: q.to };
-    Ok(
-        card_page_for_period(&app, &ctx, path_id(&id)?, f, None, q.ok.as_deref(), &period)
-            .await?
-            .into_response(),
-    )
+    let page = card_page_for_period(&app, &ctx, path_id(&id)?, f, generated, q.ok.as_deref(), &period)
+        .await?
+        .into_response();
+    Ok(if secret { no_store(page) } else { page })
 }
 
 pub async fn create_user(
@@ -377,10 +378,9 @@ pub async fn create_user(
     };
     match result {
         Ok(created) => {
-            let generated = created.generated_password.map(|p| (created.user.login.clone(), p));
-            let f = FormState::empty().with_value("role", "viewer");
-            let page = card_page(&app, &ctx, id, f, generated, Some("user-created")).await?;
-            Ok(no_store(page.into_response()))
+            let card = format!("/crm/customers/{id}?ok=user-created");
+            let secret = created.generated_password.as_deref();
+            crate::handover::redirect(&app, &ctx, &card, &created.user.login, secret).await
         }
         Err(e) => {
             let f = refused(&form, ctx.0.lang, e)?;
@@ -398,17 +398,8 @@ pub async fn reset_user_password(State(app): State<App>, ctx: Ctx, Path(id): Pat
     let target = users::get_manageable(&app, who, id).await?;
     let customer_id = target.customer_id.ok_or(kabinet_app::AppError::NotFound)?;
     let password = users::reset_password(&app, who, &ctx.actor()?, id).await?;
-    let f = FormState::empty().with_value("role", "viewer");
-    let page = card_page(
-        &app,
-        &ctx,
-        customer_id,
-        f,
-        Some((target.login, password)),
-        Some("password-reset"),
-    )
-    .await?;
-    Ok(no_store(page.into_response()))
+    let card = format!("/crm/customers/{customer_id}?ok=password-reset");
+    crate::handover::redirect(&app, &ctx, &card, &target.login, Some(&password)).await
 }
 
 pub async fn toggle_user_active(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {

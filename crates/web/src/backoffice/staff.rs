@@ -29,7 +29,6 @@ pub struct StaffListPage {
     f: FormState,
     roles: Vec<(String, String)>,
     partners: Vec<(String, String)>,
-    generated: Option<(String, String)>,
     q: String,
     role_filter: String,
     page: u64,
@@ -60,13 +59,7 @@ fn partner_options(c: &Chrome, partners: &[Partner]) -> Vec<(String, String)> {
         .collect()
 }
 
-async fn list_page(
-    app: &App,
-    ctx: &Ctx,
-    q: &ListQuery,
-    f: FormState,
-    generated: Option<(String, String)>,
-) -> WebResult<StaffListPage> {
+async fn list_page(app: &App, ctx: &Ctx, q: &ListQuery, f: FormState) -> WebResult<StaffListPage> {
     let c = Chrome::new(&ctx.0, "/crm/staff", &app.config.display_time_zone);
     let page = crate::paging::PageNumber::or_first(q.page);
     let sort = Sort::parse(q.sort.as_deref(), q.dir.as_deref(), &users::STAFF_SORTS);
@@ -89,7 +82,6 @@ async fn list_page(
         c,
         users: found.items,
         f,
-        generated,
         q: q_s,
         role_filter: role_s,
         page: found.page,
@@ -100,7 +92,7 @@ async fn list_page(
 
 pub async fn list(State(app): State<App>, ctx: Ctx, Query(q): Query<ListQuery>) -> WebResult<Response> {
     let f = FormState::empty().with_value("role", "support");
-    Ok(list_page(&app, &ctx, &q, f, None).await?.into_response())
+    Ok(list_page(&app, &ctx, &q, f).await?.into_response())
 }
 
 pub async fn create(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
@@ -110,17 +102,15 @@ pub async fn create(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResu
     };
     match result {
         Ok(created) => {
-            let generated = created.generated_password.map(|p| (created.user.login.clone(), p));
-            let f = FormState::empty().with_value("role", "support");
-            let mut page = list_page(&app, &ctx, &ListQuery::default(), f, generated).await?;
-            page.c.flash = Some(ctx.0.lang.t("flash-user-created"));
-            Ok(no_store(page.into_response()))
+            let user = format!("/crm/staff/{}?ok=user-created", created.user.id);
+            let secret = created.generated_password.as_deref();
+            crate::handover::redirect(&app, &ctx, &user, &created.user.login, secret).await
         }
         Err(e) => {
             let f = refused(&form, ctx.0.lang, e)?;
             Ok(with_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                list_page(&app, &ctx, &ListQuery::default(), f, None).await?,
+                list_page(&app, &ctx, &ListQuery::default(), f).await?,
             ))
         }
     }
@@ -176,19 +166,27 @@ pub async fn detail(
     Path(id): Path<String>,
     Query(q): Query<OkQuery>,
 ) -> WebResult<Response> {
-    Ok(user_page(&app, &ctx, path_id(&id)?, None, None, q.ok.as_deref())
-        .await?
-        .into_response())
+    let generated = crate::handover::shown_once(&app, &ctx, q.handover.as_deref()).await?;
+    let secret = generated.is_some();
+    let page = user_page(
+        &app,
+        &ctx,
+        path_id(&id)?,
+        None,
+        generated.map(|(_, p)| p),
+        q.ok.as_deref(),
+    )
+    .await?
+    .into_response();
+    Ok(if secret { no_store(page) } else { page })
 }
 
 pub async fn reset_password(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
     let id = path_id(&id)?;
+    let target = users::get_manageable(&app, ctx.user()?, id).await?;
     let password = users::reset_password(&app, ctx.user()?, &ctx.actor()?, id).await?;
-    Ok(no_store(
-        user_page(&app, &ctx, id, None, Some(password), Some("password-reset"))
-            .await?
-            .into_response(),
-    ))
+    let to = format!("/crm/staff/{id}?ok=password-reset");
+    crate::handover::redirect(&app, &ctx, &to, &target.login, Some(&password)).await
 }
 
 pub async fn toggle_active(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {

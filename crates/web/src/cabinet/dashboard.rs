@@ -124,7 +124,10 @@ pub async fn customer_user(
     if u.customer_id != Some(customer_id) {
         return Err(WebError::App(AppError::NotFound));
     }
-    Ok(customer_user_page(&app, &ctx, u, None, q.ok.as_deref())
+    let generated = crate::handover::shown_once(&app, &ctx, q.handover.as_deref()).await?;
+    let secret = generated.is_some();
+    let page = customer_user_page(&app, &ctx, u, generated.map(|(_, p)| p), q.ok.as_deref())
         .await?
-        .into_response())
+        .into_response();
+    Ok(if secret { crate::http::no_store(page) } else { page })
 }

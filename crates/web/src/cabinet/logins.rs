@@ -16,7 +16,6 @@ use kabinet_core::access::CustomerRole;
 use crate::error::{WebError, WebResult};
 use crate::extract::{Ctx, FormData};
 use crate::form::{FormState, refused, with_status};
-use crate::http::no_store;
 use crate::pages::Chrome;
 use crate::user_form::UserForm;
 
@@ -72,11 +71,9 @@ pub async fn create(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResu
     };
     match result {
         Ok(created) => {
-            let password = created.generated_password.unwrap_or_default();
-            let page =
-                super::dashboard::customer_user_page(&app, &ctx, created.user, Some(password), Some("user-created"))
-                    .await?;
-            Ok(no_store(page.into_response()))
+            let to = format!("/customer-users/{}?ok=user-created", created.user.id);
+            let secret = created.generated_password.as_deref();
+            crate::handover::redirect(&app, &ctx, &to, &created.user.login, secret).await
         }
         Err(e) => {
             let f = refused(&form, ctx.0.lang, e)?;
@@ -98,9 +95,8 @@ async fn manageable(app: &App, ctx: &Ctx, id: &str) -> WebResult<User> {
 pub async fn reset_password(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
     let target = manageable(&app, &ctx, &id).await?;
     let password = users::reset_password(&app, ctx.user()?, &ctx.actor()?, target.id).await?;
-    let target = users::get(&app, target.id).await?;
-    let page = super::dashboard::customer_user_page(&app, &ctx, target, Some(password), Some("password-reset")).await?;
-    Ok(no_store(page.into_response()))
+    let to = format!("/customer-users/{}?ok=password-reset", target.id);
+    crate::handover::redirect(&app, &ctx, &to, &target.login, Some(&password)).await
 }
 
 pub async fn toggle_active(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {

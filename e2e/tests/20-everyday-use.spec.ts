@@ -129,3 +129,33 @@ test('the audit log reads in words, names its objects with links and keeps the r
   await expect(first.locator('td.changes code')).toBeVisible();
   await shot(page, 'audit-in-words');
 });
+
+test('on a 360 px phone list rows are cards: every value shown under its column name', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 780 });
+  await loginCabinet(page, 'vector.coord', DEMO_PASSWORD);
+  for (const [path, table] of [
+    ['/payments', 'table#payments-list'],
+    ['/tickets', 'table#tickets-list'],
+    ['/', 'table#recent-payments'],
+  ]) {
+    await page.goto(path);
+    const cells = page.locator(`${table} tbody td[data-label]`);
+    if ((await cells.count()) === 0) continue;
+    for (const cell of (await cells.all()).slice(0, 12)) {
+      const box = await cell.boundingBox();
+      expect(box, `${path}: a cell is shown`).toBeTruthy();
+      expect(box!.x + box!.width, `${path}: nothing cut off at the right`).toBeLessThanOrEqual(360);
+    }
+    await shot(page, `phone-${path === '/' ? 'dashboard' : path.slice(1)}`);
+  }
+});
+
+test('on a 360 px phone the back-office customer list shows each balance', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 780 });
+  await loginCrm(page, 'manager', DEMO_PASSWORD);
+  await page.goto('/crm/customers');
+  const amount = page.locator('table#customers tbody td.balance').first();
+  const box = await amount.boundingBox();
+  expect(box!.x + box!.width).toBeLessThanOrEqual(360);
+  await shot(page, 'phone-crm-customers');
+});

@@ -296,7 +296,7 @@ async fn customers_are_isolated(db: Db) {
     let vector_id = {
         let manager = w.session_for("manager").await;
         let all = w.get("/crm/customers?q=KB-2026-0001", Some(&manager)).await;
-        let row = r#"<td><a href="/crm/customers/"#;
+        let row = r#"<a href="/crm/customers/"#;
         let at = all.body.find(row).unwrap() + row.len();
         all.body[at..].split('"').next().unwrap().to_owned()
     };

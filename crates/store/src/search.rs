@@ -35,6 +35,27 @@ impl Indexed {
     }
 }
 
+/// The `ActiveModelBehavior` of an entity with a search text: before every save the text is
+/// made from the listed fields (`field` a text, `optional` an optional text, `phone` an
+/// optional phone, kept also as digits), unless the save does not carry all of them.
+macro_rules! search_text_from {
+    ($($kind:ident $field:ident),+ $(,)?) => {
+        #[async_trait::async_trait]
+        impl ActiveModelBehavior for ActiveModel {
+            async fn before_save<C: ConnectionTrait>(mut self, _db: &C, _insert: bool) -> Result<Self, DbErr> {
+                let text = (|| {
+                    Some(kabinet_core::search::SearchText::new()$(.$kind($crate::search::search_text_from!(@value $kind self.$field)))+)
+                })();
+                crate::search::refresh(&mut self.search_text, text);
+                Ok(self)
+            }
+        }
+    };
+    (@value field $value:expr) => { $value.try_as_ref()? };
+    (@value $other:ident $value:expr) => { $value.try_as_ref()?.as_deref() };
+}
+pub(crate) use search_text_from;
+
 /// Sets `slot` to `computed` when the row's fields were all known (`None` when the save does
 /// not carry them, as a partial update does not) and the text changed, so that an unchanged
 /// row does not rewrite its index entry.

@@ -33,19 +33,4 @@ pub struct Model {
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
 pub enum Relation {}
 
-#[async_trait::async_trait]
-impl ActiveModelBehavior for ActiveModel {
-    async fn before_save<C: ConnectionTrait>(mut self, _db: &C, _insert: bool) -> Result<Self, DbErr> {
-        let text = (|| {
-            Some(
-                kabinet_core::search::SearchText::new()
-                    .field(self.inn.try_as_ref()?)
-                    .optional(self.ogrn.try_as_ref()?.as_deref())
-                    .field(self.short_name.try_as_ref()?)
-                    .field(self.full_name.try_as_ref()?),
-            )
-        })();
-        crate::search::refresh(&mut self.search_text, text);
-        Ok(self)
-    }
-}
+crate::search::search_text_from!(field inn, optional ogrn, field short_name, field full_name);

@@ -55,21 +55,4 @@ impl Related<super::user::Entity> for Entity {
     }
 }
 
-#[async_trait::async_trait]
-impl ActiveModelBehavior for ActiveModel {
-    async fn before_save<C: ConnectionTrait>(mut self, _db: &C, _insert: bool) -> Result<Self, DbErr> {
-        let text = (|| {
-            Some(
-                kabinet_core::search::SearchText::new()
-                    .field(self.name.try_as_ref()?)
-                    .field(self.contract_number.try_as_ref()?)
-                    .phone(self.phone.try_as_ref()?.as_deref())
-                    .optional(self.email.try_as_ref()?.as_deref())
-                    .optional(self.city.try_as_ref()?.as_deref())
-                    .optional(self.contact_person.try_as_ref()?.as_deref()),
-            )
-        })();
-        crate::search::refresh(&mut self.search_text, text);
-        Ok(self)
-    }
-}
+crate::search::search_text_from!(field name, field contract_number, phone phone, optional email, optional city, optional contact_person);

@@ -47,17 +47,4 @@ impl Related<super::account::Entity> for Entity {
     }
 }
 
-#[async_trait::async_trait]
-impl ActiveModelBehavior for ActiveModel {
-    async fn before_save<C: ConnectionTrait>(mut self, _db: &C, _insert: bool) -> Result<Self, DbErr> {
-        let text = (|| {
-            Some(
-                kabinet_core::search::SearchText::new()
-                    .field(self.description.try_as_ref()?)
-                    .optional(self.document_number.try_as_ref()?.as_deref()),
-            )
-        })();
-        crate::search::refresh(&mut self.search_text, text);
-        Ok(self)
-    }
-}
+crate::search::search_text_from!(field description, optional document_number);

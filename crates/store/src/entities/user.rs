@@ -46,19 +46,4 @@ impl Related<super::customer::Entity> for Entity {
     }
 }
 
-#[async_trait::async_trait]
-impl ActiveModelBehavior for ActiveModel {
-    async fn before_save<C: ConnectionTrait>(mut self, _db: &C, _insert: bool) -> Result<Self, DbErr> {
-        let text = (|| {
-            Some(
-                kabinet_core::search::SearchText::new()
-                    .field(self.login.try_as_ref()?)
-                    .field(self.display_name.try_as_ref()?)
-                    .optional(self.email.try_as_ref()?.as_deref())
-                    .phone(self.phone.try_as_ref()?.as_deref()),
-            )
-        })();
-        crate::search::refresh(&mut self.search_text, text);
-        Ok(self)
-    }
-}
+crate::search::search_text_from!(field login, field display_name, optional email, phone phone);

@@ -34,6 +34,7 @@ test('after a staff reset the customer must choose a new password', async ({
   await rows.filter({ hasText: 'Ромашка-плюс' }).locator('a[href^="/crm/customers/"]').first().click();
   await expect(crm).toHaveURL((u) => /^\/crm\/customers\/[^/]+$/.test(u.pathname));
   await expect(crm.locator('h1')).toContainText(VECTOR);
+  await crm.locator('#card-tabs a[data-tab="users"]').click();
   const users = crm.locator('table#customer-users');
   await expect(users).toBeVisible();
   await shot(crm, 'crm-customer');

@@ -111,6 +111,7 @@ test('the admin adds a cabinet user to a customer; it signs in and must change t
   await expect(crm.locator('h1')).toContainText('Кузнецов Артём Валерьевич');
 
   const login = `e2e.user.${Date.now().toString(36)}`;
+  await crm.locator('#card-tabs a[data-tab="users"]').click();
   const form = crm.locator('form#create-customer-user');
   await form.locator('input[name="login"]').fill(login);
   await form.locator('input[name="display_name"]').fill('Кузнецова Мария Ивановна');

@@ -14,6 +14,7 @@ test('an accountant registers a bank transfer and the customer sees the new bala
   await loginCrm(crm, 'accountant', DEMO_PASSWORD);
   await crm.goto('/crm/customers');
   await crm.locator('table#customers tbody tr').filter({ hasText: VECTOR }).locator('a[href^="/crm/customers/"]').first().click();
+  await crm.locator('#card-tabs a[data-tab="billing"]').click();
   await crm.locator('table#accounts a[href^="/crm/accounts/"]').first().click();
   await expect(crm.locator('#account-number')).toBeVisible();
   const form = crm.locator('form#register-payment');

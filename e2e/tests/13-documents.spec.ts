@@ -18,6 +18,7 @@ test('an accountant issues a reconciliation act and the customer downloads it', 
     .locator('a[href^="/crm/customers/"]')
     .first()
     .click();
+  await page.locator('#card-tabs a[data-tab="billing"]').click();
   await page.locator('#customer-documents').click();
   await expect(page).toHaveURL((u) => /^\/crm\/customers\/\d+\/documents$/.test(u.pathname));
 

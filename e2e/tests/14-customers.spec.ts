@@ -46,6 +46,8 @@ test('a manager registers a counterparty by INN and opens a customer with it in 
   await expect(page.locator('#generated-password')).toHaveCount(0);
   await expect(page.locator('#customer-counterparty')).toContainText('6315000012');
   await expect(page.locator('#point-data')).toContainText('Сетевой клиент');
+  await page.locator('#card-tabs a[data-tab="comments"]').click();
+  await expect(page).toHaveURL(/[?&]tab=comments/);
   await page.locator('#f-comment-text').fill('Подключение согласовано с Ольгой');
   await page.locator('form#comment-form button[type="submit"]').click();
   await expect(page.locator('#comment-list')).toContainText('Подключение согласовано');

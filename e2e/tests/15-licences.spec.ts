@@ -50,6 +50,7 @@ test('a partner opens a customer with its counterparty by INN, point, login and 
   // The login to hand over, the counterparty fetched by INN, and the licence paid by the partner.
   await generatedPassword(page);
   await expect(page.locator('#customer-counterparty')).toContainText('5406000018');
+  await page.locator('#card-tabs a[data-tab="services"]').click();
   const row = page.locator('table#licences tbody tr').first();
   await expect(row).toContainText('Хостел «Маяк»');
   await expect(row).toHaveAttribute('data-status', 'active');
@@ -65,6 +66,7 @@ test('a partner sees neither another partner\'s customer nor its licence', async
   await other.goto('/crm/customers?q=KB-2026-0003');
   await other.locator('table#customers a', { hasText: 'Тихая заводь' }).first().click();
   const customerUrl = new URL(other.url()).pathname;
+  await other.locator('#card-tabs a[data-tab="services"]').click();
   await other.locator('table#licences a').first().click();
   const licenceUrl = new URL(other.url()).pathname;
   expect(licenceUrl).toMatch(/^\/crm\/licences\/\d+$/);
@@ -133,6 +135,7 @@ test('deleting a licence offers the guest export first, then deletes for good', 
   await loginCrm(page, 'manager', DEMO_PASSWORD);
   await page.goto('/crm/customers?q=KB-2026-0002');
   await page.locator('table#customers a', { hasText: 'Колосок' }).first().click();
+  await page.locator('#card-tabs a[data-tab="services"]').click();
   await page.locator('#new-licence').click();
   const form = page.locator('form#licence-form');
   await form.locator('input[name="point_name"]').fill(`Пекарня на Вокзальной ${RUN}`);

@@ -8,7 +8,7 @@ test('the customer card shows sign-in activity for a chosen period, the routers 
   await expect(rows).toHaveCount(1);
   await rows.first().locator('a').click();
 
-  await page.locator('#card-tabs a[href="#statistics"]').click();
+  await page.locator('#card-tabs a[data-tab="statistics"]').click();
   const stats = page.locator('section#statistics');
   await expect(stats.locator('#activity-chart svg')).toBeVisible();
   // The demo has a month of sign-ins: thirty bars, some of them days with sign-ins.
@@ -29,9 +29,9 @@ test('the customer card shows sign-in activity for a chosen period, the routers 
   await page.locator('section#statistics button[type="submit"]').click();
   await expect(page.locator('#activity-error')).toBeVisible();
 
-  await page.locator('#card-tabs a[href="#router-tab"]').click();
+  await page.locator('#card-tabs a[data-tab="router"]').click();
   await expect(page.locator('table#routers tbody tr')).toHaveCount(1);
-  await page.locator('#card-tabs a[href="#audit"]').click();
+  await page.locator('#card-tabs a[data-tab="audit"]').click();
   await expect(page.locator('table#customer-audit')).toBeVisible();
   await logout(page);
 });

@@ -18,6 +18,7 @@ pub mod config;
 pub mod crm;
 pub mod customers;
 pub mod demo;
+pub mod desk;
 pub mod documents;
 pub mod error;
 pub mod exports;

@@ -48,11 +48,30 @@ impl SecretBox {
                 SystemRandom::new()
                     .fill(&mut key)
                     .map_err(|_| "no randomness for a new secret key".to_owned())?;
-                write_owner_only(&path, &hex::encode(key)).map_err(|e| format!("creating {}: {e}", path.display()))?;
-                Ok(SecretBox::new(&key))
+                match write_owner_only(&path, &hex::encode(key)) {
+                    Ok(()) => Ok(SecretBox::new(&key)),
+                    // Another process starting at the same moment made the key first: use
+                    // theirs, once it has finished writing it.
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => SecretBox::key_made_by_another(&path),
+                    Err(e) => Err(format!("creating {}: {e}", path.display())),
+                }
             }
             Err(e) => Err(format!("reading {}: {e}", path.display())),
         }
+    }
+
+    /// The key file another process is writing, read once it holds a whole key.
+    fn key_made_by_another(path: &Path) -> Result<SecretBox, String> {
+        let mut last = String::new();
+        for _ in 0..100 {
+            match std::fs::read_to_string(path).map(|t| parse_key(t.trim())) {
+                Ok(Ok(key)) => return Ok(SecretBox::new(&key)),
+                Ok(Err(e)) => last = e,
+                Err(e) => last = e.to_string(),
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        Err(format!("{}: {last}", path.display()))
     }
 
     /// `plain` encrypted with a fresh nonce.

@@ -29,6 +29,44 @@ pub struct Document {
     pub footer: String,
 }
 
+/// First strong isolate and pop directional isolate (Unicode's bidirectional algorithm).
+const FSI: char = '\u{2068}';
+const PDI: char = '\u{2069}';
+
+fn isolate(text: &mut String) {
+    if !text.is_empty() {
+        text.insert(0, FSI);
+        text.push(PDI);
+    }
+}
+
+impl Document {
+    /// The document with every printed value set apart by Unicode isolates, each ordered by
+    /// its own first strong letter: in a right-to-left document a Russian or Latin name keeps
+    /// its closing quote and full stop at its own end instead of the paragraph's (the layout's
+    /// bidirectional pass honours the isolates; fonts print them as nothing).
+    pub fn with_isolated_values(&self) -> Document {
+        let mut doc = self.clone();
+        isolate(&mut doc.title);
+        if let Some(s) = doc.subtitle.as_mut() {
+            isolate(s);
+        }
+        for party in &mut doc.parties {
+            isolate(&mut party.name);
+            party.lines.iter_mut().for_each(|f| isolate(&mut f.value));
+        }
+        for fact in doc.facts.iter_mut().chain(&mut doc.totals).chain(&mut doc.signatures) {
+            isolate(&mut fact.value);
+        }
+        for row in &mut doc.table.rows {
+            row.cells.iter_mut().for_each(isolate);
+        }
+        doc.notes.iter_mut().for_each(isolate);
+        isolate(&mut doc.footer);
+        doc
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Party {
     /// "Seller", "Buyer".

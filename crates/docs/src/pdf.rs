@@ -103,7 +103,12 @@ fn diagnostics(errors: &[SourceDiagnostic]) -> String {
 }
 
 fn compile(doc: &Document) -> Result<PagedDocument, RenderError> {
-    let data = serde_json::to_vec(doc).map_err(|e| RenderError::Template(e.to_string()))?;
+    let data = if doc.rtl {
+        serde_json::to_vec(&doc.with_isolated_values())
+    } else {
+        serde_json::to_vec(doc)
+    }
+    .map_err(|e| RenderError::Template(e.to_string()))?;
     let world = DocumentWorld { data: Bytes::new(data) };
     let compiled = typst::compile::<PagedDocument>(&world).output;
     // The compiler memoises work between documents; keeping only what recent documents used
@@ -131,6 +136,9 @@ pub struct Layout {
     pub missing_glyphs: usize,
     /// Families of the fonts the runs were set in.
     pub fonts: Vec<String>,
+    /// Where each run starts across its page, in points from the left edge (same order as
+    /// `runs`), to check the order a reader sees.
+    pub run_x: Vec<f64>,
 }
 
 impl Layout {
@@ -148,19 +156,21 @@ pub fn layout(doc: &Document) -> Result<Layout, RenderError> {
         ..Default::default()
     };
     for page in paged.pages() {
-        collect(&page.frame, &mut out);
+        collect(&page.frame, 0.0, &mut out);
     }
     out.fonts.sort();
     out.fonts.dedup();
     Ok(out)
 }
 
-fn collect(frame: &Frame, out: &mut Layout) {
-    for (_, item) in frame.items() {
+fn collect(frame: &Frame, x: f64, out: &mut Layout) {
+    for (pos, item) in frame.items() {
+        let at = x + pos.x.to_pt();
         match item {
-            FrameItem::Group(g) => collect(&g.frame, out),
+            FrameItem::Group(g) => collect(&g.frame, at + g.transform.tx.to_pt(), out),
             FrameItem::Text(t) => {
                 out.runs.push(t.text.to_string());
+                out.run_x.push(at);
                 out.missing_glyphs += t.glyphs.iter().filter(|g| g.id == 0).count();
                 out.fonts.push(t.font.info().family.clone());
             }

@@ -109,3 +109,35 @@ fn html_is_standalone_and_directional() {
     assert!(!page.contains("<script"), "no scripts");
     assert!(page.contains(r#"class="num""#), "amount columns aligned");
 }
+
+/// A Russian name inside a Persian document keeps its closing guillemet at its own end: each
+/// value is isolated, so its characters are ordered by its own direction and not pulled to the
+/// Persian side (the whole name is one left-to-right run), and the isolating marks print as
+/// nothing.
+#[test]
+fn names_in_another_script_keep_their_punctuation_in_a_persian_document() {
+    let name = "Кафе «Ромашка-плюс» на Садовой/ООО «Вектор»";
+    let mut doc = sample("fa", true, name, "پشتیبانی دستگاه");
+    doc.title = "صورتحساب شماره ۱۷".into();
+    doc.facts = vec![Fact::new("دوره", "01.11.2026 – 30.11.2026.")];
+    let l = layout(&doc).unwrap();
+    assert_eq!(l.missing_glyphs, 0, "the isolating marks print as nothing");
+    // Left to right inside the name: the closing guillemet after "Вектор" is to its right,
+    // not thrown to the far (Persian) end of the line.
+    let at = |text: &str, after: usize| {
+        let i = after + l.runs[after..].iter().position(|r| r.trim() == text).unwrap();
+        (i, l.run_x[i])
+    };
+    let (vector, vector_x) = at("Вектор", 0);
+    let (_, closing_x) = at("»", vector);
+    assert!(
+        closing_x > vector_x,
+        "» at {closing_x}, Вектор at {vector_x}: {:?}",
+        l.runs
+    );
+    // The HTML form isolates the same values.
+    assert!(html(&doc).contains("<div class=\"name\"><bdi>Кафе «Ромашка-плюс»"));
+    // The same document in Russian has nothing to isolate and is laid out as before.
+    let ru = layout(&sample("ru", false, name, "Услуга")).unwrap();
+    assert!(ru.runs.iter().all(|r| !r.contains('\u{2068}')));
+}

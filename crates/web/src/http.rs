@@ -15,6 +15,8 @@ pub struct OkQuery {
     pub to: Option<String>,
     /// The token of a secret to show once after the redirect (`crate::handover`).
     pub handover: Option<String>,
+    /// The tab of a page made of tabs (the customer card).
+    pub tab: Option<String>,
 }
 
 /// The id in a path; anything that is not one is "not found", like an id nobody may see.

@@ -16,6 +16,37 @@ pub struct NavItem {
     pub active: bool,
 }
 
+/// Links of one area of the product under its heading (no heading for the home page and the
+/// reader's own settings, which stand alone).
+#[derive(Debug, Clone)]
+pub struct NavGroup {
+    pub label: Option<String>,
+    pub items: Vec<NavItem>,
+}
+
+/// The areas the back office's menu is grouped by, in the menu's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Area {
+    Start,
+    Customers,
+    Support,
+    Money,
+    Administration,
+    Own,
+}
+
+impl Area {
+    fn label_key(self) -> Option<&'static str> {
+        match self {
+            Area::Start | Area::Own => None,
+            Area::Customers => Some("nav-area-customers"),
+            Area::Support => Some("nav-area-support"),
+            Area::Money => Some("nav-area-money"),
+            Area::Administration => Some("nav-area-administration"),
+        }
+    }
+}
+
 /// The frame around every page.
 #[derive(Debug, Clone)]
 pub struct Chrome {
@@ -25,7 +56,7 @@ pub struct Chrome {
     pub path: String,
     pub user_name: Option<String>,
     pub user_role: Option<String>,
-    pub nav: Vec<NavItem>,
+    pub nav: Vec<NavGroup>,
     /// A success message (already translated).
     pub flash: Option<String>,
     pub time_zone: String,
@@ -36,31 +67,58 @@ pub struct Chrome {
     acting: bool,
 }
 
-const CABINET_NAV: &[(&str, &str, Permission)] = &[
-    ("/", "nav-dashboard", Permission::CabinetView),
-    ("/services", "services", Permission::CabinetView),
-    ("/payments", "nav-payments", Permission::CabinetView),
-    ("/documents", "nav-documents", Permission::CabinetView),
-    ("/tickets", "nav-tickets", Permission::CabinetView),
-    ("/activity", "nav-activity", Permission::CabinetView),
-    ("/profile", "nav-profile", Permission::OwnAccount),
-    ("/sessions", "nav-sessions", Permission::OwnAccount),
-    ("/login-history", "nav-login-history", Permission::OwnAccount),
+/// The cabinet's menu: one row of links, all of one area.
+const CABINET_NAV: &[(&str, &str, Permission, Area)] = &[
+    ("/", "nav-dashboard", Permission::CabinetView, Area::Start),
+    ("/services", "services", Permission::CabinetView, Area::Start),
+    ("/payments", "nav-payments", Permission::CabinetView, Area::Start),
+    ("/documents", "nav-documents", Permission::CabinetView, Area::Start),
+    ("/tickets", "nav-tickets", Permission::CabinetView, Area::Start),
+    ("/activity", "nav-activity", Permission::CabinetView, Area::Start),
+    ("/profile", "nav-profile", Permission::OwnAccount, Area::Own),
+    ("/sessions", "nav-sessions", Permission::OwnAccount, Area::Own),
+    ("/login-history", "nav-login-history", Permission::OwnAccount, Area::Own),
 ];
 
-const CRM_NAV: &[(&str, &str, Permission)] = &[
-    ("/crm", "nav-home", Permission::BackOffice),
-    ("/crm/customers", "nav-customers", Permission::CustomersRead),
-    ("/crm/tickets", "nav-tickets", Permission::TicketsWork),
-    ("/crm/counterparties", "nav-counterparties", Permission::CustomersRead),
-    ("/crm/verification", "nav-verification", Permission::VerificationManage),
-    ("/crm/payments", "nav-payments", Permission::BillingRead),
-    ("/crm/plans", "nav-plans", Permission::BillingRead),
-    ("/crm/sla", "nav-sla", Permission::BackOffice),
-    ("/crm/staff", "nav-staff", Permission::StaffUsersManage),
-    ("/crm/audit", "nav-audit", Permission::AuditRead),
-    ("/crm/outbox", "nav-outbox", Permission::OutboxRead),
-    ("/crm/profile", "nav-profile", Permission::OwnAccount),
+/// The back office's menu, grouped by area; each area's links are consecutive.
+const CRM_NAV: &[(&str, &str, Permission, Area)] = &[
+    ("/crm", "nav-home", Permission::BackOffice, Area::Start),
+    (
+        "/crm/customers",
+        "nav-customers",
+        Permission::CustomersRead,
+        Area::Customers,
+    ),
+    (
+        "/crm/counterparties",
+        "nav-counterparties",
+        Permission::CustomersRead,
+        Area::Customers,
+    ),
+    (
+        "/crm/verification",
+        "nav-verification",
+        Permission::VerificationManage,
+        Area::Customers,
+    ),
+    ("/crm/tickets", "nav-tickets", Permission::TicketsWork, Area::Support),
+    ("/crm/sla", "nav-sla", Permission::BackOffice, Area::Support),
+    ("/crm/payments", "nav-payments", Permission::BillingRead, Area::Money),
+    ("/crm/plans", "nav-plans", Permission::BillingRead, Area::Money),
+    (
+        "/crm/staff",
+        "nav-staff",
+        Permission::StaffUsersManage,
+        Area::Administration,
+    ),
+    ("/crm/audit", "nav-audit", Permission::AuditRead, Area::Administration),
+    (
+        "/crm/outbox",
+        "nav-outbox",
+        Permission::OutboxRead,
+        Area::Administration,
+    ),
+    ("/crm/profile", "nav-profile", Permission::OwnAccount, Area::Own),
 ];
 
 impl Chrome {
@@ -208,12 +266,11 @@ impl Chrome {
     }
 }
 
-fn nav_for(i: &Identity, face: FaceOf, lang: Lang, path: &str) -> Vec<NavItem> {
+fn nav_for(i: &Identity, face: FaceOf, lang: Lang, path: &str) -> Vec<NavGroup> {
     let table = if face == FaceOf::Crm { CRM_NAV } else { CABINET_NAV };
-    table
-        .iter()
-        .filter(|(_, _, p)| allows(Some(i.role), *p))
-        .map(|(href, key, _)| NavItem {
+    let mut groups: Vec<(Area, NavGroup)> = Vec::new();
+    for (href, key, _, area) in table.iter().filter(|(_, _, p, _)| allows(Some(i.role), *p)) {
+        let item = NavItem {
             href,
             label: lang.t(key),
             active: if *href == "/" || *href == "/crm" {
@@ -221,8 +278,19 @@ fn nav_for(i: &Identity, face: FaceOf, lang: Lang, path: &str) -> Vec<NavItem> {
             } else {
                 path.starts_with(href)
             },
-        })
-        .collect()
+        };
+        match groups.last_mut() {
+            Some((last, group)) if last == area => group.items.push(item),
+            _ => groups.push((
+                *area,
+                NavGroup {
+                    label: area.label_key().map(|k| lang.t(k)),
+                    items: vec![item],
+                },
+            )),
+        }
+    }
+    groups.into_iter().map(|(_, g)| g).collect()
 }
 
 /// Page numbers for a pager: (number, is current).

@@ -67,16 +67,29 @@ async fn the_card_shows_login_activity_router_and_audit(db: Db) {
     assert_eq!(figure(&card.body, "activity-logins"), 3);
     assert_eq!(card.body.matches("<rect class=\"bar\"").count(), 15, "one bar a day");
     assert!(card.body.contains("2022-04-08: 2"), "the local day of a late sign-in");
-    for section in [
-        "id=\"card-tabs\"",
-        "id=\"statistics\"",
-        "id=\"router-tab\"",
-        "id=\"audit\"",
-    ] {
-        assert!(card.body.contains(section), "{section}");
+    // One tab at a time: a period is the statistics tab's.
+    assert!(card.body.contains("id=\"card-tabs\""));
+    assert!(card.body.contains("id=\"statistics\""));
+    assert!(card.body.contains("data-tab=\"statistics\" aria-current=\"page\""));
+    for other in ["id=\"router-tab\"", "id=\"audit\"", "id=\"point-data\""] {
+        assert!(!card.body.contains(other), "{other} is another tab");
     }
-    // The router section lists the hotspot with its actions.
-    assert!(card.body.contains("/firmware\""), "firmware action");
+    // The router tab lists the hotspot with its actions; the audit tab the card's records.
+    let router = w
+        .get(&format!("/crm/customers/{vector}?tab=router"), Some(&admin))
+        .await;
+    assert!(router.body.contains("id=\"router-tab\""));
+    assert!(router.body.contains("/firmware\""), "firmware action");
+    assert!(!router.body.contains("id=\"statistics\""));
+    let audit = w.get(&format!("/crm/customers/{vector}?tab=audit"), Some(&admin)).await;
+    assert!(audit.body.contains("id=\"customer-audit\""));
+    // An unknown tab is the first one, not an error.
+    let odd = w
+        .get(&format!("/crm/customers/{vector}?tab=%3Cscript%3E"), Some(&admin))
+        .await;
+    assert_eq!(odd.status, StatusCode::OK);
+    assert!(odd.body.contains("id=\"point-data\""));
+    assert!(!odd.body.contains("<script>"));
 
     // A period that cannot be shown is explained, and the default one is shown instead.
     for (from, to, message) in [
@@ -101,7 +114,7 @@ async fn the_card_shows_login_activity_router_and_audit(db: Db) {
         )
         .await;
     assert!(commented.status.is_redirection(), "{}", commented.status);
-    let card = w.get(&format!("/crm/customers/{vector}"), Some(&admin)).await;
+    let card = w.get(&format!("/crm/customers/{vector}?tab=audit"), Some(&admin)).await;
     let audit = &card.body[card.body.find("id=\"customer-audit\"").unwrap()..];
     assert!(
         audit.contains("data-action=\"comment.add\""),
@@ -111,9 +124,16 @@ async fn the_card_shows_login_activity_router_and_audit(db: Db) {
     // A partner sees its own customer's card without the audit section, and never another's.
     let guest_house = customer_of(&w, "zavod.coord").await;
     let partner = w.session_for("partner2").await;
-    let own = w.get(&format!("/crm/customers/{guest_house}"), Some(&partner)).await;
+    let own = w
+        .get(&format!("/crm/customers/{guest_house}?tab=statistics"), Some(&partner))
+        .await;
     assert_eq!(own.status, StatusCode::OK);
-    assert!(own.body.contains("id=\"statistics\"") && !own.body.contains("id=\"customer-audit\""));
+    assert!(own.body.contains("id=\"statistics\"") && !own.body.contains("data-tab=\"audit\""));
+    // Asking for the audit tab shows the first tab instead.
+    let asked = w
+        .get(&format!("/crm/customers/{guest_house}?tab=audit"), Some(&partner))
+        .await;
+    assert!(asked.body.contains("id=\"point-data\"") && !asked.body.contains("id=\"customer-audit\""));
     assert_eq!(
         w.get(&format!("/crm/customers/{vector}"), Some(&partner)).await.status,
         StatusCode::NOT_FOUND

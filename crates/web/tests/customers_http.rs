@@ -228,7 +228,10 @@ async fn a_customer_is_opened_edited_found_and_commented(db: Db) {
         )
         .await;
     assert_eq!(added.status, StatusCode::SEE_OTHER);
-    let card = w.get(&format!("/crm/customers/{}", new.id), Some(&support)).await;
+    assert!(added.location().contains("tab=comments"), "back on the comments tab");
+    let card = w
+        .get(&format!("/crm/customers/{}?tab=comments", new.id), Some(&support))
+        .await;
     let title = &card.body[card.body.find("<title>").unwrap()..card.body.find("</title>").unwrap()];
     assert!(!title[7..].contains('<'), "the page title is text: {title}");
     assert!(

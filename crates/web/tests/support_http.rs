@@ -306,7 +306,9 @@ async fn a_ticket_from_the_cabinet_to_the_back_office_and_back(db: Db) {
 
     // A ticket taken by phone: staff open it for the customer from its card.
     let customer = t.customer_id;
-    let card = w.get(&format!("/crm/customers/{customer}"), Some(&staff)).await;
+    let card = w
+        .get(&format!("/crm/customers/{customer}?tab=support"), Some(&staff))
+        .await;
     assert!(
         card.body
             .contains(&format!("href=\"/crm/customers/{customer}/tickets/new\""))
@@ -429,7 +431,9 @@ async fn a_customer_without_services_is_told_why(db: Db) {
         )
         .await;
     assert_eq!(on.status, StatusCode::SEE_OTHER);
-    let card = w.get(&format!("/crm/customers/{}", c.id), Some(&manager)).await;
+    let card = w
+        .get(&format!("/crm/customers/{}?tab=support", c.id), Some(&manager))
+        .await;
     assert!(
         card.body.contains("id=\"f-pay_per_case\" checked"),
         "the card shows the terms"

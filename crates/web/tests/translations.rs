@@ -96,6 +96,9 @@ fn every_key_in_use_exists_in_every_language() {
     for r in CustomerRole::ALL {
         keys.push(format!("role-{}", r.as_str()));
     }
+    for k in kabinet_app::desk::FIGURE_KEYS {
+        keys.push(format!("desk-{k}"));
+    }
     for s in [
         "status-active",
         "status-disabled",

@@ -103,3 +103,14 @@ acting-banner = You are in the customer's cabinet as staff member
 acting-leave = Leave the customer's cabinet
 err-customer-has-no-login = The customer has no active cabinet login.
 refresh = Refresh
+
+desk-title = Today's work
+desk-my_open_tickets = My open tickets
+desk-breaching_soon = Due soon
+desk-breached = Overdue
+desk-unassigned = Unassigned
+desk-verifications_waiting = INN checks waiting
+desk-payments_today = Payments today
+desk-documents_running = Documents being made
+desk-my_exports_running = My exports running
+desk-outbox_failed = Messages not delivered

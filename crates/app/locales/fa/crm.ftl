@@ -103,3 +103,14 @@ acting-banner = شما به‌عنوان کارمند در پنل مشتری ه�
 acting-leave = خروج از پنل مشتری
 err-customer-has-no-login = مشتری هیچ کاربر فعالی برای پنل ندارد.
 refresh = تازه‌سازی
+
+desk-title = کارهای امروز
+desk-my_open_tickets = درخواست‌های باز من
+desk-breaching_soon = نزدیک به پایان مهلت
+desk-breached = مهلت گذشته
+desk-unassigned = بدون مسئول
+desk-verifications_waiting = در انتظار بررسی شناسهٔ مالیاتی
+desk-payments_today = پرداخت‌های امروز
+desk-documents_running = اسناد در حال آماده‌سازی
+desk-my_exports_running = خروجی‌های در حال ساخت من
+desk-outbox_failed = پیام‌های تحویل‌نشده

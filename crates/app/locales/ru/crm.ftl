@@ -103,3 +103,14 @@ acting-banner = Вы в личном кабинете клиента как со
 acting-leave = Выйти из кабинета клиента
 err-customer-has-no-login = У клиента нет действующего пользователя личного кабинета.
 refresh = Обновить
+
+desk-title = Работа на сегодня
+desk-my_open_tickets = Мои открытые обращения
+desk-breaching_soon = Скоро истечёт срок
+desk-breached = Срок нарушен
+desk-unassigned = Без исполнителя
+desk-verifications_waiting = Ждут проверки ИНН
+desk-payments_today = Платежей сегодня
+desk-documents_running = Документы готовятся
+desk-my_exports_running = Мои выгрузки идут
+desk-outbox_failed = Не доставлено сообщений

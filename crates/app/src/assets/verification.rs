@@ -222,15 +222,29 @@ pub async fn queue_with_parties(app: &App, who: &Identity, limit: u64) -> AppRes
 }
 
 pub async fn queue(app: &App, who: &Identity, limit: u64) -> AppResult<Vec<super::views::Asset>> {
-    let mut q = Asset::find()
-        .filter(asset::Column::Verification.eq(Verification::CustomerConfirmed))
-        .filter(asset::Column::Status.ne(kabinet_core::assets::AssetStatus::Deleted));
-    if who.is_partner() {
-        q = q.filter(asset::Column::PartnerId.eq(who.partner_id.unwrap_or(-1)));
-    }
-    Ok(q.order_by_asc(asset::Column::UpdatedAt)
+    Ok(waiting(who)
+        .order_by_asc(asset::Column::UpdatedAt)
         .limit(limit)
         .all(&app.db.conn)
         .await?
         .into_views())
+}
+
+/// How many licences wait for a staff member's verification, counted up to `cap` + 1.
+pub async fn waiting_count(app: &App, who: &Identity, cap: u64) -> AppResult<u64> {
+    who.require(&[Permission::VerificationManage])?;
+    crate::listing::capped_count(&app.db.conn, waiting(who), asset::Column::Id, cap).await
+}
+
+/// Licences their customer confirmed and staff has not yet verified, of the partner's own
+/// customers for a partner.
+fn waiting(who: &Identity) -> sea_orm::Select<Asset> {
+    let q = Asset::find()
+        .filter(asset::Column::Verification.eq(Verification::CustomerConfirmed))
+        .filter(asset::Column::Status.ne(kabinet_core::assets::AssetStatus::Deleted));
+    if who.is_partner() {
+        q.filter(asset::Column::PartnerId.eq(who.partner_id.unwrap_or(-1)))
+    } else {
+        q
+    }
 }

@@ -540,6 +540,17 @@ pub async fn queue(
     page: u64,
     per_page: u64,
 ) -> AppResult<Page<views::Ticket>> {
+    let q = queue_select(who, queue, now)?;
+    page_of(app, filtered(q, f), sort, page, per_page).await
+}
+
+/// How many tickets a staff queue holds at `now`, counted up to [`COUNT_CAP`] + 1.
+pub async fn queue_size(app: &App, who: &Identity, queue: Queue, now: DateTime<Utc>) -> AppResult<u64> {
+    let q = queue_select(who, queue, now)?;
+    crate::listing::capped_count(&app.db.conn, q, ticket::Column::Id, COUNT_CAP).await
+}
+
+fn queue_select(who: &Identity, queue: Queue, now: DateTime<Utc>) -> AppResult<sea_orm::Select<Ticket>> {
     if !who.is_staff() {
         return Err(AppError::Forbidden);
     }
@@ -570,5 +581,5 @@ pub async fn queue(
             .to_owned();
         q = q.filter(ticket::Column::CustomerId.in_subquery(own));
     }
-    page_of(app, filtered(q, f), sort, page, per_page).await
+    Ok(q)
 }

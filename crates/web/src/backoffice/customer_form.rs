@@ -223,7 +223,7 @@ pub async fn add_comment(
     let id = path_id(&id)?;
     let comment: CommentForm = form.typed()?;
     match comments::add(&app, &ctx.actor()?, ctx.user()?, id, &comment.kind, &comment.text).await {
-        Ok(_) => Ok(Redirect::to(&format!("/crm/customers/{id}?ok=comment-added#comments")).into_response()),
+        Ok(_) => Ok(Redirect::to(&super::customers::CardTab::Comments.href(id, "comment-added")).into_response()),
         Err(e) => {
             let lang = ctx.0.lang;
             let f = FormState::from_data(&form).with_errors(lang, &field_errors(e)?);
@@ -236,5 +236,5 @@ pub async fn add_comment(
 /// `POST /crm/comments/{id}/delete` (administrators).
 pub async fn delete_comment(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
     let customer_id = comments::delete(&app, &ctx.actor()?, ctx.user()?, path_id(&id)?).await?;
-    Ok(Redirect::to(&format!("/crm/customers/{customer_id}?ok=comment-deleted#comments")).into_response())
+    Ok(Redirect::to(&super::customers::CardTab::Comments.href(customer_id, "comment-deleted")).into_response())
 }

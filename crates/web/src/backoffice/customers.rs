@@ -188,11 +188,90 @@ pub struct CustomerCard {
     licences: Vec<(Asset, Option<Site>)>,
     can_manage_licences: bool,
     can_control_routers: bool,
-    activity: ActivityView,
+    /// The statistics tab's figures, when it is the tab shown.
+    activity: Option<ActivityView>,
     audit: Vec<AuditRecord>,
     can_read_audit: bool,
     can_enter_cabinet: bool,
-    support: SupportSection,
+    /// The support tab, when it is the tab shown.
+    support: Option<SupportSection>,
+    /// The tab shown ([`CardTab::as_str`]) and every tab the reader may open: key, label,
+    /// whether it is the one shown.
+    tab: &'static str,
+    tabs: Vec<(&'static str, String, bool)>,
+}
+
+/// The card's tabs, one shown at a time; the address names it (`?tab=users`), so a reload, a
+/// link or the redirect after a form returns to the same place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CardTab {
+    #[default]
+    Data,
+    Services,
+    Billing,
+    Support,
+    Users,
+    Comments,
+    Statistics,
+    Router,
+    Audit,
+}
+
+impl CardTab {
+    pub const ALL: [CardTab; 9] = [
+        CardTab::Data,
+        CardTab::Services,
+        CardTab::Billing,
+        CardTab::Support,
+        CardTab::Users,
+        CardTab::Comments,
+        CardTab::Statistics,
+        CardTab::Router,
+        CardTab::Audit,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CardTab::Data => "data",
+            CardTab::Services => "services",
+            CardTab::Billing => "billing",
+            CardTab::Support => "support",
+            CardTab::Users => "users",
+            CardTab::Comments => "comments",
+            CardTab::Statistics => "statistics",
+            CardTab::Router => "router",
+            CardTab::Audit => "audit",
+        }
+    }
+
+    fn label_key(self) -> &'static str {
+        match self {
+            CardTab::Data => "tab-point-data",
+            CardTab::Services => "services",
+            CardTab::Billing => "tab-billing",
+            CardTab::Support => "support-terms",
+            CardTab::Users => "customer-users",
+            CardTab::Comments => "comments",
+            CardTab::Statistics => "tab-statistics",
+            CardTab::Router => "router",
+            CardTab::Audit => "tab-audit",
+        }
+    }
+
+    /// The tab a query string names; a period without a tab is the statistics tab's (its
+    /// form sends only the period), anything else unknown is the first tab.
+    pub fn of_query(tab: Option<&str>, has_period: bool) -> CardTab {
+        match tab.and_then(|t| CardTab::ALL.into_iter().find(|c| c.as_str() == t)) {
+            Some(tab) => tab,
+            None if has_period => CardTab::Statistics,
+            None => CardTab::Data,
+        }
+    }
+
+    /// The card's address showing this tab, with a success message.
+    pub fn href(self, customer_id: i64, ok: &str) -> String {
+        format!("/crm/customers/{customer_id}?tab={}&ok={ok}", self.as_str())
+    }
 }
 
 /// The card's support tab: the customer's plan, pay-per-case, and its latest tickets.
@@ -256,6 +335,7 @@ pub(super) async fn card_page_with_comment(
         app,
         ctx,
         id,
+        CardTab::Comments,
         FormState::empty().with_value("role", "viewer"),
         None,
         None,
@@ -269,18 +349,22 @@ pub(super) async fn card_page(
     app: &App,
     ctx: &Ctx,
     id: i64,
+    tab: CardTab,
     f: FormState,
     generated: Option<(String, String)>,
     flash: Option<&str>,
 ) -> WebResult<CustomerCard> {
-    card_page_for_period(app, ctx, id, f, generated, flash, &PeriodQuery::default()).await
+    card_page_for_period(app, ctx, id, tab, f, generated, flash, &PeriodQuery::default()).await
 }
 
-/// The card with its statistics tab showing `period`.
+/// The card showing `tab` (its statistics tab showing `period`); only the shown tab's data is
+/// read.
+#[allow(clippy::too_many_arguments)]
 async fn card_page_for_period(
     app: &App,
     ctx: &Ctx,
     id: i64,
+    tab: CardTab,
     f: FormState,
     generated: Option<(String, String)>,
     flash: Option<&str>,
@@ -300,7 +384,13 @@ async fn card_page_for_period(
     let licences = kabinet_app::assets::licences::of_customer(app, id).await?;
     let accounts = kabinet_app::billing::accounts::of_customer(app, id).await?;
     let can_read_audit = allows(Some(who.role), Permission::AuditRead);
-    let audit = if can_read_audit {
+    // Only a reader of the audit log has its tab.
+    let tab = if tab == CardTab::Audit && !can_read_audit {
+        CardTab::Data
+    } else {
+        tab
+    };
+    let audit = if can_read_audit && tab == CardTab::Audit {
         let objects = kabinet_app::audit::CustomerObjects {
             customer_id: id,
             user_ids: users.iter().map(|u| u.id).collect(),
@@ -311,9 +401,28 @@ async fn card_page_for_period(
     } else {
         Vec::new()
     };
-    let activity = crate::login_activity::view(app, &c, id, period, &format!("/crm/customers/{id}")).await?;
-    let support = support_section(app, &c, who, &customer).await?;
+    let activity = match tab {
+        CardTab::Statistics => {
+            Some(crate::login_activity::view(app, &c, id, period, &format!("/crm/customers/{id}")).await?)
+        }
+        _ => None,
+    };
+    let support = match tab {
+        CardTab::Support => Some(support_section(app, &c, who, &customer).await?),
+        _ => None,
+    };
+    let comments = match tab {
+        CardTab::Comments => kabinet_app::crm::comments::of_customer(app, id, 100).await?,
+        _ => Vec::new(),
+    };
+    let tabs = CardTab::ALL
+        .into_iter()
+        .filter(|t| *t != CardTab::Audit || can_read_audit)
+        .map(|t| (t.as_str(), c.t(t.label_key()), t == tab))
+        .collect();
     Ok(CustomerCard {
+        tab: tab.as_str(),
+        tabs,
         support,
         activity,
         audit,
@@ -322,7 +431,7 @@ async fn card_page_for_period(
         can_control_routers: allows(Some(who.role), Permission::RoutersControl),
         counterparty,
         partner_name,
-        comments: kabinet_app::crm::comments::of_customer(app, id, 100).await?,
+        comments,
         comment_form: FormState::empty().with_value("kind", "ordinary"),
         can_edit: allows(Some(who.role), Permission::CustomersManage),
         can_delete_comments: allows(Some(who.role), Permission::CommentsDelete),
@@ -351,8 +460,9 @@ pub async fn card(
     let f = FormState::empty().with_value("role", "viewer");
     let generated = crate::handover::shown_once(&app, &ctx, q.handover.as_deref()).await?;
     let secret = generated.is_some();
+    let tab = CardTab::of_query(q.tab.as_deref(), q.from.is_some() || q.to.is_some());
     let period = PeriodQuery { from: q.from, to: q.to };
-    let page = card_page_for_period(&app, &ctx, path_id(&id)?, f, generated, q.ok.as_deref(), &period)
+    let page = card_page_for_period(&app, &ctx, path_id(&id)?, tab, f, generated, q.ok.as_deref(), &period)
         .await?
         .into_response();
     Ok(if secret { no_store(page) } else { page })
@@ -378,7 +488,7 @@ pub async fn create_user(
     };
     match result {
         Ok(created) => {
-            let card = format!("/crm/customers/{id}?ok=user-created");
+            let card = CardTab::Users.href(id, "user-created");
             let secret = created.generated_password.as_deref();
             crate::handover::redirect(&app, &ctx, &card, &created.user.login, secret).await
         }
@@ -386,7 +496,7 @@ pub async fn create_user(
             let f = refused(&form, ctx.0.lang, e)?;
             Ok(with_status(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                card_page(&app, &ctx, id, f, None, None).await?,
+                card_page(&app, &ctx, id, CardTab::Users, f, None, None).await?,
             ))
         }
     }
@@ -398,7 +508,7 @@ pub async fn reset_user_password(State(app): State<App>, ctx: Ctx, Path(id): Pat
     let target = users::get_manageable(&app, who, id).await?;
     let customer_id = target.customer_id.ok_or(kabinet_app::AppError::NotFound)?;
     let password = users::reset_password(&app, who, &ctx.actor()?, id).await?;
-    let card = format!("/crm/customers/{customer_id}?ok=password-reset");
+    let card = CardTab::Users.href(customer_id, "password-reset");
     crate::handover::redirect(&app, &ctx, &card, &target.login, Some(&password)).await
 }
 
@@ -409,11 +519,8 @@ pub async fn toggle_user_active(State(app): State<App>, ctx: Ctx, Path(id): Path
     let customer_id = target.customer_id.ok_or(kabinet_app::AppError::NotFound)?;
     let activate = target.status != kabinet_core::access::UserStatus::Active;
     users::set_active(&app, who, &ctx.actor()?, id, activate).await?;
-    Ok(Redirect::to(&format!(
-        "/crm/customers/{customer_id}?ok={}",
-        if activate { "user-enabled" } else { "user-disabled" }
-    ))
-    .into_response())
+    let ok = if activate { "user-enabled" } else { "user-disabled" };
+    Ok(Redirect::to(&CardTab::Users.href(customer_id, ok)).into_response())
 }
 
 /// Opens the customer's cabinet as its main login for the staff member (audited); the cabinet

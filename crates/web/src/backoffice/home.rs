@@ -15,6 +15,8 @@ use crate::pages::Chrome;
 #[template(path = "crm_home.html")]
 pub struct HomePage {
     c: Chrome,
+    /// The day's figures of the queues the reader works.
+    figures: Vec<kabinet_app::desk::Figure>,
     outbox: Vec<(String, i64)>,
     /// Holiday calendars in use that run out soon, for those who can add their days.
     running_out: Vec<String>,
@@ -34,5 +36,14 @@ pub async fn home(State(app): State<App>, ctx: Ctx, Query(q): Query<OkQuery>) ->
         } else {
             Vec::new()
         };
-    Ok(HomePage { c, outbox, running_out }.into_response())
+    let now = chrono::Utc::now();
+    let today = kabinet_app::billing::run::today_for(None, &app.config.display_time_zone);
+    let figures = kabinet_app::desk::figures(&app, ctx.user()?, now, today).await?;
+    Ok(HomePage {
+        c,
+        figures,
+        outbox,
+        running_out,
+    }
+    .into_response())
 }

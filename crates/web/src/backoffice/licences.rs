@@ -419,7 +419,7 @@ pub async fn delete(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, fo
         return Ok(with_status(StatusCode::UNPROCESSABLE_ENTITY, page));
     }
     licences::delete(&app, &ctx.actor()?, ctx.user()?, id).await?;
-    Ok(Redirect::to(&format!("/crm/customers/{}?ok=licence-deleted", l.customer_id)).into_response())
+    Ok(Redirect::to(&super::customers::CardTab::Services.href(l.customer_id, "licence-deleted")).into_response())
 }
 
 pub async fn set_router(

@@ -6,7 +6,7 @@ mod billing_forms;
 mod counterparties;
 mod crm_forms;
 mod customer_form;
-mod customers;
+pub(crate) mod customers;
 mod home;
 mod licences;
 mod outbox;

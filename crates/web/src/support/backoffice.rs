@@ -333,7 +333,7 @@ fn crm_place(app: &App, ctx: &Ctx, customer: Customer) -> NewTicketPlace {
     NewTicketPlace {
         c: chrome(app, ctx),
         action: format!("/crm/customers/{}/tickets", customer.id),
-        back: format!("/crm/customers/{}#support", customer.id),
+        back: format!("/crm/customers/{}?tab=support", customer.id),
         customer,
     }
 }
@@ -370,5 +370,5 @@ pub async fn customer_support(
     let actor = ctx.actor()?;
     let (plan, pay_per_case) = form.typed::<SupportTermsForm>()?.checked()?;
     plans::set_customer_terms(&app, &actor, who, id, plan, pay_per_case).await?;
-    Ok(Redirect::to(&format!("/crm/customers/{id}?ok=support-terms-saved#support")).into_response())
+    Ok(Redirect::to(&crate::backoffice::customers::CardTab::Support.href(id, "support-terms-saved")).into_response())
 }

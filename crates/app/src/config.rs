@@ -260,7 +260,7 @@ impl Default for RegistryConfig {
 }
 
 /// The provider's own legal and bank details for closing documents.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
 pub struct Requisites {
     /// Full legal name ("ООО «…»"); empty: the provider's name is printed.
@@ -279,7 +279,34 @@ pub struct Requisites {
     pub director: String,
     pub chief_accountant: String,
     /// VAT included in prices, in percent; 0: the provider does not charge VAT ("без НДС").
+    /// It is the tax of customers in the provider's own country.
     pub vat_rate: u32,
+    /// The provider's country: its customers pay `vat_rate`, and a new customer is in it
+    /// unless told otherwise.
+    pub country: kabinet_core::tax::Country,
+    /// How invoices to customers in other countries are taxed, one rule a country; a country
+    /// without one is invoiced without tax. Default: Iran's VAT.
+    pub foreign_taxes: Vec<kabinet_core::tax::TaxRule>,
+}
+
+impl Requisites {
+    /// The tax of an invoice to a customer in `country`, `None` when it is not taxed.
+    pub fn tax_for(&self, country: kabinet_core::tax::Country) -> Option<kabinet_core::tax::TaxRule> {
+        use kabinet_core::tax::{Country, TaxKind, TaxRule};
+        if country == self.country {
+            let kind = match country {
+                Country::Russia => TaxKind::RussianVat,
+                Country::Iran => TaxKind::IranianVat,
+            };
+            return Some(TaxRule {
+                country,
+                kind,
+                rate_percent: self.vat_rate,
+                included: true,
+            });
+        }
+        kabinet_core::tax::rule_for(&self.foreign_taxes, country)
+    }
 }
 
 impl Requisites {
@@ -298,6 +325,7 @@ impl Requisites {
             director: "Демидов Д. Д.".into(),
             chief_accountant: "Бухова Б. Б.".into(),
             vat_rate: 22,
+            ..Requisites::default()
         }
     }
 }
@@ -398,14 +426,32 @@ impl Default for Config {
             email: EmailConfig::default(),
             sms: SmsConfig::default(),
             gateway: GatewayConfig::default(),
-            requisites: Requisites {
-                vat_rate: 22,
-                ..Requisites::default()
-            },
+            requisites: Requisites::default(),
             registry: RegistryConfig::default(),
             crm: CrmConfig::default(),
             assets: AssetsConfig::default(),
             support: SupportConfig::default(),
+        }
+    }
+}
+
+impl Default for Requisites {
+    fn default() -> Self {
+        Requisites {
+            legal_name: String::new(),
+            inn: String::new(),
+            kpp: String::new(),
+            ogrn: String::new(),
+            address: String::new(),
+            bank_name: String::new(),
+            bik: String::new(),
+            settlement_account: String::new(),
+            correspondent_account: String::new(),
+            director: String::new(),
+            chief_accountant: String::new(),
+            vat_rate: 22,
+            country: kabinet_core::tax::Country::Russia,
+            foreign_taxes: vec![kabinet_core::tax::TaxRule::IRAN],
         }
     }
 }

@@ -5,6 +5,7 @@
 use kabinet_core::access::Permission;
 use kabinet_core::crm::{CustomerStatus, PartyKind};
 use kabinet_core::search::SearchQuery;
+use kabinet_core::tax::Country;
 use kabinet_core::text;
 use kabinet_store::ConnectionTrait;
 use kabinet_store::entities::customer::{self, Entity as Customer};
@@ -415,6 +416,8 @@ pub struct NewCustomer {
     pub language: String,
     /// Default: the display time zone.
     pub time_zone: Option<String>,
+    /// `RU` or `IR`, which chooses the invoices' tax; default: the provider's country.
+    pub country: Option<String>,
     /// Default: active.
     pub status: Option<String>,
 }
@@ -441,6 +444,7 @@ pub struct CheckedCustomer {
     pub(crate) counterparty_id: Option<i64>,
     pub(crate) language: String,
     pub(crate) time_zone: String,
+    pub(crate) country: Country,
     pub(crate) status: CustomerStatus,
 }
 
@@ -534,6 +538,10 @@ pub async fn check(app: &App, who: &Identity, new: &NewCustomer) -> AppResult<Ch
         }
         None => app.config.display_time_zone.clone(),
     };
+    let country = match blank(&new.country) {
+        None => Some(app.config.requisites.country),
+        Some(c) => errors.choice::<Country>("country", c),
+    };
     let status = match blank(&new.status) {
         None => Some(CustomerStatus::Active),
         Some(s) => errors.choice::<CustomerStatus>("status", s),
@@ -597,6 +605,7 @@ pub async fn check(app: &App, who: &Identity, new: &NewCustomer) -> AppResult<Ch
         counterparty_id,
         language,
         time_zone,
+        country: country.unwrap_or(app.config.requisites.country),
         status,
     })
 }
@@ -608,7 +617,7 @@ fn audit_fields(c: &customer::Model) -> serde_json::Value {
            "support_group": c.support_group, "activity": c.activity,
            "growth_potential": c.growth_potential, "chain": c.chain, "partner_id": c.partner_id,
            "counterparty_id": c.counterparty_id, "language": c.language, "time_zone": c.time_zone,
-           "status": c.status})
+           "country": c.country, "status": c.status})
 }
 
 /// Inserts a checked customer inside the caller's transaction, with its audit record.
@@ -633,6 +642,7 @@ pub async fn insert<C: ConnectionTrait>(txn: &C, actor: &Actor, c: CheckedCustom
         counterparty_id: Set(c.counterparty_id),
         language: Set(c.language),
         time_zone: Set(c.time_zone),
+        country: Set(c.country),
         status: Set(c.status),
         created_at: Set(now),
         updated_at: Set(now),
@@ -698,6 +708,7 @@ pub async fn update(app: &App, actor: &Actor, who: &Identity, id: i64, new: NewC
     row.counterparty_id = Set(c.counterparty_id);
     row.language = Set(c.language);
     row.time_zone = Set(c.time_zone);
+    row.country = Set(c.country);
     row.status = Set(c.status);
     row.updated_at = Set(kabinet_store::now());
     let txn = app.db.write().await?;

@@ -186,8 +186,10 @@ pub async fn load(app: &App) -> AppResult<Vec<DemoLogin>> {
                     partner_id: c.partner.map(|i| partner_ids[i]),
                     support_group: Some(c.group.into()),
                     language: c.language.into(),
-                    // The Iranian customer lives on Tehran time; the rest on the product's.
+                    // The Iranian customer lives on Tehran time and is invoiced under Iran's
+                    // tax; the rest on the product's time, in its country.
                     time_zone: (c.language == "fa").then(|| "Asia/Tehran".into()),
+                    country: (c.language == "fa").then(|| "IR".into()),
                     counterparty_inn: match i {
                         0 => Some(vector_party.inn.clone()),
                         2 => Some(guest_house_party.inn.clone()),

@@ -62,11 +62,14 @@ impl FieldErrors {
             .ok()
     }
 
-    /// A date as a date input sends it (`2026-12-02`).
+    /// A day as a date input sends it (`2026-12-02`) or as a person types it in either
+    /// calendar (`02.12.2026`, `1405/09/11`; `kabinet_core::dates::parse_day`).
     pub fn date(&mut self, field: &str, input: &str) -> Option<chrono::NaiveDate> {
-        chrono::NaiveDate::parse_from_str(input.trim(), "%Y-%m-%d")
-            .map_err(|_| self.add(field, "date-format"))
-            .ok()
+        let day = kabinet_core::dates::parse_day(input);
+        if day.is_none() {
+            self.add(field, "date-format");
+        }
+        day
     }
 
     /// One of a closed list of names.

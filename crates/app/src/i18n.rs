@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{Loader, static_loader};
+use kabinet_core::dates::{CalendarSystem, SolarHijriDay, input_text};
 use kabinet_core::money::{Currency, DisplayUnit, NumberStyle, format_amount};
 use unic_langid::{LanguageIdentifier, langid};
 
@@ -116,22 +117,37 @@ impl Lang {
         DisplayUnit::for_reader(currency, self.code())
     }
 
-    /// ASCII digits written the way this language writes them (Persian digits in Persian).
-    /// A calendar day as the language writes it: `02.12.2026` in Russian, `2 Dec 2026` in
-    /// English, `۲۰۲۶/۱۲/۰۲` in Persian.
+    /// The calendar this language's readers read dates in unless they chose another.
+    pub fn calendar(self) -> CalendarSystem {
+        CalendarSystem::of_language(self.code())
+    }
+
+    /// A calendar day as the language writes it in its readers' calendar: `02.12.2026` in
+    /// Russian, `2 Dec 2026` in English, `۱۴۰۵/۰۹/۱۱` (Solar Hijri) in Persian.
     pub fn date(self, day: chrono::NaiveDate) -> String {
-        match self {
-            Lang::Ru => day.format("%d.%m.%Y").to_string(),
-            Lang::En => day.format("%-d %b %Y").to_string(),
-            Lang::Fa => self.digits(&day.format("%Y/%m/%d").to_string()),
+        self.date_in(day, self.calendar())
+    }
+
+    /// A calendar day as the language writes it, in `calendar`.
+    pub fn date_in(self, day: chrono::NaiveDate, calendar: CalendarSystem) -> String {
+        match (calendar, self) {
+            (CalendarSystem::SolarHijri, _) => self.digits(&input_text(day, calendar)),
+            (CalendarSystem::Gregorian, Lang::Ru) => day.format("%d.%m.%Y").to_string(),
+            (CalendarSystem::Gregorian, Lang::En) => day.format("%-d %b %Y").to_string(),
+            (CalendarSystem::Gregorian, Lang::Fa) => self.digits(&day.format("%Y/%m/%d").to_string()),
         }
     }
 
     /// A moment in `time_zone` as the language writes it: `02.12.2026 15:00`,
-    /// `2 Dec 2026, 15:00`, `۲۰۲۶/۱۲/۰۲ ۱۵:۰۰` (an unknown zone shows UTC).
+    /// `2 Dec 2026, 15:00`, `۱۴۰۵/۰۹/۱۱ ۱۵:۰۰` (an unknown zone shows UTC).
     pub fn date_time(self, at: &chrono::DateTime<chrono::Utc>, time_zone: &str) -> String {
+        self.date_time_in(at, time_zone, self.calendar())
+    }
+
+    /// [`Lang::date_time`] with the day in `calendar`.
+    pub fn date_time_in(self, at: &chrono::DateTime<chrono::Utc>, time_zone: &str, calendar: CalendarSystem) -> String {
         let local = at.with_timezone(&kabinet_core::time::zone_or_utc(time_zone));
-        let day = self.date(local.date_naive());
+        let day = self.date_in(local.date_naive(), calendar);
         let clock = self.digits(&local.format("%H:%M").to_string());
         match self {
             Lang::En => format!("{day}, {clock}"),
@@ -139,6 +155,7 @@ impl Lang {
         }
     }
 
+    /// ASCII digits written the way this language writes them (Persian digits in Persian).
     pub fn digits(self, text: &str) -> String {
         if self != Lang::Fa {
             return text.to_owned();
@@ -151,15 +168,27 @@ impl Lang {
             .collect()
     }
 
-    /// A date as documents write it: "24 ноября 2026 г.", "24 November 2026", "۲۴ نوامبر ۲۰۲۶".
+    /// A date as documents write it, in the language's calendar: "24 ноября 2026 г.",
+    /// "24 November 2026", "۳ آذر ۱۴۰۵".
     pub fn long_date(self, d: chrono::NaiveDate) -> String {
         use chrono::Datelike;
+        let (day, month, year) = match self.calendar() {
+            CalendarSystem::Gregorian => (d.day(), self.t(&format!("month-of-{}", d.month())), d.year()),
+            CalendarSystem::SolarHijri => {
+                let sh = SolarHijriDay::of(d);
+                (
+                    sh.day.into(),
+                    self.t(&format!("solar-hijri-month-{}", sh.month)),
+                    sh.year,
+                )
+            }
+        };
         self.t_args(
             "date-long",
             &[
-                ("day", self.digits(&d.day().to_string())),
-                ("month", self.t(&format!("month-of-{}", d.month()))),
-                ("year", self.digits(&d.year().to_string())),
+                ("day", self.digits(&day.to_string())),
+                ("month", month),
+                ("year", self.digits(&year.to_string())),
             ],
         )
     }
@@ -222,7 +251,7 @@ pub fn format_time(at: &chrono::DateTime<chrono::Utc>, time_zone: &str) -> Strin
 
 #[cfg(test)]
 mod date_tests {
-    use super::Lang;
+    use super::{CalendarSystem, Lang};
     use chrono::{NaiveDate, TimeZone, Utc};
 
     #[test]
@@ -230,10 +259,24 @@ mod date_tests {
         let day = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
         assert_eq!(Lang::Ru.date(day), "02.12.2026");
         assert_eq!(Lang::En.date(day), "2 Dec 2026");
-        assert_eq!(Lang::Fa.date(day), "۲۰۲۶/۱۲/۰۲");
+        // Persian readers read the Solar Hijri calendar unless they chose another.
+        assert_eq!(Lang::Fa.date(day), "۱۴۰۵/۰۹/۱۱");
+        assert_eq!(Lang::Fa.date_in(day, CalendarSystem::Gregorian), "۲۰۲۶/۱۲/۰۲");
+        assert_eq!(Lang::Ru.date_in(day, CalendarSystem::SolarHijri), "1405/09/11");
         let at = Utc.with_ymd_and_hms(2026, 12, 2, 12, 0, 0).unwrap();
         assert_eq!(Lang::Ru.date_time(&at, "Europe/Moscow"), "02.12.2026 15:00");
         assert_eq!(Lang::En.date_time(&at, "Europe/Moscow"), "2 Dec 2026, 15:00");
-        assert_eq!(Lang::Fa.date_time(&at, "Asia/Tehran"), "۲۰۲۶/۱۲/۰۲ ۱۵:۳۰");
+        assert_eq!(Lang::Fa.date_time(&at, "Asia/Tehran"), "۱۴۰۵/۰۹/۱۱ ۱۵:۳۰");
+    }
+
+    #[test]
+    fn documents_write_long_dates_in_the_languages_calendar() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        assert_eq!(Lang::Fa.long_date(day), "۱۱ آذر ۱۴۰۵");
+        assert!(
+            Lang::Ru.long_date(day).starts_with("2 декабря 2026"),
+            "{}",
+            Lang::Ru.long_date(day)
+        );
     }
 }

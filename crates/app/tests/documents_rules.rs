@@ -45,14 +45,19 @@ fn month_text(d: NaiveDate) -> String {
 
 /// A fresh account of customer 1 with two charges and a payment in `month`.
 async fn account_with_charges(t: &TestApp, month: NaiveDate) -> i64 {
+    account_of_customer_with_charges(t, 1, Currency::Rub, month).await
+}
+
+/// A fresh account of `customer_id` in `currency` with two charges and a payment in `month`.
+async fn account_of_customer_with_charges(t: &TestApp, customer_id: i64, currency: Currency, month: NaiveDate) -> i64 {
     let a = accounts::open(
         &t.app,
         &Actor::system(),
         NewAccount {
-            customer_id: Some(1),
+            customer_id: Some(customer_id),
             partner_id: None,
             title: "Документы".into(),
-            currency: Currency::Rub,
+            currency,
             credit_limit: 10_000_000,
             warning_threshold: None,
             manager_user_id: None,
@@ -208,6 +213,9 @@ async fn an_order_makes_numbered_documents(db: Db) {
             assert!(page.contains("рубл"), "the amount in words");
         }
     }
+    // A Russian customer's invoice: Russia's VAT, inside the total.
+    let invoice = std::fs::read_to_string(kabinet_app::documents::dir(&t.app).join(&docs[0].stored_name)).unwrap();
+    assert!(invoice.contains("В том числе НДС 22%"), "{invoice}");
     let detailed = std::fs::read_to_string(kabinet_app::documents::dir(&t.app).join(&docs[1].stored_name)).unwrap();
     assert!(detailed.contains("Радар: Казань") && detailed.contains("Хотспот Lite: Казань"));
     assert!(detailed.contains("2\u{a0}490,00"), "the total of both charges");
@@ -584,7 +592,44 @@ async fn history_and_files_are_scoped(db: Db) {
     ));
 }
 
+/// An Iranian customer's invoice names Iran's VAT at its rate, in Persian, with the Solar
+/// Hijri date; nothing of Russia's 22 %.
+async fn an_iranian_invoice_follows_irans_tax_rules(db: Db) {
+    let t = setup(db).await;
+    let (_, charged) = last_two_months();
+    let reza = identity(&t, "reza.k").await;
+    let customer_id = reza.customer_id.unwrap();
+    let account_id = account_of_customer_with_charges(&t, customer_id, Currency::Irr, charged).await;
+    let actor = Actor::user(&reza, None);
+    let mut order = order_of(account_id, charged, charged);
+    order.customer_id = customer_id;
+    order.kinds = vec!["invoice".into()];
+    order.pack_zip = false;
+    order.zip_password = None;
+    order.email_to = None;
+    order.notify_channel = "none".into();
+    order.notify_to = None;
+    order.prepayment_amount = None;
+    orders::place(&t.app, &actor, &reza, order).await.unwrap();
+    assert_eq!(work_off(&t).await, 1);
+    let doc = document::Entity::find()
+        .filter(document::Column::AccountId.eq(account_id))
+        .one(&t.app.db.conn)
+        .await
+        .unwrap()
+        .expect("the invoice");
+    let page = std::fs::read_to_string(kabinet_app::documents::dir(&t.app).join(&doc.stored_name)).unwrap();
+    assert!(page.contains("شامل مالیات بر ارزش افزوده ۱۰٪"), "{page}");
+    assert!(!page.contains("۲۲٪") && !page.contains("НДС"), "no Russian VAT: {page}");
+    // The tax inside the 249,000 rials of charges at 10 %, shown in toman to a Persian
+    // reader; the date is a Solar Hijri one.
+    let tax = kabinet_core::tax::TaxRule::IRAN.apply(249_000).tax;
+    assert!(page.contains(&Lang::Fa.money(tax, Currency::Irr)), "{page}");
+    assert!(page.contains("۱۴۰"), "a Solar Hijri year: {page}");
+}
+
 both_databases!(
+    an_iranian_invoice_follows_irans_tax_rules,
     an_order_makes_numbered_documents,
     bad_orders_change_nothing,
     numbers_have_no_gaps_when_transactions_race,

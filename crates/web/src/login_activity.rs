@@ -49,7 +49,7 @@ pub struct ActivityView {
 
 fn parse_date(s: &Option<String>) -> Option<Result<chrono::NaiveDate, ()>> {
     let s = s.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
-    Some(chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| ()))
+    Some(kabinet_core::dates::parse_day(s).ok_or(()))
 }
 
 /// The period asked for: both ends optional (the last 30 days up to `to`, or up to today), or
@@ -177,7 +177,10 @@ mod tests {
         let today = date(2026, 11, 24);
         let (p, err) = chosen_period(&q("2022-04-07", "2022-04-21"), today);
         assert_eq!((p.from(), p.to(), err), (date(2022, 4, 7), date(2022, 4, 21), None));
-        assert_eq!(chosen_period(&q("07.04.2022", ""), today).1, Some("activity-bad-date"));
+        assert_eq!(chosen_period(&q("07/04/2022", ""), today).1, Some("activity-bad-date"));
+        // The Russian way and the Solar Hijri calendar are read too.
+        let (p, _) = chosen_period(&q("07.04.2022", "1401/02/01"), today);
+        assert_eq!((p.from(), p.to()), (date(2022, 4, 7), date(2022, 4, 21)));
         assert_eq!(
             chosen_period(&q("2022-04-21", "2022-04-07"), today).1,
             Some("activity-period-reversed")

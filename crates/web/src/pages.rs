@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use kabinet_app::access::Identity;
 use kabinet_app::i18n::Lang;
 use kabinet_core::access::{Permission, allows};
+use kabinet_core::dates::{CalendarSystem, input_text};
 
 use crate::guard::{FaceOf, RequestContext};
 
@@ -60,6 +61,8 @@ pub struct Chrome {
     /// A success message (already translated).
     pub flash: Option<String>,
     pub time_zone: String,
+    /// The calendar dates are written in: the reader's choice, else its language's.
+    pub calendar: CalendarSystem,
     /// In a cabinet entered from the back office: the staff member's name, for the banner.
     pub acting_staff: Option<String>,
     /// The reader's role and whether it is a visit, so that pages offer only what it may do.
@@ -133,6 +136,7 @@ impl Chrome {
             nav: Vec::new(),
             flash: None,
             time_zone: "Europe/Moscow".into(),
+            calendar: lang.calendar(),
             acting_staff: None,
             role: None,
             acting: false,
@@ -155,6 +159,7 @@ impl Chrome {
             c.nav = nav_for(i, ctx.face, ctx.lang, path);
             c.acting_staff = i.acting_staff.as_ref().map(|s| s.display_name.clone());
             c.role = Some(i.role);
+            c.calendar = i.calendar.unwrap_or(c.calendar);
             c.acting = i.acting_staff.is_some();
         }
         c
@@ -238,7 +243,7 @@ impl Chrome {
     /// A moment in the page's time zone, as the reader's language writes it
     /// (`02.12.2026 15:00`).
     pub fn time(&self, at: &DateTime<Utc>) -> String {
-        self.lang.date_time(at, &self.time_zone)
+        self.lang.date_time_in(at, &self.time_zone, self.calendar)
     }
 
     pub fn time_opt(&self, at: &Option<DateTime<Utc>>) -> String {
@@ -256,9 +261,43 @@ impl Chrome {
         crate::cabinet::billing::typed_text(self.lang, minor, *currency)
     }
 
-    /// A calendar day as the reader's language writes it (`02.12.2026`).
+    /// A calendar day as the reader's language writes it in the reader's calendar
+    /// (`02.12.2026`, `۱۴۰۵/۰۹/۱۱`).
     pub fn date(&self, d: &chrono::NaiveDate) -> String {
-        self.lang.date(*d)
+        self.lang.date_in(*d, self.calendar)
+    }
+
+    /// Whether date fields are typed as text in the Solar Hijri calendar (a browser's date
+    /// picker knows only the Gregorian one).
+    pub fn types_solar_hijri(&self) -> bool {
+        self.calendar == CalendarSystem::SolarHijri
+    }
+
+    /// A date field's value in the reader's calendar: a day the form holds in ISO form
+    /// (`2026-12-02`) is written `1405/09/11` for a Solar Hijri reader; anything else (what
+    /// the reader typed) is shown as typed.
+    pub fn date_value(&self, value: impl AsRef<str>) -> String {
+        let value = value.as_ref();
+        match chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+            Ok(day) if self.types_solar_hijri() => self.lang.digits(&input_text(day, self.calendar)),
+            _ => value.to_owned(),
+        }
+    }
+
+    /// The choices of the profile's calendar form: the language's, then each calendar.
+    pub fn calendar_options(&self) -> Vec<(String, String)> {
+        std::iter::once((String::new(), self.t("calendar-of-language")))
+            .chain(
+                CalendarSystem::ALL
+                    .iter()
+                    .map(|c| (c.as_str().to_owned(), self.tk("calendar-", c))),
+            )
+            .collect()
+    }
+
+    /// A count as the reader's language writes its digits (`12`, `۱۲`).
+    pub fn n(&self, count: impl std::fmt::Display) -> String {
+        self.lang.digits(&count.to_string())
     }
 
     pub fn date_opt(&self, d: &Option<chrono::NaiveDate>) -> String {

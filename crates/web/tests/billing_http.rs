@@ -81,7 +81,8 @@ async fn payments_by_accountant_show_in_the_cabinet(db: Db) {
                 ("amount", "100"),
                 ("method", "bank_transfer"),
                 ("document_number", "77"),
-                ("document_date", "01.11.2026"),
+                // 31 November does not exist ("01.11.2026", the Russian way, is a date).
+                ("document_date", "31.11.2026"),
                 ("idempotency_key", &key),
             ],
         )

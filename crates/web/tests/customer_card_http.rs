@@ -95,7 +95,7 @@ async fn the_card_shows_login_activity_router_and_audit(db: Db) {
     for (from, to, message) in [
         ("2022-04-21", "2022-04-07", "Конец периода раньше начала"),
         ("2020-01-01", "2022-01-01", "Период длиннее 367 дней"),
-        ("07.04.2022", "", "ГГГГ-ММ-ДД"),
+        ("07/04/2022", "", "ГГГГ-ММ-ДД"),
     ] {
         let r = w
             .get(&format!("/crm/customers/{vector}?from={from}&to={to}"), Some(&admin))

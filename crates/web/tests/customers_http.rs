@@ -189,6 +189,16 @@ async fn a_customer_is_opened_edited_found_and_commented(db: Db) {
     changed.retain(|(k, _)| *k != "support_group" && *k != "chain");
     changed.push(("support_group", "A"));
     changed.push(("status", "suspended"));
+    // A country that is not one is refused beside its field, and nothing is saved.
+    let mut odd = changed.clone();
+    odd.push(("country", "XX"));
+    let refused = w
+        .post_form(&format!("/crm/customers/{}", new.id), Some(&manager), &odd)
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("id=\"e-country\""));
+    // An Iranian customer: its invoices take Iran's tax (documents tests), its card says so.
+    changed.push(("country", "IR"));
     let saved = w
         .post_form(&format!("/crm/customers/{}", new.id), Some(&manager), &changed)
         .await;
@@ -209,6 +219,9 @@ async fn a_customer_is_opened_edited_found_and_commented(db: Db) {
         !update.changes.contains("contract_number"),
         "unchanged fields are not listed"
     );
+    assert!(update.changes.contains("country"), "{}", update.changes);
+    let card = w.get(&format!("/crm/customers/{}", new.id), Some(&manager)).await;
+    assert!(card.body.contains("id=\"customer-country\">Иран<"));
 
     // Comments: any staff member writes; only an administrator deletes, and the audit keeps it.
     let support = w.session_for("support").await;
@@ -284,6 +297,10 @@ async fn partners_and_the_api(db: Db) {
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     let created = created.json();
     assert_eq!(created["customer"]["partner_id"], 1);
+    assert_eq!(
+        created["customer"]["country"], "RU",
+        "the provider's country by default"
+    );
     assert!(created["generated_password"].as_str().is_some_and(|p| p.len() >= 12));
     let id = created["customer"]["id"].as_i64().unwrap();
     let list = w.get("/api/v1/crm/customers", Some(&partner)).await.json();
@@ -307,13 +324,16 @@ async fn partners_and_the_api(db: Db) {
             "PUT",
             &format!("/api/v1/crm/customers/{id}"),
             &partner,
-            serde_json::json!({"kind": "robot", "name": "", "contract_number": "P1-001", "time_zone": "Mars/Olympus"}),
+            serde_json::json!({"kind": "robot", "name": "", "contract_number": "P1-001", "time_zone": "Mars/Olympus", "country": "ir"}),
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     let fields = &bad.json()["error"]["fields"];
     assert!(
-        fields["kind"].is_string() && fields["name"].is_string() && fields["time_zone"].is_string(),
+        fields["kind"].is_string()
+            && fields["name"].is_string()
+            && fields["time_zone"].is_string()
+            && fields["country"].is_string(),
         "{fields}"
     );
     // Customers never reach these routes; a technician reads but does not create.

@@ -96,6 +96,18 @@ fn every_key_in_use_exists_in_every_language() {
     for r in CustomerRole::ALL {
         keys.push(format!("role-{}", r.as_str()));
     }
+    for c in kabinet_core::dates::CalendarSystem::ALL {
+        keys.push(format!("calendar-{c}"));
+    }
+    for kind in kabinet_core::tax::TaxKind::ALL {
+        keys.push(format!("tax-{kind}"));
+    }
+    for country in kabinet_core::tax::Country::ALL {
+        keys.push(format!("country-{country}"));
+    }
+    for month in 1..=12 {
+        keys.push(format!("solar-hijri-month-{month}"));
+    }
     for k in kabinet_app::desk::FIGURE_KEYS {
         keys.push(format!("desk-{k}"));
     }

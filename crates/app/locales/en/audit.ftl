@@ -65,6 +65,7 @@ audit-action-user-assets = User's services changed
 audit-action-user-change-password = Password changed
 audit-action-user-change-phone = Phone changed
 audit-action-user-change-role = Role changed
+audit-action-user-change-calendar = Calendar changed
 audit-action-user-change-time-zone = Time zone changed
 audit-action-user-create = User created
 audit-action-user-disable = User disabled

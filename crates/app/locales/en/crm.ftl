@@ -114,3 +114,6 @@ desk-payments_today = Payments today
 desk-documents_running = Documents being made
 desk-my_exports_running = My exports running
 desk-outbox_failed = Messages not delivered
+field-country = Country (invoice tax)
+country-RU = Russia
+country-IR = Iran

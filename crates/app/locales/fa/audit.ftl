@@ -65,6 +65,7 @@ audit-action-user-assets = خدمات کاربر تغییر کرد
 audit-action-user-change-password = گذرواژه تغییر کرد
 audit-action-user-change-phone = تلفن تغییر کرد
 audit-action-user-change-role = نقش تغییر کرد
+audit-action-user-change-calendar = تقویم تغییر کرد
 audit-action-user-change-time-zone = منطقه زمانی تغییر کرد
 audit-action-user-create = کاربر ساخته شد
 audit-action-user-disable = کاربر غیرفعال شد

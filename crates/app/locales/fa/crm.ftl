@@ -114,3 +114,6 @@ desk-payments_today = پرداخت‌های امروز
 desk-documents_running = اسناد در حال آماده‌سازی
 desk-my_exports_running = خروجی‌های در حال ساخت من
 desk-outbox_failed = پیام‌های تحویل‌نشده
+field-country = کشور (مالیات صورتحساب)
+country-RU = روسیه
+country-IR = ایران

@@ -65,6 +65,7 @@ audit-action-user-assets = Изменены объекты пользовате�
 audit-action-user-change-password = Пароль изменён
 audit-action-user-change-phone = Телефон изменён
 audit-action-user-change-role = Роль изменена
+audit-action-user-change-calendar = Календарь изменён
 audit-action-user-change-time-zone = Часовой пояс изменён
 audit-action-user-create = Пользователь создан
 audit-action-user-disable = Пользователь отключён

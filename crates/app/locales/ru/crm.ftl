@@ -114,3 +114,6 @@ desk-payments_today = Платежей сегодня
 desk-documents_running = Документы готовятся
 desk-my_exports_running = Мои выгрузки идут
 desk-outbox_failed = Не доставлено сообщений
+field-country = Страна (налог в счетах)
+country-RU = Россия
+country-IR = Иран

@@ -42,6 +42,8 @@ pub struct Identity {
     pub acting_staff: Option<ActingStaff>,
     /// The time zone this person chose to read times in, if any.
     pub time_zone: Option<String>,
+    /// The calendar this person chose to read dates in, if any (else the language's).
+    pub calendar: Option<kabinet_core::dates::CalendarSystem>,
 }
 
 /// Who is really behind a customer session opened from the back office.
@@ -87,6 +89,7 @@ impl Identity {
             token_id: None,
             acting_staff: None,
             time_zone: None,
+            calendar: None,
         }
     }
 
@@ -104,6 +107,7 @@ impl Identity {
             token_id: None,
             acting_staff: None,
             time_zone: u.time_zone.clone(),
+            calendar: u.calendar,
         })
     }
 

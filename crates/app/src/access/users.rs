@@ -610,6 +610,44 @@ pub async fn set_own_time_zone(app: &App, who: &Identity, actor: &Actor, time_zo
     Ok(updated.into())
 }
 
+/// Sets the calendar the caller reads dates in (blank: back to its language's).
+pub async fn set_own_calendar(app: &App, who: &Identity, actor: &Actor, calendar: &str) -> AppResult<views::User> {
+    who.refuse_if_acting()?;
+    let calendar = match calendar.trim() {
+        "" => None,
+        typed => Some(
+            kabinet_core::dates::CalendarSystem::parse(typed)
+                .ok_or_else(|| FieldErrors::single("calendar", "invalid-choice"))?,
+        ),
+    };
+    let me = User::find_by_id(who.user_id)
+        .one(&app.db.conn)
+        .await?
+        .ok_or(AppError::Unauthorized)?;
+    let before = me.calendar;
+    let txn = app.db.write().await?;
+    let mut m: user::ActiveModel = me.into();
+    m.calendar = Set(calendar);
+    m.updated_at = Set(kabinet_store::now());
+    let updated = m.update(&txn).await?;
+    audit::record(
+        &txn,
+        actor,
+        "user.change_calendar",
+        "user",
+        Some(who.user_id),
+        audit::diff(&[(
+            "calendar",
+            json!(before.map(|c| c.as_str())),
+            json!(calendar.map(|c| c.as_str())),
+        )]),
+    )
+    .await?;
+    txn.commit().await?;
+    app.sessions.forget_user(who.user_id);
+    Ok(updated.into())
+}
+
 /// Remembers the caller's language choice. A staff member visiting a customer's cabinet
 /// changes only the page's language (the cookie), never the login's.
 pub async fn set_language(app: &App, who: &Identity, lang: Lang) -> AppResult<()> {

@@ -29,6 +29,8 @@ view! {
         last_login_at: Option<DateTime<Utc>>,
         /// The time zone this person reads times in; None: the customer's or the product's.
         time_zone: Option<String>,
+        /// The calendar this person reads dates in; None: the language's.
+        calendar: Option<kabinet_core::dates::CalendarSystem>,
     }
 
     /// A browser session. `id` is the SHA-256 of the cookie value, so a stolen database copy does

@@ -75,6 +75,7 @@ pub const ACTIONS: &[&str] = &[
     "ticket.reply",
     "ticket.status",
     "user.assets",
+    "user.change_calendar",
     "user.change_password",
     "user.change_phone",
     "user.change_role",

@@ -23,6 +23,8 @@ view! {
         support_group: Option<String>,
         language: String,
         time_zone: String,
+        /// The country the customer is served in (`RU`, `IR`): it chooses the invoices' tax.
+        country: kabinet_core::tax::Country,
         status: crm::CustomerStatus,
         created_at: DateTime<Utc>,
         updated_at: DateTime<Utc>,

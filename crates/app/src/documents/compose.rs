@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use kabinet_core::amount_words::in_words;
-use kabinet_core::documents::{DocumentKind, Month, vat_included};
+use kabinet_core::documents::{DocumentKind, Month};
 use kabinet_core::money::Currency;
 use kabinet_docs::{Column, Document, Fact, Group, Party, Row, Table};
 use kabinet_store::entities::{account, counterparty, customer, ledger_entry, payment};
@@ -205,17 +205,36 @@ impl Context<'_> {
         )
     }
 
+    /// The invoice's total and its tax under the rule of the customer's country: the tax
+    /// inside the total ("В том числе НДС 22 %"), or added to it, or none.
     fn vat_totals(&self, total: i64) -> Vec<Fact> {
-        let rate = self.requisites.vat_rate;
-        let vat = if rate == 0 {
-            Fact::new(self.t("doc-no-vat"), "—")
-        } else {
-            Fact::new(
-                self.lang.t_args("doc-vat-included", &[("rate", self.n(rate))]),
-                self.money(vat_included(total, rate)),
-            )
+        let rule = self
+            .requisites
+            .tax_for(self.customer.country)
+            .filter(|r| r.rate_percent > 0);
+        let Some(rule) = rule else {
+            return vec![
+                Fact::new(self.t("doc-total"), self.money(total)),
+                Fact::new(self.t("doc-no-vat"), "—"),
+            ];
         };
-        vec![Fact::new(self.t("doc-total"), self.money(total)), vat]
+        let taxed = rule.apply(total);
+        let args = [
+            ("tax", self.t(&format!("tax-{}", rule.kind))),
+            ("rate", self.n(rule.rate_percent)),
+        ];
+        if rule.included {
+            vec![
+                Fact::new(self.t("doc-total"), self.money(taxed.total)),
+                Fact::new(self.lang.t_args("doc-tax-included", &args), self.money(taxed.tax)),
+            ]
+        } else {
+            vec![
+                Fact::new(self.t("doc-total-before-tax"), self.money(taxed.net)),
+                Fact::new(self.lang.t_args("doc-tax-added", &args), self.money(taxed.tax)),
+                Fact::new(self.t("doc-total-with-tax"), self.money(taxed.total)),
+            ]
+        }
     }
 
     fn words(&self, total: i64) -> String {
@@ -388,7 +407,8 @@ pub fn act(ctx: &Context, month: Month, lines: &[ServiceLine]) -> Document {
 
 /// Tax invoice (счёт-фактура) for a month: every line with its VAT, landscape.
 pub fn tax_invoice(ctx: &Context, month: Month, lines: &[ServiceLine]) -> Document {
-    let rate = ctx.requisites.vat_rate;
+    let rule = ctx.requisites.tax_for(ctx.customer.country);
+    let rate = rule.map_or(0, |r| r.rate_percent);
     let rate_text = if rate == 0 {
         ctx.t("doc-no-vat")
     } else {
@@ -401,20 +421,31 @@ pub fn tax_invoice(ctx: &Context, month: Month, lines: &[ServiceLine]) -> Docume
         .iter()
         .enumerate()
         .map(|(i, l)| {
-            let vat = vat_included(l.amount, rate);
-            net_total += l.amount - vat;
-            vat_total += vat;
-            total += l.amount;
+            let taxed = rule.map_or(
+                kabinet_core::tax::Taxed {
+                    net: l.amount,
+                    tax: 0,
+                    total: l.amount,
+                },
+                |r| r.apply(l.amount),
+            );
+            net_total += taxed.net;
+            vat_total += taxed.tax;
+            total += taxed.total;
             Row::new(vec![
                 ctx.n(i + 1),
                 l.description.clone(),
                 ctx.t("doc-unit-service"),
                 ctx.n(1),
-                ctx.money(l.amount - vat),
-                ctx.money(l.amount - vat),
+                ctx.money(taxed.net),
+                ctx.money(taxed.net),
                 rate_text.clone(),
-                if rate == 0 { rate_text.clone() } else { ctx.money(vat) },
-                ctx.money(l.amount),
+                if rate == 0 {
+                    rate_text.clone()
+                } else {
+                    ctx.money(taxed.tax)
+                },
+                ctx.money(taxed.total),
             ])
         })
         .collect::<Vec<_>>();

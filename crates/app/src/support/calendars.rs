@@ -269,7 +269,7 @@ pub async fn set_day(
         .await?
         .ok_or(AppError::NotFound)?;
     let mut errors = FieldErrors::new();
-    let parsed = chrono::NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d").ok();
+    let parsed = kabinet_core::dates::parse_day(day);
     if parsed.is_none() {
         errors.add("day", "date-invalid");
     }

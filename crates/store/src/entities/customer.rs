@@ -19,6 +19,8 @@ pub struct Model {
     pub support_group: Option<String>,
     pub language: String,
     pub time_zone: String,
+    /// The country the customer is served in, which chooses its invoices' tax.
+    pub country: kabinet_core::tax::Country,
     pub status: kabinet_core::crm::CustomerStatus,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,

@@ -26,6 +26,8 @@ pub struct Model {
     pub last_login_at: Option<DateTimeUtc>,
     /// The time zone this person reads times in; None: the customer's or the product's.
     pub time_zone: Option<String>,
+    /// The calendar this person reads dates in; None: the language's.
+    pub calendar: Option<kabinet_core::dates::CalendarSystem>,
     /// The login, name, e-mail and phone in searchable form (`crate::search`), refreshed on every save.
     pub search_text: String,
 }

@@ -21,6 +21,8 @@ mod m0015_roles;
 mod m0016_second_factor;
 mod m0017_search;
 mod m0018_handovers;
+mod m0019_reading_calendar;
+mod m0020_customer_country;
 
 pub struct Migrator;
 
@@ -46,6 +48,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0016_second_factor::Migration),
             Box::new(m0017_search::Migration),
             Box::new(m0018_handovers::Migration),
+            Box::new(m0019_reading_calendar::Migration),
+            Box::new(m0020_customer_country::Migration),
         ]
     }
 }

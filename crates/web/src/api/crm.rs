@@ -240,6 +240,8 @@ pub struct CustomerDto {
     pub counterparty_id: Option<i64>,
     pub language: String,
     pub time_zone: String,
+    /// `RU` or `IR`: the country the customer is served in, which chooses the invoices' tax.
+    pub country: String,
     /// active, suspended or closed.
     pub status: String,
     pub created_at: DateTime<Utc>,
@@ -267,6 +269,7 @@ impl From<Customer> for CustomerDto {
             counterparty_id: c.counterparty_id,
             language: c.language,
             time_zone: c.time_zone,
+            country: c.country.to_string(),
             status: c.status.to_string(),
             created_at: c.created_at,
         }
@@ -302,6 +305,9 @@ pub struct CustomerRequest {
     #[serde(default)]
     pub language: String,
     pub time_zone: Option<String>,
+    /// `RU` or `IR`: the country the customer is served in, which chooses the invoices' tax;
+    /// default: the provider's.
+    pub country: Option<String>,
     /// On update: active, suspended or closed.
     pub status: Option<String>,
 }
@@ -328,6 +334,7 @@ impl From<CustomerRequest> for kabinet_app::customers::NewCustomer {
             counterparty_kpp: r.counterparty_kpp,
             language: r.language,
             time_zone: r.time_zone,
+            country: r.country,
             status: r.status,
         }
     }

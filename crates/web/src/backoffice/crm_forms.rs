@@ -36,6 +36,7 @@ pub struct CustomerForm {
     counterparty_kpp: String,
     language: String,
     time_zone: String,
+    country: String,
     status: String,
 }
 
@@ -63,6 +64,7 @@ impl CustomerForm {
             counterparty_inn: filled(&self.counterparty_inn),
             counterparty_kpp: filled(&self.counterparty_kpp),
             time_zone: filled(&self.time_zone),
+            country: filled(&self.country),
             status: filled(&self.status),
             kind: self.kind,
             name: self.name,

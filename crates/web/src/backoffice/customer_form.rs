@@ -36,6 +36,7 @@ pub struct FormPage {
     growths: Vec<(String, String)>,
     partners: Vec<(String, String)>,
     languages: Vec<(String, String)>,
+    countries: Vec<(String, String)>,
     statuses: Vec<(String, String)>,
     /// A partner's customers are its own; it picks no partner.
     choose_partner: bool,
@@ -81,6 +82,10 @@ async fn form_page(app: &App, ctx: &Ctx, existing: Option<Customer>, f: FormStat
             .iter()
             .map(|l| (l.code().to_owned(), l.native_name().to_owned()))
             .collect(),
+        countries: kabinet_core::tax::Country::ALL
+            .iter()
+            .map(|k| (k.as_str().to_owned(), c.tk("country-", k)))
+            .collect(),
         statuses: STATUSES.iter().map(|s| (s.to_string(), c.tk("status-", s))).collect(),
         choose_partner: !who.is_partner(),
         existing,
@@ -119,6 +124,7 @@ async fn values_of(app: &App, c: &Customer) -> WebResult<FormState> {
         ("counterparty_kpp", kpp),
         ("language", c.language.clone()),
         ("time_zone", c.time_zone.clone()),
+        ("country", c.country.to_string()),
         ("status", c.status.to_string()),
     ]
     .into_iter()
@@ -142,6 +148,7 @@ pub async fn new_form(State(app): State<App>, ctx: Ctx) -> WebResult<Response> {
         .with_value("kind", "legal_entity")
         .with_value("language", "ru")
         .with_value("time_zone", app.config.display_time_zone.clone())
+        .with_value("country", app.config.requisites.country.as_str())
         .with_value("currency", "RUB")
         .with_value("account_title", ctx.0.lang.t("account-default-title"));
     // No licence unless one is chosen: a new direct customer's account is empty yet.

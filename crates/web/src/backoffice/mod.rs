@@ -51,6 +51,7 @@ pub fn routes() -> Routes {
         .get("/crm", P::BackOffice, home::home)
         .get("/crm/profile", P::OwnAccount, account::profile)
         .post("/crm/profile/time-zone", P::OwnAccount, account::time_zone_submit)
+        .post("/crm/profile/calendar", P::OwnAccount, account::calendar_submit)
         .get("/crm/password", P::OwnAccount, account::password_form)
         .post("/crm/password", P::OwnAccount, account::password_submit)
         .get("/crm/sessions", P::OwnAccount, account::sessions)

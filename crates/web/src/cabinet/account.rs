@@ -39,7 +39,8 @@ pub async fn profile(State(app): State<App>, ctx: Ctx, Query(q): Query<OkQuery>)
         kabinet_core::access::allows(Some(who.role), kabinet_core::access::Permission::CabinetEditContacts);
     let f = FormState::empty()
         .with_value("phone", me.phone.clone().unwrap_or_default())
-        .with_value("time_zone", me.time_zone.clone().unwrap_or_default());
+        .with_value("time_zone", me.time_zone.clone().unwrap_or_default())
+        .with_value("calendar", me.calendar.map(|c| c.as_str()).unwrap_or_default());
     let path = format!("{}/profile", prefix(&ctx));
     Ok(ProfilePage {
         c: Chrome::new(&ctx.0, &path, &app.config.display_time_zone).with_flash(q.ok.as_deref()),
@@ -59,24 +60,41 @@ pub async fn time_zone_submit(State(app): State<App>, ctx: Ctx, form: FormData) 
     let path = format!("{}/profile", prefix(&ctx));
     match users::set_own_time_zone(&app, who, &ctx.actor()?, typed).await {
         Ok(_) => Ok(Redirect::to(&format!("{path}?ok=time-zone-saved")).into_response()),
-        Err(e) => {
-            let errors = field_errors(e)?;
-            let me = users::get(&app, who.user_id).await?;
-            let can_edit_phone =
-                kabinet_core::access::allows(Some(who.role), kabinet_core::access::Permission::CabinetEditContacts);
-            let f = FormState::from_data(&form).with_errors(ctx.0.lang, &errors);
-            Ok(with_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ProfilePage {
-                    c: Chrome::new(&ctx.0, &path, &app.config.display_time_zone),
-                    me,
-                    f,
-                    can_edit_phone,
-                    prefix: prefix(&ctx),
-                },
-            ))
-        }
+        Err(e) => profile_refused(&app, &ctx, &form, e).await,
     }
+}
+
+/// `POST /profile/calendar` and `/crm/profile/calendar`: the calendar the reader's dates are
+/// written in; blank returns to the language's.
+pub async fn calendar_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
+    let who = ctx.user()?;
+    let typed = form.required("calendar")?;
+    let path = format!("{}/profile", prefix(&ctx));
+    match users::set_own_calendar(&app, who, &ctx.actor()?, typed).await {
+        Ok(_) => Ok(Redirect::to(&format!("{path}?ok=calendar-saved")).into_response()),
+        Err(e) => profile_refused(&app, &ctx, &form, e).await,
+    }
+}
+
+/// The profile page again with a setting's form refused beside its field.
+async fn profile_refused(app: &App, ctx: &Ctx, form: &FormData, e: kabinet_app::AppError) -> WebResult<Response> {
+    let who = ctx.user()?;
+    let errors = field_errors(e)?;
+    let me = users::get(app, who.user_id).await?;
+    let can_edit_phone =
+        kabinet_core::access::allows(Some(who.role), kabinet_core::access::Permission::CabinetEditContacts);
+    let f = FormState::from_data(form).with_errors(ctx.0.lang, &errors);
+    let path = format!("{}/profile", prefix(ctx));
+    Ok(with_status(
+        StatusCode::UNPROCESSABLE_ENTITY,
+        ProfilePage {
+            c: Chrome::new(&ctx.0, &path, &app.config.display_time_zone),
+            me,
+            f,
+            can_edit_phone,
+            prefix: prefix(ctx),
+        },
+    ))
 }
 
 pub async fn phone_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {

@@ -100,6 +100,7 @@ pub fn routes() -> Routes {
         .get("/profile", P::OwnAccount, account::profile)
         .post("/profile/phone", P::CabinetEditContacts, account::phone_submit)
         .post("/profile/time-zone", P::OwnAccount, account::time_zone_submit)
+        .post("/profile/calendar", P::OwnAccount, account::calendar_submit)
         .get("/password", P::OwnAccount, account::password_form)
         .post("/password", P::OwnAccount, account::password_submit)
         .get("/sessions", P::OwnAccount, account::sessions)

@@ -137,6 +137,9 @@ test('on a 360 px phone list rows are cards: every value shown under its column 
     ['/payments', 'table#payments-list'],
     ['/tickets', 'table#tickets-list'],
     ['/', 'table#recent-payments'],
+    ['/documents', 'table#documents-list'],
+    ['/sessions', 'table#sessions'],
+    ['/login-history', 'table#login-history'],
   ]) {
     await page.goto(path);
     const cells = page.locator(`${table} tbody td[data-label]`);
@@ -148,6 +151,20 @@ test('on a 360 px phone list rows are cards: every value shown under its column 
     }
     await shot(page, `phone-${path === '/' ? 'dashboard' : path.slice(1)}`);
   }
+});
+
+test('on a 360 px phone the staff ticket queue is a list of cards', async ({ page }) => {
+  await page.setViewportSize({ width: 360, height: 780 });
+  await loginCrm(page, 'admin', DEMO_PASSWORD);
+  await page.goto('/crm/tickets?queue=all');
+  const cells = page.locator('table#tickets-list tbody td[data-label]');
+  expect(await cells.count()).toBeGreaterThan(0);
+  for (const cell of (await cells.all()).slice(0, 16)) {
+    const box = await cell.boundingBox();
+    expect(box!.x + box!.width, 'nothing cut off at the right').toBeLessThanOrEqual(360);
+  }
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  await shot(page, 'phone-crm-tickets');
 });
 
 test('on a 360 px phone the back-office customer list shows each balance', async ({ page }) => {

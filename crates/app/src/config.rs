@@ -190,17 +190,11 @@ impl AssetsConfig {
 impl Default for AssetsConfig {
     fn default() -> Self {
         AssetsConfig {
-            modules: [
-                "Авторизация по SMS",
-                "Авторизация по звонку",
-                "Соцсети",
-                "Реклама на странице входа",
-                "Опросы гостей",
-                "Аналитика посещаемости",
-                "SMS-рассылки",
-            ]
-            .map(String::from)
-            .to_vec(),
+            // The product's own modules, named in Russian as configurations name them; pages
+            // show them in the reader's language (`Lang::module_name`).
+            modules: (1..=crate::i18n::DEFAULT_MODULES)
+                .map(|i| crate::i18n::Lang::Ru.t(&format!("licence-module-{i}")))
+                .collect(),
             portal_base_url: None,
             router_control: RouterControlKind::Routeros,
         }

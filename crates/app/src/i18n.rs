@@ -32,6 +32,9 @@ static RU: LanguageIdentifier = langid!("ru");
 static EN: LanguageIdentifier = langid!("en");
 static FA: LanguageIdentifier = langid!("fa");
 
+/// How many licence modules the product comes with (`licence-module-1` …).
+pub const DEFAULT_MODULES: usize = 7;
+
 impl Lang {
     pub const ALL: [Lang; 3] = [Lang::Ru, Lang::En, Lang::Fa];
 
@@ -153,6 +156,28 @@ impl Lang {
             Lang::En => format!("{day}, {clock}"),
             Lang::Ru | Lang::Fa => format!("{day} {clock}"),
         }
+    }
+
+    /// The name of a row the product seeded (`kind`: `sla-plan`, `sla-plan-description`,
+    /// `business-calendar`, `holiday-calendar`) in this language, while it still has its
+    /// seeded (Russian) name; a name someone gave it is shown as given.
+    pub fn seeded_name(self, kind: &str, code: &str, stored: &str) -> String {
+        let key = format!("seeded-{kind}-{code}");
+        if Lang::Ru.has(&key) && Lang::Ru.t(&key) == stored {
+            self.t(&key)
+        } else {
+            stored.to_owned()
+        }
+    }
+
+    /// A licence module's name in this language: the product's own modules (configured by
+    /// their Russian names) are translated; a module the provider added is shown as named.
+    pub fn module_name(self, stored: &str) -> String {
+        (1..=DEFAULT_MODULES)
+            .map(|i| format!("licence-module-{i}"))
+            .find(|key| Lang::Ru.t(key) == stored)
+            .map(|key| self.t(&key))
+            .unwrap_or_else(|| stored.to_owned())
     }
 
     /// ASCII digits written the way this language writes them (Persian digits in Persian).

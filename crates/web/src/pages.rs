@@ -70,58 +70,161 @@ pub struct Chrome {
     acting: bool,
 }
 
-/// The cabinet's menu: one row of links, all of one area.
-const CABINET_NAV: &[(&str, &str, Permission, Area)] = &[
-    ("/", "nav-dashboard", Permission::CabinetView, Area::Start),
-    ("/services", "services", Permission::CabinetView, Area::Start),
-    ("/payments", "nav-payments", Permission::CabinetView, Area::Start),
-    ("/documents", "nav-documents", Permission::CabinetView, Area::Start),
-    ("/tickets", "nav-tickets", Permission::CabinetView, Area::Start),
-    ("/activity", "nav-activity", Permission::CabinetView, Area::Start),
-    ("/profile", "nav-profile", Permission::OwnAccount, Area::Own),
-    ("/sessions", "nav-sessions", Permission::OwnAccount, Area::Own),
-    ("/login-history", "nav-login-history", Permission::OwnAccount, Area::Own),
+/// What a cabinet section needs the customer to have to be offered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Needs {
+    Nothing,
+    Assets,
+    Accounts,
+}
+
+/// The cabinet's menu: one row of links; a section the customer has nothing in is left out.
+const CABINET_NAV: &[(&str, &str, Permission, Area, Needs)] = &[
+    (
+        "/",
+        "nav-dashboard",
+        Permission::CabinetView,
+        Area::Start,
+        Needs::Nothing,
+    ),
+    (
+        "/services",
+        "services",
+        Permission::CabinetView,
+        Area::Start,
+        Needs::Assets,
+    ),
+    (
+        "/payments",
+        "nav-payments",
+        Permission::CabinetView,
+        Area::Start,
+        Needs::Accounts,
+    ),
+    (
+        "/documents",
+        "nav-documents",
+        Permission::CabinetView,
+        Area::Start,
+        Needs::Accounts,
+    ),
+    (
+        "/tickets",
+        "nav-tickets",
+        Permission::CabinetView,
+        Area::Start,
+        Needs::Nothing,
+    ),
+    (
+        "/activity",
+        "nav-activity",
+        Permission::CabinetView,
+        Area::Start,
+        Needs::Nothing,
+    ),
+    (
+        "/profile",
+        "nav-profile",
+        Permission::OwnAccount,
+        Area::Own,
+        Needs::Nothing,
+    ),
+    (
+        "/sessions",
+        "nav-sessions",
+        Permission::OwnAccount,
+        Area::Own,
+        Needs::Nothing,
+    ),
+    (
+        "/login-history",
+        "nav-login-history",
+        Permission::OwnAccount,
+        Area::Own,
+        Needs::Nothing,
+    ),
 ];
 
 /// The back office's menu, grouped by area; each area's links are consecutive.
-const CRM_NAV: &[(&str, &str, Permission, Area)] = &[
-    ("/crm", "nav-home", Permission::BackOffice, Area::Start),
+const CRM_NAV: &[(&str, &str, Permission, Area, Needs)] = &[
+    ("/crm", "nav-home", Permission::BackOffice, Area::Start, Needs::Nothing),
     (
         "/crm/customers",
         "nav-customers",
         Permission::CustomersRead,
         Area::Customers,
+        Needs::Nothing,
     ),
     (
         "/crm/counterparties",
         "nav-counterparties",
         Permission::CustomersRead,
         Area::Customers,
+        Needs::Nothing,
     ),
     (
         "/crm/verification",
         "nav-verification",
         Permission::VerificationManage,
         Area::Customers,
+        Needs::Nothing,
     ),
-    ("/crm/tickets", "nav-tickets", Permission::TicketsWork, Area::Support),
-    ("/crm/sla", "nav-sla", Permission::BackOffice, Area::Support),
-    ("/crm/payments", "nav-payments", Permission::BillingRead, Area::Money),
-    ("/crm/plans", "nav-plans", Permission::BillingRead, Area::Money),
+    (
+        "/crm/tickets",
+        "nav-tickets",
+        Permission::TicketsWork,
+        Area::Support,
+        Needs::Nothing,
+    ),
+    (
+        "/crm/sla",
+        "nav-sla",
+        Permission::BackOffice,
+        Area::Support,
+        Needs::Nothing,
+    ),
+    (
+        "/crm/payments",
+        "nav-payments",
+        Permission::BillingRead,
+        Area::Money,
+        Needs::Nothing,
+    ),
+    (
+        "/crm/plans",
+        "nav-plans",
+        Permission::BillingRead,
+        Area::Money,
+        Needs::Nothing,
+    ),
     (
         "/crm/staff",
         "nav-staff",
         Permission::StaffUsersManage,
         Area::Administration,
+        Needs::Nothing,
     ),
-    ("/crm/audit", "nav-audit", Permission::AuditRead, Area::Administration),
+    (
+        "/crm/audit",
+        "nav-audit",
+        Permission::AuditRead,
+        Area::Administration,
+        Needs::Nothing,
+    ),
     (
         "/crm/outbox",
         "nav-outbox",
         Permission::OutboxRead,
         Area::Administration,
+        Needs::Nothing,
     ),
-    ("/crm/profile", "nav-profile", Permission::OwnAccount, Area::Own),
+    (
+        "/crm/profile",
+        "nav-profile",
+        Permission::OwnAccount,
+        Area::Own,
+        Needs::Nothing,
+    ),
 ];
 
 impl Chrome {
@@ -295,6 +398,17 @@ impl Chrome {
             .collect()
     }
 
+    /// The name of a row the product seeded (an SLA plan, a calendar) in the reader's
+    /// language, unless someone renamed it (`Lang::seeded_name`).
+    pub fn seeded(&self, kind: &str, code: impl AsRef<str>, stored: impl AsRef<str>) -> String {
+        self.lang.seeded_name(kind, code.as_ref(), stored.as_ref())
+    }
+
+    /// A licence module's name in the reader's language (`Lang::module_name`).
+    pub fn module_name(&self, stored: impl AsRef<str>) -> String {
+        self.lang.module_name(stored.as_ref())
+    }
+
     /// A count as the reader's language writes its digits (`12`, `۱۲`).
     pub fn n(&self, count: impl std::fmt::Display) -> String {
         self.lang.digits(&count.to_string())
@@ -307,8 +421,16 @@ impl Chrome {
 
 fn nav_for(i: &Identity, face: FaceOf, lang: Lang, path: &str) -> Vec<NavGroup> {
     let table = if face == FaceOf::Crm { CRM_NAV } else { CABINET_NAV };
+    let has = |needs: Needs| match (needs, i.holdings) {
+        (Needs::Nothing, _) | (_, None) => true,
+        (Needs::Assets, Some(h)) => h.assets,
+        (Needs::Accounts, Some(h)) => h.accounts,
+    };
     let mut groups: Vec<(Area, NavGroup)> = Vec::new();
-    for (href, key, _, area) in table.iter().filter(|(_, _, p, _)| allows(Some(i.role), *p)) {
+    for (href, key, _, area, _) in table
+        .iter()
+        .filter(|(_, _, p, _, needs)| allows(Some(i.role), *p) && has(*needs))
+    {
         let item = NavItem {
             href,
             label: lang.t(key),

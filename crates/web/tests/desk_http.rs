@@ -93,7 +93,37 @@ async fn the_menu_is_grouped_by_area_for_the_role(db: Db) {
     assert!(!theirs.body.contains("href=\"/crm/staff\""));
 }
 
+/// The cabinet's menu offers only the sections the customer has something in: a person
+/// without licences sees no "Services"; a café with licences and accounts sees every section.
+async fn the_cabinet_menu_shows_what_the_customer_has(db: Db) {
+    let w = Web::demo(db).await;
+    let menu = |body: &str| -> Vec<String> {
+        let nav = &body[body.find("id=\"mainnav\"").unwrap()..];
+        let nav = &nav[..nav.find("</nav>").unwrap()];
+        nav.match_indices("<a href=\"")
+            .map(|(i, m)| {
+                let rest = &nav[i + m.len()..];
+                rest[..rest.find('"').unwrap()].to_owned()
+            })
+            .collect()
+    };
+    let cafe = w.session_for("vector.coord").await;
+    let theirs = menu(&w.get("/", Some(&cafe)).await.body);
+    for section in ["/services", "/payments", "/documents", "/tickets"] {
+        assert!(theirs.iter().any(|h| h == section), "{section} in {theirs:?}");
+    }
+    // Kuznetsov has an account but no licence.
+    let person = w.session_for("kuznetsov").await;
+    let his = menu(&w.get("/", Some(&person)).await.body);
+    assert!(!his.iter().any(|h| h == "/services"), "{his:?}");
+    assert!(his.iter().any(|h| h == "/payments") && his.iter().any(|h| h == "/tickets"));
+    // Staff menus are not narrowed by any customer's holdings.
+    let admin = w.session_for("admin").await;
+    assert!(menu(&w.get("/crm", Some(&admin)).await.body).len() >= 10);
+}
+
 both_databases!(
     each_role_sees_the_figures_of_its_own_queues,
-    the_menu_is_grouped_by_area_for_the_role
+    the_menu_is_grouped_by_area_for_the_role,
+    the_cabinet_menu_shows_what_the_customer_has
 );

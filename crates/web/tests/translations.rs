@@ -99,6 +99,20 @@ fn every_key_in_use_exists_in_every_language() {
     for c in kabinet_core::dates::CalendarSystem::ALL {
         keys.push(format!("calendar-{c}"));
     }
+    for i in 1..=kabinet_app::i18n::DEFAULT_MODULES {
+        keys.push(format!("licence-module-{i}"));
+    }
+    for seeded in [
+        "sla-plan-priority",
+        "sla-plan-by_fact",
+        "sla-plan-description-priority",
+        "sla-plan-description-by_fact",
+        "business-calendar-msk-daily",
+        "business-calendar-msk-workdays",
+        "holiday-calendar-ru",
+    ] {
+        keys.push(format!("seeded-{seeded}"));
+    }
     for kind in kabinet_core::tax::TaxKind::ALL {
         keys.push(format!("tax-{kind}"));
     }

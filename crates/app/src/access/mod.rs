@@ -44,6 +44,18 @@ pub struct Identity {
     pub time_zone: Option<String>,
     /// The calendar this person chose to read dates in, if any (else the language's).
     pub calendar: Option<kabinet_core::dates::CalendarSystem>,
+    /// What a customer's login's customer has, so that its cabinet offers only that; `None`
+    /// for staff.
+    pub holdings: Option<Holdings>,
+}
+
+/// What a customer has that has a section of its own in the cabinet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Holdings {
+    /// Licences or other assets (not deleted).
+    pub assets: bool,
+    /// Personal accounts (payments and documents are theirs).
+    pub accounts: bool,
 }
 
 /// Who is really behind a customer session opened from the back office.
@@ -90,6 +102,7 @@ impl Identity {
             acting_staff: None,
             time_zone: None,
             calendar: None,
+            holdings: None,
         }
     }
 
@@ -108,6 +121,7 @@ impl Identity {
             acting_staff: None,
             time_zone: u.time_zone.clone(),
             calendar: u.calendar,
+            holdings: None,
         })
     }
 
@@ -128,6 +142,37 @@ impl Identity {
                 .map(|c| c.time_zone)
                 .filter(|zone| kabinet_core::time::zone(zone).is_some());
         }
+        Ok(self)
+    }
+
+    /// What a customer's login's customer has, for the cabinet's menu. Read when a session is
+    /// loaded (the session cache keeps it), not for API requests.
+    pub(crate) async fn with_holdings(mut self, app: &crate::App) -> crate::AppResult<Identity> {
+        let Some(customer_id) = self.customer_id else {
+            return Ok(self);
+        };
+        use kabinet_store::entities::{account, asset};
+        use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
+        let assets = asset::Entity::find()
+            .select_only()
+            .column(asset::Column::Id)
+            .filter(asset::Column::CustomerId.eq(customer_id))
+            .filter(asset::Column::Status.ne(kabinet_core::assets::AssetStatus::Deleted))
+            .limit(1)
+            .into_tuple::<i64>()
+            .one(&app.db.conn)
+            .await?
+            .is_some();
+        let accounts = account::Entity::find()
+            .select_only()
+            .column(account::Column::Id)
+            .filter(account::Column::CustomerId.eq(customer_id))
+            .limit(1)
+            .into_tuple::<i64>()
+            .one(&app.db.conn)
+            .await?
+            .is_some();
+        self.holdings = Some(Holdings { assets, accounts });
         Ok(self)
     }
 

@@ -162,7 +162,7 @@ async fn authenticate_any(app: &App, token: &str) -> AppResult<Option<Identity>>
     let Some(identity) = Identity::from_user(&user.into()) else {
         return Ok(None);
     };
-    let mut identity = identity.with_customer_zone(app).await?;
+    let mut identity = identity.with_customer_zone(app).await?.with_holdings(app).await?;
     if let Some(staff_id) = acting_user_id {
         // The staff member behind a cabinet entered from the back office must still be an
         // active member of staff; otherwise the session is worth nothing.

@@ -293,7 +293,7 @@ async fn support_section(
     let plans = kabinet_app::support::plans::list(app).await?;
     let default = kabinet_app::support::plans::by_code(app, &app.config.support.default_plan)
         .await
-        .map(|p| p.name)
+        .map(|p| c.seeded("sla-plan", &p.code, &p.name))
         .unwrap_or_default();
     let can_work_tickets = allows(Some(who.role), Permission::TicketsWork);
     let tickets = if can_work_tickets {
@@ -308,7 +308,11 @@ async fn support_section(
     Ok(SupportSection {
         tickets,
         plan_options: std::iter::once((String::new(), format!("{} ({default})", c.t("support-default-plan"))))
-            .chain(plans.into_iter().map(|p| (p.plan.id.to_string(), p.plan.name)))
+            .chain(
+                plans
+                    .into_iter()
+                    .map(|p| (p.plan.id.to_string(), c.seeded("sla-plan", &p.plan.code, &p.plan.name))),
+            )
             .collect(),
         form: FormState::empty()
             .with_value(

@@ -138,7 +138,7 @@ async fn staff_panel(app: &App, ctx: &Ctx, c: &Chrome, t: &Ticket) -> WebResult<
         .await?
         .into_iter()
         .find(|p| p.plan.id == t.sla_plan_id)
-        .map(|p| p.plan.name)
+        .map(|p| c.seeded("sla-plan", &p.plan.code, &p.plan.name))
         .unwrap_or_default();
     let staff = conversation::assignable_staff(app).await?;
     let from: TicketStatus = t.status;

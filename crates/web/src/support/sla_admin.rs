@@ -93,10 +93,17 @@ async fn render(app: &App, ctx: &Ctx, flash: Option<&str>, failed: Option<(Strin
     let page = SlaPage {
         can_edit: allows(Some(who.role), Permission::SlaManage),
         plans: plans_shown,
-        calendar_options: calendars.iter().map(|k| (k.id.to_string(), k.name.clone())).collect(),
+        calendar_options: calendars
+            .iter()
+            .map(|k| (k.id.to_string(), c.seeded("business-calendar", &k.code, &k.name)))
+            .collect(),
         calendars,
         holiday_options: std::iter::once((String::new(), c.t("sla-no-holidays")))
-            .chain(holidays.iter().map(|(h, _)| (h.id.to_string(), h.name.clone())))
+            .chain(
+                holidays
+                    .iter()
+                    .map(|(h, _)| (h.id.to_string(), c.seeded("holiday-calendar", &h.code, &h.name))),
+            )
             .collect(),
         holidays,
         failed,

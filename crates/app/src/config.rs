@@ -1,6 +1,7 @@
 //! Configuration of a Kabinet node. Read by the binary from defaults, an optional
 //! `kabinet.toml` and `KABINET_*` environment variables (plus `DATABASE_URL`).
 
+use kabinet_core::assets::lifecycle::ReminderDays;
 use serde::{Deserialize, Serialize};
 
 /// Each outside service is chosen by a kind from a closed list: a value that is not on it
@@ -175,6 +176,19 @@ pub struct AssetsConfig {
     /// How router commands are sent: `routeros` (the RouterOS API over TCP) or `fake` (only
     /// recorded, for the demo and tests).
     pub router_control: RouterControlKind,
+    /// How many days before an asset's service ends its customer is reminded, once per
+    /// threshold (e.g. `[30, 7, 1]`); the day it runs out has a notice of its own.
+    #[serde(deserialize_with = "reminder_days", serialize_with = "reminder_days_out")]
+    pub reminder_days: ReminderDays,
+}
+
+fn reminder_days<'de, D: serde::Deserializer<'de>>(d: D) -> Result<ReminderDays, D::Error> {
+    let days = Vec::<u32>::deserialize(d)?;
+    ReminderDays::new(&days).map_err(serde::de::Error::custom)
+}
+
+fn reminder_days_out<S: serde::Serializer>(days: &ReminderDays, s: S) -> Result<S::Ok, S::Error> {
+    days.as_slice().serialize(s)
 }
 
 impl AssetsConfig {
@@ -197,6 +211,7 @@ impl Default for AssetsConfig {
                 .collect(),
             portal_base_url: None,
             router_control: RouterControlKind::Routeros,
+            reminder_days: ReminderDays::new(&[30, 7, 1]).expect("the default thresholds are valid"),
         }
     }
 }

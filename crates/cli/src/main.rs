@@ -86,6 +86,11 @@ enum Command {
         #[command(subcommand)]
         command: BillingCommand,
     },
+    /// Asset tools (the lifecycle every asset shares).
+    Assets {
+        #[command(subcommand)]
+        command: AssetsCommand,
+    },
     /// Service-level tools (SUP-3).
     Sla {
         #[command(subcommand)]
@@ -152,6 +157,18 @@ enum BillingCommand {
     /// Prints what it did as JSON.
     Run {
         /// The day to charge up to, YYYY-MM-DD (default: today in each account's time zone).
+        #[arg(long, value_parser = parse_date)]
+        date: Option<chrono::NaiveDate>,
+    },
+}
+
+#[derive(Subcommand)]
+enum AssetsCommand {
+    /// Expire every asset whose service ran out before the date and remind customers of ends
+    /// coming within the configured days, each reminder once; running it again for the same
+    /// date changes nothing. The worker runs it every hour. Prints what it did as JSON.
+    Sweep {
+        /// The day it is, YYYY-MM-DD (default: today in the product's time zone).
         #[arg(long, value_parser = parse_date)]
         date: Option<chrono::NaiveDate>,
     },
@@ -463,6 +480,18 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             // What the run did is sealed into the audit chain even when it stopped on an error.
             kabinet_app::audit::seal_pending(&app).await?;
             println!("{}", serde_json::to_string(&report?)?);
+        }
+        Command::Assets {
+            command: AssetsCommand::Sweep { date },
+        } => {
+            let app = open(&config).await?;
+            let today =
+                date.unwrap_or_else(|| kabinet_app::billing::run::today_for(None, &app.config.display_time_zone));
+            let r = kabinet_app::assets::lifecycle::sweep(&app, today).await?;
+            println!(
+                "{}",
+                serde_json::json!({"date": today, "expired": r.expired, "reminded": r.reminded})
+            );
         }
         Command::Sla {
             command: SlaCommand::Deadlines { plan, class, opened_at },

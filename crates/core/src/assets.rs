@@ -4,6 +4,8 @@
 
 pub use crate::UnknownValue;
 
+pub mod lifecycle;
+
 string_enum!(
     /// The kinds of licence of AST-1.
     LicenceKind { Hotspot => "hotspot", Radar => "radar" }
@@ -40,19 +42,23 @@ string_enum!(
         Expired => "expired",
         Renewed => "renewed",
         Suspended => "suspended",
+        Cancelled => "cancelled",
         Deleted => "deleted",
     }
 );
 
 impl AssetStatus {
-    /// Whether an asset may go from `self` to `to`. Deletion is final.
+    /// Whether an asset may go from `self` to `to` (`lifecycle`): in service it may run out,
+    /// be suspended, cancelled or deleted; an expired or cancelled one comes back only by
+    /// renewal; a suspended one is resumed; deletion is final.
     pub fn can_become(self, to: AssetStatus) -> bool {
         use AssetStatus::*;
         matches!(
             (self, to),
-            (Active | Renewed, Suspended | Expired | Deleted)
-                | (Suspended, Active | Renewed | Deleted)
-                | (Expired, Renewed | Deleted)
+            (Active | Renewed, Suspended | Expired | Cancelled | Deleted)
+                | (Suspended, Active | Renewed | Cancelled | Deleted)
+                | (Expired, Renewed | Cancelled | Deleted)
+                | (Cancelled, Renewed | Deleted)
         )
     }
 

@@ -57,6 +57,7 @@ error_codes! {
     // 409: The object is no longer in the state the request expects.
     AlreadyPosted = 409, "already_posted", "err-already-posted";
     AlreadyReversed = 409, "already_reversed", "err-already-reversed";
+    AssetTransitionRefused = 409, "asset_transition_refused", "err-asset-transition-refused";
     AutopayExists = 409, "autopay_exists", "err-autopay-exists";
     BillingRunRaced = 409, "billing_run_raced", "err-billing-run-raced";
     CustomerHasNoLogin = 409, "customer_has_no_login", "err-customer-has-no-login";

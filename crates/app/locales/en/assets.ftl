@@ -133,3 +133,26 @@ licence-module-4 = Ads on the sign-in page
 licence-module-5 = Guest surveys
 licence-module-6 = Visit analytics
 licence-module-7 = SMS campaigns
+
+# The asset lifecycle: statuses changed by staff, history, reminders of the end.
+asset-status-cancelled = Cancelled
+err-asset-transition-refused = The service cannot go from its current status to that one (or its status has just changed). Reload the page.
+asset-lifecycle = Status and term
+asset-history = Status history
+asset-history-empty = The status has not changed.
+asset-history-created = created
+asset-history-product = System
+asset-change-status = Change status
+asset-new-status = New status
+asset-action-suspend = Suspend
+asset-action-resume = Resume
+asset-action-cancel = Cancel the service
+field-ends-on = In service until
+field-service-mode = Service
+service-mode-contract = Under contract
+service-mode-pay_per_case = Pay per case
+flash-asset-status-changed = Status changed.
+msg-asset-ends-soon = { $asset }: service ends on { $date } ({ $days } days left). You can renew it in your account.
+msg-asset-ends-soon-subject = { $asset }: service ends on { $date }
+msg-asset-expired = { $asset }: service ended on { $date }. Renew it in your account to keep being served.
+msg-asset-expired-subject = { $asset }: service has ended

@@ -133,3 +133,26 @@ licence-module-4 = تبلیغ در صفحهٔ ورود
 licence-module-5 = نظرسنجی از مهمانان
 licence-module-6 = تحلیل بازدید
 licence-module-7 = ارسال انبوه پیامک
+
+# The asset lifecycle: statuses changed by staff, history, reminders of the end.
+asset-status-cancelled = لغو شده
+err-asset-transition-refused = از وضعیت فعلی نمی‌توان به این وضعیت رفت (یا وضعیت همین حالا تغییر کرده است). صفحه را دوباره بارگذاری کنید.
+asset-lifecycle = وضعیت و مدت
+asset-history = تاریخچهٔ وضعیت
+asset-history-empty = وضعیت تغییری نکرده است.
+asset-history-created = ایجاد شد
+asset-history-product = سامانه
+asset-change-status = تغییر وضعیت
+asset-new-status = وضعیت جدید
+asset-action-suspend = تعلیق
+asset-action-resume = ازسرگیری
+asset-action-cancel = لغو خدمت
+field-ends-on = معتبر تا
+field-service-mode = نوع خدمات
+service-mode-contract = طبق قرارداد
+service-mode-pay_per_case = پرداخت به ازای هر مورد
+flash-asset-status-changed = وضعیت تغییر کرد.
+msg-asset-ends-soon = { $asset }: مدت خدمات در { $date } به پایان می‌رسد ({ $days } روز مانده). می‌توانید آن را در حساب کاربری خود تمدید کنید.
+msg-asset-ends-soon-subject = { $asset }: پایان خدمات در { $date }
+msg-asset-expired = { $asset }: مدت خدمات در { $date } به پایان رسید. برای ادامهٔ خدمات آن را در حساب کاربری خود تمدید کنید.
+msg-asset-expired-subject = { $asset }: مدت خدمات به پایان رسید

@@ -133,3 +133,26 @@ licence-module-4 = Реклама на странице входа
 licence-module-5 = Опросы гостей
 licence-module-6 = Аналитика посещаемости
 licence-module-7 = SMS-рассылки
+
+# The asset lifecycle: statuses changed by staff, history, reminders of the end.
+asset-status-cancelled = Отказ от услуги
+err-asset-transition-refused = Из текущего статуса в этот перейти нельзя (или статус только что изменили). Обновите страницу.
+asset-lifecycle = Статус и срок
+asset-history = История статусов
+asset-history-empty = Статус не менялся.
+asset-history-created = создана
+asset-history-product = Система
+asset-change-status = Изменить статус
+asset-new-status = Новый статус
+asset-action-suspend = Приостановить
+asset-action-resume = Возобновить
+asset-action-cancel = Отказ от услуги
+field-ends-on = Действует по
+field-service-mode = Обслуживание
+service-mode-contract = По договору
+service-mode-pay_per_case = Разовые обращения (оплата за каждое)
+flash-asset-status-changed = Статус изменён.
+msg-asset-ends-soon = { $asset }: срок обслуживания заканчивается { $date } (осталось дней: { $days }). Продлить можно в личном кабинете.
+msg-asset-ends-soon-subject = { $asset }: обслуживание заканчивается { $date }
+msg-asset-expired = { $asset }: срок обслуживания истёк { $date }. Продлите его в личном кабинете, чтобы обслуживание продолжилось.
+msg-asset-expired-subject = { $asset }: срок обслуживания истёк

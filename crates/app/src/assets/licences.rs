@@ -391,6 +391,7 @@ pub async fn insert_in(
         true if draft.demo => FieldErrors::single("demo", "demo-exists"),
         _ => e.into(),
     })?;
+    super::lifecycle::record(txn, licence.id, None, AssetStatus::Active, actor.user_id, "").await?;
     let mut first_charge = None;
     if let (Some(sub), Some((plan, a))) = (&subscription, &billing)
         && let Some(done) = run::charge_subscription(txn, actor, sub, plan, a, Some(today)).await?
@@ -637,6 +638,7 @@ pub async fn delete(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppRes
     if done.rows_affected == 0 {
         return Err(AppError::Conflict(ErrorCode::LicenceDeletedAlready));
     }
+    super::lifecycle::record(&txn, a.id, Some(a.status), AssetStatus::Deleted, actor.user_id, "").await?;
     if let Some(sub) = a.subscription_id {
         Subscription::update_many()
             .col_expr(

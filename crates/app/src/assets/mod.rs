@@ -5,6 +5,7 @@
 pub mod assignments;
 pub mod guests;
 pub mod licences;
+pub mod lifecycle;
 pub mod router;
 pub mod verification;
 pub mod views;

@@ -14,8 +14,10 @@ view! {
         site_id: Option<i64>,
         /// hotspot or radar.
         kind: assets::LicenceKind,
-        /// active, expired, renewed, suspended or deleted.
+        /// active, expired, renewed, suspended, cancelled or deleted.
         status: assets::AssetStatus,
+        /// contract or pay_per_case.
+        service_mode: assets::lifecycle::ServiceMode,
         /// lite or full.
         cabinet_type: Option<assets::CabinetType>,
         /// month or year.

@@ -144,6 +144,10 @@ pub async fn append<C: ConnectionTrait>(txn: &C, actor: &Actor, p: Posting) -> A
             e.into()
         }
     })?;
+    if p.amount.minor > 0 {
+        // Money in may pay for services that ran out for want of it.
+        crate::assets::lifecycle::extend_paid(txn, p.account_id, moved.balance_after).await?;
+    }
     if let Some(threshold) = moved.warning_threshold {
         let before = moved.balance_before(p.amount.minor);
         if crosses_warning(before, moved.balance_after, threshold) && !moved.below_warning {

@@ -243,6 +243,10 @@ pub async fn charge_subscription<C: ConnectionTrait>(
             // Another run advanced it after we read it.
             return Err(AppError::Conflict(ErrorCode::BillingRunRaced));
         }
+        // What was just charged is in service if the balance pays for it.
+        if let Some(balance) = done.new.last().map(|e| e.balance_after) {
+            crate::assets::lifecycle::extend_paid(txn, account.id, balance).await?;
+        }
     }
     Ok(Some(done))
 }

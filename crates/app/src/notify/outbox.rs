@@ -2,7 +2,7 @@
 
 use kabinet_store::ConnectionTrait;
 use kabinet_store::entities::outbox_message;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
 
 use crate::AppResult;
 
@@ -38,26 +38,36 @@ pub struct OutgoingMessage {
 }
 
 pub async fn enqueue<C: ConnectionTrait>(txn: &C, m: OutgoingMessage) -> AppResult<outbox_message::Model> {
+    Ok(pending(m).insert(txn).await?)
+}
+
+/// Queues many messages in one statement (a sweep's notices), in the caller's transaction.
+pub async fn enqueue_many<C: ConnectionTrait>(txn: &C, messages: Vec<OutgoingMessage>) -> AppResult<()> {
+    // Parameters per statement stay far below both databases' limits.
+    for chunk in messages.chunks(500) {
+        outbox_message::Entity::insert_many(chunk.iter().cloned().map(pending))
+            .exec_without_returning(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// The row of a message waiting for its first attempt.
+fn pending(m: OutgoingMessage) -> outbox_message::ActiveModel {
     let now = kabinet_store::now();
-    Ok(
-        outbox_message::ActiveModel {
-            created_at: Set(now),
-            channel: Set(m.channel),
-            recipient: Set(m.recipient),
-            subject: Set(m.subject),
-            body: Set(m.body),
-            masked_body: Set(m.masked_body),
-            status: Set(kabinet_core::notify::OutboxStatus::Pending),
-            attempts: Set(0),
-            next_attempt_at: Set(now),
-            user_id: Set(m.user_id),
-            idempotency_key: Set(m.idempotency_key),
-            attachments: Set(
-                (!m.attachments.is_empty()).then(|| serde_json::to_string(&m.attachments).unwrap_or_default())
-            ),
-            ..Default::default()
-        }
-        .insert(txn)
-        .await?,
-    )
+    outbox_message::ActiveModel {
+        created_at: Set(now),
+        channel: Set(m.channel),
+        recipient: Set(m.recipient),
+        subject: Set(m.subject),
+        body: Set(m.body),
+        masked_body: Set(m.masked_body),
+        status: Set(kabinet_core::notify::OutboxStatus::Pending),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        user_id: Set(m.user_id),
+        idempotency_key: Set(m.idempotency_key),
+        attachments: Set((!m.attachments.is_empty()).then(|| serde_json::to_string(&m.attachments).unwrap_or_default())),
+        ..Default::default()
+    }
 }

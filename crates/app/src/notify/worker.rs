@@ -181,6 +181,15 @@ pub async fn run(app: App, poll: std::time::Duration, shutdown: impl std::future
                     Ok(_) => {}
                     Err(e) => tracing::error!(error = %e, "autopay failed"),
                 }
+                // The asset sweep is idempotent too: hourly, it expires what ran out soon after
+                // midnight in the product's zone and never reminds twice.
+                match crate::assets::lifecycle::sweep(&app, today).await {
+                    Ok(r) if r.expired + r.reminded > 0 => {
+                        tracing::info!(expired = r.expired, reminded = r.reminded, "asset sweep")
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::error!(error = %e, "asset sweep failed"),
+                }
             }
         }
     }

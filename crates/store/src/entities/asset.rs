@@ -10,8 +10,10 @@ pub struct Model {
     pub site_id: Option<i64>,
     /// hotspot or radar.
     pub kind: kabinet_core::assets::LicenceKind,
-    /// active, expired, renewed, suspended or deleted.
+    /// active, expired, renewed, suspended, cancelled or deleted (`AssetStatus::can_become`).
     pub status: kabinet_core::assets::AssetStatus,
+    /// contract, or pay_per_case once the customer chose that instead of renewing.
+    pub service_mode: kabinet_core::assets::lifecycle::ServiceMode,
     /// lite or full.
     pub cabinet_type: Option<kabinet_core::assets::CabinetType>,
     /// month or year.

@@ -4,6 +4,8 @@ pub mod account;
 pub mod api_token;
 pub mod asset;
 pub mod asset_assignment;
+pub mod asset_event;
+pub mod asset_reminder;
 pub mod audit_pending;
 pub mod audit_record;
 pub mod autopay_rule;

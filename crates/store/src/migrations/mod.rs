@@ -23,6 +23,7 @@ mod m0017_search;
 mod m0018_handovers;
 mod m0019_reading_calendar;
 mod m0020_customer_country;
+mod m0021_asset_lifecycle;
 
 pub struct Migrator;
 
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0018_handovers::Migration),
             Box::new(m0019_reading_calendar::Migration),
             Box::new(m0020_customer_country::Migration),
+            Box::new(m0021_asset_lifecycle::Migration),
         ]
     }
 }

@@ -11,7 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use kabinet_app::assets::guests::{self, GuestReport};
 use kabinet_app::assets::licences::{self, NewLicence};
 use kabinet_app::assets::views::{Asset, Site};
-use kabinet_app::assets::{router, verification};
+use kabinet_app::assets::{lifecycle, router, verification};
 use kabinet_app::{App, AppError, customers};
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
@@ -208,6 +208,66 @@ pub async fn link(
 ) -> WebResult<Response> {
     licences::link(&app, &ctx.actor()?, ctx.user()?, id_of(&id)?, req.radar_id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct StatusRequest {
+    /// suspended, active (resume) or cancelled.
+    pub status: String,
+    /// Why; required unless resuming.
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/crm/licences/{id}/status", tag = "assets", params(("id" = i64, Path)), request_body = StatusRequest,
+    responses((status = 204, description = "Changed"), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// Suspends, resumes or cancels a licence, saying why (the asset lifecycle decides which
+/// changes are allowed).
+pub async fn change_status(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<StatusRequest>,
+) -> WebResult<Response> {
+    let Ok(to) = req.status.trim().parse() else {
+        return Err(kabinet_app::FieldErrors::single("status", "invalid-choice").into());
+    };
+    lifecycle::change_status(&app, &ctx.actor()?, ctx.user()?, id_of(&id)?, to, &req.reason).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct HistoryEntryDto {
+    pub at: chrono::DateTime<chrono::Utc>,
+    /// None when the licence came into being.
+    pub from: Option<String>,
+    pub to: String,
+    pub reason: String,
+    /// Who made the change; none: the product itself (the daily sweep).
+    pub by: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/v1/crm/licences/{id}/history", tag = "assets", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<HistoryEntryDto>), (status = 404, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// A licence's changes of status, newest first.
+pub async fn history(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> WebResult<Json<Vec<HistoryEntryDto>>> {
+    let entries = lifecycle::history(&app, ctx.user()?, id_of(&id)?).await?;
+    Ok(Json(
+        entries
+            .into_iter()
+            .map(|e| HistoryEntryDto {
+                at: e.at,
+                from: e.from.map(|s| s.as_str().to_owned()),
+                to: e.to.as_str().to_owned(),
+                reason: e.reason,
+                by: e.by,
+            })
+            .collect(),
+    ))
 }
 
 #[derive(Serialize, ToSchema)]

@@ -147,6 +147,12 @@ pub fn routes() -> Routes {
             assets::set_modules,
         )
         .post("/api/v1/crm/licences/{id}/link", P::LicencesManage, assets::link)
+        .post(
+            "/api/v1/crm/licences/{id}/status",
+            P::LicencesManage,
+            assets::change_status,
+        )
+        .get("/api/v1/crm/licences/{id}/history", P::CustomersRead, assets::history)
         .post("/api/v1/crm/licences/{id}/split", P::LicencesManage, assets::split)
         .delete("/api/v1/crm/licences/{id}", P::LicencesDelete, assets::delete)
         .post("/api/v1/crm/licences/{id}/reboot", P::RoutersControl, assets::reboot)

@@ -280,6 +280,22 @@ impl LinkForm {
     }
 }
 
+/// Staff moving an asset to another status (suspend, resume, cancel), saying why.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
+pub struct StatusForm {
+    pub status: String,
+    pub reason: String,
+}
+
+impl StatusForm {
+    pub fn status(&self) -> Result<kabinet_core::assets::AssetStatus, AppError> {
+        let mut errors = FieldErrors::new();
+        let status = errors.choice("status", &self.status);
+        all_or_nothing(errors, status)
+    }
+}
+
 /// A comment on a customer's card.
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]

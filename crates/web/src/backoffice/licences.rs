@@ -11,18 +11,18 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use kabinet_app::assets::licences::{self, Split};
 use kabinet_app::assets::views::{Asset, Site};
-use kabinet_app::assets::{router, verification};
+use kabinet_app::assets::{lifecycle, router, verification};
 use kabinet_app::billing::views::Plan;
 use kabinet_app::crm::views::Customer;
 use kabinet_app::{App, AppError, customers};
 use kabinet_core::ErrorCode;
 use kabinet_core::access::{Permission, allows};
-use kabinet_core::assets::{CabinetType, LicenceKind, LicencePeriod, RouterOwnership};
+use kabinet_core::assets::{AssetStatus, CabinetType, LicenceKind, LicencePeriod, RouterOwnership};
 
-use super::crm_forms::{DeleteForm, LicenceForm, LinkForm, RouterForm};
+use super::crm_forms::{DeleteForm, LicenceForm, LinkForm, RouterForm, StatusForm};
 use crate::error::WebResult;
 use crate::extract::{Ctx, FormData, QueryParams as Query};
-use crate::form::{FormState, field_errors, with_status};
+use crate::form::{FormState, field_errors, refused, with_status};
 use crate::http::OkQuery;
 use crate::http::no_store;
 use crate::http::path_id;
@@ -220,6 +220,7 @@ pub async fn create(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, fo
                 Some(created.key.full()),
                 None,
                 Some("licence-created"),
+                None,
             )
             .await?;
             Ok(no_store(page.into_response()))
@@ -262,6 +263,11 @@ pub struct LicencePage {
     can_verify: bool,
     /// Whether the hotspot portal is configured: without it there are no links to its pages.
     portal: bool,
+    /// Every change of status, newest first.
+    history: Vec<lifecycle::HistoryEntry>,
+    /// The statuses staff may move it to from here (suspend, resume, cancel).
+    status_options: Vec<(String, String)>,
+    status_form: FormState,
 }
 
 async fn licence_page(
@@ -271,6 +277,7 @@ async fn licence_page(
     key_once: Option<String>,
     split_once: Option<Split>,
     flash: Option<&str>,
+    status_form: Option<FormState>,
 ) -> WebResult<LicencePage> {
     let who = ctx.user()?;
     let l = licences::get_visible(app, who, id).await?;
@@ -295,6 +302,11 @@ async fn licence_page(
         })
         .collect();
     let enabled = l.modules.clone();
+    let status_options = [AssetStatus::Suspended, AssetStatus::Active, AssetStatus::Cancelled]
+        .into_iter()
+        .filter(|to| l.status.can_become(*to))
+        .map(|to| (to.as_str().to_owned(), ctx.0.lang.t(status_action_key(to))))
+        .collect();
     let router_form = FormState::empty()
         .with_value("router_host", l.router_host.clone().unwrap_or_default())
         .with_value(
@@ -318,6 +330,9 @@ async fn licence_page(
         can_router: allows(Some(who.role), Permission::RoutersControl),
         can_verify: allows(Some(who.role), Permission::VerificationManage),
         portal: app.config.assets.portal().is_some(),
+        history: lifecycle::history(app, who, l.id).await?,
+        status_options,
+        status_form: status_form.unwrap_or_else(FormState::empty),
         l,
         site,
         customer,
@@ -335,9 +350,44 @@ pub async fn page(
     Path(id): Path<String>,
     Query(q): Query<OkQuery>,
 ) -> WebResult<Response> {
-    Ok(licence_page(&app, &ctx, path_id(&id)?, None, None, q.ok.as_deref())
-        .await?
-        .into_response())
+    Ok(
+        licence_page(&app, &ctx, path_id(&id)?, None, None, q.ok.as_deref(), None)
+            .await?
+            .into_response(),
+    )
+}
+
+/// The words of the action that moves an asset to `to`.
+fn status_action_key(to: AssetStatus) -> &'static str {
+    match to {
+        AssetStatus::Suspended => "asset-action-suspend",
+        AssetStatus::Cancelled => "asset-action-cancel",
+        _ => "asset-action-resume",
+    }
+}
+
+/// Staff suspend, resume or cancel a licence; a refused form comes back with its errors and
+/// values.
+pub async fn change_status(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    let input = form.typed::<StatusForm>()?;
+    let result = match input.status() {
+        Ok(to) => lifecycle::change_status(&app, &ctx.actor()?, ctx.user()?, id, to, &input.reason).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(back(id, "asset-status-changed")),
+        Err(e) => {
+            let state = refused(&form, ctx.0.lang, e)?;
+            let page = licence_page(&app, &ctx, id, None, None, None, Some(state)).await?;
+            Ok(with_status(StatusCode::UNPROCESSABLE_ENTITY, page))
+        }
+    }
 }
 
 fn back(id: i64, ok: &str) -> Response {
@@ -365,7 +415,7 @@ pub async fn link(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, form
 pub async fn split(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
     let id = path_id(&id)?;
     let s = licences::split(&app, &ctx.actor()?, ctx.user()?, id).await?;
-    let page = licence_page(&app, &ctx, id, None, Some(s), Some("licences-split")).await?;
+    let page = licence_page(&app, &ctx, id, None, Some(s), Some("licences-split"), None).await?;
     Ok(no_store(page.into_response()))
 }
 
@@ -442,7 +492,7 @@ pub async fn set_router(
 /// The licence page with the router form shown again and its problems (422).
 async fn router_again(app: &App, ctx: &Ctx, id: i64, form: &FormData, e: AppError) -> WebResult<Response> {
     let f = FormState::from_data(form).with_errors(ctx.0.lang, &field_errors(e)?);
-    let mut page = licence_page(app, ctx, id, None, None, None).await?;
+    let mut page = licence_page(app, ctx, id, None, None, None, None).await?;
     page.router_form = f;
     Ok(with_status(StatusCode::UNPROCESSABLE_ENTITY, page))
 }

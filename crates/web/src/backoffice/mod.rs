@@ -97,6 +97,7 @@ pub fn routes() -> Routes {
         .get("/crm/licences/{id}", P::CustomersRead, licences::page)
         .post("/crm/licences/{id}/modules", P::LicencesManage, licences::set_modules)
         .post("/crm/licences/{id}/link", P::LicencesManage, licences::link)
+        .post("/crm/licences/{id}/status", P::LicencesManage, licences::change_status)
         .post("/crm/licences/{id}/split", P::LicencesManage, licences::split)
         .get("/crm/licences/{id}/delete", P::LicencesDelete, licences::delete_form)
         .post(

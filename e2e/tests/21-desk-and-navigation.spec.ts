@@ -12,7 +12,7 @@ test('the back office menu is grouped by area, a side menu on a wide screen with
   await loginCrm(page, 'admin', DEMO_PASSWORD);
   const nav = page.locator('nav.mainnav');
   // Areas with their headings; the admin sees every one.
-  await expect(nav.locator('.navgroup-title')).toHaveText(['Клиенты', 'Поддержка', 'Деньги', 'Администрирование']);
+  await expect(nav.locator('.navgroup-title')).toHaveText(['Клиенты', 'Оборудование', 'Поддержка', 'Деньги', 'Администрирование']);
   const customers = nav.locator('.navgroup', { has: page.locator('.navgroup-title', { hasText: 'Клиенты' }) });
   await expect(customers.locator('a')).toHaveText(['Клиенты', 'Контрагенты', 'Верификация ИНН']);
   // A side menu: beside the content, not above it.

@@ -211,6 +211,7 @@ pub async fn load(app: &App) -> AppResult<Vec<DemoLogin>> {
         demo_money(app, &created_customers).await?;
         demo_assets(app, &created_customers, &partner_ids).await?;
         demo_support(app, &created_customers).await?;
+        demo_devices(app, &created_customers).await?;
         demo_login_activity(app).await?;
     }
     logins(app).await
@@ -633,6 +634,97 @@ async fn demo_support(app: &App, customers: &[(crate::crm::views::Customer, &str
         },
     )
     .await?;
+    Ok(())
+}
+
+/// The types of device the demo provider sells with after-sales service in Iran, and the
+/// Iranian customer's devices: one in service, one whose service ran out, one suspended.
+async fn demo_devices(app: &App, customers: &[(crate::crm::views::Customer, &str)]) -> AppResult<()> {
+    use kabinet_store::entities::device_type;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let types = [
+        (
+            "fridge",
+            "یخچال صنعتی",
+            ["نصب کامل دستگاه", "نصب کمپرسور و اتصالات", "آموزش اولیهٔ کاربر"],
+        ),
+        (
+            "purifier",
+            "دستگاه تصفیهٔ آب",
+            ["نصب کامل دستگاه", "نصب فیلترها و اتصالات", "آموزش اولیهٔ کاربر"],
+        ),
+        (
+            "cooler",
+            "کولر گازی",
+            ["نصب کامل دستگاه", "نصب درایور و اتصالات", "آموزش اولیهٔ کاربر"],
+        ),
+    ];
+    let mut type_ids = Vec::new();
+    for (code, name, checklist) in types {
+        let t = device_type::ActiveModel {
+            code: Set(code.into()),
+            name: Set(name.into()),
+            checklist: Set(serde_json::to_string(&checklist).unwrap_or_else(|_| "[]".into())),
+            service_months: Set(12),
+            created_at: Set(kabinet_store::now()),
+            ..Default::default()
+        }
+        .insert(&app.db.conn)
+        .await?;
+        type_ids.push(t.id);
+    }
+    let Some((buyer, _)) = customers.iter().find(|(_, lang)| *lang == "fa") else {
+        return Ok(());
+    };
+    let admin = identity_of(app, "admin").await?;
+    let actor = Actor::named("demo", None);
+    let today = crate::billing::run::today_for(None, &app.config.display_time_zone);
+    let day = |days: i64| (today + chrono::Duration::days(days)).to_string();
+    let devices = [
+        (0, "Sarma", "SF-400", "serial", "SF400-17724", -200, 165, 165),
+        (1, "Zolal", "RO-6", "dongle", "ZL-88-1203", -400, -35, -35),
+        (2, "Havaban", "HV-24", "user_id", "U-50117", -90, 275, 275),
+    ];
+    let mut made = Vec::new();
+    for (t, brand, model, kind, identifier, installed, warranty, service) in devices {
+        let d = crate::assets::devices::create(
+            app,
+            &actor,
+            &admin,
+            &crate::assets::devices::NewDevice {
+                customer_id: buyer.id,
+                device_type_id: type_ids[t].to_string(),
+                brand: brand.into(),
+                model: model.into(),
+                identifier_kind: kind.into(),
+                identifier: identifier.into(),
+                operator_name: "مریم احمدی".into(),
+                installed_on: day(installed),
+                warranty_ends_on: day(warranty),
+                service_ends_on: day(service),
+            },
+        )
+        .await?;
+        made.push(d.id);
+    }
+    crate::assets::lifecycle::change_status(
+        app,
+        &actor,
+        &admin,
+        made[2],
+        kabinet_core::assets::AssetStatus::Suspended,
+        "در انتظار تعمیر",
+    )
+    .await?;
+    // The one whose service ran out is expired as the daily sweep would (without reminding
+    // every demo customer of its licences' ends at load).
+    let ran_out = kabinet_store::entities::asset::Entity::find_by_id(made[1])
+        .one(&app.db.conn)
+        .await?
+        .ok_or(crate::AppError::NotFound)?;
+    let txn = app.db.write().await?;
+    crate::assets::lifecycle::move_status(&txn, &ran_out, kabinet_core::assets::AssetStatus::Expired, None, "").await?;
+    txn.commit().await?;
     Ok(())
 }
 

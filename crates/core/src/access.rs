@@ -189,6 +189,8 @@ pub enum Permission {
     LicencesManage,
     /// Delete a licence for good.
     LicencesDelete,
+    /// Register devices sold with after-sales service and change their status.
+    DevicesManage,
     /// Router actions: settings, firmware, reboot.
     RoutersControl,
     /// Confirm customers' legal entities in the personal-data verification queue.
@@ -330,6 +332,15 @@ pub const PERMISSION_TABLE: &[(Permission, &[Role])] = &[
     (
         Permission::LicencesDelete,
         &[Role::Staff(S::Admin), Role::Staff(S::Manager)],
+    ),
+    (
+        Permission::DevicesManage,
+        &[
+            Role::Staff(S::Admin),
+            Role::Staff(S::Manager),
+            Role::Staff(S::Support),
+            Role::Staff(S::Technician),
+        ],
     ),
     (
         Permission::RoutersControl,

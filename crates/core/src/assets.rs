@@ -6,10 +6,23 @@ pub use crate::UnknownValue;
 
 pub mod lifecycle;
 
+pub mod devices;
+
 string_enum!(
-    /// The kinds of licence of AST-1.
-    LicenceKind { Hotspot => "hotspot", Radar => "radar" }
+    /// The kinds of asset: the licences of AST-1 (hotspot, radar) and devices sold with
+    /// after-sales service (AST-3).
+    AssetKind { Hotspot => "hotspot", Radar => "radar", Device => "device" }
 );
+
+impl AssetKind {
+    /// The kinds that are licences.
+    pub const LICENCES: [AssetKind; 2] = [AssetKind::Hotspot, AssetKind::Radar];
+
+    /// Whether it is a licence (has a key, a point, modules and guests).
+    pub fn is_licence(self) -> bool {
+        matches!(self, AssetKind::Hotspot | AssetKind::Radar)
+    }
+}
 
 string_enum!(
     /// What the customer's cabinet offers: the contract says which.
@@ -127,13 +140,13 @@ mod tests {
 
     #[test]
     fn values_round_trip() {
-        for k in LicenceKind::ALL {
-            assert_eq!(k.as_str().parse::<LicenceKind>().unwrap(), *k);
+        for k in AssetKind::ALL {
+            assert_eq!(k.as_str().parse::<AssetKind>().unwrap(), *k);
         }
         for s in AssetStatus::ALL {
             assert_eq!(s.as_str().parse::<AssetStatus>().unwrap(), *s);
         }
-        assert!("Hotspot".parse::<LicenceKind>().is_err());
+        assert!("Hotspot".parse::<AssetKind>().is_err());
     }
 
     #[test]

@@ -30,6 +30,7 @@ pub struct NavGroup {
 enum Area {
     Start,
     Customers,
+    Assets,
     Support,
     Money,
     Administration,
@@ -41,6 +42,7 @@ impl Area {
         match self {
             Area::Start | Area::Own => None,
             Area::Customers => Some("nav-area-customers"),
+            Area::Assets => Some("nav-area-assets"),
             Area::Support => Some("nav-area-support"),
             Area::Money => Some("nav-area-money"),
             Area::Administration => Some("nav-area-administration"),
@@ -74,7 +76,8 @@ pub struct Chrome {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Needs {
     Nothing,
-    Assets,
+    Licences,
+    Devices,
     Accounts,
 }
 
@@ -92,7 +95,14 @@ const CABINET_NAV: &[(&str, &str, Permission, Area, Needs)] = &[
         "services",
         Permission::CabinetView,
         Area::Start,
-        Needs::Assets,
+        Needs::Licences,
+    ),
+    (
+        "/devices",
+        "nav-devices",
+        Permission::CabinetView,
+        Area::Start,
+        Needs::Devices,
     ),
     (
         "/payments",
@@ -128,6 +138,13 @@ const CABINET_NAV: &[(&str, &str, Permission, Area, Needs)] = &[
         Permission::OwnAccount,
         Area::Own,
         Needs::Nothing,
+    ),
+    (
+        "/my-details",
+        "nav-my-details",
+        Permission::CabinetView,
+        Area::Own,
+        Needs::Devices,
     ),
     (
         "/sessions",
@@ -167,6 +184,13 @@ const CRM_NAV: &[(&str, &str, Permission, Area, Needs)] = &[
         "nav-verification",
         Permission::VerificationManage,
         Area::Customers,
+        Needs::Nothing,
+    ),
+    (
+        "/crm/devices",
+        "nav-devices",
+        Permission::CustomersRead,
+        Area::Assets,
         Needs::Nothing,
     ),
     (
@@ -423,7 +447,8 @@ fn nav_for(i: &Identity, face: FaceOf, lang: Lang, path: &str) -> Vec<NavGroup> 
     let table = if face == FaceOf::Crm { CRM_NAV } else { CABINET_NAV };
     let has = |needs: Needs| match (needs, i.holdings) {
         (Needs::Nothing, _) | (_, None) => true,
-        (Needs::Assets, Some(h)) => h.assets,
+        (Needs::Licences, Some(h)) => h.licences,
+        (Needs::Devices, Some(h)) => h.devices,
         (Needs::Accounts, Some(h)) => h.accounts,
     };
     let mut groups: Vec<(Area, NavGroup)> = Vec::new();

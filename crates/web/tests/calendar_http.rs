@@ -27,22 +27,32 @@ async fn a_persian_reader_reads_and_types_solar_hijri_dates(db: Db) {
     let reza = w.session_for("reza.k").await;
     let page = w.get("/payments", Some(&reza)).await;
     assert_eq!(page.status, StatusCode::OK);
-    // The demo's payment of 4 September 2026 is 13 Shahrivar 1405, in Persian digits.
-    assert!(page.body.contains("۱۴۰۵/۰۶/۱۳"), "{}", page.body);
-    assert!(!page.body.contains("۲۰۲۶/۰۹/۰۴"), "no Gregorian date");
+    // The demo's payment three months ago (4 September 2026 is 13 Shahrivar 1405), in Persian
+    // digits; the demo's dates move with today.
+    let paid = chrono::Utc::now().date_naive() - chrono::Months::new(3);
+    let solar_hijri = kabinet_core::dates::SolarHijriDay::of(paid);
+    let expected = kabinet_app::i18n::Lang::Fa.digits(&format!(
+        "{}/{:02}/{:02}",
+        solar_hijri.year, solar_hijri.month, solar_hijri.day
+    ));
+    assert!(page.body.contains(&expected), "{expected}: {}", page.body);
+    let gregorian = kabinet_app::i18n::Lang::Fa.digits(&paid.format("%Y/%m/%d").to_string());
+    assert!(!page.body.contains(&gregorian), "no Gregorian date");
     // Date fields are typed as text: a browser's picker knows no Solar Hijri.
     assert!(page.body.contains(r#"name="from" type="text" inputmode="numeric""#));
     let all = total(&page.body);
     assert!(all > 0);
 
     // A day typed in Solar Hijri, in Persian digits, narrows the list and stays in its field.
-    let day = urlencode("۱۴۰۵/۰۶/۱۳");
+    let day = urlencode(&expected);
     let that_day = w.get(&format!("/payments?from={day}&to={day}"), Some(&reza)).await;
     assert_eq!(that_day.status, StatusCode::OK);
     assert!(total(&that_day.body) > 0);
-    assert!(that_day.body.contains(r#"value="۱۴۰۵/۰۶/۱۳""#));
+    assert!(that_day.body.contains(&format!(r#"value="{expected}""#)));
+    let next = kabinet_core::dates::SolarHijriDay::of(paid + chrono::Duration::days(1));
+    let next = format!("{}/{:02}/{:02}", next.year, next.month, next.day);
     let later = w
-        .get(&format!("/payments?from={}", urlencode("1405/06/14")), Some(&reza))
+        .get(&format!("/payments?from={}", urlencode(&next)), Some(&reza))
         .await;
     assert!(total(&later.body) < all, "a later start leaves the earlier payment out");
 
@@ -60,7 +70,7 @@ async fn a_persian_reader_reads_and_types_solar_hijri_dates(db: Db) {
     assert_eq!(saved.status, StatusCode::SEE_OTHER);
     assert!(saved.location().contains("ok=calendar-saved"));
     let page = w.get("/payments", Some(&reza)).await;
-    assert!(page.body.contains("۲۰۲۶/۰۹/۰۴"), "Gregorian, still in Persian digits");
+    assert!(page.body.contains(&gregorian), "Gregorian, still in Persian digits");
     assert!(page.body.contains(r#"name="from" type="date""#));
     let admin = w.session_for("admin").await;
     let audit = w.get("/crm/audit?action=user.change_calendar", Some(&admin)).await;
@@ -68,7 +78,7 @@ async fn a_persian_reader_reads_and_types_solar_hijri_dates(db: Db) {
 
     // Blank returns to the language's calendar.
     w.post_form("/profile/calendar", Some(&reza), &[("calendar", "")]).await;
-    assert!(w.get("/payments", Some(&reza)).await.body.contains("۱۴۰۵/۰۶/۱۳"));
+    assert!(w.get("/payments", Some(&reza)).await.body.contains(&expected));
 }
 
 async fn a_calendar_that_is_not_one_changes_nothing(db: Db) {

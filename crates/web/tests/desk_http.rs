@@ -83,7 +83,10 @@ async fn the_menu_is_grouped_by_area_for_the_role(db: Db) {
             &rest[..rest.find('<').unwrap()]
         })
         .collect();
-    assert_eq!(titles, ["Клиенты", "Поддержка", "Деньги", "Администрирование"]);
+    assert_eq!(
+        titles,
+        ["Клиенты", "Оборудование", "Поддержка", "Деньги", "Администрирование"]
+    );
     assert!(page.body.contains("<a href=\"/crm/customers\" aria-current=\"page\">"));
     assert!(page.body.contains("id=\"menu-button\""), "one button for phones");
     // An accountant has no support area and no administration but the audit it may read.

@@ -113,6 +113,18 @@ fn every_key_in_use_exists_in_every_language() {
     ] {
         keys.push(format!("seeded-{seeded}"));
     }
+    for s in kabinet_core::assets::AssetStatus::ALL {
+        keys.push(format!("asset-status-{s}"));
+    }
+    for k in kabinet_core::assets::AssetKind::ALL {
+        keys.push(format!("asset-{k}"));
+    }
+    for m in kabinet_core::assets::lifecycle::ServiceMode::ALL {
+        keys.push(format!("service-mode-{m}"));
+    }
+    for k in kabinet_core::assets::devices::IdentifierKind::ALL {
+        keys.push(format!("device-identifier-{k}"));
+    }
     for kind in kabinet_core::tax::TaxKind::ALL {
         keys.push(format!("tax-{kind}"));
     }

@@ -11,6 +11,7 @@ nav-staff = Staff
 nav-audit = Audit log
 nav-outbox = Outgoing messages
 nav-area-customers = Customers
+nav-area-assets = Assets
 nav-area-support = Support
 nav-area-money = Money
 nav-area-administration = Administration

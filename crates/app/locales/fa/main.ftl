@@ -11,6 +11,7 @@ nav-staff = کارکنان
 nav-audit = گزارش ممیزی
 nav-outbox = پیام‌های خروجی
 nav-area-customers = مشتریان
+nav-area-assets = دارایی‌ها
 nav-area-support = پشتیبانی
 nav-area-money = مالی
 nav-area-administration = مدیریت

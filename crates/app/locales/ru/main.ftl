@@ -11,6 +11,7 @@ nav-staff = Сотрудники
 nav-audit = Журнал аудита
 nav-outbox = Исходящие сообщения
 nav-area-customers = Клиенты
+nav-area-assets = Оборудование
 nav-area-support = Поддержка
 nav-area-money = Деньги
 nav-area-administration = Администрирование

@@ -52,8 +52,10 @@ pub struct Identity {
 /// What a customer has that has a section of its own in the cabinet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Holdings {
-    /// Licences or other assets (not deleted).
-    pub assets: bool,
+    /// Licences (not deleted).
+    pub licences: bool,
+    /// Devices (not deleted).
+    pub devices: bool,
     /// Personal accounts (payments and documents are theirs).
     pub accounts: bool,
 }
@@ -153,16 +155,18 @@ impl Identity {
         };
         use kabinet_store::entities::{account, asset};
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
-        let assets = asset::Entity::find()
+        // The kinds of asset it has, in one read.
+        let kinds: Vec<kabinet_core::assets::AssetKind> = asset::Entity::find()
             .select_only()
-            .column(asset::Column::Id)
+            .column(asset::Column::Kind)
+            .distinct()
             .filter(asset::Column::CustomerId.eq(customer_id))
             .filter(asset::Column::Status.ne(kabinet_core::assets::AssetStatus::Deleted))
-            .limit(1)
-            .into_tuple::<i64>()
-            .one(&app.db.conn)
-            .await?
-            .is_some();
+            .into_tuple::<kabinet_core::assets::AssetKind>()
+            .all(&app.db.conn)
+            .await?;
+        let devices = kinds.contains(&kabinet_core::assets::AssetKind::Device);
+        let licences = kinds.iter().any(|k| k.is_licence());
         let accounts = account::Entity::find()
             .select_only()
             .column(account::Column::Id)
@@ -172,7 +176,11 @@ impl Identity {
             .one(&app.db.conn)
             .await?
             .is_some();
-        self.holdings = Some(Holdings { assets, accounts });
+        self.holdings = Some(Holdings {
+            licences,
+            devices,
+            accounts,
+        });
         Ok(self)
     }
 

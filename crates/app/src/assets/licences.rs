@@ -6,7 +6,7 @@
 use chrono::Utc;
 use kabinet_core::ErrorCode;
 use kabinet_core::access::Permission;
-use kabinet_core::assets::{AssetStatus, CabinetType, LicenceKind, LicencePeriod, RouterOwnership};
+use kabinet_core::assets::{AssetKind, AssetStatus, CabinetType, LicencePeriod, RouterOwnership};
 use kabinet_core::billing::BillingPeriod;
 use kabinet_core::money::{Money, MoneyError};
 use kabinet_core::text;
@@ -64,7 +64,12 @@ pub struct Created {
 
 /// The licence `id` if `who` may see its customer.
 pub async fn get_visible(app: &App, who: &Identity, id: i64) -> AppResult<views::Asset> {
-    visible_row(app, who, id).await.map(Into::into)
+    let a = visible_row(app, who, id).await?;
+    // A device is not a licence: its pages are the device's.
+    if !a.kind.is_licence() {
+        return Err(AppError::NotFound);
+    }
+    Ok(a.into())
 }
 
 /// The row behind [`get_visible`], for the use cases that change it.
@@ -91,6 +96,7 @@ pub async fn of_own_customer(app: &App, who: &Identity) -> AppResult<Vec<(views:
 pub async fn of_customer(app: &App, customer_id: i64) -> AppResult<Vec<(views::Asset, Option<views::Site>)>> {
     Ok(Asset::find()
         .filter(asset::Column::CustomerId.eq(customer_id))
+        .filter(asset::Column::Kind.is_in(AssetKind::LICENCES))
         .order_by_desc(asset::Column::Id)
         .find_also_related(Site)
         .all(&app.db.conn)
@@ -151,7 +157,7 @@ async fn paying_account(app: &App, payer: &Payer) -> AppResult<Option<account::M
 
 /// A licence whose every field has been checked, ready to be written.
 pub struct LicenceDraft {
-    kind: LicenceKind,
+    kind: AssetKind,
     cabinet: CabinetType,
     period: LicencePeriod,
     ownership: RouterOwnership,
@@ -176,7 +182,11 @@ pub async fn draft(
     new: &NewLicence,
 ) -> AppResult<LicenceDraft> {
     let mut errors = FieldErrors::new();
-    let kind: Option<LicenceKind> = errors.choice("kind", &new.kind);
+    // A licence is a hotspot or a radar; devices are registered as devices.
+    let kind: Option<AssetKind> = errors.choice("kind", &new.kind);
+    if kind.is_some_and(|k| !k.is_licence()) {
+        errors.add("kind", "invalid-choice");
+    }
     let cabinet: Option<CabinetType> = errors.choice("cabinet_type", &new.cabinet_type);
     let period: Option<LicencePeriod> = errors.choice("period", &new.period);
     let ownership: Option<RouterOwnership> = errors.choice("router_ownership", &new.router_ownership);
@@ -483,8 +493,8 @@ pub async fn link(app: &App, actor: &Actor, who: &Identity, hotspot_id: i64, rad
     let r = visible_row(app, who, radar_id).await?;
     refuse_if_deleted(&h)?;
     refuse_if_deleted(&r)?;
-    if h.kind != kabinet_core::assets::LicenceKind::Hotspot
-        || r.kind != kabinet_core::assets::LicenceKind::Radar
+    if h.kind != kabinet_core::assets::AssetKind::Hotspot
+        || r.kind != kabinet_core::assets::AssetKind::Radar
         || h.customer_id != r.customer_id
     {
         return Err(FieldErrors::single("radar_id", "link-needs-hotspot-and-radar"));
@@ -539,7 +549,7 @@ pub async fn split(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppResu
         return Err(AppError::Conflict(ErrorCode::LicenceNotLinked));
     };
     let other = visible_row(app, who, other_id).await?;
-    let radar = if a.kind == kabinet_core::assets::LicenceKind::Radar {
+    let radar = if a.kind == kabinet_core::assets::AssetKind::Radar {
         a.clone()
     } else {
         other.clone()
@@ -581,7 +591,7 @@ pub async fn split(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppResu
         "licence.split",
         "asset",
         Some(radar.id),
-        json!({"hotspot": if a.kind == kabinet_core::assets::LicenceKind::Radar { other.id } else { a.id }, "radar": radar.id,
+        json!({"hotspot": if a.kind == kabinet_core::assets::AssetKind::Radar { other.id } else { a.id }, "radar": radar.id,
                "radar_login": created.user.login, "key_id": radar.key_id}),
     )
     .await?;

@@ -6,8 +6,8 @@
 use chrono::NaiveDate;
 use kabinet_core::ErrorCode;
 use kabinet_core::access::Permission;
-use kabinet_core::assets::AssetStatus;
 use kabinet_core::assets::lifecycle::ReminderDays;
+use kabinet_core::assets::{AssetKind, AssetStatus};
 use kabinet_core::billing::SubscriptionStatus;
 use kabinet_core::text;
 use kabinet_store::ConnectionTrait;
@@ -80,6 +80,15 @@ pub(crate) async fn record<C: ConnectionTrait>(
     Ok(())
 }
 
+/// Who may change an asset of `kind`: licences and devices are managed by different roles.
+fn manage_permission(kind: AssetKind) -> Permission {
+    if kind == AssetKind::Device {
+        Permission::DevicesManage
+    } else {
+        Permission::LicencesManage
+    }
+}
+
 /// Staff suspend, resume or cancel an asset, saying why; deletion is its own use case (it
 /// erases data). Audited with the change, in one transaction.
 pub async fn change_status(
@@ -90,8 +99,8 @@ pub async fn change_status(
     to: AssetStatus,
     reason: &str,
 ) -> AppResult<()> {
-    who.require(&[Permission::LicencesManage])?;
     let a = super::licences::visible_row(app, who, id).await?;
+    who.require(&[manage_permission(a.kind)])?;
     let mut errors = FieldErrors::new();
     if !matches!(
         to,
@@ -124,6 +133,20 @@ pub async fn change_status(
     .await?;
     txn.commit().await?;
     Ok(())
+}
+
+/// The statuses staff may move an asset in `from` to by hand (suspend, resume, cancel), each
+/// as (value, the words of the action), for the form of its page.
+pub fn options_for(from: AssetStatus, lang: Lang) -> Vec<(String, String)> {
+    [
+        (AssetStatus::Suspended, "asset-action-suspend"),
+        (AssetStatus::Active, "asset-action-resume"),
+        (AssetStatus::Cancelled, "asset-action-cancel"),
+    ]
+    .into_iter()
+    .filter(|(to, _)| from.can_become(*to))
+    .map(|(to, key)| (to.as_str().to_owned(), lang.t(key)))
+    .collect()
 }
 
 /// One change in an asset's history, as its page shows it.
@@ -171,14 +194,24 @@ pub async fn history(app: &App, who: &Identity, id: i64) -> AppResult<Vec<Histor
 /// paying account's balance (`balance`, after the posting just made) is not negative, each asset
 /// of its subscriptions is in service to the last day charged, and one that ran out is renewed;
 /// with a debt nothing is extended, and the asset runs out after the last day paid. Called in
-/// the transaction of every charge and every credit to an account.
-pub(crate) async fn extend_paid<C: ConnectionTrait>(txn: &C, account_id: i64, balance: i64) -> AppResult<u64> {
+/// the transaction of every charge (`only`: the subscription charged) and every credit to an
+/// account (all its subscriptions).
+pub(crate) async fn extend_paid<C: ConnectionTrait>(
+    txn: &C,
+    account_id: i64,
+    balance: i64,
+    only: Option<i64>,
+) -> AppResult<u64> {
     if balance < 0 {
         return Ok(0);
     }
-    let subscriptions: std::collections::HashMap<i64, NaiveDate> = Subscription::find()
+    let mut subscriptions = Subscription::find()
         .filter(subscription::Column::AccountId.eq(account_id))
-        .filter(subscription::Column::Status.eq(SubscriptionStatus::Active))
+        .filter(subscription::Column::Status.eq(SubscriptionStatus::Active));
+    if let Some(id) = only {
+        subscriptions = subscriptions.filter(subscription::Column::Id.eq(id));
+    }
+    let subscriptions: std::collections::HashMap<i64, NaiveDate> = subscriptions
         .all(txn)
         .await?
         .into_iter()

@@ -13,7 +13,7 @@ view! {
         customer_id: i64,
         site_id: Option<i64>,
         /// hotspot or radar.
-        kind: assets::LicenceKind,
+        kind: assets::AssetKind,
         /// active, expired, renewed, suspended, cancelled or deleted.
         status: assets::AssetStatus,
         /// contract or pay_per_case.

@@ -9,7 +9,7 @@ pub struct Model {
     pub customer_id: i64,
     pub site_id: Option<i64>,
     /// hotspot or radar.
-    pub kind: kabinet_core::assets::LicenceKind,
+    pub kind: kabinet_core::assets::AssetKind,
     /// active, expired, renewed, suspended, cancelled or deleted (`AssetStatus::can_become`).
     pub status: kabinet_core::assets::AssetStatus,
     /// contract, or pay_per_case once the customer chose that instead of renewing.

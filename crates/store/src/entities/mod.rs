@@ -13,6 +13,8 @@ pub mod business_calendar;
 pub mod counterparty;
 pub mod customer;
 pub mod customer_comment;
+pub mod device;
+pub mod device_type;
 pub mod document;
 pub mod document_order;
 pub mod export_job;

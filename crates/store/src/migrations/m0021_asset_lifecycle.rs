@@ -58,6 +58,15 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
+        // A charge or a payment extends the assets of the account's subscriptions.
+        m.create_index(
+            Index::create()
+                .name("assets_subscription")
+                .table(Assets::Table)
+                .col(Alias::new("subscription_id"))
+                .take(),
+        )
+        .await?;
         m.create_table(
             Table::create()
                 .table(AssetEvents::Table)
@@ -120,6 +129,13 @@ impl MigrationTrait for Migration {
         m.drop_index(
             Index::drop()
                 .name("assets_status_ends_on")
+                .table(Assets::Table)
+                .to_owned(),
+        )
+        .await?;
+        m.drop_index(
+            Index::drop()
+                .name("assets_subscription")
                 .table(Assets::Table)
                 .to_owned(),
         )

@@ -24,6 +24,7 @@ mod m0018_handovers;
 mod m0019_reading_calendar;
 mod m0020_customer_country;
 mod m0021_asset_lifecycle;
+mod m0022_devices;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0019_reading_calendar::Migration),
             Box::new(m0020_customer_country::Migration),
             Box::new(m0021_asset_lifecycle::Migration),
+            Box::new(m0022_devices::Migration),
         ]
     }
 }

@@ -413,7 +413,7 @@ pub async fn customers_list(
         status: q.status,
         city: q.city,
         licence_kind: match q.licence {
-            Some(kind) if kind.parse::<kabinet_core::assets::LicenceKind>().is_err() => {
+            Some(kind) if kind.parse::<kabinet_core::assets::AssetKind>().is_err() => {
                 return Err(kabinet_app::FieldErrors::single("licence", "invalid-choice").into());
             }
             kind => kind,

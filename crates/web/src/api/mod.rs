@@ -8,6 +8,7 @@ mod admin;
 mod assets;
 mod billing;
 mod crm;
+mod devices;
 mod docs;
 mod documents;
 pub use crate::paging;
@@ -153,6 +154,10 @@ pub fn routes() -> Routes {
             assets::change_status,
         )
         .get("/api/v1/crm/licences/{id}/history", P::CustomersRead, assets::history)
+        .get("/api/v1/crm/devices", P::CustomersRead, devices::list)
+        .post("/api/v1/crm/devices", P::DevicesManage, devices::create)
+        .get("/api/v1/crm/devices/{id}", P::CustomersRead, devices::get)
+        .get("/api/v1/devices", P::CabinetView, devices::own)
         .post("/api/v1/crm/licences/{id}/split", P::LicencesManage, assets::split)
         .delete("/api/v1/crm/licences/{id}", P::LicencesDelete, assets::delete)
         .post("/api/v1/crm/licences/{id}/reboot", P::RoutersControl, assets::reboot)

@@ -68,7 +68,7 @@ fn nonblank(v: &Option<String>) -> Option<String> {
 
 /// A licence kind from the filter, if it is one.
 fn licence_kind(v: &Option<String>) -> Option<String> {
-    nonblank(v).filter(|k| k.parse::<kabinet_core::assets::LicenceKind>().is_ok())
+    nonblank(v).filter(|k| k.parse::<kabinet_core::assets::AssetKind>().is_ok())
 }
 
 pub async fn list(State(app): State<App>, ctx: Ctx, Query(q): Query<ListQuery>) -> WebResult<Response> {
@@ -139,8 +139,9 @@ pub async fn list(State(app): State<App>, ctx: Ctx, Query(q): Query<ListQuery>) 
                 .collect(),
         ),
         licence_kinds: with_all(
-            kabinet_core::assets::LicenceKind::ALL
+            kabinet_core::assets::AssetKind::ALL
                 .iter()
+                .filter(|k| k.is_licence())
                 .map(|k| (k.as_str().to_owned(), c.tk("asset-", k.as_str())))
                 .collect(),
         ),
@@ -187,6 +188,7 @@ pub struct CustomerCard {
     partner_name: Option<String>,
     licences: Vec<(Asset, Option<Site>)>,
     can_manage_licences: bool,
+    can_manage_devices: bool,
     can_control_routers: bool,
     /// The statistics tab's figures, when it is the tab shown.
     activity: Option<ActivityView>,
@@ -441,6 +443,7 @@ async fn card_page_for_period(
         can_delete_comments: allows(Some(who.role), Permission::CommentsDelete),
         licences,
         can_manage_licences: allows(Some(who.role), Permission::LicencesManage),
+        can_manage_devices: allows(Some(who.role), Permission::DevicesManage),
         c,
         customer,
         users,

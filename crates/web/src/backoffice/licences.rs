@@ -17,12 +17,12 @@ use kabinet_app::crm::views::Customer;
 use kabinet_app::{App, AppError, customers};
 use kabinet_core::ErrorCode;
 use kabinet_core::access::{Permission, allows};
-use kabinet_core::assets::{AssetStatus, CabinetType, LicenceKind, LicencePeriod, RouterOwnership};
+use kabinet_core::assets::{AssetKind, CabinetType, LicencePeriod, RouterOwnership};
 
-use super::crm_forms::{DeleteForm, LicenceForm, LinkForm, RouterForm, StatusForm};
+use super::crm_forms::{DeleteForm, LicenceForm, LinkForm, RouterForm};
 use crate::error::WebResult;
 use crate::extract::{Ctx, FormData, QueryParams as Query};
-use crate::form::{FormState, field_errors, refused, with_status};
+use crate::form::{FormState, field_errors, with_status};
 use crate::http::OkQuery;
 use crate::http::no_store;
 use crate::http::path_id;
@@ -90,11 +90,11 @@ pub async fn licence_choices(
         .into_iter()
         .filter(|p| {
             p.status == kabinet_core::billing::PlanStatus::Active
-                && p.asset_kind.parse::<kabinet_core::assets::LicenceKind>().is_ok()
+                && p.asset_kind.parse::<kabinet_core::assets::AssetKind>().is_ok()
         })
         .collect();
     Ok(LicenceChoices {
-        kinds: choices(c, "asset-", LicenceKind::ALL, LicenceKind::as_str),
+        kinds: choices(c, "asset-", &AssetKind::LICENCES, AssetKind::as_str),
         cabinets: choices(c, "cabinet-", CabinetType::ALL, CabinetType::as_str),
         periods: choices(c, "period-", LicencePeriod::ALL, LicencePeriod::as_str),
         ownerships: choices(c, "router-owner-", RouterOwnership::ALL, RouterOwnership::as_str),
@@ -268,6 +268,7 @@ pub struct LicencePage {
     /// The statuses staff may move it to from here (suspend, resume, cancel).
     status_options: Vec<(String, String)>,
     status_form: FormState,
+    status_action: String,
 }
 
 async fn licence_page(
@@ -290,7 +291,7 @@ async fn licence_page(
     let radars = all
         .iter()
         .filter(|(a, _)| {
-            a.kind == kabinet_core::assets::LicenceKind::Radar
+            a.kind == kabinet_core::assets::AssetKind::Radar
                 && a.linked_asset_id.is_none()
                 && a.status != kabinet_core::assets::AssetStatus::Deleted
         })
@@ -302,11 +303,7 @@ async fn licence_page(
         })
         .collect();
     let enabled = l.modules.clone();
-    let status_options = [AssetStatus::Suspended, AssetStatus::Active, AssetStatus::Cancelled]
-        .into_iter()
-        .filter(|to| l.status.can_become(*to))
-        .map(|to| (to.as_str().to_owned(), ctx.0.lang.t(status_action_key(to))))
-        .collect();
+    let status_options = lifecycle::options_for(l.status, ctx.0.lang);
     let router_form = FormState::empty()
         .with_value("router_host", l.router_host.clone().unwrap_or_default())
         .with_value(
@@ -333,6 +330,7 @@ async fn licence_page(
         history: lifecycle::history(app, who, l.id).await?,
         status_options,
         status_form: status_form.unwrap_or_else(FormState::empty),
+        status_action: format!("/crm/licences/{id}/status"),
         l,
         site,
         customer,
@@ -357,15 +355,6 @@ pub async fn page(
     )
 }
 
-/// The words of the action that moves an asset to `to`.
-fn status_action_key(to: AssetStatus) -> &'static str {
-    match to {
-        AssetStatus::Suspended => "asset-action-suspend",
-        AssetStatus::Cancelled => "asset-action-cancel",
-        _ => "asset-action-resume",
-    }
-}
-
 /// Staff suspend, resume or cancel a licence; a refused form comes back with its errors and
 /// values.
 pub async fn change_status(
@@ -375,16 +364,10 @@ pub async fn change_status(
     form: FormData,
 ) -> WebResult<Response> {
     let id = path_id(&id)?;
-    let input = form.typed::<StatusForm>()?;
-    let result = match input.status() {
-        Ok(to) => lifecycle::change_status(&app, &ctx.actor()?, ctx.user()?, id, to, &input.reason).await,
-        Err(e) => Err(e),
-    };
-    match result {
-        Ok(()) => Ok(back(id, "asset-status-changed")),
-        Err(e) => {
-            let state = refused(&form, ctx.0.lang, e)?;
-            let page = licence_page(&app, &ctx, id, None, None, None, Some(state)).await?;
+    match super::asset_status::apply(&app, &ctx, id, &form).await? {
+        None => Ok(back(id, "asset-status-changed")),
+        Some(again) => {
+            let page = licence_page(&app, &ctx, id, None, None, None, Some(again)).await?;
             Ok(with_status(StatusCode::UNPROCESSABLE_ENTITY, page))
         }
     }

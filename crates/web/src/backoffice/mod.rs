@@ -1,5 +1,6 @@
 //! The back office: what the provider's staff and partners see at `/crm`.
 
+mod asset_status;
 mod audit;
 mod billing;
 mod billing_forms;
@@ -7,6 +8,7 @@ mod counterparties;
 mod crm_forms;
 mod customer_form;
 pub(crate) mod customers;
+mod devices;
 mod home;
 mod licences;
 mod outbox;
@@ -98,6 +100,11 @@ pub fn routes() -> Routes {
         .post("/crm/licences/{id}/modules", P::LicencesManage, licences::set_modules)
         .post("/crm/licences/{id}/link", P::LicencesManage, licences::link)
         .post("/crm/licences/{id}/status", P::LicencesManage, licences::change_status)
+        .get("/crm/devices", P::CustomersRead, devices::list)
+        .get("/crm/devices/new", P::DevicesManage, devices::new_form)
+        .post("/crm/devices", P::DevicesManage, devices::create)
+        .get("/crm/devices/{id}", P::CustomersRead, devices::page)
+        .post("/crm/devices/{id}/status", P::DevicesManage, devices::change_status)
         .post("/crm/licences/{id}/split", P::LicencesManage, licences::split)
         .get("/crm/licences/{id}/delete", P::LicencesDelete, licences::delete_form)
         .post(

@@ -4,6 +4,7 @@ pub(crate) mod account;
 pub(crate) mod auth;
 pub(crate) mod billing;
 mod dashboard;
+mod devices;
 mod logins;
 mod payment_forms;
 mod recovery;
@@ -63,6 +64,9 @@ pub fn routes() -> Routes {
         )
         .get("/documents", P::CabinetView, crate::documents::cabinet_page)
         .get("/services", P::CabinetView, services::page)
+        .get("/devices", P::CabinetView, devices::list)
+        .get("/devices/{id}", P::CabinetView, devices::page)
+        .get("/my-details", P::CabinetView, devices::details)
         .post(
             "/services/{id}/confirm-legal",
             P::CabinetGuestData,

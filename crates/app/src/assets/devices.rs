@@ -1,0 +1,334 @@
+//! Devices sold with after-sales service (AST-3): staff register a device for its buyer, find
+//! it by its identifier and narrow the register by status, type, brand and coming end; buyers
+//! see their own. A device is an asset (status, service end, history, the daily sweep) with
+//! the details of `devices`.
+
+use chrono::NaiveDate;
+use kabinet_core::access::Permission;
+use kabinet_core::assets::devices::{self as rules, IdentifierKind};
+use kabinet_core::assets::lifecycle::ServiceMode;
+use kabinet_core::assets::{AssetKind, AssetStatus, Verification};
+use kabinet_core::text;
+use kabinet_store::entities::asset::{self, Entity as Asset};
+use kabinet_store::entities::customer::{self, Entity as Customer};
+use kabinet_store::entities::device::{self, Entity as DeviceRow};
+use kabinet_store::entities::device_type::{self, Entity as DeviceType};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait,
+};
+use serde_json::json;
+
+use crate::access::{Actor, Identity};
+use crate::listing::Page;
+use crate::{App, AppError, AppResult, FieldErrors, audit, customers};
+
+/// A device as pages and the API show it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Device {
+    /// The asset's id.
+    pub id: i64,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub device_type_id: i64,
+    pub device_type: String,
+    pub brand: String,
+    pub model: String,
+    pub identifier_kind: IdentifierKind,
+    pub identifier: String,
+    pub operator_name: Option<String>,
+    pub installed_on: Option<NaiveDate>,
+    pub warranty_ends_on: Option<NaiveDate>,
+    /// The asset's end of service.
+    pub service_ends_on: Option<NaiveDate>,
+    pub status: AssetStatus,
+    pub service_mode: ServiceMode,
+}
+
+/// A device as typed in the form or sent to the API; every field is checked in one round.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct NewDevice {
+    pub customer_id: i64,
+    pub device_type_id: String,
+    pub brand: String,
+    pub model: String,
+    pub identifier_kind: String,
+    pub identifier: String,
+    pub operator_name: String,
+    pub installed_on: String,
+    pub warranty_ends_on: String,
+    pub service_ends_on: String,
+}
+
+/// What a new device becomes once every field is right.
+struct Checked {
+    device_type_id: i64,
+    brand: String,
+    model: String,
+    identifier_kind: IdentifierKind,
+    identifier: String,
+    operator_name: Option<String>,
+    installed_on: Option<NaiveDate>,
+    warranty_ends_on: Option<NaiveDate>,
+    service_ends_on: Option<NaiveDate>,
+}
+
+fn text_field(errors: &mut FieldErrors, field: &str, input: &str, max: usize, required: bool) -> Option<String> {
+    text::one_line(input, max, required)
+        .map_err(|p| errors.add(field, &format!("text-{}", p.code().replace('_', "-"))))
+        .ok()
+        .flatten()
+}
+
+fn optional_day(errors: &mut FieldErrors, field: &str, input: &str) -> Option<NaiveDate> {
+    if input.trim().is_empty() {
+        None
+    } else {
+        errors.date(field, input)
+    }
+}
+
+async fn check(app: &App, input: &NewDevice) -> AppResult<Checked> {
+    let mut errors = FieldErrors::new();
+    let device_type_id = errors.choice::<i64>("device_type_id", &input.device_type_id);
+    if let Some(id) = device_type_id
+        && DeviceType::find_by_id(id).one(&app.db.conn).await?.is_none()
+    {
+        errors.add("device_type_id", "invalid-choice");
+    }
+    let brand = text_field(&mut errors, "brand", &input.brand, text::limits::SHORT, true);
+    let model = text_field(&mut errors, "model", &input.model, text::limits::SHORT, true);
+    let identifier_kind = errors.choice::<IdentifierKind>("identifier_kind", &input.identifier_kind);
+    let identifier = rules::identifier(&input.identifier)
+        .map_err(|p| errors.add("identifier", p.code()))
+        .ok();
+    let operator_name = text_field(
+        &mut errors,
+        "operator_name",
+        &input.operator_name,
+        text::limits::NAME,
+        false,
+    );
+    let installed_on = optional_day(&mut errors, "installed_on", &input.installed_on);
+    let warranty_ends_on = optional_day(&mut errors, "warranty_ends_on", &input.warranty_ends_on);
+    let service_ends_on = optional_day(&mut errors, "service_ends_on", &input.service_ends_on);
+    for (field, problem) in rules::check_dates(installed_on, warranty_ends_on, service_ends_on) {
+        errors.add(field, problem.code());
+    }
+    errors.into_result()?;
+    match (device_type_id, brand, model, identifier_kind, identifier) {
+        (Some(device_type_id), Some(brand), Some(model), Some(identifier_kind), Some(identifier)) => Ok(Checked {
+            device_type_id,
+            brand,
+            model,
+            identifier_kind,
+            identifier,
+            operator_name,
+            installed_on,
+            warranty_ends_on,
+            service_ends_on,
+        }),
+        _ => Err(FieldErrors::single("identifier", "device-identifier-empty")),
+    }
+}
+
+/// Registers a device for its buyer: an asset of kind `device`, in service until its service
+/// end, with its details, history and audit record in one transaction. An identifier already
+/// registered for its kind is refused at the field.
+pub async fn create(app: &App, actor: &Actor, who: &Identity, input: &NewDevice) -> AppResult<Device> {
+    who.require(&[Permission::DevicesManage])?;
+    let buyer = customers::get_visible(app, who, input.customer_id).await?;
+    let c = check(app, input).await?;
+    let now = kabinet_store::now();
+    let today = crate::billing::run::today_for(None, &app.config.display_time_zone);
+    let txn = app.db.write().await?;
+    let taken = || FieldErrors::single("identifier", "device-identifier-taken");
+    if DeviceRow::find()
+        .filter(device::Column::IdentifierKind.eq(c.identifier_kind))
+        .filter(device::Column::Identifier.eq(&c.identifier))
+        .one(&txn)
+        .await?
+        .is_some()
+    {
+        return Err(taken());
+    }
+    let a = asset::ActiveModel {
+        customer_id: Set(buyer.id),
+        site_id: Set(None),
+        kind: Set(AssetKind::Device),
+        status: Set(AssetStatus::Active),
+        is_demo: Set(false),
+        modules: Set("[]".into()),
+        // Devices have no licence key; the column is unique, so each gets its own id.
+        key_id: Set(super::LicenceKey::generate().key_id),
+        key_hash: Set(String::new()),
+        verification: Set(Verification::None),
+        started_on: Set(c.installed_on.unwrap_or(today)),
+        ends_on: Set(c.service_ends_on),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&txn)
+    .await?;
+    device::ActiveModel {
+        asset_id: Set(a.id),
+        device_type_id: Set(c.device_type_id),
+        brand: Set(c.brand),
+        model: Set(c.model),
+        identifier_kind: Set(c.identifier_kind),
+        identifier: Set(c.identifier),
+        operator_name: Set(c.operator_name),
+        installed_on: Set(c.installed_on),
+        warranty_ends_on: Set(c.warranty_ends_on),
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| {
+        if kabinet_store::is_unique_violation(&e) {
+            taken()
+        } else {
+            e.into()
+        }
+    })?;
+    super::lifecycle::record(&txn, a.id, None, AssetStatus::Active, actor.user_id, "").await?;
+    audit::record(
+        &txn,
+        actor,
+        "device.create",
+        "asset",
+        Some(a.id),
+        json!({"customer_id": buyer.id, "identifier_kind": c.identifier_kind, "identifier": &input.identifier}),
+    )
+    .await?;
+    txn.commit().await?;
+    get_visible(app, who, a.id).await
+}
+
+/// What the register narrows to.
+#[derive(Debug, Clone, Default)]
+pub struct DeviceFilter {
+    /// An identifier, whole or its beginning (written the way identifiers are stored).
+    pub identifier: Option<String>,
+    pub status: Option<AssetStatus>,
+    pub device_type_id: Option<i64>,
+    pub brand: Option<String>,
+    /// Service ends within this many days from today (and has not ended yet).
+    pub ends_within_days: Option<u32>,
+    pub customer_id: Option<i64>,
+}
+
+/// One page of the device register, newest first; a partner sees its own customers' devices.
+pub async fn register(
+    app: &App,
+    who: &Identity,
+    f: &DeviceFilter,
+    page: u64,
+    per_page: u64,
+) -> AppResult<Page<Device>> {
+    who.require(&[Permission::CustomersRead])?;
+    let mut q = DeviceRow::find().find_also_related(Asset);
+    if who.is_partner() {
+        let own = Customer::find()
+            .select_only()
+            .column(customer::Column::Id)
+            .filter(customer::Column::PartnerId.eq(who.partner_id.unwrap_or(-1)))
+            .into_query();
+        q = q.filter(asset::Column::CustomerId.in_subquery(own));
+    }
+    if let Some(id) = f.identifier.as_deref().and_then(|s| rules::identifier(s).ok()) {
+        q = q.filter(device::Column::Identifier.starts_with(id));
+    }
+    if let Some(s) = f.status {
+        q = q.filter(asset::Column::Status.eq(s));
+    }
+    if let Some(t) = f.device_type_id {
+        q = q.filter(device::Column::DeviceTypeId.eq(t));
+    }
+    if let Some(b) = f.brand.as_deref().map(str::trim).filter(|b| !b.is_empty()) {
+        q = q.filter(device::Column::Brand.eq(b));
+    }
+    if let Some(days) = f.ends_within_days {
+        let today = crate::billing::run::today_for(None, &app.config.display_time_zone);
+        q = q
+            .filter(asset::Column::EndsOn.gte(today))
+            .filter(asset::Column::EndsOn.lte(today + chrono::Duration::days(i64::from(days))));
+    }
+    if let Some(c) = f.customer_id {
+        q = q.filter(asset::Column::CustomerId.eq(c));
+    }
+    let paginator = q
+        .order_by_desc(device::Column::AssetId)
+        .paginate(&app.db.conn, per_page);
+    let total = paginator.num_items().await?;
+    let rows = paginator.fetch_page(page.saturating_sub(1)).await?;
+    Ok(Page {
+        items: views_of(app, rows).await?,
+        total,
+        page,
+        per_page,
+    })
+}
+
+/// One device, for staff who may see its buyer and for the buyer's own logins.
+pub async fn get_visible(app: &App, who: &Identity, id: i64) -> AppResult<Device> {
+    let row = DeviceRow::find_by_id(id)
+        .find_also_related(Asset)
+        .one(&app.db.conn)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let customer_id = row.1.as_ref().map(|a| a.customer_id).ok_or(AppError::NotFound)?;
+    customers::get_visible(app, who, customer_id).await?;
+    views_of(app, vec![row]).await?.pop().ok_or(AppError::NotFound)
+}
+
+/// The devices of the caller's own customer (the cabinet's "My devices").
+pub async fn of_own_customer(app: &App, who: &Identity) -> AppResult<Vec<Device>> {
+    let customer_id = who.customer_id.ok_or(AppError::Forbidden)?;
+    let rows = DeviceRow::find()
+        .find_also_related(Asset)
+        .filter(asset::Column::CustomerId.eq(customer_id))
+        .filter(asset::Column::Status.ne(AssetStatus::Deleted))
+        .order_by_desc(device::Column::AssetId)
+        .all(&app.db.conn)
+        .await?;
+    views_of(app, rows).await
+}
+
+/// The types of device the provider sells, as (id, name), by name.
+pub async fn types(app: &App) -> AppResult<Vec<(i64, String)>> {
+    Ok(DeviceType::find()
+        .order_by_asc(device_type::Column::Name)
+        .all(&app.db.conn)
+        .await?
+        .into_iter()
+        .map(|t| (t.id, t.name))
+        .collect())
+}
+
+async fn views_of(app: &App, rows: Vec<(device::Model, Option<asset::Model>)>) -> AppResult<Vec<Device>> {
+    let names = customers::names(app, rows.iter().filter_map(|(_, a)| a.as_ref().map(|a| a.customer_id))).await?;
+    let types: std::collections::HashMap<i64, String> = types(app).await?.into_iter().collect();
+    Ok(rows
+        .into_iter()
+        .filter_map(|(d, a)| a.map(|a| (d, a)))
+        .map(|(d, a)| Device {
+            id: a.id,
+            customer_id: a.customer_id,
+            customer_name: names.get(&a.customer_id).cloned().unwrap_or_default(),
+            device_type_id: d.device_type_id,
+            device_type: types.get(&d.device_type_id).cloned().unwrap_or_default(),
+            brand: d.brand,
+            model: d.model,
+            identifier_kind: d.identifier_kind,
+            identifier: d.identifier,
+            operator_name: d.operator_name,
+            installed_on: d.installed_on,
+            warranty_ends_on: d.warranty_ends_on,
+            service_ends_on: a.ends_on,
+            status: a.status,
+            service_mode: a.service_mode,
+        })
+        .collect())
+}

@@ -1,0 +1,171 @@
+//! Devices over the API (AST-3): the staff register (find by identifier, filter, register one)
+//! and a buyer's own devices.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use chrono::NaiveDate;
+use kabinet_app::App;
+use kabinet_app::assets::devices::{self, Device, DeviceFilter, NewDevice};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{ErrorBody, Paged, id_of};
+use crate::error::WebResult;
+use crate::extract::{Ctx, JsonBody, QueryParams as Query};
+
+/// A device sold with after-sales service.
+#[derive(Serialize, ToSchema)]
+pub struct DeviceDto {
+    /// The asset's id.
+    pub id: i64,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub device_type_id: i64,
+    pub device_type: String,
+    pub brand: String,
+    pub model: String,
+    /// serial, dongle or user_id.
+    pub identifier_kind: String,
+    pub identifier: String,
+    pub operator_name: Option<String>,
+    pub installed_on: Option<NaiveDate>,
+    pub warranty_ends_on: Option<NaiveDate>,
+    pub service_ends_on: Option<NaiveDate>,
+    /// active, expired, renewed, suspended, cancelled or deleted.
+    pub status: String,
+    /// contract or pay_per_case.
+    pub service_mode: String,
+}
+
+impl From<Device> for DeviceDto {
+    fn from(d: Device) -> Self {
+        DeviceDto {
+            id: d.id,
+            customer_id: d.customer_id,
+            customer_name: d.customer_name,
+            device_type_id: d.device_type_id,
+            device_type: d.device_type,
+            brand: d.brand,
+            model: d.model,
+            identifier_kind: d.identifier_kind.as_str().to_owned(),
+            identifier: d.identifier,
+            operator_name: d.operator_name,
+            installed_on: d.installed_on,
+            warranty_ends_on: d.warranty_ends_on,
+            service_ends_on: d.service_ends_on,
+            status: d.status.as_str().to_owned(),
+            service_mode: d.service_mode.as_str().to_owned(),
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DevicesQuery {
+    /// An identifier, whole or its beginning.
+    q: Option<String>,
+    /// A status (active, expired, …).
+    status: Option<String>,
+    device_type_id: Option<i64>,
+    brand: Option<String>,
+    /// Service ends within this many days.
+    ends_within_days: Option<u32>,
+    page: Option<super::paging::PageNumber>,
+    per_page: Option<super::paging::PerPage>,
+}
+
+#[utoipa::path(get, path = "/api/v1/crm/devices", tag = "assets", params(DevicesQuery),
+    responses((status = 200, body = Paged<DeviceDto>), (status = 400, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// The device register (a partner: its own customers' devices), newest first.
+pub async fn list(
+    State(app): State<App>,
+    ctx: Ctx,
+    Query(q): Query<DevicesQuery>,
+) -> WebResult<Json<Paged<DeviceDto>>> {
+    let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(
+            s.parse()
+                .map_err(|_| kabinet_app::FieldErrors::single("status", "invalid-choice"))?,
+        ),
+    };
+    let filter = DeviceFilter {
+        identifier: q.q,
+        status,
+        device_type_id: q.device_type_id,
+        brand: q.brand,
+        ends_within_days: q.ends_within_days,
+        customer_id: None,
+    };
+    let page = devices::register(
+        &app,
+        ctx.user()?,
+        &filter,
+        super::paging::PageNumber::or_first(q.page),
+        super::paging::PerPage::or(q.per_page, 50, 500),
+    )
+    .await?;
+    Ok(Paged::of(page, Into::into))
+}
+
+/// A device to register: dates as YYYY-MM-DD (or as the reader types them).
+#[derive(Deserialize, ToSchema)]
+pub struct DeviceRequest {
+    pub customer_id: i64,
+    pub device_type_id: i64,
+    pub brand: String,
+    pub model: String,
+    /// serial, dongle or user_id.
+    pub identifier_kind: String,
+    pub identifier: String,
+    #[serde(default)]
+    pub operator_name: String,
+    #[serde(default)]
+    pub installed_on: String,
+    #[serde(default)]
+    pub warranty_ends_on: String,
+    #[serde(default)]
+    pub service_ends_on: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/crm/devices", tag = "assets", request_body = DeviceRequest,
+    responses((status = 201, body = DeviceDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// Registers a device for its buyer; every field's problem is reported in one answer.
+pub async fn create(State(app): State<App>, ctx: Ctx, JsonBody(req): JsonBody<DeviceRequest>) -> WebResult<Response> {
+    let input = NewDevice {
+        customer_id: req.customer_id,
+        device_type_id: req.device_type_id.to_string(),
+        brand: req.brand,
+        model: req.model,
+        identifier_kind: req.identifier_kind,
+        identifier: req.identifier,
+        operator_name: req.operator_name,
+        installed_on: req.installed_on,
+        warranty_ends_on: req.warranty_ends_on,
+        service_ends_on: req.service_ends_on,
+    };
+    let d = devices::create(&app, &ctx.actor()?, ctx.user()?, &input).await?;
+    Ok((StatusCode::CREATED, Json(DeviceDto::from(d))).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/crm/devices/{id}", tag = "assets", params(("id" = i64, Path)),
+    responses((status = 200, body = DeviceDto), (status = 404, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// One device.
+pub async fn get(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Json<DeviceDto>> {
+    Ok(Json(devices::get_visible(&app, ctx.user()?, id_of(&id)?).await?.into()))
+}
+
+#[utoipa::path(get, path = "/api/v1/devices", tag = "assets",
+    responses((status = 200, body = Vec<DeviceDto>)), security(("bearer" = []), ("session" = [])))]
+/// The caller's own customer's devices.
+pub async fn own(State(app): State<App>, ctx: Ctx) -> WebResult<Json<Vec<DeviceDto>>> {
+    Ok(Json(
+        devices::of_own_customer(&app, ctx.user()?)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+    ))
+}

@@ -1,0 +1,70 @@
+//! The buyer's devices in the cabinet (AST-3): "My devices" with each device's status and the
+//! dates of its service, a device's page with its history, and "My details" — the buyer's
+//! identity as the provider registered it, read-only (staff change it).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Response};
+use kabinet_app::App;
+use kabinet_app::assets::devices::{self, Device};
+use kabinet_app::assets::lifecycle;
+use kabinet_app::crm::views::Customer;
+
+use crate::error::WebResult;
+use crate::extract::Ctx;
+use crate::http::path_id;
+use crate::pages::Chrome;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "devices.html")]
+pub struct DevicesPage {
+    c: Chrome,
+    devices: Vec<Device>,
+}
+
+pub async fn list(State(app): State<App>, ctx: Ctx) -> WebResult<Response> {
+    let who = ctx.user()?;
+    Ok(DevicesPage {
+        c: Chrome::new(&ctx.0, "/devices", &app.config.display_time_zone),
+        devices: devices::of_own_customer(&app, who).await?,
+    }
+    .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "device.html")]
+pub struct DevicePage {
+    c: Chrome,
+    d: Device,
+    history: Vec<lifecycle::HistoryEntry>,
+}
+
+pub async fn page(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
+    let who = ctx.user()?;
+    let id = path_id(&id)?;
+    Ok(DevicePage {
+        c: Chrome::new(&ctx.0, "/devices", &app.config.display_time_zone),
+        d: devices::get_visible(&app, who, id).await?,
+        history: lifecycle::history(&app, who, id).await?,
+    }
+    .into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "my_details.html")]
+pub struct DetailsPage {
+    c: Chrome,
+    me: Customer,
+}
+
+/// The buyer's identity as registered: name, national id, phone, city and address.
+pub async fn details(State(app): State<App>, ctx: Ctx) -> WebResult<Response> {
+    let who = ctx.user()?;
+    let customer_id = who.customer_id.ok_or(kabinet_app::AppError::Forbidden)?;
+    Ok(DetailsPage {
+        c: Chrome::new(&ctx.0, "/my-details", &app.config.display_time_zone),
+        me: kabinet_app::customers::get_visible(&app, who, customer_id).await?,
+    }
+    .into_response())
+}

@@ -1,12 +1,12 @@
 import { DEMO_PASSWORD, expect, loginCabinet, loginCrm, logout, shot, test } from './fixtures';
 
-// Devices with after-sales service: a technician registers a device from its buyer's card,
-// is told at the field what is wrong, finds it in the register; the buyer sees it among
+// Devices with after-sales service: support staff register a device from its buyer's card,
+// are told at the field what is wrong, find it in the register; the buyer sees it among
 // "My devices" in Persian.
-test('a technician registers a device for its buyer, who sees it in the cabinet', async ({ page, allowHttpStatus }) => {
+test('support staff register a device for its buyer, who sees it in the cabinet', async ({ page, allowHttpStatus }) => {
   allowHttpStatus(422);
   const serial = `E2E-${Date.now().toString(36).toUpperCase()}`;
-  await loginCrm(page, 'technician', DEMO_PASSWORD);
+  await loginCrm(page, 'support', DEMO_PASSWORD);
   await page.goto('/crm/customers?q=KB-2026-0005');
   await page.locator('table#customers tbody a[href^="/crm/customers/"]').first().click();
   await page.goto(`${page.url().split('?')[0]}?tab=services`);

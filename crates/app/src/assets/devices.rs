@@ -280,10 +280,13 @@ pub async fn get_visible(app: &App, who: &Identity, id: i64) -> AppResult<Device
         .ok_or(AppError::NotFound)?;
     let customer_id = row.1.as_ref().map(|a| a.customer_id).ok_or(AppError::NotFound)?;
     customers::get_visible(app, who, customer_id).await?;
+    // A line manager sees only the assets put in its care.
+    super::assignments::check_visible(app, who, id).await?;
     views_of(app, vec![row]).await?.pop().ok_or(AppError::NotFound)
 }
 
-/// The devices of the caller's own customer (the cabinet's "My devices").
+/// The devices of the caller's own customer (the cabinet's "My devices"); a line manager's,
+/// those in its care.
 pub async fn of_own_customer(app: &App, who: &Identity) -> AppResult<Vec<Device>> {
     let customer_id = who.customer_id.ok_or(AppError::Forbidden)?;
     let rows = DeviceRow::find()
@@ -293,6 +296,7 @@ pub async fn of_own_customer(app: &App, who: &Identity) -> AppResult<Vec<Device>
         .order_by_desc(device::Column::AssetId)
         .all(&app.db.conn)
         .await?;
+    let rows = super::assignments::narrow(app, who, rows, |(d, _)| d.asset_id).await?;
     views_of(app, rows).await
 }
 

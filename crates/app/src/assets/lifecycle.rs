@@ -31,7 +31,7 @@ const IN_SERVICE: [AssetStatus; 2] = [AssetStatus::Active, AssetStatus::Renewed]
 
 /// How many assets one transaction of the sweep handles: small enough to keep each write short
 /// on SQLite (one writer), large enough that 10,000 due assets take a few round trips.
-const SWEEP_BATCH: u64 = 500;
+const SWEEP_BATCH: usize = 500;
 
 /// Moves `a` to `to` in the caller's transaction and writes the change into its history;
 /// refuses a change the lifecycle does not allow, and one that lost a race to another change.
@@ -194,29 +194,42 @@ pub async fn history(app: &App, who: &Identity, id: i64) -> AppResult<Vec<Histor
 /// paying account's balance (`balance`, after the posting just made) is not negative, each asset
 /// of its subscriptions is in service to the last day charged, and one that ran out is renewed;
 /// with a debt nothing is extended, and the asset runs out after the last day paid. Called in
-/// the transaction of every charge (`only`: the subscription charged) and every credit to an
-/// account (all its subscriptions).
-pub(crate) async fn extend_paid<C: ConnectionTrait>(
-    txn: &C,
-    account_id: i64,
-    balance: i64,
-    only: Option<i64>,
-) -> AppResult<u64> {
+/// the transaction of every credit to an account.
+pub(crate) async fn extend_paid<C: ConnectionTrait>(txn: &C, account_id: i64, balance: i64) -> AppResult<u64> {
     if balance < 0 {
         return Ok(0);
     }
-    let mut subscriptions = Subscription::find()
+    let subscriptions = Subscription::find()
         .filter(subscription::Column::AccountId.eq(account_id))
-        .filter(subscription::Column::Status.eq(SubscriptionStatus::Active));
-    if let Some(id) = only {
-        subscriptions = subscriptions.filter(subscription::Column::Id.eq(id));
-    }
-    let subscriptions: std::collections::HashMap<i64, NaiveDate> = subscriptions
+        .filter(subscription::Column::Status.eq(SubscriptionStatus::Active))
         .all(txn)
         .await?
         .into_iter()
         .filter_map(|s| s.next_charge_on.pred_opt().map(|last_charged| (s.id, last_charged)))
         .collect();
+    extend_to(txn, subscriptions).await
+}
+
+/// The same for the one subscription just charged up to (not including) `next_charge_on`,
+/// in the charge's transaction: the billing run knows it already, so nothing is read again.
+pub(crate) async fn extend_charged<C: ConnectionTrait>(
+    txn: &C,
+    subscription_id: i64,
+    next_charge_on: NaiveDate,
+    balance: i64,
+) -> AppResult<u64> {
+    match next_charge_on.pred_opt() {
+        Some(last_charged) if balance >= 0 => extend_to(txn, [(subscription_id, last_charged)].into()).await,
+        _ => Ok(0),
+    }
+}
+
+/// Extends each asset of the subscriptions in `subscriptions` (id → last day charged) to that
+/// day, renewing one that ran out.
+async fn extend_to<C: ConnectionTrait>(
+    txn: &C,
+    subscriptions: std::collections::HashMap<i64, NaiveDate>,
+) -> AppResult<u64> {
     if subscriptions.is_empty() {
         return Ok(0);
     }
@@ -262,27 +275,38 @@ pub async fn sweep(app: &App, today: NaiveDate) -> AppResult<SweepReport> {
     Ok(SweepReport { expired, reminded })
 }
 
+/// The ids of the assets in service whose end is in `ends`, read by the status-and-end index
+/// alone (ordering them, or reading whole rows here, would walk the table), in batches.
+async fn in_service_ending(
+    app: &App,
+    ends: impl FnOnce(sea_orm::Select<Asset>) -> sea_orm::Select<Asset>,
+) -> AppResult<Vec<Vec<i64>>> {
+    let ids: Vec<i64> = ends(Asset::find().filter(asset::Column::Status.is_in(IN_SERVICE)))
+        .select_only()
+        .column(asset::Column::Id)
+        .into_tuple()
+        .all(&app.db.conn)
+        .await?;
+    Ok(ids.chunks(SWEEP_BATCH).map(<[i64]>::to_vec).collect())
+}
+
 async fn expire(app: &App, today: NaiveDate) -> AppResult<u64> {
     let mut expired = 0;
-    loop {
+    for batch in in_service_ending(app, |q| q.filter(asset::Column::EndsOn.lt(today))).await? {
+        let txn = app.db.write().await?;
+        // Read again inside the transaction: a change made since the list was read wins.
         let due = Asset::find()
+            .filter(asset::Column::Id.is_in(batch))
             .filter(asset::Column::Status.is_in(IN_SERVICE))
             .filter(asset::Column::EndsOn.lt(today))
-            .order_by_asc(asset::Column::Id)
-            .limit(SWEEP_BATCH)
-            .all(&app.db.conn)
+            .all(&txn)
             .await?;
-        if due.is_empty() {
-            return Ok(expired);
-        }
-        let txn = app.db.write().await?;
         let mut moved = Vec::with_capacity(due.len());
         for status in IN_SERVICE {
             let ids: Vec<i64> = due.iter().filter(|a| a.status == status).map(|a| a.id).collect();
             if ids.is_empty() {
                 continue;
             }
-            // Only those still in that status: a change made since the read wins.
             Asset::update_many()
                 .col_expr(asset::Column::Status, Expr::value(AssetStatus::Expired))
                 .col_expr(asset::Column::UpdatedAt, Expr::value(kabinet_store::now()))
@@ -327,6 +351,7 @@ async fn expire(app: &App, today: NaiveDate) -> AppResult<u64> {
         expired += moved.len() as u64;
         txn.commit().await?;
     }
+    Ok(expired)
 }
 
 async fn remind(app: &App, today: NaiveDate, days: &ReminderDays) -> AppResult<u64> {
@@ -335,21 +360,15 @@ async fn remind(app: &App, today: NaiveDate, days: &ReminderDays) -> AppResult<u
     }
     let horizon = today + chrono::Duration::days(i64::from(days.horizon()));
     let mut reminded = 0;
-    let mut after_id = 0;
-    loop {
-        let batch = Asset::find()
-            .filter(asset::Column::Status.is_in(IN_SERVICE))
-            .filter(asset::Column::EndsOn.gte(today))
+    let window = |q: sea_orm::Select<Asset>| {
+        q.filter(asset::Column::EndsOn.gte(today))
             .filter(asset::Column::EndsOn.lte(horizon))
-            .filter(asset::Column::Id.gt(after_id))
-            .order_by_asc(asset::Column::Id)
-            .limit(SWEEP_BATCH)
+    };
+    for batch in in_service_ending(app, window).await? {
+        let batch = Asset::find()
+            .filter(asset::Column::Id.is_in(batch))
             .all(&app.db.conn)
             .await?;
-        let Some(last) = batch.last() else {
-            return Ok(reminded);
-        };
-        after_id = last.id;
         let txn = app.db.write().await?;
         for threshold in days.as_slice() {
             let due: Vec<(&asset::Model, NaiveDate)> = batch
@@ -361,6 +380,7 @@ async fn remind(app: &App, today: NaiveDate, days: &ReminderDays) -> AppResult<u
         }
         txn.commit().await?;
     }
+    Ok(reminded)
 }
 
 /// Records the reminder `days_before` the end (0: the end itself) of each asset and queues its

@@ -146,7 +146,7 @@ pub async fn append<C: ConnectionTrait>(txn: &C, actor: &Actor, p: Posting) -> A
     })?;
     if p.amount.minor > 0 {
         // Money in may pay for services that ran out for want of it.
-        crate::assets::lifecycle::extend_paid(txn, p.account_id, moved.balance_after, None).await?;
+        crate::assets::lifecycle::extend_paid(txn, p.account_id, moved.balance_after).await?;
     }
     if let Some(threshold) = moved.warning_threshold {
         let before = moved.balance_before(p.amount.minor);

@@ -245,7 +245,7 @@ pub async fn charge_subscription<C: ConnectionTrait>(
         }
         // What was just charged is in service if the balance pays for it.
         if let Some(balance) = done.new.last().map(|e| e.balance_after) {
-            crate::assets::lifecycle::extend_paid(txn, account.id, balance, Some(sub.id)).await?;
+            crate::assets::lifecycle::extend_charged(txn, sub.id, next, balance).await?;
         }
     }
     Ok(Some(done))

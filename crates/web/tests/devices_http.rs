@@ -256,6 +256,14 @@ async fn the_api_registers_and_lists_devices(db: Db) {
     assert_eq!(list.json()["total"], 1, "{}", list.body);
     let bad = w.get("/api/v1/crm/devices?status=nope", Some(&manager)).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for days in ["3661", "2147483648", "-1", "x"] {
+        let far = w
+            .get(&format!("/api/v1/crm/devices?ends_within_days={days}"), Some(&manager))
+            .await;
+        assert!(far.status.is_client_error(), "{days}: {}", far.status);
+    }
+    let decade = w.get("/api/v1/crm/devices?ends_within_days=3660", Some(&manager)).await;
+    assert_eq!(decade.status, StatusCode::OK);
     let buyer = w.session_for("reza.k").await;
     let own = w.get("/api/v1/devices", Some(&buyer)).await;
     assert_eq!(own.json().as_array().unwrap().len(), 4, "{}", own.body);

@@ -251,9 +251,13 @@ pub async fn register(
     }
     if let Some(days) = f.ends_within_days {
         let today = crate::billing::run::today_for(None, &app.config.display_time_zone);
+        // Any number of days is a date or the end of the calendar, never an overflow.
+        let until = today
+            .checked_add_days(chrono::Days::new(u64::from(days)))
+            .unwrap_or(NaiveDate::MAX);
         q = q
             .filter(asset::Column::EndsOn.gte(today))
-            .filter(asset::Column::EndsOn.lte(today + chrono::Duration::days(i64::from(days))));
+            .filter(asset::Column::EndsOn.lte(until));
     }
     if let Some(c) = f.customer_id {
         q = q.filter(asset::Column::CustomerId.eq(c));

@@ -70,7 +70,8 @@ pub struct DevicesQuery {
     status: Option<String>,
     device_type_id: Option<i64>,
     brand: Option<String>,
-    /// Service ends within this many days.
+    /// Service ends within this many days (at most ten years).
+    #[param(maximum = 3660)]
     ends_within_days: Option<u32>,
     page: Option<super::paging::PageNumber>,
     per_page: Option<super::paging::PerPage>,
@@ -91,6 +92,9 @@ pub async fn list(
                 .map_err(|_| kabinet_app::FieldErrors::single("status", "invalid-choice"))?,
         ),
     };
+    if q.ends_within_days.is_some_and(|d| d > 3660) {
+        return Err(kabinet_app::FieldErrors::single("ends_within_days", "invalid-number").into());
+    }
     let filter = DeviceFilter {
         identifier: q.q,
         status,

@@ -250,6 +250,18 @@ async fn the_api_registers_and_lists_devices(db: Db) {
     assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
     assert_eq!(made.json()["identifier"], "ZL-99-0001");
     assert_eq!(made.json()["status"], "active");
+    // A NUL byte (PostgreSQL refuses them) or another control character: refused, nothing made.
+    for hostile in ["Zo\u{0}lal", "Zo\u{7}lal"] {
+        let mut bad = body.clone();
+        bad["brand"] = json!(hostile);
+        bad["identifier"] = json!("ZL-NUL-1");
+        let refused = w.session_json("POST", "/api/v1/crm/devices", &manager, bad).await;
+        assert!(refused.status.is_client_error(), "{}", refused.body);
+    }
+    assert_eq!(
+        w.get("/api/v1/crm/devices?q=ZL-NUL", Some(&manager)).await.json()["total"],
+        0
+    );
     let twice = w.session_json("POST", "/api/v1/crm/devices", &manager, body).await;
     assert_eq!(twice.status, StatusCode::UNPROCESSABLE_ENTITY);
     let list = w.get("/api/v1/crm/devices?q=ZL-99", Some(&manager)).await;

@@ -74,13 +74,6 @@ struct Checked {
     service_ends_on: Option<NaiveDate>,
 }
 
-fn text_field(errors: &mut FieldErrors, field: &str, input: &str, max: usize, required: bool) -> Option<String> {
-    text::one_line(input, max, required)
-        .map_err(|p| errors.add(field, &format!("text-{}", p.code().replace('_', "-"))))
-        .ok()
-        .flatten()
-}
-
 fn optional_day(errors: &mut FieldErrors, field: &str, input: &str) -> Option<NaiveDate> {
     if input.trim().is_empty() {
         None
@@ -97,19 +90,13 @@ async fn check(app: &App, input: &NewDevice) -> AppResult<Checked> {
     {
         errors.add("device_type_id", "invalid-choice");
     }
-    let brand = text_field(&mut errors, "brand", &input.brand, text::limits::SHORT, true);
-    let model = text_field(&mut errors, "model", &input.model, text::limits::SHORT, true);
+    let brand = errors.one_line("brand", &input.brand, text::limits::SHORT, true);
+    let model = errors.one_line("model", &input.model, text::limits::SHORT, true);
     let identifier_kind = errors.choice::<IdentifierKind>("identifier_kind", &input.identifier_kind);
     let identifier = rules::identifier(&input.identifier)
         .map_err(|p| errors.add("identifier", p.code()))
         .ok();
-    let operator_name = text_field(
-        &mut errors,
-        "operator_name",
-        &input.operator_name,
-        text::limits::NAME,
-        false,
-    );
+    let operator_name = errors.one_line("operator_name", &input.operator_name, text::limits::NAME, false);
     let installed_on = optional_day(&mut errors, "installed_on", &input.installed_on);
     let warranty_ends_on = optional_day(&mut errors, "warranty_ends_on", &input.warranty_ends_on);
     let service_ends_on = optional_day(&mut errors, "service_ends_on", &input.service_ends_on);

@@ -109,10 +109,8 @@ pub async fn change_status(
         errors.add("status", "invalid-choice");
     }
     // Resuming needs no reason; stopping service does.
-    let reason = text::one_line(reason, text::limits::LINE, to != AssetStatus::Active)
-        .map_err(|p| errors.add("reason", &format!("text-{}", p.code().replace('_', "-"))))
-        .ok()
-        .flatten()
+    let reason = errors
+        .one_line("reason", reason, text::limits::LINE, to != AssetStatus::Active)
         .unwrap_or_default();
     errors.into_result()?;
     let reason = reason.as_str();

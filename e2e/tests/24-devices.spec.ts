@@ -35,3 +35,41 @@ test('support staff register a device for its buyer, who sees it in the cabinet'
   await expect(page.locator('html')).toHaveAttribute('dir', 'rtl');
   await shot(page, 'my-devices-fa');
 });
+
+// Bulk import: a file with a bad row is refused whole with the row named; the corrected file
+// registers every row, which the register then finds.
+test('staff import devices from a CSV file, all or nothing', async ({ page, allowHttpStatus }) => {
+  allowHttpStatus(422);
+  const tag = `IMP${Date.now().toString(36).toUpperCase()}`;
+  await loginCrm(page, 'support', DEMO_PASSWORD);
+  await page.goto('/crm/devices');
+  await page.locator('#device-import-link').click();
+  await expect(page.locator('table#import-columns')).toContainText('identifier_kind');
+  const template = page.waitForEvent('download');
+  await page.locator('#import-template').click();
+  expect((await template).suggestedFilename()).toBe('devices-import.csv');
+
+  // The demo's first device type, as the template's example names it.
+  const typeCode = await page.evaluate(async () => {
+    const text = await (await fetch('/crm/devices/import/template.csv')).text();
+    return text.split(/\r?\n/)[1].split(';')[1];
+  });
+  const header = 'customer;device_type;brand;model;identifier_kind;identifier;service_ends_on';
+  const bad = [header, `KB-2026-0005;${typeCode};Sarma;SF-500;serial;${tag}-1;2027-01-01`, `KB-2026-0005;${typeCode};Sarma;SF-500;laser;${tag}-2;31.02.2027`].join('\n');
+  await page.locator('#import-file').setInputFiles({ name: 'devices.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
+  await page.locator('#device-import-form button[type="submit"]').click();
+  await expect(page.locator('#import-refused')).toBeVisible();
+  await expect(page.locator('table#import-problems tbody tr')).toHaveCount(2);
+  await expect(page.locator('table#import-problems')).toContainText('identifier_kind');
+  await shot(page, 'device-import-refused');
+  await page.goto(`/crm/devices?q=${tag}`);
+  await expect(page.locator('table#devices tbody')).toContainText('Устройств нет');
+
+  const good = [header, `KB-2026-0005;${typeCode};Sarma;SF-500;serial;${tag}-1;2027-01-01`, `KB-2026-0005;${typeCode};Sarma;SF-500;dongle;${tag}-2;28.02.2027`].join('\n');
+  await page.goto('/crm/devices/import');
+  await page.locator('#import-file').setInputFiles({ name: 'devices.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
+  await page.locator('#device-import-form button[type="submit"]').click();
+  await expect(page.locator('#import-done')).toContainText('2');
+  await page.goto(`/crm/devices?q=${tag.toLowerCase()}`);
+  await expect(page.locator('table#devices tbody tr')).toHaveCount(2);
+});

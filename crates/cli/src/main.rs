@@ -91,6 +91,11 @@ enum Command {
         #[command(subcommand)]
         command: AssetsCommand,
     },
+    /// The device register (AST-3).
+    Devices {
+        #[command(subcommand)]
+        command: DevicesCommand,
+    },
     /// Service-level tools (SUP-3).
     Sla {
         #[command(subcommand)]
@@ -171,6 +176,20 @@ enum AssetsCommand {
         /// The day it is, YYYY-MM-DD (default: today in the product's time zone).
         #[arg(long, value_parser = parse_date)]
         date: Option<chrono::NaiveDate>,
+    },
+}
+
+#[derive(Subcommand)]
+enum DevicesCommand {
+    /// Register the devices of a CSV or XLSX file, one per row under a header of column names
+    /// (the back office's import page lists them and offers a template). All or nothing: when
+    /// any row has a problem, each is printed (row, column, why), nothing is registered and
+    /// the exit status is 1.
+    Import {
+        file: std::path::PathBuf,
+        /// The language of the problems printed: ru, en or fa.
+        #[arg(long, default_value = "en")]
+        lang: String,
     },
 }
 
@@ -492,6 +511,39 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 "{}",
                 serde_json::json!({"date": today, "expired": r.expired, "reminded": r.reminded})
             );
+        }
+        Command::Devices {
+            command: DevicesCommand::Import { file, lang },
+        } => {
+            let bytes = std::fs::read(&file)?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let lang = kabinet_app::i18n::Lang::parse(&lang).unwrap_or(kabinet_app::i18n::Lang::En);
+            let app = open(&config).await?;
+            let report = kabinet_app::assets::device_import::import(
+                &app,
+                &Actor::named("cli", None),
+                &cli_admin(),
+                &name,
+                &bytes,
+            )
+            .await?;
+            if report.problem_count > 0 {
+                for p in &report.problems {
+                    eprintln!("row {}, {}: {}", p.row, p.column, lang.t(&format!("err-{}", p.code)));
+                }
+                eprintln!(
+                    "{}: {} problems in {} rows; nothing was registered",
+                    file.display(),
+                    report.problem_count,
+                    report.rows
+                );
+                return Ok(std::process::ExitCode::from(1));
+            }
+            kabinet_app::audit::seal_pending(&app).await?;
+            println!("{}: {} devices registered", file.display(), report.imported);
         }
         Command::Sla {
             command: SlaCommand::Deadlines { plan, class, opened_at },

@@ -263,8 +263,79 @@ async fn sla_deadlines_from_the_configured_calendars(db: Db) {
     assert!(!bad_class.status.success());
 }
 
+/// `kabinet devices import`: a file with a bad row prints each problem and registers nothing
+/// (exit 1); the corrected file registers every row, and the same file again is refused.
+async fn devices_import_all_or_nothing(db: Db) {
+    let demo = kabinet(&db, &["demo"]);
+    assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
+    let count = || async {
+        db.conn
+            .query_one_raw(kabinet_store::sea_orm::Statement::from_string(
+                db.conn.get_database_backend(),
+                "SELECT COUNT(*) AS n FROM devices",
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get::<i64>("", "n")
+            .unwrap()
+    };
+    let before = count().await;
+    let code: String = {
+        use kabinet_store::entities::device_type;
+        use kabinet_store::sea_orm::EntityTrait;
+        device_type::Entity::find().one(&db.conn).await.unwrap().unwrap().code
+    };
+    let dir = tempfile_dir();
+    let file = dir.join("devices.csv");
+    let header = "customer,device_type,brand,model,identifier_kind,identifier";
+    std::fs::write(
+        &file,
+        format!(
+            "{header}\nKB-2026-0005,{code},Sarma,SF-500,serial,CLI-1\nKB-2026-0005,{code},Sarma,SF-500,serial,CLI-1\n"
+        ),
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let refused = kabinet(&db, &["devices", "import", path]);
+    assert_eq!(refused.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains("row 3, identifier: This identifier is already in a row above."),
+        "{said}"
+    );
+    assert_eq!(count().await, before);
+    std::fs::write(
+        &file,
+        format!("{header}\nKB-2026-0005,{code},Sarma,SF-500,serial,CLI-1\n"),
+    )
+    .unwrap();
+    let done = kabinet(&db, &["devices", "import", path]);
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    assert!(stdout(&done).contains("1 devices registered"), "{}", stdout(&done));
+    assert_eq!(count().await, before + 1);
+    let again = kabinet(&db, &["devices", "import", path, "--lang", "ru"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&again.stderr).contains("уже зарегистрировано"));
+    std::fs::remove_dir_all(dir).ok();
+}
+
+fn tempfile_dir() -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("kabinet-cli-{}-{}", std::process::id(), rand_suffix()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+fn rand_suffix() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+}
+
 both_databases!(
     audit_anchor_and_calendar_import,
+    devices_import_all_or_nothing,
     migrate_twice_and_manage_staff,
     demo_is_idempotent_and_audit_verify_finds_tampering,
     sla_deadlines_from_the_configured_calendars

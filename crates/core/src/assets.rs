@@ -6,6 +6,7 @@ pub use crate::UnknownValue;
 
 pub mod lifecycle;
 
+pub mod device_import;
 pub mod devices;
 
 string_enum!(

@@ -62,6 +62,7 @@ error_codes! {
     BillingRunRaced = 409, "billing_run_raced", "err-billing-run-raced";
     CustomerHasNoLogin = 409, "customer_has_no_login", "err-customer-has-no-login";
     ExportNotReady = 409, "export_not_ready", "err-export-not-ready";
+    ImportRegisterChanged = 409, "import_register_changed", "err-import-register-changed";
     IdempotencyKeyReused = 409, "idempotency_key_reused", "err-idempotency-key-reused";
     LicenceAlreadyCreated = 409, "licence_already_created", "err-licence-already-created";
     LicenceDeleted = 409, "licence_deleted", "err-licence-deleted";

@@ -125,6 +125,28 @@ fn every_key_in_use_exists_in_every_language() {
     for k in kabinet_core::assets::devices::IdentifierKind::ALL {
         keys.push(format!("device-identifier-{k}"));
     }
+    for c in kabinet_core::assets::device_import::ImportColumn::ALL {
+        keys.push(format!("device-import-column-{c}"));
+    }
+    // The device import's report names each problem by its code.
+    for code in [
+        "import-file-empty",
+        "import-file-not-utf8",
+        "import-file-not-text",
+        "import-file-broken",
+        "import-column-missing",
+        "import-column-unknown",
+        "import-column-twice",
+        "import-too-many-rows",
+        "import-no-rows",
+        "import-customer-empty",
+        "import-customer-unknown",
+        "import-customer-ambiguous",
+        "import-status-invalid",
+        "import-identifier-twice",
+    ] {
+        keys.push(format!("err-{code}"));
+    }
     for kind in kabinet_core::tax::TaxKind::ALL {
         keys.push(format!("tax-{kind}"));
     }

@@ -14,8 +14,8 @@ use kabinet_store::entities::customer::{self, Entity as Customer};
 use kabinet_store::entities::device::{self, Entity as DeviceRow};
 use kabinet_store::entities::device_type::{self, Entity as DeviceType};
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
+    QueryTrait, RelationTrait,
 };
 use serde_json::json;
 
@@ -62,16 +62,16 @@ pub struct NewDevice {
 }
 
 /// What a new device becomes once every field is right.
-struct Checked {
-    device_type_id: i64,
-    brand: String,
-    model: String,
-    identifier_kind: IdentifierKind,
-    identifier: String,
-    operator_name: Option<String>,
-    installed_on: Option<NaiveDate>,
-    warranty_ends_on: Option<NaiveDate>,
-    service_ends_on: Option<NaiveDate>,
+pub(crate) struct Checked {
+    pub(crate) device_type_id: i64,
+    pub(crate) brand: String,
+    pub(crate) model: String,
+    pub(crate) identifier_kind: IdentifierKind,
+    pub(crate) identifier: String,
+    pub(crate) operator_name: Option<String>,
+    pub(crate) installed_on: Option<NaiveDate>,
+    pub(crate) warranty_ends_on: Option<NaiveDate>,
+    pub(crate) service_ends_on: Option<NaiveDate>,
 }
 
 fn optional_day(errors: &mut FieldErrors, field: &str, input: &str) -> Option<NaiveDate> {
@@ -83,11 +83,19 @@ fn optional_day(errors: &mut FieldErrors, field: &str, input: &str) -> Option<Na
 }
 
 async fn check(app: &App, input: &NewDevice) -> AppResult<Checked> {
+    let known = match input.device_type_id.trim().parse::<i64>() {
+        Ok(id) => DeviceType::find_by_id(id).one(&app.db.conn).await?.map(|t| t.id),
+        Err(_) => None,
+    };
+    check_fields(input, |id| known == Some(id))
+}
+
+/// Every field of a new device checked in one round; `type_exists` says whether a device type
+/// id names one (the form asks the database, the import its list read once).
+pub(crate) fn check_fields(input: &NewDevice, type_exists: impl Fn(i64) -> bool) -> AppResult<Checked> {
     let mut errors = FieldErrors::new();
     let device_type_id = errors.choice::<i64>("device_type_id", &input.device_type_id);
-    if let Some(id) = device_type_id
-        && DeviceType::find_by_id(id).one(&app.db.conn).await?.is_none()
-    {
+    if device_type_id.is_some_and(|id| !type_exists(id)) {
         errors.add("device_type_id", "invalid-choice");
     }
     let brand = errors.one_line("brand", &input.brand, text::limits::SHORT, true);
@@ -120,6 +128,13 @@ async fn check(app: &App, input: &NewDevice) -> AppResult<Checked> {
     }
 }
 
+/// A key id for a device's asset row: devices have no licence key, but the column is unique,
+/// so each gets one: 56 random bits in the column's 16 characters, so that a register of
+/// millions never draws the same twice (a licence's 32 bits would, at a few hundred thousand).
+pub(crate) fn device_key_id() -> String {
+    format!("d-{}", crate::access::passwords::random_secret(7))
+}
+
 /// Registers a device for its buyer: an asset of kind `device`, in service until its service
 /// end, with its details, history and audit record in one transaction. An identifier already
 /// registered for its kind is refused at the field.
@@ -147,8 +162,7 @@ pub async fn create(app: &App, actor: &Actor, who: &Identity, input: &NewDevice)
         status: Set(AssetStatus::Active),
         is_demo: Set(false),
         modules: Set("[]".into()),
-        // Devices have no licence key; the column is unique, so each gets its own id.
-        key_id: Set(super::LicenceKey::generate().key_id),
+        key_id: Set(device_key_id()),
         key_hash: Set(String::new()),
         verification: Set(Verification::None),
         started_on: Set(c.installed_on.unwrap_or(today)),
@@ -206,6 +220,9 @@ pub struct DeviceFilter {
     pub customer_id: Option<i64>,
 }
 
+/// Most devices the register counts; past this it says "more than".
+pub const REGISTER_COUNT_CAP: u64 = 10_000;
+
 /// One page of the device register, newest first; a partner sees its own customers' devices.
 pub async fn register(
     app: &App,
@@ -215,7 +232,7 @@ pub async fn register(
     per_page: u64,
 ) -> AppResult<Page<Device>> {
     who.require(&[Permission::CustomersRead])?;
-    let mut q = DeviceRow::find().find_also_related(Asset);
+    let mut q = DeviceRow::find().join(JoinType::InnerJoin, device::Relation::Asset.def());
     if who.is_partner() {
         let own = Customer::find()
             .select_only()
@@ -225,7 +242,12 @@ pub async fn register(
         q = q.filter(asset::Column::CustomerId.in_subquery(own));
     }
     if let Some(id) = f.identifier.as_deref().and_then(|s| rules::identifier(s).ok()) {
-        q = q.filter(device::Column::Identifier.starts_with(id));
+        // The beginning of an identifier as a range of the index (identifiers sort by bytes on
+        // both databases; see migration 23), not a LIKE the index cannot serve everywhere.
+        q = q.filter(device::Column::Identifier.gte(id.as_str()));
+        if let Some(end) = rules::prefix_end(&id) {
+            q = q.filter(device::Column::Identifier.lt(end));
+        }
     }
     if let Some(s) = f.status {
         q = q.filter(asset::Column::Status.eq(s));
@@ -249,11 +271,17 @@ pub async fn register(
     if let Some(c) = f.customer_id {
         q = q.filter(asset::Column::CustomerId.eq(c));
     }
-    let paginator = q
+    // Counted no further than the cap: an exact count of a million devices would cost more
+    // than the page.
+    let total =
+        crate::listing::capped_count(&app.db.conn, q.clone(), device::Column::AssetId, REGISTER_COUNT_CAP).await?;
+    let rows = q
+        .select_also(Asset)
         .order_by_desc(device::Column::AssetId)
-        .paginate(&app.db.conn, per_page);
-    let total = paginator.num_items().await?;
-    let rows = paginator.fetch_page(page.saturating_sub(1)).await?;
+        .offset(page.saturating_sub(1) * per_page)
+        .limit(per_page)
+        .all(&app.db.conn)
+        .await?;
     Ok(Page {
         items: views_of(app, rows).await?,
         total,

@@ -3,6 +3,7 @@
 //! personal-data verification that gates their export (CRM-5, PRV-2).
 
 pub mod assignments;
+pub mod device_import;
 pub mod devices;
 pub mod guests;
 pub mod licences;

@@ -58,6 +58,20 @@ pub fn identifier(input: &str) -> Result<String, DeviceProblem> {
     Ok(out)
 }
 
+/// The first identifier after every one that begins with `prefix` (a stored identifier, so
+/// ASCII): the end of the range `prefix ..` that a sorted index finds them in. `None` when no
+/// identifier sorts after them all.
+pub fn prefix_end(prefix: &str) -> Option<String> {
+    let mut bytes = prefix.as_bytes().to_vec();
+    while let Some(last) = bytes.pop() {
+        if last < 0x7f {
+            bytes.push(last + 1);
+            return String::from_utf8(bytes).ok();
+        }
+    }
+    None
+}
+
 /// The dates of a device's service: each end, when known, is on or after the installation.
 pub fn check_dates(
     installed_on: Option<NaiveDate>,
@@ -109,7 +123,23 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_prefix_ends_where_its_identifiers_end() {
+        assert_eq!(prefix_end("SN-1").as_deref(), Some("SN-2"));
+        assert_eq!(prefix_end("AZ").as_deref(), Some("A["));
+        assert_eq!(prefix_end(""), None);
+    }
+
     proptest! {
+        #[test]
+        fn the_range_of_a_prefix_holds_exactly_its_identifiers(prefix in "[A-Z0-9_./-]{1,6}", other in "[A-Z0-9_./-]{0,8}") {
+            let end = prefix_end(&prefix).unwrap();
+            let inside = other.as_str() >= prefix.as_str() && other.as_str() < end.as_str();
+            prop_assert_eq!(inside, other.starts_with(&prefix));
+            let longer = format!("{prefix}{other}");
+            prop_assert!(longer.as_str() >= prefix.as_str() && longer.as_str() < end.as_str());
+        }
+
         #[test]
         fn a_stored_identifier_reads_back_as_itself(input in "[ a-zA-Z0-9_./-]{0,70}") {
             if let Ok(stored) = identifier(&input) {

@@ -25,6 +25,7 @@ mod m0019_reading_calendar;
 mod m0020_customer_country;
 mod m0021_asset_lifecycle;
 mod m0022_devices;
+mod m0023_device_lookups;
 
 pub struct Migrator;
 
@@ -54,6 +55,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0020_customer_country::Migration),
             Box::new(m0021_asset_lifecycle::Migration),
             Box::new(m0022_devices::Migration),
+            Box::new(m0023_device_lookups::Migration),
         ]
     }
 }

@@ -173,3 +173,61 @@ pub async fn own(State(app): State<App>, ctx: Ctx) -> WebResult<Json<Vec<DeviceD
             .collect(),
     ))
 }
+
+/// One problem of an import file.
+#[derive(Serialize, ToSchema)]
+pub struct ImportProblemDto {
+    /// The row as a spreadsheet numbers it (1 is the header).
+    pub row: usize,
+    /// The column as the header names it; empty for the whole file.
+    pub column: String,
+    /// The problem's code, e.g. device-identifier-taken.
+    pub code: String,
+    /// The problem in the caller's language.
+    pub message: String,
+}
+
+/// What an import did: every device registered, or none and the problems.
+#[derive(Serialize, ToSchema)]
+pub struct ImportReportDto {
+    /// Data rows read.
+    pub rows: usize,
+    pub imported: usize,
+    /// The first 1,000 problems, by row.
+    pub problems: Vec<ImportProblemDto>,
+    pub problem_count: usize,
+}
+
+#[utoipa::path(post, path = "/api/v1/crm/devices/import", tag = "assets",
+    request_body(content = String, content_type = "text/csv",
+        description = "A CSV file (UTF-8; comma, semicolon or tab) or an XLSX workbook (application/vnd.openxmlformats-officedocument.spreadsheetml.sheet): a header row of column names (customer, device_type, brand, model, identifier_kind, identifier, operator_name, installed_on, warranty_ends_on, service_ends_on, status), then one device per row."),
+    responses((status = 200, description = "Every row registered", body = ImportReportDto),
+        (status = 422, description = "Nothing registered: the problems of the file", body = ImportReportDto),
+        (status = 409, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+/// Registers the devices of a file, all or nothing; the report names each bad row and why.
+pub async fn import(State(app): State<App>, ctx: Ctx, body: axum::body::Bytes) -> WebResult<Response> {
+    let lang = ctx.0.lang;
+    let report = kabinet_app::assets::device_import::import(&app, &ctx.actor()?, ctx.user()?, "api", &body).await?;
+    let status = if report.problem_count == 0 {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let dto = ImportReportDto {
+        rows: report.rows,
+        imported: report.imported,
+        problem_count: report.problem_count,
+        problems: report
+            .problems
+            .into_iter()
+            .map(|p| ImportProblemDto {
+                message: lang.t(&format!("err-{}", p.code)),
+                row: p.row,
+                column: p.column,
+                code: p.code,
+            })
+            .collect(),
+    };
+    Ok((status, Json(dto)).into_response())
+}

@@ -156,6 +156,7 @@ pub fn routes() -> Routes {
         .get("/api/v1/crm/licences/{id}/history", P::CustomersRead, assets::history)
         .get("/api/v1/crm/devices", P::CustomersRead, devices::list)
         .post("/api/v1/crm/devices", P::DevicesManage, devices::create)
+        .post_upload("/api/v1/crm/devices/import", P::DevicesManage, devices::import)
         .get("/api/v1/crm/devices/{id}", P::CustomersRead, devices::get)
         .get("/api/v1/devices", P::CabinetView, devices::own)
         .post("/api/v1/crm/licences/{id}/split", P::LicencesManage, assets::split)

@@ -26,7 +26,8 @@ use crate::pages::Chrome;
 pub struct ListPage {
     c: Chrome,
     items: Vec<Device>,
-    total: u64,
+    /// How many devices were found, or "more than" the register's count cap.
+    total_label: String,
     page: u64,
     pages: u64,
     base: String,
@@ -120,10 +121,16 @@ pub async fn list(State(app): State<App>, ctx: Ctx, Query(q): Query<ListQuery>) 
         f = f.with_value(k, v.clone().unwrap_or_default());
     }
     let any = (String::new(), lang.t("all"));
+    let c = Chrome::new(&ctx.0, "/crm/devices", &app.config.display_time_zone);
+    let total_label = if found.total > devices::REGISTER_COUNT_CAP {
+        format!("> {}", c.n(devices::REGISTER_COUNT_CAP))
+    } else {
+        c.n(found.total)
+    };
     Ok(ListPage {
-        c: Chrome::new(&ctx.0, "/crm/devices", &app.config.display_time_zone),
+        c,
         pages: found.pages(),
-        total: found.total,
+        total_label,
         page: found.page,
         items: found.items,
         base: format!("/crm/devices?{}&", query_string(&q)),

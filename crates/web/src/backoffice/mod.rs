@@ -8,6 +8,7 @@ mod counterparties;
 mod crm_forms;
 mod customer_form;
 pub(crate) mod customers;
+mod device_import;
 mod devices;
 mod home;
 mod licences;
@@ -102,6 +103,13 @@ pub fn routes() -> Routes {
         .post("/crm/licences/{id}/status", P::LicencesManage, licences::change_status)
         .get("/crm/devices", P::CustomersRead, devices::list)
         .get("/crm/devices/new", P::DevicesManage, devices::new_form)
+        .get("/crm/devices/import", P::DevicesManage, device_import::form)
+        .get(
+            "/crm/devices/import/template.csv",
+            P::DevicesManage,
+            device_import::template,
+        )
+        .post_upload("/crm/devices/import", P::DevicesManage, device_import::import)
         .post("/crm/devices", P::DevicesManage, devices::create)
         .get("/crm/devices/{id}", P::CustomersRead, devices::page)
         .post("/crm/devices/{id}/status", P::DevicesManage, devices::change_status)

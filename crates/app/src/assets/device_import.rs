@@ -1,0 +1,603 @@
+//! Bulk import into the device register (AST-3): a CSV (comma, semicolon or tab, UTF-8 with or
+//! without a byte-order mark) or XLSX file, one device per row, all or nothing. Every row is
+//! checked first — its fields as the device form checks them, its buyer, its device type, its
+//! identifier against the rest of the file and the register — and the report names each bad
+//! row and why; only a file without a single problem is written, in one transaction, with one
+//! history entry per device and one audit record for the import.
+
+use std::collections::{HashMap, HashSet};
+
+use kabinet_core::access::Permission;
+use kabinet_core::assets::device_import::{self as rules, Header, ImportColumn};
+use kabinet_core::assets::devices::IdentifierKind;
+use kabinet_core::assets::{AssetKind, AssetStatus, Verification};
+use kabinet_store::entities::asset::{self, Entity as Asset};
+use kabinet_store::entities::asset_event::{self, Entity as AssetEvent};
+use kabinet_store::entities::customer::{self, Entity as Customer};
+use kabinet_store::entities::device::{self, Entity as DeviceRow};
+use kabinet_store::entities::device_type::{self, Entity as DeviceType};
+use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde_json::json;
+
+use super::devices::{Checked, NewDevice, check_fields, device_key_id};
+use crate::access::{Actor, Identity};
+use crate::{App, AppError, AppResult};
+
+/// How many rows one statement writes or looks up: well inside both databases' limits on
+/// bound values (a device row binds 14).
+const BATCH: usize = 500;
+
+/// Most problems a report lists; past this it says how many more there were.
+pub const REPORT_LIMIT: usize = 1_000;
+
+/// One problem of an import file: the row (1 is the header, as a spreadsheet numbers it), the
+/// column as the header names it, and the message key.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RowProblem {
+    pub row: usize,
+    pub column: String,
+    pub code: String,
+}
+
+/// What an import did: how many devices it wrote, or, when the file had problems, the first
+/// [`REPORT_LIMIT`] of them and how many there were in all (nothing written).
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ImportReport {
+    /// Data rows read (blank rows are skipped).
+    pub rows: usize,
+    pub imported: usize,
+    pub problems: Vec<RowProblem>,
+    pub problem_count: usize,
+}
+
+impl ImportReport {
+    fn refused(rows: usize, mut problems: Vec<RowProblem>) -> ImportReport {
+        let problem_count = problems.len();
+        problems.sort_by_key(|p| p.row);
+        problems.truncate(REPORT_LIMIT);
+        ImportReport {
+            rows,
+            imported: 0,
+            problems,
+            problem_count,
+        }
+    }
+
+    fn problem(row: usize, column: &str, code: &str) -> RowProblem {
+        RowProblem {
+            row,
+            column: column.to_owned(),
+            code: code.to_owned(),
+        }
+    }
+}
+
+/// Imports `bytes` (the file `file_name`) for `who`, who must manage devices; a partner may
+/// import only for its own customers.
+pub async fn import(
+    app: &App,
+    actor: &Actor,
+    who: &Identity,
+    file_name: &str,
+    bytes: &[u8],
+) -> AppResult<ImportReport> {
+    who.require(&[Permission::DevicesManage])?;
+    actor.require(&[Permission::DevicesManage])?;
+    let partner = if who.is_partner() {
+        Some(who.partner_id.ok_or(AppError::Forbidden)?)
+    } else {
+        None
+    };
+    import_scoped(app, actor, partner, file_name, bytes).await
+}
+
+/// A device of the file that passed its own checks, waiting for the checks against the
+/// register.
+struct Pending {
+    row: usize,
+    customer: String,
+    status: AssetStatus,
+    device: Checked,
+}
+
+/// The import itself, for the product acting on a whole register (`kabinet devices import`)
+/// or, with `partner`, on that partner's customers only.
+async fn import_scoped(
+    app: &App,
+    actor: &Actor,
+    partner: Option<i64>,
+    file_name: &str,
+    bytes: &[u8],
+) -> AppResult<ImportReport> {
+    let table = match read_table(bytes) {
+        Ok(t) => t,
+        Err(code) => return Ok(ImportReport::refused(0, vec![ImportReport::problem(1, "", code)])),
+    };
+    let mut rows = table.into_iter();
+    let Some((_, header_cells)) = rows.next() else {
+        return Ok(ImportReport::refused(
+            0,
+            vec![ImportReport::problem(1, "", "import-file-empty")],
+        ));
+    };
+    let header = match Header::parse(&header_cells) {
+        Ok(h) => h,
+        Err(problems) => {
+            let problems = problems
+                .iter()
+                .map(|p| ImportReport::problem(1, &p.column(), p.code()))
+                .collect();
+            return Ok(ImportReport::refused(0, problems));
+        }
+    };
+    let types = device_types(app).await?;
+    let today = crate::billing::run::today_for(None, &app.config.display_time_zone);
+    let mut problems = Vec::new();
+    let mut pending = Vec::new();
+    let mut data_rows = 0;
+    for (row, cells) in rows {
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        data_rows += 1;
+        if data_rows > rules::MAX_ROWS {
+            problems.push(ImportReport::problem(row, "", "import-too-many-rows"));
+            break;
+        }
+        match check_row(row, &header, &cells, &types, today) {
+            Ok(p) => pending.push(p),
+            Err(found) => problems.extend(found),
+        }
+    }
+    if data_rows == 0 {
+        problems.push(ImportReport::problem(2, "", "import-no-rows"));
+    }
+    let buyers = buyers(app, partner, pending.iter().map(|p| p.customer.as_str())).await?;
+    twice_in_file(&pending, &mut problems);
+    taken_in_register(app, &pending, &mut problems).await?;
+    for p in &pending {
+        match buyers.get(&p.customer) {
+            Some(Buyer::One(_)) => {}
+            Some(Buyer::Ambiguous) => {
+                problems.push(ImportReport::problem(p.row, "customer", "import-customer-ambiguous"))
+            }
+            None => problems.push(ImportReport::problem(p.row, "customer", "import-customer-unknown")),
+        }
+    }
+    if !problems.is_empty() {
+        return Ok(ImportReport::refused(data_rows, problems));
+    }
+    let imported = write(app, actor, file_name, &pending, &buyers).await?;
+    tracing::info!(file = file_name, imported, "devices imported");
+    Ok(ImportReport {
+        rows: data_rows,
+        imported,
+        problems: Vec::new(),
+        problem_count: 0,
+    })
+}
+
+/// The device types by code and by name, both in lower case, for the file's `device_type`.
+async fn device_types(app: &App) -> AppResult<HashMap<String, i64>> {
+    let mut by_name = HashMap::new();
+    for t in DeviceType::find().all(&app.db.conn).await? {
+        by_name.insert(t.code.to_lowercase(), t.id);
+        by_name.insert(t.name.to_lowercase(), t.id);
+    }
+    Ok(by_name)
+}
+
+/// One data row checked on its own: the buyer as typed, the arriving status and the device.
+/// A problem's column is the file's (the form's `device_type_id` is the file's `device_type`).
+fn check_row(
+    row: usize,
+    header: &Header,
+    cells: &[String],
+    types: &HashMap<String, i64>,
+    today: chrono::NaiveDate,
+) -> Result<Pending, Vec<RowProblem>> {
+    let cell = |c: ImportColumn| header.cell(cells, c);
+    let type_id = types.get(&cell(ImportColumn::DeviceType).to_lowercase());
+    let input = NewDevice {
+        customer_id: 0,
+        device_type_id: type_id.map(i64::to_string).unwrap_or_default(),
+        brand: cell(ImportColumn::Brand).to_owned(),
+        model: cell(ImportColumn::Model).to_owned(),
+        identifier_kind: cell(ImportColumn::IdentifierKind).to_lowercase(),
+        identifier: cell(ImportColumn::Identifier).to_owned(),
+        operator_name: cell(ImportColumn::OperatorName).to_owned(),
+        installed_on: cell(ImportColumn::InstalledOn).to_owned(),
+        warranty_ends_on: cell(ImportColumn::WarrantyEndsOn).to_owned(),
+        service_ends_on: cell(ImportColumn::ServiceEndsOn).to_owned(),
+    };
+    let mut problems = Vec::new();
+    let customer = cell(ImportColumn::Customer);
+    if customer.is_empty() {
+        problems.push(ImportReport::problem(
+            row,
+            ImportColumn::Customer.as_str(),
+            "import-customer-empty",
+        ));
+    }
+    let device = match check_fields(&input, |_| type_id.is_some()) {
+        Ok(d) => Some(d),
+        Err(AppError::Validation(errors)) => {
+            for (field, code) in errors.0 {
+                let column = match field.as_str() {
+                    "device_type_id" => ImportColumn::DeviceType,
+                    other => other.parse().unwrap_or(ImportColumn::Identifier),
+                };
+                problems.push(ImportReport::problem(row, column.as_str(), &code));
+            }
+            None
+        }
+        Err(other) => return Err(vec![ImportReport::problem(row, "", &other.to_string())]),
+    };
+    let status = rules::arriving_status(
+        cell(ImportColumn::Status),
+        device.as_ref().and_then(|d| d.service_ends_on),
+        today,
+    );
+    if status.is_none() {
+        problems.push(ImportReport::problem(
+            row,
+            ImportColumn::Status.as_str(),
+            "import-status-invalid",
+        ));
+    }
+    match (device, status) {
+        (Some(device), Some(status)) if problems.is_empty() => Ok(Pending {
+            row,
+            customer: customer.to_owned(),
+            status,
+            device,
+        }),
+        _ => Err(problems),
+    }
+}
+
+/// Whom a file's `customer` value names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Buyer {
+    One(i64),
+    /// A contract number of one customer and the national id of another.
+    Ambiguous,
+}
+
+/// The buyers the file names, by contract number or national id, among the customers the
+/// importer may see; a value that names nobody visible is absent.
+async fn buyers<'a>(
+    app: &App,
+    partner: Option<i64>,
+    typed: impl Iterator<Item = &'a str>,
+) -> AppResult<HashMap<String, Buyer>> {
+    let distinct: Vec<&str> = typed.collect::<HashSet<_>>().into_iter().collect();
+    let mut found: HashMap<String, Buyer> = HashMap::new();
+    for chunk in distinct.chunks(BATCH) {
+        let national: Vec<String> = chunk
+            .iter()
+            .filter_map(|v| kabinet_core::legal_ids::national_id(v).ok())
+            .collect();
+        let mut q = Customer::find()
+            .select_only()
+            .column(customer::Column::Id)
+            .column(customer::Column::ContractNumber)
+            .column(customer::Column::NationalId)
+            .filter(
+                Condition::any()
+                    .add(customer::Column::ContractNumber.is_in(chunk.iter().copied()))
+                    .add(customer::Column::NationalId.is_in(national)),
+            );
+        if let Some(partner) = partner {
+            q = q.filter(customer::Column::PartnerId.eq(partner));
+        }
+        let rows: Vec<(i64, String, Option<String>)> = q.into_tuple().all(&app.db.conn).await?;
+        for value in chunk {
+            let national = kabinet_core::legal_ids::national_id(value).ok();
+            let ids: HashSet<i64> = rows
+                .iter()
+                .filter(|(_, contract, nid)| contract == value || (national.is_some() && *nid == national))
+                .map(|(id, _, _)| *id)
+                .collect();
+            match ids.len() {
+                0 => {}
+                1 => {
+                    found.insert(
+                        (*value).to_owned(),
+                        Buyer::One(ids.into_iter().next().unwrap_or_default()),
+                    );
+                }
+                _ => {
+                    found.insert((*value).to_owned(), Buyer::Ambiguous);
+                }
+            }
+        }
+    }
+    Ok(found)
+}
+
+/// An identifier written twice in the file: each later row is a problem.
+fn twice_in_file(pending: &[Pending], problems: &mut Vec<RowProblem>) {
+    let mut seen: HashSet<(IdentifierKind, &str)> = HashSet::with_capacity(pending.len());
+    for p in pending {
+        if !seen.insert((p.device.identifier_kind, p.device.identifier.as_str())) {
+            problems.push(ImportReport::problem(p.row, "identifier", "import-identifier-twice"));
+        }
+    }
+}
+
+/// An identifier the register already has for its kind.
+async fn taken_in_register(app: &App, pending: &[Pending], problems: &mut Vec<RowProblem>) -> AppResult<()> {
+    for chunk in pending.chunks(BATCH) {
+        let taken: HashSet<(IdentifierKind, String)> = DeviceRow::find()
+            .select_only()
+            .column(device::Column::IdentifierKind)
+            .column(device::Column::Identifier)
+            .filter(device::Column::Identifier.is_in(chunk.iter().map(|p| p.device.identifier.as_str())))
+            .into_tuple()
+            .all(&app.db.conn)
+            .await?
+            .into_iter()
+            .collect();
+        for p in chunk {
+            if taken.contains(&(p.device.identifier_kind, p.device.identifier.clone())) {
+                problems.push(ImportReport::problem(p.row, "identifier", "device-identifier-taken"));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writes every device in one transaction, a batch of rows per statement: the assets, their
+/// ids read back by their key ids, the devices and their first history entries.
+async fn write(
+    app: &App,
+    actor: &Actor,
+    file_name: &str,
+    pending: &[Pending],
+    buyers: &HashMap<String, Buyer>,
+) -> AppResult<usize> {
+    let txn = app.db.write().await?;
+    let now = kabinet_store::now();
+    let today = crate::billing::run::today_for(None, &app.config.display_time_zone);
+    for chunk in pending.chunks(BATCH) {
+        let keys: Vec<String> = chunk.iter().map(|_| device_key_id()).collect();
+        Asset::insert_many(chunk.iter().zip(&keys).map(|(p, key)| asset::ActiveModel {
+            customer_id: Set(match buyers.get(&p.customer) {
+                Some(Buyer::One(id)) => *id,
+                _ => 0,
+            }),
+            site_id: Set(None),
+            kind: Set(AssetKind::Device),
+            status: Set(p.status),
+            is_demo: Set(false),
+            modules: Set("[]".into()),
+            key_id: Set(key.clone()),
+            key_hash: Set(String::new()),
+            verification: Set(Verification::None),
+            started_on: Set(p.device.installed_on.unwrap_or(today)),
+            ends_on: Set(p.device.service_ends_on),
+            created_at: Set(now),
+            updated_at: Set(now),
+            ..Default::default()
+        }))
+        .exec(&txn)
+        .await?;
+        let ids: HashMap<String, i64> = Asset::find()
+            .select_only()
+            .column(asset::Column::KeyId)
+            .column(asset::Column::Id)
+            .filter(asset::Column::KeyId.is_in(keys.iter().map(String::as_str)))
+            .into_tuple::<(String, i64)>()
+            .all(&txn)
+            .await?
+            .into_iter()
+            .collect();
+        let id_of = |key: &String| {
+            ids.get(key)
+                .copied()
+                .ok_or_else(|| anyhow::anyhow!("imported asset not read back"))
+        };
+        let mut devices = Vec::with_capacity(chunk.len());
+        let mut events = Vec::with_capacity(chunk.len());
+        for (p, key) in chunk.iter().zip(&keys) {
+            let id = id_of(key)?;
+            let d = &p.device;
+            devices.push(device::ActiveModel {
+                asset_id: Set(id),
+                device_type_id: Set(d.device_type_id),
+                brand: Set(d.brand.clone()),
+                model: Set(d.model.clone()),
+                identifier_kind: Set(d.identifier_kind),
+                identifier: Set(d.identifier.clone()),
+                operator_name: Set(d.operator_name.clone()),
+                installed_on: Set(d.installed_on),
+                warranty_ends_on: Set(d.warranty_ends_on),
+            });
+            events.push(asset_event::ActiveModel {
+                asset_id: Set(id),
+                from_status: Set(None),
+                to_status: Set(p.status),
+                reason: Set("import".into()),
+                actor_user_id: Set(actor.user_id),
+                at: Set(now),
+                ..Default::default()
+            });
+        }
+        // A device registered by someone else since the check loses the whole import.
+        DeviceRow::insert_many(devices).exec(&txn).await.map_err(|e| {
+            if kabinet_store::is_unique_violation(&e) {
+                AppError::Conflict(kabinet_core::ErrorCode::ImportRegisterChanged)
+            } else {
+                e.into()
+            }
+        })?;
+        AssetEvent::insert_many(events).exec(&txn).await?;
+    }
+    crate::audit::record(
+        &txn,
+        actor,
+        "device.import",
+        "device",
+        None,
+        json!({"file": file_name, "imported": pending.len()}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(pending.len())
+}
+
+/// The rows of a file with their numbers as a spreadsheet shows them (the first is 1): an XLSX
+/// workbook's first sheet, or CSV text. The error is the message key of a file that cannot be
+/// read at all.
+fn read_table(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, &'static str> {
+    if bytes.is_empty() {
+        return Err("import-file-empty");
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        return read_xlsx(bytes);
+    }
+    let text = std::str::from_utf8(bytes).map_err(|_| "import-file-not-utf8")?;
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    if text.contains('\0') {
+        return Err("import-file-not-text");
+    }
+    let first_line = text.lines().next().unwrap_or("");
+    let delimiter = [b';', b'\t', b',']
+        .into_iter()
+        .max_by_key(|d| first_line.bytes().filter(|b| b == d).count())
+        .unwrap_or(b',');
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .delimiter(delimiter)
+        .from_reader(text.as_bytes());
+    let mut rows = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|_| "import-file-broken")?;
+        rows.push((i + 1, record.iter().map(str::to_owned).collect()));
+        if rows.len() > rules::MAX_ROWS + 1 {
+            break;
+        }
+    }
+    Ok(rows)
+}
+
+fn read_xlsx(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, &'static str> {
+    use calamine::{Data, DataType, Reader, Xlsx};
+    let mut book: Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).map_err(|_| "import-file-broken")?;
+    let range = book
+        .worksheet_range_at(0)
+        .ok_or("import-file-empty")?
+        .map_err(|_| "import-file-broken")?;
+    // Row numbers as the spreadsheet shows them, even when the used range starts lower.
+    let first = range.start().map_or(0, |(row, _)| row as usize);
+    let mut rows = Vec::new();
+    for (i, cells) in range.rows().enumerate() {
+        let cells = cells
+            .iter()
+            .map(|cell| match cell {
+                Data::Empty => String::new(),
+                Data::String(s) => s.clone(),
+                Data::Int(n) => n.to_string(),
+                // An identifier typed as a number comes back as a float with no fraction.
+                Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
+                Data::DateTime(_) | Data::DateTimeIso(_) => cell.as_date().map(|d| d.to_string()).unwrap_or_default(),
+                other => other.to_string(),
+            })
+            .collect();
+        rows.push((first + i + 1, cells));
+        if rows.len() > rules::MAX_ROWS + 1 {
+            break;
+        }
+    }
+    Ok(rows)
+}
+
+/// The template to fill in, with one of the provider's device types in its example row.
+pub async fn template(app: &App, who: &Identity, russian: bool) -> AppResult<Vec<u8>> {
+    who.require(&[Permission::DevicesManage])?;
+    let example = DeviceType::find()
+        .order_by_asc(device_type::Column::Id)
+        .one(&app.db.conn)
+        .await?
+        .map_or_else(|| "sensor".to_owned(), |t| t.code);
+    Ok(template_csv(russian, &example))
+}
+
+/// The file a person fills in: the header and one example row, in the separator and with the
+/// byte-order mark the spreadsheet programs of `russian` readers expect.
+pub(crate) fn template_csv(russian: bool, example_type: &str) -> Vec<u8> {
+    let separator = if russian { ";" } else { "," };
+    let header: Vec<&str> = ImportColumn::ALL.iter().map(|c| c.as_str()).collect();
+    let example = [
+        "KB-2026-0001",
+        example_type,
+        "Acme",
+        "X-100",
+        "serial",
+        "SN-0001",
+        "",
+        "2026-01-15",
+        "2027-01-15",
+        "2027-01-15",
+        "",
+    ];
+    format!("\u{feff}{}\r\n{}\r\n", header.join(separator), example.join(separator)).into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_separators_are_found_from_the_header() {
+        for sep in [",", ";", "\t"] {
+            let text = format!("\u{feff}customer{sep}identifier\r\nKB-1{sep}\"SN{sep}1\"\r\n");
+            let rows = read_table(text.as_bytes()).unwrap();
+            assert_eq!(rows[0], (1, vec!["customer".to_owned(), "identifier".to_owned()]));
+            assert_eq!(rows[1], (2, vec!["KB-1".to_owned(), format!("SN{sep}1")]));
+        }
+    }
+
+    #[test]
+    fn files_that_cannot_be_read_are_named() {
+        assert_eq!(read_table(b""), Err("import-file-empty"));
+        assert_eq!(read_table(b"customer,id\n\xff\xfe"), Err("import-file-not-utf8"));
+        assert_eq!(read_table(b"customer\0,identifier"), Err("import-file-not-text"));
+        assert_eq!(read_table(b"PK\x03\x04not a zip"), Err("import-file-broken"));
+    }
+
+    #[test]
+    fn xlsx_cells_read_as_typed() {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet();
+        sheet.write_string(0, 0, "identifier").unwrap();
+        sheet.write_string(0, 1, "installed_on").unwrap();
+        sheet.write_string(0, 2, "brand").unwrap();
+        // An identifier typed as a number, a date cell, an empty cell, then text.
+        sheet.write_number(1, 0, 17724.0).unwrap();
+        let day = rust_xlsxwriter::ExcelDateTime::from_ymd(2026, 12, 2).unwrap();
+        let format = rust_xlsxwriter::Format::new().set_num_format("dd.mm.yyyy");
+        sheet.write_datetime_with_format(1, 1, &day, &format).unwrap();
+        sheet.write_string(2, 2, "Sarma").unwrap();
+        let bytes = book.save_to_buffer().unwrap();
+        let rows = read_table(&bytes).unwrap();
+        assert_eq!(rows[0].1, ["identifier", "installed_on", "brand"]);
+        assert_eq!(
+            rows[1],
+            (2, vec!["17724".to_owned(), "2026-12-02".to_owned(), String::new()])
+        );
+        assert_eq!(rows[2], (3, vec![String::new(), String::new(), "Sarma".to_owned()]));
+    }
+
+    #[test]
+    fn the_template_is_a_header_the_import_reads() {
+        for russian in [true, false] {
+            let rows = read_table(&template_csv(russian, "sensor")).unwrap();
+            assert!(Header::parse(&rows[0].1).is_ok());
+            assert_eq!(rows[1].1.len(), ImportColumn::ALL.len());
+        }
+    }
+}

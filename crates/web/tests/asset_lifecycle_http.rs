@@ -114,6 +114,35 @@ async fn the_sweep_expires_what_ran_out_and_reminds_once(db: Db) {
     assert!(page.body.contains("Система"), "the sweep is named as the product");
 }
 
+/// A device's notices name it by its identifier, as its buyer knows it.
+async fn a_device_notice_names_its_identifier(db: Db) {
+    let w = Web::demo(db).await;
+    let today: NaiveDate = "2027-03-10".parse().unwrap();
+    asset::Entity::update_many()
+        .col_expr(asset::Column::EndsOn, Expr::value(today + Duration::days(400)))
+        .exec(&w.t.app.db.conn)
+        .await
+        .unwrap();
+    let device = kabinet_testkit::store::entities::device::Entity::find()
+        .filter(kabinet_testkit::store::entities::device::Column::Identifier.eq("SF400-17724"))
+        .one(&w.t.app.db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    ends_on(&w, device.asset_id, today - Duration::days(1)).await;
+    let swept = kabinet_app::assets::lifecycle::sweep(&w.t.app, today).await.unwrap();
+    assert_eq!(swept.expired, 1);
+    let notices = outbox_message::Entity::find()
+        .filter(outbox_message::Column::IdempotencyKey.like(format!("asset-end:%:{}:%", device.asset_id)))
+        .all(&w.t.app.db.conn)
+        .await
+        .unwrap();
+    assert!(!notices.is_empty());
+    for n in notices {
+        assert!(n.body.contains("SF400-17724"), "{}", n.body);
+    }
+}
+
 async fn staff_suspend_resume_and_cancel_with_a_reason(db: Db) {
     let w = Web::demo(db).await;
     let audited = || async {
@@ -381,6 +410,7 @@ async fn a_licence_runs_as_long_as_it_is_paid(db: Db) {
 
 both_databases!(
     a_licence_runs_as_long_as_it_is_paid,
+    a_device_notice_names_its_identifier,
     the_api_changes_a_status_and_reads_the_history,
     the_sweep_expires_what_ran_out_and_reminds_once,
     staff_suspend_resume_and_cancel_with_a_reason,

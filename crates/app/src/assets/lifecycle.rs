@@ -15,6 +15,7 @@ use kabinet_store::entities::asset::{self, Entity as Asset};
 use kabinet_store::entities::asset_event::{self, Entity as AssetEvent};
 use kabinet_store::entities::asset_reminder::{self, Entity as AssetReminder};
 use kabinet_store::entities::customer::{self, Entity as Customer};
+use kabinet_store::entities::device::{self, Entity as Device};
 use kabinet_store::entities::subscription::{self, Entity as Subscription};
 use kabinet_store::entities::user;
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -29,9 +30,16 @@ use crate::{App, AppError, AppResult, FieldErrors, audit};
 /// The statuses in which an asset is in service, so may run out.
 const IN_SERVICE: [AssetStatus; 2] = [AssetStatus::Active, AssetStatus::Renewed];
 
-/// How many assets one transaction of the sweep handles: small enough to keep each write short
-/// on SQLite (one writer), large enough that 10,000 due assets take a few round trips.
-const SWEEP_BATCH: usize = 500;
+/// How many assets one transaction of the sweep handles: on SQLite small enough to keep each
+/// write short (it has one writer, and pages wait for it); on PostgreSQL, whose writers do not
+/// wait for one another, large enough that 10,000 due assets take a few transactions. Both stay
+/// inside the databases' limits on bound values (a reminder row binds 4, a history row 6).
+fn sweep_batch(app: &App) -> usize {
+    match app.db.backend {
+        kabinet_store::Backend::Sqlite => 500,
+        kabinet_store::Backend::Postgres => 2_500,
+    }
+}
 
 /// Moves `a` to `to` in the caller's transaction and writes the change into its history;
 /// refuses a change the lifecycle does not allow, and one that lost a race to another change.
@@ -285,7 +293,7 @@ async fn in_service_ending(
         .into_tuple()
         .all(&app.db.conn)
         .await?;
-    Ok(ids.chunks(SWEEP_BATCH).map(<[i64]>::to_vec).collect())
+    Ok(ids.chunks(sweep_batch(app)).map(<[i64]>::to_vec).collect())
 }
 
 async fn expire(app: &App, today: NaiveDate) -> AppResult<u64> {
@@ -426,17 +434,33 @@ async fn notify<C: ConnectionTrait>(txn: &C, due: &[(&asset::Model, NaiveDate)],
         .into_iter()
         .map(|c| (c.id, c))
         .collect();
+    // A licence is known by its key id, a device by its identifier.
+    let identifiers: std::collections::HashMap<i64, String> = Device::find()
+        .select_only()
+        .column(device::Column::AssetId)
+        .column(device::Column::Identifier)
+        .filter(
+            device::Column::AssetId.is_in(
+                fresh
+                    .iter()
+                    .filter(|(a, _)| a.kind == AssetKind::Device)
+                    .map(|(a, _)| a.id),
+            ),
+        )
+        .into_tuple()
+        .all(txn)
+        .await?
+        .into_iter()
+        .collect();
     let mut messages = Vec::new();
     for (a, end) in &fresh {
         let Some(c) = customers.get(&a.customer_id) else {
             continue;
         };
         let lang = Lang::parse(&c.language).unwrap_or_default();
+        let label = identifiers.get(&a.id).unwrap_or(&a.key_id);
         let args = [
-            (
-                "asset",
-                format!("{} {}", lang.t(&format!("asset-{}", a.kind)), a.key_id),
-            ),
+            ("asset", format!("{} {label}", lang.t(&format!("asset-{}", a.kind)))),
             ("date", lang.date(*end)),
             ("days", lang.digits(&days_before.to_string())),
         ];

@@ -725,6 +725,27 @@ async fn demo_devices(app: &App, customers: &[(crate::crm::views::Customer, &str
     let txn = app.db.write().await?;
     crate::assets::lifecycle::move_status(&txn, &ran_out, kabinet_core::assets::AssetStatus::Expired, None, "").await?;
     txn.commit().await?;
+    // A purifier installed yesterday: its service starts when the buyer signs the installation
+    // confirmation a technician opened.
+    let waiting = crate::assets::devices::create(
+        app,
+        &actor,
+        &admin,
+        &crate::assets::devices::NewDevice {
+            customer_id: buyer.id,
+            device_type_id: type_ids[1].to_string(),
+            brand: "Zolal".into(),
+            model: "RO-8".into(),
+            identifier_kind: "serial".into(),
+            identifier: "ZL-RO8-30018".into(),
+            operator_name: "مریم احمدی".into(),
+            installed_on: day(-1),
+            warranty_ends_on: day(364),
+            service_ends_on: String::new(),
+        },
+    )
+    .await?;
+    crate::assets::installation::open(app, &actor, &admin, waiting.id, &day(-1)).await?;
     Ok(())
 }
 

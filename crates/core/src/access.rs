@@ -206,6 +206,10 @@ pub enum Permission {
     TicketsWork,
     /// Edit business calendars, holiday calendars and SLA plans.
     SlaManage,
+    /// Sign the customer's own devices' installation confirmations with a one-time code (and,
+    /// later, ask for renewals and ownership transfers): a buyer's own act, never a visiting
+    /// staff member's.
+    DevicesConfirm,
 }
 
 use CustomerRole as C;
@@ -392,6 +396,14 @@ pub const PERMISSION_TABLE: &[(Permission, &[Role])] = &[
         ],
     ),
     (Permission::SlaManage, &[Role::Staff(S::Admin)]),
+    (
+        Permission::DevicesConfirm,
+        &[
+            Role::Customer(C::Coordinator),
+            Role::Customer(C::Assistant),
+            Role::Customer(C::LineManager),
+        ],
+    ),
 ];
 
 /// Whether a staff member who entered a customer's cabinet from the back office may take an
@@ -402,7 +414,10 @@ pub const PERMISSION_TABLE: &[(Permission, &[Role])] = &[
 pub fn acting_may_change(permission: Permission) -> bool {
     !matches!(
         permission,
-        Permission::OwnAccount | Permission::CabinetEditContacts | Permission::CabinetManageUsers
+        Permission::OwnAccount
+            | Permission::CabinetEditContacts
+            | Permission::CabinetManageUsers
+            | Permission::DevicesConfirm
     )
 }
 
@@ -560,6 +575,10 @@ mod tests {
         assert!(!acting_may_change(Permission::OwnAccount));
         assert!(!acting_may_change(Permission::CabinetEditContacts));
         assert!(!acting_may_change(Permission::CabinetManageUsers));
+        assert!(
+            !acting_may_change(Permission::DevicesConfirm),
+            "a staff member visiting the cabinet never signs for the buyer"
+        );
         assert!(acting_may_change(Permission::CabinetTickets));
         assert!(acting_may_change(Permission::CabinetView));
     }

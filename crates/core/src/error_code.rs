@@ -62,6 +62,7 @@ error_codes! {
     BillingRunRaced = 409, "billing_run_raced", "err-billing-run-raced";
     CustomerHasNoLogin = 409, "customer_has_no_login", "err-customer-has-no-login";
     ExportNotReady = 409, "export_not_ready", "err-export-not-ready";
+    InstallationAlreadySigned = 409, "installation_already_signed", "err-installation-already-signed";
     ImportRegisterChanged = 409, "import_register_changed", "err-import-register-changed";
     IdempotencyKeyReused = 409, "idempotency_key_reused", "err-idempotency-key-reused";
     LicenceAlreadyCreated = 409, "licence_already_created", "err-licence-already-created";
@@ -85,6 +86,7 @@ error_codes! {
     GatewayRefused = 422, "gateway_refused", "err-gateway-refused";
     GatewayUnavailable = 422, "gateway_unavailable", "err-gateway-unavailable";
     GuestsNoEmail = 422, "guests_no_email", "err-guests-no-email";
+    InstallationNoPhone = 422, "installation_no_phone", "err-installation-no-phone";
     InsufficientFunds = 422, "insufficient_funds", "err-insufficient-funds";
     LicenceSplitFirst = 422, "licence_split_first", "err-licence-split-first";
     OverDebtCap = 422, "over_debt_cap", "err-over-debt-cap";

@@ -12,6 +12,11 @@ struct HtmlDocument<'a> {
 }
 
 impl HtmlDocument<'_> {
+    /// The QR code of the document's link, as inline SVG (made here, never from input text).
+    fn qr(&self) -> String {
+        self.d.qr_link.as_deref().map(crate::qr_svg).unwrap_or_default()
+    }
+
     fn numeric(&self, column: &usize) -> bool {
         self.d.table.columns.get(*column).is_some_and(|c| c.numeric)
     }

@@ -18,6 +18,26 @@ pub use html::html;
 pub use model::{Column, Document, Fact, Group, Party, Row, Table};
 pub use pdf::{Layout, layout, pdf};
 
+/// The QR code of `text` (a link, an `otpauth://` address) as an SVG element, without the XML
+/// declaration, so that it can sit inside HTML as well as be an image of a PDF. Empty when the
+/// text is too long for a QR code.
+pub fn qr_svg(text: &str) -> String {
+    match qrcode::QrCode::new(text.as_bytes()) {
+        Ok(code) => {
+            let svg = code
+                .render::<qrcode::render::svg::Color>()
+                .min_dimensions(200, 200)
+                .quiet_zone(true)
+                .build();
+            match svg.find("<svg") {
+                Some(i) => svg[i..].to_owned(),
+                None => svg,
+            }
+        }
+        Err(_) => String::new(),
+    }
+}
+
 /// Why a document could not be rendered. Only a defect of the template causes this.
 #[derive(Debug, thiserror::Error)]
 pub enum RenderError {

@@ -27,6 +27,9 @@ pub struct Document {
     pub signatures: Vec<Fact>,
     /// Small print at the bottom of every page.
     pub footer: String,
+    /// A link printed as a QR code (and as text) after the notes: where the document can be
+    /// checked.
+    pub qr_link: Option<String>,
 }
 
 /// First strong isolate and pop directional isolate (Unicode's bidirectional algorithm).

@@ -102,12 +102,26 @@ fn diagnostics(errors: &[SourceDiagnostic]) -> String {
         .join("; ")
 }
 
+/// What the layout reads from `/data.json`: the document, and its link's QR code drawn here.
+#[derive(serde::Serialize)]
+struct Data<'a> {
+    #[serde(flatten)]
+    doc: &'a Document,
+    qr_svg: Option<String>,
+}
+
 fn compile(doc: &Document) -> Result<PagedDocument, RenderError> {
-    let data = if doc.rtl {
-        serde_json::to_vec(&doc.with_isolated_values())
+    let isolated;
+    let doc = if doc.rtl {
+        isolated = doc.with_isolated_values();
+        &isolated
     } else {
-        serde_json::to_vec(doc)
-    }
+        doc
+    };
+    let data = serde_json::to_vec(&Data {
+        doc,
+        qr_svg: doc.qr_link.as_deref().map(crate::qr_svg).filter(|s| !s.is_empty()),
+    })
     .map_err(|e| RenderError::Template(e.to_string()))?;
     let world = DocumentWorld { data: Bytes::new(data) };
     let compiled = typst::compile::<PagedDocument>(&world).output;
@@ -139,6 +153,8 @@ pub struct Layout {
     /// Where each run starts across its page, in points from the left edge (same order as
     /// `runs`), to check the order a reader sees.
     pub run_x: Vec<f64>,
+    /// Images placed (the QR code of a document's link).
+    pub images: usize,
 }
 
 impl Layout {
@@ -174,6 +190,7 @@ fn collect(frame: &Frame, x: f64, out: &mut Layout) {
                 out.missing_glyphs += t.glyphs.iter().filter(|g| g.id == 0).count();
                 out.fonts.push(t.font.info().family.clone());
             }
+            FrameItem::Image(..) => out.images += 1,
             _ => {}
         }
     }

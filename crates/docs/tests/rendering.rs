@@ -39,6 +39,7 @@ fn sample(lang: &str, rtl: bool, buyer: &str, line: &str) -> Document {
         notes: vec!["Одна тысяча пятьсот рублей 00 копеек".into()],
         signatures: vec![Fact::new("Руководитель", "Иванов И. И.")],
         footer: "Kabinet".into(),
+        qr_link: None,
     }
 }
 
@@ -140,4 +141,22 @@ fn names_in_another_script_keep_their_punctuation_in_a_persian_document() {
     // The same document in Russian has nothing to isolate and is laid out as before.
     let ru = layout(&sample("ru", false, name, "Услуга")).unwrap();
     assert!(ru.runs.iter().all(|r| !r.contains('\u{2068}')));
+}
+
+#[test]
+fn a_link_to_check_the_document_is_printed_as_a_qr_code() {
+    let mut doc = sample("fa", true, "شرکت نمونه", "پشتیبانی دستگاه");
+    let link = "https://kabinet.example/verify/7?h=0123abcd";
+    assert_eq!(layout(&doc).unwrap().images, 0);
+    doc.qr_link = Some(link.into());
+    let l = layout(&doc).unwrap();
+    assert_eq!(l.images, 1, "the QR code");
+    assert!(
+        l.text().contains(link),
+        "the link under it, left to right: {}",
+        l.text()
+    );
+    let page = html(&doc);
+    assert!(page.contains("<svg") && page.contains(link));
+    assert!(pdf(&doc).unwrap().starts_with(b"%PDF"));
 }

@@ -21,6 +21,7 @@ pub mod form;
 pub mod guard;
 pub mod handover;
 pub mod http;
+pub mod installation;
 pub mod login_activity;
 pub mod metrics;
 pub mod ops;

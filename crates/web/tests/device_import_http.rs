@@ -160,6 +160,14 @@ async fn staff_import_a_file_through_the_page(db: Db) {
         "a service end in the past arrives expired"
     );
     assert_eq!(status_of("IMP-0003").await, (buyer, AssetStatus::Suspended, 1));
+    let imported = device::Entity::find()
+        .filter(device::Column::Identifier.eq("IMP-0001"))
+        .one(&w.t.app.db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    let page = w.get(&format!("/crm/devices/{}", imported.asset_id), Some(&manager)).await;
+    assert!(page.body.contains("Загружено из файла"), "the history says why, in words");
     let found = w.get("/crm/devices?q=imp-", Some(&manager)).await;
     assert!(found.body.contains("IMP-0001") && found.body.contains("IMP-0003"));
 

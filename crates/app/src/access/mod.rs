@@ -5,6 +5,7 @@ pub mod acting;
 pub mod handover;
 pub mod history;
 pub mod login;
+pub mod one_time_codes;
 pub mod passwords;
 pub mod recovery;
 pub mod registration;

@@ -3,24 +3,17 @@
 //! same whether or not the account exists.
 
 use chrono::Duration;
-use kabinet_store::entities::one_time_code::{self, Entity as OneTimeCode};
 use kabinet_store::entities::user;
-use rand::Rng;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 use serde_json::json;
 
-use super::{Actor, ClientInfo, Identity, login, passwords, sessions, throttle};
+use super::{Actor, ClientInfo, Identity, login, one_time_codes, passwords, sessions, throttle};
 use crate::i18n::Lang;
 use crate::notify::{Channel, OutgoingMessage, enqueue};
 use crate::{App, AppError, AppResult, FieldErrors};
 
-pub const CODE_LIFETIME: Duration = Duration::minutes(10);
-pub const MAX_TRIES: i32 = 5;
-const PURPOSE: &str = "recovery";
-
-fn code_hash(user_id: i64, code: &str) -> String {
-    passwords::sha256_hex(&format!("{user_id}:{code}"))
-}
+pub use super::one_time_codes::{CODE_LIFETIME, MAX_TRIES};
+pub(crate) const PURPOSE: &str = "recovery";
 
 /// Sends a code when the account exists and has an address on the chosen channel. Returns
 /// nothing either way.
@@ -55,31 +48,10 @@ pub async fn request(app: &App, identifier: &str, channel: Channel, client: &Cli
     let Some(destination) = destination else {
         return Ok(());
     };
-    let code = format!("{:06}", rand::rng().random_range(0..1_000_000u32));
-    let now = kabinet_store::now();
     let lang = Lang::parse(&u.language).unwrap_or_default();
     let txn = app.db.write().await?;
     // A new code replaces any earlier one.
-    OneTimeCode::update_many()
-        .col_expr(one_time_code::Column::UsedAt, sea_orm::sea_query::Expr::value(now))
-        .filter(one_time_code::Column::UserId.eq(u.id))
-        .filter(one_time_code::Column::Purpose.eq(PURPOSE))
-        .filter(one_time_code::Column::UsedAt.is_null())
-        .exec(&txn)
-        .await?;
-    one_time_code::ActiveModel {
-        user_id: Set(u.id),
-        purpose: Set(PURPOSE.into()),
-        channel: Set(channel.as_str().into()),
-        code_hash: Set(code_hash(u.id, &code)),
-        created_at: Set(now),
-        expires_at: Set(now + CODE_LIFETIME),
-        attempts: Set(0),
-        used_at: Set(None),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    let code = one_time_codes::issue(&txn, u.id, PURPOSE, channel).await?;
     enqueue(
         &txn,
         OutgoingMessage {
@@ -127,10 +99,7 @@ pub async fn verify(app: &App, identifier: &str, code: &str, client: &ClientInfo
         Duration::hours(1),
     )
     .await?;
-    let code = code.trim();
-    if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(FieldErrors::single("code", "code-format"));
-    }
+    one_time_codes::check_format(code)?;
     let wrong = || FieldErrors::single("code", "code-wrong");
     // A disabled account gets the answer of a wrong code, and its code stays unused.
     let Some(u) = login::find_by_identifier(&app.db.conn, identifier)
@@ -139,39 +108,9 @@ pub async fn verify(app: &App, identifier: &str, code: &str, client: &ClientInfo
     else {
         return Err(wrong());
     };
+    one_time_codes::redeem(app, u.id, PURPOSE, code).await?;
     let now = kabinet_store::now();
     let txn = app.db.write().await?;
-    let Some(otc) = OneTimeCode::find()
-        .filter(one_time_code::Column::UserId.eq(u.id))
-        .filter(one_time_code::Column::Purpose.eq(PURPOSE))
-        .filter(one_time_code::Column::UsedAt.is_null())
-        .order_by_desc(one_time_code::Column::Id)
-        .one(&txn)
-        .await?
-    else {
-        return Err(wrong());
-    };
-    if otc.expires_at <= now {
-        return Err(FieldErrors::single("code", "code-expired"));
-    }
-    if otc.attempts >= MAX_TRIES {
-        return Err(FieldErrors::single("code", "code-too-many-tries"));
-    }
-    let attempts = otc.attempts;
-    let matches = otc.code_hash == code_hash(u.id, code);
-    let mut m: one_time_code::ActiveModel = otc.into();
-    if !matches {
-        m.attempts = Set(attempts + 1);
-        m.update(&txn).await?;
-        txn.commit().await?;
-        return Err(if attempts + 1 >= MAX_TRIES {
-            FieldErrors::single("code", "code-too-many-tries")
-        } else {
-            wrong()
-        });
-    }
-    m.used_at = Set(Some(now));
-    m.update(&txn).await?;
     let mut um: user::ActiveModel = u.clone().into();
     um.must_change_password = Set(true);
     um.updated_at = Set(now);

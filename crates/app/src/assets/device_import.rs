@@ -418,7 +418,7 @@ async fn write(
                 asset_id: Set(id),
                 from_status: Set(None),
                 to_status: Set(p.status),
-                reason: Set("import".into()),
+                reason: Set(kabinet_core::assets::lifecycle::ProductReason::Import.stored()),
                 actor_user_id: Set(actor.user_id),
                 at: Set(now),
                 ..Default::default()

@@ -161,7 +161,10 @@ pub struct HistoryEntry {
     pub at: chrono::DateTime<chrono::Utc>,
     pub from: Option<AssetStatus>,
     pub to: AssetStatus,
+    /// As typed by the person who made the change.
     pub reason: String,
+    /// The product's own reason, for the reader's language (then `reason` is its stored code).
+    pub product_reason: Option<kabinet_core::assets::lifecycle::ProductReason>,
     /// Who made it; `None`: the product itself.
     pub by: Option<String>,
 }
@@ -188,6 +191,7 @@ pub async fn history(app: &App, who: &Identity, id: i64) -> AppResult<Vec<Histor
             at: e.at,
             from: e.from_status,
             to: e.to_status,
+            product_reason: kabinet_core::assets::lifecycle::ProductReason::of_stored(&e.reason),
             reason: e.reason,
             by: e
                 .actor_user_id

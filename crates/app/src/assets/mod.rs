@@ -6,6 +6,7 @@ pub mod assignments;
 pub mod device_import;
 pub mod devices;
 pub mod guests;
+pub mod installation;
 pub mod licences;
 pub mod lifecycle;
 pub mod router;

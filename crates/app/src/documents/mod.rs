@@ -9,6 +9,8 @@
 pub mod compose;
 pub mod history;
 pub mod issue;
+
+pub use kabinet_docs::qr_svg;
 pub mod orders;
 pub mod receipts;
 pub mod views;

@@ -16,6 +16,31 @@ string_enum!(
     ServiceMode { Contract => "contract", PayPerCase => "pay_per_case" }
 );
 
+string_enum!(
+    /// Why the product itself changed an asset's status, kept in its history as
+    /// `product:<code>` so that each reader sees it in their own language.
+    ProductReason {
+        /// It arrived with a file of the register's bulk import.
+        Import => "import",
+        /// Its buyer signed the installation confirmation.
+        InstallationConfirmed => "installation_confirmed",
+    }
+);
+
+impl ProductReason {
+    const PREFIX: &'static str = "product:";
+
+    /// The reason as stored in the history.
+    pub fn stored(self) -> String {
+        format!("{}{}", Self::PREFIX, self.as_str())
+    }
+
+    /// A stored reason that is one of the product's own.
+    pub fn of_stored(reason: &str) -> Option<ProductReason> {
+        reason.strip_prefix(Self::PREFIX)?.parse().ok()
+    }
+}
+
 impl AssetStatus {
     /// `Ok` if an asset may go from `self` to `to`; the refusal otherwise. Every use case that
     /// changes a status asks this first, so the rule lives in one place.

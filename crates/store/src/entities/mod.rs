@@ -22,6 +22,7 @@ pub mod guest;
 pub mod handover;
 pub mod holiday_calendar;
 pub mod holiday_calendar_day;
+pub mod installation_confirmation;
 pub mod ledger_entry;
 pub mod login_attempt;
 pub mod notice;

@@ -26,6 +26,7 @@ mod m0020_customer_country;
 mod m0021_asset_lifecycle;
 mod m0022_devices;
 mod m0023_device_lookups;
+mod m0024_installation_confirmations;
 
 pub struct Migrator;
 
@@ -56,6 +57,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0021_asset_lifecycle::Migration),
             Box::new(m0022_devices::Migration),
             Box::new(m0023_device_lookups::Migration),
+            Box::new(m0024_installation_confirmations::Migration),
         ]
     }
 }

@@ -242,6 +242,8 @@ pub struct HistoryEntryDto {
     /// None when the licence came into being.
     pub from: Option<String>,
     pub to: String,
+    /// As typed by staff, or the product's own reason as `product:<code>` (`import`,
+    /// `installation_confirmed`).
     pub reason: String,
     /// Who made the change; none: the product itself (the daily sweep).
     pub by: Option<String>,

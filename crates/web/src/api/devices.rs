@@ -231,3 +231,126 @@ pub async fn import(State(app): State<App>, ctx: Ctx, body: axum::body::Bytes) -
     };
     Ok((status, Json(dto)).into_response())
 }
+
+/// A device's installation confirmation.
+#[derive(Serialize, ToSchema)]
+pub struct InstallationDto {
+    pub id: i64,
+    /// The device's (asset's) id.
+    pub device_id: i64,
+    /// The checklist the buyer confirms.
+    pub items: Vec<String>,
+    pub installed_on: NaiveDate,
+    pub opened_at: chrono::DateTime<chrono::Utc>,
+    /// Empty until signed.
+    pub signed_at: Option<chrono::DateTime<chrono::Utc>>,
+    pub signer_phone: Option<String>,
+    /// SHA-256 of the signed content (hex); empty until signed.
+    pub content_hash: Option<String>,
+    /// The public page that checks the signed record.
+    pub verify_url: Option<String>,
+}
+
+fn installation_dto(app: &App, c: kabinet_app::assets::installation::Confirmation) -> InstallationDto {
+    InstallationDto {
+        verify_url: c.verify_link(&app.config.public_base_url),
+        id: c.id,
+        device_id: c.asset_id,
+        items: c.items,
+        installed_on: c.installed_on,
+        opened_at: c.opened_at,
+        signed_at: c.signed_at,
+        signer_phone: c.signer_phone,
+        content_hash: c.content_hash,
+    }
+}
+
+async fn installation_of(app: &App, ctx: &Ctx, id: &str) -> WebResult<Json<InstallationDto>> {
+    let found = kabinet_app::assets::installation::of_device(app, ctx.user()?, id_of(id)?)
+        .await?
+        .ok_or(kabinet_app::AppError::NotFound)?;
+    Ok(Json(installation_dto(app, found)))
+}
+
+#[utoipa::path(get, path = "/api/v1/devices/{id}/installation", tag = "assets", params(("id" = i64, Path)),
+    responses((status = 200, body = InstallationDto), (status = 404, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// The installation confirmation of one of the caller's devices (404 until one is opened).
+pub async fn own_installation(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> WebResult<Json<InstallationDto>> {
+    installation_of(&app, &ctx, &id).await
+}
+
+#[utoipa::path(post, path = "/api/v1/devices/{id}/installation/code", tag = "assets", params(("id" = i64, Path)),
+    responses((status = 204, description = "A code was sent by SMS to the buyer's phone"), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 429, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+/// Sends the buyer a one-time code (6 digits, 10 minutes, 5 tries) to sign the confirmation.
+pub async fn installation_code(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<StatusCode> {
+    kabinet_app::assets::installation::send_code(&app, ctx.user()?, id_of(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The buyer's signature: every item done, and the code from the SMS.
+#[derive(Deserialize, ToSchema)]
+pub struct SignRequest {
+    pub all_done: bool,
+    pub code: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/devices/{id}/installation/sign", tag = "assets", params(("id" = i64, Path)), request_body = SignRequest,
+    responses((status = 200, body = InstallationDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+/// Signs the confirmation: the record is fixed and hashed, the device's service starts.
+pub async fn installation_sign(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<SignRequest>,
+) -> WebResult<Json<InstallationDto>> {
+    let signed = kabinet_app::assets::installation::sign(
+        &app,
+        &ctx.actor()?,
+        ctx.user()?,
+        id_of(&id)?,
+        req.all_done,
+        &req.code,
+        &ctx.0.client.ip,
+    )
+    .await?;
+    Ok(Json(installation_dto(&app, signed)))
+}
+
+#[utoipa::path(get, path = "/api/v1/crm/devices/{id}/installation", tag = "assets", params(("id" = i64, Path)),
+    responses((status = 200, body = InstallationDto), (status = 404, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// A device's installation confirmation, for staff (404 until one is opened).
+pub async fn crm_installation(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> WebResult<Json<InstallationDto>> {
+    installation_of(&app, &ctx, &id).await
+}
+
+/// The installation day a technician records (YYYY-MM-DD, not after today).
+#[derive(Deserialize, ToSchema)]
+pub struct OpenInstallationRequest {
+    pub installed_on: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/crm/devices/{id}/installation", tag = "assets", params(("id" = i64, Path)), request_body = OpenInstallationRequest,
+    responses((status = 200, body = InstallationDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+/// Opens the device's confirmation with its type's checklist (or moves the day while unsigned).
+pub async fn crm_open_installation(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<OpenInstallationRequest>,
+) -> WebResult<Json<InstallationDto>> {
+    let opened =
+        kabinet_app::assets::installation::open(&app, &ctx.actor()?, ctx.user()?, id_of(&id)?, &req.installed_on)
+            .await?;
+    Ok(Json(installation_dto(&app, opened)))
+}

@@ -159,6 +159,31 @@ pub fn routes() -> Routes {
         .post_upload("/api/v1/crm/devices/import", P::DevicesManage, devices::import)
         .get("/api/v1/crm/devices/{id}", P::CustomersRead, devices::get)
         .get("/api/v1/devices", P::CabinetView, devices::own)
+        .get(
+            "/api/v1/devices/{id}/installation",
+            P::CabinetView,
+            devices::own_installation,
+        )
+        .post(
+            "/api/v1/devices/{id}/installation/code",
+            P::DevicesConfirm,
+            devices::installation_code,
+        )
+        .post(
+            "/api/v1/devices/{id}/installation/sign",
+            P::DevicesConfirm,
+            devices::installation_sign,
+        )
+        .get(
+            "/api/v1/crm/devices/{id}/installation",
+            P::CustomersRead,
+            devices::crm_installation,
+        )
+        .post(
+            "/api/v1/crm/devices/{id}/installation",
+            P::DevicesManage,
+            devices::crm_open_installation,
+        )
         .post("/api/v1/crm/licences/{id}/split", P::LicencesManage, assets::split)
         .delete("/api/v1/crm/licences/{id}", P::LicencesDelete, assets::delete)
         .post("/api/v1/crm/licences/{id}/reboot", P::RoutersControl, assets::reboot)

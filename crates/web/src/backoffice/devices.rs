@@ -218,18 +218,30 @@ pub struct DevicePage {
     status_form: FormState,
     status_action: String,
     can_manage: bool,
+    installation: crate::installation::InstallationPanel,
 }
 
-async fn device_page(
+/// The device's page; `status_form` and `installation_form` are those forms as typed when one
+/// was refused.
+pub(crate) async fn device_page(
     app: &App,
     ctx: &Ctx,
     id: i64,
     flash: Option<&str>,
     status_form: FormState,
+    installation_form: FormState,
 ) -> WebResult<DevicePage> {
     let who = ctx.user()?;
     let d = devices::get_visible(app, who, id).await?;
+    let today = kabinet_app::billing::run::today_for(None, &app.config.display_time_zone);
+    let installation_form = if installation_form.value("installed_on").is_empty() {
+        installation_form.with_value("installed_on", today.to_string())
+    } else {
+        installation_form
+    };
     Ok(DevicePage {
+        installation: crate::installation::panel(app, ctx, id, &format!("/crm/devices/{id}"), installation_form)
+            .await?,
         c: Chrome::new(&ctx.0, "/crm/devices", &app.config.display_time_zone).with_flash(flash),
         history: lifecycle::history(app, who, id).await?,
         status_options: lifecycle::options_for(d.status, ctx.0.lang),
@@ -246,11 +258,16 @@ pub async fn page(
     Path(id): Path<String>,
     Query(q): Query<OkQuery>,
 ) -> WebResult<Response> {
-    Ok(
-        device_page(&app, &ctx, path_id(&id)?, q.ok.as_deref(), FormState::empty())
-            .await?
-            .into_response(),
+    Ok(device_page(
+        &app,
+        &ctx,
+        path_id(&id)?,
+        q.ok.as_deref(),
+        FormState::empty(),
+        FormState::empty(),
     )
+    .await?
+    .into_response())
 }
 
 pub async fn change_status(
@@ -263,7 +280,7 @@ pub async fn change_status(
     match super::asset_status::apply(&app, &ctx, id, &form).await? {
         None => Ok(Redirect::to(&format!("/crm/devices/{id}?ok=asset-status-changed")).into_response()),
         Some(again) => {
-            let page = device_page(&app, &ctx, id, None, again).await?;
+            let page = device_page(&app, &ctx, id, None, again, FormState::empty()).await?;
             Ok(with_status(StatusCode::UNPROCESSABLE_ENTITY, page))
         }
     }

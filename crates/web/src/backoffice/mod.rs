@@ -9,7 +9,7 @@ mod crm_forms;
 mod customer_form;
 pub(crate) mod customers;
 mod device_import;
-mod devices;
+pub(crate) mod devices;
 mod home;
 mod licences;
 mod outbox;
@@ -113,6 +113,16 @@ pub fn routes() -> Routes {
         .post("/crm/devices", P::DevicesManage, devices::create)
         .get("/crm/devices/{id}", P::CustomersRead, devices::page)
         .post("/crm/devices/{id}/status", P::DevicesManage, devices::change_status)
+        .post(
+            "/crm/devices/{id}/installation",
+            P::DevicesManage,
+            crate::installation::open,
+        )
+        .get(
+            "/crm/devices/{id}/installation.pdf",
+            P::CustomersRead,
+            crate::installation::certificate,
+        )
         .post("/crm/licences/{id}/split", P::LicencesManage, licences::split)
         .get("/crm/licences/{id}/delete", P::LicencesDelete, licences::delete_form)
         .post(

@@ -27,21 +27,7 @@ pub fn remembered_device(headers: &HeaderMap) -> Option<String> {
 
 /// The QR code of an `otpauth://` address, as inline SVG.
 fn qr_svg(uri: &str) -> String {
-    match qrcode::QrCode::new(uri.as_bytes()) {
-        Ok(code) => {
-            let svg = code
-                .render::<qrcode::render::svg::Color>()
-                .min_dimensions(200, 200)
-                .quiet_zone(true)
-                .build();
-            // Inline in HTML: without the XML declaration.
-            match svg.find("<svg") {
-                Some(i) => svg[i..].to_owned(),
-                None => svg,
-            }
-        }
-        Err(_) => String::new(),
-    }
+    kabinet_app::documents::qr_svg(uri)
 }
 
 /// The set-up shown to a person: the QR code, the secret to type, the token.

@@ -11,9 +11,12 @@ use kabinet_app::assets::devices::{self, Device};
 use kabinet_app::assets::lifecycle;
 use kabinet_app::crm::views::Customer;
 
+use kabinet_core::access::Permission;
+
 use crate::error::WebResult;
-use crate::extract::Ctx;
-use crate::http::path_id;
+use crate::extract::{Ctx, QueryParams as Query};
+use crate::form::FormState;
+use crate::http::{OkQuery, path_id};
 use crate::pages::Chrome;
 
 #[derive(Template, WebTemplate)]
@@ -38,17 +41,40 @@ pub struct DevicePage {
     c: Chrome,
     d: Device,
     history: Vec<lifecycle::HistoryEntry>,
+    installation: crate::installation::InstallationPanel,
+    /// Whether this login signs for the buyer (not a visiting staff member, not a viewer).
+    may_sign: bool,
 }
 
-pub async fn page(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
+/// The device's page; `installation_form` is the signing form as typed when it was refused.
+pub(crate) async fn device_page(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    flash: Option<&str>,
+    installation_form: FormState,
+) -> WebResult<DevicePage> {
     let who = ctx.user()?;
-    let id = path_id(&id)?;
+    let c = Chrome::new(&ctx.0, "/devices", &app.config.display_time_zone).with_flash(flash);
     Ok(DevicePage {
-        c: Chrome::new(&ctx.0, "/devices", &app.config.display_time_zone),
-        d: devices::get_visible(&app, who, id).await?,
-        history: lifecycle::history(&app, who, id).await?,
-    }
-    .into_response())
+        may_sign: c.may(Permission::DevicesConfirm) && who.acting_staff.is_none(),
+        c,
+        d: devices::get_visible(app, who, id).await?,
+        history: lifecycle::history(app, who, id).await?,
+        installation: crate::installation::panel(app, ctx, id, &format!("/devices/{id}"), installation_form).await?,
+    })
+}
+
+pub async fn page(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<OkQuery>,
+) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    Ok(device_page(&app, &ctx, id, q.ok.as_deref(), FormState::empty())
+        .await?
+        .into_response())
 }
 
 #[derive(Template, WebTemplate)]

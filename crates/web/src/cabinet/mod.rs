@@ -4,7 +4,7 @@ pub(crate) mod account;
 pub(crate) mod auth;
 pub(crate) mod billing;
 mod dashboard;
-mod devices;
+pub(crate) mod devices;
 mod logins;
 mod payment_forms;
 mod recovery;
@@ -21,6 +21,8 @@ pub use auth::{LoginPage, safe_next};
 pub fn routes() -> Routes {
     Routes::new()
         .get("/login", P::Public, auth::login_form)
+        // The public check a certificate's QR code opens.
+        .get("/verify/{id}", P::Public, crate::installation::verify)
         .post("/login", P::Public, auth::login_submit)
         .post("/logout", P::OwnAccount, auth::logout)
         .post("/leave-cabinet", P::OwnAccount, auth::leave_cabinet)
@@ -66,6 +68,21 @@ pub fn routes() -> Routes {
         .get("/services", P::CabinetView, services::page)
         .get("/devices", P::CabinetView, devices::list)
         .get("/devices/{id}", P::CabinetView, devices::page)
+        .get(
+            "/devices/{id}/installation.pdf",
+            P::CabinetView,
+            crate::installation::certificate,
+        )
+        .post(
+            "/devices/{id}/installation/code",
+            P::DevicesConfirm,
+            crate::installation::send_code,
+        )
+        .post(
+            "/devices/{id}/installation/sign",
+            P::DevicesConfirm,
+            crate::installation::sign,
+        )
         .get("/my-details", P::CabinetView, devices::details)
         .post(
             "/services/{id}/confirm-legal",

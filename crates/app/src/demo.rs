@@ -746,6 +746,25 @@ async fn demo_devices(app: &App, customers: &[(crate::crm::views::Customer, &str
     )
     .await?;
     crate::assets::installation::open(app, &actor, &admin, waiting.id, &day(-1)).await?;
+    // The buyer asked for its expired purifier to pass to a relative.
+    let buyer_login = identity_of(app, "reza.k").await?;
+    let national_id = (0..10)
+        .map(|d| format!("004512389{d}"))
+        .find(|id| kabinet_core::legal_ids::national_id(id).is_ok())
+        .unwrap_or_default();
+    crate::assets::transfers::request(
+        app,
+        &Actor::user(&buyer_login, None),
+        &buyer_login,
+        made[1],
+        &crate::assets::transfers::NewTransfer {
+            new_owner_name: "نرگس کاظمی‌نیا".into(),
+            new_owner_national_id: national_id,
+            new_owner_phone: "+989120000577".into(),
+            ownership_ends: true,
+        },
+    )
+    .await?;
     Ok(())
 }
 

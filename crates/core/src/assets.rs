@@ -9,6 +9,7 @@ pub mod lifecycle;
 pub mod device_import;
 pub mod devices;
 pub mod installation;
+pub mod transfer;
 
 string_enum!(
     /// The kinds of asset: the licences of AST-1 (hotspot, radar) and devices sold with

@@ -63,6 +63,9 @@ error_codes! {
     CustomerHasNoLogin = 409, "customer_has_no_login", "err-customer-has-no-login";
     ExportNotReady = 409, "export_not_ready", "err-export-not-ready";
     InstallationAlreadySigned = 409, "installation_already_signed", "err-installation-already-signed";
+    TransferDecided = 409, "transfer_decided", "err-transfer-decided";
+    TransferPending = 409, "transfer_pending", "err-transfer-pending";
+    TransferToSameOwner = 409, "transfer_to_same_owner", "err-transfer-to-same-owner";
     ImportRegisterChanged = 409, "import_register_changed", "err-import-register-changed";
     IdempotencyKeyReused = 409, "idempotency_key_reused", "err-idempotency-key-reused";
     LicenceAlreadyCreated = 409, "licence_already_created", "err-licence-already-created";

@@ -29,6 +29,7 @@ pub mod pages;
 pub mod paging;
 pub mod payments_list;
 pub mod support;
+pub mod transfers;
 pub mod user_form;
 
 use axum::Router;

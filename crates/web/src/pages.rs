@@ -194,6 +194,13 @@ const CRM_NAV: &[(&str, &str, Permission, Area, Needs)] = &[
         Needs::Nothing,
     ),
     (
+        "/crm/transfers",
+        "nav-transfers",
+        Permission::DevicesManage,
+        Area::Assets,
+        Needs::Nothing,
+    ),
+    (
         "/crm/tickets",
         "nav-tickets",
         Permission::TicketsWork,

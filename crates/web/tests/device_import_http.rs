@@ -166,8 +166,13 @@ async fn staff_import_a_file_through_the_page(db: Db) {
         .await
         .unwrap()
         .unwrap();
-    let page = w.get(&format!("/crm/devices/{}", imported.asset_id), Some(&manager)).await;
-    assert!(page.body.contains("Загружено из файла"), "the history says why, in words");
+    let page = w
+        .get(&format!("/crm/devices/{}", imported.asset_id), Some(&manager))
+        .await;
+    assert!(
+        page.body.contains("Загружено из файла"),
+        "the history says why, in words"
+    );
     let found = w.get("/crm/devices?q=imp-", Some(&manager)).await;
     assert!(found.body.contains("IMP-0001") && found.body.contains("IMP-0003"));
 

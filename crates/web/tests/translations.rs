@@ -125,6 +125,9 @@ fn every_key_in_use_exists_in_every_language() {
     for k in kabinet_core::assets::devices::IdentifierKind::ALL {
         keys.push(format!("device-identifier-{k}"));
     }
+    for s in kabinet_core::assets::transfer::TransferStatus::ALL {
+        keys.push(format!("transfer-status-{s}"));
+    }
     for r in kabinet_core::assets::lifecycle::ProductReason::ALL {
         keys.push(format!("asset-reason-{r}"));
     }

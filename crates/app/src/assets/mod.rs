@@ -10,6 +10,7 @@ pub mod installation;
 pub mod licences;
 pub mod lifecycle;
 pub mod router;
+pub mod transfers;
 pub mod verification;
 pub mod views;
 

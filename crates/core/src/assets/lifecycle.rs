@@ -24,6 +24,8 @@ string_enum!(
         Import => "import",
         /// Its buyer signed the installation confirmation.
         InstallationConfirmed => "installation_confirmed",
+        /// It passed to a new owner (an approved ownership transfer).
+        Transferred => "transferred",
     }
 );
 

@@ -28,6 +28,7 @@ pub mod login_attempt;
 pub mod notice;
 pub mod one_time_code;
 pub mod outbox_message;
+pub mod ownership_transfer;
 pub mod partner;
 pub mod payment;
 pub mod plan;

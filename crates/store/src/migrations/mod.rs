@@ -27,6 +27,7 @@ mod m0021_asset_lifecycle;
 mod m0022_devices;
 mod m0023_device_lookups;
 mod m0024_installation_confirmations;
+mod m0025_ownership_transfers;
 
 pub struct Migrator;
 
@@ -58,6 +59,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0022_devices::Migration),
             Box::new(m0023_device_lookups::Migration),
             Box::new(m0024_installation_confirmations::Migration),
+            Box::new(m0025_ownership_transfers::Migration),
         ]
     }
 }

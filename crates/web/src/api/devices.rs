@@ -354,3 +354,151 @@ pub async fn crm_open_installation(
             .await?;
     Ok(Json(installation_dto(&app, opened)))
 }
+
+/// An ownership transfer request.
+#[derive(Serialize, ToSchema)]
+pub struct TransferDto {
+    pub id: i64,
+    pub device_id: i64,
+    pub identifier: String,
+    pub from_customer_id: i64,
+    pub new_owner_name: String,
+    pub new_owner_national_id: String,
+    pub new_owner_phone: String,
+    /// pending, approved or rejected.
+    pub status: String,
+    /// Why it was rejected.
+    pub reason: String,
+    /// The customer the device went to, once approved.
+    pub to_customer_id: Option<i64>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub decided_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
+impl From<kabinet_app::assets::transfers::Transfer> for TransferDto {
+    fn from(t: kabinet_app::assets::transfers::Transfer) -> Self {
+        TransferDto {
+            id: t.id,
+            device_id: t.asset_id,
+            identifier: t.identifier,
+            from_customer_id: t.from_customer_id,
+            new_owner_name: t.new_owner_name,
+            new_owner_national_id: t.new_owner_national_id,
+            new_owner_phone: t.new_owner_phone,
+            status: t.status.as_str().to_owned(),
+            reason: t.reason,
+            to_customer_id: t.to_customer_id,
+            created_at: t.created_at,
+            decided_at: t.decided_at,
+        }
+    }
+}
+
+/// The buyer's request to pass a device to a new owner.
+#[derive(Deserialize, ToSchema)]
+pub struct TransferRequest {
+    pub new_owner_name: String,
+    /// The Iranian national id (10 digits, the last a check digit).
+    pub new_owner_national_id: String,
+    pub new_owner_phone: String,
+    /// The buyer's statement that its ownership ends with the transfer; must be true.
+    pub ownership_ends: bool,
+}
+
+#[utoipa::path(post, path = "/api/v1/devices/{id}/transfer", tag = "assets", params(("id" = i64, Path)), request_body = TransferRequest,
+    responses((status = 201, body = TransferDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+/// Asks for one of the caller's devices to pass to a new owner; staff decide.
+pub async fn request_transfer(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<TransferRequest>,
+) -> WebResult<Response> {
+    let input = kabinet_app::assets::transfers::NewTransfer {
+        new_owner_name: req.new_owner_name,
+        new_owner_national_id: req.new_owner_national_id,
+        new_owner_phone: req.new_owner_phone,
+        ownership_ends: req.ownership_ends,
+    };
+    let t = kabinet_app::assets::transfers::request(&app, &ctx.actor()?, ctx.user()?, id_of(&id)?, &input).await?;
+    Ok((StatusCode::CREATED, Json(TransferDto::from(t))).into_response())
+}
+
+#[utoipa::path(get, path = "/api/v1/devices/{id}/transfers", tag = "assets", params(("id" = i64, Path)),
+    responses((status = 200, body = Vec<TransferDto>), (status = 404, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// The caller's transfer requests of one of its devices, newest first.
+pub async fn own_transfers(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> WebResult<Json<Vec<TransferDto>>> {
+    let found = kabinet_app::assets::transfers::of_device(&app, ctx.user()?, id_of(&id)?).await?;
+    Ok(Json(found.into_iter().map(Into::into).collect()))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TransfersQuery {
+    /// pending (the default), approved or rejected.
+    status: Option<String>,
+    page: Option<super::paging::PageNumber>,
+    per_page: Option<super::paging::PerPage>,
+}
+
+#[utoipa::path(get, path = "/api/v1/crm/transfers", tag = "assets", params(TransfersQuery),
+    responses((status = 200, body = Paged<TransferDto>), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// The staff queue of ownership transfers, oldest first.
+pub async fn transfers_queue(
+    State(app): State<App>,
+    ctx: Ctx,
+    Query(q): Query<TransfersQuery>,
+) -> WebResult<Json<Paged<TransferDto>>> {
+    let status = match q.status.as_deref().filter(|s| !s.is_empty()) {
+        None => None,
+        Some(s) => Some(
+            s.parse()
+                .map_err(|_| kabinet_app::FieldErrors::single("status", "invalid-choice"))?,
+        ),
+    };
+    let page = kabinet_app::assets::transfers::queue(
+        &app,
+        ctx.user()?,
+        status,
+        super::paging::PageNumber::or_first(q.page),
+        super::paging::PerPage::or(q.per_page, 50, 500),
+    )
+    .await?;
+    Ok(Paged::of(page, Into::into))
+}
+
+#[utoipa::path(post, path = "/api/v1/crm/transfers/{id}/approve", tag = "assets", params(("id" = i64, Path)),
+    responses((status = 200, body = TransferDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// Approves a request: the device moves to the new owner (made with a cabinet login if new).
+pub async fn approve_transfer(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+) -> WebResult<Json<TransferDto>> {
+    let t = kabinet_app::assets::transfers::approve(&app, &ctx.actor()?, ctx.user()?, id_of(&id)?).await?;
+    Ok(Json(t.into()))
+}
+
+/// Why a transfer is rejected; the buyer reads it.
+#[derive(Deserialize, ToSchema)]
+pub struct RejectTransferRequest {
+    pub reason: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/crm/transfers/{id}/reject", tag = "assets", params(("id" = i64, Path)), request_body = RejectTransferRequest,
+    responses((status = 200, body = TransferDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// Rejects a request with a reason.
+pub async fn reject_transfer(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<RejectTransferRequest>,
+) -> WebResult<Json<TransferDto>> {
+    let t = kabinet_app::assets::transfers::reject(&app, &ctx.actor()?, ctx.user()?, id_of(&id)?, &req.reason).await?;
+    Ok(Json(t.into()))
+}

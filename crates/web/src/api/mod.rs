@@ -159,6 +159,23 @@ pub fn routes() -> Routes {
         .post_upload("/api/v1/crm/devices/import", P::DevicesManage, devices::import)
         .get("/api/v1/crm/devices/{id}", P::CustomersRead, devices::get)
         .get("/api/v1/devices", P::CabinetView, devices::own)
+        .post(
+            "/api/v1/devices/{id}/transfer",
+            P::DevicesConfirm,
+            devices::request_transfer,
+        )
+        .get("/api/v1/devices/{id}/transfers", P::CabinetView, devices::own_transfers)
+        .get("/api/v1/crm/transfers", P::DevicesManage, devices::transfers_queue)
+        .post(
+            "/api/v1/crm/transfers/{id}/approve",
+            P::DevicesManage,
+            devices::approve_transfer,
+        )
+        .post(
+            "/api/v1/crm/transfers/{id}/reject",
+            P::DevicesManage,
+            devices::reject_transfer,
+        )
         .get(
             "/api/v1/devices/{id}/installation",
             P::CabinetView,

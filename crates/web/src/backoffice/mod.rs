@@ -123,6 +123,13 @@ pub fn routes() -> Routes {
             P::CustomersRead,
             crate::installation::certificate,
         )
+        .get("/crm/transfers", P::DevicesManage, crate::transfers::queue)
+        .post(
+            "/crm/transfers/{id}/approve",
+            P::DevicesManage,
+            crate::transfers::approve,
+        )
+        .post("/crm/transfers/{id}/reject", P::DevicesManage, crate::transfers::reject)
         .post("/crm/licences/{id}/split", P::LicencesManage, licences::split)
         .get("/crm/licences/{id}/delete", P::LicencesDelete, licences::delete_form)
         .post(

@@ -44,15 +44,27 @@ pub struct DevicePage {
     installation: crate::installation::InstallationPanel,
     /// Whether this login signs for the buyer (not a visiting staff member, not a viewer).
     may_sign: bool,
+    transfers: Vec<kabinet_app::assets::transfers::Transfer>,
+    transfer_form: FormState,
 }
 
-/// The device's page; `installation_form` is the signing form as typed when it was refused.
+impl DevicePage {
+    /// Whether the transfer form is offered: to a login that acts for the buyer, while no
+    /// request of the device waits for staff.
+    fn may_request_transfer(&self) -> bool {
+        self.may_sign && !self.transfers.iter().any(|t| t.status.is_open())
+    }
+}
+
+/// The device's page; `installation_form` and `transfer_form` are those forms as typed when
+/// one was refused.
 pub(crate) async fn device_page(
     app: &App,
     ctx: &Ctx,
     id: i64,
     flash: Option<&str>,
     installation_form: FormState,
+    transfer_form: FormState,
 ) -> WebResult<DevicePage> {
     let who = ctx.user()?;
     let c = Chrome::new(&ctx.0, "/devices", &app.config.display_time_zone).with_flash(flash);
@@ -62,6 +74,8 @@ pub(crate) async fn device_page(
         d: devices::get_visible(app, who, id).await?,
         history: lifecycle::history(app, who, id).await?,
         installation: crate::installation::panel(app, ctx, id, &format!("/devices/{id}"), installation_form).await?,
+        transfers: kabinet_app::assets::transfers::of_device(app, who, id).await?,
+        transfer_form,
     })
 }
 
@@ -72,9 +86,11 @@ pub async fn page(
     Query(q): Query<OkQuery>,
 ) -> WebResult<Response> {
     let id = path_id(&id)?;
-    Ok(device_page(&app, &ctx, id, q.ok.as_deref(), FormState::empty())
-        .await?
-        .into_response())
+    Ok(
+        device_page(&app, &ctx, id, q.ok.as_deref(), FormState::empty(), FormState::empty())
+            .await?
+            .into_response(),
+    )
 }
 
 #[derive(Template, WebTemplate)]

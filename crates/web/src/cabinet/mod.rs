@@ -83,6 +83,7 @@ pub fn routes() -> Routes {
             P::DevicesConfirm,
             crate::installation::sign,
         )
+        .post("/devices/{id}/transfer", P::DevicesConfirm, crate::transfers::request)
         .get("/my-details", P::CabinetView, devices::details)
         .post(
             "/services/{id}/confirm-legal",

@@ -212,6 +212,7 @@ pub async fn load(app: &App) -> AppResult<Vec<DemoLogin>> {
         demo_assets(app, &created_customers, &partner_ids).await?;
         demo_support(app, &created_customers).await?;
         demo_devices(app, &created_customers).await?;
+        demo_buyers(app, &hash).await?;
         demo_login_activity(app).await?;
     }
     logins(app).await
@@ -716,15 +717,7 @@ async fn demo_devices(app: &App, customers: &[(crate::crm::views::Customer, &str
         "در انتظار تعمیر",
     )
     .await?;
-    // The one whose service ran out is expired as the daily sweep would (without reminding
-    // every demo customer of its licences' ends at load).
-    let ran_out = kabinet_store::entities::asset::Entity::find_by_id(made[1])
-        .one(&app.db.conn)
-        .await?
-        .ok_or(crate::AppError::NotFound)?;
-    let txn = app.db.write().await?;
-    crate::assets::lifecycle::move_status(&txn, &ran_out, kabinet_core::assets::AssetStatus::Expired, None, "").await?;
-    txn.commit().await?;
+    demo_expire(app, made[1]).await?;
     // A purifier installed yesterday: its service starts when the buyer signs the installation
     // confirmation a technician opened.
     let waiting = crate::assets::devices::create(
@@ -765,6 +758,158 @@ async fn demo_devices(app: &App, customers: &[(crate::crm::views::Customer, &str
         },
     )
     .await?;
+    Ok(())
+}
+
+/// Expires a demo asset whose service ran out, as the daily sweep would, without reminding
+/// every demo customer of its ends at load.
+async fn demo_expire(app: &App, asset_id: i64) -> AppResult<()> {
+    let ran_out = kabinet_store::entities::asset::Entity::find_by_id(asset_id)
+        .one(&app.db.conn)
+        .await?
+        .ok_or(crate::AppError::NotFound)?;
+    let txn = app.db.write().await?;
+    crate::assets::lifecycle::move_status(&txn, &ran_out, kabinet_core::assets::AssetStatus::Expired, None, "").await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// A valid Iranian national id made from nine digits (the tenth is their check digit).
+fn demo_national_id(nine: &str) -> String {
+    (0..10)
+        .map(|d| format!("{nine}{d}"))
+        .find(|id| kabinet_core::legal_ids::national_id(id).is_ok())
+        .unwrap_or_default()
+}
+
+/// Twenty more buyers of devices in Iran, with made-up names: each with an account in rial
+/// (shown as toman) and one device, the devices spread over every status — in service, ending
+/// within the month, expired, suspended, cancelled — so that the register, its filters and
+/// the daily sweep have something to show. The first two have cabinet logins (buyer01,
+/// buyer02).
+async fn demo_buyers(app: &App, hash: &str) -> AppResult<()> {
+    use crate::billing::accounts;
+    use kabinet_core::assets::AssetStatus;
+    use kabinet_store::entities::device_type;
+    use sea_orm::QueryOrder;
+    const FIRST: [&str; 10] = [
+        "علی",
+        "مریم",
+        "حسین",
+        "زهرا",
+        "محمد",
+        "فاطمه",
+        "امیر",
+        "نازنین",
+        "بهرام",
+        "سارا",
+    ];
+    const LAST: [&str; 7] = ["رضوانی", "افشار", "کیانی", "مهرآبادی", "سپهری", "نیک‌نام", "آذرپور"];
+    const CITIES: [&str; 5] = ["تهران", "اصفهان", "شیراز", "تبریز", "مشهد"];
+    const BRANDS: [(&str, &str); 3] = [("Sarma", "SF-200"), ("Zolal", "RO-5"), ("Havaban", "HV-18")];
+    let actor = Actor::named("demo", None);
+    let admin = identity_of(app, "admin").await?;
+    let types: Vec<i64> = device_type::Entity::find()
+        .order_by_asc(device_type::Column::Id)
+        .all(&app.db.conn)
+        .await?
+        .into_iter()
+        .map(|t| t.id)
+        .collect();
+    let today = crate::billing::run::today_for(None, &app.config.display_time_zone);
+    let day = |days: i64| (today + chrono::Duration::days(days)).to_string();
+    for i in 0..20usize {
+        let name = format!("{} {}", FIRST[i % FIRST.len()], LAST[(i * 3 + 1) % LAST.len()]);
+        let phone = format!("+98912100{:04}", i + 1);
+        let buyer = customers::create(
+            app,
+            &actor,
+            NewCustomer {
+                kind: "individual".into(),
+                name: name.clone(),
+                contract_number: format!("IR-2026-{:04}", i + 1),
+                phone: Some(phone.clone()),
+                national_id: Some(demo_national_id(&format!("{:09}", 100_200_300 + i * 7_919))),
+                city: Some(CITIES[i % CITIES.len()].into()),
+                support_group: Some("C".into()),
+                language: "fa".into(),
+                time_zone: Some("Asia/Tehran".into()),
+                country: Some("IR".into()),
+                ..Default::default()
+            },
+        )
+        .await?;
+        accounts::open(
+            app,
+            &actor,
+            accounts::NewAccount {
+                customer_id: Some(buyer.id),
+                partner_id: None,
+                title: "اصلی".into(),
+                currency: kabinet_core::money::Currency::Irr,
+                credit_limit: 100_000_000,
+                warning_threshold: None,
+                manager_user_id: Some(2),
+            },
+        )
+        .await?;
+        if i < 2 {
+            let mut new = demo_user(
+                &format!("buyer{:02}", i + 1),
+                &name,
+                "coordinator",
+                Some(&phone),
+                None,
+                hash,
+            );
+            new.language = Some("fa".into());
+            let made = users::create_for_customer(app, &admin, &actor, buyer.id, new).await?;
+            clear_must_change(app, made.user).await?;
+        }
+        // In service, ending within the month, expired, suspended, cancelled.
+        let (installed, ends, status) = match i % 5 {
+            0 => (-100, 265, None),
+            1 => (-340, 20 + i as i64, None),
+            2 => (-400, -10 - i as i64, Some(AssetStatus::Expired)),
+            3 => (-60, 300, Some(AssetStatus::Suspended)),
+            _ => (-500, -120, Some(AssetStatus::Cancelled)),
+        };
+        let (brand, model) = BRANDS[i % BRANDS.len()];
+        let d = crate::assets::devices::create(
+            app,
+            &actor,
+            &admin,
+            &crate::assets::devices::NewDevice {
+                customer_id: buyer.id,
+                device_type_id: types
+                    .get(i % types.len().max(1))
+                    .copied()
+                    .unwrap_or_default()
+                    .to_string(),
+                brand: brand.into(),
+                model: model.into(),
+                identifier_kind: if i % 4 == 3 { "dongle" } else { "serial" }.into(),
+                identifier: format!("{}-{:05}", &brand[..2].to_uppercase(), 41_000 + i * 37),
+                operator_name: name.clone(),
+                installed_on: day(installed),
+                warranty_ends_on: day(installed + 365),
+                service_ends_on: day(ends),
+            },
+        )
+        .await?;
+        match status {
+            None => {}
+            Some(AssetStatus::Expired) => demo_expire(app, d.id).await?,
+            Some(to) => {
+                let reason = if to == AssetStatus::Suspended {
+                    "در انتظار قطعه"
+                } else {
+                    "انصراف خریدار"
+                };
+                crate::assets::lifecycle::change_status(app, &actor, &admin, d.id, to, reason).await?;
+            }
+        }
+    }
     Ok(())
 }
 

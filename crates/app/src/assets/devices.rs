@@ -221,7 +221,7 @@ pub struct DeviceFilter {
 }
 
 /// Most devices the register counts; past this it says "more than".
-pub const REGISTER_COUNT_CAP: u64 = 10_000;
+pub const REGISTER_COUNT_CAP: u64 = 1_000;
 
 /// One page of the device register, newest first; a partner sees its own customers' devices.
 pub async fn register(
@@ -271,17 +271,22 @@ pub async fn register(
     if let Some(c) = f.customer_id {
         q = q.filter(asset::Column::CustomerId.eq(c));
     }
-    // Counted no further than the cap: an exact count of a million devices would cost more
-    // than the page.
-    let total =
-        crate::listing::capped_count(&app.db.conn, q.clone(), device::Column::AssetId, REGISTER_COUNT_CAP).await?;
     let rows = q
+        .clone()
         .select_also(Asset)
         .order_by_desc(device::Column::AssetId)
         .offset(page.saturating_sub(1) * per_page)
         .limit(per_page)
         .all(&app.db.conn)
         .await?;
+    // A first page that is not full is the whole answer (a search by identifier, mostly);
+    // otherwise counted no further than the cap, since an exact count of a million devices
+    // would cost more than the page.
+    let total = if page <= 1 && (rows.len() as u64) < per_page {
+        rows.len() as u64
+    } else {
+        crate::listing::capped_count(&app.db.conn, q, device::Column::AssetId, REGISTER_COUNT_CAP).await?
+    };
     Ok(Page {
         items: views_of(app, rows).await?,
         total,

@@ -785,7 +785,7 @@ fn demo_national_id(nine: &str) -> String {
 /// Twenty more buyers of devices in Iran, with made-up names: each with an account in rial
 /// (shown as toman) and one device, the devices spread over every status — in service, ending
 /// within the month, expired, suspended, cancelled — so that the register, its filters and
-/// the daily sweep have something to show. The first two have cabinet logins (buyer01,
+/// the daily sweep have something to show. The first two have cabinet logins of the buyer role (buyer01,
 /// buyer02).
 async fn demo_buyers(app: &App, hash: &str) -> AppResult<()> {
     use crate::billing::accounts;
@@ -854,14 +854,7 @@ async fn demo_buyers(app: &App, hash: &str) -> AppResult<()> {
         )
         .await?;
         if i < 2 {
-            let mut new = demo_user(
-                &format!("buyer{:02}", i + 1),
-                &name,
-                "coordinator",
-                Some(&phone),
-                None,
-                hash,
-            );
+            let mut new = demo_user(&format!("buyer{:02}", i + 1), &name, "buyer", Some(&phone), None, hash);
             new.language = Some("fa".into());
             let made = users::create_for_customer(app, &admin, &actor, buyer.id, new).await?;
             clear_must_change(app, made.user).await?;

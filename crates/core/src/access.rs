@@ -33,6 +33,10 @@ pub enum CustomerRole {
     LineManager,
     /// Read only.
     Viewer,
+    /// A buyer of devices with after-sales service (source document 001): sees the customer's
+    /// devices and documents, signs installation confirmations and submits requests (tickets,
+    /// ownership transfers), nothing else.
+    Buyer,
 }
 
 /// A user's role: either a staff role or a role inside one customer.
@@ -65,11 +69,12 @@ impl StaffRole {
 }
 
 impl CustomerRole {
-    pub const ALL: [CustomerRole; 4] = [
+    pub const ALL: [CustomerRole; 5] = [
         CustomerRole::Coordinator,
         CustomerRole::Assistant,
         CustomerRole::LineManager,
         CustomerRole::Viewer,
+        CustomerRole::Buyer,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -78,6 +83,7 @@ impl CustomerRole {
             CustomerRole::Assistant => "assistant",
             CustomerRole::LineManager => "line_manager",
             CustomerRole::Viewer => "viewer",
+            CustomerRole::Buyer => "buyer",
         }
     }
 }
@@ -228,6 +234,7 @@ const ALL_CUSTOMER: &[Role] = &[
     Role::Customer(C::Assistant),
     Role::Customer(C::LineManager),
     Role::Customer(C::Viewer),
+    Role::Customer(C::Buyer),
 ];
 
 /// The whole access policy: which roles hold each permission. `Public` and `OwnAccount` are
@@ -383,6 +390,7 @@ pub const PERMISSION_TABLE: &[(Permission, &[Role])] = &[
             Role::Customer(C::Coordinator),
             Role::Customer(C::Assistant),
             Role::Customer(C::LineManager),
+            Role::Customer(C::Buyer),
         ],
     ),
     (
@@ -402,6 +410,7 @@ pub const PERMISSION_TABLE: &[(Permission, &[Role])] = &[
             Role::Customer(C::Coordinator),
             Role::Customer(C::Assistant),
             Role::Customer(C::LineManager),
+            Role::Customer(C::Buyer),
         ],
     ),
 ];
@@ -558,6 +567,27 @@ mod tests {
         for role in Role::all() {
             let money = matches!(role, Role::Staff(S::Admin) | Role::Staff(S::Accountant));
             assert_eq!(allows(Some(role), Permission::PaymentsPost), money, "{role:?}");
+        }
+    }
+
+    #[test]
+    fn a_buyer_views_confirms_and_asks_only() {
+        let buyer = Some(Role::Customer(C::Buyer));
+        for p in [
+            Permission::CabinetView,
+            Permission::DevicesConfirm,
+            Permission::CabinetTickets,
+        ] {
+            assert!(allows(buyer, p), "{p:?}");
+        }
+        for p in [
+            Permission::CabinetPay,
+            Permission::CabinetEditContacts,
+            Permission::CabinetManageUsers,
+            Permission::CabinetGuestData,
+            Permission::DevicesManage,
+        ] {
+            assert!(!allows(buyer, p), "{p:?}");
         }
     }
 

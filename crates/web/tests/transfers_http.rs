@@ -258,7 +258,45 @@ async fn an_approved_device_goes_to_its_new_owner(db: Db) {
     );
 }
 
+/// A login of the buyer role (document 001's buyers) sees its devices, asks for a transfer and
+/// may open tickets, but pays nothing and manages nobody.
+async fn a_buyer_login_views_and_asks_only(db: Db) {
+    let w = Web::demo(db).await;
+    let buyer = w.session_for("buyer01").await;
+    let list = w.get("/devices", Some(&buyer)).await;
+    assert_eq!(list.status, StatusCode::OK);
+    let mine = device::Entity::find()
+        .inner_join(asset::Entity)
+        .filter(asset::Column::CustomerId.eq(w.t.identity("buyer01").await.customer_id.unwrap()))
+        .one(&w.t.app.db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(list.body.contains(&mine.identifier));
+    for forbidden in ["/topup", "/customer-users/new"] {
+        assert_eq!(
+            w.get(forbidden, Some(&buyer)).await.status,
+            StatusCode::FORBIDDEN,
+            "{forbidden}"
+        );
+    }
+    let asked = w
+        .post_form(
+            &format!("/devices/{}/transfer", mine.asset_id),
+            Some(&buyer),
+            &[
+                ("new_owner_name", "New owner"),
+                ("new_owner_national_id", national_id("556677889").as_str()),
+                ("new_owner_phone", "+989123334455"),
+                ("ownership_ends", "on"),
+            ],
+        )
+        .await;
+    assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.body);
+}
+
 both_databases!(
     the_buyer_asks_and_staff_reject_with_a_reason,
+    a_buyer_login_views_and_asks_only,
     an_approved_device_goes_to_its_new_owner
 );

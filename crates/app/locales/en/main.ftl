@@ -88,6 +88,7 @@ role-coordinator = Coordinator
 role-assistant = Assistant
 role-line_manager = Line manager
 role-viewer = Viewer
+role-buyer = Buyer (view, confirm, requests)
 
 status-active = Active
 status-disabled = Disabled

@@ -88,6 +88,7 @@ role-coordinator = هماهنگ‌کننده
 role-assistant = دستیار
 role-line_manager = مسئول خطوط
 role-viewer = فقط مشاهده
+role-buyer = خریدار (مشاهده، تأیید، درخواست)
 
 status-active = فعال
 status-disabled = غیرفعال

@@ -88,6 +88,7 @@ role-coordinator = Координатор
 role-assistant = Помощник
 role-line_manager = Ответственный за линии
 role-viewer = Только просмотр
+role-buyer = Покупатель (просмотр, подтверждения, заявки)
 
 status-active = Активен
 status-disabled = Отключён

@@ -30,16 +30,11 @@ use crate::{App, AppError, AppResult, FieldErrors, audit};
 /// The statuses in which an asset is in service, so may run out.
 const IN_SERVICE: [AssetStatus; 2] = [AssetStatus::Active, AssetStatus::Renewed];
 
-/// How many assets one transaction of the sweep handles: on SQLite small enough to keep each
-/// write short (it has one writer, and pages wait for it); on PostgreSQL, whose writers do not
-/// wait for one another, large enough that 10,000 due assets take a few transactions. Both stay
-/// inside the databases' limits on bound values (a reminder row binds 4, a history row 6).
-fn sweep_batch(app: &App) -> usize {
-    match app.db.backend {
-        kabinet_store::Backend::Sqlite => 500,
-        kabinet_store::Backend::Postgres => 2_500,
-    }
-}
+/// How many assets one transaction of the sweep handles: small enough to keep each write short
+/// on SQLite (one writer), large enough that 10,000 due assets take a few round trips. Larger
+/// batches on PostgreSQL were measured slower (9.5 s against 7.0 s for the first sweep over a
+/// million assets: a list of 2,500 ids is read by a scan, 500 by the primary key).
+const SWEEP_BATCH: usize = 500;
 
 /// Moves `a` to `to` in the caller's transaction and writes the change into its history;
 /// refuses a change the lifecycle does not allow, and one that lost a race to another change.
@@ -297,7 +292,7 @@ async fn in_service_ending(
         .into_tuple()
         .all(&app.db.conn)
         .await?;
-    Ok(ids.chunks(sweep_batch(app)).map(<[i64]>::to_vec).collect())
+    Ok(ids.chunks(SWEEP_BATCH).map(<[i64]>::to_vec).collect())
 }
 
 async fn expire(app: &App, today: NaiveDate) -> AppResult<u64> {

@@ -83,6 +83,17 @@ pub async fn names(app: &App, ids: impl IntoIterator<Item = i64>) -> AppResult<s
         .collect())
 }
 
+/// The ids of the customers a partner's staff member sees (those the partner brought), as a
+/// subquery for lists of their rows: `column.in_subquery(customers::of_partner(who))`. A login
+/// of a partner without its partner id sees none.
+pub(crate) fn of_partner(who: &Identity) -> sea_orm::sea_query::SelectStatement {
+    sea_orm::sea_query::Query::select()
+        .column(customer::Column::Id)
+        .from(customer::Entity)
+        .and_where(customer::Column::PartnerId.eq(who.partner_id.unwrap_or(-1)))
+        .to_owned()
+}
+
 /// Staff see every customer, a partner only those it brought, a customer user only its own.
 fn visible_to(who: &Identity, c: &customer::Model) -> bool {
     if who.is_partner() {

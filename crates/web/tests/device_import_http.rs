@@ -75,6 +75,12 @@ async fn post_file(w: &Web, session: &str, bytes: Vec<u8>) -> support::Resp {
     .await
 }
 
+/// A file sent through the import page.
+async fn upload(w: &Web, session: &str, name: &str, bytes: &[u8]) -> support::Resp {
+    w.post_multipart("/crm/devices/import", Some(session), &[], &[("file", name, bytes)])
+        .await
+}
+
 async fn a_type_code(w: &Web) -> String {
     kabinet_testkit::store::entities::device_type::Entity::find()
         .one(&w.t.app.db.conn)
@@ -118,14 +124,7 @@ async fn staff_import_a_file_through_the_page(db: Db) {
          ;;;;;;;;;;\r\n\
          KB-2026-0005;{code};Zolal;RO-7;user_id;IMP-0003;;;;;suspended\r\n"
     );
-    let done = w
-        .post_multipart(
-            "/crm/devices/import",
-            Some(&manager),
-            &[],
-            &[("file", "devices.csv", file.as_bytes())],
-        )
-        .await;
+    let done = upload(&w, &manager, "devices.csv", file.as_bytes()).await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.body);
     assert!(done.body.contains(r#"id="import-done""#) && done.body.contains("Зарегистрировано устройств: 3"));
     assert_eq!(devices_count(&w).await, before + 3);
@@ -177,14 +176,7 @@ async fn staff_import_a_file_through_the_page(db: Db) {
     assert!(found.body.contains("IMP-0001") && found.body.contains("IMP-0003"));
 
     // The same file again: every identifier is now taken, nothing more registered.
-    let again = w
-        .post_multipart(
-            "/crm/devices/import",
-            Some(&manager),
-            &[],
-            &[("file", "devices.csv", file.as_bytes())],
-        )
-        .await;
+    let again = upload(&w, &manager, "devices.csv", file.as_bytes()).await;
     assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(again.body.contains("уже зарегистрировано"), "{}", again.body);
     assert_eq!(devices_count(&w).await, before + 3);
@@ -211,14 +203,7 @@ async fn a_file_with_any_bad_row_registers_nothing(db: Db) {
          KB-2026-0005;{code};Sar\u{7}ma;SF-500;laser;GOOD-4;;;;;deleted\n\
          KB-2026-0005;{code};Sarma;SF-500;serial;серия;;2026-05-01;;2026-04-01;\n"
     );
-    let refused = w
-        .post_multipart(
-            "/crm/devices/import",
-            Some(&technician_like),
-            &[],
-            &[("file", "bad.csv", file.as_bytes())],
-        )
-        .await;
+    let refused = upload(&w, &technician_like, "bad.csv", file.as_bytes()).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
     assert!(refused.body.contains(r#"id="import-refused""#));
     for expected in [
@@ -306,14 +291,7 @@ async fn the_api_imports_and_others_may_not(db: Db) {
         w.get("/crm/devices/import", Some(&buyer)).await.status,
         StatusCode::FORBIDDEN
     );
-    let page = w
-        .post_multipart(
-            "/crm/devices/import",
-            Some(&buyer),
-            &[],
-            &[("file", "d.csv", file.as_bytes())],
-        )
-        .await;
+    let page = upload(&w, &buyer, "d.csv", file.as_bytes()).await;
     assert_eq!(page.status, StatusCode::FORBIDDEN);
     assert_eq!(devices_count(&w).await, before);
 

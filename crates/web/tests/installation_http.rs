@@ -13,7 +13,7 @@ use kabinet_testkit::both_databases;
 use kabinet_testkit::store::Db;
 use kabinet_testkit::store::entities::{asset, device, installation_confirmation, one_time_code, outbox_message};
 use kabinet_testkit::store::sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, sea_query::Expr,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, sea_query::Expr,
 };
 use serde_json::json;
 use support::Web;
@@ -52,6 +52,22 @@ async fn latest_code(w: &Web) -> String {
         .to_owned()
 }
 
+/// The buyer's signing form sent with every item ticked and `code`.
+async fn sign(w: &Web, session: &str, id: i64, code: &str) -> support::Resp {
+    w.post_form(
+        &format!("/devices/{id}/installation/sign"),
+        Some(session),
+        &[("all_done", "on"), ("code", code)],
+    )
+    .await
+}
+
+/// The buyer asks for a signing code.
+async fn ask_code(w: &Web, session: &str, id: i64) -> support::Resp {
+    w.post_form(&format!("/devices/{id}/installation/code"), Some(session), &[])
+        .await
+}
+
 /// The demo's purifier waiting for its buyer's signature.
 const WAITING: &str = "ZL-RO8-30018";
 
@@ -75,29 +91,15 @@ async fn the_buyer_signs_and_the_record_is_fixed(db: Db) {
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains(r#"id="e-all_done""#) && refused.body.contains(r#"id="e-code""#));
 
-    let sent = w
-        .post_form(&format!("/devices/{id}/installation/code"), Some(&buyer), &[])
-        .await;
+    let sent = ask_code(&w, &buyer, id).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
     let code = latest_code(&w).await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
-    let bad = w
-        .post_form(
-            &format!("/devices/{id}/installation/sign"),
-            Some(&buyer),
-            &[("all_done", "on"), ("code", wrong)],
-        )
-        .await;
+    let bad = sign(&w, &buyer, id, wrong).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(confirmation(&w, id).await.unwrap().signed_at.is_none());
 
-    let signed = w
-        .post_form(
-            &format!("/devices/{id}/installation/sign"),
-            Some(&buyer),
-            &[("all_done", "on"), ("code", &code)],
-        )
-        .await;
+    let signed = sign(&w, &buyer, id, &code).await;
     assert_eq!(signed.status, StatusCode::SEE_OTHER, "{}", signed.body);
     let record = confirmation(&w, id).await.unwrap();
     let hash = record.content_hash.clone().unwrap();
@@ -122,17 +124,9 @@ async fn the_buyer_signs_and_the_record_is_fixed(db: Db) {
     assert!(page.body.contains(r#"data-state="signed""#) && page.body.contains(&hash));
 
     // Signed once: a second signature and a new code are refused; the code is used up.
-    let again = w
-        .post_form(
-            &format!("/devices/{id}/installation/sign"),
-            Some(&buyer),
-            &[("all_done", "on"), ("code", &code)],
-        )
-        .await;
+    let again = sign(&w, &buyer, id, &code).await;
     assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
-    let more = w
-        .post_form(&format!("/devices/{id}/installation/code"), Some(&buyer), &[])
-        .await;
+    let more = ask_code(&w, &buyer, id).await;
     assert_eq!(more.status, StatusCode::CONFLICT);
     let manager = w.session_for("manager").await;
     let reopen = w
@@ -179,6 +173,11 @@ async fn the_buyer_signs_and_the_record_is_fixed(db: Db) {
     let forged = format!("{}{}", &hash[..63], if hash.ends_with('0') { "1" } else { "0" });
     let not = w.get(&format!("/verify/{}?h={forged}", record.id), None).await;
     assert!(not.body.contains(r#"id="verify-not-intact""#));
+    assert!(
+        !not.body.contains(WAITING),
+        "a wrong hash shows nothing of the record, so trying ids reveals no device"
+    );
+    assert!(intact.body.contains(WAITING), "an intact record says what it is about");
     assert_eq!(
         w.get(&format!("/verify/{}", record.id), None).await.status,
         StatusCode::OK
@@ -194,21 +193,8 @@ async fn codes_run_out_and_others_may_not_sign(db: Db) {
     let w = Web::demo(db).await;
     let id = device_id(&w, WAITING).await;
     let buyer = w.session_for("reza.k").await;
-    let sign = |code: String| {
-        let w = &w;
-        let buyer = buyer.clone();
-        async move {
-            w.post_form(
-                &format!("/devices/{id}/installation/sign"),
-                Some(&buyer),
-                &[("all_done", "on"), ("code", &code)],
-            )
-            .await
-        }
-    };
     // An expired code.
-    w.post_form(&format!("/devices/{id}/installation/code"), Some(&buyer), &[])
-        .await;
+    ask_code(&w, &buyer, id).await;
     let code = latest_code(&w).await;
     one_time_code::Entity::update_many()
         .col_expr(
@@ -218,18 +204,23 @@ async fn codes_run_out_and_others_may_not_sign(db: Db) {
         .exec(&w.t.app.db.conn)
         .await
         .unwrap();
-    let expired = sign(code.clone()).await;
+    let expired = sign(&w, &buyer, id, &code).await;
     assert_eq!(expired.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(expired.body.contains(r#"id="e-code""#));
     // Five wrong tries end a fresh code, even for the right one after.
-    w.post_form(&format!("/devices/{id}/installation/code"), Some(&buyer), &[])
-        .await;
+    ask_code(&w, &buyer, id).await;
     let code = latest_code(&w).await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for _ in 0..5 {
-        assert_eq!(sign(wrong.to_owned()).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            sign(&w, &buyer, id, wrong).await.status,
+            StatusCode::UNPROCESSABLE_ENTITY
+        );
     }
-    assert_eq!(sign(code).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        sign(&w, &buyer, id, &code).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
     assert!(confirmation(&w, id).await.unwrap().signed_at.is_none());
 
     // Another customer does not see the device; staff may not sign for the buyer.
@@ -238,19 +229,46 @@ async fn codes_run_out_and_others_may_not_sign(db: Db) {
         w.get(&format!("/devices/{id}"), Some(&other)).await.status,
         StatusCode::NOT_FOUND
     );
-    let theirs = w
-        .post_form(&format!("/devices/{id}/installation/code"), Some(&other), &[])
-        .await;
+    let theirs = ask_code(&w, &other, id).await;
     assert_eq!(theirs.status, StatusCode::NOT_FOUND);
     let manager = w.session_for("manager").await;
-    let staff = w
-        .post_form(
-            &format!("/devices/{id}/installation/sign"),
-            Some(&manager),
-            &[("all_done", "on"), ("code", "123456")],
+    let staff = sign(&w, &manager, id, "123456").await;
+    assert_eq!(staff.status, StatusCode::FORBIDDEN);
+    // Nor when visiting the buyer's cabinet from the back office: the visit shows the page but
+    // asks for no code and signs nothing.
+    let buyer_customer = w.t.identity("reza.k").await.customer_id.unwrap();
+    let visit = w.enter_cabinet(&manager, buyer_customer).await;
+    let seen = w
+        .send(
+            axum::http::Request::builder()
+                .uri(format!("/devices/{id}"))
+                .header(axum::http::header::COOKIE, format!("kabinet_acting={visit}"))
+                .body(axum::body::Body::empty())
+                .unwrap(),
         )
         .await;
-    assert_eq!(staff.status, StatusCode::FORBIDDEN);
+    assert_eq!(seen.status, StatusCode::OK);
+    assert!(
+        !seen.body.contains(r#"id="installation-sign""#),
+        "no signing form on a visit"
+    );
+    let codes_before = one_time_code::Entity::find().count(&w.t.app.db.conn).await.unwrap();
+    let visit_code = w
+        .post_form_visiting(&format!("/devices/{id}/installation/code"), &visit, String::new())
+        .await;
+    assert_eq!(visit_code.status, StatusCode::FORBIDDEN, "{}", visit_code.body);
+    let visit_sign = w
+        .post_form_visiting(
+            &format!("/devices/{id}/installation/sign"),
+            &visit,
+            "all_done=on&code=123456".into(),
+        )
+        .await;
+    assert_eq!(visit_sign.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        one_time_code::Entity::find().count(&w.t.app.db.conn).await.unwrap(),
+        codes_before
+    );
     // A customer may not open a confirmation; a future installation day is refused.
     let opened = w
         .post_form(
@@ -269,6 +287,26 @@ async fn codes_run_out_and_others_may_not_sign(db: Db) {
         .await;
     assert_eq!(future.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(future.body.contains(r#"id="e-installed_on""#), "{}", future.body);
+    // A NUL byte (PostgreSQL refuses them) in the day, over the API too: refused, nothing moved.
+    let before = confirmation(&w, id).await.unwrap();
+    let nul = w
+        .post_form(
+            &format!("/crm/devices/{id}/installation"),
+            Some(&manager),
+            &[("installed_on", "2026-01-0\u{0}1")],
+        )
+        .await;
+    assert!(nul.status.is_client_error(), "{}", nul.status);
+    let nul_api = w
+        .session_json(
+            "POST",
+            &format!("/api/v1/crm/devices/{id}/installation"),
+            &manager,
+            json!({"installed_on": "2026-01-0\u{0}1"}),
+        )
+        .await;
+    assert!(nul_api.status.is_client_error(), "{}", nul_api.status);
+    assert_eq!(confirmation(&w, id).await.unwrap(), before);
     assert!(confirmation(&w, id).await.unwrap().signed_at.is_none());
 }
 

@@ -144,22 +144,12 @@ async fn the_coordinator_manages_its_own_logins(db: Db) {
     // a field is refused; neither creates anything.
     let vector = w_customer(&w, "vector.coord").await.unwrap();
     let manager = w.session_for("manager").await;
-    let entered = w
-        .post_form(&format!("/crm/customers/{vector}/cabinet"), Some(&manager), &[])
-        .await;
-    let visit = entered.cookie("kabinet_acting").expect("a visit");
+    let visit = w.enter_cabinet(&manager, vector).await;
     let by_visit = w
-        .send(
-            axum::http::Request::builder()
-                .method("POST")
-                .uri("/customer-users")
-                .header(axum::http::header::ORIGIN, support::ORIGIN)
-                .header(axum::http::header::COOKIE, format!("kabinet_acting={visit}"))
-                .header(axum::http::header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(axum::body::Body::from(
-                    "login=vector.visit&display_name=V&role=coordinator",
-                ))
-                .unwrap(),
+        .post_form_visiting(
+            "/customer-users",
+            &visit,
+            "login=vector.visit&display_name=V&role=coordinator".into(),
         )
         .await;
     assert_eq!(by_visit.status, StatusCode::FORBIDDEN, "{}", by_visit.body);

@@ -102,6 +102,47 @@ async fn the_buyer_asks_and_staff_reject_with_a_reason(db: Db) {
         .post_form(&format!("/devices/{id}/transfer"), Some(&other), &form)
         .await;
     assert_eq!(theirs.status, StatusCode::NOT_FOUND, "another customer's device");
+    // A NUL byte (PostgreSQL refuses them) or a control character in a name, on the page and
+    // over the API: refused, nothing made.
+    for hostile in ["Sa\u{0}ra", "Sa\u{7}ra"] {
+        let page = w
+            .post_form(
+                &format!("/devices/{id}/transfer"),
+                Some(&buyer),
+                &[
+                    ("new_owner_name", hostile),
+                    ("new_owner_national_id", valid.as_str()),
+                    ("new_owner_phone", "+989121112233"),
+                    ("ownership_ends", "on"),
+                ],
+            )
+            .await;
+        assert!(page.status.is_client_error(), "{}", page.status);
+        let api = w
+            .session_json(
+                "POST",
+                &format!("/api/v1/devices/{id}/transfer"),
+                &buyer,
+                json!({"new_owner_name": hostile, "new_owner_national_id": valid, "new_owner_phone": "+989121112233", "ownership_ends": true}),
+            )
+            .await;
+        assert!(api.status.is_client_error(), "{}", api.status);
+    }
+    // Staff visiting the buyer's cabinet may not give its device away.
+    let manager = w.session_for("manager").await;
+    let buyer_customer = w.t.identity("reza.k").await.customer_id.unwrap();
+    let visit = w.enter_cabinet(&manager, buyer_customer).await;
+    let by_visit = w
+        .post_form_visiting(
+            &format!("/devices/{id}/transfer"),
+            &visit,
+            format!(
+                "new_owner_name=V&new_owner_national_id={}&new_owner_phone=%2B989121112233&ownership_ends=on",
+                national_id("223344556")
+            ),
+        )
+        .await;
+    assert_eq!(by_visit.status, StatusCode::FORBIDDEN, "{}", by_visit.body);
     assert_eq!(transfers(&w).await.len(), before + 1);
     let request = transfers(&w).await.pop().unwrap();
     assert_eq!(request.new_owner_phone, "+989121112233");

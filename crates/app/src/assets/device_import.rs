@@ -221,7 +221,7 @@ fn check_row(
     }
     let device = match check_fields(&input, |_| type_id.is_some()) {
         Ok(d) => Some(d),
-        Err(AppError::Validation(errors)) => {
+        Err(errors) => {
             for (field, code) in errors.0 {
                 let column = match field.as_str() {
                     "device_type_id" => ImportColumn::DeviceType,
@@ -231,7 +231,6 @@ fn check_row(
             }
             None
         }
-        Err(other) => return Err(vec![ImportReport::problem(row, "", &other.to_string())]),
     };
     let status = rules::arriving_status(
         cell(ImportColumn::Status),

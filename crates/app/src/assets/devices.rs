@@ -10,12 +10,11 @@ use kabinet_core::assets::lifecycle::ServiceMode;
 use kabinet_core::assets::{AssetKind, AssetStatus, Verification};
 use kabinet_core::text;
 use kabinet_store::entities::asset::{self, Entity as Asset};
-use kabinet_store::entities::customer::{self, Entity as Customer};
 use kabinet_store::entities::device::{self, Entity as DeviceRow};
 use kabinet_store::entities::device_type::{self, Entity as DeviceType};
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait, RelationTrait,
+    RelationTrait,
 };
 use serde_json::json;
 
@@ -87,12 +86,12 @@ async fn check(app: &App, input: &NewDevice) -> AppResult<Checked> {
         Ok(id) => DeviceType::find_by_id(id).one(&app.db.conn).await?.map(|t| t.id),
         Err(_) => None,
     };
-    check_fields(input, |id| known == Some(id))
+    check_fields(input, |id| known == Some(id)).map_err(AppError::Validation)
 }
 
 /// Every field of a new device checked in one round; `type_exists` says whether a device type
 /// id names one (the form asks the database, the import its list read once).
-pub(crate) fn check_fields(input: &NewDevice, type_exists: impl Fn(i64) -> bool) -> AppResult<Checked> {
+pub(crate) fn check_fields(input: &NewDevice, type_exists: impl Fn(i64) -> bool) -> Result<Checked, FieldErrors> {
     let mut errors = FieldErrors::new();
     let device_type_id = errors.choice::<i64>("device_type_id", &input.device_type_id);
     if device_type_id.is_some_and(|id| !type_exists(id)) {
@@ -111,7 +110,9 @@ pub(crate) fn check_fields(input: &NewDevice, type_exists: impl Fn(i64) -> bool)
     for (field, problem) in rules::check_dates(installed_on, warranty_ends_on, service_ends_on) {
         errors.add(field, problem.code());
     }
-    errors.into_result()?;
+    if !errors.is_empty() {
+        return Err(errors);
+    }
     match (device_type_id, brand, model, identifier_kind, identifier) {
         (Some(device_type_id), Some(brand), Some(model), Some(identifier_kind), Some(identifier)) => Ok(Checked {
             device_type_id,
@@ -124,7 +125,12 @@ pub(crate) fn check_fields(input: &NewDevice, type_exists: impl Fn(i64) -> bool)
             warranty_ends_on,
             service_ends_on,
         }),
-        _ => Err(FieldErrors::single("identifier", "device-identifier-empty")),
+        // Each missing value added its field's problem above.
+        _ => {
+            let mut errors = FieldErrors::new();
+            errors.add("identifier", "device-identifier-empty");
+            Err(errors)
+        }
     }
 }
 
@@ -234,12 +240,7 @@ pub async fn register(
     who.require(&[Permission::CustomersRead])?;
     let mut q = DeviceRow::find().join(JoinType::InnerJoin, device::Relation::Asset.def());
     if who.is_partner() {
-        let own = Customer::find()
-            .select_only()
-            .column(customer::Column::Id)
-            .filter(customer::Column::PartnerId.eq(who.partner_id.unwrap_or(-1)))
-            .into_query();
-        q = q.filter(asset::Column::CustomerId.in_subquery(own));
+        q = q.filter(asset::Column::CustomerId.in_subquery(customers::of_partner(who)));
     }
     if let Some(id) = f.identifier.as_deref().and_then(|s| rules::identifier(s).ok()) {
         // The beginning of an identifier as a range of the index (identifiers sort by bytes on
@@ -322,6 +323,24 @@ pub async fn of_own_customer(app: &App, who: &Identity) -> AppResult<Vec<Device>
         .await?;
     let rows = super::assignments::narrow(app, who, rows, |(d, _)| d.asset_id).await?;
     views_of(app, rows).await
+}
+
+/// The identifiers of the devices among `asset_ids` (others are left out), for messages and
+/// lists that name a device as its buyer knows it.
+pub(crate) async fn identifiers<C: kabinet_store::ConnectionTrait>(
+    db: &C,
+    asset_ids: impl IntoIterator<Item = i64>,
+) -> AppResult<std::collections::HashMap<i64, String>> {
+    Ok(DeviceRow::find()
+        .select_only()
+        .column(device::Column::AssetId)
+        .column(device::Column::Identifier)
+        .filter(device::Column::AssetId.is_in(asset_ids))
+        .into_tuple()
+        .all(db)
+        .await?
+        .into_iter()
+        .collect())
 }
 
 /// The types of device the provider sells, as (id, name), by name.

@@ -77,6 +77,11 @@ fn purpose(confirmation_id: i64) -> String {
 /// The device's confirmation, if one was opened, for whoever may see the device.
 pub async fn of_device(app: &App, who: &Identity, asset_id: i64) -> AppResult<Option<Confirmation>> {
     devices::get_visible(app, who, asset_id).await?;
+    find(app, asset_id).await
+}
+
+/// The confirmation of device `asset_id`, for callers that checked the device is visible.
+async fn find(app: &App, asset_id: i64) -> AppResult<Option<Confirmation>> {
     Ok(ConfirmationRow::find()
         .filter(confirmation::Column::AssetId.eq(asset_id))
         .one(&app.db.conn)
@@ -88,11 +93,7 @@ pub async fn of_device(app: &App, who: &Identity, asset_id: i64) -> AppResult<Op
 /// checklist — the confirmation's own, else the one its type would open with.
 pub async fn state(app: &App, who: &Identity, asset_id: i64) -> AppResult<(Option<Confirmation>, Vec<String>)> {
     let d = devices::get_visible(app, who, asset_id).await?;
-    let c = ConfirmationRow::find()
-        .filter(confirmation::Column::AssetId.eq(asset_id))
-        .one(&app.db.conn)
-        .await?
-        .map(Confirmation::from);
+    let c = find(app, asset_id).await?;
     let items = match &c {
         Some(c) => c.items.clone(),
         None => checklist(app, &d).await?.0,
@@ -371,7 +372,7 @@ async fn start_service<C: kabinet_store::ConnectionTrait>(
 /// device; its QR code links to the public check of the record.
 pub async fn certificate(app: &App, who: &Identity, asset_id: i64, lang: Lang) -> AppResult<(String, Vec<u8>)> {
     let d = devices::get_visible(app, who, asset_id).await?;
-    let c = of_device(app, who, asset_id)
+    let c = find(app, asset_id)
         .await?
         .filter(Confirmation::is_signed)
         .ok_or(AppError::NotFound)?;
@@ -447,12 +448,19 @@ pub async fn certificate(app: &App, who: &Identity, asset_id: i64, lang: Lang) -
     Ok((format!("installation-{}-{}.pdf", c.id, d.identifier), bytes))
 }
 
-/// What the public check of a record says: whether it is intact, and what it is about (no
-/// personal data: anyone holding the link may read it).
+/// What the public check of a record says: whether it is intact and, only then, what it is
+/// about — the device and its dates, no personal data. A record that is not intact (a wrong or
+/// missing hash) shows nothing, so that trying ids reveals no one's devices.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct VerifiedRecord {
-    pub intact: bool,
     pub id: i64,
+    pub intact: bool,
+    pub facts: Option<RecordFacts>,
+}
+
+/// What an intact record is about.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RecordFacts {
     pub device_type: String,
     pub brand: String,
     pub model: String,
@@ -470,16 +478,22 @@ pub async fn verify(app: &App, id: i64, presented: &str) -> AppResult<Option<Ver
     let (Some(text), Some(hash)) = (c.content.as_deref(), c.content_hash.as_deref()) else {
         return Ok(None);
     };
-    let content: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
-    let field = |k: &str| content[k].as_str().unwrap_or_default().to_owned();
+    let intact = rules::is_intact(text, hash, presented);
+    let facts = intact.then(|| {
+        let content: serde_json::Value = serde_json::from_str(text).unwrap_or_default();
+        let field = |k: &str| content[k].as_str().unwrap_or_default().to_owned();
+        RecordFacts {
+            device_type: field("device_type"),
+            brand: field("brand"),
+            model: field("model"),
+            identifier: field("identifier"),
+            installed_on: c.installed_on,
+            signed_at: c.signed_at,
+        }
+    });
     Ok(Some(VerifiedRecord {
-        intact: rules::is_intact(text, hash, presented),
         id: c.id,
-        device_type: field("device_type"),
-        brand: field("brand"),
-        model: field("model"),
-        identifier: field("identifier"),
-        installed_on: c.installed_on,
-        signed_at: c.signed_at,
+        intact,
+        facts,
     }))
 }

@@ -15,7 +15,6 @@ use kabinet_store::entities::asset::{self, Entity as Asset};
 use kabinet_store::entities::asset_event::{self, Entity as AssetEvent};
 use kabinet_store::entities::asset_reminder::{self, Entity as AssetReminder};
 use kabinet_store::entities::customer::{self, Entity as Customer};
-use kabinet_store::entities::device::{self, Entity as Device};
 use kabinet_store::entities::subscription::{self, Entity as Subscription};
 use kabinet_store::entities::user;
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -434,23 +433,11 @@ async fn notify<C: ConnectionTrait>(txn: &C, due: &[(&asset::Model, NaiveDate)],
         .map(|c| (c.id, c))
         .collect();
     // A licence is known by its key id, a device by its identifier.
-    let identifiers: std::collections::HashMap<i64, String> = Device::find()
-        .select_only()
-        .column(device::Column::AssetId)
-        .column(device::Column::Identifier)
-        .filter(
-            device::Column::AssetId.is_in(
-                fresh
-                    .iter()
-                    .filter(|(a, _)| a.kind == AssetKind::Device)
-                    .map(|(a, _)| a.id),
-            ),
-        )
-        .into_tuple()
-        .all(txn)
-        .await?
-        .into_iter()
-        .collect();
+    let devices = fresh
+        .iter()
+        .filter(|(a, _)| a.kind == AssetKind::Device)
+        .map(|(a, _)| a.id);
+    let identifiers = super::devices::identifiers(txn, devices).await?;
     let mut messages = Vec::new();
     for (a, end) in &fresh {
         let Some(c) = customers.get(&a.customer_id) else {

@@ -17,7 +17,6 @@ use kabinet_store::entities::ownership_transfer::{self as transfer, Entity as Tr
 use sea_orm::sea_query::Expr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
-    QueryTrait,
 };
 use serde_json::json;
 
@@ -155,12 +154,7 @@ pub async fn queue(
     who.require(&[Permission::DevicesManage])?;
     let mut q = TransferRow::find().filter(transfer::Column::Status.eq(status.unwrap_or(TransferStatus::Pending)));
     if who.is_partner() {
-        let own = Customer::find()
-            .select_only()
-            .column(customer::Column::Id)
-            .filter(customer::Column::PartnerId.eq(who.partner_id.unwrap_or(-1)))
-            .into_query();
-        q = q.filter(transfer::Column::FromCustomerId.in_subquery(own));
+        q = q.filter(transfer::Column::FromCustomerId.in_subquery(customers::of_partner(who)));
     }
     let total = q.clone().count(&app.db.conn).await?;
     let rows = q
@@ -383,16 +377,7 @@ async fn get(app: &App, id: i64) -> AppResult<Transfer> {
 
 async fn views_of(app: &App, rows: Vec<transfer::Model>) -> AppResult<Vec<Transfer>> {
     let names = customers::names(app, rows.iter().map(|t| t.from_customer_id)).await?;
-    let identifiers: std::collections::HashMap<i64, String> = kabinet_store::entities::device::Entity::find()
-        .select_only()
-        .column(kabinet_store::entities::device::Column::AssetId)
-        .column(kabinet_store::entities::device::Column::Identifier)
-        .filter(kabinet_store::entities::device::Column::AssetId.is_in(rows.iter().map(|t| t.asset_id)))
-        .into_tuple()
-        .all(&app.db.conn)
-        .await?
-        .into_iter()
-        .collect();
+    let identifiers = devices::identifiers(&app.db.conn, rows.iter().map(|t| t.asset_id)).await?;
     Ok(rows
         .into_iter()
         .map(|t| Transfer {

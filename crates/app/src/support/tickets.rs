@@ -10,7 +10,6 @@ use kabinet_core::notify::Channel;
 use kabinet_core::phone::Phone;
 use kabinet_core::support::{Priority, RequestClass, TicketStatus, topic_by_code};
 use kabinet_store::entities::asset::{self, Entity as Asset};
-use kabinet_store::entities::customer;
 use kabinet_store::entities::subscription::{self, Entity as Subscription};
 use kabinet_store::entities::ticket::{self, Entity as Ticket};
 use kabinet_store::entities::ticket_attachment::{self, Entity as Attachment};
@@ -574,12 +573,7 @@ fn queue_select(who: &Identity, queue: Queue, now: DateTime<Utc>) -> AppResult<s
         Queue::All => q,
     };
     if who.is_partner() {
-        let own = sea_orm::sea_query::Query::select()
-            .column(customer::Column::Id)
-            .from(customer::Entity)
-            .and_where(customer::Column::PartnerId.eq(who.partner_id.unwrap_or(0)))
-            .to_owned();
-        q = q.filter(ticket::Column::CustomerId.in_subquery(own));
+        q = q.filter(ticket::Column::CustomerId.in_subquery(customers::of_partner(who)));
     }
     Ok(q)
 }

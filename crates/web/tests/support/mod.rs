@@ -172,6 +172,30 @@ impl Web {
         .await
     }
 
+    /// A staff member (session `staff`) enters customer `customer_id`'s cabinet from the back
+    /// office; returns the visit's cookie value.
+    pub async fn enter_cabinet(&self, staff: &str, customer_id: i64) -> String {
+        let entered = self
+            .post_form(&format!("/crm/customers/{customer_id}/cabinet"), Some(staff), &[])
+            .await;
+        entered.cookie("kabinet_acting").expect("a visit")
+    }
+
+    /// A form (`body` already URL-encoded) sent during a visit to a customer's cabinet.
+    pub async fn post_form_visiting(&self, path: &str, visit: &str, body: String) -> Resp {
+        self.send(
+            Request::builder()
+                .method("POST")
+                .uri(path)
+                .header(header::ORIGIN, ORIGIN)
+                .header(header::COOKIE, format!("kabinet_acting={visit}"))
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await
+    }
+
     pub async fn api(&self, method: &str, path: &str, bearer: Option<&str>, json: Option<serde_json::Value>) -> Resp {
         let mut b = Request::builder()
             .method(method)

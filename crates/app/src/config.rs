@@ -45,6 +45,10 @@ kind_enum!(
     /// How SMS leave (`sms.transport`); empty: not configured.
     SmsTransport { Unconfigured = "", Smsru = "smsru", Log = "log", Fake = "fake" }
 );
+kind_enum!(
+    /// How WhatsApp messages leave (`whatsapp.transport`); empty: WhatsApp is not offered.
+    WhatsappTransport { Unconfigured = "", CloudApi = "cloud_api", Log = "log", Fake = "fake" }
+);
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(default)]
@@ -100,6 +104,8 @@ pub struct Config {
     pub provider_phone: String,
     pub email: EmailConfig,
     pub sms: SmsConfig,
+    /// WhatsApp, for those who prefer it (optional).
+    pub whatsapp: WhatsappConfig,
     pub gateway: GatewayConfig,
     /// The provider's legal details, printed on invoices, acts and receipts (BIL-6).
     pub requisites: Requisites,
@@ -405,6 +411,36 @@ pub struct SmsConfig {
     pub sender: Option<String>,
 }
 
+/// The WhatsApp Business Cloud API: the business phone number's id and a system user's access
+/// token from Meta's Business Manager, and the names of the templates approved there — each in
+/// Russian, English and Persian, with the placeholders the product fills in order.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WhatsappConfig {
+    /// `cloud_api` sends through Meta's Graph API; `log` and `fake` as for e-mail. Empty:
+    /// WhatsApp is not offered.
+    pub transport: WhatsappTransport,
+    /// The Graph API's address with its version.
+    pub base_url: String,
+    pub phone_number_id: String,
+    pub access_token: String,
+    /// Put before each template's name: the low-balance warning is `{prefix}low_balance`
+    /// ({{1}} the account number, {{2}} the balance).
+    pub template_prefix: String,
+}
+
+impl Default for WhatsappConfig {
+    fn default() -> Self {
+        WhatsappConfig {
+            transport: WhatsappTransport::Unconfigured,
+            base_url: "https://graph.facebook.com/v21.0".into(),
+            phone_number_id: String::new(),
+            access_token: String::new(),
+            template_prefix: "kabinet_".into(),
+        }
+    }
+}
+
 impl Default for Config {
     fn default() -> Self {
         Config {
@@ -434,6 +470,7 @@ impl Default for Config {
             provider_phone: "+7 800 000-00-00".into(),
             email: EmailConfig::default(),
             sms: SmsConfig::default(),
+            whatsapp: WhatsappConfig::default(),
             gateway: GatewayConfig::default(),
             requisites: Requisites::default(),
             registry: RegistryConfig::default(),

@@ -641,8 +641,6 @@ async fn demo_support(app: &App, customers: &[(crate::crm::views::Customer, &str
 /// The types of device the demo provider sells with after-sales service in Iran, and the
 /// Iranian customer's devices: one in service, one whose service ran out, one suspended.
 async fn demo_devices(app: &App, customers: &[(crate::crm::views::Customer, &str)]) -> AppResult<()> {
-    use kabinet_store::entities::device_type;
-    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
     let types = [
         (
             "fridge",
@@ -660,25 +658,42 @@ async fn demo_devices(app: &App, customers: &[(crate::crm::views::Customer, &str
             ["نصب کامل دستگاه", "نصب درایور و اتصالات", "آموزش اولیهٔ کاربر"],
         ),
     ];
+    let admin = identity_of(app, "admin").await?;
+    let actor = Actor::named("demo", None);
     let mut type_ids = Vec::new();
-    for (code, name, checklist) in types {
-        let t = device_type::ActiveModel {
-            code: Set(code.into()),
-            name: Set(name.into()),
-            checklist: Set(serde_json::to_string(&checklist).unwrap_or_else(|_| "[]".into())),
-            service_months: Set(12),
-            created_at: Set(kabinet_store::now()),
-            ..Default::default()
+    for (i, (code, name, checklist)) in types.into_iter().enumerate() {
+        // A year of service costs 4.5–6.5 million toman (9,000–13,000 ₽); longer terms less a
+        // year.
+        let yearly_rial = (4_500_000 + 1_000_000 * i as i64) * 10;
+        let yearly_kopecks = 900_000 + 200_000 * i as i64;
+        let mut prices = Vec::new();
+        for (currency, yearly) in [
+            (kabinet_core::money::Currency::Irr, yearly_rial),
+            (kabinet_core::money::Currency::Rub, yearly_kopecks),
+        ] {
+            for term in kabinet_core::assets::renewal::Term::ALL {
+                let years = i64::from(term.years());
+                prices.push((currency, term, Some(yearly * years * (100 - 5 * (years - 1)) / 100)));
+            }
         }
-        .insert(&app.db.conn)
+        let t = crate::assets::device_types::create(
+            app,
+            &actor,
+            &admin,
+            &crate::assets::device_types::TypeInput {
+                code: code.into(),
+                name: name.into(),
+                checklist: checklist.join("\n"),
+                service_months: "12".into(),
+                prices,
+            },
+        )
         .await?;
         type_ids.push(t.id);
     }
     let Some((buyer, _)) = customers.iter().find(|(_, lang)| *lang == "fa") else {
         return Ok(());
     };
-    let admin = identity_of(app, "admin").await?;
-    let actor = Actor::named("demo", None);
     let today = crate::billing::run::today_for(None, &app.config.display_time_zone);
     let day = |days: i64| (today + chrono::Duration::days(days)).to_string();
     let devices = [
@@ -857,7 +872,13 @@ async fn demo_buyers(app: &App, hash: &str) -> AppResult<()> {
             let mut new = demo_user(&format!("buyer{:02}", i + 1), &name, "buyer", Some(&phone), None, hash);
             new.language = Some("fa".into());
             let made = users::create_for_customer(app, &admin, &actor, buyer.id, new).await?;
+            let login = made.user.login.clone();
             clear_must_change(app, made.user).await?;
+            if i == 0 && app.channels.offers_whatsapp() {
+                // The first buyer is told about its account by WhatsApp.
+                let me = identity_of(app, &login).await?;
+                users::set_own_contact_channel(app, &me, &actor, "whatsapp").await?;
+            }
         }
         // In service, ending within the month, expired, suspended, cancelled.
         let (installed, ends, status) = match i % 5 {

@@ -4,13 +4,14 @@
 use std::sync::Arc;
 
 use kabinet_app::App;
-use kabinet_app::config::{EmailConfig, SmsConfig};
-use kabinet_app::notify::{Channel, Channels, OutgoingMessage, SmsRu, SmtpEmail, enqueue, worker};
+use kabinet_app::config::{EmailConfig, SmsConfig, WhatsappConfig};
+use kabinet_app::notify::{Channel, Channels, CloudApi, OutgoingMessage, SmsRu, SmtpEmail, enqueue, worker};
 use kabinet_store::Db;
 use kabinet_store::entities::outbox_message::{self, Entity as Outbox};
 use kabinet_testkit::both_databases;
 use kabinet_testkit::smsru::FakeSmsRu;
 use kabinet_testkit::smtp::SmtpSink;
+use kabinet_testkit::whatsapp::FakeWhatsAppCloud;
 use sea_orm::{EntityTrait, QueryOrder};
 
 async fn real_channels(db: Db) -> (App, SmtpSink, FakeSmsRu) {
@@ -37,6 +38,7 @@ async fn real_channels(db: Db) -> (App, SmtpSink, FakeSmsRu) {
         Channels {
             email: Arc::new(email),
             sms: Arc::new(sms),
+            whatsapp: Arc::new(kabinet_app::notify::UnconfiguredWhatsApp),
             webhook: Arc::default(),
             demo_inbox: Default::default(),
         },
@@ -166,9 +168,93 @@ async fn an_expired_claim_is_taken_over(db: Db) {
     assert_eq!(gateway.sent.lock().unwrap().len(), 1);
 }
 
+/// The channels with WhatsApp through the Cloud API (the fake Graph API on a local port).
+async fn with_whatsapp(db: Db) -> (App, FakeWhatsAppCloud, FakeSmsRu) {
+    let (app, _sink, sms) = real_channels(db).await;
+    let (cloud, url) = FakeWhatsAppCloud::start("1065551234", "system-user-token").await;
+    let whatsapp = CloudApi::new(&WhatsappConfig {
+        transport: kabinet_app::config::WhatsappTransport::CloudApi,
+        base_url: url,
+        phone_number_id: "1065551234".into(),
+        access_token: "system-user-token".into(),
+        template_prefix: "kabinet_".into(),
+    })
+    .unwrap();
+    let mut channels = app.channels.clone();
+    channels.whatsapp = Arc::new(whatsapp);
+    let app = App::new(app.db.clone(), (*app.config).clone(), channels).unwrap();
+    (app, cloud, sms)
+}
+
+fn template(parameters: &[&str]) -> String {
+    let parameters: Vec<String> = parameters.iter().map(|p| (*p).to_owned()).collect();
+    serde_json::to_string(&kabinet_core::notify::WhatsAppTemplate::new(
+        "low_balance",
+        "fa",
+        &parameters,
+        "موجودی کم است".into(),
+    ))
+    .unwrap()
+}
+
+async fn delivers_whatsapp_templates(db: Db) {
+    let (app, cloud, _) = with_whatsapp(db).await;
+    queue(
+        &app,
+        Channel::Whatsapp,
+        "+989121234567",
+        &template(&["KB-1", "۵٬۰۰۰ تومان"]),
+    )
+    .await;
+    let report = worker::run_once(&app).await.unwrap();
+    assert_eq!(report.sent, 1, "{report:?}");
+    let received = cloud.received.lock().unwrap().clone();
+    assert_eq!(
+        received,
+        vec![kabinet_testkit::whatsapp::Received {
+            to: "989121234567".into(),
+            template: "kabinet_low_balance".into(),
+            language: "fa".into(),
+            parameters: vec!["KB-1".into(), "۵٬۰۰۰ تومان".into()],
+        }]
+    );
+    assert_eq!(all(&app).await[0].provider_id.as_deref(), Some("wamid.fake1"));
+}
+
+async fn whatsapp_throttling_is_retried_and_a_missing_template_is_dead(db: Db) {
+    let (app, cloud, _) = with_whatsapp(db).await;
+    *cloud.fail_with.lock().unwrap() = Some((429, 130429));
+    queue(&app, Channel::Whatsapp, "+989121234567", &template(&["KB-1", "1"])).await;
+    assert_eq!(worker::run_once(&app).await.unwrap().retried, 1);
+    *cloud.fail_with.lock().unwrap() = Some((404, 132001));
+    queue(&app, Channel::Whatsapp, "+989121234568", &template(&["KB-2", "2"])).await;
+    assert_eq!(worker::run_once(&app).await.unwrap().dead, 1);
+    let rows = all(&app).await;
+    assert_eq!(rows[0].status, kabinet_core::notify::OutboxStatus::Pending);
+    assert!(rows[1].last_error.as_deref().unwrap().contains("132001"));
+    // Not a template at all: dead at once, nothing sent.
+    queue(&app, Channel::Whatsapp, "+989121234569", "plain text").await;
+    *cloud.fail_with.lock().unwrap() = None;
+    assert_eq!(worker::run_once(&app).await.unwrap().dead, 1);
+    assert!(cloud.received.lock().unwrap().is_empty());
+}
+
+async fn whatsapp_switched_off_sends_the_text_by_sms(db: Db) {
+    let (app, _sink, sms) = real_channels(db).await;
+    queue(&app, Channel::Whatsapp, "+989121234567", &template(&["KB-1", "1"])).await;
+    assert_eq!(worker::run_once(&app).await.unwrap().sent, 1);
+    assert_eq!(
+        sms.sent.lock().unwrap().as_slice(),
+        &[("989121234567".to_owned(), "موجودی کم است".to_owned())]
+    );
+}
+
 both_databases!(
     delivers_email_and_sms,
     retries_temporary_failures_then_succeeds,
     permanent_failures_go_dead,
-    an_expired_claim_is_taken_over
+    an_expired_claim_is_taken_over,
+    delivers_whatsapp_templates,
+    whatsapp_throttling_is_retried_and_a_missing_template_is_dead,
+    whatsapp_switched_off_sends_the_text_by_sms,
 );

@@ -407,6 +407,9 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             if demo && config.sms.transport == kabinet_app::config::SmsTransport::Unconfigured {
                 config.sms.transport = kabinet_app::config::SmsTransport::Fake;
             }
+            if demo && config.whatsapp.transport == kabinet_app::config::WhatsappTransport::Unconfigured {
+                config.whatsapp.transport = kabinet_app::config::WhatsappTransport::Fake;
+            }
             // The demo pays through a fake bank that speaks the YooKassa API on a local port.
             let _demo_bank = if demo && config.gateway.kind == kabinet_app::config::GatewayKind::None {
                 Some(start_demo_bank(&mut config).await?)

@@ -91,6 +91,15 @@ impl DisplayUnit {
         }
     }
 
+    /// The unit's name in translation keys (`unit-name-toman`).
+    pub fn name(self) -> &'static str {
+        match self {
+            DisplayUnit::Rouble => "rouble",
+            DisplayUnit::Rial => "rial",
+            DisplayUnit::Toman => "toman",
+        }
+    }
+
     pub fn currency(self) -> Currency {
         match self {
             DisplayUnit::Rouble => Currency::Rub,

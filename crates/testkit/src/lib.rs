@@ -10,6 +10,7 @@ pub mod routeros;
 pub mod smsru;
 pub mod smtp;
 pub mod webhook;
+pub mod whatsapp;
 
 use kabinet_app::notify::{Channels, FakeEmail, FakeSms};
 use kabinet_app::{App, Config};

@@ -164,15 +164,7 @@ async fn page(
     let s = SortLinks::new(&base, &p.sort);
     let this_year = kabinet_app::billing::run::today_for(None, &app.config.display_time_zone).year();
     let currency = own.first().map_or(Currency::Rub, |a| a.currency);
-    let unit = ctx.0.lang.input_unit(currency);
-    let unit_name = c.tk(
-        "unit-name-",
-        match unit {
-            kabinet_core::money::DisplayUnit::Rouble => "rouble",
-            kabinet_core::money::DisplayUnit::Rial => "rial",
-            kabinet_core::money::DisplayUnit::Toman => "toman",
-        },
-    );
+    let unit_name = c.unit_name(currency);
     Ok(DocumentsPage {
         prefix,
         can_order,

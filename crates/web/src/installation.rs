@@ -109,9 +109,11 @@ pub async fn sign(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, form
     match signed {
         Ok(_) => Ok(Redirect::to(&format!("/devices/{id}?ok=installation-signed#installation")).into_response()),
         Err(e) => {
-            let again = refused(&form, ctx.0.lang, e)?;
-            let page = crate::cabinet::devices::device_page(&app, &ctx, id, None, again, FormState::empty()).await?;
-            Ok(with_status(StatusCode::UNPROCESSABLE_ENTITY, page))
+            let forms = crate::cabinet::devices::DeviceForms {
+                installation: refused(&form, ctx.0.lang, e)?,
+                ..Default::default()
+            };
+            crate::cabinet::devices::refused_page(&app, &ctx, id, forms, StatusCode::UNPROCESSABLE_ENTITY).await
         }
     }
 }

@@ -390,6 +390,12 @@ impl Chrome {
         self.lang.money(*minor, *currency)
     }
 
+    /// The name of the unit the reader types amounts of `currency` in ("toman" for a Persian
+    /// reader of rial).
+    pub fn unit_name(&self, currency: kabinet_core::money::Currency) -> String {
+        self.tk("unit-name-", self.lang.input_unit(currency).name())
+    }
+
     /// An amount as the reader would type it into a form (`1500,50`, toman rounded up).
     pub fn typed(&self, minor: i64, currency: &kabinet_core::money::Currency) -> String {
         crate::cabinet::billing::typed_text(self.lang, minor, *currency)

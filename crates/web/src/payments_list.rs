@@ -157,14 +157,7 @@ pub async fn list(
         .iter()
         .map(|k| (k.to_string(), c.tk("account-kind-", k)))
         .collect();
-    let unit_name = c.tk(
-        "unit-name-",
-        match unit {
-            DisplayUnit::Rouble => "rouble",
-            DisplayUnit::Rial => "rial",
-            DisplayUnit::Toman => "toman",
-        },
-    );
+    let unit_name = c.tk("unit-name-", unit.name());
     let f = p.form.with_errors(ctx.0.lang, &p.errors);
     Ok(PaymentsPage {
         base: format!("{base}{}", s.query()),

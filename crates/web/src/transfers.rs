@@ -41,9 +41,11 @@ pub async fn request(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, f
     match transfers::request(&app, &ctx.actor()?, ctx.user()?, id, &input).await {
         Ok(_) => Ok(Redirect::to(&format!("/devices/{id}?ok=transfer-requested#transfer")).into_response()),
         Err(e) => {
-            let again = refused(&form, ctx.0.lang, e)?;
-            let page = crate::cabinet::devices::device_page(&app, &ctx, id, None, FormState::empty(), again).await?;
-            Ok(with_status(StatusCode::UNPROCESSABLE_ENTITY, page))
+            let forms = crate::cabinet::devices::DeviceForms {
+                transfer: refused(&form, ctx.0.lang, e)?,
+                ..Default::default()
+            };
+            crate::cabinet::devices::refused_page(&app, &ctx, id, forms, StatusCode::UNPROCESSABLE_ENTITY).await
         }
     }
 }

@@ -28,16 +28,6 @@ async fn buyer_id(w: &Web) -> i64 {
         .id
 }
 
-async fn device_id(w: &Web, identifier: &str) -> i64 {
-    device::Entity::find()
-        .filter(device::Column::Identifier.eq(identifier))
-        .one(&w.t.app.db.conn)
-        .await
-        .unwrap()
-        .unwrap()
-        .asset_id
-}
-
 async fn devices_count(w: &Web) -> u64 {
     device::Entity::find().count(&w.t.app.db.conn).await.unwrap()
 }
@@ -93,7 +83,7 @@ async fn staff_register_a_device_and_find_it(db: Db) {
     let good_refs: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
     let made = w.post_form("/crm/devices", Some(&technician), &good_refs).await;
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
-    let id = device_id(&w, "SF500-0001").await;
+    let id = w.device_id("SF500-0001").await;
     assert_eq!(made.location(), format!("/crm/devices/{id}?ok=device-created"));
     let page = w.get(made.location(), Some(&technician)).await;
     assert!(page.body.contains("Устройство зарегистрировано."));
@@ -151,7 +141,7 @@ async fn others_may_not_register_or_see_devices(db: Db) {
         w.post_form("/crm/devices", Some(&partner1), &form).await.status,
         StatusCode::FORBIDDEN
     );
-    let id = device_id(&w, "SF400-17724").await;
+    let id = w.device_id("SF400-17724").await;
     assert_eq!(
         w.get(&format!("/crm/devices/{id}"), Some(&partner1)).await.status,
         StatusCode::NOT_FOUND
@@ -190,7 +180,7 @@ async fn the_buyer_sees_its_devices_and_details(db: Db) {
         list.body.contains(r#"href="/devices""#),
         "the menu offers devices to a buyer"
     );
-    let id = device_id(&w, "ZL-88-1203").await;
+    let id = w.device_id("ZL-88-1203").await;
     let page = w.get(&format!("/devices/{id}"), Some(&buyer)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains(r#"data-status="expired""#));
@@ -206,7 +196,7 @@ async fn the_buyer_sees_its_devices_and_details(db: Db) {
 async fn staff_change_a_device_status(db: Db) {
     let w = Web::demo(db).await;
     let technician = w.session_for("technician").await;
-    let id = device_id(&w, "U-50117").await;
+    let id = w.device_id("U-50117").await;
     let resumed = w
         .post_form(
             &format!("/crm/devices/{id}/status"),

@@ -16,24 +16,8 @@ use support::Web;
 
 const KEY: &str = "notify-secret-1";
 
-/// The product on a real port, its gateway the fake, notifications pointed back at it.
 async fn setup(db: Db) -> (Web, FakeYooKassa, String) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let fake = FakeYooKassa::start("127.0.0.1:0", format!("{base}/api/v1/gateway/yookassa?key={KEY}"))
-        .await
-        .unwrap();
-    let mut config = kabinet_testkit::config();
-    config.gateway.kind = kabinet_app::config::GatewayKind::Yookassa;
-    config.gateway.base_url = fake.base_url.clone();
-    config.gateway.shop_id = fake.shop_id.clone();
-    config.gateway.secret_key = fake.secret_key.clone();
-    config.gateway.notification_key = KEY.into();
-    config.gateway.notification_sources = vec!["127.0.0.1/32".into(), "::1/128".into()];
-    let w = Web::with_config(db, config).await;
-    kabinet_app::demo::load(&w.t.app).await.unwrap();
-    w.serve_on(listener);
-    (w, fake, base)
+    Web::demo_with_gateway(db, KEY).await
 }
 
 async fn balance(w: &Web, customer_id: i64) -> (i64, i64) {

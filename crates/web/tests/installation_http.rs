@@ -11,22 +11,12 @@ use axum::http::StatusCode;
 use kabinet_core::assets::AssetStatus;
 use kabinet_testkit::both_databases;
 use kabinet_testkit::store::Db;
-use kabinet_testkit::store::entities::{asset, device, installation_confirmation, one_time_code, outbox_message};
+use kabinet_testkit::store::entities::{asset, installation_confirmation, one_time_code, outbox_message};
 use kabinet_testkit::store::sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, sea_query::Expr,
 };
 use serde_json::json;
 use support::Web;
-
-async fn device_id(w: &Web, identifier: &str) -> i64 {
-    device::Entity::find()
-        .filter(device::Column::Identifier.eq(identifier))
-        .one(&w.t.app.db.conn)
-        .await
-        .unwrap()
-        .unwrap()
-        .asset_id
-}
 
 async fn confirmation(w: &Web, asset_id: i64) -> Option<installation_confirmation::Model> {
     installation_confirmation::Entity::find()
@@ -73,7 +63,7 @@ const WAITING: &str = "ZL-RO8-30018";
 
 async fn the_buyer_signs_and_the_record_is_fixed(db: Db) {
     let w = Web::demo(db).await;
-    let id = device_id(&w, WAITING).await;
+    let id = w.device_id(WAITING).await;
     let buyer = w.session_for("reza.k").await;
     let page = w.get(&format!("/devices/{id}"), Some(&buyer)).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
@@ -191,7 +181,7 @@ async fn the_buyer_signs_and_the_record_is_fixed(db: Db) {
 
 async fn codes_run_out_and_others_may_not_sign(db: Db) {
     let w = Web::demo(db).await;
-    let id = device_id(&w, WAITING).await;
+    let id = w.device_id(WAITING).await;
     let buyer = w.session_for("reza.k").await;
     // An expired code.
     ask_code(&w, &buyer, id).await;
@@ -312,7 +302,7 @@ async fn codes_run_out_and_others_may_not_sign(db: Db) {
 
 async fn the_api_opens_and_signs(db: Db) {
     let w = Web::demo(db).await;
-    let id = device_id(&w, "SF400-17724").await;
+    let id = w.device_id("SF400-17724").await;
     let manager = w.session_for("manager").await;
     assert_eq!(
         w.get(&format!("/api/v1/crm/devices/{id}/installation"), Some(&manager))

@@ -19,16 +19,6 @@ use kabinet_testkit::store::sea_orm::{
 use serde_json::json;
 use support::Web;
 
-async fn device_id(w: &Web, identifier: &str) -> i64 {
-    device::Entity::find()
-        .filter(device::Column::Identifier.eq(identifier))
-        .one(&w.t.app.db.conn)
-        .await
-        .unwrap()
-        .unwrap()
-        .asset_id
-}
-
 async fn owner_of(w: &Web, asset_id: i64) -> i64 {
     asset::Entity::find_by_id(asset_id)
         .one(&w.t.app.db.conn)
@@ -61,7 +51,7 @@ fn wrong_check_digit(valid: &str) -> String {
 
 async fn the_buyer_asks_and_staff_reject_with_a_reason(db: Db) {
     let w = Web::demo(db).await;
-    let id = device_id(&w, "SF400-17724").await;
+    let id = w.device_id("SF400-17724").await;
     let buyer = w.session_for("reza.k").await;
     let page = w.get(&format!("/devices/{id}"), Some(&buyer)).await;
     assert!(page.body.contains(r#"id="transfer-form""#), "{}", page.body);
@@ -260,7 +250,7 @@ async fn an_approved_device_goes_to_its_new_owner(db: Db) {
     let mut m: customer::ActiveModel = known.clone().into();
     m.national_id = Set(Some(nid.clone()));
     m.update(&w.t.app.db.conn).await.unwrap();
-    let other = device_id(&w, "SF400-17724").await;
+    let other = w.device_id("SF400-17724").await;
     let customers_before = customer::Entity::find().count(&w.t.app.db.conn).await.unwrap();
     let made = w
         .session_json(

@@ -131,6 +131,26 @@ fn every_key_in_use_exists_in_every_language() {
     for r in kabinet_core::assets::lifecycle::ProductReason::ALL {
         keys.push(format!("asset-reason-{r}"));
     }
+    for ch in kabinet_core::notify::Channel::ALL {
+        keys.push(format!("channel-{ch}"));
+    }
+    for s in kabinet_core::assets::renewal::OrderStatus::ALL {
+        keys.push(format!("renewal-status-{s}"));
+    }
+    for t in kabinet_core::assets::renewal::Term::ALL {
+        keys.push(format!("renewal-years-{}", t.years()));
+    }
+    for f in [
+        "renewal-paid",
+        "renewal-pending",
+        "renewal-not-paid",
+        "renewal-pay-per-case-chosen",
+        "renewal-cancelled",
+        "device-type-saved",
+        "contact-channel-saved",
+    ] {
+        keys.push(format!("flash-{f}"));
+    }
     for c in kabinet_core::assets::device_import::ImportColumn::ALL {
         keys.push(format!("device-import-column-{c}"));
     }

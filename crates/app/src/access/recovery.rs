@@ -42,8 +42,8 @@ pub async fn request(app: &App, identifier: &str, channel: Channel, client: &Cli
     let destination = match channel {
         Channel::Sms => u.phone.clone(),
         Channel::Email => u.email.clone(),
-        // Codes go to a person, never to a system.
-        Channel::Webhook => None,
+        // Codes go to a person, never to a system; WhatsApp would need a template per code.
+        Channel::Webhook | Channel::Whatsapp => None,
     };
     let Some(destination) = destination else {
         return Ok(());

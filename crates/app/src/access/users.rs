@@ -580,39 +580,21 @@ pub async fn update_own_phone(app: &App, who: &Identity, actor: &Actor, phone: &
 /// Sets the time zone the caller reads times in (blank: back to the customer's or the
 /// product's).
 pub async fn set_own_time_zone(app: &App, who: &Identity, actor: &Actor, time_zone: &str) -> AppResult<views::User> {
-    who.refuse_if_acting()?;
     let time_zone = match time_zone.trim() {
         "" => None,
         tz if kabinet_core::time::zone(tz).is_some() && tz.len() <= 64 => Some(tz.to_owned()),
         _ => return Err(FieldErrors::single("time_zone", "time-zone-unknown")),
     };
-    let me = User::find_by_id(who.user_id)
-        .one(&app.db.conn)
-        .await?
-        .ok_or(AppError::Unauthorized)?;
-    let before = me.time_zone.clone();
-    let txn = app.db.write().await?;
-    let mut m: user::ActiveModel = me.into();
-    m.time_zone = Set(time_zone.clone());
-    m.updated_at = Set(kabinet_store::now());
-    let updated = m.update(&txn).await?;
-    audit::record(
-        &txn,
-        actor,
-        "user.change_time_zone",
-        "user",
-        Some(who.user_id),
-        audit::diff(&[("time_zone", json!(before), json!(time_zone))]),
-    )
-    .await?;
-    txn.commit().await?;
-    app.sessions.forget_user(who.user_id);
-    Ok(updated.into())
+    save_own_setting(app, who, actor, "user.change_time_zone", "time_zone", |m| {
+        let before = json!(m.time_zone);
+        m.time_zone = time_zone.clone();
+        (before, json!(time_zone))
+    })
+    .await
 }
 
-/// Sets the calendar the caller reads dates in (blank: back to its language's).
+/// Sets the calendar the caller reads dates in; blank returns to the language's.
 pub async fn set_own_calendar(app: &App, who: &Identity, actor: &Actor, calendar: &str) -> AppResult<views::User> {
-    who.refuse_if_acting()?;
     let calendar = match calendar.trim() {
         "" => None,
         typed => Some(
@@ -620,27 +602,80 @@ pub async fn set_own_calendar(app: &App, who: &Identity, actor: &Actor, calendar
                 .ok_or_else(|| FieldErrors::single("calendar", "invalid-choice"))?,
         ),
     };
-    let me = User::find_by_id(who.user_id)
+    save_own_setting(app, who, actor, "user.change_calendar", "calendar", |m| {
+        let before = json!(m.calendar.map(|c| c.as_str()));
+        m.calendar = calendar;
+        (before, json!(calendar.map(|c| c.as_str())))
+    })
+    .await
+}
+
+/// Sets how the caller prefers to be told about their account (SMS, WhatsApp or e-mail);
+/// blank leaves it to the product. WhatsApp only when it is offered, and each channel only
+/// with the phone or e-mail it needs.
+pub async fn set_own_contact_channel(app: &App, who: &Identity, actor: &Actor, typed: &str) -> AppResult<views::User> {
+    use kabinet_core::notify::ContactChannel;
+    let chosen = match typed.trim() {
+        "" => None,
+        typed => Some(
+            typed
+                .parse::<ContactChannel>()
+                .ok()
+                .filter(|c| *c != ContactChannel::Whatsapp || app.channels.offers_whatsapp())
+                .ok_or_else(|| FieldErrors::single("contact_channel", "invalid-choice"))?,
+        ),
+    };
+    let me = get(app, who.user_id).await?;
+    let reachable = match chosen {
+        Some(ContactChannel::Sms | ContactChannel::Whatsapp) => me.phone.is_some(),
+        Some(ContactChannel::Email) => me.email.is_some(),
+        None => true,
+    };
+    if !reachable {
+        return Err(FieldErrors::single("contact_channel", "contact-channel-unreachable"));
+    }
+    save_own_setting(app, who, actor, "user.change_contact_channel", "contact_channel", |m| {
+        let before = json!(m.contact_channel.map(|c| c.as_str()));
+        m.contact_channel = chosen;
+        (before, json!(chosen.map(|c| c.as_str())))
+    })
+    .await
+}
+
+/// Saves one of the caller's own reading settings (`apply` changes the row and returns the
+/// value before and after), audited as `action`; not during a staff visit.
+async fn save_own_setting(
+    app: &App,
+    who: &Identity,
+    actor: &Actor,
+    action: &str,
+    field: &str,
+    apply: impl FnOnce(&mut user::Model) -> (serde_json::Value, serde_json::Value),
+) -> AppResult<views::User> {
+    who.refuse_if_acting()?;
+    let mut me = User::find_by_id(who.user_id)
         .one(&app.db.conn)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    let before = me.calendar;
+    let (before, after) = apply(&mut me);
     let txn = app.db.write().await?;
     let mut m: user::ActiveModel = me.into();
-    m.calendar = Set(calendar);
+    for setting in [
+        user::Column::TimeZone,
+        user::Column::Calendar,
+        user::Column::ContactChannel,
+    ] {
+        m.reset(setting);
+    }
     m.updated_at = Set(kabinet_store::now());
     let updated = m.update(&txn).await?;
     audit::record(
         &txn,
         actor,
-        "user.change_calendar",
+        action,
         "user",
         Some(who.user_id),
-        audit::diff(&[(
-            "calendar",
-            json!(before.map(|c| c.as_str())),
-            json!(calendar.map(|c| c.as_str())),
-        )]),
+        audit::diff(&[(field, before, after)]),
     )
     .await?;
     txn.commit().await?;

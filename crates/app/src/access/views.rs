@@ -31,6 +31,8 @@ view! {
         time_zone: Option<String>,
         /// The calendar this person reads dates in; None: the language's.
         calendar: Option<kabinet_core::dates::CalendarSystem>,
+        /// How this person prefers to be told about their account; None: as the product decides.
+        contact_channel: Option<kabinet_core::notify::ContactChannel>,
     }
 
     /// A browser session. `id` is the SHA-256 of the cookie value, so a stolen database copy does

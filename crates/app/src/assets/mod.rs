@@ -4,11 +4,13 @@
 
 pub mod assignments;
 pub mod device_import;
+pub mod device_types;
 pub mod devices;
 pub mod guests;
 pub mod installation;
 pub mod licences;
 pub mod lifecycle;
+pub mod renewal;
 pub mod router;
 pub mod transfers;
 pub mod verification;

@@ -71,12 +71,16 @@ pub async fn of_customer(app: &App, customer_id: i64) -> AppResult<Vec<views::Ac
 /// customers', other staff every account (up to `limit`).
 /// The customer's first account: the one its own charges (a pay-per-case ticket) go to.
 pub async fn first_of_customer(app: &App, customer_id: i64) -> AppResult<Option<views::Account>> {
+    Ok(first_row_of_customer(app, customer_id).await?.map(Into::into))
+}
+
+/// The row behind [`first_of_customer`], for the use cases that pay into it (a renewal).
+pub(crate) async fn first_row_of_customer(app: &App, customer_id: i64) -> AppResult<Option<account::Model>> {
     Ok(Account::find()
         .filter(account::Column::CustomerId.eq(customer_id))
         .order_by_asc(account::Column::Id)
         .one(&app.db.conn)
-        .await?
-        .map(Into::into))
+        .await?)
 }
 
 pub async fn visible(app: &App, who: &Identity, limit: u64) -> AppResult<Vec<views::Account>> {

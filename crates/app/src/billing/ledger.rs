@@ -8,7 +8,6 @@ use kabinet_core::money::Money;
 use kabinet_core::text;
 use kabinet_store::ConnectionTrait;
 use kabinet_store::entities::account::Entity as Account;
-use kabinet_store::entities::customer::Entity as Customer;
 use kabinet_store::entities::ledger_entry::{self, Entity as LedgerEntry};
 use kabinet_store::entities::notice;
 use kabinet_store::ledger as store;
@@ -17,9 +16,7 @@ use serde_json::json;
 
 use crate::access::{Actor, Identity};
 use crate::billing::views;
-use crate::i18n::Lang;
 use crate::listing::Page;
-use crate::notify::outbox::{self, Channel, OutgoingMessage};
 use crate::{App, AppError, AppResult, FieldErrors, IntoViews, audit};
 
 /// One money movement to append.
@@ -156,79 +153,13 @@ pub async fn append<C: ConnectionTrait>(txn: &C, actor: &Actor, p: Posting) -> A
                 .one(txn)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            warn_low_balance(txn, &account, moved.balance_after, entry.id).await?;
+            super::warning::warn_low_balance(txn, &account, moved.balance_after, entry.id).await?;
         } else if moved.below_warning && moved.balance_after >= threshold {
             // Back above the threshold: the next crossing warns again.
             store::set_below_warning(txn, p.account_id, false).await?;
         }
     }
     Ok(Posted::New(entry))
-}
-
-/// One dashboard notice and one SMS and e-mail to the customer's contacts (BIL-3).
-async fn warn_low_balance<C: ConnectionTrait>(
-    txn: &C,
-    account: &kabinet_store::entities::account::Model,
-    balance: i64,
-    entry_id: i64,
-) -> AppResult<()> {
-    let Some(customer_id) = account.customer_id else {
-        return Ok(());
-    };
-    let Some(customer) = Customer::find_by_id(customer_id).one(txn).await? else {
-        return Ok(());
-    };
-    let currency = account.currency;
-    notice::ActiveModel {
-        customer_id: Set(customer_id),
-        account_id: Set(Some(account.id)),
-        kind: Set("low-balance".into()),
-        params: Set(json!({"balance": balance, "currency": account.currency, "account": account.number}).to_string()),
-        created_at: Set(kabinet_store::now()),
-        dismissed_at: Set(None),
-        ..Default::default()
-    }
-    .insert(txn)
-    .await?;
-    let lang = Lang::parse(&customer.language).unwrap_or_default();
-    let args = [
-        ("account", account.number.clone()),
-        ("amount", lang.money(balance, currency)),
-    ];
-    let text = lang.t_args("msg-low-balance", &args);
-    if let Some(phone) = customer.phone.clone() {
-        outbox::enqueue(
-            txn,
-            OutgoingMessage {
-                channel: Channel::Sms,
-                recipient: phone,
-                subject: None,
-                body: text.clone(),
-                masked_body: None,
-                user_id: None,
-                idempotency_key: Some(format!("low-balance:sms:{entry_id}")),
-                attachments: Vec::new(),
-            },
-        )
-        .await?;
-    }
-    if let Some(email) = customer.email.clone() {
-        outbox::enqueue(
-            txn,
-            OutgoingMessage {
-                channel: Channel::Email,
-                recipient: email,
-                subject: Some(lang.t_args("msg-low-balance-subject", &args)),
-                body: text,
-                masked_body: None,
-                user_id: None,
-                idempotency_key: Some(format!("low-balance:email:{entry_id}")),
-                attachments: Vec::new(),
-            },
-        )
-        .await?;
-    }
-    Ok(())
 }
 
 /// An account's entries, newest first.

@@ -16,6 +16,7 @@ pub mod run;
 pub mod subscriptions;
 pub mod topup;
 pub mod views;
+pub mod warning;
 
 use kabinet_core::money::{DisplayUnit, parse_amount};
 

@@ -60,13 +60,28 @@ pub(crate) async fn new_pending(
     key: &str,
 ) -> AppResult<payment::Model> {
     let txn = app.db.write().await?;
+    let created = new_pending_in(&txn, actor, account, amount, method, key).await?;
+    txn.commit().await?;
+    Ok(created)
+}
+
+/// [`new_pending`] inside the caller's transaction, for a payment written together with what
+/// it pays for (a renewal order).
+pub(crate) async fn new_pending_in<C: kabinet_store::ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    account: &kabinet_store::entities::account::Model,
+    amount: i64,
+    method: PaymentMethod,
+    key: &str,
+) -> AppResult<payment::Model> {
     let created = super::payments::insert(
-        &txn,
+        txn,
         super::payments::new_row(account, method, amount, key.to_owned(), actor),
     )
     .await?;
     audit::record(
-        &txn,
+        txn,
         actor,
         "payment.start",
         "payment",
@@ -74,7 +89,6 @@ pub(crate) async fn new_pending(
         json!({"account_id": account.id, "amount": amount, "currency": account.currency, "method": method}),
     )
     .await?;
-    txn.commit().await?;
     Ok(created)
 }
 
@@ -91,14 +105,29 @@ pub(crate) async fn start_with(
     if amount <= 0 || amount > MAX_AMOUNT {
         return Err(FieldErrors::single("amount", "amount-not-positive"));
     }
-    let gw = gateway(app)?;
-    let currency: Currency = account.currency;
+    gateway(app)?;
     let key = crate::access::passwords::random_secret(16);
     let created = new_pending(app, actor, &account, amount, PaymentMethod::Gateway, &key).await?;
+    let description = format!("{} {}", account.number, account.title);
+    ask_gateway(app, created, description, save_card).await
+}
+
+/// Asks the gateway to take a pending payment of ours (written first, so that whatever the
+/// gateway answers later has a row to land on); returns the payment with the gateway's id and
+/// the bank page. When the gateway refuses, nothing was taken: the attempt is closed and the
+/// customer may try again.
+pub(crate) async fn ask_gateway(
+    app: &App,
+    created: payment::Model,
+    description: String,
+    save_card: bool,
+) -> AppResult<(payment::Model, Option<String>)> {
+    let gw = gateway(app)?;
+    let (amount, currency, key) = (created.amount, created.currency, created.idempotence_key.clone());
     let request = NewGatewayPayment {
         amount,
         currency,
-        description: format!("{} {}", account.number, account.title),
+        description,
         return_url: format!(
             "{}/payments/{}/return",
             app.config.public_base_url.trim_end_matches('/'),
@@ -118,7 +147,6 @@ pub(crate) async fn start_with(
             Ok((saved, g.confirmation_url))
         }
         Err(e) => {
-            // Nothing was taken: the attempt is closed and the customer may try again.
             let mut row: payment::ActiveModel = created.into();
             row.status = Set(kabinet_core::billing::PaymentStatus::Canceled);
             row.canceled_at = Set(Some(kabinet_store::now()));
@@ -308,6 +336,7 @@ pub(crate) async fn settle(app: &App, actor: &Actor, ours: payment::Model, g: &G
                 json!({"gateway_payment_id": g.id}),
             )
             .await?;
+            crate::assets::renewal::close_unpaid(&txn, ours.id).await?;
             txn.commit().await?;
             Ok(Outcome::Canceled(ours.id))
         }
@@ -361,6 +390,8 @@ async fn credit(app: &App, actor: &Actor, ours: &payment::Model, saved_method: O
     if let Some(method) = saved_method {
         super::cards::attach_card(&txn, actor, ours.account_id, method).await?;
     }
+    let today = super::run::today_for(None, &app.config.display_time_zone);
+    crate::assets::renewal::on_credited(&txn, actor, ours, today).await?;
     txn.commit().await?;
     Ok(Outcome::Credited(ours.id))
 }

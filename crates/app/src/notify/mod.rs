@@ -1,12 +1,13 @@
 //! Outgoing notifications (CNT-3): messages are queued in the outbox in the same transaction
-//! as the change that causes them, and a worker delivers them over e-mail (SMTP) or SMS (an
-//! HTTP gateway) with retries, backoff and a dead state.
+//! as the change that causes them, and a worker delivers them over e-mail (SMTP), SMS (an
+//! HTTP gateway) or WhatsApp (the Business Cloud API) with retries, backoff and a dead state.
 
 pub mod email;
 pub mod outbox;
 pub mod sms;
 pub mod views;
 pub mod webhook;
+pub mod whatsapp;
 pub mod worker;
 
 use std::sync::Arc;
@@ -14,6 +15,7 @@ use std::sync::Arc;
 pub use email::{EmailSender, FakeEmail, LogEmail, SmtpEmail, UnconfiguredEmail};
 pub use outbox::{Channel, OutgoingMessage, enqueue};
 pub use sms::{FakeSms, LogSms, SmsRu, SmsSender, UnconfiguredSms};
+pub use whatsapp::{CloudApi, FakeWhatsApp, LogWhatsApp, UnconfiguredWhatsApp, WhatsAppSender};
 
 use crate::config::Config;
 
@@ -32,6 +34,7 @@ pub enum DeliveryError {
 pub struct Channels {
     pub email: Arc<dyn EmailSender>,
     pub sms: Arc<dyn SmsSender>,
+    pub whatsapp: Arc<dyn WhatsAppSender>,
     /// Events for an external CRM; always the real HTTP client, since the URL is the
     /// configuration's (tests point it at a local receiver).
     pub webhook: Arc<webhook::Webhook>,
@@ -45,6 +48,7 @@ pub struct Channels {
 pub struct DemoInbox {
     pub email: Option<FakeEmail>,
     pub sms: Option<FakeSms>,
+    pub whatsapp: Option<FakeWhatsApp>,
 }
 
 /// One message a stand-in transport received.
@@ -58,11 +62,11 @@ pub struct DemoMessage {
 
 impl DemoInbox {
     pub fn is_open(&self) -> bool {
-        self.email.is_some() || self.sms.is_some()
+        self.email.is_some() || self.sms.is_some() || self.whatsapp.is_some()
     }
 
-    /// Every message received, newest first (SMS and e-mail interleaved by arrival is not
-    /// known, so texts come first: codes are what a demo visitor looks for).
+    /// Every message received, newest first (SMS, WhatsApp and e-mail interleaved by arrival
+    /// is not known, so texts come first: codes are what a demo visitor looks for).
     pub fn newest_first(&self) -> Vec<DemoMessage> {
         let mut all = Vec::new();
         if let Some(sms) = &self.sms {
@@ -72,6 +76,15 @@ impl DemoInbox {
                 recipient: to,
                 subject: None,
                 body: text,
+            }));
+        }
+        if let Some(whatsapp) = &self.whatsapp {
+            let sent = whatsapp.sent.lock().map(|v| v.clone()).unwrap_or_default();
+            all.extend(sent.into_iter().rev().map(|(to, t)| DemoMessage {
+                channel: Channel::Whatsapp,
+                recipient: to,
+                subject: Some(t.name),
+                body: t.text,
             }));
         }
         if let Some(email) = &self.email {
@@ -90,7 +103,7 @@ impl DemoInbox {
 impl Channels {
     /// Adapters named by the configuration: real clients, or fakes for demos and tests.
     pub fn from_config(config: &Config) -> anyhow::Result<Channels> {
-        use crate::config::{EmailTransport, SmsTransport};
+        use crate::config::{EmailTransport, SmsTransport, WhatsappTransport};
         let mut demo_inbox = DemoInbox::default();
         let email: Arc<dyn EmailSender> = match config.email.transport {
             EmailTransport::Smtp => Arc::new(SmtpEmail::new(&config.email)?),
@@ -104,17 +117,33 @@ impl Channels {
             SmsTransport::Fake => Arc::new(demo_inbox.sms.insert(FakeSms::default()).clone()),
             SmsTransport::Unconfigured => Arc::new(UnconfiguredSms),
         };
+        let whatsapp: Arc<dyn WhatsAppSender> = match config.whatsapp.transport {
+            WhatsappTransport::CloudApi => Arc::new(CloudApi::new(&config.whatsapp)?),
+            WhatsappTransport::Log => Arc::new(LogWhatsApp),
+            WhatsappTransport::Fake => Arc::new(demo_inbox.whatsapp.insert(FakeWhatsApp::default()).clone()),
+            WhatsappTransport::Unconfigured => Arc::new(UnconfiguredWhatsApp),
+        };
         Ok(Channels {
             email,
             sms,
+            whatsapp,
             webhook: Arc::new(webhook::Webhook::default()),
             demo_inbox,
         })
     }
 
     /// Each channel and the transport behind it, for readiness checks.
-    pub fn states(&self) -> [(&'static str, &'static str); 2] {
-        [("email", self.email.kind()), ("sms", self.sms.kind())]
+    pub fn states(&self) -> [(&'static str, &'static str); 3] {
+        [
+            ("email", self.email.kind()),
+            ("sms", self.sms.kind()),
+            ("whatsapp", self.whatsapp.kind()),
+        ]
+    }
+
+    /// Whether people may choose WhatsApp: a transport is configured.
+    pub fn offers_whatsapp(&self) -> bool {
+        self.whatsapp.kind() != "unconfigured"
     }
 
     /// Refuses to deliver in a way that loses messages without a word: a channel with no
@@ -123,6 +152,8 @@ impl Channels {
     pub fn refuse_silent_loss(&self, demo: bool) -> anyhow::Result<()> {
         for (channel, kind) in self.states() {
             match kind {
+                // WhatsApp is optional: unconfigured, nobody is offered it.
+                "unconfigured" if channel == "whatsapp" => {}
                 "unconfigured" => anyhow::bail!(
                     "{channel}.transport is not configured: set it to {} to deliver, or to \"log\" to write messages to the log",
                     if channel == "email" { "\"smtp\"" } else { "\"smsru\"" }
@@ -140,14 +171,17 @@ impl Channels {
     pub fn fakes() -> (Channels, FakeEmail, FakeSms) {
         let email = FakeEmail::default();
         let sms = FakeSms::default();
+        let whatsapp = FakeWhatsApp::default();
         (
             Channels {
                 email: Arc::new(email.clone()),
                 sms: Arc::new(sms.clone()),
+                whatsapp: Arc::new(whatsapp.clone()),
                 webhook: Arc::new(webhook::Webhook::default()),
                 demo_inbox: DemoInbox {
                     email: Some(email.clone()),
                     sms: Some(sms.clone()),
+                    whatsapp: Some(whatsapp),
                 },
             },
             email,

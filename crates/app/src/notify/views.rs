@@ -11,7 +11,7 @@ view! {
     OutboxMessage from outbox_message::Model {
         id: i64,
         created_at: DateTime<Utc>,
-        /// email or sms.
+        /// email, sms, whatsapp or webhook.
         channel: notify::Channel,
         recipient: String,
         subject: Option<String>,
@@ -31,5 +31,19 @@ view! {
         user_id: Option<i64>,
         /// JSON list of files to attach (`[{"path": "documents/…", "name": "…", "content_type": "…"}]`).
         attachments: Option<String>,
+    }
+}
+
+impl OutboxMessage {
+    /// What a reader of the outbox sees of the message: its masked body when it carried a
+    /// secret, a WhatsApp template's text rather than its JSON.
+    pub fn shown_body(&self) -> String {
+        let body = self.masked_body.as_deref().unwrap_or(&self.body);
+        if self.channel == notify::Channel::Whatsapp
+            && let Ok(t) = serde_json::from_str::<notify::WhatsAppTemplate>(body)
+        {
+            return format!("{} ({})", t.text, t.name);
+        }
+        body.to_owned()
     }
 }

@@ -51,6 +51,13 @@ pub async fn run_once(app: &App) -> AppResult<RoundReport> {
                 Err(e) => Err(e),
             },
             "sms" => app.channels.sms.send(&m.recipient, &m.body).await,
+            "whatsapp" => match serde_json::from_str::<kabinet_core::notify::WhatsAppTemplate>(&m.body) {
+                Ok(t) if app.channels.offers_whatsapp() => app.channels.whatsapp.send(&m.recipient, &t).await,
+                // WhatsApp was switched off after the message was queued: the text goes by SMS
+                // to the same number rather than waiting for ever.
+                Ok(t) => app.channels.sms.send(&m.recipient, &t.text).await,
+                Err(e) => Err(DeliveryError::Permanent(format!("not a WhatsApp template: {e}"))),
+            },
             "webhook" => {
                 let event = m.subject.as_deref().unwrap_or("event");
                 let secret = &app.config.support.webhook_secret;

@@ -219,22 +219,25 @@ pub async fn set_status(
         .one(&app.db.conn)
         .await?
         .ok_or(AppError::NotFound)?;
-    let charge =
-        if to == TicketStatus::Closed && side == Side::Staff && customer.pay_per_case && t.charge_entry_id.is_none() {
-            let (difficulty, minutes) = check_effort(effort)?;
-            let account = crate::billing::accounts::first_of_customer(app, t.customer_id)
-                .await?
-                .ok_or(AppError::Refused(ErrorCode::TicketNoAccountToCharge))?;
-            let amount = case_price(app, account.currency, difficulty, minutes)?;
-            Some((
-                account.id,
-                difficulty,
-                minutes,
-                kabinet_core::money::Money::new(amount, account.currency),
-            ))
-        } else {
-            None
-        };
+    let charge = if to == TicketStatus::Closed
+        && side == Side::Staff
+        && t.charge_entry_id.is_none()
+        && super::tickets::charged_per_case(app, &customer, t.asset_id).await?
+    {
+        let (difficulty, minutes) = check_effort(effort)?;
+        let account = crate::billing::accounts::first_of_customer(app, t.customer_id)
+            .await?
+            .ok_or(AppError::Refused(ErrorCode::TicketNoAccountToCharge))?;
+        let amount = case_price(app, account.currency, difficulty, minutes)?;
+        Some((
+            account.id,
+            difficulty,
+            minutes,
+            kabinet_core::money::Money::new(amount, account.currency),
+        ))
+    } else {
+        None
+    };
     let (terms, calendar) = clocks::terms_of(app, &t).await?;
     let txn = app.db.write().await?;
     let mut t = tickets_in(&txn, t.id).await?;

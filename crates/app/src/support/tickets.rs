@@ -6,6 +6,7 @@ use chrono::{DateTime, Datelike, Utc};
 use kabinet_core::ErrorCode;
 use kabinet_core::access::Permission;
 use kabinet_core::assets::AssetStatus;
+use kabinet_core::assets::lifecycle::ServiceMode;
 use kabinet_core::notify::Channel;
 use kabinet_core::phone::Phone;
 use kabinet_core::support::{Priority, RequestClass, TicketStatus, topic_by_code};
@@ -85,17 +86,10 @@ pub struct NewTicket {
 /// has ended and support is not paid per case; refused with the amount to pay
 /// (`Err(OverDebtCap)`) when support is paid per case and the account is past its debt cap
 /// already, since the case could not be charged. Other errors are failures.
+/// A device served case by case (AST-4) opens tickets the same way once the others ended.
 pub async fn eligibility(app: &App, customer: &crate::crm::views::Customer) -> AppResult<()> {
     if customer.pay_per_case {
-        // Without an account yet there is nothing past a cap; closing asks for one.
-        let Some(account) = crate::billing::accounts::first_of_customer(app, customer.id).await? else {
-            return Ok(());
-        };
-        if let Err(shortfall) = kabinet_core::billing::check_debt_cap(account.balance, account.credit_limit) {
-            let shortfall = kabinet_core::money::Money::new(shortfall, account.currency);
-            return Err(AppError::OverDebtCap { shortfall });
-        }
-        return Ok(());
+        return within_debt_cap(app, customer.id).await;
     }
     let in_service: Vec<&str> = AssetStatus::ALL
         .iter()
@@ -114,9 +108,56 @@ pub async fn eligibility(app: &App, customer: &crate::crm::views::Customer) -> A
         .await?;
     if assets + subscriptions > 0 {
         Ok(())
+    } else if has_pay_per_case_asset(app, customer.id).await? {
+        within_debt_cap(app, customer.id).await
     } else {
         Err(AppError::Refused(ErrorCode::TicketServicesExpired))
     }
+}
+
+/// Refuses a case that could not be charged: the customer's account is past its debt cap
+/// already; the refusal carries the amount to pay.
+async fn within_debt_cap(app: &App, customer_id: i64) -> AppResult<()> {
+    // Without an account yet there is nothing past a cap; closing asks for one.
+    let Some(account) = crate::billing::accounts::first_of_customer(app, customer_id).await? else {
+        return Ok(());
+    };
+    if let Err(shortfall) = kabinet_core::billing::check_debt_cap(account.balance, account.credit_limit) {
+        let shortfall = kabinet_core::money::Money::new(shortfall, account.currency);
+        return Err(AppError::OverDebtCap { shortfall });
+    }
+    Ok(())
+}
+
+/// Whether one of the customer's assets is served case by case (its buyer chose that when its
+/// service ended, AST-4): tickets are then open to it, and charged.
+async fn has_pay_per_case_asset(app: &App, customer_id: i64) -> AppResult<bool> {
+    Ok(Asset::find()
+        .filter(asset::Column::CustomerId.eq(customer_id))
+        .filter(asset::Column::ServiceMode.eq(ServiceMode::PayPerCase))
+        .filter(asset::Column::Status.eq(AssetStatus::Expired))
+        .count(&app.db.conn)
+        .await?
+        > 0)
+}
+
+/// Whether a ticket is charged when it is closed: the customer's support is paid per case, or
+/// the asset it is about is served case by case.
+pub(crate) async fn charged_per_case(
+    app: &App,
+    customer: &kabinet_store::entities::customer::Model,
+    asset_id: Option<i64>,
+) -> AppResult<bool> {
+    if customer.pay_per_case {
+        return Ok(true);
+    }
+    let Some(asset_id) = asset_id else {
+        return Ok(false);
+    };
+    Ok(Asset::find_by_id(asset_id)
+        .one(&app.db.conn)
+        .await?
+        .is_some_and(|a| a.customer_id == customer.id && a.service_mode == ServiceMode::PayPerCase))
 }
 
 /// Checks an attachment and returns its served type.
@@ -227,8 +268,15 @@ pub async fn open(
             .one(&app.db.conn)
             .await?;
         let in_care = crate::assets::assignments::check_visible(app, who, id).await.is_ok();
-        if owned.is_none() || !in_care {
-            errors.add("asset_id", "invalid-choice");
+        match owned {
+            Some(a) if in_care => {
+                if a.service_mode == ServiceMode::PayPerCase && !customer.pay_per_case {
+                    // A case about it is charged: refused past the cap, like a pay-per-case
+                    // customer's.
+                    within_debt_cap(app, customer.id).await?;
+                }
+            }
+            _ => errors.add("asset_id", "invalid-choice"),
         }
     }
     let types = check_uploads(app, &mut errors, &new.attachments);

@@ -26,6 +26,12 @@ string_enum!(
         InstallationConfirmed => "installation_confirmed",
         /// It passed to a new owner (an approved ownership transfer).
         Transferred => "transferred",
+        /// Its buyer paid a renewal at the bank.
+        RenewalPaid => "renewal_paid",
+        /// Its buyer chose support paid case by case instead of renewing.
+        PayPerCaseChosen => "pay_per_case_chosen",
+        /// Its buyer cancelled the service instead of renewing.
+        CancelledByBuyer => "cancelled_by_buyer",
     }
 );
 

@@ -32,6 +32,8 @@ pub mod ownership_transfer;
 pub mod partner;
 pub mod payment;
 pub mod plan;
+pub mod renewal_order;
+pub mod renewal_price;
 pub mod second_factor;
 pub mod session;
 pub mod site;

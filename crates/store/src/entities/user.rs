@@ -28,6 +28,8 @@ pub struct Model {
     pub time_zone: Option<String>,
     /// The calendar this person reads dates in; None: the language's.
     pub calendar: Option<kabinet_core::dates::CalendarSystem>,
+    /// How this person prefers to be told about their account; None: as the product decides.
+    pub contact_channel: Option<kabinet_core::notify::ContactChannel>,
     /// The login, name, e-mail and phone in searchable form (`crate::search`), refreshed on every save.
     pub search_text: String,
 }

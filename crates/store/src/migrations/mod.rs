@@ -28,6 +28,8 @@ mod m0022_devices;
 mod m0023_device_lookups;
 mod m0024_installation_confirmations;
 mod m0025_ownership_transfers;
+mod m0026_renewals;
+mod m0027_contact_channel;
 
 pub struct Migrator;
 
@@ -60,6 +62,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0023_device_lookups::Migration),
             Box::new(m0024_installation_confirmations::Migration),
             Box::new(m0025_ownership_transfers::Migration),
+            Box::new(m0026_renewals::Migration),
+            Box::new(m0027_contact_channel::Migration),
         ]
     }
 }

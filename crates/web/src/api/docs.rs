@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{access, admin, assets, billing, crm, devices, documents, support};
+use super::{access, admin, assets, billing, crm, devices, documents, renewal, support};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -27,7 +27,7 @@ use super::{access, admin, assets, billing, crm, devices, documents, support};
         crm::list, crm::create, crm::get, crm::update, crm::lookup,
         crm::customers_list, crm::customer_create, crm::customer_get, crm::customer_update, crm::customer_activity,
         crm::comments_list, crm::comment_add, crm::comment_delete,
-        assets::customer_licences, assets::create_licence, assets::licence, assets::set_modules, assets::link, assets::change_status, assets::history, devices::list, devices::create, devices::import, devices::get, devices::own, devices::own_installation, devices::installation_code, devices::installation_sign, devices::crm_installation, devices::crm_open_installation, devices::request_transfer, devices::own_transfers, devices::transfers_queue, devices::approve_transfer, devices::reject_transfer, assets::split,
+        assets::customer_licences, assets::create_licence, assets::licence, assets::set_modules, assets::link, assets::change_status, assets::history, devices::list, devices::create, devices::import, devices::get, devices::own, devices::own_installation, devices::installation_code, devices::installation_sign, devices::crm_installation, devices::crm_open_installation, devices::request_transfer, devices::own_transfers, renewal::offer, renewal::choose, renewal::device_types, devices::transfers_queue, devices::approve_transfer, devices::reject_transfer, assets::split,
         assets::delete, assets::reboot, assets::verify, assets::queue, assets::own_licences, assets::confirm_legal,
         assets::confirm_contacts, assets::guest_export, assets::report_guests, assets::heartbeat,
         support::own_list, support::own_open, support::own_get, support::own_reply, support::own_status, support::own_file,

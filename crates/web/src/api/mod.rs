@@ -11,6 +11,7 @@ mod crm;
 mod devices;
 mod docs;
 mod documents;
+mod renewal;
 pub use crate::paging;
 mod support;
 
@@ -165,6 +166,9 @@ pub fn routes() -> Routes {
             devices::request_transfer,
         )
         .get("/api/v1/devices/{id}/transfers", P::CabinetView, devices::own_transfers)
+        .get("/api/v1/crm/device-types", P::CustomersRead, renewal::device_types)
+        .get("/api/v1/devices/{id}/renewal", P::CabinetView, renewal::offer)
+        .post("/api/v1/devices/{id}/renewal", P::DevicesConfirm, renewal::choose)
         .get("/api/v1/crm/transfers", P::DevicesManage, devices::transfers_queue)
         .post(
             "/api/v1/crm/transfers/{id}/approve",

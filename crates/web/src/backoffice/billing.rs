@@ -145,14 +145,7 @@ async fn account_page(
         .iter()
         .map(|d| (d.to_string(), c.tk("direction-", d)))
         .collect();
-    let unit = c.tk(
-        "unit-name-",
-        match c.lang.input_unit(s.currency) {
-            kabinet_core::money::DisplayUnit::Rouble => "rouble",
-            kabinet_core::money::DisplayUnit::Rial => "rial",
-            kabinet_core::money::DisplayUnit::Toman => "toman",
-        },
-    );
+    let unit = c.unit_name(s.currency);
     Ok(AccountPage {
         base: format!("/crm/accounts/{id}?"),
         can_post: allows(Some(who.role), Permission::PaymentsPost),

@@ -219,6 +219,8 @@ pub struct DevicePage {
     status_action: String,
     can_manage: bool,
     installation: crate::installation::InstallationPanel,
+    renewal: kabinet_app::assets::renewal::Offer,
+    transfers: Vec<kabinet_app::assets::transfers::Transfer>,
 }
 
 /// The device's page; `status_form` and `installation_form` are those forms as typed when one
@@ -248,6 +250,8 @@ pub(crate) async fn device_page(
         status_form,
         status_action: format!("/crm/devices/{id}/status"),
         can_manage: allows(Some(who.role), Permission::DevicesManage),
+        renewal: kabinet_app::assets::renewal::offer(app, who, id).await?,
+        transfers: kabinet_app::assets::transfers::of_device(app, who, id).await?,
         d,
     })
 }

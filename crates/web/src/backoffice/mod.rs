@@ -9,6 +9,7 @@ mod crm_forms;
 mod customer_form;
 pub(crate) mod customers;
 mod device_import;
+mod device_types;
 pub(crate) mod devices;
 mod home;
 mod licences;
@@ -55,6 +56,11 @@ pub fn routes() -> Routes {
         .get("/crm/profile", P::OwnAccount, account::profile)
         .post("/crm/profile/time-zone", P::OwnAccount, account::time_zone_submit)
         .post("/crm/profile/calendar", P::OwnAccount, account::calendar_submit)
+        .post(
+            "/crm/profile/contact-channel",
+            P::OwnAccount,
+            account::contact_channel_submit,
+        )
         .get("/crm/password", P::OwnAccount, account::password_form)
         .post("/crm/password", P::OwnAccount, account::password_submit)
         .get("/crm/sessions", P::OwnAccount, account::sessions)
@@ -123,6 +129,11 @@ pub fn routes() -> Routes {
             P::CustomersRead,
             crate::installation::certificate,
         )
+        .get("/crm/device-types", P::CustomersRead, device_types::list)
+        .get("/crm/device-types/new", P::PlansManage, device_types::new_form)
+        .post("/crm/device-types", P::PlansManage, device_types::create)
+        .get("/crm/device-types/{id}", P::PlansManage, device_types::edit_form)
+        .post("/crm/device-types/{id}", P::PlansManage, device_types::update)
         .get("/crm/transfers", P::DevicesManage, crate::transfers::queue)
         .post(
             "/crm/transfers/{id}/approve",

@@ -30,6 +30,20 @@ pub struct ProfilePage {
     f: FormState,
     can_edit_phone: bool,
     prefix: &'static str,
+    /// The ways one may choose to be told (WhatsApp only when it is configured).
+    contact_channels: Vec<(String, String)>,
+}
+
+fn contact_channels(app: &App, c: &Chrome) -> Vec<(String, String)> {
+    use kabinet_core::notify::ContactChannel;
+    std::iter::once((String::new(), c.t("contact-channel-default")))
+        .chain(
+            ContactChannel::ALL
+                .iter()
+                .filter(|ch| **ch != ContactChannel::Whatsapp || app.channels.offers_whatsapp())
+                .map(|ch| (ch.as_str().to_owned(), c.tk("channel-", ch))),
+        )
+        .collect()
 }
 
 pub async fn profile(State(app): State<App>, ctx: Ctx, Query(q): Query<OkQuery>) -> WebResult<Response> {
@@ -40,10 +54,16 @@ pub async fn profile(State(app): State<App>, ctx: Ctx, Query(q): Query<OkQuery>)
     let f = FormState::empty()
         .with_value("phone", me.phone.clone().unwrap_or_default())
         .with_value("time_zone", me.time_zone.clone().unwrap_or_default())
-        .with_value("calendar", me.calendar.map(|c| c.as_str()).unwrap_or_default());
+        .with_value("calendar", me.calendar.map(|c| c.as_str()).unwrap_or_default())
+        .with_value(
+            "contact_channel",
+            me.contact_channel.map(|c| c.as_str()).unwrap_or_default(),
+        );
     let path = format!("{}/profile", prefix(&ctx));
+    let c = Chrome::new(&ctx.0, &path, &app.config.display_time_zone).with_flash(q.ok.as_deref());
     Ok(ProfilePage {
-        c: Chrome::new(&ctx.0, &path, &app.config.display_time_zone).with_flash(q.ok.as_deref()),
+        contact_channels: contact_channels(&app, &c),
+        c,
         me,
         f,
         can_edit_phone,
@@ -52,28 +72,49 @@ pub async fn profile(State(app): State<App>, ctx: Ctx, Query(q): Query<OkQuery>)
     .into_response())
 }
 
+/// A reading or contact setting of one's own, each with its own form on the profile page.
+enum Setting {
+    TimeZone,
+    Calendar,
+    ContactChannel,
+}
+
+/// Saves one setting from its form; refused, the profile again with the error beside it.
+async fn save_setting(app: &App, ctx: &Ctx, form: &FormData, setting: Setting) -> WebResult<Response> {
+    let (who, actor) = (ctx.user()?, ctx.actor()?);
+    let (field, flash) = match setting {
+        Setting::TimeZone => ("time_zone", "time-zone-saved"),
+        Setting::Calendar => ("calendar", "calendar-saved"),
+        Setting::ContactChannel => ("contact_channel", "contact-channel-saved"),
+    };
+    let typed = form.required(field)?;
+    let saved = match setting {
+        Setting::TimeZone => users::set_own_time_zone(app, who, &actor, typed).await,
+        Setting::Calendar => users::set_own_calendar(app, who, &actor, typed).await,
+        Setting::ContactChannel => users::set_own_contact_channel(app, who, &actor, typed).await,
+    };
+    match saved {
+        Ok(_) => Ok(Redirect::to(&format!("{}/profile?ok={flash}", prefix(ctx))).into_response()),
+        Err(e) => profile_refused(app, ctx, form, e).await,
+    }
+}
+
 /// `POST /profile/time-zone` and `/crm/profile/time-zone`: the zone the reader's times are
 /// shown in.
 pub async fn time_zone_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
-    let who = ctx.user()?;
-    let typed = form.required("time_zone")?;
-    let path = format!("{}/profile", prefix(&ctx));
-    match users::set_own_time_zone(&app, who, &ctx.actor()?, typed).await {
-        Ok(_) => Ok(Redirect::to(&format!("{path}?ok=time-zone-saved")).into_response()),
-        Err(e) => profile_refused(&app, &ctx, &form, e).await,
-    }
+    save_setting(&app, &ctx, &form, Setting::TimeZone).await
 }
 
 /// `POST /profile/calendar` and `/crm/profile/calendar`: the calendar the reader's dates are
 /// written in; blank returns to the language's.
 pub async fn calendar_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
-    let who = ctx.user()?;
-    let typed = form.required("calendar")?;
-    let path = format!("{}/profile", prefix(&ctx));
-    match users::set_own_calendar(&app, who, &ctx.actor()?, typed).await {
-        Ok(_) => Ok(Redirect::to(&format!("{path}?ok=calendar-saved")).into_response()),
-        Err(e) => profile_refused(&app, &ctx, &form, e).await,
-    }
+    save_setting(&app, &ctx, &form, Setting::Calendar).await
+}
+
+/// `POST /profile/contact-channel` and `/crm/profile/contact-channel`: how the reader prefers
+/// to be told about their account (SMS, WhatsApp, e-mail).
+pub async fn contact_channel_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
+    save_setting(&app, &ctx, &form, Setting::ContactChannel).await
 }
 
 /// The profile page again with a setting's form refused beside its field.
@@ -85,10 +126,12 @@ async fn profile_refused(app: &App, ctx: &Ctx, form: &FormData, e: kabinet_app::
         kabinet_core::access::allows(Some(who.role), kabinet_core::access::Permission::CabinetEditContacts);
     let f = FormState::from_data(form).with_errors(ctx.0.lang, &errors);
     let path = format!("{}/profile", prefix(ctx));
+    let c = Chrome::new(&ctx.0, &path, &app.config.display_time_zone);
     Ok(with_status(
         StatusCode::UNPROCESSABLE_ENTITY,
         ProfilePage {
-            c: Chrome::new(&ctx.0, &path, &app.config.display_time_zone),
+            contact_channels: contact_channels(app, &c),
+            c,
             me,
             f,
             can_edit_phone,
@@ -102,21 +145,7 @@ pub async fn phone_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> W
     let phone = form.required("phone")?;
     match users::update_own_phone(&app, who, &ctx.actor()?, phone).await {
         Ok(_) => Ok(Redirect::to("/profile?ok=phone-saved").into_response()),
-        Err(e) => {
-            let errors = field_errors(e)?;
-            let me = users::get(&app, who.user_id).await?;
-            let f = FormState::from_data(&form).with_errors(ctx.0.lang, &errors);
-            Ok(with_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                ProfilePage {
-                    c: Chrome::new(&ctx.0, "/profile", &app.config.display_time_zone),
-                    me,
-                    f,
-                    can_edit_phone: true,
-                    prefix: "",
-                },
-            ))
-        }
+        Err(e) => profile_refused(&app, &ctx, &form, e).await,
     }
 }
 

@@ -140,7 +140,7 @@ async fn topup_page(app: &App, ctx: &Ctx, f: crate::form::FormState) -> WebResul
 /// origin; browsers apply the page's `form-action` to that redirect, so this page allows the
 /// bank: any https origin (YooKassa's confirmation pages move between its domains), and the
 /// gateway's own address when it is plain http (the demo bank).
-fn with_bank_form_action(app: &App, page: impl IntoResponse) -> Response {
+pub(crate) fn with_bank_form_action(app: &App, page: impl IntoResponse) -> Response {
     let mut res = page.into_response();
     let mut sources = String::from("'self' https:");
     let base = &app.config.gateway.base_url;
@@ -236,6 +236,15 @@ pub async fn topup_submit(State(app): State<App>, ctx: Ctx, form: crate::extract
 /// Back from the bank's page: settle with the gateway and show the receipt.
 pub async fn payment_return(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
     let p = kabinet_app::billing::topup::after_return(&app, ctx.user()?, path_id(&id)?).await?;
+    // A renewal's payment leads back to the device it renews.
+    if let Some(device) = kabinet_app::assets::renewal::device_of_payment(&app, p.id).await? {
+        let flash = match p.status {
+            PaymentStatus::Succeeded => "renewal-paid",
+            PaymentStatus::Pending => "renewal-pending",
+            PaymentStatus::Canceled => "renewal-not-paid",
+        };
+        return Ok(Redirect::to(&format!("/devices/{device}?ok={flash}#renewal-{device}")).into_response());
+    }
     // Only money received has a receipt; a payment not completed says so on its own page.
     Ok(match p.status {
         PaymentStatus::Succeeded => Redirect::to(&format!("/payments/{}/receipt?ok=payment-succeeded", p.id)),

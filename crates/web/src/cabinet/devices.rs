@@ -46,6 +46,8 @@ pub struct DevicePage {
     may_sign: bool,
     transfers: Vec<kabinet_app::assets::transfers::Transfer>,
     transfer_form: FormState,
+    renewal: kabinet_app::assets::renewal::Offer,
+    renewal_form: FormState,
 }
 
 impl DevicePage {
@@ -56,15 +58,21 @@ impl DevicePage {
     }
 }
 
-/// The device's page; `installation_form` and `transfer_form` are those forms as typed when
-/// one was refused.
+/// The forms of a device's page as typed, the one refused filled in.
+#[derive(Default)]
+pub(crate) struct DeviceForms {
+    pub installation: FormState,
+    pub transfer: FormState,
+    pub renewal: FormState,
+}
+
+/// The device's page, with its forms as typed when one was refused.
 pub(crate) async fn device_page(
     app: &App,
     ctx: &Ctx,
     id: i64,
     flash: Option<&str>,
-    installation_form: FormState,
-    transfer_form: FormState,
+    forms: DeviceForms,
 ) -> WebResult<DevicePage> {
     let who = ctx.user()?;
     let c = Chrome::new(&ctx.0, "/devices", &app.config.display_time_zone).with_flash(flash);
@@ -73,10 +81,29 @@ pub(crate) async fn device_page(
         c,
         d: devices::get_visible(app, who, id).await?,
         history: lifecycle::history(app, who, id).await?,
-        installation: crate::installation::panel(app, ctx, id, &format!("/devices/{id}"), installation_form).await?,
+        installation: crate::installation::panel(app, ctx, id, &format!("/devices/{id}"), forms.installation).await?,
         transfers: kabinet_app::assets::transfers::of_device(app, who, id).await?,
-        transfer_form,
+        transfer_form: forms.transfer,
+        renewal: kabinet_app::assets::renewal::offer(app, who, id).await?,
+        renewal_form: forms.renewal,
     })
+}
+
+/// The device's page answered to a refused form, the form shown again as typed with its
+/// errors (`status`: 422 for fields, the refusal's own otherwise); its renewal form is answered
+/// with the bank's page, so the page allows it.
+pub(crate) async fn refused_page(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    forms: DeviceForms,
+    status: axum::http::StatusCode,
+) -> WebResult<Response> {
+    let page = device_page(app, ctx, id, None, forms).await?;
+    Ok(super::billing::with_bank_form_action(
+        app,
+        crate::form::with_status(status, page),
+    ))
 }
 
 pub async fn page(
@@ -86,11 +113,9 @@ pub async fn page(
     Query(q): Query<OkQuery>,
 ) -> WebResult<Response> {
     let id = path_id(&id)?;
-    Ok(
-        device_page(&app, &ctx, id, q.ok.as_deref(), FormState::empty(), FormState::empty())
-            .await?
-            .into_response(),
-    )
+    let page = device_page(&app, &ctx, id, q.ok.as_deref(), DeviceForms::default()).await?;
+    // Its renewal form is answered with the bank's page.
+    Ok(super::billing::with_bank_form_action(&app, page))
 }
 
 #[derive(Template, WebTemplate)]

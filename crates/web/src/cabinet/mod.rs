@@ -8,6 +8,7 @@ pub(crate) mod devices;
 mod logins;
 mod payment_forms;
 mod recovery;
+mod renewal;
 mod services;
 pub(crate) mod tokens;
 
@@ -84,6 +85,10 @@ pub fn routes() -> Routes {
             crate::installation::sign,
         )
         .post("/devices/{id}/transfer", P::DevicesConfirm, crate::transfers::request)
+        .get("/renewal", P::CabinetView, renewal::page)
+        .post("/devices/{id}/renew", P::DevicesConfirm, renewal::renew)
+        .post("/devices/{id}/pay-per-case", P::DevicesConfirm, renewal::pay_per_case)
+        .post("/devices/{id}/cancel", P::DevicesConfirm, renewal::cancel)
         .get("/my-details", P::CabinetView, devices::details)
         .post(
             "/services/{id}/confirm-legal",
@@ -123,6 +128,11 @@ pub fn routes() -> Routes {
         .post("/profile/phone", P::CabinetEditContacts, account::phone_submit)
         .post("/profile/time-zone", P::OwnAccount, account::time_zone_submit)
         .post("/profile/calendar", P::OwnAccount, account::calendar_submit)
+        .post(
+            "/profile/contact-channel",
+            P::OwnAccount,
+            account::contact_channel_submit,
+        )
         .get("/password", P::OwnAccount, account::password_form)
         .post("/password", P::OwnAccount, account::password_submit)
         .get("/sessions", P::OwnAccount, account::sessions)

@@ -265,3 +265,43 @@ impl Web {
             .id
     }
 }
+
+impl Web {
+    /// The asset id of the device with `identifier`.
+    pub async fn device_id(&self, identifier: &str) -> i64 {
+        use kabinet_testkit::store::entities::device;
+        use kabinet_testkit::store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        device::Entity::find()
+            .filter(device::Column::Identifier.eq(identifier))
+            .one(&self.t.app.db.conn)
+            .await
+            .unwrap()
+            .unwrap_or_else(|| panic!("no device {identifier}"))
+            .asset_id
+    }
+
+    /// The demo on a real port with its payment gateway the fake YooKassa (on another port),
+    /// the gateway's notifications (signed with `key`) pointed back at it; returns the product,
+    /// the fake and the product's base URL.
+    pub async fn demo_with_gateway(db: Db, key: &str) -> (Web, kabinet_web::fakes::yookassa::FakeYooKassa, String) {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        let fake = kabinet_web::fakes::yookassa::FakeYooKassa::start(
+            "127.0.0.1:0",
+            format!("{base}/api/v1/gateway/yookassa?key={key}"),
+        )
+        .await
+        .unwrap();
+        let mut config = kabinet_testkit::config();
+        config.gateway.kind = kabinet_app::config::GatewayKind::Yookassa;
+        config.gateway.base_url = fake.base_url.clone();
+        config.gateway.shop_id = fake.shop_id.clone();
+        config.gateway.secret_key = fake.secret_key.clone();
+        config.gateway.notification_key = key.into();
+        config.gateway.notification_sources = vec!["127.0.0.1/32".into(), "::1/128".into()];
+        let w = Web::with_config(db, config).await;
+        kabinet_app::demo::load(&w.t.app).await.unwrap();
+        w.serve_on(listener);
+        (w, fake, base)
+    }
+}

@@ -30,6 +30,10 @@ kind_enum!(
     GatewayKind { None = "none", Yookassa = "yookassa" }
 );
 kind_enum!(
+    /// The external CRM the status changes of assets and tickets are sent to (`crm_sync.kind`).
+    CrmSyncKind { None = "none", Amocrm = "amocrm", Fake = "fake" }
+);
+kind_enum!(
     /// The company registry (`registry.kind`).
     RegistryKind { None = "none", Dadata = "dadata", Fake = "fake" }
 );
@@ -111,6 +115,8 @@ pub struct Config {
     pub requisites: Requisites,
     /// The company registry that fills counterparties in by INN (CRM-2).
     pub registry: RegistryConfig,
+    /// The external CRM kept up to date with assets and tickets (API-3).
+    pub crm_sync: CrmSyncConfig,
     /// The provider's own lists for customer cards (CRM-1).
     pub crm: CrmConfig,
     /// Licences and routers (AST-1, AST-2).
@@ -270,6 +276,34 @@ impl Default for RegistryConfig {
             kind: RegistryKind::None,
             base_url: "https://suggestions.dadata.ru".into(),
             token: String::new(),
+        }
+    }
+}
+
+/// The external CRM (API-3): amoCRM's API v4 at the account's address with a long-lived
+/// token; each asset and ticket becomes a lead there, each status change a note on it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CrmSyncConfig {
+    /// `none`, `amocrm`, or `fake` (kept in memory, for the demo and tests).
+    pub kind: CrmSyncKind,
+    /// The account's address, e.g. `https://example.amocrm.ru`.
+    pub base_url: String,
+    pub token: String,
+    /// The pipeline new leads go to; 0: the account's main one.
+    pub pipeline_id: i64,
+    /// The language notes are written in (`ru`, `en`, `fa`).
+    pub language: String,
+}
+
+impl Default for CrmSyncConfig {
+    fn default() -> Self {
+        CrmSyncConfig {
+            kind: CrmSyncKind::None,
+            base_url: String::new(),
+            token: String::new(),
+            pipeline_id: 0,
+            language: "ru".into(),
         }
     }
 }
@@ -474,6 +508,7 @@ impl Default for Config {
             gateway: GatewayConfig::default(),
             requisites: Requisites::default(),
             registry: RegistryConfig::default(),
+            crm_sync: CrmSyncConfig::default(),
             crm: CrmConfig::default(),
             assets: AssetsConfig::default(),
             support: SupportConfig::default(),

@@ -16,6 +16,7 @@ pub mod audit;
 pub mod billing;
 pub mod config;
 pub mod crm;
+pub mod crm_sync;
 pub mod customers;
 pub mod demo;
 pub mod desk;
@@ -51,6 +52,8 @@ pub struct App {
     pub gateway: Option<Arc<dyn billing::gateway::PaymentGateway>>,
     /// The company registry, when lookups by INN are configured.
     pub registry: Option<Arc<dyn crm::registry::CompanyRegistry>>,
+    /// The external CRM kept up to date with assets and tickets, when one is configured.
+    pub crm_sync: Option<Arc<dyn crm_sync::CrmAdapter>>,
     /// Commands to routers (AST-2).
     pub router: Arc<dyn assets::router::RouterControl>,
     /// Encrypts the secrets the product keeps (router API passwords).
@@ -62,8 +65,8 @@ pub struct App {
 }
 
 impl App {
-    /// The application over `db`; fails only when the secret key or the audit key cannot be
-    /// read or created.
+    /// The application over `db`; fails when the secret key or the audit key cannot be
+    /// read or created, or the external CRM's settings are incomplete.
     pub fn new(db: Db, config: Config, channels: notify::Channels) -> Result<App, String> {
         let secrets = Arc::new(secrets::SecretBox::for_config(&config.secret_key, &config.data_dir)?);
         let audit_keys = Arc::new(audit::keys::Keyring::for_config(
@@ -102,7 +105,9 @@ impl App {
                 "support.webhook_url is set without support.webhook_secret: events go out signed with an empty key"
             );
         }
+        let crm_sync = crm_sync::from_config(&config.crm_sync).map_err(|e| e.to_string())?;
         Ok(App {
+            crm_sync,
             secrets,
             audit_keys,
             calendars: Arc::default(),

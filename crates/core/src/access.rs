@@ -175,6 +175,8 @@ pub enum Permission {
     AuditRead,
     /// Read the outgoing message queue.
     OutboxRead,
+    /// Send a dead message again (after the cause was fixed: a CRM's token, a template).
+    OutboxReplay,
     /// Read accounts, ledgers, payments and plans (a partner only its own and its customers').
     BillingRead,
     /// Open accounts, set debt caps and thresholds, subscribe customers to plans.
@@ -286,6 +288,7 @@ pub const PERMISSION_TABLE: &[(Permission, &[Role])] = &[
     // Messages carry personal data of every customer (and, until delivered, codes and
     // passwords): administrators only (ADR 16).
     (Permission::OutboxRead, &[Role::Staff(S::Admin)]),
+    (Permission::OutboxReplay, &[Role::Staff(S::Admin)]),
     (
         Permission::BillingRead,
         &[

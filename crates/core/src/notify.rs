@@ -2,9 +2,11 @@
 
 string_enum!(
     /// The way a message leaves: to a person by e-mail, SMS or WhatsApp (a template message:
-    /// the body is a [`WhatsAppTemplate`] as JSON), or as an event for the external CRM (the
-    /// recipient is the URL, the subject the event name, the body its JSON).
-    Channel { Email => "email", Sms => "sms", Whatsapp => "whatsapp", Webhook => "webhook" }
+    /// the body is a [`WhatsAppTemplate`] as JSON), or as an event for an external system —
+    /// the signed webhook (the recipient is the URL, the subject the event name, the body its
+    /// JSON) or the CRM's own API (the recipient is the record's key, `asset:12` or
+    /// `ticket:7`, the subject the event, the body the event as JSON).
+    Channel { Email => "email", Sms => "sms", Whatsapp => "whatsapp", Webhook => "webhook", Crm => "crm" }
 );
 
 string_enum!(

@@ -5,6 +5,7 @@
 //! dropped afterwards. The [`both_databases!`] macro turns one test body into a SQLite and a
 //! PostgreSQL test.
 
+pub mod amocrm;
 pub mod dadata;
 pub mod routeros;
 pub mod smsru;

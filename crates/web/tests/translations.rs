@@ -148,6 +148,7 @@ fn every_key_in_use_exists_in_every_language() {
         "renewal-cancelled",
         "device-type-saved",
         "contact-channel-saved",
+        "outbox-replayed",
     ] {
         keys.push(format!("flash-{f}"));
     }

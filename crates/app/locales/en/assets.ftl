@@ -351,3 +351,5 @@ err-device-type-code-taken = This code is taken.
 err-device-type-checklist-empty = At least one item is needed.
 err-device-type-checklist-too-long = At most 20 items.
 err-device-type-service-months = From 1 to 120 months.
+crm-note-asset = { $title }: { $status }, service until { $ends }
+crm-note-ticket = { $title }: { $status }

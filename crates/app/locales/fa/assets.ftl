@@ -351,3 +351,5 @@ err-device-type-code-taken = این کد قبلاً ثبت شده است.
 err-device-type-checklist-empty = دست‌کم یک مورد لازم است.
 err-device-type-checklist-too-long = حداکثر ۲۰ مورد.
 err-device-type-service-months = از ۱ تا ۱۲۰ ماه.
+crm-note-asset = { $title }: { $status }، خدمات تا { $ends }
+crm-note-ticket = { $title }: { $status }

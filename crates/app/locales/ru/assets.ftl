@@ -351,3 +351,5 @@ err-device-type-code-taken = Такой код уже есть.
 err-device-type-checklist-empty = Нужен хотя бы один пункт.
 err-device-type-checklist-too-long = Не больше 20 пунктов.
 err-device-type-service-months = От 1 до 120 месяцев.
+crm-note-asset = { $title }: { $status }, сервис до { $ends }
+crm-note-ticket = { $title }: { $status }

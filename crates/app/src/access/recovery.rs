@@ -43,7 +43,7 @@ pub async fn request(app: &App, identifier: &str, channel: Channel, client: &Cli
         Channel::Sms => u.phone.clone(),
         Channel::Email => u.email.clone(),
         // Codes go to a person, never to a system; WhatsApp would need a template per code.
-        Channel::Webhook | Channel::Whatsapp => None,
+        Channel::Webhook | Channel::Crm | Channel::Whatsapp => None,
     };
     let Some(destination) = destination else {
         return Ok(());

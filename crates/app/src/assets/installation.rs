@@ -325,6 +325,7 @@ pub async fn sign(
         json!({"confirmation_id": c.id, "content_hash": hash}),
     )
     .await?;
+    crate::crm_sync::asset_changed(app, &txn, d.id, "asset.activated").await?;
     txn.commit().await?;
     let signed = ConfirmationRow::find_by_id(c.id)
         .one(&app.db.conn)

@@ -131,6 +131,7 @@ pub async fn change_status(
         json!({"from": a.status, "to": to, "reason": reason}),
     )
     .await?;
+    crate::crm_sync::asset_changed(app, &txn, a.id, "asset.status_changed").await?;
     txn.commit().await?;
     Ok(())
 }
@@ -352,6 +353,14 @@ async fn expire(app: &App, today: NaiveDate) -> AppResult<u64> {
         let notices: Vec<(&asset::Model, NaiveDate)> =
             moved.iter().filter_map(|a| a.ends_on.map(|end| (a, end))).collect();
         notify(&txn, &notices, 0).await?;
+        let now_moved: Vec<asset::Model> = moved
+            .iter()
+            .map(|a| asset::Model {
+                status: AssetStatus::Expired,
+                ..a.clone()
+            })
+            .collect();
+        crate::crm_sync::assets_changed(app, &txn, &now_moved, "asset.expired").await?;
         expired += moved.len() as u64;
         txn.commit().await?;
     }

@@ -299,6 +299,7 @@ pub async fn choose_pay_per_case(app: &App, actor: &Actor, who: &Identity, asset
     )
     .await?;
     audit::record(&txn, actor, "device.pay-per-case", "asset", Some(asset_id), json!({})).await?;
+    crate::crm_sync::asset_changed(app, &txn, asset_id, "asset.pay_per_case").await?;
     txn.commit().await?;
     devices::get_visible(app, who, asset_id).await
 }
@@ -321,6 +322,7 @@ pub async fn cancel(app: &App, actor: &Actor, who: &Identity, asset_id: i64) -> 
     )
     .await?;
     audit::record(&txn, actor, "device.cancel", "asset", Some(asset_id), json!({})).await?;
+    crate::crm_sync::asset_changed(app, &txn, asset_id, "asset.cancelled").await?;
     txn.commit().await?;
     devices::get_visible(app, who, asset_id).await
 }
@@ -406,6 +408,7 @@ pub async fn device_of_payment(app: &App, payment_id: i64) -> AppResult<Option<i
 /// Called in the transaction that credits `payment` on `today` (the product's zone): renews
 /// the device its order is for, once.
 pub(crate) async fn on_credited<C: ConnectionTrait>(
+    app: &App,
     txn: &C,
     actor: &Actor,
     payment: &payment::Model,
@@ -490,7 +493,7 @@ pub(crate) async fn on_credited<C: ConnectionTrait>(
         json!({"order_id": o.id, "years": o.years, "until": until, "entry_id": posted.entry().id}),
     )
     .await?;
-    Ok(())
+    crate::crm_sync::asset_changed(app, txn, a.id, "asset.renewed").await
 }
 
 /// Closes the order of a payment that will never be paid (cancelled at the bank, or refused by

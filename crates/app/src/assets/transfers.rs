@@ -320,6 +320,7 @@ pub async fn approve(app: &App, actor: &Actor, who: &Identity, id: i64) -> AppRe
         json!({"transfer_id": t.id, "from_customer_id": from.id, "to_customer_id": to_customer, "login": login}),
     )
     .await?;
+    crate::crm_sync::asset_changed(app, &txn, a.id, "asset.transferred").await?;
     txn.commit().await?;
     app.worker_wake.notify_one();
     get(app, t.id).await

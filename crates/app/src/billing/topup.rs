@@ -391,7 +391,7 @@ async fn credit(app: &App, actor: &Actor, ours: &payment::Model, saved_method: O
         super::cards::attach_card(&txn, actor, ours.account_id, method).await?;
     }
     let today = super::run::today_for(None, &app.config.display_time_zone);
-    crate::assets::renewal::on_credited(&txn, actor, ours, today).await?;
+    crate::assets::renewal::on_credited(app, &txn, actor, ours, today).await?;
     txn.commit().await?;
     Ok(Outcome::Credited(ours.id))
 }

@@ -59,7 +59,7 @@ pub(crate) async fn warn_low_balance<C: ConnectionTrait>(
                 let t = WhatsAppTemplate::new(WHATSAPP_TEMPLATE, lang.code(), &parameters, text);
                 (None, serde_json::to_string(&t).unwrap_or_default())
             }
-            Channel::Sms | Channel::Webhook => (None, text),
+            Channel::Sms | Channel::Webhook | Channel::Crm => (None, text),
         };
         OutgoingMessage {
             channel,

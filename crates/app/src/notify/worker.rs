@@ -66,6 +66,7 @@ pub async fn run_once(app: &App) -> AppResult<RoundReport> {
                     .send(&m.recipient, secret, event, m.id, &m.body)
                     .await
             }
+            "crm" => crate::crm_sync::deliver(app, &m.recipient, &m.body).await,
             other => Err(DeliveryError::Permanent(format!("unknown channel {other}"))),
         };
         let attempts = m.attempts;
@@ -256,6 +257,54 @@ pub async fn list(
         page: page.max(1),
         per_page,
     })
+}
+
+/// Sends a dead message again: back to the queue with its tries counted afresh, audited. A
+/// message whose secret was already removed (a code, a password) is not sent masked: a new
+/// one is asked for instead.
+pub async fn replay(app: &App, actor: &crate::access::Actor, who: &Identity, id: i64) -> AppResult<()> {
+    who.require(&[Permission::OutboxReplay])?;
+    let m = OutboxMessage::find_by_id(id)
+        .one(&app.db.conn)
+        .await?
+        .ok_or(crate::AppError::NotFound)?;
+    if m.status != kabinet_core::notify::OutboxStatus::Dead {
+        return Err(crate::AppError::Conflict(kabinet_core::ErrorCode::OutboxNotDead));
+    }
+    if m.body.contains(super::outbox::MASK) {
+        return Err(crate::AppError::Conflict(kabinet_core::ErrorCode::OutboxSecretGone));
+    }
+    let txn = app.db.write().await?;
+    let now = kabinet_store::now();
+    let moved = OutboxMessage::update_many()
+        .col_expr(
+            outbox_message::Column::Status,
+            sea_orm::sea_query::Expr::value(kabinet_core::notify::OutboxStatus::Pending),
+        )
+        .col_expr(outbox_message::Column::Attempts, sea_orm::sea_query::Expr::value(0))
+        .col_expr(
+            outbox_message::Column::NextAttemptAt,
+            sea_orm::sea_query::Expr::value(now),
+        )
+        .filter(outbox_message::Column::Id.eq(id))
+        .filter(outbox_message::Column::Status.eq(kabinet_core::notify::OutboxStatus::Dead))
+        .exec(&txn)
+        .await?;
+    if moved.rows_affected == 0 {
+        return Err(crate::AppError::Conflict(kabinet_core::ErrorCode::OutboxNotDead));
+    }
+    crate::audit::record(
+        &txn,
+        actor,
+        "outbox.replay",
+        "outbox_message",
+        Some(id),
+        serde_json::json!({"channel": m.channel, "recipient": m.recipient, "last_error": m.last_error}),
+    )
+    .await?;
+    txn.commit().await?;
+    app.worker_wake.notify_one();
+    Ok(())
 }
 
 /// The outbox list counts up to this many messages and then says "more than".

@@ -1,6 +1,6 @@
 //! What the outside hears of a ticket (SUP-5): the customer by e-mail or SMS, as they chose
-//! on the ticket, and an external CRM through the signed webhook when one is configured. Both
-//! are queued in the outbox inside the change's transaction.
+//! on the ticket, and an external CRM — through its API (`crm_sync`) and through the signed
+//! webhook, each when configured. All are queued in the outbox inside the change's transaction.
 
 use kabinet_store::ConnectionTrait;
 use kabinet_store::entities::customer::Entity as Customer;
@@ -21,6 +21,7 @@ pub async fn publish<C: ConnectionTrait>(
     event: &str,
     details: serde_json::Value,
 ) -> AppResult<()> {
+    crate::crm_sync::ticket_changed(app, txn, t, event).await?;
     let url = app.config.support.webhook_url.trim();
     if url.is_empty() {
         return Ok(());

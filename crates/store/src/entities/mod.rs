@@ -11,6 +11,7 @@ pub mod audit_record;
 pub mod autopay_rule;
 pub mod business_calendar;
 pub mod counterparty;
+pub mod crm_link;
 pub mod customer;
 pub mod customer_comment;
 pub mod device;

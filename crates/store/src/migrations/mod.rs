@@ -30,6 +30,7 @@ mod m0024_installation_confirmations;
 mod m0025_ownership_transfers;
 mod m0026_renewals;
 mod m0027_contact_channel;
+mod m0028_crm_links;
 
 pub struct Migrator;
 
@@ -64,6 +65,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0025_ownership_transfers::Migration),
             Box::new(m0026_renewals::Migration),
             Box::new(m0027_contact_channel::Migration),
+            Box::new(m0028_crm_links::Migration),
         ]
     }
 }

@@ -253,5 +253,6 @@ pub fn routes() -> Routes {
         .post("/crm/plans", P::PlansManage, billing::plans_create)
         .get("/crm/audit", P::AuditRead, audit::log)
         .get("/crm/outbox", P::OutboxRead, outbox::list)
+        .post("/crm/outbox/{id}/replay", P::OutboxReplay, outbox::replay)
         .get("/crm/demo-inbox", P::OutboxRead, outbox::demo_inbox)
 }

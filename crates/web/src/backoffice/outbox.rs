@@ -22,6 +22,7 @@ pub struct OutboxQuery {
     channel: Option<String>,
     recipient: Option<String>,
     page: Option<crate::paging::PageNumber>,
+    ok: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]
@@ -86,7 +87,7 @@ pub async fn list(State(app): State<App>, ctx: Ctx, Query(q): Query<OutboxQuery>
     let query = form_urlencoded::Serializer::new(String::new())
         .extend_pairs(pairs)
         .finish();
-    let c = Chrome::new(&ctx.0, "/crm/outbox", &app.config.display_time_zone);
+    let c = Chrome::new(&ctx.0, "/crm/outbox", &app.config.display_time_zone).with_flash(q.ok.as_deref());
     let all = (String::new(), c.t("all"));
     Ok(OutboxPage {
         statuses: std::iter::once(all.clone())
@@ -106,4 +107,15 @@ pub async fn list(State(app): State<App>, ctx: Ctx, Query(q): Query<OutboxQuery>
         base: format!("/crm/outbox?{query}{}", if query.is_empty() { "" } else { "&" }),
     }
     .into_response())
+}
+
+/// `POST /crm/outbox/{id}/replay`: a dead message back to the queue.
+pub async fn replay(
+    State(app): State<App>,
+    ctx: Ctx,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> WebResult<Response> {
+    let id = crate::http::path_id(&id)?;
+    worker::replay(&app, &ctx.actor()?, ctx.user()?, id).await?;
+    Ok(axum::response::Redirect::to("/crm/outbox?status=dead&ok=outbox-replayed").into_response())
 }

@@ -353,3 +353,5 @@ err-device-type-checklist-too-long = At most 20 items.
 err-device-type-service-months = From 1 to 120 months.
 crm-note-asset = { $title }: { $status }, service until { $ends }
 crm-note-ticket = { $title }: { $status }
+device-type-col-months = Service, months
+device-type-col-items = Installation items

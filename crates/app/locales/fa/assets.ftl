@@ -353,3 +353,5 @@ err-device-type-checklist-too-long = حداکثر ۲۰ مورد.
 err-device-type-service-months = از ۱ تا ۱۲۰ ماه.
 crm-note-asset = { $title }: { $status }، خدمات تا { $ends }
 crm-note-ticket = { $title }: { $status }
+device-type-col-months = خدمات، ماه
+device-type-col-items = موارد نصب

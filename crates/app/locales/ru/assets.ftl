@@ -353,3 +353,5 @@ err-device-type-checklist-too-long = Не больше 20 пунктов.
 err-device-type-service-months = От 1 до 120 месяцев.
 crm-note-asset = { $title }: { $status }, сервис до { $ends }
 crm-note-ticket = { $title }: { $status }
+device-type-col-months = Сервис, мес.
+device-type-col-items = Пунктов при установке

@@ -243,6 +243,30 @@ async fn pay_per_case_and_cancel(db: Db) {
         .post_form(&format!("/devices/{id}/pay-per-case"), Some(&other), &[])
         .await;
     assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+    let their_offer = w
+        .session_json("GET", &format!("/api/v1/devices/{id}/renewal"), &other, json!({}))
+        .await;
+    assert_eq!(
+        their_offer.status,
+        StatusCode::NOT_FOUND,
+        "another customer's device over the API"
+    );
+    let their_choice = w
+        .session_json(
+            "POST",
+            &format!("/api/v1/devices/{id}/renewal"),
+            &other,
+            json!({"choice": "renew", "years": 1}),
+        )
+        .await;
+    assert_eq!(their_choice.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        w.session_json("GET", "/api/v1/crm/device-types", &other, json!({}))
+            .await
+            .status,
+        StatusCode::FORBIDDEN,
+        "the catalogue's API is the back office's"
+    );
     let viewer = w.session_for("vector.view").await;
     assert_eq!(
         w.post_form(&format!("/devices/{id}/cancel"), Some(&viewer), &[])

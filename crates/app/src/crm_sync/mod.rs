@@ -63,9 +63,9 @@ pub fn from_config(config: &crate::config::CrmSyncConfig) -> anyhow::Result<Opti
     })
 }
 
-/// What changed, for [`queue`]: the record, its title, status and the note's text key with
+/// What changed: the record, its title, status and the note's text key with
 /// its arguments.
-pub struct Change<'a> {
+struct Change<'a> {
     pub event: &'a str,
     pub record: String,
     pub title: String,
@@ -75,16 +75,9 @@ pub struct Change<'a> {
     pub note_args: Vec<(&'static str, String)>,
 }
 
-/// Queues a change for the CRM in the caller's transaction, when one is configured.
-pub async fn queue<C: ConnectionTrait>(app: &App, txn: &C, change: Change<'_>) -> AppResult<()> {
-    if app.crm_sync.is_none() {
-        return Ok(());
-    }
-    queue_many(app, txn, vec![change]).await
-}
-
-/// [`queue`] for many changes at once (the daily sweep's expiries), in one statement per 500.
-pub async fn queue_many<C: ConnectionTrait>(app: &App, txn: &C, changes: Vec<Change<'_>>) -> AppResult<()> {
+/// Queues changes for the CRM in the caller's transaction, when one is configured (the daily
+/// sweep's expiries many at once, in one statement per 500).
+async fn queue<C: ConnectionTrait>(app: &App, txn: &C, changes: Vec<Change<'_>>) -> AppResult<()> {
     if app.crm_sync.is_none() || changes.is_empty() {
         return Ok(());
     }
@@ -163,7 +156,7 @@ pub async fn assets_changed<C: ConnectionTrait>(
             }
         })
         .collect();
-    queue_many(app, txn, changes).await
+    queue(app, txn, changes).await
 }
 
 /// [`assets_changed`] for one asset by its id.
@@ -202,7 +195,7 @@ pub async fn ticket_changed<C: ConnectionTrait>(
         ],
         title,
     };
-    queue_many(app, txn, vec![change]).await
+    queue(app, txn, vec![change]).await
 }
 
 /// Delivers one queued event (the worker's `crm` channel): to the record already linked, or

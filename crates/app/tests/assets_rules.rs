@@ -665,8 +665,112 @@ async fn routers_over_the_routeros_api(db: Db) {
     let _ = NaiveDate::MIN;
 }
 
+/// Many devices written at once (the import's statement): every device gets its asset, its
+/// devices row and its first history entry with the importer and the reason; a batch with an
+/// identifier the register has fails with the unique index's error and writes nothing.
+async fn devices_written_in_bulk(db: Db) {
+    use kabinet_core::assets::devices::IdentifierKind;
+    use kabinet_core::assets::{AssetKind, AssetStatus};
+    use kabinet_store::devices::{NewDevice, Registration, insert_many};
+    use kabinet_store::entities::{asset_event, device, device_type};
+    use sea_orm::TransactionTrait;
+
+    let t = setup(db).await;
+    let conn = &t.app.db.conn;
+    let customer_id = kabinet_store::entities::customer::Entity::find()
+        .filter(kabinet_store::entities::customer::Column::ContractNumber.eq("KB-2026-0005"))
+        .one(conn)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let type_id = device_type::Entity::find().one(conn).await.unwrap().unwrap().id;
+    let row = |i: usize| NewDevice {
+        customer_id,
+        status: if i % 2 == 0 {
+            AssetStatus::Active
+        } else {
+            AssetStatus::Suspended
+        },
+        key_id: format!("d-bulk{i:05}"),
+        started_on: NaiveDate::from_ymd_opt(2026, 6, 1).unwrap(),
+        ends_on: NaiveDate::from_ymd_opt(2027, 6, 1),
+        device_type_id: type_id,
+        brand: "Zolal «Plus» 'x'".into(),
+        model: format!("RO-{i}"),
+        identifier_kind: IdentifierKind::Serial,
+        identifier: format!("BULK-{i:05}"),
+        operator_name: (i % 3 == 0).then(|| "Оператор".to_owned()),
+        installed_on: (i % 2 == 0).then(|| NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()),
+        warranty_ends_on: None,
+    };
+    // More than one statement's batch on either database.
+    let rows: Vec<NewDevice> = (0..5_100).map(row).collect();
+    let by = Registration {
+        actor_user_id: None,
+        reason: "import",
+        at: kabinet_store::now(),
+    };
+    let txn = conn.begin().await.unwrap();
+    insert_many(&txn, &rows, by).await.unwrap();
+    txn.commit().await.unwrap();
+
+    let written = device::Entity::find()
+        .filter(device::Column::Identifier.starts_with("BULK-"))
+        .find_also_related(asset::Entity)
+        .all(conn)
+        .await
+        .unwrap();
+    assert_eq!(written.len(), 5_100);
+    let (d, a) = written.iter().find(|(d, _)| d.identifier == "BULK-00003").unwrap();
+    let a = a.as_ref().unwrap();
+    assert_eq!(
+        (a.kind, a.status, a.customer_id),
+        (AssetKind::Device, AssetStatus::Suspended, customer_id)
+    );
+    assert_eq!(a.key_id, "d-bulk00003");
+    assert_eq!(a.ends_on, NaiveDate::from_ymd_opt(2027, 6, 1));
+    assert_eq!((d.brand.as_str(), d.model.as_str()), ("Zolal «Plus» 'x'", "RO-3"));
+    assert_eq!(d.operator_name.as_deref(), Some("Оператор"));
+    assert_eq!(d.installed_on, None);
+    let events = asset_event::Entity::find()
+        .filter(asset_event::Column::AssetId.is_in(written.iter().map(|(d, _)| d.asset_id)))
+        .all(conn)
+        .await
+        .unwrap();
+    assert_eq!(events.len(), 5_100);
+    assert!(events.iter().all(|e| e.from_status.is_none() && e.reason == "import"));
+    assert!(events.iter().any(|e| e.to_status == AssetStatus::Suspended));
+
+    // One identifier already registered: the batch fails as a whole.
+    let again = vec![
+        NewDevice {
+            key_id: "d-bulkx0001".into(),
+            identifier: "BULK-NEW".into(),
+            ..row(1)
+        },
+        NewDevice {
+            key_id: "d-bulkx0002".into(),
+            ..row(2)
+        },
+    ];
+    let txn = conn.begin().await.unwrap();
+    let err = insert_many(&txn, &again, by).await.unwrap_err();
+    assert!(kabinet_store::is_unique_violation(&err), "{err}");
+    txn.rollback().await.unwrap();
+    assert_eq!(
+        device::Entity::find()
+            .filter(device::Column::Identifier.eq("BULK-NEW"))
+            .count(conn)
+            .await
+            .unwrap(),
+        0
+    );
+}
+
 both_databases!(
     licences_are_billed_and_a_partner_has_one_demo,
+    devices_written_in_bulk,
     link_split_and_delete,
     guests_and_the_verification_steps,
     routers_over_the_routeros_api,

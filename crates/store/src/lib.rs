@@ -6,6 +6,7 @@
 
 pub mod audit;
 pub mod db;
+pub mod devices;
 pub mod documents;
 pub mod entities;
 pub mod guests;

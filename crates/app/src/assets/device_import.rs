@@ -8,23 +8,21 @@
 use std::collections::{HashMap, HashSet};
 
 use kabinet_core::access::Permission;
+use kabinet_core::assets::AssetStatus;
 use kabinet_core::assets::device_import::{self as rules, Header, ImportColumn};
 use kabinet_core::assets::devices::IdentifierKind;
-use kabinet_core::assets::{AssetKind, AssetStatus, Verification};
-use kabinet_store::entities::asset::{self, Entity as Asset};
-use kabinet_store::entities::asset_event::{self, Entity as AssetEvent};
+use kabinet_store::devices::NewDevice as NewDeviceRow;
 use kabinet_store::entities::customer::{self, Entity as Customer};
 use kabinet_store::entities::device::{self, Entity as DeviceRow};
 use kabinet_store::entities::device_type::{self, Entity as DeviceType};
-use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use serde_json::json;
 
 use super::devices::{Checked, NewDevice, check_fields, device_key_id};
 use crate::access::{Actor, Identity};
 use crate::{App, AppError, AppResult};
 
-/// How many rows one statement writes or looks up: well inside both databases' limits on
-/// bound values (a device row binds 14).
+/// How many values one lookup binds: well inside both databases' limits.
 const BATCH: usize = 500;
 
 /// Most problems a report lists; past this it says how many more there were.
@@ -347,8 +345,8 @@ async fn taken_in_register(app: &App, pending: &[Pending], problems: &mut Vec<Ro
     Ok(())
 }
 
-/// Writes every device in one transaction, a batch of rows per statement: the assets, their
-/// ids read back by their key ids, the devices and their first history entries.
+/// Writes every device in one transaction: the assets, the devices and their first history
+/// entries, many rows a statement (see `kabinet_store::devices`).
 async fn write(
     app: &App,
     actor: &Actor,
@@ -357,82 +355,47 @@ async fn write(
     buyers: &HashMap<String, Buyer>,
 ) -> AppResult<usize> {
     let txn = app.db.write().await?;
-    let now = kabinet_store::now();
     let today = crate::billing::run::today_for(None, &app.config.display_time_zone);
-    for chunk in pending.chunks(BATCH) {
-        let keys: Vec<String> = chunk.iter().map(|_| device_key_id()).collect();
-        Asset::insert_many(chunk.iter().zip(&keys).map(|(p, key)| asset::ActiveModel {
-            customer_id: Set(match buyers.get(&p.customer) {
-                Some(Buyer::One(id)) => *id,
-                _ => 0,
-            }),
-            site_id: Set(None),
-            kind: Set(AssetKind::Device),
-            status: Set(p.status),
-            is_demo: Set(false),
-            modules: Set("[]".into()),
-            key_id: Set(key.clone()),
-            key_hash: Set(String::new()),
-            verification: Set(Verification::None),
-            started_on: Set(p.device.installed_on.unwrap_or(today)),
-            ends_on: Set(p.device.service_ends_on),
-            created_at: Set(now),
-            updated_at: Set(now),
-            ..Default::default()
-        }))
-        .exec(&txn)
-        .await?;
-        let ids: HashMap<String, i64> = Asset::find()
-            .select_only()
-            .column(asset::Column::KeyId)
-            .column(asset::Column::Id)
-            .filter(asset::Column::KeyId.is_in(keys.iter().map(String::as_str)))
-            .into_tuple::<(String, i64)>()
-            .all(&txn)
-            .await?
-            .into_iter()
-            .collect();
-        let id_of = |key: &String| {
-            ids.get(key)
-                .copied()
-                .ok_or_else(|| anyhow::anyhow!("imported asset not read back"))
-        };
-        let mut devices = Vec::with_capacity(chunk.len());
-        let mut events = Vec::with_capacity(chunk.len());
-        for (p, key) in chunk.iter().zip(&keys) {
-            let id = id_of(key)?;
+    let rows: Vec<NewDeviceRow> = pending
+        .iter()
+        .map(|p| {
             let d = &p.device;
-            devices.push(device::ActiveModel {
-                asset_id: Set(id),
-                device_type_id: Set(d.device_type_id),
-                brand: Set(d.brand.clone()),
-                model: Set(d.model.clone()),
-                identifier_kind: Set(d.identifier_kind),
-                identifier: Set(d.identifier.clone()),
-                operator_name: Set(d.operator_name.clone()),
-                installed_on: Set(d.installed_on),
-                warranty_ends_on: Set(d.warranty_ends_on),
-            });
-            events.push(asset_event::ActiveModel {
-                asset_id: Set(id),
-                from_status: Set(None),
-                to_status: Set(p.status),
-                reason: Set(kabinet_core::assets::lifecycle::ProductReason::Import.stored()),
-                actor_user_id: Set(actor.user_id),
-                at: Set(now),
-                ..Default::default()
-            });
-        }
-        // A device registered by someone else since the check loses the whole import.
-        DeviceRow::insert_many(devices).exec(&txn).await.map_err(|e| {
+            NewDeviceRow {
+                customer_id: match buyers.get(&p.customer) {
+                    Some(Buyer::One(id)) => *id,
+                    _ => 0,
+                },
+                status: p.status,
+                key_id: device_key_id(),
+                started_on: d.installed_on.unwrap_or(today),
+                ends_on: d.service_ends_on,
+                device_type_id: d.device_type_id,
+                brand: d.brand.clone(),
+                model: d.model.clone(),
+                identifier_kind: d.identifier_kind,
+                identifier: d.identifier.clone(),
+                operator_name: d.operator_name.clone(),
+                installed_on: d.installed_on,
+                warranty_ends_on: d.warranty_ends_on,
+            }
+        })
+        .collect();
+    let reason = kabinet_core::assets::lifecycle::ProductReason::Import.stored();
+    let by = kabinet_store::devices::Registration {
+        actor_user_id: actor.user_id,
+        reason: &reason,
+        at: kabinet_store::now(),
+    };
+    // A device registered by someone else since the check loses the whole import.
+    kabinet_store::devices::insert_many(&txn, &rows, by)
+        .await
+        .map_err(|e| {
             if kabinet_store::is_unique_violation(&e) {
                 AppError::Conflict(kabinet_core::ErrorCode::ImportRegisterChanged)
             } else {
                 e.into()
             }
         })?;
-        AssetEvent::insert_many(events).exec(&txn).await?;
-    }
     crate::audit::record(
         &txn,
         actor,

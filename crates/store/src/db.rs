@@ -138,14 +138,15 @@ impl Db {
             // many small pages at once (a capped count of a filtered customer list took 19 ms
             // with two workers and 3.7 ms without, and waited for them under load).
             //
-            // Every statement is planned for its own values: a generic plan cannot see that
-            // `search_text LIKE $1` names a rare substring (use the trigram index) or a common
-            // one (read in the list's order and stop), and chose a scan of a million rows for
-            // part of a login (p95 172 ms instead of the index's few ms).
+            // Statements keep PostgreSQL's own choice between a plan for their values and a
+            // cached generic one (planning a join of four tables costs more than running it);
+            // searches, whose best plan depends on the words, write them into the statement
+            // (`search::like`). String literals are read the standard way whatever the server's
+            // default, so that the escaping of those words means what it says.
             options.map_sqlx_postgres_opts(|o| {
                 o.options([
                     ("max_parallel_workers_per_gather", "0"),
-                    ("plan_cache_mode", "force_custom_plan"),
+                    ("standard_conforming_strings", "on"),
                 ])
             });
         }

@@ -7,7 +7,7 @@
 //! the column.
 
 use kabinet_core::search::{SearchQuery, SearchText, fts_phrase, like_anywhere};
-use sea_orm::sea_query::LikeExpr;
+use sea_orm::sea_query::{BinOper, Expr, ExprTrait, PostgresQueryBuilder, QueryBuilder, Value};
 use sea_orm::{ActiveValue, ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, Statement};
 
 /// Tables whose rows are found through a substring index by [`matching_ids`].
@@ -67,8 +67,14 @@ pub(crate) fn refresh(slot: &mut ActiveValue<String>, computed: Option<SearchTex
     }
 }
 
+/// `column LIKE '%word%'` with the pattern written into the statement as a literal (escaped by
+/// the backend's query builder) rather than bound: PostgreSQL then plans each search for its
+/// own words — a generic plan cannot tell a rare substring (use the trigram index) from a
+/// common one (read in the list's order and stop) — while every other statement keeps its
+/// cached plan.
 fn like(column: impl ColumnTrait, word: &str) -> Condition {
-    Condition::all().add(column.like(LikeExpr::new(like_anywhere(word)).escape('\\')))
+    let pattern = Expr::Constant(like_anywhere(word).into()).binary(BinOper::Escape, Expr::Constant('\\'.into()));
+    Condition::all().add(Expr::col(column.as_column_ref()).binary(BinOper::Like, pattern))
 }
 
 /// Rows whose `column` (a search text) holds every word of `q`, or its digits — checked row
@@ -109,22 +115,20 @@ pub async fn matching_ids(
             [query.into(), limit.into()],
         )
     } else {
-        let mut sql = String::new();
-        let mut values: Vec<sea_orm::Value> = Vec::new();
-        let param = |p: String, values: &mut Vec<sea_orm::Value>| {
-            values.push(p.into());
-            format!("search_text LIKE ${} ESCAPE '\\'", values.len())
+        // The patterns as literals, for the reason `like` gives.
+        let like = |word: &str| {
+            let pattern = PostgresQueryBuilder.value_to_string(&Value::from(like_anywhere(word)));
+            format!("search_text LIKE {pattern} ESCAPE E'\\\\'")
         };
-        let words: Vec<String> = q.words().iter().map(|w| param(like_anywhere(w), &mut values)).collect();
-        sql.push_str(&format!("({})", words.join(" AND ")));
+        let words: Vec<String> = q.words().iter().map(|w| like(w)).collect();
+        let mut sql = format!("({})", words.join(" AND "));
         if let Some(d) = q.digits() {
-            sql = format!("{sql} OR {}", param(like_anywhere(d), &mut values));
+            sql = format!("{sql} OR {}", like(d));
         }
-        values.push(limit.into());
         Statement::from_sql_and_values(
             backend,
-            format!("SELECT id FROM {} WHERE {sql} LIMIT ${}", table.table(), values.len()),
-            values,
+            format!("SELECT id FROM {} WHERE {sql} LIMIT $1", table.table()),
+            [limit.into()],
         )
     };
     let rows = db.query_all_raw(statement).await?;

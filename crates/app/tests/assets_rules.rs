@@ -687,7 +687,7 @@ async fn devices_written_in_bulk(db: Db) {
     let type_id = device_type::Entity::find().one(conn).await.unwrap().unwrap().id;
     let row = |i: usize| NewDevice {
         customer_id,
-        status: if i % 2 == 0 {
+        status: if i.is_multiple_of(2) {
             AssetStatus::Active
         } else {
             AssetStatus::Suspended
@@ -700,8 +700,10 @@ async fn devices_written_in_bulk(db: Db) {
         model: format!("RO-{i}"),
         identifier_kind: IdentifierKind::Serial,
         identifier: format!("BULK-{i:05}"),
-        operator_name: (i % 3 == 0).then(|| "Оператор".to_owned()),
-        installed_on: (i % 2 == 0).then(|| NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()),
+        operator_name: i.is_multiple_of(3).then(|| "Оператор".to_owned()),
+        installed_on: i
+            .is_multiple_of(2)
+            .then(|| NaiveDate::from_ymd_opt(2026, 6, 1).unwrap()),
         warranty_ends_on: None,
     };
     // More than one statement's batch on either database.

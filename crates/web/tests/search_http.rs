@@ -80,6 +80,26 @@ async fn customers_are_found_by_what_people_type(db: Db) {
     // Pattern characters are text, not wildcards.
     assert_eq!(found("%").await, Vec::<String>::new());
     assert_eq!(found("k_-2026").await, Vec::<String>::new());
+    // Quotes, backslashes and placeholders are text as well: the words are written into the
+    // statement as literals, and none of these may end one (an injected OR would list every
+    // customer, broken SQL would be a 500).
+    for q in [
+        "' OR '1'='1",
+        "\\' OR 1=1 --",
+        "кафе' OR ''='",
+        "'); DROP TABLE customers; --",
+        "$1",
+        "\\",
+        "E'\\x27",
+        "?",
+    ] {
+        assert_eq!(found(q).await, Vec::<String>::new(), "{q}");
+    }
+    assert_eq!(
+        found("kolosok").await,
+        vec!["KB-2026-0002".to_owned()],
+        "the table is all there"
+    );
 
     // A partner searches only its own customers, whatever the text names.
     let partner = w.session_for("partner1").await;

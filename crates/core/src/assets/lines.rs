@@ -343,12 +343,14 @@ mod tests {
 
     #[test]
     fn the_limit_notices_at_four_fifths_and_at_the_whole() {
-        assert_eq!(limit_threshold_reached(79_99, 100_00), None);
-        assert_eq!(limit_threshold_reached(80_00, 100_00), Some(80));
-        assert_eq!(limit_threshold_reached(99_99, 100_00), Some(80));
-        assert_eq!(limit_threshold_reached(100_00, 100_00), Some(100));
-        assert_eq!(limit_threshold_reached(500_00, 100_00), Some(100));
-        assert_eq!(limit_threshold_reached(50_00, 0), None, "no limit set");
+        // Kopecks: a limit of 100.00 ₽.
+        let limit = 10_000;
+        assert_eq!(limit_threshold_reached(7_999, limit), None);
+        assert_eq!(limit_threshold_reached(8_000, limit), Some(80));
+        assert_eq!(limit_threshold_reached(9_999, limit), Some(80));
+        assert_eq!(limit_threshold_reached(10_000, limit), Some(100));
+        assert_eq!(limit_threshold_reached(50_000, limit), Some(100));
+        assert_eq!(limit_threshold_reached(5_000, 0), None, "no limit set");
         assert_eq!(limit_threshold_reached(i64::MAX, i64::MAX), Some(100), "no overflow");
     }
 

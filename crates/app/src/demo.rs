@@ -213,6 +213,7 @@ pub async fn load(app: &App) -> AppResult<Vec<DemoLogin>> {
         demo_support(app, &created_customers).await?;
         demo_devices(app, &created_customers).await?;
         demo_buyers(app, &hash).await?;
+        crate::lines::demo::load(app, &hash).await?;
         demo_login_activity(app).await?;
     }
     logins(app).await
@@ -927,7 +928,7 @@ async fn demo_buyers(app: &App, hash: &str) -> AppResult<()> {
     Ok(())
 }
 
-async fn identity_of(app: &App, login: &str) -> AppResult<crate::access::Identity> {
+pub(crate) async fn identity_of(app: &App, login: &str) -> AppResult<crate::access::Identity> {
     let u = User::find()
         .filter(user::Column::Login.eq(login))
         .one(&app.db.conn)
@@ -936,7 +937,14 @@ async fn identity_of(app: &App, login: &str) -> AppResult<crate::access::Identit
     Ok(crate::access::Identity::from_user(&u.into()).expect("active demo user"))
 }
 
-fn demo_user(login: &str, name: &str, role: &str, phone: Option<&str>, partner_id: Option<i64>, hash: &str) -> NewUser {
+pub(crate) fn demo_user(
+    login: &str,
+    name: &str,
+    role: &str,
+    phone: Option<&str>,
+    partner_id: Option<i64>,
+    hash: &str,
+) -> NewUser {
     NewUser {
         login: login.into(),
         display_name: name.into(),
@@ -952,7 +960,7 @@ fn demo_user(login: &str, name: &str, role: &str, phone: Option<&str>, partner_i
 }
 
 /// Demo customers sign in straight away, without the first-login password change.
-async fn clear_must_change(app: &App, u: crate::access::views::User) -> AppResult<()> {
+pub(crate) async fn clear_must_change(app: &App, u: crate::access::views::User) -> AppResult<()> {
     User::update_many()
         .col_expr(user::Column::MustChangePassword, sea_orm::sea_query::Expr::value(false))
         .filter(user::Column::Id.eq(u.id))

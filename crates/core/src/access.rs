@@ -218,6 +218,14 @@ pub enum Permission {
     /// later, ask for renewals and ownership transfers): a buyer's own act, never a visiting
     /// staff member's.
     DevicesConfirm,
+    /// Run the customer's telecom lines from the cabinet: add employees, groups and labels,
+    /// block and unblock, spending limits, SIM replacement, bulk actions.
+    CabinetLinesManage,
+    /// Change the settings of the lines one may see (employee details, call forwarding,
+    /// labels): a line manager's own lines too.
+    CabinetLineSettings,
+    /// Give customers lines and reserve SIM cards, block and unblock lines for the provider.
+    LinesAdminister,
 }
 
 use CustomerRole as C;
@@ -416,6 +424,22 @@ pub const PERMISSION_TABLE: &[(Permission, &[Role])] = &[
             Role::Customer(C::Buyer),
         ],
     ),
+    (
+        Permission::CabinetLinesManage,
+        &[Role::Customer(C::Coordinator), Role::Customer(C::Assistant)],
+    ),
+    (
+        Permission::CabinetLineSettings,
+        &[
+            Role::Customer(C::Coordinator),
+            Role::Customer(C::Assistant),
+            Role::Customer(C::LineManager),
+        ],
+    ),
+    (
+        Permission::LinesAdminister,
+        &[Role::Staff(S::Admin), Role::Staff(S::Manager), Role::Staff(S::Support)],
+    ),
 ];
 
 /// Whether a staff member who entered a customer's cabinet from the back office may take an
@@ -592,6 +616,21 @@ mod tests {
         ] {
             assert!(!allows(buyer, p), "{p:?}");
         }
+    }
+
+    #[test]
+    fn a_line_manager_changes_settings_of_its_lines_only() {
+        let lm = Some(Role::Customer(C::LineManager));
+        assert!(allows(lm, Permission::CabinetLineSettings));
+        assert!(!allows(lm, Permission::CabinetLinesManage));
+        for role in [C::Coordinator, C::Assistant] {
+            assert!(allows(Some(Role::Customer(role)), Permission::CabinetLinesManage));
+        }
+        for role in [C::Viewer, C::Buyer] {
+            assert!(!allows(Some(Role::Customer(role)), Permission::CabinetLineSettings));
+        }
+        assert!(!allows(Some(Role::Staff(S::Partner)), Permission::LinesAdminister));
+        assert!(!allows(Some(Role::Staff(S::Admin)), Permission::CabinetLinesManage));
     }
 
     #[test]

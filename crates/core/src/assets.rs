@@ -14,9 +14,9 @@ pub mod renewal;
 pub mod transfer;
 
 string_enum!(
-    /// The kinds of asset: the licences of AST-1 (hotspot, radar) and devices sold with
-    /// after-sales service (AST-3).
-    AssetKind { Hotspot => "hotspot", Radar => "radar", Device => "device" }
+    /// The kinds of asset: the licences of AST-1 (hotspot, radar), devices sold with
+    /// after-sales service (AST-3) and a corporate customer's telecom lines (AST-6).
+    AssetKind { Hotspot => "hotspot", Radar => "radar", Device => "device", Line => "line" }
 );
 
 impl AssetKind {

@@ -72,6 +72,7 @@ error_codes! {
     TransferToSameOwner = 409, "transfer_to_same_owner", "err-transfer-to-same-owner";
     ImportRegisterChanged = 409, "import_register_changed", "err-import-register-changed";
     IdempotencyKeyReused = 409, "idempotency_key_reused", "err-idempotency-key-reused";
+    LineTransitionRefused = 409, "line_transition_refused", "err-line-transition-refused";
     LicenceAlreadyCreated = 409, "licence_already_created", "err-licence-already-created";
     LicenceDeleted = 409, "licence_deleted", "err-licence-deleted";
     LicenceDeletedAlready = 409, "licence_deleted_already", "err-licence-deleted-already";

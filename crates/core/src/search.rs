@@ -75,6 +75,11 @@ impl SearchText {
         self.optional(value).optional(bare.as_deref())
     }
 
+    /// Adds a phone a record always has, as written and as its digits.
+    pub fn number(self, value: &str) -> Self {
+        self.phone(Some(value))
+    }
+
     pub fn into_string(self) -> String {
         self.0
     }

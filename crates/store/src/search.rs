@@ -60,7 +60,12 @@ pub(crate) use search_text_from;
 /// not carry them, as a partial update does not) and the text changed, so that an unchanged
 /// row does not rewrite its index entry.
 pub(crate) fn refresh(slot: &mut ActiveValue<String>, computed: Option<SearchText>) {
-    if let Some(text) = computed.map(SearchText::into_string)
+    refresh_text(slot, computed.map(SearchText::into_string));
+}
+
+/// [`refresh`] with the text already made.
+pub(crate) fn refresh_text(slot: &mut ActiveValue<String>, computed: Option<String>) {
+    if let Some(text) = computed
         && slot.try_as_ref() != Some(&text)
     {
         *slot = ActiveValue::Set(text);

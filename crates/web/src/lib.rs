@@ -22,6 +22,7 @@ pub mod guard;
 pub mod handover;
 pub mod http;
 pub mod installation;
+pub mod lines;
 pub mod login_activity;
 pub mod metrics;
 pub mod ops;
@@ -45,6 +46,8 @@ pub fn routes() -> Routes {
         .merge(assets::routes())
         .merge(cabinet::routes())
         .merge(backoffice::routes())
+        .merge(lines::cabinet_routes())
+        .merge(lines::crm_routes())
         .merge(support::routes())
         .merge(api::routes())
 }

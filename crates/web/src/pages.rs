@@ -78,6 +78,7 @@ enum Needs {
     Nothing,
     Licences,
     Devices,
+    Lines,
     Accounts,
 }
 
@@ -103,6 +104,13 @@ const CABINET_NAV: &[(&str, &str, Permission, Area, Needs)] = &[
         Permission::CabinetView,
         Area::Start,
         Needs::Devices,
+    ),
+    (
+        "/lines",
+        "nav-lines",
+        Permission::CabinetView,
+        Area::Start,
+        Needs::Lines,
     ),
     (
         "/payments",
@@ -462,6 +470,7 @@ fn nav_for(i: &Identity, face: FaceOf, lang: Lang, path: &str) -> Vec<NavGroup> 
         (Needs::Nothing, _) | (_, None) => true,
         (Needs::Licences, Some(h)) => h.licences,
         (Needs::Devices, Some(h)) => h.devices,
+        (Needs::Lines, Some(h)) => h.lines,
         (Needs::Accounts, Some(h)) => h.accounts,
     };
     let mut groups: Vec<(Area, NavGroup)> = Vec::new();

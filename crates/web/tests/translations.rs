@@ -45,7 +45,9 @@ fn literal_keys() -> Vec<String> {
         "src/cabinet",
         "src/backoffice",
         "src/api",
+        "src/lines",
         "../app/src",
+        "../app/src/lines",
         "../app/src/access",
         "../app/src/billing",
     ] {
@@ -151,6 +153,51 @@ fn every_key_in_use_exists_in_every_language() {
         "outbox-replayed",
     ] {
         keys.push(format!("flash-{f}"));
+    }
+    {
+        use kabinet_core::assets::lines::{ForwardingCondition, GroupIcon, LineStatus};
+        for s in LineStatus::ALL {
+            keys.push(format!("line-status-{s}"));
+        }
+        for s in [LineStatus::Blocked, LineStatus::Suspended, LineStatus::Active] {
+            keys.push(format!("line-action-{s}"));
+            keys.push(format!("lines-bulk-status-{s}"));
+        }
+        for i in GroupIcon::ALL {
+            keys.push(format!("line-group-icon-{i}"));
+        }
+        for c in ForwardingCondition::ALL {
+            keys.push(format!("forwarding-{}", c.as_str().replace('_', "-")));
+        }
+        for e in [
+            "icc-empty",
+            "icc-not-digits",
+            "icc-wrong-length",
+            "icc-not-telecom",
+            "icc-check-digit",
+        ] {
+            keys.push(format!("err-{e}"));
+        }
+        for e in ["forwarding-not-russian", "forwarding-to-itself", "forwarding-delay"] {
+            keys.push(format!("err-{e}"));
+        }
+        for f in [
+            "lines-bulk-done",
+            "line-saved",
+            "line-status-changed",
+            "line-sim-replaced",
+            "line-joined",
+            "line-code-sent",
+            "line-employee-added",
+            "line-group-saved",
+            "line-group-deleted",
+            "line-label-saved",
+            "line-label-deleted",
+            "line-created",
+            "line-reserve-added",
+        ] {
+            keys.push(format!("flash-{f}"));
+        }
     }
     for c in kabinet_core::assets::device_import::ImportColumn::ALL {
         keys.push(format!("device-import-column-{c}"));

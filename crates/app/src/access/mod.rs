@@ -57,6 +57,8 @@ pub struct Holdings {
     pub licences: bool,
     /// Devices (not deleted).
     pub devices: bool,
+    /// Telecom lines (not deleted).
+    pub lines: bool,
     /// Personal accounts (payments and documents are theirs).
     pub accounts: bool,
 }
@@ -167,6 +169,7 @@ impl Identity {
             .all(&app.db.conn)
             .await?;
         let devices = kinds.contains(&kabinet_core::assets::AssetKind::Device);
+        let lines = kinds.contains(&kabinet_core::assets::AssetKind::Line);
         let licences = kinds.iter().any(|k| k.is_licence());
         let accounts = account::Entity::find()
             .select_only()
@@ -180,6 +183,7 @@ impl Identity {
         self.holdings = Some(Holdings {
             licences,
             devices,
+            lines,
             accounts,
         });
         Ok(self)

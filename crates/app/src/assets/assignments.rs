@@ -21,6 +21,11 @@ fn is_line_manager(role: Role) -> bool {
     role == Role::Customer(CustomerRole::LineManager)
 }
 
+/// Whether `who` sees only the assets assigned to it (a line manager).
+pub(crate) fn narrows(who: &Identity) -> bool {
+    is_line_manager(who.role)
+}
+
 /// The ids of the assets assigned to `user_id`.
 pub async fn assigned_to(app: &App, user_id: i64) -> AppResult<HashSet<i64>> {
     Ok(Assignment::find()

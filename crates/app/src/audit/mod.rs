@@ -275,6 +275,22 @@ pub struct CustomerObjects {
     pub asset_ids: Vec<i64>,
 }
 
+/// The newest `limit` records about one object (a line's history): the caller has checked it
+/// may see the object.
+pub async fn about_object(app: &App, object_type: &str, id: i64, limit: u64) -> AppResult<Vec<views::AuditRecord>> {
+    seal_pending(app).await?;
+    Ok(AuditRecord::find()
+        .filter(audit_record::Column::ObjectType.eq(object_type))
+        .filter(audit_record::Column::ObjectId.eq(id.to_string()))
+        .order_by_desc(audit_record::Column::Seq)
+        .limit(limit)
+        .all(&app.db.conn)
+        .await?
+        .into_iter()
+        .map(Into::into)
+        .collect())
+}
+
 /// The newest `limit` records about a customer's objects (the card's "audit" tab).
 pub async fn about_customer(app: &App, objects: &CustomerObjects, limit: u64) -> AppResult<Vec<views::AuditRecord>> {
     seal_pending(app).await?;

@@ -13,18 +13,38 @@ use crate::phone::Phone;
 
 string_enum!(
     /// Whether calls and data go through: active; blocked by the customer or the provider (a
-    /// lost phone, a debt); suspended on request for a while (the number kept, no traffic).
-    LineStatus { Active => "active", Blocked => "blocked", Suspended => "suspended" }
+    /// lost phone, a debt); suspended on request for a while (the number kept, no traffic);
+    /// confirming — an employee's own number joined to the company, waiting for the code sent
+    /// to it by SMS.
+    LineStatus {
+        Active => "active",
+        Blocked => "blocked",
+        Suspended => "suspended",
+        Confirming => "confirming",
+    }
 );
 
 impl LineStatus {
-    /// A line is blocked or suspended only from active, and comes back to active from either.
+    /// A line is blocked or suspended only from active, and comes back to active from either;
+    /// a joined number becomes active once its code is entered, and nothing else.
     pub fn can_become(self, to: LineStatus) -> bool {
         matches!(
             (self, to),
             (LineStatus::Active, LineStatus::Blocked | LineStatus::Suspended)
-                | (LineStatus::Blocked | LineStatus::Suspended, LineStatus::Active)
+                | (
+                    LineStatus::Blocked | LineStatus::Suspended | LineStatus::Confirming,
+                    LineStatus::Active
+                )
         )
+    }
+
+    /// `Ok` if a line may go from `self` to `to`; the named refusal otherwise.
+    pub fn check_transition(self, to: LineStatus) -> Result<(), crate::ErrorCode> {
+        if self.can_become(to) {
+            Ok(())
+        } else {
+            Err(crate::ErrorCode::LineTransitionRefused)
+        }
     }
 }
 
@@ -232,6 +252,35 @@ pub fn is_russian(phone: &Phone) -> bool {
         .is_some_and(|national| national.len() == 10 && matches!(national.as_bytes()[0], b'3' | b'4' | b'8' | b'9'))
 }
 
+string_enum!(
+    /// The icons a group of lines may wear, drawn from the product's own set.
+    GroupIcon {
+        People => "people",
+        Office => "office",
+        Truck => "truck",
+        Headset => "headset",
+        Wrench => "wrench",
+        Star => "star",
+        Shield => "shield",
+        Phone => "phone",
+    }
+);
+
+/// The colours offered for a group of lines (any "#rrggbb" is accepted).
+pub const GROUP_COLOURS: [&str; 8] = [
+    "#1f6feb", "#2da44e", "#bf8700", "#cf222e", "#8250df", "#0a7f8c", "#57606a", "#d4488f",
+];
+
+/// A colour as "#rrggbb" in lower case, if `input` is one (with or without its "#").
+pub fn colour(input: &str) -> Option<String> {
+    let hex = input.trim().trim_start_matches('#');
+    (hex.len() == 6 && hex.bytes().all(|b| b.is_ascii_hexdigit())).then(|| format!("#{}", hex.to_ascii_lowercase()))
+}
+
+/// The longest name of a group of lines, and of a label, in characters.
+pub const GROUP_NAME_MAX: usize = 100;
+pub const LABEL_NAME_MAX: usize = 60;
+
 /// The shares of a line's monthly spending limit at which its coordinator is told, in percent.
 pub const LIMIT_NOTICES: [u32; 2] = [80, 100];
 
@@ -293,6 +342,16 @@ mod tests {
     }
 
     #[test]
+    fn colours_are_six_hex_digits() {
+        assert_eq!(colour("#1F6FEB").as_deref(), Some("#1f6feb"));
+        assert_eq!(colour(" 2da44e ").as_deref(), Some("#2da44e"));
+        assert_eq!(colour("#fff"), None);
+        assert_eq!(colour("#gggggg"), None);
+        assert_eq!(colour("red"), None);
+        assert!(GROUP_COLOURS.iter().all(|c| colour(c).as_deref() == Some(*c)));
+    }
+
+    #[test]
     fn statuses_move_through_active() {
         use LineStatus::*;
         assert!(Active.can_become(Blocked));
@@ -300,6 +359,13 @@ mod tests {
         assert!(Suspended.can_become(Active));
         assert!(!Blocked.can_become(Suspended));
         assert!(!Active.can_become(Active));
+        assert!(Confirming.can_become(Active));
+        assert!(!Confirming.can_become(Blocked));
+        assert!(!Active.can_become(Confirming));
+        assert_eq!(
+            Blocked.check_transition(Suspended),
+            Err(crate::ErrorCode::LineTransitionRefused)
+        );
     }
 
     #[test]

@@ -31,6 +31,7 @@ mod m0025_ownership_transfers;
 mod m0026_renewals;
 mod m0027_contact_channel;
 mod m0028_crm_links;
+mod m0029_lines;
 
 pub struct Migrator;
 
@@ -66,6 +67,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0026_renewals::Migration),
             Box::new(m0027_contact_channel::Migration),
             Box::new(m0028_crm_links::Migration),
+            Box::new(m0029_lines::Migration),
         ]
     }
 }

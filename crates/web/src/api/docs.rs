@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{access, admin, assets, billing, crm, devices, documents, renewal, support};
+use super::{access, admin, assets, billing, crm, devices, documents, lines, renewal, support};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -28,6 +28,10 @@ use super::{access, admin, assets, billing, crm, devices, documents, renewal, su
         crm::customers_list, crm::customer_create, crm::customer_get, crm::customer_update, crm::customer_activity,
         crm::comments_list, crm::comment_add, crm::comment_delete,
         assets::customer_licences, assets::create_licence, assets::licence, assets::set_modules, assets::link, assets::change_status, assets::history, devices::list, devices::create, devices::import, devices::get, devices::own, devices::own_installation, devices::installation_code, devices::installation_sign, devices::crm_installation, devices::crm_open_installation, devices::request_transfer, devices::own_transfers, renewal::offer, renewal::choose, renewal::device_types, devices::transfers_queue, devices::approve_transfer, devices::reject_transfer, assets::split,
+        lines::own, lines::of_customer, lines::get, lines::crm_get, lines::add, lines::confirm, lines::set_employee, lines::set_status,
+        lines::crm_set_status, lines::set_limit, lines::set_forwarding, lines::clear_forwarding, lines::set_labels, lines::replace_sim, lines::bulk,
+        lines::list_groups, lines::create_group, lines::update_group, lines::delete_group, lines::list_labels, lines::create_label, lines::delete_label,
+        lines::own_reserve, lines::crm_reserve, lines::crm_add_reserve, lines::crm_create,
         assets::delete, assets::reboot, assets::verify, assets::queue, assets::own_licences, assets::confirm_legal,
         assets::confirm_contacts, assets::guest_export, assets::report_guests, assets::heartbeat,
         support::own_list, support::own_open, support::own_get, support::own_reply, support::own_status, support::own_file,
@@ -38,7 +42,7 @@ use super::{access, admin, assets, billing, crm, devices, documents, renewal, su
     ),
     components(schemas(super::paging::PageNumber, super::paging::PerPage)),
     modifiers(&Security, &CommonAnswers),
-    tags((name = "access", description = "The caller's own login"), (name = "admin", description = "Back-office resources"), (name = "billing", description = "Accounts, ledger and payments; amounts in minor units"), (name = "documents", description = "Invoices, tax invoices, acts, reconciliation acts and receipts"), (name = "crm", description = "Customers, counterparties and the company registry"), (name = "assets", description = "Licences, routers, hotspot guests and the personal-data verification"), (name = "support", description = "Tickets, their service-level deadlines, SLA plans and calendars"))
+    tags((name = "access", description = "The caller's own login"), (name = "admin", description = "Back-office resources"), (name = "billing", description = "Accounts, ledger and payments; amounts in minor units"), (name = "documents", description = "Invoices, tax invoices, acts, reconciliation acts and receipts"), (name = "crm", description = "Customers, counterparties and the company registry"), (name = "assets", description = "Licences, routers, hotspot guests and the personal-data verification"), (name = "lines", description = "Telecom lines: employees, SIM cards, forwarding, limits, groups and labels; amounts in minor units"), (name = "support", description = "Tickets, their service-level deadlines, SLA plans and calendars"))
 )]
 pub struct ApiDoc;
 

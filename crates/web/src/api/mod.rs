@@ -11,6 +11,7 @@ mod crm;
 mod devices;
 mod docs;
 mod documents;
+mod lines;
 mod renewal;
 pub use crate::paging;
 mod support;
@@ -155,6 +156,60 @@ pub fn routes() -> Routes {
             assets::change_status,
         )
         .get("/api/v1/crm/licences/{id}/history", P::CustomersRead, assets::history)
+        .get("/api/v1/lines", P::CabinetView, lines::own)
+        .post("/api/v1/lines", P::CabinetLinesManage, lines::add)
+        .post("/api/v1/lines/bulk", P::CabinetLinesManage, lines::bulk)
+        .get("/api/v1/lines/{id}", P::CabinetView, lines::get)
+        .post("/api/v1/lines/{id}/confirm", P::CabinetLinesManage, lines::confirm)
+        .put(
+            "/api/v1/lines/{id}/employee",
+            P::CabinetLineSettings,
+            lines::set_employee,
+        )
+        .post("/api/v1/lines/{id}/status", P::CabinetLinesManage, lines::set_status)
+        .put("/api/v1/lines/{id}/limit", P::CabinetLinesManage, lines::set_limit)
+        .put(
+            "/api/v1/lines/{id}/forwarding/{condition}",
+            P::CabinetLineSettings,
+            lines::set_forwarding,
+        )
+        .delete(
+            "/api/v1/lines/{id}/forwarding/{condition}",
+            P::CabinetLineSettings,
+            lines::clear_forwarding,
+        )
+        .put("/api/v1/lines/{id}/labels", P::CabinetLineSettings, lines::set_labels)
+        .post("/api/v1/lines/{id}/sim", P::CabinetLinesManage, lines::replace_sim)
+        .get("/api/v1/line-groups", P::CabinetView, lines::list_groups)
+        .post("/api/v1/line-groups", P::CabinetLinesManage, lines::create_group)
+        .put("/api/v1/line-groups/{id}", P::CabinetLinesManage, lines::update_group)
+        .delete("/api/v1/line-groups/{id}", P::CabinetLinesManage, lines::delete_group)
+        .get("/api/v1/line-labels", P::CabinetView, lines::list_labels)
+        .post("/api/v1/line-labels", P::CabinetLinesManage, lines::create_label)
+        .delete("/api/v1/line-labels/{id}", P::CabinetLinesManage, lines::delete_label)
+        .get("/api/v1/reserve-sims", P::CabinetView, lines::own_reserve)
+        .get("/api/v1/crm/customers/{id}/lines", P::CustomersRead, lines::of_customer)
+        .post(
+            "/api/v1/crm/customers/{id}/lines",
+            P::LinesAdminister,
+            lines::crm_create,
+        )
+        .get(
+            "/api/v1/crm/customers/{id}/reserve-sims",
+            P::CustomersRead,
+            lines::crm_reserve,
+        )
+        .post(
+            "/api/v1/crm/customers/{id}/reserve-sims",
+            P::LinesAdminister,
+            lines::crm_add_reserve,
+        )
+        .get("/api/v1/crm/lines/{id}", P::CustomersRead, lines::crm_get)
+        .post(
+            "/api/v1/crm/lines/{id}/status",
+            P::LinesAdminister,
+            lines::crm_set_status,
+        )
         .get("/api/v1/crm/devices", P::CustomersRead, devices::list)
         .post("/api/v1/crm/devices", P::DevicesManage, devices::create)
         .post_upload("/api/v1/crm/devices/import", P::DevicesManage, devices::import)

@@ -1,0 +1,167 @@
+//! Reserve SIM cards and SIM replacement. Each account holds a pool of blank SIM cards the
+//! provider handed over; when an employee loses a phone, the coordinator types the ICC printed
+//! on a reserve card and the line moves onto it — the old SIM is retired, the reserve card
+//! leaves the pool, the line's history says so.
+
+use kabinet_core::access::Permission;
+use kabinet_core::assets::lines::Icc;
+use kabinet_store::entities::line::{self, Entity as LineRow};
+use kabinet_store::entities::reserve_sim::{self, Entity as ReserveRow};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use serde_json::json;
+
+use super::views::{Line, ReserveSim};
+use crate::access::{Actor, Identity};
+use crate::view::IntoViews;
+use crate::{App, AppError, AppResult, FieldErrors, audit};
+
+/// Most ICCs added to a pool in one go.
+pub const MAX_ADDED: usize = 1_000;
+
+/// The reserve SIMs still in the pools of the customer's accounts (`customer_id` for staff).
+pub async fn reserve(app: &App, who: &Identity, customer_id: Option<i64>) -> AppResult<Vec<ReserveSim>> {
+    who.require(&[Permission::CabinetView, Permission::CustomersRead])?;
+    let customer_id = super::customer_of(app, who, customer_id).await?;
+    let accounts = super::account_ids(&app.db.conn, customer_id).await?;
+    Ok(ReserveRow::find()
+        .filter(reserve_sim::Column::AccountId.is_in(accounts))
+        .filter(reserve_sim::Column::UsedByLineId.is_null())
+        .order_by_asc(reserve_sim::Column::Icc)
+        .all(&app.db.conn)
+        .await?
+        .into_views())
+}
+
+/// Adds SIM cards to an account's pool: ICCs one per line (or separated by commas or spaces).
+/// Every ICC is checked first; one bad or taken ICC refuses the whole list, naming it.
+pub async fn add_reserve(
+    app: &App,
+    actor: &Actor,
+    who: &Identity,
+    customer_id: i64,
+    account_id: i64,
+    typed: &str,
+) -> AppResult<Vec<ReserveSim>> {
+    who.require(&[Permission::LinesAdminister])?;
+    let customer = crate::customers::get_visible(app, who, customer_id).await?;
+    if !super::account_ids(&app.db.conn, customer.id)
+        .await?
+        .contains(&account_id)
+    {
+        return Err(FieldErrors::single("account_id", "invalid-choice"));
+    }
+    let mut iccs = Vec::new();
+    for piece in typed
+        .split(|c: char| c.is_whitespace() || c == ',' || c == ';')
+        .filter(|p| !p.is_empty())
+    {
+        match Icc::parse(piece) {
+            Ok(icc) if !iccs.contains(&icc) => iccs.push(icc),
+            Ok(_) => {}
+            Err(e) => return Err(FieldErrors::single("iccs", e.code())),
+        }
+    }
+    if iccs.is_empty() {
+        return Err(FieldErrors::single("iccs", "text-empty"));
+    }
+    if iccs.len() > MAX_ADDED {
+        return Err(FieldErrors::single("iccs", "text-too-long"));
+    }
+    let strings: Vec<String> = iccs.iter().map(|i| i.as_str().to_owned()).collect();
+    let txn = app.db.write().await?;
+    let taken = ReserveRow::find()
+        .filter(reserve_sim::Column::Icc.is_in(strings.clone()))
+        .one(&txn)
+        .await?
+        .map(|r| r.icc)
+        .or(LineRow::find()
+            .filter(line::Column::Icc.is_in(strings.clone()))
+            .one(&txn)
+            .await?
+            .and_then(|l| l.icc));
+    if taken.is_some() {
+        return Err(FieldErrors::single("iccs", "line-icc-taken"));
+    }
+    let now = kabinet_store::now();
+    ReserveRow::insert_many(strings.iter().map(|icc| reserve_sim::ActiveModel {
+        account_id: Set(account_id),
+        icc: Set(icc.clone()),
+        added_at: Set(now),
+        used_by_line_id: Set(None),
+        used_at: Set(None),
+        ..Default::default()
+    }))
+    .exec(&txn)
+    .await
+    .map_err(|e| {
+        if kabinet_store::is_unique_violation(&e) {
+            FieldErrors::single("iccs", "line-icc-taken")
+        } else {
+            e.into()
+        }
+    })?;
+    audit::record(
+        &txn,
+        actor,
+        "line.reserve_add",
+        "account",
+        Some(account_id),
+        json!({"iccs": strings}),
+    )
+    .await?;
+    txn.commit().await?;
+    reserve(app, who, Some(customer.id)).await
+}
+
+/// Moves the line onto the reserve SIM `typed` (an ICC in the pool of one of the customer's
+/// accounts); the old SIM is retired. An ICC with a wrong check digit, not in the pool or
+/// used already is refused at the field.
+pub async fn replace(app: &App, actor: &Actor, who: &Identity, id: i64, typed: &str) -> AppResult<Line> {
+    who.require(&[Permission::CabinetLinesManage, Permission::LinesAdminister])?;
+    let icc = Icc::parse(typed).map_err(|e| FieldErrors::single("icc", e.code()))?;
+    let txn = app.db.write().await?;
+    let (row, customer_id) = super::visible_row(app, &txn, who, id).await?;
+    let accounts = super::account_ids(&txn, customer_id).await?;
+    let spare = ReserveRow::find()
+        .filter(reserve_sim::Column::Icc.eq(icc.as_str()))
+        .filter(reserve_sim::Column::AccountId.is_in(accounts))
+        .filter(reserve_sim::Column::UsedByLineId.is_null())
+        .one(&txn)
+        .await?
+        .ok_or_else(|| FieldErrors::single("icc", "line-icc-not-in-reserve"))?;
+    let now = kabinet_store::now();
+    let old = row.icc.clone();
+    // Taken only if still free: of two replacements racing for one card, one wins.
+    let took = ReserveRow::update_many()
+        .col_expr(reserve_sim::Column::UsedByLineId, sea_orm::sea_query::Expr::value(id))
+        .col_expr(reserve_sim::Column::UsedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(reserve_sim::Column::Id.eq(spare.id))
+        .filter(reserve_sim::Column::UsedByLineId.is_null())
+        .exec(&txn)
+        .await?
+        .rows_affected;
+    if took != 1 {
+        return Err(FieldErrors::single("icc", "line-icc-not-in-reserve"));
+    }
+    let mut active: line::ActiveModel = row.into();
+    active.icc = Set(Some(icc.as_str().to_owned()));
+    active.updated_at = Set(now);
+    active.update(&txn).await.map_err(|e| {
+        if kabinet_store::is_unique_violation(&e) {
+            FieldErrors::single("icc", "line-icc-taken")
+        } else {
+            AppError::from(e)
+        }
+    })?;
+    audit::record(
+        &txn,
+        actor,
+        "line.sim_replaced",
+        "asset",
+        Some(id),
+        json!({"icc": {"before": old, "after": icc.as_str()}}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(super::register::get(app, who, id).await?.line)
+}

@@ -1,0 +1,70 @@
+//! Telecom lines on both faces (AST-6): the cabinet's "Lines" (`/lines…`) where a customer's
+//! coordinator runs its employees' lines, and the same register in the back office under a
+//! customer (`/crm/customers/{id}/lines`, a line at `/crm/lines/{id}`) where staff give lines
+//! and reserve SIM cards out. One set of pages; the face decides the links and what is offered.
+
+mod groups;
+mod icons;
+mod line;
+mod register;
+mod staff;
+
+use kabinet_core::access::Permission as P;
+
+use crate::extract::Ctx;
+use crate::guard::FaceOf;
+use crate::guard::Routes;
+
+pub use icons::group_badge;
+
+/// The cabinet's routes.
+pub fn cabinet_routes() -> Routes {
+    Routes::new()
+        .get("/lines", P::CabinetView, register::cabinet_list)
+        .post("/lines/bulk", P::CabinetLinesManage, register::bulk)
+        .get("/lines/new", P::CabinetLinesManage, line::new_form)
+        .post("/lines/new", P::CabinetLinesManage, line::add)
+        .get("/lines/groups", P::CabinetView, groups::page)
+        .post("/lines/groups", P::CabinetLinesManage, groups::create_group)
+        .post("/lines/groups/{id}", P::CabinetLinesManage, groups::update_group)
+        .post("/lines/groups/{id}/delete", P::CabinetLinesManage, groups::delete_group)
+        .post("/lines/labels", P::CabinetLinesManage, groups::create_label)
+        .post("/lines/labels/{id}/delete", P::CabinetLinesManage, groups::delete_label)
+        .get("/lines/{id}", P::CabinetView, line::page)
+        .post("/lines/{id}/employee", P::CabinetLineSettings, line::employee)
+        .post("/lines/{id}/status", P::CabinetLinesManage, line::status)
+        .post("/lines/{id}/limit", P::CabinetLinesManage, line::limit)
+        .post("/lines/{id}/forwarding", P::CabinetLineSettings, line::forwarding)
+        .post(
+            "/lines/{id}/forwarding/{condition}/delete",
+            P::CabinetLineSettings,
+            line::forwarding_off,
+        )
+        .post("/lines/{id}/labels", P::CabinetLineSettings, line::labels)
+        .post("/lines/{id}/group", P::CabinetLinesManage, line::group)
+        .post("/lines/{id}/sim", P::CabinetLinesManage, line::sim)
+        .post("/lines/{id}/confirm", P::CabinetLinesManage, line::confirm)
+        .post("/lines/{id}/code", P::CabinetLinesManage, line::resend_code)
+}
+
+/// The back office's routes.
+pub fn crm_routes() -> Routes {
+    Routes::new()
+        .get("/crm/customers/{id}/lines", P::CustomersRead, register::crm_list)
+        .post("/crm/customers/{id}/lines", P::LinesAdminister, staff::create_line)
+        .post(
+            "/crm/customers/{id}/reserve-sims",
+            P::LinesAdminister,
+            staff::add_reserve,
+        )
+        .get("/crm/lines/{id}", P::CustomersRead, line::page)
+        .post("/crm/lines/{id}/status", P::LinesAdminister, line::status)
+        .post("/crm/lines/{id}/limit", P::LinesAdminister, line::limit)
+        .post("/crm/lines/{id}/employee", P::LinesAdminister, line::employee)
+        .post("/crm/lines/{id}/sim", P::LinesAdminister, line::sim)
+}
+
+/// "/crm" in the back office, "" in the cabinet: the start of every link of these pages.
+fn prefix(ctx: &Ctx) -> &'static str {
+    if ctx.0.face == FaceOf::Crm { "/crm" } else { "" }
+}

@@ -1,0 +1,895 @@
+//! Telecom lines over HTTP on SQLite and PostgreSQL (AST-6): staff give the demo's café chain
+//! lines and reserve SIM cards; its coordinator finds them by any part of a number or name,
+//! sets employees, forwarding, limits, labels and groups, blocks lines, replaces a SIM from the
+//! reserve and joins an employee's own number with the code sent to it; its line manager sees
+//! only the lines in its care; other customers, viewers and staff of the wrong role change
+//! nothing; the API does the same.
+
+mod support;
+
+use axum::http::StatusCode;
+use kabinet_core::assets::lines::{LineStatus, luhn_check_digit};
+use kabinet_testkit::both_databases;
+use kabinet_testkit::store::Db;
+use kabinet_testkit::store::entities::{account, customer, line, line_label_link, outbox_message, reserve_sim};
+use kabinet_testkit::store::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use serde_json::json;
+use support::Web;
+
+/// A SIM card's ICC with a right check digit: `8970199` and `n` in eleven digits.
+fn icc(n: u64) -> String {
+    let body = format!("8970199{n:011}");
+    format!("{body}{}", luhn_check_digit(&body).unwrap())
+}
+
+/// The same ICC with its last digit wrong.
+fn mistyped(n: u64) -> String {
+    let good = icc(n);
+    let last = good.as_bytes()[good.len() - 1] - b'0';
+    format!("{}{}", &good[..good.len() - 1], (last + 1) % 10)
+}
+
+async fn customer_id(w: &Web, contract: &str) -> i64 {
+    customer::Entity::find()
+        .filter(customer::Column::ContractNumber.eq(contract))
+        .one(&w.t.app.db.conn)
+        .await
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+async fn first_account(w: &Web, customer_id: i64) -> i64 {
+    account::Entity::find()
+        .filter(account::Column::CustomerId.eq(customer_id))
+        .order_by_asc(account::Column::Id)
+        .one(&w.t.app.db.conn)
+        .await
+        .unwrap()
+        .expect("the demo customer has an account")
+        .id
+}
+
+async fn line_of(w: &Web, phone: &str) -> line::Model {
+    line::Entity::find()
+        .filter(line::Column::Phone.eq(phone))
+        .one(&w.t.app.db.conn)
+        .await
+        .unwrap()
+        .unwrap_or_else(|| panic!("no line {phone}"))
+}
+
+async fn lines_count(w: &Web) -> u64 {
+    line::Entity::find().count(&w.t.app.db.conn).await.unwrap()
+}
+
+/// Staff give the café chain (KB-2026-0001) a line through the back-office form.
+async fn give_line(w: &Web, staff: &str, customer: i64, account: i64, phone: &str, n: u64, name: &str) -> i64 {
+    let r = w
+        .post_form(
+            &format!("/crm/customers/{customer}/lines"),
+            Some(staff),
+            &[
+                ("account_id", &account.to_string()),
+                ("phone", phone),
+                ("icc", &icc(n)),
+                ("name", name),
+                ("position", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    line_of(w, phone).await.asset_id
+}
+
+/// The code in the latest SMS to `phone`.
+async fn latest_code(w: &Web, phone: &str) -> String {
+    let m = outbox_message::Entity::find()
+        .filter(outbox_message::Column::Recipient.eq(phone))
+        .order_by_desc(outbox_message::Column::Id)
+        .one(&w.t.app.db.conn)
+        .await
+        .unwrap()
+        .expect("an SMS to the number");
+    m.body
+        .split(|c: char| !c.is_ascii_digit())
+        .find(|part| part.len() == 6)
+        .unwrap_or_else(|| panic!("no code in {}", m.body))
+        .to_owned()
+}
+
+async fn staff_give_lines_and_the_coordinator_runs_them(db: Db) {
+    let w = Web::demo(db).await;
+    let admin = w.session_for("admin").await;
+    let vector = customer_id(&w, "KB-2026-0001").await;
+    let account = first_account(&w, vector).await.to_string();
+
+    // The back office's form: every problem in one round, typed values kept, nothing written.
+    let before = lines_count(&w).await;
+    let refused = w
+        .post_form(
+            &format!("/crm/customers/{vector}/lines"),
+            Some(&admin),
+            &[
+                ("account_id", &account),
+                ("phone", "12"),
+                ("icc", &mistyped(1)),
+                ("name", "Анна"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.body);
+    assert!(refused.body.contains(r#"id="e-phone""#) && refused.body.contains(r#"id="e-icc""#));
+    assert!(refused.body.contains(r#"value="Анна""#), "typed values kept");
+    assert_eq!(lines_count(&w).await, before);
+
+    let first = give_line(
+        &w,
+        &admin,
+        vector,
+        account.parse().unwrap(),
+        "+79161110001",
+        1,
+        "Петров Иван Сергеевич",
+    )
+    .await;
+    let second = give_line(
+        &w,
+        &admin,
+        vector,
+        account.parse().unwrap(),
+        "+79161110002",
+        2,
+        "Ёлкина Мария",
+    )
+    .await;
+    // A number or an ICC already on a line is refused at its field.
+    let taken = w
+        .post_form(
+            &format!("/crm/customers/{vector}/lines"),
+            Some(&admin),
+            &[("account_id", &account), ("phone", "8 916 111-00-01"), ("icc", &icc(1))],
+        )
+        .await;
+    assert_eq!(taken.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(taken.body.contains(r#"id="e-phone""#) && taken.body.contains(r#"id="e-icc""#));
+    // Reserve SIMs: one bad ICC refuses the list.
+    let pool_before = reserve_sim::Entity::find().count(&w.t.app.db.conn).await.unwrap();
+    let bad_pool = w
+        .post_form(
+            &format!("/crm/customers/{vector}/reserve-sims"),
+            Some(&admin),
+            &[
+                ("account_id", &account),
+                ("iccs", &format!("{}\n{}", icc(50), mistyped(51))),
+            ],
+        )
+        .await;
+    assert_eq!(bad_pool.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(
+        reserve_sim::Entity::find().count(&w.t.app.db.conn).await.unwrap(),
+        pool_before
+    );
+    let pool = w
+        .post_form(
+            &format!("/crm/customers/{vector}/reserve-sims"),
+            Some(&admin),
+            &[("account_id", &account), ("iccs", &format!("{}, {}", icc(50), icc(51)))],
+        )
+        .await;
+    assert_eq!(pool.status, StatusCode::SEE_OTHER, "{}", pool.body);
+
+    let coord = w.session_for("vector.coord").await;
+    // Found by any part of a number or a name, in any case, ё as е.
+    for (q, expect_first, expect_second) in [
+        ("петров", true, false),
+        ("елкина", false, true),
+        ("1110002", false, true),
+        ("+7 916 111", true, true),
+    ] {
+        let page = w.get(&format!("/lines?q={}", urlencode(q)), Some(&coord)).await;
+        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+        assert_eq!(page.body.contains("+79161110001"), expect_first, "{q}");
+        assert_eq!(page.body.contains("+79161110002"), expect_second, "{q}");
+    }
+    // A filter value that is no choice is said at its field, not a 500.
+    let bad_filter = w.get("/lines?group=x&status=lost", Some(&coord)).await;
+    assert_eq!(bad_filter.status, StatusCode::OK);
+    assert!(bad_filter.body.contains(r#"id="e-group""#) && bad_filter.body.contains(r#"id="e-status""#));
+
+    // Employee, forwarding and limit.
+    let r = w
+        .post_form(
+            &format!("/lines/{first}/employee"),
+            Some(&coord),
+            &[
+                ("name", "Петров Иван Сергеевич"),
+                ("position", "Водитель"),
+                ("email", "not-an-email"),
+                ("comment", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains(r#"value="Водитель""#));
+    let r = w
+        .post_form(
+            &format!("/lines/{first}/employee"),
+            Some(&coord),
+            &[
+                ("name", "Петров Иван Сергеевич"),
+                ("position", "Водитель"),
+                ("email", "petrov@vector.example"),
+                ("comment", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(
+        line_of(&w, "+79161110001").await.employee_position.as_deref(),
+        Some("Водитель")
+    );
+
+    for (target, field) in [("+380501234567", "e-target"), ("+79161110001", "e-target")] {
+        let r = w
+            .post_form(
+                &format!("/lines/{first}/forwarding"),
+                Some(&coord),
+                &[("condition", "busy"), ("target", target), ("delay_seconds", "")],
+            )
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{target}");
+        assert!(r.body.contains(&format!(r#"id="{field}""#)), "{target}");
+    }
+    let r = w
+        .post_form(
+            &format!("/lines/{first}/forwarding"),
+            Some(&coord),
+            &[
+                ("condition", "no_answer"),
+                ("target", "8 (495) 123-45-67"),
+                ("delay_seconds", "15"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = w
+        .post_form(
+            &format!("/lines/{first}/forwarding"),
+            Some(&coord),
+            &[
+                ("condition", "unconditional"),
+                ("target", "+79161110002"),
+                ("delay_seconds", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let detail = w.api("GET", &format!("/api/v1/lines/{first}"), None, None).await;
+    assert_eq!(detail.status, StatusCode::UNAUTHORIZED);
+    let detail = w
+        .session_json("GET", &format!("/api/v1/lines/{first}"), &coord, json!(null))
+        .await;
+    let rules = detail.json()["forwarding"].clone();
+    assert_eq!(rules[0]["condition"], "unconditional");
+    assert_eq!(rules[1]["condition"], "no_answer");
+    assert_eq!(rules[1]["target"], "+74951234567");
+    assert_eq!(rules[1]["waiting"], true, "the unconditional rule takes every call");
+
+    let r = w
+        .post_form(&format!("/lines/{first}/limit"), Some(&coord), &[("limit", "1,005")])
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "ambiguous amounts are asked again"
+    );
+    assert!(r.body.contains(r#"value="1,005""#));
+    let r = w
+        .post_form(&format!("/lines/{first}/limit"), Some(&coord), &[("limit", "1 500,50")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(line_of(&w, "+79161110001").await.spending_limit_minor, Some(150_050));
+
+    // Blocked once; blocking again is refused by name and changes nothing.
+    let r = w
+        .post_form(
+            &format!("/lines/{second}/status"),
+            Some(&coord),
+            &[("status", "blocked")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let again = w
+        .post_form(
+            &format!("/lines/{second}/status"),
+            Some(&coord),
+            &[("status", "blocked")],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    assert_eq!(line_of(&w, "+79161110002").await.line_status, LineStatus::Blocked);
+    let blocked = w.get("/lines?status=blocked", Some(&coord)).await;
+    assert!(blocked.body.contains("+79161110002") && !blocked.body.contains("+79161110001"));
+
+    // SIM replacement: only a reserve card of the customer's, once.
+    let r = w
+        .post_form(&format!("/lines/{first}/sim"), Some(&coord), &[("icc", &icc(77))])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains(r#"id="e-icc""#));
+    let r = w
+        .post_form(&format!("/lines/{first}/sim"), Some(&coord), &[("icc", &mistyped(50))])
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = w
+        .post_form(&format!("/lines/{first}/sim"), Some(&coord), &[("icc", &icc(50))])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(line_of(&w, "+79161110001").await.icc, Some(icc(50)));
+    let r = w
+        .post_form(&format!("/lines/{second}/sim"), Some(&coord), &[("icc", &icc(50))])
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a reserve card is used once"
+    );
+    let page = w.get(&format!("/lines/{first}"), Some(&coord)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Заменена SIM-карта") && page.body.contains(&icc(50)),
+        "history names the change"
+    );
+
+    // Groups and labels, and a bulk action on every line the filter finds.
+    let r = w
+        .post_form(
+            "/lines/groups",
+            Some(&coord),
+            &[("name", "Водители"), ("icon", "truck"), ("colour", "#2DA44E")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let dup = w
+        .post_form(
+            "/lines/groups",
+            Some(&coord),
+            &[("name", "Водители"), ("icon", "truck"), ("colour", "#2da44e")],
+        )
+        .await;
+    assert_eq!(dup.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(dup.body.contains(r#"id="e-name""#) && dup.body.contains("Такое название уже есть"));
+    let red = w
+        .post_form(
+            "/lines/groups",
+            Some(&coord),
+            &[("name", "Склад"), ("icon", "sword"), ("colour", "red")],
+        )
+        .await;
+    assert_eq!(red.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(red.body.contains(r#"id="e-icon""#) && red.body.contains("шестнадцатеричных"));
+    let groups = w
+        .session_json("GET", "/api/v1/line-groups", &coord, json!(null))
+        .await
+        .json();
+    let group = groups[0]["id"].as_i64().unwrap();
+    assert_eq!(groups[0]["colour"], "#2da44e");
+    let r = w
+        .post_form(
+            "/lines/bulk",
+            Some(&coord),
+            &[
+                ("f_q", "+7916111"),
+                ("scope", "matching"),
+                ("action", &format!("group:{group}")),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    for phone in ["+79161110001", "+79161110002"] {
+        assert_eq!(line_of(&w, phone).await.group_id, Some(group));
+    }
+    let r = w
+        .post_form("/lines/labels", Some(&coord), &[("name", "Дежурный")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let label = w
+        .session_json("GET", "/api/v1/line-labels", &coord, json!(null))
+        .await
+        .json()[0]["id"]
+        .as_i64()
+        .unwrap();
+    let r = w
+        .post_form(
+            "/lines/bulk",
+            Some(&coord),
+            &[
+                ("scope", "ticked"),
+                ("line", &first.to_string()),
+                ("action", &format!("label_add:{label}")),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let with_label = w
+        .get(&format!("/lines?label={label}&group={group}"), Some(&coord))
+        .await;
+    assert!(with_label.body.contains("+79161110001") && !with_label.body.contains("+79161110002"));
+    // Nothing ticked: said, nothing done.
+    let none = w
+        .post_form(
+            "/lines/bulk",
+            Some(&coord),
+            &[("scope", "ticked"), ("action", "status:blocked")],
+        )
+        .await;
+    assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // Deleting the group leaves its lines in no group.
+    let r = w
+        .post_form(&format!("/lines/groups/{group}/delete"), Some(&coord), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(line_of(&w, "+79161110001").await.group_id, None);
+}
+
+fn urlencode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+async fn others_see_and_change_nothing(db: Db) {
+    let w = Web::demo(db).await;
+    let admin = w.session_for("admin").await;
+    let vector = customer_id(&w, "KB-2026-0001").await;
+    let account = first_account(&w, vector).await;
+    let mine = give_line(&w, &admin, vector, account, "+79161110011", 11, "Сотрудник Один").await;
+    let other = give_line(&w, &admin, vector, account, "+79161110012", 12, "Сотрудник Два").await;
+    // The coordinator puts only the first line in the line manager's care.
+    let coord = w.session_for("vector.coord").await;
+    let lm_id = w.user_id("vector.lines").await;
+    let r = w
+        .post_form(
+            &format!("/customer-users/{lm_id}/assets"),
+            Some(&coord),
+            &[("asset", &mine.to_string())],
+        )
+        .await;
+    assert!(
+        r.status.is_redirection() || r.status == StatusCode::OK,
+        "{}: {}",
+        r.status,
+        r.body
+    );
+
+    let lm = w.session_for("vector.lines").await;
+    let list = w.get("/lines", Some(&lm)).await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert!(
+        list.body.contains("+79161110011") && !list.body.contains("+79161110012"),
+        "only its own lines"
+    );
+    assert_eq!(
+        w.get(&format!("/lines/{other}"), Some(&lm)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let r = w
+        .post_form(
+            &format!("/lines/{other}/forwarding"),
+            Some(&lm),
+            &[("condition", "busy"), ("target", "+79161112233")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND, "another line's settings are not found");
+    // Its own line's forwarding it sets; blocking is the coordinator's.
+    let r = w
+        .post_form(
+            &format!("/lines/{mine}/forwarding"),
+            Some(&lm),
+            &[("condition", "busy"), ("target", "+79161112233")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let r = w
+        .post_form(&format!("/lines/{mine}/status"), Some(&lm), &[("status", "blocked")])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let api = w.session_json("GET", "/api/v1/lines", &lm, json!(null)).await.json();
+    assert_eq!(api["total"], 1);
+
+    // A viewer reads, changes nothing.
+    let viewer = w.session_for("vector.view").await;
+    assert_eq!(
+        w.get(&format!("/lines/{mine}"), Some(&viewer)).await.status,
+        StatusCode::OK
+    );
+    for (path, pairs) in [
+        (
+            format!("/lines/{mine}/forwarding"),
+            vec![("condition", "busy"), ("target", "+79161112233")],
+        ),
+        (format!("/lines/{mine}/status"), vec![("status", "blocked")]),
+        ("/lines/groups".to_owned(), vec![("name", "Х")]),
+    ] {
+        assert_eq!(
+            w.post_form(&path, Some(&viewer), &pairs).await.status,
+            StatusCode::FORBIDDEN,
+            "{path}"
+        );
+    }
+
+    // Another customer: not found, its bulk action refused whole.
+    let kolosok = w.session_for("kolosok.coord").await;
+    assert_eq!(
+        w.get(&format!("/lines/{mine}"), Some(&kolosok)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert!(!w.get("/lines", Some(&kolosok)).await.body.contains("+79161110011"));
+    let r = w
+        .post_form(
+            "/lines/bulk",
+            Some(&kolosok),
+            &[
+                ("scope", "ticked"),
+                ("line", &mine.to_string()),
+                ("action", "status:blocked"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = w
+        .session_json(
+            "PUT",
+            &format!("/api/v1/lines/{mine}/limit"),
+            &kolosok,
+            json!({"spending_limit": 100}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = w.get(&format!("/lines?account={account}"), Some(&kolosok)).await;
+    assert!(
+        r.body.contains(r#"id="e-account""#),
+        "another customer's account is no choice"
+    );
+    assert_eq!(line_of(&w, "+79161110011").await.line_status, LineStatus::Active);
+
+    // Staff: the cabinet's routes are not theirs; a technician gives no lines.
+    let support = w.session_for("support").await;
+    assert_eq!(w.get("/lines", Some(&support)).await.status, StatusCode::FORBIDDEN);
+    let technician = w.session_for("technician").await;
+    let r = w
+        .post_form(
+            &format!("/crm/customers/{vector}/lines"),
+            Some(&technician),
+            &[
+                ("account_id", &account.to_string()),
+                ("phone", "+79161110013"),
+                ("icc", &icc(13)),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    // A partner sees only its own customers' lines.
+    let partner = w.session_for("partner1").await;
+    assert_eq!(
+        w.get(&format!("/crm/lines/{mine}"), Some(&partner)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        w.get(&format!("/crm/customers/{vector}/lines"), Some(&partner))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    // Support staff see the line in the back office.
+    let page = w.get(&format!("/crm/lines/{mine}"), Some(&support)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("+79161110011"));
+    // A hostile text: NUL in a name is refused; nothing written.
+    let r = w
+        .post_form(
+            &format!("/lines/{mine}/employee"),
+            Some(&coord),
+            &[("name", "Иван\u{0}"), ("position", "")],
+        )
+        .await;
+    assert!(
+        matches!(r.status, StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY),
+        "{}",
+        r.status
+    );
+    assert_eq!(
+        line_of(&w, "+79161110011").await.employee_name.as_deref(),
+        Some("Сотрудник Один")
+    );
+}
+
+async fn an_employees_own_number_joins_with_its_code(db: Db) {
+    let w = Web::demo(db).await;
+    let coord = w.session_for("vector.coord").await;
+    let form = w.get("/lines/new", Some(&coord)).await;
+    assert_eq!(form.status, StatusCode::OK);
+    let refused = w
+        .post_form(
+            "/lines/new",
+            Some(&coord),
+            &[("name", ""), ("phone", "abc"), ("email", "x")],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains(r#"id="e-name""#) && refused.body.contains(r#"id="e-phone""#));
+    let r = w
+        .post_form(
+            "/lines/new",
+            Some(&coord),
+            &[
+                ("name", "Сидорова Анна"),
+                ("phone", "+7 903 555-00-01"),
+                ("position", "Курьер"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(r.location().contains("ok=line-code-sent"));
+    let joining = line_of(&w, "+79035550001").await;
+    assert_eq!(joining.line_status, LineStatus::Confirming);
+    assert!(joining.icc.is_none());
+    let code = latest_code(&w, "+79035550001").await;
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let r = w
+        .post_form(
+            &format!("/lines/{}/confirm", joining.asset_id),
+            Some(&coord),
+            &[("code", wrong)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(line_of(&w, "+79035550001").await.line_status, LineStatus::Confirming);
+    // A confirming line cannot be blocked or given a SIM before it joins.
+    let r = w
+        .post_form(
+            &format!("/lines/{}/status", joining.asset_id),
+            Some(&coord),
+            &[("status", "blocked")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    let r = w
+        .post_form(
+            &format!("/lines/{}/confirm", joining.asset_id),
+            Some(&coord),
+            &[("code", &code)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(line_of(&w, "+79035550001").await.line_status, LineStatus::Active);
+    // The code is used up; confirming again is refused.
+    let r = w
+        .post_form(
+            &format!("/lines/{}/confirm", joining.asset_id),
+            Some(&coord),
+            &[("code", &code)],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    // The same number again, or a number of another customer's line: taken.
+    let again = w
+        .post_form(
+            "/lines/new",
+            Some(&coord),
+            &[("name", "Кто-то"), ("phone", "+79035550001")],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let kolosok = w.session_for("kolosok.coord").await;
+    let theirs = w
+        .post_form(
+            "/lines/new",
+            Some(&kolosok),
+            &[("name", "Кто-то"), ("phone", "+79035550001")],
+        )
+        .await;
+    assert_eq!(theirs.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(theirs.body.contains(r#"id="e-phone""#));
+}
+
+async fn the_api_runs_lines(db: Db) {
+    let w = Web::demo(db).await;
+    let admin = w.session_for("admin").await;
+    let vector = customer_id(&w, "KB-2026-0001").await;
+    let account = first_account(&w, vector).await;
+    // Staff give a line and reserve cards over the API.
+    let r = w
+        .session_json(
+            "POST",
+            &format!("/api/v1/crm/customers/{vector}/lines"),
+            &admin,
+            json!({"account_id": account, "phone": "+79161110021", "icc": icc(21), "employee_name": "Орлов Олег"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let id = r.json()["id"].as_i64().unwrap();
+    assert_eq!(r.json()["status"], "active");
+    let r = w
+        .session_json(
+            "POST",
+            &format!("/api/v1/crm/customers/{vector}/reserve-sims"),
+            &admin,
+            json!({"account_id": account, "iccs": [icc(60)]}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let r = w
+        .session_json(
+            "POST",
+            &format!("/api/v1/crm/lines/{id}/status"),
+            &admin,
+            json!({"status": "gone"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let coord = w.session_for("vector.coord").await;
+    let list = w
+        .session_json("GET", "/api/v1/lines?q=орлов", &coord, json!(null))
+        .await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.body);
+    assert_eq!(list.json()["total"], 1);
+    assert_eq!(list.json()["items"][0]["currency"], "RUB");
+    let bad = w
+        .session_json("GET", "/api/v1/lines?status=lost", &coord, json!(null))
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = w
+        .session_json(
+            "PUT",
+            &format!("/api/v1/lines/{id}/forwarding/busy"),
+            &coord,
+            json!({"target": "+12025550123"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = w
+        .session_json(
+            "PUT",
+            &format!("/api/v1/lines/{id}/forwarding/sideways"),
+            &coord,
+            json!({"target": "+79161234567"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = w
+        .session_json(
+            "PUT",
+            &format!("/api/v1/lines/{id}/forwarding/no_answer"),
+            &coord,
+            json!({"target": "+79161234567"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(
+        r.json()["forwarding"][0]["delay_seconds"],
+        20,
+        "no answer waits 20 s unless told"
+    );
+    let r = w
+        .session_json(
+            "DELETE",
+            &format!("/api/v1/lines/{id}/forwarding/no_answer"),
+            &coord,
+            json!(null),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT);
+    let r = w
+        .session_json(
+            "PUT",
+            &format!("/api/v1/lines/{id}/limit"),
+            &coord,
+            json!({"spending_limit": -5}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let r = w
+        .session_json(
+            "PUT",
+            &format!("/api/v1/lines/{id}/limit"),
+            &coord,
+            json!({"spending_limit": 200_000}),
+        )
+        .await;
+    assert_eq!(r.json()["spending_limit"], 200_000);
+    let r = w
+        .session_json("POST", "/api/v1/line-labels", &coord, json!({"name": "Склад"}))
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED);
+    let label = r.json()["id"].as_i64().unwrap();
+    let r = w
+        .session_json(
+            "PUT",
+            &format!("/api/v1/lines/{id}/labels"),
+            &coord,
+            json!({"label_ids": [label]}),
+        )
+        .await;
+    assert_eq!(r.json()["labels"][0]["name"], "Склад");
+    let links_before = line_label_link::Entity::find().count(&w.t.app.db.conn).await.unwrap();
+    let r = w
+        .session_json(
+            "PUT",
+            &format!("/api/v1/lines/{id}/labels"),
+            &coord,
+            json!({"label_ids": [label, 999_999]}),
+        )
+        .await;
+    assert_eq!(
+        r.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "a label of nobody's is no choice"
+    );
+    let links = line_label_link::Entity::find().count(&w.t.app.db.conn).await.unwrap();
+    assert_eq!(links, links_before, "nothing half-written");
+    let r = w
+        .session_json(
+            "POST",
+            "/api/v1/lines/bulk",
+            &coord,
+            json!({"filter": {"label_id": label}, "action": "status", "status": "suspended"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["changed"], 1);
+    let r = w
+        .session_json(
+            "POST",
+            "/api/v1/lines/bulk",
+            &coord,
+            json!({"line_ids": [id], "action": "status", "status": "blocked"}),
+        )
+        .await;
+    assert_eq!(r.json()["changed"], 0, "a suspended line is not blocked");
+    assert_eq!(r.json()["skipped"], 1);
+    let r = w
+        .session_json(
+            "POST",
+            &format!("/api/v1/lines/{id}/sim"),
+            &coord,
+            json!({"icc": icc(60)}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["icc"], icc(60));
+    let reserve = w
+        .session_json("GET", "/api/v1/reserve-sims", &coord, json!(null))
+        .await
+        .json();
+    assert_eq!(reserve.as_array().unwrap().len(), 0, "the card left the reserve");
+    // Employees over the API: a company line without one takes them.
+    let r = w
+        .session_json(
+            "POST",
+            "/api/v1/lines",
+            &coord,
+            json!({"phone": "+79035550101", "name": "Новиков Пётр"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    assert_eq!(r.json()["waiting_for_code"], true);
+    // Staff may not use the cabinet's API, customers not the back office's.
+    assert_eq!(
+        w.session_json("GET", "/api/v1/lines", &admin, json!(null)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        w.session_json("GET", &format!("/api/v1/crm/lines/{id}"), &coord, json!(null))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+}
+
+both_databases!(
+    staff_give_lines_and_the_coordinator_runs_them,
+    others_see_and_change_nothing,
+    an_employees_own_number_joins_with_its_code,
+    the_api_runs_lines
+);

@@ -63,6 +63,8 @@ pub struct App {
     pub audit_keys: Arc<audit::keys::Keyring>,
     /// Business calendars built for the service-level clocks.
     pub calendars: Arc<support::calendars::CalendarCache>,
+    /// The device types' names the register's filter lists.
+    pub device_type_names: Arc<assets::device_types::TypeNames>,
 }
 
 impl App {
@@ -112,6 +114,7 @@ impl App {
             secrets,
             audit_keys,
             calendars: Arc::default(),
+            device_type_names: Arc::default(),
             gateway,
             registry,
             router,

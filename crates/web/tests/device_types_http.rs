@@ -32,6 +32,9 @@ async fn the_catalogue_of_device_types(db: Db) {
     assert_eq!(list.body.matches("<tr data-code=").count(), 3, "the demo's three types");
     assert!(list.body.contains(r#"id="device-type-new""#));
     let types_before = device_type::Entity::find().count(&w.t.app.db.conn).await.unwrap();
+    // The register's filter lists the types (and keeps them for a moment).
+    let register = w.get("/crm/devices", Some(&admin)).await;
+    assert!(!register.body.contains("Морозильный ларь"));
 
     // Every problem in one round; what was typed stays.
     let bad = w
@@ -104,6 +107,9 @@ async fn the_catalogue_of_device_types(db: Db) {
         )
         .await;
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    // A type made here is in the filter at once, not after the names kept expire.
+    let register = w.get("/crm/devices", Some(&admin)).await;
+    assert!(register.body.contains("Морозильный ларь"), "the kept names were forgotten");
     let t = device_type::Entity::find()
         .filter(device_type::Column::Code.eq("freezer"))
         .one(&w.t.app.db.conn)

@@ -158,18 +158,28 @@ impl Identity {
         };
         use kabinet_store::entities::{account, asset};
         use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QuerySelect};
-        // The kinds of asset it has, in one read.
-        let kinds: Vec<kabinet_core::assets::AssetKind> = asset::Entity::find()
-            .select_only()
-            .column(asset::Column::Kind)
-            .distinct()
-            .filter(asset::Column::CustomerId.eq(customer_id))
-            .filter(asset::Column::Status.ne(kabinet_core::assets::AssetStatus::Deleted))
-            .into_tuple::<kabinet_core::assets::AssetKind>()
-            .all(&app.db.conn)
-            .await?;
-        let devices = kinds.contains(&kabinet_core::assets::AssetKind::Device);
-        let lines = kinds.contains(&kabinet_core::assets::AssetKind::Line);
+        // The kinds of asset it has, one index probe per kind (a DISTINCT over its assets
+        // would read all of a customer's 100,000 lines).
+        use kabinet_core::assets::{AssetKind, AssetStatus};
+        let mut kinds = Vec::new();
+        for kind in AssetKind::ALL {
+            let has = asset::Entity::find()
+                .select_only()
+                .column(asset::Column::Id)
+                .filter(asset::Column::CustomerId.eq(customer_id))
+                .filter(asset::Column::Kind.eq(*kind))
+                .filter(asset::Column::Status.ne(AssetStatus::Deleted))
+                .limit(1)
+                .into_tuple::<i64>()
+                .one(&app.db.conn)
+                .await?
+                .is_some();
+            if has {
+                kinds.push(*kind);
+            }
+        }
+        let devices = kinds.contains(&AssetKind::Device);
+        let lines = kinds.contains(&AssetKind::Line);
         let licences = kinds.iter().any(|k| k.is_licence());
         let accounts = account::Entity::find()
             .select_only()

@@ -150,6 +150,31 @@ fn check(input: &TypeInput) -> AppResult<Checked> {
     }
 }
 
+/// The names of the device types, kept for a few seconds: the register's filter lists them on
+/// every page and they change a few times a year. A change made here forgets them at once;
+/// one made by another server process shows within [`TypeNames::TTL`].
+#[derive(Default)]
+pub struct TypeNames(std::sync::Mutex<Option<(std::time::Instant, std::sync::Arc<Vec<(i64, String)>>)>>);
+
+impl TypeNames {
+    pub const TTL: std::time::Duration = std::time::Duration::from_secs(5);
+
+    pub(crate) fn fresh(&self) -> Option<std::sync::Arc<Vec<(i64, String)>>> {
+        let kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        kept.as_ref().filter(|(at, _)| at.elapsed() < Self::TTL).map(|(_, names)| names.clone())
+    }
+
+    pub(crate) fn keep(&self, names: Vec<(i64, String)>) -> std::sync::Arc<Vec<(i64, String)>> {
+        let names = std::sync::Arc::new(names);
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((std::time::Instant::now(), names.clone()));
+        names
+    }
+
+    pub(crate) fn forget(&self) {
+        *self.0.lock().unwrap_or_else(|e| e.into_inner()) = None;
+    }
+}
+
 /// The form field of a price: `price_IRR_2`.
 pub fn price_field(currency: Currency, term: Term) -> String {
     format!("price_{}_{}", currency.code(), term.years())
@@ -195,6 +220,7 @@ pub async fn create(app: &App, actor: &Actor, who: &Identity, input: &TypeInput)
     .await?;
     super::renewal::replace_prices(&txn, actor, saved.id, &input.prices).await?;
     txn.commit().await?;
+    app.device_type_names.forget();
     get(app, who, saved.id).await
 }
 
@@ -229,6 +255,7 @@ pub async fn update(app: &App, actor: &Actor, who: &Identity, id: i64, input: &T
     .await?;
     super::renewal::replace_prices(&txn, actor, id, &input.prices).await?;
     txn.commit().await?;
+    app.device_type_names.forget();
     get(app, who, id).await
 }
 

@@ -346,15 +346,20 @@ pub(crate) async fn identifiers<C: kabinet_store::ConnectionTrait>(
         .collect())
 }
 
-/// The types of device the provider sells, as (id, name), by name.
+/// The types of device the provider sells, as (id, name), by name (kept for a few seconds:
+/// `device_types::TypeNames`).
 pub async fn types(app: &App) -> AppResult<Vec<(i64, String)>> {
-    Ok(DeviceType::find()
+    if let Some(names) = app.device_type_names.fresh() {
+        return Ok(names.as_ref().clone());
+    }
+    let names = DeviceType::find()
         .order_by_asc(device_type::Column::Name)
         .all(&app.db.conn)
         .await?
         .into_iter()
         .map(|t| (t.id, t.name))
-        .collect())
+        .collect();
+    Ok(app.device_type_names.keep(names).as_ref().clone())
 }
 
 /// A device's row with what its view needs of its asset and the names it shows: its buyer's

@@ -18,9 +18,39 @@ use sea_orm::{
 use serde_json::json;
 
 use super::register::{Selection, selected};
-use super::views::{LineGroup, LineLabel};
+use super::views::{GroupRef, LabelRef, LineGroup, LineLabel};
 use crate::access::{Actor, Identity};
 use crate::{App, AppError, AppResult, FieldErrors, audit};
+
+/// The customer's groups and labels by name, without counting their lines: what the register
+/// offers to filter by and to act with on every page (counting a group of a 100,000-line
+/// account would cost more than the page).
+pub async fn choices(app: &App, who: &Identity, customer_id: Option<i64>) -> AppResult<(Vec<GroupRef>, Vec<LabelRef>)> {
+    who.require(&[Permission::CabinetView, Permission::CustomersRead])?;
+    let customer_id = super::customer_of(app, who, customer_id).await?;
+    let groups = GroupRow::find()
+        .filter(line_group::Column::CustomerId.eq(customer_id))
+        .order_by_asc(line_group::Column::Name)
+        .all(&app.db.conn)
+        .await?
+        .into_iter()
+        .map(|g| GroupRef {
+            id: g.id,
+            name: g.name,
+            icon: g.icon,
+            colour: g.colour,
+        })
+        .collect();
+    let labels = LabelRow::find()
+        .filter(line_label::Column::CustomerId.eq(customer_id))
+        .order_by_asc(line_label::Column::Name)
+        .all(&app.db.conn)
+        .await?
+        .into_iter()
+        .map(|l| LabelRef { id: l.id, name: l.name })
+        .collect();
+    Ok((groups, labels))
+}
 
 /// The customer's groups, by name, with how many lines each holds.
 pub async fn groups(app: &App, who: &Identity, customer_id: Option<i64>) -> AppResult<Vec<LineGroup>> {

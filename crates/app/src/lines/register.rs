@@ -21,8 +21,9 @@ use crate::access::Identity;
 use crate::listing::{Page, Sort};
 use crate::{App, AppError, AppResult, FieldErrors};
 
-/// Most lines the register counts; past this it says "more than".
-pub const COUNT_CAP: u64 = 10_000;
+/// Most lines the register counts; past this it says "more than" (counting an account's
+/// 100,000 lines on every page would cost more than the page).
+pub const COUNT_CAP: u64 = 1_000;
 
 /// Most lines one bulk action takes.
 pub const MAX_SELECTED: usize = 100_000;

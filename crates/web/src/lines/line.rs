@@ -15,7 +15,7 @@ use kabinet_app::lines::groups::{self, BulkAction};
 use kabinet_app::lines::register::{self, Selection};
 use kabinet_app::lines::settings::{self, ForwardingInput};
 use kabinet_app::lines::sims;
-use kabinet_app::lines::views::{ForwardingRule, Line, LineDetail, LineLabel, ReserveSim};
+use kabinet_app::lines::views::{ForwardingRule, LabelRef, Line, LineDetail, ReserveSim};
 use kabinet_app::{AppError, FieldErrors};
 use kabinet_core::access::Permission;
 use kabinet_core::assets::lines::{ForwardingCondition, LineStatus, NO_ANSWER_DELAYS};
@@ -71,7 +71,7 @@ pub struct LinePage {
     l: Line,
     forwarding: Vec<ForwardingRule>,
     history: Vec<HistoryRow>,
-    labels: Vec<LineLabel>,
+    labels: Vec<LabelRef>,
     reserve: Vec<ReserveSim>,
     forms: LineForms,
     /// The employee form (the customer's people who set lines up; staff who give lines).
@@ -130,7 +130,7 @@ async fn line_page(app: &App, ctx: &Ctx, id: i64, flash: Option<&str>, forms: Li
     let c = Chrome::new(&ctx.0, nav, &app.config.display_time_zone).with_flash(flash);
     let lang = ctx.0.lang;
     let customer = if crm { Some(l.customer_id) } else { None };
-    let groups_list = groups::groups(app, who, customer).await?;
+    let (groups_list, labels_list) = groups::choices(app, who, customer).await?;
     let employee = forms.employee.unwrap_or_else(|| {
         FormState::empty()
             .with_value("name", l.employee_name.clone().unwrap_or_default())
@@ -157,7 +157,7 @@ async fn line_page(app: &App, ctx: &Ctx, id: i64, flash: Option<&str>, forms: Li
             })
             .collect(),
         forwarding,
-        labels: groups::labels(app, who, customer).await?,
+        labels: labels_list,
         reserve: if may_manage {
             sims::reserve(app, who, customer).await?
         } else {

@@ -9,7 +9,7 @@ use kabinet_app::App;
 use kabinet_app::billing::accounts;
 use kabinet_app::lines::groups::{self, BulkAction};
 use kabinet_app::lines::register::{self, LineFilter, Selection};
-use kabinet_app::lines::views::{Line, LineGroup, ReserveSim};
+use kabinet_app::lines::views::{GroupRef, Line, ReserveSim};
 use kabinet_app::{AppError, FieldErrors};
 use kabinet_core::access::Permission;
 use kabinet_core::assets::lines::LineStatus;
@@ -70,7 +70,7 @@ pub struct LinesPage {
     /// The filter as hidden fields of the bulk form.
     filter_pairs: Vec<(String, String)>,
     accounts: Vec<(String, String)>,
-    groups: Vec<LineGroup>,
+    groups: Vec<GroupRef>,
     group_options: Vec<(String, String)>,
     label_options: Vec<(String, String)>,
     status_options: Vec<(String, String)>,
@@ -152,8 +152,7 @@ pub(super) async fn list_page(
         .finish();
     let base = format!("{path}?{kept}{}", if kept.is_empty() { "" } else { "&" });
     let s = SortLinks::new(&base, &sort);
-    let groups_list = groups::groups(app, who, customer_id).await?;
-    let labels_list = groups::labels(app, who, customer_id).await?;
+    let (groups_list, labels_list) = groups::choices(app, who, customer_id).await?;
     let owner = customer_id.or(who.customer_id).ok_or(AppError::NotFound)?;
     let own_accounts = accounts::of_customer(app, owner).await?;
     let all = c.t("all");

@@ -109,7 +109,10 @@ async fn the_catalogue_of_device_types(db: Db) {
     assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
     // A type made here is in the filter at once, not after the names kept expire.
     let register = w.get("/crm/devices", Some(&admin)).await;
-    assert!(register.body.contains("Морозильный ларь"), "the kept names were forgotten");
+    assert!(
+        register.body.contains("Морозильный ларь"),
+        "the kept names were forgotten"
+    );
     let t = device_type::Entity::find()
         .filter(device_type::Column::Code.eq("freezer"))
         .one(&w.t.app.db.conn)

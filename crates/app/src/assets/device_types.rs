@@ -154,17 +154,22 @@ fn check(input: &TypeInput) -> AppResult<Checked> {
 /// every page and they change a few times a year. A change made here forgets them at once;
 /// one made by another server process shows within [`TypeNames::TTL`].
 #[derive(Default)]
-pub struct TypeNames(std::sync::Mutex<Option<(std::time::Instant, std::sync::Arc<Vec<(i64, String)>>)>>);
+pub struct TypeNames(std::sync::Mutex<Option<(std::time::Instant, Names)>>);
+
+/// The types as (id, name), by name.
+type Names = std::sync::Arc<Vec<(i64, String)>>;
 
 impl TypeNames {
     pub const TTL: std::time::Duration = std::time::Duration::from_secs(5);
 
-    pub(crate) fn fresh(&self) -> Option<std::sync::Arc<Vec<(i64, String)>>> {
+    pub(crate) fn fresh(&self) -> Option<Names> {
         let kept = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        kept.as_ref().filter(|(at, _)| at.elapsed() < Self::TTL).map(|(_, names)| names.clone())
+        kept.as_ref()
+            .filter(|(at, _)| at.elapsed() < Self::TTL)
+            .map(|(_, names)| names.clone())
     }
 
-    pub(crate) fn keep(&self, names: Vec<(i64, String)>) -> std::sync::Arc<Vec<(i64, String)>> {
+    pub(crate) fn keep(&self, names: Vec<(i64, String)>) -> Names {
         let names = std::sync::Arc::new(names);
         *self.0.lock().unwrap_or_else(|e| e.into_inner()) = Some((std::time::Instant::now(), names.clone()));
         names

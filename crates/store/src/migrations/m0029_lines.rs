@@ -313,8 +313,13 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
-        m.drop_index(Index::drop().name("assets_kind_of_customer").table(Assets::Table).to_owned())
-            .await?;
+        m.drop_index(
+            Index::drop()
+                .name("assets_kind_of_customer")
+                .table(Assets::Table)
+                .to_owned(),
+        )
+        .await?;
         for table in [
             ReserveSims::Table.into_iden(),
             LineForwardings::Table.into_iden(),

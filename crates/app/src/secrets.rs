@@ -39,10 +39,8 @@ impl SecretBox {
             return parse_key(configured).map(|k| SecretBox::new(&k));
         }
         let path = Path::new(data_dir).join("secret.key");
-        match std::fs::read_to_string(&path) {
-            Ok(text) => parse_key(text.trim())
-                .map(|k| SecretBox::new(&k))
-                .map_err(|e| format!("{}: {e}", path.display())),
+        match std::fs::metadata(&path) {
+            Ok(_) => read_key_file(&path, |t| parse_key(t.trim())).map(|k| SecretBox::new(&k)),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let mut key = [0u8; 32];
                 SystemRandom::new()
@@ -52,26 +50,14 @@ impl SecretBox {
                     Ok(()) => Ok(SecretBox::new(&key)),
                     // Another process starting at the same moment made the key first: use
                     // theirs, once it has finished writing it.
-                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => SecretBox::key_made_by_another(&path),
+                    Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                        read_key_file(&path, |t| parse_key(t.trim())).map(|k| SecretBox::new(&k))
+                    }
                     Err(e) => Err(format!("creating {}: {e}", path.display())),
                 }
             }
             Err(e) => Err(format!("reading {}: {e}", path.display())),
         }
-    }
-
-    /// The key file another process is writing, read once it holds a whole key.
-    fn key_made_by_another(path: &Path) -> Result<SecretBox, String> {
-        let mut last = String::new();
-        for _ in 0..100 {
-            match std::fs::read_to_string(path).map(|t| parse_key(t.trim())) {
-                Ok(Ok(key)) => return Ok(SecretBox::new(&key)),
-                Ok(Err(e)) => last = e,
-                Err(e) => last = e.to_string(),
-            }
-            std::thread::sleep(std::time::Duration::from_millis(10));
-        }
-        Err(format!("{}: {last}", path.display()))
     }
 
     /// `plain` encrypted with a fresh nonce.
@@ -106,6 +92,22 @@ fn parse_key(text: &str) -> Result<[u8; 32], String> {
     bytes
         .try_into()
         .map_err(|_| "the secret key must be 64 hex digits (32 bytes)".to_owned())
+}
+
+/// A key file read and parsed, waiting (up to a second) while it does not hold a whole key
+/// yet: another process or thread starting at the same moment may have created it and not
+/// finished writing it.
+pub(crate) fn read_key_file<T>(path: &Path, parse: impl Fn(&str) -> Result<T, String>) -> Result<T, String> {
+    let mut last = String::new();
+    for _ in 0..100 {
+        match std::fs::read_to_string(path).map(|t| parse(&t)) {
+            Ok(Ok(key)) => return Ok(key),
+            Ok(Err(e)) => last = e,
+            Err(e) => last = e.to_string(),
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    Err(format!("{}: {last}", path.display()))
 }
 
 pub(crate) fn write_owner_only(path: &Path, text: &str) -> std::io::Result<()> {

@@ -16,6 +16,7 @@ field-accruals = Charged this month
 field-amount-due = Amount due
 field-next-charge = Next charge
 field-credit-limit = Credit limit
+account-manager = Personal manager
 field-warning-threshold = Warning threshold
 field-date = Date
 field-method = Method

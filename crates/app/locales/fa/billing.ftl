@@ -16,6 +16,7 @@ field-accruals = هزینه‌های این ماه
 field-amount-due = مبلغ قابل پرداخت
 field-next-charge = کسر بعدی
 field-credit-limit = سقف بدهی
+account-manager = مدیر حساب اختصاصی
 field-warning-threshold = آستانه هشدار
 field-date = تاریخ
 field-method = روش

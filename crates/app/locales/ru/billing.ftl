@@ -16,6 +16,7 @@ field-accruals = Начислено в этом месяце
 field-amount-due = К оплате
 field-next-charge = Следующее списание
 field-credit-limit = Кредитный лимит
+account-manager = Персональный менеджер
 field-warning-threshold = Порог предупреждения
 field-date = Дата
 field-method = Способ

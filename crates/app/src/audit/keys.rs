@@ -64,17 +64,16 @@ impl Keyring {
             parse_key(configured).map_err(|e| format!("audit_key: {e}"))?
         } else {
             let path = dir.join(CURRENT_FILE);
-            match std::fs::read_to_string(&path) {
-                Ok(text) => parse_key(&text).map_err(|e| format!("{}: {e}", path.display()))?,
+            match std::fs::metadata(&path) {
+                Ok(_) => crate::secrets::read_key_file(&path, parse_key)?,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                     let hex = random_key_hex()?;
                     match write_owner_only(&path, &hex) {
                         Ok(()) => parse_key(&hex)?,
-                        // Another process (or thread) created it a moment ago: use theirs.
+                        // Another process (or thread) created it a moment ago: use theirs, once
+                        // it has finished writing it.
                         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                            let text = std::fs::read_to_string(&path)
-                                .map_err(|e| format!("reading {}: {e}", path.display()))?;
-                            parse_key(&text).map_err(|e| format!("{}: {e}", path.display()))?
+                            crate::secrets::read_key_file(&path, parse_key)?
                         }
                         Err(e) => return Err(format!("creating {}: {e}", path.display())),
                     }

@@ -179,12 +179,7 @@ pub async fn open_in<C: ConnectionTrait>(
     if new.customer_id.is_some() == new.partner_id.is_some() {
         errors.add("customer_id", "account-owner-required");
     }
-    if let Some(m) = new.manager_user_id {
-        let staff = User::find_by_id(m).one(txn).await?;
-        if !staff.is_some_and(|u| u.staff_role.is_some_and(|r| r != StaffRole::Partner)) {
-            errors.add("manager_user_id", "invalid-choice");
-        }
-    }
+    check_manager(txn, &mut errors, new.manager_user_id).await?;
     errors.into_result()?;
     let now = kabinet_store::now();
     // A partner has one account (SPEC BIL-1).
@@ -236,6 +231,43 @@ pub async fn open_in<C: ConnectionTrait>(
     Ok(created)
 }
 
+/// A personal manager is one of the provider's own active staff (not a partner's login).
+async fn check_manager<C: ConnectionTrait>(db: &C, errors: &mut FieldErrors, manager: Option<i64>) -> AppResult<()> {
+    if let Some(m) = manager {
+        let staff = User::find_by_id(m).one(db).await?;
+        if !staff.is_some_and(|u| {
+            u.status == kabinet_core::access::UserStatus::Active
+                && u.staff_role.is_some_and(|r| r != StaffRole::Partner)
+        }) {
+            errors.add("manager_user_id", "invalid-choice");
+        }
+    }
+    Ok(())
+}
+
+/// The staff who may be an account's personal manager, as (id, name), by name.
+pub async fn manager_choices(app: &App, who: &Identity) -> AppResult<Vec<(i64, String)>> {
+    who.require(&[Permission::BillingManage])?;
+    Ok(User::find()
+        .filter(kabinet_store::entities::user::Column::StaffRole.is_not_null())
+        .filter(kabinet_store::entities::user::Column::StaffRole.ne(StaffRole::Partner))
+        .filter(kabinet_store::entities::user::Column::Status.eq(kabinet_core::access::UserStatus::Active))
+        .order_by_asc(kabinet_store::entities::user::Column::DisplayName)
+        .all(&app.db.conn)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.display_name))
+        .collect())
+}
+
+/// How a customer reaches its account's personal manager.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ManagerContact {
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+}
+
 /// The debt cap, the warning threshold and the personal manager, set by staff.
 #[derive(Debug, Clone)]
 pub struct Limits {
@@ -255,6 +287,7 @@ pub async fn set_limits(
     let before = visible_row(app, who, id).await?;
     let mut errors = FieldErrors::new();
     check_limits(&mut errors, limits.credit_limit, limits.warning_threshold);
+    check_manager(&app.db.conn, &mut errors, limits.manager_user_id).await?;
     errors.into_result()?;
     let txn = app.db.write().await?;
     let mut row: account::ActiveModel = before.clone().into();
@@ -305,6 +338,8 @@ pub struct Summary {
     pub next_charge: i64,
     /// What brings the balance to zero and pays the next charge.
     pub amount_due: i64,
+    /// The account's personal manager, if it has one.
+    pub manager: Option<ManagerContact>,
 }
 
 /// The start of the current month in `time_zone`, in UTC.
@@ -330,7 +365,16 @@ pub async fn summary(app: &App, a: views::Account) -> AppResult<Summary> {
         .filter(|(s, _)| Some(s.next_charge_on) == next_charge_on)
         .filter_map(|(_, p)| p.as_ref().map(|p| p.price))
         .sum();
+    let manager = match a.manager_user_id {
+        Some(m) => User::find_by_id(m).one(&app.db.conn).await?.map(|u| ManagerContact {
+            name: u.display_name,
+            phone: u.phone,
+            email: u.email,
+        }),
+        None => None,
+    };
     Ok(Summary {
+        manager,
         previous_period_balance: a.balance - moved,
         accruals_this_period: accruals,
         next_charge_on,

@@ -57,6 +57,8 @@ pub struct AccountPage {
     pay: FormState,
     entry: FormState,
     limits: FormState,
+    /// Who may be the account's personal manager: (id, name), "—" first.
+    managers: Vec<(String, String)>,
     sub: FormState,
     methods: Vec<(String, String)>,
     refund_key: String,
@@ -111,6 +113,10 @@ async fn account_page(
     let today = chrono::Utc::now().date_naive().to_string();
     let limits = forms.limits.unwrap_or_else(|| {
         FormState::empty()
+            .with_value(
+                "manager_user_id",
+                s.account.manager_user_id.map(|m| m.to_string()).unwrap_or_default(),
+            )
             .with_value("credit_limit", c.typed(s.account.credit_limit, &s.account.currency))
             .with_value(
                 "warning_threshold",
@@ -146,7 +152,20 @@ async fn account_page(
         .map(|d| (d.to_string(), c.tk("direction-", d)))
         .collect();
     let unit = c.unit_name(s.currency);
+    let managers = if allows(Some(who.role), Permission::BillingManage) {
+        std::iter::once((String::new(), "—".to_owned()))
+            .chain(
+                accounts::manager_choices(app, who)
+                    .await?
+                    .into_iter()
+                    .map(|(id, name)| (id.to_string(), name)),
+            )
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(AccountPage {
+        managers,
         base: format!("/crm/accounts/{id}?"),
         can_post: allows(Some(who.role), Permission::PaymentsPost),
         can_manage: allows(Some(who.role), Permission::BillingManage),

@@ -13,7 +13,7 @@ use kabinet_core::billing::EntryKind;
 use kabinet_core::money::{Currency, DisplayUnit};
 use serde::Deserialize;
 
-use crate::form::all_or_nothing;
+use crate::form::{all_or_nothing, chosen_id};
 
 /// "Register a payment" (a bank transfer or cash) on an account page.
 #[derive(Debug, Default, Deserialize)]
@@ -81,6 +81,8 @@ pub struct LimitsForm {
     credit_limit: String,
     /// A balance level: "-500" warns when the balance falls below −500; blank: no warning.
     warning_threshold: String,
+    /// A staff member's id; blank: no personal manager.
+    manager_user_id: String,
 }
 
 impl LimitsForm {
@@ -103,12 +105,13 @@ impl LimitsForm {
                     .map(|n| Some(if negative { -n } else { n }))
             }
         };
+        let manager_user_id = chosen_id(&mut errors, "manager_user_id", &self.manager_user_id);
         let limits = credit_limit
             .zip(warning_threshold)
             .map(|(credit_limit, warning_threshold)| Limits {
                 credit_limit,
                 warning_threshold,
-                manager_user_id: None,
+                manager_user_id,
             });
         all_or_nothing(errors, limits)
     }
@@ -263,11 +266,12 @@ mod tests {
         let form = LimitsForm {
             credit_limit: "1 000".into(),
             warning_threshold: "−500,50".into(),
+            manager_user_id: "7".into(),
         };
         let limits = form.checked(DisplayUnit::Rouble).unwrap();
         assert_eq!(
-            (limits.credit_limit, limits.warning_threshold),
-            (100_000, Some(-50_050))
+            (limits.credit_limit, limits.warning_threshold, limits.manager_user_id),
+            (100_000, Some(-50_050), Some(7))
         );
     }
 

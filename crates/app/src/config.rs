@@ -42,6 +42,11 @@ kind_enum!(
     RouterControlKind { Routeros = "routeros", Fake = "fake" }
 );
 kind_enum!(
+    /// Who carries out orders for telecom lines (`lines.provisioning`); none: lines cannot be
+    /// ordered for.
+    ProvisioningKind { None = "none", Http = "http", Fake = "fake" }
+);
+kind_enum!(
     /// How e-mail leaves (`email.transport`); empty: not configured.
     EmailTransport { Unconfigured = "", Smtp = "smtp", Log = "log", Fake = "fake" }
 );
@@ -121,6 +126,8 @@ pub struct Config {
     pub crm: CrmConfig,
     /// Licences and routers (AST-1, AST-2).
     pub assets: AssetsConfig,
+    /// Corporate telecom lines (AST-6, ORD-1).
+    pub lines: LinesConfig,
     /// The support desk (SUP).
     pub support: SupportConfig,
 }
@@ -224,6 +231,40 @@ impl Default for AssetsConfig {
             portal_base_url: None,
             router_control: RouterControlKind::Routeros,
             reminder_days: ReminderDays::new(&[30, 7, 1]).expect("the default thresholds are valid"),
+        }
+    }
+}
+
+/// Corporate telecom lines: who carries out their orders.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LinesConfig {
+    /// `http` (the operator's gateway at `provisioning_url`, ADR 30), `fake` (the demo's
+    /// stand-in operator) or `none` (lines cannot be ordered for).
+    pub provisioning: ProvisioningKind,
+    pub provisioning_url: String,
+    /// The HMAC-SHA256 key the requests to the gateway are signed with.
+    pub provisioning_secret: String,
+    /// The stand-in refuses numbers ending in this, …
+    pub fake_refuse_suffix: String,
+    /// … answers nothing the first time for numbers ending in this, …
+    pub fake_busy_suffix: String,
+    /// … and takes this long over each line.
+    pub fake_delay_millis: u64,
+    /// Lines the worker takes at a time.
+    pub worker_batch: u64,
+}
+
+impl Default for LinesConfig {
+    fn default() -> Self {
+        LinesConfig {
+            provisioning: ProvisioningKind::None,
+            provisioning_url: String::new(),
+            provisioning_secret: String::new(),
+            fake_refuse_suffix: "13".into(),
+            fake_busy_suffix: String::new(),
+            fake_delay_millis: 0,
+            worker_batch: 500,
         }
     }
 }
@@ -511,6 +552,7 @@ impl Default for Config {
             crm_sync: CrmSyncConfig::default(),
             crm: CrmConfig::default(),
             assets: AssetsConfig::default(),
+            lines: LinesConfig::default(),
             support: SupportConfig::default(),
         }
     }

@@ -65,6 +65,10 @@ pub struct App {
     pub calendars: Arc<support::calendars::CalendarCache>,
     /// The device types' names the register's filter lists.
     pub device_type_names: Arc<assets::device_types::TypeNames>,
+    /// The operator that carries out orders for lines, when one is configured.
+    pub provisioning: Option<Arc<dyn lines::provisioning::LineProvisioning>>,
+    /// Woken when an order for lines is placed, so the order worker takes it at once.
+    pub order_wake: Arc<tokio::sync::Notify>,
 }
 
 impl App {
@@ -109,7 +113,10 @@ impl App {
             );
         }
         let crm_sync = crm_sync::from_config(&config.crm_sync).map_err(|e| e.to_string())?;
+        let provisioning = lines::provisioning::from_config(&config.lines)?;
         Ok(App {
+            provisioning,
+            order_wake: Arc::new(tokio::sync::Notify::new()),
             crm_sync,
             secrets,
             audit_keys,

@@ -65,7 +65,7 @@ enum Command {
         #[arg(long)]
         no_worker: bool,
     },
-    /// Run only the background worker (outbox delivery), e.g. on other nodes.
+    /// Run only the background worker (outbox delivery, orders for lines), e.g. on other nodes.
     Worker,
     /// Apply pending database migrations; running it again changes nothing.
     Migrate,
@@ -395,6 +395,12 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             if demo {
                 config.assets.router_control = kabinet_app::config::RouterControlKind::Fake;
             }
+            // … and hand orders for lines to a stand-in operator that takes its time over each
+            // line (so an order's progress can be watched) and refuses some.
+            if demo && config.lines.provisioning == kabinet_app::config::ProvisioningKind::None {
+                config.lines.provisioning = kabinet_app::config::ProvisioningKind::Fake;
+                config.lines.fake_delay_millis = 150;
+            }
             // … and let its shared logins in with the password alone (anyone may still set up a
             // second factor on the profile page to try it).
             if demo {
@@ -441,7 +447,13 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 SEAL_EVERY,
                 shutdown_signal(),
             ));
+            let orders = tokio::spawn(kabinet_app::lines::order_worker::run(
+                app.clone(),
+                Duration::from_secs(5),
+                shutdown_signal(),
+            ));
             kabinet_app::notify::worker::run(app, Duration::from_secs(2), shutdown_signal()).await;
+            let _ = tokio::time::timeout(Duration::from_secs(10), orders).await;
             let _ = tokio::time::timeout(Duration::from_secs(10), sealer).await;
         }
         Command::Migrate => {
@@ -716,6 +728,14 @@ async fn serve(app: App, with_worker: bool, started: Instant) -> anyhow::Result<
             shutdown_signal(),
         ))
     });
+    // Orders for lines are carried out where messages are delivered.
+    let order_worker = with_worker.then(|| {
+        tokio::spawn(kabinet_app::lines::order_worker::run(
+            app.clone(),
+            Duration::from_secs(5),
+            shutdown_signal(),
+        ))
+    });
     // Every node seals the audit records of its changes (and of others') into the chain.
     let sealer = tokio::spawn(kabinet_app::audit::run_sealer(
         app.clone(),
@@ -732,6 +752,9 @@ async fn serve(app: App, with_worker: bool, started: Instant) -> anyhow::Result<
         .with_graceful_shutdown(shutdown_signal())
         .await?;
     if let Some(w) = worker {
+        let _ = tokio::time::timeout(Duration::from_secs(10), w).await;
+    }
+    if let Some(w) = order_worker {
         let _ = tokio::time::timeout(Duration::from_secs(10), w).await;
     }
     let _ = tokio::time::timeout(Duration::from_secs(10), sealer).await;

@@ -9,6 +9,7 @@ pub mod lifecycle;
 pub mod device_import;
 pub mod devices;
 pub mod installation;
+pub mod line_orders;
 pub mod lines;
 pub mod renewal;
 pub mod transfer;

@@ -123,6 +123,10 @@ pub fn config() -> Config {
             portal_base_url: Some("https://portal.test".into()),
             ..Default::default()
         },
+        lines: kabinet_app::config::LinesConfig {
+            provisioning: kabinet_app::config::ProvisioningKind::Fake,
+            ..Default::default()
+        },
         // Tests that are about the second factor require it themselves.
         second_factor_roles: Vec::new(),
         ..Config::default()

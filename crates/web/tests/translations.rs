@@ -169,6 +169,40 @@ fn every_key_in_use_exists_in_every_language() {
         for c in ForwardingCondition::ALL {
             keys.push(format!("forwarding-{}", c.as_str().replace('_', "-")));
         }
+        use kabinet_core::assets::line_orders::{ItemStatus, OrderKind, OrderNotice, OrderStatus, Unavailable};
+        for u in Unavailable::ALL {
+            keys.push(format!("order-unavailable-{u}"));
+        }
+        for s in ItemStatus::ALL {
+            keys.push(format!("order-item-{s}"));
+        }
+        for s in OrderStatus::ALL {
+            keys.push(format!("order-status-{s}"));
+        }
+        for k in OrderKind::ALL {
+            keys.push(format!("order-kind-{k}"));
+        }
+        for n in OrderNotice::ALL {
+            keys.push(format!("order-notice-{n}"));
+        }
+        for k in [
+            "order-message-tariff",
+            "order-message-option-on",
+            "order-message-option-off",
+            "order-date-past",
+            "order-date-too-far",
+            "offer-code-invalid",
+            "offer-code-taken",
+        ] {
+            keys.push(if k.starts_with("order-message") {
+                k.to_owned()
+            } else {
+                format!("err-{k}")
+            });
+        }
+        for f in ["order-id", "code", "offer"] {
+            keys.push(format!("line-field-{f}"));
+        }
         for e in [
             "icc-empty",
             "icc-not-digits",

@@ -4,11 +4,13 @@
 //! care. Written in bulk (a few statements per table) so the demo still loads in moments.
 
 use kabinet_core::assets::lifecycle::ServiceMode;
+use kabinet_core::assets::line_orders::{OrderKind, OrderNotice};
 use kabinet_core::assets::lines::{ForwardingCondition, GroupIcon, LineStatus, luhn_check_digit};
 use kabinet_core::assets::{AssetKind, AssetStatus, Verification};
 use kabinet_core::money::Currency;
 use kabinet_store::entities::{
-    asset, asset_assignment, asset_event, line, line_forwarding, line_group, line_label, line_label_link, reserve_sim,
+    asset, asset_assignment, asset_event, line, line_forwarding, line_group, line_label, line_label_link, line_option,
+    line_option_link, line_tariff, reserve_sim,
 };
 use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 
@@ -27,6 +29,20 @@ const GROUPS: [(&str, GroupIcon, &str); 6] = [
     ("Диспетчерская", GroupIcon::Headset, "#8250df"),
     ("Сервисная служба", GroupIcon::Wrench, "#0a7f8c"),
     ("Охрана", GroupIcon::Shield, "#cf222e"),
+];
+
+/// The operator's tariffs: code, name, monthly fee in kopecks.
+const TARIFFS: [(&str, &str, i64); 3] = [
+    ("BIZ-START", "Бизнес Старт", 35_000),
+    ("BIZ-UNLIM", "Бизнес Безлимит", 89_000),
+    ("BIZ-PRO", "Бизнес Про", 129_000),
+];
+
+/// Its options; the second only with the first tariff.
+const OPTIONS: [(&str, &str, i64); 3] = [
+    ("ROAM-WORLD", "Роуминг за рубежом", 30_000),
+    ("MSG-UNLIM", "Безлимитные мессенджеры", 9_000),
+    ("VOICE-REC", "Запись разговоров", 15_000),
 ];
 
 const LABELS: [&str; 4] = ["Руководитель", "Дежурный", "Командировки", "Удалённо"];
@@ -143,6 +159,44 @@ pub(crate) async fn load(app: &App, hash: &str) -> AppResult<()> {
         .await?;
         group_ids.push(g.last_insert_id);
     }
+    let mut tariff_ids = Vec::new();
+    for (code, name, fee) in TARIFFS {
+        let t = line_tariff::Entity::insert(line_tariff::ActiveModel {
+            code: Set(code.into()),
+            name: Set(name.into()),
+            monthly_fee_minor: Set(fee),
+            currency: Set(Currency::Rub),
+            description: Set(None),
+            active: Set(true),
+            created_at: Set(now),
+            ..Default::default()
+        })
+        .exec(&txn)
+        .await?;
+        tariff_ids.push(t.last_insert_id);
+    }
+    let mut option_ids = Vec::new();
+    for (n, (code, name, fee)) in OPTIONS.into_iter().enumerate() {
+        let o = line_option::Entity::insert(line_option::ActiveModel {
+            code: Set(code.into()),
+            name: Set(name.into()),
+            monthly_fee_minor: Set(fee),
+            currency: Set(Currency::Rub),
+            description: Set(None),
+            only_on_tariffs: Set(if n == 1 {
+                tariff_ids[0].to_string()
+            } else {
+                String::new()
+            }),
+            active: Set(true),
+            created_at: Set(now),
+            ..Default::default()
+        })
+        .exec(&txn)
+        .await?;
+        option_ids.push(o.last_insert_id);
+    }
+    let mut option_links = Vec::new();
     let mut label_ids = Vec::new();
     for name in LABELS {
         let l = line_label::Entity::insert(line_label::ActiveModel {
@@ -243,8 +297,16 @@ pub(crate) async fn load(app: &App, hash: &str) -> AppResult<()> {
             employee_comment: Set(None),
             spending_limit_minor: Set((i % 5 == 0).then_some(150_000 + (i as i64 % 4) * 50_000)),
             group_id: Set(Some(group_ids[group])),
+            tariff_id: Set(Some(tariff_ids[[0, 0, 0, 1, 1, 2][i % 6]])),
             updated_at: Set(now),
         });
+        if i % 12 == 5 {
+            option_links.push(line_option_link::ActiveModel {
+                line_id: Set(*id),
+                option_id: Set(option_ids[0]),
+                since: Set(now),
+            });
+        }
         events.push(asset_event::ActiveModel {
             asset_id: Set(*id),
             from_status: Set(None),
@@ -295,6 +357,9 @@ pub(crate) async fn load(app: &App, hash: &str) -> AppResult<()> {
         .exec_without_returning(&txn)
         .await?;
     }
+    line_option_link::Entity::insert_many(option_links)
+        .exec_without_returning(&txn)
+        .await?;
     line_forwarding::Entity::insert_many(forwardings)
         .exec_without_returning(&txn)
         .await?;
@@ -323,5 +388,53 @@ pub(crate) async fn load(app: &App, hash: &str) -> AppResult<()> {
         .await?;
     }
     txn.commit().await?;
+    let lines: Vec<i64> = ids.iter().map(|(id, _)| *id).collect();
+    orders(app, &lines, &tariff_ids, &option_ids, group_ids[0]).await
+}
+
+/// Two orders of the coordinator's: a tariff for a few lines, carried out with one refused by
+/// the operator and one that could not take it; and roaming for the drivers from tomorrow,
+/// waiting for its day.
+async fn orders(app: &App, lines: &[i64], tariffs: &[i64], options: &[i64], drivers: i64) -> AppResult<()> {
+    use super::orders::{OrderRequest, place};
+    use super::register::{LineFilter, Selection};
+    if app.provisioning.is_none() {
+        return Ok(());
+    }
+    let coordinator = crate::demo::identity_of(app, "volga.coord").await?;
+    let actor = Actor::user(&coordinator, None);
+    // +79276000013 is refused by the stand-in operator; line 18 is blocked.
+    let ticked = [1usize, 5, 7, 12, 17, 19, 25, 31].iter().map(|i| lines[*i]).collect();
+    place(
+        app,
+        &actor,
+        &coordinator,
+        &OrderRequest {
+            kind: OrderKind::Tariff,
+            offer_id: tariffs[2],
+            effective_on: None,
+            notice: OrderNotice::Sms,
+            selection: Selection::Lines(ticked),
+        },
+    )
+    .await?;
+    while super::order_worker::run_once(app).await?.handled() > 0 {}
+    let tomorrow = kabinet_store::now().date_naive() + chrono::Days::new(1);
+    place(
+        app,
+        &actor,
+        &coordinator,
+        &OrderRequest {
+            kind: OrderKind::OptionOn,
+            offer_id: options[0],
+            effective_on: Some(tomorrow),
+            notice: OrderNotice::None,
+            selection: Selection::Matching(LineFilter {
+                group_id: Some(drivers),
+                ..Default::default()
+            }),
+        },
+    )
+    .await?;
     Ok(())
 }

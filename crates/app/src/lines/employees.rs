@@ -188,6 +188,7 @@ async fn insert_line<C: sea_orm::ConnectionTrait>(
         employee_comment: Set(e.comment),
         spending_limit_minor: Set(None),
         group_id: Set(None),
+        tariff_id: Set(None),
         search_text: Set(String::new()),
         updated_at: Set(now),
     }

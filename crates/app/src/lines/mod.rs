@@ -1,15 +1,21 @@
 //! A corporate customer's telecom lines (AST-6, source document 003): the register of lines
 //! with its filters and bulk actions (`register`), employees joined to lines (`employees`), a
 //! line's status, spending limit and call forwarding (`settings`), the customer's groups and
-//! labels (`groups`), and reserve SIM cards and SIM replacement (`sims`).
+//! labels (`groups`), reserve SIM cards and SIM replacement (`sims`), and orders of tariffs
+//! and options (`catalogue`, `orders`, carried out by `order_worker` through the operator's
+//! `provisioning`).
 //!
 //! A line is an asset of kind `line` whose details live in `lines`. Customers' coordinators
 //! and assistants run all of their lines; a line manager sees and sets up only the lines
 //! assigned to it (`assets::assignments`); staff give lines and reserve SIMs out.
 
+pub mod catalogue;
 pub mod demo;
 pub mod employees;
 pub mod groups;
+pub mod order_worker;
+pub mod orders;
+pub mod provisioning;
 pub mod register;
 pub mod settings;
 pub mod sims;

@@ -13,6 +13,9 @@ use kabinet_store::entities::line_forwarding::{self, Entity as ForwardingRow};
 use kabinet_store::entities::line_group::{self, Entity as GroupRow};
 use kabinet_store::entities::line_label::{self, Entity as LabelRow};
 use kabinet_store::entities::line_label_link::{self, Entity as LinkRow};
+use kabinet_store::entities::line_option::Entity as OptionRow;
+use kabinet_store::entities::line_option_link::{self, Entity as OptionLinkRow};
+use kabinet_store::entities::line_tariff::{self, Entity as TariffRow};
 use sea_orm::sea_query::Query;
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
 
@@ -39,6 +42,7 @@ pub struct LineFilter {
     /// Lines in no group.
     pub no_group: bool,
     pub label_id: Option<i64>,
+    pub tariff_id: Option<i64>,
     pub status: Option<LineStatus>,
     /// Any part of the number, the employee's name, position or e-mail, or the ICC.
     pub text: Option<String>,
@@ -79,6 +83,9 @@ fn scoped(who: &Identity, customer_id: i64, accounts: Vec<i64>, f: &LineFilter) 
                     .to_owned(),
             ),
         );
+    }
+    if let Some(t) = f.tariff_id {
+        q = q.filter(line::Column::TariffId.eq(t));
     }
     if let Some(s) = f.status {
         q = q.filter(line::Column::LineStatus.eq(s));
@@ -192,6 +199,14 @@ pub async fn get(app: &App, who: &Identity, id: i64) -> AppResult<LineDetail> {
         .all(&app.db.conn)
         .await?;
     let forwarding = forwarding_of(rules_of_line);
+    let options = OptionLinkRow::find()
+        .find_also_related(OptionRow)
+        .filter(line_option_link::Column::LineId.eq(id))
+        .all(&app.db.conn)
+        .await?
+        .into_iter()
+        .filter_map(|(_, o)| o.map(|o| o.name))
+        .collect();
     let history = crate::audit::about_object(app, "asset", id, 100).await?;
     let line = views_of(&app.db.conn, customer_id, vec![row])
         .await?
@@ -200,6 +215,7 @@ pub async fn get(app: &App, who: &Identity, id: i64) -> AppResult<LineDetail> {
     Ok(LineDetail {
         line,
         forwarding,
+        options,
         history,
     })
 }
@@ -268,6 +284,23 @@ pub(crate) async fn views_of<C: ConnectionTrait>(
             });
         }
     }
+    let mut tariff_ids: Vec<i64> = rows.iter().filter_map(|r| r.tariff_id).collect();
+    tariff_ids.sort_unstable();
+    tariff_ids.dedup();
+    let tariffs: HashMap<i64, String> = if tariff_ids.is_empty() {
+        HashMap::new()
+    } else {
+        TariffRow::find()
+            .select_only()
+            .column(line_tariff::Column::Id)
+            .column(line_tariff::Column::Name)
+            .filter(line_tariff::Column::Id.is_in(tariff_ids))
+            .into_tuple::<(i64, String)>()
+            .all(db)
+            .await?
+            .into_iter()
+            .collect()
+    };
     let currencies: HashMap<i64, kabinet_core::money::Currency> = Account::find()
         .filter(account::Column::CustomerId.eq(customer_id))
         .all(db)
@@ -294,6 +327,12 @@ pub(crate) async fn views_of<C: ConnectionTrait>(
                 employee_comment: r.employee_comment,
                 spending_limit_minor: r.spending_limit_minor,
                 group: r.group_id.and_then(|g| groups.get(&g).cloned()),
+                tariff: r.tariff_id.and_then(|t| {
+                    tariffs.get(&t).map(|name| super::views::TariffRef {
+                        id: t,
+                        name: name.clone(),
+                    })
+                }),
                 labels: labels.remove(&r.asset_id).unwrap_or_default(),
             })
         })

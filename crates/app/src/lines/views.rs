@@ -25,6 +25,14 @@ pub struct Line {
     pub currency: Currency,
     pub group: Option<GroupRef>,
     pub labels: Vec<LabelRef>,
+    pub tariff: Option<TariffRef>,
+}
+
+/// The tariff a line is on.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TariffRef {
+    pub id: i64,
+    pub name: String,
 }
 
 /// A group as a line names it.
@@ -57,6 +65,8 @@ pub struct ForwardingRule {
 pub struct LineDetail {
     pub line: Line,
     pub forwarding: Vec<ForwardingRule>,
+    /// The options switched on, by name.
+    pub options: Vec<String>,
     pub history: Vec<crate::audit::views::AuditRecord>,
 }
 
@@ -110,4 +120,99 @@ view! {
         used_by_line_id: Option<i64>,
         used_at: Option<DateTime<Utc>>,
     }
+}
+
+/// A tariff or an option of the operator's, as the order form and the catalogue show it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Offer {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub monthly_fee_minor: i64,
+    pub currency: Currency,
+    pub description: Option<String>,
+    /// For an option: the tariffs it is sold with (none: every tariff).
+    pub only_on_tariffs: Vec<i64>,
+    pub active: bool,
+}
+
+/// A line that cannot take an order's change, and why.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UnavailableLine {
+    pub line_id: i64,
+    pub phone: String,
+    pub reason: kabinet_core::assets::line_orders::Unavailable,
+}
+
+/// The check before an order: how many of the chosen lines can take the change, how many
+/// cannot for each reason, and the first of those lines.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OrderCheck {
+    pub chosen: u64,
+    pub available: u64,
+    pub unavailable: Vec<(kabinet_core::assets::line_orders::Unavailable, u64)>,
+    pub examples: Vec<UnavailableLine>,
+}
+
+/// An order as its list and its page show it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LineOrder {
+    pub id: i64,
+    pub customer_id: i64,
+    pub kind: kabinet_core::assets::line_orders::OrderKind,
+    /// The tariff or option ordered.
+    pub offer: Option<Offer>,
+    pub effective_on: chrono::NaiveDate,
+    pub notice: kabinet_core::assets::line_orders::OrderNotice,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+    pub items_total: i64,
+    pub items_done: i64,
+    pub items_refused: i64,
+    pub status: kabinet_core::assets::line_orders::OrderStatus,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+impl LineOrder {
+    /// Share of the items finished, 0–100.
+    pub fn percent(&self) -> i64 {
+        if self.items_total == 0 {
+            100
+        } else {
+            (self.items_done + self.items_refused) * 100 / self.items_total
+        }
+    }
+
+    pub fn waiting(&self) -> i64 {
+        self.items_total - self.items_done - self.items_refused
+    }
+}
+
+/// One line's part of an order.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LineOrderItem {
+    pub id: i64,
+    pub line_id: i64,
+    pub phone: String,
+    pub employee_name: Option<String>,
+    pub status: kabinet_core::assets::line_orders::ItemStatus,
+    /// A refusal by the product's rules, before the order went out.
+    pub unavailable: Option<kabinet_core::assets::line_orders::Unavailable>,
+    /// A refusal in the operator's words.
+    pub operator_reason: Option<String>,
+    pub attempts: i32,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+/// An entry of "Orders and requests": an order for lines or a support ticket.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OrderOrRequest {
+    /// `order` or `ticket`.
+    pub kind: &'static str,
+    pub id: i64,
+    /// The order's number or the ticket's.
+    pub number: String,
+    pub title: String,
+    pub status: kabinet_core::assets::line_orders::OrderStatus,
+    pub created_at: DateTime<Utc>,
 }

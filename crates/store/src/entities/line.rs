@@ -21,6 +21,8 @@ pub struct Model {
     /// Most that may be spent a month, in the account's minor units.
     pub spending_limit_minor: Option<i64>,
     pub group_id: Option<i64>,
+    /// The operator's tariff it is on (`line_tariffs`), once known.
+    pub tariff_id: Option<i64>,
     /// Number, employee and SIM in searchable form (see `crate::search`).
     pub search_text: String,
     pub updated_at: DateTimeUtc,

@@ -32,6 +32,7 @@ mod m0026_renewals;
 mod m0027_contact_channel;
 mod m0028_crm_links;
 mod m0029_lines;
+mod m0030_line_orders;
 
 pub struct Migrator;
 
@@ -68,6 +69,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0027_contact_channel::Migration),
             Box::new(m0028_crm_links::Migration),
             Box::new(m0029_lines::Migration),
+            Box::new(m0030_line_orders::Migration),
         ]
     }
 }

@@ -53,6 +53,8 @@ pub struct LineDto {
     pub currency: String,
     pub group: Option<NamedRef>,
     pub labels: Vec<NamedRef>,
+    /// The operator's tariff it is on.
+    pub tariff: Option<NamedRef>,
 }
 
 impl From<Line> for LineDto {
@@ -76,6 +78,7 @@ impl From<Line> for LineDto {
                 .into_iter()
                 .map(|t| NamedRef { id: t.id, name: t.name })
                 .collect(),
+            tariff: l.tariff.map(|t| NamedRef { id: t.id, name: t.name }),
         }
     }
 }
@@ -108,6 +111,8 @@ pub struct LineDetailDto {
     #[serde(flatten)]
     pub line: LineDto,
     pub forwarding: Vec<ForwardingDto>,
+    /// The options switched on, by name.
+    pub options: Vec<String>,
 }
 
 #[derive(Deserialize, IntoParams)]
@@ -120,6 +125,7 @@ pub struct LinesQuery {
     /// Only lines in no group.
     no_group: Option<bool>,
     label_id: Option<i64>,
+    tariff_id: Option<i64>,
     /// active, blocked, suspended or confirming.
     status: Option<String>,
     /// phone (default), employee or added.
@@ -144,6 +150,7 @@ impl LinesQuery {
             group_id: self.group_id,
             no_group: self.no_group.unwrap_or(false),
             label_id: self.label_id,
+            tariff_id: self.tariff_id,
             status,
             text: self.q.clone().filter(|q| !q.trim().is_empty()),
         })
@@ -190,6 +197,7 @@ async fn detail(app: &App, ctx: &Ctx, id: i64) -> WebResult<Json<LineDetailDto>>
     Ok(Json(LineDetailDto {
         line: d.line.into(),
         forwarding: d.forwarding.into_iter().map(Into::into).collect(),
+        options: d.options,
     }))
 }
 
@@ -481,6 +489,7 @@ pub struct BulkFilter {
     pub group_id: Option<i64>,
     pub no_group: Option<bool>,
     pub label_id: Option<i64>,
+    pub tariff_id: Option<i64>,
     pub status: Option<String>,
 }
 
@@ -506,7 +515,17 @@ pub async fn bulk(State(app): State<App>, ctx: Ctx, JsonBody(req): JsonBody<Bulk
         "status" => BulkAction::Status(status_of(req.status.as_deref().unwrap_or_default())?),
         _ => return Err(FieldErrors::single("action", "invalid-choice").into()),
     };
-    let selection = match (req.line_ids, req.filter) {
+    let selection = selection_of(req.line_ids, req.filter)?;
+    let outcome = groups::bulk(&app, &ctx.actor()?, ctx.user()?, &selection, &action).await?;
+    Ok(Json(BulkDto {
+        changed: outcome.changed,
+        skipped: outcome.skipped,
+    }))
+}
+
+/// The lines listed, or every line the filter finds.
+pub(super) fn selection_of(line_ids: Option<Vec<i64>>, filter: Option<BulkFilter>) -> Result<Selection, AppError> {
+    Ok(match (line_ids, filter) {
         (Some(ids), _) => Selection::Lines(ids),
         (None, Some(f)) => Selection::Matching(
             LinesQuery {
@@ -515,6 +534,7 @@ pub async fn bulk(State(app): State<App>, ctx: Ctx, JsonBody(req): JsonBody<Bulk
                 group_id: f.group_id,
                 no_group: f.no_group,
                 label_id: f.label_id,
+                tariff_id: f.tariff_id,
                 status: f.status,
                 sort: None,
                 dir: None,
@@ -523,13 +543,8 @@ pub async fn bulk(State(app): State<App>, ctx: Ctx, JsonBody(req): JsonBody<Bulk
             }
             .filter()?,
         ),
-        (None, None) => return Err(FieldErrors::single("line_ids", "lines-none-selected").into()),
-    };
-    let outcome = groups::bulk(&app, &ctx.actor()?, ctx.user()?, &selection, &action).await?;
-    Ok(Json(BulkDto {
-        changed: outcome.changed,
-        skipped: outcome.skipped,
-    }))
+        (None, None) => return Err(FieldErrors::single("line_ids", "lines-none-selected")),
+    })
 }
 
 /// A customer's group of lines.

@@ -11,6 +11,7 @@ mod crm;
 mod devices;
 mod docs;
 mod documents;
+mod line_orders;
 mod lines;
 mod renewal;
 pub use crate::paging;
@@ -180,6 +181,13 @@ pub fn routes() -> Routes {
         )
         .put("/api/v1/lines/{id}/labels", P::CabinetLineSettings, lines::set_labels)
         .post("/api/v1/lines/{id}/sim", P::CabinetLinesManage, lines::replace_sim)
+        .get("/api/v1/line-tariffs", P::CabinetView, line_orders::tariffs)
+        .get("/api/v1/line-options", P::CabinetView, line_orders::options)
+        .post("/api/v1/line-orders/check", P::CabinetLineSettings, line_orders::check)
+        .post("/api/v1/line-orders", P::CabinetLineSettings, line_orders::place)
+        .get("/api/v1/line-orders", P::CabinetView, line_orders::list)
+        .get("/api/v1/line-orders/{id}", P::CabinetView, line_orders::get)
+        .get("/api/v1/line-orders/{id}/items", P::CabinetView, line_orders::items)
         .get("/api/v1/line-groups", P::CabinetView, lines::list_groups)
         .post("/api/v1/line-groups", P::CabinetLinesManage, lines::create_group)
         .put("/api/v1/line-groups/{id}", P::CabinetLinesManage, lines::update_group)

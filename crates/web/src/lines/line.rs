@@ -70,6 +70,13 @@ pub struct LinePage {
     prefix: &'static str,
     l: Line,
     forwarding: Vec<ForwardingRule>,
+    /// The options switched on, by name.
+    options: Vec<String>,
+    /// The orders that changed it, each with its result for this line.
+    orders: Vec<(
+        kabinet_app::lines::views::LineOrder,
+        kabinet_app::lines::views::LineOrderItem,
+    )>,
     history: Vec<HistoryRow>,
     labels: Vec<LabelRef>,
     reserve: Vec<ReserveSim>,
@@ -123,8 +130,10 @@ async fn line_page(app: &App, ctx: &Ctx, id: i64, flash: Option<&str>, forms: Li
     let LineDetail {
         line: l,
         forwarding,
+        options,
         history,
     } = register::get(app, who, id).await?;
+    let orders = kabinet_app::lines::orders::of_line(app, who, id).await?;
     let crm = ctx.0.face == FaceOf::Crm;
     let nav = if crm { "/crm/customers" } else { "/lines" };
     let c = Chrome::new(&ctx.0, nav, &app.config.display_time_zone).with_flash(flash);
@@ -157,6 +166,8 @@ async fn line_page(app: &App, ctx: &Ctx, id: i64, flash: Option<&str>, forms: Li
             })
             .collect(),
         forwarding,
+        options,
+        orders,
         labels: labels_list,
         reserve: if may_manage {
             sims::reserve(app, who, customer).await?

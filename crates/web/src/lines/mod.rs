@@ -6,6 +6,7 @@
 mod groups;
 mod icons;
 mod line;
+mod orders;
 mod register;
 mod staff;
 
@@ -30,6 +31,11 @@ pub fn cabinet_routes() -> Routes {
         .post("/lines/groups/{id}/delete", P::CabinetLinesManage, groups::delete_group)
         .post("/lines/labels", P::CabinetLinesManage, groups::create_label)
         .post("/lines/labels/{id}/delete", P::CabinetLinesManage, groups::delete_label)
+        .get("/lines/orders", P::CabinetView, orders::list)
+        .get("/lines/orders/new", P::CabinetLineSettings, orders::new_form)
+        .post("/lines/orders/check", P::CabinetLineSettings, orders::check)
+        .post("/lines/orders", P::CabinetLineSettings, orders::place)
+        .get("/lines/orders/{id}", P::CabinetView, orders::page)
         .get("/lines/{id}", P::CabinetView, line::page)
         .post("/lines/{id}/employee", P::CabinetLineSettings, line::employee)
         .post("/lines/{id}/status", P::CabinetLinesManage, line::status)
@@ -58,6 +64,7 @@ pub fn crm_routes() -> Routes {
             staff::add_reserve,
         )
         .get("/crm/lines/{id}", P::CustomersRead, line::page)
+        .get("/crm/lines/orders/{id}", P::CustomersRead, orders::page)
         .post("/crm/lines/{id}/status", P::LinesAdminister, line::status)
         .post("/crm/lines/{id}/limit", P::LinesAdminister, line::limit)
         .post("/crm/lines/{id}/employee", P::LinesAdminister, line::employee)

@@ -26,13 +26,14 @@ use crate::pages::{Chrome, ListQuery, SortLinks};
 const PER_PAGE: u64 = 50;
 
 /// The filter's fields, as the list's query string and the bulk form's hidden fields name them.
-const FILTER_KEYS: [&str; 5] = ["q", "account", "group", "label", "status"];
+pub(super) const FILTER_KEYS: [&str; 6] = ["q", "account", "group", "label", "tariff", "status"];
 
 /// The register's filter as typed: a value that is no choice is the field's problem.
-fn filter_of(get: impl Fn(&str) -> Option<String>) -> Result<LineFilter, FieldErrors> {
+pub(super) fn filter_of(get: impl Fn(&str) -> Option<String>) -> Result<LineFilter, FieldErrors> {
     let mut errors = FieldErrors::new();
     let account_id = get("account").and_then(|v| errors.choice::<i64>("account", &v));
     let label_id = get("label").and_then(|v| errors.choice::<i64>("label", &v));
+    let tariff_id = get("tariff").and_then(|v| errors.choice::<i64>("tariff", &v));
     let (group_id, no_group) = match get("group").as_deref() {
         Some("none") => (None, true),
         Some(v) => (errors.choice::<i64>("group", v), false),
@@ -48,6 +49,7 @@ fn filter_of(get: impl Fn(&str) -> Option<String>) -> Result<LineFilter, FieldEr
         group_id,
         no_group,
         label_id,
+        tariff_id,
         status,
         text: get("q"),
     })
@@ -73,6 +75,7 @@ pub struct LinesPage {
     groups: Vec<GroupRef>,
     group_options: Vec<(String, String)>,
     label_options: Vec<(String, String)>,
+    tariff_options: Vec<(String, String)>,
     status_options: Vec<(String, String)>,
     bulk_actions: Vec<(String, String)>,
     may_manage: bool,
@@ -212,6 +215,13 @@ pub(super) async fn list_page(
         accounts: with_all(account_choices.clone()),
         group_options,
         label_options: with_all(labels_list.iter().map(|l| (l.id.to_string(), l.name.clone())).collect()),
+        tariff_options: with_all(
+            kabinet_app::lines::catalogue::offers(app, who, kabinet_app::lines::catalogue::Shelf::Tariffs, true)
+                .await?
+                .into_iter()
+                .map(|t| (t.id.to_string(), t.name))
+                .collect(),
+        ),
         status_options: with_all(
             LineStatus::ALL
                 .iter()

@@ -260,6 +260,9 @@ impl Lang {
             "done",
             "email",
             "key",
+            "provider",
+            "name",
+            "fee",
         ]
         .into_iter()
         .map(|k| (k, FluentValue::from("x")))

@@ -202,6 +202,13 @@ const CRM_NAV: &[(&str, &str, Permission, Area, Needs)] = &[
         Needs::Nothing,
     ),
     (
+        "/crm/line-offers",
+        "nav-line-offers",
+        Permission::CustomersRead,
+        Area::Assets,
+        Needs::Nothing,
+    ),
+    (
         "/crm/transfers",
         "nav-transfers",
         Permission::DevicesManage,

@@ -151,6 +151,8 @@ fn every_key_in_use_exists_in_every_language() {
         "device-type-saved",
         "contact-channel-saved",
         "outbox-replayed",
+        "offer-added",
+        "offer-saved",
     ] {
         keys.push(format!("flash-{f}"));
     }

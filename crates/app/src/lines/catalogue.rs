@@ -141,7 +141,7 @@ pub async fn add(
     }
     errors.into_result()?;
     let (Some(name), Some(currency), Some(fee)) = (name, currency, fee) else {
-        return Err(FieldErrors::single("name", "required"));
+        return Err(FieldErrors::single("name", "text-empty"));
     };
     let now = kabinet_store::now();
     let taken = |e: sea_orm::DbErr| -> AppError {

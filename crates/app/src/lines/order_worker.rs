@@ -180,7 +180,7 @@ pub async fn run_once(app: &App) -> AppResult<RoundReport> {
         .collect();
     let orders = &orders;
     let iccs = &iccs;
-    let mut answers = futures_util::stream::iter(claimed.into_iter())
+    let mut answers = futures_util::stream::iter(claimed)
         .map(|item| {
             let operator = operator.clone();
             async move {

@@ -53,6 +53,9 @@ pub struct OrderRequest {
     pub selection: Selection,
 }
 
+/// The field an order's date is typed in.
+const EFFECTIVE_ON: &str = "effective_on";
+
 /// The customer's today, in the zone the product shows its days in.
 fn today(app: &App) -> NaiveDate {
     let zone = kabinet_core::time::zone_or_utc(&app.config.display_time_zone);
@@ -175,7 +178,7 @@ fn check_of(judged: &[(i64, String, Result<(), Unavailable>)]) -> OrderCheck {
 /// The order's fields that do not depend on the lines, checked together.
 fn check_fields(app: &App, r: &OrderRequest) -> AppResult<NaiveDate> {
     let on = r.effective_on.unwrap_or_else(|| today(app));
-    rules::check_effective_date(on, today(app)).map_err(|e| FieldErrors::single("effective_on", e.code()))?;
+    rules::check_effective_date(on, today(app)).map_err(|e| FieldErrors::single(EFFECTIVE_ON, e.code()))?;
     if app.provisioning.is_none() {
         return Err(AppError::Refused(ErrorCode::LineOrdersNotConfigured));
     }

@@ -6,6 +6,7 @@
 mod groups;
 mod icons;
 mod line;
+mod offers;
 mod orders;
 mod register;
 mod staff;
@@ -63,6 +64,9 @@ pub fn crm_routes() -> Routes {
             P::LinesAdminister,
             staff::add_reserve,
         )
+        .get("/crm/line-offers", P::CustomersRead, offers::page)
+        .post("/crm/line-offers/{shelf}", P::LinesAdminister, offers::add)
+        .post("/crm/line-offers/{shelf}/{id}/sale", P::LinesAdminister, offers::sale)
         .get("/crm/lines/{id}", P::CustomersRead, line::page)
         .get("/crm/lines/orders/{id}", P::CustomersRead, orders::page)
         .post("/crm/lines/{id}/status", P::LinesAdminister, line::status)

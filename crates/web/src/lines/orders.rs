@@ -285,7 +285,14 @@ pub async fn page(
     let c = Chrome::new(&ctx.0, "/lines", &app.config.display_time_zone);
     let p = prefix(&ctx);
     if headers.contains_key("hx-request") {
-        return Ok(OrderProgress { c, prefix: p, o }.into_response());
+        // Finished while watched: the whole page again, so each line's result shows too.
+        let finished = o.status != OrderStatus::InProgress;
+        let mut res = OrderProgress { c, prefix: p, o }.into_response();
+        if finished {
+            res.headers_mut()
+                .insert("HX-Refresh", axum::http::HeaderValue::from_static("true"));
+        }
+        return Ok(res);
     }
     let q = ListQuery::parse(&raw.unwrap_or_default());
     let status = q.get("status").and_then(|s| s.parse::<ItemStatus>().ok());

@@ -36,7 +36,7 @@ test('a coordinator groups lines, replaces a SIM and sets forwarding', async ({ 
   const bulk = page.locator('#bulk-bar');
   const option = bulk.locator('select[name="action"] option', { hasText: 'Рейс Самара — Москва' });
   await bulk.locator('select[name="action"]').selectOption((await option.getAttribute('value'))!);
-  await bulk.locator('button[type="submit"]').click();
+  await bulk.locator('#bulk-apply').click();
   await expect(page.locator('.alert-success').first()).toBeVisible();
   await expect(page.locator(`table#lines tbody tr[data-id="${first}"]`)).toContainText('Рейс Самара — Москва');
   await expect(page.locator(`table#lines tbody tr[data-id="${second}"]`)).toContainText('Рейс Самара — Москва');

@@ -525,7 +525,7 @@ async fn demo_assets(
     licences::link(app, &actor, &admin, hotspot.licence.id, radar.licence.id).await?;
     // The line manager looks after the hotspot only.
     let lines = identity_of(app, "vector.lines").await?;
-    crate::assets::assignments::set_for(app, &actor, &admin, lines.user_id, &[hotspot.licence.id]).await?;
+    crate::assets::assignments::set_for(app, &actor, &admin, lines.user_id, &[hotspot.licence.id], None).await?;
     guests::ingest(app, &hotspot.licence, &demo_guests(240, 1)).await?;
     // Its guest export is allowed: every verification step is taken.
     let coordinator = identity_of(app, "vector.coord").await?;

@@ -501,8 +501,120 @@ async fn staff_keep_the_catalogue(db: Db) {
     assert_eq!(tariffs().await.unwrap(), before + 1);
 }
 
+async fn a_coordinator_gives_lines_to_a_new_line_manager(db: Db) {
+    let w = Web::demo(db).await;
+    let coord = w.session_for("volga.coord").await;
+    let made = w
+        .session_json(
+            "POST",
+            "/api/v1/customer-users",
+            &coord,
+            json!({"login": "volga.store", "display_name": "Пётр Складской", "phone": "+79990000799", "role": "line_manager"}),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let manager_id = made.json()["user"]["id"].as_i64().unwrap();
+    let store = group_id(&w, "Склад").await.to_string();
+    let give = format!("give:{manager_id}");
+    let bulk = |cookie: String, pairs: Vec<(&'static str, String)>| {
+        let w = &w;
+        async move {
+            let borrowed: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            w.post_form("/lines/bulk", Some(&cookie), &borrowed).await
+        }
+    };
+    // The register offers the new manager as a filter and as a bulk action.
+    let register = w.get("/lines", Some(&coord)).await;
+    assert!(register.body.contains(&format!(r#"value="{give}""#)));
+    let r = bulk(
+        coord.clone(),
+        vec![("scope", "matching".into()), ("f_group", store.clone()), ("action", give.clone())],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let in_care = w.get(&format!("/lines?manager={manager_id}"), Some(&coord)).await;
+    assert!(in_care.body.contains(r#"id="lines-total">(200)"#), "{}", in_care.body);
+    let card = w.get(&format!("/customer-users/{manager_id}"), Some(&coord)).await;
+    assert!(card.body.contains(r#"id="lines-in-care""#) && card.body.contains("200"));
+    // Saving the login's licences leaves its lines in its care.
+    let r = w.post_form(&format!("/customer-users/{manager_id}/assets"), Some(&coord), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+
+    // The new manager sets its own password first, then sees exactly those lines.
+    let manager = w.session_for("volga.store").await;
+    let r = w
+        .session_json(
+            "PUT",
+            "/api/v1/me/password",
+            &manager,
+            json!({"new_password": "Склад-пароль-2026!"}),
+        )
+        .await;
+    assert!(r.status.is_success(), "{}", r.body);
+    let own = w.session_json("GET", "/api/v1/lines?per_page=1", &manager, json!(null)).await.json();
+    assert_eq!(own["total"], 200, "{own}");
+    let driver = line::Entity::find()
+        .filter(line::Column::Phone.eq("+79276000001"))
+        .one(&w.t.app.db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        w.get(&format!("/lines/{}", driver.asset_id), Some(&manager)).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // An assistant manages lines but not who sees them; nobody gives lines to a viewer.
+    let assistant = w.session_for("volga.assist").await;
+    let r = bulk(
+        assistant,
+        vec![("line", driver.asset_id.to_string()), ("action", give.clone())],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    let viewer = w.user_id("volga.view").await;
+    let r = bulk(
+        coord.clone(),
+        vec![("line", driver.asset_id.to_string()), ("action", format!("give:{viewer}"))],
+    )
+    .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    // Another customer's line manager is no choice either.
+    let other = w.user_id("vector.lines").await;
+    let r = w
+        .session_json(
+            "POST",
+            "/api/v1/lines/bulk",
+            &coord,
+            json!({"line_ids": [driver.asset_id], "action": "give_to", "id": other}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+
+    // One line taken back over the API.
+    let store_line = line::Entity::find()
+        .filter(line::Column::Phone.eq("+79276000002"))
+        .one(&w.t.app.db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    let r = w
+        .session_json(
+            "POST",
+            "/api/v1/lines/bulk",
+            &coord,
+            json!({"line_ids": [store_line.asset_id], "action": "take_from", "id": manager_id}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert_eq!(r.json()["changed"], 1);
+    let own = w.session_json("GET", "/api/v1/lines?per_page=1", &manager, json!(null)).await.json();
+    assert_eq!(own["total"], 199);
+}
+
 both_databases!(
     the_coordinator_orders_a_tariff_for_a_group_and_follows_it,
     roles_and_the_api,
-    staff_keep_the_catalogue
+    staff_keep_the_catalogue,
+    a_coordinator_gives_lines_to_a_new_line_manager
 );

@@ -6,6 +6,7 @@ use kabinet_core::ErrorCode;
 use std::collections::HashSet;
 
 use kabinet_core::access::{CustomerRole, Permission, Role};
+use kabinet_core::assets::AssetKind;
 use kabinet_store::entities::asset::{self, Entity as Asset};
 use kabinet_store::entities::asset_assignment::{self, Entity as Assignment};
 use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, QuerySelect, Set};
@@ -22,7 +23,7 @@ fn is_line_manager(role: Role) -> bool {
 }
 
 /// Whether `who` sees only the assets assigned to it (a line manager).
-pub(crate) fn narrows(who: &Identity) -> bool {
+pub fn narrows(who: &Identity) -> bool {
     is_line_manager(who.role)
 }
 
@@ -57,14 +58,17 @@ pub async fn check_visible(app: &App, who: &Identity, asset_id: i64) -> AppResul
     Ok(())
 }
 
-/// Gives `user_id` (a line manager of a customer `who` manages) exactly `asset_ids`, all of
-/// them the customer's own; audited with what was added and removed.
+/// Gives `user_id` (a line manager of a customer `who` manages) exactly `asset_ids` of the
+/// customer's assets of `kinds` (all kinds when `None`), leaving its assets of other kinds as
+/// they are — the login's page manages licences, the line register lines; audited with what
+/// was added and removed.
 pub async fn set_for(
     app: &App,
     actor: &Actor,
     who: &Identity,
     user_id: i64,
     asset_ids: &[i64],
+    kinds: Option<&[AssetKind]>,
 ) -> AppResult<HashSet<i64>> {
     who.require(&[Permission::CabinetManageUsers, Permission::CustomerUsersManage])?;
     let target = users::get_manageable(app, who, user_id).await?;
@@ -76,10 +80,14 @@ pub async fn set_for(
     if wanted.len() > MAX_ASSIGNED {
         return Err(FieldErrors::single("asset_ids", "too-many-assets"));
     }
-    let own: HashSet<i64> = Asset::find()
+    let mut own = Asset::find()
         .select_only()
         .column(asset::Column::Id)
-        .filter(asset::Column::CustomerId.eq(customer_id))
+        .filter(asset::Column::CustomerId.eq(customer_id));
+    if let Some(kinds) = kinds {
+        own = own.filter(asset::Column::Kind.is_in(kinds.iter().copied()));
+    }
+    let own: HashSet<i64> = own
         .into_tuple::<i64>()
         .all(&app.db.conn)
         .await?
@@ -88,7 +96,7 @@ pub async fn set_for(
     if !wanted.is_subset(&own) {
         return Err(FieldErrors::single("asset_ids", "invalid-choice"));
     }
-    let before = assigned_to(app, user_id).await?;
+    let before: HashSet<i64> = assigned_to(app, user_id).await?.intersection(&own).copied().collect();
     let added: Vec<i64> = wanted.difference(&before).copied().collect();
     let removed: Vec<i64> = before.difference(&wanted).copied().collect();
     if added.is_empty() && removed.is_empty() {
@@ -124,4 +132,61 @@ pub async fn set_for(
     .await?;
     txn.commit().await?;
     Ok(wanted)
+}
+
+/// Checks that `user_id` is a line manager of `customer_id`: the only logins lines are given to.
+pub(crate) async fn check_line_manager(app: &App, customer_id: i64, user_id: i64) -> AppResult<()> {
+    let target = users::get(app, user_id).await.map_err(|_| FieldErrors::single("manager", "invalid-choice"))?;
+    if target.customer_id != Some(customer_id) || target.customer_role != Some(CustomerRole::LineManager) {
+        return Err(FieldErrors::single("manager", "invalid-choice"));
+    }
+    Ok(())
+}
+
+/// Puts `asset_ids` in `user_id`'s care (`give`) or takes them out of it, inside the caller's
+/// transaction; returns how many changed. The caller has checked both the assets and the login.
+pub(crate) async fn give_or_take<C: sea_orm::ConnectionTrait>(
+    txn: &C,
+    user_id: i64,
+    asset_ids: &[i64],
+    give: bool,
+) -> AppResult<u64> {
+    let mut changed = 0;
+    for chunk in asset_ids.chunks(1_000) {
+        if give {
+            let had: HashSet<i64> = Assignment::find()
+                .select_only()
+                .column(asset_assignment::Column::AssetId)
+                .filter(asset_assignment::Column::UserId.eq(user_id))
+                .filter(asset_assignment::Column::AssetId.is_in(chunk.iter().copied()))
+                .into_tuple::<i64>()
+                .all(txn)
+                .await?
+                .into_iter()
+                .collect();
+            let now = kabinet_store::now();
+            let new: Vec<asset_assignment::ActiveModel> = chunk
+                .iter()
+                .filter(|id| !had.contains(id))
+                .map(|asset_id| asset_assignment::ActiveModel {
+                    user_id: Set(user_id),
+                    asset_id: Set(*asset_id),
+                    created_at: Set(now),
+                    ..Default::default()
+                })
+                .collect();
+            changed += new.len() as u64;
+            if !new.is_empty() {
+                Assignment::insert_many(new).exec_without_returning(txn).await?;
+            }
+        } else {
+            changed += Assignment::delete_many()
+                .filter(asset_assignment::Column::UserId.eq(user_id))
+                .filter(asset_assignment::Column::AssetId.is_in(chunk.iter().copied()))
+                .exec(txn)
+                .await?
+                .rows_affected;
+        }
+    }
+    Ok(changed)
 }

@@ -391,6 +391,10 @@ pub enum BulkAction {
     AddLabel(i64),
     RemoveLabel(i64),
     Status(LineStatus),
+    /// Into the care of this line manager (a login of the customer's).
+    GiveTo(i64),
+    /// Out of this line manager's care.
+    TakeFrom(i64),
 }
 
 /// What a bulk action did: lines changed, and lines left as they were because their status
@@ -412,6 +416,11 @@ pub async fn bulk(
 ) -> AppResult<BulkOutcome> {
     who.require(&[Permission::CabinetLinesManage])?;
     let customer_id = super::customer_of(app, who, None).await?;
+    if let BulkAction::GiveTo(user) | BulkAction::TakeFrom(user) = action {
+        // Who sees which lines is access management: the coordinator's alone.
+        who.require(&[Permission::CabinetManageUsers])?;
+        crate::assets::assignments::check_line_manager(app, customer_id, *user).await?;
+    }
     let txn = app.db.write().await?;
     let ids = selected(&txn, who, customer_id, selection).await?;
     let chunks = || ids.chunks(5_000);
@@ -482,12 +491,19 @@ pub async fn bulk(
             }
             outcome.skipped = ids.len() as u64 - outcome.changed;
         }
+        BulkAction::GiveTo(user) | BulkAction::TakeFrom(user) => {
+            let give = matches!(action, BulkAction::GiveTo(_));
+            outcome.changed = crate::assets::assignments::give_or_take(&txn, *user, &ids, give).await?;
+            outcome.skipped = ids.len() as u64 - outcome.changed;
+        }
     }
     let what = match action {
         BulkAction::Group(g) => json!({"group_id": g}),
         BulkAction::AddLabel(l) => json!({"add_label_id": l}),
         BulkAction::RemoveLabel(l) => json!({"remove_label_id": l}),
         BulkAction::Status(s) => json!({"status": s}),
+        BulkAction::GiveTo(u) => json!({"give_to_user_id": u}),
+        BulkAction::TakeFrom(u) => json!({"take_from_user_id": u}),
     };
     audit::record(
         &txn,

@@ -213,6 +213,7 @@ fn filter_json(f: &LineFilter) -> serde_json::Value {
         "no_group": f.no_group,
         "label_id": f.label_id,
         "tariff_id": f.tariff_id,
+        "manager_id": f.manager_id,
         "status": f.status,
         "text": f.text,
     })

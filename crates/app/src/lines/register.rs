@@ -43,6 +43,8 @@ pub struct LineFilter {
     pub no_group: bool,
     pub label_id: Option<i64>,
     pub tariff_id: Option<i64>,
+    /// Lines in the care of this line manager.
+    pub manager_id: Option<i64>,
     pub status: Option<LineStatus>,
     /// Any part of the number, the employee's name, position or e-mail, or the ICC.
     pub text: Option<String>,
@@ -80,6 +82,17 @@ fn scoped(who: &Identity, customer_id: i64, accounts: Vec<i64>, f: &LineFilter) 
                     .column(line_label_link::Column::LineId)
                     .from(LinkRow)
                     .and_where(line_label_link::Column::LabelId.eq(l))
+                    .to_owned(),
+            ),
+        );
+    }
+    if let Some(m) = f.manager_id {
+        q = q.filter(
+            line::Column::AssetId.in_subquery(
+                Query::select()
+                    .column(asset_assignment::Column::AssetId)
+                    .from(Assignment)
+                    .and_where(asset_assignment::Column::UserId.eq(m))
                     .to_owned(),
             ),
         );

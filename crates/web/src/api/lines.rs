@@ -126,6 +126,8 @@ pub struct LinesQuery {
     no_group: Option<bool>,
     label_id: Option<i64>,
     tariff_id: Option<i64>,
+    /// Lines in the care of this line manager (a login's id).
+    manager_id: Option<i64>,
     /// active, blocked, suspended or confirming.
     status: Option<String>,
     /// phone (default), employee or added.
@@ -151,6 +153,7 @@ impl LinesQuery {
             no_group: self.no_group.unwrap_or(false),
             label_id: self.label_id,
             tariff_id: self.tariff_id,
+            manager_id: self.manager_id,
             status,
             text: self.q.clone().filter(|q| !q.trim().is_empty()),
         })
@@ -471,9 +474,10 @@ pub struct BulkRequest {
     /// The register's filter (its query parameters' names), when `line_ids` is left out.
     #[serde(default)]
     pub filter: Option<BulkFilter>,
-    /// group, no_group, add_label, remove_label or status.
+    /// group, no_group, add_label, remove_label, status, give_to or take_from (a line
+    /// manager's care; the coordinator's alone).
     pub action: String,
-    /// The group's or label's id.
+    /// The group's or label's id, or the line manager's login's id.
     #[serde(default)]
     pub id: Option<i64>,
     /// active, blocked or suspended, for `status`.
@@ -490,6 +494,7 @@ pub struct BulkFilter {
     pub no_group: Option<bool>,
     pub label_id: Option<i64>,
     pub tariff_id: Option<i64>,
+    pub manager_id: Option<i64>,
     pub status: Option<String>,
 }
 
@@ -513,6 +518,8 @@ pub async fn bulk(State(app): State<App>, ctx: Ctx, JsonBody(req): JsonBody<Bulk
         "add_label" => BulkAction::AddLabel(id()?),
         "remove_label" => BulkAction::RemoveLabel(id()?),
         "status" => BulkAction::Status(status_of(req.status.as_deref().unwrap_or_default())?),
+        "give_to" => BulkAction::GiveTo(id()?),
+        "take_from" => BulkAction::TakeFrom(id()?),
         _ => return Err(FieldErrors::single("action", "invalid-choice").into()),
     };
     let selection = selection_of(req.line_ids, req.filter)?;
@@ -535,6 +542,7 @@ pub(super) fn selection_of(line_ids: Option<Vec<i64>>, filter: Option<BulkFilter
                 no_group: f.no_group,
                 label_id: f.label_id,
                 tariff_id: f.tariff_id,
+                manager_id: f.manager_id,
                 status: f.status,
                 sort: None,
                 dir: None,

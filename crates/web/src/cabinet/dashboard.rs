@@ -79,6 +79,9 @@ pub struct CustomerUserPage {
     /// For a line manager the reader manages: each of the customer's assets (id, name, kind)
     /// and whether it is in this person's care.
     assets: Vec<(i64, String, String, bool)>,
+    /// For a line manager of a customer with lines: how many are in its care (given and taken
+    /// back from the line register).
+    lines_in_care: Option<String>,
 }
 
 pub(crate) async fn customer_user_page(
@@ -92,7 +95,31 @@ pub(crate) async fn customer_user_page(
     let own_login = ctx.0.identity.as_ref().map(|i| i.user_id) == Some(u.id);
     let can_manage = c.may(kabinet_core::access::Permission::CabinetManageUsers) && !own_login;
     let mut assets = Vec::new();
+    let mut lines_in_care = None;
     if can_manage && u.customer_role == Some(kabinet_core::access::CustomerRole::LineManager) {
+        if ctx.user()?.holdings.is_some_and(|h| h.lines) {
+            let found = kabinet_app::lines::register::list(
+                app,
+                ctx.user()?,
+                None,
+                &kabinet_app::lines::register::LineFilter {
+                    manager_id: Some(u.id),
+                    ..Default::default()
+                },
+                &kabinet_app::listing::Sort {
+                    key: "phone",
+                    descending: false,
+                },
+                1,
+                1,
+            )
+            .await?;
+            lines_in_care = Some(if found.total > kabinet_app::lines::register::COUNT_CAP {
+                format!("> {}", c.n(kabinet_app::lines::register::COUNT_CAP))
+            } else {
+                c.n(found.total)
+            });
+        }
         let in_care = kabinet_app::assets::assignments::assigned_to(app, u.id).await?;
         for (a, site) in kabinet_app::assets::licences::of_own_customer(app, ctx.user()?).await? {
             if a.status == kabinet_core::assets::AssetStatus::Deleted {
@@ -108,6 +135,7 @@ pub(crate) async fn customer_user_page(
         u,
         new_password,
         assets,
+        lines_in_care,
     })
 }
 

@@ -126,6 +126,8 @@ pub async fn set_assets(
                 .map_err(|_| WebError::BadRequest(ErrorCode::BadRequest))?,
         );
     }
-    kabinet_app::assets::assignments::set_for(&app, &ctx.actor()?, ctx.user()?, target.id, &ids).await?;
+    // The page lists licences; lines are given from the line register.
+    let licences = Some(&kabinet_core::assets::AssetKind::LICENCES[..]);
+    kabinet_app::assets::assignments::set_for(&app, &ctx.actor()?, ctx.user()?, target.id, &ids, licences).await?;
     Ok(Redirect::to(&format!("/customer-users/{}?ok=assets-saved", target.id)).into_response())
 }

@@ -26,7 +26,7 @@ use crate::pages::{Chrome, ListQuery, SortLinks};
 const PER_PAGE: u64 = 50;
 
 /// The filter's fields, as the list's query string and the bulk form's hidden fields name them.
-pub(super) const FILTER_KEYS: [&str; 6] = ["q", "account", "group", "label", "tariff", "status"];
+pub(super) const FILTER_KEYS: [&str; 7] = ["q", "account", "group", "label", "tariff", "manager", "status"];
 
 /// The register's filter as typed: a value that is no choice is the field's problem.
 pub(super) fn filter_of(get: impl Fn(&str) -> Option<String>) -> Result<LineFilter, FieldErrors> {
@@ -34,6 +34,7 @@ pub(super) fn filter_of(get: impl Fn(&str) -> Option<String>) -> Result<LineFilt
     let account_id = get("account").and_then(|v| errors.choice::<i64>("account", &v));
     let label_id = get("label").and_then(|v| errors.choice::<i64>("label", &v));
     let tariff_id = get("tariff").and_then(|v| errors.choice::<i64>("tariff", &v));
+    let manager_id = get("manager").and_then(|v| errors.choice::<i64>("manager", &v));
     let (group_id, no_group) = match get("group").as_deref() {
         Some("none") => (None, true),
         Some(v) => (errors.choice::<i64>("group", v), false),
@@ -50,6 +51,7 @@ pub(super) fn filter_of(get: impl Fn(&str) -> Option<String>) -> Result<LineFilt
         no_group,
         label_id,
         tariff_id,
+        manager_id,
         status,
         text: get("q"),
     })
@@ -76,6 +78,7 @@ pub struct LinesPage {
     group_options: Vec<(String, String)>,
     label_options: Vec<(String, String)>,
     tariff_options: Vec<(String, String)>,
+    manager_options: Vec<(String, String)>,
     status_options: Vec<(String, String)>,
     bulk_actions: Vec<(String, String)>,
     may_manage: bool,
@@ -182,6 +185,24 @@ pub(super) async fn list_page(
     for s in [LineStatus::Blocked, LineStatus::Active, LineStatus::Suspended] {
         bulk_actions.push((format!("status:{s}"), c.tk("lines-bulk-status-", &s)));
     }
+    // The customer's line managers: the register filters by them, and a coordinator gives
+    // them lines or takes lines back.
+    let managers: Vec<(i64, String)> = if ctx.0.face == FaceOf::Crm || kabinet_app::assets::assignments::narrows(who) {
+        Vec::new()
+    } else {
+        kabinet_app::customers::users_of(app, owner)
+            .await?
+            .into_iter()
+            .filter(|u| u.customer_role == Some(kabinet_core::access::CustomerRole::LineManager))
+            .map(|u| (u.id, u.display_name))
+            .collect()
+    };
+    if c.may(Permission::CabinetManageUsers) {
+        for (id, name) in &managers {
+            bulk_actions.push((format!("give:{id}"), c.t1("lines-bulk-give", "name", name)));
+            bulk_actions.push((format!("take:{id}"), c.t1("lines-bulk-take", "name", name)));
+        }
+    }
     let total_label = if found.total > register::COUNT_CAP {
         format!("> {}", c.n(register::COUNT_CAP))
     } else {
@@ -215,6 +236,7 @@ pub(super) async fn list_page(
         accounts: with_all(account_choices.clone()),
         group_options,
         label_options: with_all(labels_list.iter().map(|l| (l.id.to_string(), l.name.clone())).collect()),
+        manager_options: with_all(managers.iter().map(|(id, n)| (id.to_string(), n.clone())).collect()),
         tariff_options: with_all(
             kabinet_app::lines::catalogue::offers(app, who, kabinet_app::lines::catalogue::Shelf::Tariffs, true)
                 .await?
@@ -285,6 +307,8 @@ fn action_of(typed: &str) -> Option<BulkAction> {
         ("label_add", id) => BulkAction::AddLabel(id.parse().ok()?),
         ("label_remove", id) => BulkAction::RemoveLabel(id.parse().ok()?),
         ("status", s) => BulkAction::Status(s.parse().ok()?),
+        ("give", id) => BulkAction::GiveTo(id.parse().ok()?),
+        ("take", id) => BulkAction::TakeFrom(id.parse().ok()?),
         _ => return None,
     })
 }

@@ -1,4 +1,14 @@
-import { DEMO_PASSWORD, expect, loginCabinet, shot, test } from './fixtures';
+import {
+  DEMO_PASSWORD,
+  completeForcedChange,
+  expect,
+  generatedPassword,
+  loginCabinet,
+  newPassword,
+  shot,
+  submit,
+  test,
+} from './fixtures';
 
 // Orders for lines (ORD-1): the demo haulage company's coordinator orders a tariff for the
 // warehouse group from the groups page, checks which lines can take it (blocked lines
@@ -76,4 +86,50 @@ test('the order pages read on a phone', async ({ page }) => {
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(1);
   await shot(page, 'line-orders-phone');
+});
+
+// ACC-2 for lines: the coordinator adds a line manager, gives it the security team's lines
+// from the register, and the new login — once its password is its own — sees only those.
+test('a coordinator creates a line manager who then sees only its lines', async ({ page, newPage, allowHttpStatus }) => {
+  // The line outside the manager's care is answered 404.
+  allowHttpStatus(404);
+  await loginCabinet(page, 'volga.coord', DEMO_PASSWORD);
+  await page.goto('/lines');
+  const driver = await page.locator('table#lines tbody tr[data-id]').first().getAttribute('data-id');
+  await page.goto('/customer-users/new');
+  const form = page.locator('form#create-customer-user');
+  const login = `e2e.guard.${Date.now().toString(36)}`;
+  await form.locator('input[name="login"]').fill(login);
+  await form.locator('input[name="display_name"]').fill('Охранов Глеб');
+  await form.locator('input[name="phone"]').fill('+79990000798');
+  await form.locator('select[name="role"]').selectOption('line_manager');
+  await submit(form);
+  const password = await generatedPassword(page);
+  const managerPage = page.url();
+
+  // Every line of the security group goes into the new manager's care.
+  await page.goto('/lines/groups');
+  await page.locator('#groups-table tbody tr', { hasText: 'Охрана' }).locator('a').first().click();
+  await expect(page).toHaveURL(/\/lines\?group=\d+/);
+  const total = (await page.locator('#lines-total').innerText()).replace(/\D/g, '');
+  const bulk = page.locator('#bulk-bar');
+  await bulk.locator('#scope-matching').check();
+  const give = bulk.locator('select[name="action"] option', { hasText: 'Охранов Глеб' }).first();
+  await bulk.locator('select[name="action"]').selectOption((await give.getAttribute('value'))!);
+  await bulk.locator('#bulk-apply').click();
+  await expect(page.locator('.alert-success').first()).toBeVisible();
+  await page.goto(managerPage.split('?')[0]);
+  await expect(page.locator('#lines-in-care')).toContainText(total);
+
+  const manager = await newPage();
+  await loginCabinet(manager, login, password);
+  await completeForcedChange(manager, newPassword());
+  await manager.goto('/lines');
+  await expect(manager.locator('#lines-total')).toContainText(total);
+  const groups = await manager.locator('table#lines tbody tr[data-id] td[data-label="Группа"]').allInnerTexts();
+  expect(groups.length).toBeGreaterThan(0);
+  for (const g of groups) expect(g).toContain('Охрана');
+  // A line outside its care is "not found", not shown.
+  const other = await manager.goto(`/lines/${driver}`);
+  expect(other?.status()).toBe(404);
 });

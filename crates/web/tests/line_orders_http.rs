@@ -10,7 +10,7 @@ use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use kabinet_testkit::both_databases;
 use kabinet_testkit::store::Db;
-use kabinet_testkit::store::entities::{line, line_group, line_order, line_tariff};
+use kabinet_testkit::store::entities::{line, line_group, line_order, line_tariff, outbox_message};
 use kabinet_testkit::store::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::json;
 use support::Web;
@@ -514,6 +514,20 @@ async fn a_coordinator_gives_lines_to_a_new_line_manager(db: Db) {
         .await;
     assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
     let manager_id = made.json()["user"]["id"].as_i64().unwrap();
+    // The made-up password goes to the new login's phone by SMS as well.
+    let password = made.json()["generated_password"].as_str().unwrap().to_owned();
+    let sms = outbox_message::Entity::find()
+        .filter(outbox_message::Column::Recipient.eq("+79990000799"))
+        .one(&w.t.app.db.conn)
+        .await
+        .unwrap()
+        .expect("credentials by SMS");
+    assert!(
+        sms.body.contains("volga.store") && sms.body.contains(&password),
+        "{}",
+        sms.body
+    );
+    assert!(!sms.masked_body.unwrap().contains(&password));
     let store = group_id(&w, "Склад").await.to_string();
     let give = format!("give:{manager_id}");
     let bulk = |cookie: String, pairs: Vec<(&'static str, String)>| {
@@ -528,7 +542,11 @@ async fn a_coordinator_gives_lines_to_a_new_line_manager(db: Db) {
     assert!(register.body.contains(&format!(r#"value="{give}""#)));
     let r = bulk(
         coord.clone(),
-        vec![("scope", "matching".into()), ("f_group", store.clone()), ("action", give.clone())],
+        vec![
+            ("scope", "matching".into()),
+            ("f_group", store.clone()),
+            ("action", give.clone()),
+        ],
     )
     .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
@@ -537,7 +555,9 @@ async fn a_coordinator_gives_lines_to_a_new_line_manager(db: Db) {
     let card = w.get(&format!("/customer-users/{manager_id}"), Some(&coord)).await;
     assert!(card.body.contains(r#"id="lines-in-care""#) && card.body.contains("200"));
     // Saving the login's licences leaves its lines in its care.
-    let r = w.post_form(&format!("/customer-users/{manager_id}/assets"), Some(&coord), &[]).await;
+    let r = w
+        .post_form(&format!("/customer-users/{manager_id}/assets"), Some(&coord), &[])
+        .await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
 
     // The new manager sets its own password first, then sees exactly those lines.
@@ -551,7 +571,10 @@ async fn a_coordinator_gives_lines_to_a_new_line_manager(db: Db) {
         )
         .await;
     assert!(r.status.is_success(), "{}", r.body);
-    let own = w.session_json("GET", "/api/v1/lines?per_page=1", &manager, json!(null)).await.json();
+    let own = w
+        .session_json("GET", "/api/v1/lines?per_page=1", &manager, json!(null))
+        .await
+        .json();
     assert_eq!(own["total"], 200, "{own}");
     let driver = line::Entity::find()
         .filter(line::Column::Phone.eq("+79276000001"))
@@ -560,7 +583,9 @@ async fn a_coordinator_gives_lines_to_a_new_line_manager(db: Db) {
         .unwrap()
         .unwrap();
     assert_eq!(
-        w.get(&format!("/lines/{}", driver.asset_id), Some(&manager)).await.status,
+        w.get(&format!("/lines/{}", driver.asset_id), Some(&manager))
+            .await
+            .status,
         StatusCode::NOT_FOUND
     );
 
@@ -575,7 +600,10 @@ async fn a_coordinator_gives_lines_to_a_new_line_manager(db: Db) {
     let viewer = w.user_id("volga.view").await;
     let r = bulk(
         coord.clone(),
-        vec![("line", driver.asset_id.to_string()), ("action", format!("give:{viewer}"))],
+        vec![
+            ("line", driver.asset_id.to_string()),
+            ("action", format!("give:{viewer}")),
+        ],
     )
     .await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
@@ -608,7 +636,10 @@ async fn a_coordinator_gives_lines_to_a_new_line_manager(db: Db) {
         .await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     assert_eq!(r.json()["changed"], 1);
-    let own = w.session_json("GET", "/api/v1/lines?per_page=1", &manager, json!(null)).await.json();
+    let own = w
+        .session_json("GET", "/api/v1/lines?per_page=1", &manager, json!(null))
+        .await
+        .json();
     assert_eq!(own["total"], 199);
 }
 

@@ -178,6 +178,7 @@ flash-role-changed = Role changed.
 msg-recovery-subject = Password recovery code
 msg-recovery-code = Your password recovery code: { $code }. Valid for { $minutes } min. Do not share it.
 msg-registration-password = Your cabinet sign-in: login { $login }, password { $password }
+msg-new-login-password = A cabinet sign-in was made for you: login { $login }, password { $password }. Change the password when you first sign in.
 
 err-validation = Please check what you entered.
 err-form-has-errors = Please correct the errors in the form.

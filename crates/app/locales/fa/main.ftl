@@ -178,6 +178,7 @@ flash-role-changed = نقش تغییر کرد.
 msg-recovery-subject = کد بازیابی گذرواژه
 msg-recovery-code = کد بازیابی گذرواژه: { $code }. اعتبار: { $minutes } دقیقه. آن را به کسی ندهید.
 msg-registration-password = ورود به کابینت: نام کاربری { $login }، گذرواژه { $password }
+msg-new-login-password = برای شما ورود به کابینت ساخته شد: نام کاربری { $login }، گذرواژه { $password }. در اولین ورود گذرواژه را تغییر دهید.
 
 err-validation = لطفاً اطلاعات واردشده را بررسی کنید.
 err-form-has-errors = لطفاً خطاهای فرم را برطرف کنید.

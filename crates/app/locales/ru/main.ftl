@@ -178,6 +178,7 @@ flash-role-changed = Роль изменена.
 msg-recovery-subject = Код восстановления пароля
 msg-recovery-code = Код для восстановления пароля: { $code }. Действует { $minutes } мин. Никому его не сообщайте.
 msg-registration-password = Вход в личный кабинет: логин { $login }, пароль { $password }
+msg-new-login-password = Для вас создан вход в личный кабинет: логин { $login }, пароль { $password }. Смените пароль при первом входе.
 
 err-validation = Проверьте введённые данные.
 err-form-has-errors = Исправьте ошибки в форме.

@@ -295,7 +295,9 @@ pub async fn create_staff(app: &App, actor: &Actor, new: NewUser) -> AppResult<C
     .await
 }
 
-/// Creates a cabinet login for a customer `who` may see.
+/// Creates a cabinet login for a customer `who` may see. A password the product made up is
+/// also sent by SMS to the new login's phone (when it has one), masked in the outbox once
+/// delivered; the page that made it shows it once as well.
 pub async fn create_for_customer(
     app: &App,
     who: &Identity,
@@ -305,7 +307,33 @@ pub async fn create_for_customer(
 ) -> AppResult<CreatedUser> {
     who.require(&[Permission::CustomerUsersManage, Permission::CabinetManageUsers])?;
     customers::get_visible(app, who, customer_id).await?;
-    create_customer_user(app, actor, customer_id, new, vec![]).await
+    let prepared = prepare_customer_user(&new).await?;
+    let messages = credentials_by_sms(&prepared).into_iter().collect();
+    insert_customer_user(app, actor, customer_id, prepared, messages).await
+}
+
+/// The SMS that hands a new login its made-up password.
+fn credentials_by_sms(p: &PreparedUser) -> Option<OutgoingMessage> {
+    let (Some(password), Some(phone)) = (&p.generated, &p.checked.phone) else {
+        return None;
+    };
+    let lang = p.checked.language;
+    let text = |secret: String| {
+        lang.t_args(
+            "msg-new-login-password",
+            &[("login", p.checked.login.clone()), ("password", secret)],
+        )
+    };
+    Some(OutgoingMessage {
+        channel: kabinet_core::notify::Channel::Sms,
+        recipient: phone.clone(),
+        subject: None,
+        body: text(password.clone()),
+        masked_body: Some(text(crate::notify::outbox::MASK.to_owned())),
+        user_id: None,
+        idempotency_key: None,
+        attachments: Vec::new(),
+    })
 }
 
 /// Creates a cabinet login of `customer_id` without scoping it to a caller (the callers do:
@@ -319,6 +347,16 @@ pub async fn create_customer_user(
     messages: Vec<OutgoingMessage>,
 ) -> AppResult<CreatedUser> {
     let prepared = prepare_customer_user(&new).await?;
+    insert_customer_user(app, actor, customer_id, prepared, messages).await
+}
+
+async fn insert_customer_user(
+    app: &App,
+    actor: &Actor,
+    customer_id: i64,
+    prepared: PreparedUser,
+    messages: Vec<OutgoingMessage>,
+) -> AppResult<CreatedUser> {
     let queued = !messages.is_empty();
     let txn = app.db.write().await?;
     let created = insert_prepared(&txn, actor, prepared, Some(customer_id), None, true, messages).await?;

@@ -87,12 +87,7 @@ pub async fn set_for(
     if let Some(kinds) = kinds {
         own = own.filter(asset::Column::Kind.is_in(kinds.iter().copied()));
     }
-    let own: HashSet<i64> = own
-        .into_tuple::<i64>()
-        .all(&app.db.conn)
-        .await?
-        .into_iter()
-        .collect();
+    let own: HashSet<i64> = own.into_tuple::<i64>().all(&app.db.conn).await?.into_iter().collect();
     if !wanted.is_subset(&own) {
         return Err(FieldErrors::single("asset_ids", "invalid-choice"));
     }
@@ -136,7 +131,9 @@ pub async fn set_for(
 
 /// Checks that `user_id` is a line manager of `customer_id`: the only logins lines are given to.
 pub(crate) async fn check_line_manager(app: &App, customer_id: i64, user_id: i64) -> AppResult<()> {
-    let target = users::get(app, user_id).await.map_err(|_| FieldErrors::single("manager", "invalid-choice"))?;
+    let target = users::get(app, user_id)
+        .await
+        .map_err(|_| FieldErrors::single("manager", "invalid-choice"))?;
     if target.customer_id != Some(customer_id) || target.customer_role != Some(CustomerRole::LineManager) {
         return Err(FieldErrors::single("manager", "invalid-choice"));
     }

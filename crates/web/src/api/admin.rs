@@ -345,8 +345,9 @@ pub async fn set_own_customer_user_assets(
     Path(id): Path<String>,
     JsonBody(req): JsonBody<AssetsInCare>,
 ) -> WebResult<Json<AssetsInCareDto>> {
-    let set = kabinet_app::assets::assignments::set_for(&app, &ctx.actor()?, ctx.user()?, id_of(&id)?, &req.asset_ids, None)
-        .await?;
+    let set =
+        kabinet_app::assets::assignments::set_for(&app, &ctx.actor()?, ctx.user()?, id_of(&id)?, &req.asset_ids, None)
+            .await?;
     let mut asset_ids: Vec<i64> = set.into_iter().collect();
     asset_ids.sort_unstable();
     Ok(Json(AssetsInCareDto { asset_ids }))

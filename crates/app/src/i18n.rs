@@ -263,6 +263,8 @@ impl Lang {
             "provider",
             "name",
             "fee",
+            "operator",
+            "id",
         ]
         .into_iter()
         .map(|k| (k, FluentValue::from("x")))

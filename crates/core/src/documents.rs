@@ -301,11 +301,58 @@ string_enum!(
     ReadyNotice { None => "none", Email => "email", Sms => "sms" }
 );
 
+string_enum!(
+    /// How an account's closing documents reach the customer: by e-mail, or through an
+    /// electronic document interchange (ЭДО) operator the customer named.
+    DocumentDelivery { Email => "email", Edo => "edo" }
+);
+
+/// Longest EDO participant id kept (operators' ids run to 46 characters).
+pub const EDO_ID_MAX: usize = 46;
+
+/// An EDO participant id as printed on the customer's letter from its operator
+/// ("2BM-7701234567-770101001-201507271128460963130", "2AL-…"): its operator's three-character
+/// prefix, a dash, then letters, digits and dashes; spaces around are dropped and letters made
+/// capital. `None` when it cannot be one.
+pub fn edo_participant_id(typed: &str) -> Option<String> {
+    let id = typed.trim().to_uppercase();
+    let (prefix, rest) = id.split_once('-')?;
+    let ok = prefix.len() == 3
+        && prefix.starts_with('2')
+        && prefix.chars().all(|c| c.is_ascii_alphanumeric())
+        && !rest.is_empty()
+        && id.len() <= EDO_ID_MAX
+        && rest.chars().all(|c| c.is_ascii_alphanumeric() || c == '-');
+    ok.then_some(id)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::time::date;
     use proptest::prelude::*;
+
+    #[test]
+    fn edo_ids_are_an_operators_prefix_and_a_code() {
+        assert_eq!(
+            edo_participant_id(" 2bm-7701234567-770101001-201507271128460963130 ").as_deref(),
+            Some("2BM-7701234567-770101001-201507271128460963130")
+        );
+        assert_eq!(edo_participant_id("2AL-1234").as_deref(), Some("2AL-1234"));
+        for bad in [
+            "",
+            "2BM",
+            "2BM-",
+            "BM-123",
+            "2BMX-12",
+            "2BM-12 34",
+            "2BM-12;DROP",
+            "2BM-\u{0}1",
+        ] {
+            assert_eq!(edo_participant_id(bad), None, "{bad}");
+        }
+        assert_eq!(edo_participant_id(&format!("2BM-{}", "1".repeat(50))), None);
+    }
 
     #[test]
     fn kinds_round_trip_and_share_series() {

@@ -95,6 +95,49 @@ pub fn condition(column: impl ColumnTrait + Copy, q: &SearchQuery) -> Condition 
     }
 }
 
+/// `q` as an FTS5 query: every word as a phrase, or the digits.
+fn fts_query(q: &SearchQuery) -> String {
+    let words: Vec<String> = q.words().iter().map(|w| fts_phrase(w)).collect();
+    let mut query = format!("({})", words.join(" AND "));
+    if let Some(d) = q.digits() {
+        query = format!("{query} OR {}", fts_phrase(d));
+    }
+    query
+}
+
+/// Lines whose search text holds every word of `q`, or its digits: on SQLite through the
+/// lines' FTS5 index when every word is long enough for it; on PostgreSQL as [`condition`],
+/// except that when a word has digits in it (part of a number: rare among a company's lines)
+/// only those words go to the trigram index and the others ("работник", a position shared by
+/// thousands of lines) are checked on the rows it finds, instead of reading their long
+/// posting lists.
+pub fn lines_condition(backend: DbBackend, q: &SearchQuery) -> Condition {
+    use crate::entities::line;
+    if backend == DbBackend::Sqlite && q.is_indexable() {
+        return Condition::all().add(Expr::cust_with_values(
+            "lines.asset_id IN (SELECT rowid FROM lines_search WHERE lines_search MATCH ?)",
+            [fts_query(q)],
+        ));
+    }
+    let numeric = |w: &String| w.chars().count() >= 3 && w.chars().any(|c| c.is_ascii_digit());
+    if backend == DbBackend::Postgres && q.digits().is_none() && q.words().iter().any(numeric) {
+        let mut all = Condition::all();
+        for w in q.words() {
+            if numeric(w) {
+                all = all.add(like(line::Column::SearchText, w));
+            } else {
+                // Not the indexed expression: a filter on the rows the numbers found.
+                let pattern = PostgresQueryBuilder.value_to_string(&Value::from(like_anywhere(w)));
+                all = all.add(Expr::cust(format!(
+                    "(lines.search_text || '') LIKE {pattern} ESCAPE E'\\\\'"
+                )));
+            }
+        }
+        return all;
+    }
+    condition(line::Column::SearchText, q)
+}
+
 /// The ids of at most `limit` rows of `table` matching `q`, in no particular order, through
 /// the table's substring index. `q` should be indexable
 /// ([`SearchQuery::is_indexable`]); shorter words cannot use the index and are read row by
@@ -108,11 +151,7 @@ pub async fn matching_ids(
     let backend = db.get_database_backend();
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
     let statement = if backend == DbBackend::Sqlite {
-        let words: Vec<String> = q.words().iter().map(|w| fts_phrase(w)).collect();
-        let mut query = format!("({})", words.join(" AND "));
-        if let Some(d) = q.digits() {
-            query = format!("{query} OR {}", fts_phrase(d));
-        }
+        let query = fts_query(q);
         let fts = table.fts_table();
         Statement::from_sql_and_values(
             backend,

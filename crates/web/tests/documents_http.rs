@@ -411,8 +411,103 @@ async fn documents_over_the_api(db: Db) {
     );
 }
 
+/// The customer chooses how its closing documents reach it; the choice is printed on them.
+async fn delivery_choice_is_printed_on_documents(db: Db) {
+    let w = Web::demo(db).await;
+    let coord = w.session_for("vector.coord").await;
+    let account = account_id(&w, 1).await;
+    let page = w.get(&format!("/accounts/{account}"), Some(&coord)).await;
+    assert!(page.body.contains(r#"id="delivery-form""#));
+    assert!(page.body.contains(r#"value="email" checked"#), "e-mail by default");
+    let path = format!("/accounts/{account}/delivery");
+    // EDO without an operator and with a malformed id: both said, typed values kept.
+    let bad = w
+        .post_form(
+            &path,
+            Some(&coord),
+            &[
+                ("delivery", "edo"),
+                ("edo_operator", ""),
+                ("edo_participant_id", "2BM 12;DROP"),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", bad.body);
+    assert!(bad.body.contains(r#"id="e-edo_operator""#) && bad.body.contains(r#"id="e-edo_participant_id""#));
+    assert!(bad.body.contains("2BM 12;DROP"));
+    let hostile = w.post_form(&path, Some(&coord), &[("delivery", "pigeon")]).await;
+    assert_eq!(hostile.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let row = || account::Entity::find_by_id(account).one(&w.t.app.db.conn);
+    assert_eq!(
+        row().await.unwrap().unwrap().document_delivery,
+        kabinet_core::documents::DocumentDelivery::Email
+    );
+    let ok = w
+        .post_form(
+            &path,
+            Some(&coord),
+            &[
+                ("delivery", "edo"),
+                ("edo_operator", "Диадок"),
+                ("edo_participant_id", "2bm-7701234567-770101001-201507271128460963130"),
+            ],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let saved = row().await.unwrap().unwrap();
+    assert_eq!(
+        saved.edo_participant_id.as_deref(),
+        Some("2BM-7701234567-770101001-201507271128460963130")
+    );
+    // A viewer sees the choice and changes nothing; another customer's account is not found.
+    let viewer = w.session_for("vector.view").await;
+    let seen = w.get(&format!("/accounts/{account}"), Some(&viewer)).await;
+    assert!(seen.body.contains(r#"id="delivery-current""#) && seen.body.contains("Диадок"));
+    assert_eq!(
+        w.post_form(&path, Some(&viewer), &[("delivery", "email")]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let stranger = w.session_for("volga.coord").await;
+    assert_eq!(
+        w.post_form(&path, Some(&stranger), &[("delivery", "email")])
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // The invoice says where it goes.
+    let month = last_month();
+    let placed = w
+        .post_form(
+            "/documents/orders",
+            Some(&coord),
+            &[
+                ("account", &account.to_string()),
+                ("kind", "invoice"),
+                ("period_from", &month),
+                ("period_to", &month),
+                ("format", "html"),
+                ("notify_channel", "none"),
+            ],
+        )
+        .await;
+    assert_eq!(placed.status, StatusCode::SEE_OTHER, "{}", placed.body);
+    let order_id = order_id_from(placed.location());
+    work_off(&w).await;
+    let invoice = document::Entity::find()
+        .filter(document::Column::OrderId.eq(order_id))
+        .one(&w.t.app.db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    let file = w.get(&format!("/documents/{}/file", invoice.id), Some(&coord)).await;
+    assert!(file.body.contains("Диадок"), "{}", file.body);
+    assert!(file.body.contains("2BM-7701234567-770101001-201507271128460963130"));
+}
+
 both_databases!(
     customer_orders_and_downloads_documents,
     staff_issue_documents_and_receipts,
     documents_over_the_api,
+    delivery_choice_is_printed_on_documents,
 );

@@ -153,6 +153,7 @@ fn every_key_in_use_exists_in_every_language() {
         "outbox-replayed",
         "offer-added",
         "offer-saved",
+        "delivery-saved",
     ] {
         keys.push(format!("flash-{f}"));
     }

@@ -12,6 +12,7 @@ use crate::{App, AppResult};
 /// Every action the product records, each with its wording in every language. A record of an
 /// action missing here shows its code.
 pub const ACTIONS: &[&str] = &[
+    "account.delivery",
     "account.limits",
     "account.open",
     "api_token.create",

@@ -323,6 +323,77 @@ pub async fn set_limits(
     Ok(after.into())
 }
 
+/// How an account's closing documents reach the customer, as typed.
+#[derive(Debug, Clone, Default)]
+pub struct DeliveryChoice {
+    /// `email` or `edo`.
+    pub delivery: String,
+    /// The EDO operator's name (Диадок, СБИС …), for `edo`.
+    pub edo_operator: String,
+    /// The customer's participant id at that operator, for `edo`.
+    pub edo_participant_id: String,
+}
+
+/// Sets how the account's closing documents reach the customer: the customer's coordinator,
+/// assistant or line manager, or staff who manage billing. The choice is printed on the
+/// documents; sending through the EDO operator itself is not done by the product (the
+/// provider's accountant sends them there), so e-mail copies keep going out.
+pub async fn set_delivery(
+    app: &App,
+    actor: &Actor,
+    who: &Identity,
+    id: i64,
+    choice: &DeliveryChoice,
+) -> AppResult<views::Account> {
+    use kabinet_core::documents::{DocumentDelivery, edo_participant_id};
+    who.require(&[Permission::CabinetEditContacts, Permission::BillingManage])?;
+    let before = visible_row(app, who, id).await?;
+    let mut errors = FieldErrors::new();
+    let delivery = errors.choice::<DocumentDelivery>("delivery", choice.delivery.trim());
+    let (operator, participant) = if delivery == Some(DocumentDelivery::Edo) {
+        let operator = errors.one_line("edo_operator", &choice.edo_operator, 100, true);
+        let participant = edo_participant_id(&choice.edo_participant_id);
+        if participant.is_none() {
+            errors.add("edo_participant_id", "edo-id-invalid");
+        }
+        (operator, participant)
+    } else {
+        (None, None)
+    };
+    errors.into_result()?;
+    let delivery = delivery.unwrap_or(DocumentDelivery::Email);
+    let txn = app.db.write().await?;
+    let mut row: account::ActiveModel = before.clone().into();
+    row.document_delivery = Set(delivery);
+    row.edo_operator = Set(operator);
+    row.edo_participant_id = Set(participant);
+    row.updated_at = Set(kabinet_store::now());
+    let after = row.update(&txn).await?;
+    audit::record(
+        &txn,
+        actor,
+        "account.delivery",
+        "account",
+        Some(id),
+        audit::diff(&[
+            (
+                "document_delivery",
+                json!(before.document_delivery),
+                json!(after.document_delivery),
+            ),
+            ("edo_operator", json!(before.edo_operator), json!(after.edo_operator)),
+            (
+                "edo_participant_id",
+                json!(before.edo_participant_id),
+                json!(after.edo_participant_id),
+            ),
+        ]),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(after.into())
+}
+
 /// What the dashboard and the account page show about an account.
 #[derive(Debug, Clone)]
 pub struct Summary {

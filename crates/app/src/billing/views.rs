@@ -29,6 +29,11 @@ view! {
         below_warning: bool,
         time_zone: String,
         manager_user_id: Option<i64>,
+        /// How its closing documents reach the customer; the EDO operator and the customer's
+        /// participant id there.
+        document_delivery: kabinet_core::documents::DocumentDelivery,
+        edo_operator: Option<String>,
+        edo_participant_id: Option<String>,
         /// active or closed.
         status: billing::AccountStatus,
         created_at: DateTime<Utc>,

@@ -195,6 +195,23 @@ impl Context<'_> {
         )
     }
 
+    /// How the customer asked its closing documents to reach it (printed, not sent: ADR 30's
+    /// neighbour — the product does not speak to EDO operators).
+    fn delivery_fact(&self) -> Fact {
+        use kabinet_core::documents::DocumentDelivery;
+        let how = match self.account.document_delivery {
+            DocumentDelivery::Email => self.t("doc-delivery-email"),
+            DocumentDelivery::Edo => self.lang.t_args(
+                "doc-delivery-edo",
+                &[
+                    ("operator", self.account.edo_operator.clone().unwrap_or_default()),
+                    ("id", self.account.edo_participant_id.clone().unwrap_or_default()),
+                ],
+            ),
+        };
+        Fact::new(self.t("doc-delivery"), how)
+    }
+
     fn footer(&self) -> String {
         self.lang.t_args(
             "doc-footer",
@@ -348,6 +365,7 @@ fn bill(ctx: &Context, kind: DocumentKind, subtitle: Option<String>, rows: Vec<R
         facts: vec![
             ctx.account_fact(),
             Fact::new(ctx.t("doc-payment-purpose"), payment_purpose(ctx)),
+            ctx.delivery_fact(),
         ],
         table: Table {
             groups: Vec::new(),
@@ -389,7 +407,7 @@ pub fn act(ctx: &Context, month: Month, lines: &[ServiceLine]) -> Document {
                 .t_args("doc-for-month", &[("month", ctx.lang.month_year(month))]),
         ),
         parties: vec![ctx.provider("doc-executor"), ctx.customer("doc-customer")],
-        facts: vec![ctx.account_fact()],
+        facts: vec![ctx.account_fact(), ctx.delivery_fact()],
         table: Table {
             groups: Vec::new(),
             columns: ctx.service_columns(),

@@ -413,7 +413,8 @@ async fn orders(app: &App, lines: &[i64], tariffs: &[i64], options: &[i64], driv
             kind: OrderKind::Tariff,
             offer_id: tariffs[2],
             effective_on: None,
-            notice: OrderNotice::Sms,
+            // Nobody is told: the demo's outbox starts empty.
+            notice: OrderNotice::None,
             selection: Selection::Lines(ticked),
         },
     )

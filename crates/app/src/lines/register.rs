@@ -51,7 +51,13 @@ pub struct LineFilter {
 }
 
 /// The lines of the customer `who` works with (its own, or `customer_id` for staff).
-fn scoped(who: &Identity, customer_id: i64, accounts: Vec<i64>, f: &LineFilter) -> AppResult<Select<LineRow>> {
+fn scoped(
+    backend: sea_orm::DbBackend,
+    who: &Identity,
+    customer_id: i64,
+    accounts: Vec<i64>,
+    f: &LineFilter,
+) -> AppResult<Select<LineRow>> {
     let mut q = LineRow::find();
     match f.account_id {
         // Another customer's account finds nothing rather than telling it exists.
@@ -104,7 +110,7 @@ fn scoped(who: &Identity, customer_id: i64, accounts: Vec<i64>, f: &LineFilter) 
         q = q.filter(line::Column::LineStatus.eq(s));
     }
     if let Some(words) = f.text.as_deref().and_then(SearchQuery::parse) {
-        q = q.filter(kabinet_store::search::condition(line::Column::SearchText, &words));
+        q = q.filter(kabinet_store::search::lines_condition(backend, &words));
     }
     Ok(q)
 }
@@ -125,7 +131,7 @@ pub async fn list(
     ])?;
     let customer_id = super::customer_of(app, who, customer_id).await?;
     let accounts = super::account_ids(&app.db.conn, customer_id).await?;
-    let q = scoped(who, customer_id, accounts, f)?;
+    let q = scoped(app.db.conn.get_database_backend(), who, customer_id, accounts, f)?;
     let (column, tie) = match sort.key {
         "employee" => (line::Column::EmployeeName, line::Column::Phone),
         "added" => (line::Column::AssetId, line::Column::AssetId),
@@ -176,7 +182,7 @@ pub(crate) async fn selected<C: ConnectionTrait>(
         Selection::Lines(ids) => (LineFilter::default(), Some(ids)),
         Selection::Matching(f) => (f.clone(), None),
     };
-    let mut q = scoped(who, customer_id, accounts, &f)?
+    let mut q = scoped(db.get_database_backend(), who, customer_id, accounts, &f)?
         .select_only()
         .column(line::Column::AssetId);
     if let Some(ids) = ticked {

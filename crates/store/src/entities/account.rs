@@ -24,6 +24,10 @@ pub struct Model {
     pub below_warning: bool,
     pub time_zone: String,
     pub manager_user_id: Option<i64>,
+    /// How its closing documents reach the customer.
+    pub document_delivery: kabinet_core::documents::DocumentDelivery,
+    pub edo_operator: Option<String>,
+    pub edo_participant_id: Option<String>,
     /// active or closed.
     pub status: kabinet_core::billing::AccountStatus,
     pub created_at: DateTimeUtc,

@@ -33,6 +33,8 @@ mod m0027_contact_channel;
 mod m0028_crm_links;
 mod m0029_lines;
 mod m0030_line_orders;
+mod m0031_lines_search;
+mod m0032_document_delivery;
 
 pub struct Migrator;
 
@@ -70,6 +72,8 @@ impl MigratorTrait for Migrator {
             Box::new(m0028_crm_links::Migration),
             Box::new(m0029_lines::Migration),
             Box::new(m0030_line_orders::Migration),
+            Box::new(m0031_lines_search::Migration),
+            Box::new(m0032_document_delivery::Migration),
         ]
     }
 }

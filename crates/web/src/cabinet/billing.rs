@@ -47,11 +47,75 @@ pub struct AccountPage {
     base: String,
     /// The ledger is shared with the back office, where staff may reverse entries.
     can_post: bool,
+    /// How the account's documents reach the customer, as the form shows it.
+    delivery: crate::form::FormState,
+    may_set_delivery: bool,
+}
+
+/// The delivery form filled with the account's choice.
+fn delivery_form(a: &Account) -> crate::form::FormState {
+    crate::form::FormState::empty()
+        .with_value("delivery", a.document_delivery.as_str())
+        .with_value("edo_operator", a.edo_operator.clone().unwrap_or_default())
+        .with_value("edo_participant_id", a.edo_participant_id.clone().unwrap_or_default())
+}
+
+async fn account_page(
+    app: &App,
+    ctx: &Ctx,
+    id: i64,
+    page: u64,
+    delivery: Option<crate::form::FormState>,
+    flash: Option<&str>,
+) -> WebResult<AccountPage> {
+    let who = ctx.user()?;
+    let a = accounts::get_visible(app, who, id).await?;
+    let entries = ledger::entries(app, who, id, page, 50).await?;
+    let subscriptions = subscriptions::of_account(app, who, id).await?;
+    let c = Chrome::new(&ctx.0, "/", &app.config.display_time_zone).with_flash(flash);
+    Ok(AccountPage {
+        may_set_delivery: c.may(kabinet_core::access::Permission::CabinetEditContacts),
+        delivery: delivery.unwrap_or_else(|| delivery_form(&a)),
+        c,
+        s: accounts::summary(app, a).await?,
+        entries,
+        subscriptions,
+        base: format!("/accounts/{id}?"),
+        can_post: false,
+    })
+}
+
+/// Sets how the account's documents reach the customer.
+pub async fn set_delivery(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: crate::extract::FormData,
+) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    let field = |name: &str| form.all(name).next().unwrap_or_default().to_owned();
+    let choice = accounts::DeliveryChoice {
+        delivery: field("delivery"),
+        edo_operator: field("edo_operator"),
+        edo_participant_id: field("edo_participant_id"),
+    };
+    match accounts::set_delivery(&app, &ctx.actor()?, ctx.user()?, id, &choice).await {
+        Ok(_) => Ok(Redirect::to(&format!("/accounts/{id}?ok=delivery-saved")).into_response()),
+        Err(e) => {
+            let f = crate::form::refused(&form, ctx.0.lang, e)?;
+            let page = account_page(&app, &ctx, id, 1, Some(f), None).await?;
+            Ok(crate::form::with_status(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                page,
+            ))
+        }
+    }
 }
 
 #[derive(Deserialize)]
 pub struct PageQuery {
     page: Option<crate::paging::PageNumber>,
+    ok: Option<String>,
 }
 
 pub async fn account(
@@ -60,20 +124,11 @@ pub async fn account(
     Path(id): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> WebResult<Response> {
-    let who = ctx.user()?;
     let id = path_id(&id)?;
-    let a = accounts::get_visible(&app, who, id).await?;
-    let entries = ledger::entries(&app, who, id, crate::paging::PageNumber::or_first(q.page), 50).await?;
-    let subscriptions = subscriptions::of_account(&app, who, id).await?;
-    Ok(AccountPage {
-        c: Chrome::new(&ctx.0, "/", &app.config.display_time_zone),
-        s: accounts::summary(&app, a).await?,
-        entries,
-        subscriptions,
-        base: format!("/accounts/{id}?"),
-        can_post: false,
-    }
-    .into_response())
+    let page = crate::paging::PageNumber::or_first(q.page);
+    Ok(account_page(&app, &ctx, id, page, None, q.ok.as_deref())
+        .await?
+        .into_response())
 }
 
 pub async fn dismiss_notice(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {

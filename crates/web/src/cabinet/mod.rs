@@ -50,6 +50,7 @@ pub fn routes() -> Routes {
             logins::toggle_active,
         )
         .get("/accounts/{id}", P::CabinetView, billing::account)
+        .post("/accounts/{id}/delivery", P::CabinetEditContacts, billing::set_delivery)
         .post("/notices/{id}/dismiss", P::CabinetView, billing::dismiss_notice)
         .get("/payments", P::CabinetView, crate::payments_list::list)
         .get("/topup", P::CabinetPay, billing::topup_form)

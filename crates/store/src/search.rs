@@ -138,6 +138,22 @@ pub fn lines_condition(backend: DbBackend, q: &SearchQuery) -> Condition {
     condition(line::Column::SearchText, q)
 }
 
+/// On SQLite, the ids of at most `limit` lines matching `q` through their FTS5 index (`q`
+/// indexable): a short list the register then reads by key, so the rest of its filter (a
+/// group, a label with thousands of lines) is checked on those rows only — SQLite's planner
+/// cannot tell how few rows the index subquery gives and would rather start from the label.
+pub async fn lines_matching(db: &impl ConnectionTrait, q: &SearchQuery, limit: u64) -> Result<Vec<i64>, DbErr> {
+    let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(
+            DbBackend::Sqlite,
+            "SELECT rowid AS id FROM lines_search WHERE lines_search MATCH ? LIMIT ?",
+            [fts_query(q).into(), limit.into()],
+        ))
+        .await?;
+    rows.iter().map(|r| r.try_get::<i64>("", "id")).collect()
+}
+
 /// The ids of at most `limit` rows of `table` matching `q`, in no particular order, through
 /// the table's substring index. `q` should be indexable
 /// ([`SearchQuery::is_indexable`]); shorter words cannot use the index and are read row by

@@ -503,6 +503,29 @@ async fn delivery_choice_is_printed_on_documents(db: Db) {
     let file = w.get(&format!("/documents/{}/file", invoice.id), Some(&coord)).await;
     assert!(file.body.contains("Диадок"), "{}", file.body);
     assert!(file.body.contains("2BM-7701234567-770101001-201507271128460963130"));
+
+    // The same over the API.
+    let api = w
+        .session_json(
+            "PUT",
+            &format!("/api/v1/accounts/{account}/delivery"),
+            &coord,
+            serde_json::json!({"delivery": "edo", "edo_operator": "СБИС", "edo_participant_id": "x"}),
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", api.body);
+    let api = w
+        .session_json(
+            "PUT",
+            &format!("/api/v1/accounts/{account}/delivery"),
+            &coord,
+            serde_json::json!({"delivery": "email"}),
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::OK, "{}", api.body);
+    let dto = api.json();
+    assert_eq!(dto["document_delivery"], "email");
+    assert!(dto["edo_participant_id"].is_null());
 }
 
 both_databases!(

@@ -28,6 +28,10 @@ use crate::{App, AppError, AppResult, FieldErrors};
 /// 100,000 lines on every page would cost more than the page).
 pub const COUNT_CAP: u64 = 1_000;
 
+/// Most lines a text search on SQLite hands to the register as a list of ids; past this the
+/// index is asked inside the register's own query.
+const FEW_MATCHES: u64 = 2_000;
+
 /// Most lines one bulk action takes.
 pub const MAX_SELECTED: usize = 100_000;
 
@@ -51,8 +55,8 @@ pub struct LineFilter {
 }
 
 /// The lines of the customer `who` works with (its own, or `customer_id` for staff).
-fn scoped(
-    backend: sea_orm::DbBackend,
+async fn scoped<C: ConnectionTrait>(
+    db: &C,
     who: &Identity,
     customer_id: i64,
     accounts: Vec<i64>,
@@ -110,7 +114,17 @@ fn scoped(
         q = q.filter(line::Column::LineStatus.eq(s));
     }
     if let Some(words) = f.text.as_deref().and_then(SearchQuery::parse) {
-        q = q.filter(kabinet_store::search::lines_condition(backend, &words));
+        let backend = db.get_database_backend();
+        let few = if backend == sea_orm::DbBackend::Sqlite && words.is_indexable() {
+            let ids = kabinet_store::search::lines_matching(db, &words, FEW_MATCHES + 1).await?;
+            (ids.len() as u64 <= FEW_MATCHES).then_some(ids)
+        } else {
+            None
+        };
+        q = match few {
+            Some(ids) => q.filter(line::Column::AssetId.is_in(ids)),
+            None => q.filter(kabinet_store::search::lines_condition(backend, &words)),
+        };
     }
     Ok(q)
 }
@@ -131,7 +145,7 @@ pub async fn list(
     ])?;
     let customer_id = super::customer_of(app, who, customer_id).await?;
     let accounts = super::account_ids(&app.db.conn, customer_id).await?;
-    let q = scoped(app.db.conn.get_database_backend(), who, customer_id, accounts, f)?;
+    let q = scoped(&app.db.conn, who, customer_id, accounts, f).await?;
     let (column, tie) = match sort.key {
         "employee" => (line::Column::EmployeeName, line::Column::Phone),
         "added" => (line::Column::AssetId, line::Column::AssetId),
@@ -182,7 +196,8 @@ pub(crate) async fn selected<C: ConnectionTrait>(
         Selection::Lines(ids) => (LineFilter::default(), Some(ids)),
         Selection::Matching(f) => (f.clone(), None),
     };
-    let mut q = scoped(db.get_database_backend(), who, customer_id, accounts, &f)?
+    let mut q = scoped(db, who, customer_id, accounts, &f)
+        .await?
         .select_only()
         .column(line::Column::AssetId);
     if let Some(ids) = ticked {

@@ -43,6 +43,10 @@ pub struct AccountDto {
     /// What brings the balance to zero and pays the next charge.
     pub amount_due: i64,
     pub status: String,
+    /// How closing documents reach the customer: email or edo.
+    pub document_delivery: String,
+    pub edo_operator: Option<String>,
+    pub edo_participant_id: Option<String>,
 }
 
 impl From<Summary> for AccountDto {
@@ -63,6 +67,9 @@ impl From<Summary> for AccountDto {
             next_charge: s.next_charge,
             amount_due: s.amount_due,
             status: s.account.status.to_string(),
+            document_delivery: s.account.document_delivery.to_string(),
+            edo_operator: s.account.edo_operator,
+            edo_participant_id: s.account.edo_participant_id,
         }
     }
 }
@@ -151,6 +158,38 @@ pub async fn own_accounts(State(app): State<App>, ctx: Ctx) -> WebResult<Json<Ve
 /// One of the signed-in customer's accounts.
 pub async fn account(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Json<AccountDto>> {
     let a = accounts::get_visible(&app, ctx.user()?, id_of(&id)?).await?;
+    Ok(Json(accounts::summary(&app, a).await?.into()))
+}
+
+/// How an account's closing documents reach the customer.
+#[derive(Deserialize, ToSchema)]
+pub struct DeliveryRequest {
+    /// email or edo.
+    pub delivery: String,
+    /// The EDO operator's name, for edo.
+    #[serde(default)]
+    pub edo_operator: String,
+    /// The customer's participant id at the operator ("2BM-…"), for edo.
+    #[serde(default)]
+    pub edo_participant_id: String,
+}
+
+#[utoipa::path(put, path = "/api/v1/accounts/{id}/delivery", tag = "billing", params(("id" = i64, Path)), request_body = DeliveryRequest,
+    responses((status = 200, body = AccountDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// Sets how the account's closing documents reach the customer; printed on invoices and acts
+/// (the product does not send documents into the EDO operator's system).
+pub async fn set_delivery(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<DeliveryRequest>,
+) -> WebResult<Json<AccountDto>> {
+    let choice = accounts::DeliveryChoice {
+        delivery: req.delivery,
+        edo_operator: req.edo_operator,
+        edo_participant_id: req.edo_participant_id,
+    };
+    let a = accounts::set_delivery(&app, &ctx.actor()?, ctx.user()?, id_of(&id)?, &choice).await?;
     Ok(Json(accounts::summary(&app, a).await?.into()))
 }
 

@@ -75,6 +75,11 @@ pub fn routes() -> Routes {
         .get("/api/v1/audit", P::AuditRead, admin::audit)
         .get("/api/v1/accounts", P::CabinetView, billing::own_accounts)
         .get("/api/v1/accounts/{id}", P::CabinetView, billing::account)
+        .put(
+            "/api/v1/accounts/{id}/delivery",
+            P::CabinetEditContacts,
+            billing::set_delivery,
+        )
         .get("/api/v1/accounts/{id}/ledger", P::CabinetView, billing::ledger_page)
         .get("/api/v1/crm/accounts/{id}", P::BillingRead, billing::crm_account)
         .get(

@@ -641,6 +641,23 @@ async fn a_coordinator_gives_lines_to_a_new_line_manager(db: Db) {
         .await
         .json();
     assert_eq!(own["total"], 199);
+    // A search every demo number matches still finds only the lines in its care (on SQLite the
+    // matching ids lead, the care is checked on them).
+    let searched = w
+        .session_json("GET", "/api/v1/lines?per_page=1&q=7927600", &manager, json!(null))
+        .await
+        .json();
+    assert_eq!(searched["total"], 199, "{searched}");
+    let by_manager = w
+        .session_json(
+            "GET",
+            &format!("/api/v1/lines?per_page=1&q=7927600&manager_id={manager_id}"),
+            &coord,
+            json!(null),
+        )
+        .await
+        .json();
+    assert_eq!(by_manager["total"], 199, "{by_manager}");
 }
 
 both_databases!(

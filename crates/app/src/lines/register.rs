@@ -16,8 +16,8 @@ use kabinet_store::entities::line_label_link::{self, Entity as LinkRow};
 use kabinet_store::entities::line_option::Entity as OptionRow;
 use kabinet_store::entities::line_option_link::{self, Entity as OptionLinkRow};
 use kabinet_store::entities::line_tariff::{self, Entity as TariffRow};
-use sea_orm::sea_query::Query;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::sea_query::{Expr, Query};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
 
 use super::views::{ForwardingRule, GroupRef, LabelRef, Line, LineDetail};
 use crate::access::Identity;
@@ -62,6 +62,26 @@ async fn scoped<C: ConnectionTrait>(
     accounts: Vec<i64>,
     f: &LineFilter,
 ) -> AppResult<Select<LineRow>> {
+    let backend = db.get_database_backend();
+    let words = f.text.as_deref().and_then(SearchQuery::parse);
+    // On SQLite, a text that few lines hold becomes the list of their ids, which the query
+    // starts from; the other id filters are then written so they cannot be started from
+    // (`+asset_id`): SQLite's planner would rather begin with a label's thousands of lines.
+    let few = match &words {
+        Some(w) if backend == sea_orm::DbBackend::Sqlite && w.is_indexable() => {
+            let ids = kabinet_store::search::lines_matching(db, w, FEW_MATCHES + 1).await?;
+            (ids.len() as u64 <= FEW_MATCHES).then_some(ids)
+        }
+        _ => None,
+    };
+    let among = |sub: sea_orm::sea_query::SelectStatement| -> Condition {
+        let id = if few.is_some() {
+            Expr::cust("+lines.asset_id")
+        } else {
+            Expr::col((LineRow, line::Column::AssetId))
+        };
+        Condition::all().add(sea_orm::sea_query::ExprTrait::in_subquery(id, sub))
+    };
     let mut q = LineRow::find();
     match f.account_id {
         // Another customer's account finds nothing rather than telling it exists.
@@ -69,16 +89,15 @@ async fn scoped<C: ConnectionTrait>(
         Some(_) => return Err(AppError::NotFound),
         None => q = q.filter(line::Column::AccountId.is_in(accounts)),
     }
+    let in_care_of = |user_id: i64| {
+        Query::select()
+            .column(asset_assignment::Column::AssetId)
+            .from(Assignment)
+            .and_where(asset_assignment::Column::UserId.eq(user_id))
+            .to_owned()
+    };
     if who.customer_id == Some(customer_id) && crate::assets::assignments::narrows(who) {
-        q = q.filter(
-            line::Column::AssetId.in_subquery(
-                Query::select()
-                    .column(asset_assignment::Column::AssetId)
-                    .from(Assignment)
-                    .and_where(asset_assignment::Column::UserId.eq(who.user_id))
-                    .to_owned(),
-            ),
-        );
+        q = q.filter(among(in_care_of(who.user_id)));
     }
     if let Some(g) = f.group_id {
         q = q.filter(line::Column::GroupId.eq(g));
@@ -86,26 +105,16 @@ async fn scoped<C: ConnectionTrait>(
         q = q.filter(line::Column::GroupId.is_null());
     }
     if let Some(l) = f.label_id {
-        q = q.filter(
-            line::Column::AssetId.in_subquery(
-                Query::select()
-                    .column(line_label_link::Column::LineId)
-                    .from(LinkRow)
-                    .and_where(line_label_link::Column::LabelId.eq(l))
-                    .to_owned(),
-            ),
-        );
+        q = q.filter(among(
+            Query::select()
+                .column(line_label_link::Column::LineId)
+                .from(LinkRow)
+                .and_where(line_label_link::Column::LabelId.eq(l))
+                .to_owned(),
+        ));
     }
     if let Some(m) = f.manager_id {
-        q = q.filter(
-            line::Column::AssetId.in_subquery(
-                Query::select()
-                    .column(asset_assignment::Column::AssetId)
-                    .from(Assignment)
-                    .and_where(asset_assignment::Column::UserId.eq(m))
-                    .to_owned(),
-            ),
-        );
+        q = q.filter(among(in_care_of(m)));
     }
     if let Some(t) = f.tariff_id {
         q = q.filter(line::Column::TariffId.eq(t));
@@ -113,14 +122,7 @@ async fn scoped<C: ConnectionTrait>(
     if let Some(s) = f.status {
         q = q.filter(line::Column::LineStatus.eq(s));
     }
-    if let Some(words) = f.text.as_deref().and_then(SearchQuery::parse) {
-        let backend = db.get_database_backend();
-        let few = if backend == sea_orm::DbBackend::Sqlite && words.is_indexable() {
-            let ids = kabinet_store::search::lines_matching(db, &words, FEW_MATCHES + 1).await?;
-            (ids.len() as u64 <= FEW_MATCHES).then_some(ids)
-        } else {
-            None
-        };
+    if let Some(words) = words {
         q = match few {
             Some(ids) => q.filter(line::Column::AssetId.is_in(ids)),
             None => q.filter(kabinet_store::search::lines_condition(backend, &words)),

@@ -265,6 +265,8 @@ impl Lang {
             "fee",
             "operator",
             "id",
+            "spent",
+            "percent",
         ]
         .into_iter()
         .map(|k| (k, FluentValue::from("x")))

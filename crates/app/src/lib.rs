@@ -25,6 +25,7 @@ pub mod error;
 pub mod exports;
 pub mod health;
 pub mod i18n;
+pub mod import_file;
 pub mod lines;
 pub mod listing;
 pub mod notify;

@@ -96,6 +96,11 @@ enum Command {
         #[command(subcommand)]
         command: DevicesCommand,
     },
+    /// Usage of telecom lines (CAB-3).
+    Usage {
+        #[command(subcommand)]
+        command: UsageCommand,
+    },
     /// Service-level tools (SUP-3).
     Sla {
         #[command(subcommand)]
@@ -191,6 +196,26 @@ enum DevicesCommand {
         #[arg(long, default_value = "en")]
         lang: String,
     },
+}
+
+#[derive(Subcommand)]
+enum UsageCommand {
+    /// Import the operator's usage file (CSV or XLSX: phone, month, category, quantity,
+    /// amount), charging each account once per month. All or nothing: when any row has a
+    /// problem, each is printed (row, column, why), nothing is charged and the exit status is 1.
+    Import {
+        file: std::path::PathBuf,
+        /// The language of the problems printed: ru, en or fa.
+        #[arg(long, default_value = "en")]
+        lang: String,
+    },
+}
+
+/// Each problem of an import file: its row, its column and why, in `lang`.
+fn print_problems(report: &kabinet_app::import_file::ImportReport, lang: kabinet_app::i18n::Lang) {
+    for p in &report.problems {
+        eprintln!("row {}, {}: {}", p.row, p.column, lang.t(&format!("err-{}", p.code)));
+    }
 }
 
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
@@ -546,9 +571,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             )
             .await?;
             if report.problem_count > 0 {
-                for p in &report.problems {
-                    eprintln!("row {}, {}: {}", p.row, p.column, lang.t(&format!("err-{}", p.code)));
-                }
+                print_problems(&report, lang);
                 eprintln!(
                     "{}: {} problems in {} rows; nothing was registered",
                     file.display(),
@@ -559,6 +582,31 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             }
             kabinet_app::audit::seal_pending(&app).await?;
             println!("{}: {} devices registered", file.display(), report.imported);
+        }
+        Command::Usage {
+            command: UsageCommand::Import { file, lang },
+        } => {
+            let bytes = std::fs::read(&file)?;
+            let name = file
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let lang = kabinet_app::i18n::Lang::parse(&lang).unwrap_or(kabinet_app::i18n::Lang::En);
+            let app = open(&config).await?;
+            let report =
+                kabinet_app::lines::usage::import_file(&app, &Actor::named("cli", None), &name, &bytes).await?;
+            if report.problem_count > 0 {
+                print_problems(&report, lang);
+                eprintln!(
+                    "{}: {} problems in {} rows; nothing was charged",
+                    file.display(),
+                    report.problem_count,
+                    report.rows
+                );
+                return Ok(std::process::ExitCode::from(1));
+            }
+            kabinet_app::audit::seal_pending(&app).await?;
+            println!("{}: {} usage rows charged", file.display(), report.imported);
         }
         Command::Sla {
             command: SlaCommand::Deadlines { plan, class, opened_at },

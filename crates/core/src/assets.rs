@@ -10,6 +10,7 @@ pub mod device_import;
 pub mod devices;
 pub mod installation;
 pub mod line_orders;
+pub mod line_usage;
 pub mod lines;
 pub mod renewal;
 pub mod transfer;

@@ -112,6 +112,7 @@ pub mod email;
 pub mod error_code;
 pub use error_code::ErrorCode;
 pub mod export;
+pub mod import_file;
 pub mod legal_forms;
 pub mod legal_ids;
 pub mod money;

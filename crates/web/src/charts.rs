@@ -84,6 +84,99 @@ impl BarChart {
     }
 }
 
+/// A part of a stacked bar: one category of one column.
+pub struct Segment {
+    pub x: f32,
+    pub y: f32,
+    pub width: f32,
+    pub height: f32,
+    /// The category's place, for its colour (`cat-0`, `cat-1`, …).
+    pub series: usize,
+    pub title: String,
+}
+
+/// Columns of stacked parts (a month's money by category), laid out right to left for a
+/// right-to-left page so that time runs the way its reader reads.
+pub struct StackedChart {
+    pub width: f32,
+    pub height: f32,
+    pub baseline: f32,
+    pub segments: Vec<Segment>,
+    pub ticks: Vec<Tick>,
+    /// The tallest column's total, as the page writes amounts, at the top of the value axis.
+    pub max_label: String,
+    /// Where the value label goes: the start edge of the page's direction.
+    pub max_x: f32,
+    pub max_anchor: &'static str,
+}
+
+impl StackedChart {
+    /// `columns` in time order: a label and a value per series; `title(column, series, value)`
+    /// is each part's tooltip, `label(value)` writes the axis' value.
+    pub fn new(
+        columns: &[(String, Vec<i64>)],
+        title: impl Fn(&str, usize, i64) -> String,
+        label: impl Fn(i64) -> String,
+        rtl: bool,
+    ) -> StackedChart {
+        let totals: Vec<i64> = columns
+            .iter()
+            .map(|(_, v)| v.iter().filter(|x| **x > 0).sum())
+            .collect();
+        let max = totals.iter().copied().max().unwrap_or(0);
+        let n = columns.len().max(1);
+        let slot = WIDTH / n as f32;
+        let gap = (slot * 0.3).min(24.0);
+        let baseline = TOP + PLOT_HEIGHT;
+        let place = |i: usize| {
+            if rtl {
+                (n - 1 - i) as f32 * slot
+            } else {
+                i as f32 * slot
+            }
+        };
+        let mut segments = Vec::new();
+        for (i, (name, values)) in columns.iter().enumerate() {
+            let mut top = baseline;
+            for (series, value) in values.iter().enumerate() {
+                if *value <= 0 || max == 0 {
+                    continue;
+                }
+                let height = (PLOT_HEIGHT * *value as f32 / max as f32).max(1.0);
+                top -= height;
+                segments.push(Segment {
+                    x: place(i) + gap / 2.0,
+                    y: top,
+                    width: (slot - gap).max(1.0),
+                    height,
+                    series,
+                    title: title(name, series, *value),
+                });
+            }
+        }
+        let every = n.div_ceil(MAX_TICKS).max(1);
+        let ticks = columns
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % every == 0)
+            .map(|(i, (name, _))| Tick {
+                x: place(i) + slot / 2.0,
+                label: name.clone(),
+            })
+            .collect();
+        StackedChart {
+            width: WIDTH,
+            height: baseline + LABELS,
+            baseline,
+            segments,
+            ticks,
+            max_label: label(max),
+            max_x: if rtl { WIDTH - 2.0 } else { 2.0 },
+            max_anchor: if rtl { "end" } else { "start" },
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -116,5 +209,32 @@ mod tests {
         let chart = BarChart::new(&[]);
         assert!(chart.bars.is_empty() && chart.ticks.is_empty());
         assert_eq!(chart.max, 0);
+    }
+
+    #[test]
+    fn stacked_parts_sum_to_the_tallest_column_and_mirror_for_rtl() {
+        let columns = vec![
+            ("Jan".to_owned(), vec![100, 0, 300]),
+            ("Feb".to_owned(), vec![50, 50, 0]),
+        ];
+        let chart = StackedChart::new(&columns, |c, s, v| format!("{c}/{s}: {v}"), |v| v.to_string(), false);
+        assert_eq!(chart.max_label, "400");
+        assert_eq!(chart.segments.len(), 4, "a zero part draws nothing");
+        let jan: f32 = chart
+            .segments
+            .iter()
+            .filter(|s| s.x < WIDTH / 2.0)
+            .map(|s| s.height)
+            .sum();
+        assert!((jan - PLOT_HEIGHT).abs() < 0.01, "the tallest column fills the plot");
+        assert_eq!(chart.segments[1].title, "Jan/2: 300");
+        assert_eq!(chart.segments[1].y, chart.baseline - PLOT_HEIGHT);
+        let rtl = StackedChart::new(&columns, |c, s, v| format!("{c}/{s}: {v}"), |v| v.to_string(), true);
+        assert!(
+            rtl.segments[0].x > WIDTH / 2.0,
+            "January is on the right for a right-to-left reader"
+        );
+        assert!(rtl.ticks[0].x > rtl.ticks[1].x);
+        assert_eq!(rtl.max_anchor, "end");
     }
 }

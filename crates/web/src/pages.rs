@@ -209,6 +209,13 @@ const CRM_NAV: &[(&str, &str, Permission, Area, Needs)] = &[
         Needs::Nothing,
     ),
     (
+        "/crm/line-usage",
+        "nav-line-usage",
+        Permission::BillingRead,
+        Area::Money,
+        Needs::Nothing,
+    ),
+    (
         "/crm/transfers",
         "nav-transfers",
         Permission::DevicesManage,

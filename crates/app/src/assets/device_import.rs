@@ -20,55 +20,13 @@ use serde_json::json;
 
 use super::devices::{Checked, NewDevice, check_fields, device_key_id};
 use crate::access::{Actor, Identity};
+use crate::import_file::read_table;
 use crate::{App, AppError, AppResult};
 
 /// How many values one lookup binds: well inside both databases' limits.
 const BATCH: usize = 500;
 
-/// Most problems a report lists; past this it says how many more there were.
-pub const REPORT_LIMIT: usize = 1_000;
-
-/// One problem of an import file: the row (1 is the header, as a spreadsheet numbers it), the
-/// column as the header names it, and the message key.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct RowProblem {
-    pub row: usize,
-    pub column: String,
-    pub code: String,
-}
-
-/// What an import did: how many devices it wrote, or, when the file had problems, the first
-/// [`REPORT_LIMIT`] of them and how many there were in all (nothing written).
-#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-pub struct ImportReport {
-    /// Data rows read (blank rows are skipped).
-    pub rows: usize,
-    pub imported: usize,
-    pub problems: Vec<RowProblem>,
-    pub problem_count: usize,
-}
-
-impl ImportReport {
-    fn refused(rows: usize, mut problems: Vec<RowProblem>) -> ImportReport {
-        let problem_count = problems.len();
-        problems.sort_by_key(|p| p.row);
-        problems.truncate(REPORT_LIMIT);
-        ImportReport {
-            rows,
-            imported: 0,
-            problems,
-            problem_count,
-        }
-    }
-
-    fn problem(row: usize, column: &str, code: &str) -> RowProblem {
-        RowProblem {
-            row,
-            column: column.to_owned(),
-            code: code.to_owned(),
-        }
-    }
-}
+pub use crate::import_file::{ImportReport, RowProblem};
 
 /// Imports `bytes` (the file `file_name`) for `who`, who must manage devices; a partner may
 /// import only for its own customers.
@@ -107,7 +65,7 @@ async fn import_scoped(
     file_name: &str,
     bytes: &[u8],
 ) -> AppResult<ImportReport> {
-    let table = match read_table(bytes) {
+    let table = match read_table(bytes, rules::MAX_ROWS) {
         Ok(t) => t,
         Err(code) => return Ok(ImportReport::refused(0, vec![ImportReport::problem(1, "", code)])),
     };
@@ -409,74 +367,6 @@ async fn write(
     Ok(pending.len())
 }
 
-/// The rows of a file with their numbers as a spreadsheet shows them (the first is 1): an XLSX
-/// workbook's first sheet, or CSV text. The error is the message key of a file that cannot be
-/// read at all.
-fn read_table(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, &'static str> {
-    if bytes.is_empty() {
-        return Err("import-file-empty");
-    }
-    if bytes.starts_with(b"PK\x03\x04") {
-        return read_xlsx(bytes);
-    }
-    let text = std::str::from_utf8(bytes).map_err(|_| "import-file-not-utf8")?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    if text.contains('\0') {
-        return Err("import-file-not-text");
-    }
-    let first_line = text.lines().next().unwrap_or("");
-    let delimiter = [b';', b'\t', b',']
-        .into_iter()
-        .max_by_key(|d| first_line.bytes().filter(|b| b == d).count())
-        .unwrap_or(b',');
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .delimiter(delimiter)
-        .from_reader(text.as_bytes());
-    let mut rows = Vec::new();
-    for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|_| "import-file-broken")?;
-        rows.push((i + 1, record.iter().map(str::to_owned).collect()));
-        if rows.len() > rules::MAX_ROWS + 1 {
-            break;
-        }
-    }
-    Ok(rows)
-}
-
-fn read_xlsx(bytes: &[u8]) -> Result<Vec<(usize, Vec<String>)>, &'static str> {
-    use calamine::{Data, DataType, Reader, Xlsx};
-    let mut book: Xlsx<_> =
-        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes)).map_err(|_| "import-file-broken")?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or("import-file-empty")?
-        .map_err(|_| "import-file-broken")?;
-    // Row numbers as the spreadsheet shows them, even when the used range starts lower.
-    let first = range.start().map_or(0, |(row, _)| row as usize);
-    let mut rows = Vec::new();
-    for (i, cells) in range.rows().enumerate() {
-        let cells = cells
-            .iter()
-            .map(|cell| match cell {
-                Data::Empty => String::new(),
-                Data::String(s) => s.clone(),
-                Data::Int(n) => n.to_string(),
-                // An identifier typed as a number comes back as a float with no fraction.
-                Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-                Data::DateTime(_) | Data::DateTimeIso(_) => cell.as_date().map(|d| d.to_string()).unwrap_or_default(),
-                other => other.to_string(),
-            })
-            .collect();
-        rows.push((first + i + 1, cells));
-        if rows.len() > rules::MAX_ROWS + 1 {
-            break;
-        }
-    }
-    Ok(rows)
-}
-
 /// The template to fill in, with one of the provider's device types in its example row.
 pub async fn template(app: &App, who: &Identity, russian: bool) -> AppResult<Vec<u8>> {
     who.require(&[Permission::DevicesManage])?;
@@ -517,7 +407,7 @@ mod tests {
     fn csv_separators_are_found_from_the_header() {
         for sep in [",", ";", "\t"] {
             let text = format!("\u{feff}customer{sep}identifier\r\nKB-1{sep}\"SN{sep}1\"\r\n");
-            let rows = read_table(text.as_bytes()).unwrap();
+            let rows = read_table(text.as_bytes(), rules::MAX_ROWS).unwrap();
             assert_eq!(rows[0], (1, vec!["customer".to_owned(), "identifier".to_owned()]));
             assert_eq!(rows[1], (2, vec!["KB-1".to_owned(), format!("SN{sep}1")]));
         }
@@ -525,10 +415,19 @@ mod tests {
 
     #[test]
     fn files_that_cannot_be_read_are_named() {
-        assert_eq!(read_table(b""), Err("import-file-empty"));
-        assert_eq!(read_table(b"customer,id\n\xff\xfe"), Err("import-file-not-utf8"));
-        assert_eq!(read_table(b"customer\0,identifier"), Err("import-file-not-text"));
-        assert_eq!(read_table(b"PK\x03\x04not a zip"), Err("import-file-broken"));
+        assert_eq!(read_table(b"", rules::MAX_ROWS), Err("import-file-empty"));
+        assert_eq!(
+            read_table(b"customer,id\n\xff\xfe", rules::MAX_ROWS),
+            Err("import-file-not-utf8")
+        );
+        assert_eq!(
+            read_table(b"customer\0,identifier", rules::MAX_ROWS),
+            Err("import-file-not-text")
+        );
+        assert_eq!(
+            read_table(b"PK\x03\x04not a zip", rules::MAX_ROWS),
+            Err("import-file-broken")
+        );
     }
 
     #[test]
@@ -545,7 +444,7 @@ mod tests {
         sheet.write_datetime_with_format(1, 1, &day, &format).unwrap();
         sheet.write_string(2, 2, "Sarma").unwrap();
         let bytes = book.save_to_buffer().unwrap();
-        let rows = read_table(&bytes).unwrap();
+        let rows = read_table(&bytes, rules::MAX_ROWS).unwrap();
         assert_eq!(rows[0].1, ["identifier", "installed_on", "brand"]);
         assert_eq!(
             rows[1],
@@ -557,7 +456,7 @@ mod tests {
     #[test]
     fn the_template_is_a_header_the_import_reads() {
         for russian in [true, false] {
-            let rows = read_table(&template_csv(russian, "sensor")).unwrap();
+            let rows = read_table(&template_csv(russian, "sensor"), rules::MAX_ROWS).unwrap();
             assert!(Header::parse(&rows[0].1).is_ok());
             assert_eq!(rows[1].1.len(), ImportColumn::ALL.len());
         }

@@ -61,6 +61,7 @@ pub const ACTIONS: &[&str] = &[
     "line.sim_replaced",
     "line.status",
     "line.tariff_changed",
+    "line.usage_imported",
     "line_group.create",
     "line_group.delete",
     "line_group.update",

@@ -389,7 +389,83 @@ pub(crate) async fn load(app: &App, hash: &str) -> AppResult<()> {
     }
     txn.commit().await?;
     let lines: Vec<i64> = ids.iter().map(|(id, _)| *id).collect();
-    orders(app, &lines, &tariff_ids, &option_ids, group_ids[0]).await
+    orders(app, &lines, &tariff_ids, &option_ids, group_ids[0]).await?;
+    usage(app, &account_ids).await
+}
+
+/// This month's usage so far and the five months before, brought in as the operator's file
+/// would bring it, after the company's payments for those months, so that its accounts end
+/// where they began.
+async fn usage(app: &App, account_ids: &[i64]) -> AppResult<()> {
+    use kabinet_core::assets::line_usage::add_months;
+    use std::fmt::Write;
+    let this_month = crate::billing::run::today_for(None, &app.config.display_time_zone);
+    let this_month = kabinet_core::assets::line_usage::month_start(this_month).unwrap_or(this_month);
+    let mut file = String::from("phone;month;category;quantity;amount\n");
+    let mut paid = [0i64; 3];
+    for i in 0..LINES {
+        let account = if i < 800 {
+            0
+        } else if i < 1_050 {
+            1
+        } else {
+            2
+        };
+        for k in 0..6i64 {
+            let month = add_months(this_month, -(k as i32)).format("%Y-%m");
+            let n = i as i64;
+            let minutes = (n * 37 + k * 53) % 400;
+            let messages = (n + k) % 30;
+            let megabytes = (n * 97 + k * 31) % 8_000;
+            let mut rows = vec![
+                ("fee", None, 50_000 + (n % 3) * 25_000),
+                ("calls", Some(minutes), minutes * 200),
+                ("sms", Some(messages), messages * 250),
+                ("data", Some(megabytes), megabytes / 100 * 600),
+            ];
+            if i % 12 == 5 {
+                rows.push(("other", None, 30_000 + k * 1_500));
+            }
+            for (category, quantity, minor) in rows {
+                paid[account] += minor;
+                let _ = writeln!(
+                    file,
+                    "+7927600{:04};{month};{category};{};{},{:02}",
+                    i + 1,
+                    quantity.map(|q| q.to_string()).unwrap_or_default(),
+                    minor / 100,
+                    minor % 100
+                );
+            }
+        }
+    }
+    let actor = Actor::named("demo", None);
+    let admin = crate::demo::identity_of(app, "admin").await?;
+    for (n, (account_id, amount)) in account_ids.iter().zip(paid).enumerate() {
+        crate::billing::payments::register_manual(
+            app,
+            &actor,
+            &admin,
+            crate::billing::payments::ManualPayment {
+                account_id: *account_id,
+                amount,
+                method: "bank_transfer".into(),
+                document_number: format!("{}", 7100 + n),
+                document_date: add_months(this_month, -1),
+                description: String::new(),
+                idempotency_key: format!("demo-lines-payment-{n}"),
+            },
+        )
+        .await?;
+    }
+    let report = super::usage::import_file(app, &actor, "usage-demo.csv", file.as_bytes()).await?;
+    if report.problem_count > 0 {
+        return Err(crate::AppError::Internal(anyhow::anyhow!(
+            "the demo's usage file has problems: {:?}",
+            report.problems.first()
+        )));
+    }
+    Ok(())
 }
 
 /// Two orders of the coordinator's: a tariff for a few lines, carried out with one refused by

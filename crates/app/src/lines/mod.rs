@@ -3,7 +3,8 @@
 //! line's status, spending limit and call forwarding (`settings`), the customer's groups and
 //! labels (`groups`), reserve SIM cards and SIM replacement (`sims`), and orders of tariffs
 //! and options (`catalogue`, `orders`, carried out by `order_worker` through the operator's
-//! `provisioning`).
+//! `provisioning`), usage files from the operator (`usage`) and the spending statistics read
+//! from them (`spending`).
 //!
 //! A line is an asset of kind `line` whose details live in `lines`. Customers' coordinators
 //! and assistants run all of their lines; a line manager sees and sets up only the lines
@@ -19,6 +20,8 @@ pub mod provisioning;
 pub mod register;
 pub mod settings;
 pub mod sims;
+pub mod spending;
+pub mod usage;
 pub mod views;
 
 use kabinet_core::assets::AssetStatus;

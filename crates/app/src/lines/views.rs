@@ -216,3 +216,16 @@ pub struct OrderOrRequest {
     pub status: kabinet_core::assets::line_orders::OrderStatus,
     pub created_at: DateTime<Utc>,
 }
+
+/// A usage file imported.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UsageImport {
+    pub id: i64,
+    pub file_name: String,
+    /// Rows of usage written.
+    pub rows: i32,
+    pub lines: i32,
+    pub accounts: i32,
+    pub created_by: String,
+    pub created_at: DateTime<Utc>,
+}

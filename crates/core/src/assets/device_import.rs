@@ -45,91 +45,21 @@ impl ImportColumn {
 /// The most data rows one file may hold; a larger register is imported in parts.
 pub const MAX_ROWS: usize = 200_000;
 
-/// What is wrong with a header row; `code` is the message key.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HeaderProblem {
-    /// The file has no rows at all.
-    Empty,
-    /// A required column is missing.
-    Missing(ImportColumn),
-    /// A header cell names no column (shown as typed).
-    Unknown(String),
-    /// Two cells name the same column.
-    Twice(ImportColumn),
-}
+/// The header row of a device file; its problems.
+pub type Header = crate::import_file::Header<ImportColumn>;
+pub type HeaderProblem = crate::import_file::HeaderProblem<ImportColumn>;
 
-impl HeaderProblem {
-    pub fn code(&self) -> &'static str {
-        match self {
-            HeaderProblem::Empty => "import-file-empty",
-            HeaderProblem::Missing(_) => "import-column-missing",
-            HeaderProblem::Unknown(_) => "import-column-unknown",
-            HeaderProblem::Twice(_) => "import-column-twice",
-        }
+impl crate::import_file::Columns for ImportColumn {
+    fn all() -> &'static [Self] {
+        ImportColumn::ALL
     }
 
-    /// The column it is about, as the header names it.
-    pub fn column(&self) -> String {
-        match self {
-            HeaderProblem::Empty => String::new(),
-            HeaderProblem::Missing(c) | HeaderProblem::Twice(c) => c.as_str().to_owned(),
-            HeaderProblem::Unknown(typed) => typed.clone(),
-        }
-    }
-}
-
-/// Where each column is in a file's rows.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Header {
-    positions: Vec<Option<usize>>,
-}
-
-impl Header {
-    /// Reads a header row; every problem of it is reported at once. Empty cells after the last
-    /// column (a spreadsheet's trailing blanks) are ignored.
-    pub fn parse<S: AsRef<str>>(cells: &[S]) -> Result<Header, Vec<HeaderProblem>> {
-        let mut positions = vec![None; ImportColumn::ALL.len()];
-        let mut problems = Vec::new();
-        for (i, cell) in cells.iter().enumerate() {
-            let typed = cell.as_ref().trim().trim_start_matches('\u{feff}');
-            if typed.is_empty() {
-                continue;
-            }
-            let name = typed.to_lowercase().replace([' ', '-'], "_");
-            match name.parse::<ImportColumn>() {
-                Ok(c) => {
-                    let slot = &mut positions[Self::index(c)];
-                    if slot.is_some() {
-                        problems.push(HeaderProblem::Twice(c));
-                    } else {
-                        *slot = Some(i);
-                    }
-                }
-                Err(_) => problems.push(HeaderProblem::Unknown(typed.chars().take(40).collect())),
-            }
-        }
-        for c in ImportColumn::ALL.iter().copied() {
-            if c.required() && positions[Self::index(c)].is_none() {
-                problems.push(HeaderProblem::Missing(c));
-            }
-        }
-        if problems.is_empty() {
-            Ok(Header { positions })
-        } else {
-            Err(problems)
-        }
+    fn name(self) -> &'static str {
+        self.as_str()
     }
 
-    fn index(c: ImportColumn) -> usize {
-        ImportColumn::ALL.iter().position(|x| *x == c).unwrap_or(0)
-    }
-
-    /// The cell of `column` in `row`, trimmed; empty when the file has no such column or the
-    /// row is short.
-    pub fn cell<'a, S: AsRef<str>>(&self, row: &'a [S], column: ImportColumn) -> &'a str {
-        self.positions[Self::index(column)]
-            .and_then(|i| row.get(i))
-            .map_or("", |s| s.as_ref().trim())
+    fn required(self) -> bool {
+        ImportColumn::required(self)
     }
 }
 

@@ -35,6 +35,7 @@ mod m0029_lines;
 mod m0030_line_orders;
 mod m0031_lines_search;
 mod m0032_document_delivery;
+mod m0033_line_usage;
 
 pub struct Migrator;
 
@@ -74,6 +75,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0030_line_orders::Migration),
             Box::new(m0031_lines_search::Migration),
             Box::new(m0032_document_delivery::Migration),
+            Box::new(m0033_line_usage::Migration),
         ]
     }
 }

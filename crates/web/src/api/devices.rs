@@ -207,14 +207,21 @@ pub struct ImportReportDto {
     security(("bearer" = []), ("session" = [])))]
 /// Registers the devices of a file, all or nothing; the report names each bad row and why.
 pub async fn import(State(app): State<App>, ctx: Ctx, body: axum::body::Bytes) -> WebResult<Response> {
-    let lang = ctx.0.lang;
     let report = kabinet_app::assets::device_import::import(&app, &ctx.actor()?, ctx.user()?, "api", &body).await?;
     let status = if report.problem_count == 0 {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    let dto = ImportReportDto {
+    Ok((status, Json(report_dto(report, ctx.0.lang))).into_response())
+}
+
+/// An import's report with each problem in `lang`.
+pub(crate) fn report_dto(
+    report: kabinet_app::import_file::ImportReport,
+    lang: kabinet_app::i18n::Lang,
+) -> ImportReportDto {
+    ImportReportDto {
         rows: report.rows,
         imported: report.imported,
         problem_count: report.problem_count,
@@ -228,8 +235,7 @@ pub async fn import(State(app): State<App>, ctx: Ctx, body: axum::body::Bytes) -
                 code: p.code,
             })
             .collect(),
-    };
-    Ok((status, Json(dto)).into_response())
+    }
 }
 
 /// A device's installation confirmation.

@@ -8,7 +8,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
-use super::{access, admin, assets, billing, crm, devices, documents, line_orders, lines, renewal, support};
+use super::{
+    access, admin, assets, billing, crm, devices, documents, line_orders, line_usage, lines, renewal, support,
+};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -33,7 +35,7 @@ use super::{access, admin, assets, billing, crm, devices, documents, line_orders
         lines::list_groups, lines::create_group, lines::update_group, lines::delete_group, lines::list_labels, lines::create_label, lines::delete_label,
         lines::own_reserve, lines::crm_reserve, lines::crm_add_reserve, lines::crm_create,
         line_orders::tariffs, line_orders::options, line_orders::check, line_orders::place, line_orders::list,
-        line_orders::get, line_orders::items,
+        line_orders::get, line_orders::items, line_usage::import, line_usage::imports, line_usage::statistics,
         assets::delete, assets::reboot, assets::verify, assets::queue, assets::own_licences, assets::confirm_legal,
         assets::confirm_contacts, assets::guest_export, assets::report_guests, assets::heartbeat,
         support::own_list, support::own_open, support::own_get, support::own_reply, support::own_status, support::own_file,
@@ -44,7 +46,7 @@ use super::{access, admin, assets, billing, crm, devices, documents, line_orders
     ),
     components(schemas(super::paging::PageNumber, super::paging::PerPage)),
     modifiers(&Security, &CommonAnswers),
-    tags((name = "access", description = "The caller's own login"), (name = "admin", description = "Back-office resources"), (name = "billing", description = "Accounts, ledger and payments; amounts in minor units"), (name = "documents", description = "Invoices, tax invoices, acts, reconciliation acts and receipts"), (name = "crm", description = "Customers, counterparties and the company registry"), (name = "assets", description = "Licences, routers, hotspot guests and the personal-data verification"), (name = "lines", description = "Telecom lines: employees, SIM cards, forwarding, limits, groups and labels; amounts in minor units"), (name = "line orders", description = "Tariffs and options of the operator, and orders that change them for many lines, carried out line by line"), (name = "support", description = "Tickets, their service-level deadlines, SLA plans and calendars"))
+    tags((name = "access", description = "The caller's own login"), (name = "admin", description = "Back-office resources"), (name = "billing", description = "Accounts, ledger and payments; amounts in minor units"), (name = "documents", description = "Invoices, tax invoices, acts, reconciliation acts and receipts"), (name = "crm", description = "Customers, counterparties and the company registry"), (name = "assets", description = "Licences, routers, hotspot guests and the personal-data verification"), (name = "lines", description = "Telecom lines: employees, SIM cards, forwarding, limits, groups and labels; amounts in minor units"), (name = "line orders", description = "Tariffs and options of the operator, and orders that change them for many lines, carried out line by line"), (name = "line usage", description = "Usage files of the operator and the spending statistics of lines; amounts in minor units"), (name = "support", description = "Tickets, their service-level deadlines, SLA plans and calendars"))
 )]
 pub struct ApiDoc;
 

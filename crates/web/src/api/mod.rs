@@ -12,6 +12,7 @@ mod devices;
 mod docs;
 mod documents;
 mod line_orders;
+mod line_usage;
 mod lines;
 mod renewal;
 pub use crate::paging;
@@ -193,6 +194,7 @@ pub fn routes() -> Routes {
         .get("/api/v1/line-orders", P::CabinetView, line_orders::list)
         .get("/api/v1/line-orders/{id}", P::CabinetView, line_orders::get)
         .get("/api/v1/line-orders/{id}/items", P::CabinetView, line_orders::items)
+        .get("/api/v1/line-spending", P::CabinetView, line_usage::statistics)
         .get("/api/v1/line-groups", P::CabinetView, lines::list_groups)
         .post("/api/v1/line-groups", P::CabinetLinesManage, lines::create_group)
         .put("/api/v1/line-groups/{id}", P::CabinetLinesManage, lines::update_group)
@@ -226,6 +228,8 @@ pub fn routes() -> Routes {
         .get("/api/v1/crm/devices", P::CustomersRead, devices::list)
         .post("/api/v1/crm/devices", P::DevicesManage, devices::create)
         .post_upload("/api/v1/crm/devices/import", P::DevicesManage, devices::import)
+        .post_upload("/api/v1/crm/line-usage/imports", P::BillingManage, line_usage::import)
+        .get("/api/v1/crm/line-usage/imports", P::BillingRead, line_usage::imports)
         .get("/api/v1/crm/devices/{id}", P::CustomersRead, devices::get)
         .get("/api/v1/devices", P::CabinetView, devices::own)
         .post(

@@ -32,11 +32,13 @@ pub struct ImportPage {
     columns: Vec<(&'static str, bool, String)>,
     report: Option<ImportReport>,
     problems: Vec<ProblemRow>,
+    done_key: &'static str,
+    refused_key: &'static str,
 }
 
-fn import_page(app: &App, ctx: &Ctx, f: FormState, report: Option<ImportReport>) -> ImportPage {
-    let lang = ctx.0.lang;
-    let problems = report
+/// The problems of a report as a page lists them, in `lang`.
+pub(crate) fn problem_rows(lang: kabinet_app::i18n::Lang, report: Option<&ImportReport>) -> Vec<ProblemRow> {
+    report
         .iter()
         .flat_map(|r| r.problems.iter())
         .map(|p| ProblemRow {
@@ -44,7 +46,12 @@ fn import_page(app: &App, ctx: &Ctx, f: FormState, report: Option<ImportReport>)
             column: p.column.clone(),
             message: lang.t(&format!("err-{}", p.code)),
         })
-        .collect();
+        .collect()
+}
+
+fn import_page(app: &App, ctx: &Ctx, f: FormState, report: Option<ImportReport>) -> ImportPage {
+    let lang = ctx.0.lang;
+    let problems = problem_rows(lang, report.as_ref());
     ImportPage {
         c: Chrome::new(&ctx.0, "/crm/devices", &app.config.display_time_zone),
         f,
@@ -60,6 +67,8 @@ fn import_page(app: &App, ctx: &Ctx, f: FormState, report: Option<ImportReport>)
             .collect(),
         report,
         problems,
+        done_key: "device-import-done",
+        refused_key: "device-import-refused",
     }
 }
 

@@ -8,7 +8,7 @@ mod counterparties;
 mod crm_forms;
 mod customer_form;
 pub(crate) mod customers;
-mod device_import;
+pub(crate) mod device_import;
 mod device_types;
 pub(crate) mod devices;
 mod home;

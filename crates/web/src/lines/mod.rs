@@ -9,7 +9,9 @@ mod line;
 mod offers;
 mod orders;
 mod register;
+mod spending;
 mod staff;
+mod usage;
 
 use kabinet_core::access::Permission as P;
 
@@ -18,6 +20,7 @@ use crate::guard::FaceOf;
 use crate::guard::Routes;
 
 pub use icons::group_badge;
+pub(crate) use spending::query_of as spending_query;
 
 /// The cabinet's routes.
 pub fn cabinet_routes() -> Routes {
@@ -32,6 +35,8 @@ pub fn cabinet_routes() -> Routes {
         .post("/lines/groups/{id}/delete", P::CabinetLinesManage, groups::delete_group)
         .post("/lines/labels", P::CabinetLinesManage, groups::create_label)
         .post("/lines/labels/{id}/delete", P::CabinetLinesManage, groups::delete_label)
+        .get("/lines/spending", P::CabinetView, spending::cabinet_page)
+        .get("/lines/spending.xlsx", P::CabinetView, spending::cabinet_workbook)
         .get("/lines/orders", P::CabinetView, orders::list)
         .get("/lines/orders/new", P::CabinetLineSettings, orders::new_form)
         .post("/lines/orders/check", P::CabinetLineSettings, orders::check)
@@ -64,6 +69,15 @@ pub fn crm_routes() -> Routes {
             P::LinesAdminister,
             staff::add_reserve,
         )
+        .get("/crm/customers/{id}/spending", P::CustomersRead, spending::crm_page)
+        .get(
+            "/crm/customers/{id}/spending.xlsx",
+            P::CustomersRead,
+            spending::crm_workbook,
+        )
+        .get("/crm/line-usage", P::BillingRead, usage::page)
+        .get("/crm/line-usage/template.csv", P::BillingRead, usage::template)
+        .post_upload("/crm/line-usage", P::BillingManage, usage::import)
         .get("/crm/line-offers", P::CustomersRead, offers::page)
         .post("/crm/line-offers/{shelf}", P::LinesAdminister, offers::add)
         .post("/crm/line-offers/{shelf}/{id}/sale", P::LinesAdminister, offers::sale)

@@ -211,7 +211,7 @@ const CRM_NAV: &[(&str, &str, Permission, Area, Needs)] = &[
     (
         "/crm/line-usage",
         "nav-line-usage",
-        Permission::BillingRead,
+        Permission::BillingManage,
         Area::Money,
         Needs::Nothing,
     ),

@@ -711,7 +711,7 @@ async fn tell_limits<C: ConnectionTrait>(
 
 /// The imports, newest first.
 pub async fn imports(app: &App, who: &Identity, limit: u64) -> AppResult<Vec<super::views::UsageImport>> {
-    who.require(&[Permission::BillingRead])?;
+    who.require(&[Permission::BillingManage])?;
     if who.customer_id.is_some() || who.is_partner() {
         return Err(AppError::Forbidden);
     }

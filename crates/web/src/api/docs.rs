@@ -35,7 +35,7 @@ use super::{
         lines::list_groups, lines::create_group, lines::update_group, lines::delete_group, lines::list_labels, lines::create_label, lines::delete_label,
         lines::own_reserve, lines::crm_reserve, lines::crm_add_reserve, lines::crm_create,
         line_orders::tariffs, line_orders::options, line_orders::check, line_orders::place, line_orders::list,
-        line_orders::get, line_orders::items, line_usage::import, line_usage::imports, line_usage::statistics,
+        line_orders::get, line_orders::items, line_usage::import, line_usage::imports, line_usage::statistics, line_usage::crm_statistics,
         assets::delete, assets::reboot, assets::verify, assets::queue, assets::own_licences, assets::confirm_legal,
         assets::confirm_contacts, assets::guest_export, assets::report_guests, assets::heartbeat,
         support::own_list, support::own_open, support::own_get, support::own_reply, support::own_status, support::own_file,

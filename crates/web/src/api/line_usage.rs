@@ -3,7 +3,7 @@
 //! and category, for the account, a group, a label or a line.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
@@ -75,8 +75,6 @@ pub async fn imports(State(app): State<App>, ctx: Ctx) -> WebResult<Json<Vec<Usa
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct SpendingParams {
-    /// Staff: the customer.
-    customer_id: Option<String>,
     /// The account; the customer's first with lines when left out.
     account: Option<String>,
     /// One group, one label or one line instead of the whole account.
@@ -154,13 +152,27 @@ pub async fn statistics(
     ctx: Ctx,
     Query(p): Query<SpendingParams>,
 ) -> WebResult<Json<SpendingDto>> {
-    let customer_id = match p.customer_id.as_deref().map(str::trim) {
-        None | Some("") => None,
-        Some(v) => Some(
-            v.parse::<i64>()
-                .map_err(|_| kabinet_app::FieldErrors::single("customer_id", "invalid-choice"))?,
-        ),
-    };
+    spending_of(&app, &ctx, None, p).await
+}
+
+#[utoipa::path(get, path = "/api/v1/crm/customers/{id}/line-spending", tag = "line usage", params(("id" = i64, Path), SpendingParams),
+    responses((status = 200, body = SpendingDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// A customer's spending on its lines, for staff.
+pub async fn crm_statistics(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(p): Query<SpendingParams>,
+) -> WebResult<Json<SpendingDto>> {
+    spending_of(&app, &ctx, Some(super::id_of(&id)?), p).await
+}
+
+async fn spending_of(
+    app: &App,
+    ctx: &Ctx,
+    customer_id: Option<i64>,
+    p: SpendingParams,
+) -> WebResult<Json<SpendingDto>> {
     let pairs: Vec<(&str, String)> = [
         ("account", p.account),
         ("group", p.group),
@@ -177,7 +189,7 @@ pub async fn statistics(
         .finish();
     let q: SpendingQuery = crate::lines::spending_query(&ListQuery::parse(&raw), customer_id)
         .map_err(kabinet_app::AppError::Validation)?;
-    let s = spending::statistics(&app, ctx.user()?, &q).await?;
+    let s = spending::statistics(app, ctx.user()?, &q).await?;
     let (scope, scope_id) = match s.scope {
         Scope::Account => ("account", None),
         Scope::Group(g) => ("group", Some(g)),

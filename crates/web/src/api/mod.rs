@@ -204,6 +204,11 @@ pub fn routes() -> Routes {
         .delete("/api/v1/line-labels/{id}", P::CabinetLinesManage, lines::delete_label)
         .get("/api/v1/reserve-sims", P::CabinetView, lines::own_reserve)
         .get("/api/v1/crm/customers/{id}/lines", P::CustomersRead, lines::of_customer)
+        .get(
+            "/api/v1/crm/customers/{id}/line-spending",
+            P::CustomersRead,
+            line_usage::crm_statistics,
+        )
         .post(
             "/api/v1/crm/customers/{id}/lines",
             P::LinesAdminister,
@@ -229,7 +234,7 @@ pub fn routes() -> Routes {
         .post("/api/v1/crm/devices", P::DevicesManage, devices::create)
         .post_upload("/api/v1/crm/devices/import", P::DevicesManage, devices::import)
         .post_upload("/api/v1/crm/line-usage/imports", P::BillingManage, line_usage::import)
-        .get("/api/v1/crm/line-usage/imports", P::BillingRead, line_usage::imports)
+        .get("/api/v1/crm/line-usage/imports", P::BillingManage, line_usage::imports)
         .get("/api/v1/crm/devices/{id}", P::CustomersRead, devices::get)
         .get("/api/v1/devices", P::CabinetView, devices::own)
         .post(

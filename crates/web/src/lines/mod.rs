@@ -75,8 +75,8 @@ pub fn crm_routes() -> Routes {
             P::CustomersRead,
             spending::crm_workbook,
         )
-        .get("/crm/line-usage", P::BillingRead, usage::page)
-        .get("/crm/line-usage/template.csv", P::BillingRead, usage::template)
+        .get("/crm/line-usage", P::BillingManage, usage::page)
+        .get("/crm/line-usage/template.csv", P::BillingManage, usage::template)
         .post_upload("/crm/line-usage", P::BillingManage, usage::import)
         .get("/crm/line-offers", P::CustomersRead, offers::page)
         .post("/crm/line-offers/{shelf}", P::LinesAdminister, offers::add)

@@ -33,7 +33,6 @@ pub struct UsagePage {
     report: Option<ImportReport>,
     problems: Vec<ProblemRow>,
     imports: Vec<UsageImport>,
-    may_import: bool,
     done_key: &'static str,
     refused_key: &'static str,
 }
@@ -49,7 +48,6 @@ async fn usage_page(app: &App, ctx: &Ctx, f: FormState, report: Option<ImportRep
             .collect(),
         report,
         imports: usage::imports(app, ctx.user()?, RECENT).await?,
-        may_import: c.may(kabinet_core::access::Permission::BillingManage),
         done_key: "usage-import-done",
         refused_key: "usage-import-refused",
         f,

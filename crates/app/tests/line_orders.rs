@@ -61,6 +61,7 @@ fn tariff_for(s: &Setup, selection: Selection) -> OrderRequest {
         effective_on: None,
         notice: OrderNotice::Sms,
         selection,
+        request_key: None,
     }
 }
 
@@ -407,7 +408,39 @@ async fn bad_orders_change_nothing(db: Db) {
     );
 }
 
+async fn the_same_request_twice_at_once_places_one_order(db: Db) {
+    let s = setup(db).await;
+    let app = &s.t.app;
+    let before = line_order::Entity::find().count(&app.db.conn).await.unwrap();
+    let mut r = tariff_for(
+        &s,
+        Selection::Matching(LineFilter {
+            group_id: Some(s.drivers),
+            ..Default::default()
+        }),
+    );
+    r.request_key = Some(orders::new_request_key());
+    let actor = Actor::named("test", None);
+    let (a, b) = tokio::join!(
+        orders::place(app, &actor, &s.coord, &r),
+        orders::place(app, &actor, &s.coord, &r)
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.id, b.id, "both answers name the one order");
+    assert_eq!(
+        line_order::Entity::find().count(&app.db.conn).await.unwrap(),
+        before + 1
+    );
+    // A key that is not one is refused.
+    r.request_key = Some("x".into());
+    assert!(matches!(
+        orders::place(app, &actor, &s.coord, &r).await,
+        Err(AppError::Validation(_))
+    ));
+}
+
 both_databases!(
+    the_same_request_twice_at_once_places_one_order,
     an_order_is_checked_placed_and_carried_out,
     a_killed_worker_is_resumed_without_doing_an_item_twice,
     bad_orders_change_nothing,

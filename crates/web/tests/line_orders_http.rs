@@ -135,17 +135,21 @@ async fn the_coordinator_orders_a_tariff_for_a_group_and_follows_it(db: Db) {
     );
     assert_eq!(orders_count(&w).await, before);
 
-    let placed = post(
-        "/lines/orders",
-        with(&[
-            ("what", what.clone()),
-            ("effective_on", today()),
-            ("notice", "sms".into()),
-        ]),
-    )
-    .await;
+    assert!(form.body.contains(r#"name="request_key""#), "the form carries its key");
+    let sent = with(&[
+        ("what", what.clone()),
+        ("effective_on", today()),
+        ("notice", "sms".into()),
+        ("request_key", "form-replay-0001".into()),
+    ]);
+    let placed = post("/lines/orders", sent.clone()).await;
     assert_eq!(placed.status, StatusCode::SEE_OTHER, "{}", placed.body);
     let page_path = placed.location().to_owned();
+    // The same form sent again (a double click, a reload) places nothing more.
+    let twice = post("/lines/orders", sent).await;
+    assert_eq!(twice.status, StatusCode::SEE_OTHER);
+    assert_eq!(twice.location(), page_path);
+    assert_eq!(orders_count(&w).await, before + 1);
     let id: i64 = page_path.rsplit('/').next().unwrap().parse().unwrap();
     let page = w.get(&page_path, Some(&coord)).await;
     assert_eq!(page.status, StatusCode::OK);
@@ -300,12 +304,25 @@ async fn roles_and_the_api(db: Db) {
     }
     assert_eq!(orders_count(&w).await, before);
 
-    // Its own lines it may order for, and it sees only its own orders.
+    // Its own lines it may order for, and it sees only its own orders; a replayed call with
+    // the same key answers with the same order.
+    let mut keyed = body(dispatchers);
+    keyed["request_key"] = json!("api-replay-0001");
     let placed = w
-        .session_json("POST", "/api/v1/line-orders", &manager, body(dispatchers))
+        .session_json("POST", "/api/v1/line-orders", &manager, keyed.clone())
         .await;
     assert_eq!(placed.status, StatusCode::CREATED, "{}", placed.body);
     let order = placed.json();
+    let replayed = w
+        .session_json("POST", "/api/v1/line-orders", &manager, keyed)
+        .await
+        .json();
+    assert_eq!(replayed["id"], order["id"]);
+    assert_eq!(orders_count(&w).await, before + 1);
+    let mut bad_key = body(dispatchers);
+    bad_key["request_key"] = json!("x'; DROP");
+    let r = w.session_json("POST", "/api/v1/line-orders", &manager, bad_key).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(order["items_total"], 200);
     assert_eq!(order["status"], "in_progress");
     let mine = w

@@ -29,14 +29,19 @@ pub async fn hash(password: &str) -> AppResult<String> {
     .map_err(|e| AppError::Internal(e.into()))?
 }
 
+/// `len` random letters and digits.
+pub fn random_alphanumeric(len: usize) -> String {
+    rand::rng()
+        .sample_iter(rand::distr::Alphanumeric)
+        .take(len)
+        .map(char::from)
+        .collect()
+}
+
 /// A hash of a random password, verified against when a login does not exist so that the
 /// answer takes as long as for a real account.
 static DUMMY_HASH: LazyLock<String> = LazyLock::new(|| {
-    let random: String = rand::rng()
-        .sample_iter(rand::distr::Alphanumeric)
-        .take(24)
-        .map(char::from)
-        .collect();
+    let random = random_alphanumeric(24);
     hasher()
         .hash_password(random.as_bytes())
         .expect("argon2 hash")

@@ -492,6 +492,7 @@ async fn orders(app: &App, lines: &[i64], tariffs: &[i64], options: &[i64], driv
             // Nobody is told: the demo's outbox starts empty.
             notice: OrderNotice::None,
             selection: Selection::Lines(ticked),
+            request_key: None,
         },
     )
     .await?;
@@ -510,6 +511,7 @@ async fn orders(app: &App, lines: &[i64], tariffs: &[i64], options: &[i64], driv
                 group_id: Some(drivers),
                 ..Default::default()
             }),
+            request_key: None,
         },
     )
     .await?;

@@ -51,7 +51,23 @@ pub struct OrderRequest {
     pub effective_on: Option<NaiveDate>,
     pub notice: OrderNotice,
     pub selection: Selection,
+    /// The form's or the API call's key: the same key twice places one order and answers with
+    /// it (a double click, a reload, a replayed call).
+    pub request_key: Option<String>,
 }
+
+/// Whether `key` may key a request: 8 to 64 letters, digits, `-` or `_`.
+pub fn valid_request_key(key: &str) -> bool {
+    (8..=64).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// A fresh key for an order form, sent with it each time it is sent.
+pub fn new_request_key() -> String {
+    crate::access::passwords::random_alphanumeric(32)
+}
+
+/// The field a request key arrives in.
+pub const REQUEST_KEY: &str = "request_key";
 
 /// The field an order's date is typed in.
 const EFFECTIVE_ON: &str = "effective_on";
@@ -224,8 +240,14 @@ fn filter_json(f: &LineFilter) -> serde_json::Value {
 /// and the worker. One audit record for the order; the worker writes one per line it changes.
 pub async fn place(app: &App, actor: &Actor, who: &Identity, r: &OrderRequest) -> AppResult<LineOrder> {
     who.require(&[Permission::CabinetLineSettings])?;
+    if r.request_key.as_deref().is_some_and(|k| !valid_request_key(k)) {
+        return Err(FieldErrors::single(REQUEST_KEY, "invalid-choice"));
+    }
     let effective_on = check_fields(app, r)?;
     let customer_id = super::customer_of(app, who, None).await?;
+    if let Some(placed) = placed_before(app, who, customer_id, r).await? {
+        return Ok(placed);
+    }
     let due_at = crate::time::local_midnight(effective_on, &app.config.display_time_zone);
     let txn = app.db.write().await?;
     let (change, offer) = change_of(&txn, r.kind, r.offer_id).await?;
@@ -251,10 +273,22 @@ pub async fn place(app: &App, actor: &Actor, who: &Identity, r: &OrderRequest) -
         items_done: Set(0),
         items_refused: Set(refused),
         finished_at: Set((check.available == 0).then_some(now)),
+        request_key: Set(r.request_key.clone()),
         ..Default::default()
     }
     .insert(&txn)
-    .await?;
+    .await;
+    let order = match order {
+        Ok(o) => o,
+        Err(e) if kabinet_store::is_unique_violation(&e) => {
+            // The same request, placed a moment ago by its twin: answer with that order.
+            drop(txn);
+            return placed_before(app, who, customer_id, r)
+                .await?
+                .ok_or(AppError::Conflict(kabinet_core::ErrorCode::AlreadyPosted));
+        }
+        Err(e) => return Err(e.into()),
+    };
     for chunk in judged.chunks(CHUNK) {
         let items = chunk
             .iter()
@@ -289,6 +323,22 @@ pub async fn place(app: &App, actor: &Actor, who: &Identity, r: &OrderRequest) -
     txn.commit().await?;
     app.order_wake.notify_one();
     Ok(view_of(order, Some(offer)))
+}
+
+/// The order the same request placed before, if it did.
+async fn placed_before(app: &App, who: &Identity, customer_id: i64, r: &OrderRequest) -> AppResult<Option<LineOrder>> {
+    let Some(key) = &r.request_key else {
+        return Ok(None);
+    };
+    let found = OrderRow::find()
+        .filter(line_order::Column::CustomerId.eq(customer_id))
+        .filter(line_order::Column::RequestKey.eq(key))
+        .one(&app.db.conn)
+        .await?;
+    match found {
+        Some(o) => Ok(Some(get(app, who, o.id).await?)),
+        None => Ok(None),
+    }
 }
 
 /// The prefix of a refusal by the product's own rules (`rule:not_active`).

@@ -26,6 +26,8 @@ pub struct Model {
     pub items_done: i32,
     pub items_refused: i32,
     pub finished_at: Option<DateTimeUtc>,
+    /// The key of the request that placed it: the same request twice places one order.
+    pub request_key: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -36,6 +36,7 @@ mod m0030_line_orders;
 mod m0031_lines_search;
 mod m0032_document_delivery;
 mod m0033_line_usage;
+mod m0034_order_request_keys;
 
 pub struct Migrator;
 
@@ -76,6 +77,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0031_lines_search::Migration),
             Box::new(m0032_document_delivery::Migration),
             Box::new(m0033_line_usage::Migration),
+            Box::new(m0034_order_request_keys::Migration),
         ]
     }
 }

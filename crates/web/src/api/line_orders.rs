@@ -85,6 +85,10 @@ pub struct OrderBody {
     /// The register's filter (its query parameters' names), when `line_ids` is left out.
     #[serde(default)]
     pub filter: Option<BulkFilter>,
+    /// 8 to 64 letters, digits, `-` or `_` (or the `Idempotency-Key` header): the same key
+    /// again answers with the order it placed instead of placing another.
+    #[serde(default)]
+    pub request_key: Option<String>,
 }
 
 impl OrderBody {
@@ -106,6 +110,7 @@ impl OrderBody {
             effective_on: self.effective_on,
             notice,
             selection: selection?,
+            request_key: self.request_key,
         })
     }
 }
@@ -222,8 +227,22 @@ impl From<LineOrder> for OrderDto {
     responses((status = 201, body = OrderDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
 /// Places an order: accepted at once, carried out line by line; the lines that cannot take
 /// the change are refused at once with the reason.
-pub async fn place(State(app): State<App>, ctx: Ctx, JsonBody(body): JsonBody<OrderBody>) -> WebResult<Response> {
-    let o = orders::place(&app, &ctx.actor()?, ctx.user()?, &body.request()?).await?;
+pub async fn place(
+    State(app): State<App>,
+    ctx: Ctx,
+    headers: axum::http::HeaderMap,
+    JsonBody(body): JsonBody<OrderBody>,
+) -> WebResult<Response> {
+    let mut request = body.request()?;
+    if request.request_key.is_none()
+        && let Some(key) = headers.get("idempotency-key")
+    {
+        let key = key
+            .to_str()
+            .map_err(|_| FieldErrors::single(orders::REQUEST_KEY, "invalid-choice"))?;
+        request.request_key = Some(key.to_owned());
+    }
+    let o = orders::place(&app, &ctx.actor()?, ctx.user()?, &request).await?;
     Ok((StatusCode::CREATED, Json(OrderDto::from(o))).into_response())
 }
 

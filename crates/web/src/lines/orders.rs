@@ -31,6 +31,9 @@ pub struct Chosen {
     lines: Vec<String>,
     /// The filter's fields, named `f_…` as the register's bulk form names them.
     filter: Vec<(String, String)>,
+    /// Made when the form is first shown and sent with it each time: the same form placed
+    /// twice places one order.
+    request_key: String,
 }
 
 impl Chosen {
@@ -44,6 +47,7 @@ impl Chosen {
                 .iter()
                 .filter_map(|k| one(&format!("f_{k}")).map(|v| (format!("f_{k}"), v)))
                 .collect(),
+            request_key: one(orders::REQUEST_KEY).unwrap_or_else(orders::new_request_key),
         }
     }
 
@@ -66,7 +70,10 @@ impl Chosen {
 
     /// The hidden fields that carry the choice to the next step.
     fn hidden(&self) -> Vec<(String, String)> {
-        let mut out = vec![("scope".to_owned(), self.scope.clone())];
+        let mut out = vec![
+            ("scope".to_owned(), self.scope.clone()),
+            (orders::REQUEST_KEY.to_owned(), self.request_key.clone()),
+        ];
         out.extend(self.lines.iter().map(|l| ("line".to_owned(), l.clone())));
         out.extend(self.filter.iter().cloned());
         out
@@ -190,6 +197,7 @@ fn request_of(form: &FormData, chosen: &Chosen) -> Result<OrderRequest, AppError
         effective_on,
         notice,
         selection: selection?,
+        request_key: Some(chosen.request_key.clone()),
     })
 }
 

@@ -46,6 +46,54 @@ impl ImportReport {
     }
 }
 
+/// A file read under its header: the data rows (blank ones skipped, at most the limit) with
+/// their numbers, and the problems of the file as a whole found so far (too many rows, none).
+pub struct Table<C> {
+    pub header: kabinet_core::import_file::Header<C>,
+    pub rows: Vec<(usize, Vec<String>)>,
+    pub problems: Vec<RowProblem>,
+}
+
+/// Reads `bytes` as a file of the columns `C`; a file that cannot be read, or whose header is
+/// wrong, is the report refusing it.
+pub fn read_with_header<C: kabinet_core::import_file::Columns>(
+    bytes: &[u8],
+    max_rows: usize,
+) -> Result<Table<C>, ImportReport> {
+    let refused = |code: &str| ImportReport::refused(0, vec![ImportReport::problem(1, "", code)]);
+    let mut rows = read_table(bytes, max_rows).map_err(refused)?.into_iter();
+    let Some((_, header_cells)) = rows.next() else {
+        return Err(refused("import-file-empty"));
+    };
+    let header = kabinet_core::import_file::Header::<C>::parse(&header_cells).map_err(|problems| {
+        let problems = problems
+            .iter()
+            .map(|p| ImportReport::problem(1, &p.column(), p.code()))
+            .collect();
+        ImportReport::refused(0, problems)
+    })?;
+    let mut problems = Vec::new();
+    let mut data = Vec::new();
+    for (row, cells) in rows {
+        if cells.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if data.len() == max_rows {
+            problems.push(ImportReport::problem(row, "", "import-too-many-rows"));
+            break;
+        }
+        data.push((row, cells));
+    }
+    if data.is_empty() {
+        problems.push(ImportReport::problem(2, "", "import-no-rows"));
+    }
+    Ok(Table {
+        header,
+        rows: data,
+        problems,
+    })
+}
+
 /// The rows of a file with their numbers as a spreadsheet shows them (the first is 1): an XLSX
 /// workbook's first sheet, or CSV text. The error is the message key of a file that cannot be
 /// read at all.

@@ -209,13 +209,6 @@ const CRM_NAV: &[(&str, &str, Permission, Area, Needs)] = &[
         Needs::Nothing,
     ),
     (
-        "/crm/line-usage",
-        "nav-line-usage",
-        Permission::BillingManage,
-        Area::Money,
-        Needs::Nothing,
-    ),
-    (
         "/crm/transfers",
         "nav-transfers",
         Permission::DevicesManage,
@@ -247,6 +240,13 @@ const CRM_NAV: &[(&str, &str, Permission, Area, Needs)] = &[
         "/crm/plans",
         "nav-plans",
         Permission::BillingRead,
+        Area::Money,
+        Needs::Nothing,
+    ),
+    (
+        "/crm/line-usage",
+        "nav-line-usage",
+        Permission::BillingManage,
         Area::Money,
         Needs::Nothing,
     ),

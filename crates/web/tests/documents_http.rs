@@ -526,6 +526,46 @@ async fn delivery_choice_is_printed_on_documents(db: Db) {
     let dto = api.json();
     assert_eq!(dto["document_delivery"], "email");
     assert!(dto["edo_participant_id"].is_null());
+
+    // Staff who manage billing set it from the back office; support only reads it.
+    let manager = w.session_for("manager").await;
+    let crm = w.get(&format!("/crm/accounts/{account}"), Some(&manager)).await;
+    assert!(
+        crm.body
+            .contains(&format!(r#"action="/crm/accounts/{account}/delivery""#))
+    );
+    let staff_path = format!("/crm/accounts/{account}/delivery");
+    let bad = w
+        .post_form(
+            &staff_path,
+            Some(&manager),
+            &[("delivery", "edo"), ("edo_operator", "СБИС")],
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains(r#"id="e-edo_participant_id""#), "{}", bad.body);
+    let saved = w
+        .post_form(
+            &staff_path,
+            Some(&manager),
+            &[
+                ("delivery", "edo"),
+                ("edo_operator", "СБИС"),
+                ("edo_participant_id", "2BM-7701234567-770101001-201507271128460963130"),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert_eq!(row().await.unwrap().unwrap().edo_operator.as_deref(), Some("СБИС"));
+    let support = w.session_for("support").await;
+    let read = w.get(&format!("/crm/accounts/{account}"), Some(&support)).await;
+    assert!(read.body.contains(r#"id="delivery-current""#) && !read.body.contains(r#"id="delivery-form""#));
+    assert_eq!(
+        w.post_form(&staff_path, Some(&support), &[("delivery", "email")])
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
 }
 
 both_databases!(

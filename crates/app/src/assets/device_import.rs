@@ -20,7 +20,6 @@ use serde_json::json;
 
 use super::devices::{Checked, NewDevice, check_fields, device_key_id};
 use crate::access::{Actor, Identity};
-use crate::import_file::read_table;
 use crate::{App, AppError, AppResult};
 
 /// How many values one lookup binds: well inside both databases' limits.
@@ -65,48 +64,20 @@ async fn import_scoped(
     file_name: &str,
     bytes: &[u8],
 ) -> AppResult<ImportReport> {
-    let table = match read_table(bytes, rules::MAX_ROWS) {
+    let table = match crate::import_file::read_with_header::<rules::ImportColumn>(bytes, rules::MAX_ROWS) {
         Ok(t) => t,
-        Err(code) => return Ok(ImportReport::refused(0, vec![ImportReport::problem(1, "", code)])),
-    };
-    let mut rows = table.into_iter();
-    let Some((_, header_cells)) = rows.next() else {
-        return Ok(ImportReport::refused(
-            0,
-            vec![ImportReport::problem(1, "", "import-file-empty")],
-        ));
-    };
-    let header = match Header::parse(&header_cells) {
-        Ok(h) => h,
-        Err(problems) => {
-            let problems = problems
-                .iter()
-                .map(|p| ImportReport::problem(1, &p.column(), p.code()))
-                .collect();
-            return Ok(ImportReport::refused(0, problems));
-        }
+        Err(refused) => return Ok(refused),
     };
     let types = device_types(app).await?;
     let today = crate::billing::run::today_for(None, &app.config.display_time_zone);
-    let mut problems = Vec::new();
+    let mut problems = table.problems;
     let mut pending = Vec::new();
-    let mut data_rows = 0;
-    for (row, cells) in rows {
-        if cells.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        data_rows += 1;
-        if data_rows > rules::MAX_ROWS {
-            problems.push(ImportReport::problem(row, "", "import-too-many-rows"));
-            break;
-        }
-        match check_row(row, &header, &cells, &types, today) {
+    let data_rows = table.rows.len();
+    for (row, cells) in table.rows {
+        match check_row(row, &table.header, &cells, &types, today) {
             Ok(p) => pending.push(p),
             Err(found) => problems.extend(found),
         }
-    }
-    if data_rows == 0 {
-        problems.push(ImportReport::problem(2, "", "import-no-rows"));
     }
     let buyers = buyers(app, partner, pending.iter().map(|p| p.customer.as_str())).await?;
     twice_in_file(&pending, &mut problems);
@@ -402,6 +373,7 @@ pub(crate) fn template_csv(russian: bool, example_type: &str) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import_file::read_table;
 
     #[test]
     fn csv_separators_are_found_from_the_header() {

@@ -37,7 +37,7 @@ use sha2::{Digest, Sha256};
 use crate::access::{Actor, Identity};
 use crate::billing::ledger::{self, Posting};
 use crate::i18n::Lang;
-use crate::import_file::{ImportReport, RowProblem, read_table};
+use crate::import_file::{ImportReport, RowProblem};
 use crate::notify::outbox::{self, Channel, OutgoingMessage};
 use crate::{App, AppError, AppResult, audit};
 
@@ -109,45 +109,20 @@ pub async fn import_file(app: &App, actor: &Actor, file_name: &str, bytes: &[u8]
     {
         return refused("usage-file-imported-before");
     }
-    let table = match read_table(bytes, rules::MAX_ROWS) {
+    let table = match crate::import_file::read_with_header::<UsageColumn>(bytes, rules::MAX_ROWS) {
         Ok(t) => t,
-        Err(code) => return refused(code),
-    };
-    let mut rows = table.into_iter();
-    let Some((_, header_cells)) = rows.next() else {
-        return refused("import-file-empty");
-    };
-    let header = match Header::<UsageColumn>::parse(&header_cells) {
-        Ok(h) => h,
-        Err(problems) => {
-            let problems = problems
-                .iter()
-                .map(|p| ImportReport::problem(1, &p.column(), p.code()))
-                .collect();
-            return Ok(ImportReport::refused(0, problems));
-        }
+        Err(refused) => return Ok(refused),
     };
     let this_month = rules::month_start(crate::billing::run::today_for(None, &app.config.display_time_zone))
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("no first day of this month")))?;
-    let mut problems = Vec::new();
+    let mut problems = table.problems;
     let mut checked = Vec::new();
-    let mut data_rows = 0;
-    for (row, cells) in rows {
-        if cells.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        data_rows += 1;
-        if data_rows > rules::MAX_ROWS {
-            problems.push(ImportReport::problem(row, "", "import-too-many-rows"));
-            break;
-        }
-        match check_row(row, &header, &cells, this_month) {
+    let data_rows = table.rows.len();
+    for (row, cells) in table.rows {
+        match check_row(row, &table.header, &cells, this_month) {
             Ok(r) => checked.push(r),
             Err(found) => problems.extend(found),
         }
-    }
-    if data_rows == 0 {
-        problems.push(ImportReport::problem(2, "", "import-no-rows"));
     }
     let lines = lines_by_phone(app, checked.iter().map(|r| r.phone.as_str())).await?;
     let mut charges = Vec::with_capacity(checked.len());

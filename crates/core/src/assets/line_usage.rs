@@ -235,7 +235,7 @@ mod tests {
         let rub = DisplayUnit::for_reader(Currency::Rub, "ru");
         assert_eq!(parse_usage_amount("0,00", rub), Ok(0));
         assert_eq!(parse_usage_amount("1 500,50", rub), Ok(150_050));
-        assert_eq!(parse_usage_amount("-5", rub).is_err(), true);
+        assert!(parse_usage_amount("-5", rub).is_err());
         assert_eq!(parse_usage_amount("", rub), Err(AmountError::Empty));
     }
 

@@ -57,5 +57,6 @@ pub mod ticket;
 pub mod ticket_attachment;
 pub mod ticket_message;
 pub mod usage_import;
+pub mod usage_top_line;
 pub mod usage_total;
 pub mod user;

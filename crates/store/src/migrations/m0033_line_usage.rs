@@ -1,6 +1,7 @@
 //! Usage of telecom lines (CAB-3): the usage files imported (each once), every line's money
 //! per month and category as the operator billed it, and the same summed per account, group
-//! and label so that an account's charts read a few rows however many lines it has.
+//! and label so that an account's charts read a few rows however many lines it has, and the
+//! top ten lines of a period as last counted.
 
 use sea_orm_migration::prelude::*;
 use sea_orm_migration::schema::*;
@@ -65,6 +66,18 @@ enum UsageTotals {
     TotalMinor,
 }
 
+#[derive(DeriveIden)]
+enum UsageTopLines {
+    Table,
+    AccountId,
+    Scope,
+    ScopeId,
+    FromMonth,
+    ToMonth,
+    ImportId,
+    Lines,
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, m: &SchemaManager) -> Result<(), DbErr> {
@@ -120,16 +133,40 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
-        // An account's lines in a period, with what the top ten and the export read.
+        // An account's lines one after the other, each line's months together: the top ten and
+        // the export sum a line's period as they read it, with no sorting by line.
         m.create_index(
             Index::create()
                 .name("line_usage_of_account")
                 .table(LineUsage::Table)
                 .col(LineUsage::AccountId)
-                .col(LineUsage::Month)
                 .col(LineUsage::LineId)
+                .col(LineUsage::Month)
                 .col(LineUsage::TotalMinor)
                 .col(LineUsage::GroupId)
+                .take(),
+        )
+        .await?;
+        // The top ten of a period as last counted, and the newest import it counted.
+        m.create_table(
+            Table::create()
+                .table(UsageTopLines::Table)
+                .col(big_integer(UsageTopLines::AccountId))
+                .col(string_len(UsageTopLines::Scope, 10))
+                .col(big_integer(UsageTopLines::ScopeId))
+                .col(date(UsageTopLines::FromMonth))
+                .col(date(UsageTopLines::ToMonth))
+                .col(big_integer(UsageTopLines::ImportId))
+                // JSON: [[line id, spent], …], most first.
+                .col(text(UsageTopLines::Lines))
+                .primary_key(
+                    Index::create()
+                        .col(UsageTopLines::AccountId)
+                        .col(UsageTopLines::Scope)
+                        .col(UsageTopLines::ScopeId)
+                        .col(UsageTopLines::FromMonth)
+                        .col(UsageTopLines::ToMonth),
+                )
                 .take(),
         )
         .await?;
@@ -160,6 +197,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, m: &SchemaManager) -> Result<(), DbErr> {
+        m.drop_table(Table::drop().table(UsageTopLines::Table).take()).await?;
         m.drop_table(Table::drop().table(UsageTotals::Table).take()).await?;
         m.drop_table(Table::drop().table(LineUsage::Table).take()).await?;
         m.drop_table(Table::drop().table(UsageImports::Table).take()).await

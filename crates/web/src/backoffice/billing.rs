@@ -38,6 +38,7 @@ pub struct Forms {
     entry: Option<FormState>,
     limits: Option<FormState>,
     subscription: Option<FormState>,
+    delivery: Option<FormState>,
     /// A refused refund: (payment id, form).
     refund: Option<(i64, FormState)>,
 }
@@ -69,6 +70,10 @@ pub struct AccountPage {
     amount_label: String,
     credit_label: String,
     threshold_label: String,
+    /// How the account's documents reach the customer, as the form shows it.
+    delivery: FormState,
+    may_set_delivery: bool,
+    delivery_action: String,
 }
 
 #[derive(Deserialize)]
@@ -166,6 +171,11 @@ async fn account_page(
     };
     Ok(AccountPage {
         managers,
+        delivery: forms
+            .delivery
+            .unwrap_or_else(|| crate::cabinet::billing::delivery_form(&s.account)),
+        may_set_delivery: allows(Some(who.role), Permission::BillingManage),
+        delivery_action: format!("/crm/accounts/{id}/delivery"),
         base: format!("/crm/accounts/{id}?"),
         can_post: allows(Some(who.role), Permission::PaymentsPost),
         can_manage: allows(Some(who.role), Permission::BillingManage),
@@ -287,6 +297,23 @@ pub async fn set_limits(
     let typed: LimitsForm = form.typed()?;
     let result = async { accounts::set_limits(&app, &actor, who, id, typed.checked(unit)?).await }.await;
     answer(&app, &ctx, id, &form, result, "limits-saved", |f, s| f.limits = Some(s)).await
+}
+
+/// Sets how the account's documents reach the customer, for the customer.
+pub async fn set_delivery(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    let (actor, who) = (ctx.actor()?, ctx.user()?);
+    let choice = crate::cabinet::billing::delivery_choice(&form);
+    let result = accounts::set_delivery(&app, &actor, who, id, &choice).await;
+    answer(&app, &ctx, id, &form, result, "delivery-saved", |f, s| {
+        f.delivery = Some(s)
+    })
+    .await
 }
 
 pub async fn subscribe(

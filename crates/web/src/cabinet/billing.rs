@@ -50,10 +50,11 @@ pub struct AccountPage {
     /// How the account's documents reach the customer, as the form shows it.
     delivery: crate::form::FormState,
     may_set_delivery: bool,
+    delivery_action: String,
 }
 
 /// The delivery form filled with the account's choice.
-fn delivery_form(a: &Account) -> crate::form::FormState {
+pub(crate) fn delivery_form(a: &Account) -> crate::form::FormState {
     crate::form::FormState::empty()
         .with_value("delivery", a.document_delivery.as_str())
         .with_value("edo_operator", a.edo_operator.clone().unwrap_or_default())
@@ -76,6 +77,7 @@ async fn account_page(
     Ok(AccountPage {
         may_set_delivery: c.may(kabinet_core::access::Permission::CabinetEditContacts),
         delivery: delivery.unwrap_or_else(|| delivery_form(&a)),
+        delivery_action: format!("/accounts/{id}/delivery"),
         c,
         s: accounts::summary(app, a).await?,
         entries,
@@ -83,6 +85,16 @@ async fn account_page(
         base: format!("/accounts/{id}?"),
         can_post: false,
     })
+}
+
+/// The delivery form's fields.
+pub(crate) fn delivery_choice(form: &crate::extract::FormData) -> accounts::DeliveryChoice {
+    let field = |name: &str| form.all(name).next().unwrap_or_default().to_owned();
+    accounts::DeliveryChoice {
+        delivery: field("delivery"),
+        edo_operator: field("edo_operator"),
+        edo_participant_id: field("edo_participant_id"),
+    }
 }
 
 /// Sets how the account's documents reach the customer.
@@ -93,13 +105,7 @@ pub async fn set_delivery(
     form: crate::extract::FormData,
 ) -> WebResult<Response> {
     let id = path_id(&id)?;
-    let field = |name: &str| form.all(name).next().unwrap_or_default().to_owned();
-    let choice = accounts::DeliveryChoice {
-        delivery: field("delivery"),
-        edo_operator: field("edo_operator"),
-        edo_participant_id: field("edo_participant_id"),
-    };
-    match accounts::set_delivery(&app, &ctx.actor()?, ctx.user()?, id, &choice).await {
+    match accounts::set_delivery(&app, &ctx.actor()?, ctx.user()?, id, &delivery_choice(&form)).await {
         Ok(_) => Ok(Redirect::to(&format!("/accounts/{id}?ok=delivery-saved")).into_response()),
         Err(e) => {
             let f = crate::form::refused(&form, ctx.0.lang, e)?;

@@ -145,7 +145,9 @@ pub struct SpendingDto {
 }
 
 #[utoipa::path(get, path = "/api/v1/line-spending", tag = "line usage", params(SpendingParams),
-    responses((status = 200, body = SpendingDto), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+    responses((status = 200, body = SpendingDto),
+        (status = 404, description = "The caller's customer has no account with lines, or the account, group, label or line is not its own", body = ErrorBody),
+        (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
 /// An account's spending on its lines per month and category, with the ten lines that spent most.
 pub async fn statistics(
     State(app): State<App>,

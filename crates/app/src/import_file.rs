@@ -46,6 +46,15 @@ impl ImportReport {
     }
 }
 
+/// The file a person fills in: the header of the columns `C` and one example row, in the
+/// separator and with the byte-order mark the spreadsheet programs of `russian` readers expect
+/// (Excel in a Russian locale splits on semicolons).
+pub fn template_csv<C: kabinet_core::import_file::Columns>(russian: bool, example: &[&str]) -> Vec<u8> {
+    let separator = if russian { ";" } else { "," };
+    let header: Vec<&str> = C::all().iter().map(|c| c.name()).collect();
+    format!("\u{feff}{}\r\n{}\r\n", header.join(separator), example.join(separator)).into_bytes()
+}
+
 /// A file read under its header: the data rows (blank ones skipped, at most the limit) with
 /// their numbers, and the problems of the file as a whole found so far (too many rows, none).
 pub struct Table<C> {

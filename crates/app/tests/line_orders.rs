@@ -431,6 +431,20 @@ async fn the_same_request_twice_at_once_places_one_order(db: Db) {
         line_order::Entity::find().count(&app.db.conn).await.unwrap(),
         before + 1
     );
+    // The same key with another choice of lines is a mistake, refused; nothing is placed.
+    let mut other = r.clone();
+    other.selection = Selection::Matching(LineFilter::default());
+    assert!(
+        matches!(
+            orders::place(app, &actor, &s.coord, &other).await,
+            Err(AppError::Conflict(kabinet_core::ErrorCode::IdempotencyKeyReused))
+        ),
+        "a reused key"
+    );
+    assert_eq!(
+        line_order::Entity::find().count(&app.db.conn).await.unwrap(),
+        before + 1
+    );
     // A key that is not one is refused.
     r.request_key = Some("x".into());
     assert!(matches!(

@@ -8,8 +8,10 @@ pub mod lifecycle;
 
 pub mod device_import;
 pub mod devices;
+pub mod employee_import;
 pub mod installation;
 pub mod line_orders;
+pub mod line_photo;
 pub mod line_usage;
 pub mod lines;
 pub mod renewal;

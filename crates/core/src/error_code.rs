@@ -98,6 +98,7 @@ error_codes! {
     InsufficientFunds = 422, "insufficient_funds", "err-insufficient-funds";
     LicenceSplitFirst = 422, "licence_split_first", "err-licence-split-first";
     LineOrdersNotConfigured = 422, "line_orders_not_configured", "err-line-orders-not-configured";
+    OperatorUnavailable = 422, "operator_unavailable", "err-operator-unavailable";
     OverDebtCap = 422, "over_debt_cap", "err-over-debt-cap";
     PaymentNotRefundable = 422, "payment_not_refundable", "err-payment-not-refundable";
     RegistryNotConfigured = 422, "registry_not_configured", "err-registry-not-configured";

@@ -21,6 +21,8 @@ pub mod form;
 pub mod guard;
 pub mod handover;
 pub mod http;
+pub mod images;
+pub mod import_files;
 pub mod installation;
 pub mod lines;
 pub mod login_activity;

@@ -319,6 +319,13 @@ async fn roles_and_the_api(db: Db) {
         .json();
     assert_eq!(replayed["id"], order["id"]);
     assert_eq!(orders_count(&w).await, before + 1);
+    // The same key for another order is refused, not answered with the first one.
+    let mut reused = body(dispatchers);
+    reused["request_key"] = json!("api-replay-0001");
+    reused["notice"] = json!("email");
+    let r = w.session_json("POST", "/api/v1/line-orders", &manager, reused).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    assert_eq!(orders_count(&w).await, before + 1);
     let mut bad_key = body(dispatchers);
     bad_key["request_key"] = json!("x'; DROP");
     let r = w.session_json("POST", "/api/v1/line-orders", &manager, bad_key).await;
@@ -381,6 +388,45 @@ async fn roles_and_the_api(db: Db) {
 async fn staff_keep_the_catalogue(db: Db) {
     let w = Web::demo(db).await;
     let admin = w.session_for("admin").await;
+    // The customer's orders, with their progress, under the customer; a filter narrows them.
+    let volga = kabinet_testkit::store::entities::customer::Entity::find()
+        .filter(kabinet_testkit::store::entities::customer::Column::ContractNumber.eq("TL-2026-0001"))
+        .one(&w.t.app.db.conn)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let list = w
+        .get(&format!("/crm/customers/{volga}/line-orders"), Some(&admin))
+        .await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert_eq!(list.body.matches("<tr data-id=").count(), 2, "the demo's two orders");
+    assert!(list.body.contains("<progress"));
+    let done = w
+        .get(
+            &format!("/crm/customers/{volga}/line-orders?status=completed_with_errors"),
+            Some(&admin),
+        )
+        .await;
+    assert_eq!(done.body.matches("<tr data-id=").count(), 1);
+    let bad = w
+        .get(
+            &format!("/crm/customers/{volga}/line-orders?status=%3Cscript%3E"),
+            Some(&admin),
+        )
+        .await;
+    assert!(bad.body.contains(r#"id="e-status""#) && !bad.body.contains("<script>"));
+    // Not for customers; not for a partner's staff outside its customers.
+    let coord = w.session_for("volga.coord").await;
+    let r = w
+        .get(&format!("/crm/customers/{volga}/line-orders"), Some(&coord))
+        .await;
+    assert_ne!(r.status, StatusCode::OK);
+    let partner = w.session_for("partner1").await;
+    let r = w
+        .get(&format!("/crm/customers/{volga}/line-orders"), Some(&partner))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
     let page = w.get("/crm/line-offers", Some(&admin)).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("BIZ-PRO") && page.body.contains("Безлимитные мессенджеры"));

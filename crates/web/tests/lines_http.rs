@@ -895,9 +895,255 @@ async fn the_api_runs_lines(db: Db) {
     );
 }
 
+/// The employees file through the cabinet page and the API: the template, a good file, a bad
+/// one (nothing written, every row named), the wrong roles, another customer's line.
+async fn employees_come_from_a_file(db: Db) {
+    let w = Web::demo(db).await;
+    let admin = w.session_for("admin").await;
+    let vector = customer_id(&w, "KB-2026-0001").await;
+    let account = first_account(&w, vector).await;
+    give_line(&w, &admin, vector, account, "+79164440001", 901, "").await;
+    let coord = w.session_for("vector.coord").await;
+    let page = w.get("/lines/employees/import", Some(&coord)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(r#"id="import-columns""#) && page.body.contains("Должность"));
+    let template = w.get("/lines/employees/import/template.csv", Some(&coord)).await;
+    assert_eq!(template.status, StatusCode::OK);
+    assert!(
+        template.bytes.starts_with("\u{feff}phone;name;".as_bytes()),
+        "a Russian reader gets semicolons"
+    );
+
+    let upload = |session: String, bytes: &'static [u8]| {
+        let w = &w;
+        async move {
+            w.post_multipart(
+                "/lines/employees/import",
+                Some(&session),
+                &[],
+                &[("file", "staff.csv", bytes)],
+            )
+            .await
+        }
+    };
+    let bad = upload(coord.clone(), "phone,name\n+79164440001,\n12,Кто\n".as_bytes()).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains(r#"id="import-problems""#), "{}", bad.body);
+    assert_eq!(line_of(&w, "+79164440001").await.employee_name, None);
+    let none = w
+        .post_multipart("/lines/employees/import", Some(&coord), &[], &[])
+        .await;
+    assert_eq!(none.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let good = upload(
+        coord.clone(),
+        "phone,name,position\n+79164440001,Орлова Анна,Кассир\n".as_bytes(),
+    )
+    .await;
+    assert_eq!(good.status, StatusCode::OK, "{}", good.body);
+    assert!(good.body.contains(r#"id="import-done""#));
+    assert_eq!(
+        line_of(&w, "+79164440001").await.employee_name.as_deref(),
+        Some("Орлова Анна")
+    );
+
+    // Viewers, line managers and staff may not; another customer's coordinator cannot reach
+    // the café's line.
+    for login in ["vector.view", "vector.lines", "admin"] {
+        let s = w.session_for(login).await;
+        let r = upload(s, "phone,name\n+79164440001,Чужой\n".as_bytes()).await;
+        assert_eq!(r.status, StatusCode::FORBIDDEN, "{login}");
+    }
+    let kolosok = w.session_for("kolosok.coord").await;
+    let r = upload(kolosok, "phone,name\n+79164440001,Чужой\n".as_bytes()).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Этот номер уже есть на другой линии"), "{}", r.body);
+    assert_eq!(
+        line_of(&w, "+79164440001").await.employee_name.as_deref(),
+        Some("Орлова Анна")
+    );
+
+    // The API: an own number joins and waits for its code.
+    let api = w
+        .send(
+            axum::http::Request::builder()
+                .method("POST")
+                .uri("/api/v1/lines/employees/imports")
+                .header("cookie", format!("kabinet_session={coord}"))
+                .header("origin", support::ORIGIN)
+                .header("content-type", "text/csv")
+                .body(axum::body::Body::from("phone,name\n+7 903 777-00-01,Петров Пётр\n"))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::OK, "{}", api.body);
+    let report: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    assert_eq!(report["imported"], 1);
+    assert_eq!(report["waiting_for_code"], 1);
+    assert_eq!(line_of(&w, "+79037770001").await.line_status, LineStatus::Confirming);
+
+    // The simple page of a small company: balances, its lines with this month's spending, the
+    // frequent actions its role may take; a big company is pointed to the register.
+    let simple = w.get("/lines/simple", Some(&coord)).await;
+    assert_eq!(simple.status, StatusCode::OK);
+    for part in [
+        r#"id="simple-accounts""#,
+        "+79164440001",
+        "Орлова Анна",
+        r#"id="simple-add""#,
+        r#"id="simple-order""#,
+    ] {
+        assert!(simple.body.contains(part), "{part}");
+    }
+    assert!(!simple.body.contains(r#"id="simple-too-many""#));
+    let viewer = w.session_for("vector.view").await;
+    let seen = w.get("/lines/simple", Some(&viewer)).await;
+    assert_eq!(seen.status, StatusCode::OK);
+    assert!(!seen.body.contains(r#"id="simple-add""#) && !seen.body.contains(r#"id="simple-order""#));
+    let big = w.get("/lines/simple", Some(&w.session_for("volga.coord").await)).await;
+    assert!(big.body.contains(r#"id="simple-too-many""#));
+    assert_eq!(big.body.matches("<li data-id=").count(), 50);
+    assert_eq!(w.get("/lines/simple", Some(&admin)).await.status, StatusCode::FORBIDDEN);
+}
+
+fn png(width: u32, height: u32) -> Vec<u8> {
+    let picture = image::RgbImage::from_fn(width, height, |x, _| image::Rgb([(x % 256) as u8, 40, 90]));
+    let mut out = std::io::Cursor::new(Vec::new());
+    image::DynamicImage::ImageRgb8(picture)
+        .write_to(&mut out, image::ImageFormat::Png)
+        .unwrap();
+    out.into_inner()
+}
+
+/// An employee's photo: uploaded on the line's page, served as a JPEG with safe headers to
+/// those who see the line, refused when it is not a picture, changed by staff in the back
+/// office and over the API.
+async fn an_employee_has_a_photo(db: Db) {
+    let w = Web::demo(db).await;
+    let admin = w.session_for("admin").await;
+    let vector = customer_id(&w, "KB-2026-0001").await;
+    let account = first_account(&w, vector).await;
+    let id = give_line(&w, &admin, vector, account, "+79164440002", 902, "Орлова Анна").await;
+    let coord = w.session_for("vector.coord").await;
+    let path = format!("/lines/{id}/photo");
+    let page = w.get(&format!("/lines/{id}"), Some(&coord)).await;
+    assert!(page.body.contains(r#"id="line-photo-form""#));
+    assert!(!page.body.contains(r#"id="line-photo-image""#));
+
+    let bad = w
+        .post_multipart(&path, Some(&coord), &[], &[("photo", "cat.jpg", b"GIF89a not a jpeg")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains(r#"id="e-photo""#) && bad.body.contains("Это не изображение"));
+    let ok = w
+        .post_multipart(&path, Some(&coord), &[], &[("photo", "me.png", &png(400, 300))])
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let page = w.get(&format!("/lines/{id}?ok=line-photo-saved"), Some(&coord)).await;
+    assert!(page.body.contains(r#"id="line-photo-image""#) && page.body.contains("Фотография сохранена"));
+    let thumb = w.get(&format!("{path}/thumbnail"), Some(&coord)).await;
+    assert_eq!(thumb.status, StatusCode::OK);
+    assert_eq!(thumb.headers["content-type"], "image/jpeg");
+    assert_eq!(thumb.headers["x-content-type-options"], "nosniff");
+    assert!(
+        thumb.headers["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("sandbox")
+    );
+    assert!(thumb.bytes.starts_with(&[0xFF, 0xD8, 0xFF]));
+
+    // A viewer sees it and may not change it; another customer finds nothing.
+    let viewer = w.session_for("vector.view").await;
+    assert_eq!(w.get(&path, Some(&viewer)).await.status, StatusCode::OK);
+    let r = w
+        .post_multipart(&path, Some(&viewer), &[], &[("photo", "x.png", &png(10, 10))])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let kolosok = w.session_for("kolosok.coord").await;
+    assert_eq!(w.get(&path, Some(&kolosok)).await.status, StatusCode::NOT_FOUND);
+    let r = w.post_form(&format!("{path}/delete"), Some(&kolosok), &[]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+    // Staff see it under the customer and may replace it; the API reads and removes it.
+    let staff = w.get(&format!("/crm/lines/{id}/photo"), Some(&admin)).await;
+    assert_eq!(staff.status, StatusCode::OK);
+    let r = w
+        .post_multipart(
+            &format!("/crm{path}"),
+            Some(&admin),
+            &[],
+            &[("photo", "new.png", &png(64, 64))],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let api = w
+        .session_json("GET", &format!("/api/v1/lines/{id}/photo"), &coord, json!(null))
+        .await;
+    assert_eq!(api.status, StatusCode::OK);
+    assert_eq!(api.headers["content-type"], "image/jpeg");
+    // The employee's own SIM card: a wrong PUK at its field (and never written back), the
+    // right one moves the line; over the API too; not for a viewer or another customer.
+    let wrong = w
+        .post_form(
+            &format!("/lines/{id}/personal-sim"),
+            Some(&coord),
+            &[("personal_phone", "+7 903 765-43-21"), ("puk", "11112222")],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains(r#"id="e-puk""#) && !wrong.body.contains("11112222"));
+    let r = w
+        .post_form(
+            &format!("/lines/{id}/personal-sim"),
+            Some(&viewer),
+            &[("personal_phone", "+79037654321"), ("puk", "12345673")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let kolosok = w.session_for("kolosok.coord").await;
+    let r = w
+        .post_form(
+            &format!("/lines/{id}/personal-sim"),
+            Some(&kolosok),
+            &[("personal_phone", "+79037654321"), ("puk", "12345673")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let moved = w
+        .post_form(
+            &format!("/lines/{id}/personal-sim"),
+            Some(&coord),
+            &[("personal_phone", "+7 903 765-43-21"), ("puk", "1234 5673")],
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+    assert_eq!(
+        line_of(&w, "+79164440002").await.icc.as_deref(),
+        Some(kabinet_app::lines::provisioning::fake_icc("79037654321").as_str())
+    );
+    let api = w
+        .session_json(
+            "POST",
+            &format!("/api/v1/lines/{id}/personal-sim"),
+            &coord,
+            json!({"personal_phone": "+79037654321", "puk": "bad"}),
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let gone = w
+        .session_json("DELETE", &format!("/api/v1/lines/{id}/photo"), &coord, json!(null))
+        .await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT);
+    assert_eq!(w.get(&path, Some(&coord)).await.status, StatusCode::NOT_FOUND);
+}
+
 both_databases!(
     staff_give_lines_and_the_coordinator_runs_them,
     others_see_and_change_nothing,
     an_employees_own_number_joins_with_its_code,
-    the_api_runs_lines
+    the_api_runs_lines,
+    employees_come_from_a_file,
+    an_employee_has_a_photo
 );

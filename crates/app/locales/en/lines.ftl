@@ -89,6 +89,7 @@ line-give = Give a line
 line-history-what = What changed
 line-field-status = status
 line-field-icc = ICC
+line-field-personal-phone = number of the own card
 line-field-limit = limit
 line-field-name = name
 line-field-position = position
@@ -310,3 +311,60 @@ msg-spending-limits-subject = Spending limits: { $count } lines
 msg-spending-limits = { $count } lines reached 80 % of their monthly spending limit or more; { $spent } of them spent all of it.
 msg-spending-limit-line = { $phone } { $name } — { $month }: { $amount } of { $fee } ({ $percent } %)
 msg-spending-limits-more = …and { $count } more lines; see the line register.
+
+# Bulk import of employees
+employee-import = Import employees
+employee-import-about = A CSV or XLSX file, one employee per row. A number that is one of the company's lines takes its employee; an employee's own number receives a code by SMS and becomes a line once the code is entered on its page. All or nothing: a file with any problem writes nothing. At most 100 own numbers per file.
+employee-import-button = Import employees
+employee-import-done = Employees written:
+employee-import-refused = Nothing was written. Problems found:
+employee-import-waiting = Own numbers waiting for their codes:
+employee-import-column-phone = The number the employee uses
+employee-import-column-name = The employee's name
+employee-import-column-position = Position
+employee-import-column-email = E-mail
+employee-import-column-comment = Comment
+employee-import-column-account = The account number a new own number is billed to (not needed with one account)
+err-import-phone-twice = This number is already in a row above.
+err-line-has-employee = This line carries another employee: change them on the line's page first.
+err-import-account-needed = The company has several accounts: write the account this number is billed to.
+err-import-account-unknown = The company has no account with this number.
+err-import-too-many-own-numbers = More than 100 own numbers in one file: split it into parts.
+err-import-lines-changed = Some lines changed while the file was being checked. Nothing was written: upload the file again.
+audit-action-line-employees-imported = Employees imported from a file
+
+# Employees' photos
+line-photo = Employee's photo
+line-photo-choose = Photo
+line-photo-hint = JPEG, PNG or WebP, at most 5 MB. It is made smaller, and nothing but the picture is kept.
+line-photo-upload = Upload the photo
+line-photo-remove = Remove the photo
+flash-line-photo-saved = The photo is saved.
+flash-line-photo-removed = The photo is removed.
+err-photo-empty = Choose a photo.
+err-photo-too-large = The photo is larger than 5 MB.
+err-photo-not-an-image = This is not a JPEG, PNG or WebP picture.
+err-photo-unreadable = The picture cannot be read: it is damaged or too large.
+audit-action-line-photo-set = Employee's photo set
+audit-action-line-photo-removed = Employee's photo removed
+
+# An employee's own SIM card
+line-personal-sim = Or the employee's own SIM card
+line-personal-sim-hint = The number moves onto a SIM card the employee already has. Enter the number that card carries now and its PUK1 (eight digits, on the card's holder); the operator checks them. The PUK is not kept.
+line-personal-phone = Number of the employee's card
+line-puk = PUK1
+err-line-puk-format = The PUK1 is eight digits.
+err-line-puk-refused = The operator did not confirm this number and PUK1. Check them; after five tries a day the form waits until tomorrow.
+err-line-personal-same = This is the line's own number: enter the number of the employee's card.
+err-operator-unavailable = The operator does not answer now. Nothing was changed; try again later.
+audit-action-line-personal-sim = Line moved onto the employee's own SIM card
+customer-line-orders = Orders for lines
+
+# The simple page of a small company's lines
+lines-simple = Lines at a glance
+lines-simple-link = At a glance
+lines-full-register = Full register with filters
+lines-simple-actions = Frequent actions
+lines-simple-order = Change a tariff or option
+lines-simple-spent = This month
+lines-simple-too-many = This page is for companies with up to { $count } lines: the first { $count } are shown. Use the full register for the rest.

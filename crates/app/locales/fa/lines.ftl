@@ -89,6 +89,7 @@ line-give = واگذاری خط
 line-history-what = چه تغییر کرد
 line-field-status = وضعیت
 line-field-icc = ICC
+line-field-personal-phone = شمارهٔ کارت شخصی
 line-field-limit = سقف
 line-field-name = نام
 line-field-position = سمت
@@ -310,3 +311,60 @@ msg-spending-limits-subject = سقف هزینه: { $count } خط
 msg-spending-limits = { $count } خط به ۸۰٪ سقف ماهانهٔ هزینه یا بیشتر رسیده‌اند؛ { $spent } خط کل سقف را مصرف کرده‌اند.
 msg-spending-limit-line = { $phone } { $name } — { $month }: { $amount } از { $fee } ({ $percent }٪)
 msg-spending-limits-more = …و { $count } خط دیگر؛ فهرست خط‌ها را ببینید.
+
+# بارگذاری گروهی کارمندان
+employee-import = بارگذاری کارمندان
+employee-import-about = یک فایل CSV یا XLSX، هر ردیف یک کارمند. شماره‌ای که متعلق به شرکت است کارمند را می‌گیرد؛ به شمارهٔ شخصی کارمند کدی پیامک می‌شود و پس از وارد کردن کد در صفحهٔ خط، خط می‌شود. همه یا هیچ: اگر فایل مشکلی داشته باشد چیزی ثبت نمی‌شود. حداکثر ۱۰۰ شمارهٔ شخصی در هر فایل.
+employee-import-button = بارگذاری کارمندان
+employee-import-done = کارمندان ثبت‌شده:
+employee-import-refused = چیزی ثبت نشد. مشکلات یافت‌شده:
+employee-import-waiting = شماره‌های شخصی در انتظار کد:
+employee-import-column-phone = شماره‌ای که کارمند استفاده می‌کند
+employee-import-column-name = نام کارمند
+employee-import-column-position = سمت
+employee-import-column-email = ایمیل
+employee-import-column-comment = توضیح
+employee-import-column-account = شمارهٔ حسابی که شمارهٔ شخصی جدید به آن صورت‌حساب می‌شود (با یک حساب لازم نیست)
+err-import-phone-twice = این شماره در ردیفی بالاتر آمده است.
+err-line-has-employee = این خط کارمند دیگری دارد: ابتدا او را در صفحهٔ خط تغییر دهید.
+err-import-account-needed = شرکت چند حساب دارد: حسابی را که این شماره به آن صورت‌حساب می‌شود بنویسید.
+err-import-account-unknown = شرکت حسابی با این شماره ندارد.
+err-import-too-many-own-numbers = بیش از ۱۰۰ شمارهٔ شخصی در یک فایل: آن را به چند بخش تقسیم کنید.
+err-import-lines-changed = هنگام بررسی فایل، برخی خطوط تغییر کردند. چیزی ثبت نشد: فایل را دوباره بارگذاری کنید.
+audit-action-line-employees-imported = کارمندان از فایل بارگذاری شدند
+
+# عکس کارمندان
+line-photo = عکس کارمند
+line-photo-choose = عکس
+line-photo-hint = JPEG، PNG یا WebP، حداکثر ۵ مگابایت. عکس کوچک می‌شود و فقط خود تصویر نگه داشته می‌شود.
+line-photo-upload = بارگذاری عکس
+line-photo-remove = حذف عکس
+flash-line-photo-saved = عکس ذخیره شد.
+flash-line-photo-removed = عکس حذف شد.
+err-photo-empty = یک عکس انتخاب کنید.
+err-photo-too-large = حجم عکس بیش از ۵ مگابایت است.
+err-photo-not-an-image = این تصویر JPEG، PNG یا WebP نیست.
+err-photo-unreadable = تصویر خوانده نمی‌شود: آسیب دیده یا بیش از حد بزرگ است.
+audit-action-line-photo-set = عکس کارمند ثبت شد
+audit-action-line-photo-removed = عکس کارمند حذف شد
+
+# سیم‌کارت شخصی کارمند
+line-personal-sim = یا سیم‌کارت شخصی کارمند
+line-personal-sim-hint = شماره به سیم‌کارتی منتقل می‌شود که کارمند از قبل دارد. شماره‌ای که اکنون روی آن کارت است و PUK1 آن (هشت رقم، روی نگهدارندهٔ کارت) را وارد کنید؛ اپراتور آن‌ها را بررسی می‌کند. PUK نگه داشته نمی‌شود.
+line-personal-phone = شمارهٔ کارت کارمند
+line-puk = PUK1
+err-line-puk-format = PUK1 هشت رقم است.
+err-line-puk-refused = اپراتور این شماره و PUK1 را تأیید نکرد. آن‌ها را بررسی کنید؛ پس از پنج تلاش در روز، فرم تا فردا منتظر می‌ماند.
+err-line-personal-same = این شمارهٔ خود خط است: شمارهٔ کارت کارمند را وارد کنید.
+err-operator-unavailable = اپراتور اکنون پاسخ نمی‌دهد. چیزی تغییر نکرد؛ بعداً دوباره تلاش کنید.
+audit-action-line-personal-sim = خط به سیم‌کارت شخصی کارمند منتقل شد
+customer-line-orders = سفارش‌های خطوط
+
+# صفحهٔ سادهٔ خطوط یک شرکت کوچک
+lines-simple = خطوط در یک نگاه
+lines-simple-link = در یک نگاه
+lines-full-register = فهرست کامل با فیلترها
+lines-simple-actions = کارهای پرکاربرد
+lines-simple-order = تغییر تعرفه یا سرویس
+lines-simple-spent = این ماه
+lines-simple-too-many = این صفحه برای شرکت‌هایی با حداکثر { $count } خط است: { $count } خط نخست نشان داده شده است. بقیه را در فهرست کامل ببینید.

@@ -89,6 +89,7 @@ line-give = Выдать линию
 line-history-what = Что изменилось
 line-field-status = статус
 line-field-icc = ICC
+line-field-personal-phone = номер личной карты
 line-field-limit = лимит
 line-field-name = ФИО
 line-field-position = должность
@@ -310,3 +311,60 @@ msg-spending-limits-subject = Лимиты расходов: линий { $count
 msg-spending-limits = Линий, израсходовавших 80 % месячного лимита и больше: { $count }; из них исчерпали лимит: { $spent }.
 msg-spending-limit-line = { $phone } { $name } — { $month }: { $amount } из { $fee } ({ $percent } %)
 msg-spending-limits-more = …и ещё линий: { $count }; см. реестр линий.
+
+# Загрузка сотрудников списком
+employee-import = Загрузить сотрудников
+employee-import-about = Файл CSV или XLSX, по сотруднику в строке. Номер, который принадлежит компании, получает сотрудника; на личный номер сотрудника придёт SMS с кодом, и он станет линией, когда код введут на её странице. Всё или ничего: при любой ошибке в файле ничего не записывается. Не больше 100 личных номеров в одном файле.
+employee-import-button = Загрузить сотрудников
+employee-import-done = Записано сотрудников:
+employee-import-refused = Ничего не записано. Найдены ошибки:
+employee-import-waiting = Личных номеров ждут кода:
+employee-import-column-phone = Номер, которым пользуется сотрудник
+employee-import-column-name = ФИО сотрудника
+employee-import-column-position = Должность
+employee-import-column-email = Электронная почта
+employee-import-column-comment = Комментарий
+employee-import-column-account = Номер лицевого счёта для нового личного номера (не нужен, если счёт один)
+err-import-phone-twice = Этот номер уже есть в строке выше.
+err-line-has-employee = На этой линии другой сотрудник: сначала измените его на странице линии.
+err-import-account-needed = У компании несколько лицевых счетов: укажите счёт для этого номера.
+err-import-account-unknown = У компании нет лицевого счёта с таким номером.
+err-import-too-many-own-numbers = Больше 100 личных номеров в одном файле: разделите его на части.
+err-import-lines-changed = Пока файл проверялся, линии изменились. Ничего не записано: загрузите файл ещё раз.
+audit-action-line-employees-imported = Сотрудники загружены из файла
+
+# Фотографии сотрудников
+line-photo = Фотография сотрудника
+line-photo-choose = Фотография
+line-photo-hint = JPEG, PNG или WebP, не больше 5 МБ. Фотография будет уменьшена, сохранится только изображение.
+line-photo-upload = Загрузить фотографию
+line-photo-remove = Удалить фотографию
+flash-line-photo-saved = Фотография сохранена.
+flash-line-photo-removed = Фотография удалена.
+err-photo-empty = Выберите фотографию.
+err-photo-too-large = Фотография больше 5 МБ.
+err-photo-not-an-image = Это не изображение JPEG, PNG или WebP.
+err-photo-unreadable = Изображение не читается: оно повреждено или слишком велико.
+audit-action-line-photo-set = Загружена фотография сотрудника
+audit-action-line-photo-removed = Удалена фотография сотрудника
+
+# Личная SIM-карта сотрудника
+line-personal-sim = Или личная SIM-карта сотрудника
+line-personal-sim-hint = Номер переедет на SIM-карту, которая уже есть у сотрудника. Введите номер, который сейчас на этой карте, и её PUK1 (восемь цифр, на держателе карты) — оператор их проверит. PUK не сохраняется.
+line-personal-phone = Номер на карте сотрудника
+line-puk = PUK1
+err-line-puk-format = PUK1 — это восемь цифр.
+err-line-puk-refused = Оператор не подтвердил этот номер и PUK1. Проверьте их; после пяти попыток за день форма подождёт до завтра.
+err-line-personal-same = Это номер самой линии: введите номер на карте сотрудника.
+err-operator-unavailable = Оператор сейчас не отвечает. Ничего не изменено; попробуйте позже.
+audit-action-line-personal-sim = Линия перенесена на личную SIM-карту сотрудника
+customer-line-orders = Заказы по линиям
+
+# Простая страница линий небольшой компании
+lines-simple = Линии коротко
+lines-simple-link = Коротко
+lines-full-register = Полный список с фильтрами
+lines-simple-actions = Частые действия
+lines-simple-order = Сменить тариф или услугу
+lines-simple-spent = В этом месяце
+lines-simple-too-many = Эта страница для компаний, у которых до { $count } линий: показаны первые { $count }. Остальные — в полном списке.

@@ -352,8 +352,6 @@ pub async fn template(app: &App, who: &Identity, russian: bool) -> AppResult<Vec
 /// The file a person fills in: the header and one example row, in the separator and with the
 /// byte-order mark the spreadsheet programs of `russian` readers expect.
 pub(crate) fn template_csv(russian: bool, example_type: &str) -> Vec<u8> {
-    let separator = if russian { ";" } else { "," };
-    let header: Vec<&str> = ImportColumn::ALL.iter().map(|c| c.as_str()).collect();
     let example = [
         "KB-2026-0001",
         example_type,
@@ -367,7 +365,7 @@ pub(crate) fn template_csv(russian: bool, example_type: &str) -> Vec<u8> {
         "2027-01-15",
         "",
     ];
-    format!("\u{feff}{}\r\n{}\r\n", header.join(separator), example.join(separator)).into_bytes()
+    crate::import_file::template_csv::<ImportColumn>(russian, &example)
 }
 
 #[cfg(test)]

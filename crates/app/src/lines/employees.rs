@@ -37,13 +37,13 @@ pub const COMMENT_MAX: usize = 2_000;
 
 /// An employee's details once every field is right.
 pub(crate) struct Employee {
-    name: Option<String>,
-    position: Option<String>,
-    email: Option<String>,
-    comment: Option<String>,
+    pub(super) name: Option<String>,
+    pub(super) position: Option<String>,
+    pub(super) email: Option<String>,
+    pub(super) comment: Option<String>,
 }
 
-fn employee(errors: &mut FieldErrors, input: &EmployeeInput, name_required: bool) -> Employee {
+pub(super) fn employee(errors: &mut FieldErrors, input: &EmployeeInput, name_required: bool) -> Employee {
     let email = match input.email.trim() {
         "" => None,
         typed => kabinet_core::email::Email::parse(typed)
@@ -64,7 +64,7 @@ fn employee(errors: &mut FieldErrors, input: &EmployeeInput, name_required: bool
     }
 }
 
-fn phone(errors: &mut FieldErrors, field: &str, typed: &str) -> Option<String> {
+pub(super) fn phone(errors: &mut FieldErrors, field: &str, typed: &str) -> Option<String> {
     Phone::parse(typed)
         .map(|p| p.as_str().to_owned())
         .map_err(|e| errors.add(field, &format!("phone-{}", e.code().replace('_', "-"))))
@@ -146,7 +146,7 @@ async fn check_free<C: sea_orm::ConnectionTrait>(
 
 /// Writes the asset and the line in `txn`; the caller audits.
 #[allow(clippy::too_many_arguments)]
-async fn insert_line<C: sea_orm::ConnectionTrait>(
+pub(super) async fn insert_line<C: sea_orm::ConnectionTrait>(
     txn: &C,
     customer_id: i64,
     account_id: i64,
@@ -370,7 +370,7 @@ fn join_purpose(line_id: i64) -> String {
     format!("line-join:{line_id}")
 }
 
-async fn send_join_code<C: sea_orm::ConnectionTrait>(
+pub(super) async fn send_join_code<C: sea_orm::ConnectionTrait>(
     txn: &C,
     who: &Identity,
     line_id: i64,

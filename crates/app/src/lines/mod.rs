@@ -12,13 +12,16 @@
 
 pub mod catalogue;
 pub mod demo;
+pub mod employee_import;
 pub mod employees;
 pub mod groups;
 pub mod order_worker;
 pub mod orders;
+pub mod photos;
 pub mod provisioning;
 pub mod register;
 pub mod settings;
+pub mod simple;
 pub mod sims;
 pub mod spending;
 pub mod usage;

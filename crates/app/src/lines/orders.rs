@@ -245,7 +245,7 @@ pub async fn place(app: &App, actor: &Actor, who: &Identity, r: &OrderRequest) -
     }
     let effective_on = check_fields(app, r)?;
     let customer_id = super::customer_of(app, who, None).await?;
-    if let Some(placed) = placed_before(app, who, customer_id, r).await? {
+    if let Some(placed) = placed_before(app, who, customer_id, r, effective_on).await? {
         return Ok(placed);
     }
     let due_at = crate::time::local_midnight(effective_on, &app.config.display_time_zone);
@@ -283,7 +283,7 @@ pub async fn place(app: &App, actor: &Actor, who: &Identity, r: &OrderRequest) -
         Err(e) if kabinet_store::is_unique_violation(&e) => {
             // The same request, placed a moment ago by its twin: answer with that order.
             drop(txn);
-            return placed_before(app, who, customer_id, r)
+            return placed_before(app, who, customer_id, r, effective_on)
                 .await?
                 .ok_or(AppError::Conflict(kabinet_core::ErrorCode::AlreadyPosted));
         }
@@ -325,8 +325,16 @@ pub async fn place(app: &App, actor: &Actor, who: &Identity, r: &OrderRequest) -
     Ok(view_of(order, Some(offer)))
 }
 
-/// The order the same request placed before, if it did.
-async fn placed_before(app: &App, who: &Identity, customer_id: i64, r: &OrderRequest) -> AppResult<Option<LineOrder>> {
+/// The order the same request placed before, if it did. A key that placed a different order
+/// (another offer, day, notice or choice of lines) is a client's mistake, refused rather than
+/// answered with an order the caller did not ask for.
+async fn placed_before(
+    app: &App,
+    who: &Identity,
+    customer_id: i64,
+    r: &OrderRequest,
+    effective_on: NaiveDate,
+) -> AppResult<Option<LineOrder>> {
     let Some(key) = &r.request_key else {
         return Ok(None);
     };
@@ -335,10 +343,23 @@ async fn placed_before(app: &App, who: &Identity, customer_id: i64, r: &OrderReq
         .filter(line_order::Column::RequestKey.eq(key))
         .one(&app.db.conn)
         .await?;
-    match found {
-        Some(o) => Ok(Some(get(app, who, o.id).await?)),
-        None => Ok(None),
+    let Some(o) = found else {
+        return Ok(None);
+    };
+    let offer_id = if o.kind == OrderKind::Tariff {
+        o.tariff_id
+    } else {
+        o.option_id
+    };
+    let same = o.kind == r.kind
+        && offer_id == Some(r.offer_id)
+        && o.effective_on == effective_on
+        && o.notice == r.notice
+        && o.chosen == chosen_json(&r.selection).to_string();
+    if !same {
+        return Err(AppError::Conflict(kabinet_core::ErrorCode::IdempotencyKeyReused));
     }
+    Ok(Some(get(app, who, o.id).await?))
 }
 
 /// The prefix of a refusal by the product's own rules (`rule:not_active`).

@@ -249,6 +249,7 @@ pub async fn get(app: &App, who: &Identity, id: i64) -> AppResult<LineDetail> {
         .pop()
         .ok_or(AppError::NotFound)?;
     Ok(LineDetail {
+        photo: super::photos::version_of(&app.db.conn, id).await?,
         line,
         forwarding,
         options,

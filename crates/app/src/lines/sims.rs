@@ -1,10 +1,13 @@
 //! Reserve SIM cards and SIM replacement. Each account holds a pool of blank SIM cards the
 //! provider handed over; when an employee loses a phone, the coordinator types the ICC printed
 //! on a reserve card and the line moves onto it — the old SIM is retired, the reserve card
-//! leaves the pool, the line's history says so.
+//! leaves the pool, the line's history says so. Or the line moves onto the employee's own SIM
+//! card, named by the number it carries and proven by its PUK1, which the operator checks.
 
+use kabinet_core::ErrorCode;
 use kabinet_core::access::Permission;
-use kabinet_core::assets::lines::Icc;
+use kabinet_core::assets::lines::{Icc, LineStatus, Puk};
+use kabinet_core::phone::Phone;
 use kabinet_store::entities::line::{self, Entity as LineRow};
 use kabinet_store::entities::reserve_sim::{self, Entity as ReserveRow};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -160,6 +163,114 @@ pub async fn replace(app: &App, actor: &Actor, who: &Identity, id: i64, typed: &
         "asset",
         Some(id),
         json!({"icc": {"before": old, "after": icc.as_str()}}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(super::register::get(app, who, id).await?.line)
+}
+
+/// The employee's own SIM card a line is to move onto, as typed.
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(default)]
+pub struct PersonalSim {
+    /// The number the card carries now.
+    pub personal_phone: String,
+    pub puk: String,
+}
+
+/// Wrong PUKs a line may be tried with a day: a card blocks itself after ten.
+const PUK_TRIES_PER_DAY: i64 = 5;
+
+/// Moves line `id` onto the employee's own SIM card: the operator checks the card's number
+/// and PUK1 and names the card's ICC; the old SIM is retired. The PUK is passed on and never
+/// kept or logged. A wrong PUK is refused at its field; the operator not answering changes
+/// nothing.
+pub async fn join_personal(app: &App, actor: &Actor, who: &Identity, id: i64, typed: &PersonalSim) -> AppResult<Line> {
+    who.require(&[Permission::CabinetLinesManage, Permission::LinesAdminister])?;
+    let mut errors = FieldErrors::new();
+    let personal = Phone::parse(&typed.personal_phone)
+        .map(|p| p.as_str().to_owned())
+        .map_err(|e| errors.add("personal_phone", &format!("phone-{}", e.code().replace('_', "-"))))
+        .ok();
+    let puk = Puk::parse(&typed.puk).map_err(|code| errors.add("puk", code)).ok();
+    errors.into_result()?;
+    let (Some(personal), Some(puk)) = (personal, puk) else {
+        return Err(FieldErrors::single("puk", "text-empty"));
+    };
+    let (row, _) = super::visible_row(app, &app.db.conn, who, id).await?;
+    if row.line_status == LineStatus::Confirming {
+        return Err(AppError::Conflict(ErrorCode::LineTransitionRefused));
+    }
+    if personal == row.phone {
+        return Err(FieldErrors::single("personal_phone", "line-personal-same"));
+    }
+    let Some(operator) = app.provisioning.clone() else {
+        return Err(AppError::Refused(ErrorCode::LineOrdersNotConfigured));
+    };
+    crate::access::throttle::hit(
+        &app.db.conn,
+        &format!("line-puk:{id}"),
+        PUK_TRIES_PER_DAY,
+        chrono::Duration::days(1),
+    )
+    .await?;
+    let request = super::provisioning::PersonalSimRequest {
+        // Each attempt its own: a retry with the right PUK must not be answered as the wrong one was.
+        key: format!(
+            "personal-sim-{id}-{}",
+            crate::access::passwords::random_alphanumeric(16)
+        ),
+        kind: "personal_sim",
+        phone: row.phone.clone(),
+        icc: row.icc.clone(),
+        personal_phone: personal.clone(),
+        puk1: puk.as_str().to_owned(),
+    };
+    let icc = match operator.move_to_personal_sim(&request).await {
+        Ok(icc) => icc,
+        Err(super::provisioning::ProvisioningError::Refused(reason)) => {
+            tracing::info!(line = id, %reason, "the operator refused an own SIM card");
+            return Err(FieldErrors::single("puk", "line-puk-refused"));
+        }
+        Err(super::provisioning::ProvisioningError::Unanswered(why)) => {
+            tracing::warn!(line = id, %why, "the operator did not answer for an own SIM card");
+            return Err(AppError::Refused(ErrorCode::OperatorUnavailable));
+        }
+    };
+    let txn = app.db.write().await?;
+    let (row, _) = super::visible_row(app, &txn, who, id).await?;
+    let old = row.icc.clone();
+    let taken = LineRow::find()
+        .filter(line::Column::Icc.eq(&icc))
+        .filter(line::Column::AssetId.ne(id))
+        .one(&txn)
+        .await?
+        .is_some()
+        || ReserveRow::find()
+            .filter(reserve_sim::Column::Icc.eq(&icc))
+            .one(&txn)
+            .await?
+            .is_some();
+    if taken {
+        return Err(FieldErrors::single("personal_phone", "line-icc-taken"));
+    }
+    let mut active: line::ActiveModel = row.into();
+    active.icc = Set(Some(icc.clone()));
+    active.updated_at = Set(kabinet_store::now());
+    active.update(&txn).await.map_err(|e| {
+        if kabinet_store::is_unique_violation(&e) {
+            FieldErrors::single("personal_phone", "line-icc-taken")
+        } else {
+            AppError::from(e)
+        }
+    })?;
+    audit::record(
+        &txn,
+        actor,
+        "line.personal_sim",
+        "asset",
+        Some(id),
+        json!({"icc": {"before": old, "after": icc}, "personal_phone": personal}),
     )
     .await?;
     txn.commit().await?;

@@ -711,9 +711,7 @@ pub async fn imports(app: &App, who: &Identity, limit: u64) -> AppResult<Vec<sup
 
 /// The file a person fills in: the header and an example row.
 pub fn template_csv(russian: bool) -> Vec<u8> {
-    let separator = if russian { ";" } else { "," };
-    let header: Vec<&str> = UsageColumn::ALL.iter().map(|c| c.as_str()).collect();
     let amount = if russian { "1 250,50" } else { "1250.50" };
     let example = ["+79001234567", "2026-11", "calls", "340", amount];
-    format!("\u{feff}{}\r\n{}\r\n", header.join(separator), example.join(separator)).into_bytes()
+    crate::import_file::template_csv::<UsageColumn>(russian, &example)
 }

@@ -68,6 +68,8 @@ pub struct LineDetail {
     /// The options switched on, by name.
     pub options: Vec<String>,
     pub history: Vec<crate::audit::views::AuditRecord>,
+    /// The version of the employee's photo, if there is one (its address carries it).
+    pub photo: Option<String>,
 }
 
 /// A customer's group of lines with how many lines are in it.

@@ -48,6 +48,37 @@ impl LineStatus {
     }
 }
 
+/// The PUK1 of a SIM card (the code that unblocks it, printed on the card's holder): eight
+/// digits. An employee's own SIM joins a company's line by its number and this code; it is
+/// passed to the operator once and never kept.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Puk(String);
+
+impl Puk {
+    /// Reads a PUK as people type it: eight digits, spaces and hyphens between them ignored.
+    pub fn parse(typed: &str) -> Result<Puk, &'static str> {
+        let digits: String = typed.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+        if digits.is_empty() {
+            return Err("text-empty");
+        }
+        if digits.len() != 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+            return Err("line-puk-format");
+        }
+        Ok(Puk(digits))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Never printed: a PUK in a log would outlive its card.
+impl std::fmt::Debug for Puk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Puk(********)")
+    }
+}
+
 /// The Integrated Circuit Card identifier printed on a SIM card: 19 or 20 digits (the
 /// industry prefix `89` first), the last a Luhn check digit over the others.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -300,6 +331,17 @@ pub fn limit_threshold_reached(spent: i64, limit: i64) -> Option<u32> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_puk_is_eight_digits_and_is_not_printed() {
+        assert_eq!(Puk::parse(" 1234 5678 ").unwrap().as_str(), "12345678");
+        assert_eq!(Puk::parse("1234-5678").unwrap().as_str(), "12345678");
+        assert_eq!(Puk::parse(""), Err("text-empty"));
+        for bad in ["1234567", "123456789", "1234567a", "١٢٣٤٥٦٧٨", "12345678\0"] {
+            assert_eq!(Puk::parse(bad), Err("line-puk-format"), "{bad:?}");
+        }
+        assert!(!format!("{:?}", Puk::parse("12345678").unwrap()).contains("1234"));
+    }
     use proptest::prelude::*;
 
     /// An ICC with a correct check digit: the 18 or 19 digits given and the digit computed.

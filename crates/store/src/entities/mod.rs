@@ -34,6 +34,7 @@ pub mod line_option;
 pub mod line_option_link;
 pub mod line_order;
 pub mod line_order_item;
+pub mod line_photo;
 pub mod line_tariff;
 pub mod line_usage;
 pub mod login_attempt;

@@ -37,6 +37,7 @@ mod m0031_lines_search;
 mod m0032_document_delivery;
 mod m0033_line_usage;
 mod m0034_order_request_keys;
+mod m0035_line_photos;
 
 pub struct Migrator;
 
@@ -78,6 +79,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0032_document_delivery::Migration),
             Box::new(m0033_line_usage::Migration),
             Box::new(m0034_order_request_keys::Migration),
+            Box::new(m0035_line_photos::Migration),
         ]
     }
 }

@@ -208,11 +208,7 @@ pub struct ImportReportDto {
 /// Registers the devices of a file, all or nothing; the report names each bad row and why.
 pub async fn import(State(app): State<App>, ctx: Ctx, body: axum::body::Bytes) -> WebResult<Response> {
     let report = kabinet_app::assets::device_import::import(&app, &ctx.actor()?, ctx.user()?, "api", &body).await?;
-    let status = if report.problem_count == 0 {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::import_files::report_status(&report);
     Ok((status, Json(report_dto(report, ctx.0.lang))).into_response())
 }
 

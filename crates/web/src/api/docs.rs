@@ -31,7 +31,7 @@ use super::{
         crm::comments_list, crm::comment_add, crm::comment_delete,
         assets::customer_licences, assets::create_licence, assets::licence, assets::set_modules, assets::link, assets::change_status, assets::history, devices::list, devices::create, devices::import, devices::get, devices::own, devices::own_installation, devices::installation_code, devices::installation_sign, devices::crm_installation, devices::crm_open_installation, devices::request_transfer, devices::own_transfers, renewal::offer, renewal::choose, renewal::device_types, devices::transfers_queue, devices::approve_transfer, devices::reject_transfer, assets::split,
         lines::own, lines::of_customer, lines::get, lines::crm_get, lines::add, lines::confirm, lines::set_employee, lines::set_status,
-        lines::crm_set_status, lines::set_limit, lines::set_forwarding, lines::clear_forwarding, lines::set_labels, lines::replace_sim, lines::bulk,
+        lines::crm_set_status, lines::set_limit, lines::set_forwarding, lines::clear_forwarding, lines::set_labels, lines::replace_sim, lines::bulk, lines::import_employees, lines::set_photo, lines::photo, lines::remove_photo, lines::personal_sim,
         lines::list_groups, lines::create_group, lines::update_group, lines::delete_group, lines::list_labels, lines::create_label, lines::delete_label,
         lines::own_reserve, lines::crm_reserve, lines::crm_add_reserve, lines::crm_create,
         line_orders::tariffs, line_orders::options, line_orders::check, line_orders::place, line_orders::list,

@@ -224,7 +224,9 @@ impl From<LineOrder> for OrderDto {
 }
 
 #[utoipa::path(post, path = "/api/v1/line-orders", tag = "line orders", request_body = OrderBody,
-    responses((status = 201, body = OrderDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+    responses((status = 201, body = OrderDto), (status = 404, body = ErrorBody),
+        (status = 409, description = "The request key placed a different order before", body = ErrorBody),
+        (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
 /// Places an order: accepted at once, carried out line by line; the lines that cannot take
 /// the change are refused at once with the reason.
 pub async fn place(

@@ -4,7 +4,6 @@
 
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use kabinet_app::App;
@@ -32,11 +31,7 @@ use crate::pages::ListQuery;
 /// is refused.
 pub async fn import(State(app): State<App>, ctx: Ctx, body: axum::body::Bytes) -> WebResult<Response> {
     let report = usage::import(&app, &ctx.actor()?, ctx.user()?, "api", &body).await?;
-    let status = if report.problem_count == 0 {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = crate::import_files::report_status(&report);
     Ok((status, Json(report_dto(report, ctx.0.lang))).into_response())
 }
 

@@ -446,6 +446,99 @@ pub async fn set_labels(
     Ok(Json(register::get(&app, who, id).await?.line.into()))
 }
 
+/// What an import of employees did: the report, and how many own numbers wait for the codes
+/// sent to them.
+#[derive(Serialize, ToSchema)]
+pub struct EmployeeImportDto {
+    #[serde(flatten)]
+    pub report: super::devices::ImportReportDto,
+    pub waiting_for_code: usize,
+}
+
+#[utoipa::path(post, path = "/api/v1/lines/employees/imports", tag = "lines",
+    request_body(content = String, content_type = "text/csv",
+        description = "A CSV file (UTF-8; comma, semicolon or tab) or an XLSX workbook: a header row (phone, name, position, email, comment, account — or their Russian names), then one employee per row. A number of the company's lines takes its employee; any other number joins as the employee's own once the code sent to it by SMS is confirmed (at most 100 per file)."),
+    responses((status = 200, description = "Every row written", body = EmployeeImportDto),
+        (status = 422, description = "Nothing written: the problems of the file", body = EmployeeImportDto),
+        (status = 429, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+/// Brings the company's employees onto its lines from a file, all or nothing.
+pub async fn import_employees(State(app): State<App>, ctx: Ctx, body: axum::body::Bytes) -> WebResult<Response> {
+    let done = kabinet_app::lines::employee_import::import(&app, &ctx.actor()?, ctx.user()?, "api", &body).await?;
+    let status = crate::import_files::report_status(&done.report);
+    let dto = EmployeeImportDto {
+        report: super::devices::report_dto(done.report, ctx.0.lang),
+        waiting_for_code: done.waiting_for_code,
+    };
+    Ok((status, Json(dto)).into_response())
+}
+
+/// The photo of a line's employee as kept.
+#[derive(Serialize, ToSchema)]
+pub struct PhotoDto {
+    /// Changes with the photo: the version its address may carry.
+    pub version: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/lines/{id}/photo", tag = "lines", params(("id" = i64, Path)),
+    request_body(content = String, content_type = "image/jpeg", description = "A JPEG, PNG or WebP picture of at most 5 MB (the type is read from the content)."),
+    responses((status = 200, body = PhotoDto), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// Sets the photo of the line's employee: re-encoded as JPEG, at most 1,024 pixels a side,
+/// with a 128-pixel thumbnail; nothing of the file but its picture is kept.
+pub async fn set_photo(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    body: axum::body::Bytes,
+) -> WebResult<Json<PhotoDto>> {
+    let v = kabinet_app::lines::photos::set(&app, &ctx.actor()?, ctx.user()?, id_of(&id)?, body.to_vec()).await?;
+    Ok(Json(PhotoDto { version: v.0 }))
+}
+
+#[utoipa::path(get, path = "/api/v1/lines/{id}/photo", tag = "lines", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "image/jpeg", body = Vec<u8>, description = "The photo, JPEG"), (status = 404, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// The photo of the line's employee.
+pub async fn photo(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
+    let size = kabinet_app::lines::photos::Size::Photo;
+    let (bytes, v) = kabinet_app::lines::photos::get(&app, ctx.user()?, id_of(&id)?, size).await?;
+    Ok(crate::images::jpeg_response(bytes, &v.0))
+}
+
+#[utoipa::path(delete, path = "/api/v1/lines/{id}/photo", tag = "lines", params(("id" = i64, Path)),
+    responses((status = 204, description = "No photo now"), (status = 404, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// Removes the photo of the line's employee.
+pub async fn remove_photo(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<StatusCode> {
+    kabinet_app::lines::photos::remove(&app, &ctx.actor()?, ctx.user()?, id_of(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// The employee's own SIM card the line moves onto.
+#[derive(Deserialize, ToSchema)]
+pub struct PersonalSimBody {
+    /// The number the card carries now.
+    pub personal_phone: String,
+    /// The card's PUK1: eight digits. Passed to the operator, never kept.
+    pub puk: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/lines/{id}/personal-sim", tag = "lines", params(("id" = i64, Path)), request_body = PersonalSimBody,
+    responses((status = 200, body = LineDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// Moves the line onto the employee's own SIM card, proven by its number and PUK1 (checked by
+/// the operator); the old SIM is retired.
+pub async fn personal_sim(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<PersonalSimBody>,
+) -> WebResult<Json<LineDto>> {
+    let typed = sims::PersonalSim {
+        personal_phone: body.personal_phone,
+        puk: body.puk,
+    };
+    let l = sims::join_personal(&app, &ctx.actor()?, ctx.user()?, id_of(&id)?, &typed).await?;
+    Ok(Json(l.into()))
+}
+
 /// The ICC of a reserve SIM card the line moves onto.
 #[derive(Deserialize, ToSchema)]
 pub struct SimRequest {

@@ -166,6 +166,11 @@ pub fn routes() -> Routes {
         .get("/api/v1/lines", P::CabinetView, lines::own)
         .post("/api/v1/lines", P::CabinetLinesManage, lines::add)
         .post("/api/v1/lines/bulk", P::CabinetLinesManage, lines::bulk)
+        .post_upload(
+            "/api/v1/lines/employees/imports",
+            P::CabinetLinesManage,
+            lines::import_employees,
+        )
         .get("/api/v1/lines/{id}", P::CabinetView, lines::get)
         .post("/api/v1/lines/{id}/confirm", P::CabinetLinesManage, lines::confirm)
         .put(
@@ -187,6 +192,14 @@ pub fn routes() -> Routes {
         )
         .put("/api/v1/lines/{id}/labels", P::CabinetLineSettings, lines::set_labels)
         .post("/api/v1/lines/{id}/sim", P::CabinetLinesManage, lines::replace_sim)
+        .post(
+            "/api/v1/lines/{id}/personal-sim",
+            P::CabinetLinesManage,
+            lines::personal_sim,
+        )
+        .get("/api/v1/lines/{id}/photo", P::CabinetView, lines::photo)
+        .post_upload("/api/v1/lines/{id}/photo", P::CabinetLineSettings, lines::set_photo)
+        .delete("/api/v1/lines/{id}/photo", P::CabinetLineSettings, lines::remove_photo)
         .get("/api/v1/line-tariffs", P::CabinetView, line_orders::tariffs)
         .get("/api/v1/line-options", P::CabinetView, line_orders::options)
         .post("/api/v1/line-orders/check", P::CabinetLineSettings, line_orders::check)

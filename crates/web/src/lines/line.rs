@@ -14,8 +14,8 @@ use kabinet_app::lines::employees::{self, Added, EmployeeInput, NewEmployee};
 use kabinet_app::lines::groups::{self, BulkAction};
 use kabinet_app::lines::register::{self, Selection};
 use kabinet_app::lines::settings::{self, ForwardingInput};
-use kabinet_app::lines::sims;
 use kabinet_app::lines::views::{ForwardingRule, LabelRef, Line, LineDetail, ReserveSim};
+use kabinet_app::lines::{photos, sims};
 use kabinet_app::{AppError, FieldErrors};
 use kabinet_core::access::Permission;
 use kabinet_core::assets::lines::{ForwardingCondition, LineStatus, NO_ANSWER_DELAYS};
@@ -23,7 +23,7 @@ use serde::Deserialize;
 
 use super::prefix;
 use crate::error::WebResult;
-use crate::extract::{Ctx, FormData, QueryParams as Query};
+use crate::extract::{Ctx, FormData, QueryParams as Query, UploadForm};
 use crate::form::{FormState, refused, with_status};
 use crate::guard::FaceOf;
 use crate::http::{OkQuery, path_id};
@@ -78,6 +78,8 @@ pub struct LinePage {
         kabinet_app::lines::views::LineOrderItem,
     )>,
     history: Vec<HistoryRow>,
+    /// The version of the employee's photo, if there is one.
+    photo: Option<String>,
     labels: Vec<LabelRef>,
     reserve: Vec<ReserveSim>,
     forms: LineForms,
@@ -121,7 +123,9 @@ pub(super) struct LineForms {
     pub limit: Option<FormState>,
     pub forwarding: Option<FormState>,
     pub sim: Option<FormState>,
+    pub personal_sim: Option<FormState>,
     pub code: Option<FormState>,
+    pub photo: Option<FormState>,
     pub general: Option<FormState>,
 }
 
@@ -132,6 +136,7 @@ async fn line_page(app: &App, ctx: &Ctx, id: i64, flash: Option<&str>, forms: Li
         forwarding,
         options,
         history,
+        photo,
     } = register::get(app, who, id).await?;
     let orders = kabinet_app::lines::orders::of_line(app, who, id).await?;
     let crm = ctx.0.face == FaceOf::Crm;
@@ -168,6 +173,7 @@ async fn line_page(app: &App, ctx: &Ctx, id: i64, flash: Option<&str>, forms: Li
         forwarding,
         options,
         orders,
+        photo,
         labels: labels_list,
         reserve: if may_manage {
             sims::reserve(app, who, customer).await?
@@ -187,7 +193,9 @@ async fn line_page(app: &App, ctx: &Ctx, id: i64, flash: Option<&str>, forms: Li
                     .with_value("delay_seconds", "20")
             })),
             sim: Some(forms.sim.unwrap_or_default()),
+            personal_sim: Some(forms.personal_sim.unwrap_or_default()),
             code: Some(forms.code.unwrap_or_default()),
+            photo: Some(forms.photo.unwrap_or_default()),
             general: forms.general,
         },
         may_employee: c.may(Permission::CabinetLineSettings) || (crm && c.may(Permission::LinesAdminister)),
@@ -267,6 +275,57 @@ pub async fn employee(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, 
         .await
         .map(drop);
     answer(&app, &ctx, id, &form, result, "line-saved", |f| &mut f.employee).await
+}
+
+/// `POST …/lines/{id}/photo`: the employee's photo from the file sent.
+pub async fn set_photo(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    upload: UploadForm,
+) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    let bytes = upload.files.into_iter().next().map(|f| f.bytes).unwrap_or_default();
+    match photos::set(&app, &ctx.actor()?, ctx.user()?, id, bytes).await {
+        Ok(_) => Ok(Redirect::to(&format!("{}/lines/{id}?ok=line-photo-saved", prefix(&ctx))).into_response()),
+        Err(AppError::Validation(errors)) => {
+            let forms = LineForms {
+                photo: Some(FormState::empty().with_errors(ctx.0.lang, &errors)),
+                ..Default::default()
+            };
+            let page = line_page(&app, &ctx, id, None, forms).await?;
+            Ok(with_status(StatusCode::UNPROCESSABLE_ENTITY, page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// `POST …/lines/{id}/photo/delete`.
+pub async fn remove_photo(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    let result = photos::remove(&app, &ctx.actor()?, ctx.user()?, id).await;
+    answer(&app, &ctx, id, &form, result, "line-photo-removed", |f| &mut f.photo).await
+}
+
+/// `GET …/lines/{id}/photo`: the employee's photo.
+pub async fn photo(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
+    serve_photo(&app, &ctx, &id, photos::Size::Photo).await
+}
+
+/// `GET …/lines/{id}/photo/thumbnail`: its square thumbnail.
+pub async fn thumbnail(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
+    serve_photo(&app, &ctx, &id, photos::Size::Thumbnail).await
+}
+
+async fn serve_photo(app: &App, ctx: &Ctx, id: &str, size: photos::Size) -> WebResult<Response> {
+    let id = path_id(id)?;
+    let (bytes, version) = photos::get(app, ctx.user()?, id, size).await?;
+    Ok(crate::images::jpeg_response(bytes, &version.0))
 }
 
 #[derive(Deserialize, Default)]
@@ -376,6 +435,25 @@ pub async fn sim(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, form:
         .await
         .map(drop);
     answer(&app, &ctx, id, &form, result, "line-sim-replaced", |f| &mut f.sim).await
+}
+
+/// `POST …/lines/{id}/personal-sim`: the line onto the employee's own SIM card.
+pub async fn personal_sim(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    let typed = form.typed::<sims::PersonalSim>()?;
+    let result = sims::join_personal(&app, &ctx.actor()?, ctx.user()?, id, &typed)
+        .await
+        .map(drop);
+    // The page never writes the PUK back into its field, refused or not.
+    answer(&app, &ctx, id, &form, result, "line-sim-replaced", |f| {
+        &mut f.personal_sim
+    })
+    .await
 }
 
 #[derive(Deserialize, Default)]

@@ -3,12 +3,14 @@
 //! customer (`/crm/customers/{id}/lines`, a line at `/crm/lines/{id}`) where staff give lines
 //! and reserve SIM cards out. One set of pages; the face decides the links and what is offered.
 
+mod employee_import;
 mod groups;
 mod icons;
 mod line;
 mod offers;
 mod orders;
 mod register;
+mod simple;
 mod spending;
 mod staff;
 mod usage;
@@ -29,6 +31,18 @@ pub fn cabinet_routes() -> Routes {
         .post("/lines/bulk", P::CabinetLinesManage, register::bulk)
         .get("/lines/new", P::CabinetLinesManage, line::new_form)
         .post("/lines/new", P::CabinetLinesManage, line::add)
+        .get("/lines/employees/import", P::CabinetLinesManage, employee_import::page)
+        .post_upload(
+            "/lines/employees/import",
+            P::CabinetLinesManage,
+            employee_import::import,
+        )
+        .get(
+            "/lines/employees/import/template.csv",
+            P::CabinetLinesManage,
+            employee_import::template,
+        )
+        .get("/lines/simple", P::CabinetView, simple::page)
         .get("/lines/groups", P::CabinetView, groups::page)
         .post("/lines/groups", P::CabinetLinesManage, groups::create_group)
         .post("/lines/groups/{id}", P::CabinetLinesManage, groups::update_group)
@@ -44,6 +58,10 @@ pub fn cabinet_routes() -> Routes {
         .get("/lines/orders/{id}", P::CabinetView, orders::page)
         .get("/lines/{id}", P::CabinetView, line::page)
         .post("/lines/{id}/employee", P::CabinetLineSettings, line::employee)
+        .get("/lines/{id}/photo", P::CabinetView, line::photo)
+        .get("/lines/{id}/photo/thumbnail", P::CabinetView, line::thumbnail)
+        .post_upload("/lines/{id}/photo", P::CabinetLineSettings, line::set_photo)
+        .post("/lines/{id}/photo/delete", P::CabinetLineSettings, line::remove_photo)
         .post("/lines/{id}/status", P::CabinetLinesManage, line::status)
         .post("/lines/{id}/limit", P::CabinetLinesManage, line::limit)
         .post("/lines/{id}/forwarding", P::CabinetLineSettings, line::forwarding)
@@ -55,6 +73,7 @@ pub fn cabinet_routes() -> Routes {
         .post("/lines/{id}/labels", P::CabinetLineSettings, line::labels)
         .post("/lines/{id}/group", P::CabinetLinesManage, line::group)
         .post("/lines/{id}/sim", P::CabinetLinesManage, line::sim)
+        .post("/lines/{id}/personal-sim", P::CabinetLinesManage, line::personal_sim)
         .post("/lines/{id}/confirm", P::CabinetLinesManage, line::confirm)
         .post("/lines/{id}/code", P::CabinetLinesManage, line::resend_code)
 }
@@ -70,6 +89,7 @@ pub fn crm_routes() -> Routes {
             staff::add_reserve,
         )
         .get("/crm/customers/{id}/spending", P::CustomersRead, spending::crm_page)
+        .get("/crm/customers/{id}/line-orders", P::CustomersRead, orders::of_customer)
         .get(
             "/crm/customers/{id}/spending.xlsx",
             P::CustomersRead,
@@ -86,7 +106,12 @@ pub fn crm_routes() -> Routes {
         .post("/crm/lines/{id}/status", P::LinesAdminister, line::status)
         .post("/crm/lines/{id}/limit", P::LinesAdminister, line::limit)
         .post("/crm/lines/{id}/employee", P::LinesAdminister, line::employee)
+        .get("/crm/lines/{id}/photo", P::CustomersRead, line::photo)
+        .get("/crm/lines/{id}/photo/thumbnail", P::CustomersRead, line::thumbnail)
+        .post_upload("/crm/lines/{id}/photo", P::LinesAdminister, line::set_photo)
+        .post("/crm/lines/{id}/photo/delete", P::LinesAdminister, line::remove_photo)
         .post("/crm/lines/{id}/sim", P::LinesAdminister, line::sim)
+        .post("/crm/lines/{id}/personal-sim", P::LinesAdminister, line::personal_sim)
 }
 
 /// "/crm" in the back office, "" in the cabinet: the start of every link of these pages.

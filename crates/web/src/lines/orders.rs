@@ -409,6 +409,65 @@ pub async fn list(State(app): State<App>, ctx: Ctx, RawQuery(raw): RawQuery) -> 
     .into_response())
 }
 
+#[derive(Template, WebTemplate)]
+#[template(path = "crm_line_orders.html")]
+pub struct CustomerOrdersPage {
+    c: Chrome,
+    f: FormState,
+    customer: kabinet_app::crm::views::Customer,
+    orders: Vec<LineOrder>,
+    statuses: Vec<(String, String)>,
+    page: u64,
+    pages: u64,
+    base: String,
+}
+
+/// `GET /crm/customers/{id}/line-orders`: a customer's orders for its lines, newest first, with
+/// their progress, for staff.
+pub async fn of_customer(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    let who = ctx.user()?;
+    let customer = kabinet_app::customers::get_visible(&app, who, id).await?;
+    let q = ListQuery::parse(&raw.unwrap_or_default());
+    let mut f = q.form(&["status"]);
+    let mut errors = FieldErrors::new();
+    let status = q.get("status").and_then(|s| errors.choice::<OrderStatus>("status", &s));
+    let page = q.get("page").and_then(|v| v.parse().ok()).unwrap_or(1u64).clamp(1, 40);
+    let found = if errors.is_empty() {
+        orders::list(&app, who, Some(id), status, page, ENTRIES_PER_PAGE).await?
+    } else {
+        f = f.with_errors(ctx.0.lang, &errors);
+        kabinet_app::listing::Page::empty(page, ENTRIES_PER_PAGE)
+    };
+    let c = Chrome::new(&ctx.0, "/crm/customers", &app.config.display_time_zone);
+    let kept = q.without_paging();
+    Ok(CustomerOrdersPage {
+        f,
+        statuses: std::iter::once((String::new(), c.t("all")))
+            .chain(
+                OrderStatus::ALL
+                    .iter()
+                    .map(|s| (s.as_str().to_owned(), c.tk("order-status-", s))),
+            )
+            .collect(),
+        page: found.page,
+        pages: found.pages().min(40),
+        orders: found.items,
+        base: format!(
+            "/crm/customers/{id}/line-orders?{kept}{}",
+            if kept.is_empty() { "" } else { "&" }
+        ),
+        customer,
+        c,
+    }
+    .into_response())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

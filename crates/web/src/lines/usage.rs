@@ -12,12 +12,11 @@ use kabinet_app::import_file::ImportReport;
 use kabinet_app::lines::usage;
 use kabinet_app::lines::views::UsageImport;
 use kabinet_core::assets::line_usage::UsageColumn;
-use kabinet_core::import_file::Columns;
 
-use crate::backoffice::device_import::{ProblemRow, problem_rows};
 use crate::error::WebResult;
 use crate::extract::{Ctx, UploadForm};
 use crate::form::{FormState, with_status};
+use crate::import_files::{self, ProblemRow};
 use crate::pages::Chrome;
 
 /// How many imports the page lists.
@@ -41,11 +40,8 @@ async fn usage_page(app: &App, ctx: &Ctx, f: FormState, report: Option<ImportRep
     let lang = ctx.0.lang;
     let c = Chrome::new(&ctx.0, "/crm/line-usage", &app.config.display_time_zone);
     Ok(UsagePage {
-        problems: problem_rows(lang, report.as_ref()),
-        columns: UsageColumn::ALL
-            .iter()
-            .map(|col| (col.as_str(), col.required(), lang.t(&format!("usage-column-{col}"))))
-            .collect(),
+        problems: import_files::problem_rows(lang, report.as_ref()),
+        columns: import_files::columns::<UsageColumn>(lang, "usage-column"),
         report,
         imports: usage::imports(app, ctx.user()?, RECENT).await?,
         done_key: "usage-import-done",
@@ -64,31 +60,21 @@ pub async fn page(State(app): State<App>, ctx: Ctx) -> WebResult<Response> {
 pub async fn template(ctx: Ctx) -> WebResult<Response> {
     ctx.user()?;
     let bytes = usage::template_csv(ctx.0.lang == kabinet_app::i18n::Lang::Ru);
-    let len = bytes.len() as u64;
-    let mut res = bytes.into_response();
-    crate::documents::attachment_headers(res.headers_mut(), "usage-import.csv", "text/csv; charset=utf-8", len);
-    Ok(res)
+    Ok(import_files::template_download(bytes, "usage-import.csv"))
 }
 
 /// `POST /crm/line-usage`: the report of the file sent — 200 when every row was charged, 422
 /// with the problems when none was.
 pub async fn import(State(app): State<App>, ctx: Ctx, upload: UploadForm) -> WebResult<Response> {
     let Some(file) = upload.files.first() else {
-        let errors = kabinet_app::FieldErrors(vec![("file".into(), "text-empty".into())]);
-        let f = FormState::empty().with_errors(ctx.0.lang, &errors);
         return Ok(with_status(
             StatusCode::UNPROCESSABLE_ENTITY,
-            usage_page(&app, &ctx, f, None).await?,
+            usage_page(&app, &ctx, import_files::no_file(ctx.0.lang), None).await?,
         ));
     };
     let report = usage::import(&app, &ctx.actor()?, ctx.user()?, &file.file_name, &file.bytes).await?;
-    let status = if report.problem_count == 0 {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
     Ok(with_status(
-        status,
+        import_files::report_status(&report),
         usage_page(&app, &ctx, FormState::empty(), Some(report)).await?,
     ))
 }

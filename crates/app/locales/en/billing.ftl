@@ -191,3 +191,6 @@ delivery-hint = The choice is printed on the documents. Our accountants send doc
 flash-delivery-saved = Document delivery saved.
 err-edo-id-invalid = An EDO participant id looks like 2BM-7701234567-770101001-…: the operator's code, a dash, letters and digits.
 audit-action-account-delivery = Document delivery changed
+prepayment-invoice = Prepayment invoice
+prepayment-invoice-hint = An invoice to pay in advance, for the amount you choose (the amount due is suggested). It is made as a PDF in "Documents", where you can download it.
+prepayment-invoice-issue = Issue the invoice

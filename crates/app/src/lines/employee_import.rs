@@ -42,7 +42,7 @@ struct Row {
 /// What a checked row will do.
 enum Plan {
     /// Write the employee onto the company's line `id`.
-    OnCompanyLine(i64, line::Model),
+    OnCompanyLine(i64, Box<line::Model>),
     /// Join the employee's own number, billed to the account.
     OwnNumber(i64),
 }
@@ -181,7 +181,7 @@ fn plan(r: &Row, lines: &HashMap<String, line::Model>, accounts: &HashMap<String
         if l.employee_name.as_deref().is_some_and(|name| !same_person(name)) {
             return Err("line-has-employee");
         }
-        return Ok(Plan::OnCompanyLine(l.asset_id, l.clone()));
+        return Ok(Plan::OnCompanyLine(l.asset_id, Box::new(l.clone())));
     }
     let typed = r.account.trim();
     if typed.is_empty() {
@@ -261,7 +261,7 @@ async fn write(
                 }
                 // Written only if the line still carries no one else: a change made while
                 // the file was checked refuses the whole file.
-                let mut active: line::ActiveModel = before.clone().into();
+                let mut active: line::ActiveModel = (*before).clone().into();
                 active.employee_name = Set(e.name);
                 active.employee_position = Set(e.position);
                 active.employee_email = Set(e.email);

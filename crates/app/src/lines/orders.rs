@@ -355,7 +355,7 @@ async fn placed_before(
         && offer_id == Some(r.offer_id)
         && o.effective_on == effective_on
         && o.notice == r.notice
-        && o.chosen == chosen_json(&r.selection).to_string();
+        && serde_json::from_str::<serde_json::Value>(&o.chosen).ok() == Some(chosen_json(&r.selection));
     if !same {
         return Err(AppError::Conflict(kabinet_core::ErrorCode::IdempotencyKeyReused));
     }

@@ -51,6 +51,16 @@ pub struct AccountPage {
     delivery: crate::form::FormState,
     may_set_delivery: bool,
     delivery_action: String,
+    /// The prepayment invoice form: shown to those who order documents, for this month, with
+    /// the amount due (or the next charge) typed the reader's way.
+    prepayment: Option<Prepayment>,
+}
+
+/// The prepayment invoice form of an account's page.
+pub struct Prepayment {
+    month: String,
+    amount: String,
+    unit: String,
 }
 
 /// The delivery form filled with the account's choice.
@@ -74,12 +84,28 @@ async fn account_page(
     let entries = ledger::entries(app, who, id, page, 50).await?;
     let subscriptions = subscriptions::of_account(app, who, id).await?;
     let c = Chrome::new(&ctx.0, "/", &app.config.display_time_zone).with_flash(flash);
+    let s = accounts::summary(app, a).await?;
+    let prepayment = c.may(kabinet_core::access::Permission::CabinetDocuments).then(|| {
+        let suggested = if s.amount_due > 0 { s.amount_due } else { s.next_charge };
+        Prepayment {
+            month: kabinet_app::billing::run::today_for(None, &app.config.display_time_zone)
+                .format("%Y-%m")
+                .to_string(),
+            amount: if suggested > 0 {
+                typed_text(ctx.0.lang, suggested, s.account.currency)
+            } else {
+                String::new()
+            },
+            unit: c.unit_name(s.account.currency),
+        }
+    });
     Ok(AccountPage {
+        prepayment,
         may_set_delivery: c.may(kabinet_core::access::Permission::CabinetEditContacts),
-        delivery: delivery.unwrap_or_else(|| delivery_form(&a)),
+        delivery: delivery.unwrap_or_else(|| delivery_form(&s.account)),
         delivery_action: format!("/accounts/{id}/delivery"),
         c,
-        s: accounts::summary(app, a).await?,
+        s,
         entries,
         subscriptions,
         base: format!("/accounts/{id}?"),

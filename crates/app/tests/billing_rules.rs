@@ -335,7 +335,103 @@ async fn the_billing_run_charges_each_period_once(db: Db) {
     assert!(a.below_warning);
 }
 
+async fn cashback_is_accrued_and_spent_once(db: Db) {
+    use kabinet_app::billing::cashback;
+    use kabinet_core::money::DisplayUnit;
+    let (t, accountant) = setup(db).await;
+    let coord = t.identity("vector.coord").await;
+    let account = kabinet_store::entities::account::Entity::find()
+        .filter(kabinet_store::entities::account::Column::CustomerId.eq(coord.customer_id.unwrap()))
+        .one(&t.app.db.conn)
+        .await
+        .unwrap()
+        .unwrap()
+        .id;
+    let staff = Actor::user(&accountant, None);
+    let unit = DisplayUnit::Rouble;
+    // Both fields checked in one round; a customer accrues nothing.
+    match cashback::accrue(&t.app, &staff, &accountant, account, "-5", unit, "").await {
+        Err(AppError::Validation(f)) => {
+            assert!(f.get("cashback_amount").is_some() && f.get("reason").is_some(), "{f:?}")
+        }
+        other => panic!("{other:?}"),
+    }
+    let r = cashback::accrue(&t.app, &Actor::user(&coord, None), &coord, account, "100", unit, "x").await;
+    assert!(matches!(r, Err(AppError::Forbidden)), "{r:?}");
+    cashback::accrue(
+        &t.app,
+        &staff,
+        &accountant,
+        account,
+        "500,00",
+        unit,
+        "Акция: год без долгов",
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        cashback::of_account(&t.app, &coord, account).await.unwrap().balance,
+        50_000
+    );
+
+    let me = Actor::user(&coord, None);
+    let before = balance(&t, account).await;
+    cashback::spend(&t.app, &me, &coord, account, "200,50", "spend-key-0001")
+        .await
+        .unwrap();
+    // The same form again spends nothing more.
+    cashback::spend(&t.app, &me, &coord, account, "200,50", "spend-key-0001")
+        .await
+        .unwrap();
+    assert_eq!(balance(&t, account).await, before + 20_050);
+    assert_eq!(
+        cashback::of_account(&t.app, &coord, account).await.unwrap().balance,
+        29_950
+    );
+    // More than is left: refused, the balance as it was.
+    match cashback::spend(&t.app, &me, &coord, account, "300", "spend-key-0002").await {
+        Err(AppError::Validation(f)) => assert_eq!(f.get("cashback_amount"), Some("cashback-not-enough")),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(balance(&t, account).await, before + 20_050);
+    // Two spends at once that the cashback covers only one of: one is taken.
+    let (a, b) = tokio::join!(
+        cashback::spend(&t.app, &me, &coord, account, "200", "spend-key-0003"),
+        cashback::spend(&t.app, &me, &coord, account, "200", "spend-key-0004"),
+    );
+    assert_eq!(usize::from(a.is_ok()) + usize::from(b.is_ok()), 1, "{a:?} {b:?}");
+    assert_eq!(balance(&t, account).await, before + 40_050);
+    assert_eq!(
+        cashback::of_account(&t.app, &coord, account).await.unwrap().balance,
+        9_950
+    );
+    // Another customer, and a viewer, spend nothing of it.
+    let other = t.identity("kolosok.coord").await;
+    let r = cashback::spend(
+        &t.app,
+        &Actor::user(&other, None),
+        &other,
+        account,
+        "1",
+        "spend-key-0005",
+    )
+    .await;
+    assert!(matches!(r, Err(AppError::NotFound)), "{r:?}");
+    let viewer = t.identity("vector.view").await;
+    let r = cashback::spend(
+        &t.app,
+        &Actor::user(&viewer, None),
+        &viewer,
+        account,
+        "1",
+        "spend-key-0006",
+    )
+    .await;
+    assert!(matches!(r, Err(AppError::Forbidden)), "{r:?}");
+}
+
 both_databases!(
+    cashback_is_accrued_and_spent_once,
     concurrent_postings_add_up,
     the_debt_cap_refuses_and_names_the_amount,
     crossing_the_threshold_warns_once,

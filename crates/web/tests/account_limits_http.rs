@@ -154,4 +154,94 @@ async fn limits_and_the_personal_manager(db: Db) {
     assert_eq!(vector_account(&w).await, before);
 }
 
-both_databases!(limits_and_the_personal_manager);
+/// Cashback: accrued by an accountant in the back office, spent by the customer into its
+/// balance from the account's page (once per form); a prepayment invoice is ordered there too.
+async fn cashback_and_a_prepayment_invoice(db: Db) {
+    let w = Web::demo(db).await;
+    let accountant = w.session_for("accountant").await;
+    let a = vector_account(&w).await;
+    let crm = format!("/crm/accounts/{}/cashback", a.id);
+    let bad = w
+        .post_form(&crm, Some(&accountant), &[("cashback_amount", "много"), ("reason", "")])
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains(r#"id="e-cashback_amount""#) && bad.body.contains(r#"id="e-reason""#));
+    let ok = w
+        .post_form(
+            &crm,
+            Some(&accountant),
+            &[("cashback_amount", "1 000,00"), ("reason", "Акция")],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let support = w.session_for("support").await;
+    let r = w
+        .post_form(&crm, Some(&support), &[("cashback_amount", "1"), ("reason", "x")])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    let coord = w.session_for("vector.coord").await;
+    let page = w.get(&format!("/accounts/{}", a.id), Some(&coord)).await;
+    assert!(page.body.contains(r#"id="cashback-spend-form""#) && page.body.contains(r#"id="prepayment-form""#));
+    assert!(page.body.contains("1\u{a0}000,00"), "the cashback left");
+    let path = format!("/accounts/{}/cashback", a.id);
+    let form = [("cashback_amount", "250"), ("idempotency_key", "form-key-cashback-1")];
+    let spent = w.post_form(&path, Some(&coord), &form).await;
+    assert_eq!(spent.status, StatusCode::SEE_OTHER, "{}", spent.body);
+    let again = w.post_form(&path, Some(&coord), &form).await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    let after = account::Entity::find_by_id(a.id)
+        .one(&w.t.app.db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(after.balance, a.balance + 25_000, "spent once");
+    let too_much = w
+        .post_form(
+            &path,
+            Some(&coord),
+            &[("cashback_amount", "5 000"), ("idempotency_key", "form-key-cashback-2")],
+        )
+        .await;
+    assert_eq!(too_much.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(too_much.body.contains("Столько кешбэка нет"));
+    let viewer = w.session_for("vector.view").await;
+    let r = w
+        .post_form(
+            &path,
+            Some(&viewer),
+            &[("cashback_amount", "1"), ("idempotency_key", "form-key-cashback-3")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let kolosok = w.session_for("kolosok.coord").await;
+    let r = w
+        .post_form(
+            &path,
+            Some(&kolosok),
+            &[("cashback_amount", "1"), ("idempotency_key", "form-key-cashback-4")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+
+    // The prepayment invoice, ordered from the account's page as the form sends it.
+    let month = chrono::Utc::now().format("%Y-%m").to_string();
+    let ordered = w
+        .post_form(
+            "/documents/orders",
+            Some(&coord),
+            &[
+                ("account", &a.id.to_string()),
+                ("kind", "prepayment_invoice"),
+                ("period_from", &month),
+                ("period_to", &month),
+                ("format", "pdf"),
+                ("notify_channel", "none"),
+                ("prepayment_amount", "12 500,00"),
+            ],
+        )
+        .await;
+    assert_eq!(ordered.status, StatusCode::SEE_OTHER, "{}", ordered.body);
+}
+
+both_databases!(limits_and_the_personal_manager, cashback_and_a_prepayment_invoice);

@@ -22,6 +22,8 @@ pub const ACTIONS: &[&str] = &[
     "billing.run",
     "cabinet.enter",
     "cabinet.leave",
+    "cashback.accrued",
+    "cashback.spent",
     "comment.add",
     "comment.delete",
     "counterparty.create",

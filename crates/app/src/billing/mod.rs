@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod autopay;
 pub mod cards;
+pub mod cashback;
 pub mod gateway;
 pub mod ledger;
 pub mod payments;

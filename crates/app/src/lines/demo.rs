@@ -465,6 +465,30 @@ async fn usage(app: &App, account_ids: &[i64]) -> AppResult<()> {
             report.problems.first()
         )));
     }
+    // The head office earned cashback last quarter, and spent part of it.
+    if let Some(head_office) = account_ids.first() {
+        let unit = kabinet_core::money::DisplayUnit::Rouble;
+        crate::billing::cashback::accrue(
+            app,
+            &actor,
+            &admin,
+            *head_office,
+            "4 800,00",
+            unit,
+            "Кешбэк за III квартал",
+        )
+        .await?;
+        let coordinator = crate::demo::identity_of(app, "volga.coord").await?;
+        crate::billing::cashback::spend(
+            app,
+            &actor,
+            &coordinator,
+            *head_office,
+            "1 500,00",
+            "demo-cashback-spend",
+        )
+        .await?;
+    }
     Ok(())
 }
 

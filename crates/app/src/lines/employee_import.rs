@@ -11,7 +11,7 @@ use kabinet_core::assets::employee_import::{EmployeeColumn, MAX_OWN_NUMBERS, MAX
 use kabinet_core::assets::lines::LineStatus;
 use kabinet_store::entities::account::{self, Entity as Account};
 use kabinet_store::entities::line::{self, Entity as LineRow};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
+use sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
 use super::employees::{Employee, EmployeeInput, employee, insert_line, phone, send_join_code};
@@ -246,27 +246,14 @@ async fn write(
         let e = r.employee;
         match plan {
             Plan::OnCompanyLine(id, before) => {
-                let changes = audit::diff(&[
-                    ("name", json!(before.employee_name), json!(e.name)),
-                    ("position", json!(before.employee_position), json!(e.position)),
-                    ("email", json!(before.employee_email), json!(e.email)),
-                    (
-                        "comment",
-                        json!(before.employee_comment.is_some()),
-                        json!(e.comment.is_some()),
-                    ),
-                ]);
+                let changes = super::employees::changes(&before, &e);
                 if changes.as_object().is_some_and(|c| c.is_empty()) {
                     continue;
                 }
                 // Written only if the line still carries no one else: a change made while
                 // the file was checked refuses the whole file.
                 let mut active: line::ActiveModel = (*before).clone().into();
-                active.employee_name = Set(e.name);
-                active.employee_position = Set(e.position);
-                active.employee_email = Set(e.email);
-                active.employee_comment = Set(e.comment);
-                active.updated_at = Set(now);
+                super::employees::write_onto(&mut active, e, now);
                 let current = LineRow::find_by_id(id).one(&txn).await?;
                 if current.as_ref().map(|l| (&l.employee_name, l.account_id))
                     != Some((&before.employee_name, before.account_id))

@@ -71,6 +71,30 @@ pub(super) fn phone(errors: &mut FieldErrors, field: &str, typed: &str) -> Optio
         .ok()
 }
 
+/// What setting `e` on the line `before` changes, as the audit records it (a comment only as
+/// there or not: it may hold anything).
+pub(super) fn changes(before: &line::Model, e: &Employee) -> serde_json::Value {
+    audit::diff(&[
+        ("name", json!(before.employee_name), json!(e.name)),
+        ("position", json!(before.employee_position), json!(e.position)),
+        ("email", json!(before.employee_email), json!(e.email)),
+        (
+            "comment",
+            json!(before.employee_comment.is_some()),
+            json!(e.comment.is_some()),
+        ),
+    ])
+}
+
+/// Puts the employee `e` on the line being changed.
+pub(super) fn write_onto(active: &mut line::ActiveModel, e: Employee, now: chrono::DateTime<chrono::Utc>) {
+    active.employee_name = Set(e.name);
+    active.employee_position = Set(e.position);
+    active.employee_email = Set(e.email);
+    active.employee_comment = Set(e.comment);
+    active.updated_at = Set(now);
+}
+
 /// The ICC typed into the `icc` field, if it is one (its problem added otherwise).
 fn checked_icc(errors: &mut FieldErrors, typed: &str) -> Option<String> {
     const FIELD: &str = "icc";
@@ -320,12 +344,9 @@ pub async fn add(app: &App, actor: &Actor, who: &Identity, input: &NewEmployee) 
             return Err(FieldErrors::single("phone", "line-phone-taken"));
         }
         let id = existing.asset_id;
+        let name = e.name.clone();
         let mut row: line::ActiveModel = existing.into();
-        row.employee_name = Set(e.name.clone());
-        row.employee_position = Set(e.position);
-        row.employee_email = Set(e.email);
-        row.employee_comment = Set(e.comment);
-        row.updated_at = Set(kabinet_store::now());
+        write_onto(&mut row, e, kabinet_store::now());
         row.update(&txn).await?;
         audit::record(
             &txn,
@@ -333,7 +354,7 @@ pub async fn add(app: &App, actor: &Actor, who: &Identity, input: &NewEmployee) 
             "line.employee",
             "asset",
             Some(id),
-            json!({"employee": e.name}),
+            json!({"employee": name}),
         )
         .await?;
         txn.commit().await?;
@@ -458,22 +479,9 @@ pub async fn update(app: &App, actor: &Actor, who: &Identity, id: i64, input: &E
     errors.into_result()?;
     let txn = app.db.write().await?;
     let (row, _) = super::visible_row(app, &txn, who, id).await?;
-    let changes = audit::diff(&[
-        ("name", json!(row.employee_name), json!(e.name)),
-        ("position", json!(row.employee_position), json!(e.position)),
-        ("email", json!(row.employee_email), json!(e.email)),
-        (
-            "comment",
-            json!(row.employee_comment.is_some()),
-            json!(e.comment.is_some()),
-        ),
-    ]);
+    let changes = changes(&row, &e);
     let mut active: line::ActiveModel = row.into();
-    active.employee_name = Set(e.name);
-    active.employee_position = Set(e.position);
-    active.employee_email = Set(e.email);
-    active.employee_comment = Set(e.comment);
-    active.updated_at = Set(kabinet_store::now());
+    write_onto(&mut active, e, kabinet_store::now());
     active.update(&txn).await?;
     audit::record(&txn, actor, "line.employee", "asset", Some(id), changes).await?;
     txn.commit().await?;

@@ -58,7 +58,7 @@ pub struct OrderRequest {
 
 /// Whether `key` may key a request: 8 to 64 letters, digits, `-` or `_`.
 pub fn valid_request_key(key: &str) -> bool {
-    (8..=64).contains(&key.len()) && key.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+    crate::billing::ledger::valid_key(key)
 }
 
 /// A fresh key for an order form, sent with it each time it is sent.

@@ -10,6 +10,8 @@ pub mod audit_pending;
 pub mod audit_record;
 pub mod autopay_rule;
 pub mod business_calendar;
+pub mod cashback_entry;
+pub mod cashback_wallet;
 pub mod counterparty;
 pub mod crm_link;
 pub mod customer;

@@ -38,6 +38,7 @@ mod m0032_document_delivery;
 mod m0033_line_usage;
 mod m0034_order_request_keys;
 mod m0035_line_photos;
+mod m0036_cashback;
 
 pub struct Migrator;
 
@@ -80,6 +81,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0033_line_usage::Migration),
             Box::new(m0034_order_request_keys::Migration),
             Box::new(m0035_line_photos::Migration),
+            Box::new(m0036_cashback::Migration),
         ]
     }
 }

@@ -39,6 +39,7 @@ pub struct Forms {
     limits: Option<FormState>,
     subscription: Option<FormState>,
     delivery: Option<FormState>,
+    cashback: Option<FormState>,
     /// A refused refund: (payment id, form).
     refund: Option<(i64, FormState)>,
 }
@@ -74,6 +75,11 @@ pub struct AccountPage {
     delivery: FormState,
     may_set_delivery: bool,
     delivery_action: String,
+    /// The account's cashback, and the form that accrues it (staff who post money).
+    cashback: kabinet_app::billing::cashback::Cashback,
+    cashback_form: FormState,
+    /// Spending is the customer's, on its own page.
+    may_spend_cashback: bool,
 }
 
 #[derive(Deserialize)]
@@ -169,7 +175,11 @@ async fn account_page(
     } else {
         Vec::new()
     };
+    let cashback = kabinet_app::billing::cashback::of_account(app, who, id).await?;
     Ok(AccountPage {
+        cashback,
+        cashback_form: forms.cashback.unwrap_or_default(),
+        may_spend_cashback: false,
         managers,
         delivery: forms
             .delivery
@@ -312,6 +322,36 @@ pub async fn set_delivery(
     let result = accounts::set_delivery(&app, &actor, who, id, &choice).await;
     answer(&app, &ctx, id, &form, result, "delivery-saved", |f, s| {
         f.delivery = Some(s)
+    })
+    .await
+}
+
+#[derive(serde::Deserialize, Default)]
+#[serde(default)]
+struct CashbackForm {
+    cashback_amount: String,
+    reason: String,
+}
+
+/// `POST /crm/accounts/{id}/cashback`: cashback accrued by staff.
+pub async fn accrue_cashback(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: FormData,
+) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    let (actor, who) = (ctx.actor()?, ctx.user()?);
+    let typed: CashbackForm = form.typed()?;
+    let unit = ctx
+        .0
+        .lang
+        .input_unit(accounts::get_visible(&app, who, id).await?.currency);
+    let result =
+        kabinet_app::billing::cashback::accrue(&app, &actor, who, id, &typed.cashback_amount, unit, &typed.reason)
+            .await;
+    answer(&app, &ctx, id, &form, result, "cashback-accrued", |f, s| {
+        f.cashback = Some(s)
     })
     .await
 }

@@ -204,6 +204,7 @@ pub fn routes() -> Routes {
         .post("/crm/accounts/{id}/entries", P::PaymentsPost, billing::post_entry)
         .post("/crm/accounts/{id}/limits", P::BillingManage, billing::set_limits)
         .post("/crm/accounts/{id}/delivery", P::BillingManage, billing::set_delivery)
+        .post("/crm/accounts/{id}/cashback", P::PaymentsPost, billing::accrue_cashback)
         .post("/crm/accounts/{id}/subscriptions", P::BillingManage, billing::subscribe)
         .post("/crm/ledger/{id}/reverse", P::PaymentsPost, billing::reverse)
         .get("/crm/payments", P::BillingRead, crate::payments_list::list)

@@ -54,6 +54,10 @@ pub struct AccountPage {
     /// The prepayment invoice form: shown to those who order documents, for this month, with
     /// the amount due (or the next charge) typed the reader's way.
     prepayment: Option<Prepayment>,
+    cashback: kabinet_app::billing::cashback::Cashback,
+    /// The spend form: the amount due (or all of the cashback) suggested, a fresh key.
+    cashback_form: crate::form::FormState,
+    may_spend_cashback: bool,
 }
 
 /// The prepayment invoice form of an account's page.
@@ -77,6 +81,7 @@ async fn account_page(
     id: i64,
     page: u64,
     delivery: Option<crate::form::FormState>,
+    cashback_form: Option<crate::form::FormState>,
     flash: Option<&str>,
 ) -> WebResult<AccountPage> {
     let who = ctx.user()?;
@@ -99,7 +104,21 @@ async fn account_page(
             unit: c.unit_name(s.account.currency),
         }
     });
+    let cashback = kabinet_app::billing::cashback::of_account(app, who, id).await?;
+    let cashback_form = cashback_form.unwrap_or_else(|| {
+        let suggested = kabinet_app::billing::cashback::suggested_spend(cashback.balance, s.amount_due);
+        crate::form::FormState::empty().with_value(
+            kabinet_app::billing::cashback::AMOUNT,
+            typed_text(ctx.0.lang, suggested, s.account.currency),
+        )
+    });
     Ok(AccountPage {
+        cashback_form: cashback_form.with_value(
+            "idempotency_key",
+            kabinet_app::access::passwords::random_alphanumeric(24),
+        ),
+        may_spend_cashback: c.may(kabinet_core::access::Permission::CabinetPay),
+        cashback,
         prepayment,
         may_set_delivery: c.may(kabinet_core::access::Permission::CabinetEditContacts),
         delivery: delivery.unwrap_or_else(|| delivery_form(&s.account)),
@@ -135,7 +154,45 @@ pub async fn set_delivery(
         Ok(_) => Ok(Redirect::to(&format!("/accounts/{id}?ok=delivery-saved")).into_response()),
         Err(e) => {
             let f = crate::form::refused(&form, ctx.0.lang, e)?;
-            let page = account_page(&app, &ctx, id, 1, Some(f), None).await?;
+            let page = account_page(&app, &ctx, id, 1, Some(f), None, None).await?;
+            Ok(crate::form::with_status(
+                axum::http::StatusCode::UNPROCESSABLE_ENTITY,
+                page,
+            ))
+        }
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SpendForm {
+    cashback_amount: String,
+    idempotency_key: String,
+}
+
+/// `POST /accounts/{id}/cashback`: cashback spent into the balance.
+pub async fn spend_cashback(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    form: crate::extract::FormData,
+) -> WebResult<Response> {
+    let id = path_id(&id)?;
+    let typed: SpendForm = form.typed()?;
+    let result = kabinet_app::billing::cashback::spend(
+        &app,
+        &ctx.actor()?,
+        ctx.user()?,
+        id,
+        &typed.cashback_amount,
+        &typed.idempotency_key,
+    )
+    .await;
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/accounts/{id}?ok=cashback-spent")).into_response()),
+        Err(e) => {
+            let f = crate::form::refused(&form, ctx.0.lang, e)?;
+            let page = account_page(&app, &ctx, id, 1, None, Some(f), None).await?;
             Ok(crate::form::with_status(
                 axum::http::StatusCode::UNPROCESSABLE_ENTITY,
                 page,
@@ -158,7 +215,7 @@ pub async fn account(
 ) -> WebResult<Response> {
     let id = path_id(&id)?;
     let page = crate::paging::PageNumber::or_first(q.page);
-    Ok(account_page(&app, &ctx, id, page, None, q.ok.as_deref())
+    Ok(account_page(&app, &ctx, id, page, None, None, q.ok.as_deref())
         .await?
         .into_response())
 }

@@ -51,6 +51,7 @@ pub fn routes() -> Routes {
         )
         .get("/accounts/{id}", P::CabinetView, billing::account)
         .post("/accounts/{id}/delivery", P::CabinetEditContacts, billing::set_delivery)
+        .post("/accounts/{id}/cashback", P::CabinetPay, billing::spend_cashback)
         .post("/notices/{id}/dismiss", P::CabinetView, billing::dismiss_notice)
         .get("/payments", P::CabinetView, crate::payments_list::list)
         .get("/topup", P::CabinetPay, billing::topup_form)

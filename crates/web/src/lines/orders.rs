@@ -339,6 +339,17 @@ pub async fn page(
     .into_response())
 }
 
+/// The status filter's choices: all, or one of the orders' statuses.
+fn status_choices(c: &Chrome) -> Vec<(String, String)> {
+    std::iter::once((String::new(), c.t("all")))
+        .chain(
+            OrderStatus::ALL
+                .iter()
+                .map(|s| (s.as_str().to_owned(), c.tk("order-status-", s))),
+        )
+        .collect()
+}
+
 /// Entries on one page of "Orders and requests".
 const ENTRIES_PER_PAGE: u64 = 30;
 
@@ -392,13 +403,7 @@ pub async fn list(State(app): State<App>, ctx: Ctx, RawQuery(raw): RawQuery) -> 
         .iter()
         .map(|(v, k)| ((*v).to_owned(), c.t(k)))
         .collect(),
-        statuses: std::iter::once((String::new(), c.t("all")))
-            .chain(
-                OrderStatus::ALL
-                    .iter()
-                    .map(|s| (s.as_str().to_owned(), c.tk("order-status-", s))),
-            )
-            .collect(),
+        statuses: status_choices(&c),
         page: found.page,
         pages: found.pages().min(40),
         entries: found.items,
@@ -448,13 +453,7 @@ pub async fn of_customer(
     let kept = q.without_paging();
     Ok(CustomerOrdersPage {
         f,
-        statuses: std::iter::once((String::new(), c.t("all")))
-            .chain(
-                OrderStatus::ALL
-                    .iter()
-                    .map(|s| (s.as_str().to_owned(), c.tk("order-status-", s))),
-            )
-            .collect(),
+        statuses: status_choices(&c),
         page: found.page,
         pages: found.pages().min(40),
         orders: found.items,

@@ -224,6 +224,29 @@ async fn cashback_and_a_prepayment_invoice(db: Db) {
         .await;
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 
+    // The API reads what is left and spends it, once per key.
+    let api = format!("/api/v1/accounts/{}/cashback", a.id);
+    let left = w.session_json("GET", &api, &coord, serde_json::json!(null)).await;
+    assert_eq!(left.status, StatusCode::OK);
+    assert_eq!(left.json()["balance"], 75_000);
+    let body = serde_json::json!({"amount": 10_000, "idempotency_key": "api-cashback-0001"});
+    for _ in 0..2 {
+        let r = w
+            .session_json("POST", &format!("{api}/spend"), &coord, body.clone())
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+        assert_eq!(r.json()["balance"], 65_000);
+    }
+    let r = w
+        .session_json(
+            "POST",
+            &format!("{api}/spend"),
+            &coord,
+            serde_json::json!({"amount": 1, "idempotency_key": "x"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+
     // The prepayment invoice, ordered from the account's page as the form sends it.
     let month = chrono::Utc::now().format("%Y-%m").to_string();
     let ordered = w

@@ -134,19 +134,26 @@ pub async fn accrue(
 }
 
 /// Spends the amount typed (in the account's currency) of account `id`'s cashback into its
-/// balance. The customer's people who pay may, and staff who post money; `key` is the form's,
-/// so the same form twice spends once.
+/// balance; see [`spend_minor`].
 pub async fn spend(app: &App, actor: &Actor, who: &Identity, id: i64, amount_typed: &str, key: &str) -> AppResult<()> {
+    who.require(&[Permission::CabinetPay, Permission::PaymentsPost])?;
+    let account = super::accounts::get_visible(app, who, id).await?;
+    let mut errors = FieldErrors::new();
+    let amount = errors.amount(AMOUNT, amount_typed, who.language.input_unit(account.currency));
+    errors.into_result()?;
+    spend_minor(app, actor, who, id, amount.unwrap_or(0), key).await
+}
+
+/// Spends `amount` minor units of account `id`'s cashback into its balance. The customer's
+/// people who pay may, and staff who post money; `key` is the form's or the API call's, so the
+/// same request twice spends once.
+pub async fn spend_minor(app: &App, actor: &Actor, who: &Identity, id: i64, amount: i64, key: &str) -> AppResult<()> {
     who.require(&[Permission::CabinetPay, Permission::PaymentsPost])?;
     let account = super::accounts::get_visible(app, who, id).await?;
     if !ledger::valid_key(key) {
         return Err(FieldErrors::single("idempotency_key", "bad-request"));
     }
-    let mut errors = FieldErrors::new();
-    let amount = errors.amount(AMOUNT, amount_typed, who.language.input_unit(account.currency));
-    errors.into_result()?;
-    let amount = amount.unwrap_or(0);
-    if amount <= 0 {
+    if amount <= 0 || amount > kabinet_core::money::MAX_AMOUNT {
         return Err(FieldErrors::single(AMOUNT, "amount-not-positive"));
     }
     let now = kabinet_store::now();

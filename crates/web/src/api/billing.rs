@@ -161,6 +161,73 @@ pub async fn account(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -
     Ok(Json(accounts::summary(&app, a).await?.into()))
 }
 
+/// An account's cashback: what is left and the newest moves; minor units.
+#[derive(Serialize, ToSchema)]
+pub struct CashbackDto {
+    pub balance: i64,
+    pub entries: Vec<CashbackMoveDto>,
+}
+
+/// Cashback accrued (positive) or spent (negative).
+#[derive(Serialize, ToSchema)]
+pub struct CashbackMoveDto {
+    pub amount: i64,
+    pub reason: String,
+    pub created_by: String,
+    pub at: DateTime<Utc>,
+}
+
+#[utoipa::path(get, path = "/api/v1/accounts/{id}/cashback", tag = "billing", params(("id" = i64, Path)),
+    responses((status = 200, body = CashbackDto), (status = 404, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// The account's cashback.
+pub async fn cashback(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Json<CashbackDto>> {
+    let c = kabinet_app::billing::cashback::of_account(&app, ctx.user()?, id_of(&id)?).await?;
+    Ok(Json(CashbackDto {
+        balance: c.balance,
+        entries: c
+            .entries
+            .into_iter()
+            .map(|e| CashbackMoveDto {
+                amount: e.amount,
+                reason: e.reason,
+                created_by: e.created_by,
+                at: e.at,
+            })
+            .collect(),
+    }))
+}
+
+/// Cashback to spend into the balance.
+#[derive(Deserialize, ToSchema)]
+pub struct CashbackSpend {
+    /// Minor units, positive, at most what is left.
+    pub amount: i64,
+    /// 8 to 64 letters, digits, `-` or `_`: the same key twice spends once.
+    pub idempotency_key: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/accounts/{id}/cashback/spend", tag = "billing", params(("id" = i64, Path)), request_body = CashbackSpend,
+    responses((status = 200, body = CashbackDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// Spends the account's cashback into its balance, where it pays charges like a payment.
+pub async fn spend_cashback(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    JsonBody(body): JsonBody<CashbackSpend>,
+) -> WebResult<Json<CashbackDto>> {
+    let id = id_of(&id)?;
+    kabinet_app::billing::cashback::spend_minor(
+        &app,
+        &ctx.actor()?,
+        ctx.user()?,
+        id,
+        body.amount,
+        &body.idempotency_key,
+    )
+    .await?;
+    cashback(State(app), ctx, Path(id.to_string())).await
+}
+
 /// How an account's closing documents reach the customer.
 #[derive(Deserialize, ToSchema)]
 pub struct DeliveryRequest {

@@ -20,7 +20,7 @@ use super::{
         access::list_tokens, access::create_token, access::revoke_token, access::own_login_history, access::own_activity,
         admin::list_staff, admin::create_staff, admin::customer_users, admin::create_customer_user, admin::user_login_history, admin::audit,
         admin::own_customer_users, admin::create_own_customer_user, admin::set_own_customer_user_active, admin::reset_own_customer_user_password, admin::set_own_customer_user_assets,
-        billing::own_accounts, billing::account, billing::set_delivery, billing::ledger_page, billing::crm_account, billing::crm_ledger_page, billing::register_payment, billing::post_entry,
+        billing::own_accounts, billing::account, billing::cashback, billing::spend_cashback, billing::set_delivery, billing::ledger_page, billing::crm_account, billing::crm_ledger_page, billing::register_payment, billing::post_entry,
         billing::list_payments, billing::crm_list_payments, billing::export_payments, billing::crm_export_payments, billing::export_status, billing::export_download,
         billing::yookassa_notification, billing::start_topup, billing::refund,
         documents::own_documents, documents::customer_documents, documents::order_own, documents::order_for_customer,

@@ -76,6 +76,12 @@ pub fn routes() -> Routes {
         .get("/api/v1/audit", P::AuditRead, admin::audit)
         .get("/api/v1/accounts", P::CabinetView, billing::own_accounts)
         .get("/api/v1/accounts/{id}", P::CabinetView, billing::account)
+        .get("/api/v1/accounts/{id}/cashback", P::CabinetView, billing::cashback)
+        .post(
+            "/api/v1/accounts/{id}/cashback/spend",
+            P::CabinetPay,
+            billing::spend_cashback,
+        )
         .put(
             "/api/v1/accounts/{id}/delivery",
             P::CabinetEditContacts,

@@ -255,7 +255,42 @@ async fn bulk_actions_are_all_or_nothing(db: Db) {
     not_found(r);
 }
 
+/// A name with part of a number: the number finds the lines, the name is checked on them —
+/// both must hold (on SQLite the index is asked for the number only).
+async fn a_name_with_part_of_a_number_finds_that_line(db: Db) {
+    let s = setup(db, 3).await;
+    let found = |typed: &'static str| {
+        let (t, coord) = (&s.t, &s.coord);
+        async move {
+            register::list(
+                &t.app,
+                coord,
+                None,
+                &LineFilter {
+                    text: Some(typed.into()),
+                    ..Default::default()
+                },
+                &Sort::parse(None, None, &register::SORTS),
+                1,
+                50,
+            )
+            .await
+            .unwrap()
+            .items
+            .into_iter()
+            .map(|l| l.id)
+            .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(found("сотрудник 2220001").await, vec![s.lines[1]]);
+    assert_eq!(found("СОТРУДНИК 1 2220001").await, vec![s.lines[1]]);
+    assert!(found("иванов 2220001").await.is_empty(), "the name must hold too");
+    assert!(found("сотрудник 2220009").await.is_empty());
+    assert_eq!(found("2220002").await, vec![s.lines[2]]);
+}
+
 both_databases!(
+    a_name_with_part_of_a_number_finds_that_line,
     use_cases_check_role_and_scope,
     a_reserve_card_goes_to_one_line,
     bulk_actions_are_all_or_nothing

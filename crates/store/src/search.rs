@@ -119,11 +119,10 @@ pub fn lines_condition(backend: DbBackend, q: &SearchQuery) -> Condition {
             [fts_query(q)],
         ));
     }
-    let numeric = |w: &String| w.chars().count() >= 3 && w.chars().any(|c| c.is_ascii_digit());
-    if backend == DbBackend::Postgres && q.digits().is_none() && q.words().iter().any(numeric) {
+    if backend == DbBackend::Postgres && q.digits().is_none() && q.words().iter().any(|w| part_of_number(w)) {
         let mut all = Condition::all();
         for w in q.words() {
-            if numeric(w) {
+            if part_of_number(w) {
                 all = all.add(like(line::Column::SearchText, w));
             } else {
                 // Not the indexed expression: a filter on the rows the numbers found.
@@ -138,19 +137,47 @@ pub fn lines_condition(backend: DbBackend, q: &SearchQuery) -> Condition {
     condition(line::Column::SearchText, q)
 }
 
+/// Whether a search word is part of a number (three characters or more, a digit among them):
+/// rare among a company's lines, where a word like "работник" may be on every one of them.
+fn part_of_number(word: &str) -> bool {
+    word.chars().count() >= 3 && word.chars().any(|c| c.is_ascii_digit())
+}
+
 /// On SQLite, the ids of at most `limit` lines matching `q` through their FTS5 index (`q`
 /// indexable): a short list the register then reads by key, so the rest of its filter (a
 /// group, a label with thousands of lines) is checked on those rows only — SQLite's planner
 /// cannot tell how few rows the index subquery gives and would rather start from the label.
+/// As on PostgreSQL ([`lines_condition`]), when some words are parts of numbers only those go
+/// to the index and the others are checked on the rows it finds (`instr`, which the index does
+/// not serve): FTS5 would otherwise read the trigrams of a word every line holds.
 pub async fn lines_matching(db: &impl ConnectionTrait, q: &SearchQuery, limit: u64) -> Result<Vec<i64>, DbErr> {
     let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-    let rows = db
-        .query_all_raw(Statement::from_sql_and_values(
+    let words = q.words();
+    let split =
+        q.digits().is_none() && words.iter().any(|w| part_of_number(w)) && !words.iter().all(|w| part_of_number(w));
+    let statement = if split {
+        let indexed: Vec<String> = words
+            .iter()
+            .filter(|w| part_of_number(w))
+            .map(|w| fts_phrase(w))
+            .collect();
+        let mut sql = String::from("SELECT rowid AS id FROM lines_search WHERE lines_search MATCH ?");
+        let mut values: Vec<Value> = vec![indexed.join(" AND ").into()];
+        for w in words.iter().filter(|w| !part_of_number(w)) {
+            sql.push_str(" AND instr(search_text, ?) > 0");
+            values.push(w.clone().into());
+        }
+        sql.push_str(" LIMIT ?");
+        values.push(limit.into());
+        Statement::from_sql_and_values(DbBackend::Sqlite, sql, values)
+    } else {
+        Statement::from_sql_and_values(
             DbBackend::Sqlite,
             "SELECT rowid AS id FROM lines_search WHERE lines_search MATCH ? LIMIT ?",
             [fts_query(q).into(), limit.into()],
-        ))
-        .await?;
+        )
+    };
+    let rows = db.query_all_raw(statement).await?;
     rows.iter().map(|r| r.try_get::<i64>("", "id")).collect()
 }
 

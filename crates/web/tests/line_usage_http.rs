@@ -121,6 +121,10 @@ async fn spending_is_read_by_those_who_may(db: Db) {
         let r = w.get(&path, Some(&stranger)).await;
         assert_eq!(r.status, StatusCode::NOT_FOUND, "{path}");
     }
+    // Its own page: no lines yet, and it says so.
+    let own = w.get("/lines/spending", Some(&stranger)).await;
+    assert_eq!(own.status, StatusCode::OK);
+    assert!(own.body.contains(r#"id="spending-no-lines""#));
 
     // Staff read it under the customer; a partner does not see another's customer.
     let company = volga(&w).await;

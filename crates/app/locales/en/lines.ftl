@@ -368,3 +368,4 @@ lines-simple-actions = Frequent actions
 lines-simple-order = Change a tariff or option
 lines-simple-spent = This month
 lines-simple-too-many = This page is for companies with up to { $count } lines: the first { $count } are shown. Use the full register for the rest.
+spending-no-lines = There are no lines yet: spending appears here once the operator bills them.

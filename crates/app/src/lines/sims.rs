@@ -178,6 +178,9 @@ pub struct PersonalSim {
     pub puk: String,
 }
 
+/// The field the PUK arrives in.
+const PUK: &str = "puk";
+
 /// Wrong PUKs a line may be tried with a day: a card blocks itself after ten.
 const PUK_TRIES_PER_DAY: i64 = 5;
 
@@ -192,10 +195,10 @@ pub async fn join_personal(app: &App, actor: &Actor, who: &Identity, id: i64, ty
         .map(|p| p.as_str().to_owned())
         .map_err(|e| errors.add("personal_phone", &format!("phone-{}", e.code().replace('_', "-"))))
         .ok();
-    let puk = Puk::parse(&typed.puk).map_err(|code| errors.add("puk", code)).ok();
+    let puk = Puk::parse(&typed.puk).map_err(|code| errors.add(PUK, code)).ok();
     errors.into_result()?;
     let (Some(personal), Some(puk)) = (personal, puk) else {
-        return Err(FieldErrors::single("puk", "text-empty"));
+        return Err(FieldErrors::single(PUK, "text-empty"));
     };
     let (row, _) = super::visible_row(app, &app.db.conn, who, id).await?;
     if row.line_status == LineStatus::Confirming {
@@ -230,7 +233,7 @@ pub async fn join_personal(app: &App, actor: &Actor, who: &Identity, id: i64, ty
         Ok(icc) => icc,
         Err(super::provisioning::ProvisioningError::Refused(reason)) => {
             tracing::info!(line = id, %reason, "the operator refused an own SIM card");
-            return Err(FieldErrors::single("puk", "line-puk-refused"));
+            return Err(FieldErrors::single(PUK, "line-puk-refused"));
         }
         Err(super::provisioning::ProvisioningError::Unanswered(why)) => {
             tracing::warn!(line = id, %why, "the operator did not answer for an own SIM card");

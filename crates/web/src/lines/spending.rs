@@ -103,6 +103,8 @@ pub struct SpendingPage {
     rows: Vec<(String, Vec<String>)>,
     totals: Vec<String>,
     line_prefix: &'static str,
+    /// The customer has no lines yet: the page says so instead of a chart.
+    no_lines: bool,
 }
 
 /// `GET /lines/spending`.
@@ -131,10 +133,17 @@ async fn page(app: &App, ctx: &Ctx, customer_id: Option<i64>, raw: &str) -> WebR
         None => "/lines".to_owned(),
     };
     let (groups, labels) = kabinet_app::lines::groups::choices(app, who, customer_id).await?;
+    let mut no_lines = false;
     let result = match query_of(&q, customer_id) {
         Ok(query) => match spending::statistics(app, who, &query).await {
             Ok(s) => Ok(s),
             Err(AppError::Validation(errors)) => Err(errors),
+            // The whole company asked for (the customer is one the caller sees: its groups
+            // were read above) and none found: it has no lines yet — said, not a 404.
+            Err(AppError::NotFound) if query.scope == Scope::Account && query.account_id.is_none() => {
+                no_lines = true;
+                Err(FieldErrors::new())
+            }
             Err(e) => return Err(e.into()),
         },
         Err(errors) => Err(errors),
@@ -147,12 +156,14 @@ async fn page(app: &App, ctx: &Ctx, customer_id: Option<i64>, raw: &str) -> WebR
                 .with_value("account", s.account.id.to_string());
             (StatusCode::OK, Some(s))
         }
+        Err(_) if no_lines => (StatusCode::OK, None),
         Err(errors) => {
             f = f.with_errors(ctx.0.lang, &errors);
             (StatusCode::UNPROCESSABLE_ENTITY, None)
         }
     };
-    let page = build(&c, f, base, s, &groups, &labels, q.get("line"), customer_id.is_some());
+    let mut page = build(&c, f, base, s, &groups, &labels, q.get("line"), customer_id.is_some());
+    page.no_lines = no_lines;
     Ok(with_status(status, page))
 }
 
@@ -261,6 +272,7 @@ fn build(
         totals,
         s,
         line_prefix: if staff { "/crm" } else { "" },
+        no_lines: false,
     }
 }
 

@@ -376,11 +376,11 @@ async fn cashback_is_accrued_and_spent_once(db: Db) {
 
     let me = Actor::user(&coord, None);
     let before = balance(&t, account).await;
-    cashback::spend(&t.app, &me, &coord, account, "200,50", "spend-key-0001")
+    cashback::spend(&t.app, &me, &coord, account, "200,50", unit, "spend-key-0001")
         .await
         .unwrap();
     // The same form again spends nothing more.
-    cashback::spend(&t.app, &me, &coord, account, "200,50", "spend-key-0001")
+    cashback::spend(&t.app, &me, &coord, account, "200,50", unit, "spend-key-0001")
         .await
         .unwrap();
     assert_eq!(balance(&t, account).await, before + 20_050);
@@ -389,15 +389,15 @@ async fn cashback_is_accrued_and_spent_once(db: Db) {
         29_950
     );
     // More than is left: refused, the balance as it was.
-    match cashback::spend(&t.app, &me, &coord, account, "300", "spend-key-0002").await {
+    match cashback::spend(&t.app, &me, &coord, account, "300", unit, "spend-key-0002").await {
         Err(AppError::Validation(f)) => assert_eq!(f.get("cashback_amount"), Some("cashback-not-enough")),
         other => panic!("{other:?}"),
     }
     assert_eq!(balance(&t, account).await, before + 20_050);
     // Two spends at once that the cashback covers only one of: one is taken.
     let (a, b) = tokio::join!(
-        cashback::spend(&t.app, &me, &coord, account, "200", "spend-key-0003"),
-        cashback::spend(&t.app, &me, &coord, account, "200", "spend-key-0004"),
+        cashback::spend(&t.app, &me, &coord, account, "200", unit, "spend-key-0003"),
+        cashback::spend(&t.app, &me, &coord, account, "200", unit, "spend-key-0004"),
     );
     assert_eq!(usize::from(a.is_ok()) + usize::from(b.is_ok()), 1, "{a:?} {b:?}");
     assert_eq!(balance(&t, account).await, before + 40_050);
@@ -413,6 +413,7 @@ async fn cashback_is_accrued_and_spent_once(db: Db) {
         &other,
         account,
         "1",
+        unit,
         "spend-key-0005",
     )
     .await;
@@ -424,6 +425,7 @@ async fn cashback_is_accrued_and_spent_once(db: Db) {
         &viewer,
         account,
         "1",
+        unit,
         "spend-key-0006",
     )
     .await;

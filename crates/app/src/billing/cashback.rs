@@ -133,13 +133,22 @@ pub async fn accrue(
     Ok(())
 }
 
-/// Spends the amount typed (in the account's currency) of account `id`'s cashback into its
-/// balance; see [`spend_minor`].
-pub async fn spend(app: &App, actor: &Actor, who: &Identity, id: i64, amount_typed: &str, key: &str) -> AppResult<()> {
+/// Spends the amount typed in `unit` (the one the page offered it in) of account `id`'s
+/// cashback into its balance; see [`spend_minor`].
+#[allow(clippy::too_many_arguments)]
+pub async fn spend(
+    app: &App,
+    actor: &Actor,
+    who: &Identity,
+    id: i64,
+    amount_typed: &str,
+    unit: DisplayUnit,
+    key: &str,
+) -> AppResult<()> {
     who.require(&[Permission::CabinetPay, Permission::PaymentsPost])?;
-    let account = super::accounts::get_visible(app, who, id).await?;
+    super::accounts::get_visible(app, who, id).await?;
     let mut errors = FieldErrors::new();
-    let amount = errors.amount(AMOUNT, amount_typed, who.language.input_unit(account.currency));
+    let amount = errors.amount(AMOUNT, amount_typed, unit);
     errors.into_result()?;
     spend_minor(app, actor, who, id, amount.unwrap_or(0), key).await
 }

@@ -485,6 +485,7 @@ async fn usage(app: &App, account_ids: &[i64]) -> AppResult<()> {
             &coordinator,
             *head_office,
             "1 500,00",
+            unit,
             "demo-cashback-spend",
         )
         .await?;

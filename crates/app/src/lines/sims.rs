@@ -146,16 +146,7 @@ pub async fn replace(app: &App, actor: &Actor, who: &Identity, id: i64, typed: &
     if took != 1 {
         return Err(FieldErrors::single("icc", "line-icc-not-in-reserve"));
     }
-    let mut active: line::ActiveModel = row.into();
-    active.icc = Set(Some(icc.as_str().to_owned()));
-    active.updated_at = Set(now);
-    active.update(&txn).await.map_err(|e| {
-        if kabinet_store::is_unique_violation(&e) {
-            FieldErrors::single("icc", "line-icc-taken")
-        } else {
-            AppError::from(e)
-        }
-    })?;
+    put_on_card(&txn, row, icc.as_str(), now, "icc").await?;
     audit::record(
         &txn,
         actor,
@@ -257,16 +248,7 @@ pub async fn join_personal(app: &App, actor: &Actor, who: &Identity, id: i64, ty
     if taken {
         return Err(FieldErrors::single("personal_phone", "line-icc-taken"));
     }
-    let mut active: line::ActiveModel = row.into();
-    active.icc = Set(Some(icc.clone()));
-    active.updated_at = Set(kabinet_store::now());
-    active.update(&txn).await.map_err(|e| {
-        if kabinet_store::is_unique_violation(&e) {
-            FieldErrors::single("personal_phone", "line-icc-taken")
-        } else {
-            AppError::from(e)
-        }
-    })?;
+    put_on_card(&txn, row, &icc, kabinet_store::now(), "personal_phone").await?;
     audit::record(
         &txn,
         actor,
@@ -278,4 +260,26 @@ pub async fn join_personal(app: &App, actor: &Actor, who: &Identity, id: i64, ty
     .await?;
     txn.commit().await?;
     Ok(super::register::get(app, who, id).await?.line)
+}
+
+/// Puts line `row` on the SIM card `icc`; a card another line took meanwhile is refused at
+/// `field`.
+async fn put_on_card<C: sea_orm::ConnectionTrait>(
+    txn: &C,
+    row: line::Model,
+    icc: &str,
+    now: chrono::DateTime<chrono::Utc>,
+    field: &str,
+) -> AppResult<()> {
+    let mut active: line::ActiveModel = row.into();
+    active.icc = Set(Some(icc.to_owned()));
+    active.updated_at = Set(now);
+    active.update(txn).await.map_err(|e| {
+        if kabinet_store::is_unique_violation(&e) {
+            FieldErrors::single(field, "line-icc-taken")
+        } else {
+            AppError::from(e)
+        }
+    })?;
+    Ok(())
 }

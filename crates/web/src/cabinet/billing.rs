@@ -179,12 +179,19 @@ pub async fn spend_cashback(
 ) -> WebResult<Response> {
     let id = path_id(&id)?;
     let typed: SpendForm = form.typed()?;
+    let who = ctx.user()?;
+    // Read in the unit the page offered the amount in (its language's).
+    let unit = ctx
+        .0
+        .lang
+        .input_unit(accounts::get_visible(&app, who, id).await?.currency);
     let result = kabinet_app::billing::cashback::spend(
         &app,
         &ctx.actor()?,
-        ctx.user()?,
+        who,
         id,
         &typed.cashback_amount,
+        unit,
         &typed.idempotency_key,
     )
     .await;

@@ -47,6 +47,9 @@ SELECT l.asset_id, $(month m.k), l.account_id, l.group_id,
        (l.asset_id * 37 + m.k * 53) % 400, (l.asset_id + m.k) % 30, (l.asset_id * 97 + m.k * 31) % 8000, 0,
        (SELECT id FROM usage_imports WHERE digest = 'bench')
 FROM lines l CROSS JOIN m WHERE l.phone LIKE '+7937%';
+INSERT INTO line_usage_labels (line_id, month, label_id)
+SELECT u.line_id, u.month, k.label_id FROM line_usage u JOIN line_label_links k ON k.line_id = u.line_id
+WHERE u.account_id = $account AND u.import_id = (SELECT id FROM usage_imports WHERE digest = 'bench');
 COMMIT;
 BEGIN;
 DELETE FROM usage_totals WHERE account_id = $account;
@@ -61,7 +64,7 @@ FROM line_usage WHERE account_id = $account AND group_id IS NOT NULL GROUP BY ac
 INSERT INTO usage_totals (account_id, scope, scope_id, month, calls_minor, sms_minor, data_minor, fee_minor, other_minor, total_minor)
 SELECT u.account_id, 'label', k.label_id, u.month, SUM(COALESCE(u.calls_minor, 0)), SUM(COALESCE(u.sms_minor, 0)), SUM(COALESCE(u.data_minor, 0)),
        SUM(COALESCE(u.fee_minor, 0)), SUM(COALESCE(u.other_minor, 0)), SUM(u.total_minor)
-FROM line_usage u JOIN line_label_links k ON k.line_id = u.line_id
+FROM line_usage u JOIN line_usage_labels k ON k.line_id = u.line_id AND k.month = u.month
 WHERE u.account_id = $account GROUP BY u.account_id, k.label_id, u.month;
 COMMIT;
 SQL

@@ -9,9 +9,9 @@ use kabinet_app::lines::usage;
 use kabinet_app::{AppError, demo};
 use kabinet_core::assets::line_usage::{UsageCategory, add_months, month_start};
 use kabinet_store::Db;
-use kabinet_store::entities::{account, ledger_entry, line, line_usage, outbox_message, usage_total};
+use kabinet_store::entities::{account, ledger_entry, line, line_label_link, line_usage, outbox_message, usage_total};
 use kabinet_testkit::both_databases;
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
 fn this_month(app: &kabinet_app::App) -> chrono::NaiveDate {
     month_start(kabinet_app::billing::run::today_for(
@@ -299,8 +299,108 @@ async fn a_file_with_bad_rows_changes_nothing(db: Db) {
     ));
 }
 
+/// A label's chart, top ten and line-months are those of the lines that carried it when the
+/// months were billed: moving the label afterwards changes none of them, even after a newer
+/// file has the top ten counted again.
+async fn a_label_keeps_the_months_billed_under_it(db: Db) {
+    let t = kabinet_testkit::app(db);
+    demo::load(&t.app).await.unwrap();
+    let app = &t.app;
+    let coord = t.identity("volga.coord").await;
+    let admin = t.identity("admin").await;
+    let actor = Actor::named("test", None);
+    let (_, labels) = kabinet_app::lines::groups::choices(app, &coord, None).await.unwrap();
+    let label = labels[0].id;
+    let by_label = SpendingQuery {
+        scope: Scope::Label(label),
+        ..Default::default()
+    };
+    let before = spending::statistics(app, &coord, &by_label).await.unwrap();
+    let labels_of = |line_id: i64| async move {
+        line_label_link::Entity::find()
+            .filter(line_label_link::Column::LineId.eq(line_id))
+            .all(&app.db.conn)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|l| l.label_id)
+            .collect::<Vec<_>>()
+    };
+    // The label's biggest spender loses it; the account's biggest spender without it gets it.
+    let losing = before.top_lines[0].line_id;
+    let account = spending::statistics(app, &coord, &SpendingQuery::default())
+        .await
+        .unwrap();
+    // (one with nothing "other" billed this month, which the file below brings)
+    let mut gaining = None;
+    for u in line_usage::Entity::find()
+        .filter(line_usage::Column::AccountId.eq(account.account.id))
+        .filter(line_usage::Column::Month.eq(this_month(app)))
+        .filter(line_usage::Column::OtherMinor.is_null())
+        .order_by_desc(line_usage::Column::TotalMinor)
+        .all(&app.db.conn)
+        .await
+        .unwrap()
+    {
+        if !labels_of(u.line_id).await.contains(&label) {
+            gaining = Some(u.line_id);
+            break;
+        }
+    }
+    let gaining = gaining.expect("a big spender without the label");
+    let kept: Vec<i64> = labels_of(losing).await.into_iter().filter(|l| *l != label).collect();
+    kabinet_app::lines::groups::set_labels(app, &actor, &coord, losing, &kept)
+        .await
+        .unwrap();
+    let mut given = labels_of(gaining).await;
+    given.push(label);
+    kabinet_app::lines::groups::set_labels(app, &actor, &coord, gaining, &given)
+        .await
+        .unwrap();
+    // A newer file adds to the month of the line that now carries the label.
+    let phone = line::Entity::find_by_id(gaining)
+        .one(&app.db.conn)
+        .await
+        .unwrap()
+        .unwrap()
+        .phone;
+    let month = this_month(app).format("%Y-%m");
+    let file = format!("phone,month,category,amount\n{phone},{month},other,1.00\n");
+    let report = usage::import(app, &actor, &admin, "later.csv", file.as_bytes())
+        .await
+        .unwrap();
+    assert_eq!(report.problem_count, 0, "{:?}", report.problems);
+
+    let after = spending::statistics(app, &coord, &by_label).await.unwrap();
+    assert_eq!(after.totals, before.totals, "the label's months stay as billed");
+    assert_eq!(
+        after.top_lines, before.top_lines,
+        "its top ten is counted from the same months"
+    );
+    let account_after = spending::statistics(app, &coord, &SpendingQuery::default())
+        .await
+        .unwrap();
+    assert_eq!(account_after.totals.total(), account.totals.total() + 100);
+    // A month billed after the move counts under the label the line carries then.
+    let next = add_months(this_month(app), -6).format("%Y-%m");
+    let older = format!("phone,month,category,amount\n{phone},{next},calls,2.00\n");
+    let report = usage::import(app, &actor, &admin, "older.csv", older.as_bytes())
+        .await
+        .unwrap();
+    assert_eq!(report.problem_count, 0, "{:?}", report.problems);
+    let wide = SpendingQuery {
+        scope: Scope::Label(label),
+        from: Some(add_months(this_month(app), -6)),
+        ..Default::default()
+    };
+    let wider = spending::statistics(app, &coord, &wide).await.unwrap();
+    assert_eq!(wider.totals.total(), before.totals.total() + 200);
+    assert_eq!(wider.months[0].amounts.total(), 200);
+}
+
 both_databases!(
     the_demo_usage_adds_up_from_every_side,
     a_usage_file_charges_once_and_tells_of_limits,
     a_file_with_bad_rows_changes_nothing,
+    a_label_keeps_the_months_billed_under_it,
 );

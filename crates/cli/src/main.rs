@@ -218,6 +218,36 @@ fn print_problems(report: &kabinet_app::import_file::ImportReport, lang: kabinet
     }
 }
 
+/// Reads `file` and hands it to `import`; prints what was imported (`done`), or each problem
+/// and that `nothing` was done (exit code 1).
+async fn import_file(
+    file: &std::path::Path,
+    lang: &str,
+    import: impl AsyncFnOnce(String, Vec<u8>) -> kabinet_app::AppResult<kabinet_app::import_file::ImportReport>,
+    nothing: &str,
+    done: &str,
+) -> anyhow::Result<std::process::ExitCode> {
+    let bytes = std::fs::read(file)?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let lang = kabinet_app::i18n::Lang::parse(lang).unwrap_or(kabinet_app::i18n::Lang::En);
+    let report = import(name, bytes).await?;
+    if report.problem_count > 0 {
+        print_problems(&report, lang);
+        eprintln!(
+            "{}: {} problems in {} rows; {nothing}",
+            file.display(),
+            report.problem_count,
+            report.rows
+        );
+        return Ok(std::process::ExitCode::from(1));
+    }
+    println!("{}: {} {done}", file.display(), report.imported);
+    Ok(std::process::ExitCode::SUCCESS)
+}
+
 fn parse_date(s: &str) -> Result<chrono::NaiveDate, String> {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| format!("not a date in the form YYYY-MM-DD: {s}"))
 }
@@ -555,58 +585,29 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Devices {
             command: DevicesCommand::Import { file, lang },
         } => {
-            let bytes = std::fs::read(&file)?;
-            let name = file
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let lang = kabinet_app::i18n::Lang::parse(&lang).unwrap_or(kabinet_app::i18n::Lang::En);
             let app = open(&config).await?;
-            let report = kabinet_app::assets::device_import::import(
-                &app,
-                &Actor::named("cli", None),
-                &cli_admin(),
-                &name,
-                &bytes,
-            )
-            .await?;
-            if report.problem_count > 0 {
-                print_problems(&report, lang);
-                eprintln!(
-                    "{}: {} problems in {} rows; nothing was registered",
-                    file.display(),
-                    report.problem_count,
-                    report.rows
-                );
-                return Ok(std::process::ExitCode::from(1));
+            let import = async |name: String, bytes: Vec<u8>| {
+                let actor = Actor::named("cli", None);
+                kabinet_app::assets::device_import::import(&app, &actor, &cli_admin(), &name, &bytes).await
+            };
+            let exit = import_file(&file, &lang, import, "nothing was registered", "devices registered").await?;
+            if exit == std::process::ExitCode::SUCCESS {
+                kabinet_app::audit::seal_pending(&app).await?;
             }
-            kabinet_app::audit::seal_pending(&app).await?;
-            println!("{}: {} devices registered", file.display(), report.imported);
+            return Ok(exit);
         }
         Command::Usage {
             command: UsageCommand::Import { file, lang },
         } => {
-            let bytes = std::fs::read(&file)?;
-            let name = file
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let lang = kabinet_app::i18n::Lang::parse(&lang).unwrap_or(kabinet_app::i18n::Lang::En);
             let app = open(&config).await?;
-            let report =
-                kabinet_app::lines::usage::import_file(&app, &Actor::named("cli", None), &name, &bytes).await?;
-            if report.problem_count > 0 {
-                print_problems(&report, lang);
-                eprintln!(
-                    "{}: {} problems in {} rows; nothing was charged",
-                    file.display(),
-                    report.problem_count,
-                    report.rows
-                );
-                return Ok(std::process::ExitCode::from(1));
+            let import = async |name: String, bytes: Vec<u8>| {
+                kabinet_app::lines::usage::import_file(&app, &Actor::named("cli", None), &name, &bytes).await
+            };
+            let exit = import_file(&file, &lang, import, "nothing was charged", "usage rows charged").await?;
+            if exit == std::process::ExitCode::SUCCESS {
+                kabinet_app::audit::seal_pending(&app).await?;
             }
-            kabinet_app::audit::seal_pending(&app).await?;
-            println!("{}: {} usage rows charged", file.display(), report.imported);
+            return Ok(exit);
         }
         Command::Sla {
             command: SlaCommand::Deadlines { plan, class, opened_at },

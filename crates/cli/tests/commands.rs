@@ -320,6 +320,52 @@ async fn devices_import_all_or_nothing(db: Db) {
     std::fs::remove_dir_all(dir).ok();
 }
 
+async fn usage_import_all_or_nothing(db: Db) {
+    let demo = kabinet(&db, &["demo"]);
+    assert!(demo.status.success(), "{}", String::from_utf8_lossy(&demo.stderr));
+    let charges = || async {
+        db.conn
+            .query_one_raw(kabinet_store::sea_orm::Statement::from_string(
+                db.conn.get_database_backend(),
+                "SELECT COUNT(*) AS n FROM line_usage WHERE other_minor IS NOT NULL",
+            ))
+            .await
+            .unwrap()
+            .unwrap()
+            .try_get::<i64>("", "n")
+            .unwrap()
+    };
+    let before = charges().await;
+    // Two months back is within the demo's six months of usage in any time zone; the demo's
+    // first line was billed nothing "other".
+    let month = chrono::Utc::now().date_naive() - chrono::Months::new(2);
+    let month = month.format("%Y-%m");
+    let dir = tempfile_dir();
+    let file = dir.join("usage.csv");
+    let header = "phone,month,category,amount";
+    std::fs::write(
+        &file,
+        format!("{header}\n+79276000001,{month},other,12.50\n+79990000000,{month},other,1.00\n"),
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let refused = kabinet(&db, &["usage", "import", path]);
+    assert_eq!(refused.status.code(), Some(1));
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(said.contains("row 3, phone: No line has this number."), "{said}");
+    assert!(said.contains("nothing was charged"), "{said}");
+    assert_eq!(charges().await, before);
+    std::fs::write(&file, format!("{header}\n+79276000001,{month},other,12.50\n")).unwrap();
+    let done = kabinet(&db, &["usage", "import", path]);
+    assert!(done.status.success(), "{}", String::from_utf8_lossy(&done.stderr));
+    assert!(stdout(&done).contains("1 usage rows charged"), "{}", stdout(&done));
+    assert_eq!(charges().await, before + 1);
+    let again = kabinet(&db, &["usage", "import", path, "--lang", "ru"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert_eq!(charges().await, before + 1);
+    std::fs::remove_dir_all(dir).ok();
+}
+
 fn tempfile_dir() -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("kabinet-cli-{}-{}", std::process::id(), rand_suffix()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -338,7 +384,8 @@ both_databases!(
     devices_import_all_or_nothing,
     migrate_twice_and_manage_staff,
     demo_is_idempotent_and_audit_verify_finds_tampering,
-    sla_deadlines_from_the_configured_calendars
+    sla_deadlines_from_the_configured_calendars,
+    usage_import_all_or_nothing,
 );
 
 #[test]

@@ -16,13 +16,13 @@ use kabinet_store::entities::account::{self, Entity as Account};
 use kabinet_store::entities::line::{self, Entity as LineRow};
 use kabinet_store::entities::line_group::Entity as GroupRow;
 use kabinet_store::entities::line_label::Entity as LabelRow;
-use kabinet_store::entities::line_label_link::{self, Entity as LabelLink};
 use kabinet_store::entities::line_usage::{self, Entity as LineUsage};
+use kabinet_store::entities::line_usage_label::{self, Entity as UsageLabel};
 use kabinet_store::entities::usage_import::{self, Entity as UsageImport};
 use kabinet_store::entities::usage_top_line::{self, Entity as TopRow};
 use kabinet_store::entities::usage_total::{self, Entity as UsageTotal};
 use sea_orm::sea_query::{Alias, Expr, Func, Query};
-use sea_orm::{ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
 
 use super::usage::{SCOPE_ACCOUNT, SCOPE_GROUP, SCOPE_LABEL};
 use crate::access::Identity;
@@ -37,6 +37,17 @@ pub enum Scope {
     Group(i64),
     Label(i64),
     Line(i64),
+}
+
+impl Scope {
+    /// The scope and id the kept totals of this scope are filed under (a line: its account's).
+    fn kept_as(self) -> (&'static str, i64) {
+        match self {
+            Scope::Group(g) => (SCOPE_GROUP, g),
+            Scope::Label(l) => (SCOPE_LABEL, l),
+            Scope::Account | Scope::Line(_) => (SCOPE_ACCOUNT, 0),
+        }
+    }
 }
 
 /// What a reader asks for; everything optional.
@@ -104,22 +115,23 @@ pub const TOP_LINES: u64 = 10;
 /// The statistics `who` asked for.
 pub async fn statistics(app: &App, who: &Identity, q: &SpendingQuery) -> AppResult<Spending> {
     let p = resolve(app, who, q).await?;
+    counted(app, &p).await
+}
+
+/// The statistics of a question already checked.
+async fn counted(app: &App, p: &Resolved) -> AppResult<Spending> {
     let months = rules::months(p.from, p.to);
     let narrowed = p.mine.is_some();
     let mut by_month: BTreeMap<NaiveDate, CategoryAmounts> = months.iter().map(|m| (*m, Default::default())).collect();
     let mut top: Vec<(i64, i64)> = Vec::new();
     match (&p.mine, p.scope) {
         (_, Scope::Line(line_id)) => {
-            for u in line_months(app, &[line_id], p.from, p.to).await? {
+            for u in line_months(app, &[line_id], p.scope, p.from, p.to).await? {
                 add_row(&mut by_month, &u);
             }
         }
         (None, scope) => {
-            let (name, id) = match scope {
-                Scope::Group(g) => (SCOPE_GROUP, g),
-                Scope::Label(l) => (SCOPE_LABEL, l),
-                Scope::Account | Scope::Line(_) => (SCOPE_ACCOUNT, 0),
-            };
+            let (name, id) = scope.kept_as();
             for t in UsageTotal::find()
                 .filter(usage_total::Column::AccountId.eq(p.account.id))
                 .filter(usage_total::Column::Scope.eq(name))
@@ -136,9 +148,10 @@ pub async fn statistics(app: &App, who: &Identity, q: &SpendingQuery) -> AppResu
             top = top_lines_counted(app, p.account.id, scope, p.from, p.to).await?;
         }
         (Some(mine), scope) => {
-            let lines = lines_in_scope(app, mine, scope).await?;
+            let mut lines: Vec<i64> = mine.iter().copied().collect();
+            lines.sort_unstable();
             let mut per_line: HashMap<i64, i64> = HashMap::new();
-            for u in line_months(app, &lines, p.from, p.to).await? {
+            for u in line_months(app, &lines, scope, p.from, p.to).await? {
                 if u.account_id != p.account.id || matches!(scope, Scope::Group(g) if u.group_id != Some(g)) {
                     continue;
                 }
@@ -157,10 +170,10 @@ pub async fn statistics(app: &App, who: &Identity, q: &SpendingQuery) -> AppResu
     let top_lines = describe_top(app, top).await?;
     Ok(Spending {
         customer_id: p.customer_id,
-        account: p.account,
-        accounts: p.accounts,
+        account: p.account.clone(),
+        accounts: p.accounts.clone(),
         scope: p.scope,
-        scope_name: p.scope_name,
+        scope_name: p.scope_name.clone(),
         from: p.from,
         to: p.to,
         months: by_month
@@ -286,38 +299,55 @@ fn add_row(by_month: &mut BTreeMap<NaiveDate, CategoryAmounts>, u: &line_usage::
     }
 }
 
-/// The months of `lines` in the period.
-async fn line_months(app: &App, lines: &[i64], from: NaiveDate, to: NaiveDate) -> AppResult<Vec<line_usage::Model>> {
+/// The months of `lines` in the period (for a label, the months they carried it in).
+async fn line_months(
+    app: &App,
+    lines: &[i64],
+    scope: Scope,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> AppResult<Vec<line_usage::Model>> {
     let mut found = Vec::new();
     for batch in lines.chunks(500) {
-        found.extend(
-            LineUsage::find()
-                .filter(line_usage::Column::LineId.is_in(batch.iter().copied()))
-                .filter(line_usage::Column::Month.between(from, to))
-                .all(&app.db.conn)
-                .await?,
-        );
+        let mut select = LineUsage::find()
+            .filter(line_usage::Column::LineId.is_in(batch.iter().copied()))
+            .filter(line_usage::Column::Month.between(from, to));
+        if let Scope::Label(l) = scope {
+            select = select.filter(labelled_when_billed(l));
+        }
+        found.extend(select.all(&app.db.conn).await?);
     }
     Ok(found)
 }
 
-/// A line manager's lines in `scope` (a label: those that carry it now).
-async fn lines_in_scope(app: &App, mine: &HashSet<i64>, scope: Scope) -> AppResult<Vec<i64>> {
-    let mut lines: Vec<i64> = mine.iter().copied().collect();
-    lines.sort_unstable();
-    if let Scope::Label(label) = scope {
-        let labelled: HashSet<i64> = LabelLink::find()
-            .select_only()
-            .column(line_label_link::Column::LineId)
-            .filter(line_label_link::Column::LabelId.eq(label))
-            .into_tuple::<i64>()
-            .all(&app.db.conn)
-            .await?
-            .into_iter()
-            .collect();
-        lines.retain(|l| labelled.contains(l));
+/// The line-months of `scope`; a label's are the months whose lines carried it when they were
+/// imported, as the label's totals were kept.
+fn of_scope(select: Select<LineUsage>, scope: Scope) -> Select<LineUsage> {
+    match scope {
+        Scope::Account => select,
+        Scope::Group(g) => select.filter(line_usage::Column::GroupId.eq(g)),
+        Scope::Label(l) => select.filter(labelled_when_billed(l)),
+        Scope::Line(id) => select.filter(line_usage::Column::LineId.eq(id)),
     }
-    Ok(lines)
+}
+
+/// A line-month whose line carried `label` when it was imported.
+fn labelled_when_billed(label: i64) -> Condition {
+    use sea_orm::sea_query::ExprTrait;
+    Condition::all().add(Expr::exists(
+        Query::select()
+            .expr(Expr::val(1))
+            .from(UsageLabel)
+            .and_where(line_usage_label::Column::LabelId.eq(label))
+            .and_where(
+                Expr::col((UsageLabel, line_usage_label::Column::LineId))
+                    .equals((LineUsage, line_usage::Column::LineId)),
+            )
+            .and_where(
+                Expr::col((UsageLabel, line_usage_label::Column::Month)).equals((LineUsage, line_usage::Column::Month)),
+            )
+            .to_owned(),
+    ))
 }
 
 /// The sum of a column as a whole number on both databases (PostgreSQL sums bigints as numeric).
@@ -335,11 +365,7 @@ async fn top_lines_counted(
     from: NaiveDate,
     to: NaiveDate,
 ) -> AppResult<Vec<(i64, i64)>> {
-    let (name, scope_id) = match scope {
-        Scope::Group(g) => (SCOPE_GROUP, g),
-        Scope::Label(l) => (SCOPE_LABEL, l),
-        Scope::Account | Scope::Line(_) => (SCOPE_ACCOUNT, 0),
-    };
+    let (name, scope_id) = scope.kept_as();
     let newest: Option<i64> = UsageImport::find()
         .select_only()
         .column_as(Expr::expr(Func::max(Expr::col(usage_import::Column::Id))), "newest")
@@ -378,7 +404,8 @@ async fn top_lines_counted(
     Ok(lines)
 }
 
-/// The lines of the account that spent most in the period, with what they spent.
+/// The lines of the account that spent most in the period, with what they spent (a label:
+/// counting the months they carried it in).
 async fn top_lines(
     app: &App,
     account_id: i64,
@@ -387,28 +414,13 @@ async fn top_lines(
     to: NaiveDate,
 ) -> AppResult<Vec<(i64, i64)>> {
     let sum = summed(line_usage::Column::TotalMinor);
-    let mut select = LineUsage::find()
+    let select = LineUsage::find()
         .select_only()
         .column(line_usage::Column::LineId)
         .column_as(sum.clone(), "spent")
         .filter(line_usage::Column::AccountId.eq(account_id))
         .filter(line_usage::Column::Month.between(from, to));
-    match scope {
-        Scope::Group(g) => select = select.filter(line_usage::Column::GroupId.eq(g)),
-        Scope::Label(l) => {
-            select = select.filter(
-                line_usage::Column::LineId.in_subquery(
-                    Query::select()
-                        .column(line_label_link::Column::LineId)
-                        .from(line_label_link::Entity)
-                        .and_where(line_label_link::Column::LabelId.eq(l))
-                        .to_owned(),
-                ),
-            )
-        }
-        Scope::Account | Scope::Line(_) => {}
-    }
-    Ok(select
+    Ok(of_scope(select, scope)
         .group_by(line_usage::Column::LineId)
         .order_by_desc(sum)
         .order_by_asc(line_usage::Column::LineId)
@@ -452,8 +464,8 @@ struct LineTotals {
 /// The statistics as an XLSX workbook: the months, then every line of the scope with its
 /// totals for the period (a line manager: its own lines). Returns the file's name and bytes.
 pub async fn workbook(app: &App, who: &Identity, q: &SpendingQuery, lang: Lang) -> AppResult<(String, Vec<u8>)> {
-    let s = statistics(app, who, q).await?;
     let p = resolve(app, who, q).await?;
+    let s = counted(app, &p).await?;
     let rows = per_line(app, &p).await?;
     let lines: HashMap<i64, line::Model> = {
         let ids: Vec<i64> = rows.iter().map(|r| r.line_id).collect();
@@ -483,26 +495,10 @@ pub async fn workbook(app: &App, who: &Identity, q: &SpendingQuery, lang: Lang) 
 /// Every line's totals in the period for the scope.
 async fn per_line(app: &App, p: &Resolved) -> AppResult<Vec<LineTotals>> {
     use UsageCategory as C;
-    let mut select = LineUsage::find()
+    let select = LineUsage::find()
         .filter(line_usage::Column::AccountId.eq(p.account.id))
         .filter(line_usage::Column::Month.between(p.from, p.to));
-    match p.scope {
-        Scope::Account => {}
-        Scope::Group(g) => select = select.filter(line_usage::Column::GroupId.eq(g)),
-        Scope::Label(l) => {
-            select = select.filter(
-                line_usage::Column::LineId.in_subquery(
-                    Query::select()
-                        .column(line_label_link::Column::LineId)
-                        .from(line_label_link::Entity)
-                        .and_where(line_label_link::Column::LabelId.eq(l))
-                        .to_owned(),
-                ),
-            )
-        }
-        Scope::Line(id) => select = select.filter(line_usage::Column::LineId.eq(id)),
-    }
-    let sums = select
+    let sums = of_scope(select, p.scope)
         .select_only()
         .column(line_usage::Column::LineId)
         .column_as(summed(line_usage::Column::CallsMinor), "calls")

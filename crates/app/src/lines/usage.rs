@@ -27,6 +27,7 @@ use kabinet_store::entities::customer::Entity as Customer;
 use kabinet_store::entities::line::{self, Entity as LineRow};
 use kabinet_store::entities::line_label_link::{self, Entity as LabelLink};
 use kabinet_store::entities::line_usage::{self, Entity as LineUsage};
+use kabinet_store::entities::line_usage_label::{self, Entity as UsageLabel};
 use kabinet_store::entities::usage_import::{self, Entity as UsageImport};
 use kabinet_store::entities::usage_total::{self, Entity as UsageTotal};
 use kabinet_store::entities::user::{self, Entity as User};
@@ -332,7 +333,10 @@ async fn write(
     existing: HashMap<(i64, NaiveDate), line_usage::Model>,
     this_month: NaiveDate,
 ) -> AppResult<()> {
-    let labels = labels_of(app, lines.keys().copied()).await?;
+    // A month already recorded keeps the labels it was first recorded with; a new month takes
+    // the labels its line carries now.
+    let labels_now = labels_of(app, lines.keys().copied()).await?;
+    let labels_kept = labels_recorded(app, existing.keys()).await?;
     let txn = app.db.write().await?;
     let now = kabinet_store::now();
     let accounts: HashSet<i64> = lines.values().map(|f| f.account_id).collect();
@@ -392,7 +396,12 @@ async fn write(
         m.total_minor += c.amount;
         let mut scopes = vec![(SCOPE_ACCOUNT, 0)];
         scopes.extend(m.group_id.map(|g| (SCOPE_GROUP, g)));
-        scopes.extend(labels.get(&c.line_id).into_iter().flatten().map(|l| (SCOPE_LABEL, *l)));
+        let labels = if existing.contains_key(&(c.line_id, c.month)) {
+            labels_kept.get(&(c.line_id, c.month))
+        } else {
+            labels_now.get(&c.line_id)
+        };
+        scopes.extend(labels.into_iter().flatten().map(|l| (SCOPE_LABEL, *l)));
         for (scope, id) in scopes {
             totals
                 .entry((m.account_id, scope, id, c.month))
@@ -427,6 +436,7 @@ async fn write(
     }
 
     let mut new_rows = Vec::new();
+    let mut new_labels = Vec::new();
     for (key, m) in months {
         if existing.contains_key(&key) {
             let mut active = m.into_active_model();
@@ -446,15 +456,18 @@ async fn write(
             }
             active.update(&txn).await?;
         } else {
+            new_labels.extend(labels_now.get(&m.line_id).into_iter().flatten().map(|label_id| {
+                line_usage_label::ActiveModel {
+                    line_id: Set(m.line_id),
+                    month: Set(m.month),
+                    label_id: Set(*label_id),
+                }
+            }));
             new_rows.push(m.into_active_model());
         }
     }
-    while !new_rows.is_empty() {
-        let rest = new_rows.split_off(new_rows.len().min(BATCH));
-        LineUsage::insert_many(std::mem::replace(&mut new_rows, rest))
-            .exec_without_returning(&txn)
-            .await?;
-    }
+    insert_in_batches(&txn, new_rows).await?;
+    insert_in_batches(&txn, new_labels).await?;
     write_totals(&txn, totals.clone()).await?;
 
     // One charge per account and month.
@@ -538,6 +551,28 @@ async fn labels_of(app: &App, lines: impl Iterator<Item = i64>) -> AppResult<Has
     Ok(found)
 }
 
+/// The labels recorded with each of the `months` (line, month) already imported.
+async fn labels_recorded<'a>(
+    app: &App,
+    months: impl Iterator<Item = &'a (i64, NaiveDate)>,
+) -> AppResult<HashMap<(i64, NaiveDate), Vec<i64>>> {
+    let wanted: HashSet<(i64, NaiveDate)> = months.copied().collect();
+    let lines: Vec<i64> = wanted.iter().map(|k| k.0).collect::<HashSet<_>>().into_iter().collect();
+    let mut found: HashMap<(i64, NaiveDate), Vec<i64>> = HashMap::new();
+    for batch in lines.chunks(BATCH) {
+        for l in UsageLabel::find()
+            .filter(line_usage_label::Column::LineId.is_in(batch.iter().copied()))
+            .all(&app.db.conn)
+            .await?
+        {
+            if wanted.contains(&(l.line_id, l.month)) {
+                found.entry((l.line_id, l.month)).or_default().push(l.label_id);
+            }
+        }
+    }
+    Ok(found)
+}
+
 /// Adds `totals` to the stored ones (or stores them).
 pub(crate) async fn write_totals<C: ConnectionTrait>(
     txn: &C,
@@ -581,9 +616,19 @@ pub(crate) async fn write_totals<C: ConnectionTrait>(
             }
         }
     }
-    while !new_rows.is_empty() {
-        let rest = new_rows.split_off(new_rows.len().min(BATCH));
-        UsageTotal::insert_many(std::mem::replace(&mut new_rows, rest))
+    insert_in_batches(txn, new_rows).await?;
+    Ok(())
+}
+
+/// Inserts `rows` a few hundred per statement.
+async fn insert_in_batches<C, A>(txn: &C, rows: Vec<A>) -> AppResult<()>
+where
+    C: ConnectionTrait,
+    A: ActiveModelTrait + Send,
+{
+    let mut rows = rows.into_iter().peekable();
+    while rows.peek().is_some() {
+        A::Entity::insert_many(rows.by_ref().take(BATCH))
             .exec_without_returning(txn)
             .await?;
     }

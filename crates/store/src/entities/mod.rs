@@ -39,6 +39,7 @@ pub mod line_order_item;
 pub mod line_photo;
 pub mod line_tariff;
 pub mod line_usage;
+pub mod line_usage_label;
 pub mod login_attempt;
 pub mod notice;
 pub mod one_time_code;

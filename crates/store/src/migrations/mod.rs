@@ -39,6 +39,7 @@ mod m0033_line_usage;
 mod m0034_order_request_keys;
 mod m0035_line_photos;
 mod m0036_cashback;
+mod m0037_line_usage_labels;
 
 pub struct Migrator;
 
@@ -82,6 +83,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0034_order_request_keys::Migration),
             Box::new(m0035_line_photos::Migration),
             Box::new(m0036_cashback::Migration),
+            Box::new(m0037_line_usage_labels::Migration),
         ]
     }
 }

@@ -17,7 +17,6 @@ use super::ErrorBody;
 use super::devices::{ImportReportDto, report_dto};
 use crate::error::WebResult;
 use crate::extract::{Ctx, QueryParams as Query};
-use crate::pages::ListQuery;
 
 #[utoipa::path(post, path = "/api/v1/crm/line-usage/imports", tag = "line usage",
     request_body(content = String, content_type = "text/csv",
@@ -170,22 +169,22 @@ async fn spending_of(
     customer_id: Option<i64>,
     p: SpendingParams,
 ) -> WebResult<Json<SpendingDto>> {
-    let pairs: Vec<(&str, String)> = [
-        ("account", p.account),
-        ("group", p.group),
-        ("label", p.label),
-        ("line", p.line),
-        ("from", p.from),
-        ("to", p.to),
-    ]
-    .into_iter()
-    .filter_map(|(k, v)| Some((k, v?)))
-    .collect();
-    let raw = form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(pairs)
-        .finish();
-    let q: SpendingQuery = crate::lines::spending_query(&ListQuery::parse(&raw), customer_id)
-        .map_err(kabinet_app::AppError::Validation)?;
+    let q: SpendingQuery = crate::lines::spending_query(
+        |name| {
+            match name {
+                "account" => &p.account,
+                "group" => &p.group,
+                "label" => &p.label,
+                "line" => &p.line,
+                "from" => &p.from,
+                "to" => &p.to,
+                _ => &None,
+            }
+            .clone()
+        },
+        customer_id,
+    )
+    .map_err(kabinet_app::AppError::Validation)?;
     let s = spending::statistics(app, ctx.user()?, &q).await?;
     let (scope, scope_id) = match s.scope {
         Scope::Account => ("account", None),

@@ -49,8 +49,8 @@ pub fn cabinet_routes() -> Routes {
         .post("/lines/groups/{id}/delete", P::CabinetLinesManage, groups::delete_group)
         .post("/lines/labels", P::CabinetLinesManage, groups::create_label)
         .post("/lines/labels/{id}/delete", P::CabinetLinesManage, groups::delete_label)
-        .get("/lines/spending", P::CabinetView, spending::cabinet_page)
-        .get("/lines/spending.xlsx", P::CabinetView, spending::cabinet_workbook)
+        .get("/lines/spending", P::CabinetView, spending::page)
+        .get("/lines/spending.xlsx", P::CabinetView, spending::workbook)
         .get("/lines/orders", P::CabinetView, orders::list)
         .get("/lines/orders/new", P::CabinetLineSettings, orders::new_form)
         .post("/lines/orders/check", P::CabinetLineSettings, orders::check)
@@ -88,12 +88,12 @@ pub fn crm_routes() -> Routes {
             P::LinesAdminister,
             staff::add_reserve,
         )
-        .get("/crm/customers/{id}/spending", P::CustomersRead, spending::crm_page)
+        .get("/crm/customers/{id}/spending", P::CustomersRead, spending::page)
         .get("/crm/customers/{id}/line-orders", P::CustomersRead, orders::of_customer)
         .get(
             "/crm/customers/{id}/spending.xlsx",
             P::CustomersRead,
-            spending::crm_workbook,
+            spending::workbook,
         )
         .get("/crm/line-usage", P::BillingManage, usage::page)
         .get("/crm/line-usage/template.csv", P::BillingManage, usage::template)

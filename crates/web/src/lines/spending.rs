@@ -27,11 +27,16 @@ use crate::pages::{Chrome, ListQuery};
 /// The query string's fields.
 const FIELDS: [&str; 6] = ["account", "group", "label", "line", "from", "to"];
 
-/// Reads the query string; every bad field is reported at once.
-pub(crate) fn query_of(q: &ListQuery, customer_id: Option<i64>) -> Result<SpendingQuery, FieldErrors> {
+/// Reads the question from its fields (`field` gives each by its name in [`FIELDS`], as typed,
+/// whether from the page's query string or the API's); every bad field is reported at once.
+pub(crate) fn query_of(
+    field: impl Fn(&'static str) -> Option<String>,
+    customer_id: Option<i64>,
+) -> Result<SpendingQuery, FieldErrors> {
+    let field = |name: &'static str| field(name).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
     let mut errors = FieldErrors::new();
     let mut id = |name: &'static str| {
-        let typed = q.get(name)?;
+        let typed = field(name)?;
         let parsed = typed.trim().parse::<i64>().ok().filter(|v| *v > 0);
         if parsed.is_none() {
             errors.add(name, "invalid-choice");
@@ -46,7 +51,7 @@ pub(crate) fn query_of(q: &ListQuery, customer_id: Option<i64>) -> Result<Spendi
         (None, None, None) => Scope::Account,
     };
     let mut month = |name: &'static str| {
-        let typed = q.get(name)?;
+        let typed = field(name)?;
         let parsed = parse_month(&typed);
         if parsed.is_none() {
             errors.add(name, "spending-month-bad");
@@ -107,23 +112,18 @@ pub struct SpendingPage {
     no_lines: bool,
 }
 
-/// `GET /lines/spending`.
-pub async fn cabinet_page(State(app): State<App>, ctx: Ctx, RawQuery(raw): RawQuery) -> WebResult<Response> {
-    page(&app, &ctx, None, &raw.unwrap_or_default()).await
-}
-
-/// `GET /crm/customers/{id}/spending`.
-pub async fn crm_page(
+/// `GET /lines/spending`, and `GET /crm/customers/{id}/spending` for staff.
+pub async fn page(
     State(app): State<App>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    customer: Option<Path<String>>,
     RawQuery(raw): RawQuery,
 ) -> WebResult<Response> {
-    let id = path_id(&id)?;
-    page(&app, &ctx, Some(id), &raw.unwrap_or_default()).await
+    let customer_id = customer.map(|Path(id)| path_id(&id)).transpose()?;
+    show(&app, &ctx, customer_id, &raw.unwrap_or_default()).await
 }
 
-async fn page(app: &App, ctx: &Ctx, customer_id: Option<i64>, raw: &str) -> WebResult<Response> {
+async fn show(app: &App, ctx: &Ctx, customer_id: Option<i64>, raw: &str) -> WebResult<Response> {
     let who = ctx.user()?;
     let q = ListQuery::parse(raw);
     let mut f = q.form(&FIELDS);
@@ -134,7 +134,7 @@ async fn page(app: &App, ctx: &Ctx, customer_id: Option<i64>, raw: &str) -> WebR
     };
     let (groups, labels) = kabinet_app::lines::groups::choices(app, who, customer_id).await?;
     let mut no_lines = false;
-    let result = match query_of(&q, customer_id) {
+    let result = match query_of(|name| q.get(name), customer_id) {
         Ok(query) => match spending::statistics(app, who, &query).await {
             Ok(s) => Ok(s),
             Err(AppError::Validation(errors)) => Err(errors),
@@ -276,25 +276,17 @@ fn build(
     }
 }
 
-/// `GET /lines/spending.xlsx`.
-pub async fn cabinet_workbook(State(app): State<App>, ctx: Ctx, RawQuery(raw): RawQuery) -> WebResult<Response> {
-    workbook(&app, &ctx, None, &raw.unwrap_or_default()).await
-}
-
-/// `GET /crm/customers/{id}/spending.xlsx`.
-pub async fn crm_workbook(
+/// `GET /lines/spending.xlsx`, and `GET /crm/customers/{id}/spending.xlsx` for staff.
+pub async fn workbook(
     State(app): State<App>,
     ctx: Ctx,
-    Path(id): Path<String>,
+    customer: Option<Path<String>>,
     RawQuery(raw): RawQuery,
 ) -> WebResult<Response> {
-    let id = path_id(&id)?;
-    workbook(&app, &ctx, Some(id), &raw.unwrap_or_default()).await
-}
-
-async fn workbook(app: &App, ctx: &Ctx, customer_id: Option<i64>, raw: &str) -> WebResult<Response> {
-    let query = query_of(&ListQuery::parse(raw), customer_id).map_err(AppError::Validation)?;
-    let (name, bytes) = spending::workbook(app, ctx.user()?, &query, ctx.0.lang).await?;
+    let customer_id = customer.map(|Path(id)| path_id(&id)).transpose()?;
+    let q = ListQuery::parse(&raw.unwrap_or_default());
+    let query = query_of(|name| q.get(name), customer_id).map_err(AppError::Validation)?;
+    let (name, bytes) = spending::workbook(&app, ctx.user()?, &query, ctx.0.lang).await?;
     let len = bytes.len() as u64;
     let mut res = bytes.into_response();
     crate::documents::attachment_headers(

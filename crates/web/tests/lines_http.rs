@@ -476,6 +476,20 @@ async fn others_see_and_change_nothing(db: Db) {
         list.body.contains("+79161110011") && !list.body.contains("+79161110012"),
         "only its own lines"
     );
+    // A text both lines hold (on SQLite the index gives both; the care is asked of each).
+    let both = urlencode("сотрудник 1611100");
+    let found = w.get(&format!("/lines?q={both}"), Some(&lm)).await;
+    assert!(
+        found.body.contains("+79161110011") && !found.body.contains("+79161110012"),
+        "searching, still only its own lines"
+    );
+    let found = w.get(&format!("/lines?q={both}&manager={lm_id}"), Some(&coord)).await;
+    assert!(
+        found.body.contains("+79161110011") && !found.body.contains("+79161110012"),
+        "the coordinator narrows a search to a line manager's lines"
+    );
+    let found = w.get(&format!("/lines?q={both}"), Some(&coord)).await;
+    assert!(found.body.contains("+79161110011") && found.body.contains("+79161110012"));
     assert_eq!(
         w.get(&format!("/lines/{other}"), Some(&lm)).await.status,
         StatusCode::NOT_FOUND

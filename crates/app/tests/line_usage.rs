@@ -9,7 +9,9 @@ use kabinet_app::lines::usage;
 use kabinet_app::{AppError, demo};
 use kabinet_core::assets::line_usage::{UsageCategory, add_months, month_start};
 use kabinet_store::Db;
-use kabinet_store::entities::{account, ledger_entry, line, line_label_link, line_usage, outbox_message, usage_total};
+use kabinet_store::entities::{
+    account, ledger_entry, line, line_label_link, line_usage, line_usage_label, outbox_message, usage_total,
+};
 use kabinet_testkit::both_databases;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 
@@ -396,6 +398,34 @@ async fn a_label_keeps_the_months_billed_under_it(db: Db) {
     let wider = spending::statistics(app, &coord, &wide).await.unwrap();
     assert_eq!(wider.totals.total(), before.totals.total() + 200);
     assert_eq!(wider.months[0].amounts.total(), 200);
+
+    // A line manager's view of the label: its own lines' months billed under the label.
+    let manager = t.identity("volga.lines").await;
+    let theirs = kabinet_app::assets::assignments::assigned_to(app, manager.user_id)
+        .await
+        .unwrap();
+    let under_label: std::collections::HashSet<(i64, chrono::NaiveDate)> = line_usage_label::Entity::find()
+        .filter(line_usage_label::Column::LabelId.eq(label))
+        .all(&app.db.conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|k| (k.line_id, k.month))
+        .collect();
+    let expected: i64 = line_usage::Entity::find()
+        .filter(line_usage::Column::AccountId.eq(wider.account.id))
+        .filter(line_usage::Column::Month.gte(wider.from))
+        .all(&app.db.conn)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|u| theirs.contains(&u.line_id) && under_label.contains(&(u.line_id, u.month)))
+        .map(|u| u.total_minor)
+        .sum();
+    let mine = spending::statistics(app, &manager, &wide).await.unwrap();
+    assert!(mine.narrowed);
+    assert!(expected > 0, "the line manager has lines under the label");
+    assert_eq!(mine.totals.total(), expected);
 }
 
 both_databases!(

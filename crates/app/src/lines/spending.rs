@@ -21,8 +21,11 @@ use kabinet_store::entities::line_usage_label::{self, Entity as UsageLabel};
 use kabinet_store::entities::usage_import::{self, Entity as UsageImport};
 use kabinet_store::entities::usage_top_line::{self, Entity as TopRow};
 use kabinet_store::entities::usage_total::{self, Entity as UsageTotal};
+use sea_orm::sea_query::ExprTrait;
 use sea_orm::sea_query::{Alias, Expr, Func, Query};
-use sea_orm::{ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, Select};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect, QueryTrait, Select,
+};
 
 use super::usage::{SCOPE_ACCOUNT, SCOPE_GROUP, SCOPE_LABEL};
 use crate::access::Identity;
@@ -312,8 +315,8 @@ async fn line_months(
         let mut select = LineUsage::find()
             .filter(line_usage::Column::LineId.is_in(batch.iter().copied()))
             .filter(line_usage::Column::Month.between(from, to));
-        if let Scope::Label(l) = scope {
-            select = select.filter(labelled_when_billed(l));
+        if let Scope::Label(_) = scope {
+            select = of_scope(select, scope);
         }
         found.extend(select.all(&app.db.conn).await?);
     }
@@ -326,28 +329,26 @@ fn of_scope(select: Select<LineUsage>, scope: Scope) -> Select<LineUsage> {
     match scope {
         Scope::Account => select,
         Scope::Group(g) => select.filter(line_usage::Column::GroupId.eq(g)),
-        Scope::Label(l) => select.filter(labelled_when_billed(l)),
+        Scope::Label(l) => {
+            // Joined, not asked of each line-month: the label's own months are read from its
+            // index, not the whole account's.
+            let mut select = select.filter(line_usage_label::Column::LabelId.eq(l));
+            QueryTrait::query(&mut select).inner_join(
+                UsageLabel,
+                Condition::all()
+                    .add(
+                        Expr::col((UsageLabel, line_usage_label::Column::LineId))
+                            .equals((LineUsage, line_usage::Column::LineId)),
+                    )
+                    .add(
+                        Expr::col((UsageLabel, line_usage_label::Column::Month))
+                            .equals((LineUsage, line_usage::Column::Month)),
+                    ),
+            );
+            select
+        }
         Scope::Line(id) => select.filter(line_usage::Column::LineId.eq(id)),
     }
-}
-
-/// A line-month whose line carried `label` when it was imported.
-fn labelled_when_billed(label: i64) -> Condition {
-    use sea_orm::sea_query::ExprTrait;
-    Condition::all().add(Expr::exists(
-        Query::select()
-            .expr(Expr::val(1))
-            .from(UsageLabel)
-            .and_where(line_usage_label::Column::LabelId.eq(label))
-            .and_where(
-                Expr::col((UsageLabel, line_usage_label::Column::LineId))
-                    .equals((LineUsage, line_usage::Column::LineId)),
-            )
-            .and_where(
-                Expr::col((UsageLabel, line_usage_label::Column::Month)).equals((LineUsage, line_usage::Column::Month)),
-            )
-            .to_owned(),
-    ))
 }
 
 /// The sum of a column as a whole number on both databases (PostgreSQL sums bigints as numeric).

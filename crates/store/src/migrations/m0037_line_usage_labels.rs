@@ -50,6 +50,17 @@ impl MigrationTrait for Migration {
                 .take(),
         )
         .await?;
+        // A label's line-months, each line's together: its top ten and export read them in order.
+        m.create_index(
+            Index::create()
+                .name("line_usage_labels_of_label")
+                .table(LineUsageLabels::Table)
+                .col(LineUsageLabels::LabelId)
+                .col(LineUsageLabels::LineId)
+                .col(LineUsageLabels::Month)
+                .take(),
+        )
+        .await?;
         let db = m.get_connection();
         db.execute_unprepared(
             "INSERT INTO line_usage_labels (line_id, month, label_id) \

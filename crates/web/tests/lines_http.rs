@@ -1153,7 +1153,41 @@ async fn an_employee_has_a_photo(db: Db) {
     assert_eq!(w.get(&path, Some(&coord)).await.status, StatusCode::NOT_FOUND);
 }
 
+/// The groups and labels pages count a line manager's own lines only: the company's other
+/// lines are not told of, not even as a number.
+async fn a_line_manager_counts_its_own_lines(db: Db) {
+    let w = Web::demo(db).await;
+    let count = |session: String, path: &'static str| {
+        let w = &w;
+        async move {
+            let list = w.session_json("GET", path, &session, json!(null)).await.json();
+            list.as_array()
+                .unwrap()
+                .iter()
+                .map(|g| g["lines"].as_u64().unwrap())
+                .sum::<u64>()
+        }
+    };
+    let coord = w.session_for("volga.coord").await;
+    let lm = w.session_for("volga.lines").await;
+    let own = w.session_json("GET", "/api/v1/lines", &lm, json!(null)).await.json()["total"]
+        .as_u64()
+        .unwrap();
+    assert!(own > 0);
+    let all = count(coord.clone(), "/api/v1/line-groups").await;
+    assert!(all > own, "the coordinator counts every line: {all}");
+    assert_eq!(
+        count(lm.clone(), "/api/v1/line-groups").await,
+        own,
+        "every demo line is in a group"
+    );
+    let labelled_all = count(coord, "/api/v1/line-labels").await;
+    let labelled_own = count(lm, "/api/v1/line-labels").await;
+    assert!(labelled_own < labelled_all, "{labelled_own} of {labelled_all}");
+}
+
 both_databases!(
+    a_line_manager_counts_its_own_lines,
     staff_give_lines_and_the_coordinator_runs_them,
     others_see_and_change_nothing,
     an_employees_own_number_joins_with_its_code,

@@ -40,6 +40,15 @@ pub async fn assigned_to(app: &App, user_id: i64) -> AppResult<HashSet<i64>> {
         .collect())
 }
 
+/// The ids of the assets assigned to `user_id`, as a subquery.
+pub(crate) fn in_care_of(user_id: i64) -> sea_orm::sea_query::SelectStatement {
+    sea_orm::sea_query::Query::select()
+        .column(asset_assignment::Column::AssetId)
+        .from(Assignment)
+        .and_where(asset_assignment::Column::UserId.eq(user_id))
+        .to_owned()
+}
+
 /// `items` as `who` may see them: all of them, except for a line manager, who sees only those
 /// assigned to it.
 pub async fn narrow<T>(app: &App, who: &Identity, items: Vec<T>, asset_id: impl Fn(&T) -> i64) -> AppResult<Vec<T>> {

@@ -61,11 +61,17 @@ pub async fn groups(app: &App, who: &Identity, customer_id: Option<i64>) -> AppR
         .order_by_asc(line_group::Column::Name)
         .all(&app.db.conn)
         .await?;
-    let counts: HashMap<i64, i64> = LineRow::find()
+    let mut counted = LineRow::find()
         .select_only()
         .column(line::Column::GroupId)
         .column_as(Expr::cust("COUNT(*)"), "n")
-        .filter(line::Column::GroupId.is_in(rows.iter().map(|g| g.id)))
+        .filter(line::Column::GroupId.is_in(rows.iter().map(|g| g.id)));
+    // A line manager counts the lines in its care only.
+    if crate::assets::assignments::narrows(who) {
+        counted =
+            counted.filter(line::Column::AssetId.in_subquery(crate::assets::assignments::in_care_of(who.user_id)));
+    }
+    let counts: HashMap<i64, i64> = counted
         .group_by(line::Column::GroupId)
         .into_tuple::<(i64, i64)>()
         .all(&app.db.conn)
@@ -90,11 +96,16 @@ pub async fn labels(app: &App, who: &Identity, customer_id: Option<i64>) -> AppR
         .order_by_asc(line_label::Column::Name)
         .all(&app.db.conn)
         .await?;
-    let counts: HashMap<i64, i64> = LinkRow::find()
+    let mut counted = LinkRow::find()
         .select_only()
         .column(line_label_link::Column::LabelId)
         .column_as(Expr::cust("COUNT(*)"), "n")
-        .filter(line_label_link::Column::LabelId.is_in(rows.iter().map(|l| l.id)))
+        .filter(line_label_link::Column::LabelId.is_in(rows.iter().map(|l| l.id)));
+    if crate::assets::assignments::narrows(who) {
+        counted = counted
+            .filter(line_label_link::Column::LineId.in_subquery(crate::assets::assignments::in_care_of(who.user_id)));
+    }
+    let counts: HashMap<i64, i64> = counted
         .group_by(line_label_link::Column::LabelId)
         .into_tuple::<(i64, i64)>()
         .all(&app.db.conn)

@@ -92,13 +92,7 @@ async fn scoped<C: ConnectionTrait>(
         Some(_) => return Err(AppError::NotFound),
         None => q = q.filter(line::Column::AccountId.is_in(accounts)),
     }
-    let in_care_of = |user_id: i64| {
-        Query::select()
-            .column(asset_assignment::Column::AssetId)
-            .from(Assignment)
-            .and_where(asset_assignment::Column::UserId.eq(user_id))
-            .to_owned()
-    };
+    let in_care_of = crate::assets::assignments::in_care_of;
     let assigned = ColumnRef::from((Assignment, asset_assignment::Column::AssetId));
     if who.customer_id == Some(customer_id) && crate::assets::assignments::narrows(who) {
         q = q.filter(among(in_care_of(who.user_id), assigned.clone()));

@@ -1186,8 +1186,220 @@ async fn a_line_manager_counts_its_own_lines(db: Db) {
     assert!(labelled_own < labelled_all, "{labelled_own} of {labelled_all}");
 }
 
+/// Renaming and deleting groups and labels, on the pages and over the API, and sending a
+/// joining number its code again: the coordinator may; a viewer and a line manager may not;
+/// another customer's coordinator finds nothing; bad input changes nothing.
+async fn groups_labels_and_codes_route_by_route(db: Db) {
+    let w = Web::demo(db).await;
+    let coord = w.session_for("vector.coord").await;
+    let viewer = w.session_for("vector.view").await;
+    let lm = w.session_for("vector.lines").await;
+    let stranger = w.session_for("volga.coord").await;
+    let group_named = |name: &'static str| {
+        let (w, coord) = (&w, coord.clone());
+        async move {
+            w.session_json("GET", "/api/v1/line-groups", &coord, json!(null))
+                .await
+                .json()
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|g| g["name"] == name)
+                .map(|g| g["id"].as_i64().unwrap())
+        }
+    };
+    let created = w
+        .session_json(
+            "POST",
+            "/api/v1/line-groups",
+            &coord,
+            json!({"name": "Склад", "icon": "truck", "colour": "#336699"}),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let group = created.json()["id"].as_i64().unwrap();
+
+    // The page's rename.
+    let rename = format!("/lines/groups/{group}");
+    let r = w
+        .post_form(
+            &rename,
+            Some(&coord),
+            &[("name", ""), ("icon", "rocket"), ("colour", "red")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains(r#"id="e-name""#), "every field's error at once");
+    assert_eq!(group_named("Склад").await, Some(group), "nothing changed");
+    for (who, status) in [
+        (&viewer, StatusCode::FORBIDDEN),
+        (&lm, StatusCode::FORBIDDEN),
+        (&stranger, StatusCode::NOT_FOUND),
+    ] {
+        let r = w
+            .post_form(
+                &rename,
+                Some(who),
+                &[("name", "Чужое"), ("icon", "truck"), ("colour", "#000000")],
+            )
+            .await;
+        assert_eq!(r.status, status);
+    }
+    let r = w
+        .post_form(
+            &rename,
+            Some(&coord),
+            &[("name", "Склад № 2"), ("icon", "office"), ("colour", "#112233")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(group_named("Склад № 2").await, Some(group));
+
+    // The API's rename and delete.
+    let path = format!("/api/v1/line-groups/{group}");
+    let bad = w
+        .session_json(
+            "PUT",
+            &path,
+            &coord,
+            json!({"name": "x\u{0}y", "icon": "truck", "colour": "#000000"}),
+        )
+        .await;
+    assert!(bad.status.is_client_error(), "{}", bad.status);
+    let r = w
+        .session_json(
+            "PUT",
+            &path,
+            &stranger,
+            json!({"name": "Чужое", "icon": "truck", "colour": "#000000"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = w
+        .session_json(
+            "PUT",
+            &path,
+            &coord,
+            json!({"name": "Склад № 3", "icon": "truck", "colour": "#445566"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::NO_CONTENT, "{}", r.body);
+    assert_eq!(group_named("Склад № 3").await, Some(group));
+    assert_eq!(
+        w.session_json("DELETE", &path, &stranger, json!(null)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        w.session_json("DELETE", &path, &lm, json!(null)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        w.session_json("DELETE", &path, &coord, json!(null)).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(group_named("Склад № 3").await, None);
+    assert_eq!(
+        w.session_json("DELETE", &path, &coord, json!(null)).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // Labels: deleted from the page and over the API.
+    let label = |name: &'static str| {
+        let (w, coord) = (&w, coord.clone());
+        async move {
+            let r = w
+                .session_json("POST", "/api/v1/line-labels", &coord, json!({"name": name}))
+                .await;
+            assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+            r.json()["id"].as_i64().unwrap()
+        }
+    };
+    let labels_now = || async {
+        w.session_json("GET", "/api/v1/line-labels", &coord, json!(null))
+            .await
+            .json()
+            .as_array()
+            .unwrap()
+            .len()
+    };
+    let first = label("Водитель").await;
+    let second = label("Курьер").await;
+    let before = labels_now().await;
+    let delete = format!("/lines/labels/{first}/delete");
+    assert_eq!(
+        w.post_form(&delete, Some(&viewer), &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        w.post_form(&delete, Some(&stranger), &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(labels_now().await, before);
+    let r = w.post_form(&delete, Some(&coord), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert_eq!(labels_now().await, before - 1);
+    let path = format!("/api/v1/line-labels/{second}");
+    assert_eq!(
+        w.session_json("DELETE", &path, &stranger, json!(null)).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        w.session_json("DELETE", &path, &coord, json!(null)).await.status,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(labels_now().await, before - 2);
+    assert_eq!(
+        w.session_json("DELETE", "/api/v1/line-labels/abc", &coord, json!(null))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    // A joining number's code sent again: a new code, the old one no longer the latest.
+    let r = w
+        .post_form(
+            "/lines/new",
+            Some(&coord),
+            &[("name", "Петров Пётр"), ("phone", "+7 903 555-00-07")],
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let joining = line_of(&w, "+79035550007").await.asset_id;
+    let sent = outbox_message::Entity::find()
+        .filter(outbox_message::Column::Recipient.eq("+79035550007"))
+        .count(&w.t.app.db.conn)
+        .await
+        .unwrap();
+    let again = format!("/lines/{joining}/code");
+    assert_eq!(
+        w.post_form(&again, Some(&stranger), &[]).await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        w.post_form(&again, Some(&viewer), &[]).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = w.post_form(&again, Some(&coord), &[]).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(r.location().contains("ok=line-code-sent"));
+    let after = outbox_message::Entity::find()
+        .filter(outbox_message::Column::Recipient.eq("+79035550007"))
+        .count(&w.t.app.db.conn)
+        .await
+        .unwrap();
+    assert_eq!(after, sent + 1, "one more code sent, to the number only");
+    // An active line has no code to send.
+    let admin = w.session_for("admin").await;
+    let vector = customer_id(&w, "KB-2026-0001").await;
+    let account = first_account(&w, vector).await;
+    let active = give_line(&w, &admin, vector, account, "+79161110031", 31, "Сотрудник Три").await;
+    let r = w.post_form(&format!("/lines/{active}/code"), Some(&coord), &[]).await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+}
+
 both_databases!(
     a_line_manager_counts_its_own_lines,
+    groups_labels_and_codes_route_by_route,
     staff_give_lines_and_the_coordinator_runs_them,
     others_see_and_change_nothing,
     an_employees_own_number_joins_with_its_code,

@@ -189,10 +189,60 @@ pub fn fts_phrase(word: &str) -> String {
     format!("\"{}\"", word.replace('"', "\"\""))
 }
 
+/// The part of `word` a trigram index is asked for. A word that mixes a number with letters
+/// ("point51234.co", "m-51234") is asked for by its number and one character either side: the
+/// letters around a number tend to be shared by many rows (every login of a kind ends in
+/// ".coord", every contract starts "crm-"), and reading their long posting lists costs more
+/// than checking the whole word on the few rows the number finds. Any other word is asked for
+/// whole. The part is always a substring of the word, so the index finds every row the word
+/// is in.
+pub fn indexed_part(word: &str) -> &str {
+    let digit_at: Vec<usize> = word
+        .char_indices()
+        .filter(|(_, c)| c.is_ascii_digit())
+        .map(|(i, _)| i)
+        .collect();
+    let (Some(&first), Some(&last)) = (digit_at.first(), digit_at.last()) else {
+        return word;
+    };
+    let start = word[..first].char_indices().next_back().map_or(first, |(i, _)| i);
+    let end = word[last + 1..]
+        .chars()
+        .next()
+        .map_or(last + 1, |c| last + 1 + c.len_utf8());
+    let part = &word[start..end];
+    if part.chars().count() >= INDEXED_WORD {
+        part
+    } else {
+        word
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn a_number_among_letters_is_what_the_index_is_asked_for() {
+        assert_eq!(indexed_part("point51234.co"), "t51234.");
+        assert_eq!(indexed_part("m-51234"), "-51234");
+        assert_eq!(indexed_part("kb-2026-0003"), "-2026-0003");
+        assert_eq!(indexed_part("точка77"), "а77");
+        assert_eq!(indexed_part("точка7"), "точка7");
+        // Nothing narrower than the index can use: the whole word.
+        assert_eq!(indexed_part("a7"), "a7");
+        assert_eq!(indexed_part("кафе"), "кафе");
+        assert_eq!(indexed_part("00512345"), "00512345");
+        assert_eq!(indexed_part("ё1й"), "ё1й");
+    }
+
+    proptest! {
+        #[test]
+        fn the_indexed_part_is_inside_the_word(word in "[a-zа-я0-9.-]{0,20}") {
+            prop_assert!(word.contains(indexed_part(&word)));
+        }
+    }
 
     #[test]
     fn case_and_yo_do_not_matter() {

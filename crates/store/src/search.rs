@@ -6,7 +6,7 @@
 //! (pg_trgm); SQLite from an FTS5 table with the trigram tokenizer that triggers keep equal to
 //! the column.
 
-use kabinet_core::search::{SearchQuery, SearchText, fts_phrase, like_anywhere};
+use kabinet_core::search::{SearchQuery, SearchText, fts_phrase, indexed_part, like_anywhere};
 use sea_orm::sea_query::{BinOper, Expr, ExprTrait, PostgresQueryBuilder, QueryBuilder, Value};
 use sea_orm::{ActiveValue, ColumnTrait, Condition, ConnectionTrait, DbBackend, DbErr, Statement};
 
@@ -203,14 +203,23 @@ pub async fn matching_ids(
         )
     } else {
         // The patterns as literals, for the reason `like` gives.
-        let like = |word: &str| {
+        let like = |column: &str, word: &str| {
             let pattern = PostgresQueryBuilder.value_to_string(&Value::from(like_anywhere(word)));
-            format!("search_text LIKE {pattern} ESCAPE E'\\\\'")
+            format!("{column} LIKE {pattern} ESCAPE E'\\\\'")
         };
-        let words: Vec<String> = q.words().iter().map(|w| like(w)).collect();
+        // The index is asked for each word's narrowest part; where that is not the whole word,
+        // the word is checked on the rows it finds (an expression the index does not serve).
+        let words: Vec<String> = q
+            .words()
+            .iter()
+            .map(|w| match indexed_part(w) {
+                part if part == w.as_str() => like("search_text", w),
+                part => format!("{} AND {}", like("search_text", part), like("(search_text || '')", w)),
+            })
+            .collect();
         let mut sql = format!("({})", words.join(" AND "));
         if let Some(d) = q.digits() {
-            sql = format!("{sql} OR {}", like(d));
+            sql = format!("{sql} OR {}", like("search_text", d));
         }
         Statement::from_sql_and_values(
             backend,

@@ -77,6 +77,10 @@ async fn customers_are_found_by_what_people_type(db: Db) {
         "every word must match"
     );
     assert_eq!(found("kolosok").await, vec!["KB-2026-0002".to_owned()]);
+    // A word mixing letters and a number is looked up by its number and then checked whole:
+    // "-2026-0003" is in the third customer's contract, "xb-2026-0003" is in nobody's.
+    assert_eq!(found("b-2026-0003").await, vec!["KB-2026-0003".to_owned()]);
+    assert_eq!(found("xb-2026-0003").await, Vec::<String>::new());
     // Pattern characters are text, not wildcards.
     assert_eq!(found("%").await, Vec::<String>::new());
     assert_eq!(found("k_-2026").await, Vec::<String>::new());

@@ -467,7 +467,35 @@ async fn a_refused_payment_names_every_problem_in_one_round(db: Db) {
     );
 }
 
+/// A Persian reader's export writes its times in the Solar Hijri calendar on Tehran time, with
+/// digits a spreadsheet sorts; a Russian reader's in the Gregorian one.
+async fn exports_write_times_in_the_readers_calendar(db: Db) {
+    let w = Web::demo(db).await;
+    let solar_hijri = |csv: &str| {
+        csv.lines().skip(1).filter(|l| !l.is_empty()).all(|l| {
+            let day = &l.as_bytes()[..10.min(l.len())];
+            l.starts_with("14") && day[4] == b'/' && day[7] == b'/'
+        })
+    };
+    let mut seen = Vec::new();
+    for login in ["reza.k", "vector.coord"] {
+        let cookie = w.session_for(login).await;
+        let started = w
+            .post_form("/payments/export", Some(&cookie), &[("query", ""), ("format", "csv")])
+            .await;
+        assert_eq!(started.status, StatusCode::SEE_OTHER, "{}", started.body);
+        let job = started.location().to_owned();
+        finished_export(&w, &job, &cookie).await;
+        let csv = w.get(&format!("{job}/download"), Some(&cookie)).await.body;
+        let csv = csv.trim_start_matches('\u{feff}').to_owned();
+        assert!(csv.lines().count() > 1, "{login} has payments to export: {csv}");
+        seen.push(solar_hijri(&csv));
+    }
+    assert_eq!(seen, [true, false], "Persian in Solar Hijri, Russian in Gregorian");
+}
+
 both_databases!(
+    exports_write_times_in_the_readers_calendar,
     a_refused_payment_names_every_problem_in_one_round,
     a_refused_ledger_entry_keeps_what_was_typed,
     payments_by_accountant_show_in_the_cabinet,

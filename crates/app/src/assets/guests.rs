@@ -177,8 +177,9 @@ pub async fn start_export(
     .await?;
     txn.commit().await?;
     let (app2, job2, lang) = (app.clone(), job.clone(), who.language);
+    let clock = exports::ReaderClock::of(who, &app.config.display_time_zone);
     tokio::spawn(async move {
-        let result = write_guests(&app2, &job2, a.id, lang).await;
+        let result = write_guests(&app2, &job2, a.id, lang, clock).await;
         if let Err(e) = exports::finish(&app2, &job2, result).await {
             tracing::error!(error = %e, job = job2.id, "recording the end of an export failed");
         }
@@ -201,8 +202,8 @@ fn columns(lang: Lang) -> Columns {
 async fn guest_rows<'a>(
     app: &'a App,
     asset_id: i64,
+    clock: exports::ReaderClock,
 ) -> AppResult<impl futures_core::Stream<Item = AppResult<Vec<Cell>>> + 'a> {
-    let tz = kabinet_core::time::zone_or_utc(&app.config.display_time_zone);
     let stream = Guest::find()
         .filter(guest::Column::AssetId.eq(asset_id))
         .order_by_asc(guest::Column::Phone)
@@ -218,8 +219,8 @@ async fn guest_rows<'a>(
         let (phone, first, last, visits) = r?;
         Ok(vec![
             Cell::Text(phone),
-            Cell::Text(exports::local_time(&tz, Some(first))),
-            Cell::Text(exports::local_time(&tz, Some(last))),
+            Cell::Text(clock.write(Some(first))),
+            Cell::Text(clock.write(Some(last))),
             Cell::Count(i64::from(visits)),
         ])
     }))
@@ -230,12 +231,13 @@ async fn write_guests(
     job: &kabinet_store::entities::export_job::Model,
     asset_id: i64,
     lang: Lang,
+    clock: exports::ReaderClock,
 ) -> AppResult<(i64, i64)> {
     let total = Guest::find()
         .filter(guest::Column::AssetId.eq(asset_id))
         .count(&app.db.conn)
         .await? as i64;
-    let rows = guest_rows(app, asset_id).await?;
+    let rows = guest_rows(app, asset_id, clock).await?;
     exports::write_rows(app, job, total, rows, columns(lang), lang).await
 }
 
@@ -268,7 +270,9 @@ pub async fn email_full_export(app: &App, actor: &Actor, who: &Identity, id: i64
     let mut files = Vec::new();
     for format in [ExportFormat::Csv, ExportFormat::Xlsx] {
         let tmp = dir.join(format!("{stored}.{format}"));
-        let rows = guest_rows(app, a.id).await?;
+        // Written for the customer who receives it: its zone, its language's calendar.
+        let clock = exports::ReaderClock::new(&customer.time_zone, lang.calendar());
+        let rows = guest_rows(app, a.id, clock).await?;
         let cols = columns(lang);
         let tmp2 = tmp.clone();
         let (tx, mut rx) = tokio::sync::mpsc::channel::<Vec<Cell>>(256);

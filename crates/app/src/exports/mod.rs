@@ -7,6 +7,7 @@ pub mod views;
 
 use kabinet_core::ErrorCode;
 use kabinet_core::access::Permission;
+use kabinet_core::dates::{CalendarSystem, SolarHijriDay};
 use kabinet_core::export::{ExportFormat, ExportKind};
 use std::io::Write;
 use std::path::PathBuf;
@@ -201,15 +202,15 @@ pub struct Columns {
 /// looked up once, not per row.
 struct PaymentCells {
     lang: Lang,
-    tz: kabinet_core::time::Tz,
+    clock: ReaderClock,
     words: std::collections::HashMap<String, String>,
 }
 
 impl PaymentCells {
-    fn new(lang: Lang, time_zone: &str) -> PaymentCells {
+    fn new(lang: Lang, clock: ReaderClock) -> PaymentCells {
         PaymentCells {
             lang,
-            tz: kabinet_core::time::zone_or_utc(time_zone),
+            clock,
             words: Default::default(),
         }
     }
@@ -222,7 +223,7 @@ impl PaymentCells {
     fn cells(&mut self, r: ExportRow) -> Vec<Cell> {
         let currency: Currency = r.currency.parse().unwrap_or(Currency::Rub);
         vec![
-            Cell::Text(local_time(&self.tz, r.paid_at)),
+            Cell::Text(self.clock.write(r.paid_at)),
             Cell::Text(r.account_number),
             Cell::Text(self.word(format!("account-kind-{}", r.account_kind))),
             Cell::Text(self.word(format!("method-{}", r.method))),
@@ -252,23 +253,52 @@ impl PaymentCells {
     }
 }
 
-/// `YYYY-MM-DD HH:MM` of a moment in `tz`; empty for none.
-pub(crate) fn local_time(tz: &kabinet_core::time::Tz, at: Option<chrono::DateTime<chrono::Utc>>) -> String {
-    use chrono::{Datelike, Timelike};
-    // Written field by field: an export formats millions of these, and chrono's `format`
-    // parses its pattern again on every call.
-    at.map(|t| {
-        let t = t.with_timezone(tz);
-        format!(
-            "{:04}-{:02}-{:02} {:02}:{:02}",
-            t.year(),
-            t.month(),
-            t.day(),
-            t.hour(),
-            t.minute()
+/// How an export writes moments for its reader: in the reader's time zone (their own, else
+/// their customer's, else the display zone) and calendar (their choice, else their language's:
+/// Solar Hijri for Persian).
+pub(crate) struct ReaderClock {
+    tz: kabinet_core::time::Tz,
+    calendar: CalendarSystem,
+}
+
+impl ReaderClock {
+    pub(crate) fn of(who: &Identity, default_zone: &str) -> ReaderClock {
+        ReaderClock::new(
+            who.time_zone.as_deref().unwrap_or(default_zone),
+            who.calendar.unwrap_or_else(|| who.language.calendar()),
         )
-    })
-    .unwrap_or_default()
+    }
+
+    pub(crate) fn new(time_zone: &str, calendar: CalendarSystem) -> ReaderClock {
+        ReaderClock {
+            tz: kabinet_core::time::zone_or_utc(time_zone),
+            calendar,
+        }
+    }
+
+    /// `YYYY-MM-DD HH:MM` (Gregorian) or `YYYY/MM/DD HH:MM` (Solar Hijri) of a moment, with
+    /// ASCII digits so that a spreadsheet sorts the column as written; empty for none.
+    pub(crate) fn write(&self, at: Option<chrono::DateTime<chrono::Utc>>) -> String {
+        use chrono::{Datelike, Timelike};
+        // Written field by field: an export formats millions of these, and chrono's `format`
+        // parses its pattern again on every call.
+        at.map(|t| {
+            let t = t.with_timezone(&self.tz);
+            let (year, month, day, separator) = match self.calendar {
+                CalendarSystem::Gregorian => (t.year(), t.month(), t.day(), '-'),
+                CalendarSystem::SolarHijri => {
+                    let d = SolarHijriDay::of(t.date_naive());
+                    (d.year, d.month.into(), d.day.into(), '/')
+                }
+            };
+            format!(
+                "{year:04}{separator}{month:02}{separator}{day:02} {:02}:{:02}",
+                t.hour(),
+                t.minute()
+            )
+        })
+        .unwrap_or_default()
+    }
 }
 
 async fn write_payments(
@@ -280,7 +310,7 @@ async fn write_payments(
 ) -> AppResult<(i64, i64)> {
     let total = payments::count(app, who, &filter).await? as i64;
     let rows = payments::stream(app, who, &filter, &sort).await?;
-    let mut cells = PaymentCells::new(who.language, &app.config.display_time_zone);
+    let mut cells = PaymentCells::new(who.language, ReaderClock::of(who, &app.config.display_time_zone));
     let rows = rows.map(move |r| r.map(|r| cells.cells(r)));
     write_rows(app, job, total, rows, PaymentCells::columns(who.language), who.language).await
 }
@@ -591,11 +621,26 @@ mod file_name_tests {
     use chrono::TimeZone;
 
     #[test]
-    fn export_times_are_local_and_zero_padded() {
+    fn export_times_are_the_readers_local_and_zero_padded() {
         let at = chrono::Utc.with_ymd_and_hms(2026, 3, 2, 21, 5, 0).unwrap();
-        let tz = kabinet_core::time::zone_or_utc("Europe/Moscow");
-        assert_eq!(local_time(&tz, Some(at)), "2026-03-03 00:05");
-        assert_eq!(local_time(&tz, None), "");
+        let mut who = Identity::system_admin();
+        who.language = Lang::Ru;
+        let moscow = ReaderClock::of(&who, "Europe/Moscow");
+        assert_eq!(moscow.write(Some(at)), "2026-03-03 00:05");
+        assert_eq!(moscow.write(None), "");
+        // A Persian reader on Tehran time reads the Solar Hijri calendar (12 Esfand 1404)...
+        who.language = Lang::Fa;
+        who.time_zone = Some("Asia/Tehran".into());
+        assert_eq!(
+            ReaderClock::of(&who, "Europe/Moscow").write(Some(at)),
+            "1404/12/12 00:35"
+        );
+        // ... unless they chose the Gregorian one.
+        who.calendar = Some(CalendarSystem::Gregorian);
+        assert_eq!(
+            ReaderClock::of(&who, "Europe/Moscow").write(Some(at)),
+            "2026-03-03 00:35"
+        );
     }
 
     #[test]

@@ -522,7 +522,9 @@ async fn orders(app: &App, lines: &[i64], tariffs: &[i64], options: &[i64], driv
     )
     .await?;
     while super::order_worker::run_once(app).await?.handled() > 0 {}
-    let tomorrow = kabinet_store::now().date_naive() + chrono::Days::new(1);
+    // Tomorrow where the provider is: a UTC date is already today in Moscow after 21:00 UTC,
+    // and the order would be carried out at once.
+    let tomorrow = super::orders::today(app) + chrono::Days::new(1);
     place(
         app,
         &actor,

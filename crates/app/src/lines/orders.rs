@@ -29,7 +29,7 @@ use serde_json::json;
 
 use super::catalogue::{self, Shelf};
 use super::register::{LineFilter, Selection, selected};
-use super::views::{LineOrder, LineOrderItem, Offer, OrderCheck, OrderOrRequest, UnavailableLine};
+use super::views::{LineOrder, LineOrderItem, Offer, OrderCheck, OrderOrRequest, OrderOrRequestKind, UnavailableLine};
 use crate::access::{Actor, Identity};
 use crate::listing::Page;
 use crate::{App, AppError, AppResult, FieldErrors, audit};
@@ -73,7 +73,7 @@ pub const REQUEST_KEY: &str = "request_key";
 const EFFECTIVE_ON: &str = "effective_on";
 
 /// The customer's today, in the zone the product shows its days in.
-fn today(app: &App) -> NaiveDate {
+pub(crate) fn today(app: &App) -> NaiveDate {
     let zone = kabinet_core::time::zone_or_utc(&app.config.display_time_zone);
     kabinet_store::now().with_timezone(&zone).date_naive()
 }
@@ -579,7 +579,7 @@ pub async fn orders_and_requests(
                 .unwrap_or_default();
             let view = view_of(o, None);
             OrderOrRequest {
-                kind: "order",
+                kind: OrderOrRequestKind::Order,
                 id: view.id,
                 number: view.id.to_string(),
                 title: name,
@@ -602,7 +602,7 @@ pub async fn orders_and_requests(
         total += crate::listing::capped_count(db, q.clone(), ticket::Column::Id, COUNT_CAP).await?;
         let rows = q.order_by_desc(ticket::Column::Id).limit(window).all(db).await?;
         merged.extend(rows.into_iter().map(|t| OrderOrRequest {
-            kind: "ticket",
+            kind: OrderOrRequestKind::Ticket,
             id: t.id,
             number: t.number,
             title: t.title,

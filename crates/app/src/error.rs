@@ -81,6 +81,11 @@ impl FieldErrors {
         parsed
     }
 
+    /// [`FieldErrors::choice`] of a value that may be absent (a filter not set).
+    pub fn choice_opt<T: std::str::FromStr>(&mut self, field: &str, input: Option<&str>) -> Option<T> {
+        input.and_then(|input| self.choice(field, input))
+    }
+
     /// A refusal that concerns one field, shown beside it (its message is the refusal's).
     pub fn refusal(field: &str, code: ErrorCode) -> AppError {
         Self::single(field, code.message_key().trim_start_matches("err-"))

@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 use std::collections::HashMap;
+use std::sync::{LazyLock, PoisonError, RwLock};
 
 use fluent_templates::fluent_bundle::FluentValue;
 use fluent_templates::{Loader, static_loader};
@@ -18,6 +19,12 @@ static_loader! {
         customise: |bundle| bundle.set_use_isolating(false),
     };
 }
+
+/// The text of each key without arguments once Fluent has formatted it, per language (in the
+/// order of [`Lang`]'s variants): a list page asks for the same column names and words row
+/// after row, and formatting a message anew each time was a tenth of such a page's work. Only
+/// keys that exist are kept, so the maps hold at most the translation files.
+static FORMATTED: LazyLock<[RwLock<HashMap<String, String>>; 3]> = LazyLock::new(Default::default);
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -88,7 +95,20 @@ impl Lang {
     /// The text of `key`; a missing key shows as the key itself so it is noticed (a test
     /// checks that every key exists in every language).
     pub fn t(self, key: &str) -> String {
-        LOCALES.try_lookup(self.id(), key).unwrap_or_else(|| key.to_owned())
+        let formatted = &FORMATTED[self as usize];
+        if let Some(text) = formatted.read().unwrap_or_else(PoisonError::into_inner).get(key) {
+            return text.clone();
+        }
+        match LOCALES.try_lookup(self.id(), key) {
+            Some(text) => {
+                formatted
+                    .write()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .insert(key.to_owned(), text.clone());
+                text
+            }
+            None => key.to_owned(),
+        }
     }
 
     /// The text of `key` with named arguments.
@@ -310,5 +330,26 @@ mod date_tests {
             "{}",
             Lang::Ru.long_date(day)
         );
+    }
+}
+
+#[cfg(test)]
+mod text_tests {
+    use super::{FORMATTED, Lang};
+
+    #[test]
+    fn a_text_asked_for_again_is_the_same_and_a_missing_key_is_not_kept() {
+        // Made at run time, so that the check of keys in use does not take it for one.
+        let missing = ["no-such", "key-anywhere"].join("-");
+        for lang in Lang::ALL {
+            let first = lang.t("field-number");
+            assert_ne!(first, "field-number", "{lang:?}");
+            assert_eq!(lang.t("field-number"), first);
+            assert_eq!(lang.t(&missing), missing);
+            let kept = FORMATTED[lang as usize].read().unwrap();
+            assert!(kept.contains_key("field-number"));
+            assert!(!kept.contains_key(&missing));
+        }
+        assert_ne!(Lang::Ru.t("field-number"), Lang::En.t("field-number"));
     }
 }

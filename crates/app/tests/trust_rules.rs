@@ -171,7 +171,7 @@ mod autopay_under_faults {
         autopay_rule::ActiveModel {
             account_id: Set(account.id),
             customer_id: Set(1),
-            mode: Set("threshold".into()),
+            mode: Set(kabinet_core::billing::AutopayMode::Threshold),
             threshold: Set(Some(10_000)),
             topup_amount: Set(Some(50_000)),
             payment_method_id: Set(Some("card-1".into())),

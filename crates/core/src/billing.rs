@@ -256,6 +256,12 @@ string_enum!(
 );
 
 string_enum!(
+    /// When autopay pays: top up X whenever the balance falls below Y, or pay what a billing
+    /// day left owing.
+    AutopayMode { Threshold => "threshold", BillingDay => "billing_day" }
+);
+
+string_enum!(
     /// Whether a plan can be given to new subscriptions.
     PlanStatus { Active => "active", Archived => "archived" }
 );

@@ -32,12 +32,31 @@ pub struct InstallationPanel {
 }
 
 impl InstallationPanel {
-    pub fn state(&self) -> &'static str {
+    pub fn state(&self) -> InstallationState {
         match &self.inst {
-            None => "none",
-            Some(i) if i.is_signed() => "signed",
-            Some(_) => "waiting",
+            None => InstallationState::None,
+            Some(i) if i.is_signed() => InstallationState::Signed,
+            Some(_) => InstallationState::Waiting,
         }
+    }
+}
+
+/// Where a device's installation confirmation stands: none opened, waiting for the
+/// customer's code, or signed (its text is the panel's `data-state`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InstallationState {
+    None,
+    Waiting,
+    Signed,
+}
+
+impl std::fmt::Display for InstallationState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            InstallationState::None => "none",
+            InstallationState::Waiting => "waiting",
+            InstallationState::Signed => "signed",
+        })
     }
 }
 

@@ -30,7 +30,7 @@ async fn readyz(State(app): State<App>) -> Response {
         .channels
         .states()
         .into_iter()
-        .map(|(channel, kind)| (channel.to_owned(), kind.into()))
+        .map(|(channel, kind)| (channel.to_string(), kind.as_str().into()))
         .collect();
     let calendars_running_out = if database_up {
         kabinet_app::support::calendars::running_out(&app, chrono::Utc::now().date_naive())

@@ -43,20 +43,8 @@ pub fn parse(raw: &str, unit: DisplayUnit) -> ListParams {
     let days = crate::day_range::DayRange::read(get("from").as_deref(), get("to").as_deref());
     (filter.from, filter.to) = (days.from, days.to);
     let mut errors = days.errors;
-    filter.method = get("method").filter(|m| {
-        let known = ["bank_transfer", "cash", "gateway", "autopay"].contains(&m.as_str());
-        if !known {
-            errors.add("method", "invalid-choice");
-        }
-        known
-    });
-    filter.account_kind = get("kind").filter(|k| {
-        let known = k.parse::<kabinet_core::billing::AccountKind>().is_ok();
-        if !known {
-            errors.add("kind", "invalid-choice");
-        }
-        known
-    });
+    filter.method = errors.choice_opt("method", get("method").as_deref());
+    filter.account_kind = errors.choice_opt("kind", get("kind").as_deref());
     for (key, slot) in [("min", &mut filter.min_amount), ("max", &mut filter.max_amount)] {
         if let Some(v) = get(key) {
             match typed_amount(key, &v, unit) {

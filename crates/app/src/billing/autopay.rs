@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use kabinet_core::ErrorCode;
 use kabinet_core::access::Permission;
-use kabinet_core::billing::GatewayStatus;
+use kabinet_core::billing::{AutopayMode, GatewayStatus};
 use kabinet_core::money::{Currency, MAX_AMOUNT};
 use kabinet_store::entities::account::{self, Entity as Account};
 use kabinet_store::entities::autopay_rule::{self, Entity as AutopayRule};
@@ -20,8 +20,6 @@ use crate::access::{Actor, Identity};
 use crate::i18n::Lang;
 use crate::notify::outbox::{self, Channel, OutgoingMessage};
 use crate::{App, AppError, AppResult, FieldErrors, IntoViews, audit};
-
-pub const MODES: [&str; 2] = ["threshold", "billing_day"];
 
 /// Whether the dashboard should offer autopay to `customer` now: once, until the customer sets
 /// it up or says "later" (both mark the offer as made, so no query is needed here).
@@ -54,7 +52,7 @@ pub async fn of_customer(app: &App, customer_id: i64) -> AppResult<Vec<super::vi
 #[derive(Debug, Clone)]
 pub struct NewRule {
     pub account_id: i64,
-    pub mode: String,
+    pub mode: AutopayMode,
     pub threshold: Option<i64>,
     pub topup_amount: Option<i64>,
     /// The first payment, which saves the card (minor units).
@@ -71,10 +69,7 @@ pub async fn set_up(app: &App, actor: &Actor, who: &Identity, new: NewRule) -> A
         return Err(AppError::Refused(ErrorCode::GatewayNotConfigured));
     }
     let mut errors = FieldErrors::new();
-    if !MODES.contains(&new.mode.as_str()) {
-        errors.add("mode", "invalid-choice");
-    }
-    if new.mode == "threshold" {
+    if new.mode == AutopayMode::Threshold {
         if new.topup_amount.is_none_or(|a| a <= 0 || a > MAX_AMOUNT) {
             errors.add("topup_amount", "amount-not-positive");
         }
@@ -98,7 +93,7 @@ pub async fn set_up(app: &App, actor: &Actor, who: &Identity, new: NewRule) -> A
         }
         Some(r) => {
             let mut row: autopay_rule::ActiveModel = r.into();
-            row.mode = Set(new.mode.clone());
+            row.mode = Set(new.mode);
             row.threshold = Set(new.threshold);
             row.topup_amount = Set(new.topup_amount);
             row.payment_method_id = Set(None);
@@ -112,7 +107,7 @@ pub async fn set_up(app: &App, actor: &Actor, who: &Identity, new: NewRule) -> A
             autopay_rule::ActiveModel {
                 account_id: Set(account.id),
                 customer_id: Set(customer_id),
-                mode: Set(new.mode.clone()),
+                mode: Set(new.mode),
                 threshold: Set(new.threshold),
                 topup_amount: Set(new.topup_amount),
                 payment_method_id: Set(None),
@@ -234,12 +229,12 @@ async fn due_amount(
     account: &account::Model,
     today: NaiveDate,
 ) -> AppResult<Option<i64>> {
-    match rule.mode.as_str() {
-        "threshold" => Ok(match (rule.threshold, rule.topup_amount) {
+    match rule.mode {
+        AutopayMode::Threshold => Ok(match (rule.threshold, rule.topup_amount) {
             (Some(y), Some(x)) if account.balance < y => Some(x),
             _ => None,
         }),
-        _ => {
+        AutopayMode::BillingDay => {
             // On a billing day (a subscription charged today), pay the debt it left.
             let charged_today = kabinet_store::entities::ledger_entry::Entity::find()
                 .filter(kabinet_store::entities::ledger_entry::Column::AccountId.eq(account.id))

@@ -259,13 +259,11 @@ pub struct PaymentFilter {
     /// First and last day, inclusive, in the display time zone.
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
-    /// bank_transfer, cash, gateway or autopay.
-    pub method: Option<String>,
+    pub method: Option<PaymentMethod>,
     /// Minor units, inclusive.
     pub min_amount: Option<i64>,
     pub max_amount: Option<i64>,
-    /// customer or partner.
-    pub account_kind: Option<String>,
+    pub account_kind: Option<kabinet_core::billing::AccountKind>,
     /// Any part of the purpose, the payment document's number or the payer's name, contract
     /// or INN (CRM-3's rules).
     #[serde(default)]
@@ -375,8 +373,8 @@ fn filtered(
     if let Some(d) = f.to.and_then(|d| d.succ_opt()) {
         q = q.filter(payment::Column::PaidAt.lt(super::local_midnight(d, time_zone)));
     }
-    if let Some(m) = &f.method {
-        q = q.filter(payment::Column::Method.eq(m.as_str()));
+    if let Some(m) = f.method {
+        q = q.filter(payment::Column::Method.eq(m));
     }
     if let Some(a) = f.min_amount {
         q = q.filter(payment::Column::Amount.gte(a));
@@ -384,8 +382,8 @@ fn filtered(
     if let Some(a) = f.max_amount {
         q = q.filter(payment::Column::Amount.lte(a));
     }
-    if let Some(k) = &f.account_kind {
-        q = q.filter(account::Column::Kind.eq(k.as_str()));
+    if let Some(k) = f.account_kind {
+        q = q.filter(account::Column::Kind.eq(k));
     }
     q
 }

@@ -133,7 +133,7 @@ view! {
         customer_id: i64,
         /// threshold ("top up X when the balance falls below Y") or billing_day ("pay what is due
         /// on the billing day").
-        mode: String,
+        mode: kabinet_core::billing::AutopayMode,
         /// Y of the threshold mode, in minor units.
         threshold: Option<i64>,
         /// X of the threshold mode, in minor units.

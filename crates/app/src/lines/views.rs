@@ -206,11 +206,27 @@ pub struct LineOrderItem {
     pub finished_at: Option<DateTime<Utc>>,
 }
 
+/// What an entry of "Orders and requests" is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OrderOrRequestKind {
+    Order,
+    Ticket,
+}
+
+impl std::fmt::Display for OrderOrRequestKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            OrderOrRequestKind::Order => "order",
+            OrderOrRequestKind::Ticket => "ticket",
+        })
+    }
+}
+
 /// An entry of "Orders and requests": an order for lines or a support ticket.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct OrderOrRequest {
-    /// `order` or `ticket`.
-    pub kind: &'static str,
+    pub kind: OrderOrRequestKind,
     pub id: i64,
     /// The order's number or the ticket's.
     pub number: String,

@@ -30,7 +30,7 @@ pub trait EmailSender: Send + Sync {
     /// Sends one message; returns the provider's id of it when there is one.
     async fn send(&self, email: &Email) -> Result<Option<String>, DeliveryError>;
     /// The transport's name as configured (`smtp`, `log`, `fake`, or `unconfigured`).
-    fn kind(&self) -> &'static str;
+    fn kind(&self) -> super::Transport;
 }
 
 pub struct SmtpEmail {
@@ -107,8 +107,8 @@ impl EmailSender for SmtpEmail {
         }
     }
 
-    fn kind(&self) -> &'static str {
-        "smtp"
+    fn kind(&self) -> super::Transport {
+        super::Transport::Live("smtp")
     }
 }
 
@@ -126,8 +126,8 @@ impl EmailSender for FakeEmail {
         Ok(Some(format!("fake-{}", sent.len())))
     }
 
-    fn kind(&self) -> &'static str {
-        "fake"
+    fn kind(&self) -> super::Transport {
+        super::Transport::Fake
     }
 }
 
@@ -142,8 +142,8 @@ impl EmailSender for LogEmail {
         Ok(None)
     }
 
-    fn kind(&self) -> &'static str {
-        "log"
+    fn kind(&self) -> super::Transport {
+        super::Transport::Log
     }
 }
 
@@ -157,7 +157,7 @@ impl EmailSender for UnconfiguredEmail {
         Err(DeliveryError::Temporary("no e-mail transport is configured".into()))
     }
 
-    fn kind(&self) -> &'static str {
-        "unconfigured"
+    fn kind(&self) -> super::Transport {
+        super::Transport::Unconfigured
     }
 }

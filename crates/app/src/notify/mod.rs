@@ -29,6 +29,27 @@ pub enum DeliveryError {
     Permanent(String),
 }
 
+/// What carries a channel's messages: a real service (named as configured), the log, memory
+/// (the demo's and tests' stand-ins) or nothing yet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Transport {
+    Live(&'static str),
+    Log,
+    Fake,
+    Unconfigured,
+}
+
+impl Transport {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Transport::Live(name) => name,
+            Transport::Log => "log",
+            Transport::Fake => "fake",
+            Transport::Unconfigured => "unconfigured",
+        }
+    }
+}
+
 /// The delivery adapters in use.
 #[derive(Clone)]
 pub struct Channels {
@@ -133,17 +154,17 @@ impl Channels {
     }
 
     /// Each channel and the transport behind it, for readiness checks.
-    pub fn states(&self) -> [(&'static str, &'static str); 3] {
+    pub fn states(&self) -> [(Channel, Transport); 3] {
         [
-            ("email", self.email.kind()),
-            ("sms", self.sms.kind()),
-            ("whatsapp", self.whatsapp.kind()),
+            (Channel::Email, self.email.kind()),
+            (Channel::Sms, self.sms.kind()),
+            (Channel::Whatsapp, self.whatsapp.kind()),
         ]
     }
 
     /// Whether people may choose WhatsApp: a transport is configured.
     pub fn offers_whatsapp(&self) -> bool {
-        self.whatsapp.kind() != "unconfigured"
+        self.whatsapp.kind() != Transport::Unconfigured
     }
 
     /// Refuses to deliver in a way that loses messages without a word: a channel with no
@@ -153,15 +174,19 @@ impl Channels {
         for (channel, kind) in self.states() {
             match kind {
                 // WhatsApp is optional: unconfigured, nobody is offered it.
-                "unconfigured" if channel == "whatsapp" => {}
-                "unconfigured" => anyhow::bail!(
+                Transport::Unconfigured if channel == Channel::Whatsapp => {}
+                Transport::Unconfigured => anyhow::bail!(
                     "{channel}.transport is not configured: set it to {} to deliver, or to \"log\" to write messages to the log",
-                    if channel == "email" { "\"smtp\"" } else { "\"smsru\"" }
+                    if channel == Channel::Email {
+                        "\"smtp\""
+                    } else {
+                        "\"smsru\""
+                    }
                 ),
-                "fake" if !demo => anyhow::bail!(
+                Transport::Fake if !demo => anyhow::bail!(
                     "{channel}.transport = \"fake\" keeps messages in memory only and is for the demo and tests"
                 ),
-                "log" => tracing::warn!(%channel, "messages of this channel are written to the log, not sent"),
+                Transport::Log => tracing::warn!(%channel, "messages of this channel are written to the log, not sent"),
                 _ => {}
             }
         }

@@ -13,7 +13,7 @@ pub trait SmsSender: Send + Sync {
     /// Sends one text to an E.164 number; returns the provider's message id.
     async fn send(&self, to: &str, text: &str) -> Result<Option<String>, DeliveryError>;
     /// The transport's name as configured (`smsru`, `log`, `fake`, or `unconfigured`).
-    fn kind(&self) -> &'static str;
+    fn kind(&self) -> super::Transport;
 }
 
 pub struct SmsRu {
@@ -118,8 +118,8 @@ impl SmsSender for SmsRu {
         }
     }
 
-    fn kind(&self) -> &'static str {
-        "smsru"
+    fn kind(&self) -> super::Transport {
+        super::Transport::Live("smsru")
     }
 }
 
@@ -137,8 +137,8 @@ impl SmsSender for FakeSms {
         Ok(Some(format!("fake-{}", sent.len())))
     }
 
-    fn kind(&self) -> &'static str {
-        "fake"
+    fn kind(&self) -> super::Transport {
+        super::Transport::Fake
     }
 }
 
@@ -152,8 +152,8 @@ impl SmsSender for LogSms {
         Ok(None)
     }
 
-    fn kind(&self) -> &'static str {
-        "log"
+    fn kind(&self) -> super::Transport {
+        super::Transport::Log
     }
 }
 
@@ -166,7 +166,7 @@ impl SmsSender for UnconfiguredSms {
         Err(DeliveryError::Temporary("no SMS transport is configured".into()))
     }
 
-    fn kind(&self) -> &'static str {
-        "unconfigured"
+    fn kind(&self) -> super::Transport {
+        super::Transport::Unconfigured
     }
 }

@@ -18,7 +18,7 @@ pub trait WhatsAppSender: Send + Sync {
     /// Sends one template message to an E.164 number; returns WhatsApp's message id.
     async fn send(&self, to: &str, template: &WhatsAppTemplate) -> Result<Option<String>, DeliveryError>;
     /// The transport's name as configured (`cloud_api`, `log`, `fake`, or `unconfigured`).
-    fn kind(&self) -> &'static str;
+    fn kind(&self) -> super::Transport;
 }
 
 pub struct CloudApi {
@@ -137,8 +137,8 @@ impl WhatsAppSender for CloudApi {
         })
     }
 
-    fn kind(&self) -> &'static str {
-        "cloud_api"
+    fn kind(&self) -> super::Transport {
+        super::Transport::Live("cloud_api")
     }
 }
 
@@ -156,8 +156,8 @@ impl WhatsAppSender for FakeWhatsApp {
         Ok(Some(format!("wamid.fake-{}", sent.len())))
     }
 
-    fn kind(&self) -> &'static str {
-        "fake"
+    fn kind(&self) -> super::Transport {
+        super::Transport::Fake
     }
 }
 
@@ -171,8 +171,8 @@ impl WhatsAppSender for LogWhatsApp {
         Ok(None)
     }
 
-    fn kind(&self) -> &'static str {
-        "log"
+    fn kind(&self) -> super::Transport {
+        super::Transport::Log
     }
 }
 
@@ -186,8 +186,8 @@ impl WhatsAppSender for UnconfiguredWhatsApp {
         Err(DeliveryError::Temporary("no WhatsApp transport is configured".into()))
     }
 
-    fn kind(&self) -> &'static str {
-        "unconfigured"
+    fn kind(&self) -> super::Transport {
+        super::Transport::Unconfigured
     }
 }
 

@@ -10,7 +10,7 @@ pub struct Model {
     pub customer_id: i64,
     /// threshold ("top up X when the balance falls below Y") or billing_day ("pay what is due
     /// on the billing day").
-    pub mode: String,
+    pub mode: kabinet_core::billing::AutopayMode,
     /// Y of the threshold mode, in minor units.
     pub threshold: Option<i64>,
     /// X of the threshold mode, in minor units.

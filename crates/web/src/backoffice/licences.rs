@@ -252,7 +252,7 @@ pub struct LicencePage {
     modules: Vec<(String, bool)>,
     linked: Option<Asset>,
     radars: Vec<(String, String)>,
-    step: String,
+    step: kabinet_core::assets::Verification,
     guests: u64,
     key_once: Option<String>,
     split_once: Option<Split>,
@@ -320,7 +320,7 @@ async fn licence_page(
             .iter()
             .map(|m| (m.clone(), enabled.contains(m)))
             .collect(),
-        step: l.verification.as_str().to_owned(),
+        step: l.verification,
         guests: licences::guest_count(app, l.id).await?,
         can_manage: allows(Some(who.role), Permission::LicencesManage),
         can_delete: allows(Some(who.role), Permission::LicencesDelete),

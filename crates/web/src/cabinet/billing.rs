@@ -503,7 +503,7 @@ async fn autopay_page(app: &App, ctx: &Ctx, f: crate::form::FormState, flash: Op
             .iter()
             .map(|a| (a.id.to_string(), format!("{} · {}", a.number, a.title)))
             .collect(),
-        modes: kabinet_app::billing::autopay::MODES
+        modes: kabinet_core::billing::AutopayMode::ALL
             .iter()
             .map(|m| (m.to_string(), c.tk("autopay-mode-", m)))
             .collect(),

@@ -4,6 +4,7 @@
 
 use kabinet_app::billing::autopay::NewRule;
 use kabinet_app::{AppError, FieldErrors};
+use kabinet_core::billing::AutopayMode;
 use kabinet_core::money::DisplayUnit;
 use serde::Deserialize;
 
@@ -49,8 +50,11 @@ pub struct AutopayForm {
 impl AutopayForm {
     pub fn checked(self, account_id: i64, unit: DisplayUnit) -> Result<NewRule, AppError> {
         let mut errors = FieldErrors::new();
-        let by_threshold = self.mode == "threshold";
-        let (threshold, topup_amount) = if by_threshold {
+        let mode = self.mode.parse::<AutopayMode>();
+        if mode.is_err() {
+            errors.add("mode", "invalid-choice");
+        }
+        let (threshold, topup_amount) = if mode == Ok(AutopayMode::Threshold) {
             let threshold = match self.threshold.trim() {
                 "0" => Some(0),
                 typed => errors.amount("threshold", typed, unit),
@@ -60,9 +64,9 @@ impl AutopayForm {
             (None, None)
         };
         let first_payment = errors.amount("first_payment", &self.first_payment, unit);
-        let rule = first_payment.map(|first_payment| NewRule {
+        let rule = first_payment.zip(mode.ok()).map(|(first_payment, mode)| NewRule {
             account_id,
-            mode: self.mode,
+            mode,
             threshold,
             topup_amount,
             first_payment,
@@ -92,9 +96,22 @@ mod tests {
     }
 
     #[test]
-    fn a_rule_by_invoice_needs_no_threshold() {
+    fn a_mode_not_offered_is_the_modes_problem() {
         let form = AutopayForm {
             mode: "invoice".into(),
+            first_payment: "100".into(),
+            ..Default::default()
+        };
+        let Err(AppError::Validation(errors)) = form.checked(1, DisplayUnit::Rouble) else {
+            panic!("expected field errors");
+        };
+        assert_eq!(errors.0, [("mode".to_owned(), "invalid-choice".to_owned())]);
+    }
+
+    #[test]
+    fn a_rule_by_billing_day_needs_no_threshold() {
+        let form = AutopayForm {
+            mode: "billing_day".into(),
             threshold: "ignored".into(),
             first_payment: "1 500,50".into(),
             ..Default::default()

@@ -17,6 +17,8 @@ use crate::error::WebResult;
 use crate::extract::{Ctx, FormData, QueryParams as Query};
 use crate::form::{FormState, field_errors, with_status};
 use crate::http::OkQuery;
+use kabinet_core::assets::Verification;
+
 use crate::http::path_id;
 use crate::pages::Chrome;
 
@@ -25,7 +27,7 @@ pub struct Service {
     l: Asset,
     site: Option<Site>,
     modules: Vec<String>,
-    step: String,
+    step: Verification,
     /// What is still missing before guests can be exported (a message), if anything.
     missing: Option<String>,
     guests: u64,
@@ -66,7 +68,7 @@ async fn services_page(
         };
         services.push(Service {
             modules: l.modules.clone(),
-            step: step.as_str().to_owned(),
+            step,
             missing: step.missing().map(|k| ctx.0.lang.t(k.message_key())),
             guests: licences::guest_count(app, l.id).await?,
             contact,

@@ -13,7 +13,7 @@ use kabinet_app::support::plans;
 use kabinet_app::support::tickets::{self, Queue};
 use kabinet_app::support::views::Ticket;
 use kabinet_app::{App, AppError, customers};
-use kabinet_core::support::{Priority, RequestClass, Side, TicketStatus};
+use kabinet_core::support::{ClockState, Priority, RequestClass, Side, TicketStatus};
 
 use super::badge_of;
 use super::pages::{NewTicketPlace, again, new_page, options, parse_list, submit_new, ticket_page};
@@ -36,7 +36,7 @@ pub struct QueueTab {
 /// A row of a queue: the ticket, its badge, its customer's name and its assignee's.
 pub struct QueueRow {
     pub t: Ticket,
-    pub badge: &'static str,
+    pub badge: Option<ClockState>,
     pub customer: String,
     pub assignee: String,
 }
@@ -82,7 +82,7 @@ pub async fn queue(State(app): State<App>, ctx: Ctx, RawQuery(raw): RawQuery) ->
         .items
         .into_iter()
         .map(|t| QueueRow {
-            badge: badge_of(&c, &t, now),
+            badge: badge_of(&t, now),
             customer: names.get(&t.customer_id).cloned().unwrap_or_default(),
             assignee: staff
                 .iter()

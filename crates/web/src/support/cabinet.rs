@@ -14,7 +14,7 @@ use kabinet_app::support::tickets::{self, CUSTOMER_SORTS};
 use kabinet_app::support::views::Ticket;
 use kabinet_app::{App, AppError, customers};
 use kabinet_core::access::{Permission, allows};
-use kabinet_core::support::{Priority, TicketStatus};
+use kabinet_core::support::{ClockState, Priority, TicketStatus};
 
 use super::pages::{NewTicketPlace, again, new_page, options, parse_list, submit_new, ticket_page};
 use super::ticket_forms::MessageForm;
@@ -30,7 +30,7 @@ const PER_PAGE: u64 = 20;
 #[template(path = "tickets.html")]
 pub struct ListPage {
     c: Chrome,
-    rows: Vec<(Ticket, &'static str)>,
+    rows: Vec<(Ticket, Option<ClockState>)>,
     can_open: bool,
     total: u64,
     page: u64,
@@ -61,7 +61,7 @@ pub async fn list(State(app): State<App>, ctx: Ctx, RawQuery(raw): RawQuery) -> 
     let base = format!("/tickets?{}{}", p.query, if p.query.is_empty() { "" } else { "&" });
     let s = SortLinks::new(&base, &p.sort);
     Ok(ListPage {
-        rows: found.items.iter().map(|t| (t.clone(), badge_of(&c, t, now))).collect(),
+        rows: found.items.iter().map(|t| (t.clone(), badge_of(t, now))).collect(),
         can_open: allows(Some(who.role), Permission::CabinetTickets),
         total: found.total,
         page: p.page,

@@ -15,7 +15,7 @@ use chrono::{DateTime, Utc};
 use kabinet_app::App;
 use kabinet_app::support::views::{Attachment, Message, Ticket};
 use kabinet_core::access::Permission as P;
-use kabinet_core::support::Deadline;
+use kabinet_core::support::{ClockState, Deadline};
 
 use crate::guard::Routes;
 use crate::pages::Chrome;
@@ -58,83 +58,125 @@ pub fn routes() -> Routes {
         )
 }
 
+/// How a service-level clock stands as a person sees it: a running clock's state, or how it
+/// ended or waits. Its text is a CSS class and the end of a message key (`sla-state-…`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClockShown {
+    Running(ClockState),
+    /// Met: the reply was given or the ticket closed in time.
+    Stopped,
+    Paused,
+    /// No deadline: the plan leaves it to agreement.
+    ByAgreement,
+}
+
+impl ClockShown {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClockShown::Running(state) => state.as_str(),
+            ClockShown::Stopped => "stopped",
+            ClockShown::Paused => "paused",
+            ClockShown::ByAgreement => "by_agreement",
+        }
+    }
+
+    /// A clock that ran out or is about to: what a list row's badge warns of.
+    fn warning(self) -> Option<ClockState> {
+        match self {
+            ClockShown::Running(state @ (ClockState::Breached | ClockState::BreachingSoon)) => Some(state),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for ClockShown {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// One service-level clock as a person sees it.
 pub struct ClockView {
     /// The deadline in the viewer's time zone, or the word for "by agreement".
     pub due: String,
-    /// on_track, breaching_soon, breached, stopped (met), paused or by_agreement: a CSS class
-    /// and a message key.
-    pub state: &'static str,
+    pub state: ClockShown,
 }
 
-fn clock(
-    c: &Chrome,
+/// One clock's times, as the ticket keeps them.
+struct Clock {
     due: Option<DateTime<Utc>>,
     warn_at: Option<DateTime<Utc>>,
     breached_at: Option<DateTime<Utc>>,
     stopped: bool,
     paused: bool,
-    now: DateTime<Utc>,
-) -> ClockView {
-    let Some(due) = due else {
-        return ClockView {
-            due: c.t("sla-by-agreement"),
-            state: "by_agreement",
+}
+
+impl Clock {
+    fn state(&self, now: DateTime<Utc>) -> ClockShown {
+        let Some(due) = self.due else {
+            return ClockShown::ByAgreement;
         };
-    };
-    let state = if breached_at.is_some() {
-        "breached"
-    } else if stopped {
-        "stopped"
-    } else if paused {
-        "paused"
-    } else {
-        let d = Deadline {
-            due,
-            warn_at: warn_at.unwrap_or(due),
-        };
-        d.state(now).as_str()
-    };
-    ClockView {
-        due: c.time(&due),
-        state,
+        if self.breached_at.is_some() {
+            ClockShown::Running(ClockState::Breached)
+        } else if self.stopped {
+            ClockShown::Stopped
+        } else if self.paused {
+            ClockShown::Paused
+        } else {
+            let d = Deadline {
+                due,
+                warn_at: self.warn_at.unwrap_or(due),
+            };
+            ClockShown::Running(d.state(now))
+        }
     }
+
+    fn view(&self, c: &Chrome, now: DateTime<Utc>) -> ClockView {
+        ClockView {
+            due: match &self.due {
+                Some(due) => c.time(due),
+                None => c.t("sla-by-agreement"),
+            },
+            state: self.state(now),
+        }
+    }
+}
+
+/// The reaction and completion clocks of `t`.
+fn clocks(t: &Ticket) -> (Clock, Clock) {
+    let closed = t.status == kabinet_core::support::TicketStatus::Closed;
+    // A ticket closed before any staff reply: its reaction clock no longer runs.
+    let reaction = Clock {
+        due: t.reaction_due,
+        warn_at: t.reaction_warn_at,
+        breached_at: t.reaction_breached_at,
+        stopped: t.first_response_at.is_some(),
+        paused: closed,
+    };
+    let resolution = Clock {
+        due: t.resolution_due,
+        warn_at: t.resolution_warn_at,
+        breached_at: t.resolution_breached_at,
+        stopped: closed,
+        paused: t.paused_at.is_some(),
+    };
+    (reaction, resolution)
 }
 
 /// What the reaction and completion clocks of `t` show at `now`.
 pub fn clocks_of(c: &Chrome, t: &Ticket, now: DateTime<Utc>) -> (ClockView, ClockView) {
-    let closed = t.status == kabinet_core::support::TicketStatus::Closed;
-    // A ticket closed before any staff reply: its reaction clock no longer runs.
-    let reaction = clock(
-        c,
-        t.reaction_due,
-        t.reaction_warn_at,
-        t.reaction_breached_at,
-        t.first_response_at.is_some(),
-        closed,
-        now,
-    );
-    let resolution = clock(
-        c,
-        t.resolution_due,
-        t.resolution_warn_at,
-        t.resolution_breached_at,
-        closed,
-        t.paused_at.is_some(),
-        now,
-    );
-    (reaction, resolution)
+    let (reaction, resolution) = clocks(t);
+    (reaction.view(c, now), resolution.view(c, now))
 }
 
-/// The badge of a list row: the worse of the two clocks.
-pub fn badge_of(c: &Chrome, t: &Ticket, now: DateTime<Utc>) -> &'static str {
-    let (a, b) = clocks_of(c, t, now);
-    for state in ["breached", "breaching_soon"] {
-        if a.state == state || b.state == state {
-            return state;
-        }
-    }
-    ""
+/// The badge of a list row: the worse of the two clocks, if either ran out or is about to.
+pub fn badge_of(t: &Ticket, now: DateTime<Utc>) -> Option<ClockState> {
+    let (reaction, resolution) = clocks(t);
+    let (a, b) = (reaction.state(now).warning(), resolution.state(now).warning());
+    // Breached is worse than breaching soon.
+    [ClockState::Breached, ClockState::BreachingSoon]
+        .into_iter()
+        .find(|worst| a == Some(*worst) || b == Some(*worst))
 }
 
 /// A message of the correspondence with its rendered body and files.

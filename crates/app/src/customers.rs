@@ -11,7 +11,7 @@ use kabinet_store::ConnectionTrait;
 use kabinet_store::entities::customer::{self, Entity as Customer};
 use kabinet_store::entities::partner::{self, Entity as Partner};
 use kabinet_store::entities::user::{self, Entity as User};
-use kabinet_store::search::{self, Indexed};
+use kabinet_store::search;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
 };
@@ -236,32 +236,14 @@ async fn search_condition(app: &App, q: &SearchQuery, typed: &str) -> AppResult<
         ids.dedup();
         return Ok(Condition::all().add(customer::Column::Id.is_in(if ids.is_empty() { vec![-1] } else { ids })));
     }
-    let own = if q.is_indexable() {
-        search::matching_ids(conn, Indexed::Customers, q, INDEXED_MATCHES + 1).await?
-    } else {
-        Vec::new()
-    };
-    let walk = !q.is_indexable() || own.len() as u64 > INDEXED_MATCHES;
+    let mut walk = true;
     if q.is_indexable() {
+        let found = search::customers_matching(conn, q, INDEXED_MATCHES + 1, SEARCH_MATCHES).await?;
+        walk = found.own.len() as u64 > INDEXED_MATCHES;
         if !walk {
-            ids.extend(own);
+            ids.extend(found.own);
         }
-        let users = search::matching_ids(conn, Indexed::Users, q, SEARCH_MATCHES).await?;
-        if !users.is_empty() {
-            let of_users: Vec<Option<i64>> = User::find()
-                .select_only()
-                .column(user::Column::CustomerId)
-                .filter(user::Column::Id.is_in(users))
-                .filter(user::Column::CustomerId.is_not_null())
-                .into_tuple()
-                .all(conn)
-                .await?;
-            ids.extend(of_users.into_iter().flatten());
-        }
-        let counterparties = search::matching_ids(conn, Indexed::Counterparties, q, SEARCH_MATCHES).await?;
-        if !counterparties.is_empty() {
-            ids.extend(customer_ids(app, customer::Column::CounterpartyId.is_in(counterparties)).await?);
-        }
+        ids.extend(found.through_others);
     }
     ids.sort_unstable();
     ids.dedup();

@@ -214,6 +214,7 @@ pub async fn load(app: &App) -> AppResult<Vec<DemoLogin>> {
         demo_devices(app, &created_customers).await?;
         demo_buyers(app, &hash).await?;
         crate::lines::demo::load(app, &hash).await?;
+        crate::monitoring::demo::load(app, &hash).await?;
         demo_login_activity(app).await?;
     }
     logins(app).await

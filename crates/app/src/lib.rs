@@ -28,6 +28,7 @@ pub mod i18n;
 pub mod import_file;
 pub mod lines;
 pub mod listing;
+pub mod monitoring;
 pub mod notify;
 pub mod secrets;
 pub mod support;

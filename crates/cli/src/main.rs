@@ -96,6 +96,11 @@ enum Command {
         #[command(subcommand)]
         command: DevicesCommand,
     },
+    /// Monitoring consoles that report security events (AST-7).
+    Consoles {
+        #[command(subcommand)]
+        command: ConsolesCommand,
+    },
     /// Usage of telecom lines (CAB-3).
     Usage {
         #[command(subcommand)]
@@ -196,6 +201,17 @@ enum DevicesCommand {
         #[arg(long, default_value = "en")]
         lang: String,
     },
+}
+
+#[derive(Subcommand)]
+enum ConsolesCommand {
+    /// Register a console and print its token (shown only this once); the console sends it
+    /// as `Authorization: Console <token>` to /api/v1/security/events.
+    Add { name: String },
+    /// List the consoles: id, token prefix, last use, revoked or not.
+    List,
+    /// Revoke a console's token.
+    Revoke { id: i64 },
 }
 
 #[derive(Subcommand)]
@@ -595,6 +611,33 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
                 kabinet_app::audit::seal_pending(&app).await?;
             }
             return Ok(exit);
+        }
+        Command::Consoles { command } => {
+            use kabinet_app::monitoring::consoles;
+            let app = open(&config).await?;
+            let actor = Actor::named("cli", None);
+            match command {
+                ConsolesCommand::Add { name } => {
+                    let made = consoles::create(&app, &actor, &name).await?;
+                    println!("console {} \"{}\"", made.console.id, made.console.name);
+                    println!("token (shown once): {}", made.token);
+                }
+                ConsolesCommand::List => {
+                    for c in consoles::list(&app, &actor).await? {
+                        let used = c
+                            .last_used_at
+                            .map(|t| t.to_rfc3339())
+                            .unwrap_or_else(|| "never used".into());
+                        let state = if c.revoked_at.is_some() { "revoked" } else { "active" };
+                        println!("{}\t{}…\t{}\t{}\t{}", c.id, c.prefix, state, used, c.name);
+                    }
+                }
+                ConsolesCommand::Revoke { id } => {
+                    consoles::revoke(&app, &actor, id).await?;
+                    println!("console {id} revoked");
+                }
+            }
+            kabinet_app::audit::seal_pending(&app).await?;
         }
         Command::Usage {
             command: UsageCommand::Import { file, lang },

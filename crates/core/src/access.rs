@@ -226,6 +226,10 @@ pub enum Permission {
     CabinetLineSettings,
     /// Give customers lines and reserve SIM cards, block and unblock lines for the provider.
     LinesAdminister,
+    /// Register customers' protected objects and change their services (AST-7).
+    ObjectsManage,
+    /// Register monitoring consoles that report security events, and revoke their tokens.
+    EventSourcesManage,
 }
 
 use CustomerRole as C;
@@ -415,6 +419,16 @@ pub const PERMISSION_TABLE: &[(Permission, &[Role])] = &[
         ],
     ),
     (Permission::SlaManage, &[Role::Staff(S::Admin)]),
+    (
+        Permission::ObjectsManage,
+        &[
+            Role::Staff(S::Admin),
+            Role::Staff(S::Manager),
+            Role::Staff(S::Support),
+            Role::Staff(S::Technician),
+        ],
+    ),
+    (Permission::EventSourcesManage, &[Role::Staff(S::Admin)]),
     (
         Permission::DevicesConfirm,
         &[

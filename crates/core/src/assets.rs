@@ -14,13 +14,15 @@ pub mod line_orders;
 pub mod line_photo;
 pub mod line_usage;
 pub mod lines;
+pub mod monitoring;
 pub mod renewal;
 pub mod transfer;
 
 string_enum!(
     /// The kinds of asset: the licences of AST-1 (hotspot, radar), devices sold with
-    /// after-sales service (AST-3) and a corporate customer's telecom lines (AST-6).
-    AssetKind { Hotspot => "hotspot", Radar => "radar", Device => "device", Line => "line" }
+    /// after-sales service (AST-3), a corporate customer's telecom lines (AST-6) and guarded
+    /// property (AST-7).
+    AssetKind { Hotspot => "hotspot", Radar => "radar", Device => "device", Line => "line", SecurityObject => "security_object" }
 );
 
 impl AssetKind {

@@ -12,6 +12,7 @@ pub mod entities;
 pub mod guests;
 pub mod ledger;
 pub mod migrations;
+pub mod monitoring;
 pub mod outbox;
 pub mod rate;
 pub mod search;

@@ -193,7 +193,9 @@ pub async fn matching_ids(
 ) -> Result<Vec<i64>, DbErr> {
     let backend = db.get_database_backend();
     let (sql, values) = ids_matching(backend, table, q, limit);
-    let rows = db.query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await?;
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
     rows.iter().map(|r| r.try_get::<i64>("", "id")).collect()
 }
 
@@ -226,7 +228,10 @@ fn ids_matching(backend: DbBackend, table: Indexed, q: &SearchQuery, limit: u64)
     if let Some(d) = q.digits() {
         condition = format!("{condition} OR {}", like("search_text", d));
     }
-    (format!("SELECT id FROM {} WHERE {condition} LIMIT {limit}", table.table()), Vec::new())
+    (
+        format!("SELECT id FROM {} WHERE {condition} LIMIT {limit}", table.table()),
+        Vec::new(),
+    )
 }
 
 /// The customers a search names through the three substring indexes: those whose own text
@@ -263,7 +268,9 @@ pub async fn customers_matching(
          UNION ALL SELECT 1 AS source, id FROM (SELECT id FROM customers \
            WHERE counterparty_id IN ({counterparties_sql}) LIMIT {others}) AS of_counterparties"
     );
-    let rows = db.query_all_raw(Statement::from_sql_and_values(backend, sql, values)).await?;
+    let rows = db
+        .query_all_raw(Statement::from_sql_and_values(backend, sql, values))
+        .await?;
     let mut matches = CustomerMatches::default();
     for row in rows {
         let id = row.try_get::<i64>("", "id")?;

@@ -27,6 +27,7 @@ pub mod installation;
 pub mod lines;
 pub mod login_activity;
 pub mod metrics;
+pub mod monitoring;
 pub mod ops;
 pub mod pages;
 pub mod paging;
@@ -50,6 +51,8 @@ pub fn routes() -> Routes {
         .merge(backoffice::routes())
         .merge(lines::cabinet_routes())
         .merge(lines::crm_routes())
+        .merge(monitoring::cabinet_routes())
+        .merge(monitoring::crm_routes())
         .merge(support::routes())
         .merge(api::routes())
 }

@@ -80,6 +80,7 @@ enum Needs {
     Devices,
     Lines,
     Accounts,
+    Objects,
 }
 
 /// The cabinet's menu: one row of links; a section the customer has nothing in is left out.
@@ -111,6 +112,20 @@ const CABINET_NAV: &[(&str, &str, Permission, Area, Needs)] = &[
         Permission::CabinetView,
         Area::Start,
         Needs::Lines,
+    ),
+    (
+        "/objects",
+        "nav-objects",
+        Permission::CabinetView,
+        Area::Start,
+        Needs::Objects,
+    ),
+    (
+        "/objects/events",
+        "nav-object-events",
+        Permission::CabinetView,
+        Area::Start,
+        Needs::Objects,
     ),
     (
         "/payments",
@@ -486,20 +501,31 @@ fn nav_for(i: &Identity, face: FaceOf, lang: Lang, path: &str) -> Vec<NavGroup> 
         (Needs::Devices, Some(h)) => h.devices,
         (Needs::Lines, Some(h)) => h.lines,
         (Needs::Accounts, Some(h)) => h.accounts,
+        (Needs::Objects, Some(h)) => h.objects,
     };
-    let mut groups: Vec<(Area, NavGroup)> = Vec::new();
-    for (href, key, _, area, _) in table
+    let shown: Vec<_> = table
         .iter()
         .filter(|(_, _, p, _, needs)| allows(Some(i.role), *p) && has(*needs))
-    {
-        let item = NavItem {
-            href,
-            label: lang.t(key),
-            active: if *href == "/" || *href == "/crm" {
+        .collect();
+    // The current place is the entry whose address is the longest beginning of the path, so
+    // "/objects/events" is "Events", not also "Protected objects".
+    let current = shown
+        .iter()
+        .map(|(href, ..)| *href)
+        .filter(|href| {
+            if *href == "/" || *href == "/crm" {
                 path == *href
             } else {
                 path.starts_with(href)
-            },
+            }
+        })
+        .max_by_key(|href| href.len());
+    let mut groups: Vec<(Area, NavGroup)> = Vec::new();
+    for (href, key, _, area, _) in shown {
+        let item = NavItem {
+            href,
+            label: lang.t(key),
+            active: current == Some(*href),
         };
         match groups.last_mut() {
             Some((last, group)) if last == area => group.items.push(item),

@@ -61,6 +61,8 @@ pub struct Holdings {
     pub lines: bool,
     /// Personal accounts (payments and documents are theirs).
     pub accounts: bool,
+    /// Protected objects (not deleted).
+    pub objects: bool,
 }
 
 /// Who is really behind a customer session opened from the back office.
@@ -181,6 +183,7 @@ impl Identity {
         let devices = kinds.contains(&AssetKind::Device);
         let lines = kinds.contains(&AssetKind::Line);
         let licences = kinds.iter().any(|k| k.is_licence());
+        let objects = kinds.contains(&AssetKind::SecurityObject);
         let accounts = account::Entity::find()
             .select_only()
             .column(account::Column::Id)
@@ -195,6 +198,7 @@ impl Identity {
             devices,
             lines,
             accounts,
+            objects,
         });
         Ok(self)
     }

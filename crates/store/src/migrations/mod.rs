@@ -40,6 +40,7 @@ mod m0034_order_request_keys;
 mod m0035_line_photos;
 mod m0036_cashback;
 mod m0037_line_usage_labels;
+mod m0038_security_objects;
 
 pub struct Migrator;
 
@@ -84,6 +85,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0035_line_photos::Migration),
             Box::new(m0036_cashback::Migration),
             Box::new(m0037_line_usage_labels::Migration),
+            Box::new(m0038_security_objects::Migration),
         ]
     }
 }

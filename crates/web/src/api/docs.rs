@@ -9,7 +9,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    access, admin, assets, billing, crm, devices, documents, line_orders, line_usage, lines, renewal, support,
+    access, admin, assets, billing, crm, devices, documents, line_orders, line_usage, lines, monitoring, renewal,
+    support,
 };
 
 #[derive(OpenApi)]
@@ -43,10 +44,12 @@ use super::{
         support::crm_agreed_due, support::crm_file, support::crm_open, support::crm_support_terms, support::sla_plans, support::sla_preview,
         support::sla_plan_create, support::sla_plan_terms, support::sla_calendars, support::sla_calendar_create, support::sla_calendar_update,
         support::sla_holiday_set, support::sla_holiday_remove,
+        monitoring::report, monitoring::own, monitoring::enter_key, monitoring::own_events, monitoring::of_customer,
+        monitoring::create, monitoring::get, monitoring::object_events,
     ),
     components(schemas(super::paging::PageNumber, super::paging::PerPage)),
     modifiers(&Security, &CommonAnswers),
-    tags((name = "access", description = "The caller's own login"), (name = "admin", description = "Back-office resources"), (name = "billing", description = "Accounts, ledger and payments; amounts in minor units"), (name = "documents", description = "Invoices, tax invoices, acts, reconciliation acts and receipts"), (name = "crm", description = "Customers, counterparties and the company registry"), (name = "assets", description = "Licences, routers, hotspot guests and the personal-data verification"), (name = "lines", description = "Telecom lines: employees, SIM cards, forwarding, limits, groups and labels; amounts in minor units"), (name = "line orders", description = "Tariffs and options of the operator, and orders that change them for many lines, carried out line by line"), (name = "line usage", description = "Usage files of the operator and the spending statistics of lines; amounts in minor units"), (name = "support", description = "Tickets, their service-level deadlines, SLA plans and calendars"))
+    tags((name = "access", description = "The caller's own login"), (name = "admin", description = "Back-office resources"), (name = "billing", description = "Accounts, ledger and payments; amounts in minor units"), (name = "documents", description = "Invoices, tax invoices, acts, reconciliation acts and receipts"), (name = "crm", description = "Customers, counterparties and the company registry"), (name = "assets", description = "Licences, routers, hotspot guests and the personal-data verification"), (name = "lines", description = "Telecom lines: employees, SIM cards, forwarding, limits, groups and labels; amounts in minor units"), (name = "line orders", description = "Tariffs and options of the operator, and orders that change them for many lines, carried out line by line"), (name = "line usage", description = "Usage files of the operator and the spending statistics of lines; amounts in minor units"), (name = "support", description = "Tickets, their service-level deadlines, SLA plans and calendars"), (name = "monitoring", description = "Protected objects and the events their monitoring consoles report"))
 )]
 pub struct ApiDoc;
 
@@ -138,6 +141,10 @@ impl Modify for Security {
         );
         components.add_security_scheme(
             "licence",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("Authorization"))),
+        );
+        components.add_security_scheme(
+            "console",
             SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::new("Authorization"))),
         );
         components.add_security_scheme(

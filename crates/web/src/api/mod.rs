@@ -14,6 +14,7 @@ mod documents;
 mod line_orders;
 mod line_usage;
 mod lines;
+mod monitoring;
 mod renewal;
 pub use crate::paging;
 mod support;
@@ -327,6 +328,22 @@ pub fn routes() -> Routes {
             assets::guest_export,
         )
         .post("/api/v1/hotspot/guests", P::Public, assets::report_guests)
+        .post("/api/v1/security/events", P::Public, monitoring::report)
+        .get("/api/v1/security/objects", P::CabinetView, monitoring::own)
+        .post("/api/v1/security/objects/key", P::CabinetView, monitoring::enter_key)
+        .get("/api/v1/security/events", P::CabinetView, monitoring::own_events)
+        .get(
+            "/api/v1/crm/customers/{id}/security-objects",
+            P::CustomersRead,
+            monitoring::of_customer,
+        )
+        .post("/api/v1/crm/security-objects", P::ObjectsManage, monitoring::create)
+        .get("/api/v1/crm/security-objects/{id}", P::CustomersRead, monitoring::get)
+        .get(
+            "/api/v1/crm/security-objects/{id}/events",
+            P::CustomersRead,
+            monitoring::object_events,
+        )
         .post("/api/v1/hotspot/heartbeat", P::Public, assets::heartbeat)
         .get("/api/v1/documents", P::CabinetView, documents::own_documents)
         .get(

@@ -27,6 +27,9 @@ pub struct DashboardPage {
     notices: Vec<(Notice, String)>,
     /// Offer autopay (once, until the customer sets it up or says "later").
     offer_autopay: bool,
+    /// The latest events of the protected objects whose key number was typed, for a customer
+    /// that has any.
+    security_events: Option<Vec<kabinet_app::monitoring::views::SecurityEvent>>,
 }
 
 fn own_customer_id(ctx: &Ctx) -> Result<i64, WebError> {
@@ -54,7 +57,13 @@ pub async fn dashboard(State(app): State<App>, ctx: Ctx, Query(q): Query<OkQuery
     let offer_autopay =
         kabinet_core::access::may_change(who.role, false, &[kabinet_core::access::Permission::CabinetPay])
             && kabinet_app::billing::autopay::should_offer(&app, &customer);
+    let security_events = if who.holdings.is_some_and(|h| h.objects) {
+        Some(kabinet_app::monitoring::events::latest_own(&app, who, 5).await?)
+    } else {
+        None
+    };
     Ok(DashboardPage {
+        security_events,
         offer_autopay,
         c,
         customer,

@@ -52,9 +52,9 @@ test('a customer unlocks an object by its key number and reads its events', asyn
   await shot(page, 'object-events-phone');
 });
 
-test('a technician registers a protected object and reads its log', async ({ page, allowHttpStatus }) => {
+test('support registers a protected object and reads its log', async ({ page, allowHttpStatus }) => {
   allowHttpStatus(422);
-  await loginCrm(page, 'technician', DEMO_PASSWORD);
+  await loginCrm(page, 'support', DEMO_PASSWORD);
   await page.goto('/crm/customers?q=' + encodeURIComponent('OX-2026-0003'));
   await page.locator('table a[href^="/crm/customers/"]').first().click();
   const card = page.url().match(/\/crm\/customers\/(\d+)/)![1];

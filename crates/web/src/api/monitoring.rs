@@ -6,12 +6,12 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use kabinet_app::monitoring::consoles;
 use kabinet_app::monitoring::events::{self, EventFilter};
 use kabinet_app::monitoring::objects::{self, NewObject};
 use kabinet_app::monitoring::views::{IngestReport, ProtectedObject, SecurityEvent};
-use kabinet_app::{App, AppError, FieldErrors};
+use kabinet_app::{App, AppError};
 use kabinet_core::assets::monitoring::ReportedEvent;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -211,27 +211,34 @@ pub struct EventsQuery {
     per_page: Option<super::paging::PerPage>,
 }
 
-/// The period of `q` (both ends read, every problem reported) with its defaults.
-fn period(app: &App, ctx: &Ctx, q: &EventsQuery) -> Result<(NaiveDate, NaiveDate, String), AppError> {
-    let zone = ctx
-        .user()
-        .ok()
-        .and_then(|i| i.time_zone.clone())
+/// One page of the log of `object` (or of all the caller may read) for the period of `q`:
+/// both ends read as the pages read them (`DayRange`), every problem reported, thirty days to
+/// today in the reader's zone by default.
+async fn log_page(app: &App, ctx: &Ctx, q: &EventsQuery, object: Option<i64>) -> WebResult<Json<Paged<EventDto>>> {
+    let who = ctx.user()?;
+    let zone = who
+        .time_zone
+        .clone()
         .unwrap_or_else(|| app.config.display_time_zone.clone());
-    let mut errors = FieldErrors::new();
-    let mut day = |field: &str, typed: &Option<String>| {
-        typed
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .and_then(|s| errors.date(field, s))
-    };
-    let from = day("from", &q.from);
-    let to = day("to", &q.to);
-    errors.into_result()?;
+    let days = crate::day_range::DayRange::read(q.from.as_deref(), q.to.as_deref());
+    days.errors.into_result()?;
     let today = kabinet_app::billing::run::today_for(None, &zone);
-    let (default_from, default_to) = events::default_period(to.unwrap_or(today));
-    Ok((from.unwrap_or(default_from), to.unwrap_or(default_to), zone))
+    let (default_from, default_to) = events::default_period(days.to.unwrap_or(today));
+    let filter = EventFilter {
+        object_id: object,
+        from: days.from.unwrap_or(default_from),
+        to: days.to.unwrap_or(default_to),
+    };
+    let page = events::log(
+        app,
+        who,
+        &filter,
+        &zone,
+        super::paging::PageNumber::or_first(q.page),
+        super::paging::PerPage::or(q.per_page, 50, 500),
+    )
+    .await?;
+    Ok(Paged::of(page, Into::into))
 }
 
 #[utoipa::path(get, path = "/api/v1/security/events", tag = "monitoring", params(EventsQuery),
@@ -242,22 +249,7 @@ pub async fn own_events(
     ctx: Ctx,
     Query(q): Query<EventsQuery>,
 ) -> WebResult<Json<Paged<EventDto>>> {
-    let (from, to, zone) = period(&app, &ctx, &q)?;
-    let filter = EventFilter {
-        object_id: q.object,
-        from,
-        to,
-    };
-    let page = events::log(
-        &app,
-        ctx.user()?,
-        &filter,
-        &zone,
-        super::paging::PageNumber::or_first(q.page),
-        super::paging::PerPage::or(q.per_page, 50, 500),
-    )
-    .await?;
-    Ok(Paged::of(page, Into::into))
+    log_page(&app, &ctx, &q, q.object).await
 }
 
 #[utoipa::path(get, path = "/api/v1/crm/security-objects/{id}/events", tag = "monitoring", params(("id" = i64, Path), EventsQuery),
@@ -269,23 +261,7 @@ pub async fn object_events(
     Path(id): Path<String>,
     Query(q): Query<EventsQuery>,
 ) -> WebResult<Json<Paged<EventDto>>> {
-    let id = id_of(&id)?;
-    let (from, to, zone) = period(&app, &ctx, &q)?;
-    let filter = EventFilter {
-        object_id: Some(id),
-        from,
-        to,
-    };
-    let page = events::log(
-        &app,
-        ctx.user()?,
-        &filter,
-        &zone,
-        super::paging::PageNumber::or_first(q.page),
-        super::paging::PerPage::or(q.per_page, 50, 500),
-    )
-    .await?;
-    Ok(Paged::of(page, Into::into))
+    log_page(&app, &ctx, &q, Some(id_of(&id)?)).await
 }
 
 #[utoipa::path(get, path = "/api/v1/crm/customers/{id}/security-objects", tag = "monitoring", params(("id" = i64, Path)),

@@ -30,6 +30,7 @@ pub mod lines;
 pub mod listing;
 pub mod monitoring;
 pub mod notify;
+pub mod requests;
 pub mod secrets;
 pub mod support;
 pub mod time;

@@ -9,6 +9,12 @@ pub fn local_midnight(day: NaiveDate, time_zone: &str) -> DateTime<Utc> {
         .unwrap_or_else(|| day.and_time(chrono::NaiveTime::MIN).and_utc())
 }
 
+/// The day `at` falls on in `time_zone` (an unknown zone counts as UTC).
+pub fn local_date(at: &DateTime<Utc>, time_zone: &str) -> NaiveDate {
+    at.with_timezone(&kabinet_core::time::zone_or_utc(time_zone))
+        .date_naive()
+}
+
 /// Now, at the precision both databases keep (microseconds), so that what a page compares
 /// with a stored instant is what the store would write.
 pub fn now() -> DateTime<Utc> {

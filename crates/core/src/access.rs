@@ -230,6 +230,11 @@ pub enum Permission {
     ObjectsManage,
     /// Register monitoring consoles that report security events, and revoke their tokens.
     EventSourcesManage,
+    /// File service requests from the cabinet: SMS alerts, funds transfer, refund,
+    /// recalculation, surname change (ORD-2, BIL-7).
+    CabinetRequests,
+    /// Work the queue "Customer service requests": take, carry out, refuse.
+    RequestsWork,
 }
 
 use CustomerRole as C;
@@ -429,6 +434,20 @@ pub const PERMISSION_TABLE: &[(Permission, &[Role])] = &[
         ],
     ),
     (Permission::EventSourcesManage, &[Role::Staff(S::Admin)]),
+    (
+        Permission::CabinetRequests,
+        &[Role::Customer(C::Coordinator), Role::Customer(C::Assistant)],
+    ),
+    (
+        Permission::RequestsWork,
+        &[
+            Role::Staff(S::Admin),
+            Role::Staff(S::Manager),
+            Role::Staff(S::Support),
+            Role::Staff(S::Technician),
+            Role::Staff(S::Accountant),
+        ],
+    ),
     (
         Permission::DevicesConfirm,
         &[

@@ -67,6 +67,10 @@ error_codes! {
     OutboxSecretGone = 409, "outbox_secret_gone", "err-outbox-secret-gone";
     RenewalChoiceClosed = 409, "renewal_choice_closed", "err-renewal-choice-closed";
     RenewalNotPriced = 409, "renewal_not_priced", "err-renewal-not-priced";
+    /// The request was decided (or taken) by someone else first, or is closed.
+    RequestClosed = 409, "request_closed", "err-request-closed";
+    /// A new number for SMS alerts of an object whose alerts were never switched on.
+    RequestNoAlerts = 409, "request_no_alerts", "err-request-no-alerts";
     TransferDecided = 409, "transfer_decided", "err-transfer-decided";
     TransferPending = 409, "transfer_pending", "err-transfer-pending";
     TransferToSameOwner = 409, "transfer_to_same_owner", "err-transfer-to-same-owner";

@@ -30,6 +30,8 @@ pub struct Document {
     /// A link printed as a QR code (and as text) after the notes: where the document can be
     /// checked.
     pub qr_link: Option<String>,
+    /// Printed under the QR code instead of its text (a payment code's text is for machines).
+    pub qr_caption: Option<String>,
 }
 
 /// First strong isolate and pop directional isolate (Unicode's bidirectional algorithm).
@@ -100,6 +102,8 @@ pub struct Table {
     pub groups: Vec<Group>,
     pub columns: Vec<Column>,
     pub rows: Vec<Row>,
+    /// Rows tall enough to write in by hand (a blank's empty lines).
+    pub write_in: bool,
 }
 
 /// A title over `span` neighbouring columns.

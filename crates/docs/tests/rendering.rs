@@ -34,13 +34,32 @@ fn sample(lang: &str, rtl: bool, buyer: &str, line: &str) -> Document {
                 Row::new(vec!["1".into(), line.into(), "1 500,00 ₽".into()]),
                 Row::strong(vec!["".into(), "Итого".into(), "1 500,00 ₽".into()]),
             ],
+            write_in: false,
         },
         totals: vec![Fact::new("Всего к оплате", "1 500,00 ₽")],
         notes: vec!["Одна тысяча пятьсот рублей 00 копеек".into()],
         signatures: vec![Fact::new("Руководитель", "Иванов И. И.")],
         footer: "Kabinet".into(),
         qr_link: None,
+        qr_caption: None,
     }
+}
+
+#[test]
+fn a_payment_code_prints_its_caption_and_a_blank_leaves_room_to_write() {
+    let mut doc = sample("ru", false, "ИП Петров", "Обслуживание");
+    doc.qr_link = Some("ST00012|Name=ООО Пример|PersonalAcc=40702810900000000001".into());
+    doc.qr_caption = Some("QR-код для оплаты".into());
+    let text = layout(&doc).unwrap().text();
+    assert!(text.contains("для оплаты"), "{text}");
+    assert!(!text.contains("PersonalAcc"), "the code's text is for machines: {text}");
+    let page = html(&doc);
+    assert!(page.contains("QR-код для оплаты") && !page.contains("PersonalAcc=4070"));
+
+    let mut blank = sample("ru", false, "ИП Петров", "");
+    blank.table.write_in = true;
+    assert_eq!(layout(&blank).unwrap().pages, 1, "a blank's rows still fit one page");
+    assert!(html(&blank).contains("class=\"write-in\""));
 }
 
 #[test]

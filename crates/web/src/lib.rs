@@ -32,6 +32,7 @@ pub mod ops;
 pub mod pages;
 pub mod paging;
 pub mod payments_list;
+pub mod requests;
 pub mod support;
 pub mod transfers;
 pub mod user_form;
@@ -53,6 +54,8 @@ pub fn routes() -> Routes {
         .merge(lines::crm_routes())
         .merge(monitoring::cabinet_routes())
         .merge(monitoring::crm_routes())
+        .merge(requests::cabinet_routes())
+        .merge(requests::crm_routes())
         .merge(support::routes())
         .merge(api::routes())
 }

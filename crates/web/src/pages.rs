@@ -142,6 +142,13 @@ const CABINET_NAV: &[(&str, &str, Permission, Area, Needs)] = &[
         Needs::Accounts,
     ),
     (
+        "/requests",
+        "nav-requests",
+        Permission::CabinetView,
+        Area::Start,
+        Needs::Accounts,
+    ),
+    (
         "/tickets",
         "nav-tickets",
         Permission::CabinetView,
@@ -238,6 +245,13 @@ const CRM_NAV: &[(&str, &str, Permission, Area, Needs)] = &[
         Needs::Nothing,
     ),
     (
+        "/crm/requests",
+        "nav-requests",
+        Permission::RequestsWork,
+        Area::Support,
+        Needs::Nothing,
+    ),
+    (
         "/crm/sla",
         "nav-sla",
         Permission::BackOffice,
@@ -276,6 +290,13 @@ const CRM_NAV: &[(&str, &str, Permission, Area, Needs)] = &[
         "/crm/audit",
         "nav-audit",
         Permission::AuditRead,
+        Area::Administration,
+        Needs::Nothing,
+    ),
+    (
+        "/crm/consoles",
+        "nav-consoles",
+        Permission::EventSourcesManage,
         Area::Administration,
         Needs::Nothing,
     ),

@@ -356,7 +356,77 @@ async fn staff_register_objects_and_read_their_events(db: Db) {
     );
 }
 
+async fn the_admin_connects_and_revokes_consoles_in_the_back_office(db: Db) {
+    let w = Web::demo(db).await;
+    let admin = w.session_for("admin").await;
+    let page = w.get("/crm/consoles", Some(&admin)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Пульт централизованного наблюдения"),
+        "the demo's console"
+    );
+
+    // A name that is empty or carries a NUL is refused at the field.
+    for bad in ["  ", "Пульт\u{0}"] {
+        let r = w.post_form("/crm/consoles", Some(&admin), &[("name", bad)]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad:?}");
+    }
+    // Made: the token is shown once, on the page the form leads to.
+    let r = w
+        .post_form("/crm/consoles", Some(&admin), &[("name", "Резервный пульт")])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let shown = w.get(r.location(), Some(&admin)).await;
+    let token = shown
+        .body
+        .split("<code id=\"console-token\">")
+        .nth(1)
+        .and_then(|s| s.split('<').next())
+        .expect("the token is shown")
+        .to_owned();
+    assert!(token.starts_with("kbe_"));
+    assert!(
+        !w.get(r.location(), Some(&admin)).await.body.contains(&token),
+        "shown once"
+    );
+    let batch = json!({"events": [event("c-1", "4100", "armed")]}).to_string();
+    assert_eq!(
+        report(&w, Some(&token), &batch, "10.0.0.9").await.status,
+        StatusCode::OK
+    );
+
+    // Only the admin: a manager is refused, a customer's login too.
+    let manager = w.session_for("manager").await;
+    assert_eq!(
+        w.get("/crm/consoles", Some(&manager)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = w.post_form("/crm/consoles", Some(&manager), &[("name", "Чужой")]).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+
+    // Revoked: its events are no longer taken.
+    let id = kabinet_app::monitoring::consoles::list(&w.t.app, &kabinet_app::access::Actor::system())
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|c| c.name == "Резервный пульт")
+        .unwrap()
+        .id;
+    let r = w
+        .post_form(&format!("/crm/consoles/{id}/revoke"), Some(&admin), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let batch = json!({"events": [event("c-2", "4100", "armed")]}).to_string();
+    assert_eq!(
+        report(&w, Some(&token), &batch, "10.0.0.9").await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let r = w.post_form("/crm/consoles/999999/revoke", Some(&admin), &[]).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+}
+
 both_databases!(
+    the_admin_connects_and_revokes_consoles_in_the_back_office,
     a_console_reports_events_once,
     a_console_needs_its_own_token,
     the_customer_sees_its_objects_events_after_typing_the_key,

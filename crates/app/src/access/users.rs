@@ -611,6 +611,12 @@ pub async fn update_own_phone(app: &App, who: &Identity, actor: &Actor, phone: &
         audit::diff(&[("phone", json!(before), json!(phone))]),
     )
     .await?;
+    // A customer's new phone also reaches the service centre as a written notice (ORD-2).
+    if let (Some(customer_id), Some(p)) = (who.customer_id, &phone)
+        && before.as_deref() != Some(p.as_str())
+    {
+        crate::requests::filing::notice_of_contact_phone(&txn, actor, customer_id, who.user_id, p).await?;
+    }
     txn.commit().await?;
     Ok(updated.into())
 }

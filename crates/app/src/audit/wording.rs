@@ -91,6 +91,10 @@ pub const ACTIONS: &[&str] = &[
     "router.settings",
     "security_object.create",
     "security_object.key_entered",
+    "service_request.done",
+    "service_request.file",
+    "service_request.in_progress",
+    "service_request.refused",
     "session.logout_others",
     "sla.calendar.create",
     "sla.calendar.update",
@@ -142,6 +146,7 @@ pub const OBJECT_TYPES: &[&str] = &[
     "partner",
     "payment",
     "plan",
+    "service_request",
     "sla_plan",
     "subscription",
     "ticket",
@@ -171,6 +176,7 @@ pub fn object_path(object_type: &str, id: &str) -> Option<String> {
         "asset" => "/crm/licences",
         "counterparty" => "/crm/counterparties",
         "account" => "/crm/accounts",
+        "service_request" => "/crm/requests",
         _ => return None,
     };
     Some(format!("{base}/{id}"))

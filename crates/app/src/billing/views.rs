@@ -164,3 +164,11 @@ view! {
         dismissed_at: Option<DateTime<Utc>>,
     }
 }
+
+impl Account {
+    /// Whether a pay slip with the unified payment QR code (a Russian banks' format) can be
+    /// printed for this account.
+    pub fn has_pay_slip(&self) -> bool {
+        self.currency == kabinet_core::money::Currency::Rub
+    }
+}

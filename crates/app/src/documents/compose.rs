@@ -368,6 +368,7 @@ fn bill(ctx: &Context, kind: DocumentKind, subtitle: Option<String>, rows: Vec<R
             ctx.delivery_fact(),
         ],
         table: Table {
+            write_in: false,
             groups: Vec::new(),
             columns: ctx.service_columns(),
             rows,
@@ -409,6 +410,7 @@ pub fn act(ctx: &Context, month: Month, lines: &[ServiceLine]) -> Document {
         parties: vec![ctx.provider("doc-executor"), ctx.customer("doc-customer")],
         facts: vec![ctx.account_fact(), ctx.delivery_fact()],
         table: Table {
+            write_in: false,
             groups: Vec::new(),
             columns: ctx.service_columns(),
             rows,
@@ -510,6 +512,7 @@ pub fn tax_invoice(ctx: &Context, month: Month, lines: &[ServiceLine]) -> Docume
             ctx.account_fact(),
         ],
         table: Table {
+            write_in: false,
             groups: Vec::new(),
             columns: vec![
                 Column::number(ctx.t("doc-col-no")),
@@ -635,6 +638,7 @@ pub fn reconciliation(ctx: &Context, from: Month, to: Month, opening: i64, movem
         parties: vec![ctx.provider("doc-executor"), ctx.customer("doc-customer")],
         facts: vec![ctx.account_fact()],
         table: Table {
+            write_in: false,
             groups: vec![
                 Group {
                     title: String::new(),
@@ -713,6 +717,7 @@ pub fn receipt(ctx: &Context, p: &payment::Model) -> Document {
         parties: vec![ctx.provider("receipt-payee"), ctx.customer("receipt-payer")],
         facts,
         table: Table {
+            write_in: false,
             groups: Vec::new(),
             columns: vec![
                 Column::number(ctx.t("doc-col-no")),

@@ -45,29 +45,34 @@ const KINDS: [&str; 5] = ["flat", "house", "office", "shop", "garage"];
 pub(crate) async fn load(app: &App, hash: &str) -> AppResult<()> {
     let actor = Actor::named("demo", None);
     let admin = crate::demo::identity_of(app, "admin").await?;
+    let system = crate::access::Identity::system_admin();
     let console = super::consoles::create(app, &actor, "Пульт централизованного наблюдения").await?;
-    let mut object_ids = Vec::new();
-    let mut first_customer = None;
+    // Everything checked first, then written in one transaction: the demo loads before many
+    // tests, and a transaction per customer and object made it the slowest part.
+    let mut checked = Vec::with_capacity(CUSTOMERS);
     for i in 0..CUSTOMERS {
         let surname = SURNAMES[i % SURNAMES.len()];
-        let customer = customers::create(
-            app,
-            &actor,
-            NewCustomer {
-                kind: "individual".into(),
-                name: format!("{surname} — охрана, договор {}", i + 1),
-                contract_number: format!("OX-2026-{:04}", i + 1),
-                phone: Some(format!("+7999000{:04}", 800 + i)),
-                email: Some(format!("guard{}@home.example", i + 1)),
-                city: Some("Казань".into()),
-                support_group: Some("C".into()),
-                language: "ru".into(),
-                ..Default::default()
-            },
-        )
-        .await?;
-        crate::billing::accounts::open(
-            app,
+        let new = NewCustomer {
+            kind: "individual".into(),
+            name: format!("{surname} — охрана, договор {}", i + 1),
+            contract_number: format!("OX-2026-{:04}", i + 1),
+            phone: Some(format!("+7999000{:04}", 800 + i)),
+            email: Some(format!("guard{}@home.example", i + 1)),
+            city: Some("Казань".into()),
+            support_group: Some("C".into()),
+            language: "ru".into(),
+            ..Default::default()
+        };
+        checked.push(customers::check(app, &system, &new).await?);
+    }
+    let today = crate::billing::run::today_for(None, &app.config.display_time_zone);
+    let txn = app.db.write().await?;
+    let mut object_ids = Vec::new();
+    let mut first_customer = None;
+    for (i, c) in checked.into_iter().enumerate() {
+        let customer = customers::insert(&txn, &actor, c).await?;
+        crate::billing::accounts::open_in(
+            &txn,
             &actor,
             crate::billing::accounts::NewAccount {
                 customer_id: Some(customer.id),
@@ -78,40 +83,37 @@ pub(crate) async fn load(app: &App, hash: &str) -> AppResult<()> {
                 warning_threshold: None,
                 manager_user_id: None,
             },
+            &customer.time_zone,
         )
         .await?;
         // Every other customer guards two places: 40 customers, 60 objects.
         let places = if i % 2 == 0 { 2 } else { 1 };
         for p in 0..places {
             let n = object_ids.len();
-            let kind = KINDS[(i + p) % KINDS.len()];
-            let o = objects::create(
-                app,
-                &actor,
-                &admin,
-                &NewObject {
-                    customer_id: customer.id,
-                    name: if p == 0 {
-                        "Квартира".into()
-                    } else {
-                        "Дача".into()
-                    },
-                    address: format!("Казань, {}, д. {}", STREETS[n % STREETS.len()], 3 + n),
-                    object_kind: kind.into(),
-                    key_number: format!("{}", 4100 + n),
-                    contract_number: String::new(),
-                    monitoring: true,
-                    panic_button: n % 3 == 0,
-                    sms_alerts: n % 4 == 0,
+            let object = objects::check(&NewObject {
+                customer_id: customer.id,
+                name: if p == 0 {
+                    "Квартира".into()
+                } else {
+                    "Дача".into()
                 },
-            )
-            .await?;
-            object_ids.push(o.id);
+                address: format!("Казань, {}, д. {}", STREETS[n % STREETS.len()], 3 + n),
+                object_kind: KINDS[(i + p) % KINDS.len()].into(),
+                key_number: format!("{}", 4100 + n),
+                contract_number: String::new(),
+                monitoring: true,
+                panic_button: n % 3 == 0,
+                sms_alerts: n % 4 == 0,
+            })?;
+            object_ids.push(objects::insert_in(&txn, &actor, object, today).await?);
         }
         if i == 0 {
             first_customer = Some(customer);
         }
     }
+    let events = daily_events(&object_ids, Utc::now());
+    kabinet_store::monitoring::insert_new(&txn, console.console.id, Utc::now(), &events).await?;
+    txn.commit().await?;
     if let Some(c) = first_customer {
         for (login, name, role, phone) in [
             ("orlov.home", "Игорь Сергеевич Орлов", "coordinator", "+79990000851"),
@@ -129,11 +131,81 @@ pub(crate) async fn load(app: &App, hash: &str) -> AppResult<()> {
         }
         let owner = crate::demo::identity_of(app, "orlov.home").await?;
         objects::enter_key(app, &actor, &owner, "4100").await?;
+        demo_requests(app, &owner, &admin, &object_ids).await?;
     }
-    let events = daily_events(&object_ids, Utc::now());
-    let txn = app.db.write().await?;
-    kabinet_store::monitoring::insert_new(&txn, console.console.id, Utc::now(), &events).await?;
-    txn.commit().await?;
+    Ok(())
+}
+
+/// The first customer's requests in every state: SMS alerts of the flat done (so its alarms
+/// send an SMS), of the dacha new, a refund in progress, a recalculation refused.
+async fn demo_requests(
+    app: &App,
+    owner: &crate::access::Identity,
+    staff: &crate::access::Identity,
+    object_ids: &[i64],
+) -> AppResult<()> {
+    use crate::requests::{self, NewRequest, handling};
+    use kabinet_core::requests::RequestStatus;
+    let customer_actor = Actor::user(owner, None);
+    let staff_actor = Actor::user(staff, None);
+    let today = crate::billing::run::today_for(None, &app.config.display_time_zone);
+    let file = |kind: &str, object: Option<i64>| NewRequest {
+        kind: kind.into(),
+        object_id: object,
+        phone: "+79990000851".into(),
+        start_date: today.to_string(),
+        ..Default::default()
+    };
+    let flat = requests::file(
+        app,
+        &customer_actor,
+        owner,
+        &file("sms_alerts", object_ids.first().copied()),
+    )
+    .await?;
+    handling::move_to(app, &staff_actor, staff, flat.id, RequestStatus::Done, "").await?;
+    requests::file(
+        app,
+        &customer_actor,
+        owner,
+        &file("sms_alerts", object_ids.get(1).copied()),
+    )
+    .await?;
+    let refund = requests::file(
+        app,
+        &customer_actor,
+        owner,
+        &NewRequest {
+            kind: "refund".into(),
+            amount_minor: Some(150_000),
+            comment: "Переплата за ноябрь".into(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    handling::move_to(app, &staff_actor, staff, refund.id, RequestStatus::InProgress, "").await?;
+    let recalculation = requests::file(
+        app,
+        &customer_actor,
+        owner,
+        &NewRequest {
+            kind: "recalculation".into(),
+            period_from: (today - Duration::days(40)).to_string(),
+            period_to: (today - Duration::days(33)).to_string(),
+            comment: "Объект не охранялся: ремонт".into(),
+            ..Default::default()
+        },
+    )
+    .await?;
+    handling::move_to(
+        app,
+        &staff_actor,
+        staff,
+        recalculation.id,
+        RequestStatus::Refused,
+        "Охрана в эти дни велась, события есть в журнале",
+    )
+    .await?;
     Ok(())
 }
 

@@ -60,9 +60,11 @@ pub async fn ingest(app: &App, console: &EventSource, reported: &[ReportedEvent]
     }
     let txn = app.db.write().await?;
     let stored = kabinet_store::monitoring::insert_new(&txn, console.id, kabinet_store::now(), &rows).await?;
+    let alerts = crate::requests::alerts::enqueue_for(&txn, &stored).await?;
     txn.commit().await?;
     Ok(IngestReport {
         accepted: stored.len(),
+        alerts_queued: alerts,
         duplicates: rows.len() - stored.len(),
         unknown_objects,
     })

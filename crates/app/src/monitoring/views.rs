@@ -55,6 +55,8 @@ view! {
 pub struct IngestReport {
     /// Stored now.
     pub accepted: usize,
+    /// SMS alerts queued for the events stored (bursts of one kind sent once a minute).
+    pub alerts_queued: usize,
     /// Sent before (by event id) and skipped.
     pub duplicates: usize,
     /// Ids of the events whose key number names no object: not stored, for the console to

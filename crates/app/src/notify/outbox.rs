@@ -52,6 +52,24 @@ pub async fn enqueue_many<C: ConnectionTrait>(txn: &C, messages: Vec<OutgoingMes
     Ok(())
 }
 
+/// Queues many messages, skipping each whose idempotency key a queued message already has (an
+/// SMS alert of a burst); returns how many were queued.
+pub async fn enqueue_many_once<C: ConnectionTrait>(txn: &C, messages: Vec<OutgoingMessage>) -> AppResult<usize> {
+    let mut queued = 0;
+    for chunk in messages.chunks(500) {
+        let inserted = outbox_message::Entity::insert_many(chunk.iter().cloned().map(pending))
+            .on_conflict(
+                sea_orm::sea_query::OnConflict::column(outbox_message::Column::IdempotencyKey)
+                    .do_nothing()
+                    .to_owned(),
+            )
+            .exec_without_returning(txn)
+            .await?;
+        queued += inserted as usize;
+    }
+    Ok(queued)
+}
+
 /// The row of a message waiting for its first attempt.
 fn pending(m: OutgoingMessage) -> outbox_message::ActiveModel {
     let now = kabinet_store::now();

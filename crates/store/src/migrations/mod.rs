@@ -41,6 +41,7 @@ mod m0035_line_photos;
 mod m0036_cashback;
 mod m0037_line_usage_labels;
 mod m0038_security_objects;
+mod m0039_service_requests;
 
 pub struct Migrator;
 
@@ -86,6 +87,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0036_cashback::Migration),
             Box::new(m0037_line_usage_labels::Migration),
             Box::new(m0038_security_objects::Migration),
+            Box::new(m0039_service_requests::Migration),
         ]
     }
 }

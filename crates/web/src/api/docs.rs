@@ -10,7 +10,7 @@ use utoipa::{Modify, OpenApi};
 
 use super::{
     access, admin, assets, billing, crm, devices, documents, line_orders, line_usage, lines, monitoring, renewal,
-    support,
+    requests, support,
 };
 
 #[derive(OpenApi)]
@@ -46,10 +46,11 @@ use super::{
         support::sla_holiday_set, support::sla_holiday_remove,
         monitoring::report, monitoring::own, monitoring::enter_key, monitoring::own_events, monitoring::of_customer,
         monitoring::create, monitoring::get, monitoring::object_events,
+        requests::own, requests::file, requests::queue, requests::get, requests::move_to,
     ),
     components(schemas(super::paging::PageNumber, super::paging::PerPage)),
     modifiers(&Security, &CommonAnswers),
-    tags((name = "access", description = "The caller's own login"), (name = "admin", description = "Back-office resources"), (name = "billing", description = "Accounts, ledger and payments; amounts in minor units"), (name = "documents", description = "Invoices, tax invoices, acts, reconciliation acts and receipts"), (name = "crm", description = "Customers, counterparties and the company registry"), (name = "assets", description = "Licences, routers, hotspot guests and the personal-data verification"), (name = "lines", description = "Telecom lines: employees, SIM cards, forwarding, limits, groups and labels; amounts in minor units"), (name = "line orders", description = "Tariffs and options of the operator, and orders that change them for many lines, carried out line by line"), (name = "line usage", description = "Usage files of the operator and the spending statistics of lines; amounts in minor units"), (name = "support", description = "Tickets, their service-level deadlines, SLA plans and calendars"), (name = "monitoring", description = "Protected objects and the events their monitoring consoles report"))
+    tags((name = "access", description = "The caller's own login"), (name = "admin", description = "Back-office resources"), (name = "billing", description = "Accounts, ledger and payments; amounts in minor units"), (name = "documents", description = "Invoices, tax invoices, acts, reconciliation acts and receipts"), (name = "crm", description = "Customers, counterparties and the company registry"), (name = "assets", description = "Licences, routers, hotspot guests and the personal-data verification"), (name = "lines", description = "Telecom lines: employees, SIM cards, forwarding, limits, groups and labels; amounts in minor units"), (name = "line orders", description = "Tariffs and options of the operator, and orders that change them for many lines, carried out line by line"), (name = "line usage", description = "Usage files of the operator and the spending statistics of lines; amounts in minor units"), (name = "support", description = "Tickets, their service-level deadlines, SLA plans and calendars"), (name = "monitoring", description = "Protected objects and the events their monitoring consoles report"), (name = "requests", description = "Service requests staff carry out: SMS alerts, funds transfer, refund, recalculation, surname change, contact phone"))
 )]
 pub struct ApiDoc;
 

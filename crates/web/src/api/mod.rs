@@ -16,6 +16,7 @@ mod line_usage;
 mod lines;
 mod monitoring;
 mod renewal;
+mod requests;
 pub use crate::paging;
 mod support;
 
@@ -344,6 +345,11 @@ pub fn routes() -> Routes {
             P::CustomersRead,
             monitoring::object_events,
         )
+        .get("/api/v1/requests", P::CabinetView, requests::own)
+        .post("/api/v1/requests", P::CabinetRequests, requests::file)
+        .get("/api/v1/crm/requests", P::RequestsWork, requests::queue)
+        .get("/api/v1/crm/requests/{id}", P::RequestsWork, requests::get)
+        .post("/api/v1/crm/requests/{id}/status", P::RequestsWork, requests::move_to)
         .post("/api/v1/hotspot/heartbeat", P::Public, assets::heartbeat)
         .get("/api/v1/documents", P::CabinetView, documents::own_documents)
         .get(

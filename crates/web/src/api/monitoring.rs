@@ -111,6 +111,8 @@ pub struct IngestReportDto {
     pub accepted: usize,
     /// Sent before and skipped.
     pub duplicates: usize,
+    /// SMS alerts queued for the events stored (one per event kind, object and minute).
+    pub alerts_queued: usize,
     /// Ids of events whose key number names no object (not stored; send them again once the
     /// object is registered).
     pub unknown_objects: Vec<String>,
@@ -121,6 +123,7 @@ impl From<IngestReport> for IngestReportDto {
         IngestReportDto {
             accepted: r.accepted,
             duplicates: r.duplicates,
+            alerts_queued: r.alerts_queued,
             unknown_objects: r.unknown_objects,
         }
     }

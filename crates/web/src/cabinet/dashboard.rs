@@ -30,6 +30,8 @@ pub struct DashboardPage {
     /// The latest events of the protected objects whose key number was typed, for a customer
     /// that has any.
     security_events: Option<Vec<kabinet_app::monitoring::views::SecurityEvent>>,
+    /// The customer's open service requests, for a customer with protected objects.
+    open_requests: Vec<kabinet_app::requests::ServiceRequest>,
 }
 
 fn own_customer_id(ctx: &Ctx) -> Result<i64, WebError> {
@@ -57,12 +59,16 @@ pub async fn dashboard(State(app): State<App>, ctx: Ctx, Query(q): Query<OkQuery
     let offer_autopay =
         kabinet_core::access::may_change(who.role, false, &[kabinet_core::access::Permission::CabinetPay])
             && kabinet_app::billing::autopay::should_offer(&app, &customer);
-    let security_events = if who.holdings.is_some_and(|h| h.objects) {
-        Some(kabinet_app::monitoring::events::latest_own(&app, who, 5).await?)
+    let (security_events, open_requests) = if who.holdings.is_some_and(|h| h.objects) {
+        (
+            Some(kabinet_app::monitoring::events::latest_own(&app, who, 5).await?),
+            kabinet_app::requests::handling::open_own(&app, who).await?,
+        )
     } else {
-        None
+        (None, Vec::new())
     };
     Ok(DashboardPage {
+        open_requests,
         security_events,
         offer_autopay,
         c,

@@ -24,12 +24,16 @@ pub struct ObjectsPage {
     c: Chrome,
     objects: Vec<ProtectedObject>,
     key_form: FormState,
+    /// Whether the reader may ask for SMS alerts.
+    may_request: bool,
 }
 
 async fn objects_page(app: &App, ctx: &Ctx, flash: Option<&str>, key_form: FormState) -> WebResult<ObjectsPage> {
     let who = ctx.user()?;
+    let c = Chrome::new(&ctx.0, "/objects", &app.config.display_time_zone).with_flash(flash);
     Ok(ObjectsPage {
-        c: Chrome::new(&ctx.0, "/objects", &app.config.display_time_zone).with_flash(flash),
+        may_request: c.may(kabinet_core::access::Permission::CabinetRequests),
+        c,
         objects: objects::own(app, who).await?,
         key_form,
     })

@@ -1,8 +1,10 @@
 //! Guarded property on both faces (AST-7): the cabinet's "Protected objects" and "Events"
 //! (`/objects…`), and in the back office a customer's objects (`/crm/customers/{id}/objects`)
-//! and an object's page with its event log (`/crm/security-objects/{id}`).
+//! an object's page with its event log (`/crm/security-objects/{id}`), and the monitoring
+//! consoles allowed to report events (`/crm/consoles`).
 
 mod cabinet;
+mod consoles;
 mod staff;
 
 use kabinet_core::access::Permission as P;
@@ -23,4 +25,7 @@ pub fn crm_routes() -> Routes {
         .get("/crm/customers/{id}/objects", P::CustomersRead, staff::of_customer)
         .post("/crm/customers/{id}/objects", P::ObjectsManage, staff::create)
         .get("/crm/security-objects/{id}", P::CustomersRead, staff::page)
+        .get("/crm/consoles", P::EventSourcesManage, consoles::list)
+        .post("/crm/consoles", P::EventSourcesManage, consoles::create)
+        .post("/crm/consoles/{id}/revoke", P::EventSourcesManage, consoles::revoke)
 }

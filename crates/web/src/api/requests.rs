@@ -1,0 +1,243 @@
+//! Service requests over the API (ORD-2, BIL-7, API-2): the customer files requests and reads
+//! its own; staff read the queue "Customer service requests" and move a request to in
+//! progress, done or refused.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use chrono::{DateTime, NaiveDate, Utc};
+use kabinet_app::requests::handling::{self, QueueFilter};
+use kabinet_app::requests::{self, NewRequest, ServiceRequest};
+use kabinet_app::{App, AppError, FieldErrors};
+use kabinet_core::requests::{RequestKind, RequestStatus};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{ErrorBody, Paged, id_of};
+use crate::error::WebResult;
+use crate::extract::{Ctx, JsonBody, QueryParams as Query};
+
+/// A service request.
+#[derive(Serialize, ToSchema)]
+pub struct RequestDto {
+    pub id: i64,
+    pub customer_id: i64,
+    pub customer_name: String,
+    pub contract_number: String,
+    /// sms_alerts, sms_alerts_number, funds_transfer, refund, recalculation, surname_change or
+    /// contact_phone_change.
+    pub kind: String,
+    /// new, in_progress, done or refused.
+    pub status: String,
+    pub object_id: Option<i64>,
+    pub object_name: Option<String>,
+    pub phone: Option<String>,
+    pub start_date: Option<NaiveDate>,
+    /// In minor units of `currency`.
+    pub amount_minor: Option<i64>,
+    pub currency: String,
+    pub target_contract: Option<String>,
+    pub new_name: Option<String>,
+    pub period_from: Option<NaiveDate>,
+    pub period_to: Option<NaiveDate>,
+    pub comment: String,
+    pub refusal_reason: Option<String>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+impl From<ServiceRequest> for RequestDto {
+    fn from(r: ServiceRequest) -> Self {
+        RequestDto {
+            id: r.id,
+            customer_id: r.customer_id,
+            customer_name: r.customer_name,
+            contract_number: r.contract_number,
+            kind: r.kind.as_str().to_owned(),
+            status: r.status.as_str().to_owned(),
+            object_id: r.object_id,
+            object_name: r.object_name,
+            phone: r.phone,
+            start_date: r.start_date,
+            amount_minor: r.amount_minor,
+            currency: r.currency.code().to_owned(),
+            target_contract: r.target_contract,
+            new_name: r.new_name,
+            period_from: r.period_from,
+            period_to: r.period_to,
+            comment: r.comment,
+            refusal_reason: r.refusal_reason,
+            created_at: r.created_at,
+            updated_at: r.updated_at,
+            closed_at: r.closed_at,
+        }
+    }
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    page: Option<super::paging::PageNumber>,
+    per_page: Option<super::paging::PerPage>,
+}
+
+#[utoipa::path(get, path = "/api/v1/requests", tag = "requests", params(PageQuery),
+    responses((status = 200, body = Paged<RequestDto>)), security(("bearer" = []), ("session" = [])))]
+/// The caller's own customer's requests, newest first.
+pub async fn own(State(app): State<App>, ctx: Ctx, Query(q): Query<PageQuery>) -> WebResult<Json<Paged<RequestDto>>> {
+    let page = handling::own(
+        &app,
+        ctx.user()?,
+        super::paging::PageNumber::or_first(q.page),
+        super::paging::PerPage::or(q.per_page, 20, 200),
+    )
+    .await?;
+    Ok(Paged::of(page, Into::into))
+}
+
+/// A request to file; the fields its kind does not ask for are ignored.
+#[derive(Deserialize, ToSchema)]
+pub struct RequestBody {
+    /// sms_alerts, sms_alerts_number, funds_transfer, refund, recalculation or surname_change.
+    pub kind: String,
+    #[serde(default)]
+    pub object_id: Option<i64>,
+    /// A mobile number (SMS alerts).
+    #[serde(default)]
+    pub phone: String,
+    /// YYYY-MM-DD (SMS alerts).
+    #[serde(default)]
+    pub start_date: String,
+    /// In minor units of the account's currency (transfer, refund).
+    #[serde(default)]
+    pub amount_minor: Option<i64>,
+    #[serde(default)]
+    pub target_contract: String,
+    #[serde(default)]
+    pub new_name: String,
+    #[serde(default)]
+    pub period_from: String,
+    #[serde(default)]
+    pub period_to: String,
+    #[serde(default)]
+    pub comment: String,
+    /// Up to 64 characters (or the `Idempotency-Key` header): the same key again answers with
+    /// the request it filed instead of filing another.
+    #[serde(default)]
+    pub request_key: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/requests", tag = "requests", request_body = RequestBody,
+    responses((status = 201, body = RequestDto), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// Files a request of the caller's own customer; every field's problem in one answer.
+pub async fn file(
+    State(app): State<App>,
+    ctx: Ctx,
+    headers: HeaderMap,
+    JsonBody(req): JsonBody<RequestBody>,
+) -> WebResult<Response> {
+    let header_key = headers
+        .get("idempotency-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let input = NewRequest {
+        kind: req.kind,
+        object_id: req.object_id,
+        phone: req.phone,
+        start_date: req.start_date,
+        amount: String::new(),
+        // An amount the kind needs and the body left out is "empty" at its field.
+        amount_minor: req.amount_minor,
+        target_contract: req.target_contract,
+        new_name: req.new_name,
+        period_from: req.period_from,
+        period_to: req.period_to,
+        comment: req.comment,
+        request_key: req.request_key.or(header_key),
+    };
+    let r = requests::file(&app, &ctx.actor()?, ctx.user()?, &input).await?;
+    Ok((StatusCode::CREATED, Json(RequestDto::from(r))).into_response())
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct QueueQuery {
+    /// new, in_progress, done or refused; the open ones (new and in progress) when left out.
+    status: Option<String>,
+    /// One kind of request; all when left out.
+    kind: Option<String>,
+    customer_id: Option<i64>,
+    page: Option<super::paging::PageNumber>,
+    per_page: Option<super::paging::PerPage>,
+}
+
+#[utoipa::path(get, path = "/api/v1/crm/requests", tag = "requests", params(QueueQuery),
+    responses((status = 200, body = Paged<RequestDto>), (status = 422, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// The queue "Customer service requests", oldest first.
+pub async fn queue(
+    State(app): State<App>,
+    ctx: Ctx,
+    Query(q): Query<QueueQuery>,
+) -> WebResult<Json<Paged<RequestDto>>> {
+    let mut errors = FieldErrors::new();
+    let status = errors.choice_opt::<RequestStatus>("status", q.status.as_deref());
+    let kind = errors.choice_opt::<RequestKind>("kind", q.kind.as_deref());
+    errors.into_result()?;
+    let page = requests::queue(
+        &app,
+        ctx.user()?,
+        &QueueFilter {
+            status,
+            kind,
+            customer_id: q.customer_id,
+        },
+        super::paging::PageNumber::or_first(q.page),
+        super::paging::PerPage::or(q.per_page, 50, 500),
+    )
+    .await?;
+    Ok(Paged::of(page, Into::into))
+}
+
+#[utoipa::path(get, path = "/api/v1/crm/requests/{id}", tag = "requests", params(("id" = i64, Path)),
+    responses((status = 200, body = RequestDto), (status = 404, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// One request.
+pub async fn get(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Json<RequestDto>> {
+    Ok(Json(
+        handling::get_visible(&app, ctx.user()?, id_of(&id)?).await?.into(),
+    ))
+}
+
+/// A move of a request.
+#[derive(Deserialize, ToSchema)]
+pub struct MoveBody {
+    /// in_progress, done or refused.
+    pub to: String,
+    /// Why it is refused, for the customer (refused only).
+    #[serde(default)]
+    pub reason: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/crm/requests/{id}/status", tag = "requests", params(("id" = i64, Path)), request_body = MoveBody,
+    responses((status = 200, body = RequestDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+/// Takes a request, marks it done (SMS alerts switched on or moved to the new number) or
+/// refuses it with a reason; a closed request answers 409.
+pub async fn move_to(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    JsonBody(req): JsonBody<MoveBody>,
+) -> WebResult<Json<RequestDto>> {
+    let id = id_of(&id)?;
+    let to = req
+        .to
+        .parse::<RequestStatus>()
+        .map_err(|_| AppError::Validation(FieldErrors(vec![("to".into(), "invalid-choice".into())])))?;
+    Ok(Json(
+        handling::move_to(&app, &ctx.actor()?, ctx.user()?, id, to, &req.reason)
+            .await?
+            .into(),
+    ))
+}

@@ -111,6 +111,8 @@ pub struct Config {
     /// The provider's own name and phone, shown to customers (e.g. when registration fails).
     pub provider_name: String,
     pub provider_phone: String,
+    /// The provider's contacts on the cabinet's "Contacts" page (CNT-5).
+    pub contacts: ContactsConfig,
     pub email: EmailConfig,
     pub sms: SmsConfig,
     /// WhatsApp, for those who prefer it (optional).
@@ -130,6 +132,37 @@ pub struct Config {
     pub lines: LinesConfig,
     /// The support desk (SUP).
     pub support: SupportConfig,
+}
+
+/// The provider's contacts for customers (CNT-5).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ContactsConfig {
+    /// The office customers come to.
+    pub address: String,
+    /// Phones, each "label: number" or a number ("Дежурная часть: +7 843 200-00-02").
+    pub phones: Vec<String>,
+    pub email: String,
+    /// Working hours, a line each ("Пн–Пт 9:00–18:00").
+    pub hours: Vec<String>,
+    /// The office on a map (an http or https link).
+    pub map_url: String,
+}
+
+impl ContactsConfig {
+    /// The demo provider's made-up contacts.
+    pub fn demo() -> ContactsConfig {
+        ContactsConfig {
+            address: "Казань, ул. Примерная, д. 1, офис 10".into(),
+            phones: vec![
+                "Сервисный центр: +7 800 000-00-00".into(),
+                "Дежурная часть (круглосуточно): +7 843 000-00-02".into(),
+            ],
+            email: "service@kabinet.example".into(),
+            hours: vec!["Пн–Пт 9:00–18:00".into(), "Сб 10:00–15:00".into()],
+            map_url: "https://www.openstreetmap.org/?mlat=55.7963&mlon=49.1088#map=17/55.7963/49.1088".into(),
+        }
+    }
 }
 
 /// The support desk: defaults, limits and where ticket events go.
@@ -543,6 +576,7 @@ impl Default for Config {
             remember_device_days: 30,
             provider_name: "Kabinet".into(),
             provider_phone: "+7 800 000-00-00".into(),
+            contacts: ContactsConfig::default(),
             email: EmailConfig::default(),
             sms: SmsConfig::default(),
             whatsapp: WhatsappConfig::default(),

@@ -15,6 +15,7 @@ pub mod assets;
 pub mod audit;
 pub mod billing;
 pub mod config;
+pub mod content;
 pub mod crm;
 pub mod crm_sync;
 pub mod customers;

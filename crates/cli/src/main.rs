@@ -458,6 +458,10 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             if demo && config.requisites.inn.is_empty() {
                 config.requisites = kabinet_app::config::Requisites::demo();
             }
+            // … and made-up contacts unless real ones are configured.
+            if demo && config.contacts.phones.is_empty() && config.contacts.address.is_empty() {
+                config.contacts = kabinet_app::config::ContactsConfig::demo();
+            }
             // … and look INNs up in a registry of made-up companies unless a real one is set.
             if demo && config.registry.kind == kabinet_app::config::RegistryKind::None {
                 config.registry.kind = kabinet_app::config::RegistryKind::Fake;

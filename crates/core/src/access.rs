@@ -235,6 +235,8 @@ pub enum Permission {
     CabinetRequests,
     /// Work the queue "Customer service requests": take, carry out, refuse.
     RequestsWork,
+    /// Publish what every customer reads: the rules of service (CNT-5).
+    ContentManage,
 }
 
 use CustomerRole as C;
@@ -437,6 +439,10 @@ pub const PERMISSION_TABLE: &[(Permission, &[Role])] = &[
     (
         Permission::CabinetRequests,
         &[Role::Customer(C::Coordinator), Role::Customer(C::Assistant)],
+    ),
+    (
+        Permission::ContentManage,
+        &[Role::Staff(S::Admin), Role::Staff(S::Manager)],
     ),
     (
         Permission::RequestsWork,

@@ -71,6 +71,8 @@ error_codes! {
     RequestClosed = 409, "request_closed", "err-request-closed";
     /// A new number for SMS alerts of an object whose alerts were never switched on.
     RequestNoAlerts = 409, "request_no_alerts", "err-request-no-alerts";
+    /// Another version of the rules was published at the same moment.
+    RulesChanged = 409, "rules_changed", "err-rules-changed";
     TransferDecided = 409, "transfer_decided", "err-transfer-decided";
     TransferPending = 409, "transfer_pending", "err-transfer-pending";
     TransferToSameOwner = 409, "transfer_to_same_owner", "err-transfer-to-same-owner";

@@ -114,6 +114,7 @@ pub fn config() -> Config {
             .to_string_lossy()
             .into_owned(),
         requisites: kabinet_app::config::Requisites::demo(),
+        contacts: kabinet_app::config::ContactsConfig::demo(),
         registry: kabinet_app::config::RegistryConfig {
             kind: kabinet_app::config::RegistryKind::Fake,
             ..Default::default()

@@ -11,6 +11,7 @@ pub mod backoffice;
 pub mod boundary;
 pub mod cabinet;
 pub mod charts;
+pub mod content;
 pub mod cookies;
 pub mod day_range;
 pub mod documents;
@@ -56,6 +57,8 @@ pub fn routes() -> Routes {
         .merge(monitoring::crm_routes())
         .merge(requests::cabinet_routes())
         .merge(requests::crm_routes())
+        .merge(content::cabinet_routes())
+        .merge(content::crm_routes())
         .merge(support::routes())
         .merge(api::routes())
 }

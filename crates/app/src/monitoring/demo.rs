@@ -133,6 +133,8 @@ pub(crate) async fn load(app: &App, hash: &str) -> AppResult<()> {
         objects::enter_key(app, &actor, &owner, "4100").await?;
         demo_requests(app, &owner, &admin, &object_ids).await?;
     }
+    let today = crate::billing::run::today_for(None, &app.config.display_time_zone);
+    crate::content::rules::demo(app, today).await?;
     Ok(())
 }
 

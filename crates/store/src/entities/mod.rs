@@ -56,6 +56,7 @@ pub mod second_factor;
 pub mod security_event;
 pub mod security_object;
 pub mod service_request;
+pub mod service_rules;
 pub mod session;
 pub mod site;
 pub mod sla_plan;

@@ -42,6 +42,7 @@ mod m0036_cashback;
 mod m0037_line_usage_labels;
 mod m0038_security_objects;
 mod m0039_service_requests;
+mod m0040_service_rules;
 
 pub struct Migrator;
 
@@ -88,6 +89,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0037_line_usage_labels::Migration),
             Box::new(m0038_security_objects::Migration),
             Box::new(m0039_service_requests::Migration),
+            Box::new(m0040_service_rules::Migration),
         ]
     }
 }

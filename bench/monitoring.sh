@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Guarded property figures (docs/perf.md), on SQLite and on PostgreSQL:
 #   1. event ingestion: a monitoring console posts batches of 1,000 new events (8 connections,
-#      20 s) — events taken per second; then the same batches again — duplicates skipped per
-#      second;
+#      20 s), a tenth of them of objects with SMS alerts — events taken per second; then the
+#      same batches again — duplicates skipped per second;
 #   2. an object's event log for one month over 10,000,000 events of 10,000 objects — p50/p95/p99
 #      of the back office's object page and of the API under load (wrk, 16 connections, 10 s).
 # Usage: bench/monitoring.sh [sqlite|postgres|both]  (KABINET_BIN=… measures a built binary)
@@ -42,6 +42,15 @@ SELECT (SELECT id FROM customers WHERE contract_number = 'OX-BENCH'), 'security_
 INSERT INTO security_objects (asset_id, name, address, object_kind, key_number, contract_number, monitoring, panic_button, sms_alerts)
 SELECT id, 'Объект ' || substr(key_id, 4), 'Казань, ул. Бенч, ' || substr(key_id, 4), 'flat', 'B-' || substr(key_id, 4), '', true, false, false
 FROM assets WHERE key_id LIKE 'bo-%';
+-- Every tenth object has SMS alerts switched on by a done request, so that ingestion also
+-- queues alerts (one per kind, object and minute).
+INSERT INTO service_requests (customer_id, kind, status, comment, created_at, updated_at)
+VALUES ((SELECT id FROM customers WHERE contract_number = 'OX-BENCH'), 'sms_alerts', 'done', '', $ts, $ts);
+INSERT INTO sms_alert_subscriptions (object_id, phone, starts_on, request_id, updated_at)
+SELECT asset_id, '+79' || (900000000 + CAST(substr(key_number, 3) AS integer)), '2020-01-01',
+       (SELECT MAX(id) FROM service_requests), $ts
+FROM security_objects WHERE key_number LIKE 'B-%' AND CAST(substr(key_number, 3) AS integer) % 10 = 0;
+UPDATE security_objects SET sms_alerts = true WHERE asset_id IN (SELECT object_id FROM sms_alert_subscriptions);
 COMMIT;
 SQL
   # Ten statements of a million events each, so that neither database holds ten million rows

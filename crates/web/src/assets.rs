@@ -17,6 +17,16 @@ pub fn routes() -> Routes {
     Routes::new()
         .get("/assets/{*path}", P::Public, asset)
         .get("/favicon.ico", P::Public, favicon)
+        .get("/sw.js", P::Public, service_worker)
+}
+
+/// The service worker, from the site's root so that it may look after every cabinet page;
+/// never cached for long, so that a new version reaches the installed app at its next start.
+async fn service_worker() -> Response {
+    let mut res = serve("sw.js");
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    res
 }
 
 async fn asset(Path(path): Path<String>) -> Response {

@@ -111,4 +111,28 @@ async fn rules_are_published_as_versions(db: Db) {
     assert_eq!(w.get("/crm/rules", Some(&owner)).await.status, StatusCode::FORBIDDEN);
 }
 
-both_databases!(contacts_are_one_tap_away, rules_are_published_as_versions);
+/// The installable app (CAB-2): the worker from the site's root, never cached for long; the
+/// manifest names PNG icons that are there.
+async fn the_app_can_be_installed(db: Db) {
+    let w = Web::new(db).await;
+    let sw = w.get("/sw.js", None).await;
+    assert_eq!(sw.status, StatusCode::OK);
+    assert!(sw.headers["content-type"].to_str().unwrap().contains("javascript"));
+    assert_eq!(sw.headers["cache-control"], "no-cache");
+    assert!(sw.body.contains("kabinet-pages"), "the dashboard's cache");
+    let manifest = w.get("/assets/manifest.webmanifest", None).await;
+    let m: serde_json::Value = serde_json::from_str(&manifest.body).unwrap();
+    for icon in m["icons"].as_array().unwrap() {
+        let src = icon["src"].as_str().unwrap();
+        let got = w.get(src, None).await;
+        assert_eq!(got.status, StatusCode::OK, "{src}");
+        assert_eq!(got.headers["content-type"], icon["type"].as_str().unwrap(), "{src}");
+    }
+    assert_eq!(w.get("/assets/offline.html", None).await.status, StatusCode::OK);
+}
+
+both_databases!(
+    contacts_are_one_tap_away,
+    rules_are_published_as_versions,
+    the_app_can_be_installed
+);

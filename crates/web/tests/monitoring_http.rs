@@ -425,7 +425,56 @@ async fn the_admin_connects_and_revokes_consoles_in_the_back_office(db: Db) {
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
 
+/// Support, visiting the customer's cabinet while it is on the phone, types the key number the
+/// customer reads out: the object unlocks, and the record names the staff member beside the
+/// customer's login.
+async fn staff_visiting_the_cabinet_type_a_key_number_for_the_customer(db: Db) {
+    use kabinet_testkit::store::entities::audit_pending;
+    let w = Web::demo(db).await;
+    let support = w.session_for("support").await;
+    let customer_id = kabinet_app::access::login::find_by_identifier(&w.t.app.db.conn, "orlov.home")
+        .await
+        .unwrap()
+        .unwrap()
+        .customer_id
+        .unwrap();
+    let visit = w.enter_cabinet(&support, customer_id).await;
+    let wrong = w
+        .post_form_visiting("/objects/key", &visit, "key_number=4102".into())
+        .await;
+    assert_eq!(
+        wrong.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "another customer's number"
+    );
+    let r = w
+        .post_form_visiting("/objects/key", &visit, "key_number=4101".into())
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let dacha = object_id(&w, "4101").await;
+    let unlocked = security_object::Entity::find_by_id(dacha)
+        .one(&w.t.app.db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(unlocked.key_entered_at.is_some());
+    // Not sealed into the chain yet: the record waits among the pending ones.
+    let record = audit_pending::Entity::find()
+        .filter(audit_pending::Column::Action.eq("security_object.key_entered"))
+        .filter(audit_pending::Column::ObjectId.eq(dacha.to_string()))
+        .one(&w.t.app.db.conn)
+        .await
+        .unwrap()
+        .expect("audited");
+    assert_eq!(
+        record.acting_user_id,
+        Some(w.user_id("support").await),
+        "the visitor is named"
+    );
+}
+
 both_databases!(
+    staff_visiting_the_cabinet_type_a_key_number_for_the_customer,
     the_admin_connects_and_revokes_consoles_in_the_back_office,
     a_console_reports_events_once,
     a_console_needs_its_own_token,

@@ -19,3 +19,7 @@ err-rules-changed = Another version was published at the same moment; check the 
 audit-action-rules-publish = A version of the rules of service published
 audit-object-rules = Rules of service
 quick-actions = Quick actions
+offline-banner = No connection. This is the dashboard saved
+install-app-title = The account on your phone
+install-app-hint = Install the account as an app: in the browser's menu choose "Add to Home screen" (on an iPhone: Share → "Add to Home Screen"). The last dashboard then opens without the internet too.
+install-app-button = Install the app

@@ -149,6 +149,18 @@ pub struct ContactsConfig {
     pub map_url: String,
 }
 
+impl Config {
+    /// The provider as documents and pages name it: its full legal name, or the product's
+    /// provider name when none is configured.
+    pub fn provider_legal_name(&self) -> String {
+        if self.requisites.legal_name.is_empty() {
+            self.provider_name.clone()
+        } else {
+            self.requisites.legal_name.clone()
+        }
+    }
+}
+
 impl ContactsConfig {
     /// The demo provider's made-up contacts.
     pub fn demo() -> ContactsConfig {

@@ -64,11 +64,7 @@ pub fn get(app: &App) -> Contacts {
         .filter(|u| !u.chars().any(|ch| ch.is_whitespace() || ch.is_control() || ch == '"'))
         .map(str::to_owned);
     Contacts {
-        name: if app.config.requisites.legal_name.is_empty() {
-            app.config.provider_name.clone()
-        } else {
-            app.config.requisites.legal_name.clone()
-        },
+        name: app.config.provider_legal_name(),
         address: c.address.clone(),
         phones,
         email: c.email.clone(),

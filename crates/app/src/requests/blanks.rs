@@ -32,16 +32,6 @@ fn kind_key(kind: RequestKind) -> String {
     kind.as_str().replace('_', "-")
 }
 
-/// The provider as blanks and slips name it.
-fn provider_name(app: &App) -> String {
-    let r = &app.config.requisites;
-    if r.legal_name.is_empty() {
-        app.config.provider_name.clone()
-    } else {
-        r.legal_name.clone()
-    }
-}
-
 /// The blank of `kind` for the caller's own customer, as a PDF: (file name, bytes).
 pub async fn blank(app: &App, who: &Identity, kind: RequestKind, lang: Lang) -> AppResult<(String, Vec<u8>)> {
     who.require(&[Permission::CabinetView])?;
@@ -63,7 +53,7 @@ pub async fn blank(app: &App, who: &Identity, kind: RequestKind, lang: Lang) -> 
         lang: lang.code().to_owned(),
         rtl: lang.is_rtl(),
         title: lang.t(&format!("blank-title-{}", kind_key(kind))),
-        subtitle: Some(lang.t_args("blank-to", &[("provider", provider_name(app))])),
+        subtitle: Some(lang.t_args("blank-to", &[("provider", app.config.provider_legal_name())])),
         parties: vec![kabinet_docs::Party {
             role: lang.t("blank-applicant"),
             name: c.name.clone(),
@@ -97,10 +87,14 @@ pub async fn blank(app: &App, who: &Identity, kind: RequestKind, lang: Lang) -> 
 
 /// What a slip is for: the provider's own bill, or a recipient the customer typed.
 pub enum SlipFor {
-    /// The amount due on one of the customer's accounts (or the sum typed, in kopecks).
-    Provider { account_id: i64, sum_kopecks: Option<i64> },
+    /// The amount due on one of the customer's accounts.
+    Provider { account_id: i64 },
     /// A third party's requisites (a state guard's), checked, with the sum and purpose typed.
-    ThirdParty { payee: Payee, sum: String, purpose: String },
+    ThirdParty {
+        payee: Box<Payee>,
+        sum: String,
+        purpose: String,
+    },
 }
 
 /// The pay slip PDF with the unified payment QR code: (file name, bytes).
@@ -109,20 +103,17 @@ pub async fn pay_slip(app: &App, who: &Identity, what: SlipFor, lang: Lang) -> A
     let customer_id = who.customer_id.ok_or(AppError::Forbidden)?;
     let c = customers::get_visible(app, who, customer_id).await?;
     let (payee, payment, file) = match what {
-        SlipFor::Provider {
-            account_id,
-            sum_kopecks,
-        } => {
+        SlipFor::Provider { account_id } => {
             let account = crate::billing::accounts::get_visible(app, who, account_id).await?;
             if account.currency != Currency::Rub {
                 // The unified QR code is a Russian banks' format.
                 return Err(FieldErrors::single("account", "pay-slip-rouble-only"));
             }
             let summary = crate::billing::accounts::summary(app, account.clone()).await?;
-            let sum = sum_kopecks.unwrap_or(summary.amount_due).max(0);
+            let sum = summary.amount_due.max(0);
             let r = &app.config.requisites;
             let payee = Payee {
-                name: provider_name(app),
+                name: app.config.provider_legal_name(),
                 account: r.settlement_account.clone(),
                 bank_name: r.bank_name.clone(),
                 bik: r.bik.clone(),
@@ -213,7 +204,7 @@ pub async fn pay_slip(app: &App, who: &Identity, what: SlipFor, lang: Lang) -> A
         qr_link: Some(qr),
         qr_caption: Some(lang.t("pay-slip-qr-caption")),
         signatures: vec![kabinet_docs::Fact::new(lang.t("blank-signature"), c.name.clone())],
-        footer: provider_name(app),
+        footer: app.config.provider_legal_name(),
         ..Default::default()
     };
     let bytes = crate::documents::issue::render(doc, DocumentFormat::Pdf).await?;

@@ -51,10 +51,21 @@ pub async fn queue(
     if who.is_partner() {
         q = q.filter(service_request::Column::CustomerId.in_subquery(customers::of_partner(who)));
     }
+    let q = q
+        .order_by_asc(service_request::Column::CreatedAt)
+        .order_by_asc(service_request::Column::Id);
+    page_of(app, q, page, per_page).await
+}
+
+/// One page of `q` (already ordered) as views, with the count of all it finds.
+async fn page_of(
+    app: &App,
+    q: sea_orm::Select<RequestRow>,
+    page: u64,
+    per_page: u64,
+) -> AppResult<Page<ServiceRequest>> {
     let total = q.clone().count(&app.db.conn).await?;
     let rows = q
-        .order_by_asc(service_request::Column::CreatedAt)
-        .order_by_asc(service_request::Column::Id)
         .offset(page.saturating_sub(1) * per_page)
         .limit(per_page)
         .all(&app.db.conn)
@@ -71,20 +82,10 @@ pub async fn queue(
 pub async fn own(app: &App, who: &Identity, page: u64, per_page: u64) -> AppResult<Page<ServiceRequest>> {
     who.require(&[Permission::CabinetView])?;
     let customer_id = who.customer_id.ok_or(AppError::Forbidden)?;
-    let q = RequestRow::find().filter(service_request::Column::CustomerId.eq(customer_id));
-    let total = q.clone().count(&app.db.conn).await?;
-    let rows = q
-        .order_by_desc(service_request::Column::Id)
-        .offset(page.saturating_sub(1) * per_page)
-        .limit(per_page)
-        .all(&app.db.conn)
-        .await?;
-    Ok(Page {
-        items: views_of(app, rows).await?,
-        total,
-        page,
-        per_page,
-    })
+    let q = RequestRow::find()
+        .filter(service_request::Column::CustomerId.eq(customer_id))
+        .order_by_desc(service_request::Column::Id);
+    page_of(app, q, page, per_page).await
 }
 
 /// The caller's own customer's open requests, for the dashboard.
@@ -130,10 +131,8 @@ pub async fn move_to(
     reason: &str,
 ) -> AppResult<ServiceRequest> {
     who.require(&[Permission::RequestsWork])?;
+    // Customers' logins hold no `RequestsWork`: they are refused above.
     let current = get_visible(app, who, id).await?;
-    if who.customer_id.is_some() {
-        return Err(AppError::Forbidden);
-    }
     let reason = if to.needs_reason() {
         let mut errors = FieldErrors::new();
         let r = errors.one_line("reason", reason, 1_000, true);

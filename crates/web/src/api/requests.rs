@@ -9,7 +9,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use kabinet_app::requests::handling::{self, QueueFilter};
 use kabinet_app::requests::{self, NewRequest, ServiceRequest};
-use kabinet_app::{App, AppError, FieldErrors};
+use kabinet_app::{App, FieldErrors};
 use kabinet_core::requests::{RequestKind, RequestStatus};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -234,7 +234,7 @@ pub async fn move_to(
     let to = req
         .to
         .parse::<RequestStatus>()
-        .map_err(|_| AppError::Validation(FieldErrors(vec![("to".into(), "invalid-choice".into())])))?;
+        .map_err(|_| FieldErrors::single("to", "invalid-choice"))?;
     Ok(Json(
         handling::move_to(&app, &ctx.actor()?, ctx.user()?, id, to, &req.reason)
             .await?

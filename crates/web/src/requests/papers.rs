@@ -44,16 +44,7 @@ pub async fn pay_slip(State(app): State<App>, ctx: Ctx, Query(q): Query<SlipQuer
         .as_deref()
         .and_then(|a| a.trim().parse().ok())
         .ok_or(AppError::NotFound)?;
-    let (name, bytes) = blanks::pay_slip(
-        &app,
-        ctx.user()?,
-        SlipFor::Provider {
-            account_id,
-            sum_kopecks: None,
-        },
-        ctx.0.lang,
-    )
-    .await?;
+    let (name, bytes) = blanks::pay_slip(&app, ctx.user()?, SlipFor::Provider { account_id }, ctx.0.lang).await?;
     Ok(pdf(&name, bytes))
 }
 
@@ -94,7 +85,7 @@ struct OtherForm {
 pub async fn other_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
     let typed: OtherForm = form.typed()?;
     let what = SlipFor::ThirdParty {
-        payee: Payee {
+        payee: Box::new(Payee {
             name: typed.name,
             account: typed.account,
             bank_name: typed.bank_name,
@@ -102,7 +93,7 @@ pub async fn other_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> W
             correspondent_account: typed.correspondent_account,
             inn: typed.inn,
             kpp: typed.kpp,
-        },
+        }),
         sum: typed.sum,
         purpose: typed.purpose,
     };

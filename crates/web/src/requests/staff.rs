@@ -129,7 +129,7 @@ pub async fn move_to(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, f
     let to: RequestStatus = typed
         .to
         .parse()
-        .map_err(|_| AppError::Validation(kabinet_app::FieldErrors(vec![("to".into(), "invalid-choice".into())])))?;
+        .map_err(|_| kabinet_app::FieldErrors::single("to", "invalid-choice"))?;
     match handling::move_to(&app, &ctx.actor()?, ctx.user()?, id, to, &typed.reason).await {
         Ok(r) => Ok(Redirect::to(&format!(
             "/crm/requests/{}?ok=request-{}",

@@ -2,6 +2,7 @@
 //! migrations, administration and tools.
 
 mod config;
+mod service;
 mod sqlite_alloc;
 
 /// glibc's allocator spent a fifth of the CPU of a loaded server in malloc and free
@@ -100,6 +101,16 @@ enum Command {
     Consoles {
         #[command(subcommand)]
         command: ConsolesCommand,
+    },
+    /// The customer service requests queue (ORD-2).
+    Requests {
+        #[command(subcommand)]
+        command: service::RequestsCommand,
+    },
+    /// The rules of service (CNT-5).
+    Rules {
+        #[command(subcommand)]
+        command: service::RulesCommand,
     },
     /// Usage of telecom lines (CAB-3).
     Usage {
@@ -656,6 +667,16 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             }
             return Ok(exit);
         }
+        Command::Requests { command } => {
+            let app = open(&config).await?;
+            let done = service::requests(&app, &cli_admin(), command).await;
+            return finish(&app, done).await;
+        }
+        Command::Rules { command } => {
+            let app = open(&config).await?;
+            let done = service::rules(&app, &cli_admin(), command).await;
+            return finish(&app, done).await;
+        }
         Command::Sla {
             command: SlaCommand::Deadlines { plan, class, opened_at },
         } => {
@@ -782,7 +803,13 @@ async fn admin(config: &kabinet_app::Config, command: AdminCommand) -> anyhow::R
                 .map(|()| println!("second factor of {} cleared", u.login))
         }
     };
-    kabinet_app::audit::seal_pending(&app).await?;
+    finish(&app, result).await
+}
+
+/// Seals what a command wrote into the audit chain and turns its outcome into the exit
+/// status: each refused field printed with why (status 1), other errors as errors.
+async fn finish(app: &App, result: kabinet_app::AppResult<()>) -> anyhow::Result<std::process::ExitCode> {
+    kabinet_app::audit::seal_pending(app).await?;
     match result {
         Ok(()) => Ok(std::process::ExitCode::SUCCESS),
         Err(kabinet_app::AppError::Validation(errors)) => {

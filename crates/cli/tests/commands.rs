@@ -89,6 +89,80 @@ async fn demo_is_idempotent_and_audit_verify_finds_tampering(db: Db) {
     assert!(ok.status.success());
     assert!(stdout(&ok).starts_with("audit chain intact: "), "{}", stdout(&ok));
 
+    // The service requests queue: the demo's open requests, oldest first; a refusal needs
+    // its reason; a closed request stays closed.
+    let queue = kabinet(&db, &["requests", "list"]);
+    assert!(queue.status.success(), "{}", String::from_utf8_lossy(&queue.stderr));
+    let open = stdout(&queue);
+    let refund = open
+        .lines()
+        .find(|l| l.contains("\trefund\t"))
+        .and_then(|l| l.split('\t').next())
+        .expect("the demo's refund is open")
+        .to_owned();
+    let bad = kabinet(&db, &["requests", "list", "--status", "exploded"]);
+    assert_eq!(bad.status.code(), Some(1));
+    let no_reason = kabinet(&db, &["requests", "move", &refund, "refused"]);
+    assert_eq!(no_reason.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&no_reason.stderr).contains("reason"));
+    let done = kabinet(&db, &["requests", "move", &refund, "done"]);
+    assert!(
+        stdout(&done).contains("is done"),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    let again = kabinet(&db, &["requests", "move", &refund, "refused", "--reason", "late"]);
+    assert!(!again.status.success());
+    let closed = stdout(&kabinet(
+        &db,
+        &["requests", "list", "--status", "done", "--kind", "refund"],
+    ));
+    assert!(
+        closed.lines().any(|l| l.starts_with(&format!("{refund}\t"))),
+        "{closed}"
+    );
+
+    // The rules of service: never in the past; the next version from a Markdown file.
+    let dir = tempfile_dir();
+    let file = dir.join("rules.md");
+    std::fs::write(&file, "# Правила\n\nОхрана объекта круглосуточно.").unwrap();
+    let path = file.to_str().unwrap();
+    let past = kabinet(
+        &db,
+        &[
+            "rules",
+            "publish",
+            "--title",
+            "Старые",
+            "--effective-on",
+            "2020-01-01",
+            path,
+        ],
+    );
+    assert_eq!(past.status.code(), Some(1));
+    let ahead = (chrono::Utc::now().date_naive() + chrono::Duration::days(30)).to_string();
+    let published = kabinet(
+        &db,
+        &[
+            "rules",
+            "publish",
+            "--title",
+            "Правила 2027",
+            "--effective-on",
+            &ahead,
+            path,
+        ],
+    );
+    assert!(
+        published.status.success(),
+        "{}",
+        String::from_utf8_lossy(&published.stderr)
+    );
+    let versions = stdout(&kabinet(&db, &["rules", "list"]));
+    assert!(versions.lines().next().unwrap().contains("Правила 2027"), "{versions}");
+    assert_eq!(versions.lines().count(), 2);
+    std::fs::remove_dir_all(dir).ok();
+
     db.conn
         .execute_unprepared("UPDATE audit_log SET actor = 'mallory' WHERE seq = 4")
         .await

@@ -226,7 +226,14 @@ string_enum!(
 
 string_enum!(
     /// How money came in.
-    PaymentMethod { BankTransfer => "bank_transfer", Cash => "cash", Gateway => "gateway", Autopay => "autopay" }
+    PaymentMethod {
+        BankTransfer => "bank_transfer",
+        Cash => "cash",
+        Gateway => "gateway",
+        Autopay => "autopay",
+        /// The customer's one tap with the card autopay saved, no bank page.
+        SavedCard => "saved_card",
+    }
 );
 
 string_enum!(

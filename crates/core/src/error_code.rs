@@ -63,6 +63,7 @@ error_codes! {
     CustomerHasNoLogin = 409, "customer_has_no_login", "err-customer-has-no-login";
     ExportNotReady = 409, "export_not_ready", "err-export-not-ready";
     InstallationAlreadySigned = 409, "installation_already_signed", "err-installation-already-signed";
+    NoSavedCard = 409, "no_saved_card", "err-no-saved-card";
     OutboxNotDead = 409, "outbox_not_dead", "err-outbox-not-dead";
     OutboxSecretGone = 409, "outbox_secret_gone", "err-outbox-secret-gone";
     RenewalChoiceClosed = 409, "renewal_choice_closed", "err-renewal-choice-closed";

@@ -23,8 +23,10 @@ string_enum!(
         Recalculation => "recalculation",
         /// The contract holder's surname changed.
         SurnameChange => "surname_change",
-        /// The customer's contact phone changed: a notice for the service centre.
+        /// The customer's contact (mobile) phone changed: a notice for the service centre.
         ContactPhoneChange => "contact_phone_change",
+        /// The customer's landline phone changed: a notice for the service centre.
+        LandlinePhoneChange => "landline_phone_change",
     }
 );
 
@@ -62,7 +64,7 @@ impl RequestKind {
             RequestKind::Refund => &[F::Amount],
             RequestKind::Recalculation => &[F::PeriodFrom, F::PeriodTo],
             RequestKind::SurnameChange => &[F::NewName],
-            RequestKind::ContactPhoneChange => &[F::Phone],
+            RequestKind::ContactPhoneChange | RequestKind::LandlinePhoneChange => &[F::Phone],
         }
     }
 
@@ -77,7 +79,13 @@ impl RequestKind {
 
     /// The kinds that have a paper blank of their own (the six of source document 004).
     pub fn has_blank(self) -> bool {
-        self != RequestKind::ContactPhoneChange
+        !self.is_notice()
+    }
+
+    /// A notice the product files itself when a person changes their phones in the settings;
+    /// nobody files one from the requests form.
+    pub fn is_notice(self) -> bool {
+        matches!(self, RequestKind::ContactPhoneChange | RequestKind::LandlinePhoneChange)
     }
 }
 
@@ -153,6 +161,7 @@ mod tests {
             assert!(!k.fields().is_empty(), "{k}");
         }
         assert_eq!(RequestKind::ALL.iter().filter(|k| k.has_blank()).count(), 6);
+        assert!(RequestKind::ALL.iter().all(|k| k.has_blank() != k.is_notice()));
         assert!(RequestKind::SmsAlerts.needs(RequestField::StartDate));
         assert!(!RequestKind::Refund.needs(RequestField::Object));
     }

@@ -11,9 +11,9 @@ use axum::http::StatusCode;
 use kabinet_core::assets::AssetStatus;
 use kabinet_testkit::both_databases;
 use kabinet_testkit::store::Db;
-use kabinet_testkit::store::entities::{asset, installation_confirmation, one_time_code, outbox_message};
+use kabinet_testkit::store::entities::{asset, installation_confirmation, one_time_code};
 use kabinet_testkit::store::sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, sea_query::Expr,
+    ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, sea_query::Expr,
 };
 use serde_json::json;
 use support::Web;
@@ -26,21 +26,8 @@ async fn confirmation(w: &Web, asset_id: i64) -> Option<installation_confirmatio
         .unwrap()
 }
 
-/// The code in the latest SMS to the demo buyer's phone.
-async fn latest_code(w: &Web) -> String {
-    let m = outbox_message::Entity::find()
-        .filter(outbox_message::Column::Recipient.eq("+989120000501"))
-        .order_by_desc(outbox_message::Column::Id)
-        .one(&w.t.app.db.conn)
-        .await
-        .unwrap()
-        .expect("an SMS to the buyer");
-    m.body
-        .split(|c: char| !c.is_ascii_digit())
-        .find(|part| part.len() == 6)
-        .unwrap_or_else(|| panic!("no code in {}", m.body))
-        .to_owned()
-}
+/// The demo buyer's phone, which receives the signing codes.
+const BUYER_PHONE: &str = "+989120000501";
 
 /// The buyer's signing form sent with every item ticked and `code`.
 async fn sign(w: &Web, session: &str, id: i64, code: &str) -> support::Resp {
@@ -83,7 +70,7 @@ async fn the_buyer_signs_and_the_record_is_fixed(db: Db) {
 
     let sent = ask_code(&w, &buyer, id).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
-    let code = latest_code(&w).await;
+    let code = w.latest_code(BUYER_PHONE).await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let bad = sign(&w, &buyer, id, wrong).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -185,7 +172,7 @@ async fn codes_run_out_and_others_may_not_sign(db: Db) {
     let buyer = w.session_for("reza.k").await;
     // An expired code.
     ask_code(&w, &buyer, id).await;
-    let code = latest_code(&w).await;
+    let code = w.latest_code(BUYER_PHONE).await;
     one_time_code::Entity::update_many()
         .col_expr(
             one_time_code::Column::ExpiresAt,
@@ -199,7 +186,7 @@ async fn codes_run_out_and_others_may_not_sign(db: Db) {
     assert!(expired.body.contains(r#"id="e-code""#));
     // Five wrong tries end a fresh code, even for the right one after.
     ask_code(&w, &buyer, id).await;
-    let code = latest_code(&w).await;
+    let code = w.latest_code(BUYER_PHONE).await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     for _ in 0..5 {
         assert_eq!(
@@ -344,7 +331,7 @@ async fn the_api_opens_and_signs(db: Db) {
         )
         .await;
     assert_eq!(sent.status, StatusCode::NO_CONTENT, "{}", sent.body);
-    let code = latest_code(&w).await;
+    let code = w.latest_code(BUYER_PHONE).await;
     let not_ticked = w
         .session_json(
             "POST",

@@ -82,22 +82,6 @@ async fn give_line(w: &Web, staff: &str, customer: i64, account: i64, phone: &st
     line_of(w, phone).await.asset_id
 }
 
-/// The code in the latest SMS to `phone`.
-async fn latest_code(w: &Web, phone: &str) -> String {
-    let m = outbox_message::Entity::find()
-        .filter(outbox_message::Column::Recipient.eq(phone))
-        .order_by_desc(outbox_message::Column::Id)
-        .one(&w.t.app.db.conn)
-        .await
-        .unwrap()
-        .expect("an SMS to the number");
-    m.body
-        .split(|c: char| !c.is_ascii_digit())
-        .find(|part| part.len() == 6)
-        .unwrap_or_else(|| panic!("no code in {}", m.body))
-        .to_owned()
-}
-
 async fn staff_give_lines_and_the_coordinator_runs_them(db: Db) {
     let w = Web::demo(db).await;
     let admin = w.session_for("admin").await;
@@ -655,7 +639,7 @@ async fn an_employees_own_number_joins_with_its_code(db: Db) {
     let joining = line_of(&w, "+79035550001").await;
     assert_eq!(joining.line_status, LineStatus::Confirming);
     assert!(joining.icc.is_none());
-    let code = latest_code(&w, "+79035550001").await;
+    let code = w.latest_code("+79035550001").await;
     let wrong = if code == "000000" { "111111" } else { "000000" };
     let r = w
         .post_form(

@@ -347,32 +347,187 @@ async fn staff_carry_out_sms_alerts_and_alarms_send_one_sms_a_minute(db: Db) {
     assert!(api.json()["total"].as_u64().unwrap() >= 2);
 }
 
-async fn a_new_contact_phone_reaches_the_service_centre(db: Db) {
-    let w = Web::demo(db).await;
-    let owner = w.session_for("orlov.home").await;
-    let r = w
-        .post_form("/profile/phone", Some(&owner), &[("phone", "+79990007777")])
-        .await;
-    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
-    let notice = service_request::Entity::find()
-        .filter(service_request::Column::Kind.eq(kabinet_core::requests::RequestKind::ContactPhoneChange))
-        .one(&w.t.app.db.conn)
+async fn phone_notices(w: &Web, kind: kabinet_core::requests::RequestKind) -> Vec<service_request::Model> {
+    service_request::Entity::find()
+        .filter(service_request::Column::Kind.eq(kind))
+        .all(&w.t.app.db.conn)
         .await
         .unwrap()
-        .expect("a notice in the queue");
-    assert_eq!(notice.phone.as_deref(), Some("+79990007777"));
-    // The same phone again is no change and no second notice.
-    w.post_form("/profile/phone", Some(&owner), &[("phone", "+79990007777")])
+}
+
+async fn a_new_mobile_is_proved_by_sms_and_reaches_the_service_centre(db: Db) {
+    use kabinet_core::requests::RequestKind;
+    let w = Web::demo(db).await;
+    let owner = w.session_for("orlov.home").await;
+    let new = "+79990007777";
+    // A landline cannot receive the code; another login's number is taken; nothing is sent.
+    for (typed, error) in [
+        ("+74951234567", "Нужен мобильный"),
+        ("+79990000112", "уже используется"),
+    ] {
+        let r = w.post_form("/profile/phone", Some(&owner), &[("phone", typed)]).await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{typed}");
+        assert!(
+            r.body.contains(error) && r.body.contains(r#"id="e-phone""#),
+            "{}",
+            r.body
+        );
+    }
+    // A new number: a code by SMS to it, and nothing changes yet.
+    let asked = w
+        .post_form("/profile/phone", Some(&owner), &[("phone", "8 999 000-77-77")])
         .await;
-    let notices = service_request::Entity::find()
-        .filter(service_request::Column::Kind.eq(kabinet_core::requests::RequestKind::ContactPhoneChange))
-        .count(&w.t.app.db.conn)
-        .await
-        .unwrap();
-    assert_eq!(notices, 1);
+    assert_eq!(asked.status, StatusCode::SEE_OTHER, "{}", asked.body);
+    assert!(
+        asked.location().starts_with("/profile?confirm_phone=%2B79990007777"),
+        "{}",
+        asked.location()
+    );
+    let page = w.get(asked.location(), Some(&owner)).await;
+    assert!(page.body.contains(r#"id="phone-confirm-form""#) && page.body.contains(new));
+    assert!(phone_notices(&w, RequestKind::ContactPhoneChange).await.is_empty());
+    let code = w.latest_code(new).await;
+    // A code for this number does not prove another one; a wrong code counts a try.
+    let other = w
+        .post_form(
+            "/profile/phone/confirm",
+            Some(&owner),
+            &[("phone", "+79990008888"), ("code", &code)],
+        )
+        .await;
+    assert_eq!(other.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let wrong = if code == "000000" { "111111" } else { "000000" };
+    let refused = w
+        .post_form(
+            "/profile/phone/confirm",
+            Some(&owner),
+            &[("phone", new), ("code", wrong)],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("Неверный код") && refused.body.contains(r#"id="phone-confirm-form""#));
+    // Another customer's login cannot use the code.
+    let stranger = w.session_for("vector.coord").await;
+    let theirs = w
+        .post_form(
+            "/profile/phone/confirm",
+            Some(&stranger),
+            &[("phone", new), ("code", &code)],
+        )
+        .await;
+    assert_eq!(theirs.status, StatusCode::UNPROCESSABLE_ENTITY);
+    // The right code saves the number and files the notice, once.
+    let ok = w
+        .post_form(
+            "/profile/phone/confirm",
+            Some(&owner),
+            &[("phone", new), ("code", &code)],
+        )
+        .await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    assert_eq!(ok.location(), "/profile?ok=phone-saved");
+    let again = w
+        .post_form(
+            "/profile/phone/confirm",
+            Some(&owner),
+            &[("phone", new), ("code", &code)],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY, "a code works once");
+    let notices = phone_notices(&w, RequestKind::ContactPhoneChange).await;
+    assert_eq!(notices.len(), 1);
+    assert_eq!(notices[0].phone.as_deref(), Some(new));
+    // The same number again is no change: no code, no second notice.
+    let same = w.post_form("/profile/phone", Some(&owner), &[("phone", new)]).await;
+    assert_eq!(same.location(), "/profile?ok=phone-saved");
+    assert_eq!(phone_notices(&w, RequestKind::ContactPhoneChange).await.len(), 1);
     let manager = w.session_for("manager").await;
     let queue = w.get("/crm/requests?kind=contact_phone_change", Some(&manager)).await;
-    assert!(queue.body.contains("+79990007777"), "{}", queue.body);
+    assert!(queue.body.contains(new), "{}", queue.body);
+    // A viewer may not change the phones.
+    let viewer = w.session_for("orlova.view").await;
+    let r = w
+        .post_form("/profile/phone", Some(&viewer), &[("phone", "+79990006666")])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+}
+
+async fn the_landline_is_saved_with_a_notice(db: Db) {
+    use kabinet_core::requests::RequestKind;
+    let w = Web::demo(db).await;
+    let owner = w.session_for("orlov.home").await;
+    for hostile in ["8 495 12\u{0}3", "not a phone"] {
+        let r = w
+            .post_form("/profile/landline", Some(&owner), &[("landline_phone", hostile)])
+            .await;
+        assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{hostile}");
+    }
+    let r = w
+        .post_form("/profile/landline", Some(&owner), &[("landline_phone", "8 495 12")])
+        .await;
+    assert!(r.body.contains(r#"id="e-landline_phone""#), "the problem at its field");
+    assert!(phone_notices(&w, RequestKind::LandlinePhoneChange).await.is_empty());
+    let ok = w
+        .post_form(
+            "/profile/landline",
+            Some(&owner),
+            &[("landline_phone", "8 (495) 123-45-67")],
+        )
+        .await;
+    assert_eq!(ok.location(), "/profile?ok=landline-saved");
+    let page = w.get("/profile", Some(&owner)).await;
+    assert!(page.body.contains("+74951234567") && page.body.contains(r#"id="profile-contract""#));
+    let notices = phone_notices(&w, RequestKind::LandlinePhoneChange).await;
+    assert_eq!(notices.len(), 1);
+    assert_eq!(notices[0].phone.as_deref(), Some("+74951234567"));
+    // Over the API too; the notice kinds cannot be filed as requests of their own.
+    let api = w
+        .session_json(
+            "PUT",
+            "/api/v1/me/landline",
+            &owner,
+            json!({"landline_phone": "+74957654321"}),
+        )
+        .await;
+    assert_eq!(api.status, StatusCode::NO_CONTENT, "{}", api.body);
+    assert_eq!(phone_notices(&w, RequestKind::LandlinePhoneChange).await.len(), 2);
+    let filed = w
+        .session_json(
+            "POST",
+            "/api/v1/requests",
+            &owner,
+            json!({"kind": "landline_phone_change", "phone": "+74950000000"}),
+        )
+        .await;
+    assert_eq!(filed.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(phone_notices(&w, RequestKind::LandlinePhoneChange).await.len(), 2);
+    // The mobile over the API: a code, then the confirmation.
+    let asked = w
+        .session_json("POST", "/api/v1/me/phone", &owner, json!({"phone": "+79990005555"}))
+        .await;
+    assert_eq!(asked.status, StatusCode::OK, "{}", asked.body);
+    assert_eq!(asked.json()["code_sent_to"], "+79990005555");
+    let code = w.latest_code("+79990005555").await;
+    let confirmed = w
+        .session_json(
+            "POST",
+            "/api/v1/me/phone/confirm",
+            &owner,
+            json!({"phone": "+79990005555", "code": code}),
+        )
+        .await;
+    assert_eq!(confirmed.status, StatusCode::NO_CONTENT, "{}", confirmed.body);
+    // Staff have no cabinet phones to change.
+    let manager = w.session_for("manager").await;
+    let r = w
+        .session_json(
+            "PUT",
+            "/api/v1/me/landline",
+            &manager,
+            json!({"landline_phone": "+74957654321"}),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
 }
 
 fn is_pdf(r: &support::Resp) -> bool {
@@ -466,10 +621,112 @@ async fn blanks_and_pay_slips_download_as_pdfs(db: Db) {
     assert!(is_pdf(&r), "{}", r.status);
 }
 
+async fn papers_contacts_and_rules_over_the_api(db: Db) {
+    let w = Web::demo(db).await;
+    let owner = w.session_for("orlov.home").await;
+    let other = w.session_for("kolosok.coord").await;
+    let support = w.session_for("support").await;
+    assert!(is_pdf(&w.get("/api/v1/requests/blanks/refund", Some(&owner)).await));
+    for missing in ["landline_phone_change", "nope"] {
+        let r = w.get(&format!("/api/v1/requests/blanks/{missing}"), Some(&owner)).await;
+        assert_eq!(r.status, StatusCode::NOT_FOUND, "{missing}");
+    }
+    assert_eq!(
+        w.get("/api/v1/requests/blanks/refund", Some(&support)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let accounts = w.get("/api/v1/accounts", Some(&owner)).await.json();
+    let account = accounts[0]["id"].as_i64().expect("an account");
+    assert!(is_pdf(
+        &w.get(&format!("/api/v1/accounts/{account}/pay-slip"), Some(&owner))
+            .await
+    ));
+    let theirs = w
+        .get(&format!("/api/v1/accounts/{account}/pay-slip"), Some(&other))
+        .await;
+    assert_eq!(theirs.status, StatusCode::NOT_FOUND);
+    let bad = w
+        .session_json(
+            "POST",
+            "/api/v1/pay-slips/other",
+            &owner,
+            json!({"name": "УВО", "inn": "7707083894", "bank_name": "Банк", "bik": "123456789",
+                   "account": "40101810000000000001", "correspondent_account": "", "purpose": "Охрана"}),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields = &bad.json()["error"]["fields"];
+    assert!(fields["bik"].is_string() && fields["inn"].is_string(), "{}", bad.body);
+    let hostile = w
+        .session_json("POST", "/api/v1/pay-slips/other", &owner, json!({"name": "УВО\u{0}"}))
+        .await;
+    assert_eq!(hostile.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let contacts = w.get("/api/v1/contacts", Some(&owner)).await;
+    assert_eq!(contacts.status, StatusCode::OK);
+    assert!(contacts.json()["phones"][0]["dial"].as_str().unwrap().starts_with('+'));
+
+    // Rules: a customer reads those in effect; staff publish the next (never in the past).
+    let versions = w.get("/api/v1/rules", Some(&owner)).await.json();
+    let first = versions[0]["version"].as_i64().unwrap();
+    assert_eq!(versions[0]["in_effect"], true);
+    let manager = w.session_for("manager").await;
+    let today = chrono::Utc::now().date_naive();
+    let past = w
+        .session_json(
+            "POST",
+            "/api/v1/crm/rules",
+            &manager,
+            json!({"title": "Правила", "body": "# Новые", "effective_on": (today - chrono::Duration::days(2)).to_string()}),
+        )
+        .await;
+    assert_eq!(past.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let ahead = (today + chrono::Duration::days(10)).to_string();
+    let made = w
+        .session_json(
+            "POST",
+            "/api/v1/crm/rules",
+            &manager,
+            json!({"title": "Правила 2027", "body": "# Новые правила", "effective_on": ahead}),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::CREATED, "{}", made.body);
+    let next = made.json()["version"].as_i64().unwrap();
+    assert_eq!(made.json()["in_effect"], false);
+    // Not in effect yet: the customer does not see it; staff do.
+    let r = w.get(&format!("/api/v1/rules/{next}"), Some(&owner)).await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        w.get(&format!("/api/v1/rules/{first}"), Some(&owner)).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        w.get(&format!("/api/v1/crm/rules/{next}"), Some(&manager)).await.status,
+        StatusCode::OK
+    );
+    let staff_list = w.get("/api/v1/crm/rules", Some(&manager)).await.json();
+    assert_eq!(staff_list[0]["version"].as_i64(), Some(next));
+    assert_eq!(
+        w.get("/api/v1/crm/rules", Some(&owner)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let customer_publishes = w
+        .session_json(
+            "POST",
+            "/api/v1/crm/rules",
+            &owner,
+            json!({"title": "x", "body": "x", "effective_on": ahead}),
+        )
+        .await;
+    assert_eq!(customer_publishes.status, StatusCode::FORBIDDEN);
+}
+
 both_databases!(
     blanks_and_pay_slips_download_as_pdfs,
     a_customer_files_requests_with_their_problems_at_the_fields,
     another_customers_object_is_not_one_of_yours,
     staff_carry_out_sms_alerts_and_alarms_send_one_sms_a_minute,
-    a_new_contact_phone_reaches_the_service_centre
+    a_new_mobile_is_proved_by_sms_and_reaches_the_service_centre,
+    the_landline_is_saved_with_a_notice,
+    papers_contacts_and_rules_over_the_api
 );

@@ -56,6 +56,11 @@ async fn a_visit_changes_no_credentials_and_stays_a_visit(db: Db) {
         ),
         ("/sessions/logout-others", vec![]),
         ("/profile/phone", vec![("phone", "+79990000999")]),
+        (
+            "/profile/phone/confirm",
+            vec![("phone", "+79990000999"), ("code", "123456")],
+        ),
+        ("/profile/landline", vec![("landline_phone", "+74951234567")]),
         ("/profile/time-zone", vec![("time_zone", "Asia/Tehran")]),
     ] {
         let r = w.post_form(path, Some(&both), &fields).await;

@@ -93,3 +93,4 @@ audit-object-subscription = Subscription
 audit-object-ticket = Ticket
 audit-object-user = User
 audit-raw = Whole record
+audit-action-user-change-landline = Landline phone changed

@@ -100,3 +100,5 @@ pay-slip-make = Get the slip
 err-pay-slip-rouble-only = A slip with a QR code is for rouble accounts only.
 err-payee-account-is-correspondent = This is the bank's correspondent account; give the payee's settlement account.
 err-payee-not-correspondent = A correspondent account starts with 301.
+request-kind-landline-phone-change = Landline phone change
+err-request-kind-from-settings = A new phone is given in the profile settings.

@@ -93,3 +93,4 @@ audit-object-subscription = اشتراک
 audit-object-ticket = درخواست
 audit-object-user = کاربر
 audit-raw = کل رکورد
+audit-action-user-change-landline = تلفن ثابت تغییر کرد

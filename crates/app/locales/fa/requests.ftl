@@ -100,3 +100,5 @@ pay-slip-make = دریافت برگه
 err-pay-slip-rouble-only = برگه با کد QR فقط برای حساب‌های روبلی است.
 err-payee-account-is-correspondent = این حساب کارگزار بانک است؛ حساب جاری گیرنده را بدهید.
 err-payee-not-correspondent = حساب کارگزار با 301 شروع می‌شود.
+request-kind-landline-phone-change = تغییر تلفن ثابت
+err-request-kind-from-settings = شمارهٔ تازه را در تنظیمات نمایه وارد کنید.

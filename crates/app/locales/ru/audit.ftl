@@ -93,3 +93,4 @@ audit-object-subscription = Подписка
 audit-object-ticket = Заявка
 audit-object-user = Пользователь
 audit-raw = Запись целиком
+audit-action-user-change-landline = Городской телефон изменён

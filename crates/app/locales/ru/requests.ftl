@@ -100,3 +100,5 @@ pay-slip-make = Получить квитанцию
 err-pay-slip-rouble-only = Квитанция с QR-кодом — только для счетов в рублях.
 err-payee-account-is-correspondent = Это корреспондентский счёт банка; укажите расчётный счёт получателя.
 err-payee-not-correspondent = Корреспондентский счёт начинается с 301.
+request-kind-landline-phone-change = Смена городского телефона
+err-request-kind-from-settings = Новый телефон указывают в настройках профиля.

@@ -577,45 +577,188 @@ pub async fn change_own_password(
     .await
 }
 
-/// Updates the caller's own contact phone (the one piece of personal data a customer edits).
-pub async fn update_own_phone(app: &App, who: &Identity, actor: &Actor, phone: &str) -> AppResult<views::User> {
+/// What became of a new mobile phone typed in the settings.
+#[derive(Debug)]
+pub enum PhoneChange {
+    /// Cleared, or the same number again: saved at once.
+    Saved(Box<views::User>),
+    /// A code went to the new number by SMS; the number is saved when the code comes back
+    /// ([`confirm_own_phone`]).
+    CodeSent { phone: String },
+}
+
+/// How many codes for a new number one person may ask for in an hour.
+const PHONE_CODES_PER_HOUR: i64 = 5;
+
+/// A code proves the person holds this very number: its purpose names it (hashed to fit the
+/// purpose's 20 characters).
+fn phone_code_purpose(phone: &str) -> String {
+    format!("phone:{}", &passwords::sha256_hex(phone)[..14])
+}
+
+/// A phone typed into `field`, in E.164; blank is none.
+fn typed_phone(field: &str, typed: &str) -> AppResult<Option<String>> {
+    match typed.trim() {
+        "" => Ok(None),
+        p => Phone::parse(p)
+            .map(|p| Some(p.as_str().to_owned()))
+            .map_err(|e| FieldErrors::single(field, &format!("phone-{}", e.code().replace('_', "-")))),
+    }
+}
+
+/// The caller's mobile phone (their contact and sign-in phone), typed in the settings. A new
+/// number must be proved: a code goes to it by SMS and nothing changes until it comes back.
+/// Clearing the number needs no code.
+pub async fn ask_own_phone_change(app: &App, who: &Identity, actor: &Actor, typed: &str) -> AppResult<PhoneChange> {
     who.refuse_if_acting()?;
-    let phone = match phone.trim() {
-        "" => None,
-        p => Some(
-            Phone::parse(p)
-                .map_err(|e| FieldErrors::single("phone", &format!("phone-{}", e.code().replace('_', "-"))))?
-                .as_str()
-                .to_owned(),
+    let Some(phone) = typed_phone("phone", typed)? else {
+        return save_own_number(app, who, actor, OwnNumber::Mobile, None)
+            .await
+            .map(|u| PhoneChange::Saved(Box::new(u)));
+    };
+    if !Phone::parse(&phone).is_ok_and(|p| p.is_mobile()) {
+        return Err(FieldErrors::single("phone", "phone-not-mobile"));
+    }
+    let me = get(app, who.user_id).await?;
+    if me.phone.as_deref() == Some(phone.as_str()) {
+        return Ok(PhoneChange::Saved(Box::new(me)));
+    }
+    let taken = User::find()
+        .filter(user::Column::Phone.eq(phone.as_str()))
+        .filter(user::Column::Id.ne(who.user_id))
+        .count(&app.db.conn)
+        .await?
+        > 0;
+    if taken {
+        return Err(FieldErrors::single("phone", "phone-taken"));
+    }
+    super::throttle::hit(
+        &app.db.conn,
+        &format!("phone-change-code:{}", who.user_id),
+        PHONE_CODES_PER_HOUR,
+        chrono::Duration::hours(1),
+    )
+    .await?;
+    let txn = app.db.write().await?;
+    let code = super::one_time_codes::issue(
+        &txn,
+        who.user_id,
+        &phone_code_purpose(&phone),
+        crate::notify::Channel::Sms,
+    )
+    .await?;
+    let text = |code: String| {
+        who.language.t_args(
+            "msg-phone-change-code",
+            &[
+                ("code", code),
+                (
+                    "minutes",
+                    super::one_time_codes::CODE_LIFETIME.num_minutes().to_string(),
+                ),
+            ],
+        )
+    };
+    enqueue(
+        &txn,
+        OutgoingMessage {
+            channel: crate::notify::Channel::Sms,
+            recipient: phone.clone(),
+            subject: None,
+            body: text(code),
+            masked_body: Some(text(crate::notify::outbox::MASK.to_owned())),
+            user_id: Some(who.user_id),
+            idempotency_key: None,
+            attachments: Vec::new(),
+        },
+    )
+    .await?;
+    txn.commit().await?;
+    app.worker_wake.notify_one();
+    Ok(PhoneChange::CodeSent { phone })
+}
+
+/// Saves the new mobile number once the code sent to it comes back. A wrong code counts a try
+/// (five, then a new code is needed); an expired one is refused.
+pub async fn confirm_own_phone(
+    app: &App,
+    who: &Identity,
+    actor: &Actor,
+    typed_phone_number: &str,
+    code: &str,
+) -> AppResult<views::User> {
+    who.refuse_if_acting()?;
+    let phone = typed_phone("phone", typed_phone_number)?.ok_or_else(|| FieldErrors::single("phone", "phone-empty"))?;
+    super::one_time_codes::redeem(app, who.user_id, &phone_code_purpose(&phone), code).await?;
+    save_own_number(app, who, actor, OwnNumber::Mobile, Some(phone)).await
+}
+
+/// The caller's landline phone from the contract; no code (it cannot receive one), but the
+/// service centre gets the same written notice.
+pub async fn update_own_landline(app: &App, who: &Identity, actor: &Actor, typed: &str) -> AppResult<views::User> {
+    who.refuse_if_acting()?;
+    let phone = typed_phone("landline_phone", typed)?;
+    save_own_number(app, who, actor, OwnNumber::Landline, phone).await
+}
+
+/// The two numbers a person keeps in the settings.
+#[derive(Debug, Clone, Copy)]
+enum OwnNumber {
+    Mobile,
+    Landline,
+}
+
+/// Saves one of the caller's numbers, audited; a customer's new number also reaches the
+/// service centre as a written notice (ORD-2) in the same transaction.
+async fn save_own_number(
+    app: &App,
+    who: &Identity,
+    actor: &Actor,
+    which: OwnNumber,
+    phone: Option<String>,
+) -> AppResult<views::User> {
+    use kabinet_core::requests::RequestKind;
+    let (field, action, notice) = match which {
+        OwnNumber::Mobile => ("phone", "user.change_phone", RequestKind::ContactPhoneChange),
+        OwnNumber::Landline => (
+            "landline_phone",
+            "user.change_landline",
+            RequestKind::LandlinePhoneChange,
         ),
     };
     let me = User::find_by_id(who.user_id)
         .one(&app.db.conn)
         .await?
         .ok_or(AppError::Unauthorized)?;
-    let before = me.phone.clone();
+    let before = match which {
+        OwnNumber::Mobile => me.phone.clone(),
+        OwnNumber::Landline => me.landline_phone.clone(),
+    };
+    if before == phone {
+        return Ok(me.into());
+    }
     let txn = app.db.write().await?;
     let mut m: user::ActiveModel = me.into();
-    m.phone = Set(phone.clone());
+    match which {
+        OwnNumber::Mobile => m.phone = Set(phone.clone()),
+        OwnNumber::Landline => m.landline_phone = Set(phone.clone()),
+    }
     m.updated_at = Set(kabinet_store::now());
     let updated = m.update(&txn).await.map_err(|e| match unique_violation_field(&e) {
-        Some(_) => FieldErrors::single("phone", "phone-taken"),
+        Some(_) => FieldErrors::single(field, "phone-taken"),
         None => e.into(),
     })?;
     audit::record(
         &txn,
         actor,
-        "user.change_phone",
+        action,
         "user",
         Some(who.user_id),
-        audit::diff(&[("phone", json!(before), json!(phone))]),
+        audit::diff(&[(field, json!(before), json!(phone))]),
     )
     .await?;
-    // A customer's new phone also reaches the service centre as a written notice (ORD-2).
-    if let (Some(customer_id), Some(p)) = (who.customer_id, &phone)
-        && before.as_deref() != Some(p.as_str())
-    {
-        crate::requests::filing::notice_of_contact_phone(&txn, actor, customer_id, who.user_id, p).await?;
+    if let (Some(customer_id), Some(p)) = (who.customer_id, &phone) {
+        crate::requests::filing::notice_of_phone(&txn, actor, customer_id, who.user_id, notice, p).await?;
     }
     txn.commit().await?;
     Ok(updated.into())

@@ -33,6 +33,8 @@ view! {
         calendar: Option<kabinet_core::dates::CalendarSystem>,
         /// How this person prefers to be told about their account; None: as the product decides.
         contact_channel: Option<kabinet_core::notify::ContactChannel>,
+        /// The landline phone from the contract (`phone` is the mobile one).
+        landline_phone: Option<String>,
     }
 
     /// A browser session. `id` is the SHA-256 of the cookie value, so a stolen database copy does

@@ -117,6 +117,7 @@ pub const ACTIONS: &[&str] = &[
     "ticket.status",
     "user.assets",
     "user.change_calendar",
+    "user.change_landline",
     "user.change_password",
     "user.change_phone",
     "user.change_role",

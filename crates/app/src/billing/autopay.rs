@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use kabinet_core::ErrorCode;
 use kabinet_core::access::Permission;
-use kabinet_core::billing::{AutopayMode, GatewayStatus};
+use kabinet_core::billing::AutopayMode;
 use kabinet_core::money::{Currency, MAX_AMOUNT};
 use kabinet_store::entities::account::{self, Entity as Account};
 use kabinet_store::entities::autopay_rule::{self, Entity as AutopayRule};
@@ -15,7 +15,6 @@ use kabinet_store::entities::payment;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter};
 use serde_json::json;
 
-use super::gateway::NewGatewayPayment;
 use crate::access::{Actor, Identity};
 use crate::i18n::Lang;
 use crate::notify::outbox::{self, Channel, OutgoingMessage};
@@ -200,7 +199,20 @@ pub async fn run(app: &App, today: NaiveDate) -> AppResult<AutopayReport> {
         };
         let actor = Actor::named("autopay", None);
         let key = format!("autopay-{}-{today}", rule.id);
-        let outcome = pay(app, &actor, &*gw, &account, amount, &method, &key).await;
+        let outcome = super::cards::charge(
+            app,
+            &actor,
+            &*gw,
+            &account,
+            super::cards::Charge {
+                amount,
+                card: &method,
+                key: &key,
+                method: kabinet_core::billing::PaymentMethod::Autopay,
+            },
+        )
+        .await
+        .map(|_| ());
         let mut row: autopay_rule::ActiveModel = rule.clone().into();
         row.last_run_on = Set(Some(today));
         row.updated_at = Set(kabinet_store::now());
@@ -247,86 +259,6 @@ async fn due_amount(
     }
 }
 
-/// Pays `amount` from the saved card `method` under the intent `key` (one per rule and day).
-/// The intent is saved before the gateway is asked; asking again with the same key — after a
-/// timeout, or a restart while the request was in flight — gets the gateway's same payment
-/// back (its `Idempotence-Key`), never a second charge.
-async fn pay(
-    app: &App,
-    actor: &Actor,
-    gw: &dyn super::gateway::PaymentGateway,
-    account: &account::Model,
-    amount: i64,
-    method: &str,
-    key: &str,
-) -> AppResult<()> {
-    let existing = payment::Entity::find()
-        .filter(payment::Column::IdempotenceKey.eq(key))
-        .one(&app.db.conn)
-        .await?;
-    let ours = match existing {
-        Some(p) if p.status == kabinet_core::billing::PaymentStatus::Succeeded => return Ok(()),
-        Some(p) if p.status == kabinet_core::billing::PaymentStatus::Pending => p,
-        Some(_) => return Err(AppError::Refused(ErrorCode::GatewayRefused)),
-        None => {
-            super::topup::new_pending(
-                app,
-                actor,
-                account,
-                amount,
-                kabinet_core::billing::PaymentMethod::Autopay,
-                key,
-            )
-            .await?
-        }
-    };
-    ask(app, actor, gw, account, ours, method).await
-}
-
-/// Asks the gateway to carry out the saved intent `ours` and settles what it answers. A
-/// gateway that cannot be reached leaves the intent pending, to be asked again.
-async fn ask(
-    app: &App,
-    actor: &Actor,
-    gw: &dyn super::gateway::PaymentGateway,
-    account: &account::Model,
-    ours: payment::Model,
-    method: &str,
-) -> AppResult<()> {
-    let currency: Currency = account.currency;
-    let request = NewGatewayPayment {
-        amount: ours.amount,
-        currency,
-        description: format!("{} {}", account.number, account.title),
-        return_url: app.config.public_base_url.clone(),
-        payment_id: ours.id,
-        idempotence_key: ours.idempotence_key.clone(),
-        save_payment_method: false,
-        payment_method_id: Some(method.to_owned()),
-    };
-    let g = gw.create_payment(&request).await.map_err(|e| {
-        tracing::warn!(error = %e, account = account.id, payment = ours.id, "autopay: the intent stays pending");
-        AppError::Refused(ErrorCode::GatewayUnavailable)
-    })?;
-    let ours = if ours.gateway_payment_id.is_none() {
-        let mut row: payment::ActiveModel = ours.into();
-        row.gateway_payment_id = Set(Some(g.id.clone()));
-        row.update(&app.db.conn).await?
-    } else {
-        ours
-    };
-    match g.status {
-        GatewayStatus::Succeeded | GatewayStatus::Pending | GatewayStatus::WaitingForCapture => {
-            super::topup::settle(app, actor, ours, &g).await?;
-            Ok(())
-        }
-        GatewayStatus::Canceled => {
-            super::topup::settle(app, actor, ours, &g).await?;
-            Err(AppError::Refused(ErrorCode::GatewayRefused))
-        }
-    }
-}
-
 /// How long an autopay intent left pending (the gateway did not answer) is asked about again.
 const RESUME_WITHIN: chrono::Duration = chrono::Duration::days(3);
 
@@ -339,7 +271,10 @@ pub async fn resume_pending(app: &App) -> AppResult<u64> {
     };
     let since = kabinet_store::now() - RESUME_WITHIN;
     let pending = payment::Entity::find()
-        .filter(payment::Column::Method.eq(kabinet_core::billing::PaymentMethod::Autopay))
+        .filter(payment::Column::Method.is_in([
+            kabinet_core::billing::PaymentMethod::Autopay,
+            kabinet_core::billing::PaymentMethod::SavedCard,
+        ]))
         .filter(payment::Column::Status.eq(kabinet_core::billing::PaymentStatus::Pending))
         .filter(payment::Column::CreatedAt.gte(since))
         .all(&app.db.conn)
@@ -362,10 +297,9 @@ pub async fn resume_pending(app: &App) -> AppResult<u64> {
             continue;
         };
         let intent_id = intent.id;
-        match ask(app, &actor, &*gw, &account, intent, &method).await {
-            Ok(()) => {
-                let settled = payment::Entity::find_by_id(intent_id).one(&app.db.conn).await?;
-                if settled.is_some_and(|p| p.status == kabinet_core::billing::PaymentStatus::Succeeded) {
+        match super::cards::ask(app, &actor, &*gw, &account, intent, &method).await {
+            Ok(settled) => {
+                if settled.status == kabinet_core::billing::PaymentStatus::Succeeded {
                     paid += 1;
                     let mut row: autopay_rule::ActiveModel = rule.into();
                     row.failures = Set(0);

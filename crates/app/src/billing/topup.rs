@@ -474,7 +474,7 @@ pub async fn refund(
         return Err(FieldErrors::single("amount", "refund-too-large"));
     }
     match (&p.gateway_payment_id, p.method) {
-        (Some(gid), PaymentMethod::Gateway | PaymentMethod::Autopay) => {
+        (Some(gid), PaymentMethod::Gateway | PaymentMethod::Autopay | PaymentMethod::SavedCard) => {
             let currency: Currency = p.currency;
             let r = gateway(app)?
                 .create_refund(gid, amount, currency, &format!("refund-{key}"))

@@ -113,6 +113,10 @@ async fn check(
     let Some(kind) = kind else {
         return Err(AppError::Validation(errors));
     };
+    // A new phone is proved and saved in the settings, which file its notice themselves.
+    if kind.is_notice() {
+        return Err(FieldErrors::single("kind", "request-kind-from-settings"));
+    }
     let now = kabinet_store::now();
     let mut row = service_request::ActiveModel {
         kind: Set(kind),
@@ -207,19 +211,20 @@ async fn check(
     Ok(row)
 }
 
-/// Files the written notice of a new contact phone for the service centre, inside the
-/// transaction that changed the phone (ORD-2): staff see it in their queue.
-pub(crate) async fn notice_of_contact_phone<C: sea_orm::ConnectionTrait>(
+/// Files the written notice of a new mobile or landline phone (`kind`) for the service
+/// centre, inside the transaction that changed the phone (ORD-2): staff see it in their queue.
+pub(crate) async fn notice_of_phone<C: sea_orm::ConnectionTrait>(
     txn: &C,
     actor: &Actor,
     customer_id: i64,
     user_id: i64,
+    kind: RequestKind,
     phone: &str,
 ) -> AppResult<()> {
     let now = kabinet_store::now();
     let saved = service_request::ActiveModel {
         customer_id: Set(customer_id),
-        kind: Set(RequestKind::ContactPhoneChange),
+        kind: Set(kind),
         status: Set(RequestStatus::New),
         phone: Set(Some(phone.to_owned())),
         comment: Set(String::new()),

@@ -30,6 +30,8 @@ pub struct Model {
     pub calendar: Option<kabinet_core::dates::CalendarSystem>,
     /// How this person prefers to be told about their account; None: as the product decides.
     pub contact_channel: Option<kabinet_core::notify::ContactChannel>,
+    /// The person's landline phone from the contract (the mobile one is `phone`).
+    pub landline_phone: Option<String>,
     /// The login, name, e-mail and phone in searchable form (`crate::search`), refreshed on every save.
     pub search_text: String,
 }

@@ -43,6 +43,7 @@ mod m0037_line_usage_labels;
 mod m0038_security_objects;
 mod m0039_service_requests;
 mod m0040_service_rules;
+mod m0041_landline_phone;
 
 pub struct Migrator;
 
@@ -90,6 +91,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0038_security_objects::Migration),
             Box::new(m0039_service_requests::Migration),
             Box::new(m0040_service_rules::Migration),
+            Box::new(m0041_landline_phone::Migration),
         ]
     }
 }

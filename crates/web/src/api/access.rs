@@ -154,6 +154,87 @@ pub async fn change_password(
     Ok(StatusCode::NO_CONTENT)
 }
 
+#[derive(Deserialize, ToSchema)]
+pub struct PhoneBody {
+    /// The new mobile number as typed ("8 916 123-45-67"); empty clears it.
+    pub phone: String,
+}
+
+/// What became of a new mobile number.
+#[derive(Serialize, ToSchema)]
+pub struct PhoneChangeDto {
+    /// Saved now: the number was cleared or is the same as before.
+    pub saved: bool,
+    /// The number (E.164) a six-digit code was sent to by SMS; confirm it with
+    /// `POST /api/v1/me/phone/confirm`.
+    pub code_sent_to: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/v1/me/phone", tag = "access", request_body = PhoneBody,
+    responses((status = 200, body = PhoneChangeDto), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+/// Starts changing the caller's mobile phone: a code goes to the new number by SMS and nothing
+/// changes until it is confirmed. A cabinet user's number; the service centre is told once it
+/// is saved.
+pub async fn ask_phone_change(
+    State(app): State<App>,
+    ctx: Ctx,
+    JsonBody(req): JsonBody<PhoneBody>,
+) -> WebResult<Json<PhoneChangeDto>> {
+    Ok(Json(
+        match users::ask_own_phone_change(&app, ctx.user()?, &ctx.actor()?, &req.phone).await? {
+            users::PhoneChange::Saved(_) => PhoneChangeDto {
+                saved: true,
+                code_sent_to: None,
+            },
+            users::PhoneChange::CodeSent { phone } => PhoneChangeDto {
+                saved: false,
+                code_sent_to: Some(phone),
+            },
+        },
+    ))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct PhoneConfirmation {
+    /// The number the code was sent to.
+    pub phone: String,
+    /// The six digits from the SMS.
+    pub code: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/me/phone/confirm", tag = "access", request_body = PhoneConfirmation,
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+/// Saves the new mobile number with the code sent to it; a wrong code counts one of five tries.
+pub async fn confirm_phone(
+    State(app): State<App>,
+    ctx: Ctx,
+    JsonBody(req): JsonBody<PhoneConfirmation>,
+) -> WebResult<StatusCode> {
+    users::confirm_own_phone(&app, ctx.user()?, &ctx.actor()?, &req.phone, &req.code).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct LandlineBody {
+    /// The landline number as typed; empty clears it.
+    pub landline_phone: String,
+}
+
+#[utoipa::path(put, path = "/api/v1/me/landline", tag = "access", request_body = LandlineBody,
+    responses((status = 204), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+/// Sets the caller's landline phone; the service centre is told.
+pub async fn set_landline(
+    State(app): State<App>,
+    ctx: Ctx,
+    JsonBody(req): JsonBody<LandlineBody>,
+) -> WebResult<StatusCode> {
+    users::update_own_landline(&app, ctx.user()?, &ctx.actor()?, &req.landline_phone).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 #[derive(Serialize, ToSchema)]
 pub struct SessionDto {
     pub started_at: DateTime<Utc>,

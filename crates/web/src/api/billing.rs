@@ -699,6 +699,53 @@ pub async fn start_topup(
 }
 
 #[derive(Deserialize, ToSchema)]
+pub struct SavedCardTopupRequest {
+    pub account_id: i64,
+    /// Positive, in minor units.
+    pub amount: i64,
+    /// 8 to 64 letters, digits, `-` or `_`, new for each payment: sent again, the same
+    /// payment answers and nothing more is charged.
+    pub idempotency_key: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct SavedCardTopupDto {
+    pub payment_id: i64,
+    /// succeeded, or pending while the gateway has not finished (canceled: refused).
+    pub status: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/topups/saved-card", tag = "billing", request_body = SavedCardTopupRequest,
+    responses((status = 201, body = SavedCardTopupDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
+        (status = 422, body = ErrorBody), (status = 503, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+/// Tops up one of the customer's accounts at once from the card its autopay saved, with no
+/// bank page; 409 `no_saved_card` when the account has none.
+pub async fn saved_card_topup(
+    State(app): State<App>,
+    ctx: Ctx,
+    JsonBody(req): JsonBody<SavedCardTopupRequest>,
+) -> WebResult<Response> {
+    let p = kabinet_app::billing::cards::top_up_with_saved_card(
+        &app,
+        &ctx.actor()?,
+        ctx.user()?,
+        req.account_id,
+        req.amount,
+        &req.idempotency_key,
+    )
+    .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(SavedCardTopupDto {
+            payment_id: p.id,
+            status: p.status.as_str().to_owned(),
+        }),
+    )
+        .into_response())
+}
+
+#[derive(Deserialize, ToSchema)]
 pub struct RefundRequest {
     /// Positive, in minor units; at most what is left of the payment.
     pub amount: i64,

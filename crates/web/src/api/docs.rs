@@ -9,21 +9,21 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    access, admin, assets, billing, crm, devices, documents, line_orders, line_usage, lines, monitoring, renewal,
-    requests, support,
+    access, admin, assets, billing, content, crm, devices, documents, line_orders, line_usage, lines, monitoring,
+    renewal, requests, support,
 };
 
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Kabinet API", description = "Customer cabinet and back office of Kabinet. Authenticate with a personal token (`Authorization: Bearer kbt_…`) or the cabinet's session cookie."),
     paths(
-        access::login, access::logout, access::me, access::change_password, access::sessions, access::end_other_sessions,
+        access::login, access::logout, access::me, access::change_password, access::ask_phone_change, access::confirm_phone, access::set_landline, access::sessions, access::end_other_sessions,
         access::list_tokens, access::create_token, access::revoke_token, access::own_login_history, access::own_activity,
         admin::list_staff, admin::create_staff, admin::customer_users, admin::create_customer_user, admin::user_login_history, admin::audit,
         admin::own_customer_users, admin::create_own_customer_user, admin::set_own_customer_user_active, admin::reset_own_customer_user_password, admin::set_own_customer_user_assets,
         billing::own_accounts, billing::account, billing::cashback, billing::spend_cashback, billing::set_delivery, billing::ledger_page, billing::crm_account, billing::crm_ledger_page, billing::register_payment, billing::post_entry,
         billing::list_payments, billing::crm_list_payments, billing::export_payments, billing::crm_export_payments, billing::export_status, billing::export_download,
-        billing::yookassa_notification, billing::start_topup, billing::refund,
+        billing::yookassa_notification, billing::start_topup, billing::saved_card_topup, billing::refund,
         documents::own_documents, documents::customer_documents, documents::order_own, documents::order_for_customer,
         documents::order, documents::crm_order, documents::file, documents::crm_file, documents::archive, documents::crm_archive,
         documents::receipt, documents::crm_receipt,
@@ -47,10 +47,12 @@ use super::{
         monitoring::report, monitoring::own, monitoring::enter_key, monitoring::own_events, monitoring::of_customer,
         monitoring::create, monitoring::get, monitoring::object_events,
         requests::own, requests::file, requests::queue, requests::get, requests::move_to,
+        requests::blank, requests::pay_slip, requests::other_pay_slip,
+        content::contacts, content::rules_versions, content::rules_version, content::staff_rules_versions, content::staff_rules_version, content::publish_rules,
     ),
     components(schemas(super::paging::PageNumber, super::paging::PerPage)),
     modifiers(&Security, &CommonAnswers),
-    tags((name = "access", description = "The caller's own login"), (name = "admin", description = "Back-office resources"), (name = "billing", description = "Accounts, ledger and payments; amounts in minor units"), (name = "documents", description = "Invoices, tax invoices, acts, reconciliation acts and receipts"), (name = "crm", description = "Customers, counterparties and the company registry"), (name = "assets", description = "Licences, routers, hotspot guests and the personal-data verification"), (name = "lines", description = "Telecom lines: employees, SIM cards, forwarding, limits, groups and labels; amounts in minor units"), (name = "line orders", description = "Tariffs and options of the operator, and orders that change them for many lines, carried out line by line"), (name = "line usage", description = "Usage files of the operator and the spending statistics of lines; amounts in minor units"), (name = "support", description = "Tickets, their service-level deadlines, SLA plans and calendars"), (name = "monitoring", description = "Protected objects and the events their monitoring consoles report"), (name = "requests", description = "Service requests staff carry out: SMS alerts, funds transfer, refund, recalculation, surname change, contact phone"))
+    tags((name = "access", description = "The caller's own login"), (name = "admin", description = "Back-office resources"), (name = "billing", description = "Accounts, ledger and payments; amounts in minor units"), (name = "documents", description = "Invoices, tax invoices, acts, reconciliation acts and receipts"), (name = "crm", description = "Customers, counterparties and the company registry"), (name = "assets", description = "Licences, routers, hotspot guests and the personal-data verification"), (name = "lines", description = "Telecom lines: employees, SIM cards, forwarding, limits, groups and labels; amounts in minor units"), (name = "line orders", description = "Tariffs and options of the operator, and orders that change them for many lines, carried out line by line"), (name = "line usage", description = "Usage files of the operator and the spending statistics of lines; amounts in minor units"), (name = "support", description = "Tickets, their service-level deadlines, SLA plans and calendars"), (name = "monitoring", description = "Protected objects and the events their monitoring consoles report"), (name = "requests", description = "Service requests staff carry out: SMS alerts, funds transfer, refund, recalculation, surname change, contact phone; their blanks and pay slips"), (name = "content", description = "The provider's contacts and the rules of service"))
 )]
 pub struct ApiDoc;
 

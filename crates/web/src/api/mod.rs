@@ -7,6 +7,7 @@ mod access;
 mod admin;
 mod assets;
 mod billing;
+mod content;
 mod crm;
 mod devices;
 mod docs;
@@ -34,6 +35,13 @@ pub fn routes() -> Routes {
         .post("/api/v1/auth/logout", P::OwnAccount, access::logout)
         .get("/api/v1/me", P::OwnAccount, access::me)
         .put("/api/v1/me/password", P::OwnAccount, access::change_password)
+        .post("/api/v1/me/phone", P::CabinetEditContacts, access::ask_phone_change)
+        .post(
+            "/api/v1/me/phone/confirm",
+            P::CabinetEditContacts,
+            access::confirm_phone,
+        )
+        .put("/api/v1/me/landline", P::CabinetEditContacts, access::set_landline)
         .get("/api/v1/me/sessions", P::OwnAccount, access::sessions)
         .delete("/api/v1/me/sessions/others", P::OwnAccount, access::end_other_sessions)
         .get("/api/v1/me/tokens", P::OwnAccount, access::list_tokens)
@@ -122,6 +130,7 @@ pub fn routes() -> Routes {
         )
         .post("/api/v1/gateway/yookassa", P::Public, billing::yookassa_notification)
         .post("/api/v1/topups", P::CabinetPay, billing::start_topup)
+        .post("/api/v1/topups/saved-card", P::CabinetPay, billing::saved_card_topup)
         .post("/api/v1/crm/payments/{id}/refunds", P::PaymentsPost, billing::refund)
         .get("/api/v1/crm/counterparties", P::CustomersRead, crm::list)
         .post("/api/v1/crm/counterparties", P::CounterpartiesManage, crm::create)
@@ -350,6 +359,19 @@ pub fn routes() -> Routes {
         .get("/api/v1/crm/requests", P::RequestsWork, requests::queue)
         .get("/api/v1/crm/requests/{id}", P::RequestsWork, requests::get)
         .post("/api/v1/crm/requests/{id}/status", P::RequestsWork, requests::move_to)
+        .get("/api/v1/requests/blanks/{kind}", P::CabinetView, requests::blank)
+        .get("/api/v1/accounts/{id}/pay-slip", P::CabinetView, requests::pay_slip)
+        .post("/api/v1/pay-slips/other", P::CabinetView, requests::other_pay_slip)
+        .get("/api/v1/contacts", P::CabinetView, content::contacts)
+        .get("/api/v1/rules", P::CabinetView, content::rules_versions)
+        .get("/api/v1/rules/{version}", P::CabinetView, content::rules_version)
+        .get("/api/v1/crm/rules", P::BackOffice, content::staff_rules_versions)
+        .get(
+            "/api/v1/crm/rules/{version}",
+            P::BackOffice,
+            content::staff_rules_version,
+        )
+        .post("/api/v1/crm/rules", P::ContentManage, content::publish_rules)
         .post("/api/v1/hotspot/heartbeat", P::Public, assets::heartbeat)
         .get("/api/v1/documents", P::CabinetView, documents::own_documents)
         .get(

@@ -25,8 +25,8 @@ pub struct RequestDto {
     pub customer_id: i64,
     pub customer_name: String,
     pub contract_number: String,
-    /// sms_alerts, sms_alerts_number, funds_transfer, refund, recalculation, surname_change or
-    /// contact_phone_change.
+    /// sms_alerts, sms_alerts_number, funds_transfer, refund, recalculation, surname_change,
+    /// contact_phone_change or landline_phone_change (the last two filed by the settings).
     pub kind: String,
     /// new, in_progress, done or refused.
     pub status: String,
@@ -240,4 +240,89 @@ pub async fn move_to(
             .await?
             .into(),
     ))
+}
+
+/// A PDF to download.
+fn pdf(name: &str, bytes: Vec<u8>) -> Response {
+    let len = bytes.len() as u64;
+    let mut res = bytes.into_response();
+    crate::documents::attachment_headers(res.headers_mut(), name, "application/pdf", len);
+    res
+}
+
+#[utoipa::path(get, path = "/api/v1/requests/blanks/{kind}", tag = "requests", params(("kind" = String, Path,
+        description = "sms_alerts, sms_alerts_number, funds_transfer, refund, recalculation or surname_change")),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>, description = "The blank, prefilled"),
+        (status = 404, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+/// A kind's paper blank as a PDF, prefilled with the customer's contract, name, address and
+/// today's date, in the caller's language.
+pub async fn blank(State(app): State<App>, ctx: Ctx, Path(kind): Path<String>) -> WebResult<Response> {
+    let kind: RequestKind = kind.parse().map_err(|_| kabinet_app::AppError::NotFound)?;
+    let (name, bytes) = requests::blanks::blank(&app, ctx.user()?, kind, ctx.0.lang).await?;
+    Ok(pdf(&name, bytes))
+}
+
+#[utoipa::path(get, path = "/api/v1/accounts/{id}/pay-slip", tag = "requests", params(("id" = i64, Path)),
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>,
+        description = "The slip of the amount due with the unified payment QR code (GOST R 56042)"),
+        (status = 404, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+/// The pay slip of one of the customer's accounts.
+pub async fn pay_slip(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Response> {
+    let what = requests::blanks::SlipFor::Provider {
+        account_id: id_of(&id)?,
+    };
+    let (name, bytes) = requests::blanks::pay_slip(&app, ctx.user()?, what, ctx.0.lang).await?;
+    Ok(pdf(&name, bytes))
+}
+
+/// A third party's requisites (a state guard's services) and what to pay them.
+#[derive(Deserialize, ToSchema)]
+pub struct OtherSlipBody {
+    pub name: String,
+    /// 10 or 12 digits.
+    pub inn: String,
+    /// 9 digits; empty for a person.
+    #[serde(default)]
+    pub kpp: String,
+    pub bank_name: String,
+    /// 9 digits.
+    pub bik: String,
+    /// The 20-digit settlement account, checked against the BIK.
+    pub account: String,
+    /// The bank's 20-digit correspondent account.
+    pub correspondent_account: String,
+    /// As people type it ("1 500,50"); empty: the payer types it in the bank's app.
+    #[serde(default)]
+    pub sum: String,
+    pub purpose: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/pay-slips/other", tag = "requests", request_body = OtherSlipBody,
+    responses((status = 200, content_type = "application/pdf", body = Vec<u8>, description = "The slip with the QR code"),
+        (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+/// A pay slip for a third party's requisites, each checked (BIK, the accounts' control keys,
+/// INN, KPP); every problem in one answer.
+pub async fn other_pay_slip(
+    State(app): State<App>,
+    ctx: Ctx,
+    JsonBody(b): JsonBody<OtherSlipBody>,
+) -> WebResult<Response> {
+    let what = requests::blanks::SlipFor::ThirdParty {
+        payee: Box::new(kabinet_core::pay_slip::Payee {
+            name: b.name,
+            account: b.account,
+            bank_name: b.bank_name,
+            bik: b.bik,
+            correspondent_account: b.correspondent_account,
+            inn: b.inn,
+            kpp: b.kpp,
+        }),
+        sum: b.sum,
+        purpose: b.purpose,
+    };
+    let (name, bytes) = requests::blanks::pay_slip(&app, ctx.user()?, what, ctx.0.lang).await?;
+    Ok(pdf(&name, bytes))
 }

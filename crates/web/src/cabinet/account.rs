@@ -32,6 +32,43 @@ pub struct ProfilePage {
     prefix: &'static str,
     /// The ways one may choose to be told (WhatsApp only when it is configured).
     contact_channels: Vec<(String, String)>,
+    /// A new mobile number waiting for the code sent to it.
+    confirming_phone: Option<String>,
+    /// The customer's contract and address, for a customer's login.
+    contract: Option<ContractFacts>,
+}
+
+/// What the settings show of the contract a customer's login belongs to.
+pub struct ContractFacts {
+    number: String,
+    name: String,
+    address: String,
+}
+
+async fn contract_facts(app: &App, ctx: &Ctx) -> WebResult<Option<ContractFacts>> {
+    let who = ctx.user()?;
+    let Some(customer_id) = who.customer_id.filter(|_| ctx.0.face != FaceOf::Crm) else {
+        return Ok(None);
+    };
+    let customer = kabinet_app::customers::get_visible(app, who, customer_id).await?;
+    let address = [customer.city.as_deref(), customer.address.as_deref()]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ");
+    Ok(Some(ContractFacts {
+        number: customer.contract_number,
+        name: customer.name,
+        address,
+    }))
+}
+
+#[derive(serde::Deserialize)]
+pub struct ProfileQuery {
+    ok: Option<String>,
+    /// The new mobile number a code was just sent to.
+    confirm_phone: Option<String>,
 }
 
 fn contact_channels(app: &App, c: &Chrome) -> Vec<(String, String)> {
@@ -46,13 +83,20 @@ fn contact_channels(app: &App, c: &Chrome) -> Vec<(String, String)> {
         .collect()
 }
 
-pub async fn profile(State(app): State<App>, ctx: Ctx, Query(q): Query<OkQuery>) -> WebResult<Response> {
+pub async fn profile(State(app): State<App>, ctx: Ctx, Query(q): Query<ProfileQuery>) -> WebResult<Response> {
     let who = ctx.user()?;
     let me = users::get(&app, who.user_id).await?;
     let can_edit_phone =
         kabinet_core::access::allows(Some(who.role), kabinet_core::access::Permission::CabinetEditContacts);
+    let confirming_phone = q
+        .confirm_phone
+        .filter(|p| can_edit_phone && kabinet_core::phone::Phone::parse(p).is_ok_and(|n| n.as_str() == p));
     let f = FormState::empty()
-        .with_value("phone", me.phone.clone().unwrap_or_default())
+        .with_value(
+            "phone",
+            confirming_phone.clone().or(me.phone.clone()).unwrap_or_default(),
+        )
+        .with_value("landline_phone", me.landline_phone.clone().unwrap_or_default())
         .with_value("time_zone", me.time_zone.clone().unwrap_or_default())
         .with_value("calendar", me.calendar.map(|c| c.as_str()).unwrap_or_default())
         .with_value(
@@ -63,11 +107,13 @@ pub async fn profile(State(app): State<App>, ctx: Ctx, Query(q): Query<OkQuery>)
     let c = Chrome::new(&ctx.0, &path, &app.config.display_time_zone).with_flash(q.ok.as_deref());
     Ok(ProfilePage {
         contact_channels: contact_channels(&app, &c),
+        contract: contract_facts(&app, &ctx).await?,
         c,
         me,
         f,
         can_edit_phone,
         prefix: prefix(&ctx),
+        confirming_phone,
     }
     .into_response())
 }
@@ -124,6 +170,11 @@ async fn profile_refused(app: &App, ctx: &Ctx, form: &FormData, e: kabinet_app::
     let me = users::get(app, who.user_id).await?;
     let can_edit_phone =
         kabinet_core::access::allows(Some(who.role), kabinet_core::access::Permission::CabinetEditContacts);
+    // A refused code keeps its form open for the number it was sent to.
+    let confirming_phone = form
+        .required("code")
+        .is_ok()
+        .then(|| form.required("phone").unwrap_or_default().to_owned());
     let f = FormState::from_data(form).with_errors(ctx.0.lang, &errors);
     let path = format!("{}/profile", prefix(ctx));
     let c = Chrome::new(&ctx.0, &path, &app.config.display_time_zone);
@@ -131,20 +182,49 @@ async fn profile_refused(app: &App, ctx: &Ctx, form: &FormData, e: kabinet_app::
         StatusCode::UNPROCESSABLE_ENTITY,
         ProfilePage {
             contact_channels: contact_channels(app, &c),
+            contract: contract_facts(app, ctx).await?,
             c,
             me,
             f,
             can_edit_phone,
             prefix: prefix(ctx),
+            confirming_phone,
         },
     ))
 }
 
+/// `POST /profile/phone`: a new mobile number gets a code by SMS (the page then asks for it);
+/// a cleared one is saved at once.
 pub async fn phone_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
     let who = ctx.user()?;
     let phone = form.required("phone")?;
-    match users::update_own_phone(&app, who, &ctx.actor()?, phone).await {
+    match users::ask_own_phone_change(&app, who, &ctx.actor()?, phone).await {
+        Ok(users::PhoneChange::Saved(_)) => Ok(Redirect::to("/profile?ok=phone-saved").into_response()),
+        Ok(users::PhoneChange::CodeSent { phone }) => {
+            let encoded: String = form_urlencoded::byte_serialize(phone.as_bytes()).collect();
+            Ok(Redirect::to(&format!("/profile?confirm_phone={encoded}#phone-confirm-form")).into_response())
+        }
+        Err(e) => profile_refused(&app, &ctx, &form, e).await,
+    }
+}
+
+/// `POST /profile/phone/confirm`: the code sent to the new mobile number; right, the number
+/// is saved.
+pub async fn phone_confirm(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
+    let who = ctx.user()?;
+    let (phone, code) = (form.required("phone")?, form.required("code")?);
+    match users::confirm_own_phone(&app, who, &ctx.actor()?, phone, code).await {
         Ok(_) => Ok(Redirect::to("/profile?ok=phone-saved").into_response()),
+        Err(e) => profile_refused(&app, &ctx, &form, e).await,
+    }
+}
+
+/// `POST /profile/landline`: the landline number from the contract.
+pub async fn landline_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
+    let who = ctx.user()?;
+    let phone = form.required("landline_phone")?;
+    match users::update_own_landline(&app, who, &ctx.actor()?, phone).await {
+        Ok(_) => Ok(Redirect::to("/profile?ok=landline-saved").into_response()),
         Err(e) => profile_refused(&app, &ctx, &form, e).await,
     }
 }

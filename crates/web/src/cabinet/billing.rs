@@ -240,6 +240,8 @@ pub struct TopupPage {
     accounts: Vec<(String, String)>,
     available: bool,
     amount_label: String,
+    /// The chosen account's autopay saved a card: the form offers paying with it in one tap.
+    card_ready: bool,
 }
 
 #[derive(Deserialize)]
@@ -275,7 +277,25 @@ async fn topup_page(app: &App, ctx: &Ctx, f: crate::form::FormState) -> WebResul
             kabinet_core::money::DisplayUnit::Toman => "toman",
         },
     );
+    let chosen = own
+        .iter()
+        .find(|a| a.id.to_string() == f.value("account"))
+        .or(own.first())
+        .map(|a| a.id);
+    let card_ready = match chosen {
+        Some(id) => kabinet_app::billing::cards::accounts_with_card(app, customer_id)
+            .await?
+            .contains(&id),
+        None => false,
+    };
+    // Every showing of the form carries a fresh one-time key; a refused form keeps its own.
+    let f = if f.value("request_key").is_empty() {
+        f.with_value("request_key", kabinet_app::lines::orders::new_request_key())
+    } else {
+        f
+    };
     Ok(TopupPage {
+        card_ready,
         amount_label: format!("{} ({unit})", c.t("field-amount")),
         accounts: own
             .iter()
@@ -351,24 +371,48 @@ pub async fn topup_submit(State(app): State<App>, ctx: Ctx, form: crate::extract
     let result = async {
         let (account_id, unit) = chosen_account(&app, &ctx, &typed.account).await?;
         let amount = typed.amount(unit)?;
-        kabinet_app::billing::topup::start(&app, &actor, who, account_id, amount).await
+        if typed.pay_with == "saved_card" {
+            let paid = kabinet_app::billing::cards::top_up_with_saved_card(
+                &app,
+                &actor,
+                who,
+                account_id,
+                amount,
+                &typed.request_key,
+            )
+            .await?;
+            return Ok(format!("/payments/{}/receipt?ok=payment-succeeded", paid.id)).map(|to| {
+                if paid.status == PaymentStatus::Succeeded {
+                    to
+                } else {
+                    format!("/payments/{}/receipt", paid.id)
+                }
+            });
+        }
+        kabinet_app::billing::topup::start(&app, &actor, who, account_id, amount)
+            .await
+            .map(|(_, url)| url)
     }
     .await;
     match result {
-        Ok((_, url)) => Ok(Redirect::to(&url).into_response()),
+        Ok(url) => Ok(Redirect::to(&url).into_response()),
         Err(kabinet_app::AppError::Refused(
             code @ (ErrorCode::GatewayUnavailable
             | ErrorCode::GatewayRefused
             | ErrorCode::GatewayNotConfigured
             | ErrorCode::GatewayAmountMismatch),
-        )) => {
+        ))
+        | Err(kabinet_app::AppError::Conflict(code @ ErrorCode::NoSavedCard)) => {
             let f = crate::form::FormState::from_data(&form).with_general(ctx.0.lang.t(code.message_key()));
+            // The bank could not take it now (try again later), or there is no card to take.
+            let status = if code == ErrorCode::NoSavedCard {
+                axum::http::StatusCode::CONFLICT
+            } else {
+                axum::http::StatusCode::SERVICE_UNAVAILABLE
+            };
             Ok(with_bank_form_action(
                 &app,
-                crate::form::with_status(
-                    axum::http::StatusCode::SERVICE_UNAVAILABLE,
-                    topup_page(&app, &ctx, f).await?,
-                ),
+                crate::form::with_status(status, topup_page(&app, &ctx, f).await?),
             ))
         }
         Err(e) => {

@@ -128,6 +128,8 @@ pub fn routes() -> Routes {
         )
         .get("/profile", P::OwnAccount, account::profile)
         .post("/profile/phone", P::CabinetEditContacts, account::phone_submit)
+        .post("/profile/phone/confirm", P::CabinetEditContacts, account::phone_confirm)
+        .post("/profile/landline", P::CabinetEditContacts, account::landline_submit)
         .post("/profile/time-zone", P::OwnAccount, account::time_zone_submit)
         .post("/profile/calendar", P::OwnAccount, account::calendar_submit)
         .post(

@@ -19,12 +19,15 @@ pub fn account_of(typed: &str) -> Result<i64, AppError> {
         .map_err(|_| FieldErrors::single("account", "invalid-choice"))
 }
 
-/// "Top up": an amount for an account, paid at the bank.
+/// "Top up": an amount for an account, paid at the bank, or at once with the saved card
+/// (`pay_with=saved_card`, the page's one-time `request_key` keeping a double tap to one charge).
 #[derive(Debug, Default, Deserialize)]
 #[serde(default)]
 pub struct TopupForm {
     pub account: String,
     amount: String,
+    pub pay_with: String,
+    pub request_key: String,
 }
 
 impl TopupForm {

@@ -267,6 +267,63 @@ impl Web {
 }
 
 impl Web {
+    /// Sets up autopay on `account_id` for the signed-in `session` ("top up 500 when below 0")
+    /// and pays its first 100 at the fake bank, which saves the card; returns when the rule
+    /// holds the card.
+    pub async fn link_card(&self, session: &str, account_id: i64) {
+        use kabinet_testkit::store::entities::autopay_rule;
+        use kabinet_testkit::store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+        let go = self
+            .post_form(
+                "/autopay",
+                Some(session),
+                &[
+                    ("account", &account_id.to_string()),
+                    ("mode", "threshold"),
+                    ("threshold", "0"),
+                    ("topup_amount", "500"),
+                    ("first_payment", "100"),
+                ],
+            )
+            .await;
+        assert_eq!(go.status, StatusCode::SEE_OTHER, "{}", go.body);
+        let client = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        client.post(format!("{}/pay", go.location())).send().await.unwrap();
+        for _ in 0..100 {
+            let rule = autopay_rule::Entity::find()
+                .filter(autopay_rule::Column::AccountId.eq(account_id))
+                .one(&self.t.app.db.conn)
+                .await
+                .unwrap();
+            if rule.is_some_and(|r| r.payment_method_id.is_some()) {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("the card was never saved");
+    }
+
+    /// The six-digit code in the latest SMS to `phone`.
+    pub async fn latest_code(&self, phone: &str) -> String {
+        use kabinet_testkit::store::entities::outbox_message;
+        use kabinet_testkit::store::sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+        let m = outbox_message::Entity::find()
+            .filter(outbox_message::Column::Recipient.eq(phone))
+            .order_by_desc(outbox_message::Column::Id)
+            .one(&self.t.app.db.conn)
+            .await
+            .unwrap()
+            .expect("an SMS to the number");
+        m.body
+            .split(|c: char| !c.is_ascii_digit())
+            .find(|part| part.len() == 6)
+            .unwrap_or_else(|| panic!("no code in {}", m.body))
+            .to_owned()
+    }
+
     /// The asset id of the device with `identifier`.
     pub async fn device_id(&self, identifier: &str) -> i64 {
         use kabinet_testkit::store::entities::device;

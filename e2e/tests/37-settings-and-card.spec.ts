@@ -71,3 +71,32 @@ test('autopay saves the card at the bank, then a top-up takes one tap', async ({
   await expect(page.locator('#receipt')).toHaveAttribute('data-status', 'succeeded');
   await expect(page.locator('#receipt-amount')).toContainText(/1\D?250,50/);
 });
+
+test('a state guard is paid from a saved template: typed once, filled in one tap next time', async ({ browser }) => {
+  const page = await browser.newPage({ viewport: { width: 360, height: 740 } });
+  await loginCabinet(page, 'orlov.home', DEMO_PASSWORD);
+  await page.goto('/pay-slip/other');
+  await expect(page.locator('#payment-templates .payment-template')).toHaveCount(0);
+  const form = page.locator('form#pay-slip-other');
+  await form.locator('#f-name').fill('УВО по г. Казани');
+  await form.locator('#f-inn').fill('7707083893');
+  await form.locator('#f-kpp').fill('165501001');
+  await form.locator('#f-bank_name').fill('Отделение-НБ Республика Татарстан');
+  await form.locator('#f-bik').fill('044525225');
+  const account = '40702810638050013199'; // its control key fits the BIK
+  await form.locator('#f-account').fill(account);
+  await form.locator('#f-sum').fill('1 250,00');
+  await form.locator('#f-purpose').fill('Охрана квартиры, договор 77/15');
+  await form.locator('#f-save_template').check();
+  await form.locator('#f-template_title').fill('Вневедомственная охрана');
+  const [slip] = await Promise.all([page.waitForEvent('download'), form.locator('button[type="submit"]').click()]);
+  expect(slip.suggestedFilename()).toMatch(/^pay-slip-.*\.pdf$/);
+
+  await page.goto('/pay-slip/other');
+  const saved = page.locator('#payment-templates .payment-template', { hasText: 'Вневедомственная охрана' });
+  await expect(saved).toHaveCount(1);
+  await saved.locator('a.template-use').click();
+  await expect(page.locator('form#pay-slip-other #f-account')).toHaveValue(account);
+  await expect(page.locator('form#pay-slip-other #f-sum')).toHaveValue('');
+  await shot(page, 'payment-template');
+});

@@ -563,6 +563,9 @@ async fn blanks_and_pay_slips_download_as_pdfs(db: Db) {
         StatusCode::FORBIDDEN
     );
 
+    // The month's guarding of the flat and the dacha is due: the slip asks for it.
+    let accounts = w.get("/api/v1/accounts", Some(&owner)).await.json();
+    assert_eq!(accounts[0]["amount_due"], 250_000, "{accounts}");
     // The account's pay slip from the dashboard's link; another customer's account is none.
     let dashboard = w.get("/", Some(&owner)).await;
     let account: i64 = dashboard
@@ -619,6 +622,121 @@ async fn blanks_and_pay_slips_download_as_pdfs(db: Db) {
     assert!(r.body.contains("e-account"), "{}", r.body);
     let r = send(&w, &owner, fields(bik, &account_no, "7707083893")).await;
     assert!(is_pdf(&r), "{}", r.status);
+}
+
+/// A state guard's settlement account that passes the control key for `bik`.
+fn guard_account(bik: &str) -> String {
+    (0..10)
+        .map(|k| format!("40101810{k}00000000001"))
+        .find(|a| kabinet_core::legal_ids::bank_account(bik, a).is_ok())
+        .unwrap()
+}
+
+async fn payment_templates_keep_a_state_guards_requisites(db: Db) {
+    let w = Web::demo(db).await;
+    let owner = w.session_for("orlov.home").await;
+    let bik = "044525225";
+    let account = guard_account(bik);
+    let form = |title: &str, inn: &str, save: bool| {
+        let mut f = vec![
+            ("name", "УВО по г. Казани".to_owned()),
+            ("inn", inn.to_owned()),
+            ("kpp", "165501001".to_owned()),
+            ("bank_name", "Отделение-НБ Республика Татарстан".to_owned()),
+            ("bik", bik.to_owned()),
+            ("account", account.clone()),
+            ("correspondent_account", String::new()),
+            ("sum", "1 250,00".to_owned()),
+            ("purpose", "Охрана квартиры, договор 77/15".to_owned()),
+            ("template_title", title.to_owned()),
+        ];
+        if save {
+            f.push(("save_template", "on".to_owned()));
+        }
+        f
+    };
+    async fn send(w: &Web, who: &str, f: Vec<(&str, String)>) -> support::Resp {
+        let pairs: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        w.post_form("/pay-slip/other", Some(who), &pairs).await
+    }
+    // Asked to save without a name: the name's problem at its field, no slip, nothing kept.
+    let r = send(&w, &owner, form("", "7707083893", true)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains(r#"id="e-template_title""#), "{}", r.body);
+    // Wrong requisites are never kept.
+    let r = send(&w, &owner, form("Охрана", "7707083894", true)).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let none = w.get("/api/v1/payment-templates", Some(&owner)).await.json();
+    assert_eq!(none.as_array().unwrap().len(), 0);
+    // The slip, and the requisites kept; the same name again replaces, not adds.
+    assert!(is_pdf(&send(&w, &owner, form("Охрана", "7707083893", true)).await));
+    assert!(is_pdf(&send(&w, &owner, form("Охрана", "7707083893", true)).await));
+    let kept = w.get("/api/v1/payment-templates", Some(&owner)).await.json();
+    assert_eq!(kept.as_array().unwrap().len(), 1, "{kept}");
+    let id = kept[0]["id"].as_i64().unwrap();
+    assert_eq!(kept[0]["account"], account.as_str());
+    // The page lists it and fills the form from it.
+    let page = w.get(&format!("/pay-slip/other?template={id}"), Some(&owner)).await;
+    assert!(page.body.contains(r#"class="payment-template""#) && page.body.contains(&account));
+    assert!(page.body.contains(r#"value="7707083893""#));
+    // A viewer sees and uses templates but does not keep or delete them; another customer
+    // does not see them at all.
+    let viewer = w.session_for("orlova.view").await;
+    assert_eq!(
+        w.get(&format!("/pay-slip/other?template={id}"), Some(&viewer))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    let r = w
+        .post_form(&format!("/pay-slip/templates/{id}/delete"), Some(&viewer), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    let other = w.session_for("kolosok.coord").await;
+    assert_eq!(
+        w.get(&format!("/pay-slip/other?template={id}"), Some(&other))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let r = w
+        .post_form(&format!("/pay-slip/templates/{id}/delete"), Some(&other), &[])
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    let r = w
+        .session_json("DELETE", &format!("/api/v1/payment-templates/{id}"), &other, json!({}))
+        .await;
+    assert_eq!(r.status, StatusCode::NOT_FOUND);
+    // Over the API: saved with every problem at its field, then deleted by its owner.
+    let bad = w
+        .session_json(
+            "PUT",
+            "/api/v1/payment-templates",
+            &owner,
+            json!({"title": "", "name": "x", "inn": "1", "bank_name": "b", "bik": "1", "account": "2",
+                   "correspondent_account": "", "purpose": "p"}),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let fields = &bad.json()["error"]["fields"];
+    assert!(fields["title"].is_string() && fields["inn"].is_string() && fields["bik"].is_string());
+    let made = w
+        .session_json(
+            "PUT",
+            "/api/v1/payment-templates",
+            &owner,
+            json!({"title": "Дача", "name": "УВО", "inn": "7707083893", "kpp": "165501001", "bank_name": "Банк",
+                   "bik": bik, "account": account, "correspondent_account": "", "purpose": "Охрана дачи"}),
+        )
+        .await;
+    assert_eq!(made.status, StatusCode::OK, "{}", made.body);
+    let r = w
+        .post_form(&format!("/pay-slip/templates/{id}/delete"), Some(&owner), &[])
+        .await;
+    assert_eq!(r.location(), "/pay-slip/other?ok=payment-template-deleted");
+    let left = w.get("/api/v1/payment-templates", Some(&owner)).await.json();
+    assert_eq!(left.as_array().unwrap().len(), 1);
+    assert_eq!(left[0]["title"], "Дача");
 }
 
 async fn papers_contacts_and_rules_over_the_api(db: Db) {
@@ -728,5 +846,6 @@ both_databases!(
     staff_carry_out_sms_alerts_and_alarms_send_one_sms_a_minute,
     a_new_mobile_is_proved_by_sms_and_reaches_the_service_centre,
     the_landline_is_saved_with_a_notice,
-    papers_contacts_and_rules_over_the_api
+    papers_contacts_and_rules_over_the_api,
+    payment_templates_keep_a_state_guards_requisites
 );

@@ -94,3 +94,5 @@ audit-object-ticket = Ticket
 audit-object-user = User
 audit-raw = Whole record
 audit-action-user-change-landline = Landline phone changed
+audit-action-payment-template-save = Payment template saved
+audit-action-payment-template-delete = Payment template deleted

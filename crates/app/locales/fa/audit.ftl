@@ -94,3 +94,5 @@ audit-object-ticket = درخواست
 audit-object-user = کاربر
 audit-raw = کل رکورد
 audit-action-user-change-landline = تلفن ثابت تغییر کرد
+audit-action-payment-template-save = الگوی پرداخت ذخیره شد
+audit-action-payment-template-delete = الگوی پرداخت حذف شد

@@ -94,3 +94,5 @@ audit-object-ticket = Заявка
 audit-object-user = Пользователь
 audit-raw = Запись целиком
 audit-action-user-change-landline = Городской телефон изменён
+audit-action-payment-template-save = Шаблон платежа сохранён
+audit-action-payment-template-delete = Шаблон платежа удалён

@@ -84,6 +84,8 @@ pub const ACTIONS: &[&str] = &[
     "payment.register",
     "payment.start",
     "payment.succeeded",
+    "payment_template.delete",
+    "payment_template.save",
     "plan.archive",
     "plan.create",
     "router.firmware",

@@ -59,6 +59,7 @@ pub(crate) async fn load(app: &App, hash: &str) -> AppResult<()> {
             phone: Some(format!("+7999000{:04}", 800 + i)),
             email: Some(format!("guard{}@home.example", i + 1)),
             city: Some("Казань".into()),
+            address: Some(format!("{}, д. {}", STREETS[i % STREETS.len()], 3 + i)),
             support_group: Some("C".into()),
             language: "ru".into(),
             ..Default::default()
@@ -71,7 +72,7 @@ pub(crate) async fn load(app: &App, hash: &str) -> AppResult<()> {
     let mut first_customer = None;
     for (i, c) in checked.into_iter().enumerate() {
         let customer = customers::insert(&txn, &actor, c).await?;
-        crate::billing::accounts::open_in(
+        let account = crate::billing::accounts::open_in(
             &txn,
             &actor,
             crate::billing::accounts::NewAccount {
@@ -107,6 +108,9 @@ pub(crate) async fn load(app: &App, hash: &str) -> AppResult<()> {
             })?;
             object_ids.push(objects::insert_in(&txn, &actor, object, today).await?);
         }
+        // This month's guarding is charged and not paid yet: each has an amount due, which the
+        // pay slip and the top-up form offer.
+        charge_month(&txn, &actor, account.id, places as i64, today).await?;
         if i == 0 {
             first_customer = Some(customer);
         }
@@ -135,6 +139,39 @@ pub(crate) async fn load(app: &App, hash: &str) -> AppResult<()> {
     }
     let today = crate::billing::run::today_for(None, &app.config.display_time_zone);
     crate::content::rules::demo(app, today).await?;
+    Ok(())
+}
+
+/// The monthly fee of guarding one place.
+const MONTHLY_FEE: i64 = 125_000;
+
+async fn charge_month<C: kabinet_store::ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    account_id: i64,
+    places: i64,
+    today: chrono::NaiveDate,
+) -> AppResult<()> {
+    use crate::billing::ledger::{self, Posting};
+    let month = kabinet_core::documents::Month::of(today);
+    ledger::append(
+        txn,
+        actor,
+        Posting {
+            account_id,
+            kind: kabinet_core::billing::EntryKind::Charge,
+            amount: kabinet_core::money::Money::new(-MONTHLY_FEE * places, kabinet_core::money::Currency::Rub),
+            occurred_at: Utc::now(),
+            description: format!("Охрана, {}", crate::i18n::Lang::Ru.month_year(month)),
+            idempotency_key: format!("demo-guarding-{account_id}-{}", month.first_day()),
+            payment_id: None,
+            subscription_id: None,
+            period_start: Some(month.first_day()),
+            reverses_entry_id: None,
+            enforce_debt_cap: false,
+        },
+    )
+    .await?;
     Ok(())
 }
 

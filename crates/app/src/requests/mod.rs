@@ -6,6 +6,7 @@ pub mod alerts;
 pub mod blanks;
 pub mod filing;
 pub mod handling;
+pub mod payment_templates;
 pub mod views;
 
 pub use filing::{NewRequest, file};

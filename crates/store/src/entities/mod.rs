@@ -48,6 +48,7 @@ pub mod outbox_message;
 pub mod ownership_transfer;
 pub mod partner;
 pub mod payment;
+pub mod payment_template;
 pub mod plan;
 pub mod renewal_order;
 pub mod renewal_price;

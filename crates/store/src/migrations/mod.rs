@@ -44,6 +44,7 @@ mod m0038_security_objects;
 mod m0039_service_requests;
 mod m0040_service_rules;
 mod m0041_landline_phone;
+mod m0042_payment_templates;
 
 pub struct Migrator;
 
@@ -92,6 +93,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0039_service_requests::Migration),
             Box::new(m0040_service_rules::Migration),
             Box::new(m0041_landline_phone::Migration),
+            Box::new(m0042_payment_templates::Migration),
         ]
     }
 }

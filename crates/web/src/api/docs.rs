@@ -47,7 +47,7 @@ use super::{
         monitoring::report, monitoring::own, monitoring::enter_key, monitoring::own_events, monitoring::of_customer,
         monitoring::create, monitoring::get, monitoring::object_events,
         requests::own, requests::file, requests::queue, requests::get, requests::move_to,
-        requests::blank, requests::pay_slip, requests::other_pay_slip,
+        requests::blank, requests::pay_slip, requests::other_pay_slip, requests::templates, requests::save_template, requests::delete_template,
         content::contacts, content::rules_versions, content::rules_version, content::staff_rules_versions, content::staff_rules_version, content::publish_rules,
     ),
     components(schemas(super::paging::PageNumber, super::paging::PerPage)),

@@ -362,6 +362,13 @@ pub fn routes() -> Routes {
         .get("/api/v1/requests/blanks/{kind}", P::CabinetView, requests::blank)
         .get("/api/v1/accounts/{id}/pay-slip", P::CabinetView, requests::pay_slip)
         .post("/api/v1/pay-slips/other", P::CabinetView, requests::other_pay_slip)
+        .get("/api/v1/payment-templates", P::CabinetView, requests::templates)
+        .put("/api/v1/payment-templates", P::CabinetPay, requests::save_template)
+        .delete(
+            "/api/v1/payment-templates/{id}",
+            P::CabinetPay,
+            requests::delete_template,
+        )
         .get("/api/v1/contacts", P::CabinetView, content::contacts)
         .get("/api/v1/rules", P::CabinetView, content::rules_versions)
         .get("/api/v1/rules/{version}", P::CabinetView, content::rules_version)

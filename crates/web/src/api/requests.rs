@@ -326,3 +326,95 @@ pub async fn other_pay_slip(
     let (name, bytes) = requests::blanks::pay_slip(&app, ctx.user()?, what, ctx.0.lang).await?;
     Ok(pdf(&name, bytes))
 }
+
+/// A saved payee (a state guard's services) with what it is usually paid for.
+#[derive(Serialize, ToSchema)]
+pub struct PaymentTemplateDto {
+    pub id: i64,
+    pub title: String,
+    pub name: String,
+    pub inn: String,
+    pub kpp: String,
+    pub bank_name: String,
+    pub bik: String,
+    pub account: String,
+    pub correspondent_account: String,
+    pub purpose: String,
+    pub updated_at: DateTime<Utc>,
+}
+
+impl From<requests::payment_templates::PaymentTemplate> for PaymentTemplateDto {
+    fn from(t: requests::payment_templates::PaymentTemplate) -> Self {
+        PaymentTemplateDto {
+            id: t.id,
+            title: t.title,
+            name: t.payee_name,
+            inn: t.inn,
+            kpp: t.kpp,
+            bank_name: t.bank_name,
+            bik: t.bik,
+            account: t.account,
+            correspondent_account: t.correspondent_account,
+            purpose: t.purpose,
+            updated_at: t.updated_at,
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/payment-templates", tag = "requests",
+    responses((status = 200, body = Vec<PaymentTemplateDto>)), security(("bearer" = []), ("session" = [])))]
+/// The customer's payment templates, by name.
+pub async fn templates(State(app): State<App>, ctx: Ctx) -> WebResult<Json<Vec<PaymentTemplateDto>>> {
+    let list = requests::payment_templates::list(&app, ctx.user()?).await?;
+    Ok(Json(list.into_iter().map(Into::into).collect()))
+}
+
+/// A template to keep: the requisites and the usual purpose, under a name.
+#[derive(Deserialize, ToSchema)]
+pub struct PaymentTemplateBody {
+    /// The customer's name for it; a template of the same name is replaced.
+    pub title: String,
+    pub name: String,
+    pub inn: String,
+    #[serde(default)]
+    pub kpp: String,
+    pub bank_name: String,
+    pub bik: String,
+    pub account: String,
+    pub correspondent_account: String,
+    pub purpose: String,
+}
+
+#[utoipa::path(put, path = "/api/v1/payment-templates", tag = "requests", request_body = PaymentTemplateBody,
+    responses((status = 200, body = PaymentTemplateDto), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+/// Saves a payment template under its name, its requisites checked like a pay slip's.
+pub async fn save_template(
+    State(app): State<App>,
+    ctx: Ctx,
+    JsonBody(b): JsonBody<PaymentTemplateBody>,
+) -> WebResult<Json<PaymentTemplateDto>> {
+    let input = requests::payment_templates::NewTemplate {
+        title: b.title,
+        payee: kabinet_core::pay_slip::Payee {
+            name: b.name,
+            account: b.account,
+            bank_name: b.bank_name,
+            bik: b.bik,
+            correspondent_account: b.correspondent_account,
+            inn: b.inn,
+            kpp: b.kpp,
+        },
+        purpose: b.purpose,
+    };
+    let saved = requests::payment_templates::save(&app, &ctx.actor()?, ctx.user()?, &input).await?;
+    Ok(Json(saved.into()))
+}
+
+#[utoipa::path(delete, path = "/api/v1/payment-templates/{id}", tag = "requests", params(("id" = i64, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// Deletes one of the customer's payment templates.
+pub async fn delete_template(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<StatusCode> {
+    requests::payment_templates::delete(&app, &ctx.actor()?, ctx.user()?, id_of(&id)?).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

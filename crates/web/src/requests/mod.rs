@@ -20,6 +20,11 @@ pub fn cabinet_routes() -> Routes {
         .get("/pay-slip", P::CabinetView, papers::pay_slip)
         .get("/pay-slip/other", P::CabinetView, papers::other_form)
         .post("/pay-slip/other", P::CabinetView, papers::other_submit)
+        .post(
+            "/pay-slip/templates/{id}/delete",
+            P::CabinetPay,
+            papers::delete_template,
+        )
 }
 
 /// The back office's routes.

@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Foundation figures (docs/perf.md):
-#   1. a signed-in cabinet dashboard under load — requests/s and latency percentiles at 64
-#      connections — next to /healthz in the same run, on SQLite and on PostgreSQL;
+#   1. signed-in cabinet dashboards under load — requests/s and latency percentiles at 64
+#      connections — next to /healthz in the same run, on SQLite and on PostgreSQL: a company's
+#      (licences, users, payments) and a guarded household's (objects with their latest events,
+#      open requests, amount due);
 #   2. `kabinet serve --demo` from the built binary to the first 200 on /readyz (SQLite);
 #   3. resident memory of the idle server.
 # Load comes from wrk on 127.0.0.1 only. Usage: bench/foundation.sh [duration, default 20s]
@@ -41,8 +43,9 @@ start() {
 }
 
 session() {
+  local login=${1:-vector.coord}
   curl -s -D - -o /dev/null -H "Origin: http://127.0.0.1:$port" \
-    --data-urlencode identifier=vector.coord --data-urlencode password=Kabinet-demo-2026 \
+    --data-urlencode identifier="$login" --data-urlencode password=Kabinet-demo-2026 \
     "http://127.0.0.1:$port/login" | sed -n 's/^[Ss]et-[Cc]ookie: kabinet_session=\([^;]*\).*/\1/p'
 }
 
@@ -71,17 +74,22 @@ bench_db() {
   echo "[$label] serve --demo to first /readyz 200: ${started_ms} ms"
   sleep 2
   echo "[$label] idle RSS: $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status)"
-  local cookie
+  local cookie guarded
   cookie=$(session)
-  [[ -n $cookie ]] || { echo "login failed"; cat "$out/server.log"; exit 1; }
+  guarded=$(session orlov.home)
+  [[ -n $cookie && -n $guarded ]] || { echo "login failed"; cat "$out/server.log"; exit 1; }
   curl -sf -o /dev/null -b "kabinet_session=$cookie" "http://127.0.0.1:$port/" || { echo "dashboard failed"; exit 1; }
-  # Alternate the two pages so that both see the same machine; report each run and the medians.
+  curl -sf -b "kabinet_session=$guarded" "http://127.0.0.1:$port/" | grep -q 'latest-events' ||
+    { echo "the guarded dashboard shows no events"; exit 1; }
+  # Alternate the pages so that all see the same machine; report each run and the medians.
   for round in 1 2 3; do
     load "$label-healthz-$round" /healthz "$cookie"
     load "$label-dashboard-$round" / "$cookie"
+    load "$label-guarded-$round" / "$guarded"
   done
   median "$label-healthz"
   median "$label-dashboard"
+  median "$label-guarded"
   echo "[$label] RSS after load: $(awk '/VmRSS/ {print $2, $3}' /proc/$pid/status)"
   stop
 }

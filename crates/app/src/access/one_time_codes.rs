@@ -52,6 +52,41 @@ pub async fn issue<C: ConnectionTrait>(txn: &C, user_id: i64, purpose: &str, cha
     Ok(code)
 }
 
+/// Issues a code for `user_id` and `purpose` inside `txn` and queues it by SMS to `phone`: the
+/// text `message` in `lang` with the `code`, the `minutes` it lasts and `args`; the outbox
+/// shows the text with the code masked.
+pub async fn send_by_sms<C: ConnectionTrait>(
+    txn: &C,
+    user_id: i64,
+    purpose: &str,
+    phone: &str,
+    lang: crate::i18n::Lang,
+    message: &str,
+    args: &[(&'static str, String)],
+) -> AppResult<()> {
+    let code = issue(txn, user_id, purpose, Channel::Sms).await?;
+    let text = |code: String| {
+        let mut all = vec![("code", code), ("minutes", CODE_LIFETIME.num_minutes().to_string())];
+        all.extend_from_slice(args);
+        lang.t_args(message, &all)
+    };
+    crate::notify::enqueue(
+        txn,
+        crate::notify::OutgoingMessage {
+            channel: Channel::Sms,
+            recipient: phone.to_owned(),
+            subject: None,
+            body: text(code),
+            masked_body: Some(text(crate::notify::outbox::MASK.to_owned())),
+            user_id: Some(user_id),
+            idempotency_key: None,
+            attachments: Vec::new(),
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 /// Whether a typed code has the shape of one (six digits); a field error on `code` if not.
 pub fn check_format(typed: &str) -> AppResult<&str> {
     let code = typed.trim();

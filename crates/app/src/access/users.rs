@@ -640,37 +640,14 @@ pub async fn ask_own_phone_change(app: &App, who: &Identity, actor: &Actor, type
     )
     .await?;
     let txn = app.db.write().await?;
-    let code = super::one_time_codes::issue(
+    super::one_time_codes::send_by_sms(
         &txn,
         who.user_id,
         &phone_code_purpose(&phone),
-        crate::notify::Channel::Sms,
-    )
-    .await?;
-    let text = |code: String| {
-        who.language.t_args(
-            "msg-phone-change-code",
-            &[
-                ("code", code),
-                (
-                    "minutes",
-                    super::one_time_codes::CODE_LIFETIME.num_minutes().to_string(),
-                ),
-            ],
-        )
-    };
-    enqueue(
-        &txn,
-        OutgoingMessage {
-            channel: crate::notify::Channel::Sms,
-            recipient: phone.clone(),
-            subject: None,
-            body: text(code),
-            masked_body: Some(text(crate::notify::outbox::MASK.to_owned())),
-            user_id: Some(who.user_id),
-            idempotency_key: None,
-            attachments: Vec::new(),
-        },
+        &phone,
+        who.language,
+        "msg-phone-change-code",
+        &[],
     )
     .await?;
     txn.commit().await?;

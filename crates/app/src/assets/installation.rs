@@ -24,7 +24,6 @@ use serde_json::json;
 use super::devices::{self, Device};
 use crate::access::{Actor, Identity, one_time_codes, throttle};
 use crate::i18n::Lang;
-use crate::notify::{Channel, OutgoingMessage, enqueue};
 use crate::{App, AppError, AppResult, FieldErrors};
 
 /// A confirmation as pages and the API show it.
@@ -224,29 +223,14 @@ pub async fn send_code(app: &App, who: &Identity, asset_id: i64) -> AppResult<()
     let phone = signer_phone(app, who, d.customer_id).await?;
     let lang = who.language;
     let txn = app.db.write().await?;
-    let code = one_time_codes::issue(&txn, who.user_id, &purpose(c.id), Channel::Sms).await?;
-    let text = |code: String| {
-        lang.t_args(
-            "msg-installation-code",
-            &[
-                ("code", code),
-                ("device", d.identifier.clone()),
-                ("minutes", one_time_codes::CODE_LIFETIME.num_minutes().to_string()),
-            ],
-        )
-    };
-    enqueue(
+    one_time_codes::send_by_sms(
         &txn,
-        OutgoingMessage {
-            channel: Channel::Sms,
-            recipient: phone,
-            subject: None,
-            body: text(code),
-            masked_body: Some(text(crate::notify::outbox::MASK.to_owned())),
-            user_id: Some(who.user_id),
-            idempotency_key: None,
-            attachments: Vec::new(),
-        },
+        who.user_id,
+        &purpose(c.id),
+        &phone,
+        lang,
+        "msg-installation-code",
+        &[("device", d.identifier.clone())],
     )
     .await?;
     txn.commit().await?;

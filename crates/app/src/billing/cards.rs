@@ -26,27 +26,6 @@ pub async fn saved_for<C: sea_orm::ConnectionTrait>(db: &C, account_id: i64) -> 
         .and_then(|r| r.payment_method_id))
 }
 
-/// The accounts of `customer_id` that have a saved card (for the top-up page's one tap).
-pub async fn accounts_with_card(app: &App, customer_id: i64) -> AppResult<Vec<i64>> {
-    use sea_orm::QuerySelect;
-    let own: Vec<i64> = account::Entity::find()
-        .filter(account::Column::CustomerId.eq(customer_id))
-        .select_only()
-        .column(account::Column::Id)
-        .into_tuple()
-        .all(&app.db.conn)
-        .await?;
-    Ok(AutopayRule::find()
-        .filter(autopay_rule::Column::AccountId.is_in(own))
-        .filter(autopay_rule::Column::Status.eq(AutopayStatus::Active))
-        .filter(autopay_rule::Column::PaymentMethodId.is_not_null())
-        .select_only()
-        .column(autopay_rule::Column::AccountId)
-        .into_tuple()
-        .all(&app.db.conn)
-        .await?)
-}
-
 /// Tops up `account_id` by `amount` at once from the card its autopay saved: the customer's
 /// one tap, no bank page. `tap_key` is the form's one-time key (or the API's
 /// `Idempotency-Key`): the same tap sent twice charges once and answers with the same payment.
@@ -100,25 +79,11 @@ pub(crate) struct Charge<'a> {
 }
 
 /// Charges a saved card under the intent `charge.key`, the gateway's answer settled; an
-/// intent the gateway refused is an error.
+/// intent the gateway refused is an error. The intent is saved before the gateway is asked;
+/// asking again with the same key — a double tap, a timeout, a restart while the request was
+/// in flight — finds the intent and gets the gateway's same payment back (its
+/// `Idempotence-Key`), never a second charge.
 pub(crate) async fn charge(
-    app: &App,
-    actor: &Actor,
-    gw: &dyn PaymentGateway,
-    account: &account::Model,
-    charge: Charge<'_>,
-) -> AppResult<payment::Model> {
-    let settled = charge_once(app, actor, gw, account, charge).await?;
-    if settled.status == PaymentStatus::Canceled {
-        return Err(AppError::Refused(ErrorCode::GatewayRefused));
-    }
-    Ok(settled)
-}
-
-/// The intent is saved before the gateway is asked; asking again with the same key — a
-/// double tap, a timeout, a restart while the request was in flight — finds the intent and
-/// gets the gateway's same payment back (its `Idempotence-Key`), never a second charge.
-async fn charge_once(
     app: &App,
     actor: &Actor,
     gw: &dyn PaymentGateway,
@@ -132,6 +97,7 @@ async fn charge_once(
     let ours = match existing {
         Some(p) if p.account_id != account.id => return Err(AppError::Conflict(ErrorCode::IdempotencyKeyReused)),
         Some(p) if p.status == PaymentStatus::Pending => p,
+        Some(p) if p.status == PaymentStatus::Canceled => return Err(AppError::Refused(ErrorCode::GatewayRefused)),
         Some(p) => return Ok(p),
         None => {
             match super::topup::new_pending(app, actor, account, charge.amount, charge.method, charge.key).await {
@@ -151,7 +117,11 @@ async fn charge_once(
             }
         }
     };
-    ask(app, actor, gw, account, ours, charge.card).await
+    let settled = ask(app, actor, gw, account, ours, charge.card).await?;
+    if settled.status == PaymentStatus::Canceled {
+        return Err(AppError::Refused(ErrorCode::GatewayRefused));
+    }
+    Ok(settled)
 }
 
 /// Asks the gateway to carry out the saved intent `ours` and settles what it answers; returns

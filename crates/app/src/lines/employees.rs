@@ -19,7 +19,6 @@ use serde_json::json;
 
 use super::views::Line;
 use crate::access::{Actor, Identity, one_time_codes, throttle};
-use crate::notify::{Channel, OutgoingMessage, enqueue};
 use crate::{App, AppError, AppResult, FieldErrors, audit};
 
 /// The employee who carries a line, as typed; every field checked in one round.
@@ -397,30 +396,15 @@ pub(super) async fn send_join_code<C: sea_orm::ConnectionTrait>(
     line_id: i64,
     number: &str,
 ) -> AppResult<()> {
-    let code = one_time_codes::issue(txn, who.user_id, &join_purpose(line_id), Channel::Sms).await?;
     // The message is read by the employee, in the language of the person who added them.
-    let lang = who.language;
-    let text = |code: String| {
-        lang.t_args(
-            "msg-line-join-code",
-            &[
-                ("code", code),
-                ("minutes", one_time_codes::CODE_LIFETIME.num_minutes().to_string()),
-            ],
-        )
-    };
-    enqueue(
+    one_time_codes::send_by_sms(
         txn,
-        OutgoingMessage {
-            channel: Channel::Sms,
-            recipient: number.to_owned(),
-            subject: None,
-            body: text(code),
-            masked_body: Some(text(crate::notify::outbox::MASK.to_owned())),
-            user_id: Some(who.user_id),
-            idempotency_key: None,
-            attachments: Vec::new(),
-        },
+        who.user_id,
+        &join_purpose(line_id),
+        number,
+        who.language,
+        "msg-line-join-code",
+        &[],
     )
     .await?;
     Ok(())

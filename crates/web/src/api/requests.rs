@@ -242,14 +242,6 @@ pub async fn move_to(
     ))
 }
 
-/// A PDF to download.
-fn pdf(name: &str, bytes: Vec<u8>) -> Response {
-    let len = bytes.len() as u64;
-    let mut res = bytes.into_response();
-    crate::documents::attachment_headers(res.headers_mut(), name, "application/pdf", len);
-    res
-}
-
 #[utoipa::path(get, path = "/api/v1/requests/blanks/{kind}", tag = "requests", params(("kind" = String, Path,
         description = "sms_alerts, sms_alerts_number, funds_transfer, refund, recalculation or surname_change")),
     responses((status = 200, content_type = "application/pdf", body = Vec<u8>, description = "The blank, prefilled"),
@@ -260,7 +252,7 @@ fn pdf(name: &str, bytes: Vec<u8>) -> Response {
 pub async fn blank(State(app): State<App>, ctx: Ctx, Path(kind): Path<String>) -> WebResult<Response> {
     let kind: RequestKind = kind.parse().map_err(|_| kabinet_app::AppError::NotFound)?;
     let (name, bytes) = requests::blanks::blank(&app, ctx.user()?, kind, ctx.0.lang).await?;
-    Ok(pdf(&name, bytes))
+    Ok(crate::requests::papers::pdf(&name, bytes))
 }
 
 #[utoipa::path(get, path = "/api/v1/accounts/{id}/pay-slip", tag = "requests", params(("id" = i64, Path)),
@@ -274,7 +266,7 @@ pub async fn pay_slip(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) 
         account_id: id_of(&id)?,
     };
     let (name, bytes) = requests::blanks::pay_slip(&app, ctx.user()?, what, ctx.0.lang).await?;
-    Ok(pdf(&name, bytes))
+    Ok(crate::requests::papers::pdf(&name, bytes))
 }
 
 /// A third party's requisites (a state guard's services) and what to pay them.
@@ -324,7 +316,7 @@ pub async fn other_pay_slip(
         purpose: b.purpose,
     };
     let (name, bytes) = requests::blanks::pay_slip(&app, ctx.user()?, what, ctx.0.lang).await?;
-    Ok(pdf(&name, bytes))
+    Ok(crate::requests::papers::pdf(&name, bytes))
 }
 
 /// A saved payee (a state guard's services) with what it is usually paid for.

@@ -83,14 +83,40 @@ fn contact_channels(app: &App, c: &Chrome) -> Vec<(String, String)> {
         .collect()
 }
 
+fn may_edit_phones(ctx: &Ctx) -> bool {
+    ctx.0.identity.as_ref().is_some_and(|who| {
+        kabinet_core::access::allows(Some(who.role), kabinet_core::access::Permission::CabinetEditContacts)
+    })
+}
+
+/// The profile page with the form state `f`, the code form open for `confirming_phone`.
+async fn profile_page(
+    app: &App,
+    ctx: &Ctx,
+    me: User,
+    f: FormState,
+    confirming_phone: Option<String>,
+    flash: Option<&str>,
+) -> WebResult<ProfilePage> {
+    let path = format!("{}/profile", prefix(ctx));
+    let c = Chrome::new(&ctx.0, &path, &app.config.display_time_zone).with_flash(flash);
+    Ok(ProfilePage {
+        contact_channels: contact_channels(app, &c),
+        contract: contract_facts(app, ctx).await?,
+        c,
+        me,
+        f,
+        can_edit_phone: may_edit_phones(ctx),
+        prefix: prefix(ctx),
+        confirming_phone,
+    })
+}
+
 pub async fn profile(State(app): State<App>, ctx: Ctx, Query(q): Query<ProfileQuery>) -> WebResult<Response> {
-    let who = ctx.user()?;
-    let me = users::get(&app, who.user_id).await?;
-    let can_edit_phone =
-        kabinet_core::access::allows(Some(who.role), kabinet_core::access::Permission::CabinetEditContacts);
+    let me = users::get(&app, ctx.user()?.user_id).await?;
     let confirming_phone = q
         .confirm_phone
-        .filter(|p| can_edit_phone && kabinet_core::phone::Phone::parse(p).is_ok_and(|n| n.as_str() == p));
+        .filter(|p| may_edit_phones(&ctx) && kabinet_core::phone::Phone::parse(p).is_ok_and(|n| n.as_str() == p));
     let f = FormState::empty()
         .with_value(
             "phone",
@@ -103,19 +129,9 @@ pub async fn profile(State(app): State<App>, ctx: Ctx, Query(q): Query<ProfileQu
             "contact_channel",
             me.contact_channel.map(|c| c.as_str()).unwrap_or_default(),
         );
-    let path = format!("{}/profile", prefix(&ctx));
-    let c = Chrome::new(&ctx.0, &path, &app.config.display_time_zone).with_flash(q.ok.as_deref());
-    Ok(ProfilePage {
-        contact_channels: contact_channels(&app, &c),
-        contract: contract_facts(&app, &ctx).await?,
-        c,
-        me,
-        f,
-        can_edit_phone,
-        prefix: prefix(&ctx),
-        confirming_phone,
-    }
-    .into_response())
+    Ok(profile_page(&app, &ctx, me, f, confirming_phone, q.ok.as_deref())
+        .await?
+        .into_response())
 }
 
 /// A reading or contact setting of one's own, each with its own form on the profile page.
@@ -165,31 +181,17 @@ pub async fn contact_channel_submit(State(app): State<App>, ctx: Ctx, form: Form
 
 /// The profile page again with a setting's form refused beside its field.
 async fn profile_refused(app: &App, ctx: &Ctx, form: &FormData, e: kabinet_app::AppError) -> WebResult<Response> {
-    let who = ctx.user()?;
     let errors = field_errors(e)?;
-    let me = users::get(app, who.user_id).await?;
-    let can_edit_phone =
-        kabinet_core::access::allows(Some(who.role), kabinet_core::access::Permission::CabinetEditContacts);
+    let me = users::get(app, ctx.user()?.user_id).await?;
     // A refused code keeps its form open for the number it was sent to.
     let confirming_phone = form
         .required("code")
         .is_ok()
         .then(|| form.required("phone").unwrap_or_default().to_owned());
     let f = FormState::from_data(form).with_errors(ctx.0.lang, &errors);
-    let path = format!("{}/profile", prefix(ctx));
-    let c = Chrome::new(&ctx.0, &path, &app.config.display_time_zone);
     Ok(with_status(
         StatusCode::UNPROCESSABLE_ENTITY,
-        ProfilePage {
-            contact_channels: contact_channels(app, &c),
-            contract: contract_facts(app, ctx).await?,
-            c,
-            me,
-            f,
-            can_edit_phone,
-            prefix: prefix(ctx),
-            confirming_phone,
-        },
+        profile_page(app, ctx, me, f, confirming_phone, None).await?,
     ))
 }
 

@@ -283,9 +283,9 @@ async fn topup_page(app: &App, ctx: &Ctx, f: crate::form::FormState) -> WebResul
         .or(own.first())
         .map(|a| a.id);
     let card_ready = match chosen {
-        Some(id) => kabinet_app::billing::cards::accounts_with_card(app, customer_id)
+        Some(id) => kabinet_app::billing::cards::saved_for(&app.db.conn, id)
             .await?
-            .contains(&id),
+            .is_some(),
         None => false,
     };
     // Every showing of the form carries a fresh one-time key; a refused form keeps its own.
@@ -381,13 +381,13 @@ pub async fn topup_submit(State(app): State<App>, ctx: Ctx, form: crate::extract
                 &typed.request_key,
             )
             .await?;
-            return Ok(format!("/payments/{}/receipt?ok=payment-succeeded", paid.id)).map(|to| {
-                if paid.status == PaymentStatus::Succeeded {
-                    to
-                } else {
-                    format!("/payments/{}/receipt", paid.id)
-                }
-            });
+            // Paid: the receipt says so; still pending at the bank: its page says that.
+            let flash = if paid.status == PaymentStatus::Succeeded {
+                "?ok=payment-succeeded"
+            } else {
+                ""
+            };
+            return Ok(format!("/payments/{}/receipt{flash}", paid.id));
         }
         kabinet_app::billing::topup::start(&app, &actor, who, account_id, amount)
             .await

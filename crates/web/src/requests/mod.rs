@@ -3,7 +3,7 @@
 //! service requests" (`/crm/requests…`) where staff take, carry out or refuse them.
 
 mod cabinet;
-mod papers;
+pub(crate) mod papers;
 mod staff;
 
 use kabinet_core::access::Permission as P;

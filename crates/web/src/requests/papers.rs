@@ -18,7 +18,8 @@ use crate::extract::{Ctx, FormData, QueryParams as Query};
 use crate::form::{FormState, field_errors, with_status};
 use crate::pages::Chrome;
 
-fn pdf(name: &str, bytes: Vec<u8>) -> Response {
+/// A PDF to download (the pages' and the API's).
+pub(crate) fn pdf(name: &str, bytes: Vec<u8>) -> Response {
     let len = bytes.len() as u64;
     let mut res = bytes.into_response();
     crate::documents::attachment_headers(res.headers_mut(), name, "application/pdf", len);

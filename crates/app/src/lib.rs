@@ -19,6 +19,7 @@ pub mod content;
 pub mod crm;
 pub mod crm_sync;
 pub mod customers;
+pub mod dashboard;
 pub mod demo;
 pub mod desk;
 pub mod documents;
@@ -51,6 +52,8 @@ pub struct App {
     /// Woken when a message or a document order is queued, so an in-process worker takes it
     /// at once.
     pub worker_wake: Arc<tokio::sync::Notify>,
+    /// Dashboards read on this node (see `dashboard::DashboardCache`).
+    pub dashboards: Arc<dashboard::DashboardCache>,
     /// Sessions looked up in the last moments (see `access::sessions::SessionCache`).
     pub sessions: Arc<access::sessions::SessionCache>,
     /// The payment gateway, when online payments are configured.
@@ -134,6 +137,7 @@ impl App {
             channels,
             worker_wake: Arc::new(tokio::sync::Notify::new()),
             sessions: Arc::new(access::sessions::SessionCache::new(ttl)),
+            dashboards: Arc::default(),
         })
     }
 }

@@ -188,6 +188,28 @@ pub fn check_debt_cap(balance_after: i64, credit_limit: i64) -> Result<(), i64> 
     }
 }
 
+/// How a balance stands against its account's credit limit (the dashboard's warning).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    /// Zero or above.
+    InCredit,
+    /// Below zero, within the credit limit.
+    InDebt,
+    /// The debt reached the credit limit: nothing more is charged on credit and services may
+    /// be suspended.
+    AtDebtCap,
+}
+
+pub fn standing(balance: i64, credit_limit: i64) -> Standing {
+    if balance >= 0 {
+        Standing::InCredit
+    } else if balance <= credit_limit.saturating_neg() {
+        Standing::AtDebtCap
+    } else {
+        Standing::InDebt
+    }
+}
+
 /// The Luhn check digit of a string of ASCII digits (account numbers end with one).
 pub fn luhn_check_digit(digits: &str) -> u8 {
     let sum: u32 = digits
@@ -292,6 +314,18 @@ mod tests {
     use super::*;
     use crate::time::date;
     use proptest::prelude::*;
+
+    #[test]
+    fn standing_against_the_credit_limit() {
+        assert_eq!(standing(0, 0), Standing::InCredit);
+        assert_eq!(standing(150, 1_000), Standing::InCredit);
+        assert_eq!(standing(-1, 1_000), Standing::InDebt);
+        assert_eq!(standing(-999, 1_000), Standing::InDebt);
+        assert_eq!(standing(-1_000, 1_000), Standing::AtDebtCap);
+        assert_eq!(standing(-5_000, 1_000), Standing::AtDebtCap);
+        // No credit at all: any debt is at the cap.
+        assert_eq!(standing(-1, 0), Standing::AtDebtCap);
+    }
 
     #[test]
     fn entry_kinds_have_a_direction() {

@@ -5,6 +5,7 @@
 //! modules named after their context, and this is the only crate that writes SQL by hand.
 
 pub mod audit;
+pub mod dashboard;
 pub mod db;
 pub mod devices;
 pub mod documents;

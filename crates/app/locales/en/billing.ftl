@@ -212,3 +212,5 @@ topup-other-way = Another way
 topup-saved-card-hint = The card is linked for autopay; the payment goes through at once, without the bank's page.
 method-saved-card = Linked card
 err-no-saved-card = No card is linked to this account. Choose another way to pay.
+balance-warning-negative = The balance is negative: { $balance }. Top up { $due } to keep your services running.
+balance-warning-at-cap = The debt has reached the credit limit; the balance is { $balance }. Services may be suspended — top up { $due }.

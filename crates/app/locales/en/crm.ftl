@@ -117,3 +117,4 @@ desk-outbox_failed = Messages not delivered
 field-country = Country (invoice tax)
 country-RU = Russia
 country-IR = Iran
+field-customer-address = Address

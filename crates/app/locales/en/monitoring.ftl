@@ -69,3 +69,5 @@ console-create = Connect
 console-token-shown-once = The console's token is shown once — save it in the console's settings:
 flash-console-created = Console connected.
 flash-console-revoked = Console token revoked: its events are no longer taken.
+object-services-title = Services by object
+object-no-services = no services connected

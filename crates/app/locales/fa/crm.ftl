@@ -117,3 +117,4 @@ desk-outbox_failed = پیام‌های تحویل‌نشده
 field-country = کشور (مالیات صورتحساب)
 country-RU = روسیه
 country-IR = ایران
+field-customer-address = نشانی

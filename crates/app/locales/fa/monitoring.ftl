@@ -69,3 +69,5 @@ console-create = اتصال
 console-token-shown-once = کلید مرکز پایش فقط یک بار نمایش داده می‌شود — آن را در تنظیمات مرکز ذخیره کنید:
 flash-console-created = مرکز پایش متصل شد.
 flash-console-revoked = کلید مرکز پایش باطل شد: رویدادهای آن دیگر پذیرفته نمی‌شود.
+object-services-title = خدمات هر محل
+object-no-services = خدمتی فعال نیست

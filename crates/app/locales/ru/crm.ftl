@@ -117,3 +117,4 @@ desk-outbox_failed = Не доставлено сообщений
 field-country = Страна (налог в счетах)
 country-RU = Россия
 country-IR = Иран
+field-customer-address = Адрес

@@ -69,3 +69,5 @@ console-create = Подключить
 console-token-shown-once = Ключ пульта показан один раз — сохраните его в настройках пульта:
 flash-console-created = Пульт подключён.
 flash-console-revoked = Ключ пульта отозван: его события больше не принимаются.
+object-services-title = Услуги по объектам
+object-no-services = услуги не подключены

@@ -413,6 +413,13 @@ pub struct Summary {
     pub manager: Option<ManagerContact>,
 }
 
+impl Summary {
+    /// How the balance stands against the credit limit.
+    pub fn standing(&self) -> kabinet_core::billing::Standing {
+        kabinet_core::billing::standing(self.account.balance, self.account.credit_limit)
+    }
+}
+
 /// The start of the current month in `time_zone`, in UTC.
 pub fn month_start(time_zone: &str, now: DateTime<Utc>) -> DateTime<Utc> {
     use chrono::Datelike;

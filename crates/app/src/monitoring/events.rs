@@ -14,7 +14,7 @@ use kabinet_store::entities::security_object::{self, Entity as ObjectRow};
 use kabinet_store::monitoring::NewEvent;
 use sea_orm::{ColumnTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, RelationTrait};
 
-use super::views::{EventSource, IngestReport, SecurityEvent};
+use super::views::{EventSource, IngestReport, ProtectedObject, SecurityEvent};
 use crate::access::Identity;
 use crate::listing::Page;
 use crate::{App, AppError, AppResult, FieldErrors};
@@ -147,10 +147,14 @@ pub async fn log(
     })
 }
 
-/// The latest `n` events of the caller's own objects whose key number was typed, for the
-/// dashboard; none before a key number is typed.
-pub async fn latest_own(app: &App, who: &Identity, n: u64) -> AppResult<Vec<SecurityEvent>> {
-    let names: HashMap<i64, String> = readable_objects(app, who, None).await?.into_iter().collect();
+/// The newest `n` events of `objects` (a customer's own, as `objects::own` gave them to the
+/// reader) whose key number was typed, newest first.
+pub(crate) async fn latest_of(app: &App, objects: &[ProtectedObject], n: u64) -> AppResult<Vec<SecurityEvent>> {
+    let names: HashMap<i64, String> = objects
+        .iter()
+        .filter(|o| o.key_entered_at.is_some())
+        .map(|o| (o.id, o.name.clone()))
+        .collect();
     if names.is_empty() {
         return Ok(Vec::new());
     }

@@ -45,6 +45,7 @@ mod m0039_service_requests;
 mod m0040_service_rules;
 mod m0041_landline_phone;
 mod m0042_payment_templates;
+mod m0043_dashboard_revisions;
 
 pub struct Migrator;
 
@@ -94,6 +95,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0040_service_rules::Migration),
             Box::new(m0041_landline_phone::Migration),
             Box::new(m0042_payment_templates::Migration),
+            Box::new(m0043_dashboard_revisions::Migration),
         ]
     }
 }

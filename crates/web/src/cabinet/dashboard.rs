@@ -5,10 +5,9 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use kabinet_app::access::views::User;
-use kabinet_app::billing::views::{Notice, Payment};
-use kabinet_app::billing::{accounts, ledger, payments};
-use kabinet_app::crm::views::Customer;
-use kabinet_app::{App, AppError, customers};
+use kabinet_app::billing::views::Notice;
+use kabinet_app::dashboard::Dashboard;
+use kabinet_app::{App, AppError};
 
 use crate::error::{WebError, WebResult};
 use crate::extract::{Ctx, QueryParams as Query};
@@ -19,19 +18,11 @@ use crate::pages::Chrome;
 #[template(path = "dashboard.html")]
 pub struct DashboardPage {
     c: Chrome,
-    customer: Customer,
-    users: Vec<User>,
-    accounts: Vec<accounts::Summary>,
-    /// Recent payments with the number of the account they went to.
-    payments: Vec<(Payment, String)>,
+    d: std::sync::Arc<Dashboard>,
+    /// The open notices with their text in the reader's language.
     notices: Vec<(Notice, String)>,
     /// Offer autopay (once, until the customer sets it up or says "later").
     offer_autopay: bool,
-    /// The latest events of the protected objects whose key number was typed, for a customer
-    /// that has any.
-    security_events: Option<Vec<kabinet_app::monitoring::views::SecurityEvent>>,
-    /// The customer's open service requests, for a customer with protected objects.
-    open_requests: Vec<kabinet_app::requests::ServiceRequest>,
 }
 
 fn own_customer_id(ctx: &Ctx) -> Result<i64, WebError> {
@@ -40,42 +31,20 @@ fn own_customer_id(ctx: &Ctx) -> Result<i64, WebError> {
 
 pub async fn dashboard(State(app): State<App>, ctx: Ctx, Query(q): Query<OkQuery>) -> WebResult<Response> {
     let who = ctx.user()?;
-    let (customer, users) = customers::with_users(&app, who, own_customer_id(&ctx)?).await?;
-    let own = accounts::of_customer(&app, customer.id).await?;
-    let payments = payments::recent_on(&app, &own, 5).await?;
-    let mut summaries = Vec::new();
-    for a in own {
-        summaries.push(accounts::summary(&app, a).await?);
-    }
+    let d = kabinet_app::dashboard::of(&app, who).await?;
     let c = Chrome::new(&ctx.0, "/", &app.config.display_time_zone).with_flash(q.ok.as_deref());
-    let notices = ledger::open_notices(&app, customer.id)
-        .await?
-        .into_iter()
-        .map(|n| {
-            let text = super::billing::notice_text(&c, &n);
-            (n, text)
-        })
+    let notices = d
+        .notices
+        .iter()
+        .map(|n| (n.clone(), super::billing::notice_text(&c, n)))
         .collect();
     let offer_autopay =
         kabinet_core::access::may_change(who.role, false, &[kabinet_core::access::Permission::CabinetPay])
-            && kabinet_app::billing::autopay::should_offer(&app, &customer);
-    let (security_events, open_requests) = if who.holdings.is_some_and(|h| h.objects) {
-        (
-            Some(kabinet_app::monitoring::events::latest_own(&app, who, 5).await?),
-            kabinet_app::requests::handling::open_own(&app, who).await?,
-        )
-    } else {
-        (None, Vec::new())
-    };
+            && kabinet_app::billing::autopay::should_offer(&app, &d.customer);
     Ok(DashboardPage {
-        open_requests,
-        security_events,
         offer_autopay,
         c,
-        customer,
-        users,
-        accounts: summaries,
-        payments,
+        d,
         notices,
     }
     .into_response())

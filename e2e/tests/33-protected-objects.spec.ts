@@ -50,6 +50,14 @@ test('a customer unlocks an object by its key number and reads its events', asyn
   const box = await first.boundingBox();
   expect(box!.width).toBeLessThanOrEqual(360);
   await shot(page, 'object-events-phone');
+
+  // The dashboard on the phone: the contract's address and the services of both objects.
+  await page.goto('/');
+  await expect(page.locator('#customer-address')).toBeVisible();
+  await expect(page.locator('#object-services li[data-object]')).toHaveCount(2);
+  await expect(page.locator('#object-services li[data-object]').first()).toContainText(/Пультовая охрана|Тревожная кнопка/);
+  const services = await page.locator('#object-services').boundingBox();
+  expect(services!.width).toBeLessThanOrEqual(360);
 });
 
 test('support registers a protected object and reads its log', async ({ page, allowHttpStatus }) => {

@@ -99,14 +99,60 @@ pub async fn log(
     page: u64,
     per_page: u64,
 ) -> AppResult<Page<SecurityEvent>> {
+    check_period(f)?;
+    let names: HashMap<i64, String> = readable_objects(app, who, f.object_id).await?.into_iter().collect();
+    page_of(app, names, f, time_zone, page, per_page).await
+}
+
+/// [`log`] over objects the reader was given already — its own (`objects::own`) or one staff
+/// may see (`objects::get_visible`) — so that a page showing them does not ask for them
+/// twice. A customer's login reads only its own customer's objects whose key number was
+/// typed, whatever it passes.
+pub async fn log_among(
+    app: &App,
+    who: &Identity,
+    objects: &[ProtectedObject],
+    f: &EventFilter,
+    time_zone: &str,
+    page: u64,
+    per_page: u64,
+) -> AppResult<Page<SecurityEvent>> {
+    if who.customer_id.is_some() {
+        who.require(&[Permission::CabinetView])?;
+    } else {
+        who.require(&[Permission::CustomersRead])?;
+    }
+    check_period(f)?;
+    let names = objects
+        .iter()
+        .filter(|o| {
+            who.customer_id
+                .is_none_or(|c| c == o.customer_id && o.key_entered_at.is_some())
+        })
+        .filter(|o| f.object_id.is_none_or(|id| id == o.id))
+        .map(|o| (o.id, o.name.clone()))
+        .collect();
+    page_of(app, names, f, time_zone, page, per_page).await
+}
+
+fn check_period(f: &EventFilter) -> AppResult<()> {
     if f.to < f.from {
         return Err(FieldErrors::single("to", "date-range-reversed"));
     }
     if (f.to - f.from).num_days() >= rules::LOG_PERIOD_DAYS_MAX {
         return Err(FieldErrors::single("from", "security-period-too-long"));
     }
-    let objects = readable_objects(app, who, f.object_id).await?;
-    let names: HashMap<i64, String> = objects.iter().cloned().collect();
+    Ok(())
+}
+
+async fn page_of(
+    app: &App,
+    names: HashMap<i64, String>,
+    f: &EventFilter,
+    time_zone: &str,
+    page: u64,
+    per_page: u64,
+) -> AppResult<Page<SecurityEvent>> {
     if names.is_empty() {
         return Ok(Page::empty(page, per_page));
     }

@@ -96,12 +96,15 @@ pub struct EventsQuery {
     pub page: Option<crate::paging::PageNumber>,
 }
 
-/// The event log of `object` (staff) or of the reader's own unlocked objects, at `path`.
+/// The event log of `object` (staff) or of the reader's own unlocked objects, at `path`;
+/// `readable` are the objects the handler read for the reader already.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn events_page(
     app: &App,
     ctx: &Ctx,
     q: &EventsQuery,
     path: &str,
+    readable: &[kabinet_app::monitoring::views::ProtectedObject],
     object: Option<i64>,
     choices: Vec<(i64, String)>,
     locked: bool,
@@ -122,7 +125,7 @@ pub(crate) async fn events_page(
         to,
     };
     let found = if days.is_valid() {
-        match events::log(app, ctx.user()?, &filter, &c.time_zone, page, 50).await {
+        match events::log_among(app, ctx.user()?, readable, &filter, &c.time_zone, page, 50).await {
             Ok(p) => p,
             Err(AppError::Validation(e)) => {
                 for (field, key) in e.0 {
@@ -182,7 +185,9 @@ pub async fn events(State(app): State<App>, ctx: Ctx, Query(q): Query<EventsQuer
         .and_then(|s| s.parse::<i64>().ok())
         .filter(|id| unlocked.iter().any(|(o, _)| o == id));
     let locked = unlocked.is_empty();
-    Ok(events_page(&app, &ctx, &q, "/objects/events", object, unlocked, locked)
-        .await?
-        .into_response())
+    Ok(
+        events_page(&app, &ctx, &q, "/objects/events", &mine, object, unlocked, locked)
+            .await?
+            .into_response(),
+    )
 }

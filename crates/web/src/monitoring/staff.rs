@@ -111,7 +111,9 @@ pub async fn page(
     let id = path_id(&id)?;
     let object = objects::get_visible(&app, ctx.user()?, id).await?;
     let path = format!("/crm/security-objects/{id}");
-    let mut page = events_page(&app, &ctx, &q, &path, Some(id), Vec::new(), false).await?;
+    let shown = [object];
+    let mut page = events_page(&app, &ctx, &q, &path, &shown, Some(id), Vec::new(), false).await?;
+    let [object] = shown;
     page.subject = Some(object);
     Ok(page.into_response())
 }

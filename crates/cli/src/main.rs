@@ -865,6 +865,8 @@ async fn serve(app: App, with_worker: bool, started: Instant) -> anyhow::Result<
         SEAL_EVERY,
         shutdown_signal(),
     ));
+    // On PostgreSQL every node hears which dashboards changed, on any node.
+    let dashboard_feed = tokio::spawn(kabinet_app::dashboard::follow(app.clone()));
     let router = kabinet_web::router(app.clone());
     println!(
         "Kabinet is listening on http://{addr} (public address {}), started in {} ms",
@@ -881,6 +883,7 @@ async fn serve(app: App, with_worker: bool, started: Instant) -> anyhow::Result<
         let _ = tokio::time::timeout(Duration::from_secs(10), w).await;
     }
     let _ = tokio::time::timeout(Duration::from_secs(10), sealer).await;
+    dashboard_feed.abort();
     tracing::info!("stopped");
     Ok(())
 }

@@ -441,6 +441,18 @@ pub async fn read_again_on_lost_connection(State(app): State<App>, req: Request,
     next.run(again).await
 }
 
+/// After a request that may have written, waits until this node's kept dashboards know of it
+/// (`kabinet_app::dashboard::settle`), so that the page the person goes to next shows their
+/// change. Reads pass straight through.
+pub async fn settle_dashboards_after_writes(State(app): State<App>, req: Request, next: Next) -> Response {
+    let writes = !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let response = next.run(req).await;
+    if writes {
+        kabinet_app::dashboard::settle(&app).await;
+    }
+    response
+}
+
 /// A copy of a request without a body (a read), to run it again.
 fn copy_of_bodiless(req: &Request) -> Request {
     let mut copy = Request::new(axum::body::Body::empty());

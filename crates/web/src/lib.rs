@@ -72,6 +72,10 @@ pub fn router(app: App) -> Router {
             app.clone(),
             guard::read_again_on_lost_connection,
         ))
+        .layer(axum::middleware::from_fn_with_state(
+            app.clone(),
+            guard::settle_dashboards_after_writes,
+        ))
         .layer(DefaultBodyLimit::max(body_limit))
         // A bug in a handler answers 500 for that request instead of taking the worker down.
         .layer(tower_http::catch_panic::CatchPanicLayer::new())

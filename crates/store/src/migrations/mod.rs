@@ -46,6 +46,7 @@ mod m0040_service_rules;
 mod m0041_landline_phone;
 mod m0042_payment_templates;
 mod m0043_dashboard_revisions;
+mod m0044_dashboard_notify;
 
 pub struct Migrator;
 
@@ -96,6 +97,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0041_landline_phone::Migration),
             Box::new(m0042_payment_templates::Migration),
             Box::new(m0043_dashboard_revisions::Migration),
+            Box::new(m0044_dashboard_notify::Migration),
         ]
     }
 }

@@ -4,10 +4,11 @@
 //! Reading the facts takes a dozen queries (the customer and its logins, accounts with their
 //! month and next charge, payments, notices, objects with their latest events, open
 //! requests). The dashboard is the most visited page, so the facts read are kept per login
-//! with the revision of the customer's data they were read at; a view asks only for the
-//! revision (one short query) and reads everything again when it moved. Triggers move the
-//! revision on every write that touches what the dashboard shows (migration
-//! `m0043_dashboard_revisions`), on any node, so a payment shows on the next view.
+//! with the revision of the customer's data they were read at; a view compares it with the
+//! current revision and reads everything again when it moved. Triggers move the revision on
+//! every write that touches what the dashboard shows (migration `m0043_dashboard_revisions`),
+//! on any node, so a payment shows on the next view. On PostgreSQL the current revision is
+//! what this node has heard from the database ([`feed`]); on SQLite one short query.
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,6 +24,10 @@ use crate::crm::views::Customer;
 use crate::monitoring::views::{ProtectedObject, SecurityEvent};
 use crate::requests::ServiceRequest;
 use crate::{App, AppError, AppResult};
+
+mod feed;
+
+pub use feed::{follow, heard, is_listening, revisions_read, settle};
 
 /// What the dashboard shows.
 #[derive(Debug)]
@@ -51,6 +56,7 @@ const LATEST: u64 = 5;
 /// Dashboards read on this node, per login, with the revision they were read at.
 pub struct DashboardCache {
     entries: moka::sync::Cache<i64, (Revision, Arc<Dashboard>)>,
+    feed: feed::Feed,
 }
 
 /// Logins whose dashboards are kept at most; past that the least used make room.
@@ -67,6 +73,7 @@ impl Default for DashboardCache {
                 .max_capacity(CACHE_LIMIT)
                 .time_to_live(KEEP_FOR)
                 .build(),
+            feed: feed::Feed::default(),
         }
     }
 }
@@ -75,7 +82,7 @@ impl Default for DashboardCache {
 pub async fn of(app: &App, who: &Identity) -> AppResult<Arc<Dashboard>> {
     who.require(&[Permission::CabinetView])?;
     let customer_id = who.customer_id.ok_or(AppError::Forbidden)?;
-    let revision = kabinet_store::dashboard::revision(&app.db.conn, customer_id).await?;
+    let revision = app.dashboards.feed.revision(app, customer_id).await?;
     if let Some((kept_at, kept)) = app.dashboards.entries.get(&who.user_id)
         && kept_at == revision
         && kept.customer.id == customer_id

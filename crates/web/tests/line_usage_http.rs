@@ -10,8 +10,8 @@ use axum::http::StatusCode;
 use kabinet_core::assets::line_usage::{add_months, month_start};
 use kabinet_testkit::both_databases;
 use kabinet_testkit::store::Db;
-use kabinet_testkit::store::entities::{asset_assignment, customer, line, line_group, usage_import};
-use kabinet_testkit::store::sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use kabinet_testkit::store::entities::{asset_assignment, customer, line, line_group, usage_import, user};
+use kabinet_testkit::store::sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, Set};
 use support::Web;
 
 async fn drivers(w: &Web) -> i64 {
@@ -179,6 +179,73 @@ async fn spending_is_read_by_those_who_may(db: Db) {
     assert_eq!(r.status, StatusCode::NOT_FOUND);
 }
 
+/// A Persian reader reads the billed (Gregorian) months by name, with their days in the Solar
+/// Hijri calendar, never as "11.2026", which reads as the eleventh Solar Hijri month.
+async fn persian_readers_see_months_by_name(db: Db) {
+    let w = Web::demo(db).await;
+    let coord = w.session_for("volga.coord").await;
+    let ru = w.get("/lines/spending", Some(&coord)).await;
+    assert_eq!(ru.status, StatusCode::OK);
+    assert!(month_numbers(&ru.body) > 0, "the Russian chart numbers its months");
+
+    // The same person reading in Persian (the calendar follows the language).
+    let person = user::Entity::find_by_id(w.user_id("volga.coord").await)
+        .one(&w.t.app.db.conn)
+        .await
+        .unwrap()
+        .unwrap();
+    let mut persian: user::ActiveModel = person.into();
+    persian.language = Set("fa".into());
+    persian.update(&w.t.app.db.conn).await.unwrap();
+    w.t.app.sessions.forget_user(w.user_id("volga.coord").await);
+    let fa = w.get("/lines/spending", Some(&coord)).await;
+    assert_eq!(fa.status, StatusCode::OK, "{}", fa.body);
+    assert!(fa.body.contains(r#"dir="rtl""#));
+    assert_eq!(month_numbers(&fa.body), 0, "no month written as a number");
+    // Persian names of the billed months, with their days in the Solar Hijri calendar.
+    assert!(
+        [
+            "ژانویه",
+            "فوریه",
+            "مارس",
+            "آوریل",
+            "ژوئن",
+            "ژوئیه",
+            "اوت",
+            "سپتامبر",
+            "اکتبر",
+            "نوامبر",
+            "دسامبر"
+        ]
+        .iter()
+        .any(|m| fa.body.contains(m)),
+        "{}",
+        fa.body
+    );
+    assert!(fa.body.contains("۱۴۰۵/") || fa.body.contains("۱۴۰۴/"), "{}", fa.body);
+}
+
+/// How many "MM.YYYY" month numbers (Latin or Persian digits) a page holds.
+fn month_numbers(body: &str) -> usize {
+    let digits: Vec<char> = body
+        .chars()
+        .map(|ch| match ch {
+            '۰'..='۹' => char::from_digit(ch as u32 - '۰' as u32, 10).unwrap(),
+            other => other,
+        })
+        .collect();
+    digits
+        .windows(7)
+        .filter(|w| {
+            w[0].is_ascii_digit()
+                && w[1].is_ascii_digit()
+                && w[2] == '.'
+                && w[3..7].iter().all(|d| d.is_ascii_digit())
+                && matches!((w[3], w[4]), ('2', '0'))
+        })
+        .count()
+}
+
 async fn upload(w: &Web, session: &str, name: &str, bytes: &[u8]) -> support::Resp {
     w.post_multipart("/crm/line-usage", Some(session), &[], &[("file", name, bytes)])
         .await
@@ -267,4 +334,8 @@ async fn accountants_import_usage_once(db: Db) {
     assert_eq!(denied.status, StatusCode::FORBIDDEN);
 }
 
-both_databases!(spending_is_read_by_those_who_may, accountants_import_usage_once);
+both_databases!(
+    spending_is_read_by_those_who_may,
+    persian_readers_see_months_by_name,
+    accountants_import_usage_once
+);

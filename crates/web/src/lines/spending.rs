@@ -16,6 +16,7 @@ use kabinet_app::lines::spending::{self, Scope, Spending, SpendingQuery};
 use kabinet_app::lines::views::{GroupRef, LabelRef};
 use kabinet_app::{AppError, FieldErrors};
 use kabinet_core::assets::line_usage::{UsageCategory, parse_month};
+use kabinet_core::dates::CalendarSystem;
 
 use crate::charts::StackedChart;
 use crate::error::WebResult;
@@ -73,9 +74,30 @@ pub(crate) fn query_of(
     }
 }
 
-/// A month as a chart's axis writes it: "11.2026".
+/// A month as a chart's axis writes it: "11.2026". Lines are billed by Gregorian months; a
+/// reader of another calendar (Solar Hijri) gets the month's name instead, since "11.2026"
+/// would read as that calendar's eleventh month.
 fn short_month(c: &Chrome, m: NaiveDate) -> String {
-    c.lang.digits(&format!("{:02}.{}", m.month(), m.year()))
+    if c.calendar == CalendarSystem::Gregorian {
+        c.lang.digits(&format!("{:02}.{}", m.month(), m.year()))
+    } else {
+        c.lang.month_year(kabinet_core::documents::Month::of(m))
+    }
+}
+
+/// A month as the table names it: "ноябрь 2026"; for a reader of another calendar, with the
+/// month's first and last days in that calendar ("نوامبر ۲۰۲۶ (۱۴۰۵/۰۸/۱۰ – ۱۴۰۵/۰۹/۰۹)").
+fn month_label(c: &Chrome, m: NaiveDate) -> String {
+    let name = c.lang.month_year(kabinet_core::documents::Month::of(m));
+    if c.calendar == CalendarSystem::Gregorian {
+        return name;
+    }
+    let first = m.with_day(1).unwrap_or(m);
+    let last = first
+        .checked_add_months(chrono::Months::new(1))
+        .and_then(|next| next.pred_opt())
+        .unwrap_or(first);
+    format!("{name} ({} – {})", c.date(&first), c.date(&last))
 }
 
 /// The colours of the categories, in [`UsageCategory::ALL`]'s order, as the legend shows them.
@@ -226,7 +248,7 @@ fn build(
             .map(|m| {
                 let mut cells: Vec<String> = m.amounts.0.iter().map(|v| money(*v)).collect();
                 cells.push(money(m.amounts.total()));
-                (c.lang.month_year(kabinet_core::documents::Month::of(m.month)), cells)
+                (month_label(c, m.month), cells)
             })
             .collect();
         totals = s.totals.0.iter().map(|v| money(*v)).collect();

@@ -2,6 +2,9 @@
 //! SHA-256. Sessions end after a period of inactivity, at an absolute limit, at logout, and
 //! when the password changes.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use chrono::{DateTime, Duration, Utc};
 use kabinet_core::text;
 use kabinet_store::entities::session::{self, Entity as Session};
@@ -12,9 +15,15 @@ use super::{Actor, ClientInfo, Identity, passwords};
 use crate::{App, AppResult};
 
 /// Sessions this node looked up recently. Every signed-in request needs its session and user;
-/// keeping them for a moment (`session_cache_seconds`, 2 s by default) takes that query off
+/// keeping them for a moment (`session_cache_millis`, 2 s by default) takes that query off
 /// most requests. Changes made on this node forget the user's entries at once; a session
-/// ended on another node stops working here within the cache time.
+/// ended on another node stops working here within the cache time (and the moment one request
+/// takes to read it again).
+///
+/// When an entry is due to be read again, one request reads it while the others arriving
+/// meanwhile are served what is kept: otherwise every request of a busy session (a phone app
+/// and its tabs, or a load test's 64 connections on one cookie) would read the same rows at
+/// the same moment every time it expires, and wait on each other for the pool.
 pub struct SessionCache {
     ttl: std::time::Duration,
     entries: moka::sync::Cache<String, Cached>,
@@ -25,6 +34,18 @@ struct Cached {
     identity: Identity,
     last_seen_at: DateTime<Utc>,
     expires_at: DateTime<Utc>,
+    read_at: std::time::Instant,
+    /// Set by the one request reading the entry again.
+    being_read: Arc<AtomicBool>,
+}
+
+/// What the cache says of a session.
+enum Kept {
+    /// Use it.
+    Current(Cached),
+    /// Due to be read again, and this request is the one to read it.
+    Due,
+    Unknown,
 }
 
 /// Entries kept at most; past that the least used make room.
@@ -36,24 +57,48 @@ impl SessionCache {
             ttl,
             entries: moka::sync::Cache::builder()
                 .max_capacity(CACHE_LIMIT)
-                .time_to_live(ttl.max(std::time::Duration::from_millis(1)))
+                // Past twice its time an entry is not served even while another request is
+                // reading it again (that request failed or was cancelled).
+                .time_to_live((ttl * 2).max(std::time::Duration::from_millis(1)))
                 .support_invalidation_closures()
                 .build(),
         }
     }
 
-    fn get(&self, id: &str) -> Option<Cached> {
+    /// The kept entry of session `id`; `due` says whether it needs reading again for a
+    /// reason of its own (its `last_seen_at` is due to be written).
+    fn get(&self, id: &str, due: impl Fn(&Cached) -> bool) -> Kept {
         if self.ttl.is_zero() {
-            return None;
+            return Kept::Unknown;
         }
-        self.entries.get(id)
+        let Some(c) = self.entries.get(id) else {
+            return Kept::Unknown;
+        };
+        if c.read_at.elapsed() < self.ttl && !due(&c) {
+            return Kept::Current(c);
+        }
+        if c.being_read.swap(true, Ordering::AcqRel) {
+            // Another request is reading it: serve what is kept meanwhile.
+            Kept::Current(c)
+        } else {
+            Kept::Due
+        }
     }
 
-    fn put(&self, id: String, cached: Cached) {
+    fn put(&self, id: String, identity: Identity, last_seen_at: DateTime<Utc>, expires_at: DateTime<Utc>) {
         if self.ttl.is_zero() {
             return;
         }
-        self.entries.insert(id, cached);
+        self.entries.insert(
+            id,
+            Cached {
+                identity,
+                last_seen_at,
+                expires_at,
+                read_at: std::time::Instant::now(),
+                being_read: Arc::default(),
+            },
+        );
     }
 
     pub(crate) fn forget(&self, id: &str) {
@@ -124,23 +169,35 @@ async fn authenticate_any(app: &App, token: &str) -> AppResult<Option<Identity>>
     let id = passwords::sha256_hex(token);
     let now = kabinet_store::now();
     let idle = Duration::minutes(app.config.session_idle_minutes);
-    if let Some(c) = app.sessions.get(&id) {
-        let alive = c.expires_at > now && c.last_seen_at + idle > now;
-        if alive && now - c.last_seen_at <= TOUCH_EVERY {
-            return Ok(Some(c.identity));
-        }
+    let alive = |c: &Cached| c.expires_at > now && c.last_seen_at + idle > now;
+    match app
+        .sessions
+        .get(&id, |c| now - c.last_seen_at > TOUCH_EVERY || !alive(c))
+    {
+        Kept::Current(c) if alive(&c) => return Ok(Some(c.identity)),
+        // Read below, by this request only; the others are served the kept entry meanwhile.
+        Kept::Current(_) | Kept::Due | Kept::Unknown => {}
     }
+    let read = read_session(app, id.clone(), now, idle).await;
+    if !matches!(read, Ok(Some(_))) {
+        // Nothing kept is served any longer (and the next request reads again).
+        app.sessions.forget(&id);
+    }
+    read
+}
+
+/// The session `id` and its user read from the database, kept for the next requests when the
+/// session is alive.
+async fn read_session(app: &App, id: String, now: DateTime<Utc>, idle: Duration) -> AppResult<Option<Identity>> {
     // One query for the session and its user.
     let Some((s, user)) = Session::find_by_id(id.clone())
         .find_also_related(User)
         .one(&app.db.conn)
         .await?
     else {
-        app.sessions.forget(&id);
         return Ok(None);
     };
     if !is_alive(&s, idle, now) {
-        app.sessions.forget(&id);
         Session::delete_by_id(id).exec(&app.db.conn).await?;
         return Ok(None);
     }
@@ -172,14 +229,7 @@ async fn authenticate_any(app: &App, token: &str) -> AppResult<Option<Identity>>
         }
     }
     identity.session_id = Some(id.clone());
-    app.sessions.put(
-        id,
-        Cached {
-            identity: identity.clone(),
-            last_seen_at,
-            expires_at,
-        },
-    );
+    app.sessions.put(id, identity.clone(), last_seen_at, expires_at);
     Ok(Some(identity))
 }
 
@@ -253,5 +303,52 @@ mod tests {
             ..s
         };
         assert!(!is_alive(&old, Duration::minutes(30), now));
+    }
+}
+
+#[cfg(test)]
+mod cache_tests {
+    use super::*;
+
+    fn kept(cache: &SessionCache, id: &str, due: bool) -> &'static str {
+        match cache.get(id, |_| due) {
+            Kept::Current(_) => "current",
+            Kept::Due => "due",
+            Kept::Unknown => "unknown",
+        }
+    }
+
+    #[test]
+    fn one_request_reads_a_due_session_again_while_the_others_are_served() {
+        let cache = SessionCache::new(std::time::Duration::from_millis(50));
+        let now = Utc::now();
+        assert_eq!(kept(&cache, "s", false), "unknown");
+        cache.put("s".into(), Identity::system_admin(), now, now + Duration::hours(1));
+        assert_eq!(kept(&cache, "s", false), "current");
+        // Its last-seen time due to be written: the first request reads, the rest are served.
+        assert_eq!(kept(&cache, "s", true), "due");
+        assert_eq!(kept(&cache, "s", true), "current");
+        assert_eq!(kept(&cache, "s", true), "current");
+        // Read again: a new entry, current until its own time is up.
+        cache.put("s".into(), Identity::system_admin(), now, now + Duration::hours(1));
+        assert_eq!(kept(&cache, "s", false), "current");
+        std::thread::sleep(std::time::Duration::from_millis(60));
+        assert_eq!(kept(&cache, "s", false), "due");
+        assert_eq!(kept(&cache, "s", false), "current");
+        // Past twice its time nothing is served, even while it is being read.
+        std::thread::sleep(std::time::Duration::from_millis(60));
+        assert_eq!(kept(&cache, "s", false), "unknown");
+        // Forgotten: unknown at once.
+        cache.put("s".into(), Identity::system_admin(), now, now + Duration::hours(1));
+        cache.forget("s");
+        assert_eq!(kept(&cache, "s", false), "unknown");
+    }
+
+    #[test]
+    fn a_zero_cache_time_keeps_nothing() {
+        let cache = SessionCache::new(std::time::Duration::ZERO);
+        let now = Utc::now();
+        cache.put("s".into(), Identity::system_admin(), now, now + Duration::hours(1));
+        assert_eq!(kept(&cache, "s", false), "unknown");
     }
 }

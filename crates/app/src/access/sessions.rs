@@ -42,7 +42,7 @@ struct Cached {
 /// What the cache says of a session.
 enum Kept {
     /// Use it.
-    Current(Cached),
+    Current(Box<Cached>),
     /// Due to be read again, and this request is the one to read it.
     Due,
     Unknown,
@@ -75,11 +75,11 @@ impl SessionCache {
             return Kept::Unknown;
         };
         if c.read_at.elapsed() < self.ttl && !due(&c) {
-            return Kept::Current(c);
+            return Kept::Current(Box::new(c));
         }
         if c.being_read.swap(true, Ordering::AcqRel) {
             // Another request is reading it: serve what is kept meanwhile.
-            Kept::Current(c)
+            Kept::Current(Box::new(c))
         } else {
             Kept::Due
         }

@@ -56,8 +56,14 @@ const LATEST: u64 = 5;
 /// Dashboards read on this node, per login, with the revision they were read at.
 pub struct DashboardCache {
     entries: moka::sync::Cache<i64, (Revision, Arc<Dashboard>)>,
+    /// One reader at a time per login (striped by its id): when a kept dashboard expires or
+    /// its revision moves, the views arriving together wait for one read and share it instead
+    /// of each reading the dozen queries at once.
+    reading: [tokio::sync::Mutex<()>; READING_STRIPES],
     feed: feed::Feed,
 }
+
+const READING_STRIPES: usize = 64;
 
 /// Logins whose dashboards are kept at most; past that the least used make room.
 const CACHE_LIMIT: u64 = 20_000;
@@ -73,6 +79,7 @@ impl Default for DashboardCache {
                 .max_capacity(CACHE_LIMIT)
                 .time_to_live(KEEP_FOR)
                 .build(),
+            reading: std::array::from_fn(|_| tokio::sync::Mutex::new(())),
             feed: feed::Feed::default(),
         }
     }
@@ -83,10 +90,20 @@ pub async fn of(app: &App, who: &Identity) -> AppResult<Arc<Dashboard>> {
     who.require(&[Permission::CabinetView])?;
     let customer_id = who.customer_id.ok_or(AppError::Forbidden)?;
     let revision = app.dashboards.feed.revision(app, customer_id).await?;
-    if let Some((kept_at, kept)) = app.dashboards.entries.get(&who.user_id)
-        && kept_at == revision
-        && kept.customer.id == customer_id
-    {
+    let kept = || {
+        app.dashboards
+            .entries
+            .get(&who.user_id)
+            .filter(|(kept_at, kept)| *kept_at == revision && kept.customer.id == customer_id)
+            .map(|(_, kept)| kept)
+    };
+    if let Some(kept) = kept() {
+        return Ok(kept);
+    }
+    let stripe = usize::try_from(who.user_id.unsigned_abs() % READING_STRIPES as u64).unwrap_or(0);
+    let _reading = app.dashboards.reading[stripe].lock().await;
+    // Read by the view that held the lock before this one?
+    if let Some(kept) = kept() {
         return Ok(kept);
     }
     // Read after the revision: a write landing meanwhile moves it again, so at worst the next

@@ -8,8 +8,7 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::StatusCode;
 use kabinet_app::access::Actor;
 use kabinet_app::billing::ledger::{self, ManualEntry};
 use kabinet_core::billing::EntryKind;
@@ -17,7 +16,6 @@ use kabinet_testkit::both_databases;
 use kabinet_testkit::store::entities::{account, customer};
 use kabinet_testkit::store::sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
 use kabinet_testkit::store::{Backend, ConnectionTrait, Db, StoreConfig};
-use serde_json::json;
 use support::Web;
 
 /// The demo with the node listening, once the listener is ready (PostgreSQL).
@@ -85,25 +83,7 @@ async fn own_changes_show_on_the_next_page(db: Db) {
     let first = w.get("/", Some(&owner)).await.body;
 
     // A console's events: the console's request waits until this node has heard them.
-    let token = kabinet_app::monitoring::consoles::create(&w.t.app, &Actor::named("tests", None), "Console")
-        .await
-        .unwrap()
-        .token;
-    let at = (chrono::Utc::now() - chrono::Duration::seconds(2)).to_rfc3339();
-    let events: Vec<_> = (0..5)
-        .map(|i| json!({"event_id": format!("feed-{i}"), "key_number": "4100", "kind": "connection_restored", "occurred_at": at}))
-        .collect();
-    let r = w
-        .send(
-            Request::builder()
-                .method("POST")
-                .uri("/api/v1/security/events")
-                .header(header::CONTENT_TYPE, "application/json")
-                .header(header::AUTHORIZATION, format!("Console {token}"))
-                .body(Body::from(json!({"events": events}).to_string()))
-                .unwrap(),
-        )
-        .await;
+    let r = w.console_reports("4100", "connection_restored", 5, "feed").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let restored = "data-kind=\"connection_restored\"";
     assert!(first.matches(restored).count() < 5);

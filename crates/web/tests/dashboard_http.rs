@@ -6,8 +6,7 @@
 
 mod support;
 
-use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::StatusCode;
 use kabinet_app::access::Actor;
 use kabinet_app::billing::ledger::{self, ManualEntry};
 use kabinet_core::billing::EntryKind;
@@ -15,7 +14,6 @@ use kabinet_testkit::both_databases;
 use kabinet_testkit::store::Db;
 use kabinet_testkit::store::entities::{account, customer};
 use kabinet_testkit::store::sea_orm::{ActiveModelTrait, ColumnTrait, EntityTrait, QueryFilter, Set};
-use serde_json::json;
 use support::Web;
 
 /// The account of the demo's first guarded customer (`orlov.home`).
@@ -72,25 +70,7 @@ async fn each_change_shows_on_the_next_view(db: Db) {
     assert_eq!(w.get("/", Some(&owner)).await.body, first.body);
 
     // A console reports five events of the typed object: they lead the latest events.
-    let token = kabinet_app::monitoring::consoles::create(&w.t.app, &Actor::named("tests", None), "Console")
-        .await
-        .unwrap()
-        .token;
-    let at = (chrono::Utc::now() - chrono::Duration::seconds(2)).to_rfc3339();
-    let events: Vec<_> = (0..5)
-        .map(|i| json!({"event_id": format!("dash-{i}"), "key_number": "4100", "kind": "connection_restored", "occurred_at": at}))
-        .collect();
-    let r = w
-        .send(
-            Request::builder()
-                .method("POST")
-                .uri("/api/v1/security/events")
-                .header(header::CONTENT_TYPE, "application/json")
-                .header(header::AUTHORIZATION, format!("Console {token}"))
-                .body(Body::from(json!({"events": events}).to_string()))
-                .unwrap(),
-        )
-        .await;
+    let r = w.console_reports("4100", "connection_restored", 5, "dash").await;
     assert_eq!(r.status, StatusCode::OK, "{}", r.body);
     let restored = "data-kind=\"connection_restored\"";
     assert!(count(&first.body, restored) < 5);

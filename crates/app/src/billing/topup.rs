@@ -410,8 +410,11 @@ pub async fn after_return(app: &App, who: &Identity, payment_id: i64) -> AppResu
         match gw.get_payment(&gid).await {
             Ok(g) => {
                 let actor = Actor::user(who, None);
-                if let Err(e) = settle(app, &actor, ours.clone(), &g).await {
-                    tracing::warn!(error = %e, payment = payment_id, "settling on return");
+                match settle(app, &actor, ours.clone(), &g).await {
+                    // The return is a GET, which the web layer does not wait on: the dashboard
+                    // the person opens next must know of the money now.
+                    Ok(_) => crate::dashboard::settle(app).await,
+                    Err(e) => tracing::warn!(error = %e, payment = payment_id, "settling on return"),
                 }
             }
             Err(e) => tracing::warn!(error = %e, payment = payment_id, "gateway on return"),

@@ -214,6 +214,30 @@ impl Web {
         self.send(b.body(body).unwrap()).await
     }
 
+    /// A new monitoring console reports `count` events of `kind` for the object with key
+    /// number `key`, two seconds ago, with event ids `{prefix}-0`, `{prefix}-1`, …
+    pub async fn console_reports(&self, key: &str, kind: &str, count: usize, prefix: &str) -> Resp {
+        let actor = kabinet_app::access::Actor::named("tests", None);
+        let token = kabinet_app::monitoring::consoles::create(&self.t.app, &actor, "Console")
+            .await
+            .unwrap()
+            .token;
+        let at = (chrono::Utc::now() - chrono::Duration::seconds(2)).to_rfc3339();
+        let events: Vec<_> = (0..count)
+            .map(|i| serde_json::json!({"event_id": format!("{prefix}-{i}"), "key_number": key, "kind": kind, "occurred_at": at}))
+            .collect();
+        self.send(
+            Request::builder()
+                .method("POST")
+                .uri("/api/v1/security/events")
+                .header(header::CONTENT_TYPE, "application/json")
+                .header(header::AUTHORIZATION, format!("Console {token}"))
+                .body(Body::from(serde_json::json!({"events": events}).to_string()))
+                .unwrap(),
+        )
+        .await
+    }
+
     /// A JSON API call made by the browser app with its session cookie.
     pub async fn session_json(&self, method: &str, path: &str, cookie: &str, json: serde_json::Value) -> Resp {
         let req = Self::request(method, path, Some(cookie))

@@ -31,6 +31,7 @@ test('registration with a phone that does not match shows the provider phone', a
   await form.locator('input[name="contract_number"]').fill(CONTRACT);
   await form.locator('input[name="email"]').fill(email);
   await form.locator('input[name="phone"]').fill('+79990009999');
+  await form.locator('input[name="consent_processing"]').check();
   await submit(form);
   const alert = page.locator(ALERT_ERROR);
   await expect(alert).toBeVisible();
@@ -45,7 +46,9 @@ test('registration with a phone that does not match shows the provider phone', a
 test('registration with the matching phone: password by SMS, sign-in, forced change', async ({
   page,
   newPage,
+  allowHttpStatus,
 }) => {
+  allowHttpStatus(422);
   const crm = await newPage();
   await loginCrm(crm, 'admin', DEMO_PASSWORD);
   const before = await newestMessage(crm, PHONE_E164);
@@ -61,6 +64,10 @@ test('registration with the matching phone: password by SMS, sign-in, forced cha
   await form.locator('input[name="contract_number"]').fill(CONTRACT);
   await form.locator('input[name="email"]').fill(email);
   await form.locator('input[name="phone"]').fill('+7 999 000-06-01');
+  // Without the consent to processing nothing is registered, and the box says why.
+  await submit(form);
+  await expect(form.locator('.field.has-error input[name="consent_processing"]')).toBeVisible();
+  await form.locator('input[name="consent_processing"]').check();
   await submit(form);
   const done = page.locator('.alert-success');
   await expect(done).toBeVisible();

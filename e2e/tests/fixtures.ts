@@ -199,7 +199,8 @@ export function newPassword(): string {
 
 /**
  * Completes the forced password change: the page must be `/password` with `#forced-change`
- * and no `current_password` input; afterwards the dashboard `/` shows `.alert-success`.
+ * and no `current_password` input; the consent to personal-data processing, asked of a person
+ * who has not given it, is ticked; afterwards the dashboard `/` shows `.alert-success`.
  */
 export async function completeForcedChange(page: Page, password: string): Promise<void> {
   await expect(page).toHaveURL((u) => u.pathname === '/password');
@@ -209,6 +210,8 @@ export async function completeForcedChange(page: Page, password: string): Promis
   await expect(form.locator('input[name="current_password"]')).toHaveCount(0);
   await form.locator('input[name="new_password"]').fill(password);
   await form.locator('input[name="confirm_password"]').fill(password);
+  const consent = form.locator('input[name="consent_processing"]');
+  if ((await consent.count()) > 0) await consent.check();
   await submit(form);
   await expect(page).toHaveURL((u) => u.pathname === '/');
   await expect(page.locator('.alert-success')).toBeVisible();

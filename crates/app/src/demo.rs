@@ -216,6 +216,7 @@ pub async fn load(app: &App) -> AppResult<Vec<DemoLogin>> {
         crate::lines::demo::load(app, &hash).await?;
         crate::monitoring::demo::load(app, &hash).await?;
         demo_login_activity(app).await?;
+        crate::privacy::consents::demo(app).await?;
     }
     logins(app).await
 }

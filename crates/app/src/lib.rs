@@ -32,6 +32,7 @@ pub mod lines;
 pub mod listing;
 pub mod monitoring;
 pub mod notify;
+pub mod privacy;
 pub mod requests;
 pub mod secrets;
 pub mod support;

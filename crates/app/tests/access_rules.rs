@@ -9,6 +9,7 @@ use kabinet_app::i18n::Lang;
 use kabinet_app::notify::{Channel, worker};
 use kabinet_app::{AppError, demo};
 use kabinet_core::ErrorCode;
+use kabinet_core::privacy::ConsentKind;
 use kabinet_store::Db;
 use kabinet_testkit::{TestApp, both_databases};
 
@@ -317,6 +318,7 @@ async fn self_registration(db: Db) {
         "KB-2026-0006",
         "dasha@mail.example",
         "+7 999 000-06-01",
+        &[ConsentKind::Processing, ConsentKind::Marketing],
         Lang::Ru,
         &c,
     )
@@ -344,6 +346,7 @@ async fn self_registration(db: Db) {
             "KB-2026-0006",
             "dasha@mail.example",
             "+79990000601",
+            &[ConsentKind::Processing],
             Lang::Ru,
             &c
         )
@@ -353,19 +356,40 @@ async fn self_registration(db: Db) {
     );
     // A phone that is not the contract's, or an unknown contract: the same mismatch answer.
     assert_eq!(
-        registration::register(&t.app, "KB-2026-0004", "a@b.example", "+79990009999", Lang::Ru, &c)
-            .await
-            .unwrap(),
+        registration::register(
+            &t.app,
+            "KB-2026-0004",
+            "a@b.example",
+            "+79990009999",
+            &[ConsentKind::Processing],
+            Lang::Ru,
+            &c
+        )
+        .await
+        .unwrap(),
         Registration::PhoneMismatch
     );
     assert_eq!(
-        registration::register(&t.app, "NO-SUCH", "a@b.example", "+79990009999", Lang::Ru, &c)
-            .await
-            .unwrap(),
+        registration::register(
+            &t.app,
+            "NO-SUCH",
+            "a@b.example",
+            "+79990009999",
+            &[ConsentKind::Processing],
+            Lang::Ru,
+            &c
+        )
+        .await
+        .unwrap(),
         Registration::PhoneMismatch
     );
     assert!(
-        matches!(registration::register(&t.app, "", "not-an-email", "123", Lang::Ru, &c).await, Err(AppError::Validation(f)) if f.0.len() == 3)
+        matches!(registration::register(&t.app, "", "not-an-email", "123", &[ConsentKind::Processing], Lang::Ru, &c).await, Err(AppError::Validation(f)) if f.0.len() == 3)
+    );
+    // Without the consent to processing, whose text is published: refused at its box, nothing
+    // created.
+    assert!(
+        matches!(registration::register(&t.app, "KB-2026-0006", "other@mail.example", "+7 999 000-06-01", &[], Lang::Ru, &c).await, Err(AppError::Validation(f)) if f.get("consent_processing") == Some("consent-required"))
     );
 }
 

@@ -2,6 +2,7 @@
 //! migrations, administration and tools.
 
 mod config;
+mod privacy;
 mod service;
 mod sqlite_alloc;
 
@@ -106,6 +107,11 @@ enum Command {
     Requests {
         #[command(subcommand)]
         command: service::RequestsCommand,
+    },
+    /// Consent texts and people's consents to personal-data processing and marketing (PRV-2).
+    Consents {
+        #[command(subcommand)]
+        command: privacy::ConsentsCommand,
     },
     /// The rules of service (CNT-5).
     Rules {
@@ -670,6 +676,11 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Requests { command } => {
             let app = open(&config).await?;
             let done = service::requests(&app, &cli_admin(), command).await;
+            return finish(&app, done).await;
+        }
+        Command::Consents { command } => {
+            let app = open(&config).await?;
+            let done = privacy::run(&app, &cli_admin(), command).await;
             return finish(&app, done).await;
         }
         Command::Rules { command } => {

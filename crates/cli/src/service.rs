@@ -16,7 +16,7 @@ pub enum RequestsCommand {
         #[arg(long)]
         status: Option<String>,
         /// sms_alerts, sms_alerts_number, funds_transfer, refund, recalculation,
-        /// surname_change, contact_phone_change or landline_phone_change.
+        /// surname_change, contact_phone_change, landline_phone_change or consent_withdrawal.
         #[arg(long)]
         kind: Option<String>,
         /// At most this many (the oldest).

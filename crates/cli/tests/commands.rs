@@ -161,6 +161,92 @@ async fn demo_is_idempotent_and_audit_verify_finds_tampering(db: Db) {
     let versions = stdout(&kabinet(&db, &["rules", "list"]));
     assert!(versions.lines().next().unwrap().contains("Правила 2027"), "{versions}");
     assert_eq!(versions.lines().count(), 2);
+
+    // Consents: the texts, a new version from a file, a person's record, a written withdrawal.
+    let texts = stdout(&kabinet(&db, &["consents", "texts"]));
+    assert_eq!(texts.lines().count(), 2, "{texts}");
+    let consent_file = dir.join("consent.md");
+    std::fs::write(&consent_file, "Согласие, редакция 2.").unwrap();
+    let consent_path = consent_file.to_str().unwrap();
+    let unknown = kabinet(
+        &db,
+        &[
+            "consents",
+            "publish",
+            "--kind",
+            "everything",
+            "--title",
+            "x",
+            consent_path,
+        ],
+    );
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("kind"));
+    let published = kabinet(
+        &db,
+        &[
+            "consents",
+            "publish",
+            "--kind",
+            "processing",
+            "--title",
+            "Редакция 2",
+            consent_path,
+        ],
+    );
+    assert!(
+        stdout(&published).contains("processing version 2"),
+        "{}",
+        String::from_utf8_lossy(&published.stderr)
+    );
+    let person = db
+        .conn
+        .query_one_raw(kabinet_store::sea_orm::Statement::from_string(
+            db.conn.get_database_backend(),
+            "SELECT id FROM users WHERE login = 'vector.coord'",
+        ))
+        .await
+        .unwrap()
+        .unwrap()
+        .try_get::<i64>("", "id")
+        .unwrap()
+        .to_string();
+    assert!(stdout(&kabinet(&db, &["consents", "show", &person])).contains("processing: given (version 1)"));
+    let withdrawn = kabinet(
+        &db,
+        &[
+            "consents",
+            "withdraw",
+            &person,
+            "--kind",
+            "marketing",
+            "--note",
+            "Письмо от 02.12.2026",
+        ],
+    );
+    assert!(
+        withdrawn.status.success(),
+        "{}",
+        String::from_utf8_lossy(&withdrawn.stderr)
+    );
+    let again = kabinet(
+        &db,
+        &[
+            "consents",
+            "withdraw",
+            &person,
+            "--kind",
+            "marketing",
+            "--note",
+            "Ещё раз",
+        ],
+    );
+    assert!(!again.status.success(), "nothing left to withdraw");
+    let shown = stdout(&kabinet(&db, &["consents", "show", &person]));
+    assert!(
+        shown.contains("marketing: withdrawn") && shown.contains("Письмо от 02.12.2026"),
+        "{shown}"
+    );
     std::fs::remove_dir_all(dir).ok();
 
     db.conn

@@ -60,6 +60,12 @@ error_codes! {
     AssetTransitionRefused = 409, "asset_transition_refused", "err-asset-transition-refused";
     AutopayExists = 409, "autopay_exists", "err-autopay-exists";
     BillingRunRaced = 409, "billing_run_raced", "err-billing-run-raced";
+    /// Consent cannot be given before its text is published.
+    ConsentTextMissing = 409, "consent_text_missing", "err-consent-text-missing";
+    /// Only a consent that stands can be withdrawn (a second withdrawal changes nothing).
+    ConsentNotGiven = 409, "consent_not_given", "err-consent-not-given";
+    /// Another version of the consent's text was published at the same moment.
+    ConsentTextChanged = 409, "consent_text_changed", "err-consent-text-changed";
     CustomerHasNoLogin = 409, "customer_has_no_login", "err-customer-has-no-login";
     ExportNotReady = 409, "export_not_ready", "err-export-not-ready";
     InstallationAlreadySigned = 409, "installation_already_signed", "err-installation-already-signed";

@@ -121,6 +121,7 @@ pub mod notify;
 pub mod password_policy;
 pub mod pay_slip;
 pub mod phone;
+pub mod privacy;
 pub mod production_calendar;
 pub mod requests;
 pub mod search;

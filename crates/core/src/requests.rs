@@ -27,6 +27,9 @@ string_enum!(
         ContactPhoneChange => "contact_phone_change",
         /// The customer's landline phone changed: a notice for the service centre.
         LandlinePhoneChange => "landline_phone_change",
+        /// A person withdrew their consent to the processing of personal data (PRV-2): staff
+        /// decide what of the contract's service ends and answer in writing.
+        ConsentWithdrawal => "consent_withdrawal",
     }
 );
 
@@ -65,6 +68,7 @@ impl RequestKind {
             RequestKind::Recalculation => &[F::PeriodFrom, F::PeriodTo],
             RequestKind::SurnameChange => &[F::NewName],
             RequestKind::ContactPhoneChange | RequestKind::LandlinePhoneChange => &[F::Phone],
+            RequestKind::ConsentWithdrawal => &[],
         }
     }
 
@@ -82,10 +86,13 @@ impl RequestKind {
         !self.is_notice()
     }
 
-    /// A notice the product files itself when a person changes their phones in the settings;
-    /// nobody files one from the requests form.
+    /// A notice the product files itself when a person changes their phones in the settings
+    /// or withdraws a consent; nobody files one from the requests form.
     pub fn is_notice(self) -> bool {
-        matches!(self, RequestKind::ContactPhoneChange | RequestKind::LandlinePhoneChange)
+        matches!(
+            self,
+            RequestKind::ContactPhoneChange | RequestKind::LandlinePhoneChange | RequestKind::ConsentWithdrawal
+        )
     }
 }
 
@@ -156,8 +163,11 @@ mod tests {
     }
 
     #[test]
-    fn every_kind_asks_for_something_and_six_have_blanks() {
-        for k in RequestKind::ALL {
+    fn every_kind_a_person_files_asks_for_something_and_six_have_blanks() {
+        for k in RequestKind::ALL
+            .iter()
+            .filter(|k| **k != RequestKind::ConsentWithdrawal)
+        {
             assert!(!k.fields().is_empty(), "{k}");
         }
         assert_eq!(RequestKind::ALL.iter().filter(|k| k.has_blank()).count(), 6);

@@ -33,6 +33,7 @@ pub mod ops;
 pub mod pages;
 pub mod paging;
 pub mod payments_list;
+pub mod privacy;
 pub mod requests;
 pub mod support;
 pub mod transfers;
@@ -59,6 +60,8 @@ pub fn routes() -> Routes {
         .merge(requests::crm_routes())
         .merge(content::cabinet_routes())
         .merge(content::crm_routes())
+        .merge(privacy::cabinet_routes())
+        .merge(privacy::crm_routes())
         .merge(support::routes())
         .merge(api::routes())
 }

@@ -198,6 +198,13 @@ const CABINET_NAV: &[(&str, &str, Permission, Area, Needs)] = &[
         Needs::Nothing,
     ),
     (
+        "/privacy",
+        "nav-privacy",
+        Permission::CabinetView,
+        Area::Own,
+        Needs::Nothing,
+    ),
+    (
         "/login-history",
         "nav-login-history",
         Permission::OwnAccount,
@@ -310,6 +317,13 @@ const CRM_NAV: &[(&str, &str, Permission, Area, Needs)] = &[
     (
         "/crm/rules",
         "nav-rules",
+        Permission::BackOffice,
+        Area::Administration,
+        Needs::Nothing,
+    ),
+    (
+        "/crm/privacy",
+        "nav-consent-texts",
         Permission::BackOffice,
         Area::Administration,
         Needs::Nothing,

@@ -211,6 +211,7 @@ async fn registration_over_http(db: Db) {
                 ("contract_number", "KB-2026-0006"),
                 ("email", "d@mail.example"),
                 ("phone", "+79990009999"),
+                ("consent_processing", "on"),
             ],
         )
         .await;
@@ -227,7 +228,9 @@ async fn registration_over_http(db: Db) {
         )
         .await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(bad.body.matches("field-error").count(), 3);
+    // The three fields and the consent to processing, whose text the demo publishes.
+    assert_eq!(bad.body.matches("field-error").count(), 4);
+    assert!(bad.body.contains("id=\"e-consent_processing\""));
     let ok = w
         .post_form(
             "/register",
@@ -236,6 +239,7 @@ async fn registration_over_http(db: Db) {
                 ("contract_number", "KB-2026-0006"),
                 ("email", "d@mail.example"),
                 ("phone", "8 999 000 06 01"),
+                ("consent_processing", "on"),
             ],
         )
         .await;

@@ -438,8 +438,11 @@ async fn a_customer_without_services_is_told_why(db: Db) {
         card.body.contains("id=\"f-pay_per_case\" checked"),
         "the card shows the terms"
     );
+    // A login made by staff that never consented is asked with its first ticket.
+    let mut with_consent = FORM.to_vec();
+    with_consent.push(("consent_processing", "on"));
     assert_eq!(
-        w.post_multipart("/tickets", Some(&s), FORM, &[]).await.status,
+        w.post_multipart("/tickets", Some(&s), &with_consent, &[]).await.status,
         StatusCode::SEE_OTHER
     );
     // A partner cannot touch a customer that is not its own.

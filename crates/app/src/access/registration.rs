@@ -3,6 +3,7 @@
 //! otherwise the person is told to update their data with the provider.
 
 use chrono::Duration;
+use kabinet_core::privacy::{ConsentChannel, ConsentKind};
 use kabinet_core::{email::Email, phone::Phone, text};
 use kabinet_store::entities::customer::{self, Entity as Customer};
 use kabinet_store::entities::user::{self, Entity as User};
@@ -26,15 +27,22 @@ pub enum Registration {
     AlreadyRegistered,
 }
 
+/// `consents`: the kinds of consent the person ticked on the form (PRV-2). When a processing
+/// text is published, registering needs that consent; the grants are written with the login.
 pub async fn register(
     app: &App,
     contract_number: &str,
     email: &str,
     phone: &str,
+    consents: &[ConsentKind],
     lang: Lang,
     client: &ClientInfo,
 ) -> AppResult<Registration> {
     let mut errors = FieldErrors::new();
+    let in_force = crate::privacy::consents::versions_in_force(app).await?;
+    if in_force.contains_key(&ConsentKind::Processing) && !consents.contains(&ConsentKind::Processing) {
+        errors.add("consent_processing", "consent-required");
+    }
     let contract = text::one_line(contract_number, 50, true)
         .map_err(|p| errors.add("contract_number", &format!("text-{}", p.code().replace('_', "-"))))
         .ok()
@@ -103,30 +111,47 @@ pub async fn register(
         idempotency_key: None,
         attachments: Vec::new(),
     };
-    let created = users::create_customer_user(
-        app,
-        &actor,
-        customer.id,
-        NewUser {
-            login: email.as_str().to_owned(),
-            display_name: customer.name.clone(),
-            email: Some(email.as_str().to_owned()),
-            phone: Some(phone.as_str().to_owned()),
-            password: Some(password),
-            role: "coordinator".into(),
-            language: Some(lang.code().into()),
-            partner_id: None,
-            must_change_password: true,
-            password_hash: None,
-        },
-        vec![sms],
-    )
+    let prepared = users::prepare_customer_user(&NewUser {
+        login: email.as_str().to_owned(),
+        display_name: customer.name.clone(),
+        email: Some(email.as_str().to_owned()),
+        phone: Some(phone.as_str().to_owned()),
+        password: Some(password),
+        role: "coordinator".into(),
+        language: Some(lang.code().into()),
+        partner_id: None,
+        must_change_password: true,
+        password_hash: None,
+    })
     .await;
-    match created {
-        Ok(created) => Ok(Registration::PasswordSent {
-            login: created.user.login,
-        }),
-        Err(crate::AppError::Validation(_)) => Ok(Registration::AlreadyRegistered),
-        Err(e) => Err(e),
+    let prepared = match prepared {
+        Ok(p) => p,
+        Err(crate::AppError::Validation(_)) => return Ok(Registration::AlreadyRegistered),
+        Err(e) => return Err(e),
+    };
+    let txn = app.db.write().await?;
+    let created = match users::insert_prepared(&txn, &actor, prepared, Some(customer.id), None, true, vec![sms]).await {
+        Ok(created) => created,
+        Err(crate::AppError::Validation(_)) => return Ok(Registration::AlreadyRegistered),
+        Err(e) => return Err(e),
+    };
+    // The consents ticked, under the texts in force, written with the login they belong to.
+    for kind in consents {
+        if let Some(version) = in_force.get(kind) {
+            crate::privacy::consents::grant_in(
+                &txn,
+                &actor,
+                created.user.id,
+                *kind,
+                *version,
+                ConsentChannel::Registration,
+            )
+            .await?;
+        }
     }
+    txn.commit().await?;
+    app.worker_wake.notify_one();
+    Ok(Registration::PasswordSent {
+        login: created.user.login,
+    })
 }

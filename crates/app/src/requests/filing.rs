@@ -221,13 +221,28 @@ pub(crate) async fn notice_of_phone<C: sea_orm::ConnectionTrait>(
     kind: RequestKind,
     phone: &str,
 ) -> AppResult<()> {
+    notice(txn, actor, customer_id, user_id, kind, Some(phone), "").await
+}
+
+/// Files a notice of `kind` (one the product files itself, [`RequestKind::is_notice`]) about
+/// the person `user_id` of a customer, inside the transaction of the change it reports.
+pub(crate) async fn notice<C: sea_orm::ConnectionTrait>(
+    txn: &C,
+    actor: &Actor,
+    customer_id: i64,
+    user_id: i64,
+    kind: RequestKind,
+    phone: Option<&str>,
+    comment: &str,
+) -> AppResult<()> {
+    debug_assert!(kind.is_notice());
     let now = kabinet_store::now();
     let saved = service_request::ActiveModel {
         customer_id: Set(customer_id),
         kind: Set(kind),
         status: Set(RequestStatus::New),
-        phone: Set(Some(phone.to_owned())),
-        comment: Set(String::new()),
+        phone: Set(phone.map(str::to_owned)),
+        comment: Set(comment.to_owned()),
         created_by_user_id: Set(Some(user_id)),
         created_at: Set(now),
         updated_at: Set(now),

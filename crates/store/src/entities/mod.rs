@@ -12,6 +12,8 @@ pub mod autopay_rule;
 pub mod business_calendar;
 pub mod cashback_entry;
 pub mod cashback_wallet;
+pub mod consent;
+pub mod consent_text;
 pub mod counterparty;
 pub mod crm_link;
 pub mod customer;

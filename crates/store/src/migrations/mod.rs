@@ -47,6 +47,7 @@ mod m0041_landline_phone;
 mod m0042_payment_templates;
 mod m0043_dashboard_revisions;
 mod m0044_dashboard_notify;
+mod m0045_consents;
 
 pub struct Migrator;
 
@@ -98,6 +99,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0042_payment_templates::Migration),
             Box::new(m0043_dashboard_revisions::Migration),
             Box::new(m0044_dashboard_notify::Migration),
+            Box::new(m0045_consents::Migration),
         ]
     }
 }

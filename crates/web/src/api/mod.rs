@@ -16,6 +16,7 @@ mod line_orders;
 mod line_usage;
 mod lines;
 mod monitoring;
+mod privacy;
 mod renewal;
 mod requests;
 pub use crate::paging;
@@ -379,6 +380,17 @@ pub fn routes() -> Routes {
             content::staff_rules_version,
         )
         .post("/api/v1/crm/rules", P::ContentManage, content::publish_rules)
+        .get("/api/v1/consent-texts/{kind}", P::CabinetView, privacy::text)
+        .get("/api/v1/me/consents", P::CabinetView, privacy::own)
+        .post("/api/v1/me/consents", P::CabinetView, privacy::give)
+        .post("/api/v1/me/consents/withdrawals", P::CabinetView, privacy::withdraw)
+        .get("/api/v1/crm/users/{id}/consents", P::CustomersRead, privacy::person)
+        .post(
+            "/api/v1/crm/users/{id}/consent-withdrawals",
+            P::CustomerUsersManage,
+            privacy::record_withdrawal,
+        )
+        .post("/api/v1/crm/consent-texts", P::ContentManage, privacy::publish)
         .post("/api/v1/hotspot/heartbeat", P::Public, assets::heartbeat)
         .get("/api/v1/documents", P::CabinetView, documents::own_documents)
         .get(

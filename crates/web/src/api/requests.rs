@@ -26,7 +26,8 @@ pub struct RequestDto {
     pub customer_name: String,
     pub contract_number: String,
     /// sms_alerts, sms_alerts_number, funds_transfer, refund, recalculation, surname_change,
-    /// contact_phone_change or landline_phone_change (the last two filed by the settings).
+    /// contact_phone_change or landline_phone_change (filed by the settings), or
+    /// consent_withdrawal (filed when a person withdraws the consent to processing).
     pub kind: String,
     /// new, in_progress, done or refused.
     pub status: String,

@@ -238,6 +238,19 @@ pub struct PasswordPage {
     f: FormState,
     forced: bool,
     action: String,
+    /// The consent to processing asked at the first sign-in (PRV-2), when the person has not
+    /// agreed to the text in force.
+    consent: Option<crate::privacy::AskedConsent>,
+}
+
+/// The processing consent asked on the first sign-in's password page: only when the change
+/// is forced (the first sign-in) and the person has not agreed to the text in force.
+async fn consent_to_ask(app: &App, ctx: &Ctx) -> WebResult<Option<crate::privacy::AskedConsent>> {
+    let who = ctx.user()?;
+    if !who.must_change_password {
+        return Ok(None);
+    }
+    crate::privacy::to_ask(app, who).await
 }
 
 pub async fn password_form(State(app): State<App>, ctx: Ctx) -> WebResult<Response> {
@@ -247,14 +260,35 @@ pub async fn password_form(State(app): State<App>, ctx: Ctx) -> WebResult<Respon
         c: Chrome::new(&ctx.0, &action, &app.config.display_time_zone),
         f: FormState::empty(),
         forced: who.must_change_password,
+        consent: consent_to_ask(&app, &ctx).await?,
         action,
     }
     .into_response())
 }
 
 pub async fn password_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
+    use kabinet_core::privacy::{ConsentChannel, ConsentKind};
     let who = ctx.user()?;
     let typed: PasswordForm = form.typed()?;
+    let consent = consent_to_ask(&app, &ctx).await?;
+    let action = format!("{}/password", prefix(&ctx));
+    let page = |f: FormState, consent| {
+        with_status(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            PasswordPage {
+                c: Chrome::new(&ctx.0, &action, &app.config.display_time_zone),
+                f,
+                forced: who.must_change_password,
+                action: action.clone(),
+                consent,
+            },
+        )
+    };
+    // The consent asked is needed before anything changes: the password stays as it was.
+    if consent.is_some() && typed.consent_processing.is_empty() {
+        let e = kabinet_app::FieldErrors::single("consent_processing", "consent-required");
+        return Ok(page(refused(&form, ctx.0.lang, e)?, consent));
+    }
     let result = users::change_own_password(
         &app,
         who,
@@ -266,20 +300,20 @@ pub async fn password_submit(State(app): State<App>, ctx: Ctx, form: FormData) -
     .await;
     let home = if ctx.0.face == FaceOf::Crm { "/crm" } else { "/" };
     match result {
-        Ok(()) => Ok(Redirect::to(&format!("{home}?ok=password-changed")).into_response()),
-        Err(e) => {
-            let f = refused(&form, ctx.0.lang, e)?;
-            let action = format!("{}/password", prefix(&ctx));
-            Ok(with_status(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                PasswordPage {
-                    c: Chrome::new(&ctx.0, &action, &app.config.display_time_zone),
-                    f,
-                    forced: who.must_change_password,
-                    action,
-                },
-            ))
+        Ok(()) => {
+            if consent.is_some() {
+                kabinet_app::privacy::consents::give(
+                    &app,
+                    &ctx.actor()?,
+                    who,
+                    &[ConsentKind::Processing],
+                    ConsentChannel::FirstLogin,
+                )
+                .await?;
+            }
+            Ok(Redirect::to(&format!("{home}?ok=password-changed")).into_response())
         }
+        Err(e) => Ok(page(refused(&form, ctx.0.lang, e)?, consent)),
     }
 }
 
@@ -377,4 +411,6 @@ struct PasswordForm {
     current_password: String,
     new_password: String,
     confirm_password: String,
+    /// "on" when the consent to processing asked on the first sign-in is ticked.
+    consent_processing: String,
 }

@@ -8,7 +8,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use kabinet_app::access::recovery;
 use kabinet_app::access::registration::{self, Registration};
 use kabinet_app::notify::Channel;
+use kabinet_app::privacy::texts::ConsentText;
 use kabinet_app::{App, AppError};
+use kabinet_core::privacy::ConsentKind;
 use serde::Deserialize;
 
 use crate::error::{WebError, WebResult};
@@ -164,26 +166,51 @@ pub struct RegisterPage {
     c: Chrome,
     f: FormState,
     success: Option<String>,
+    /// The consents offered (PRV-2): the box's name, the text in force and the text as safe
+    /// HTML; processing first.
+    consents: Vec<(String, ConsentText, String)>,
 }
 
-pub async fn register_form(State(app): State<App>, ctx: Ctx) -> Response {
-    RegisterPage {
+/// The consent texts in force, as the registration form offers them.
+async fn consents_offered(app: &App) -> WebResult<Vec<(String, ConsentText, String)>> {
+    let mut out = Vec::new();
+    for kind in ConsentKind::ALL {
+        if let Some(text) = kabinet_app::privacy::texts::current(app, *kind).await? {
+            let html = crate::support::markdown::to_html(&text.body);
+            out.push((format!("consent_{kind}"), text, html));
+        }
+    }
+    Ok(out)
+}
+
+pub async fn register_form(State(app): State<App>, ctx: Ctx) -> WebResult<Response> {
+    Ok(RegisterPage {
         c: Chrome::new(&ctx.0, "/register", &app.config.display_time_zone),
         f: FormState::empty(),
         success: None,
+        consents: consents_offered(&app).await?,
     }
-    .into_response()
+    .into_response())
 }
 
 pub async fn register_submit(State(app): State<App>, ctx: Ctx, form: FormData) -> WebResult<Response> {
     let lang = ctx.0.lang;
     let c = Chrome::new(&ctx.0, "/register", &app.config.display_time_zone);
     let typed: RegisterForm = form.typed()?;
+    let ticked: Vec<ConsentKind> = [
+        (ConsentKind::Processing, &typed.consent_processing),
+        (ConsentKind::Marketing, &typed.consent_marketing),
+    ]
+    .into_iter()
+    .filter(|(_, value)| !value.is_empty())
+    .map(|(kind, _)| kind)
+    .collect();
     let result = registration::register(
         &app,
         &typed.contract_number,
         &typed.email,
         &typed.phone,
+        &ticked,
         lang,
         &ctx.0.client,
     )
@@ -223,7 +250,14 @@ pub async fn register_submit(State(app): State<App>, ctx: Ctx, form: FormData) -
             ),
         },
     };
-    let mut res = RegisterPage { c, f, success }.into_response();
+    let consents = consents_offered(&app).await?;
+    let mut res = RegisterPage {
+        c,
+        f,
+        success,
+        consents,
+    }
+    .into_response();
     *res.status_mut() = status;
     if retry_after.is_some() {
         refused_with(&mut res, retry_after);
@@ -254,4 +288,7 @@ struct RegisterForm {
     contract_number: String,
     email: String,
     phone: String,
+    /// "on" when ticked.
+    consent_processing: String,
+    consent_marketing: String,
 }

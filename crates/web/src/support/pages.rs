@@ -81,6 +81,9 @@ pub struct NewPage {
     customer_name: String,
     action: String,
     back: String,
+    /// The consent to processing, asked of a person who has not agreed to the text in force
+    /// (PRV-2); never of staff writing for a customer.
+    consent: Option<crate::privacy::AskedConsent>,
 }
 
 /// Where a new-ticket form is shown: the customer, the frame, where the form posts to and
@@ -133,6 +136,7 @@ pub(super) async fn new_page(app: &App, ctx: &Ctx, place: NewTicketPlace, f: Opt
     // A line manager writes about the assets in its care.
     let assets = kabinet_app::assets::assignments::narrow(app, who, assets, |(a, _)| a.id).await?;
     Ok(NewPage {
+        consent: crate::privacy::to_ask(app, who).await?,
         refused,
         typical: topics(RequestClass::Typical),
         non_standard: topics(RequestClass::NonStandard),
@@ -168,14 +172,37 @@ pub(super) async fn submit_new(
     ticket_prefix: &str,
     form: UploadForm,
 ) -> WebResult<Response> {
+    use kabinet_core::privacy::{ConsentChannel, ConsentKind};
     let data = FormData(form.fields.0.clone());
     let had_files = !form.files.is_empty();
-    let result = match data.typed::<NewTicketForm>()?.checked(form.files) {
-        Ok(new) => tickets::open(app, &ctx.actor()?, ctx.user()?, place.customer.id, new).await,
-        Err(e) => Err(e),
+    let consent = crate::privacy::to_ask(app, ctx.user()?).await?;
+    let typed = data.typed::<NewTicketForm>()?;
+    let result = if consent.is_some() && typed.consent_processing.is_empty() {
+        // Nothing is opened without the consent asked.
+        Err(kabinet_app::FieldErrors::single(
+            "consent_processing",
+            "consent-required",
+        ))
+    } else {
+        match typed.checked(form.files) {
+            Ok(new) => tickets::open(app, &ctx.actor()?, ctx.user()?, place.customer.id, new).await,
+            Err(e) => Err(e),
+        }
     };
     match result {
-        Ok(t) => Ok(Redirect::to(&format!("{ticket_prefix}/{}?ok=ticket-opened", t.id)).into_response()),
+        Ok(t) => {
+            if consent.is_some() {
+                kabinet_app::privacy::consents::give(
+                    app,
+                    &ctx.actor()?,
+                    ctx.user()?,
+                    &[ConsentKind::Processing],
+                    ConsentChannel::Ticket,
+                )
+                .await?;
+            }
+            Ok(Redirect::to(&format!("{ticket_prefix}/{}?ok=ticket-opened", t.id)).into_response())
+        }
         Err(e) => {
             let f = again(ctx, &data, e, had_files)?;
             let p = new_page(app, ctx, place, Some(f)).await?;

@@ -21,6 +21,8 @@ pub struct NewTicketForm {
     asset_id: String,
     notify_channel: String,
     notify_phone: String,
+    /// "on" when the consent to processing asked with the ticket is ticked.
+    pub consent_processing: String,
 }
 
 impl NewTicketForm {

@@ -113,6 +113,11 @@ enum Command {
         #[command(subcommand)]
         command: privacy::ConsentsCommand,
     },
+    /// A person's personal data on their request (PRV-2): erasure, previewed first.
+    PersonalData {
+        #[command(subcommand)]
+        command: privacy::PersonalDataCommand,
+    },
     /// The rules of service (CNT-5).
     Rules {
         #[command(subcommand)]
@@ -681,6 +686,11 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Consents { command } => {
             let app = open(&config).await?;
             let done = privacy::run(&app, &cli_admin(), command).await;
+            return finish(&app, done).await;
+        }
+        Command::PersonalData { command } => {
+            let app = open(&config).await?;
+            let done = privacy::personal_data(&app, &cli_admin(), command).await;
             return finish(&app, done).await;
         }
         Command::Rules { command } => {

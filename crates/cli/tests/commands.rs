@@ -247,6 +247,25 @@ async fn demo_is_idempotent_and_audit_verify_finds_tampering(db: Db) {
         shown.contains("marketing: withdrawn") && shown.contains("Письмо от 02.12.2026"),
         "{shown}"
     );
+
+    // Erasure: previewed without --confirm (nothing changes), refused with the wrong login,
+    // done with the right one, refused the second time.
+    let preview = stdout(&kabinet(&db, &["personal-data", "erase", &person]));
+    assert!(preview.contains("field\tlogin\tvector.coord\terased-"), "{preview}");
+    assert!(preview.contains("records\tpayments\t"), "{preview}");
+    assert!(preview.contains("nothing changed"), "{preview}");
+    let wrong = kabinet(&db, &["personal-data", "erase", &person, "--confirm", "vector.view"]);
+    assert!(!wrong.status.success());
+    let preview_again = stdout(&kabinet(&db, &["personal-data", "erase", &person]));
+    assert!(preview_again.contains("vector.coord"), "unchanged: {preview_again}");
+    let erased = kabinet(&db, &["personal-data", "erase", &person, "--confirm", "vector.coord"]);
+    assert!(
+        stdout(&erased).contains("erased at"),
+        "{}",
+        String::from_utf8_lossy(&erased.stderr)
+    );
+    let twice = kabinet(&db, &["personal-data", "erase", &person, "--confirm", "vector.coord"]);
+    assert!(!twice.status.success(), "erasure happens once");
     std::fs::remove_dir_all(dir).ok();
 
     db.conn

@@ -237,6 +237,8 @@ pub enum Permission {
     RequestsWork,
     /// Publish what every customer reads: the rules of service (CNT-5).
     ContentManage,
+    /// Erase a person's personal data on their request (PRV-2): irreversible.
+    PersonalDataErase,
 }
 
 use CustomerRole as C;
@@ -444,6 +446,8 @@ pub const PERMISSION_TABLE: &[(Permission, &[Role])] = &[
         Permission::ContentManage,
         &[Role::Staff(S::Admin), Role::Staff(S::Manager)],
     ),
+    // Irreversible, and a person's data across every record: administrators only.
+    (Permission::PersonalDataErase, &[Role::Staff(S::Admin)]),
     (
         Permission::RequestsWork,
         &[

@@ -55,6 +55,8 @@ error_codes! {
     // 405: The route has no such method.
     MethodNotAllowed = 405, "method_not_allowed", "err-method-not-allowed";
     // 409: The object is no longer in the state the request expects.
+    /// The person's data was erased already; erasure cannot be repeated or undone.
+    AlreadyErased = 409, "already_erased", "err-already-erased";
     AlreadyPosted = 409, "already_posted", "err-already-posted";
     AlreadyReversed = 409, "already_reversed", "err-already-reversed";
     AssetTransitionRefused = 409, "asset_transition_refused", "err-asset-transition-refused";

@@ -19,12 +19,13 @@ string_enum!(
 
 string_enum!(
     /// What an export holds.
-    ExportKind { Payments => "payments", Guests => "guests" }
+    ExportKind { Payments => "payments", Guests => "guests", PersonalData => "personal_data" }
 );
 
 string_enum!(
-    /// The file an export is written as: CSV and XLSX for spreadsheets, TXT as aligned columns.
-    ExportFormat { Csv => "csv", Xlsx => "xlsx", Txt => "txt" }
+    /// The file an export is written as: CSV and XLSX for spreadsheets, TXT as aligned columns,
+    /// ZIP for a bundle of files (a person's own data as JSON and CSV).
+    ExportFormat { Csv => "csv", Xlsx => "xlsx", Txt => "txt", Zip => "zip" }
 );
 
 impl ExportFormat {
@@ -33,6 +34,7 @@ impl ExportFormat {
             ExportFormat::Csv => "text/csv; charset=utf-8",
             ExportFormat::Txt => "text/plain; charset=utf-8",
             ExportFormat::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ExportFormat::Zip => "application/zip",
         }
     }
 }

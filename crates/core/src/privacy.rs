@@ -86,10 +86,33 @@ pub fn withdrawal_needs_staff(kind: ConsentKind) -> bool {
     kind == ConsentKind::Processing
 }
 
+/// What an erased person's login and name become: unique, the same in every language, and
+/// plainly not a person (`erased-42`), so lists, tickets and the audit still read.
+pub fn erased_name(user_id: i64) -> String {
+    format!("erased-{user_id}")
+}
+
+/// Whether erasing a person also anonymises their customer's card: only when the customer is
+/// a private individual (the card is about that person) and no other login remains to speak
+/// for it. A company's card is about the company, and an entrepreneur's is a trading name.
+pub fn erasure_reaches_customer(kind: crate::crm::PartyKind, other_logins: u64) -> bool {
+    kind == crate::crm::PartyKind::Individual && other_logins == 0
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn erasure_reaches_only_a_private_persons_own_card() {
+        use crate::crm::PartyKind;
+        assert!(erasure_reaches_customer(PartyKind::Individual, 0));
+        assert!(!erasure_reaches_customer(PartyKind::Individual, 1));
+        assert!(!erasure_reaches_customer(PartyKind::LegalEntity, 0));
+        assert!(!erasure_reaches_customer(PartyKind::SoleProprietor, 0));
+        assert_eq!(erased_name(42), "erased-42");
+    }
 
     #[test]
     fn the_latest_record_decides() {

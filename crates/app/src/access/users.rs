@@ -373,6 +373,16 @@ pub async fn get_manageable(app: &App, who: &Identity, user_id: i64) -> AppResul
     manageable_row(app, who, user_id).await.map(Into::into)
 }
 
+/// [`manageable_row`] for a change: an erased login stays as erasure left it (no password, no
+/// enabling, no new role), so the person cannot be brought back by a slip.
+async fn changeable_row(app: &App, who: &Identity, user_id: i64) -> AppResult<user::Model> {
+    let target = manageable_row(app, who, user_id).await?;
+    if target.erased_at.is_some() {
+        return Err(AppError::Conflict(ErrorCode::AlreadyErased));
+    }
+    Ok(target)
+}
+
 /// The row behind [`get_manageable`], for the use cases that change it.
 pub(crate) async fn manageable_row(app: &App, who: &Identity, user_id: i64) -> AppResult<user::Model> {
     let target = User::find_by_id(user_id)
@@ -409,7 +419,7 @@ pub async fn set_active(
         Permission::CustomerUsersManage,
         Permission::CabinetManageUsers,
     ])?;
-    let target = manageable_row(app, who, user_id).await?;
+    let target = changeable_row(app, who, user_id).await?;
     let before = target.status;
     let after = if active {
         UserStatus::Active
@@ -448,7 +458,7 @@ pub async fn change_staff_role(
     partner_id: Option<i64>,
 ) -> AppResult<views::User> {
     who.require(&[Permission::StaffUsersManage])?;
-    let target = manageable_row(app, who, user_id).await?;
+    let target = changeable_row(app, who, user_id).await?;
     if target.customer_id.is_some() {
         return Err(AppError::NotFound);
     }
@@ -492,7 +502,7 @@ pub async fn reset_password(app: &App, who: &Identity, actor: &Actor, user_id: i
         Permission::CustomerUsersManage,
         Permission::CabinetManageUsers,
     ])?;
-    let target = manageable_row(app, who, user_id).await?;
+    let target = changeable_row(app, who, user_id).await?;
     let password = passwords::generate();
     set_password_hash(app, actor, target, &password, true, "user.reset_password", None).await?;
     Ok(password)

@@ -164,7 +164,15 @@ pub async fn start_export(
         Ok(f @ (ExportFormat::Csv | ExportFormat::Xlsx)) => f,
         _ => return Err(FieldErrors::single("format", "invalid-choice")),
     };
-    let job = exports::new_job(app, who, ExportKind::Guests, format, json!({"asset_id": a.id})).await?;
+    let job = exports::new_job(
+        &app.db.conn,
+        app,
+        who,
+        ExportKind::Guests,
+        format,
+        json!({"asset_id": a.id}),
+    )
+    .await?;
     let txn = app.db.write().await?;
     audit::record(
         &txn,

@@ -89,6 +89,8 @@ pub const ACTIONS: &[&str] = &[
     "payment.succeeded",
     "payment_template.delete",
     "payment_template.save",
+    "personal_data.erase",
+    "personal_data.export",
     "plan.archive",
     "plan.create",
     "router.firmware",

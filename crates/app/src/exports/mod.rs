@@ -24,7 +24,8 @@ use crate::i18n::Lang;
 use crate::listing::Sort;
 use crate::{App, AppError, AppResult, IntoViews};
 
-pub const FORMATS: &[ExportFormat] = ExportFormat::ALL;
+/// The formats a list is exported as (a ZIP bundles a person's own data, not a list).
+pub const FORMATS: &[ExportFormat] = &[ExportFormat::Csv, ExportFormat::Xlsx, ExportFormat::Txt];
 
 /// Rows written between two progress updates.
 const PROGRESS_EVERY: i64 = 5_000;
@@ -52,8 +53,10 @@ pub async fn start_payments(
     let format = format
         .trim()
         .parse::<ExportFormat>()
-        .map_err(|_| crate::FieldErrors::single("format", "invalid-choice"))?;
-    let job = new_job(app, who, ExportKind::Payments, format, spec).await?;
+        .ok()
+        .filter(|f| FORMATS.contains(f))
+        .ok_or_else(|| crate::FieldErrors::single("format", "invalid-choice"))?;
+    let job = new_job(&app.db.conn, app, who, ExportKind::Payments, format, spec).await?;
     let (app2, who2, job2) = (app.clone(), who.clone(), job.clone());
     tokio::spawn(async move {
         let result = write_payments(&app2, &who2, &job2, filter, sort).await;
@@ -79,6 +82,7 @@ fn file_name(
 
 /// Records a new export of `kind` for `who`; the caller starts the writing.
 pub(crate) async fn new_job(
+    conn: &impl sea_orm::ConnectionTrait,
     app: &App,
     who: &Identity,
     kind: ExportKind,
@@ -103,7 +107,7 @@ pub(crate) async fn new_job(
         finished_at: Set(None),
         ..Default::default()
     }
-    .insert(&app.db.conn)
+    .insert(conn)
     .await?)
 }
 
@@ -480,6 +484,8 @@ impl Sink {
                     whole: rust_xlsxwriter::Format::new().set_num_format("#,##0"),
                 }))
             }
+            // A bundle of files, not a list: no list export is written as one.
+            ExportFormat::Zip => anyhow::bail!("a list is not exported as a zip"),
         })
     }
 

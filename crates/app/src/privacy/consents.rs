@@ -118,7 +118,7 @@ pub async fn history(app: &App, who: &Identity, user_id: i64) -> AppResult<(Vec<
 }
 
 /// A customer's login that `who` (staff) may see; anything else is "not found".
-async fn person_seen_by(app: &App, who: &Identity, user_id: i64) -> AppResult<user::Model> {
+pub(crate) async fn person_seen_by(app: &App, who: &Identity, user_id: i64) -> AppResult<user::Model> {
     let person = User::find_by_id(user_id)
         .one(&app.db.conn)
         .await?

@@ -34,6 +34,8 @@ pub struct Model {
     pub landline_phone: Option<String>,
     /// The login, name, e-mail and phone in searchable form (`crate::search`), refreshed on every save.
     pub search_text: String,
+    /// When the person's personal fields were erased on their request (PRV-2); None: never.
+    pub erased_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -48,6 +48,7 @@ mod m0042_payment_templates;
 mod m0043_dashboard_revisions;
 mod m0044_dashboard_notify;
 mod m0045_consents;
+mod m0046_erasure;
 
 pub struct Migrator;
 
@@ -100,6 +101,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0043_dashboard_revisions::Migration),
             Box::new(m0044_dashboard_notify::Migration),
             Box::new(m0045_consents::Migration),
+            Box::new(m0046_erasure::Migration),
         ]
     }
 }

@@ -391,6 +391,13 @@ pub fn routes() -> Routes {
             privacy::record_withdrawal,
         )
         .post("/api/v1/crm/consent-texts", P::ContentManage, privacy::publish)
+        .post("/api/v1/me/data-exports", P::OwnAccount, privacy::export_own)
+        .get(
+            "/api/v1/crm/users/{id}/erasure",
+            P::PersonalDataErase,
+            privacy::erasure_preview,
+        )
+        .post("/api/v1/crm/users/{id}/erasure", P::PersonalDataErase, privacy::erase)
         .post("/api/v1/hotspot/heartbeat", P::Public, assets::heartbeat)
         .get("/api/v1/documents", P::CabinetView, documents::own_documents)
         .get(

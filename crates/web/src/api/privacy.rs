@@ -1,6 +1,7 @@
 //! Consent to personal-data processing and to marketing over the API (PRV-2): the texts in
 //! force, the caller's own consents (give, withdraw), staff reading a person's record and
-//! entering a written withdrawal, and publishing a text.
+//! entering a written withdrawal, and publishing a text; the caller's export of their own
+//! data, and the erasure of a person's data by an administrator.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -8,6 +9,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, Utc};
 use kabinet_app::privacy::consents::{self, ConsentRecord, PersonConsent};
+use kabinet_app::privacy::erasure::{self, ErasurePreview};
+use kabinet_app::privacy::subject_export;
 use kabinet_app::privacy::texts::{self, ConsentText};
 use kabinet_app::{App, AppError};
 use kabinet_core::privacy::{ConsentChannel, ConsentKind, Standing};
@@ -240,4 +243,131 @@ pub async fn publish(
     };
     let t = texts::publish(&app, &ctx.actor()?, ctx.user()?, &input).await?;
     Ok((StatusCode::CREATED, Json(ConsentTextDto::from(t))).into_response())
+}
+
+#[utoipa::path(post, path = "/api/v1/me/data-exports", tag = "privacy",
+    responses((status = 202, body = super::billing::ExportDto)), security(("bearer" = []), ("session" = [])))]
+/// Starts making the caller's own data (profile, sign-ins, sessions, tickets, requests,
+/// payments, consents, messages sent) as a ZIP of JSON and CSV; poll `/api/v1/exports/{token}`.
+/// Asked again while one is being made, it answers with that same export.
+pub async fn export_own(State(app): State<App>, ctx: Ctx) -> WebResult<Response> {
+    let job = subject_export::start(&app, &ctx.actor()?, ctx.user()?).await?;
+    Ok((StatusCode::ACCEPTED, Json(super::billing::ExportDto::from(job))).into_response())
+}
+
+/// A field an erasure changes.
+#[derive(Serialize, ToSchema)]
+pub struct ErasureFieldDto {
+    /// login, name, email, mobile-phone, landline-phone, time-zone, customer-name, phone,
+    /// address, contact-person or national-id.
+    pub field: String,
+    pub before: String,
+    /// Empty: the field is cleared.
+    pub after: String,
+}
+
+/// A group of records and what an erasure does to it.
+#[derive(Serialize, ToSchema)]
+pub struct ErasureRecordsDto {
+    /// sessions, api-tokens, codes, exports, sign-ins, tickets, ticket-messages, requests,
+    /// messages, payments, consents or audit.
+    pub records: String,
+    pub count: u64,
+    /// deleted, anonymised or kept.
+    pub effect: String,
+}
+
+/// What erasing a person changes (before), or changed (after).
+#[derive(Serialize, ToSchema)]
+pub struct ErasureDto {
+    pub user_id: i64,
+    pub login: String,
+    pub customer_id: i64,
+    /// Set once the person was erased.
+    pub erased_at: Option<DateTime<Utc>>,
+    pub login_fields: Vec<ErasureFieldDto>,
+    /// The customer card's fields: only a private individual's card with no other login.
+    pub customer_fields: Vec<ErasureFieldDto>,
+    pub records: Vec<ErasureRecordsDto>,
+    /// What the customer owes, in minor units per currency: the debt and its records stay.
+    pub debts: Vec<DebtDto>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct DebtDto {
+    pub amount: i64,
+    pub currency: String,
+}
+
+impl From<ErasurePreview> for ErasureDto {
+    fn from(p: ErasurePreview) -> Self {
+        let fields = |v: Vec<erasure::FieldChange>| {
+            v.into_iter()
+                .map(|c| ErasureFieldDto {
+                    field: c.field.into(),
+                    before: c.before,
+                    after: c.after,
+                })
+                .collect()
+        };
+        ErasureDto {
+            user_id: p.user_id,
+            login: p.login,
+            customer_id: p.customer_id,
+            erased_at: p.erased_at,
+            login_fields: fields(p.login_fields),
+            customer_fields: fields(p.customer_fields),
+            records: p
+                .records
+                .into_iter()
+                .map(|g| ErasureRecordsDto {
+                    records: g.records.into(),
+                    count: g.count,
+                    effect: g.effect.as_str().into(),
+                })
+                .collect(),
+            debts: p
+                .debts
+                .into_iter()
+                .map(|(amount, currency)| DebtDto {
+                    amount,
+                    currency: currency.code().into(),
+                })
+                .collect(),
+        }
+    }
+}
+
+#[utoipa::path(get, path = "/api/v1/crm/users/{id}/erasure", tag = "privacy", params(("id" = i64, Path)),
+    responses((status = 200, body = ErasureDto), (status = 404, body = ErrorBody)), security(("bearer" = []), ("session" = [])))]
+/// What erasing a customer's login would change (administrators).
+pub async fn erasure_preview(State(app): State<App>, ctx: Ctx, Path(id): Path<String>) -> WebResult<Json<ErasureDto>> {
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    Ok(Json(erasure::preview(&app, ctx.user()?, id).await?.into()))
+}
+
+#[derive(Deserialize, ToSchema)]
+pub struct ErasureBody {
+    /// The person's login, repeated to confirm.
+    pub confirm: String,
+}
+
+#[utoipa::path(post, path = "/api/v1/crm/users/{id}/erasure", tag = "privacy", params(("id" = i64, Path)),
+    request_body = ErasureBody,
+    responses((status = 200, body = ErasureDto), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)),
+    security(("bearer" = []), ("session" = [])))]
+/// Erases a customer's login's personal data for good: money records, consents and the audit
+/// stay. Answers what was changed; a second erasure is refused (409).
+pub async fn erase(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    JsonBody(b): JsonBody<ErasureBody>,
+) -> WebResult<Json<ErasureDto>> {
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    Ok(Json(
+        erasure::erase(&app, &ctx.actor()?, ctx.user()?, id, &b.confirm)
+            .await?
+            .into(),
+    ))
 }

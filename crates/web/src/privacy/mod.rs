@@ -1,7 +1,8 @@
 //! Personal data (PRV-2): the cabinet's "Personal data" page (`/privacy`: where the person
 //! stands on each consent, the texts, give or withdraw), the back office's consent texts
 //! (`/crm/privacy`) and a person's consents with the staff entry of a written withdrawal
-//! (`/crm/users/{id}/consents`).
+//! (`/crm/users/{id}/consents`); the person's export of their own data (`/privacy/export`) and
+//! its erasure by an administrator (`/crm/users/{id}/erasure`).
 
 mod pages;
 
@@ -14,6 +15,7 @@ pub fn cabinet_routes() -> Routes {
     Routes::new()
         .get("/privacy", P::CabinetView, pages::own)
         .post("/privacy", P::CabinetView, pages::own_submit)
+        .post("/privacy/export", P::CabinetView, pages::export_own)
 }
 
 /// The back office's routes.
@@ -27,6 +29,8 @@ pub fn crm_routes() -> Routes {
             P::CustomerUsersManage,
             pages::record_withdrawal,
         )
+        .get("/crm/users/{id}/erasure", P::PersonalDataErase, pages::erasure)
+        .post("/crm/users/{id}/erasure", P::PersonalDataErase, pages::erase)
 }
 
 /// The consent to processing as another form asks for it (the first sign-in, a new ticket):

@@ -6,6 +6,8 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kabinet_app::privacy::consents::{self, ConsentRecord, PersonConsent};
+use kabinet_app::privacy::erasure::{self, ErasurePreview};
+use kabinet_app::privacy::subject_export;
 use kabinet_app::privacy::texts::{self, ConsentText, NewText};
 use kabinet_app::{App, AppError};
 use kabinet_core::access::Permission;
@@ -46,6 +48,8 @@ impl OwnConsent {
 pub struct OwnPage {
     c: Chrome,
     consents: Vec<OwnConsent>,
+    /// The person's recent exports of their own data.
+    exports: Vec<kabinet_app::exports::views::ExportJob>,
     f: FormState,
 }
 
@@ -61,7 +65,13 @@ async fn own_page(app: &App, ctx: &Ctx, f: FormState, flash: Option<&str>) -> We
             .unwrap_or_default();
         out.push(OwnConsent { consent, text, html });
     }
-    Ok(OwnPage { c, consents: out, f })
+    let exports = subject_export::recent(app, who).await?;
+    Ok(OwnPage {
+        c,
+        consents: out,
+        exports,
+        f,
+    })
 }
 
 /// `GET /privacy`.
@@ -174,6 +184,73 @@ pub async fn publish(State(app): State<App>, ctx: Ctx, form: FormData) -> WebRes
     }
 }
 
+/// `POST /privacy/export`: starts making the person's own data and shows its progress.
+pub async fn export_own(State(app): State<App>, ctx: Ctx) -> WebResult<Response> {
+    let job = subject_export::start(&app, &ctx.actor()?, ctx.user()?).await?;
+    Ok(Redirect::to(&format!("/exports/{}", job.token)).into_response())
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "crm_erasure.html")]
+pub struct ErasurePage {
+    c: Chrome,
+    p: ErasurePreview,
+    f: FormState,
+}
+
+impl ErasurePage {
+    fn effect(&self, g: &erasure::RecordGroup) -> String {
+        self.c.tk("erasure-effect-", g.effect.as_str())
+    }
+}
+
+async fn erasure_page(app: &App, ctx: &Ctx, user_id: i64, f: FormState, flash: Option<&str>) -> WebResult<ErasurePage> {
+    let p = erasure::preview(app, ctx.user()?, user_id).await?;
+    let c = Chrome::new(&ctx.0, "/crm/customers", &app.config.display_time_zone).with_flash(flash);
+    Ok(ErasurePage { c, p, f })
+}
+
+/// `GET /crm/users/{id}/erasure`: what erasing the person would change, and the form to do it.
+pub async fn erasure(
+    State(app): State<App>,
+    ctx: Ctx,
+    Path(id): Path<String>,
+    Query(q): Query<OkQuery>,
+) -> WebResult<Response> {
+    Ok(
+        erasure_page(&app, &ctx, user_id(&id)?, FormState::empty(), q.ok.as_deref())
+            .await?
+            .into_response(),
+    )
+}
+
+/// The login typed again to confirm.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(default)]
+struct ErasureForm {
+    confirm: String,
+}
+
+/// `POST /crm/users/{id}/erasure`: erases for good.
+pub async fn erase(State(app): State<App>, ctx: Ctx, Path(id): Path<String>, form: FormData) -> WebResult<Response> {
+    let id = user_id(&id)?;
+    let typed: ErasureForm = form.typed()?;
+    match erasure::erase(&app, &ctx.actor()?, ctx.user()?, id, &typed.confirm).await {
+        Ok(_) => Ok(Redirect::to(&format!("/crm/users/{id}/erasure?ok=personal-data-erased")).into_response()),
+        Err(e @ AppError::Validation(_)) => {
+            let f = FormState::from_data(&form).with_errors(ctx.0.lang, &field_errors(e)?);
+            let page = erasure_page(&app, &ctx, id, f, None).await?;
+            Ok(with_status(StatusCode::UNPROCESSABLE_ENTITY, page))
+        }
+        Err(AppError::Conflict(code)) => {
+            let f = FormState::empty().with_general(ctx.0.lang.t(code.message_key()));
+            let page = erasure_page(&app, &ctx, id, f, None).await?;
+            Ok(with_status(StatusCode::CONFLICT, page))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "crm_consents.html")]
 pub struct PersonPage {
@@ -184,6 +261,7 @@ pub struct PersonPage {
     kind_options: Vec<(String, String)>,
     f: FormState,
     can_record: bool,
+    can_erase: bool,
 }
 
 impl PersonPage {
@@ -214,6 +292,7 @@ async fn person_page(app: &App, ctx: &Ctx, user_id: i64, f: FormState, flash: Op
     let c = Chrome::new(&ctx.0, "/crm/customers", &app.config.display_time_zone).with_flash(flash);
     Ok(PersonPage {
         can_record: c.may(Permission::CustomerUsersManage),
+        can_erase: c.may(Permission::PersonalDataErase),
         kind_options: consents
             .iter()
             .filter(|k| k.standing.may_withdraw())

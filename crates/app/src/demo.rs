@@ -217,6 +217,7 @@ pub async fn load(app: &App) -> AppResult<Vec<DemoLogin>> {
         crate::monitoring::demo::load(app, &hash).await?;
         demo_login_activity(app).await?;
         crate::privacy::consents::demo(app).await?;
+        crate::knowledge::demo::load(app).await?;
     }
     logins(app).await
 }

@@ -28,6 +28,7 @@ pub mod exports;
 pub mod health;
 pub mod i18n;
 pub mod import_file;
+pub mod knowledge;
 pub mod lines;
 pub mod listing;
 pub mod monitoring;

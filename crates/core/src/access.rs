@@ -239,6 +239,9 @@ pub enum Permission {
     ContentManage,
     /// Erase a person's personal data on their request (PRV-2): irreversible.
     PersonalDataErase,
+    /// Write and publish knowledge-base articles and their categories (CNT-1): the technical
+    /// team.
+    KnowledgeManage,
 }
 
 use CustomerRole as C;
@@ -448,6 +451,15 @@ pub const PERMISSION_TABLE: &[(Permission, &[Role])] = &[
     ),
     // Irreversible, and a person's data across every record: administrators only.
     (Permission::PersonalDataErase, &[Role::Staff(S::Admin)]),
+    (
+        Permission::KnowledgeManage,
+        &[
+            Role::Staff(S::Admin),
+            Role::Staff(S::Manager),
+            Role::Staff(S::Support),
+            Role::Staff(S::Technician),
+        ],
+    ),
     (
         Permission::RequestsWork,
         &[

@@ -70,6 +70,8 @@ error_codes! {
     ConsentTextChanged = 409, "consent_text_changed", "err-consent-text-changed";
     CustomerHasNoLogin = 409, "customer_has_no_login", "err-customer-has-no-login";
     ExportNotReady = 409, "export_not_ready", "err-export-not-ready";
+    /// Only a draft is published; a published or superseded text stays as it is.
+    KbNotADraft = 409, "kb_not_a_draft", "err-kb-not-a-draft";
     InstallationAlreadySigned = 409, "installation_already_signed", "err-installation-already-signed";
     NoSavedCard = 409, "no_saved_card", "err-no-saved-card";
     OutboxNotDead = 409, "outbox_not_dead", "err-outbox-not-dead";

@@ -113,6 +113,7 @@ pub mod error_code;
 pub use error_code::ErrorCode;
 pub mod export;
 pub mod import_file;
+pub mod knowledge;
 pub mod legal_forms;
 pub mod legal_ids;
 pub mod money;

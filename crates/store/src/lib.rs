@@ -11,6 +11,7 @@ pub mod devices;
 pub mod documents;
 pub mod entities;
 pub mod guests;
+pub mod knowledge;
 pub mod ledger;
 pub mod migrations;
 pub mod monitoring;

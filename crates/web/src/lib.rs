@@ -25,6 +25,7 @@ pub mod http;
 pub mod images;
 pub mod import_files;
 pub mod installation;
+pub mod knowledge;
 pub mod lines;
 pub mod login_activity;
 pub mod metrics;
@@ -62,6 +63,8 @@ pub fn routes() -> Routes {
         .merge(content::crm_routes())
         .merge(privacy::cabinet_routes())
         .merge(privacy::crm_routes())
+        .merge(knowledge::cabinet_routes())
+        .merge(knowledge::crm_routes())
         .merge(support::routes())
         .merge(api::routes())
 }

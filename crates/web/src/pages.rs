@@ -163,6 +163,13 @@ const CABINET_NAV: &[(&str, &str, Permission, Area, Needs)] = &[
         Needs::Nothing,
     ),
     (
+        "/help",
+        "nav-help",
+        Permission::CabinetView,
+        Area::Start,
+        Needs::Nothing,
+    ),
+    (
         "/contacts",
         "nav-contacts",
         Permission::CabinetView,
@@ -275,6 +282,13 @@ const CRM_NAV: &[(&str, &str, Permission, Area, Needs)] = &[
     (
         "/crm/sla",
         "nav-sla",
+        Permission::BackOffice,
+        Area::Support,
+        Needs::Nothing,
+    ),
+    (
+        "/crm/help",
+        "nav-help",
         Permission::BackOffice,
         Area::Support,
         Needs::Nothing,

@@ -49,6 +49,7 @@ mod m0043_dashboard_revisions;
 mod m0044_dashboard_notify;
 mod m0045_consents;
 mod m0046_erasure;
+mod m0047_knowledge_base;
 
 pub struct Migrator;
 
@@ -102,6 +103,7 @@ impl MigratorTrait for Migrator {
             Box::new(m0044_dashboard_notify::Migration),
             Box::new(m0045_consents::Migration),
             Box::new(m0046_erasure::Migration),
+            Box::new(m0047_knowledge_base::Migration),
         ]
     }
 }

@@ -9,8 +9,8 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use super::{
-    access, admin, assets, billing, content, crm, devices, documents, line_orders, line_usage, lines, monitoring,
-    privacy, renewal, requests, support,
+    access, admin, assets, billing, content, crm, devices, documents, knowledge, line_orders, line_usage, lines,
+    monitoring, privacy, renewal, requests, support,
 };
 
 #[derive(OpenApi)]
@@ -51,10 +51,11 @@ use super::{
         content::contacts, content::rules_versions, content::rules_version, content::staff_rules_versions, content::staff_rules_version, content::publish_rules,
         privacy::text, privacy::own, privacy::give, privacy::withdraw, privacy::person, privacy::record_withdrawal, privacy::publish,
         privacy::export_own, privacy::erasure_preview, privacy::erase,
+        knowledge::search, knowledge::categories, knowledge::article, knowledge::vote, knowledge::history, knowledge::create, knowledge::save_text,
     ),
     components(schemas(super::paging::PageNumber, super::paging::PerPage)),
     modifiers(&Security, &CommonAnswers),
-    tags((name = "access", description = "The caller's own login"), (name = "admin", description = "Back-office resources"), (name = "billing", description = "Accounts, ledger and payments; amounts in minor units"), (name = "documents", description = "Invoices, tax invoices, acts, reconciliation acts and receipts"), (name = "crm", description = "Customers, counterparties and the company registry"), (name = "assets", description = "Licences, routers, hotspot guests and the personal-data verification"), (name = "lines", description = "Telecom lines: employees, SIM cards, forwarding, limits, groups and labels; amounts in minor units"), (name = "line orders", description = "Tariffs and options of the operator, and orders that change them for many lines, carried out line by line"), (name = "line usage", description = "Usage files of the operator and the spending statistics of lines; amounts in minor units"), (name = "support", description = "Tickets, their service-level deadlines, SLA plans and calendars"), (name = "monitoring", description = "Protected objects and the events their monitoring consoles report"), (name = "requests", description = "Service requests staff carry out: SMS alerts, funds transfer, refund, recalculation, surname change, contact phone; their blanks and pay slips"), (name = "content", description = "The provider's contacts and the rules of service"), (name = "privacy", description = "Consent to personal-data processing and to marketing: the texts, the caller's consents, staff entries; the caller's own data as a ZIP; erasure of a person's data"))
+    tags((name = "access", description = "The caller's own login"), (name = "admin", description = "Back-office resources"), (name = "billing", description = "Accounts, ledger and payments; amounts in minor units"), (name = "documents", description = "Invoices, tax invoices, acts, reconciliation acts and receipts"), (name = "crm", description = "Customers, counterparties and the company registry"), (name = "assets", description = "Licences, routers, hotspot guests and the personal-data verification"), (name = "lines", description = "Telecom lines: employees, SIM cards, forwarding, limits, groups and labels; amounts in minor units"), (name = "line orders", description = "Tariffs and options of the operator, and orders that change them for many lines, carried out line by line"), (name = "line usage", description = "Usage files of the operator and the spending statistics of lines; amounts in minor units"), (name = "support", description = "Tickets, their service-level deadlines, SLA plans and calendars"), (name = "monitoring", description = "Protected objects and the events their monitoring consoles report"), (name = "requests", description = "Service requests staff carry out: SMS alerts, funds transfer, refund, recalculation, surname change, contact phone; their blanks and pay slips"), (name = "content", description = "The provider's contacts and the rules of service"), (name = "privacy", description = "Consent to personal-data processing and to marketing: the texts, the caller's consents, staff entries; the caller's own data as a ZIP; erasure of a person's data"), (name = "knowledge", description = "The knowledge base: search in three languages, categories, articles, votes; articles and versions for the technical team"))
 )]
 pub struct ApiDoc;
 

@@ -12,6 +12,7 @@ mod crm;
 mod devices;
 mod docs;
 mod documents;
+mod knowledge;
 mod line_orders;
 mod line_usage;
 mod lines;
@@ -398,6 +399,17 @@ pub fn routes() -> Routes {
             privacy::erasure_preview,
         )
         .post("/api/v1/crm/users/{id}/erasure", P::PersonalDataErase, privacy::erase)
+        .get("/api/v1/help/search", P::OwnAccount, knowledge::search)
+        .get("/api/v1/help/categories", P::OwnAccount, knowledge::categories)
+        .get("/api/v1/help/articles/{id}", P::OwnAccount, knowledge::article)
+        .post("/api/v1/help/articles/{id}/votes", P::OwnAccount, knowledge::vote)
+        .get("/api/v1/crm/help/articles/{id}", P::BackOffice, knowledge::history)
+        .post("/api/v1/crm/help/articles", P::KnowledgeManage, knowledge::create)
+        .post(
+            "/api/v1/crm/help/articles/{id}/texts",
+            P::KnowledgeManage,
+            knowledge::save_text,
+        )
         .post("/api/v1/hotspot/heartbeat", P::Public, assets::heartbeat)
         .get("/api/v1/documents", P::CabinetView, documents::own_documents)
         .get(

@@ -15,7 +15,8 @@ test('a new version of the rules reaches the customer; contacts are one tap away
   await form.locator('#f-effective_on').fill('2020-01-01');
   await form.locator('button[type="submit"]').click();
   await expect(crm.locator('#e-effective_on')).toBeVisible();
-  const today = new Date().toISOString().slice(0, 10);
+  // Today as the product counts days (Moscow), not UTC: late in the UTC evening they differ.
+  const today = new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Moscow' });
   await crm.locator('#f-title').fill('Правила охраны, редакция 2');
   await crm.locator('#f-effective_on').fill(today);
   await crm.locator('#f-body').fill('## Оплата\n\nАбонентская плата вносится до **15 числа**.');

@@ -26,7 +26,7 @@ test('a Persian customer on a phone searches the help and rates an article', asy
 });
 
 test('a new ticket’s title suggests articles before it is sent', async ({ page }) => {
-  await loginCabinet(page, 'vector.assist', DEMO_PASSWORD);
+  await loginCabinet(page, 'vector.lines', DEMO_PASSWORD);
   await page.goto('/tickets/new');
   await page.locator('#f-title').pressSequentially('не работает роутер', { delay: 20 });
   const suggestions = page.locator('#kb-suggestions');
@@ -36,7 +36,7 @@ test('a new ticket’s title suggests articles before it is sent', async ({ page
 
 test('the technical team publishes an article customers then find', async ({ browser }) => {
   const crm = await browser.newPage();
-  await loginCrm(crm, 'technician', DEMO_PASSWORD);
+  await loginCrm(crm, 'support', DEMO_PASSWORD);
   await crm.goto('/crm/help');
   const form = crm.locator('form#kb-new');
   await form.locator('#f-language').selectOption('ru');
@@ -48,7 +48,7 @@ test('the technical team publishes an article customers then find', async ({ bro
   await shot(crm, 'crm-help-article');
 
   const cabinet = await browser.newPage();
-  await loginCabinet(cabinet, 'vector.assist', DEMO_PASSWORD);
+  await loginCabinet(cabinet, 'vector.lines', DEMO_PASSWORD);
   await cabinet.goto('/');
   await cabinet.locator('#help-q').fill('видеорегистраторы');
   await submit(cabinet.locator('form#help-search'));

@@ -2,6 +2,7 @@
 //! migrations, administration and tools.
 
 mod config;
+mod knowledge;
 mod privacy;
 mod service;
 mod sqlite_alloc;
@@ -112,6 +113,11 @@ enum Command {
     Consents {
         #[command(subcommand)]
         command: privacy::ConsentsCommand,
+    },
+    /// The knowledge base (CNT-1): search it, import articles from a file.
+    Knowledge {
+        #[command(subcommand)]
+        command: knowledge::KnowledgeCommand,
     },
     /// A person's personal data on their request (PRV-2): erasure, previewed first.
     PersonalData {
@@ -687,6 +693,13 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let app = open(&config).await?;
             let done = privacy::run(&app, &cli_admin(), command).await;
             return finish(&app, done).await;
+        }
+        Command::Knowledge { command } => {
+            let app = open(&config).await?;
+            let done = knowledge::run(&app, &cli_admin(), command).await;
+            let ok = matches!(done, Ok(true));
+            let exit = finish(&app, done.map(|_| ())).await?;
+            return Ok(if ok { exit } else { std::process::ExitCode::from(1) });
         }
         Command::PersonalData { command } => {
             let app = open(&config).await?;

@@ -248,6 +248,44 @@ async fn demo_is_idempotent_and_audit_verify_finds_tampering(db: Db) {
         "{shown}"
     );
 
+    // The knowledge base: an import all or nothing, then found by a word in another form.
+    let articles = dir.join("articles.jsonl");
+    std::fs::write(
+        &articles,
+        concat!(
+            r#"{"category": "hotspot", "texts": [{"language": "ru", "title": "Антенны хотспота", "body": "Как поставить антенну."}]}"#,
+            "\n",
+            r#"{"category": "nowhere", "texts": [{"language": "xx", "title": "", "body": "x"}]}"#,
+            "\n"
+        ),
+    )
+    .unwrap();
+    let articles_path = articles.to_str().unwrap();
+    let refused = kabinet(&db, &["knowledge", "import", articles_path]);
+    assert_eq!(refused.status.code(), Some(1));
+    let told = stdout(&refused);
+    assert!(
+        told.contains("line 2: category") && told.contains("line 2: texts[0].language"),
+        "{told}"
+    );
+    assert!(
+        stdout(&kabinet(&db, &["knowledge", "search", "антенны"])).is_empty(),
+        "nothing imported"
+    );
+    std::fs::write(
+        &articles,
+        r#"{"category": "hotspot", "texts": [{"language": "ru", "title": "Антенны хотспота", "body": "Как поставить антенну."}, {"language": "en", "title": "Hotspot aerials", "body": "How to mount one."}]}"#,
+    )
+    .unwrap();
+    let imported = kabinet(&db, &["knowledge", "import", articles_path]);
+    assert!(
+        stdout(&imported).contains("imported 1 articles"),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    let found = stdout(&kabinet(&db, &["knowledge", "search", "антенна"]));
+    assert!(found.contains("\tru\tАнтенны хотспота"), "{found}");
+
     // Erasure: previewed without --confirm (nothing changes), refused with the wrong login,
     // done with the right one, refused the second time.
     let preview = stdout(&kabinet(&db, &["personal-data", "erase", &person]));

@@ -44,6 +44,7 @@ err-kb-category-taken = A category with this code exists.
 err-kb-not-a-draft = Only a draft can be published.
 audit-action-kb-article-create = Help article created
 audit-action-kb-article-draft = Help article draft saved
+audit-action-kb-article-import = Help articles imported
 audit-action-kb-article-publish = Help article published
 audit-action-kb-category-create = Help category created
 audit-object-kb-article = Help article

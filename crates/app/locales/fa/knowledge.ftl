@@ -44,6 +44,7 @@ err-kb-category-taken = بخشی با این کد وجود دارد.
 err-kb-not-a-draft = فقط پیش‌نویس را می‌توان منتشر کرد.
 audit-action-kb-article-create = مقالهٔ راهنما ساخته شد
 audit-action-kb-article-draft = پیش‌نویس مقالهٔ راهنما ذخیره شد
+audit-action-kb-article-import = مقاله‌های راهنما وارد شدند
 audit-action-kb-article-publish = مقالهٔ راهنما منتشر شد
 audit-action-kb-category-create = بخش راهنما ساخته شد
 audit-object-kb-article = مقالهٔ راهنما

@@ -44,6 +44,7 @@ err-kb-category-taken = Раздел с таким кодом уже есть.
 err-kb-not-a-draft = Опубликовать можно только черновик.
 audit-action-kb-article-create = Создана статья справки
 audit-action-kb-article-draft = Сохранён черновик статьи справки
+audit-action-kb-article-import = Импортированы статьи справки
 audit-action-kb-article-publish = Опубликована статья справки
 audit-action-kb-category-create = Создан раздел справки
 audit-object-kb-article = Статья справки

@@ -42,6 +42,7 @@ pub const ACTIONS: &[&str] = &[
     "guests.export",
     "kb_article.create",
     "kb_article.draft",
+    "kb_article.import",
     "kb_article.publish",
     "kb_category.create",
     "ledger.adjustment",

@@ -117,18 +117,8 @@ pub async fn create(app: &App, actor: &Actor, who: &Identity, input: &NewArticle
     let (Some(category), Ok(device_type_id), Some(text)) = (category, device_type, text) else {
         return Err(FieldErrors::single("title", "text-empty"));
     };
-    let now = kabinet_store::now();
     let txn = app.db.write().await?;
-    let article = kb_article::ActiveModel {
-        category_id: Set(category.id),
-        device_type_id: Set(device_type_id),
-        created_by_user_id: Set(actor.user_id),
-        created_at: Set(now),
-        updated_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
+    let article = new_article(&txn, actor, category.id, device_type_id, kabinet_store::now()).await?;
     let saved = insert_text(&txn, actor, article.id, text, input.text.publish).await?;
     audit::record(
         &txn,
@@ -242,12 +232,32 @@ async fn insert_text(
     if publish {
         supersede(txn, article_id, language).await?;
     }
-    let now = kabinet_store::now();
+    Ok(text_row(
+        actor,
+        article_id,
+        text,
+        last.unwrap_or(0) + 1,
+        publish,
+        kabinet_store::now(),
+    )
+    .insert(txn)
+    .await?)
+}
+
+/// The row of a text: its terms made from its title, tags and body.
+fn text_row(
+    actor: &Actor,
+    article_id: i64,
+    text: CheckedText,
+    version: i32,
+    publish: bool,
+    now: chrono::DateTime<chrono::Utc>,
+) -> kb_text::ActiveModel {
     let searchable = format!("{}\n{}\n{}", text.title, text.tags, text.body);
-    Ok(kb_text::ActiveModel {
+    kb_text::ActiveModel {
         article_id: Set(article_id),
-        language: Set(language.to_owned()),
-        version: Set(last.unwrap_or(0) + 1),
+        language: Set(text.language.code().to_owned()),
+        version: Set(version),
         status: Set(if publish {
             TextStatus::Published
         } else {
@@ -262,6 +272,23 @@ async fn insert_text(
         created_by_user_id: Set(actor.user_id),
         created_at: Set(now),
         published_at: Set(publish.then_some(now)),
+        ..Default::default()
+    }
+}
+
+async fn new_article(
+    txn: &impl ConnectionTrait,
+    actor: &Actor,
+    category_id: i64,
+    device_type_id: Option<i64>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AppResult<kb_article::Model> {
+    Ok(kb_article::ActiveModel {
+        category_id: Set(category_id),
+        device_type_id: Set(device_type_id),
+        created_by_user_id: Set(actor.user_id),
+        created_at: Set(now),
+        updated_at: Set(now),
         ..Default::default()
     }
     .insert(txn)
@@ -447,4 +474,123 @@ pub async fn create_category(app: &App, actor: &Actor, who: &Identity, input: &N
     .await?;
     txn.commit().await?;
     Ok(saved.into())
+}
+
+/// One article of an import file (a JSON line): the category's code, the device type's code
+/// (none: every reader), its texts, published or drafts.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct ImportArticle {
+    pub category: String,
+    #[serde(default)]
+    pub device_type: Option<String>,
+    pub texts: Vec<TextInput>,
+    #[serde(default = "published_by_default")]
+    pub publish: bool,
+}
+
+fn published_by_default() -> bool {
+    true
+}
+
+/// A problem of an import: the line (from 1), the field and the code of what is wrong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportProblem {
+    pub line: usize,
+    pub field: String,
+    pub code: String,
+}
+
+/// Imports articles (moving a knowledge base from another system), all or nothing: any
+/// problem in any line is reported and nothing is saved. Returns how many were imported.
+pub async fn import(
+    app: &App,
+    actor: &Actor,
+    who: &Identity,
+    articles: Vec<(usize, ImportArticle)>,
+) -> AppResult<Result<usize, Vec<ImportProblem>>> {
+    who.require(&[Permission::KnowledgeManage])?;
+    let categories: std::collections::HashMap<String, i64> = kb_category::Entity::find()
+        .all(&app.db.conn)
+        .await?
+        .into_iter()
+        .map(|c| (c.code, c.id))
+        .collect();
+    let types: std::collections::HashMap<String, i64> = device_type::Entity::find()
+        .all(&app.db.conn)
+        .await?
+        .into_iter()
+        .map(|t| (t.code, t.id))
+        .collect();
+    let mut problems = Vec::new();
+    let mut checked = Vec::new();
+    for (line, a) in articles {
+        let mut errors = FieldErrors::new();
+        let category = categories.get(a.category.trim()).copied();
+        if category.is_none() {
+            errors.add("category", "invalid-choice");
+        }
+        let device_type = match a.device_type.as_deref().map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(code) => types.get(code).copied().map(Some).ok_or(()),
+        };
+        if device_type.is_err() {
+            errors.add("device_type", "invalid-choice");
+        }
+        if a.texts.is_empty() {
+            errors.add("texts", "text-empty");
+        }
+        let mut texts = Vec::new();
+        for (i, t) in a.texts.iter().enumerate() {
+            let mut own = FieldErrors::new();
+            let text = check_text(t, &mut own);
+            for (field, code) in &own.0 {
+                errors.add(&format!("texts[{i}].{field}"), code);
+            }
+            texts.extend(text);
+        }
+        for (field, code) in errors.0 {
+            problems.push(ImportProblem { line, field, code });
+        }
+        if let (Some(category), Ok(device_type)) = (category, device_type) {
+            checked.push((category, device_type, texts, a.publish));
+        }
+    }
+    if !problems.is_empty() {
+        return Ok(Err(problems));
+    }
+    let now = kabinet_store::now();
+    let count = checked.len();
+    let txn = app.db.write().await?;
+    let mut rows = Vec::new();
+    for (category_id, device_type_id, texts, publish) in checked {
+        let article = new_article(&txn, actor, category_id, device_type_id, now).await?;
+        // A language given twice keeps its first text.
+        let mut seen = Vec::new();
+        for text in texts {
+            if seen.contains(&text.language) {
+                continue;
+            }
+            seen.push(text.language);
+            rows.push(text_row(actor, article.id, text, 1, publish, now));
+        }
+        if rows.len() >= 500 {
+            kb_text::Entity::insert_many(std::mem::take(&mut rows))
+                .exec(&txn)
+                .await?;
+        }
+    }
+    if !rows.is_empty() {
+        kb_text::Entity::insert_many(rows).exec(&txn).await?;
+    }
+    audit::record(
+        &txn,
+        actor,
+        "kb_article.import",
+        "kb_article",
+        None,
+        json!({"articles": count}),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Ok(count))
 }

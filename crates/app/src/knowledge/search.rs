@@ -21,6 +21,30 @@ const CANDIDATES: u64 = 200;
 /// The longest query read.
 pub const QUERY_MAX: usize = 200;
 
+/// A matching text as read for ranking: id, article, language, title, the title's terms, when
+/// published, and (when not every word is required) all its terms.
+type MatchedText = (
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    Option<chrono::DateTime<chrono::Utc>>,
+    String,
+);
+
+/// An article's best matching text so far.
+struct Candidate {
+    article_id: i64,
+    score: u32,
+    /// Where the text's language stands among the reader's (0: their own).
+    language_rank: usize,
+    text_id: i64,
+    language: String,
+    title: String,
+    published_at: Option<chrono::DateTime<chrono::Utc>>,
+}
+
 /// One article found.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
@@ -70,15 +94,7 @@ pub async fn search(app: &App, who: &Identity, q: &str, limit: usize) -> AppResu
     } else {
         select.column_as(sea_orm::sea_query::Expr::value(""), "terms")
     };
-    let texts: Vec<(
-        i64,
-        i64,
-        String,
-        String,
-        String,
-        Option<chrono::DateTime<chrono::Utc>>,
-        String,
-    )> = select.into_tuple().all(&app.db.conn).await?;
+    let texts: Vec<MatchedText> = select.into_tuple().all(&app.db.conn).await?;
     let types = readable_device_types(&app.db.conn, who).await?;
     let articles: HashMap<i64, kb_article::Model> = kb_article::Entity::find()
         .filter(kb_article::Column::Id.is_in(texts.iter().map(|t| t.1).collect::<Vec<_>>()))
@@ -90,10 +106,9 @@ pub async fn search(app: &App, who: &Identity, q: &str, limit: usize) -> AppResu
         .collect();
     let order = preference(who.language);
     let rank_of_language = |code: &str| order.iter().position(|l| l.code() == code).unwrap_or(3);
-    // The best text of each article: the highest score, then the reader's nearest language.
-    let mut best: HashMap<i64, (u32, usize, i64, String, String, Option<chrono::DateTime<chrono::Utc>>)> =
-        HashMap::new();
     let words = query.terms.len() as u32 + u32::from(query.typing.is_some());
+    // The best text of each article: the highest score, then the reader's nearest language.
+    let mut best: HashMap<i64, Candidate> = HashMap::new();
     for (text_id, article_id, language, title, title_terms, published_at, terms) in texts {
         if !articles.contains_key(&article_id) {
             continue;
@@ -103,29 +118,34 @@ pub async fn search(app: &App, who: &Identity, q: &str, limit: usize) -> AppResu
             Match::All => query.score(&title_terms, "") + words,
             Match::Any => query.score(&title_terms, &terms),
         };
-        let candidate = (
+        let candidate = Candidate {
+            article_id,
             score,
-            rank_of_language(&language),
+            language_rank: rank_of_language(&language),
             text_id,
             language,
             title,
             published_at,
-        );
+        };
         match best.get(&article_id) {
-            Some(b) if (b.0, std::cmp::Reverse(b.1)) >= (candidate.0, std::cmp::Reverse(candidate.1)) => {}
+            Some(b)
+                if (b.score, std::cmp::Reverse(b.language_rank))
+                    >= (candidate.score, std::cmp::Reverse(candidate.language_rank)) => {}
             _ => {
                 best.insert(article_id, candidate);
             }
         }
     }
-    let mut ranked: Vec<(
-        i64,
-        (u32, usize, i64, String, String, Option<chrono::DateTime<chrono::Utc>>),
-    )> = best.into_iter().collect();
-    ranked.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(b.1.5.cmp(&a.1.5)).then(b.1.2.cmp(&a.1.2)));
+    let mut ranked: Vec<Candidate> = best.into_values().collect();
+    ranked.sort_by(|a, b| {
+        b.score
+            .cmp(&a.score)
+            .then(b.published_at.cmp(&a.published_at))
+            .then(b.text_id.cmp(&a.text_id))
+    });
     ranked.truncate(limit);
     let bodies: HashMap<i64, String> = kb_text::Entity::find()
-        .filter(kb_text::Column::Id.is_in(ranked.iter().map(|r| r.1.2).collect::<Vec<_>>()))
+        .filter(kb_text::Column::Id.is_in(ranked.iter().map(|r| r.text_id).collect::<Vec<_>>()))
         .select_only()
         .column(kb_text::Column::Id)
         .column(kb_text::Column::Body)
@@ -136,12 +156,12 @@ pub async fn search(app: &App, who: &Identity, q: &str, limit: usize) -> AppResu
         .collect();
     Ok(ranked
         .into_iter()
-        .map(|(article_id, (score, _, text_id, language, title, _))| Hit {
-            article_id,
-            title,
-            language,
-            excerpt: excerpt(bodies.get(&text_id).map(String::as_str).unwrap_or_default()),
-            score,
+        .map(|c| Hit {
+            excerpt: excerpt(bodies.get(&c.text_id).map(String::as_str).unwrap_or_default()),
+            article_id: c.article_id,
+            title: c.title,
+            language: c.language,
+            score: c.score,
         })
         .collect())
 }

@@ -32,7 +32,7 @@ async fn rules_are_published_as_versions(db: Db) {
     assert!(page.body.contains("data-version=\"1\""), "the demo's version");
 
     let manager = w.session_for("manager").await;
-    let today = chrono::Utc::now().date_naive();
+    let today = kabinet_app::billing::run::today_for(None, "Europe/Moscow");
     let yesterday = (today - chrono::Duration::days(2)).to_string();
     // Every problem at its field; nothing published.
     let r = w

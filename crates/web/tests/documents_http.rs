@@ -14,7 +14,7 @@ use support::Web;
 
 /// Last month as `YYYY-MM` (the demo's subscriptions were charged for it).
 fn last_month() -> String {
-    let today = chrono::Utc::now().date_naive();
+    let today = kabinet_app::billing::run::today_for(None, "Europe/Moscow");
     let first = chrono::NaiveDate::from_ymd_opt(today.year(), today.month(), 1).unwrap();
     (first - chrono::Months::new(1)).format("%Y-%m").to_string()
 }

@@ -393,7 +393,7 @@ async fn autopay_from_offer_to_failure(db: Db) {
         )
         .await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
-    let today = chrono::Utc::now().date_naive();
+    let today = kabinet_app::billing::run::today_for(None, "Europe/Moscow");
     let report = kabinet_app::billing::autopay::run(&w.t.app, today).await.unwrap();
     assert_eq!((report.paid, report.failed), (1, 0));
     assert_eq!(balance(&w, 1).await.1, -10_000 + 50_000);

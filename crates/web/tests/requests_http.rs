@@ -62,7 +62,7 @@ async fn a_customer_files_requests_with_their_problems_at_the_fields(db: Db) {
     let w = Web::demo(db).await;
     let owner = w.session_for("orlov.home").await;
     let dacha = object_id(&w, "4101").await;
-    let today = chrono::Utc::now().date_naive();
+    let today = kabinet_app::billing::run::today_for(None, "Europe/Moscow");
 
     // The list offers the six kinds; the dacha's form has its object chosen and a phone.
     let page = w.get("/requests", Some(&owner)).await;
@@ -192,7 +192,10 @@ async fn another_customers_object_is_not_one_of_yours(db: Db) {
                 ("kind", "sms_alerts"),
                 ("object_id", &foreign.to_string()),
                 ("phone", "+79991234567"),
-                ("start_date", &chrono::Utc::now().date_naive().to_string()),
+                (
+                    "start_date",
+                    &kabinet_app::billing::run::today_for(None, "Europe/Moscow").to_string(),
+                ),
             ],
         )
         .await;
@@ -789,7 +792,7 @@ async fn papers_contacts_and_rules_over_the_api(db: Db) {
     let first = versions[0]["version"].as_i64().unwrap();
     assert_eq!(versions[0]["in_effect"], true);
     let manager = w.session_for("manager").await;
-    let today = chrono::Utc::now().date_naive();
+    let today = kabinet_app::billing::run::today_for(None, "Europe/Moscow");
     let past = w
         .session_json(
             "POST",

@@ -422,7 +422,7 @@ async fn production_calendars_are_uploaded_and_running_out_is_told(db: Db) {
     let admin = w.session_for("admin").await;
     let conn = &w.t.app.db.conn;
     // The calendar's days stop today: the SLA page, the home page and /readyz say so.
-    let today = chrono::Utc::now().date_naive();
+    let today = kabinet_app::billing::run::today_for(None, "Europe/Moscow");
     holiday_calendar_day::Entity::delete_many()
         .filter(holiday_calendar_day::Column::Day.gt(today))
         .exec(conn)

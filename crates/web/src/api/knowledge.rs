@@ -23,9 +23,10 @@ use crate::extract::{Ctx, JsonBody, QueryParams as Query};
 pub struct SearchQuery {
     /// The words, in any of the three languages; the last may be unfinished.
     pub q: Option<String>,
-    /// At most this many articles (1–50, 20 by default).
-    pub limit: Option<usize>,
 }
+
+/// Articles a search answers with at most.
+const SEARCH_LIMIT: usize = 20;
 
 /// An article found.
 #[derive(Serialize, ToSchema)]
@@ -39,10 +40,9 @@ pub struct HitDto {
 
 #[utoipa::path(get, path = "/api/v1/help/search", tag = "knowledge", params(SearchQuery),
     responses((status = 200, body = Vec<HitDto>)), security(("bearer" = []), ("session" = [])))]
-/// Articles the caller may read matching the words, best first.
+/// The (at most 20) articles the caller may read matching the words, best first.
 pub async fn search(State(app): State<App>, ctx: Ctx, Query(q): Query<SearchQuery>) -> WebResult<Json<Vec<HitDto>>> {
-    let limit = q.limit.unwrap_or(20).clamp(1, 50);
-    let hits = search::search(&app, ctx.user()?, q.q.as_deref().unwrap_or_default(), limit).await?;
+    let hits = search::search(&app, ctx.user()?, q.q.as_deref().unwrap_or_default(), SEARCH_LIMIT).await?;
     Ok(Json(
         hits.into_iter()
             .map(|h| HitDto {

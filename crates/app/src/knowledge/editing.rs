@@ -7,7 +7,7 @@ use kabinet_core::knowledge::{TextStatus, terms, video_link_ok};
 use kabinet_store::entities::{device_type, kb_article, kb_category, kb_text};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
 };
 use serde_json::json;
 
@@ -444,7 +444,7 @@ pub async fn create_category(app: &App, actor: &Actor, who: &Identity, input: &N
         return Err(FieldErrors::single("name_ru", "text-empty"));
     };
     let txn = app.db.write().await?;
-    let position = kb_category::Entity::find().all(&txn).await?.len() as i32;
+    let position = kb_category::Entity::find().count(&txn).await? as i32;
     let saved = kb_category::ActiveModel {
         code: Set(code),
         name_ru: Set(ru),
